@@ -1,0 +1,287 @@
+//! Passwords (argon2id), sign-in with lockout, and sessions.
+//!
+//! Every way of signing in, terminal screen and command line alike, goes
+//! through [`sign_in`], so the lockout rules cannot be side-stepped.
+
+use crate::domain::audit::{Actor, AuditAction, AuditEvent};
+use crate::domain::ids::Id;
+use crate::domain::role::{Permission, Role};
+use crate::domain::user::User;
+use crate::error::{Error, Result};
+use crate::store::sessions::{self, EndReason};
+use crate::store::{Db, users};
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use chrono::{DateTime, Duration, Utc};
+use std::sync::OnceLock;
+
+/// A session ends this long after sign-in, however active.
+pub const MAX_SESSION: Duration = Duration::hours(12);
+
+/// Hashes a password as an argon2id PHC string (the crate's defaults are the
+/// OWASP floor: 19 MiB, 2 iterations, 1 lane).
+pub fn hash_password(password: &str) -> Result<String> {
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| Error::Hash(e.to_string()))
+}
+
+/// Whether `password` matches the stored PHC string.
+pub fn verify_password(stored: &str, password: &str) -> bool {
+    PasswordHash::new(stored)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A hash to verify against when the user name is unknown, so that a wrong
+/// name takes as long as a wrong password.
+fn decoy_hash() -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| hash_password("decoy password for unknown names").unwrap_or_default())
+}
+
+/// A signed-in user at one terminal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub id: Id,
+    pub user: User,
+    pub started_at: DateTime<Utc>,
+}
+
+impl Session {
+    /// The actor recorded in audit events.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            id: Some(self.user.id.to_string()),
+            name: self.user.user_name.clone(),
+            role: Some(self.user.role),
+        }
+    }
+
+    pub fn role(&self) -> Role {
+        self.user.role
+    }
+
+    /// Refuses with a clear message unless the user's role allows `p`.
+    pub fn require(&self, p: Permission, doing: &str) -> Result<()> {
+        if self.user.role.can(p) {
+            Ok(())
+        } else {
+            Err(Error::NotPermitted(format!(
+                "a {} may not {doing}: ask an administrator",
+                self.user.role.label()
+            )))
+        }
+    }
+
+    /// Whether the session has reached its maximum length at `now`.
+    pub fn expired(&self, now: DateTime<Utc>) -> bool {
+        now - self.started_at >= MAX_SESSION
+    }
+}
+
+fn normalise(user_name: &str) -> String {
+    user_name.trim().to_lowercase().chars().take(64).collect()
+}
+
+/// Checks a user name and password against the lockout rules. A failure is
+/// counted and audited; a success is returned for the caller to record.
+fn check_password(
+    db: &mut Db,
+    user_name: &str,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<User> {
+    let name = normalise(user_name);
+    let settings = db.settings()?;
+    let (_, locked_until) = users::throttle(db.conn(), &name)?;
+    let account = users::find(db.conn(), &name)?;
+    let entity_id = account.as_ref().map(|(u, _)| u.id.to_string());
+    if let Some(until) = locked_until.filter(|t| *t > now) {
+        db.write(&Actor::anonymous(&name), |_| {
+            let mut e = AuditEvent::new(
+                AuditAction::LoginFailed,
+                "user",
+                "sign-in refused: account locked",
+            );
+            e.entity_id = entity_id;
+            Ok::<_, Error>(((), vec![e]))
+        })?;
+        return Err(Error::Locked { until });
+    }
+    let matched = match &account {
+        Some((u, hash)) => verify_password(hash, password) && u.disabled_at.is_none(),
+        None => {
+            verify_password(decoy_hash(), password);
+            false
+        }
+    };
+    if matched {
+        return Ok(account.map(|(u, _)| u).ok_or(Error::InvalidCredentials)?);
+    }
+    let lock = db.write(&Actor::anonymous(&name), |tx| {
+        let lock = users::record_failure(
+            tx,
+            &name,
+            settings.lockout_threshold,
+            settings.lockout_minutes,
+            now,
+        )?;
+        let mut events = vec![AuditEvent::new(
+            AuditAction::LoginFailed,
+            "user",
+            "wrong user name or password",
+        )];
+        if lock.is_some() {
+            events.push(AuditEvent::new(
+                AuditAction::LockedOut,
+                "user",
+                format!(
+                    "locked for {} minutes after {} failed sign-ins",
+                    settings.lockout_minutes, settings.lockout_threshold
+                ),
+            ));
+        }
+        for e in &mut events {
+            e.entity_id.clone_from(&entity_id);
+        }
+        Ok::<_, Error>((lock, events))
+    })?;
+    Err(match lock {
+        Some(until) => Error::Locked { until },
+        None => Error::InvalidCredentials,
+    })
+}
+
+/// Signs a user in: lockout, password, then a new session and a LOGIN event.
+pub fn sign_in(
+    db: &mut Db,
+    user_name: &str,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<Session> {
+    let user = check_password(db, user_name, password, now)?;
+    let actor = Actor {
+        id: Some(user.id.to_string()),
+        name: user.user_name.clone(),
+        role: Some(user.role),
+    };
+    let id = db.write(&actor, |tx| {
+        users::clear_throttle(tx, &user.user_name)?;
+        users::record_login(tx, &user.id, now)?;
+        let id = sessions::start(tx, &user.id, now)?;
+        let e = AuditEvent::new(AuditAction::Login, "session", "signed in").on(id.as_str());
+        Ok::<_, Error>((id, vec![e]))
+    })?;
+    Ok(Session {
+        id,
+        user,
+        started_at: now,
+    })
+}
+
+/// Signs in for a command-line command, which cannot change a password on
+/// the way: an account that must change it is sent to do so first.
+pub fn sign_in_for_command(
+    db: &mut Db,
+    user_name: &str,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<Session> {
+    let session = sign_in(db, user_name, password, now)?;
+    if session.user.must_change_password {
+        let name = session.user.user_name.clone();
+        sign_out(db, &session, EndReason::Logout, now)?;
+        return Err(Error::MustChangePassword(name));
+    }
+    Ok(session)
+}
+
+/// Ends a session with a LOGOUT event.
+pub fn sign_out(
+    db: &mut Db,
+    session: &Session,
+    reason: EndReason,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    db.write(&session.actor(), |tx| {
+        sessions::end(tx, &session.id, reason, now)?;
+        let summary = match reason {
+            EndReason::Logout => "signed out",
+            EndReason::Replaced => "signed out: another user signed in at this terminal",
+            EndReason::Expired => "signed out: the session reached its maximum length",
+        };
+        let e = AuditEvent::new(AuditAction::Logout, "session", summary).on(session.id.as_str());
+        Ok::<_, Error>(((), vec![e]))
+    })
+}
+
+/// Records that the screen was locked (idle, or Ctrl+L).
+pub fn lock_session(db: &mut Db, session: &Session, why: &str) -> Result<()> {
+    db.write(&session.actor(), |_| {
+        let e = AuditEvent::new(
+            AuditAction::SessionLock,
+            "session",
+            format!("screen locked: {why}"),
+        )
+        .on(session.id.as_str());
+        Ok::<_, Error>(((), vec![e]))
+    })
+}
+
+/// Unlocks a locked screen for the same user, under the same lockout rules.
+pub fn unlock_session(
+    db: &mut Db,
+    session: &Session,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let user = check_password(db, &session.user.user_name, password, now)?;
+    if user.id != session.user.id {
+        return Err(Error::InvalidCredentials);
+    }
+    db.write(&session.actor(), |tx| {
+        users::clear_throttle(tx, &user.user_name)?;
+        let e = AuditEvent::new(AuditAction::Unlock, "session", "screen unlocked")
+            .on(session.id.as_str());
+        Ok::<_, Error>(((), vec![e]))
+    })
+}
+
+/// Sets a new password for the signed-in user and clears a forced change.
+pub fn change_own_password(
+    db: &mut Db,
+    session: &mut Session,
+    new_password: &str,
+    confirm: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if new_password != confirm {
+        return Err(crate::domain::password::PasswordError::Mismatch.into());
+    }
+    let policy = db.settings()?.password_policy();
+    policy.check(&session.user.user_name, new_password)?;
+    if let Some((_, old)) = users::find(db.conn(), &session.user.user_name)?
+        && verify_password(&old, new_password)
+    {
+        return Err(Error::Refused(
+            "the new password is the same as the old one: choose a different one".into(),
+        ));
+    }
+    let hash = hash_password(new_password)?;
+    let user_id = session.user.id.clone();
+    db.write(&session.actor(), |tx| {
+        users::set_password(tx, &user_id, &hash, false, now)?;
+        let e = AuditEvent::new(AuditAction::Update, "user", "own password changed")
+            .on(user_id.as_str());
+        Ok::<_, Error>(((), vec![e]))
+    })?;
+    session.user.must_change_password = false;
+    Ok(())
+}

@@ -1,0 +1,346 @@
+//! The command-line commands: thin edges over `ops`, `auth` and `store`.
+
+use crate::auth::{self, Session};
+use crate::checkpoint;
+use crate::cli::{AsUser, AuditCommand, Cli, InitArgs, SettingsCommand, UsersCommand};
+use crate::domain::hospital::HospitalCode;
+use crate::domain::role::Role;
+use crate::domain::settings::SettingKey;
+use crate::ops::{accounts, settings};
+use crate::paths::DataDir;
+use crate::store::Db;
+use crate::store::sessions::EndReason;
+use anyhow::{Context, Result, bail};
+use chrono::{Local, Utc};
+use std::io::BufRead;
+use strum::IntoEnumIterator;
+
+/// Where passwords come from: the terminal without echo, or standard input.
+pub struct Passwords {
+    stdin: bool,
+}
+
+impl Passwords {
+    pub fn new(stdin: bool) -> Self {
+        Passwords { stdin }
+    }
+
+    /// Asks for an existing password.
+    pub fn ask(&mut self, prompt: &str) -> Result<String> {
+        if self.stdin {
+            let mut line = String::new();
+            let n = std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .context("could not read a password from standard input")?;
+            if n == 0 {
+                bail!(
+                    "standard input ended before the password for \"{prompt}\": give one password per line"
+                );
+            }
+            Ok(line.trim_end_matches(['\n', '\r']).to_string())
+        } else {
+            rpassword::prompt_password(format!("{prompt}: ")).context(
+                "could not read a password from the terminal: use --password-stdin to pipe it in",
+            )
+        }
+    }
+
+    /// Asks for a new password; on a terminal, twice, to catch a typo.
+    pub fn ask_new(&mut self, prompt: &str) -> Result<String> {
+        let first = self.ask(prompt)?;
+        if !self.stdin {
+            let again = self.ask(&format!("{prompt} (again)"))?;
+            if again != first {
+                bail!(
+                    "the two passwords differ: run the command again and type the same password twice"
+                );
+            }
+        }
+        Ok(first)
+    }
+}
+
+/// Opens the hospital a command names (or the only one).
+pub fn open_hospital(data: &DataDir, code: Option<&str>) -> Result<Db> {
+    let (_, path) = data.choose_hospital(code)?;
+    Db::open(&path).with_context(|| format!("could not open the hospital file {}", path.display()))
+}
+
+fn sign_in(db: &mut Db, by: &AsUser, pw: &mut Passwords) -> Result<Session> {
+    let password = pw.ask(&format!("Password for {}", by.name))?;
+    Ok(auth::sign_in_for_command(
+        db,
+        &by.name,
+        &password,
+        Utc::now(),
+    )?)
+}
+
+fn sign_out(db: &mut Db, session: &Session) -> Result<()> {
+    auth::sign_out(db, session, EndReason::Logout, Utc::now())?;
+    Ok(())
+}
+
+/// Runs `work` as a signed-in user, signing out afterwards whatever happens.
+fn as_user<T>(
+    db: &mut Db,
+    by: &AsUser,
+    pw: &mut Passwords,
+    work: impl FnOnce(&mut Db, &Session, &mut Passwords) -> Result<T>,
+) -> Result<T> {
+    let session = sign_in(db, by, pw)?;
+    let result = work(db, &session, pw);
+    sign_out(db, &session)?;
+    result
+}
+
+pub fn init(data: &DataDir, args: &InitArgs, pw: &mut Passwords) -> Result<()> {
+    let code: HospitalCode = args.code.parse()?;
+    let admin = crate::domain::user::parse_user_name(&args.admin)?;
+    let name = SettingKey::HospitalName.validate(&args.name)?;
+    let path = data.hospital_file(&code);
+    if path.exists() {
+        bail!(
+            "hospital {code} already exists at {}: choose another code",
+            path.display()
+        );
+    }
+    let policy =
+        crate::domain::settings::Settings::defaults(&name, code.as_str()).password_policy();
+    let password = pw.ask_new(&format!("New password for {admin}"))?;
+    policy.check(&admin, &password)?;
+    let mut db = Db::create(&path, &code, &name)?;
+    if let Err(e) =
+        accounts::create_first_admin(&mut db, &admin, &args.admin_name, &password, Utc::now())
+    {
+        drop(db);
+        let _ = std::fs::remove_file(&path);
+        return Err(e.into());
+    }
+    checkpoint::write(&db, data)?;
+    println!("Created hospital {code} ({name}) at {}", path.display());
+    println!("Administrator: {admin}. Open it with `wardline --hospital {code}`.");
+    Ok(())
+}
+
+pub fn hospitals(data: &DataDir) -> Result<()> {
+    let all = data.hospitals()?;
+    if all.is_empty() {
+        println!("{}", crate::paths::no_hospital_message(data));
+        return Ok(());
+    }
+    println!("{:<8}  {:<40}  FILE", "CODE", "NAME");
+    for (code, path) in all {
+        let name = match Db::open(&path).and_then(|db| db.settings()) {
+            Ok(s) => s.hospital_name,
+            Err(e) => format!("(cannot open: {e})"),
+        };
+        println!("{:<8}  {:<40}  {}", code.as_str(), name, path.display());
+    }
+    Ok(())
+}
+
+pub fn users(data: &DataDir, cli: &Cli, cmd: &UsersCommand, pw: &mut Passwords) -> Result<()> {
+    let mut db = open_hospital(data, cli.hospital.as_deref())?;
+    let now = Utc::now();
+    match cmd {
+        UsersCommand::Add {
+            user,
+            role,
+            full_name,
+            by,
+        } => {
+            let role: Role = role.parse().map_err(|_| {
+                anyhow::anyhow!("unknown role {role:?}: use one of {}", Role::all_names())
+            })?;
+            let u = as_user(&mut db, by, pw, |db, s, pw| {
+                s.require(
+                    crate::domain::role::Permission::Administer,
+                    "create accounts",
+                )?;
+                let password = pw.ask_new(&format!("New password for {user}"))?;
+                let account = accounts::NewAccount {
+                    user_name: user,
+                    full_name,
+                    role,
+                    password: &password,
+                };
+                Ok(accounts::add(db, s, &account, false, now)?)
+            })?;
+            println!("Created account {} ({}).", u.user_name, u.role);
+        }
+        UsersCommand::List { by } => {
+            let list = as_user(&mut db, by, pw, |db, s, _| Ok(accounts::list(db, s)?))?;
+            println!(
+                "{:<20}  {:<28}  {:<12}  {:<22}  LAST SIGN-IN",
+                "USER", "NAME", "ROLE", "STATUS"
+            );
+            for u in list {
+                let last = u
+                    .last_login_at
+                    .map(|t| t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string())
+                    .unwrap_or_else(|| "never".into());
+                println!(
+                    "{:<20}  {:<28}  {:<12}  {:<22}  {last}",
+                    u.user_name,
+                    u.full_name,
+                    u.role.to_string(),
+                    u.status(now)
+                );
+            }
+        }
+        UsersCommand::Unlock { user, by } => {
+            let u = as_user(&mut db, by, pw, |db, s, _| {
+                Ok(accounts::unlock(db, s, user)?)
+            })?;
+            println!("Unlocked {}: it can sign in again.", u.user_name);
+        }
+        UsersCommand::ResetPassword { user, by } => {
+            let u = as_user(&mut db, by, pw, |db, s, pw| {
+                s.require(
+                    crate::domain::role::Permission::Administer,
+                    "reset passwords",
+                )?;
+                let temporary = pw.ask_new(&format!("Temporary password for {user}"))?;
+                Ok(accounts::reset_password(db, s, user, &temporary, now)?)
+            })?;
+            println!(
+                "Reset the password of {}: they must change it when they next sign in.",
+                u.user_name
+            );
+        }
+        UsersCommand::Disable { user, by } => {
+            let u = as_user(&mut db, by, pw, |db, s, _| {
+                Ok(accounts::disable(db, s, user, now)?)
+            })?;
+            println!("Disabled {}: it can no longer sign in.", u.user_name);
+        }
+        UsersCommand::Enable { user, by } => {
+            let u = as_user(&mut db, by, pw, |db, s, _| {
+                Ok(accounts::enable(db, s, user, now)?)
+            })?;
+            println!("Enabled {}: it can sign in again.", u.user_name);
+        }
+        UsersCommand::Passwd { by } => {
+            let current = pw.ask(&format!("Current password for {}", by.name))?;
+            let mut session = auth::sign_in(&mut db, &by.name, &current, now)?;
+            let result = pw.ask_new("New password").and_then(|new| {
+                Ok(auth::change_own_password(
+                    &mut db,
+                    &mut session,
+                    &new,
+                    &new,
+                    now,
+                )?)
+            });
+            sign_out(&mut db, &session)?;
+            result?;
+            println!("Password changed for {}.", session.user.user_name);
+        }
+    }
+    Ok(())
+}
+
+pub fn settings(
+    data: &DataDir,
+    cli: &Cli,
+    cmd: &SettingsCommand,
+    pw: &mut Passwords,
+) -> Result<()> {
+    let mut db = open_hospital(data, cli.hospital.as_deref())?;
+    match cmd {
+        SettingsCommand::List { by } => {
+            let s = as_user(&mut db, by, pw, |db, s, _| Ok(settings::list(db, s)?))?;
+            for key in SettingKey::iter() {
+                println!(
+                    "{:<22}  {:<36}  {}",
+                    key.to_string(),
+                    s.get(key),
+                    key.description()
+                );
+            }
+        }
+        SettingsCommand::Set { key, value, by } => {
+            let stored = as_user(&mut db, by, pw, |db, s, _| {
+                Ok(settings::set(db, s, key, value)?)
+            })?;
+            println!("{key} = {stored}");
+        }
+    }
+    Ok(())
+}
+
+pub fn audit(data: &DataDir, cli: &Cli, cmd: &AuditCommand) -> Result<bool> {
+    let db = open_hospital(data, cli.hospital.as_deref())?;
+    match cmd {
+        AuditCommand::Verify => {
+            let report = checkpoint::verify(&db, data)?;
+            Ok(print_audit_report(&report))
+        }
+        AuditCommand::Checkpoint => {
+            let cp = checkpoint::write(&db, data)?;
+            println!("Checkpoint written: {} events, head {}", cp.count, cp.head);
+            println!("Log: {}", data.checkpoint_file(db.code()).display());
+            Ok(true)
+        }
+    }
+}
+
+fn print_audit_report(report: &checkpoint::AuditReport) -> bool {
+    if report.problems.is_empty() {
+        println!(
+            "Audit trail intact: {} events, head {} ({} checkpoints agree)",
+            report.count, report.head, report.checkpoints
+        );
+        true
+    } else {
+        for p in &report.problems {
+            println!("AUDIT PROBLEM: {p}");
+        }
+        println!(
+            "The audit trail does not verify: restore the file from a backup and keep this one for investigation."
+        );
+        false
+    }
+}
+
+/// `wardline check`: every problem is printed; the result says whether all passed.
+pub fn check(data: &DataDir, cli: &Cli) -> Result<bool> {
+    let db = open_hospital(data, cli.hospital.as_deref())?;
+    let mut ok = true;
+    let integrity: Vec<String> = {
+        let mut stmt = db.conn().prepare("PRAGMA integrity_check")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    if integrity == ["ok"] {
+        println!("integrity_check: ok");
+    } else {
+        ok = false;
+        for line in integrity {
+            println!("INTEGRITY PROBLEM: {line}");
+        }
+    }
+    let fk: Vec<(String, i64, String)> = {
+        let mut stmt = db.conn().prepare("PRAGMA foreign_key_check")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    if fk.is_empty() {
+        println!("foreign_key_check: ok");
+    } else {
+        ok = false;
+        for (table, rowid, parent) in fk {
+            println!(
+                "FOREIGN KEY PROBLEM: row {rowid} of {table} refers to a missing {parent} row"
+            );
+        }
+    }
+    let report = checkpoint::verify(&db, data)?;
+    ok &= print_audit_report(&report);
+    if ok {
+        println!("All checks passed.");
+    }
+    Ok(ok)
+}

@@ -1,0 +1,13 @@
+//! Plain types and rules of the hospital: no SQL, no terminal, no I/O.
+//!
+//! Everything here can be tested with ordinary unit tests; the store and the
+//! screens build on these types.
+
+pub mod audit;
+pub mod hospital;
+pub mod ids;
+pub mod password;
+pub mod role;
+pub mod settings;
+pub mod time;
+pub mod user;

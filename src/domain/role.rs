@@ -1,0 +1,106 @@
+//! Staff roles and what each may do (the capability table of DESIGN.md).
+
+use strum::{Display, EnumIter, EnumString, IntoStaticStr};
+
+/// The role of an account. Stored and typed in snake_case (`lab_tech`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Display, EnumString, EnumIter, IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Receptionist,
+    Doctor,
+    Nurse,
+    Pharmacist,
+    LabTech,
+    Patient,
+}
+
+/// One capability from the design's table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter)]
+pub enum Permission {
+    FindPatients,
+    RegisterPatients,
+    DeleteRestoreMergePatients,
+    ManageAppointments,
+    RunConsultations,
+    ViewBedBoard,
+    AdmitTransferDischarge,
+    ManageBedCleaning,
+    ViewStock,
+    ManageStock,
+    Dispense,
+    Administer,
+    CreatePortalAccounts,
+}
+
+impl Role {
+    /// Whether this role holds the capability. A patient's access to their own
+    /// record is handled where the record is opened, not here.
+    pub fn can(self, p: Permission) -> bool {
+        use Permission::*;
+        use Role::*;
+        match p {
+            FindPatients => self != Patient,
+            RegisterPatients => matches!(self, Admin | Receptionist | Doctor | Nurse),
+            DeleteRestoreMergePatients => self == Admin,
+            ManageAppointments => matches!(self, Admin | Receptionist | Doctor | Nurse),
+            RunConsultations => matches!(self, Admin | Doctor | Nurse),
+            ViewBedBoard => matches!(self, Admin | Receptionist | Doctor | Nurse),
+            AdmitTransferDischarge => matches!(self, Admin | Doctor | Nurse),
+            ManageBedCleaning => matches!(self, Admin | Nurse),
+            ViewStock => matches!(self, Admin | Doctor | Nurse | Pharmacist),
+            ManageStock => matches!(self, Admin | Pharmacist),
+            Dispense => matches!(self, Admin | Nurse | Pharmacist),
+            Administer => self == Admin,
+            CreatePortalAccounts => matches!(self, Admin | Receptionist),
+        }
+    }
+
+    /// How the role reads on screen.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "administrator",
+            Role::Receptionist => "receptionist",
+            Role::Doctor => "doctor",
+            Role::Nurse => "nurse",
+            Role::Pharmacist => "pharmacist",
+            Role::LabTech => "lab technician",
+            Role::Patient => "patient",
+        }
+    }
+
+    /// The roles as typed on the command line, for error messages.
+    pub fn all_names() -> String {
+        use strum::IntoEnumIterator;
+        Role::iter()
+            .map(|r| r.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        assert_eq!("lab_tech".parse::<Role>().unwrap(), Role::LabTech);
+        assert_eq!(Role::Receptionist.to_string(), "receptionist");
+        assert!("surgeon".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn only_admin_administers_and_patients_cannot_search() {
+        use strum::IntoEnumIterator;
+        for r in Role::iter() {
+            assert_eq!(r.can(Permission::Administer), r == Role::Admin);
+            assert_eq!(r.can(Permission::FindPatients), r != Role::Patient);
+        }
+        assert!(Role::Pharmacist.can(Permission::Dispense));
+        assert!(!Role::Pharmacist.can(Permission::ViewBedBoard));
+        assert!(!Role::Receptionist.can(Permission::AdmitTransferDischarge));
+        assert!(Role::Nurse.can(Permission::ManageBedCleaning));
+        assert!(!Role::Doctor.can(Permission::ManageBedCleaning));
+    }
+}

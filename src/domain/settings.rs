@@ -1,0 +1,236 @@
+//! Per-hospital settings: their keys, defaults and validation.
+//!
+//! Stored as text key/value rows; [`Settings`] is the typed view the program uses.
+
+use crate::domain::password::{ABSOLUTE_MIN_LENGTH, MAX_LENGTH};
+use strum::{Display, EnumIter, EnumString, IntoEnumIterator, IntoStaticStr};
+
+/// A setting's key, as typed in `wardline settings set KEY VALUE`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Display, EnumString, EnumIter, IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
+pub enum SettingKey {
+    HospitalName,
+    MrnPrefix,
+    IdleLockMinutes,
+    PasswordMinLength,
+    LockoutThreshold,
+    LockoutMinutes,
+    DateFormat,
+    Currency,
+}
+
+/// The date display formats a hospital can choose, with their chrono patterns.
+pub const DATE_FORMATS: &[(&str, &str)] = &[
+    ("YYYY-MM-DD", "%Y-%m-%d"),
+    ("DD/MM/YYYY", "%d/%m/%Y"),
+    ("MM/DD/YYYY", "%m/%d/%Y"),
+    ("DD.MM.YYYY", "%d.%m.%Y"),
+    ("DD-MM-YYYY", "%d-%m-%Y"),
+];
+
+/// Why a setting's value was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SettingError {
+    #[error("unknown setting {0:?}: the settings are {known}", known = SettingKey::all_names())]
+    UnknownKey(String),
+    #[error("{key} = {value:?} is not valid: {expected}")]
+    Invalid {
+        key: SettingKey,
+        value: String,
+        expected: String,
+    },
+}
+
+impl SettingKey {
+    /// What the setting is for, shown by `settings list`.
+    pub fn description(self) -> &'static str {
+        match self {
+            SettingKey::HospitalName => "the hospital's name, shown on every screen",
+            SettingKey::MrnPrefix => "prefix of new medical record numbers",
+            SettingKey::IdleLockMinutes => "minutes without a key before the screen locks",
+            SettingKey::PasswordMinLength => "shortest password accepted",
+            SettingKey::LockoutThreshold => "failed sign-ins in a row that lock an account",
+            SettingKey::LockoutMinutes => "minutes an account stays locked",
+            SettingKey::DateFormat => "how dates are shown and typed",
+            SettingKey::Currency => "currency of prices (ISO 4217 code)",
+        }
+    }
+
+    pub fn all_names() -> String {
+        SettingKey::iter()
+            .map(|k| k.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Parses a key as typed, with an error that lists the known keys.
+    pub fn parse(s: &str) -> Result<Self, SettingError> {
+        s.parse()
+            .map_err(|_| SettingError::UnknownKey(s.to_string()))
+    }
+
+    /// Checks a value and returns it in its stored form.
+    pub fn validate(self, value: &str) -> Result<String, SettingError> {
+        let v = value.trim();
+        let invalid = |expected: &str| SettingError::Invalid {
+            key: self,
+            value: value.to_string(),
+            expected: expected.to_string(),
+        };
+        let int_in = |lo: u32, hi: u32| -> Result<String, SettingError> {
+            match v.parse::<u32>() {
+                Ok(n) if (lo..=hi).contains(&n) => Ok(n.to_string()),
+                _ => Err(invalid(&format!("a whole number from {lo} to {hi}"))),
+            }
+        };
+        match self {
+            SettingKey::HospitalName => {
+                if v.is_empty() || v.chars().count() > 80 {
+                    Err(invalid("a name of 1 to 80 characters"))
+                } else {
+                    Ok(v.to_string())
+                }
+            }
+            SettingKey::MrnPrefix => {
+                if (1..=8).contains(&v.len())
+                    && v.bytes()
+                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+                {
+                    Ok(v.to_string())
+                } else {
+                    Err(invalid("1 to 8 capital letters or digits, e.g. DMC"))
+                }
+            }
+            SettingKey::IdleLockMinutes => int_in(1, 240),
+            SettingKey::PasswordMinLength => int_in(ABSOLUTE_MIN_LENGTH as u32, MAX_LENGTH as u32),
+            SettingKey::LockoutThreshold => int_in(3, 20),
+            SettingKey::LockoutMinutes => int_in(1, 1440),
+            SettingKey::DateFormat => DATE_FORMATS
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case(v))
+                .map(|(name, _)| name.to_string())
+                .ok_or_else(|| {
+                    let names: Vec<_> = DATE_FORMATS.iter().map(|(n, _)| *n).collect();
+                    invalid(&format!("one of {}", names.join(", ")))
+                }),
+            SettingKey::Currency => {
+                if v.len() == 3 && v.bytes().all(|b| b.is_ascii_alphabetic()) {
+                    Ok(v.to_ascii_uppercase())
+                } else {
+                    Err(invalid("a three-letter ISO 4217 code, e.g. KES, USD, EUR"))
+                }
+            }
+        }
+    }
+}
+
+/// The typed settings of one hospital.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub hospital_name: String,
+    pub mrn_prefix: String,
+    pub idle_lock_minutes: u32,
+    pub password_min_length: usize,
+    pub lockout_threshold: u32,
+    pub lockout_minutes: u32,
+    pub date_format: String,
+    pub currency: String,
+}
+
+impl Settings {
+    /// The settings a new hospital starts with.
+    pub fn defaults(hospital_name: &str, code: &str) -> Self {
+        Settings {
+            hospital_name: hospital_name.to_string(),
+            mrn_prefix: code.to_string(),
+            idle_lock_minutes: 5,
+            password_min_length: crate::domain::password::DEFAULT_MIN_LENGTH,
+            lockout_threshold: 5,
+            lockout_minutes: 15,
+            date_format: "YYYY-MM-DD".to_string(),
+            currency: "USD".to_string(),
+        }
+    }
+
+    /// The stored text of a setting.
+    pub fn get(&self, key: SettingKey) -> String {
+        match key {
+            SettingKey::HospitalName => self.hospital_name.clone(),
+            SettingKey::MrnPrefix => self.mrn_prefix.clone(),
+            SettingKey::IdleLockMinutes => self.idle_lock_minutes.to_string(),
+            SettingKey::PasswordMinLength => self.password_min_length.to_string(),
+            SettingKey::LockoutThreshold => self.lockout_threshold.to_string(),
+            SettingKey::LockoutMinutes => self.lockout_minutes.to_string(),
+            SettingKey::DateFormat => self.date_format.clone(),
+            SettingKey::Currency => self.currency.clone(),
+        }
+    }
+
+    /// Sets a setting from text, validating it first.
+    pub fn set(&mut self, key: SettingKey, value: &str) -> Result<(), SettingError> {
+        let v = key.validate(value)?;
+        let num = |s: &str| s.parse::<u32>().unwrap_or_default();
+        match key {
+            SettingKey::HospitalName => self.hospital_name = v,
+            SettingKey::MrnPrefix => self.mrn_prefix = v,
+            SettingKey::IdleLockMinutes => self.idle_lock_minutes = num(&v),
+            SettingKey::PasswordMinLength => self.password_min_length = num(&v) as usize,
+            SettingKey::LockoutThreshold => self.lockout_threshold = num(&v),
+            SettingKey::LockoutMinutes => self.lockout_minutes = num(&v),
+            SettingKey::DateFormat => self.date_format = v,
+            SettingKey::Currency => self.currency = v,
+        }
+        Ok(())
+    }
+
+    /// The chrono pattern of the chosen date format.
+    pub fn date_pattern(&self) -> &'static str {
+        DATE_FORMATS
+            .iter()
+            .find(|(n, _)| *n == self.date_format)
+            .map(|(_, p)| *p)
+            .unwrap_or("%Y-%m-%d")
+    }
+
+    /// The password rules these settings put in force.
+    pub fn password_policy(&self) -> crate::domain::password::PasswordPolicy {
+        crate::domain::password::PasswordPolicy {
+            min_length: self.password_min_length,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validates_each_key() {
+        let mut s = Settings::defaults("Riverside", "RDH");
+        assert!(s.set(SettingKey::IdleLockMinutes, "10").is_ok());
+        assert_eq!(s.idle_lock_minutes, 10);
+        assert!(s.set(SettingKey::IdleLockMinutes, "0").is_err());
+        assert!(s.set(SettingKey::PasswordMinLength, "7").is_err());
+        assert!(s.set(SettingKey::PasswordMinLength, "16").is_ok());
+        assert!(s.set(SettingKey::LockoutThreshold, "2").is_err());
+        assert!(s.set(SettingKey::MrnPrefix, "rdh").is_err());
+        assert!(s.set(SettingKey::DateFormat, "dd/mm/yyyy").is_ok());
+        assert_eq!(s.date_pattern(), "%d/%m/%Y");
+        assert!(s.set(SettingKey::DateFormat, "YY/MM").is_err());
+        assert!(s.set(SettingKey::Currency, "kes").is_ok());
+        assert_eq!(s.currency, "KES");
+        assert!(s.set(SettingKey::Currency, "shilling").is_err());
+        assert!(s.set(SettingKey::HospitalName, "  ").is_err());
+        assert!(SettingKey::parse("colour").is_err());
+    }
+
+    #[test]
+    fn every_key_round_trips_through_get() {
+        let mut s = Settings::defaults("Riverside", "RDH");
+        for k in SettingKey::iter() {
+            let v = s.get(k);
+            s.set(k, &v).unwrap();
+            assert_eq!(s.get(k), v);
+        }
+    }
+}

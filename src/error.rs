@@ -1,0 +1,40 @@
+//! The core's one error type: every message says what is wrong and what to do.
+
+use crate::domain::password::PasswordError;
+use crate::domain::settings::SettingError;
+use crate::domain::user::InvalidUserName;
+use crate::store::StoreError;
+use chrono::{DateTime, Local, Utc};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("user name or password is wrong: check both and try again")]
+    InvalidCredentials,
+    #[error(
+        "this account is locked after too many failed sign-ins, until {}: try again then, or ask an administrator to unlock it",
+        until.with_timezone(&Local).format("%H:%M")
+    )]
+    Locked { until: DateTime<Utc> },
+    #[error(
+        "the password of {0} was reset and must be changed first: sign in to the terminal screen, or run `wardline users passwd --as {0}`"
+    )]
+    MustChangePassword(String),
+    #[error(transparent)]
+    Password(#[from] PasswordError),
+    #[error(transparent)]
+    UserName(#[from] InvalidUserName),
+    #[error(transparent)]
+    Setting(#[from] SettingError),
+    #[error("{0}")]
+    NotPermitted(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Refused(String),
+    #[error("the password could not be hashed ({0}); try again")]
+    Hash(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

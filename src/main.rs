@@ -1,0 +1,59 @@
+//! The `wardline` binary: parses the command line and runs a command or the
+//! terminal screen. Errors are printed as sentences, never as panics.
+
+use anyhow::Result;
+use clap::Parser;
+use std::process::ExitCode;
+use wardline::cli::{Cli, Command};
+use wardline::commands::{self, Passwords};
+use wardline::paths::DataDir;
+use wardline::{demo, tui};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("wardline: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<bool> {
+    let data = DataDir::resolve(cli.data_dir.clone())?;
+    wardline::logging::init(&data);
+    let mut pw = Passwords::new(cli.password_stdin);
+    match &cli.command {
+        None => {
+            let options = tui::Options::from_cli(cli, false);
+            tui::run_choosing(&data, cli.hospital.as_deref(), options)?;
+        }
+        Some(Command::Init(args)) => commands::init(&data, args, &mut pw)?,
+        Some(Command::Hospitals) => commands::hospitals(&data)?,
+        Some(Command::Demo(args)) => {
+            let path = demo::ensure(&data, args.reset)?;
+            if args.no_tui {
+                println!(
+                    "Demo hospital {} ({}) at {}",
+                    demo::CODE,
+                    demo::NAME,
+                    path.display()
+                );
+                println!("Accounts (password for all: {}):", demo::PASSWORD);
+                for line in demo::accounts_text() {
+                    println!("  {line}");
+                }
+            } else {
+                let options = tui::Options::from_cli(cli, true);
+                tui::run_file(&data, &path, options)?;
+            }
+        }
+        Some(Command::Users(cmd)) => commands::users(&data, cli, cmd, &mut pw)?,
+        Some(Command::Settings(cmd)) => commands::settings(&data, cli, cmd, &mut pw)?,
+        Some(Command::Audit(cmd)) => return commands::audit(&data, cli, cmd),
+        Some(Command::Check) => return commands::check(&data, cli),
+    }
+    Ok(true)
+}

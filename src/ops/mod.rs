@@ -1,0 +1,6 @@
+//! Changes as the hospital sees them: each checks who may do it, validates,
+//! and goes through [`crate::store::Db::write`] so that the change and its
+//! audit event commit together or not at all.
+
+pub mod accounts;
+pub mod settings;

@@ -1,0 +1,136 @@
+//! The audit trail's rows: appending inside a write, reading, verifying.
+
+use super::StoreError;
+use crate::domain::audit::{
+    Actor, AuditEvent, AuditRecord, ChainBreak, ChainVerifier, GENESIS_HASH,
+};
+use crate::domain::time::format_ts;
+use rusqlite::{Connection, OptionalExtension, Row, Transaction};
+
+/// Appends events after the current head. Only [`super::Db::write`] and
+/// the migrator call this, always inside an IMMEDIATE transaction, so the
+/// head read here cannot move before the insert.
+pub fn append(tx: &Transaction, actor: &Actor, events: &[AuditEvent]) -> Result<(), StoreError> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let (mut seq, mut prev) = head(tx)?;
+    let at = format_ts(chrono::Utc::now());
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO audit_log (seq, at, actor_id, actor_name, actor_role, action, entity,
+                                entity_id, patient_id, summary, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    for e in events {
+        seq += 1;
+        let mut r = AuditRecord {
+            seq,
+            at: at.clone(),
+            actor_id: actor.id.clone(),
+            actor_name: actor.name.clone(),
+            actor_role: actor.role.map(|r| r.to_string()),
+            action: e.action.to_string(),
+            entity: e.entity.to_string(),
+            entity_id: e.entity_id.clone(),
+            patient_id: e.patient_id.clone(),
+            summary: e.summary.clone(),
+            prev_hash: prev,
+            hash: String::new(),
+        };
+        r.hash = r.compute_hash();
+        insert.execute(rusqlite::params![
+            r.seq,
+            r.at,
+            r.actor_id,
+            r.actor_name,
+            r.actor_role,
+            r.action,
+            r.entity,
+            r.entity_id,
+            r.patient_id,
+            r.summary,
+            r.prev_hash,
+            r.hash
+        ])?;
+        prev = r.hash;
+    }
+    Ok(())
+}
+
+/// The last sequence number and hash (0 and the genesis hash when empty).
+pub fn head(conn: &Connection) -> Result<(i64, String), StoreError> {
+    let row = conn
+        .query_row(
+            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    Ok(row.unwrap_or((0, GENESIS_HASH.to_string())))
+}
+
+/// The hash of event `seq`, if there is one.
+pub fn hash_at(conn: &Connection, seq: i64) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row("SELECT hash FROM audit_log WHERE seq = ?1", [seq], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+const COLUMNS: &str = "seq, at, actor_id, actor_name, actor_role, action, entity, entity_id,
+                       patient_id, summary, prev_hash, hash";
+
+fn record(r: &Row) -> rusqlite::Result<AuditRecord> {
+    Ok(AuditRecord {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        actor_id: r.get(2)?,
+        actor_name: r.get(3)?,
+        actor_role: r.get(4)?,
+        action: r.get(5)?,
+        entity: r.get(6)?,
+        entity_id: r.get(7)?,
+        patient_id: r.get(8)?,
+        summary: r.get(9)?,
+        prev_hash: r.get(10)?,
+        hash: r.get(11)?,
+    })
+}
+
+/// The newest `limit` events, newest first.
+pub fn recent(conn: &Connection, limit: usize) -> Result<Vec<AuditRecord>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM audit_log ORDER BY seq DESC LIMIT ?1"
+    ))?;
+    let rows = stmt.query_map([limit as i64], record)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The result of walking the whole chain.
+#[derive(Debug)]
+pub enum ChainState {
+    Intact { count: i64, head: String },
+    Broken(ChainBreak),
+}
+
+/// Walks every event in sequence order, in one read transaction so that
+/// concurrent appends cannot be half-seen.
+pub fn verify_chain(conn: &Connection) -> Result<ChainState, StoreError> {
+    let tx = conn.unchecked_transaction()?;
+    let mut verifier = ChainVerifier::default();
+    {
+        let mut stmt = tx.prepare(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY seq"))?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            if let Err(b) = verifier.push(&record(row)?) {
+                return Ok(ChainState::Broken(b));
+            }
+        }
+    }
+    tx.finish()?;
+    Ok(ChainState::Intact {
+        count: verifier.count,
+        head: verifier.head,
+    })
+}

@@ -1,0 +1,52 @@
+//! Schema versions: `schema.sql` for new files, numbered migrations for old ones.
+//!
+//! `PRAGMA user_version` is the number of migrations a file has had. A shipped
+//! migration is never edited; a change to the schema is a new numbered file
+//! and the same change in `schema.sql`.
+
+use super::StoreError;
+use crate::domain::audit::{Actor, AuditAction, AuditEvent};
+use rusqlite::{Connection, TransactionBehavior};
+
+/// The whole current schema.
+pub const SCHEMA: &str = include_str!("../../schema.sql");
+
+/// Every migration in order; migration `n` is at index `n - 1`.
+pub const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_foundation.sql")];
+
+/// The schema version this program writes.
+pub fn current_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// Brings the file up to `migrations.len()` in one IMMEDIATE transaction,
+/// re-reading the version inside it so that two terminals opening an old file
+/// at once migrate it only once. A failing migration leaves the file as it was.
+pub fn migrate(conn: &mut Connection, migrations: &[&str]) -> Result<(), StoreError> {
+    let target = migrations.len() as i64;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version >= target {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let from: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if from >= target {
+        return Ok(());
+    }
+    for sql in &migrations[from as usize..] {
+        tx.execute_batch(sql)?;
+    }
+    tx.pragma_update(None, "user_version", target)?;
+    super::audit::append(
+        &tx,
+        &Actor::system(),
+        &[AuditEvent::new(
+            AuditAction::Update,
+            "schema",
+            format!("schema upgraded from version {from} to {target}"),
+        )],
+    )?;
+    tx.commit()?;
+    tracing::info!(from, to = target, "hospital file migrated");
+    Ok(())
+}

@@ -1,0 +1,271 @@
+//! The hospital file: opening it safely, and the one path every write takes.
+//!
+//! Functions in the submodules take a `&Connection` (reads) or a `&Transaction`
+//! (writes) and return domain types. Writes happen only inside [`Db::write`],
+//! which opens a `BEGIN IMMEDIATE` transaction, runs the change, appends its
+//! audit events and commits, all or nothing.
+
+pub mod audit;
+pub mod migrations;
+pub mod sessions;
+pub mod settings;
+pub mod users;
+
+use crate::domain::audit::{Actor, AuditEvent};
+use crate::domain::hospital::HospitalCode;
+use crate::domain::settings::Settings;
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// `PRAGMA application_id` of every wardline file: "WDLN".
+pub const APPLICATION_ID: i32 = 0x5744_4C4E;
+
+/// How long a write waits for another terminal's transaction before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// What can go wrong with a hospital file. Each message says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no hospital file at {}: create one with `wardline init` or `wardline demo`", .0.display())]
+    Missing(PathBuf),
+    #[error("{} already exists: choose another hospital code, or use the existing hospital", .0.display())]
+    AlreadyExists(PathBuf),
+    #[error("{} is not a wardline hospital file; it was left untouched. Check the path or the --hospital code", .0.display())]
+    NotWardline(PathBuf),
+    #[error(
+        "{} was written by a newer wardline (schema version {found}; this program knows up to {supported}); it was left untouched. Install the newer wardline to open it",
+        .path.display()
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+    #[error(
+        "{} is damaged ({detail}); it was left untouched. Restore it from a backup, and run `wardline check` for details",
+        .path.display()
+    )]
+    Damaged { path: PathBuf, detail: String },
+    #[error("the hospital file stayed busy with another terminal's change for too long: try again")]
+    Busy,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("file error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl StoreError {
+    /// Turns SQLite's busy and corruption codes into their own variants.
+    fn classify(e: rusqlite::Error, path: &Path) -> StoreError {
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => StoreError::Busy,
+            Some(ErrorCode::DatabaseCorrupt) | Some(ErrorCode::NotADatabase) => {
+                StoreError::Damaged {
+                    path: path.to_path_buf(),
+                    detail: e.to_string(),
+                }
+            }
+            _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
+/// An open hospital file.
+pub struct Db {
+    conn: Connection,
+    path: PathBuf,
+    code: HospitalCode,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").field("path", &self.path).finish()
+    }
+}
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+impl Db {
+    /// Opens an existing hospital file: checks that it is a wardline file the
+    /// program can read before changing anything, then sets the pragmas and
+    /// brings an older schema up to date in one transaction.
+    pub fn open(path: &Path) -> Result<Db, StoreError> {
+        Self::open_with(path, migrations::MIGRATIONS)
+    }
+
+    /// [`Db::open`] with a given list of migrations (tests use their own).
+    pub fn open_with(path: &Path, migrations: &[&str]) -> Result<Db, StoreError> {
+        check_header(path)?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| StoreError::classify(e, path))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let read = |sql: &str| -> Result<i64, StoreError> {
+            conn.query_row(sql, [], |r| r.get(0))
+                .map_err(|e| StoreError::classify(e, path))
+        };
+        if read("PRAGMA application_id")? != i64::from(APPLICATION_ID) {
+            return Err(StoreError::NotWardline(path.to_path_buf()));
+        }
+        let version = read("PRAGMA user_version")?;
+        let supported = migrations.len() as i64;
+        if version > supported {
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found: version,
+                supported,
+            });
+        }
+        read("SELECT count(*) FROM sqlite_schema")?;
+        apply_pragmas(&conn).map_err(|e| StoreError::classify(e, path))?;
+        let mut conn = conn;
+        migrations::migrate(&mut conn, migrations).map_err(|e| match e {
+            StoreError::Sqlite(e) => StoreError::classify(e, path),
+            other => other,
+        })?;
+        let code: String = conn
+            .query_row("SELECT code FROM hospital WHERE id = 1", [], |r| r.get(0))
+            .map_err(|e| StoreError::classify(e, path))?;
+        let code = code.parse().map_err(|_| StoreError::Damaged {
+            path: path.to_path_buf(),
+            detail: format!("its hospital code {code:?} is not valid"),
+        })?;
+        Ok(Db {
+            conn,
+            path: path.to_path_buf(),
+            code,
+        })
+    }
+
+    /// Creates a new hospital file from `schema.sql`, refusing to overwrite.
+    /// The file is made 0600 before anything is written to it.
+    pub fn create(path: &Path, code: &HospitalCode, name: &str) -> Result<Db, StoreError> {
+        if let Some(dir) = path.parent() {
+            crate::paths::create_private_dir(dir)?;
+        }
+        match crate::paths::create_private_file(path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(StoreError::AlreadyExists(path.to_path_buf()));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let result = Self::initialise(path, code, name);
+        if result.is_err() {
+            let _ = std::fs::remove_file(path);
+        }
+        result
+    }
+
+    fn initialise(path: &Path, code: &HospitalCode, name: &str) -> Result<Db, StoreError> {
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        apply_pragmas(&conn)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(migrations::SCHEMA)?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        tx.pragma_update(None, "user_version", migrations::MIGRATIONS.len() as i64)?;
+        tx.execute(
+            "INSERT INTO hospital (id, code, created_at) VALUES (1, ?1, ?2)",
+            (
+                code.as_str(),
+                crate::domain::time::format_ts(chrono::Utc::now()),
+            ),
+        )?;
+        settings::save(&tx, &Settings::defaults(name, code.as_str()))?;
+        audit::append(
+            &tx,
+            &Actor::system(),
+            &[AuditEvent::new(
+                crate::domain::audit::AuditAction::Create,
+                "hospital",
+                format!("hospital {code} created"),
+            )
+            .on(code.as_str())],
+        )?;
+        tx.commit()?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(Db {
+            conn,
+            path: path.to_path_buf(),
+            code: code.clone(),
+        })
+    }
+
+    /// The one write path: runs `change` inside `BEGIN IMMEDIATE`, appends the
+    /// audit events it returns, and commits. Any error rolls everything back.
+    pub fn write<T, E>(
+        &mut self,
+        actor: &Actor,
+        change: impl FnOnce(&Transaction) -> Result<(T, Vec<AuditEvent>), E>,
+    ) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let path = self.path.clone();
+        let classify = |e: rusqlite::Error| E::from(StoreError::classify(e, &path));
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(classify)?;
+        let (value, events) = change(&tx)?;
+        audit::append(&tx, actor, &events).map_err(E::from)?;
+        tx.commit().map_err(classify)?;
+        Ok(value)
+    }
+
+    /// The connection, for reads.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn code(&self) -> &HospitalCode {
+        &self.code
+    }
+
+    /// The hospital's current settings.
+    pub fn settings(&self) -> Result<Settings, StoreError> {
+        settings::load(&self.conn, &self.code)
+    }
+}
+
+fn apply_pragmas(conn: &Connection) -> rusqlite::Result<()> {
+    let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(rusqlite::Error::InvalidParameterName(format!(
+            "journal_mode stayed {mode}"
+        )));
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+/// Refuses anything that is not an SQLite file before SQLite opens it.
+fn check_header(path: &Path) -> Result<(), StoreError> {
+    use std::io::Read;
+    let mut f = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(StoreError::Missing(path.to_path_buf()));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut magic = [0u8; 16];
+    match f.read_exact(&mut magic) {
+        Ok(()) if &magic == SQLITE_MAGIC => Ok(()),
+        _ => Err(StoreError::NotWardline(path.to_path_buf())),
+    }
+}

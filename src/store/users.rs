@@ -1,0 +1,192 @@
+//! Staff account rows and the per-name sign-in throttle.
+
+use super::StoreError;
+use crate::domain::ids::Id;
+use crate::domain::role::Role;
+use crate::domain::time::{format_ts, parse_ts};
+use crate::domain::user::User;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction};
+
+/// A new account, ready to insert (the hash is already computed).
+pub struct NewUser<'a> {
+    pub user_name: &'a str,
+    pub full_name: &'a str,
+    pub role: Role,
+    pub password_hash: &'a str,
+    pub must_change_password: bool,
+}
+
+const SELECT: &str = "SELECT u.id, u.user_name, u.full_name, u.role, u.must_change_password,
+                             u.disabled_at, t.locked_until, u.last_login_at, u.password_hash
+                      FROM users u LEFT JOIN login_throttle t ON t.user_name = u.user_name";
+
+fn ts(r: &Row, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    Ok(r.get::<_, Option<String>>(i)?.as_deref().and_then(parse_ts))
+}
+
+fn user(r: &Row) -> rusqlite::Result<(User, String)> {
+    let role: String = r.get(3)?;
+    let role = role.parse().map_err(|_| {
+        rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, role.into())
+    })?;
+    Ok((
+        User {
+            id: Id::from_stored(r.get(0)?),
+            user_name: r.get(1)?,
+            full_name: r.get(2)?,
+            role,
+            must_change_password: r.get(4)?,
+            disabled_at: ts(r, 5)?,
+            locked_until: ts(r, 6)?,
+            last_login_at: ts(r, 7)?,
+        },
+        r.get(8)?,
+    ))
+}
+
+pub fn insert(tx: &Transaction, u: &NewUser, now: DateTime<Utc>) -> Result<User, StoreError> {
+    let exists: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM users WHERE user_name = ?1)",
+        [u.user_name],
+        |r| r.get(0),
+    )?;
+    if exists {
+        return Err(StoreError::Conflict(format!(
+            "an account named {:?} already exists: choose another user name",
+            u.user_name
+        )));
+    }
+    let id = Id::new();
+    let now = format_ts(now);
+    tx.execute(
+        "INSERT INTO users (id, user_name, full_name, role, password_hash, must_change_password,
+                            created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+        rusqlite::params![
+            id.as_str(),
+            u.user_name,
+            u.full_name,
+            u.role.to_string(),
+            u.password_hash,
+            u.must_change_password,
+            now
+        ],
+    )?;
+    find(tx, u.user_name)?
+        .map(|(u, _)| u)
+        .ok_or_else(|| StoreError::Conflict("the new account vanished while it was written".into()))
+}
+
+/// The account with this user name and its password hash.
+pub fn find(conn: &Connection, user_name: &str) -> Result<Option<(User, String)>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE u.user_name = ?1"))?;
+    Ok(stmt.query_row([user_name], user).optional()?)
+}
+
+/// Every account, by user name.
+pub fn list(conn: &Connection) -> Result<Vec<User>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} ORDER BY u.user_name"))?;
+    let rows = stmt.query_map([], |r| user(r).map(|(u, _)| u))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// How many enabled admin accounts there are.
+pub fn active_admins(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+pub fn set_password(
+    tx: &Transaction,
+    id: &Id,
+    hash: &str,
+    must_change: bool,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE users SET password_hash = ?2, must_change_password = ?3, updated_at = ?4,
+                          version = version + 1
+         WHERE id = ?1",
+        rusqlite::params![id.as_str(), hash, must_change, format_ts(now)],
+    )?;
+    Ok(())
+}
+
+pub fn set_disabled(
+    tx: &Transaction,
+    id: &Id,
+    disabled_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE users SET disabled_at = ?2, updated_at = ?3, version = version + 1 WHERE id = ?1",
+        (id.as_str(), disabled_at.map(format_ts), format_ts(now)),
+    )?;
+    Ok(())
+}
+
+pub fn record_login(tx: &Transaction, id: &Id, now: DateTime<Utc>) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE users SET last_login_at = ?2 WHERE id = ?1",
+        (id.as_str(), format_ts(now)),
+    )?;
+    Ok(())
+}
+
+/// Failed attempts in a row and the lock, for a typed user name.
+pub fn throttle(
+    conn: &Connection,
+    user_name: &str,
+) -> Result<(i64, Option<DateTime<Utc>>), StoreError> {
+    let row = conn
+        .query_row(
+            "SELECT failures, locked_until FROM login_throttle WHERE user_name = ?1",
+            [user_name],
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?)),
+        )
+        .optional()?;
+    Ok(row
+        .map(|(f, l)| (f, l.as_deref().and_then(parse_ts)))
+        .unwrap_or((0, None)))
+}
+
+/// Counts one more failure; returns the lock's end when this failure locks.
+pub fn record_failure(
+    tx: &Transaction,
+    user_name: &str,
+    threshold: u32,
+    lock_minutes: u32,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, StoreError> {
+    let (failures, locked_until) = throttle(tx, user_name)?;
+    let expired_lock = locked_until.is_some_and(|t| t <= now);
+    let failures = if expired_lock { 1 } else { failures + 1 };
+    let lock = (failures >= i64::from(threshold))
+        .then(|| now + chrono::Duration::minutes(i64::from(lock_minutes)));
+    let stored_failures = if lock.is_some() { 0 } else { failures };
+    let keep_lock = if expired_lock { None } else { locked_until };
+    tx.execute(
+        "INSERT INTO login_throttle (user_name, failures, locked_until) VALUES (?1, ?2, ?3)
+         ON CONFLICT (user_name) DO UPDATE SET failures = excluded.failures,
+                                               locked_until = excluded.locked_until",
+        (
+            user_name,
+            stored_failures,
+            lock.or(keep_lock).map(format_ts),
+        ),
+    )?;
+    Ok(lock)
+}
+
+/// Forgets failures and any lock (a good sign-in, or an admin's unlock).
+pub fn clear_throttle(tx: &Transaction, user_name: &str) -> Result<(), StoreError> {
+    tx.execute(
+        "DELETE FROM login_throttle WHERE user_name = ?1",
+        [user_name],
+    )?;
+    Ok(())
+}

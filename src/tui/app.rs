@@ -1,0 +1,646 @@
+//! The application state machine: sign-in, forced password change, the
+//! working tabs, and the lock screen; plus the help overlay and confirmations.
+//!
+//! A key goes to the top overlay, else to the current screen's key table,
+//! else to a focused text field, else to the global table. The resulting
+//! action is performed here, the only place that calls into the database;
+//! rendering reads only the state.
+
+use crate::auth::{self, Session};
+use crate::domain::settings::Settings;
+use crate::store::Db;
+use crate::store::sessions::EndReason;
+use crate::tui::keymap::{self, Action, Binding, Tab};
+use crate::tui::screens::{
+    admin::Admin,
+    change_password::ChangePassword,
+    help, notice,
+    sign_in::{LockedBy, SignIn},
+};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::{bars, popup};
+use chrono::{DateTime, FixedOffset, Local, Offset, Utc};
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Layout};
+use ratatui::text::Span;
+use ratatui::widgets::{Paragraph, Wrap};
+use strum::IntoEnumIterator;
+
+/// The smallest terminal wardline draws in.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// How the app is started.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Overrides the hospital's idle-lock setting.
+    pub idle_lock: Option<chrono::Duration>,
+    /// The demo's accounts, shown on its sign-in screen.
+    pub demo_accounts: Option<Vec<String>>,
+    /// The time zone clocks are shown in; `None` for the machine's.
+    pub utc_offset: Option<FixedOffset>,
+    pub theme: Theme,
+}
+
+/// A signed-in user at work on a tab.
+pub struct Workspace {
+    pub session: Session,
+    pub tab: Tab,
+    admin: Option<Admin>,
+}
+
+pub enum Mode {
+    SignIn(SignIn),
+    ChangePassword {
+        session: Session,
+        form: ChangePassword,
+    },
+    Working(Workspace),
+    Locked {
+        session: Session,
+        tab: Tab,
+        form: SignIn,
+    },
+}
+
+/// What a confirmed question goes on to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pending {
+    Quit,
+    SignOut,
+}
+
+struct Confirm {
+    question: String,
+    then: Pending,
+}
+
+struct Message {
+    text: String,
+    error: bool,
+}
+
+pub struct App {
+    db: Db,
+    settings: Settings,
+    options: Options,
+    pub mode: Mode,
+    help: bool,
+    confirm: Option<Confirm>,
+    message: Option<Message>,
+    now: DateTime<Utc>,
+    last_input: DateTime<Utc>,
+    quit: bool,
+}
+
+/// An error message as a sentence on screen.
+fn sentence(e: impl std::fmt::Display) -> String {
+    let s = e.to_string();
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => s,
+    }
+}
+
+impl App {
+    pub fn new(db: Db, options: Options, now: DateTime<Utc>) -> crate::error::Result<App> {
+        let settings = db.settings()?;
+        Ok(App {
+            db,
+            settings,
+            options,
+            mode: Mode::SignIn(SignIn::new()),
+            help: false,
+            confirm: None,
+            message: None,
+            now,
+            last_input: now,
+            quit: false,
+        })
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// The signed-in session, if any (also behind the lock screen).
+    pub fn session(&self) -> Option<&Session> {
+        match &self.mode {
+            Mode::SignIn(_) => None,
+            Mode::ChangePassword { session, .. } | Mode::Locked { session, .. } => Some(session),
+            Mode::Working(w) => Some(&w.session),
+        }
+    }
+
+    fn idle_limit(&self) -> chrono::Duration {
+        self.options.idle_lock.unwrap_or_else(|| {
+            chrono::Duration::minutes(i64::from(self.settings.idle_lock_minutes))
+        })
+    }
+
+    fn offset(&self) -> FixedOffset {
+        self.options
+            .utc_offset
+            .unwrap_or_else(|| self.now.with_timezone(&Local).offset().fix())
+    }
+
+    fn say(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    fn complain(&mut self, e: impl std::fmt::Display) {
+        self.message = Some(Message {
+            text: sentence(e),
+            error: true,
+        });
+    }
+
+    /// The tabs the signed-in role may open.
+    pub fn tabs(&self) -> Vec<Tab> {
+        match self.session() {
+            Some(s) => Tab::iter()
+                .filter(|t| s.role().can(t.permission()))
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// The key table of the current screen.
+    fn screen_table(&self) -> &'static [Binding] {
+        match &self.mode {
+            Mode::SignIn(_) | Mode::Locked { .. } => keymap::SIGN_IN,
+            Mode::ChangePassword { .. } => keymap::CHANGE_PASSWORD,
+            Mode::Working(w) if w.tab == Tab::Admin => keymap::ADMIN,
+            Mode::Working(_) => keymap::NOTICE,
+        }
+    }
+
+    /// The tables in force, titled, for the help overlay and the hint bar.
+    fn tables(&self) -> Vec<(&'static str, &'static [Binding])> {
+        if self.help {
+            return vec![("Help", keymap::HELP)];
+        }
+        if self.confirm.is_some() {
+            return vec![("Confirm", keymap::CONFIRM)];
+        }
+        self.help_sections()
+    }
+
+    /// Handles one key press at `now`.
+    pub fn handle_key(&mut self, key: KeyEvent, now: DateTime<Utc>) {
+        self.now = now;
+        self.last_input = now;
+        self.message = None;
+        if self.help {
+            if keymap::lookup(keymap::HELP, &key) == Some(Action::CloseHelp) {
+                self.help = false;
+            }
+            return;
+        }
+        if let Some(confirm) = &self.confirm {
+            match keymap::lookup(keymap::CONFIRM, &key) {
+                Some(Action::Yes) => {
+                    let then = confirm.then;
+                    self.confirm = None;
+                    self.perform_pending(then);
+                }
+                Some(Action::No) => self.confirm = None,
+                _ => {}
+            }
+            return;
+        }
+        if let Some(action) = keymap::lookup(self.screen_table(), &key) {
+            self.perform(action);
+            return;
+        }
+        match &mut self.mode {
+            Mode::SignIn(form) | Mode::Locked { form, .. } => form.type_key(key),
+            Mode::ChangePassword { form, .. } => form.type_key(key),
+            Mode::Working(_) => {
+                if let Some(action) = keymap::lookup(keymap::GLOBAL, &key) {
+                    self.perform(action);
+                }
+            }
+        }
+    }
+
+    /// Time passing without keys: idle lock and the session's maximum length.
+    pub fn tick(&mut self, now: DateTime<Utc>) {
+        self.now = now;
+        let expired = self.session().is_some_and(|s| s.expired(now));
+        if expired {
+            self.end_session(EndReason::Expired);
+            if let Mode::SignIn(form) = &mut self.mode {
+                form.error = Some("Your session reached its 12-hour limit: sign in again.".into());
+            }
+            return;
+        }
+        if matches!(self.mode, Mode::Working(_) | Mode::ChangePassword { .. })
+            && now - self.last_input >= self.idle_limit()
+        {
+            let minutes = self.idle_limit().num_seconds() as f64 / 60.0;
+            self.lock(&format!("idle for {minutes:.0} min"));
+        }
+    }
+
+    fn perform(&mut self, action: Action) {
+        match action {
+            Action::ShowHelp => self.help = true,
+            Action::CloseHelp => self.help = false,
+            Action::Quit => {
+                let unsaved =
+                    matches!(&self.mode, Mode::ChangePassword { form, .. } if form.has_input());
+                if unsaved {
+                    self.ask("Quit and throw away the password you typed?", Pending::Quit);
+                } else {
+                    self.perform_pending(Pending::Quit);
+                }
+            }
+            Action::Lock => self.lock("locked with Ctrl+L"),
+            Action::GoTo(tab) => self.go_to(tab),
+            Action::NextField | Action::PrevField => match &mut self.mode {
+                Mode::SignIn(f) | Mode::Locked { form: f, .. } => {
+                    if action == Action::NextField {
+                        f.next_field()
+                    } else {
+                        f.prev_field()
+                    }
+                }
+                Mode::ChangePassword { form, .. } => {
+                    if action == Action::NextField {
+                        form.next_field()
+                    } else {
+                        form.prev_field()
+                    }
+                }
+                Mode::Working(_) => {}
+            },
+            Action::Submit => self.submit(),
+            Action::Cancel => {
+                let unsaved =
+                    matches!(&self.mode, Mode::ChangePassword { form, .. } if form.has_input());
+                if unsaved {
+                    self.ask(
+                        "Sign out and throw away the password you typed?",
+                        Pending::SignOut,
+                    );
+                } else {
+                    self.perform_pending(Pending::SignOut);
+                }
+            }
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Home
+            | Action::End => {
+                if let Mode::Working(Workspace { admin: Some(a), .. }) = &mut self.mode {
+                    a.navigate(action);
+                }
+            }
+            Action::UnlockAccount => self.unlock_selected_account(),
+            Action::Refresh => {
+                self.reload_tab();
+                if self.message.is_none() {
+                    self.say("Refreshed.");
+                }
+            }
+            Action::Yes | Action::No => {}
+        }
+    }
+
+    fn ask(&mut self, question: &str, then: Pending) {
+        self.confirm = Some(Confirm {
+            question: question.to_string(),
+            then,
+        });
+    }
+
+    fn perform_pending(&mut self, p: Pending) {
+        match p {
+            Pending::Quit => {
+                self.end_session(EndReason::Logout);
+                self.quit = true;
+            }
+            Pending::SignOut => {
+                self.end_session(EndReason::Logout);
+                self.say("Signed out.");
+            }
+        }
+    }
+
+    /// Signs the current session out (if any) and returns to the sign-in screen.
+    fn end_session(&mut self, reason: EndReason) {
+        let mode = std::mem::replace(&mut self.mode, Mode::SignIn(SignIn::new()));
+        let session = match mode {
+            Mode::SignIn(form) => {
+                self.mode = Mode::SignIn(form);
+                return;
+            }
+            Mode::ChangePassword { session, .. } | Mode::Locked { session, .. } => session,
+            Mode::Working(w) => w.session,
+        };
+        self.help = false;
+        self.confirm = None;
+        if let Err(e) = auth::sign_out(&mut self.db, &session, reason, self.now) {
+            self.complain(e);
+        }
+    }
+
+    /// Ends the session when the program stops (a clean exit signs out).
+    pub fn shutdown(&mut self) {
+        self.end_session(EndReason::Logout);
+    }
+
+    fn lock(&mut self, why: &str) {
+        let mode = std::mem::replace(&mut self.mode, Mode::SignIn(SignIn::new()));
+        let (session, tab) = match mode {
+            Mode::Working(w) => (w.session, w.tab),
+            Mode::ChangePassword { session, .. } => (session, Tab::Patients),
+            other => {
+                self.mode = other;
+                return;
+            }
+        };
+        self.help = false;
+        self.confirm = None;
+        let audited = auth::lock_session(&mut self.db, &session, why);
+        let form = SignIn::lock_screen(LockedBy {
+            user_name: session.user.user_name.clone(),
+            full_name: session.user.full_name.clone(),
+        });
+        self.mode = Mode::Locked { session, tab, form };
+        if let Err(e) = audited {
+            self.complain(e);
+        }
+    }
+
+    fn submit(&mut self) {
+        let now = self.now;
+        match &mut self.mode {
+            Mode::SignIn(form) => {
+                let user = form.user.value().to_string();
+                if user.trim().is_empty() {
+                    form.failed("Type your user name, then your password.".into());
+                    return;
+                }
+                let password = form.password.value().to_string();
+                match auth::sign_in(&mut self.db, &user, &password, now) {
+                    Ok(session) => self.start(session, None),
+                    Err(e) => form.failed(sentence(e)),
+                }
+            }
+            Mode::Locked { session, form, .. } => {
+                let typed = form.user.value().trim().to_lowercase();
+                let password = form.password.value().to_string();
+                if typed.is_empty() {
+                    form.failed("Type your user name, then your password.".into());
+                } else if typed == session.user.user_name {
+                    match auth::unlock_session(&mut self.db, session, &password, now) {
+                        Ok(()) => self.unlock(),
+                        Err(e) => form.failed(sentence(e)),
+                    }
+                } else {
+                    match auth::sign_in(&mut self.db, &typed, &password, now) {
+                        Ok(new) => {
+                            let old = session.clone();
+                            let ended =
+                                auth::sign_out(&mut self.db, &old, EndReason::Replaced, now);
+                            self.start(new, None);
+                            if let Err(e) = ended {
+                                self.complain(e);
+                            }
+                        }
+                        Err(e) => form.failed(sentence(e)),
+                    }
+                }
+            }
+            Mode::ChangePassword { session, form } => {
+                let (new, confirm) = (
+                    form.new.value().to_string(),
+                    form.confirm.value().to_string(),
+                );
+                match auth::change_own_password(&mut self.db, session, &new, &confirm, now) {
+                    Ok(()) => {
+                        let session = session.clone();
+                        self.start(session, None);
+                        self.say("Password changed.");
+                    }
+                    Err(e) => form.failed(sentence(e)),
+                }
+            }
+            Mode::Working(_) => {}
+        }
+    }
+
+    fn unlock(&mut self) {
+        let mode = std::mem::replace(&mut self.mode, Mode::SignIn(SignIn::new()));
+        if let Mode::Locked { session, tab, .. } = mode {
+            self.start(session, Some(tab));
+            self.say("Unlocked.");
+        } else {
+            self.mode = mode;
+        }
+    }
+
+    /// Enters the working screen (or the forced password change) for a session.
+    fn start(&mut self, session: Session, tab: Option<Tab>) {
+        match self.db.settings() {
+            Ok(s) => self.settings = s,
+            Err(e) => self.complain(e),
+        }
+        self.last_input = self.now;
+        if session.user.must_change_password {
+            self.mode = Mode::ChangePassword {
+                session,
+                form: ChangePassword::new(),
+            };
+            return;
+        }
+        let allowed: Vec<Tab> = Tab::iter()
+            .filter(|t| session.role().can(t.permission()))
+            .collect();
+        let tab = tab
+            .filter(|t| allowed.contains(t))
+            .or(allowed.first().copied())
+            .unwrap_or(Tab::Patients);
+        let name = session.user.full_name.clone();
+        self.mode = Mode::Working(Workspace {
+            session,
+            tab,
+            admin: None,
+        });
+        self.say(format!("Signed in as {name}."));
+        self.reload_tab();
+    }
+
+    fn go_to(&mut self, tab: Tab) {
+        let Mode::Working(w) = &mut self.mode else {
+            return;
+        };
+        if !w.session.role().can(tab.permission()) {
+            let role = w.session.role().label();
+            self.complain(format!(
+                "a {role} cannot open {}: ask an administrator if you need it",
+                tab.title()
+            ));
+            return;
+        }
+        w.tab = tab;
+        self.reload_tab();
+    }
+
+    /// Reads the current tab's data again.
+    fn reload_tab(&mut self) {
+        let Mode::Working(w) = &mut self.mode else {
+            return;
+        };
+        if w.tab != Tab::Admin {
+            w.admin = None;
+            return;
+        }
+        let result = match &mut w.admin {
+            Some(a) => a.reload(&self.db, &w.session),
+            None => Admin::load(&self.db, &w.session).map(|a| w.admin = Some(a)),
+        };
+        if let Err(e) = result {
+            self.complain(e);
+        }
+    }
+
+    fn unlock_selected_account(&mut self) {
+        let Mode::Working(Workspace {
+            session,
+            admin: Some(a),
+            ..
+        }) = &self.mode
+        else {
+            return;
+        };
+        let Some(user) = a.selected_user() else {
+            return;
+        };
+        if !user.is_locked(self.now) {
+            let name = user.user_name.clone();
+            self.say(format!("{name} is not locked."));
+            return;
+        }
+        let (session, name) = (session.clone(), user.user_name.clone());
+        match crate::ops::accounts::unlock(&mut self.db, &session, &name) {
+            Ok(u) => {
+                self.reload_tab();
+                self.say(format!("Unlocked {}: they can sign in again.", u.user_name));
+            }
+            Err(e) => self.complain(e),
+        }
+    }
+
+    /// Draws the whole screen. Reads state only; never the database.
+    pub fn render(&self, frame: &mut Frame) {
+        let area = frame.area();
+        let theme = self.options.theme;
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            let text = format!(
+                "The window is {}×{}. wardline needs at least {MIN_WIDTH}×{MIN_HEIGHT}: make the window larger.",
+                area.width, area.height
+            );
+            frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+            return;
+        }
+        let [top, body, status, hints] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(0),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        let (tabs, current) = match &self.mode {
+            Mode::Working(w) => (self.tabs(), Some(w.tab)),
+            _ => (Vec::new(), None),
+        };
+        bars::top_bar(
+            &self.settings.hospital_name,
+            &tabs,
+            current,
+            &theme,
+            top,
+            frame.buffer_mut(),
+        );
+
+        match &self.mode {
+            Mode::SignIn(form) | Mode::Locked { form, .. } => {
+                let demo = self
+                    .options
+                    .demo_accounts
+                    .as_deref()
+                    .filter(|_| form.locked_by.is_none());
+                form.render(frame, body, &self.settings.hospital_name, demo, &theme);
+            }
+            Mode::ChangePassword { session, form } => {
+                form.render(
+                    frame,
+                    body,
+                    &session.user.user_name,
+                    self.settings.password_policy().min_length,
+                    &theme,
+                );
+            }
+            Mode::Working(w) => match (&w.tab, &w.admin) {
+                (Tab::Admin, Some(a)) => {
+                    a.render(self.now, self.offset(), &theme, body, frame.buffer_mut())
+                }
+                (tab, _) => notice::render(*tab, &theme, body, frame.buffer_mut()),
+            },
+        }
+
+        let clock = self
+            .now
+            .with_timezone(&self.offset())
+            .format("%a %d %b %H:%M")
+            .to_string();
+        let right = match self.session() {
+            Some(s) if !matches!(self.mode, Mode::Locked { .. }) => {
+                format!("{} · {} · {clock} ", s.user.user_name, s.role().label())
+            }
+            _ => format!("{clock} "),
+        };
+        let message = self.message.as_ref().map(|m| {
+            Span::styled(
+                m.text.clone(),
+                if m.error { theme.error() } else { theme.ok() },
+            )
+        });
+        bars::status_line(message, &right, &theme, status, frame.buffer_mut());
+        let tables: Vec<&[Binding]> = self.tables().into_iter().map(|(_, t)| t).collect();
+        bars::hint_bar(&tables, &theme, hints, frame.buffer_mut());
+
+        if self.help {
+            let sections = self.help_sections();
+            help::render("Keys", &sections, &theme, body, frame.buffer_mut());
+        }
+        if let Some(c) = &self.confirm {
+            popup::confirm(&c.question, &theme, body, frame.buffer_mut());
+        }
+    }
+
+    fn help_sections(&self) -> Vec<(&'static str, &'static [Binding])> {
+        match &self.mode {
+            Mode::SignIn(_) => vec![("Sign in", keymap::SIGN_IN)],
+            Mode::Locked { .. } => vec![("Screen locked", keymap::SIGN_IN)],
+            Mode::ChangePassword { .. } => vec![("New password", keymap::CHANGE_PASSWORD)],
+            Mode::Working(w) => vec![
+                (w.tab.title(), self.screen_table()),
+                ("Everywhere", keymap::GLOBAL),
+            ],
+        }
+    }
+}

@@ -1,0 +1,407 @@
+//! Every key binding, one table per screen. The help overlay and the hint bar
+//! are generated from these tables, so help never drifts from behaviour.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// The tabs of the working screen, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::EnumIter)]
+pub enum Tab {
+    Patients,
+    Appointments,
+    Beds,
+    Pharmacy,
+    Admin,
+}
+
+impl Tab {
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Patients => "Patients",
+            Tab::Appointments => "Appointments",
+            Tab::Beds => "Beds",
+            Tab::Pharmacy => "Pharmacy",
+            Tab::Admin => "Admin",
+        }
+    }
+
+    /// The capability a role needs to see the tab.
+    pub fn permission(self) -> crate::domain::role::Permission {
+        use crate::domain::role::Permission::*;
+        match self {
+            Tab::Patients => FindPatients,
+            Tab::Appointments => ManageAppointments,
+            Tab::Beds => ViewBedBoard,
+            Tab::Pharmacy => ViewStock,
+            Tab::Admin => Administer,
+        }
+    }
+
+    /// The function key shown in the tab bar.
+    pub fn key_label(self) -> &'static str {
+        match self {
+            Tab::Patients => "F2",
+            Tab::Appointments => "F3",
+            Tab::Beds => "F4",
+            Tab::Pharmacy => "F5",
+            Tab::Admin => "F6",
+        }
+    }
+}
+
+/// What a key asks for. Screens and the app perform these; nothing else
+/// reacts to keys, except text fields taking the characters typed into them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Show the keys of the current screen.
+    ShowHelp,
+    /// Close the help overlay.
+    CloseHelp,
+    /// Lock the screen now.
+    Lock,
+    /// Leave wardline (signing out).
+    Quit,
+    /// Switch to a tab.
+    GoTo(Tab),
+    /// Move to the next field.
+    NextField,
+    /// Move to the previous field.
+    PrevField,
+    /// Sign in, unlock, or save the form.
+    Submit,
+    /// Leave the form (signing out when it is the forced password change).
+    Cancel,
+    /// Move the selection up.
+    Up,
+    /// Move the selection down.
+    Down,
+    /// Move the selection a page up.
+    PageUp,
+    /// Move the selection a page down.
+    PageDown,
+    /// Select the first row.
+    Home,
+    /// Select the last row.
+    End,
+    /// Lift the lockout of the selected account.
+    UnlockAccount,
+    /// Read the screen's data again.
+    Refresh,
+    /// Answer yes in a confirmation.
+    Yes,
+    /// Answer no in a confirmation.
+    No,
+}
+
+/// One key with its modifiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+const fn plain(code: KeyCode) -> Key {
+    Key {
+        code,
+        mods: KeyModifiers::NONE,
+    }
+}
+const fn ch(c: char) -> Key {
+    plain(KeyCode::Char(c))
+}
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        mods: KeyModifiers::CONTROL,
+    }
+}
+const fn alt(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        mods: KeyModifiers::ALT,
+    }
+}
+
+impl Key {
+    /// Whether a key event is this key. Shift is ignored for characters,
+    /// since terminals differ in reporting it (`?` is Shift+/).
+    pub fn matches(&self, e: &KeyEvent) -> bool {
+        let mods = if matches!(e.code, KeyCode::Char(_)) {
+            e.modifiers - KeyModifiers::SHIFT
+        } else {
+            e.modifiers
+        };
+        let code = match e.code {
+            KeyCode::Char(c) if self.mods.contains(KeyModifiers::CONTROL) => {
+                KeyCode::Char(c.to_ascii_lowercase())
+            }
+            other => other,
+        };
+        code == self.code && mods == self.mods
+    }
+
+    /// How the key is written in help and hints.
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::F(n) => format!("F{n}"),
+            KeyCode::Char(' ') => "Space".into(),
+            KeyCode::Char(c) if self.mods.is_empty() => c.to_string(),
+            KeyCode::Char(c) => c.to_ascii_uppercase().to_string(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "Shift+Tab".into(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            other => format!("{other:?}"),
+        };
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            format!("Ctrl+{base}")
+        } else if self.mods.contains(KeyModifiers::ALT) {
+            format!("Alt+{base}")
+        } else {
+            base
+        }
+    }
+}
+
+/// A row of a screen's key table.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub keys: &'static [Key],
+    pub action: Action,
+    /// What it does, in a few words.
+    pub does: &'static str,
+    /// Whether the bottom hint bar shows it.
+    pub hint: bool,
+}
+
+const fn b(keys: &'static [Key], action: Action, does: &'static str, hint: bool) -> Binding {
+    Binding {
+        keys,
+        action,
+        does,
+        hint,
+    }
+}
+
+impl Binding {
+    /// All the keys, e.g. "↑/k".
+    pub fn keys_label(&self) -> String {
+        self.keys
+            .iter()
+            .map(Key::label)
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+}
+
+/// Keys that work on every tab of the working screen.
+pub const GLOBAL: &[Binding] = &[
+    b(
+        &[plain(KeyCode::F(2)), alt('1')],
+        Action::GoTo(Tab::Patients),
+        "patients",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::F(3)), alt('2')],
+        Action::GoTo(Tab::Appointments),
+        "appointments",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::F(4)), alt('3')],
+        Action::GoTo(Tab::Beds),
+        "beds",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::F(5)), alt('4')],
+        Action::GoTo(Tab::Pharmacy),
+        "pharmacy",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::F(6)), alt('5')],
+        Action::GoTo(Tab::Admin),
+        "admin",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::F(1)), ch('?')],
+        Action::ShowHelp,
+        "help",
+        true,
+    ),
+    b(&[ctrl('l')], Action::Lock, "lock", true),
+    b(&[ctrl('q')], Action::Quit, "quit", true),
+];
+
+/// The sign-in screen, and the lock screen (which is a sign-in for the same
+/// or another user).
+pub const SIGN_IN: &[Binding] = &[
+    b(&[plain(KeyCode::Enter)], Action::Submit, "sign in", true),
+    b(
+        &[plain(KeyCode::Tab), plain(KeyCode::Down)],
+        Action::NextField,
+        "next field",
+        true,
+    ),
+    b(
+        &[plain(KeyCode::BackTab), plain(KeyCode::Up)],
+        Action::PrevField,
+        "previous field",
+        false,
+    ),
+    b(&[plain(KeyCode::F(1))], Action::ShowHelp, "help", true),
+    b(&[ctrl('q')], Action::Quit, "quit", true),
+];
+
+/// The forced password change after an admin's reset.
+pub const CHANGE_PASSWORD: &[Binding] = &[
+    b(
+        &[plain(KeyCode::Enter), ctrl('s')],
+        Action::Submit,
+        "save",
+        true,
+    ),
+    b(
+        &[plain(KeyCode::Tab), plain(KeyCode::Down)],
+        Action::NextField,
+        "next field",
+        true,
+    ),
+    b(
+        &[plain(KeyCode::BackTab), plain(KeyCode::Up)],
+        Action::PrevField,
+        "previous field",
+        false,
+    ),
+    b(&[plain(KeyCode::Esc)], Action::Cancel, "sign out", true),
+    b(&[plain(KeyCode::F(1))], Action::ShowHelp, "help", true),
+    b(&[ctrl('q')], Action::Quit, "quit", true),
+];
+
+/// The admin tab: the accounts list.
+pub const ADMIN: &[Binding] = &[
+    b(
+        &[plain(KeyCode::Up), ch('k')],
+        Action::Up,
+        "previous account",
+        true,
+    ),
+    b(
+        &[plain(KeyCode::Down), ch('j')],
+        Action::Down,
+        "next account",
+        true,
+    ),
+    b(&[plain(KeyCode::PageUp)], Action::PageUp, "page up", false),
+    b(
+        &[plain(KeyCode::PageDown)],
+        Action::PageDown,
+        "page down",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Home)],
+        Action::Home,
+        "first account",
+        false,
+    ),
+    b(&[plain(KeyCode::End)], Action::End, "last account", false),
+    b(&[ch('u')], Action::UnlockAccount, "unlock account", true),
+    b(&[ch('r')], Action::Refresh, "refresh", true),
+];
+
+/// Choosing a hospital before signing in.
+pub const PICKER: &[Binding] = &[
+    b(&[plain(KeyCode::Up), ch('k')], Action::Up, "previous", true),
+    b(&[plain(KeyCode::Down), ch('j')], Action::Down, "next", true),
+    b(&[plain(KeyCode::Enter)], Action::Submit, "open", true),
+    b(
+        &[ctrl('q'), plain(KeyCode::Esc)],
+        Action::Quit,
+        "quit",
+        true,
+    ),
+];
+
+/// A tab whose screen has no keys of its own yet.
+pub const NOTICE: &[Binding] = &[];
+
+/// The help overlay.
+pub const HELP: &[Binding] = &[b(
+    &[plain(KeyCode::Esc), plain(KeyCode::F(1)), ch('?'), ch('q')],
+    Action::CloseHelp,
+    "close help",
+    true,
+)];
+
+/// A yes/no question.
+pub const CONFIRM: &[Binding] = &[
+    b(&[ch('y'), plain(KeyCode::Enter)], Action::Yes, "yes", true),
+    b(&[ch('n'), plain(KeyCode::Esc)], Action::No, "no", true),
+];
+
+/// The action a table binds to a key event, if any.
+pub fn lookup(table: &[Binding], e: &KeyEvent) -> Option<Action> {
+    table
+        .iter()
+        .find(|b| b.keys.iter().any(|k| k.matches(e)))
+        .map(|b| b.action)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_table_binds_one_key_twice() {
+        for table in [
+            GLOBAL,
+            SIGN_IN,
+            CHANGE_PASSWORD,
+            ADMIN,
+            HELP,
+            CONFIRM,
+            PICKER,
+        ] {
+            let keys: Vec<Key> = table.iter().flat_map(|b| b.keys.iter().copied()).collect();
+            for (i, k) in keys.iter().enumerate() {
+                assert!(!keys[i + 1..].contains(k), "{} bound twice", k.label());
+            }
+        }
+    }
+
+    #[test]
+    fn screen_keys_do_not_shadow_global_keys() {
+        let global: Vec<Key> = GLOBAL.iter().flat_map(|b| b.keys.iter().copied()).collect();
+        for b in ADMIN {
+            for k in b.keys {
+                assert!(!global.contains(k), "{} shadows a global key", k.label());
+            }
+        }
+    }
+
+    #[test]
+    fn control_keys_match_either_case_and_question_mark_ignores_shift() {
+        let e = KeyEvent::new(
+            KeyCode::Char('L'),
+            KeyModifiers::CONTROL | KeyModifiers::SHIFT,
+        );
+        assert_eq!(lookup(GLOBAL, &e), Some(Action::Lock));
+        let e = KeyEvent::new(KeyCode::Char('l'), KeyModifiers::ALT);
+        assert_eq!(lookup(GLOBAL, &e), None);
+        let e = KeyEvent::new(KeyCode::Char('L'), KeyModifiers::CONTROL);
+        assert_eq!(lookup(GLOBAL, &e), Some(Action::Lock));
+        let e = KeyEvent::new(KeyCode::Char('?'), KeyModifiers::SHIFT);
+        assert_eq!(lookup(GLOBAL, &e), Some(Action::ShowHelp));
+        assert_eq!(ctrl('q').label(), "Ctrl+Q");
+        assert_eq!(alt('1').label(), "Alt+1");
+    }
+}

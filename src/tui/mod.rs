@@ -1,0 +1,124 @@
+//! The terminal screen: terminal set-up and restore, the event loop, and the
+//! hospital picker. The state machine is in `app`.
+
+pub mod app;
+pub mod keymap;
+pub mod screens;
+pub mod theme;
+pub mod widgets;
+
+use crate::paths::DataDir;
+use crate::store::Db;
+use anyhow::{Context, Result};
+use app::App;
+pub use app::Options;
+use chrono::Utc;
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use std::path::Path;
+use std::time::Duration;
+
+/// How often the clock, the idle lock and the session limit are checked.
+const TICK: Duration = Duration::from_millis(250);
+
+impl Options {
+    /// Options from the command line; `demo` shows the demo's accounts.
+    pub fn from_cli(cli: &crate::cli::Cli, demo: bool) -> Options {
+        Options {
+            idle_lock: cli
+                .idle_lock_seconds
+                .map(|s| chrono::Duration::seconds(s.min(86_400) as i64)),
+            demo_accounts: demo.then(crate::demo::accounts_text),
+            utc_offset: None,
+            theme: theme::Theme::from_env(),
+        }
+    }
+}
+
+/// Opens the hospital named, the only one, or one picked from a list.
+pub fn run_choosing(data: &DataDir, code: Option<&str>, options: Options) -> Result<()> {
+    let all = data.hospitals()?;
+    if code.is_some() || all.len() == 1 {
+        let (_, path) = data.choose_hospital(code)?;
+        return run_file(data, &path, options);
+    }
+    if all.is_empty() {
+        println!("{}", crate::paths::no_hospital_message(data));
+        return Ok(());
+    }
+    let mut picker = screens::picker::Picker {
+        hospitals: all
+            .iter()
+            .map(|(c, p)| {
+                let name = Db::open(p)
+                    .and_then(|db| db.settings())
+                    .map(|s| s.hospital_name)
+                    .unwrap_or_else(|e| format!("(cannot open: {e})"));
+                (c.to_string(), name)
+            })
+            .collect(),
+        selected: 0,
+    };
+    let mut terminal = ratatui::init();
+    let chosen = pick(&mut terminal, &mut picker, &options.theme);
+    ratatui::restore();
+    match chosen? {
+        Some(i) => run_file(data, &all[i].1, options),
+        None => Ok(()),
+    }
+}
+
+fn pick(
+    terminal: &mut DefaultTerminal,
+    picker: &mut screens::picker::Picker,
+    theme: &theme::Theme,
+) -> Result<Option<usize>> {
+    loop {
+        terminal.draw(|f| picker.render(theme, f.area(), f.buffer_mut()))?;
+        if let Event::Key(key) = event::read()?
+            && key.kind == KeyEventKind::Press
+        {
+            match keymap::lookup(keymap::PICKER, &key) {
+                Some(keymap::Action::Submit) => return Ok(Some(picker.selected)),
+                Some(keymap::Action::Quit) => return Ok(None),
+                Some(a) => picker.navigate(a),
+                None => {}
+            }
+        }
+    }
+}
+
+/// Runs the terminal screen on one hospital file until the user quits; on a
+/// clean exit the session is signed out and an audit checkpoint written.
+pub fn run_file(data: &DataDir, path: &Path, options: Options) -> Result<()> {
+    let db = Db::open(path)
+        .with_context(|| format!("could not open the hospital file {}", path.display()))?;
+    let mut app = App::new(db, options, Utc::now())?;
+    tracing::info!(hospital = %app.db().code(), "terminal screen started");
+    let mut terminal = ratatui::init();
+    let result = event_loop(&mut terminal, &mut app);
+    ratatui::restore();
+    app.shutdown();
+    result?;
+    crate::checkpoint::write(app.db(), data)?;
+    tracing::info!("terminal screen closed");
+    Ok(())
+}
+
+fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> Result<()> {
+    while !app.should_quit() {
+        terminal
+            .draw(|f| app.render(f))
+            .context("could not draw the screen")?;
+        if event::poll(TICK).context("could not read the keyboard")? {
+            match event::read().context("could not read the keyboard")? {
+                Event::Key(key) if key.kind == KeyEventKind::Press => {
+                    app.handle_key(key, Utc::now())
+                }
+                _ => {}
+            }
+        }
+        app.tick(Utc::now());
+    }
+    Ok(())
+}

@@ -1,0 +1,164 @@
+//! The admin tab: staff accounts (unlock from here), the settings, and the
+//! state of the audit trail.
+
+use crate::auth::Session;
+use crate::domain::audit::AuditRecord;
+use crate::domain::settings::{SettingKey, Settings};
+use crate::domain::user::User;
+use crate::error::Result;
+use crate::store::{Db, audit};
+use crate::tui::keymap::Action;
+use crate::tui::theme::Theme;
+use chrono::{DateTime, FixedOffset, Utc};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Row, StatefulWidget, Table, TableState, Widget};
+use strum::IntoEnumIterator;
+
+/// How many recent audit events the tab shows.
+const RECENT: usize = 50;
+
+pub struct Admin {
+    pub users: Vec<User>,
+    settings: Settings,
+    audit_count: i64,
+    audit_head: String,
+    recent: Vec<AuditRecord>,
+    selected: usize,
+}
+
+impl Admin {
+    /// Reads what the tab shows (admin only).
+    pub fn load(db: &Db, by: &Session) -> Result<Admin> {
+        let users = crate::ops::accounts::list(db, by)?;
+        let settings = crate::ops::settings::list(db, by)?;
+        let (audit_count, audit_head) = audit::head(db.conn())?;
+        let recent = audit::recent(db.conn(), RECENT)?;
+        Ok(Admin {
+            users,
+            settings,
+            audit_count,
+            audit_head,
+            recent,
+            selected: 0,
+        })
+    }
+
+    /// Reloads, keeping the selection on the same account where it still exists.
+    pub fn reload(&mut self, db: &Db, by: &Session) -> Result<()> {
+        let keep = self.selected_user().map(|u| u.id.clone());
+        *self = Admin::load(db, by)?;
+        if let Some(id) = keep {
+            self.selected = self.users.iter().position(|u| u.id == id).unwrap_or(0);
+        }
+        Ok(())
+    }
+
+    pub fn selected_user(&self) -> Option<&User> {
+        self.users.get(self.selected)
+    }
+
+    /// Moves the selection; returns true when the action was a movement.
+    pub fn navigate(&mut self, action: Action) -> bool {
+        let last = self.users.len().saturating_sub(1);
+        self.selected = match action {
+            Action::Up => self.selected.saturating_sub(1),
+            Action::Down => (self.selected + 1).min(last),
+            Action::PageUp => self.selected.saturating_sub(10),
+            Action::PageDown => (self.selected + 10).min(last),
+            Action::Home => 0,
+            Action::End => last,
+            _ => return false,
+        };
+        true
+    }
+
+    pub fn render(
+        &self,
+        now: DateTime<Utc>,
+        offset: FixedOffset,
+        theme: &Theme,
+        area: Rect,
+        buf: &mut Buffer,
+    ) {
+        let [top, bottom] =
+            Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
+        let [users_area, settings_area] =
+            Layout::horizontal([Constraint::Min(44), Constraint::Length(36)]).areas(top);
+
+        let rows = self.users.iter().map(|u| {
+            let status = u.status(now);
+            let style = match status {
+                "active" => theme.ok(),
+                "locked" | "disabled" => theme.error(),
+                _ => theme.warn(),
+            };
+            Row::new(vec![
+                Span::raw(u.user_name.clone()),
+                Span::raw(u.role.to_string()),
+                Span::styled(status, style),
+                Span::raw(
+                    u.last_login_at
+                        .map(|t| t.with_timezone(&offset).format("%m-%d %H:%M").to_string())
+                        .unwrap_or_else(|| "never".into()),
+                ),
+            ])
+        });
+        let table = Table::new(
+            rows,
+            [
+                Constraint::Length(12),
+                Constraint::Length(12),
+                Constraint::Length(10),
+                Constraint::Min(11),
+            ],
+        )
+        .header(Row::new(["User", "Role", "Status", "Last sign-in"]).style(theme.header()))
+        .row_highlight_style(theme.selected())
+        .highlight_symbol("▶ ")
+        .block(Block::bordered().title(format!(" Staff accounts ({}) ", self.users.len())));
+        let mut state = TableState::default().with_selected(Some(self.selected));
+        StatefulWidget::render(table, users_area, buf, &mut state);
+
+        let lines: Vec<Line> = SettingKey::iter()
+            .map(|k| {
+                Line::from(vec![
+                    Span::styled(format!("{:<19} ", k.to_string()), theme.muted()),
+                    Span::raw(self.settings.get(k)),
+                ])
+            })
+            .collect();
+        Paragraph::new(lines)
+            .block(Block::bordered().title(" Settings "))
+            .render(settings_area, buf);
+
+        let head = self.audit_head.get(..12).unwrap_or(&self.audit_head);
+        let title = format!(" Audit trail: {} events, head {head}… ", self.audit_count);
+        let rows = self.recent.iter().map(|r| {
+            let at = crate::domain::time::parse_ts(&r.at)
+                .map(|t| t.with_timezone(&offset).format("%m-%d %H:%M").to_string())
+                .unwrap_or_default();
+            Row::new(vec![
+                r.seq.to_string(),
+                at,
+                r.actor_name.clone(),
+                r.action.clone(),
+                r.summary.clone(),
+            ])
+        });
+        let table = Table::new(
+            rows,
+            [
+                Constraint::Length(6),
+                Constraint::Length(11),
+                Constraint::Length(12),
+                Constraint::Length(13),
+                Constraint::Min(10),
+            ],
+        )
+        .header(Row::new(["#", "When", "Who", "Action", "What"]).style(theme.header()))
+        .block(Block::bordered().title(title));
+        Widget::render(table, bottom, buf);
+    }
+}

@@ -1,0 +1,10 @@
+//! One file per screen. Each holds its own state, draws itself, and turns
+//! the actions of its key table into changes of that state; the app performs
+//! anything that touches the database.
+
+pub mod admin;
+pub mod change_password;
+pub mod help;
+pub mod notice;
+pub mod picker;
+pub mod sign_in;

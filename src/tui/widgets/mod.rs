@@ -1,0 +1,5 @@
+//! Reusable pieces of screens.
+
+pub mod bars;
+pub mod field;
+pub mod popup;

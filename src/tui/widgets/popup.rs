@@ -1,0 +1,47 @@
+//! Centred popups: a yes/no question, and the frame the help overlay uses.
+
+use crate::tui::theme::Theme;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
+
+/// A rectangle of at most `width`×`height`, centred in `area`.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+/// Draws a bordered, cleared box and returns its inner area.
+pub fn frame_box(title: &str, area: Rect, theme: &Theme, buf: &mut Buffer) -> Rect {
+    Clear.render(area, buf);
+    let block = Block::bordered().title(Span::styled(format!(" {title} "), theme.title()));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    inner
+}
+
+/// A question that names what it is about, answered with y or n.
+pub fn confirm(question: &str, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let r = centered(area, 60, 7);
+    let inner = frame_box("Please confirm", r, theme, buf);
+    let text = vec![
+        Line::from(question.to_string()),
+        Line::from(""),
+        Line::from(vec![
+            Span::styled("y", theme.key()),
+            Span::raw(" yes    "),
+            Span::styled("n", theme.key()),
+            Span::raw(" no"),
+        ]),
+    ];
+    Paragraph::new(text)
+        .wrap(Wrap { trim: true })
+        .render(inner, buf);
+}
