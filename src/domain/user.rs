@@ -51,7 +51,7 @@ impl User {
         } else if self.is_locked(now) {
             "locked"
         } else if self.must_change_password {
-            "must change password"
+            "must change"
         } else {
             "active"
         }

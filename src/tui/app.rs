@@ -177,7 +177,8 @@ impl App {
     /// The key table of the current screen.
     fn screen_table(&self) -> &'static [Binding] {
         match &self.mode {
-            Mode::SignIn(_) | Mode::Locked { .. } => keymap::SIGN_IN,
+            Mode::SignIn(_) => keymap::SIGN_IN,
+            Mode::Locked { .. } => keymap::LOCKED,
             Mode::ChangePassword { .. } => keymap::CHANGE_PASSWORD,
             Mode::Working(w) if w.tab == Tab::Admin => keymap::ADMIN,
             Mode::Working(_) => keymap::NOTICE,
@@ -549,11 +550,13 @@ impl App {
         let area = frame.area();
         let theme = self.options.theme;
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-            let text = format!(
-                "The window is {}×{}. wardline needs at least {MIN_WIDTH}×{MIN_HEIGHT}: make the window larger.",
-                area.width, area.height
-            );
-            frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+            let text = vec![
+                ratatui::text::Line::from(format!("The window is {}×{}.", area.width, area.height)),
+                ratatui::text::Line::from(format!("wardline needs at least {MIN_WIDTH}×{MIN_HEIGHT}: make the window larger.")),
+            ];
+            let top = area.height.saturating_sub(2) / 2;
+            let r = ratatui::layout::Rect { y: area.y + top, height: area.height - top, ..area };
+            frame.render_widget(Paragraph::new(text).centered().wrap(Wrap { trim: true }), r);
             return;
         }
         let [top, body, status, hints] = Layout::vertical([
@@ -609,7 +612,7 @@ impl App {
             .to_string();
         let right = match self.session() {
             Some(s) if !matches!(self.mode, Mode::Locked { .. }) => {
-                format!("{} · {} · {clock} ", s.user.user_name, s.role().label())
+                format!("{} ({}) · {clock} ", s.user.user_name, s.role().label())
             }
             _ => format!("{clock} "),
         };
@@ -635,7 +638,7 @@ impl App {
     fn help_sections(&self) -> Vec<(&'static str, &'static [Binding])> {
         match &self.mode {
             Mode::SignIn(_) => vec![("Sign in", keymap::SIGN_IN)],
-            Mode::Locked { .. } => vec![("Screen locked", keymap::SIGN_IN)],
+            Mode::Locked { .. } => vec![("Screen locked", keymap::LOCKED)],
             Mode::ChangePassword { .. } => vec![("New password", keymap::CHANGE_PASSWORD)],
             Mode::Working(w) => vec![
                 (w.tab.title(), self.screen_table()),

@@ -122,10 +122,10 @@ const fn alt(c: char) -> Key {
 }
 
 impl Key {
-    /// Whether a key event is this key. Shift is ignored for characters,
-    /// since terminals differ in reporting it (`?` is Shift+/).
+    /// Whether a key event is this key. Shift is ignored for characters and
+    /// Shift+Tab, since terminals differ in reporting it (`?` is Shift+/).
     pub fn matches(&self, e: &KeyEvent) -> bool {
-        let mods = if matches!(e.code, KeyCode::Char(_)) {
+        let mods = if matches!(e.code, KeyCode::Char(_) | KeyCode::BackTab) {
             e.modifiers - KeyModifiers::SHIFT
         } else {
             e.modifiers
@@ -204,31 +204,31 @@ pub const GLOBAL: &[Binding] = &[
     b(
         &[plain(KeyCode::F(2)), alt('1')],
         Action::GoTo(Tab::Patients),
-        "patients",
+        "Patients tab",
         false,
     ),
     b(
         &[plain(KeyCode::F(3)), alt('2')],
         Action::GoTo(Tab::Appointments),
-        "appointments",
+        "Appointments tab",
         false,
     ),
     b(
         &[plain(KeyCode::F(4)), alt('3')],
         Action::GoTo(Tab::Beds),
-        "beds",
+        "Beds tab",
         false,
     ),
     b(
         &[plain(KeyCode::F(5)), alt('4')],
         Action::GoTo(Tab::Pharmacy),
-        "pharmacy",
+        "Pharmacy tab",
         false,
     ),
     b(
         &[plain(KeyCode::F(6)), alt('5')],
         Action::GoTo(Tab::Admin),
-        "admin",
+        "Admin tab",
         false,
     ),
     b(
@@ -237,7 +237,7 @@ pub const GLOBAL: &[Binding] = &[
         "help",
         true,
     ),
-    b(&[ctrl('l')], Action::Lock, "lock", true),
+    b(&[ctrl('l')], Action::Lock, "lock the screen", true),
     b(&[ctrl('q')], Action::Quit, "quit", true),
 ];
 
@@ -259,6 +259,15 @@ pub const SIGN_IN: &[Binding] = &[
     ),
     b(&[plain(KeyCode::F(1))], Action::ShowHelp, "help", true),
     b(&[ctrl('q')], Action::Quit, "quit", true),
+];
+
+/// The lock screen: unlock, or sign in as someone else.
+pub const LOCKED: &[Binding] = &[
+    b(&[plain(KeyCode::Enter)], Action::Submit, "unlock", true),
+    b(&[plain(KeyCode::Tab), plain(KeyCode::Down)], Action::NextField, "next field", true),
+    b(&[plain(KeyCode::BackTab), plain(KeyCode::Up)], Action::PrevField, "previous field", false),
+    b(&[plain(KeyCode::F(1))], Action::ShowHelp, "help", true),
+    b(&[ctrl('q')], Action::Quit, "quit (signs out)", true),
 ];
 
 /// The forced password change after an admin's reset.
@@ -292,13 +301,13 @@ pub const ADMIN: &[Binding] = &[
         &[plain(KeyCode::Up), ch('k')],
         Action::Up,
         "previous account",
-        true,
+        false,
     ),
     b(
         &[plain(KeyCode::Down), ch('j')],
         Action::Down,
         "next account",
-        true,
+        false,
     ),
     b(&[plain(KeyCode::PageUp)], Action::PageUp, "page up", false),
     b(
@@ -399,6 +408,8 @@ mod tests {
         assert_eq!(lookup(GLOBAL, &e), None);
         let e = KeyEvent::new(KeyCode::Char('L'), KeyModifiers::CONTROL);
         assert_eq!(lookup(GLOBAL, &e), Some(Action::Lock));
+        let e = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(lookup(SIGN_IN, &e), Some(Action::PrevField));
         let e = KeyEvent::new(KeyCode::Char('?'), KeyModifiers::SHIFT);
         assert_eq!(lookup(GLOBAL, &e), Some(Action::ShowHelp));
         assert_eq!(ctrl('q').label(), "Ctrl+Q");

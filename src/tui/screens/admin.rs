@@ -85,7 +85,7 @@ impl Admin {
         let [top, bottom] =
             Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
         let [users_area, settings_area] =
-            Layout::horizontal([Constraint::Min(44), Constraint::Length(36)]).areas(top);
+            Layout::horizontal([Constraint::Min(48), Constraint::Length(32)]).areas(top);
 
         let rows = self.users.iter().map(|u| {
             let status = u.status(now);
@@ -108,15 +108,11 @@ impl Admin {
         let table = Table::new(
             rows,
             [
-                Constraint::Length(12),
-                Constraint::Length(12),
-                Constraint::Length(10),
-                Constraint::Min(11),
+                Constraint::Length(9), Constraint::Length(12), Constraint::Length(11), Constraint::Min(11),
             ],
         )
-        .header(Row::new(["User", "Role", "Status", "Last sign-in"]).style(theme.header()))
+        .header(Row::new(["User", "Role", "Status", "Last login"]).style(theme.header()))
         .row_highlight_style(theme.selected())
-        .highlight_symbol("▶ ")
         .block(Block::bordered().title(format!(" Staff accounts ({}) ", self.users.len())));
         let mut state = TableState::default().with_selected(Some(self.selected));
         StatefulWidget::render(table, users_area, buf, &mut state);
@@ -124,7 +120,7 @@ impl Admin {
         let lines: Vec<Line> = SettingKey::iter()
             .map(|k| {
                 Line::from(vec![
-                    Span::styled(format!("{:<19} ", k.to_string()), theme.muted()),
+                    Span::styled(format!("{:<20}", k.to_string()), theme.muted()),
                     Span::raw(self.settings.get(k)),
                 ])
             })

@@ -4,18 +4,29 @@ use crate::tui::keymap::Binding;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::popup::{centered, frame_box};
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-/// Draws each titled table as `keys  what they do`.
-pub fn render(
-    title: &str,
-    sections: &[(&str, &[Binding])],
-    theme: &Theme,
-    area: Rect,
-    buf: &mut Buffer,
-) {
+/// Draws each titled table as `keys  what they do`: in one column when it
+/// fits the height, else the first table beside the others.
+pub fn render(title: &str, sections: &[(&str, &[Binding])], theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let one = lines(sections, theme);
+    if one.len() as u16 + 2 <= area.height {
+        let inner = frame_box(title, centered(area, 60, one.len() as u16 + 2), theme, buf);
+        Paragraph::new(one).render(inner, buf);
+        return;
+    }
+    let (first, rest) = sections.split_at(1.min(sections.len()));
+    let (left, right) = (lines(first, theme), lines(rest, theme));
+    let height = left.len().max(right.len()) as u16 + 2;
+    let inner = frame_box(title, centered(area, 78, height), theme, buf);
+    let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(inner);
+    Paragraph::new(left).render(l, buf);
+    Paragraph::new(right).render(r, buf);
+}
+
+fn lines<'a>(sections: &[(&str, &'a [Binding])], theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
     for (name, table) in sections.iter().filter(|(_, t)| !t.is_empty()) {
         if !lines.is_empty() {
@@ -24,17 +35,10 @@ pub fn render(
         lines.push(Line::from(Span::styled(name.to_string(), theme.header())));
         for b in table.iter() {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {:<22}", b.keys_label()), theme.key()),
+                Span::styled(format!(" {:<14}", b.keys_label()), theme.key()),
                 Span::raw(b.does),
             ]));
         }
     }
-    lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled(
-        "Esc, F1 or ? closes this help.",
-        theme.muted(),
-    )));
-    let height = lines.len() as u16 + 2;
-    let inner = frame_box(title, centered(area, 60, height), theme, buf);
-    Paragraph::new(lines).render(inner, buf);
+    lines
 }

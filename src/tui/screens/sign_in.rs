@@ -80,7 +80,7 @@ impl SignIn {
         theme: &Theme,
     ) {
         let demo_lines = demo.map_or(0, |d| d.len() as u16 + 3);
-        let height = 11 + demo_lines + if self.locked_by.is_some() { 2 } else { 0 };
+        let height = 9 + demo_lines + if self.locked_by.is_some() { 2 } else { 0 };
         let r = centered(area, 70, height);
         let title = if self.locked_by.is_some() {
             "Screen locked"

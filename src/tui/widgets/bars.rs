@@ -7,29 +7,31 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-/// `wardline · Hospital   F2 Patients  F3 Appointments …` with the current tab marked.
-pub fn top_bar(
-    hospital: &str,
-    tabs: &[Tab],
-    current: Option<Tab>,
-    theme: &Theme,
-    area: Rect,
-    buf: &mut Buffer,
-) {
-    let mut spans = vec![
-        Span::styled(" wardline ", theme.title()),
-        Span::styled(format!("· {hospital} "), theme.title()),
-    ];
+/// ` wardline  F2 Patients  F3 Appointments …    Hospital name`: the tabs
+/// first (they must always fit in 80 columns), the hospital on the right in
+/// whatever room is left.
+pub fn top_bar(hospital: &str, tabs: &[Tab], current: Option<Tab>, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let mut spans = vec![Span::styled(" wardline ", theme.title())];
     for t in tabs {
-        spans.push(Span::raw(" "));
-        let label = format!("{} {}", t.key_label(), t.title());
-        if Some(*t) == current {
-            spans.push(Span::styled(format!("[{label}]"), theme.tab_active()));
-        } else {
-            spans.push(Span::styled(format!(" {label} "), theme.tab()));
-        }
+        let label = format!(" {} {} ", t.key_label(), t.title());
+        let style = if Some(*t) == current { theme.tab_active() } else { theme.tab() };
+        spans.push(Span::styled(label, style));
     }
+    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    let room = (area.width as usize).saturating_sub(used + 2);
+    let name: String = if hospital.chars().count() <= room {
+        hospital.to_string()
+    } else {
+        let mut n: String = hospital.chars().take(room.saturating_sub(1)).collect();
+        if room > 1 {
+            n.push('…');
+        }
+        n
+    };
     Paragraph::new(Line::from(spans)).render(area, buf);
+    let w = name.chars().count() as u16 + 1;
+    let right = Rect { x: area.x + area.width.saturating_sub(w), width: w.min(area.width), ..area };
+    Paragraph::new(Span::styled(name, theme.title())).render(right, buf);
 }
 
 /// The hint bar: each hinted binding's first key and what it does.

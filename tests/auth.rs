@@ -1,0 +1,677 @@
+//! Accounts and sign-in: password hashing and rules, lockout, forced password
+//! changes, role permissions, settings and session length.
+
+mod common;
+
+use chrono::{DateTime, Duration, Utc};
+use common::{ADMIN, ADMIN_PASSWORD, USER_PASSWORD, add_user, hospital};
+use wardline::Error;
+use wardline::auth::{self, MAX_SESSION, hash_password, verify_password};
+use wardline::domain::audit::{AuditAction, AuditRecord};
+use wardline::domain::password::PasswordError;
+use wardline::domain::role::Role;
+use wardline::domain::settings::{SettingError, SettingKey};
+use wardline::domain::time::{format_ts, parse_ts};
+use wardline::ops::accounts::{self, NewAccount};
+use wardline::ops::settings;
+use wardline::store::Db;
+use wardline::store::audit::recent;
+
+/// "Now", at the microsecond precision the file stores, so that times read
+/// back compare equal.
+fn now() -> DateTime<Utc> {
+    parse_ts(&format_ts(Utc::now())).expect("a stored timestamp parses")
+}
+
+/// Audit events appended after `since` events, oldest first.
+fn events_after(db: &Db, since: i64) -> Vec<AuditRecord> {
+    let mut all = recent(db.conn(), 10_000).unwrap();
+    all.retain(|r| r.seq > since);
+    all.reverse();
+    all
+}
+
+fn actions(events: &[AuditRecord]) -> Vec<String> {
+    events.iter().map(|e| e.action.clone()).collect()
+}
+
+fn head_seq(db: &Db) -> i64 {
+    wardline::store::audit::head(db.conn()).unwrap().0
+}
+
+fn wrong_sign_in(db: &mut Db, user_name: &str, at: DateTime<Utc>) -> Error {
+    auth::sign_in(db, user_name, "not the password at all", at)
+        .expect_err("a wrong password signed in")
+}
+
+const FAILED: &str = "LOGIN_FAILED";
+const LOCKED: &str = "LOCKED_OUT";
+
+#[test]
+fn action_names_are_as_stored() {
+    assert_eq!(AuditAction::LoginFailed.to_string(), FAILED);
+    assert_eq!(AuditAction::LockedOut.to_string(), LOCKED);
+}
+
+#[test]
+fn passwords_hash_as_argon2id_with_the_owasp_parameters() {
+    let hash = hash_password(ADMIN_PASSWORD).unwrap();
+    assert!(
+        hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "unexpected PHC string {hash}"
+    );
+    assert!(!hash.contains(ADMIN_PASSWORD));
+    assert!(verify_password(&hash, ADMIN_PASSWORD));
+    assert!(!verify_password(&hash, "correct horse battery "));
+    assert!(!verify_password(&hash, "Correct horse battery"));
+    assert!(!verify_password(&hash, ""));
+    // A fresh salt each time.
+    let again = hash_password(ADMIN_PASSWORD).unwrap();
+    assert_ne!(hash, again);
+    assert!(verify_password(&again, ADMIN_PASSWORD));
+    // Whatever is stored, garbage never verifies.
+    assert!(!verify_password("not a hash", ADMIN_PASSWORD));
+    assert!(!verify_password("", ""));
+}
+
+fn password_error(r: wardline::error::Result<impl std::fmt::Debug>) -> PasswordError {
+    match r {
+        Err(Error::Password(e)) => e,
+        other => panic!("expected a password refusal, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_first_admin_must_have_a_good_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_data, mut db) = common::bare_hospital(dir.path());
+    let mut first = |name: &str, pw: &str| {
+        accounts::create_first_admin(&mut db, name, "", pw, Utc::now())
+    };
+    assert_eq!(
+        password_error(first("amina", "short pw")),
+        PasswordError::TooShort { min: 12 }
+    );
+    assert_eq!(
+        password_error(first("amina", "eleven char")),
+        PasswordError::TooShort { min: 12 }
+    );
+    assert_eq!(
+        password_error(first("amina", &"x".repeat(129))),
+        PasswordError::TooLong
+    );
+    assert_eq!(
+        password_error(first("amina.okafor", "amina.okafor")),
+        PasswordError::SameAsUserName
+    );
+    assert_eq!(
+        password_error(first("amina.okafor", "Amina.Okafor")),
+        PasswordError::SameAsUserName
+    );
+    assert_eq!(
+        password_error(first("amina", "password1234")),
+        PasswordError::Common
+    );
+    assert_eq!(
+        password_error(first("amina", "PASSWORD1234")),
+        PasswordError::Common
+    );
+    // Nothing was created by the refusals.
+    assert!(
+        wardline::store::users::list(db.conn()).unwrap().is_empty(),
+        "a refused account was created"
+    );
+    // A good one is accepted, and only once.
+    let admin = accounts::create_first_admin(&mut db, "Amina", "", ADMIN_PASSWORD, Utc::now())
+        .expect("a good first admin");
+    assert_eq!(admin.user_name, "amina");
+    assert_eq!(admin.role, Role::Admin);
+    assert!(!admin.must_change_password);
+    match accounts::create_first_admin(&mut db, "second", "", ADMIN_PASSWORD, Utc::now()) {
+        Err(Error::Refused(_)) => {}
+        other => panic!("a second first admin: {other:?}"),
+    }
+}
+
+#[test]
+fn an_admin_adds_accounts_only_with_good_passwords() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    let mut add = |db: &mut Db, name: &str, pw: &str| {
+        accounts::add(
+            db,
+            &h.admin,
+            &NewAccount {
+                user_name: name,
+                full_name: "Nora Nurse",
+                role: Role::Nurse,
+                password: pw,
+            },
+            false,
+            Utc::now(),
+        )
+    };
+    assert_eq!(
+        password_error(add(&mut h.db, "nora", "too short")),
+        PasswordError::TooShort { min: 12 }
+    );
+    assert_eq!(
+        password_error(add(&mut h.db, "nora", &"y".repeat(129))),
+        PasswordError::TooLong
+    );
+    assert_eq!(
+        password_error(add(&mut h.db, "nora.nightingale", "nora.nightingale")),
+        PasswordError::SameAsUserName
+    );
+    assert_eq!(
+        password_error(add(&mut h.db, "nora", "password1234")),
+        PasswordError::Common
+    );
+    let users = wardline::store::users::list(h.db.conn()).unwrap();
+    assert_eq!(users.len(), 1, "a refused account was created");
+
+    // 128 characters is the longest accepted.
+    let longest = "z".repeat(128);
+    let nora = add(&mut h.db, "nora", &longest).expect("128 characters are allowed");
+    assert_eq!(nora.role, Role::Nurse);
+    assert!(auth::sign_in(&mut h.db, "nora", &longest, Utc::now()).is_ok());
+
+    // The same user name twice is refused.
+    assert!(matches!(
+        add(&mut h.db, "NORA", USER_PASSWORD),
+        Err(Error::Store(wardline::store::StoreError::Conflict(_)))
+    ));
+
+    // Resets follow the same rules.
+    assert_eq!(
+        password_error(accounts::reset_password(
+            &mut h.db,
+            &h.admin,
+            "nora",
+            "password1234",
+            Utc::now()
+        )),
+        PasswordError::Common
+    );
+
+    // The hospital's minimum length is in force.
+    settings::set(&mut h.db, &h.admin, "password_min_length", "16").unwrap();
+    assert_eq!(
+        password_error(add(&mut h.db, "olu", "fifteen chars!!")),
+        PasswordError::TooShort { min: 16 }
+    );
+    // ... and applies to resets as well.
+    assert_eq!(
+        password_error(accounts::reset_password(
+            &mut h.db,
+            &h.admin,
+            "nora",
+            "fifteen chars!!",
+            Utc::now()
+        )),
+        PasswordError::TooShort { min: 16 }
+    );
+}
+
+#[test]
+fn five_wrong_passwords_lock_the_account_until_the_lock_expires() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    add_user(&mut h.db, &h.admin, "nora", Role::Nurse);
+    let nora_id = wardline::store::users::find(h.db.conn(), "nora")
+        .unwrap()
+        .unwrap()
+        .0
+        .id
+        .to_string();
+    let t0 = now();
+    let start = head_seq(&h.db);
+
+    // The count is per user name whatever its case or spaces.
+    for (i, typed) in ["nora", "NORA", "Nora", " nora "].iter().enumerate() {
+        match wrong_sign_in(&mut h.db, typed, t0) {
+            Error::InvalidCredentials => {}
+            other => panic!("failure {} gave {other:?}", i + 1),
+        }
+    }
+    let until = match wrong_sign_in(&mut h.db, "nora", t0) {
+        Error::Locked { until } => until,
+        other => panic!("the 5th failure gave {other:?}"),
+    };
+    assert_eq!(until, t0 + Duration::minutes(15));
+
+    let events = events_after(&h.db, start);
+    assert_eq!(
+        actions(&events),
+        [FAILED, FAILED, FAILED, FAILED, FAILED, LOCKED]
+    );
+    for e in &events {
+        assert_eq!(e.actor_name, "nora");
+        assert_eq!(e.actor_id, None);
+        assert_eq!(e.entity_id.as_deref(), Some(nora_id.as_str()));
+        assert!(!e.summary.contains("not the password"));
+    }
+
+    // While locked, even the right password is refused, and that is audited.
+    let during = head_seq(&h.db);
+    for later in [Duration::seconds(1), Duration::minutes(14)] {
+        match auth::sign_in(&mut h.db, "nora", USER_PASSWORD, t0 + later) {
+            Err(Error::Locked { until: u }) => assert_eq!(u, until),
+            other => panic!("the right password while locked: {other:?}"),
+        }
+    }
+    assert!(matches!(
+        auth::sign_in_for_command(&mut h.db, "nora", USER_PASSWORD, t0 + Duration::minutes(1)),
+        Err(Error::Locked { .. })
+    ));
+    assert_eq!(actions(&events_after(&h.db, during)), [FAILED, FAILED, FAILED]);
+    let user = wardline::store::users::find(h.db.conn(), "nora")
+        .unwrap()
+        .unwrap()
+        .0;
+    assert!(user.is_locked(t0 + Duration::minutes(14)));
+
+    // After the lock ends, the right password works.
+    let session = auth::sign_in(&mut h.db, "nora", USER_PASSWORD, t0 + Duration::minutes(16))
+        .expect("the lock has expired");
+    assert_eq!(session.user.user_name, "nora");
+    assert_eq!(
+        wardline::store::users::throttle(h.db.conn(), "nora").unwrap(),
+        (0, None),
+        "a good sign-in clears the failures"
+    );
+}
+
+#[test]
+fn failures_must_be_consecutive_and_an_expired_lock_starts_a_new_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    add_user(&mut h.db, &h.admin, "nora", Role::Nurse);
+    let t0 = now();
+
+    for _ in 0..4 {
+        assert!(matches!(
+            wrong_sign_in(&mut h.db, "nora", t0),
+            Error::InvalidCredentials
+        ));
+    }
+    common::sign_in_user(&mut h.db, "nora", t0);
+    for _ in 0..4 {
+        assert!(matches!(
+            wrong_sign_in(&mut h.db, "nora", t0),
+            Error::InvalidCredentials
+        ));
+    }
+    assert!(matches!(
+        wrong_sign_in(&mut h.db, "nora", t0),
+        Error::Locked { .. }
+    ));
+
+    // Once the lock has run out, one more mistake is one failure, not a new lock.
+    let later = t0 + Duration::minutes(20);
+    assert!(matches!(
+        wrong_sign_in(&mut h.db, "nora", later),
+        Error::InvalidCredentials
+    ));
+    common::sign_in_user(&mut h.db, "nora", later);
+}
+
+#[test]
+fn an_unknown_user_name_locks_the_same_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    add_user(&mut h.db, &h.admin, "nora", Role::Nurse);
+    let t0 = now();
+    let start = head_seq(&h.db);
+
+    let mut unknown = Vec::new();
+    let mut known = Vec::new();
+    for _ in 0..5 {
+        unknown.push(wrong_sign_in(&mut h.db, "ghost", t0));
+        known.push(wrong_sign_in(&mut h.db, "nora", t0));
+    }
+    for (i, (u, k)) in unknown.iter().zip(&known).enumerate() {
+        // The same error, word for word: nothing tells whether "ghost" exists.
+        assert_eq!(u.to_string(), k.to_string(), "attempt {}", i + 1);
+        if i < 4 {
+            assert!(matches!(u, Error::InvalidCredentials), "{u:?}");
+        } else {
+            match u {
+                Error::Locked { until } => assert_eq!(*until, t0 + Duration::minutes(15)),
+                other => panic!("the 5th failure for an unknown name gave {other:?}"),
+            }
+            assert!(matches!(k, Error::Locked { .. }), "{k:?}");
+        }
+    }
+    let ghost: Vec<_> = events_after(&h.db, start)
+        .into_iter()
+        .filter(|e| e.actor_name == "ghost")
+        .collect();
+    assert_eq!(actions(&ghost), [FAILED, FAILED, FAILED, FAILED, FAILED, LOCKED]);
+    assert!(ghost.iter().all(|e| e.entity_id.is_none()));
+
+    // Still locked for a later attempt, as a real account would be.
+    assert!(matches!(
+        auth::sign_in(&mut h.db, "ghost", "anything at all", t0 + Duration::minutes(5)),
+        Err(Error::Locked { .. })
+    ));
+}
+
+#[test]
+fn an_admin_unlock_lifts_the_lock_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    add_user(&mut h.db, &h.admin, "nora", Role::Nurse);
+    let t0 = now();
+    for _ in 0..5 {
+        wrong_sign_in(&mut h.db, "nora", t0);
+    }
+    assert!(matches!(
+        auth::sign_in(&mut h.db, "nora", USER_PASSWORD, t0),
+        Err(Error::Locked { .. })
+    ));
+    let listed = accounts::list(&h.db, &h.admin).unwrap();
+    let nora = listed.iter().find(|u| u.user_name == "nora").unwrap();
+    assert!(nora.is_locked(t0));
+
+    let start = head_seq(&h.db);
+    let unlocked = accounts::unlock(&mut h.db, &h.admin, "Nora").expect("unlock");
+    assert_eq!(unlocked.locked_until, None);
+    assert!(!unlocked.is_locked(t0));
+    let events = events_after(&h.db, start);
+    assert_eq!(actions(&events), ["UPDATE"]);
+    assert_eq!(events[0].actor_name, ADMIN);
+    assert_eq!(events[0].entity_id.as_deref(), Some(unlocked.id.as_str()));
+    assert!(events[0].summary.contains("unlocked"), "{}", events[0].summary);
+
+    let session = auth::sign_in(&mut h.db, "nora", USER_PASSWORD, t0 + Duration::seconds(1))
+        .expect("unlocked");
+    assert_eq!(session.user.user_name, "nora");
+
+    assert!(matches!(
+        accounts::unlock(&mut h.db, &h.admin, "nobody"),
+        Err(Error::NotFound(_))
+    ));
+}
+
+#[test]
+fn a_reset_password_must_be_changed_before_anything_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    add_user(&mut h.db, &h.admin, "nora", Role::Nurse);
+    let temporary = "temporary ward key";
+    let new = "my own long passphrase";
+
+    let reset = accounts::reset_password(&mut h.db, &h.admin, "nora", temporary, Utc::now())
+        .expect("reset");
+    assert!(reset.must_change_password);
+    assert!(matches!(
+        auth::sign_in(&mut h.db, "nora", USER_PASSWORD, Utc::now()),
+        Err(Error::InvalidCredentials)
+    ));
+
+    match auth::sign_in_for_command(&mut h.db, "nora", temporary, Utc::now()) {
+        Err(Error::MustChangePassword(name)) => assert_eq!(name, "nora"),
+        other => panic!("expected MustChangePassword, got {other:?}"),
+    }
+
+    let mut session = auth::sign_in(&mut h.db, "nora", temporary, Utc::now()).unwrap();
+    assert!(session.user.must_change_password);
+
+    match auth::change_own_password(&mut h.db, &mut session, new, "my own long passphrasE", Utc::now())
+    {
+        Err(Error::Password(PasswordError::Mismatch)) => {}
+        other => panic!("mismatched confirmation: {other:?}"),
+    }
+    match auth::change_own_password(&mut h.db, &mut session, temporary, temporary, Utc::now()) {
+        Err(Error::Refused(_)) => {}
+        other => panic!("the same password again: {other:?}"),
+    }
+    match auth::change_own_password(&mut h.db, &mut session, "nora", "nora", Utc::now()) {
+        Err(Error::Password(PasswordError::TooShort { min: 12 })) => {}
+        other => panic!("a short password: {other:?}"),
+    }
+    match auth::change_own_password(
+        &mut h.db,
+        &mut session,
+        "password1234",
+        "password1234",
+        Utc::now(),
+    ) {
+        Err(Error::Password(PasswordError::Common)) => {}
+        other => panic!("a common password: {other:?}"),
+    }
+    assert!(session.user.must_change_password, "a refusal cleared the flag");
+
+    let start = head_seq(&h.db);
+    auth::change_own_password(&mut h.db, &mut session, new, new, Utc::now())
+        .expect("a good new password");
+    assert!(!session.user.must_change_password);
+    let stored = wardline::store::users::find(h.db.conn(), "nora")
+        .unwrap()
+        .unwrap();
+    assert!(!stored.0.must_change_password);
+    assert!(verify_password(&stored.1, new));
+    let events = events_after(&h.db, start);
+    assert_eq!(actions(&events), ["UPDATE"]);
+    assert_eq!(events[0].actor_name, "nora");
+
+    let cmd = auth::sign_in_for_command(&mut h.db, "nora", new, Utc::now())
+        .expect("a command signs in after the change");
+    assert!(!cmd.user.must_change_password);
+    assert!(matches!(
+        auth::sign_in(&mut h.db, "nora", temporary, Utc::now()),
+        Err(Error::InvalidCredentials)
+    ));
+
+    // No password ever reaches the audit trail.
+    for e in recent(h.db.conn(), 10_000).unwrap() {
+        for secret in [temporary, new, USER_PASSWORD, ADMIN_PASSWORD] {
+            assert!(
+                !e.summary.contains(secret),
+                "event {} shows a password: {}",
+                e.seq,
+                e.summary
+            );
+        }
+    }
+}
+
+#[test]
+fn a_nurse_cannot_administer() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    add_user(&mut h.db, &h.admin, "nora", Role::Nurse);
+    let nurse = common::sign_in_user(&mut h.db, "nora", Utc::now());
+    let start = head_seq(&h.db);
+
+    let account = NewAccount {
+        user_name: "olu",
+        full_name: "",
+        role: Role::Doctor,
+        password: USER_PASSWORD,
+    };
+    let refused = |r: std::result::Result<(), Error>, what: &str| match r {
+        Err(Error::NotPermitted(msg)) => assert!(msg.contains("nurse"), "{what}: {msg}"),
+        other => panic!("a nurse could {what}: {other:?}"),
+    };
+    refused(
+        accounts::add(&mut h.db, &nurse, &account, false, Utc::now()).map(drop),
+        "add an account",
+    );
+    refused(
+        settings::set(&mut h.db, &nurse, "lockout_threshold", "3").map(drop),
+        "change a setting",
+    );
+    refused(settings::list(&h.db, &nurse).map(drop), "list settings");
+    refused(accounts::list(&h.db, &nurse).map(drop), "list accounts");
+    refused(
+        accounts::unlock(&mut h.db, &nurse, ADMIN).map(drop),
+        "unlock",
+    );
+    refused(
+        accounts::reset_password(&mut h.db, &nurse, ADMIN, "a nurse's choice", Utc::now())
+            .map(drop),
+        "reset a password",
+    );
+    refused(
+        accounts::disable(&mut h.db, &nurse, ADMIN, Utc::now()).map(drop),
+        "disable an account",
+    );
+    refused(
+        accounts::enable(&mut h.db, &nurse, ADMIN, Utc::now()).map(drop),
+        "enable an account",
+    );
+
+    assert_eq!(head_seq(&h.db), start, "a refused change wrote to the file");
+    assert_eq!(wardline::store::users::list(h.db.conn()).unwrap().len(), 2);
+    assert_eq!(h.db.settings().unwrap().lockout_threshold, 5);
+}
+
+#[test]
+fn disabling_spares_oneself_and_the_last_admin() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    add_user(&mut h.db, &h.admin, "nora", Role::Nurse);
+    add_user(&mut h.db, &h.admin, "bola", Role::Admin);
+
+    match accounts::disable(&mut h.db, &h.admin, ADMIN, Utc::now()) {
+        Err(Error::Refused(msg)) => assert!(msg.contains("your own account"), "{msg}"),
+        other => panic!("an admin disabled themself: {other:?}"),
+    }
+
+    // A disabled account cannot sign in, with the same answer as a wrong password.
+    let disabled = accounts::disable(&mut h.db, &h.admin, "nora", Utc::now()).unwrap();
+    assert!(disabled.disabled_at.is_some());
+    match auth::sign_in(&mut h.db, "nora", USER_PASSWORD, Utc::now()) {
+        Err(Error::InvalidCredentials) => {}
+        other => panic!("a disabled account signed in: {other:?}"),
+    }
+    assert!(matches!(
+        accounts::disable(&mut h.db, &h.admin, "nora", Utc::now()),
+        Err(Error::Refused(_))
+    ));
+
+    let enabled = accounts::enable(&mut h.db, &h.admin, "nora", Utc::now()).unwrap();
+    assert!(enabled.disabled_at.is_none());
+    common::sign_in_user(&mut h.db, "nora", Utc::now());
+    assert!(matches!(
+        accounts::enable(&mut h.db, &h.admin, "nora", Utc::now()),
+        Err(Error::Refused(_))
+    ));
+
+    // Two admins: bola disables admin; admin (still holding a session) can
+    // then not disable bola, the last active administrator.
+    let bola = common::sign_in_user(&mut h.db, "bola", Utc::now());
+    accounts::disable(&mut h.db, &bola, ADMIN, Utc::now()).expect("one of two admins");
+    assert!(matches!(
+        auth::sign_in(&mut h.db, ADMIN, ADMIN_PASSWORD, Utc::now()),
+        Err(Error::InvalidCredentials)
+    ));
+    match accounts::disable(&mut h.db, &h.admin, "bola", Utc::now()) {
+        Err(Error::Refused(msg)) => assert!(msg.contains("last administrator"), "{msg}"),
+        other => panic!("the last administrator was disabled: {other:?}"),
+    }
+    assert_eq!(
+        wardline::store::users::active_admins(h.db.conn()).unwrap(),
+        1
+    );
+    common::sign_in_user(&mut h.db, "bola", Utc::now());
+
+    assert!(matches!(
+        accounts::disable(&mut h.db, &bola, "nobody", Utc::now()),
+        Err(Error::NotFound(_))
+    ));
+}
+
+#[test]
+fn settings_are_validated_stored_and_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    let start = head_seq(&h.db);
+
+    match settings::set(&mut h.db, &h.admin, "lockout_threshold", "2") {
+        Err(Error::Setting(SettingError::Invalid { key, value, .. })) => {
+            assert_eq!(key, SettingKey::LockoutThreshold);
+            assert_eq!(value, "2");
+        }
+        other => panic!("a bad threshold was accepted: {other:?}"),
+    }
+    match settings::set(&mut h.db, &h.admin, "colour", "blue") {
+        Err(Error::Setting(SettingError::UnknownKey(k))) => assert_eq!(k, "colour"),
+        other => panic!("an unknown key was accepted: {other:?}"),
+    }
+    assert!(matches!(
+        settings::set(&mut h.db, &h.admin, "currency", "shilling"),
+        Err(Error::Setting(SettingError::Invalid { .. }))
+    ));
+    assert_eq!(head_seq(&h.db), start, "a refused setting was audited as a change");
+    assert_eq!(h.db.settings().unwrap().lockout_threshold, 5);
+
+    assert_eq!(
+        settings::set(&mut h.db, &h.admin, "lockout_threshold", " 3 ").unwrap(),
+        "3"
+    );
+    assert_eq!(
+        settings::set(&mut h.db, &h.admin, "currency", "kes").unwrap(),
+        "KES"
+    );
+    let s = h.db.settings().unwrap();
+    assert_eq!(s.lockout_threshold, 3);
+    assert_eq!(s.currency, "KES");
+
+    let events = events_after(&h.db, start);
+    assert_eq!(actions(&events), ["UPDATE", "UPDATE"]);
+    let threshold = &events[0];
+    assert_eq!(threshold.entity, "setting");
+    assert_eq!(threshold.entity_id.as_deref(), Some("lockout_threshold"));
+    assert_eq!(threshold.actor_name, ADMIN);
+    assert_eq!(threshold.actor_role.as_deref(), Some("admin"));
+    assert!(
+        threshold.summary.contains("\"5\"") && threshold.summary.contains("\"3\""),
+        "the event should show the old and new values: {}",
+        threshold.summary
+    );
+    assert!(
+        threshold.summary.find("\"5\"") < threshold.summary.find("\"3\""),
+        "old value first: {}",
+        threshold.summary
+    );
+    assert!(events[1].summary.contains("\"USD\"") && events[1].summary.contains("\"KES\""));
+
+    // The new threshold is in force, and survives reopening the file.
+    let t0 = now();
+    for _ in 0..2 {
+        assert!(matches!(
+            wrong_sign_in(&mut h.db, "ghost", t0),
+            Error::InvalidCredentials
+        ));
+    }
+    assert!(matches!(
+        wrong_sign_in(&mut h.db, "ghost", t0),
+        Error::Locked { .. }
+    ));
+    let path = h.db.path().to_path_buf();
+    drop(h);
+    let db = Db::open(&path).unwrap();
+    assert_eq!(db.settings().unwrap().lockout_threshold, 3);
+}
+
+#[test]
+fn a_session_ends_after_twelve_hours() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    let t0 = now();
+    let session = auth::sign_in(&mut h.db, ADMIN, ADMIN_PASSWORD, t0).unwrap();
+    assert_eq!(session.started_at, t0);
+    assert_eq!(MAX_SESSION, Duration::hours(12));
+    assert!(!session.expired(t0));
+    assert!(!session.expired(t0 + Duration::hours(12) - Duration::seconds(1)));
+    assert!(session.expired(t0 + Duration::hours(12)));
+    assert!(session.expired(t0 + Duration::hours(13)));
+    let user = wardline::store::users::find(h.db.conn(), ADMIN)
+        .unwrap()
+        .unwrap()
+        .0;
+    assert_eq!(user.last_login_at, Some(t0));
+}

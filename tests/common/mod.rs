@@ -1,0 +1,97 @@
+//! Helpers shared by the integration tests: a real hospital file in a
+//! temporary data directory, and raw access to that file as someone holding
+//! it (not the program) would have.
+
+#![allow(dead_code)]
+
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+use std::path::Path;
+use wardline::auth::{self, Session};
+use wardline::domain::hospital::HospitalCode;
+use wardline::domain::role::Role;
+use wardline::ops::accounts::{self, NewAccount};
+use wardline::paths::DataDir;
+use wardline::store::Db;
+
+pub const CODE: &str = "TST";
+pub const HOSPITAL_NAME: &str = "Test General Hospital";
+pub const ADMIN: &str = "admin";
+pub const ADMIN_PASSWORD: &str = "correct horse battery";
+/// The password every extra account made by [`add_user`] gets.
+pub const USER_PASSWORD: &str = "quiet ward lantern";
+
+pub fn code() -> HospitalCode {
+    CODE.parse().expect("TST is a valid hospital code")
+}
+
+/// A hospital as a test gets it: the data directory, the open file, and a
+/// signed-in administrator.
+pub struct Hospital {
+    pub data: DataDir,
+    pub db: Db,
+    pub admin: Session,
+}
+
+/// Creates hospital TST in `dir` with the first admin "admin", signed in.
+pub fn hospital(dir: &Path) -> Hospital {
+    let (data, mut db) = bare_hospital(dir);
+    accounts::create_first_admin(&mut db, ADMIN, "Ada Admin", ADMIN_PASSWORD, Utc::now())
+        .expect("first admin");
+    let admin = auth::sign_in(&mut db, ADMIN, ADMIN_PASSWORD, Utc::now()).expect("admin signs in");
+    Hospital { data, db, admin }
+}
+
+/// Creates hospital TST in `dir` with no accounts yet.
+pub fn bare_hospital(dir: &Path) -> (DataDir, Db) {
+    let data = DataDir::resolve(Some(dir.to_path_buf())).expect("data dir");
+    let db = Db::create(&data.hospital_file(&code()), &code(), HOSPITAL_NAME)
+        .expect("create hospital");
+    (data, db)
+}
+
+/// An admin creates an account with [`USER_PASSWORD`].
+pub fn add_user(db: &mut Db, admin: &Session, user_name: &str, role: Role) {
+    accounts::add(
+        db,
+        admin,
+        &NewAccount {
+            user_name,
+            full_name: "",
+            role,
+            password: USER_PASSWORD,
+        },
+        false,
+        Utc::now(),
+    )
+    .unwrap_or_else(|e| panic!("add {user_name}: {e}"));
+}
+
+/// Signs in as `user_name` with [`USER_PASSWORD`] at `now`.
+pub fn sign_in_user(db: &mut Db, user_name: &str, now: DateTime<Utc>) -> Session {
+    auth::sign_in(db, user_name, USER_PASSWORD, now)
+        .unwrap_or_else(|e| panic!("sign in {user_name}: {e}"))
+}
+
+/// A plain SQLite connection to the file, as someone holding it would open it.
+pub fn raw(path: &Path) -> Connection {
+    Connection::open(path).expect("raw connection")
+}
+
+/// Every byte of the file.
+pub fn bytes(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
+
+/// The number of rows in the audit trail.
+pub fn audit_count(conn: &Connection) -> i64 {
+    conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
+        .expect("count audit rows")
+}
+
+/// `PRAGMA user_version` through a raw connection.
+pub fn user_version(path: &Path) -> i64 {
+    raw(path)
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("user_version")
+}

@@ -1,0 +1,166 @@
+//! End to end: the real binary in a real terminal (tmux), typed at like a
+//! person. Needs tmux; `.ci/run` installs it when missing.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_wardline");
+
+/// A private tmux server running a shell in a 100×30 window.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(name: &str) -> Tmux {
+        let socket = format!("wardline-e2e-{name}-{}", std::process::id());
+        let status = Command::new("tmux")
+            .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", "100", "-y", "30"])
+            .args(["env", "PS1=$ ", "TERM=xterm-256color", "sh"])
+            .status()
+            .expect("tmux must be installed to run the end-to-end tests (apt-get install tmux)");
+        assert!(status.success(), "tmux did not start");
+        Tmux { socket }
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux").args(["-L", &self.socket]).args(args).output().expect("tmux runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Sends tmux key names (Enter, Tab, F6, C-l, M-1…).
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "main"];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+
+    /// Types text literally.
+    fn typed(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", "main", "-l", text]);
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "main"])
+    }
+
+    /// Waits until the screen shows `text`; fails with the screen otherwise.
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {text:?}; the screen shows:\n{screen}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Tmux {
+    /// Waits until the screen no longer shows `text`.
+    fn wait_until_gone(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.screen().contains(text) {
+            assert!(Instant::now() < deadline, "timed out waiting for {text:?} to go");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).status();
+    }
+}
+
+fn demo(data: &Path) {
+    let out = Command::new(BIN).arg("--data-dir").arg(data).args(["demo", "--no-tui"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn sign_in_switch_tabs_lock_unlock_quit_and_the_terminal_is_left_usable() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let t = Tmux::start("session");
+    t.typed(&format!("{BIN} --data-dir {}", dir.path().display()));
+    t.keys(&["Enter"]);
+    t.wait_for("Sign in");
+    t.typed("admin");
+    t.keys(&["Tab"]);
+    t.typed("wrong password");
+    t.keys(&["Enter"]);
+    t.wait_for("User name or password is wrong");
+    t.typed("wardline-demo");
+    t.keys(&["Enter"]);
+    t.wait_for("Signed in as Grace Mwangi");
+
+    t.keys(&["F6"]);
+    t.wait_for("Staff accounts");
+    t.keys(&["F4"]);
+    t.wait_for("Beds: the bed board");
+    t.keys(&["M-1"]);
+    t.wait_for("Patients: find, register");
+    t.keys(&["F1"]);
+    t.wait_for("lock the screen");
+    t.keys(&["Escape"]);
+
+    t.keys(&["C-l"]);
+    let locked = t.wait_for("Screen locked");
+    assert!(!locked.contains("F2 Patients"), "no tabs behind the lock:\n{locked}");
+    t.typed("wardline-demo");
+    t.keys(&["Enter"]);
+    t.wait_for("Unlocked.");
+
+    t.keys(&["C-q"]);
+    t.wait_until_gone("F2 Patients");
+    t.typed("stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo -e icanon -e -icanon; echo done-$((40+2))");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("done-42");
+    let lines: Vec<&str> = screen.lines().map(str::trim).collect();
+    assert!(lines.contains(&"echo") && lines.contains(&"icanon"), "terminal not restored:\n{screen}");
+    assert!(!lines.contains(&"-echo") && !lines.contains(&"-icanon"), "terminal not restored:\n{screen}");
+
+    let db = wardline::store::Db::open(&dir.path().join("hospitals/DEMO.db")).unwrap();
+    let actions: Vec<String> = wardline::store::audit::recent(db.conn(), 6)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.action)
+        .collect();
+    assert_eq!(actions[..4], ["LOGOUT", "UNLOCK", "SESSION_LOCK", "LOGIN"], "{actions:?}");
+    let checkpoints = std::fs::read_to_string(dir.path().join("checkpoints/DEMO.log")).unwrap();
+    assert_eq!(checkpoints.lines().count(), 2, "demo creation and the clean exit each write a checkpoint");
+}
+
+#[test]
+fn init_asks_for_the_password_without_echo() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = Tmux::start("init");
+    t.typed(&format!(
+        "{BIN} --data-dir {} init --code KCH --name 'Kisumu Clinic' --admin boss",
+        dir.path().display()
+    ));
+    t.keys(&["Enter"]);
+    t.wait_for("New password for boss:");
+    t.typed("ward round lantern");
+    t.keys(&["Enter"]);
+    t.wait_for("(again):");
+    t.typed("ward round lantern");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("Created hospital KCH");
+    assert!(!screen.contains("lantern"), "the password was echoed:\n{screen}");
+    assert!(dir.path().join("hospitals/KCH.db").exists());
+}
+
+#[test]
+fn with_no_hospital_the_program_says_how_to_create_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN).arg("--data-dir").arg(dir.path()).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(text.contains("wardline init --code") && text.contains("wardline demo"), "{text}");
+}

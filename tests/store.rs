@@ -1,0 +1,396 @@
+//! Hospital files on disk: creating, opening, refusing what is not ours or
+//! too new or damaged (without touching it), and migrating old ones.
+
+mod common;
+
+use common::{bytes, code, raw, user_version};
+use rusqlite::Connection;
+use std::path::Path;
+use wardline::domain::audit::AuditAction;
+use wardline::store::audit::{ChainState, recent, verify_chain};
+use wardline::store::migrations::{self, MIGRATIONS, SCHEMA};
+use wardline::store::{APPLICATION_ID, Db, StoreError};
+
+fn pragma_i64(conn: &Connection, name: &str) -> i64 {
+    conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("PRAGMA {name}: {e}"))
+}
+
+fn table_exists(conn: &Connection, name: &str) -> bool {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1)",
+        [name],
+        |r| r.get(0),
+    )
+    .expect("query sqlite_schema")
+}
+
+/// Every schema object, with the SQL text's whitespace collapsed.
+fn schema_of(conn: &Connection) -> Vec<(String, String, String, Option<String>)> {
+    let mut stmt = conn
+        .prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name")
+        .expect("prepare schema query");
+    stmt.query_map([], |r| {
+        let sql: Option<String> = r.get(3)?;
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            sql.map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ")),
+        ))
+    })
+    .expect("query schema")
+    .collect::<rusqlite::Result<_>>()
+    .expect("read schema")
+}
+
+/// A fresh hospital file, closed again so that its WAL is checkpointed away.
+fn closed_hospital(dir: &Path) -> std::path::PathBuf {
+    let (data, db) = common::bare_hospital(dir);
+    let path = data.hospital_file(&code());
+    drop(db);
+    assert!(
+        !Path::new(&format!("{}-wal", path.display())).exists(),
+        "closing the last connection removes the WAL"
+    );
+    path
+}
+
+#[test]
+fn a_new_hospital_reopens_with_its_identity_and_pragmas() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, db) = common::bare_hospital(dir.path());
+    let path = data.hospital_file(&code());
+    assert_eq!(db.path(), path);
+    assert_eq!(db.code(), &code());
+    drop(db);
+
+    let db = Db::open(&path).expect("reopen");
+    let conn = db.conn();
+    assert_eq!(pragma_i64(conn, "application_id"), i64::from(APPLICATION_ID));
+    assert_eq!(pragma_i64(conn, "user_version"), MIGRATIONS.len() as i64);
+    assert_eq!(migrations::current_version(), MIGRATIONS.len() as i64);
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode.to_lowercase(), "wal");
+    assert_eq!(pragma_i64(conn, "foreign_keys"), 1);
+    // synchronous=FULL is 2.
+    assert_eq!(pragma_i64(conn, "synchronous"), 2);
+    assert_eq!(db.code(), &code());
+    let settings = db.settings().unwrap();
+    assert_eq!(settings.hospital_name, common::HOSPITAL_NAME);
+    assert_eq!(settings.mrn_prefix, common::CODE);
+
+    // The creation itself is the first audit event, and the chain verifies.
+    let events = recent(conn, 10).unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].seq, 1);
+    assert_eq!(events[0].action, AuditAction::Create.to_string());
+    assert_eq!(events[0].actor_name, "system");
+    match verify_chain(conn).unwrap() {
+        ChainState::Intact { count, head } => {
+            assert_eq!(count, 1);
+            assert_eq!(head, events[0].hash);
+        }
+        ChainState::Broken(b) => panic!("a new chain is broken: {b}"),
+    }
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600, "hospital file mode");
+        assert_eq!(mode(&data.hospitals_dir()), 0o700, "hospitals folder mode");
+        // While open, SQLite's WAL and shared-memory files copy the file's mode.
+        for suffix in ["-wal", "-shm"] {
+            let side = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+            if side.exists() {
+                assert_eq!(mode(&side), 0o600, "{suffix} file mode");
+            }
+        }
+    }
+}
+
+#[test]
+fn create_refuses_an_existing_path_and_leaves_it_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = closed_hospital(dir.path());
+    let before = bytes(&path);
+    match Db::create(&path, &code(), "Another") {
+        Err(StoreError::AlreadyExists(p)) => assert_eq!(p, path),
+        other => panic!("expected AlreadyExists, got {other:?}"),
+    }
+    assert_eq!(bytes(&path), before, "the existing hospital was changed");
+    // It still opens as the hospital it was.
+    let db = Db::open(&path).unwrap();
+    assert_eq!(db.settings().unwrap().hospital_name, common::HOSPITAL_NAME);
+    drop(db);
+
+    // Not only hospital files: any file at that path is left alone.
+    let other = dir.path().join("hospitals").join("NOTES.db");
+    std::fs::write(&other, b"somebody's notes").unwrap();
+    match Db::create(&other, &"NOTES".parse().unwrap(), "Notes") {
+        Err(StoreError::AlreadyExists(p)) => assert_eq!(p, other),
+        other => panic!("expected AlreadyExists, got {other:?}"),
+    }
+    assert_eq!(std::fs::read(&other).unwrap(), b"somebody's notes");
+}
+
+#[test]
+fn an_older_file_is_migrated_in_one_audited_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = closed_hospital(dir.path());
+    assert_eq!(user_version(&path), 1);
+    let events_before = audit_count_of(&path);
+
+    let v2 = [
+        MIGRATIONS[0],
+        "CREATE TABLE extra (id INTEGER PRIMARY KEY) STRICT;",
+    ];
+    let db = Db::open_with(&path, &v2).expect("migrate to version 2");
+    let conn = db.conn();
+    assert_eq!(pragma_i64(conn, "user_version"), 2);
+    assert!(table_exists(conn, "extra"));
+    let last = &recent(conn, 1).unwrap()[0];
+    assert_eq!(last.seq, events_before + 1);
+    assert_eq!(last.action, AuditAction::Update.to_string());
+    assert_eq!(last.entity, "schema");
+    assert_eq!(last.actor_name, "system");
+    assert!(
+        last.summary.contains("schema upgraded"),
+        "summary: {}",
+        last.summary
+    );
+    assert!(
+        last.summary.contains("from version 1 to 2"),
+        "summary: {}",
+        last.summary
+    );
+    match verify_chain(conn).unwrap() {
+        ChainState::Intact { count, head } => {
+            assert_eq!(count, events_before + 1);
+            assert_eq!(head, last.hash);
+        }
+        ChainState::Broken(b) => panic!("migration broke the chain: {b}"),
+    }
+    drop(db);
+
+    // Opening again at the same version does nothing more.
+    let db = Db::open_with(&path, &v2).unwrap();
+    assert_eq!(common::audit_count(db.conn()), events_before + 1);
+    drop(db);
+
+    // And this program (which knows one migration) now refuses it as too new.
+    let before = bytes(&path);
+    match Db::open(&path) {
+        Err(StoreError::TooNew {
+            found, supported, ..
+        }) => {
+            assert_eq!(found, 2);
+            assert_eq!(supported, MIGRATIONS.len() as i64);
+        }
+        other => panic!("expected TooNew, got {other:?}"),
+    }
+    assert_eq!(bytes(&path), before);
+}
+
+fn audit_count_of(path: &Path) -> i64 {
+    common::audit_count(&raw(path))
+}
+
+#[test]
+fn a_failing_migration_leaves_the_file_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = closed_hospital(dir.path());
+    let before = bytes(&path);
+    let schema_before = schema_of(&raw(&path));
+    assert_eq!(bytes(&path), before, "a raw read changed the file");
+
+    let broken = [
+        MIGRATIONS[0],
+        "CREATE TABLE half_done (id INTEGER PRIMARY KEY) STRICT; THIS IS NOT SQL;",
+    ];
+    match Db::open_with(&path, &broken) {
+        Err(StoreError::Sqlite(e)) => assert!(e.to_string().contains("syntax error"), "{e}"),
+        other => panic!("expected the migration's SQL error, got {other:?}"),
+    }
+
+    assert_eq!(user_version(&path), 1);
+    let conn = raw(&path);
+    assert!(!table_exists(&conn, "half_done"), "half a migration stayed");
+    assert_eq!(schema_of(&conn), schema_before);
+    drop(conn);
+    assert_eq!(bytes(&path), before, "the file's bytes changed");
+
+    // The file still opens normally afterwards.
+    let db = Db::open(&path).expect("open after a failed migration");
+    assert_eq!(pragma_i64(db.conn(), "user_version"), 1);
+}
+
+#[test]
+fn a_newer_file_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = closed_hospital(dir.path());
+    {
+        let conn = raw(&path);
+        conn.pragma_update(None, "user_version", 99).unwrap();
+    }
+    let before = bytes(&path);
+    match Db::open(&path) {
+        Err(StoreError::TooNew {
+            path: p,
+            found,
+            supported,
+        }) => {
+            assert_eq!(p, path);
+            assert_eq!(found, 99);
+            assert_eq!(supported, MIGRATIONS.len() as i64);
+        }
+        other => panic!("expected TooNew, got {other:?}"),
+    }
+    assert_eq!(bytes(&path), before, "a refused file was changed");
+    assert_eq!(user_version(&path), 99);
+}
+
+#[test]
+fn a_foreign_sqlite_file_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "PRAGMA application_id = 1234;
+             CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);
+             INSERT INTO notes (body) VALUES ('not a hospital');",
+        )
+        .unwrap();
+    }
+    let before = bytes(&path);
+    match Db::open(&path) {
+        Err(StoreError::NotWardline(p)) => assert_eq!(p, path),
+        other => panic!("expected NotWardline, got {other:?}"),
+    }
+    assert_eq!(bytes(&path), before, "a foreign database was changed");
+    // Not switched to WAL either.
+    let mode: String = Connection::open(&path)
+        .unwrap()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode.to_lowercase(), "delete");
+
+    // A plain SQLite file with no application id at all.
+    let plain = dir.path().join("plain.db");
+    Connection::open(&plain)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x INTEGER);")
+        .unwrap();
+    let before = bytes(&plain);
+    assert!(matches!(Db::open(&plain), Err(StoreError::NotWardline(_))));
+    assert_eq!(bytes(&plain), before);
+}
+
+#[test]
+fn a_text_file_an_empty_file_and_a_missing_path_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("notes.db");
+    let content = b"This is a shopping list, not a hospital.\nMilk\nBread\n".repeat(10);
+    std::fs::write(&text, &content).unwrap();
+    match Db::open(&text) {
+        Err(StoreError::NotWardline(p)) => assert_eq!(p, text),
+        other => panic!("expected NotWardline, got {other:?}"),
+    }
+    assert_eq!(std::fs::read(&text).unwrap(), content);
+
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    assert!(matches!(Db::open(&empty), Err(StoreError::NotWardline(_))));
+    assert_eq!(std::fs::read(&empty).unwrap(), b"");
+
+    let missing = dir.path().join("hospitals").join("NONE.db");
+    match Db::open(&missing) {
+        Err(StoreError::Missing(p)) => assert_eq!(p, missing),
+        other => panic!("expected Missing, got {other:?}"),
+    }
+    assert!(!missing.exists(), "opening a missing path created it");
+}
+
+#[test]
+fn a_damaged_file_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = closed_hospital(dir.path());
+    let mut damaged = bytes(&path);
+    let page_size = u16::from_be_bytes([damaged[16], damaged[17]]) as usize;
+    let page_size = if page_size == 1 { 65536 } else { page_size };
+    assert!(damaged.len() >= page_size);
+    // Garble page 1 after the 100-byte file header: the b-tree page of
+    // sqlite_schema, so SQLite can no longer read the schema.
+    for (i, b) in damaged[100..page_size].iter_mut().enumerate() {
+        *b = 0xA5 ^ (i as u8);
+    }
+    std::fs::write(&path, &damaged).unwrap();
+
+    match Db::open(&path) {
+        Err(StoreError::Damaged { path: p, detail }) => {
+            assert_eq!(p, path);
+            assert!(!detail.is_empty());
+        }
+        other => panic!("expected Damaged, got {other:?}"),
+    }
+    assert_eq!(bytes(&path), damaged, "the attempt changed a damaged file");
+}
+
+#[test]
+fn schema_sql_equals_every_migration_applied_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let migrated = Connection::open(dir.path().join("migrated.db")).unwrap();
+    for (i, sql) in MIGRATIONS.iter().enumerate() {
+        migrated
+            .execute_batch(sql)
+            .unwrap_or_else(|e| panic!("migration {} fails on an empty file: {e}", i + 1));
+    }
+    let fresh = Connection::open(dir.path().join("fresh.db")).unwrap();
+    fresh.execute_batch(SCHEMA).expect("schema.sql runs");
+
+    let from_migrations = schema_of(&migrated);
+    let from_schema = schema_of(&fresh);
+    assert!(!from_schema.is_empty());
+    assert_eq!(from_migrations, from_schema);
+}
+
+#[test]
+fn the_audit_trail_cannot_be_updated_or_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = closed_hospital(dir.path());
+    let conn = raw(&path);
+    let row = |c: &Connection| -> (String, String) {
+        c.query_row(
+            "SELECT summary, hash FROM audit_log WHERE seq = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    let original = row(&conn);
+
+    let err = conn
+        .execute(
+            "UPDATE audit_log SET summary = 'nothing happened' WHERE seq = 1",
+            [],
+        )
+        .expect_err("an UPDATE of the audit trail was allowed");
+    assert!(err.to_string().contains("append-only"), "{err}");
+
+    let err = conn
+        .execute("DELETE FROM audit_log WHERE seq = 1", [])
+        .expect_err("a DELETE from the audit trail was allowed");
+    assert!(err.to_string().contains("append-only"), "{err}");
+
+    let err = conn
+        .execute("DELETE FROM audit_log", [])
+        .expect_err("emptying the audit trail was allowed");
+    assert!(err.to_string().contains("append-only"), "{err}");
+
+    assert_eq!(row(&conn), original);
+    assert_eq!(common::audit_count(&conn), 1);
+}

@@ -1,0 +1,364 @@
+//! The terminal screens, driven by key events into a TestBackend and compared
+//! with snapshots. Clocks are fixed; times and hashes written by the real
+//! clock are masked.
+
+use chrono::{DateTime, Duration, FixedOffset, TimeZone, Utc};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::path::Path;
+use wardline::auth;
+use wardline::domain::audit::AuditAction;
+use wardline::domain::role::Role;
+use wardline::ops::accounts::{self, NewAccount};
+use wardline::store::{Db, audit};
+use wardline::tui::app::{App, Mode, Options};
+use wardline::tui::keymap::Tab;
+use wardline::tui::theme::Theme;
+
+const PASSWORD: &str = "correct horse battery";
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 9, 8, 30, 0).single().unwrap_or_default()
+}
+
+/// A hospital with an admin, a nurse and a pharmacist, all with PASSWORD.
+fn hospital(dir: &Path) -> Db {
+    let path = dir.join("hospitals").join("TST.db");
+    let mut db = Db::create(&path, &"TST".parse().unwrap(), "Lakeside Clinic").unwrap();
+    accounts::create_first_admin(&mut db, "admin", "Grace Mwangi", PASSWORD, t0()).unwrap();
+    let s = auth::sign_in(&mut db, "admin", PASSWORD, t0()).unwrap();
+    for (user, name, role) in [("nurse", "Mei Lin Chen", Role::Nurse), ("pharm", "Olu Adeyemi", Role::Pharmacist)] {
+        let a = NewAccount { user_name: user, full_name: name, role, password: PASSWORD };
+        accounts::add(&mut db, &s, &a, false, t0()).unwrap();
+    }
+    auth::sign_out(&mut db, &s, wardline::store::sessions::EndReason::Logout, t0()).unwrap();
+    db
+}
+
+fn options(demo: bool) -> Options {
+    Options {
+        idle_lock: None,
+        demo_accounts: demo.then(wardline::demo::accounts_text),
+        utc_offset: Some(FixedOffset::east_opt(0).unwrap()),
+        theme: Theme::plain(),
+    }
+}
+
+struct Harness {
+    app: App,
+    terminal: Terminal<TestBackend>,
+    now: DateTime<Utc>,
+    _dir: tempfile::TempDir,
+}
+
+impl Harness {
+    fn new(demo: bool) -> Harness {
+        Self::sized(80, 24, demo)
+    }
+
+    fn sized(w: u16, h: u16, demo: bool) -> Harness {
+        let dir = tempfile::tempdir().unwrap();
+        let db = hospital(dir.path());
+        Harness {
+            app: App::new(db, options(demo), t0()).unwrap(),
+            terminal: Terminal::new(TestBackend::new(w, h)).unwrap(),
+            now: t0(),
+            _dir: dir,
+        }
+    }
+
+    fn key(&mut self, code: KeyCode, mods: KeyModifiers) {
+        self.now += Duration::seconds(1);
+        self.app.handle_key(KeyEvent::new(code, mods), self.now);
+    }
+
+    fn press(&mut self, code: KeyCode) {
+        self.key(code, KeyModifiers::NONE);
+    }
+
+    fn ctrl(&mut self, c: char) {
+        self.key(KeyCode::Char(c), KeyModifiers::CONTROL);
+    }
+
+    fn alt(&mut self, c: char) {
+        self.key(KeyCode::Char(c), KeyModifiers::ALT);
+    }
+
+    fn typed(&mut self, text: &str) {
+        for c in text.chars() {
+            self.press(KeyCode::Char(c));
+        }
+    }
+
+    fn sign_in(&mut self, user: &str, password: &str) {
+        self.typed(user);
+        self.press(KeyCode::Tab);
+        self.typed(password);
+        self.press(KeyCode::Enter);
+    }
+
+    fn screen(&mut self) -> String {
+        self.terminal.draw(|f| self.app.render(f)).unwrap();
+        self.terminal.backend().to_string()
+    }
+
+    fn tab(&self) -> Option<Tab> {
+        match &self.app.mode {
+            Mode::Working(w) => Some(w.tab),
+            _ => None,
+        }
+    }
+
+    fn actions(&self) -> Vec<String> {
+        audit::recent(self.app.db().conn(), 500).unwrap().into_iter().map(|r| r.action).collect()
+    }
+}
+
+/// Masks what the real clock wrote: audit times and the head hash.
+macro_rules! snapshot {
+    ($name:expr, $screen:expr) => {
+        insta::with_settings!({filters => vec![
+            (r"\d\d-\d\d \d\d:\d\d", "[time]     "),
+            (r"head [0-9a-f]{12}", "head [hash]       "),
+            (r"\d\d:\d\d: try again", "HH:MM: try again"),
+        ]}, {
+            insta::assert_snapshot!($name, $screen);
+        });
+    };
+}
+
+#[test]
+fn sign_in_screen_shows_the_demo_accounts() {
+    let mut h = Harness::new(true);
+    let s = h.screen();
+    assert!(s.contains("Sign in"));
+    assert!(s.contains("wardline-demo"));
+    snapshot!("sign_in", s);
+}
+
+#[test]
+fn a_wrong_password_is_refused_with_a_clear_message() {
+    let mut h = Harness::new(false);
+    h.sign_in("admin", "not the password");
+    let s = h.screen();
+    assert!(s.contains("User name or password is wrong"));
+    assert!(matches!(h.app.mode, Mode::SignIn(_)));
+    assert_eq!(h.actions()[0], AuditAction::LoginFailed.to_string());
+    snapshot!("wrong_password", s);
+}
+
+#[test]
+fn five_wrong_passwords_lock_the_account_even_against_the_right_one() {
+    let mut h = Harness::new(false);
+    h.sign_in("nurse", "wrong password 1");
+    for i in 2..=5 {
+        h.typed(&format!("wrong password {i}"));
+        h.press(KeyCode::Enter);
+    }
+    let s = h.screen();
+    assert!(s.contains("locked after too many failed sign-ins"), "{s}");
+    h.typed(PASSWORD);
+    h.press(KeyCode::Enter);
+    assert!(matches!(h.app.mode, Mode::SignIn(_)), "the right password must be refused while locked");
+    let s = h.screen();
+    assert!(s.contains("locked after too many failed sign-ins"));
+    assert!(h.actions().contains(&AuditAction::LockedOut.to_string()));
+    snapshot!("locked_out", s);
+}
+
+#[test]
+fn every_tab_key_switches_tabs_for_an_admin() {
+    let mut h = Harness::new(false);
+    h.sign_in("admin", PASSWORD);
+    assert_eq!(h.tab(), Some(Tab::Patients));
+    snapshot!("tab_patients", h.screen());
+    for (key, tab, name) in [
+        (3, Tab::Appointments, "tab_appointments"),
+        (4, Tab::Beds, "tab_beds"),
+        (5, Tab::Pharmacy, "tab_pharmacy"),
+        (6, Tab::Admin, "tab_admin"),
+        (2, Tab::Patients, ""),
+    ] {
+        h.press(KeyCode::F(key));
+        assert_eq!(h.tab(), Some(tab));
+        if !name.is_empty() {
+            snapshot!(name, h.screen());
+        }
+    }
+    for (c, tab) in [('2', Tab::Appointments), ('3', Tab::Beds), ('4', Tab::Pharmacy), ('5', Tab::Admin), ('1', Tab::Patients)] {
+        h.alt(c);
+        assert_eq!(h.tab(), Some(tab), "Alt+{c}");
+    }
+}
+
+#[test]
+fn a_role_sees_only_its_tabs() {
+    let mut h = Harness::new(false);
+    h.sign_in("pharm", PASSWORD);
+    let s = h.screen();
+    let top = s.lines().next().unwrap_or_default().to_string();
+    assert!(top.contains("F2 Patients") && top.contains("F5 Pharmacy"), "{top}");
+    assert!(!top.contains("Beds") && !top.contains("Admin") && !top.contains("Appointments"), "{top}");
+    h.press(KeyCode::F(6));
+    assert_eq!(h.tab(), Some(Tab::Patients));
+    assert!(h.screen().contains("cannot open Admin"));
+    h.press(KeyCode::F(5));
+    assert_eq!(h.tab(), Some(Tab::Pharmacy));
+}
+
+#[test]
+fn help_lists_the_keys_of_the_screen_and_closes() {
+    let mut h = Harness::new(false);
+    h.sign_in("admin", PASSWORD);
+    h.press(KeyCode::F(6));
+    h.press(KeyCode::Char('?'));
+    let s = h.screen();
+    assert!(s.contains("unlock account") && s.contains("Ctrl+L") && s.contains("F2/Alt+1"));
+    snapshot!("help_admin", s);
+    h.press(KeyCode::Esc);
+    assert!(!h.screen().contains("previous account"));
+    h.press(KeyCode::F(1));
+    assert!(h.screen().contains("previous account"));
+    h.press(KeyCode::F(1));
+    assert!(!h.screen().contains("previous account"));
+    h.press(KeyCode::F(2));
+    h.press(KeyCode::Char('?'));
+    let s = h.screen();
+    assert!(s.contains("Everywhere") && !s.contains("previous account"), "help follows the screen");
+}
+
+#[test]
+fn the_screen_locks_when_idle_and_unlocks_with_the_password() {
+    let mut h = Harness::new(false);
+    h.sign_in("nurse", PASSWORD);
+    h.app.tick(h.now + Duration::minutes(4));
+    assert!(matches!(h.app.mode, Mode::Working(_)));
+    h.app.tick(h.now + Duration::minutes(5));
+    assert!(matches!(h.app.mode, Mode::Locked { .. }));
+    let s = h.screen();
+    assert!(s.contains("Screen locked") && !s.contains("F2 Patients"));
+    snapshot!("locked", s);
+    h.typed("wrong password");
+    h.press(KeyCode::Enter);
+    assert!(matches!(h.app.mode, Mode::Locked { .. }));
+    h.typed(PASSWORD);
+    h.press(KeyCode::Enter);
+    assert!(matches!(h.app.mode, Mode::Working(_)));
+    assert!(h.screen().contains("Unlocked."));
+    let actions = h.actions();
+    assert!(actions.contains(&"SESSION_LOCK".to_string()) && actions[0] == "UNLOCK", "{actions:?}");
+}
+
+#[test]
+fn ctrl_l_locks_and_another_user_can_sign_in_ending_the_first_session() {
+    let mut h = Harness::new(false);
+    h.sign_in("admin", PASSWORD);
+    h.press(KeyCode::F(6));
+    h.ctrl('l');
+    assert!(matches!(h.app.mode, Mode::Locked { .. }));
+    assert!(!h.screen().contains("Staff accounts"), "no data behind the lock");
+    h.key(KeyCode::BackTab, KeyModifiers::SHIFT);
+    for _ in 0.."admin".len() {
+        h.press(KeyCode::Backspace);
+    }
+    h.typed("nurse");
+    h.press(KeyCode::Tab);
+    h.typed(PASSWORD);
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.session().map(|s| s.user.user_name.as_str()), Some("nurse"));
+    let recent = audit::recent(h.app.db().conn(), 3).unwrap();
+    assert!(recent.iter().any(|r| r.action == "LOGOUT" && r.actor_name == "admin"));
+    assert!(recent.iter().any(|r| r.action == "LOGIN" && r.actor_name == "nurse"));
+}
+
+#[test]
+fn a_tiny_terminal_asks_for_a_larger_window_and_resizing_never_panics() {
+    let mut h = Harness::sized(60, 20, false);
+    let s = h.screen();
+    assert!(s.contains("make the window larger"));
+    snapshot!("too_small", s);
+    h.sign_in("admin", PASSWORD);
+    h.press(KeyCode::F(6));
+    for (w, hgt) in [(1, 1), (2, 0), (79, 24), (80, 23), (80, 24), (200, 60), (120, 40), (5, 30)] {
+        h.terminal.backend_mut().resize(w, hgt);
+        h.terminal.resize(ratatui::layout::Rect::new(0, 0, w, hgt)).unwrap();
+        let s = h.screen();
+        assert_eq!(s.contains("Staff accounts"), w >= 80 && hgt >= 24, "{w}x{hgt}");
+    }
+}
+
+#[test]
+fn a_reset_password_must_be_changed_at_sign_in() {
+    let mut h = Harness::new(false);
+    {
+        let dbs = Db::open(h.app.db().path()).unwrap();
+        let mut db = dbs;
+        let admin = auth::sign_in(&mut db, "admin", PASSWORD, t0()).unwrap();
+        accounts::reset_password(&mut db, &admin, "nurse", "temporary pass 1", t0()).unwrap();
+    }
+    h.sign_in("nurse", "temporary pass 1");
+    assert!(matches!(h.app.mode, Mode::ChangePassword { .. }));
+    h.typed("short");
+    h.press(KeyCode::Tab);
+    h.typed("short");
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(s.contains("too short"));
+    snapshot!("change_password_error", s);
+    h.typed("lantern river morning");
+    h.press(KeyCode::Tab);
+    h.typed("lantern river morning");
+    h.ctrl('s');
+    assert!(matches!(h.app.mode, Mode::Working(_)));
+    assert!(h.screen().contains("Password changed."));
+    let mut db = Db::open(h.app.db().path()).unwrap();
+    assert!(auth::sign_in_for_command(&mut db, "nurse", "lantern river morning", t0()).is_ok());
+}
+
+#[test]
+fn quitting_signs_out_and_asks_first_when_a_password_was_typed() {
+    let mut h = Harness::new(false);
+    h.sign_in("admin", PASSWORD);
+    h.ctrl('q');
+    assert!(h.app.should_quit());
+    assert_eq!(h.actions()[0], "LOGOUT");
+
+    let mut h = Harness::new(false);
+    {
+        let mut db = Db::open(h.app.db().path()).unwrap();
+        let admin = auth::sign_in(&mut db, "admin", PASSWORD, t0()).unwrap();
+        accounts::reset_password(&mut db, &admin, "nurse", "temporary pass 1", t0()).unwrap();
+    }
+    h.sign_in("nurse", "temporary pass 1");
+    h.typed("half typed");
+    h.ctrl('q');
+    assert!(!h.app.should_quit());
+    assert!(h.screen().contains("throw away the password you typed"));
+    h.press(KeyCode::Char('n'));
+    assert!(!h.app.should_quit());
+    h.ctrl('q');
+    h.press(KeyCode::Char('y'));
+    assert!(h.app.should_quit());
+}
+
+#[test]
+fn the_admin_tab_unlocks_a_locked_account() {
+    let mut h = Harness::new(false);
+    {
+        let mut db = Db::open(h.app.db().path()).unwrap();
+        for _ in 0..5 {
+            let _ = auth::sign_in(&mut db, "pharm", "wrong password!", h.now);
+        }
+    }
+    h.sign_in("admin", PASSWORD);
+    h.press(KeyCode::F(6));
+    let s = h.screen();
+    assert!(s.contains("locked"), "{s}");
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Char('u'));
+    assert!(h.screen().contains("Unlocked pharm"));
+    let mut db = Db::open(h.app.db().path()).unwrap();
+    assert!(auth::sign_in(&mut db, "pharm", PASSWORD, h.now).is_ok());
+}
