@@ -86,6 +86,32 @@ impl Session {
     }
 }
 
+/// Checks, inside a write's transaction, that the acting account still
+/// exists, is enabled and holds `p`: an account disabled or changed in
+/// another terminal loses its rights at once, not at its next sign-in.
+pub fn authorize(
+    conn: &rusqlite::Connection,
+    by: &Session,
+    p: Permission,
+    doing: &str,
+) -> Result<()> {
+    match users::find(conn, &by.user.user_name)? {
+        Some((u, _)) if u.id == by.user.id && u.disabled_at.is_none() => {
+            if u.role.can(p) {
+                Ok(())
+            } else {
+                Err(Error::NotPermitted(format!(
+                    "a {} may not {doing}: ask an administrator",
+                    u.role.label()
+                )))
+            }
+        }
+        _ => Err(Error::NotPermitted(
+            "your account has been disabled: sign out, and ask an administrator".into(),
+        )),
+    }
+}
+
 fn normalise(user_name: &str) -> String {
     user_name.trim().to_lowercase().chars().take(64).collect()
 }
@@ -123,7 +149,7 @@ fn check_password(
         }
     };
     if matched {
-        return Ok(account.map(|(u, _)| u).ok_or(Error::InvalidCredentials)?);
+        return account.map(|(u, _)| u).ok_or(Error::InvalidCredentials);
     }
     let lock = db.write(&Actor::anonymous(&name), |tx| {
         let lock = users::record_failure(

@@ -147,7 +147,10 @@ fn an_untouched_trail_verifies() {
     drop(db);
     let mut db = open(&data);
     db.write(&Actor::system(), |_| {
-        Ok::<_, wardline::Error>(((), vec![AuditEvent::new(AuditAction::Read, "test", "one more")]))
+        Ok::<_, wardline::Error>((
+            (),
+            vec![AuditEvent::new(AuditAction::Read, "test", "one more")],
+        ))
     })
     .unwrap();
     checkpoint::write(&db, &data).unwrap();
@@ -164,6 +167,11 @@ fn an_untouched_trail_verifies() {
             .permissions()
             .mode();
         assert_eq!(mode & 0o777, 0o600, "checkpoint log mode");
+        let dir_mode = std::fs::metadata(data.checkpoint_file(&code()).parent().unwrap())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(dir_mode & 0o777, 0o700, "checkpoints folder mode");
     }
 }
 
@@ -181,7 +189,11 @@ fn an_edited_row_breaks_the_chain_there() {
         report.problems,
         [AuditProblem::Chain(ChainBreak::Edited { seq: k })]
     );
-    assert!(report.problems[0].to_string().contains(&format!("event {k}")));
+    assert!(
+        report.problems[0]
+            .to_string()
+            .contains(&format!("event {k}"))
+    );
 
     // Editing a row and recomputing its hash moves the break to the next row.
     let dir = tempfile::tempdir().unwrap();
@@ -254,10 +266,7 @@ fn a_deleted_row_with_the_rest_renumbered_breaks_the_link() {
              UPDATE audit_log SET seq = seq - 1000001 WHERE seq > 1000000;"
         ),
     );
-    assert_eq!(
-        common::audit_count(&raw(&hospital_path(&data))),
-        count - 1
-    );
+    assert_eq!(common::audit_count(&raw(&hospital_path(&data))), count - 1);
     assert_eq!(
         verify(&data).problems,
         [AuditProblem::Chain(ChainBreak::BrokenLink { seq: k })]
@@ -404,6 +413,52 @@ fn a_rewritten_tail_is_caught_by_a_checkpoint() {
 }
 
 #[test]
+fn a_recomputed_chain_passes_alone_but_not_against_a_checkpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, count) = populated(dir.path());
+    let cp = write_checkpoint(&data);
+    let k = count / 2;
+
+    // Someone edits row k and recomputes every hash from there on, which
+    // needs no secret: the chain alone then verifies.
+    let conn = raw(&hospital_path(&data));
+    let mut rows = wardline::store::audit::recent(&conn, 1000).unwrap();
+    rows.reverse();
+    drop(conn);
+    let mut sql = String::new();
+    let mut prev = rows[(k - 2) as usize].hash.clone();
+    for r in rows.iter_mut().filter(|r| r.seq >= k) {
+        if r.seq == k {
+            r.summary = "nothing to see here".into();
+        }
+        r.prev_hash = prev;
+        r.hash = r.compute_hash();
+        prev = r.hash.clone();
+        sql.push_str(&format!(
+            "UPDATE audit_log SET summary = '{}', prev_hash = '{}', hash = '{}' WHERE seq = {};\n",
+            r.summary.replace('\'', "''"),
+            r.prev_hash,
+            r.hash,
+            r.seq
+        ));
+    }
+    tamper(&data, &sql);
+    match chain(&data) {
+        ChainState::Intact { count: c, .. } => assert_eq!(c, count),
+        ChainState::Broken(b) => panic!("the recomputed chain should verify alone: {b}"),
+    }
+
+    let report = verify(&data);
+    assert_eq!(
+        report.problems,
+        [AuditProblem::Rewritten {
+            at: cp.at,
+            seq: count
+        }]
+    );
+}
+
+#[test]
 fn an_edited_checkpoint_log_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     let (data, _) = populated(dir.path());
@@ -412,10 +467,7 @@ fn an_edited_checkpoint_log_is_reported() {
     let mut text = std::fs::read_to_string(&log).unwrap();
     text.push_str("yesterday lots of events\n");
     std::fs::write(&log, text).unwrap();
-    assert_eq!(
-        verify(&data).problems,
-        [AuditProblem::BadLine { line: 2 }]
-    );
+    assert_eq!(verify(&data).problems, [AuditProblem::BadLine { line: 2 }]);
 }
 
 // The command line.
@@ -452,7 +504,11 @@ fn the_command_line_agrees_on_an_intact_trail() {
     assert!(stdout.contains(&head), "{stdout}");
 
     let out = wardline(&data, &["audit", "checkpoint"]);
-    assert!(out.status.success(), "audit checkpoint failed: {}", text(&out));
+    assert!(
+        out.status.success(),
+        "audit checkpoint failed: {}",
+        text(&out)
+    );
     let out = wardline(&data, &["audit", "verify"]);
     assert!(out.status.success(), "{}", text(&out));
 
@@ -473,7 +529,10 @@ fn the_command_line_names_where_a_tampered_trail_breaks() {
     );
 
     let out = wardline(&data, &["audit", "verify"]);
-    assert!(!out.status.success(), "audit verify passed a tampered trail");
+    assert!(
+        !out.status.success(),
+        "audit verify passed a tampered trail"
+    );
     let all = text(&out);
     assert!(all.contains(&format!("event {k}")), "{all}");
 
@@ -498,7 +557,10 @@ fn the_command_line_catches_a_cut_tail_after_a_checkpoint() {
     assert!(!out.status.success(), "a cut tail passed: {}", text(&out));
     let all = text(&out);
     assert!(all.contains(&format!("recorded {count} events")), "{all}");
-    assert!(all.contains(&format!("the file has {}", count - 3)), "{all}");
+    assert!(
+        all.contains(&format!("the file has {}", count - 3)),
+        "{all}"
+    );
     let out = wardline(&data, &["check"]);
     assert!(!out.status.success(), "check passed a cut tail");
 }

@@ -85,9 +85,8 @@ fn password_error(r: wardline::error::Result<impl std::fmt::Debug>) -> PasswordE
 fn the_first_admin_must_have_a_good_password() {
     let dir = tempfile::tempdir().unwrap();
     let (_data, mut db) = common::bare_hospital(dir.path());
-    let mut first = |name: &str, pw: &str| {
-        accounts::create_first_admin(&mut db, name, "", pw, Utc::now())
-    };
+    let mut first =
+        |name: &str, pw: &str| accounts::create_first_admin(&mut db, name, "", pw, Utc::now());
     assert_eq!(
         password_error(first("amina", "short pw")),
         PasswordError::TooShort { min: 12 }
@@ -137,7 +136,7 @@ fn the_first_admin_must_have_a_good_password() {
 fn an_admin_adds_accounts_only_with_good_passwords() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = hospital(dir.path());
-    let mut add = |db: &mut Db, name: &str, pw: &str| {
+    let add = |db: &mut Db, name: &str, pw: &str| {
         accounts::add(
             db,
             &h.admin,
@@ -264,7 +263,10 @@ fn five_wrong_passwords_lock_the_account_until_the_lock_expires() {
         auth::sign_in_for_command(&mut h.db, "nora", USER_PASSWORD, t0 + Duration::minutes(1)),
         Err(Error::Locked { .. })
     ));
-    assert_eq!(actions(&events_after(&h.db, during)), [FAILED, FAILED, FAILED]);
+    assert_eq!(
+        actions(&events_after(&h.db, during)),
+        [FAILED, FAILED, FAILED]
+    );
     let user = wardline::store::users::find(h.db.conn(), "nora")
         .unwrap()
         .unwrap()
@@ -347,12 +349,20 @@ fn an_unknown_user_name_locks_the_same_way() {
         .into_iter()
         .filter(|e| e.actor_name == "ghost")
         .collect();
-    assert_eq!(actions(&ghost), [FAILED, FAILED, FAILED, FAILED, FAILED, LOCKED]);
+    assert_eq!(
+        actions(&ghost),
+        [FAILED, FAILED, FAILED, FAILED, FAILED, LOCKED]
+    );
     assert!(ghost.iter().all(|e| e.entity_id.is_none()));
 
     // Still locked for a later attempt, as a real account would be.
     assert!(matches!(
-        auth::sign_in(&mut h.db, "ghost", "anything at all", t0 + Duration::minutes(5)),
+        auth::sign_in(
+            &mut h.db,
+            "ghost",
+            "anything at all",
+            t0 + Duration::minutes(5)
+        ),
         Err(Error::Locked { .. })
     ));
 }
@@ -382,7 +392,11 @@ fn an_admin_unlock_lifts_the_lock_at_once() {
     assert_eq!(actions(&events), ["UPDATE"]);
     assert_eq!(events[0].actor_name, ADMIN);
     assert_eq!(events[0].entity_id.as_deref(), Some(unlocked.id.as_str()));
-    assert!(events[0].summary.contains("unlocked"), "{}", events[0].summary);
+    assert!(
+        events[0].summary.contains("unlocked"),
+        "{}",
+        events[0].summary
+    );
 
     let session = auth::sign_in(&mut h.db, "nora", USER_PASSWORD, t0 + Duration::seconds(1))
         .expect("unlocked");
@@ -392,6 +406,60 @@ fn an_admin_unlock_lifts_the_lock_at_once() {
         accounts::unlock(&mut h.db, &h.admin, "nobody"),
         Err(Error::NotFound(_))
     ));
+}
+
+#[test]
+fn unlocking_a_locked_screen_follows_the_same_lockout() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    add_user(&mut h.db, &h.admin, "nora", Role::Nurse);
+    let t0 = now();
+    let session = common::sign_in_user(&mut h.db, "nora", t0);
+    auth::lock_session(&mut h.db, &session, "idle").unwrap();
+    auth::unlock_session(&mut h.db, &session, USER_PASSWORD, t0).expect("the right password");
+
+    let start = head_seq(&h.db);
+    for _ in 0..4 {
+        assert!(matches!(
+            auth::unlock_session(&mut h.db, &session, "not my password", t0),
+            Err(Error::InvalidCredentials)
+        ));
+    }
+    assert!(matches!(
+        auth::unlock_session(&mut h.db, &session, "not my password", t0),
+        Err(Error::Locked { .. })
+    ));
+    assert!(matches!(
+        auth::unlock_session(
+            &mut h.db,
+            &session,
+            USER_PASSWORD,
+            t0 + Duration::minutes(1)
+        ),
+        Err(Error::Locked { .. })
+    ));
+    // The lock is on the account: a fresh sign-in is refused too.
+    assert!(matches!(
+        auth::sign_in(&mut h.db, "nora", USER_PASSWORD, t0 + Duration::minutes(1)),
+        Err(Error::Locked { .. })
+    ));
+    assert_eq!(
+        actions(&events_after(&h.db, start)),
+        [
+            FAILED, FAILED, FAILED, FAILED, FAILED, LOCKED, FAILED, FAILED
+        ]
+    );
+    auth::unlock_session(
+        &mut h.db,
+        &session,
+        USER_PASSWORD,
+        t0 + Duration::minutes(16),
+    )
+    .expect("the lock has expired");
+    assert_eq!(
+        recent(h.db.conn(), 1).unwrap()[0].action,
+        AuditAction::Unlock.to_string()
+    );
 }
 
 #[test]
@@ -418,8 +486,13 @@ fn a_reset_password_must_be_changed_before_anything_else() {
     let mut session = auth::sign_in(&mut h.db, "nora", temporary, Utc::now()).unwrap();
     assert!(session.user.must_change_password);
 
-    match auth::change_own_password(&mut h.db, &mut session, new, "my own long passphrasE", Utc::now())
-    {
+    match auth::change_own_password(
+        &mut h.db,
+        &mut session,
+        new,
+        "my own long passphrasE",
+        Utc::now(),
+    ) {
         Err(Error::Password(PasswordError::Mismatch)) => {}
         other => panic!("mismatched confirmation: {other:?}"),
     }
@@ -441,7 +514,10 @@ fn a_reset_password_must_be_changed_before_anything_else() {
         Err(Error::Password(PasswordError::Common)) => {}
         other => panic!("a common password: {other:?}"),
     }
-    assert!(session.user.must_change_password, "a refusal cleared the flag");
+    assert!(
+        session.user.must_change_password,
+        "a refusal cleared the flag"
+    );
 
     let start = head_seq(&h.db);
     auth::change_own_password(&mut h.db, &mut session, new, new, Utc::now())
@@ -560,8 +636,9 @@ fn disabling_spares_oneself_and_the_last_admin() {
         Err(Error::Refused(_))
     ));
 
-    // Two admins: bola disables admin; admin (still holding a session) can
-    // then not disable bola, the last active administrator.
+    // Two admins: bola disables admin. The session admin still holds loses
+    // its rights at once, so it cannot disable bola, the last active
+    // administrator, nor do anything else an administrator does.
     let bola = common::sign_in_user(&mut h.db, "bola", Utc::now());
     accounts::disable(&mut h.db, &bola, ADMIN, Utc::now()).expect("one of two admins");
     assert!(matches!(
@@ -569,8 +646,16 @@ fn disabling_spares_oneself_and_the_last_admin() {
         Err(Error::InvalidCredentials)
     ));
     match accounts::disable(&mut h.db, &h.admin, "bola", Utc::now()) {
-        Err(Error::Refused(msg)) => assert!(msg.contains("last administrator"), "{msg}"),
-        other => panic!("the last administrator was disabled: {other:?}"),
+        Err(Error::NotPermitted(msg)) => assert!(msg.contains("disabled"), "{msg}"),
+        other => panic!("a disabled admin's session disabled the last administrator: {other:?}"),
+    }
+    match settings::set(&mut h.db, &h.admin, "currency", "EUR") {
+        Err(Error::NotPermitted(msg)) => assert!(msg.contains("disabled"), "{msg}"),
+        other => panic!("a disabled admin's session changed a setting: {other:?}"),
+    }
+    match accounts::disable(&mut h.db, &bola, "bola", Utc::now()) {
+        Err(Error::Refused(msg)) => assert!(msg.contains("your own account"), "{msg}"),
+        other => panic!("the last administrator disabled themself: {other:?}"),
     }
     assert_eq!(
         wardline::store::users::active_admins(h.db.conn()).unwrap(),
@@ -605,7 +690,11 @@ fn settings_are_validated_stored_and_audited() {
         settings::set(&mut h.db, &h.admin, "currency", "shilling"),
         Err(Error::Setting(SettingError::Invalid { .. }))
     ));
-    assert_eq!(head_seq(&h.db), start, "a refused setting was audited as a change");
+    assert_eq!(
+        head_seq(&h.db),
+        start,
+        "a refused setting was audited as a change"
+    );
     assert_eq!(h.db.settings().unwrap().lockout_threshold, 5);
 
     assert_eq!(

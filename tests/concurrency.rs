@@ -94,16 +94,28 @@ fn child_writer() {
         std::thread::sleep(wait);
     }
     let mut i = 0usize;
+    let mut longest = Duration::ZERO;
     while SystemTime::now() < end {
         let name = format!("w{n}-{i}");
+        let began = Instant::now();
         if let Err(e) = insert_user(&mut db, &name, &hash) {
-            fail(&mut out, &format!("write {name}"), &e);
+            fail(
+                &mut out,
+                &format!("write {name} after {:?}", began.elapsed()),
+                &e,
+            );
         }
+        longest = longest.max(began.elapsed());
         writeln!(out, "ACK {name}").unwrap();
         out.flush().unwrap();
         i += 1;
     }
-    writeln!(out, "DONE w{n} {i}").unwrap();
+    writeln!(
+        out,
+        "DONE w{n}: {i} writes, longest single write {} ms",
+        longest.as_millis()
+    )
+    .unwrap();
     out.flush().unwrap();
 }
 
@@ -178,9 +190,16 @@ fn many_processes_write_at_once() {
     let mut acked: BTreeSet<String> = BTreeSet::new();
     let mut per_writer = [0usize; WRITERS + 1];
     let mut problems = Vec::new();
-    for (k, child) in children.into_iter().enumerate() {
+    let mut summaries = Vec::new();
+    // Every child's output is drained at once: a child whose pipe filled up
+    // would stop writing and so stop competing for the file.
+    let outputs: Vec<_> = children
+        .into_iter()
+        .map(|child| std::thread::spawn(move || child.wait_with_output().unwrap()))
+        .collect();
+    for (k, output) in outputs.into_iter().enumerate() {
         let n = k + 1;
-        let output = child.wait_with_output().unwrap();
+        let output = output.join().unwrap();
         let stdout = String::from_utf8_lossy(&output.stdout);
         let stderr = String::from_utf8_lossy(&output.stderr);
         if !output.status.success() {
@@ -196,6 +215,12 @@ fn many_processes_write_at_once() {
                 problems.push(format!("writer {n} reported: {line}"));
             }
         }
+        summaries.extend(
+            stdout
+                .lines()
+                .filter(|l| l.starts_with("DONE "))
+                .map(|l| l[5..].to_string()),
+        );
         for line in stdout.lines() {
             assert!(
                 line.starts_with("ACK ") || !line.contains("ACK "),
@@ -244,8 +269,9 @@ fn many_processes_write_at_once() {
     for (n, &count) in per_writer.iter().enumerate().skip(1) {
         assert!(
             count >= MIN_WRITES_EACH,
-            "writer {n} committed only {count} writes in {WRITE_FOR:?} (counts: {:?})",
-            &per_writer[1..]
+            "writer {n} committed only {count} writes in {WRITE_FOR:?}: it was starved \
+             ({})",
+            summaries.join("; ")
         );
     }
     // The writers really overlapped: in commit order, some point lies after
@@ -267,9 +293,9 @@ fn many_processes_write_at_once() {
     );
 
     eprintln!(
-        "{WRITERS} processes committed {} writes in {WRITE_FOR:?} (per writer {:?}); test took {:?}",
+        "{WRITERS} processes committed {} writes in {WRITE_FOR:?} ({}); test took {:?}",
         acked.len(),
-        &per_writer[1..],
+        summaries.join("; "),
         began.elapsed()
     );
 }

@@ -16,7 +16,20 @@ impl Tmux {
     fn start(name: &str) -> Tmux {
         let socket = format!("wardline-e2e-{name}-{}", std::process::id());
         let status = Command::new("tmux")
-            .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", "100", "-y", "30"])
+            .args([
+                "-L",
+                &socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "main",
+                "-x",
+                "100",
+                "-y",
+                "30",
+            ])
             .args(["env", "PS1=$ ", "TERM=xterm-256color", "sh"])
             .status()
             .expect("tmux must be installed to run the end-to-end tests (apt-get install tmux)");
@@ -25,7 +38,11 @@ impl Tmux {
     }
 
     fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux").args(["-L", &self.socket]).args(args).output().expect("tmux runs");
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("tmux runs");
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
@@ -53,7 +70,10 @@ impl Tmux {
             if screen.contains(text) {
                 return screen;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for {text:?}; the screen shows:\n{screen}");
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {text:?}; the screen shows:\n{screen}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -64,7 +84,10 @@ impl Tmux {
     fn wait_until_gone(&self, text: &str) {
         let deadline = Instant::now() + Duration::from_secs(20);
         while self.screen().contains(text) {
-            assert!(Instant::now() < deadline, "timed out waiting for {text:?} to go");
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {text:?} to go"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         std::thread::sleep(Duration::from_millis(200));
@@ -73,13 +96,24 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).status();
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
     }
 }
 
 fn demo(data: &Path) {
-    let out = Command::new(BIN).arg("--data-dir").arg(data).args(["demo", "--no-tui"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(data)
+        .args(["demo", "--no-tui"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -111,7 +145,10 @@ fn sign_in_switch_tabs_lock_unlock_quit_and_the_terminal_is_left_usable() {
 
     t.keys(&["C-l"]);
     let locked = t.wait_for("Screen locked");
-    assert!(!locked.contains("F2 Patients"), "no tabs behind the lock:\n{locked}");
+    assert!(
+        !locked.contains("F2 Patients"),
+        "no tabs behind the lock:\n{locked}"
+    );
     t.typed("wardline-demo");
     t.keys(&["Enter"]);
     t.wait_for("Unlocked.");
@@ -122,8 +159,14 @@ fn sign_in_switch_tabs_lock_unlock_quit_and_the_terminal_is_left_usable() {
     t.keys(&["Enter"]);
     let screen = t.wait_for("done-42");
     let lines: Vec<&str> = screen.lines().map(str::trim).collect();
-    assert!(lines.contains(&"echo") && lines.contains(&"icanon"), "terminal not restored:\n{screen}");
-    assert!(!lines.contains(&"-echo") && !lines.contains(&"-icanon"), "terminal not restored:\n{screen}");
+    assert!(
+        lines.contains(&"echo") && lines.contains(&"icanon"),
+        "terminal not restored:\n{screen}"
+    );
+    assert!(
+        !lines.contains(&"-echo") && !lines.contains(&"-icanon"),
+        "terminal not restored:\n{screen}"
+    );
 
     let db = wardline::store::Db::open(&dir.path().join("hospitals/DEMO.db")).unwrap();
     let actions: Vec<String> = wardline::store::audit::recent(db.conn(), 6)
@@ -131,9 +174,17 @@ fn sign_in_switch_tabs_lock_unlock_quit_and_the_terminal_is_left_usable() {
         .into_iter()
         .map(|r| r.action)
         .collect();
-    assert_eq!(actions[..4], ["LOGOUT", "UNLOCK", "SESSION_LOCK", "LOGIN"], "{actions:?}");
+    assert_eq!(
+        actions[..4],
+        ["LOGOUT", "UNLOCK", "SESSION_LOCK", "LOGIN"],
+        "{actions:?}"
+    );
     let checkpoints = std::fs::read_to_string(dir.path().join("checkpoints/DEMO.log")).unwrap();
-    assert_eq!(checkpoints.lines().count(), 2, "demo creation and the clean exit each write a checkpoint");
+    assert_eq!(
+        checkpoints.lines().count(),
+        2,
+        "demo creation and the clean exit each write a checkpoint"
+    );
 }
 
 #[test]
@@ -152,15 +203,70 @@ fn init_asks_for_the_password_without_echo() {
     t.typed("ward round lantern");
     t.keys(&["Enter"]);
     let screen = t.wait_for("Created hospital KCH");
-    assert!(!screen.contains("lantern"), "the password was echoed:\n{screen}");
+    assert!(
+        !screen.contains("lantern"),
+        "the password was echoed:\n{screen}"
+    );
     assert!(dir.path().join("hospitals/KCH.db").exists());
 }
 
 #[test]
 fn with_no_hospital_the_program_says_how_to_create_one() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(BIN).arg("--data-dir").arg(dir.path()).output().unwrap();
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success());
-    assert!(text.contains("wardline init --code") && text.contains("wardline demo"), "{text}");
+    assert!(
+        text.contains("wardline init --code") && text.contains("wardline demo"),
+        "{text}"
+    );
+}
+
+#[test]
+fn with_several_hospitals_the_screen_offers_a_picker() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args([
+            "init",
+            "--code",
+            "ABC",
+            "--name",
+            "Abbey Road Clinic",
+            "--admin",
+            "boss",
+            "--password-stdin",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(b"ward round lantern\n")?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert!(out.status.success());
+    let t = Tmux::start("picker");
+    t.typed(&format!("{BIN} --data-dir {}", dir.path().display()));
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("Choose a hospital");
+    assert!(
+        screen.contains("Abbey Road Clinic") && screen.contains("Riverside Community Hospital")
+    );
+    t.keys(&["Down", "Enter"]);
+    t.wait_for("Sign in");
+    let screen = t.wait_for("Riverside Community Hospital");
+    assert!(!screen.contains("Abbey Road"), "{screen}");
+    t.keys(&["C-q"]);
+    t.wait_until_gone("Sign in");
 }

@@ -44,6 +44,14 @@ fn schema_of(conn: &Connection) -> Vec<(String, String, String, Option<String>)>
     .expect("read schema")
 }
 
+/// No WAL or shared-memory file is left beside a file after a refused open.
+fn assert_no_side_files(path: &Path) {
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let side = format!("{}{suffix}", path.display());
+        assert!(!Path::new(&side).exists(), "{side} was left behind");
+    }
+}
+
 /// A fresh hospital file, closed again so that its WAL is checkpointed away.
 fn closed_hospital(dir: &Path) -> std::path::PathBuf {
     let (data, db) = common::bare_hospital(dir);
@@ -67,7 +75,10 @@ fn a_new_hospital_reopens_with_its_identity_and_pragmas() {
 
     let db = Db::open(&path).expect("reopen");
     let conn = db.conn();
-    assert_eq!(pragma_i64(conn, "application_id"), i64::from(APPLICATION_ID));
+    assert_eq!(
+        pragma_i64(conn, "application_id"),
+        i64::from(APPLICATION_ID)
+    );
     assert_eq!(pragma_i64(conn, "user_version"), MIGRATIONS.len() as i64);
     assert_eq!(migrations::current_version(), MIGRATIONS.len() as i64);
     let mode: String = conn
@@ -195,6 +206,50 @@ fn an_older_file_is_migrated_in_one_audited_step() {
     assert_eq!(bytes(&path), before);
 }
 
+#[test]
+fn terminals_opening_an_old_file_at_once_migrate_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = closed_hospital(dir.path());
+    let events_before = audit_count_of(&path);
+    let v2 = [
+        MIGRATIONS[0],
+        "CREATE TABLE extra (id INTEGER PRIMARY KEY) STRICT;",
+    ];
+    let terminals = 4;
+    let barrier = std::sync::Barrier::new(terminals);
+    let results: Vec<Result<(), String>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..terminals)
+            .map(|_| {
+                s.spawn(|| {
+                    barrier.wait();
+                    Db::open_with(&path, &v2)
+                        .map(drop)
+                        .map_err(|e| e.to_string())
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for r in &results {
+        assert!(r.is_ok(), "a terminal failed to open: {r:?}");
+    }
+    assert_eq!(user_version(&path), 2);
+    let conn = raw(&path);
+    let upgrades: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE entity = 'schema'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(upgrades, 1, "the file was migrated more than once");
+    assert_eq!(common::audit_count(&conn), events_before + 1);
+    assert!(matches!(
+        verify_chain(&conn).unwrap(),
+        ChainState::Intact { .. }
+    ));
+}
+
 fn audit_count_of(path: &Path) -> i64 {
     common::audit_count(&raw(path))
 }
@@ -250,6 +305,7 @@ fn a_newer_file_is_refused_untouched() {
         other => panic!("expected TooNew, got {other:?}"),
     }
     assert_eq!(bytes(&path), before, "a refused file was changed");
+    assert_no_side_files(&path);
     assert_eq!(user_version(&path), 99);
 }
 
@@ -272,6 +328,7 @@ fn a_foreign_sqlite_file_is_refused_untouched() {
         other => panic!("expected NotWardline, got {other:?}"),
     }
     assert_eq!(bytes(&path), before, "a foreign database was changed");
+    assert_no_side_files(&path);
     // Not switched to WAL either.
     let mode: String = Connection::open(&path)
         .unwrap()
@@ -338,6 +395,52 @@ fn a_damaged_file_is_refused_untouched() {
         other => panic!("expected Damaged, got {other:?}"),
     }
     assert_eq!(bytes(&path), damaged, "the attempt changed a damaged file");
+    assert_no_side_files(&path);
+}
+
+#[test]
+fn a_garbled_schema_entry_is_refused_as_damaged_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = closed_hospital(dir.path());
+    let mut damaged = bytes(&path);
+    // The stored text of a schema entry (a row of sqlite_schema), made
+    // unparseable without changing its length.
+    let needle = b"CREATE TABLE login_throttle (";
+    let at = damaged
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .expect("the schema text is in the file");
+    damaged[at..at + needle.len()].copy_from_slice(b"CREATE TABLE login_throttle )");
+    std::fs::write(&path, &damaged).unwrap();
+
+    match Db::open(&path) {
+        Err(StoreError::Damaged { path: p, .. }) => assert_eq!(p, path),
+        other => panic!("expected Damaged, got {other:?}"),
+    }
+    assert_eq!(bytes(&path), damaged, "the attempt changed a damaged file");
+    assert_no_side_files(&path);
+}
+
+#[test]
+fn a_truncated_file_is_refused_as_damaged_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = closed_hospital(dir.path());
+    let whole = bytes(&path);
+    let page_size = u16::from_be_bytes([whole[16], whole[17]]) as usize;
+    assert!(
+        whole.len() > 2 * page_size,
+        "a hospital file has several pages"
+    );
+    // Cut after the first page, as an interrupted copy would.
+    let cut = whole[..page_size].to_vec();
+    std::fs::write(&path, &cut).unwrap();
+
+    match Db::open(&path) {
+        Err(StoreError::Damaged { path: p, .. }) => assert_eq!(p, path),
+        other => panic!("expected Damaged, got {other:?}"),
+    }
+    assert_eq!(bytes(&path), cut, "the attempt changed a damaged file");
+    assert_no_side_files(&path);
 }
 
 #[test]

@@ -19,7 +19,9 @@ use wardline::tui::theme::Theme;
 const PASSWORD: &str = "correct horse battery";
 
 fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 9, 8, 30, 0).single().unwrap_or_default()
+    Utc.with_ymd_and_hms(2026, 3, 9, 8, 30, 0)
+        .single()
+        .unwrap_or_default()
 }
 
 /// A hospital with an admin, a nurse and a pharmacist, all with PASSWORD.
@@ -28,11 +30,25 @@ fn hospital(dir: &Path) -> Db {
     let mut db = Db::create(&path, &"TST".parse().unwrap(), "Lakeside Clinic").unwrap();
     accounts::create_first_admin(&mut db, "admin", "Grace Mwangi", PASSWORD, t0()).unwrap();
     let s = auth::sign_in(&mut db, "admin", PASSWORD, t0()).unwrap();
-    for (user, name, role) in [("nurse", "Mei Lin Chen", Role::Nurse), ("pharm", "Olu Adeyemi", Role::Pharmacist)] {
-        let a = NewAccount { user_name: user, full_name: name, role, password: PASSWORD };
+    for (user, name, role) in [
+        ("nurse", "Mei Lin Chen", Role::Nurse),
+        ("pharm", "Olu Adeyemi", Role::Pharmacist),
+    ] {
+        let a = NewAccount {
+            user_name: user,
+            full_name: name,
+            role,
+            password: PASSWORD,
+        };
         accounts::add(&mut db, &s, &a, false, t0()).unwrap();
     }
-    auth::sign_out(&mut db, &s, wardline::store::sessions::EndReason::Logout, t0()).unwrap();
+    auth::sign_out(
+        &mut db,
+        &s,
+        wardline::store::sessions::EndReason::Logout,
+        t0(),
+    )
+    .unwrap();
     db
 }
 
@@ -111,7 +127,11 @@ impl Harness {
     }
 
     fn actions(&self) -> Vec<String> {
-        audit::recent(self.app.db().conn(), 500).unwrap().into_iter().map(|r| r.action).collect()
+        audit::recent(self.app.db().conn(), 500)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.action)
+            .collect()
     }
 }
 
@@ -160,7 +180,10 @@ fn five_wrong_passwords_lock_the_account_even_against_the_right_one() {
     assert!(s.contains("locked after too many failed sign-ins"), "{s}");
     h.typed(PASSWORD);
     h.press(KeyCode::Enter);
-    assert!(matches!(h.app.mode, Mode::SignIn(_)), "the right password must be refused while locked");
+    assert!(
+        matches!(h.app.mode, Mode::SignIn(_)),
+        "the right password must be refused while locked"
+    );
     let s = h.screen();
     assert!(s.contains("locked after too many failed sign-ins"));
     assert!(h.actions().contains(&AuditAction::LockedOut.to_string()));
@@ -186,7 +209,13 @@ fn every_tab_key_switches_tabs_for_an_admin() {
             snapshot!(name, h.screen());
         }
     }
-    for (c, tab) in [('2', Tab::Appointments), ('3', Tab::Beds), ('4', Tab::Pharmacy), ('5', Tab::Admin), ('1', Tab::Patients)] {
+    for (c, tab) in [
+        ('2', Tab::Appointments),
+        ('3', Tab::Beds),
+        ('4', Tab::Pharmacy),
+        ('5', Tab::Admin),
+        ('1', Tab::Patients),
+    ] {
         h.alt(c);
         assert_eq!(h.tab(), Some(tab), "Alt+{c}");
     }
@@ -198,8 +227,14 @@ fn a_role_sees_only_its_tabs() {
     h.sign_in("pharm", PASSWORD);
     let s = h.screen();
     let top = s.lines().next().unwrap_or_default().to_string();
-    assert!(top.contains("F2 Patients") && top.contains("F5 Pharmacy"), "{top}");
-    assert!(!top.contains("Beds") && !top.contains("Admin") && !top.contains("Appointments"), "{top}");
+    assert!(
+        top.contains("F2 Patients") && top.contains("F5 Pharmacy"),
+        "{top}"
+    );
+    assert!(
+        !top.contains("Beds") && !top.contains("Admin") && !top.contains("Appointments"),
+        "{top}"
+    );
     h.press(KeyCode::F(6));
     assert_eq!(h.tab(), Some(Tab::Patients));
     assert!(h.screen().contains("cannot open Admin"));
@@ -225,7 +260,10 @@ fn help_lists_the_keys_of_the_screen_and_closes() {
     h.press(KeyCode::F(2));
     h.press(KeyCode::Char('?'));
     let s = h.screen();
-    assert!(s.contains("Everywhere") && !s.contains("previous account"), "help follows the screen");
+    assert!(
+        s.contains("Everywhere") && !s.contains("previous account"),
+        "help follows the screen"
+    );
 }
 
 #[test]
@@ -247,7 +285,10 @@ fn the_screen_locks_when_idle_and_unlocks_with_the_password() {
     assert!(matches!(h.app.mode, Mode::Working(_)));
     assert!(h.screen().contains("Unlocked."));
     let actions = h.actions();
-    assert!(actions.contains(&"SESSION_LOCK".to_string()) && actions[0] == "UNLOCK", "{actions:?}");
+    assert!(
+        actions.contains(&"SESSION_LOCK".to_string()) && actions[0] == "UNLOCK",
+        "{actions:?}"
+    );
 }
 
 #[test]
@@ -257,7 +298,10 @@ fn ctrl_l_locks_and_another_user_can_sign_in_ending_the_first_session() {
     h.press(KeyCode::F(6));
     h.ctrl('l');
     assert!(matches!(h.app.mode, Mode::Locked { .. }));
-    assert!(!h.screen().contains("Staff accounts"), "no data behind the lock");
+    assert!(
+        !h.screen().contains("Staff accounts"),
+        "no data behind the lock"
+    );
     h.key(KeyCode::BackTab, KeyModifiers::SHIFT);
     for _ in 0.."admin".len() {
         h.press(KeyCode::Backspace);
@@ -266,10 +310,21 @@ fn ctrl_l_locks_and_another_user_can_sign_in_ending_the_first_session() {
     h.press(KeyCode::Tab);
     h.typed(PASSWORD);
     h.press(KeyCode::Enter);
-    assert_eq!(h.app.session().map(|s| s.user.user_name.as_str()), Some("nurse"));
+    assert_eq!(
+        h.app.session().map(|s| s.user.user_name.as_str()),
+        Some("nurse")
+    );
     let recent = audit::recent(h.app.db().conn(), 3).unwrap();
-    assert!(recent.iter().any(|r| r.action == "LOGOUT" && r.actor_name == "admin"));
-    assert!(recent.iter().any(|r| r.action == "LOGIN" && r.actor_name == "nurse"));
+    assert!(
+        recent
+            .iter()
+            .any(|r| r.action == "LOGOUT" && r.actor_name == "admin")
+    );
+    assert!(
+        recent
+            .iter()
+            .any(|r| r.action == "LOGIN" && r.actor_name == "nurse")
+    );
 }
 
 #[test]
@@ -280,11 +335,26 @@ fn a_tiny_terminal_asks_for_a_larger_window_and_resizing_never_panics() {
     snapshot!("too_small", s);
     h.sign_in("admin", PASSWORD);
     h.press(KeyCode::F(6));
-    for (w, hgt) in [(1, 1), (2, 0), (79, 24), (80, 23), (80, 24), (200, 60), (120, 40), (5, 30)] {
+    for (w, hgt) in [
+        (1, 1),
+        (2, 0),
+        (79, 24),
+        (80, 23),
+        (80, 24),
+        (200, 60),
+        (120, 40),
+        (5, 30),
+    ] {
         h.terminal.backend_mut().resize(w, hgt);
-        h.terminal.resize(ratatui::layout::Rect::new(0, 0, w, hgt)).unwrap();
+        h.terminal
+            .resize(ratatui::layout::Rect::new(0, 0, w, hgt))
+            .unwrap();
         let s = h.screen();
-        assert_eq!(s.contains("Staff accounts"), w >= 80 && hgt >= 24, "{w}x{hgt}");
+        assert_eq!(
+            s.contains("Staff accounts"),
+            w >= 80 && hgt >= 24,
+            "{w}x{hgt}"
+        );
     }
 }
 

@@ -1,12 +1,16 @@
 //! Staff accounts: create, reset, unlock, disable, enable (admin work).
+//!
+//! Each change re-checks the acting admin and its own rules inside the write
+//! transaction, so two terminals cannot race past them.
 
-use crate::auth::{Session, hash_password};
+use crate::auth::{Session, authorize, hash_password};
 use crate::domain::audit::{Actor, AuditAction, AuditEvent};
 use crate::domain::role::{Permission, Role};
 use crate::domain::user::{User, parse_user_name};
 use crate::error::{Error, Result};
 use crate::store::{Db, users};
 use chrono::{DateTime, Utc};
+use rusqlite::Transaction;
 
 /// What an admin types to create an account.
 pub struct NewAccount<'a> {
@@ -40,14 +44,24 @@ fn validate(db: &Db, a: &NewAccount) -> Result<(String, String)> {
 
 fn create(
     db: &mut Db,
-    actor: &Actor,
+    by: Option<&Session>,
     a: &NewAccount,
     must_change: bool,
     now: DateTime<Utc>,
 ) -> Result<User> {
     let (name, full_name) = validate(db, a)?;
     let hash = hash_password(a.password)?;
-    db.write(actor, |tx| {
+    let actor = by.map_or_else(Actor::system, Session::actor);
+    db.write(&actor, |tx| {
+        match by {
+            Some(by) => authorize(tx, by, Permission::Administer, "create accounts")?,
+            None if !users::list(tx)?.is_empty() => {
+                return Err(Error::Refused(
+                    "this hospital already has accounts: an administrator adds more with `wardline users add`".into(),
+                ));
+            }
+            None => {}
+        }
         let user = users::insert(
             tx,
             &users::NewUser {
@@ -65,7 +79,7 @@ fn create(
             format!("account {} ({}) created", user.user_name, user.role),
         )
         .on(user.id.as_str());
-        Ok::<_, Error>((user, vec![e]))
+        Ok((user, vec![e]))
     })
 }
 
@@ -77,18 +91,13 @@ pub fn create_first_admin(
     password: &str,
     now: DateTime<Utc>,
 ) -> Result<User> {
-    if !users::list(db.conn())?.is_empty() {
-        return Err(Error::Refused(
-            "this hospital already has accounts: an administrator adds more with `wardline users add`".into(),
-        ));
-    }
     let account = NewAccount {
         user_name,
         full_name,
         role: Role::Admin,
         password,
     };
-    create(db, &Actor::system(), &account, false, now)
+    create(db, None, &account, false, now)
 }
 
 /// An admin creates an account. With `must_change`, the user chooses their
@@ -101,35 +110,38 @@ pub fn add(
     now: DateTime<Utc>,
 ) -> Result<User> {
     by.require(Permission::Administer, "create accounts")?;
-    create(db, &by.actor(), account, must_change, now)
+    create(db, Some(by), account, must_change, now)
 }
 
 /// Every account (admin only).
 pub fn list(db: &Db, by: &Session) -> Result<Vec<User>> {
-    by.require(Permission::Administer, "list accounts")?;
+    authorize(db.conn(), by, Permission::Administer, "list accounts")?;
     Ok(users::list(db.conn())?)
 }
 
-fn existing(db: &Db, user_name: &str) -> Result<User> {
+fn find(conn: &rusqlite::Connection, user_name: &str) -> Result<User> {
     let name = user_name.trim().to_lowercase();
-    users::find(db.conn(), &name)?
-        .map(|(u, _)| u)
-        .ok_or_else(|| {
-            Error::NotFound(format!(
-                "there is no account named {name:?}: `wardline users list` shows the accounts"
-            ))
-        })
+    users::find(conn, &name)?.map(|(u, _)| u).ok_or_else(|| {
+        Error::NotFound(format!(
+            "there is no account named {name:?}: `wardline users list` shows the accounts"
+        ))
+    })
 }
 
+/// One admin change of an account: authorise, find the account, apply
+/// `change` (which may refuse), audit, all in one transaction.
 fn change(
     db: &mut Db,
     by: &Session,
-    user: &User,
-    summary: &str,
-    apply: impl FnOnce(&rusqlite::Transaction) -> std::result::Result<(), crate::store::StoreError>,
-) -> Result<()> {
+    user_name: &str,
+    doing: &str,
+    change: impl FnOnce(&Transaction, &User) -> Result<String>,
+) -> Result<User> {
+    by.require(Permission::Administer, doing)?;
     db.write(&by.actor(), |tx| {
-        apply(tx)?;
+        authorize(tx, by, Permission::Administer, doing)?;
+        let user = find(tx, user_name)?;
+        let summary = change(tx, &user)?;
         let e = AuditEvent::new(
             AuditAction::Update,
             "user",
@@ -137,17 +149,16 @@ fn change(
         )
         .on(user.id.as_str());
         Ok::<_, Error>(((), vec![e]))
-    })
+    })?;
+    find(db.conn(), user_name)
 }
 
 /// Clears failed sign-ins and any lock on an account.
 pub fn unlock(db: &mut Db, by: &Session, user_name: &str) -> Result<User> {
-    by.require(Permission::Administer, "unlock accounts")?;
-    let user = existing(db, user_name)?;
-    change(db, by, &user, "unlocked", |tx| {
-        users::clear_throttle(tx, &user.user_name)
-    })?;
-    existing(db, user_name)
+    change(db, by, user_name, "unlock accounts", |tx, user| {
+        users::clear_throttle(tx, &user.user_name)?;
+        Ok("unlocked".into())
+    })
 }
 
 /// Sets a temporary password that must be changed at the next sign-in.
@@ -159,62 +170,52 @@ pub fn reset_password(
     now: DateTime<Utc>,
 ) -> Result<User> {
     by.require(Permission::Administer, "reset passwords")?;
-    let user = existing(db, user_name)?;
+    let target = find(db.conn(), user_name)?;
     db.settings()?
         .password_policy()
-        .check(&user.user_name, temporary)?;
+        .check(&target.user_name, temporary)?;
     let hash = hash_password(temporary)?;
-    change(
-        db,
-        by,
-        &user,
-        "password reset; must be changed at next sign-in",
-        |tx| {
-            users::set_password(tx, &user.id, &hash, true, now)?;
-            users::clear_throttle(tx, &user.user_name)
-        },
-    )?;
-    existing(db, user_name)
+    change(db, by, user_name, "reset passwords", |tx, user| {
+        users::set_password(tx, &user.id, &hash, true, now)?;
+        users::clear_throttle(tx, &user.user_name)?;
+        Ok("password reset; must be changed at next sign-in".into())
+    })
 }
 
 /// Disables an account: it can no longer sign in. Never the last admin, never oneself.
 pub fn disable(db: &mut Db, by: &Session, user_name: &str, now: DateTime<Utc>) -> Result<User> {
-    by.require(Permission::Administer, "disable accounts")?;
-    let user = existing(db, user_name)?;
-    if user.id == by.user.id {
-        return Err(Error::Refused(
-            "you cannot disable your own account: ask another administrator".into(),
-        ));
-    }
-    if user.disabled_at.is_some() {
-        return Err(Error::Refused(format!(
-            "account {} is already disabled",
-            user.user_name
-        )));
-    }
-    if user.role == Role::Admin && users::active_admins(db.conn())? <= 1 {
-        return Err(Error::Refused(
-            "this is the last administrator account: add another administrator first".into(),
-        ));
-    }
-    change(db, by, &user, "disabled", |tx| {
-        users::set_disabled(tx, &user.id, Some(now), now)
-    })?;
-    existing(db, user_name)
+    change(db, by, user_name, "disable accounts", |tx, user| {
+        if user.id == by.user.id {
+            return Err(Error::Refused(
+                "you cannot disable your own account: ask another administrator".into(),
+            ));
+        }
+        if user.disabled_at.is_some() {
+            return Err(Error::Refused(format!(
+                "account {} is already disabled",
+                user.user_name
+            )));
+        }
+        if user.role == Role::Admin && users::active_admins(tx)? <= 1 {
+            return Err(Error::Refused(
+                "this is the last administrator account: add another administrator first".into(),
+            ));
+        }
+        users::set_disabled(tx, &user.id, Some(now), now)?;
+        Ok("disabled".into())
+    })
 }
 
 /// Enables a disabled account again.
 pub fn enable(db: &mut Db, by: &Session, user_name: &str, now: DateTime<Utc>) -> Result<User> {
-    by.require(Permission::Administer, "enable accounts")?;
-    let user = existing(db, user_name)?;
-    if user.disabled_at.is_none() {
-        return Err(Error::Refused(format!(
-            "account {} is not disabled",
-            user.user_name
-        )));
-    }
-    change(db, by, &user, "enabled", |tx| {
-        users::set_disabled(tx, &user.id, None, now)
-    })?;
-    existing(db, user_name)
+    change(db, by, user_name, "enable accounts", |tx, user| {
+        if user.disabled_at.is_none() {
+            return Err(Error::Refused(format!(
+                "account {} is not disabled",
+                user.user_name
+            )));
+        }
+        users::set_disabled(tx, &user.id, None, now)?;
+        Ok("enabled".into())
+    })
 }

@@ -9,7 +9,7 @@ use crate::store::{Db, settings};
 
 /// Every setting (admin only).
 pub fn list(db: &Db, by: &Session) -> Result<Settings> {
-    by.require(Permission::Administer, "read the settings")?;
+    crate::auth::authorize(db.conn(), by, Permission::Administer, "read the settings")?;
     Ok(db.settings()?)
 }
 
@@ -22,6 +22,7 @@ pub fn set(db: &mut Db, by: &Session, key: &str, value: &str) -> Result<String> 
     current.set(key, value)?;
     let new = current.get(key);
     db.write(&by.actor(), |tx| {
+        crate::auth::authorize(tx, by, Permission::Administer, "change settings")?;
         settings::put(tx, key, &new)?;
         let e = AuditEvent::new(
             AuditAction::Update,

@@ -104,7 +104,7 @@ impl Db {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| StoreError::classify(e, path))?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.busy_handler(Some(wait_while_busy))?;
         let read = |sql: &str| -> Result<i64, StoreError> {
             conn.query_row(sql, [], |r| r.get(0))
                 .map_err(|e| StoreError::classify(e, path))
@@ -167,7 +167,7 @@ impl Db {
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.busy_handler(Some(wait_while_busy))?;
         apply_pragmas(&conn)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute_batch(migrations::SCHEMA)?;
@@ -239,6 +239,19 @@ impl Db {
     pub fn settings(&self) -> Result<Settings, StoreError> {
         settings::load(&self.conn, &self.code)
     }
+}
+
+/// Waits for another terminal's write in 1 ms steps, up to [`BUSY_TIMEOUT`].
+///
+/// SQLite's own busy timeout backs off to 100 ms sleeps, so a waiter almost
+/// never lands in the microsecond gap between a busy writer's transactions
+/// and can starve; short, even steps give every terminal its turn.
+fn wait_while_busy(attempt: i32) -> bool {
+    if u128::try_from(attempt).unwrap_or(0) >= BUSY_TIMEOUT.as_millis() {
+        return false;
+    }
+    std::thread::sleep(Duration::from_millis(1));
+    true
 }
 
 fn apply_pragmas(conn: &Connection) -> rusqlite::Result<()> {

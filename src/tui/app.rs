@@ -552,10 +552,16 @@ impl App {
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             let text = vec![
                 ratatui::text::Line::from(format!("The window is {}×{}.", area.width, area.height)),
-                ratatui::text::Line::from(format!("wardline needs at least {MIN_WIDTH}×{MIN_HEIGHT}: make the window larger.")),
+                ratatui::text::Line::from(format!(
+                    "wardline needs at least {MIN_WIDTH}×{MIN_HEIGHT}: make the window larger."
+                )),
             ];
             let top = area.height.saturating_sub(2) / 2;
-            let r = ratatui::layout::Rect { y: area.y + top, height: area.height - top, ..area };
+            let r = ratatui::layout::Rect {
+                y: area.y + top,
+                height: area.height - top,
+                ..area
+            };
             frame.render_widget(Paragraph::new(text).centered().wrap(Wrap { trim: true }), r);
             return;
         }

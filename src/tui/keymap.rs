@@ -264,8 +264,18 @@ pub const SIGN_IN: &[Binding] = &[
 /// The lock screen: unlock, or sign in as someone else.
 pub const LOCKED: &[Binding] = &[
     b(&[plain(KeyCode::Enter)], Action::Submit, "unlock", true),
-    b(&[plain(KeyCode::Tab), plain(KeyCode::Down)], Action::NextField, "next field", true),
-    b(&[plain(KeyCode::BackTab), plain(KeyCode::Up)], Action::PrevField, "previous field", false),
+    b(
+        &[plain(KeyCode::Tab), plain(KeyCode::Down)],
+        Action::NextField,
+        "next field",
+        true,
+    ),
+    b(
+        &[plain(KeyCode::BackTab), plain(KeyCode::Up)],
+        Action::PrevField,
+        "previous field",
+        false,
+    ),
     b(&[plain(KeyCode::F(1))], Action::ShowHelp, "help", true),
     b(&[ctrl('q')], Action::Quit, "quit (signs out)", true),
 ];

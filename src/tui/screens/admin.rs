@@ -108,7 +108,10 @@ impl Admin {
         let table = Table::new(
             rows,
             [
-                Constraint::Length(9), Constraint::Length(12), Constraint::Length(11), Constraint::Min(11),
+                Constraint::Length(9),
+                Constraint::Length(12),
+                Constraint::Length(11),
+                Constraint::Min(11),
             ],
         )
         .header(Row::new(["User", "Role", "Status", "Last login"]).style(theme.header()))

@@ -10,7 +10,13 @@ use ratatui::widgets::{Paragraph, Widget};
 
 /// Draws each titled table as `keys  what they do`: in one column when it
 /// fits the height, else the first table beside the others.
-pub fn render(title: &str, sections: &[(&str, &[Binding])], theme: &Theme, area: Rect, buf: &mut Buffer) {
+pub fn render(
+    title: &str,
+    sections: &[(&str, &[Binding])],
+    theme: &Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let one = lines(sections, theme);
     if one.len() as u16 + 2 <= area.height {
         let inner = frame_box(title, centered(area, 60, one.len() as u16 + 2), theme, buf);
@@ -21,7 +27,8 @@ pub fn render(title: &str, sections: &[(&str, &[Binding])], theme: &Theme, area:
     let (left, right) = (lines(first, theme), lines(rest, theme));
     let height = left.len().max(right.len()) as u16 + 2;
     let inner = frame_box(title, centered(area, 78, height), theme, buf);
-    let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(inner);
+    let [l, r] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(inner);
     Paragraph::new(left).render(l, buf);
     Paragraph::new(right).render(r, buf);
 }

@@ -10,11 +10,22 @@ use ratatui::widgets::{Paragraph, Widget};
 /// ` wardline  F2 Patients  F3 Appointments …    Hospital name`: the tabs
 /// first (they must always fit in 80 columns), the hospital on the right in
 /// whatever room is left.
-pub fn top_bar(hospital: &str, tabs: &[Tab], current: Option<Tab>, theme: &Theme, area: Rect, buf: &mut Buffer) {
+pub fn top_bar(
+    hospital: &str,
+    tabs: &[Tab],
+    current: Option<Tab>,
+    theme: &Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let mut spans = vec![Span::styled(" wardline ", theme.title())];
     for t in tabs {
         let label = format!(" {} {} ", t.key_label(), t.title());
-        let style = if Some(*t) == current { theme.tab_active() } else { theme.tab() };
+        let style = if Some(*t) == current {
+            theme.tab_active()
+        } else {
+            theme.tab()
+        };
         spans.push(Span::styled(label, style));
     }
     let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
@@ -30,7 +41,11 @@ pub fn top_bar(hospital: &str, tabs: &[Tab], current: Option<Tab>, theme: &Theme
     };
     Paragraph::new(Line::from(spans)).render(area, buf);
     let w = name.chars().count() as u16 + 1;
-    let right = Rect { x: area.x + area.width.saturating_sub(w), width: w.min(area.width), ..area };
+    let right = Rect {
+        x: area.x + area.width.saturating_sub(w),
+        width: w.min(area.width),
+        ..area
+    };
     Paragraph::new(Span::styled(name, theme.title())).render(right, buf);
 }
 
