@@ -1,6 +1,7 @@
 //! The core's one error type: every message says what is wrong and what to do.
 
 use crate::domain::password::PasswordError;
+use crate::domain::patient::FieldError;
 use crate::domain::settings::SettingError;
 use crate::domain::user::InvalidUserName;
 use crate::store::StoreError;
@@ -35,6 +36,16 @@ pub enum Error {
     Refused(String),
     #[error("the password could not be hashed ({0}); try again")]
     Hash(String),
+    #[error("{}", describe(.0))]
+    Invalid(Vec<FieldError>),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+fn describe(errors: &[FieldError]) -> String {
+    let parts: Vec<String> = errors
+        .iter()
+        .map(|e| format!("{} {}", e.field.label().to_lowercase(), e.message))
+        .collect();
+    format!("please correct: {}", parts.join("; "))
+}

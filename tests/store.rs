@@ -64,6 +64,51 @@ fn closed_hospital(dir: &Path) -> std::path::PathBuf {
     path
 }
 
+/// A hospital file as the first release wrote it: migration 1 only, with its
+/// hospital row, settings and creation event.
+fn version_1_hospital(dir: &Path) -> std::path::PathBuf {
+    use wardline::domain::audit::{Actor, AuditEvent};
+    let path = dir.join("hospitals").join("TST.db");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let mut conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "journal_mode", "WAL").unwrap();
+    let tx = conn.transaction().unwrap();
+    tx.execute_batch(MIGRATIONS[0]).unwrap();
+    tx.pragma_update(None, "application_id", APPLICATION_ID)
+        .unwrap();
+    tx.pragma_update(None, "user_version", 1).unwrap();
+    tx.execute(
+        "INSERT INTO hospital (id, code, created_at) VALUES (1, 'TST', '2025-01-01T00:00:00.000000Z')",
+        [],
+    )
+    .unwrap();
+    wardline::store::settings::save(
+        &tx,
+        &wardline::domain::settings::Settings::defaults("Test", "TST"),
+    )
+    .unwrap();
+    wardline::store::audit::append(
+        &tx,
+        &Actor::system(),
+        &[AuditEvent::new(
+            AuditAction::Create,
+            "hospital",
+            "hospital TST created",
+        )],
+    )
+    .unwrap();
+    tx.commit().unwrap();
+    drop(conn);
+    path
+}
+
+/// This program's migrations plus one more, as a later release would ship.
+fn with_extra(extra: &'static str) -> Vec<&'static str> {
+    let mut all = MIGRATIONS.to_vec();
+    all.push(extra);
+    all
+}
+
 #[test]
 fn a_new_hospital_reopens_with_its_identity_and_pragmas() {
     let dir = tempfile::tempdir().unwrap();
@@ -151,30 +196,23 @@ fn create_refuses_an_existing_path_and_leaves_it_alone() {
 #[test]
 fn an_older_file_is_migrated_in_one_audited_step() {
     let dir = tempfile::tempdir().unwrap();
-    let path = closed_hospital(dir.path());
+    let path = version_1_hospital(dir.path());
     assert_eq!(user_version(&path), 1);
     let events_before = audit_count_of(&path);
+    let current = MIGRATIONS.len() as i64;
 
-    let v2 = [
-        MIGRATIONS[0],
-        "CREATE TABLE extra (id INTEGER PRIMARY KEY) STRICT;",
-    ];
-    let db = Db::open_with(&path, &v2).expect("migrate to version 2");
+    let db = Db::open(&path).expect("migrate a version-1 file");
     let conn = db.conn();
-    assert_eq!(pragma_i64(conn, "user_version"), 2);
-    assert!(table_exists(conn, "extra"));
+    assert_eq!(pragma_i64(conn, "user_version"), current);
+    assert!(table_exists(conn, "patients") && table_exists(conn, "patient_terms"));
     let last = &recent(conn, 1).unwrap()[0];
     assert_eq!(last.seq, events_before + 1);
     assert_eq!(last.action, AuditAction::Update.to_string());
     assert_eq!(last.entity, "schema");
     assert_eq!(last.actor_name, "system");
     assert!(
-        last.summary.contains("schema upgraded"),
-        "summary: {}",
         last.summary
-    );
-    assert!(
-        last.summary.contains("from version 1 to 2"),
+            .contains(&format!("from version 1 to {current}")),
         "summary: {}",
         last.summary
     );
@@ -185,21 +223,31 @@ fn an_older_file_is_migrated_in_one_audited_step() {
         }
         ChainState::Broken(b) => panic!("migration broke the chain: {b}"),
     }
+    // The migrated file has exactly the schema a new file gets.
+    let fresh = Connection::open_in_memory().unwrap();
+    fresh.execute_batch(SCHEMA).unwrap();
+    assert_eq!(schema_of(conn), schema_of(&fresh));
     drop(db);
 
     // Opening again at the same version does nothing more.
-    let db = Db::open_with(&path, &v2).unwrap();
+    let db = Db::open(&path).unwrap();
     assert_eq!(common::audit_count(db.conn()), events_before + 1);
     drop(db);
 
-    // And this program (which knows one migration) now refuses it as too new.
+    // A later release's migration applies on top, once, audited; this
+    // program then refuses the file as too new, untouched.
+    let next = with_extra("CREATE TABLE extra (id INTEGER PRIMARY KEY) STRICT;");
+    let db = Db::open_with(&path, &next).expect("migrate to the next version");
+    assert!(table_exists(db.conn(), "extra"));
+    assert_eq!(common::audit_count(db.conn()), events_before + 2);
+    drop(db);
     let before = bytes(&path);
     match Db::open(&path) {
         Err(StoreError::TooNew {
             found, supported, ..
         }) => {
-            assert_eq!(found, 2);
-            assert_eq!(supported, MIGRATIONS.len() as i64);
+            assert_eq!(found, current + 1);
+            assert_eq!(supported, current);
         }
         other => panic!("expected TooNew, got {other:?}"),
     }
@@ -209,12 +257,8 @@ fn an_older_file_is_migrated_in_one_audited_step() {
 #[test]
 fn terminals_opening_an_old_file_at_once_migrate_it_once() {
     let dir = tempfile::tempdir().unwrap();
-    let path = closed_hospital(dir.path());
+    let path = version_1_hospital(dir.path());
     let events_before = audit_count_of(&path);
-    let v2 = [
-        MIGRATIONS[0],
-        "CREATE TABLE extra (id INTEGER PRIMARY KEY) STRICT;",
-    ];
     let terminals = 4;
     let barrier = std::sync::Barrier::new(terminals);
     let results: Vec<Result<(), String>> = std::thread::scope(|s| {
@@ -222,9 +266,7 @@ fn terminals_opening_an_old_file_at_once_migrate_it_once() {
             .map(|_| {
                 s.spawn(|| {
                     barrier.wait();
-                    Db::open_with(&path, &v2)
-                        .map(drop)
-                        .map_err(|e| e.to_string())
+                    Db::open(&path).map(drop).map_err(|e| e.to_string())
                 })
             })
             .collect();
@@ -233,7 +275,7 @@ fn terminals_opening_an_old_file_at_once_migrate_it_once() {
     for r in &results {
         assert!(r.is_ok(), "a terminal failed to open: {r:?}");
     }
-    assert_eq!(user_version(&path), 2);
+    assert_eq!(user_version(&path), MIGRATIONS.len() as i64);
     let conn = raw(&path);
     let upgrades: i64 = conn
         .query_row(
@@ -262,16 +304,14 @@ fn a_failing_migration_leaves_the_file_as_it_was() {
     let schema_before = schema_of(&raw(&path));
     assert_eq!(bytes(&path), before, "a raw read changed the file");
 
-    let broken = [
-        MIGRATIONS[0],
-        "CREATE TABLE half_done (id INTEGER PRIMARY KEY) STRICT; THIS IS NOT SQL;",
-    ];
+    let broken =
+        with_extra("CREATE TABLE half_done (id INTEGER PRIMARY KEY) STRICT; THIS IS NOT SQL;");
     match Db::open_with(&path, &broken) {
         Err(StoreError::Sqlite(e)) => assert!(e.to_string().contains("syntax error"), "{e}"),
         other => panic!("expected the migration's SQL error, got {other:?}"),
     }
 
-    assert_eq!(user_version(&path), 1);
+    assert_eq!(user_version(&path), MIGRATIONS.len() as i64);
     let conn = raw(&path);
     assert!(!table_exists(&conn, "half_done"), "half a migration stayed");
     assert_eq!(schema_of(&conn), schema_before);
@@ -280,7 +320,10 @@ fn a_failing_migration_leaves_the_file_as_it_was() {
 
     // The file still opens normally afterwards.
     let db = Db::open(&path).expect("open after a failed migration");
-    assert_eq!(pragma_i64(db.conn(), "user_version"), 1);
+    assert_eq!(
+        pragma_i64(db.conn(), "user_version"),
+        MIGRATIONS.len() as i64
+    );
 }
 
 #[test]
@@ -405,12 +448,18 @@ fn a_garbled_schema_entry_is_refused_as_damaged_untouched() {
     let mut damaged = bytes(&path);
     // The stored text of a schema entry (a row of sqlite_schema), made
     // unparseable without changing its length.
+    // Every copy: a page freed while the schema was built may hold an old one.
     let needle = b"CREATE TABLE login_throttle (";
-    let at = damaged
+    let places: Vec<usize> = damaged
         .windows(needle.len())
-        .position(|w| w == needle)
-        .expect("the schema text is in the file");
-    damaged[at..at + needle.len()].copy_from_slice(b"CREATE TABLE login_throttle )");
+        .enumerate()
+        .filter(|(_, w)| *w == needle)
+        .map(|(i, _)| i)
+        .collect();
+    assert!(!places.is_empty(), "the schema text is in the file");
+    for at in places {
+        damaged[at..at + needle.len()].copy_from_slice(b"CREATE TABLE login_throttle )");
+    }
     std::fs::write(&path, &damaged).unwrap();
 
     match Db::open(&path) {

@@ -6,7 +6,10 @@
 pub mod audit;
 pub mod hospital;
 pub mod ids;
+pub mod mrn;
+pub mod names;
 pub mod password;
+pub mod patient;
 pub mod role;
 pub mod settings;
 pub mod time;

@@ -3,4 +3,5 @@
 //! audit event commit together or not at all.
 
 pub mod accounts;
+pub mod patients;
 pub mod settings;

@@ -12,7 +12,10 @@ use rusqlite::{Connection, TransactionBehavior};
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// Every migration in order; migration `n` is at index `n - 1`.
-pub const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_foundation.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_foundation.sql"),
+    include_str!("../../migrations/0002_patients.sql"),
+];
 
 /// The schema version this program writes.
 pub fn current_version() -> i64 {

@@ -7,6 +7,8 @@
 
 pub mod audit;
 pub mod migrations;
+pub mod patient_search;
+pub mod patients;
 pub mod sessions;
 pub mod settings;
 pub mod users;

@@ -1,0 +1,77 @@
+-- Migration 2: patients and their search terms.
+-- Shipped: never edit; add a new numbered file instead.
+
+CREATE TABLE patient_counter (
+    id    INTEGER PRIMARY KEY CHECK (id = 1),
+    next  INTEGER NOT NULL CHECK (next >= 1)
+) STRICT;
+INSERT INTO patient_counter (id, next) VALUES (1, 1);
+
+CREATE TABLE patients (
+    id                     TEXT PRIMARY KEY NOT NULL,
+    seq                    INTEGER NOT NULL UNIQUE CHECK (seq >= 1),
+    mrn                    TEXT NOT NULL UNIQUE,
+    legacy_mrn             TEXT NOT NULL DEFAULT '',
+    legacy_key             TEXT NOT NULL DEFAULT '',
+    given_name             TEXT NOT NULL DEFAULT '',
+    middle_name            TEXT NOT NULL DEFAULT '',
+    family_name            TEXT NOT NULL DEFAULT '',
+    birth_date             TEXT NOT NULL CHECK (birth_date GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),
+    birth_date_estimated   INTEGER NOT NULL DEFAULT 0 CHECK (birth_date_estimated IN (0, 1)),
+    sex                    TEXT NOT NULL CHECK (sex IN ('M', 'F', 'O', 'U')),
+    phone                  TEXT NOT NULL DEFAULT '',
+    phone_key              TEXT NOT NULL DEFAULT '' CHECK (phone_key NOT GLOB '*[^0-9]*'),
+    email                  TEXT NOT NULL DEFAULT '' CHECK (email = lower(email)),
+    address_line1          TEXT NOT NULL DEFAULT '',
+    address_line2          TEXT NOT NULL DEFAULT '',
+    city                   TEXT NOT NULL DEFAULT '',
+    region                 TEXT NOT NULL DEFAULT '',
+    postal_code            TEXT NOT NULL DEFAULT '',
+    country                TEXT NOT NULL DEFAULT '',
+    national_id            TEXT NOT NULL DEFAULT '',
+    emergency_name         TEXT NOT NULL DEFAULT '',
+    emergency_relation     TEXT NOT NULL DEFAULT '',
+    emergency_phone        TEXT NOT NULL DEFAULT '',
+    insurance_provider     TEXT NOT NULL DEFAULT '',
+    insurance_policy       TEXT NOT NULL DEFAULT '',
+    insurance_valid_until  TEXT CHECK (insurance_valid_until GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),
+    notes                  TEXT NOT NULL DEFAULT '',
+    duplicate_key          TEXT NOT NULL DEFAULT '',
+    verified_by            TEXT REFERENCES users (id),
+    verified_at            TEXT CHECK (verified_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
+    created_at             TEXT NOT NULL CHECK (created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
+    created_by             TEXT REFERENCES users (id),
+    updated_at             TEXT NOT NULL CHECK (updated_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
+    updated_by             TEXT REFERENCES users (id),
+    version                INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+    deleted_at             TEXT CHECK (deleted_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
+    deleted_by             TEXT REFERENCES users (id),
+    delete_reason          TEXT,
+    merged_into            TEXT REFERENCES patients (id),
+    merged_at              TEXT CHECK (merged_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
+    CHECK (given_name <> '' OR middle_name <> '' OR family_name <> ''),
+    CHECK ((deleted_at IS NULL) = (delete_reason IS NULL)),
+    CHECK ((merged_into IS NULL) = (merged_at IS NULL)),
+    CHECK (merged_into IS NULL OR merged_into <> id)
+) STRICT;
+CREATE INDEX patients_phone ON patients (phone_key, seq)
+    WHERE phone_key <> '' AND deleted_at IS NULL AND merged_into IS NULL;
+CREATE INDEX patients_birth ON patients (birth_date, seq)
+    WHERE deleted_at IS NULL AND merged_into IS NULL;
+CREATE INDEX patients_legacy ON patients (legacy_key) WHERE legacy_key <> '';
+CREATE INDEX patients_duplicate ON patients (duplicate_key)
+    WHERE duplicate_key <> '' AND deleted_at IS NULL AND merged_into IS NULL;
+CREATE INDEX patients_deleted ON patients (seq) WHERE deleted_at IS NOT NULL;
+CREATE INDEX patients_merged_into ON patients (merged_into) WHERE merged_into IS NOT NULL;
+
+-- The name index of patients in use (neither deleted nor merged): one row per
+-- folded name word, and one per sounds-alike key ('#' + key). `names` holds all
+-- the patient's words (or keys) as ' a b c ', so that a query's other words can
+-- be checked without reading the patient; `born` narrows duplicate checks.
+CREATE TABLE patient_terms (
+    term   TEXT NOT NULL,
+    seq    INTEGER NOT NULL,
+    names  TEXT NOT NULL,
+    born   TEXT NOT NULL,
+    PRIMARY KEY (term, seq)
+) STRICT, WITHOUT ROWID;

@@ -1,0 +1,689 @@
+//! Patients: the registration fields, their validation, and how a patient
+//! reads on screen (name, age).
+
+use crate::domain::ids::Id;
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
+use strum::{EnumCount, EnumIter, IntoEnumIterator};
+
+/// Sex as recorded at registration.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, strum::Display, strum::EnumString, strum::IntoStaticStr,
+)]
+pub enum Sex {
+    M,
+    F,
+    O,
+    U,
+}
+
+impl Sex {
+    /// Reads M, F, O, U or the words male, female, other, unknown; empty is U.
+    pub fn parse(text: &str) -> Option<Sex> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "m" | "male" => Some(Sex::M),
+            "f" | "female" => Some(Sex::F),
+            "o" | "other" => Some(Sex::O),
+            "u" | "unknown" | "" => Some(Sex::U),
+            _ => None,
+        }
+    }
+
+    /// The FHIR administrative gender.
+    pub fn fhir(self) -> &'static str {
+        match self {
+            Sex::M => "male",
+            Sex::F => "female",
+            Sex::O => "other",
+            Sex::U => "unknown",
+        }
+    }
+}
+
+/// Every field of the registration form, in form order. The names are the
+/// CSV column names of import and export.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    EnumIter,
+    EnumCount,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
+pub enum Field {
+    GivenName,
+    MiddleName,
+    FamilyName,
+    BirthDate,
+    EstimatedAge,
+    Sex,
+    Phone,
+    Email,
+    AddressLine1,
+    AddressLine2,
+    City,
+    Region,
+    PostalCode,
+    Country,
+    NationalId,
+    EmergencyName,
+    EmergencyRelation,
+    EmergencyPhone,
+    InsuranceProvider,
+    InsurancePolicy,
+    InsuranceValidUntil,
+    Notes,
+}
+
+impl Field {
+    /// The label on the form.
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::GivenName => "Given name",
+            Field::MiddleName => "Middle name",
+            Field::FamilyName => "Family name",
+            Field::BirthDate => "Birth date",
+            Field::EstimatedAge => "Or about age",
+            Field::Sex => "Sex M/F/O/U",
+            Field::Phone => "Phone",
+            Field::Email => "E-mail",
+            Field::AddressLine1 => "Address",
+            Field::AddressLine2 => "Address 2",
+            Field::City => "City",
+            Field::Region => "Region",
+            Field::PostalCode => "Postal code",
+            Field::Country => "Country",
+            Field::NationalId => "National ID",
+            Field::EmergencyName => "Emergency contact",
+            Field::EmergencyRelation => "Relation",
+            Field::EmergencyPhone => "Emergency phone",
+            Field::InsuranceProvider => "Insurer",
+            Field::InsurancePolicy => "Policy number",
+            Field::InsuranceValidUntil => "Valid until",
+            Field::Notes => "Notes",
+        }
+    }
+
+    /// The CSV column name.
+    pub fn column(self) -> &'static str {
+        self.into()
+    }
+
+    fn max_len(self) -> usize {
+        match self {
+            Field::Notes => 2000,
+            Field::NationalId | Field::InsurancePolicy => 40,
+            Field::PostalCode => 20,
+            _ => 100,
+        }
+    }
+}
+
+/// The form as typed: one text per field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PatientInput {
+    values: [String; Field::COUNT],
+}
+
+impl PatientInput {
+    pub fn get(&self, f: Field) -> &str {
+        &self.values[f as usize]
+    }
+
+    pub fn set(&mut self, f: Field, value: impl Into<String>) {
+        self.values[f as usize] = value.into();
+    }
+
+    pub fn with(mut self, f: Field, value: impl Into<String>) -> Self {
+        self.set(f, value);
+        self
+    }
+
+    /// Whether anything at all has been typed.
+    pub fn is_blank(&self) -> bool {
+        self.values.iter().all(|v| v.trim().is_empty())
+    }
+
+    /// The form filled from a stored patient, for editing.
+    pub fn from_details(d: &PatientDetails, date_pattern: &str) -> PatientInput {
+        let mut i = PatientInput::default();
+        let date = |d: NaiveDate| d.format(date_pattern).to_string();
+        i.set(Field::GivenName, &d.given_name);
+        i.set(Field::MiddleName, &d.middle_name);
+        i.set(Field::FamilyName, &d.family_name);
+        if d.birth_date_estimated {
+            i.set(
+                Field::EstimatedAge,
+                age_years(d.birth_date, Utc::now().date_naive()).to_string(),
+            );
+        } else {
+            i.set(Field::BirthDate, date(d.birth_date));
+        }
+        i.set(Field::Sex, d.sex.to_string());
+        i.set(Field::Phone, &d.phone);
+        i.set(Field::Email, &d.email);
+        i.set(Field::AddressLine1, &d.address_line1);
+        i.set(Field::AddressLine2, &d.address_line2);
+        i.set(Field::City, &d.city);
+        i.set(Field::Region, &d.region);
+        i.set(Field::PostalCode, &d.postal_code);
+        i.set(Field::Country, &d.country);
+        i.set(Field::NationalId, &d.national_id);
+        i.set(Field::EmergencyName, &d.emergency_name);
+        i.set(Field::EmergencyRelation, &d.emergency_relation);
+        i.set(Field::EmergencyPhone, &d.emergency_phone);
+        i.set(Field::InsuranceProvider, &d.insurance_provider);
+        i.set(Field::InsurancePolicy, &d.insurance_policy);
+        if let Some(v) = d.insurance_valid_until {
+            i.set(Field::InsuranceValidUntil, date(v));
+        }
+        i.set(Field::Notes, &d.notes);
+        i
+    }
+}
+
+/// The validated, storable fields of a patient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatientDetails {
+    pub given_name: String,
+    pub middle_name: String,
+    pub family_name: String,
+    pub birth_date: NaiveDate,
+    pub birth_date_estimated: bool,
+    pub sex: Sex,
+    pub phone: String,
+    pub email: String,
+    pub address_line1: String,
+    pub address_line2: String,
+    pub city: String,
+    pub region: String,
+    pub postal_code: String,
+    pub country: String,
+    pub national_id: String,
+    pub emergency_name: String,
+    pub emergency_relation: String,
+    pub emergency_phone: String,
+    pub insurance_provider: String,
+    pub insurance_policy: String,
+    pub insurance_valid_until: Option<NaiveDate>,
+    pub notes: String,
+}
+
+impl PatientDetails {
+    /// "Given Middle Family", skipping empty parts.
+    pub fn full_name(&self) -> String {
+        full_name(&self.given_name, &self.middle_name, &self.family_name)
+    }
+
+    /// The text of one field, for comparing and filling empty ones.
+    pub fn text(&self, f: Field) -> String {
+        PatientInput::from_details(self, "%Y-%m-%d")
+            .get(f)
+            .to_string()
+    }
+}
+
+/// "Given Middle Family", skipping empty parts.
+pub fn full_name(given: &str, middle: &str, family: &str) -> String {
+    [given, middle, family]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A registered patient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Patient {
+    pub id: Id,
+    pub mrn: String,
+    pub legacy_mrn: String,
+    pub details: PatientDetails,
+    pub verified_by: Option<String>,
+    pub verified_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+    pub deleted_at: Option<DateTime<Utc>>,
+    pub delete_reason: Option<String>,
+    pub merged_into: Option<Id>,
+}
+
+/// One field's problem, shown next to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: Field,
+    pub message: String,
+}
+
+/// Reads a date typed in the hospital's format or as YYYY-MM-DD.
+pub fn parse_date(text: &str, pattern: &str) -> Option<NaiveDate> {
+    let t = text.trim();
+    NaiveDate::parse_from_str(t, pattern)
+        .or_else(|_| NaiveDate::parse_from_str(t, "%Y-%m-%d"))
+        .ok()
+}
+
+/// Whole years from `birth` to `today`.
+pub fn age_years(birth: NaiveDate, today: NaiveDate) -> i32 {
+    let mut years = today.year() - birth.year();
+    if (today.month(), today.day()) < (birth.month(), birth.day()) {
+        years -= 1;
+    }
+    years
+}
+
+/// The age as shown in lists: years, months under two, `~` when estimated.
+pub fn age_label(birth: NaiveDate, estimated: bool, today: NaiveDate) -> String {
+    let years = age_years(birth, today);
+    let tilde = if estimated { "~" } else { "" };
+    if years >= 2 {
+        return format!("{tilde}{years}");
+    }
+    let mut months =
+        (today.year() - birth.year()) * 12 + today.month() as i32 - birth.month() as i32;
+    if today.day() < birth.day() {
+        months -= 1;
+    }
+    format!("{tilde}{}m", months.max(0))
+}
+
+/// The birth date an estimated age stands for: `45`, `about 45`, `45y`, or
+/// `6m` / `6 months` for infants.
+pub fn estimated_birth_date(text: &str, today: NaiveDate) -> Option<NaiveDate> {
+    let t = text.trim().to_lowercase();
+    let t = t
+        .strip_prefix("about")
+        .unwrap_or(&t)
+        .trim()
+        .trim_start_matches('~')
+        .trim();
+    let (number, months) = if let Some(n) = t
+        .strip_suffix("months")
+        .or_else(|| t.strip_suffix("month"))
+        .or_else(|| t.strip_suffix('m'))
+    {
+        (n.trim(), true)
+    } else {
+        let n = t
+            .strip_suffix("years")
+            .or_else(|| t.strip_suffix("year"))
+            .or_else(|| t.strip_suffix('y'))
+            .unwrap_or(t);
+        (n.trim(), false)
+    };
+    let n: u32 = number.parse().ok()?;
+    let months = if months { n } else { n.checked_mul(12)? };
+    if months > 150 * 12 {
+        return None;
+    }
+    today.checked_sub_months(Months::new(months))
+}
+
+/// Digits of a phone number, for matching whatever the separators.
+pub fn phone_digits(text: &str) -> String {
+    text.chars().filter(char::is_ascii_digit).collect()
+}
+
+fn check_phone(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(String::new());
+    }
+    if !t
+        .chars()
+        .all(|c| c.is_ascii_digit() || " +-().".contains(c))
+    {
+        return Err("use digits, spaces and + - ( ) only, e.g. +254 712 345 678".into());
+    }
+    let n = phone_digits(t).len();
+    if !(4..=15).contains(&n) {
+        return Err(format!("has {n} digits: a phone number has 4 to 15"));
+    }
+    Ok(t.to_string())
+}
+
+fn check_email(text: &str) -> Result<String, String> {
+    let t = text.trim().to_lowercase();
+    if t.is_empty() {
+        return Ok(t);
+    }
+    let ok = match t.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+                && !t.contains(char::is_whitespace)
+        }
+        None => false,
+    };
+    if ok {
+        Ok(t)
+    } else {
+        Err("is not an e-mail address, e.g. name@example.org".into())
+    }
+}
+
+/// Checks every field of the form; on failure, every field's problem.
+pub fn validate(
+    input: &PatientInput,
+    today: NaiveDate,
+    date_pattern: &str,
+) -> Result<PatientDetails, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut err = |field: Field, message: String| errors.push(FieldError { field, message });
+    for f in Field::iter() {
+        let v = input.get(f);
+        if v.trim().chars().count() > f.max_len() {
+            err(
+                f,
+                format!("is too long: at most {} characters", f.max_len()),
+            );
+        } else if f != Field::Notes && v.chars().any(char::is_control) {
+            err(f, "holds a control character: retype it".into());
+        }
+    }
+    let text = |f: Field| input.get(f).trim().to_string();
+    if [Field::GivenName, Field::MiddleName, Field::FamilyName]
+        .iter()
+        .all(|f| text(*f).is_empty())
+    {
+        err(
+            Field::GivenName,
+            "type at least one name (a given or a family name)".into(),
+        );
+    }
+    let format_hint = date_pattern
+        .replace("%Y", "YYYY")
+        .replace("%m", "MM")
+        .replace("%d", "DD");
+    let typed_birth = text(Field::BirthDate);
+    let typed_age = text(Field::EstimatedAge);
+    let mut birth = None;
+    let mut estimated = false;
+    if !typed_birth.is_empty() {
+        match parse_date(&typed_birth, date_pattern) {
+            None => err(
+                Field::BirthDate,
+                format!("is not a date: type it as {format_hint}"),
+            ),
+            Some(d) if d > today => err(Field::BirthDate, "is in the future".into()),
+            Some(d) if age_years(d, today) > 150 => {
+                err(Field::BirthDate, "makes the patient older than 150".into())
+            }
+            Some(d) => birth = Some(d),
+        }
+        if !typed_age.is_empty() {
+            err(
+                Field::EstimatedAge,
+                "leave empty when the birth date is known".into(),
+            );
+        }
+    } else if !typed_age.is_empty() {
+        match estimated_birth_date(&typed_age, today) {
+            Some(d) => {
+                birth = Some(d);
+                estimated = true;
+            }
+            None => err(
+                Field::EstimatedAge,
+                "type years (about 45) or months for a baby (6m), up to 150 years".into(),
+            ),
+        }
+    } else {
+        err(
+            Field::BirthDate,
+            format!("type the birth date ({format_hint}), or an estimated age below"),
+        );
+    }
+    let sex = Sex::parse(input.get(Field::Sex));
+    if sex.is_none() {
+        err(Field::Sex, "type M, F, O (other) or U (unknown)".into());
+    }
+    let mut phone = |f: Field| match check_phone(input.get(f)) {
+        Ok(p) => p,
+        Err(m) => {
+            err(f, m);
+            String::new()
+        }
+    };
+    let phone_v = phone(Field::Phone);
+    let emergency_phone = phone(Field::EmergencyPhone);
+    let email = match check_email(input.get(Field::Email)) {
+        Ok(e) => e,
+        Err(m) => {
+            err(Field::Email, m);
+            String::new()
+        }
+    };
+    let typed_until = text(Field::InsuranceValidUntil);
+    let valid_until = if typed_until.is_empty() {
+        None
+    } else {
+        let d = parse_date(&typed_until, date_pattern);
+        if d.is_none() {
+            err(
+                Field::InsuranceValidUntil,
+                format!("is not a date: type it as {format_hint}"),
+            );
+        }
+        d
+    };
+    match (birth, sex) {
+        (Some(birth_date), Some(sex)) if errors.is_empty() => Ok(PatientDetails {
+            given_name: text(Field::GivenName),
+            middle_name: text(Field::MiddleName),
+            family_name: text(Field::FamilyName),
+            birth_date,
+            birth_date_estimated: estimated,
+            sex,
+            phone: phone_v,
+            email,
+            address_line1: text(Field::AddressLine1),
+            address_line2: text(Field::AddressLine2),
+            city: text(Field::City),
+            region: text(Field::Region),
+            postal_code: text(Field::PostalCode),
+            country: text(Field::Country),
+            national_id: text(Field::NationalId),
+            emergency_name: text(Field::EmergencyName),
+            emergency_relation: text(Field::EmergencyRelation),
+            emergency_phone,
+            insurance_provider: text(Field::InsuranceProvider),
+            insurance_policy: text(Field::InsurancePolicy),
+            insurance_valid_until: valid_until,
+            notes: input.get(Field::Notes).trim().to_string(),
+        }),
+        _ => Err(errors),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 3, 9).unwrap()
+    }
+
+    fn minimal() -> PatientInput {
+        PatientInput::default()
+            .with(Field::GivenName, "Amina")
+            .with(Field::FamilyName, "Okafor")
+            .with(Field::BirthDate, "1980-02-29")
+            .with(Field::Sex, "f")
+    }
+
+    fn errors(i: &PatientInput) -> Vec<(Field, String)> {
+        match validate(i, today(), "%d/%m/%Y") {
+            Ok(_) => Vec::new(),
+            Err(e) => e.into_iter().map(|e| (e.field, e.message)).collect(),
+        }
+    }
+
+    #[test]
+    fn a_minimal_patient_is_valid() {
+        let d = validate(&minimal(), today(), "%d/%m/%Y").unwrap();
+        assert_eq!(d.full_name(), "Amina Okafor");
+        assert_eq!(d.sex, Sex::F);
+        assert!(!d.birth_date_estimated);
+    }
+
+    #[test]
+    fn a_single_name_is_enough_but_none_is_not() {
+        let single = minimal()
+            .with(Field::GivenName, "")
+            .with(Field::FamilyName, "Suharto");
+        assert!(errors(&single).is_empty());
+        let none = minimal()
+            .with(Field::GivenName, "")
+            .with(Field::FamilyName, " ");
+        assert_eq!(errors(&none)[0].0, Field::GivenName);
+    }
+
+    #[test]
+    fn birth_dates_in_either_format_not_future_not_too_old() {
+        assert!(errors(&minimal().with(Field::BirthDate, "15/03/1980")).is_empty());
+        assert!(errors(&minimal().with(Field::BirthDate, "1980-03-15")).is_empty());
+        assert_eq!(
+            errors(&minimal().with(Field::BirthDate, "31/02/1980"))[0].0,
+            Field::BirthDate
+        );
+        assert!(
+            errors(&minimal().with(Field::BirthDate, "10/03/2026"))[0]
+                .1
+                .contains("future")
+        );
+        assert!(
+            errors(&minimal().with(Field::BirthDate, "01/01/1870"))[0]
+                .1
+                .contains("150")
+        );
+        let missing = errors(&minimal().with(Field::BirthDate, ""));
+        assert!(missing[0].1.contains("DD/MM/YYYY"), "{missing:?}");
+    }
+
+    #[test]
+    fn an_estimated_age_stands_for_a_flagged_birth_date() {
+        let i = minimal()
+            .with(Field::BirthDate, "")
+            .with(Field::EstimatedAge, "about 45");
+        let d = validate(&i, today(), "%d/%m/%Y").unwrap();
+        assert!(d.birth_date_estimated);
+        assert_eq!(d.birth_date, NaiveDate::from_ymd_opt(1981, 3, 9).unwrap());
+        assert_eq!(age_label(d.birth_date, true, today()), "~45");
+        let baby = minimal()
+            .with(Field::BirthDate, "")
+            .with(Field::EstimatedAge, "6m");
+        let d = validate(&baby, today(), "%d/%m/%Y").unwrap();
+        assert_eq!(age_label(d.birth_date, true, today()), "~6m");
+        assert_eq!(
+            errors(
+                &minimal()
+                    .with(Field::BirthDate, "")
+                    .with(Field::EstimatedAge, "151")
+            )[0]
+            .0,
+            Field::EstimatedAge
+        );
+        assert_eq!(
+            errors(&minimal().with(Field::EstimatedAge, "45"))[0].0,
+            Field::EstimatedAge
+        );
+    }
+
+    #[test]
+    fn sex_phone_email_and_dates_are_checked() {
+        assert_eq!(
+            validate(&minimal().with(Field::Sex, ""), today(), "%Y-%m-%d")
+                .unwrap()
+                .sex,
+            Sex::U
+        );
+        assert_eq!(errors(&minimal().with(Field::Sex, "x"))[0].0, Field::Sex);
+        assert!(errors(&minimal().with(Field::Phone, "+254 (712) 345-678")).is_empty());
+        assert_eq!(
+            errors(&minimal().with(Field::Phone, "12"))[0].0,
+            Field::Phone
+        );
+        assert_eq!(
+            errors(&minimal().with(Field::Phone, "call me"))[0].0,
+            Field::Phone
+        );
+        assert_eq!(
+            errors(&minimal().with(Field::EmergencyPhone, "0712-abc"))[0].0,
+            Field::EmergencyPhone
+        );
+        let d = validate(
+            &minimal().with(Field::Email, " Amina@Example.ORG "),
+            today(),
+            "%Y-%m-%d",
+        )
+        .unwrap();
+        assert_eq!(d.email, "amina@example.org");
+        for bad in ["amina", "amina@", "@example.org", "a@b", "a b@example.org"] {
+            assert_eq!(
+                errors(&minimal().with(Field::Email, bad))[0].0,
+                Field::Email,
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            errors(&minimal().with(Field::InsuranceValidUntil, "soon"))[0].0,
+            Field::InsuranceValidUntil
+        );
+        assert_eq!(
+            errors(&minimal().with(Field::NationalId, "9".repeat(41)))[0].0,
+            Field::NationalId
+        );
+        assert_eq!(
+            errors(&minimal().with(Field::City, "Nai\u{7}robi"))[0].0,
+            Field::City
+        );
+    }
+
+    #[test]
+    fn every_error_is_reported_at_once() {
+        let i = PatientInput::default()
+            .with(Field::Sex, "x")
+            .with(Field::Phone, "1")
+            .with(Field::Email, "no");
+        let fields: Vec<Field> = errors(&i).into_iter().map(|(f, _)| f).collect();
+        assert_eq!(
+            fields,
+            [
+                Field::GivenName,
+                Field::BirthDate,
+                Field::Sex,
+                Field::Phone,
+                Field::Email
+            ]
+        );
+    }
+
+    #[test]
+    fn a_form_round_trips_through_details() {
+        let d = validate(
+            &minimal().with(Field::Phone, "0712 345 678"),
+            today(),
+            "%d/%m/%Y",
+        )
+        .unwrap();
+        let again = validate(
+            &PatientInput::from_details(&d, "%d/%m/%Y"),
+            today(),
+            "%d/%m/%Y",
+        )
+        .unwrap();
+        assert_eq!(d, again);
+    }
+}

@@ -1,0 +1,421 @@
+//! The registration desk's changes and reads: register, edit, verify, open,
+//! search, delete, restore and merge. Reads of patient data are audited too:
+//! opening a record is a READ event; a search is one SEARCH event with the
+//! final query, written when a result is opened or the search is left.
+
+use crate::auth::{Session, authorize};
+use crate::domain::audit::{AuditAction, AuditEvent};
+use crate::domain::ids::Id;
+use crate::domain::patient::{Field, Patient, PatientDetails, PatientInput, validate};
+use crate::domain::role::Permission;
+use crate::error::{Error, Result};
+use crate::store::Db;
+use crate::store::patient_search::{self, Found};
+use crate::store::patients::{self, PatientRow, Stamp};
+use chrono::{DateTime, Utc};
+use strum::IntoEnumIterator;
+
+fn stamp(by: &Session, at: DateTime<Utc>) -> Stamp<'_> {
+    Stamp {
+        user_id: Some(by.user.id.as_str()),
+        at,
+    }
+}
+
+fn event(action: AuditAction, p: &Patient, summary: impl Into<String>) -> AuditEvent {
+    AuditEvent::new(action, "patient", summary)
+        .on(p.id.as_str())
+        .for_patient(p.id.as_str())
+}
+
+/// Checks the form against the hospital's date format and today's date.
+pub fn check(db: &Db, input: &PatientInput, now: DateTime<Utc>) -> Result<PatientDetails> {
+    let settings = db.settings()?;
+    validate(input, now.date_naive(), settings.date_pattern()).map_err(Error::Invalid)
+}
+
+/// A patient who may be the one being registered, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    pub row: PatientRow,
+    pub reason: &'static str,
+}
+
+/// Possible duplicates of what is typed so far: the same phone, or a birth
+/// date within a year (five when estimated) and a name that sounds alike.
+pub fn duplicates(
+    db: &Db,
+    by: &Session,
+    input: &PatientInput,
+    exclude: Option<&Id>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Duplicate>> {
+    by.require(Permission::RegisterPatients, "register patients")?;
+    let settings = db.settings()?;
+    let today = now.date_naive();
+    let pattern = settings.date_pattern();
+    let (birth, years) =
+        match crate::domain::patient::parse_date(input.get(Field::BirthDate), pattern) {
+            Some(d) => (Some(d), 1),
+            None => (
+                crate::domain::patient::estimated_birth_date(input.get(Field::EstimatedAge), today),
+                5,
+            ),
+        };
+    let exclude_seq = match exclude {
+        Some(id) => db
+            .conn()
+            .query_row(
+                "SELECT seq FROM patients WHERE id = ?1",
+                [id.as_str()],
+                |r| r.get(0),
+            )
+            .ok(),
+        None => None,
+    };
+    let found = patient_search::possible_duplicates(
+        db.conn(),
+        [
+            input.get(Field::GivenName),
+            input.get(Field::MiddleName),
+            input.get(Field::FamilyName),
+        ],
+        birth,
+        years,
+        input.get(Field::Phone),
+        exclude_seq,
+    )?;
+    let seqs: Vec<i64> = found.iter().map(|(s, _)| *s).collect();
+    let rows = patients::rows(db.conn(), &seqs)?;
+    Ok(rows
+        .into_iter()
+        .zip(found)
+        .map(|(row, (_, reason))| Duplicate { row, reason })
+        .collect())
+}
+
+/// Registers a patient. `despite` lists the MRNs of possible duplicates the
+/// user saw and saved over; the audit event records them.
+pub fn register(
+    db: &mut Db,
+    by: &Session,
+    input: &PatientInput,
+    despite: &[String],
+    now: DateTime<Utc>,
+) -> Result<Patient> {
+    by.require(Permission::RegisterPatients, "register patients")?;
+    let details = check(db, input, now)?;
+    let prefix = db.settings()?.mrn_prefix;
+    db.write(&by.actor(), |tx| {
+        authorize(tx, by, Permission::RegisterPatients, "register patients")?;
+        let p = patients::insert(tx, &prefix, &details, "", &stamp(by, now))?;
+        let mut summary = format!("registered {}", p.mrn);
+        if !despite.is_empty() {
+            summary.push_str(&format!(
+                " despite possible duplicates {}",
+                despite.join(", ")
+            ));
+        }
+        Ok::<_, Error>((p.clone(), vec![event(AuditAction::Create, &p, summary)]))
+    })
+}
+
+/// Saves an edit made from `version`; refused when the record changed meanwhile.
+pub fn update(
+    db: &mut Db,
+    by: &Session,
+    id: &Id,
+    version: i64,
+    input: &PatientInput,
+    now: DateTime<Utc>,
+) -> Result<Patient> {
+    by.require(Permission::RegisterPatients, "edit patients")?;
+    let details = check(db, input, now)?;
+    db.write(&by.actor(), |tx| {
+        authorize(tx, by, Permission::RegisterPatients, "edit patients")?;
+        let before = patients::get(tx, id)?
+            .ok_or_else(|| Error::NotFound("that patient is not in this hospital file".into()))?;
+        if before.merged_into.is_some() {
+            return Err(Error::Refused(
+                "this record was merged into another: edit the surviving record".into(),
+            ));
+        }
+        patients::update(tx, id, version, &details, &stamp(by, now))?;
+        let changed: Vec<&str> = Field::iter()
+            .filter(|f| before.details.text(*f) != details.text(*f))
+            .map(|f| f.column())
+            .collect();
+        let after = patients::get(tx, id)?
+            .ok_or_else(|| Error::NotFound("that patient is not in this hospital file".into()))?;
+        let summary = if changed.is_empty() {
+            format!("{}: saved without changes", after.mrn)
+        } else {
+            format!("{}: changed {}", after.mrn, changed.join(", "))
+        };
+        Ok::<_, Error>((
+            after.clone(),
+            vec![event(AuditAction::Update, &after, summary)],
+        ))
+    })
+}
+
+/// Opens a record: a READ event.
+pub fn open(db: &mut Db, by: &Session, id: &Id) -> Result<Patient> {
+    by.require(Permission::FindPatients, "open patient records")?;
+    db.write(&by.actor(), |tx| {
+        authorize(tx, by, Permission::FindPatients, "open patient records")?;
+        let p = patients::get(tx, id)?
+            .ok_or_else(|| Error::NotFound("that patient is not in this hospital file".into()))?;
+        if p.deleted_at.is_some() && !by.role().can(Permission::DeleteRestoreMergePatients) {
+            return Err(Error::NotFound(
+                "that record was deleted: ask an administrator".into(),
+            ));
+        }
+        Ok::<_, Error>((
+            p.clone(),
+            vec![event(AuditAction::Read, &p, format!("opened {}", p.mrn))],
+        ))
+    })
+}
+
+/// Finds patients; `with_deleted` (admins only) adds soft-deleted ones.
+pub fn find(db: &Db, by: &Session, query: &str, with_deleted: bool) -> Result<Found> {
+    by.require(Permission::FindPatients, "search patients")?;
+    let pattern = db.settings()?.date_pattern();
+    let mut found = patient_search::search(db.conn(), query, pattern)?;
+    if with_deleted {
+        by.require(
+            Permission::DeleteRestoreMergePatients,
+            "see deleted patients",
+        )?;
+        let deleted = patient_search::search_deleted(db.conn(), query, pattern)?;
+        found.hits.extend(deleted.hits);
+    }
+    Ok(found)
+}
+
+/// The list rows for some hits.
+pub fn rows(db: &Db, seqs: &[i64]) -> Result<Vec<PatientRow>> {
+    Ok(patients::rows(db.conn(), seqs)?)
+}
+
+/// Records a search: one SEARCH event holding the final query.
+pub fn record_search(db: &mut Db, by: &Session, query: &str, results: usize) -> Result<()> {
+    let query = query.trim();
+    if query.is_empty() {
+        return Ok(());
+    }
+    db.write(&by.actor(), |_| {
+        let e = AuditEvent::new(
+            AuditAction::Search,
+            "patient",
+            format!("searched {query:?}: {results} found"),
+        );
+        Ok::<_, Error>(((), vec![e]))
+    })
+}
+
+/// Marks the patient's identity verified by the signed-in user.
+pub fn verify_identity(db: &mut Db, by: &Session, id: &Id, now: DateTime<Utc>) -> Result<Patient> {
+    by.require(Permission::RegisterPatients, "verify identities")?;
+    db.write(&by.actor(), |tx| {
+        authorize(tx, by, Permission::RegisterPatients, "verify identities")?;
+        patients::set_verified(tx, id, &stamp(by, now))?;
+        let p = patients::get(tx, id)?
+            .ok_or_else(|| Error::NotFound("that patient is not in this hospital file".into()))?;
+        Ok::<_, Error>((
+            p.clone(),
+            vec![event(
+                AuditAction::Update,
+                &p,
+                format!("{}: identity verified", p.mrn),
+            )],
+        ))
+    })
+}
+
+fn reason_required(reason: &str) -> Result<String> {
+    let r = reason.trim();
+    if r.is_empty() {
+        return Err(Error::Refused(
+            "type a reason: it is kept with the record".into(),
+        ));
+    }
+    if r.chars().count() > 200 {
+        return Err(Error::Refused(
+            "the reason is too long: at most 200 characters".into(),
+        ));
+    }
+    Ok(r.to_string())
+}
+
+/// Soft-deletes a patient with a reason (admin only).
+pub fn delete(
+    db: &mut Db,
+    by: &Session,
+    id: &Id,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Patient> {
+    by.require(Permission::DeleteRestoreMergePatients, "delete patients")?;
+    let reason = reason_required(reason)?;
+    db.write(&by.actor(), |tx| {
+        authorize(
+            tx,
+            by,
+            Permission::DeleteRestoreMergePatients,
+            "delete patients",
+        )?;
+        let p = patients::get(tx, id)?
+            .ok_or_else(|| Error::NotFound("that patient is not in this hospital file".into()))?;
+        if p.deleted_at.is_some() {
+            return Err(Error::Refused(format!("{} is already deleted", p.mrn)));
+        }
+        if p.merged_into.is_some() {
+            return Err(Error::Refused(format!(
+                "{} was merged into another record",
+                p.mrn
+            )));
+        }
+        patients::soft_delete(tx, id, &reason, &stamp(by, now))?;
+        let p = patients::get(tx, id)?
+            .ok_or_else(|| Error::NotFound("that patient is not in this hospital file".into()))?;
+        Ok::<_, Error>((
+            p.clone(),
+            vec![event(
+                AuditAction::Delete,
+                &p,
+                format!("{} deleted: {reason}", p.mrn),
+            )],
+        ))
+    })
+}
+
+/// Restores a soft-deleted patient (admin only).
+pub fn restore(db: &mut Db, by: &Session, id: &Id, now: DateTime<Utc>) -> Result<Patient> {
+    by.require(Permission::DeleteRestoreMergePatients, "restore patients")?;
+    db.write(&by.actor(), |tx| {
+        authorize(
+            tx,
+            by,
+            Permission::DeleteRestoreMergePatients,
+            "restore patients",
+        )?;
+        let p = patients::get(tx, id)?
+            .ok_or_else(|| Error::NotFound("that patient is not in this hospital file".into()))?;
+        if p.deleted_at.is_none() {
+            return Err(Error::Refused(format!("{} is not deleted", p.mrn)));
+        }
+        patients::restore(tx, id, &stamp(by, now))?;
+        let p = patients::get(tx, id)?
+            .ok_or_else(|| Error::NotFound("that patient is not in this hospital file".into()))?;
+        Ok::<_, Error>((
+            p.clone(),
+            vec![event(
+                AuditAction::Restore,
+                &p,
+                format!("{} restored", p.mrn),
+            )],
+        ))
+    })
+}
+
+/// The survivor's details with its empty fields filled from the other's.
+pub fn filled(survivor: &PatientDetails, other: &PatientDetails) -> PatientDetails {
+    let mut d = survivor.clone();
+    let fill = |mine: &mut String, theirs: &String| {
+        if mine.trim().is_empty() {
+            mine.clone_from(theirs);
+        }
+    };
+    fill(&mut d.given_name, &other.given_name);
+    fill(&mut d.middle_name, &other.middle_name);
+    fill(&mut d.family_name, &other.family_name);
+    fill(&mut d.phone, &other.phone);
+    fill(&mut d.email, &other.email);
+    fill(&mut d.address_line1, &other.address_line1);
+    fill(&mut d.address_line2, &other.address_line2);
+    fill(&mut d.city, &other.city);
+    fill(&mut d.region, &other.region);
+    fill(&mut d.postal_code, &other.postal_code);
+    fill(&mut d.country, &other.country);
+    fill(&mut d.national_id, &other.national_id);
+    fill(&mut d.emergency_name, &other.emergency_name);
+    fill(&mut d.emergency_relation, &other.emergency_relation);
+    fill(&mut d.emergency_phone, &other.emergency_phone);
+    fill(&mut d.insurance_provider, &other.insurance_provider);
+    fill(&mut d.insurance_policy, &other.insurance_policy);
+    fill(&mut d.notes, &other.notes);
+    if d.insurance_valid_until.is_none() {
+        d.insurance_valid_until = other.insurance_valid_until;
+    }
+    if d.birth_date_estimated && !other.birth_date_estimated {
+        d.birth_date = other.birth_date;
+        d.birth_date_estimated = false;
+    }
+    if d.sex == crate::domain::patient::Sex::U {
+        d.sex = other.sex;
+    }
+    d
+}
+
+/// Merges `other` into `survivor` (admin only): the survivor keeps its MRN,
+/// gains what it lacked, and the other's MRN finds the survivor from now on.
+pub fn merge(
+    db: &mut Db,
+    by: &Session,
+    survivor: &Id,
+    other: &Id,
+    now: DateTime<Utc>,
+) -> Result<Patient> {
+    by.require(Permission::DeleteRestoreMergePatients, "merge patients")?;
+    if survivor == other {
+        return Err(Error::Refused(
+            "choose two different records to merge".into(),
+        ));
+    }
+    db.write(&by.actor(), |tx| {
+        authorize(
+            tx,
+            by,
+            Permission::DeleteRestoreMergePatients,
+            "merge patients",
+        )?;
+        let get = |id: &Id| {
+            patients::get(tx, id)?
+                .ok_or_else(|| Error::NotFound("that patient is not in this hospital file".into()))
+        };
+        let s = get(survivor)?;
+        let o = get(other)?;
+        for p in [&s, &o] {
+            if p.merged_into.is_some() {
+                return Err(Error::Refused(format!(
+                    "{} was already merged into another record",
+                    p.mrn
+                )));
+            }
+            if p.deleted_at.is_some() {
+                return Err(Error::Refused(format!(
+                    "{} is deleted: restore it first",
+                    p.mrn
+                )));
+            }
+        }
+        let details = filled(&s.details, &o.details);
+        patients::merge(tx, &s, &o, &details, &stamp(by, now))?;
+        let after = get(survivor)?;
+        let events = vec![
+            event(
+                AuditAction::Merge,
+                &after,
+                format!("{} merged into {}", o.mrn, after.mrn),
+            ),
+            event(
+                AuditAction::Merge,
+                &o,
+                format!("{} merged into {}", o.mrn, after.mrn),
+            ),
+        ];
+        Ok::<_, Error>((after, events))
+    })
+}

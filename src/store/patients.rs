@@ -1,0 +1,477 @@
+//! Patient rows, their MRNs and their name index.
+//!
+//! `patient_terms` holds only patients in use: deleting or merging a patient
+//! takes its terms out, restoring puts them back, so searches never have to
+//! skip removed patients.
+
+use super::StoreError;
+use crate::domain::ids::Id;
+use crate::domain::mrn::Mrn;
+use crate::domain::names;
+use crate::domain::patient::{Patient, PatientDetails, Sex, full_name, phone_digits};
+use crate::domain::time::{format_ts, parse_ts};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+
+const DATE: &str = "%Y-%m-%d";
+
+/// Every column a [`Patient`] is read from, in [`patient`]'s order.
+pub const COLUMNS: &str =
+    "id, seq, mrn, legacy_mrn, given_name, middle_name, family_name, birth_date,
+    birth_date_estimated, sex, phone, email, address_line1, address_line2, city, region,
+    postal_code, country, national_id, emergency_name, emergency_relation, emergency_phone,
+    insurance_provider, insurance_policy, insurance_valid_until, notes,
+    (SELECT user_name FROM users WHERE users.id = patients.verified_by), verified_at,
+    created_at, updated_at, version, deleted_at, delete_reason, merged_into";
+
+fn conversion(i: usize, what: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        i,
+        rusqlite::types::Type::Text,
+        what.to_string().into(),
+    )
+}
+
+fn date(r: &Row, i: usize) -> rusqlite::Result<NaiveDate> {
+    let s: String = r.get(i)?;
+    NaiveDate::parse_from_str(&s, DATE).map_err(|_| conversion(i, "date"))
+}
+
+fn ts(r: &Row, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    Ok(r.get::<_, Option<String>>(i)?.as_deref().and_then(parse_ts))
+}
+
+/// Reads a patient from a row selected with [`COLUMNS`].
+pub fn patient(r: &Row) -> rusqlite::Result<Patient> {
+    let sex: String = r.get(9)?;
+    let until: Option<String> = r.get(24)?;
+    Ok(Patient {
+        id: Id::from_stored(r.get(0)?),
+        mrn: r.get(2)?,
+        legacy_mrn: r.get(3)?,
+        details: PatientDetails {
+            given_name: r.get(4)?,
+            middle_name: r.get(5)?,
+            family_name: r.get(6)?,
+            birth_date: date(r, 7)?,
+            birth_date_estimated: r.get(8)?,
+            sex: sex.parse().map_err(|_| conversion(9, "sex"))?,
+            phone: r.get(10)?,
+            email: r.get(11)?,
+            address_line1: r.get(12)?,
+            address_line2: r.get(13)?,
+            city: r.get(14)?,
+            region: r.get(15)?,
+            postal_code: r.get(16)?,
+            country: r.get(17)?,
+            national_id: r.get(18)?,
+            emergency_name: r.get(19)?,
+            emergency_relation: r.get(20)?,
+            emergency_phone: r.get(21)?,
+            insurance_provider: r.get(22)?,
+            insurance_policy: r.get(23)?,
+            insurance_valid_until: until.and_then(|s| NaiveDate::parse_from_str(&s, DATE).ok()),
+            notes: r.get(25)?,
+        },
+        verified_by: r.get(26)?,
+        verified_at: ts(r, 27)?,
+        created_at: ts(r, 28)?.unwrap_or_default(),
+        updated_at: ts(r, 29)?.unwrap_or_default(),
+        version: r.get(30)?,
+        deleted_at: ts(r, 31)?,
+        delete_reason: r.get(32)?,
+        merged_into: r.get::<_, Option<String>>(33)?.map(Id::from_stored),
+    })
+}
+
+/// Phone digits reversed, so that "ends with" is an index range.
+pub fn phone_key(phone: &str) -> String {
+    phone_digits(phone).chars().rev().collect()
+}
+
+/// An old system's number as looked up: capitals and digits only.
+pub fn legacy_key(text: &str) -> String {
+    text.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_uppercase()
+}
+
+/// Takes the next `n` sequence numbers.
+pub fn allocate_seqs(tx: &Transaction, n: i64) -> Result<i64, StoreError> {
+    let first: i64 = tx.query_row(
+        "UPDATE patient_counter SET next = next + ?1 WHERE id = 1 RETURNING next - ?1",
+        [n],
+        |r| r.get(0),
+    )?;
+    Ok(first)
+}
+
+/// Who registered or changed a record, and when.
+pub struct Stamp<'a> {
+    pub user_id: Option<&'a str>,
+    pub at: DateTime<Utc>,
+}
+
+/// Inserts a patient with the given sequence number and MRN prefix.
+pub fn insert_with_seq(
+    tx: &Transaction,
+    seq: i64,
+    prefix: &str,
+    d: &PatientDetails,
+    legacy_mrn: &str,
+    stamp: &Stamp,
+) -> Result<(Id, String), StoreError> {
+    let id = Id::new();
+    let mrn = Mrn::new(prefix, seq as u64).to_string();
+    let born = d.birth_date.format(DATE).to_string();
+    let now = format_ts(stamp.at);
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO patients (id, seq, mrn, legacy_mrn, legacy_key, given_name, middle_name,
+            family_name, birth_date, birth_date_estimated, sex, phone, phone_key, email,
+            address_line1, address_line2, city, region, postal_code, country, national_id,
+            emergency_name, emergency_relation, emergency_phone, insurance_provider,
+            insurance_policy, insurance_valid_until, notes, duplicate_key, created_at,
+            created_by, updated_at, updated_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?30, ?31)",
+    )?;
+    stmt.execute(params![
+        id.as_str(),
+        seq,
+        mrn,
+        legacy_mrn.trim(),
+        legacy_key(legacy_mrn),
+        d.given_name,
+        d.middle_name,
+        d.family_name,
+        born,
+        d.birth_date_estimated,
+        d.sex.to_string(),
+        d.phone,
+        phone_key(&d.phone),
+        d.email,
+        d.address_line1,
+        d.address_line2,
+        d.city,
+        d.region,
+        d.postal_code,
+        d.country,
+        d.national_id,
+        d.emergency_name,
+        d.emergency_relation,
+        d.emergency_phone,
+        d.insurance_provider,
+        d.insurance_policy,
+        d.insurance_valid_until.map(|v| v.format(DATE).to_string()),
+        d.notes,
+        names::duplicate_key(&d.given_name, &d.middle_name, &d.family_name, &born),
+        now,
+        stamp.user_id,
+    ])?;
+    add_terms(tx, seq, d)?;
+    Ok((id, mrn))
+}
+
+/// Registers a patient: the next sequence number, its MRN, the row, its terms.
+pub fn insert(
+    tx: &Transaction,
+    prefix: &str,
+    d: &PatientDetails,
+    legacy_mrn: &str,
+    stamp: &Stamp,
+) -> Result<Patient, StoreError> {
+    let seq = allocate_seqs(tx, 1)?;
+    let (id, _) = insert_with_seq(tx, seq, prefix, d, legacy_mrn, stamp)?;
+    get(tx, &id)?
+        .ok_or_else(|| StoreError::Conflict("the new patient vanished while it was written".into()))
+}
+
+fn add_terms(tx: &Transaction, seq: i64, d: &PatientDetails) -> Result<(), StoreError> {
+    let born = d.birth_date.format(DATE).to_string();
+    let mut stmt = tx.prepare_cached(
+        "INSERT OR IGNORE INTO patient_terms (term, seq, names, born) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (term, names) in names::index_terms(&d.given_name, &d.middle_name, &d.family_name) {
+        stmt.execute(params![term, seq, names, born])?;
+    }
+    Ok(())
+}
+
+fn remove_terms(tx: &Transaction, seq: i64) -> Result<(), StoreError> {
+    // The terms are found by the patient's current name; any leftover (there
+    // should be none) is caught by the sequence scan below only when needed.
+    let names: (String, String, String) = tx.query_row(
+        "SELECT given_name, middle_name, family_name FROM patients WHERE seq = ?1",
+        [seq],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let mut stmt = tx.prepare_cached("DELETE FROM patient_terms WHERE term = ?1 AND seq = ?2")?;
+    for (term, _) in names::index_terms(&names.0, &names.1, &names.2) {
+        stmt.execute(params![term, seq])?;
+    }
+    Ok(())
+}
+
+fn seq_of(conn: &Connection, id: &Id) -> Result<i64, StoreError> {
+    conn.query_row(
+        "SELECT seq FROM patients WHERE id = ?1",
+        [id.as_str()],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::Conflict("that patient no longer exists in this file".into()))
+}
+
+/// A patient by id, whatever their state.
+pub fn get(conn: &Connection, id: &Id) -> Result<Option<Patient>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM patients WHERE id = ?1"))?;
+    Ok(stmt.query_row([id.as_str()], patient).optional()?)
+}
+
+/// A patient by sequence number, whatever their state.
+pub fn get_by_seq(conn: &Connection, seq: i64) -> Result<Option<Patient>, StoreError> {
+    let mut stmt =
+        conn.prepare_cached(&format!("SELECT {COLUMNS} FROM patients WHERE seq = ?1"))?;
+    Ok(stmt.query_row([seq], patient).optional()?)
+}
+
+/// Saves edited details if nobody changed the record since `version` was read.
+pub fn update(
+    tx: &Transaction,
+    id: &Id,
+    version: i64,
+    d: &PatientDetails,
+    stamp: &Stamp,
+) -> Result<(), StoreError> {
+    let seq = seq_of(tx, id)?;
+    let live: bool = tx.query_row(
+        "SELECT deleted_at IS NULL AND merged_into IS NULL FROM patients WHERE seq = ?1",
+        [seq],
+        |r| r.get(0),
+    )?;
+    if live {
+        remove_terms(tx, seq)?;
+    }
+    let born = d.birth_date.format(DATE).to_string();
+    let changed = tx.execute(
+        "UPDATE patients SET given_name = ?3, middle_name = ?4, family_name = ?5, birth_date = ?6,
+            birth_date_estimated = ?7, sex = ?8, phone = ?9, phone_key = ?10, email = ?11,
+            address_line1 = ?12, address_line2 = ?13, city = ?14, region = ?15, postal_code = ?16,
+            country = ?17, national_id = ?18, emergency_name = ?19, emergency_relation = ?20,
+            emergency_phone = ?21, insurance_provider = ?22, insurance_policy = ?23,
+            insurance_valid_until = ?24, notes = ?25, duplicate_key = ?26, updated_at = ?27,
+            updated_by = ?28, version = version + 1
+         WHERE id = ?1 AND version = ?2",
+        params![
+            id.as_str(),
+            version,
+            d.given_name,
+            d.middle_name,
+            d.family_name,
+            born,
+            d.birth_date_estimated,
+            d.sex.to_string(),
+            d.phone,
+            phone_key(&d.phone),
+            d.email,
+            d.address_line1,
+            d.address_line2,
+            d.city,
+            d.region,
+            d.postal_code,
+            d.country,
+            d.national_id,
+            d.emergency_name,
+            d.emergency_relation,
+            d.emergency_phone,
+            d.insurance_provider,
+            d.insurance_policy,
+            d.insurance_valid_until.map(|v| v.format(DATE).to_string()),
+            d.notes,
+            names::duplicate_key(&d.given_name, &d.middle_name, &d.family_name, &born),
+            format_ts(stamp.at),
+            stamp.user_id,
+        ],
+    )?;
+    if changed == 0 {
+        return Err(StoreError::Conflict(
+            "this record was changed in another terminal while you edited it: your changes were not saved, and the form now shows the record as it is".into(),
+        ));
+    }
+    if live {
+        add_terms(tx, seq, d)?;
+    }
+    Ok(())
+}
+
+/// Marks identity verified by the user at the time given.
+pub fn set_verified(tx: &Transaction, id: &Id, stamp: &Stamp) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE patients SET verified_by = ?2, verified_at = ?3, updated_at = ?3, updated_by = ?2,
+                version = version + 1
+         WHERE id = ?1",
+        params![id.as_str(), stamp.user_id, format_ts(stamp.at)],
+    )?;
+    Ok(())
+}
+
+/// Soft-deletes: the row stays, marked with who, when and why.
+pub fn soft_delete(
+    tx: &Transaction,
+    id: &Id,
+    reason: &str,
+    stamp: &Stamp,
+) -> Result<(), StoreError> {
+    let seq = seq_of(tx, id)?;
+    remove_terms(tx, seq)?;
+    tx.execute(
+        "UPDATE patients SET deleted_at = ?2, deleted_by = ?3, delete_reason = ?4, updated_at = ?2,
+                updated_by = ?3, version = version + 1
+         WHERE id = ?1 AND deleted_at IS NULL",
+        params![id.as_str(), format_ts(stamp.at), stamp.user_id, reason],
+    )?;
+    Ok(())
+}
+
+/// Brings a soft-deleted patient back.
+pub fn restore(tx: &Transaction, id: &Id, stamp: &Stamp) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE patients SET deleted_at = NULL, deleted_by = NULL, delete_reason = NULL,
+                updated_at = ?2, updated_by = ?3, version = version + 1
+         WHERE id = ?1 AND deleted_at IS NOT NULL",
+        params![id.as_str(), format_ts(stamp.at), stamp.user_id],
+    )?;
+    if let Some(p) = get(tx, id)?
+        && p.merged_into.is_none()
+    {
+        add_terms(tx, seq_of(tx, id)?, &p.details)?;
+    }
+    Ok(())
+}
+
+/// Merges `other` into `survivor`: the survivor's record becomes `filled`
+/// (its empty fields taken from the other), the other is marked merged and
+/// leaves the name index. Records of later areas that point at the other
+/// patient are moved by their own modules before this is called.
+pub fn merge(
+    tx: &Transaction,
+    survivor: &Patient,
+    other: &Patient,
+    filled: &PatientDetails,
+    stamp: &Stamp,
+) -> Result<(), StoreError> {
+    update(tx, &survivor.id, survivor.version, filled, stamp)?;
+    let other_seq = seq_of(tx, &other.id)?;
+    if other.deleted_at.is_none() {
+        remove_terms(tx, other_seq)?;
+    }
+    tx.execute(
+        "UPDATE patients SET merged_into = ?2, merged_at = ?3, updated_at = ?3, updated_by = ?4,
+                version = version + 1
+         WHERE id = ?1 AND version = ?5 AND merged_into IS NULL",
+        params![
+            other.id.as_str(),
+            survivor.id.as_str(),
+            format_ts(stamp.at),
+            stamp.user_id,
+            other.version
+        ],
+    )
+    .and_then(|n| {
+        if n == 1 {
+            Ok(())
+        } else {
+            Err(rusqlite::Error::StatementChangedRows(n))
+        }
+    })
+    .map_err(|_| {
+        StoreError::Conflict(
+            "the other record was changed in another terminal: look at it again before merging"
+                .into(),
+        )
+    })?;
+    // Records merged into the other earlier now point at the survivor.
+    tx.execute(
+        "UPDATE patients SET merged_into = ?2 WHERE merged_into = ?1",
+        params![other.id.as_str(), survivor.id.as_str()],
+    )?;
+    Ok(())
+}
+
+/// Follows merges from a patient to the record that holds them now.
+pub fn survivor_of(conn: &Connection, id: &Id) -> Result<Id, StoreError> {
+    let mut current = id.clone();
+    for _ in 0..16 {
+        let next: Option<String> = conn
+            .query_row(
+                "SELECT merged_into FROM patients WHERE id = ?1",
+                [current.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        match next {
+            Some(n) => current = Id::from_stored(n),
+            None => break,
+        }
+    }
+    Ok(current)
+}
+
+/// One line of a patient list: just what the list shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PatientRow {
+    pub seq: i64,
+    pub id: Id,
+    pub mrn: String,
+    pub name: String,
+    pub sex: Sex,
+    pub birth_date: NaiveDate,
+    pub estimated: bool,
+    pub phone: String,
+    pub deleted: bool,
+}
+
+/// The list rows of the given sequence numbers, in the order given.
+pub fn rows(conn: &Connection, seqs: &[i64]) -> Result<Vec<PatientRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, id, mrn, given_name, middle_name, family_name, sex, birth_date,
+                birth_date_estimated, phone, deleted_at IS NOT NULL
+         FROM patients WHERE seq = ?1",
+    )?;
+    let mut out = Vec::with_capacity(seqs.len());
+    for seq in seqs {
+        let row = stmt
+            .query_row([seq], |r| {
+                let sex: String = r.get(6)?;
+                Ok(PatientRow {
+                    seq: r.get(0)?,
+                    id: Id::from_stored(r.get(1)?),
+                    mrn: r.get(2)?,
+                    name: full_name(
+                        &r.get::<_, String>(3)?,
+                        &r.get::<_, String>(4)?,
+                        &r.get::<_, String>(5)?,
+                    ),
+                    sex: sex.parse().map_err(|_| conversion(6, "sex"))?,
+                    birth_date: date(r, 7)?,
+                    estimated: r.get(8)?,
+                    phone: r.get(9)?,
+                    deleted: r.get(10)?,
+                })
+            })
+            .optional()?;
+        out.extend(row);
+    }
+    Ok(out)
+}
+
+/// How many patients are in use (neither deleted nor merged).
+pub fn count_in_use(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM patients WHERE deleted_at IS NULL AND merged_into IS NULL",
+        [],
+        |r| r.get(0),
+    )?)
+}
