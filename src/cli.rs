@@ -1,6 +1,6 @@
 //! The command line: `wardline [COMMAND]`; no command opens the terminal screen.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -47,6 +47,34 @@ pub enum Command {
     Audit(AuditCommand),
     /// Check the hospital file: integrity, foreign keys and the audit trail.
     Check,
+    /// Bring records in from another system.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Write records out for another system.
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Measure searches, writes, screens, start-up and memory on a synthetic
+    /// hospital (built once per size, then reused); never touches real ones.
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// How many synthetic patients the hospital has.
+    #[arg(long, default_value_t = 1_000_000, value_name = "N")]
+    pub patients: u64,
+    /// Where the synthetic hospitals are kept (default: <data dir>/bench).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Also write the figures to this file as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Samples of each per-operation measure.
+    #[arg(long, default_value_t = 1000, value_name = "S")]
+    pub samples: usize,
+    /// Samples of each LIKE comparison query (a full scan each).
+    #[arg(long, default_value_t = 20, value_name = "K")]
+    pub like_samples: usize,
 }
 
 #[derive(Debug, Args)]
@@ -161,4 +189,46 @@ pub enum AuditCommand {
     Verify,
     /// Record the event count and head hash outside the hospital file.
     Checkpoint,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import patients from a CSV file whose header names the columns.
+    /// Every row is checked; one invalid row refuses the whole file unless
+    /// --skip-invalid is given. Possible duplicates are reported.
+    Patients {
+        /// The CSV file (UTF-8, with or without a BOM).
+        #[arg(value_name = "FILE.csv")]
+        file: PathBuf,
+        /// Import the valid rows and report the invalid ones.
+        #[arg(long)]
+        skip_invalid: bool,
+        #[command(flatten)]
+        by: AsUser,
+    },
+}
+
+/// What an export is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// The import's columns, mrn first: it imports again.
+    Csv,
+    /// A FHIR R4 Bundle (type collection) of Patient resources.
+    Fhir,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Export the patients in use (not deleted or merged), in MRN order.
+    Patients {
+        /// What to write.
+        #[arg(long, value_enum, default_value = "csv")]
+        format: ExportFormat,
+        /// Write to this new file (made readable by you only) instead of
+        /// standard output; an existing file is never overwritten.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        by: AsUser,
+    },
 }

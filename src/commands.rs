@@ -2,17 +2,21 @@
 
 use crate::auth::{self, Session};
 use crate::checkpoint;
-use crate::cli::{AsUser, AuditCommand, Cli, InitArgs, SettingsCommand, UsersCommand};
+use crate::cli::{
+    AsUser, AuditCommand, Cli, ExportFormat, InitArgs, SettingsCommand, UsersCommand,
+};
+use crate::domain::display::thousands;
 use crate::domain::hospital::HospitalCode;
 use crate::domain::role::Role;
 use crate::domain::settings::SettingKey;
-use crate::ops::{accounts, settings};
+use crate::ops::{accounts, export, import, settings};
 use crate::paths::DataDir;
 use crate::store::Db;
 use crate::store::sessions::EndReason;
 use anyhow::{Context, Result, bail};
 use chrono::{Local, Utc};
-use std::io::BufRead;
+use std::io::{BufRead, BufWriter, Write};
+use std::path::Path;
 use strum::IntoEnumIterator;
 
 /// Where passwords come from: the terminal without echo, or standard input.
@@ -343,4 +347,157 @@ pub fn check(data: &DataDir, cli: &Cli) -> Result<bool> {
         println!("All checks passed.");
     }
     Ok(ok)
+}
+
+/// `wardline import patients FILE.csv`: the report goes to standard output,
+/// one line per invalid row and per possible duplicate. Refused (nothing
+/// imported) when a row is invalid, unless `skip_invalid`.
+pub fn import_patients(
+    data: &DataDir,
+    cli: &Cli,
+    file: &Path,
+    skip_invalid: bool,
+    by: &AsUser,
+    pw: &mut Passwords,
+) -> Result<bool> {
+    let mut db = open_hospital(data, cli.hospital.as_deref())?;
+    let reader = std::fs::File::open(file)
+        .with_context(|| format!("could not open {}: check the file name", file.display()))?;
+    let source = file.display().to_string();
+    let report = as_user(&mut db, by, pw, |db, s, _| {
+        Ok(import::import_patients(
+            db,
+            s,
+            reader,
+            &source,
+            skip_invalid,
+            Utc::now(),
+        )?)
+    })?;
+    let count = |n: usize, one: &str, many: &str| {
+        format!(
+            "{} {}",
+            thousands(n as u64),
+            if n == 1 { one } else { many }
+        )
+    };
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let written = (|| -> std::io::Result<()> {
+        for note in report.invalid.iter().chain(&report.duplicates) {
+            writeln!(out, "{note}")?;
+        }
+        if report.committed {
+            writeln!(
+                out,
+                "Imported {} from {source}.",
+                count(report.imported as usize, "patient", "patients")
+            )?;
+            if !report.invalid.is_empty() {
+                writeln!(
+                    out,
+                    "Skipped {} (listed above).",
+                    count(report.invalid.len(), "invalid row", "invalid rows")
+                )?;
+            }
+        }
+        if !report.duplicates.is_empty() {
+            writeln!(
+                out,
+                "{} (listed above): check them; an administrator can merge records of the same person.",
+                count(
+                    report.duplicates.len(),
+                    "possible duplicate",
+                    "possible duplicates"
+                )
+            )?;
+        }
+        out.flush()
+    })();
+    written.context("could not write the import report to standard output")?;
+    if !report.committed {
+        let invalid = report.invalid.len();
+        bail!(
+            "nothing was imported: {source} has {} (listed above). Correct {} and import the file again, or add --skip-invalid to import only the {}",
+            count(invalid, "invalid row", "invalid rows"),
+            if invalid == 1 { "it" } else { "them" },
+            count(report.valid as usize, "valid row", "valid rows"),
+        );
+    }
+    Ok(true)
+}
+
+/// `wardline export patients`: to standard output, or to a new file made
+/// readable by its owner only. A failed export leaves no partial file.
+pub fn export_patients(
+    data: &DataDir,
+    cli: &Cli,
+    format: ExportFormat,
+    out: Option<&Path>,
+    by: &AsUser,
+    pw: &mut Passwords,
+) -> Result<()> {
+    let mut db = open_hospital(data, cli.hospital.as_deref())?;
+    let refuse_existing = |path: &Path| {
+        anyhow::anyhow!(
+            "{} already exists: choose another file name, or move that file away first",
+            path.display()
+        )
+    };
+    if let Some(path) = out
+        && path.exists()
+    {
+        return Err(refuse_existing(path));
+    }
+    let format = match format {
+        ExportFormat::Csv => export::Format::Csv,
+        ExportFormat::Fhir => export::Format::Fhir,
+    };
+    let count = as_user(&mut db, by, pw, |db, s, _| match out {
+        None => {
+            let stdout = BufWriter::new(std::io::stdout().lock());
+            Ok(export::export_patients(db, s, format, stdout, Utc::now())?)
+        }
+        Some(path) => {
+            s.require(
+                crate::domain::role::Permission::FindPatients,
+                "export patients",
+            )?;
+            match crate::paths::create_private_file(path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    return Err(refuse_existing(path));
+                }
+                Err(e) => {
+                    return Err(e).with_context(|| format!("could not create {}", path.display()));
+                }
+            }
+            let result = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .with_context(|| format!("could not open {}", path.display()))
+                .and_then(|file| {
+                    let mut w = BufWriter::new(file);
+                    let n = export::export_patients(db, s, format, &mut w, Utc::now())?;
+                    w.get_ref()
+                        .sync_all()
+                        .with_context(|| format!("could not save {}", path.display()))?;
+                    Ok(n)
+                });
+            if result.is_err() {
+                let _ = std::fs::remove_file(path);
+            }
+            result
+        }
+    })?;
+    let message = format!(
+        "Exported {} {} as {}",
+        thousands(count),
+        if count == 1 { "patient" } else { "patients" },
+        format.name()
+    );
+    match out {
+        Some(path) => println!("{message} to {}.", path.display()),
+        None => eprintln!("{message}."),
+    }
+    Ok(())
 }

@@ -38,6 +38,23 @@ pub enum Error {
     Hash(String),
     #[error("{}", describe(.0))]
     Invalid(Vec<FieldError>),
+    #[error(
+        "the header names {} wardline does not know: {}. Use only these columns (in any order): {allowed}; rename or remove the others",
+        if unknown.len() == 1 { "a column" } else { "columns" },
+        unknown.join(", ")
+    )]
+    UnknownColumns {
+        unknown: Vec<String>,
+        allowed: String,
+    },
+    /// A file to import that cannot be read as CSV as a whole.
+    #[error("{0}")]
+    BadFile(String),
+    /// Writing an export failed part way.
+    #[error(
+        "could not write the export ({0}): check the disk space or the output, and export again"
+    )]
+    Output(std::io::Error),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -6,6 +6,7 @@
 //! are the edges.
 
 pub mod auth;
+pub mod bench;
 pub mod checkpoint;
 pub mod cli;
 pub mod commands;
@@ -16,6 +17,7 @@ pub mod logging;
 pub mod ops;
 pub mod paths;
 pub mod store;
+pub mod synthetic;
 pub mod tui;
 
 pub use error::Error;

@@ -4,7 +4,7 @@
 use anyhow::Result;
 use clap::Parser;
 use std::process::ExitCode;
-use wardline::cli::{Cli, Command};
+use wardline::cli::{Cli, Command, ExportCommand, ImportCommand};
 use wardline::commands::{self, Passwords};
 use wardline::paths::DataDir;
 use wardline::{demo, tui};
@@ -41,6 +41,13 @@ fn run(cli: &Cli) -> Result<bool> {
                     demo::NAME,
                     path.display()
                 );
+                println!(
+                    "{} synthetic patients, {} of them registered twice under another spelling, to find and merge.",
+                    wardline::domain::display::thousands(
+                        (demo::PATIENTS + demo::NEAR_DUPLICATES) as u64
+                    ),
+                    demo::NEAR_DUPLICATES
+                );
                 println!("Accounts (password for all: {}):", demo::PASSWORD);
                 for line in demo::accounts_text() {
                     println!("  {line}");
@@ -54,6 +61,15 @@ fn run(cli: &Cli) -> Result<bool> {
         Some(Command::Settings(cmd)) => commands::settings(&data, cli, cmd, &mut pw)?,
         Some(Command::Audit(cmd)) => return commands::audit(&data, cli, cmd),
         Some(Command::Check) => return commands::check(&data, cli),
+        Some(Command::Import(ImportCommand::Patients {
+            file,
+            skip_invalid,
+            by,
+        })) => return commands::import_patients(&data, cli, file, *skip_invalid, by, &mut pw),
+        Some(Command::Export(ExportCommand::Patients { format, out, by })) => {
+            commands::export_patients(&data, cli, *format, out.as_deref(), by, &mut pw)?
+        }
+        Some(Command::Bench(args)) => wardline::bench::run(&data, args)?,
     }
     Ok(true)
 }

@@ -138,9 +138,9 @@ fn sign_in_switch_tabs_lock_unlock_quit_and_the_terminal_is_left_usable() {
     t.keys(&["F4"]);
     t.wait_for("Beds: the bed board");
     t.keys(&["M-1"]);
-    t.wait_for("Patients: find, register");
+    t.wait_for("Ctrl+N new patient");
     t.keys(&["F1"]);
-    t.wait_for("lock the screen");
+    t.wait_for("Everywhere");
     t.keys(&["Escape"]);
 
     t.keys(&["C-l"]);
@@ -269,4 +269,47 @@ fn with_several_hospitals_the_screen_offers_a_picker() {
     assert!(!screen.contains("Abbey Road"), "{screen}");
     t.keys(&["C-q"]);
     t.wait_until_gone("Sign in");
+}
+
+#[test]
+fn a_receptionist_registers_and_finds_a_patient() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let t = Tmux::start("register");
+    t.typed(&format!("{BIN} --data-dir {}", dir.path().display()));
+    t.keys(&["Enter"]);
+    t.wait_for("Sign in");
+    t.typed("reception");
+    t.keys(&["Tab"]);
+    t.typed("wardline-demo");
+    t.keys(&["Enter"]);
+    t.wait_for("Signed in as");
+    t.keys(&["C-n"]);
+    t.wait_for("Register a new patient");
+    t.typed("Zawadi");
+    t.keys(&["Tab", "Tab"]);
+    t.typed("Mwakilema");
+    t.keys(&["Tab"]);
+    t.typed("1993-04-17");
+    t.keys(&["Tab", "Tab"]);
+    t.typed("F");
+    t.keys(&["Tab"]);
+    t.typed("+255 754 000 321");
+    t.keys(&["C-s"]);
+    let screen = t.wait_for("Registered DEMO-");
+    let mrn = screen
+        .split_whitespace()
+        .find(|w| w.starts_with("DEMO-") && w.len() >= 13)
+        .map(|w| w.trim_end_matches(':').to_string())
+        .expect("the new MRN is shown");
+    t.keys(&["Escape"]);
+    t.typed("mwakil zaw");
+    t.wait_for("Zawadi Mwakilema");
+    t.keys(&["C-u"]);
+    t.typed(&mrn.to_lowercase().replace('-', ""));
+    t.wait_for("Zawadi Mwakilema");
+    t.keys(&["Enter"]);
+    t.wait_for("Demographics");
+    t.keys(&["C-q"]);
+    t.wait_until_gone("Demographics");
 }

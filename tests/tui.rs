@@ -2,151 +2,18 @@
 //! with snapshots. Clocks are fixed; times and hashes written by the real
 //! clock are masked.
 
-use chrono::{DateTime, Duration, FixedOffset, TimeZone, Utc};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use std::path::Path;
+use chrono::Duration;
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use wardline::auth;
 use wardline::domain::audit::AuditAction;
-use wardline::domain::role::Role;
-use wardline::ops::accounts::{self, NewAccount};
+use wardline::ops::accounts;
 use wardline::store::{Db, audit};
-use wardline::tui::app::{App, Mode, Options};
+use wardline::tui::app::Mode;
 use wardline::tui::keymap::Tab;
-use wardline::tui::theme::Theme;
 
-const PASSWORD: &str = "correct horse battery";
+mod tui_harness;
 
-fn t0() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, 9, 8, 30, 0)
-        .single()
-        .unwrap_or_default()
-}
-
-/// A hospital with an admin, a nurse and a pharmacist, all with PASSWORD.
-fn hospital(dir: &Path) -> Db {
-    let path = dir.join("hospitals").join("TST.db");
-    let mut db = Db::create(&path, &"TST".parse().unwrap(), "Lakeside Clinic").unwrap();
-    accounts::create_first_admin(&mut db, "admin", "Grace Mwangi", PASSWORD, t0()).unwrap();
-    let s = auth::sign_in(&mut db, "admin", PASSWORD, t0()).unwrap();
-    for (user, name, role) in [
-        ("nurse", "Mei Lin Chen", Role::Nurse),
-        ("pharm", "Olu Adeyemi", Role::Pharmacist),
-    ] {
-        let a = NewAccount {
-            user_name: user,
-            full_name: name,
-            role,
-            password: PASSWORD,
-        };
-        accounts::add(&mut db, &s, &a, false, t0()).unwrap();
-    }
-    auth::sign_out(
-        &mut db,
-        &s,
-        wardline::store::sessions::EndReason::Logout,
-        t0(),
-    )
-    .unwrap();
-    db
-}
-
-fn options(demo: bool) -> Options {
-    Options {
-        idle_lock: None,
-        demo_accounts: demo.then(wardline::demo::accounts_text),
-        utc_offset: Some(FixedOffset::east_opt(0).unwrap()),
-        theme: Theme::plain(),
-    }
-}
-
-struct Harness {
-    app: App,
-    terminal: Terminal<TestBackend>,
-    now: DateTime<Utc>,
-    _dir: tempfile::TempDir,
-}
-
-impl Harness {
-    fn new(demo: bool) -> Harness {
-        Self::sized(80, 24, demo)
-    }
-
-    fn sized(w: u16, h: u16, demo: bool) -> Harness {
-        let dir = tempfile::tempdir().unwrap();
-        let db = hospital(dir.path());
-        Harness {
-            app: App::new(db, options(demo), t0()).unwrap(),
-            terminal: Terminal::new(TestBackend::new(w, h)).unwrap(),
-            now: t0(),
-            _dir: dir,
-        }
-    }
-
-    fn key(&mut self, code: KeyCode, mods: KeyModifiers) {
-        self.now += Duration::seconds(1);
-        self.app.handle_key(KeyEvent::new(code, mods), self.now);
-    }
-
-    fn press(&mut self, code: KeyCode) {
-        self.key(code, KeyModifiers::NONE);
-    }
-
-    fn ctrl(&mut self, c: char) {
-        self.key(KeyCode::Char(c), KeyModifiers::CONTROL);
-    }
-
-    fn alt(&mut self, c: char) {
-        self.key(KeyCode::Char(c), KeyModifiers::ALT);
-    }
-
-    fn typed(&mut self, text: &str) {
-        for c in text.chars() {
-            self.press(KeyCode::Char(c));
-        }
-    }
-
-    fn sign_in(&mut self, user: &str, password: &str) {
-        self.typed(user);
-        self.press(KeyCode::Tab);
-        self.typed(password);
-        self.press(KeyCode::Enter);
-    }
-
-    fn screen(&mut self) -> String {
-        self.terminal.draw(|f| self.app.render(f)).unwrap();
-        self.terminal.backend().to_string()
-    }
-
-    fn tab(&self) -> Option<Tab> {
-        match &self.app.mode {
-            Mode::Working(w) => Some(w.tab),
-            _ => None,
-        }
-    }
-
-    fn actions(&self) -> Vec<String> {
-        audit::recent(self.app.db().conn(), 500)
-            .unwrap()
-            .into_iter()
-            .map(|r| r.action)
-            .collect()
-    }
-}
-
-/// Masks what the real clock wrote: audit times and the head hash.
-macro_rules! snapshot {
-    ($name:expr, $screen:expr) => {
-        insta::with_settings!({filters => vec![
-            (r"\d\d-\d\d \d\d:\d\d", "[time]     "),
-            (r"head [0-9a-f]{12}", "head [hash]       "),
-            (r"\d\d:\d\d: try again", "HH:MM: try again"),
-        ]}, {
-            insta::assert_snapshot!($name, $screen);
-        });
-    };
-}
+use tui_harness::{Harness, PASSWORD, t0};
 
 #[test]
 fn sign_in_screen_shows_the_demo_accounts() {
@@ -257,8 +124,16 @@ fn help_lists_the_keys_of_the_screen_and_closes() {
     assert!(h.screen().contains("previous account"));
     h.press(KeyCode::F(1));
     assert!(!h.screen().contains("previous account"));
+    // On the patients tab the cursor is in the search box, where `?` is
+    // typed; F1 opens help everywhere.
     h.press(KeyCode::F(2));
     h.press(KeyCode::Char('?'));
+    assert!(
+        !h.screen().contains("Everywhere"),
+        "? is typed into the search box"
+    );
+    h.press(KeyCode::Backspace);
+    h.press(KeyCode::F(1));
     let s = h.screen();
     assert!(
         s.contains("Everywhere") && !s.contains("previous account"),

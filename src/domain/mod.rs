@@ -4,6 +4,7 @@
 //! screens build on these types.
 
 pub mod audit;
+pub mod display;
 pub mod hospital;
 pub mod ids;
 pub mod mrn;

@@ -85,48 +85,88 @@ pub enum MrnQuery {
 /// Reads a typed MRN: with or without the prefix, the dashes and the check
 /// character, in any case. `None` when the text is not shaped like an MRN.
 ///
-/// The last character is taken as the check character when it is a letter,
-/// when a dash sets it apart (`001234-7`), or when a prefix is followed by
-/// the full seven characters (`DMC0012347`); bare digits are a sequence number.
+/// Separators (dashes or spaces) are read by position, never just dropped,
+/// so that one mistyped dash cannot turn into another patient's number. The
+/// accepted shapes are `PREFIX-DIGITS-C`, `PREFIX-DIGITS`, `[PREFIX]DIGITS-C`
+/// and the compact `[PREFIX]DIGITS[C]`. In the compact form the last
+/// character is the check character when it is a letter, or when a prefix is
+/// followed by more than six characters (`DMC0012347`); bare digits are a
+/// sequence number.
 pub fn parse_query(text: &str) -> Option<MrnQuery> {
     let trimmed = text.trim();
-    let dashed_check = trimmed.len() >= 3 && trimmed.as_bytes()[trimmed.len() - 2] == b'-';
-    let compact: String = trimmed
-        .chars()
-        .filter(|c| !matches!(c, '-' | ' '))
-        .collect::<String>()
-        .to_uppercase();
-    if compact.is_empty() || !compact.chars().all(|c| c.is_ascii_alphanumeric()) {
+    let upper = trimmed.to_uppercase();
+    let parts: Vec<&str> = upper.split(['-', ' ']).collect();
+    if parts.iter().any(|p| p.is_empty())
+        || !upper
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ' ')
+    {
         return None;
     }
+    let is_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let is_prefix =
+        |s: &str| (1..=8).contains(&s.len()) && s.bytes().any(|b| b.is_ascii_alphabetic());
+    let one_char = |s: &str| s.chars().count() == 1;
+    let (prefix, digits, check): (Option<&str>, &str, Option<char>) = match parts.as_slice() {
+        [compact] => return compact_form(compact, trimmed),
+        [p, d, c] if is_prefix(p) && is_digits(d) && one_char(c) => (Some(p), d, c.chars().next()),
+        [p, d] if is_prefix(p) && is_digits(d) => (Some(p), d, None),
+        [head, c] if one_char(c) => {
+            let first_digit = head.find(|ch: char| ch.is_ascii_digit())?;
+            let (p, d) = head.split_at(first_digit);
+            if !is_digits(d) || !(p.is_empty() || is_prefix(p)) {
+                return None;
+            }
+            ((!p.is_empty()).then_some(p), d, c.chars().next())
+        }
+        _ => return None,
+    };
+    finish(prefix, digits, check, trimmed)
+}
+
+fn compact_form(compact: &str, typed: &str) -> Option<MrnQuery> {
     let first_digit = compact.find(|c: char| c.is_ascii_digit())?;
     let (prefix, rest) = compact.split_at(first_digit);
     if prefix.len() > 8 {
         return None;
     }
-    let prefix = (!prefix.is_empty()).then(|| prefix.to_string());
     let last = rest.chars().last()?;
-    let has_check = last.is_ascii_alphabetic()
-        || dashed_check
-        || (prefix.is_some() && rest.len() == SEQ_WIDTH + 1);
+    let has_check = last.is_ascii_alphabetic() || (!prefix.is_empty() && rest.len() > SEQ_WIDTH);
     let digits = if has_check {
         &rest[..rest.len() - 1]
     } else {
         rest
     };
-    if digits.is_empty() || digits.len() > 12 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    finish(
+        (!prefix.is_empty()).then_some(prefix),
+        digits,
+        has_check.then_some(last),
+        typed,
+    )
+}
+
+fn finish(
+    prefix: Option<&str>,
+    digits: &str,
+    check: Option<char>,
+    typed: &str,
+) -> Option<MrnQuery> {
+    if digits.is_empty() || digits.len() > 12 {
         return None;
     }
     let seq: u64 = digits.parse().ok()?;
-    if !has_check {
-        return Some(MrnQuery::Unchecked { prefix, seq });
-    }
-    if valid(&format!("{seq:0SEQ_WIDTH$}"), last) {
-        Some(MrnQuery::Checked { prefix, seq })
-    } else {
-        Some(MrnQuery::WrongCheck {
-            typed: trimmed.to_string(),
-        })
+    let prefix = prefix.map(str::to_string);
+    match check {
+        None => Some(MrnQuery::Unchecked { prefix, seq }),
+        Some(c) if valid(&format!("{seq:0SEQ_WIDTH$}"), c) => {
+            Some(MrnQuery::Checked { prefix, seq })
+        }
+        Some(_) => Some(MrnQuery::WrongCheck {
+            typed: typed.to_string(),
+        }),
     }
 }
 

@@ -160,7 +160,7 @@ impl PatientInput {
         if d.birth_date_estimated {
             i.set(
                 Field::EstimatedAge,
-                age_years(d.birth_date, Utc::now().date_naive()).to_string(),
+                age_label(d.birth_date, false, Utc::now().date_naive()),
             );
         } else {
             i.set(Field::BirthDate, date(d.birth_date));
@@ -442,7 +442,7 @@ pub fn validate(
     } else {
         err(
             Field::BirthDate,
-            format!("type the birth date ({format_hint}), or an estimated age below"),
+            format!("is required: type the birth date ({format_hint}), or an estimated age"),
         );
     }
     let sex = Sex::parse(input.get(Field::Sex));

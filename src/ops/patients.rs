@@ -38,7 +38,8 @@ pub fn check(db: &Db, input: &PatientInput, now: DateTime<Utc>) -> Result<Patien
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Duplicate {
     pub row: PatientRow,
-    pub reason: &'static str,
+    /// Why it matched: "same phone", "similar name and birth date", or both.
+    pub reason: String,
 }
 
 /// Possible duplicates of what is typed so far: the same phone, or a birth
@@ -90,7 +91,10 @@ pub fn duplicates(
     Ok(rows
         .into_iter()
         .zip(found)
-        .map(|(row, (_, reason))| Duplicate { row, reason })
+        .map(|(row, (_, reasons))| Duplicate {
+            row,
+            reason: reasons.join(" + "),
+        })
         .collect())
 }
 

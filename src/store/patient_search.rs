@@ -68,19 +68,25 @@ pub struct Found {
 }
 
 impl Found {
+    /// Adds a hit unless already found; false once the list is full (and a
+    /// further, new match has shown there are more).
     fn add(&mut self, seen: &mut HashSet<i64>, seq: i64, kind: MatchKind) -> bool {
+        if seen.contains(&seq) {
+            return true;
+        }
         if self.hits.len() >= LIMIT {
             self.more = true;
             return false;
         }
-        if seen.insert(seq) {
-            self.hits.push(Hit { seq, kind });
-        }
+        seen.insert(seq);
+        self.hits.push(Hit { seq, kind });
         true
     }
 
+    /// How many rows one tier may read: enough to fill the list and see one
+    /// more, whatever earlier tiers found (their rows come back again).
     fn room(&self) -> i64 {
-        (LIMIT + 1).saturating_sub(self.hits.len()) as i64
+        (2 * LIMIT + 1) as i64
     }
 }
 
@@ -124,32 +130,31 @@ pub fn search(conn: &Connection, text: &str, date_pattern: &str) -> Result<Found
         && text
             .chars()
             .all(|c| c.is_ascii_digit() || " +-().".contains(c));
-    if let Some(q) = mrn::parse_query(text) {
-        match q {
-            MrnQuery::Checked { prefix, seq } | MrnQuery::Unchecked { prefix, seq } => {
-                if let Some(s) = by_mrn(conn, prefix.as_deref(), seq)? {
-                    found.add(&mut seen, s, MatchKind::Mrn);
-                }
-            }
-            MrnQuery::WrongCheck { typed } => {
-                found.note = Some(format!(
-                    "The check character of {typed} does not match its digits: a character is probably mistyped. Read the number again with the patient."
-                ));
+    let mrn = mrn::parse_query(text);
+    match &mrn {
+        Some(MrnQuery::Checked { prefix, seq }) | Some(MrnQuery::Unchecked { prefix, seq }) => {
+            if let Some(s) = by_mrn(conn, prefix.as_deref(), *seq)? {
+                found.add(&mut seen, s, MatchKind::Mrn);
             }
         }
-        let key = legacy_key(text);
+        Some(MrnQuery::WrongCheck { typed }) => {
+            found.note = Some(format!(
+                "The check character of {typed} does not match its digits: a character is probably mistyped. Read the number again with the patient."
+            ));
+        }
+        None => {}
+    }
+    if text.chars().any(|c| c.is_ascii_digit()) {
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT seq FROM patients WHERE legacy_key = ?1 AND {LIVE} ORDER BY seq LIMIT 20"
         ))?;
-        for seq in stmt.query_map([key], |r| r.get(0))? {
+        for seq in stmt.query_map([legacy_key(text)], |r| r.get(0))? {
             found.add(&mut seen, seq?, MatchKind::OldNumber);
-        }
-        if !numeric {
-            return Ok(found);
         }
     }
     if numeric {
-        let digits = phone_key(text);
+        // The last nine digits: "+254 712 345 678" and "0712 345 678" are one number.
+        let digits: String = phone_key(text).chars().take(9).collect();
         if digits.len() >= 4 {
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT seq FROM patients WHERE phone_key >= ?1 AND phone_key < ?2 AND phone_key <> '' AND {LIVE}
@@ -162,6 +167,9 @@ pub fn search(conn: &Connection, text: &str, date_pattern: &str) -> Result<Found
                 }
             }
         }
+        return Ok(found);
+    }
+    if mrn.is_some() || !has_letters {
         return Ok(found);
     }
     by_names(conn, &names::words(text), &mut found, &mut seen)?;
@@ -305,6 +313,12 @@ pub fn search_deleted(
     let digits = phone_key(text);
     let date = parse_date(text, date_pattern).map(|d| d.format("%Y-%m-%d").to_string());
     let mrn_key = legacy_key(text);
+    let mrn_seq = match mrn::parse_query(text) {
+        Some(MrnQuery::Checked { seq, .. }) | Some(MrnQuery::Unchecked { seq, .. }) => {
+            Some(seq as i64)
+        }
+        _ => None,
+    };
     let mut stmt = conn.prepare_cached(
         "SELECT seq, mrn, given_name, middle_name, family_name, phone_key, birth_date
          FROM patients WHERE deleted_at IS NOT NULL ORDER BY seq",
@@ -327,7 +341,7 @@ pub fn search_deleted(
                 && words
                     .iter()
                     .all(|w| name_words.iter().any(|n| n.starts_with(w.as_str()))))
-            || (!mrn_key.is_empty() && legacy_key(&mrn).contains(&mrn_key))
+            || (mrn_seq == Some(seq) || (!mrn_key.is_empty() && legacy_key(&mrn) == mrn_key))
             || (digits.len() >= 4 && phone.starts_with(&digits))
             || date.as_deref() == Some(birth.as_str());
         if hit && !found.add(&mut seen, seq, MatchKind::Deleted) {
@@ -347,12 +361,18 @@ pub fn possible_duplicates(
     years: i32,
     phone: &str,
     exclude_seq: Option<i64>,
-) -> Result<Vec<(i64, &'static str)>, StoreError> {
-    let mut out: Vec<(i64, &'static str)> = Vec::new();
-    let mut seen = HashSet::new();
-    if let Some(s) = exclude_seq {
-        seen.insert(s);
-    }
+) -> Result<Vec<(i64, Vec<&'static str>)>, StoreError> {
+    let mut out: Vec<(i64, Vec<&'static str>)> = Vec::new();
+    let mut note = |seq: i64, reason: &'static str| {
+        if Some(seq) == exclude_seq {
+            return;
+        }
+        match out.iter_mut().find(|(s, _)| *s == seq) {
+            Some((_, reasons)) if !reasons.contains(&reason) => reasons.push(reason),
+            Some(_) => {}
+            None => out.push((seq, vec![reason])),
+        }
+    };
     let digits = phone_key(phone);
     if digits.len() >= 7 {
         let tail: String = digits.chars().take(9).collect();
@@ -363,10 +383,7 @@ pub fn possible_duplicates(
         for seq in stmt.query_map(rusqlite::params![tail, prefix_end(&tail)], |r| {
             r.get::<_, i64>(0)
         })? {
-            let seq = seq?;
-            if seen.insert(seq) {
-                out.push((seq, "same phone"));
-            }
+            note(seq?, "same phone");
         }
     }
     let words: Vec<String> = name_parts.iter().flat_map(|p| names::words(p)).collect();
@@ -376,12 +393,24 @@ pub fn possible_duplicates(
         .filter(|k| !k.is_empty())
         .collect();
     if let (Some(birth), Some(driver)) = (birth_date, keys.first()) {
-        let from = birth
-            .checked_sub_months(chrono::Months::new(12 * years as u32))
-            .unwrap_or(birth);
-        let to = birth
-            .checked_add_months(chrono::Months::new(12 * years as u32))
-            .unwrap_or(birth);
+        // Read candidates within the widest window (five years), then keep
+        // those within `years` of the typed date, or within five when their
+        // own birth date is an estimate.
+        let shift = |d: chrono::NaiveDate, years: i32, later: bool| {
+            let m = chrono::Months::new(12 * years.unsigned_abs());
+            if later {
+                d.checked_add_months(m)
+            } else {
+                d.checked_sub_months(m)
+            }
+            .unwrap_or(d)
+        };
+        let wide = years.max(5);
+        let (from, to) = (shift(birth, wide, false), shift(birth, wide, true));
+        let (near_from, near_to) = (shift(birth, years, false), shift(birth, years, true));
+        let mut stored = conn.prepare_cached(
+            "SELECT birth_date, birth_date_estimated FROM patients WHERE seq = ?1",
+        )?;
         for key in driver {
             let mut args: Vec<String> = vec![
                 format!("#{key}"),
@@ -401,13 +430,16 @@ pub fn possible_duplicates(
                     .collect();
                 sql.push_str(&format!(" AND ({})", parts.join(" OR ")));
             }
-            sql.push_str(" ORDER BY seq LIMIT 20");
+            sql.push_str(" ORDER BY seq LIMIT 200");
             let mut stmt = conn.prepare_cached(&sql)?;
             let mut rows = stmt.query(params_from_iter(args.iter()))?;
             while let Some(r) = rows.next()? {
                 let seq: i64 = r.get(0)?;
-                if seen.insert(seq) {
-                    out.push((seq, "similar name and birth date"));
+                let (born, estimated): (String, bool) =
+                    stored.query_row([seq], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                let born = chrono::NaiveDate::parse_from_str(&born, "%Y-%m-%d").unwrap_or(birth);
+                if estimated || (near_from..=near_to).contains(&born) {
+                    note(seq, "similar name and birth date");
                 }
             }
         }

@@ -11,6 +11,8 @@ use crate::domain::settings::Settings;
 use crate::store::Db;
 use crate::store::sessions::EndReason;
 use crate::tui::keymap::{self, Action, Binding, Tab};
+use crate::tui::screens::patient_record::Clock;
+use crate::tui::screens::patients::{Ctx as PatientsCtx, Patients, Said};
 use crate::tui::screens::{
     admin::Admin,
     change_password::ChangePassword,
@@ -48,6 +50,7 @@ pub struct Workspace {
     pub session: Session,
     pub tab: Tab,
     admin: Option<Admin>,
+    patients: Option<Box<Patients>>,
 }
 
 pub enum Mode {
@@ -181,6 +184,11 @@ impl App {
             Mode::Locked { .. } => keymap::LOCKED,
             Mode::ChangePassword { .. } => keymap::CHANGE_PASSWORD,
             Mode::Working(w) if w.tab == Tab::Admin => keymap::ADMIN,
+            Mode::Working(Workspace {
+                tab: Tab::Patients,
+                patients: Some(p),
+                ..
+            }) => p.table(),
             Mode::Working(_) => keymap::NOTICE,
         }
     }
@@ -227,11 +235,57 @@ impl App {
             Mode::SignIn(form) | Mode::Locked { form, .. } => form.type_key(key),
             Mode::ChangePassword { form, .. } => form.type_key(key),
             Mode::Working(_) => {
+                if is_text(&key) && self.with_patients(|p, ctx| p.type_key(key, ctx)).is_some() {
+                    return;
+                }
                 if let Some(action) = keymap::lookup(keymap::GLOBAL, &key) {
                     self.perform(action);
                 }
             }
         }
+    }
+
+    /// Runs `f` on the patients tab when it is the one shown, with what it
+    /// needs from the app, and shows what it says.
+    fn with_patients(
+        &mut self,
+        f: impl FnOnce(&mut Patients, &mut PatientsCtx) -> Said,
+    ) -> Option<()> {
+        let App {
+            db,
+            mode,
+            settings,
+            now,
+            ..
+        } = self;
+        let Mode::Working(Workspace {
+            session,
+            tab: Tab::Patients,
+            patients: Some(p),
+            ..
+        }) = mode
+        else {
+            return None;
+        };
+        let mut ctx = PatientsCtx {
+            db,
+            session,
+            settings,
+            now: *now,
+        };
+        let said = f(p, &mut ctx);
+        match said {
+            Said::Nothing => {}
+            Said::Info(m) => self.say(m),
+            Said::Error(m) => self.complain(m),
+        }
+        Some(())
+    }
+
+    /// Lets the patients tab write its pending search event before the user
+    /// leaves it (another tab, the lock, quitting).
+    fn leave_patients(&mut self) {
+        self.with_patients(|p, ctx| p.leave(ctx));
     }
 
     /// Time passing without keys: idle lock and the session's maximum length.
@@ -254,14 +308,28 @@ impl App {
     }
 
     fn perform(&mut self, action: Action) {
+        let global = matches!(
+            action,
+            Action::ShowHelp | Action::CloseHelp | Action::Lock | Action::Quit | Action::GoTo(_)
+        );
+        if !global && matches!(&self.mode, Mode::Working(w) if w.tab == Tab::Patients) {
+            self.with_patients(|p, ctx| p.perform(action, ctx));
+            return;
+        }
         match action {
             Action::ShowHelp => self.help = true,
             Action::CloseHelp => self.help = false,
             Action::Quit => {
-                let unsaved =
+                let unsaved_password =
                     matches!(&self.mode, Mode::ChangePassword { form, .. } if form.has_input());
-                if unsaved {
+                let unsaved_form = matches!(&self.mode, Mode::Working(Workspace { patients: Some(p), .. }) if p.has_unsaved_input());
+                if unsaved_password {
                     self.ask("Quit and throw away the password you typed?", Pending::Quit);
+                } else if unsaved_form {
+                    self.ask(
+                        "Quit and throw away the patient form you were typing?",
+                        Pending::Quit,
+                    );
                 } else {
                     self.perform_pending(Pending::Quit);
                 }
@@ -315,7 +383,7 @@ impl App {
                     self.say("Refreshed.");
                 }
             }
-            Action::Yes | Action::No => {}
+            _ => {}
         }
     }
 
@@ -329,6 +397,7 @@ impl App {
     fn perform_pending(&mut self, p: Pending) {
         match p {
             Pending::Quit => {
+                self.leave_patients();
                 self.end_session(EndReason::Logout);
                 self.quit = true;
             }
@@ -363,6 +432,7 @@ impl App {
     }
 
     fn lock(&mut self, why: &str) {
+        self.leave_patients();
         let mode = std::mem::replace(&mut self.mode, Mode::SignIn(SignIn::new()));
         let (session, tab) = match mode {
             Mode::Working(w) => (w.session, w.tab),
@@ -479,13 +549,14 @@ impl App {
             session,
             tab,
             admin: None,
+            patients: None,
         });
         self.say(format!("Signed in as {name}."));
         self.reload_tab();
     }
 
     fn go_to(&mut self, tab: Tab) {
-        let Mode::Working(w) = &mut self.mode else {
+        let Mode::Working(w) = &self.mode else {
             return;
         };
         if !w.session.role().can(tab.permission()) {
@@ -496,22 +567,43 @@ impl App {
             ));
             return;
         }
-        w.tab = tab;
+        if w.tab != tab {
+            self.leave_patients();
+        }
+        if let Mode::Working(w) = &mut self.mode {
+            w.tab = tab;
+        }
         self.reload_tab();
     }
 
-    /// Reads the current tab's data again.
+    /// Reads the current tab's data again (the patients tab keeps its state).
     fn reload_tab(&mut self) {
-        let Mode::Working(w) = &mut self.mode else {
+        let App {
+            db,
+            mode,
+            settings,
+            now,
+            ..
+        } = self;
+        let Mode::Working(w) = mode else {
             return;
         };
-        if w.tab != Tab::Admin {
-            w.admin = None;
-            return;
-        }
-        let result = match &mut w.admin {
-            Some(a) => a.reload(&self.db, &w.session),
-            None => Admin::load(&self.db, &w.session).map(|a| w.admin = Some(a)),
+        let result = match w.tab {
+            Tab::Admin => match &mut w.admin {
+                Some(a) => a.reload(db, &w.session),
+                None => Admin::load(db, &w.session).map(|a| w.admin = Some(a)),
+            },
+            Tab::Patients if w.patients.is_none() => {
+                let mut ctx = PatientsCtx {
+                    db,
+                    session: &w.session,
+                    settings,
+                    now: *now,
+                };
+                w.patients = Some(Box::new(Patients::new(&mut ctx)));
+                Ok(())
+            }
+            _ => Ok(()),
         };
         if let Err(e) = result {
             self.complain(e);
@@ -603,11 +695,20 @@ impl App {
                     &theme,
                 );
             }
-            Mode::Working(w) => match (&w.tab, &w.admin) {
-                (Tab::Admin, Some(a)) => {
+            Mode::Working(w) => match (&w.tab, &w.admin, &w.patients) {
+                (Tab::Admin, Some(a), _) => {
                     a.render(self.now, self.offset(), &theme, body, frame.buffer_mut())
                 }
-                (tab, _) => notice::render(*tab, &theme, body, frame.buffer_mut()),
+                (Tab::Patients, _, Some(p)) => {
+                    let offset = self.offset();
+                    let clock = Clock {
+                        today: self.now.with_timezone(&offset).date_naive(),
+                        offset,
+                        date_pattern: self.settings.date_pattern(),
+                    };
+                    p.render(frame, body, &clock, &theme);
+                }
+                (tab, _, _) => notice::render(*tab, &theme, body, frame.buffer_mut()),
             },
         }
 
@@ -646,10 +747,27 @@ impl App {
             Mode::SignIn(_) => vec![("Sign in", keymap::SIGN_IN)],
             Mode::Locked { .. } => vec![("Screen locked", keymap::LOCKED)],
             Mode::ChangePassword { .. } => vec![("New password", keymap::CHANGE_PASSWORD)],
-            Mode::Working(w) => vec![
-                (w.tab.title(), self.screen_table()),
-                ("Everywhere", keymap::GLOBAL),
-            ],
+            Mode::Working(w) => {
+                let title = match (&w.tab, &w.patients) {
+                    (Tab::Patients, Some(p)) => p.title(),
+                    (tab, _) => tab.title(),
+                };
+                vec![(title, self.screen_table()), ("Everywhere", keymap::GLOBAL)]
+            }
         }
+    }
+}
+
+/// Keys that edit text: characters (AltGr ones too), the editing keys, and
+/// the readline-style Ctrl keys the text fields understand (Ctrl+U clears).
+fn is_text(key: &KeyEvent) -> bool {
+    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+    let m = key.modifiers - KeyModifiers::SHIFT;
+    match key.code {
+        KeyCode::Char(_) if m.is_empty() || m == KeyModifiers::CONTROL | KeyModifiers::ALT => true,
+        KeyCode::Char(c) if m == KeyModifiers::CONTROL => "uwkaehbfy".contains(c),
+        KeyCode::Backspace | KeyCode::Delete | KeyCode::Left | KeyCode::Right => true,
+        KeyCode::Home | KeyCode::End => m.is_empty(),
+        _ => false,
     }
 }

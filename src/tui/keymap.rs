@@ -90,6 +90,32 @@ pub enum Action {
     Yes,
     /// Answer no in a confirmation.
     No,
+    /// Open the selected record.
+    Open,
+    /// Put the cursor in the search box.
+    FocusSearch,
+    /// Move from the search box to the results.
+    FocusList,
+    /// Register a new patient.
+    NewPatient,
+    /// Edit the record.
+    Edit,
+    /// Save the form.
+    Save,
+    /// Go back to the previous view.
+    Back,
+    /// Show or hide soft-deleted patients (admin).
+    ToggleDeleted,
+    /// Mark the patient's identity verified.
+    VerifyIdentity,
+    /// Delete the record, with a reason (admin).
+    DeletePatient,
+    /// Restore a deleted record (admin).
+    RestorePatient,
+    /// Merge another record into this one (admin).
+    MergePatient,
+    /// Move to the list of possible duplicates.
+    FocusDuplicates,
 }
 
 /// One key with its modifiers.
@@ -237,7 +263,7 @@ pub const GLOBAL: &[Binding] = &[
         "help",
         true,
     ),
-    b(&[ctrl('l')], Action::Lock, "lock the screen", true),
+    b(&[ctrl('l')], Action::Lock, "lock", true),
     b(&[ctrl('q')], Action::Quit, "quit", true),
 ];
 
@@ -350,6 +376,172 @@ pub const PICKER: &[Binding] = &[
     ),
 ];
 
+/// The patients tab, typing in the search box.
+pub const PATIENT_SEARCH: &[Binding] = &[
+    b(&[plain(KeyCode::Enter)], Action::Open, "open", true),
+    b(&[plain(KeyCode::Up)], Action::Up, "previous patient", false),
+    b(&[plain(KeyCode::Down)], Action::Down, "next patient", false),
+    b(&[plain(KeyCode::PageUp)], Action::PageUp, "page up", false),
+    b(
+        &[plain(KeyCode::PageDown)],
+        Action::PageDown,
+        "page down",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Tab), plain(KeyCode::Esc)],
+        Action::FocusList,
+        "to results",
+        true,
+    ),
+    b(&[ctrl('n')], Action::NewPatient, "new patient", true),
+];
+
+/// The patients tab, moving in the results.
+pub const PATIENT_LIST: &[Binding] = &[
+    b(&[plain(KeyCode::Enter)], Action::Open, "open", true),
+    b(
+        &[plain(KeyCode::Up), ch('k')],
+        Action::Up,
+        "previous patient",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Down), ch('j')],
+        Action::Down,
+        "next patient",
+        false,
+    ),
+    b(&[plain(KeyCode::PageUp)], Action::PageUp, "page up", false),
+    b(
+        &[plain(KeyCode::PageDown)],
+        Action::PageDown,
+        "page down",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Home)],
+        Action::Home,
+        "first patient",
+        false,
+    ),
+    b(&[plain(KeyCode::End)], Action::End, "last patient", false),
+    b(
+        &[ch('/'), plain(KeyCode::Tab)],
+        Action::FocusSearch,
+        "search",
+        true,
+    ),
+    b(&[ch('n'), ctrl('n')], Action::NewPatient, "new", true),
+    b(&[ch('e')], Action::Edit, "edit", true),
+    b(
+        &[ch('x')],
+        Action::ToggleDeleted,
+        "show/hide deleted (admin)",
+        false,
+    ),
+];
+
+/// Picking a patient from search results (the record to merge, later the
+/// patient of an appointment or an admission).
+pub const PATIENT_PICK: &[Binding] = &[
+    b(&[plain(KeyCode::Enter)], Action::Open, "choose", true),
+    b(&[plain(KeyCode::Up)], Action::Up, "previous patient", false),
+    b(&[plain(KeyCode::Down)], Action::Down, "next patient", false),
+    b(&[plain(KeyCode::PageUp)], Action::PageUp, "page up", false),
+    b(
+        &[plain(KeyCode::PageDown)],
+        Action::PageDown,
+        "page down",
+        false,
+    ),
+    b(&[plain(KeyCode::Esc)], Action::Back, "cancel", true),
+];
+
+/// A patient's record.
+pub const PATIENT_RECORD: &[Binding] = &[
+    b(&[plain(KeyCode::Esc)], Action::Back, "back", true),
+    b(&[ch('e')], Action::Edit, "edit", true),
+    b(&[ch('v')], Action::VerifyIdentity, "verify identity", true),
+    b(&[ch('d')], Action::DeletePatient, "delete (admin)", false),
+    b(&[ch('r')], Action::RestorePatient, "restore (admin)", false),
+    b(
+        &[ch('m')],
+        Action::MergePatient,
+        "merge another record in (admin)",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Up), ch('k')],
+        Action::Up,
+        "scroll up",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Down), ch('j')],
+        Action::Down,
+        "scroll down",
+        false,
+    ),
+];
+
+/// The registration and edit form.
+pub const PATIENT_FORM: &[Binding] = &[
+    b(&[ctrl('s')], Action::Save, "save", true),
+    b(
+        &[
+            plain(KeyCode::Tab),
+            plain(KeyCode::Down),
+            plain(KeyCode::Enter),
+        ],
+        Action::NextField,
+        "next field",
+        true,
+    ),
+    b(
+        &[plain(KeyCode::BackTab), plain(KeyCode::Up)],
+        Action::PrevField,
+        "previous field",
+        false,
+    ),
+    b(&[ctrl('d')], Action::FocusDuplicates, "duplicates", true),
+    b(&[plain(KeyCode::Esc)], Action::Cancel, "cancel", true),
+];
+
+/// The possible duplicates beside the form.
+pub const PATIENT_DUPLICATES: &[Binding] = &[
+    b(
+        &[plain(KeyCode::Enter)],
+        Action::Open,
+        "open this record instead",
+        true,
+    ),
+    b(
+        &[plain(KeyCode::Up), ch('k')],
+        Action::Up,
+        "previous",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Down), ch('j')],
+        Action::Down,
+        "next",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Esc), plain(KeyCode::Tab)],
+        Action::Back,
+        "back to the form",
+        true,
+    ),
+];
+
+/// A question that needs a typed answer (the reason for a deletion).
+pub const PROMPT: &[Binding] = &[
+    b(&[plain(KeyCode::Enter)], Action::Yes, "confirm", true),
+    b(&[plain(KeyCode::Esc)], Action::No, "cancel", true),
+];
+
 /// A tab whose screen has no keys of its own yet.
 pub const NOTICE: &[Binding] = &[];
 
@@ -400,7 +592,7 @@ mod tests {
     #[test]
     fn screen_keys_do_not_shadow_global_keys() {
         let global: Vec<Key> = GLOBAL.iter().flat_map(|b| b.keys.iter().copied()).collect();
-        for b in ADMIN {
+        for b in [ADMIN, PATIENT_LIST, PATIENT_RECORD, PATIENT_DUPLICATES].concat() {
             for k in b.keys {
                 assert!(!global.contains(k), "{} shadows a global key", k.label());
             }

@@ -6,5 +6,8 @@ pub mod admin;
 pub mod change_password;
 pub mod help;
 pub mod notice;
+pub mod patient_form;
+pub mod patient_record;
+pub mod patients;
 pub mod picker;
 pub mod sign_in;

@@ -10,9 +10,6 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 /// What the tab will hold, in one line.
 pub fn text(tab: Tab) -> &'static str {
     match tab {
-        Tab::Patients => {
-            "Patients: find, register and open patient records — coming in the next release."
-        }
         Tab::Appointments => {
             "Appointments: the day view, booking, check-in and the queue — coming in a later release."
         }
@@ -22,7 +19,7 @@ pub fn text(tab: Tab) -> &'static str {
         Tab::Pharmacy => {
             "Pharmacy: stock, receiving and first-expiry-first-out dispensing — coming in a later release."
         }
-        Tab::Admin => "",
+        Tab::Patients | Tab::Admin => "",
     }
 }
 

@@ -49,18 +49,41 @@ pub fn top_bar(
     Paragraph::new(Span::styled(name, theme.title())).render(right, buf);
 }
 
-/// The hint bar: each hinted binding's first key and what it does.
+/// The hint bar: each hinted binding's first key and what it does, as many
+/// as fit; help (which lists them all) is always kept.
 pub fn hint_bar(tables: &[&[Binding]], theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let items: Vec<(String, &str, bool)> = tables
+        .iter()
+        .flat_map(|t| t.iter())
+        .filter(|b| b.hint)
+        .map(|b| {
+            let key = b.keys.first().map(|k| k.label()).unwrap_or_default();
+            (
+                key,
+                b.does,
+                b.action == crate::tui::keymap::Action::ShowHelp,
+            )
+        })
+        .collect();
+    let width = |(k, d, _): &(String, &str, bool)| k.chars().count() + d.chars().count() + 3;
+    let reserved: usize = items.iter().filter(|i| i.2).map(width).sum();
+    let mut room = (area.width as usize).saturating_sub(1 + reserved);
     let mut spans = vec![Span::raw(" ")];
-    for b in tables.iter().flat_map(|t| t.iter()).filter(|b| b.hint) {
-        let key = b.keys.first().map(|k| k.label()).unwrap_or_default();
-        spans.push(Span::styled(key, theme.key()));
-        spans.push(Span::styled(format!(" {}  ", b.does), theme.muted()));
+    for item in &items {
+        if !item.2 {
+            if width(item) > room {
+                continue;
+            }
+            room -= width(item);
+        }
+        spans.push(Span::styled(item.0.clone(), theme.key()));
+        spans.push(Span::styled(format!(" {}  ", item.1), theme.muted()));
     }
     Paragraph::new(Line::from(spans)).render(area, buf);
 }
 
-/// The status line: the message on the left, who and when on the right.
+/// The status line: the message on the left, who and when on the right; a
+/// message too long to share the line takes all of it.
 pub fn status_line(
     message: Option<Span<'_>>,
     right: &str,
@@ -69,17 +92,27 @@ pub fn status_line(
     buf: &mut Buffer,
 ) {
     let right_width = right.chars().count() as u16 + 1;
-    let left = Rect {
-        width: area.width.saturating_sub(right_width),
-        ..area
-    };
-    let right_area = Rect {
-        x: area.x + left.width,
-        width: area.width - left.width,
-        ..area
+    let message_width = message
+        .as_ref()
+        .map_or(0, |m| m.content.chars().count() as u16 + 1);
+    let share = message_width + right_width <= area.width;
+    let left = if share {
+        Rect {
+            width: area.width.saturating_sub(right_width),
+            ..area
+        }
+    } else {
+        area
     };
     if let Some(m) = message {
         Paragraph::new(Line::from(vec![Span::raw(" "), m])).render(left, buf);
     }
-    Paragraph::new(Span::styled(right.to_string(), theme.muted())).render(right_area, buf);
+    if share {
+        let right_area = Rect {
+            x: area.x + left.width,
+            width: area.width - left.width,
+            ..area
+        };
+        Paragraph::new(Span::styled(right.to_string(), theme.muted())).render(right_area, buf);
+    }
 }

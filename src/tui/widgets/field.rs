@@ -13,6 +13,7 @@ pub struct Field {
     pub label: &'static str,
     input: Input,
     masked: bool,
+    width: u16,
     pub error: Option<String>,
 }
 
@@ -22,6 +23,7 @@ impl Field {
             label,
             input: Input::default(),
             masked: false,
+            width: 32,
             error: None,
         }
     }
@@ -31,6 +33,12 @@ impl Field {
             masked: true,
             ..Field::new(label)
         }
+    }
+
+    /// The most columns the value may take (32 unless set).
+    pub fn wide(mut self, width: u16) -> Self {
+        self.width = width;
+        self
     }
 
     pub fn with_value(mut self, value: &str) -> Self {
@@ -65,7 +73,7 @@ impl Field {
         focused: bool,
         theme: &Theme,
     ) {
-        let width = area.width.saturating_sub(label_width + 2).min(32) as usize;
+        let width = area.width.saturating_sub(label_width + 2).min(self.width) as usize;
         let shown: String = if self.masked {
             "•".repeat(self.input.value().chars().count())
         } else {

@@ -45,3 +45,35 @@ pub fn confirm(question: &str, theme: &Theme, area: Rect, buf: &mut Buffer) {
         .wrap(Wrap { trim: true })
         .render(inner, buf);
 }
+
+/// A question answered with a line of text (the reason for a deletion).
+pub struct Prompt {
+    pub question: String,
+    pub answer: crate::tui::widgets::field::Field,
+}
+
+impl Prompt {
+    pub fn new(question: impl Into<String>, label: &'static str) -> Prompt {
+        Prompt {
+            question: question.into(),
+            answer: crate::tui::widgets::field::Field::new(label),
+        }
+    }
+
+    pub fn render(&self, frame: &mut ratatui::Frame, area: Rect, theme: &Theme) {
+        let r = centered(area, 70, 8);
+        let inner = frame_box("Please answer", r, theme, frame.buffer_mut());
+        let text = Rect { height: 3, ..inner };
+        frame.render_widget(
+            Paragraph::new(self.question.clone()).wrap(Wrap { trim: true }),
+            text,
+        );
+        let field = Rect {
+            y: inner.y + 4,
+            height: 1,
+            x: inner.x + 1,
+            width: inner.width.saturating_sub(2),
+        };
+        self.answer.render(frame, field, 8, true, theme);
+    }
+}

@@ -1,0 +1,277 @@
+//! `wardline bench`: builds (or reuses) a synthetic hospital of N patients
+//! and measures the searches, writes, audit verification, screen frames,
+//! cold start and memory that the targets in README.md ("Performance")
+//! speak of. It never touches a real hospital.
+//!
+//! `build` makes the hospital, `queries` picks what to search for,
+//! `measures` and `writes` time the database work, `frames` the screens,
+//! `pty` the real program on a pseudo-terminal, `stats` summarises and
+//! `report` prints.
+
+pub mod build;
+pub mod frames;
+pub mod measures;
+#[cfg(unix)]
+pub mod pty;
+pub mod queries;
+pub mod report;
+pub mod stats;
+pub mod writes;
+
+use crate::auth;
+use crate::cli::BenchArgs;
+use crate::paths::DataDir;
+use crate::store::{Db, migrations};
+use anyhow::{Context, Result};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use queries::Kind;
+use report::{Figure, Machine, Measure};
+use stats::Summary;
+
+/// The bench hospital's code.
+pub const CODE: &str = "BENCH";
+/// Its administrator, who runs every measure.
+pub const BENCH_USER: &str = "bench";
+/// The administrator's password (the hospital is synthetic).
+pub const PASSWORD: &str = "wardline-bench-2026";
+/// The seed of every generator and sample.
+pub const SEED: u64 = 20_260_309;
+/// Patients imported by the import measure, at most.
+const IMPORT_ROWS: u64 = 200_000;
+/// Cold starts timed.
+const COLD_STARTS: usize = 5;
+/// Searches typed while the memory is watched.
+const MEMORY_QUERIES: usize = 50;
+
+// Targets at a million patients.
+const SEARCH_P99_US: f64 = 2_000.0;
+const LIKE_FACTOR: f64 = 20.0;
+const REGISTER_P99_US: f64 = 10_000.0;
+const IMPORT_PER_S: f64 = 100_000.0;
+const VERIFY_S_PER_MILLION: f64 = 2.0;
+const FRAME_P99_US: f64 = 4_000.0;
+const COLD_START_MS: f64 = 100.0;
+const PEAK_MB: f64 = 64.0;
+
+/// The day the synthetic patients are registered.
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 3, 9).unwrap_or_default()
+}
+
+/// The fixed registration time of the synthetic patients.
+pub fn fixed_now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 9, 8, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+fn timed(name: String, label: String, s: Summary, target: String, ok: Option<bool>) -> Measure {
+    Measure {
+        name,
+        label,
+        figure: Figure::Timed(s),
+        target,
+        ok,
+    }
+}
+
+/// Runs every measure, prints the table, and writes the JSON when asked.
+pub fn run(data: &DataDir, args: &BenchArgs) -> Result<()> {
+    let n = args.patients.max(1);
+    let samples = args.samples.max(1);
+    let like_samples = args.like_samples.max(1);
+    let dir = args
+        .dir
+        .clone()
+        .unwrap_or_else(|| data.root().join("bench"));
+    let path = build::ensure(&dir, n)?;
+    let mut db = Db::open(&path)
+        .with_context(|| format!("could not open the bench hospital {}", path.display()))?;
+    let session = auth::sign_in(&mut db, BENCH_USER, PASSWORD, Utc::now())
+        .context("the bench administrator could not sign in")?;
+    let mut out: Vec<Measure> = Vec::new();
+
+    eprintln!("bench: sampling {samples} queries of each kind");
+    let q = queries::sample(&db, samples)?;
+
+    eprintln!("bench: searching");
+    let mut searches = Vec::new();
+    for kind in Kind::ALL {
+        searches.push((kind, measures::search(&db, &session, &q, kind)?));
+    }
+    eprintln!("bench: the LIKE comparison ({like_samples} queries of each kind)");
+    let mut likes = Vec::new();
+    for kind in Kind::ALL {
+        likes.push((kind, measures::like(&db, &q, kind, like_samples)?));
+    }
+    for ((kind, s), (_, l)) in searches.iter().zip(&likes) {
+        let ok = s.p99_us <= SEARCH_P99_US && s.p99_us * LIKE_FACTOR <= l.p99_us;
+        out.push(timed(
+            format!("search_{}", kind.key()),
+            format!("search: {}", kind.label()),
+            *s,
+            format!("p99 ≤ 2 ms, ≥ {LIKE_FACTOR}× LIKE"),
+            Some(ok),
+        ));
+    }
+    for (kind, l) in &likes {
+        out.push(timed(
+            format!("like_{}", kind.key()),
+            format!("LIKE '%word%': {}", kind.label()),
+            *l,
+            "comparison".into(),
+            None,
+        ));
+    }
+    out.push(timed(
+        "floor_mrn_lookup".into(),
+        "floor: indexed MRN lookup".into(),
+        measures::floor(&db, &q)?,
+        "floor".into(),
+        None,
+    ));
+
+    eprintln!("bench: verifying the audit trail");
+    let (t, events) = measures::audit_verify(&db)?;
+    let per_million = t.as_secs_f64() / (events.max(1) as f64 / 1e6);
+    out.push(Measure {
+        name: "audit_verify".into(),
+        label: "audit verify".into(),
+        figure: Figure::Value {
+            value: per_million,
+            unit: "s per million events",
+            samples: 1,
+            max: None,
+            extra: vec![("events", events as f64), ("seconds", t.as_secs_f64())],
+        },
+        target: format!("≤ {VERIFY_S_PER_MILLION} s per million"),
+        ok: Some(per_million <= VERIFY_S_PER_MILLION),
+    });
+
+    eprintln!("bench: registering {samples} patients");
+    let r = writes::register(&mut db, &session, samples)?;
+    out.push(timed(
+        "register".into(),
+        "register one patient".into(),
+        r,
+        "p99 ≤ 10 ms".into(),
+        Some(r.p99_us <= REGISTER_P99_US),
+    ));
+
+    let rows = n.min(IMPORT_ROWS) as usize;
+    eprintln!("bench: importing {rows} patients from CSV");
+    let scratch = dir.join("scratch");
+    crate::paths::create_private_dir(&scratch)
+        .with_context(|| format!("could not create {}", scratch.display()))?;
+    let (t, imported) = writes::import(&scratch, rows)?;
+    let rate = imported as f64 / t.as_secs_f64().max(1e-9);
+    out.push(Measure {
+        name: "import".into(),
+        label: "import patients from CSV".into(),
+        figure: Figure::Value {
+            value: rate,
+            unit: "patients/s",
+            samples: 1,
+            max: None,
+            extra: vec![("patients", imported as f64), ("seconds", t.as_secs_f64())],
+        },
+        target: "≥ 100,000 patients/s".into(),
+        ok: Some(rate >= IMPORT_PER_S),
+    });
+
+    eprintln!("bench: drawing frames");
+    let two = q.of(Kind::TwoNames);
+    let (typed, more) = match two.first() {
+        Some(t) if t.chars().count() > 1 => {
+            let mut chars: Vec<char> = t.chars().collect();
+            let last = chars.pop().unwrap_or('a');
+            (chars.into_iter().collect::<String>(), last)
+        }
+        _ => ("a".to_string(), 'b'),
+    };
+    let frame_db = Db::open(&path)?;
+    let frames = frames::measure(frame_db, samples, &typed, more)?;
+    for ((name, label), s) in frames::SCREENS.iter().zip(frames) {
+        out.push(timed(
+            (*name).into(),
+            (*label).into(),
+            s,
+            "p99 ≤ 4 ms".into(),
+            Some(s.p99_us <= FRAME_P99_US),
+        ));
+    }
+    drop(db);
+
+    program_measures(&dir, &path, &q, &mut out)?;
+
+    let machine = Machine::this();
+    print!("{}", report::table(&machine, n, &out));
+    if let Some(file) = &args.json {
+        let doc = report::json(&machine, n, migrations::current_version(), &out);
+        let text = serde_json::to_string_pretty(&doc)?;
+        std::fs::write(file, text + "\n")
+            .with_context(|| format!("could not write {}", file.display()))?;
+    }
+    Ok(())
+}
+
+/// Cold start and peak memory of the real program on a pseudo-terminal.
+#[cfg(unix)]
+fn program_measures(
+    dir: &std::path::Path,
+    path: &std::path::Path,
+    q: &queries::Queries,
+    out: &mut Vec<Measure>,
+) -> Result<()> {
+    let data = pty::data_dir(dir, path)?;
+    eprintln!("bench: cold starts");
+    let ms = pty::cold_start(&data, COLD_STARTS)?;
+    let median = stats::median(&ms);
+    let max = ms.iter().copied().fold(0.0, f64::max);
+    out.push(Measure {
+        name: "cold_start".into(),
+        label: "cold start to sign-in screen".into(),
+        figure: Figure::Value {
+            value: median,
+            unit: "ms",
+            samples: ms.len(),
+            max: Some(max),
+            extra: Vec::new(),
+        },
+        target: "median ≤ 100 ms".into(),
+        ok: Some(median <= COLD_START_MS),
+    });
+    eprintln!("bench: memory while searching");
+    let typed: Vec<String> = (0..MEMORY_QUERIES)
+        .filter_map(|i| {
+            let kind = Kind::ALL[i % Kind::ALL.len()];
+            let list = q.of(kind);
+            (!list.is_empty()).then(|| list[(i / Kind::ALL.len()) % list.len()].clone())
+        })
+        .collect();
+    let mb = pty::peak_memory(&data, &typed)?;
+    out.push(Measure {
+        name: "peak_memory".into(),
+        label: "peak memory while searching".into(),
+        figure: Figure::Value {
+            value: mb,
+            unit: "MB",
+            samples: 1,
+            max: None,
+            extra: vec![("searches", typed.len() as f64)],
+        },
+        target: "≤ 64 MB".into(),
+        ok: Some(mb <= PEAK_MB),
+    });
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn program_measures(
+    _dir: &std::path::Path,
+    _path: &std::path::Path,
+    _q: &queries::Queries,
+    _out: &mut Vec<Measure>,
+) -> Result<()> {
+    anyhow::bail!("the cold start and memory measures need a Unix pseudo-terminal")
+}

@@ -1,0 +1,262 @@
+//! The real program on a pseudo-terminal: cold start (process start to the
+//! first frame of the sign-in screen) and peak resident memory while
+//! searching on the big hospital.
+//!
+//! The child's data directory holds only `hospitals/BENCH.db`, a symbolic
+//! link to the bench hospital, so the program opens it as any hospital.
+
+use super::frames::{HEIGHT, WIDTH};
+use super::{BENCH_USER, CODE, PASSWORD};
+use anyhow::{Context, Result, bail};
+use rustix::fs::{Mode, OFlags};
+use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
+use rustix::termios::{Winsize, tcsetwinsize};
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// What the sign-in screen shows once drawn.
+const SIGN_IN_MARK: &str = "Password";
+/// What the screen shows once signed in (the greeting names the account).
+const SIGNED_IN_MARK: &str = "Administrator";
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+const EXIT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The program running on a pseudo-terminal, its output collected.
+struct Running {
+    child: Child,
+    master: File,
+    output: Arc<Mutex<Vec<u8>>>,
+    started: Instant,
+}
+
+/// A data directory whose only hospital is the bench file.
+pub fn data_dir(bench_dir: &Path, hospital: &Path) -> Result<PathBuf> {
+    let root = bench_dir.join("run");
+    let hospitals = root.join("hospitals");
+    crate::paths::create_private_dir(&hospitals)
+        .with_context(|| format!("could not create {}", hospitals.display()))?;
+    let link = hospitals.join(format!("{CODE}.db"));
+    match std::fs::remove_file(&link) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("could not remove {}", link.display())),
+    }
+    let target = std::fs::canonicalize(hospital)
+        .with_context(|| format!("could not find {}", hospital.display()))?;
+    std::os::unix::fs::symlink(&target, &link)
+        .with_context(|| format!("could not link {}", link.display()))?;
+    Ok(root)
+}
+
+impl Running {
+    fn start(data: &Path) -> Result<Running> {
+        let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC)
+            .context("could not open a pseudo-terminal")?;
+        grantpt(&master)?;
+        unlockpt(&master)?;
+        let name = ptsname(&master, Vec::new())?;
+        let slave = rustix::fs::open(
+            name.as_c_str(),
+            OFlags::RDWR | OFlags::NOCTTY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )
+        .context("could not open the pseudo-terminal's slave side")?;
+        tcsetwinsize(
+            &slave,
+            Winsize {
+                ws_row: HEIGHT,
+                ws_col: WIDTH,
+                ws_xpixel: 0,
+                ws_ypixel: 0,
+            },
+        )?;
+        let exe = std::env::current_exe().context("could not find the wardline program")?;
+        let slave = File::from(slave);
+        let mut command = Command::new(exe);
+        command
+            .arg("--data-dir")
+            .arg(data)
+            .arg("--hospital")
+            .arg(CODE)
+            .env("TERM", "xterm-256color")
+            .env_remove("WARDLINE_DATA_DIR")
+            .stdin(Stdio::from(slave.try_clone()?))
+            .stdout(Stdio::from(slave.try_clone()?))
+            .stderr(Stdio::from(slave));
+        let started = Instant::now();
+        let child = command.spawn().context("could not start wardline")?;
+        drop(command);
+        let master = File::from(master);
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let mut reader = master.try_clone()?;
+        let sink = Arc::clone(&output);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 16 * 1024];
+            // Ends with an error (EIO) once the child has closed the terminal.
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                if let Ok(mut out) = sink.lock() {
+                    out.extend_from_slice(&buf[..n]);
+                }
+            }
+        });
+        Ok(Running {
+            child,
+            master,
+            output,
+            started,
+        })
+    }
+
+    fn output_len(&self) -> usize {
+        self.output.lock().map(|o| o.len()).unwrap_or(0)
+    }
+
+    /// Waits until the output after `from` contains `mark`; the time since
+    /// the start.
+    fn wait_for(&mut self, mark: &str, from: usize) -> Result<Duration> {
+        let deadline = Instant::now() + START_TIMEOUT;
+        loop {
+            let seen = self
+                .output
+                .lock()
+                .map(|o| {
+                    o.get(from..)
+                        .is_some_and(|o| o.windows(mark.len()).any(|w| w == mark.as_bytes()))
+                })
+                .unwrap_or(false);
+            if seen {
+                return Ok(self.started.elapsed());
+            }
+            if let Some(status) = self.child.try_wait()? {
+                bail!(
+                    "wardline exited ({status}) before showing {mark:?}: {}",
+                    self.tail()
+                );
+            }
+            if Instant::now() > deadline {
+                bail!(
+                    "wardline did not show {mark:?} within {START_TIMEOUT:?}: {}",
+                    self.tail()
+                );
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        }
+    }
+
+    /// Waits until nothing has been drawn for `quiet`.
+    fn settle(&mut self, quiet: Duration) {
+        let deadline = Instant::now() + START_TIMEOUT;
+        let mut last = self.output_len();
+        let mut since = Instant::now();
+        while Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+            let now = self.output_len();
+            if now != last {
+                last = now;
+                since = Instant::now();
+            } else if since.elapsed() >= quiet {
+                return;
+            }
+        }
+    }
+
+    fn tail(&self) -> String {
+        let out = self.output.lock().map(|o| o.clone()).unwrap_or_default();
+        let text = String::from_utf8_lossy(&out[out.len().saturating_sub(300)..]).to_string();
+        text.chars().filter(|c| !c.is_control()).collect()
+    }
+
+    fn send(&mut self, bytes: &[u8]) -> Result<()> {
+        self.master
+            .write_all(bytes)
+            .context("could not type into wardline")?;
+        self.master.flush()?;
+        Ok(())
+    }
+
+    /// Ctrl+Q (and yes, if asked); killed when it does not exit in time.
+    fn quit(mut self) -> Result<()> {
+        self.send(b"\x11")?;
+        let asked = Instant::now();
+        let mut answered = false;
+        loop {
+            if self.child.try_wait()?.is_some() {
+                return Ok(());
+            }
+            if !answered && asked.elapsed() > Duration::from_secs(1) {
+                // A question ("quit and throw away…?") is waiting.
+                let _ = self.send(b"y");
+                answered = true;
+            }
+            if asked.elapsed() > EXIT_TIMEOUT {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                bail!("wardline did not quit on Ctrl+Q: it was killed");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Milliseconds from process start to the sign-in screen, per run.
+pub fn cold_start(data: &Path, runs: usize) -> Result<Vec<f64>> {
+    let mut ms = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let mut run = Running::start(data)?;
+        let t = run.wait_for(SIGN_IN_MARK, 0)?;
+        ms.push(t.as_secs_f64() * 1e3);
+        run.settle(Duration::from_millis(50));
+        run.quit()?;
+    }
+    Ok(ms)
+}
+
+/// Peak resident memory (VmHWM, in MB) of the program after signing in
+/// and typing `queries` into the patient search, each cleared with Ctrl+U.
+pub fn peak_memory(data: &Path, queries: &[String]) -> Result<f64> {
+    let mut run = Running::start(data)?;
+    run.wait_for(SIGN_IN_MARK, 0)?;
+    run.settle(Duration::from_millis(50));
+    let from = run.output_len();
+    run.send(format!("{BENCH_USER}\t{PASSWORD}\r").as_bytes())?;
+    run.wait_for(SIGNED_IN_MARK, from)?;
+    run.send(b"\x1bOQ")?; // F2: the patients tab
+    run.settle(Duration::from_millis(100));
+    for q in queries {
+        for c in q.chars() {
+            let mut b = [0u8; 4];
+            run.send(c.encode_utf8(&mut b).as_bytes())?;
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        run.settle(Duration::from_millis(30));
+        run.send(b"\x15")?; // Ctrl+U
+        run.settle(Duration::from_millis(30));
+    }
+    let status_path = format!("/proc/{}/status", run.child.id());
+    let status = std::fs::read_to_string(&status_path)
+        .with_context(|| format!("could not read {status_path}"))?;
+    let kib: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .with_context(|| format!("{status_path} has no VmHWM line"))?;
+    run.quit()?;
+    Ok(kib / 1024.0)
+}

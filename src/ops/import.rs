@@ -1,0 +1,642 @@
+//! Importing patients from another system's CSV file.
+//!
+//! The header names the columns (the [`Field`] column names and `mrn`, in any
+//! order). Every row is validated like the registration form. If any row is
+//! invalid, nothing is imported unless the caller asked to skip invalid rows.
+//! Possible duplicates, among the rows and against the patients already in
+//! use, are reported but not refused. The whole import is one transaction
+//! with one IMPORT audit event.
+//!
+//! The file is read on a second thread that parses and validates rows while
+//! this one writes them. Into a hospital with no patients yet, the secondary
+//! indexes of `patients` are built once at the end instead of row by row.
+
+use crate::auth::{Session, authorize};
+use crate::domain::audit::{AuditAction, AuditEvent};
+use crate::domain::display::thousands;
+use crate::domain::names;
+use crate::domain::patient::{Field, PatientDetails, PatientInput, validate};
+use crate::domain::role::Permission;
+use crate::error::{Error, Result};
+use crate::store::patients::{self, Stamp, legacy_key, phone_key};
+use crate::store::{Db, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, Transaction, params};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::fmt;
+use std::io::Read;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use strum::IntoEnumIterator;
+
+/// The column holding the old system's record number.
+pub const MRN_COLUMN: &str = "mrn";
+/// The longest old record number kept.
+const MRN_MAX: usize = 40;
+/// Rows handed from the reading thread to the writing one at a time.
+const BATCH: usize = 1024;
+/// How many existing patients one row is reported against, per reason.
+const MATCHES: i64 = 5;
+/// The most page cache the import may use (KiB, as `PRAGMA cache_size`
+/// takes it when negative): the cache grows only as pages are touched, and
+/// a million patients fit without spilling. The connection's own size is
+/// restored afterwards.
+const IMPORT_CACHE_KIB: i64 = 1024 * 1024;
+
+/// Every column a file may have, in export order.
+pub fn allowed_columns() -> Vec<&'static str> {
+    std::iter::once(MRN_COLUMN)
+        .chain(Field::iter().map(Field::column))
+        .collect()
+}
+
+/// Something said about one line of the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineNote {
+    /// The line where the row starts (a quoted field may span several).
+    pub line: u64,
+    pub message: String,
+}
+
+impl fmt::Display for LineNote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+/// What an import did, or would have done.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Patients written (0 when the import was refused).
+    pub imported: u64,
+    /// Valid rows seen (what would have been imported).
+    pub valid: u64,
+    /// Every invalid row and why, by line.
+    pub invalid: Vec<LineNote>,
+    /// Every possible duplicate, by line.
+    pub duplicates: Vec<LineNote>,
+    /// Whether the patients were written: false when invalid rows refused
+    /// the whole file.
+    pub committed: bool,
+}
+
+/// What a CSV column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Mrn,
+    Field(Field),
+}
+
+/// How a column reads in a row's error message: `birth date`.
+fn spoken(f: Field) -> String {
+    f.column().replace('_', " ")
+}
+
+/// Reads the header: every name must be a known column, each at most once.
+fn columns(header: &csv::StringRecord) -> Result<Vec<Column>> {
+    let names: Vec<String> = header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let h = if i == 0 {
+                h.trim_start_matches('\u{feff}')
+            } else {
+                h
+            };
+            h.trim().to_string()
+        })
+        .collect();
+    if names.iter().all(String::is_empty) {
+        return Err(Error::BadFile(format!(
+            "the file has no header: its first line must name the columns, e.g. given_name,family_name,birth_date,sex (allowed: {})",
+            allowed_columns().join(", ")
+        )));
+    }
+    let mut unknown = Vec::new();
+    let mut out = Vec::with_capacity(names.len());
+    for name in &names {
+        let key = name.to_ascii_lowercase();
+        let column = if key == MRN_COLUMN {
+            Some(Column::Mrn)
+        } else {
+            key.parse::<Field>().ok().map(Column::Field)
+        };
+        match column {
+            Some(c) if out.contains(&c) => {
+                return Err(Error::BadFile(format!(
+                    "the header names the column {name} twice: keep one"
+                )));
+            }
+            Some(c) => out.push(c),
+            None => unknown.push(if name.is_empty() {
+                "(an empty name)".to_string()
+            } else {
+                name.clone()
+            }),
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(Error::UnknownColumns {
+            unknown,
+            allowed: allowed_columns().join(", "),
+        });
+    }
+    Ok(out)
+}
+
+/// A valid row, ready to write, with the keys its duplicates are found by.
+struct ValidRow {
+    line: u64,
+    details: PatientDetails,
+    legacy_mrn: String,
+    duplicate_key: String,
+    /// The reversed last nine digits of the phone (empty when too short).
+    phone_tail: String,
+    legacy_key: String,
+}
+
+/// What the reading thread sends: rows in file order and what it noticed.
+#[derive(Default)]
+struct Batch {
+    rows: Vec<ValidRow>,
+    invalid: Vec<LineNote>,
+    duplicates: Vec<LineNote>,
+}
+
+/// The reading side: parses, validates, and spots duplicates among rows.
+struct Reader {
+    columns: Vec<Column>,
+    today: NaiveDate,
+    date_pattern: &'static str,
+    by_key: HashMap<String, u64>,
+    by_phone: HashMap<String, u64>,
+    by_mrn: HashMap<String, u64>,
+}
+
+/// The phone digits a duplicate is matched on: the reversed last nine, if
+/// there are at least seven (as the registration form's check does).
+fn phone_tail(phone: &str) -> String {
+    let key = phone_key(phone);
+    if key.len() >= 7 {
+        key.chars().take(9).collect()
+    } else {
+        String::new()
+    }
+}
+
+/// Reasons of one row's possible duplicates, grouped by the other record.
+#[derive(Default)]
+struct Matches(Vec<(String, Vec<&'static str>)>);
+
+impl Matches {
+    fn add(&mut self, other: String, reason: &'static str) {
+        match self.0.iter_mut().find(|(o, _)| *o == other) {
+            Some((_, reasons)) => reasons.push(reason),
+            None => self.0.push((other, vec![reason])),
+        }
+    }
+
+    fn notes(self, line: u64, out: &mut Vec<LineNote>) {
+        for (other, reasons) in self.0 {
+            out.push(LineNote {
+                line,
+                message: format!(
+                    "possibly the same person as {other} ({})",
+                    reasons.join(", ")
+                ),
+            });
+        }
+    }
+}
+
+const SAME_NAME_AND_BIRTH: &str = "same birth date and a family name that sounds alike";
+const SAME_PHONE: &str = "same phone number";
+const SAME_MRN: &str = "same old MRN";
+
+impl Reader {
+    /// Reads the whole file, sending batches until it ends or the writer
+    /// stops listening.
+    fn run<R: Read>(mut self, mut csv: csv::Reader<R>, send: SyncSender<Batch>) -> Result<()> {
+        let mut record = csv::StringRecord::new();
+        let mut batch = Batch::default();
+        let mut last_line = 1;
+        loop {
+            let line;
+            match csv.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {
+                    line = record.position().map_or(last_line + 1, |p| p.line());
+                    self.row(line, &record, &mut batch);
+                }
+                Err(e) => {
+                    line = e.position().map_or(last_line + 1, |p| p.line());
+                    let message = match e.kind() {
+                        csv::ErrorKind::UnequalLengths {
+                            expected_len, len, ..
+                        } => format!(
+                            "has {len} fields where the header has {expected_len}: check this row's commas and quotes"
+                        ),
+                        csv::ErrorKind::Utf8 { .. } => {
+                            "is not UTF-8 text: save the file as UTF-8 (CSV UTF-8) and import again"
+                                .to_string()
+                        }
+                        _ => {
+                            return Err(Error::BadFile(format!(
+                                "could not read the file after line {last_line} ({e}): check that it is a complete CSV file"
+                            )));
+                        }
+                    };
+                    batch.invalid.push(LineNote { line, message });
+                }
+            }
+            last_line = line;
+            if batch.rows.len() + batch.invalid.len() >= BATCH
+                && send.send(std::mem::take(&mut batch)).is_err()
+            {
+                return Ok(());
+            }
+        }
+        let _ = send.send(batch);
+        Ok(())
+    }
+
+    /// Validates one record and notes its duplicates among earlier rows.
+    fn row(&mut self, line: u64, record: &csv::StringRecord, batch: &mut Batch) {
+        if record.iter().all(|v| v.trim().is_empty()) {
+            return;
+        }
+        let mut input = PatientInput::default();
+        let mut mrn = "";
+        for (column, value) in self.columns.iter().zip(record.iter()) {
+            match column {
+                Column::Mrn => mrn = value.trim(),
+                Column::Field(f) => input.set(*f, value),
+            }
+        }
+        let mut problems: Vec<String> = Vec::new();
+        if mrn.chars().count() > MRN_MAX {
+            problems.push(format!("mrn is too long: at most {MRN_MAX} characters"));
+        } else if mrn.chars().any(char::is_control) {
+            problems.push("mrn holds a control character: retype it".into());
+        }
+        let details = match validate(&input, self.today, self.date_pattern) {
+            Ok(d) => Some(d),
+            Err(errors) => {
+                problems.extend(
+                    errors
+                        .iter()
+                        .map(|e| format!("{} {}", spoken(e.field), e.message)),
+                );
+                None
+            }
+        };
+        let Some(details) = details.filter(|_| problems.is_empty()) else {
+            batch.invalid.push(LineNote {
+                line,
+                message: problems.join("; "),
+            });
+            return;
+        };
+        let born = details.birth_date.format("%Y-%m-%d").to_string();
+        let duplicate_key = names::duplicate_key(
+            &details.given_name,
+            &details.middle_name,
+            &details.family_name,
+            &born,
+        );
+        let phone_tail = phone_tail(&details.phone);
+        let legacy_key = legacy_key(mrn);
+        let mut matches = Matches::default();
+        for (map, key, reason) in [
+            (&mut self.by_key, &duplicate_key, SAME_NAME_AND_BIRTH),
+            (&mut self.by_phone, &phone_tail, SAME_PHONE),
+            (&mut self.by_mrn, &legacy_key, SAME_MRN),
+        ] {
+            if key.is_empty() {
+                continue;
+            }
+            match map.entry(key.clone()) {
+                Entry::Occupied(first) => matches.add(format!("line {}", first.get()), reason),
+                Entry::Vacant(v) => {
+                    v.insert(line);
+                }
+            }
+        }
+        matches.notes(line, &mut batch.duplicates);
+        batch.rows.push(ValidRow {
+            line,
+            details,
+            legacy_mrn: mrn.to_string(),
+            duplicate_key,
+            phone_tail,
+            legacy_key,
+        });
+    }
+}
+
+/// The possible duplicates of a row among the patients in use before the
+/// import (sequence numbers below `first_seq`).
+fn existing_matches(
+    conn: &Connection,
+    row: &ValidRow,
+    first_seq: i64,
+    out: &mut Vec<LineNote>,
+) -> Result<(), StoreError> {
+    const LIVE: &str = "deleted_at IS NULL AND merged_into IS NULL";
+    let mut matches = Matches::default();
+    let mut collect = |sql: &str, key: &str, end: Option<String>, reason| {
+        if key.is_empty() {
+            return Ok::<_, StoreError>(());
+        }
+        let mut stmt = conn.prepare_cached(sql)?;
+        let mut rows = match end {
+            Some(end) => stmt.query(params![key, end, first_seq, MATCHES])?,
+            None => stmt.query(params![key, first_seq, MATCHES])?,
+        };
+        while let Some(r) = rows.next()? {
+            matches.add(format!("MRN {}", r.get::<_, String>(0)?), reason);
+        }
+        Ok(())
+    };
+    collect(
+        &format!(
+            "SELECT mrn FROM patients
+             WHERE duplicate_key = ?1 AND duplicate_key <> '' AND {LIVE} AND seq < ?2
+             ORDER BY seq LIMIT ?3"
+        ),
+        &row.duplicate_key,
+        None,
+        SAME_NAME_AND_BIRTH,
+    )?;
+    collect(
+        &format!(
+            "SELECT mrn FROM patients
+             WHERE phone_key >= ?1 AND phone_key < ?2 AND phone_key <> '' AND {LIVE} AND seq < ?3
+             ORDER BY seq LIMIT ?4"
+        ),
+        &row.phone_tail,
+        Some(format!("{}\u{10FFFF}", row.phone_tail)),
+        SAME_PHONE,
+    )?;
+    collect(
+        &format!(
+            "SELECT mrn FROM patients
+             WHERE legacy_key = ?1 AND legacy_key <> '' AND {LIVE} AND seq < ?2
+             ORDER BY seq LIMIT ?3"
+        ),
+        &row.legacy_key,
+        None,
+        SAME_MRN,
+    )?;
+    matches.notes(row.line, out);
+    Ok(())
+}
+
+/// Drops the indexes of `patients` other than its keys, returning the SQL
+/// that creates them again. Inside the import's transaction: a rollback
+/// brings them back as they were, and other terminals never see them gone.
+fn drop_secondary_indexes(tx: &Transaction) -> Result<Vec<String>, StoreError> {
+    let indexes: Vec<(String, String)> = {
+        let mut stmt = tx.prepare(
+            "SELECT name, sql FROM sqlite_schema
+             WHERE type = 'index' AND tbl_name = 'patients' AND sql IS NOT NULL",
+        )?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    let mut create = Vec::with_capacity(indexes.len());
+    for (name, sql) in indexes {
+        tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+        create.push(sql);
+    }
+    Ok(create)
+}
+
+/// Why the import's transaction was rolled back.
+enum Abort {
+    /// Invalid rows, and invalid rows were not to be skipped.
+    Refused(Box<ImportReport>),
+    Failed(Error),
+}
+
+impl From<StoreError> for Abort {
+    fn from(e: StoreError) -> Self {
+        Abort::Failed(e.into())
+    }
+}
+
+impl From<Error> for Abort {
+    fn from(e: Error) -> Self {
+        Abort::Failed(e)
+    }
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+/// Imports the patients of a CSV file read from `file`; `source` names it in
+/// the audit trail. With `skip_invalid`, the valid rows are imported and the
+/// invalid ones reported; without it, one invalid row refuses the whole file
+/// and nothing is written (the report says why, with `committed` false).
+pub fn import_patients<R: Read + Send>(
+    db: &mut Db,
+    by: &Session,
+    file: R,
+    source: &str,
+    skip_invalid: bool,
+    now: DateTime<Utc>,
+) -> Result<ImportReport> {
+    by.require(Permission::RegisterPatients, "import patients")?;
+    let settings = db.settings()?;
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .buffer_capacity(1 << 16)
+        .from_reader(file);
+    let header = csv.headers().map_err(|e| {
+        Error::BadFile(format!(
+            "could not read the header line ({e}): the first line must name the columns, and the file must be UTF-8 CSV"
+        ))
+    })?;
+    let reader = Reader {
+        columns: columns(header)?,
+        today: now.date_naive(),
+        date_pattern: settings.date_pattern(),
+        by_key: HashMap::new(),
+        by_phone: HashMap::new(),
+        by_mrn: HashMap::new(),
+    };
+    let prefix = settings.mrn_prefix.clone();
+    let cache_before: i64 = db
+        .conn()
+        .query_row("PRAGMA cache_size", [], |r| r.get(0))
+        .map_err(StoreError::from)?;
+    db.conn()
+        .pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)
+        .map_err(StoreError::from)?;
+    let result = db.write(&by.actor(), |tx| {
+        authorize(tx, by, Permission::RegisterPatients, "import patients")?;
+        let report = write_rows(tx, reader, csv, &prefix, by, skip_invalid, now)?;
+        let mut summary = format!(
+            "imported {} from {source}",
+            plural(report.imported, "patient", "patients")
+        );
+        let mut notes = Vec::new();
+        if !report.invalid.is_empty() {
+            notes.push(format!(
+                "{} skipped",
+                plural(report.invalid.len() as u64, "invalid row", "invalid rows")
+            ));
+        }
+        if !report.duplicates.is_empty() {
+            notes.push(plural(
+                report.duplicates.len() as u64,
+                "possible duplicate",
+                "possible duplicates",
+            ));
+        }
+        if !notes.is_empty() {
+            summary.push_str(&format!(" ({})", notes.join(", ")));
+        }
+        let event = AuditEvent::new(AuditAction::Import, "patient", summary);
+        Ok((report, vec![event]))
+    });
+    let restored = db
+        .conn()
+        .pragma_update(None, "cache_size", cache_before)
+        .map_err(StoreError::from);
+    match result {
+        Ok(mut report) => {
+            restored?;
+            report.committed = true;
+            Ok(report)
+        }
+        Err(Abort::Refused(report)) => {
+            restored?;
+            Ok(*report)
+        }
+        Err(Abort::Failed(e)) => Err(e),
+    }
+}
+
+/// Reads the rows on a second thread and writes them on this one.
+fn write_rows<R: Read + Send>(
+    tx: &Transaction,
+    reader: Reader,
+    csv: csv::Reader<R>,
+    prefix: &str,
+    by: &Session,
+    skip_invalid: bool,
+    now: DateTime<Utc>,
+) -> Result<ImportReport, Abort> {
+    // The sequence numbers the rows take: allocated for good once their
+    // count is known (nobody else can take any meanwhile: this
+    // transaction holds the write lock).
+    let first_seq: i64 = tx
+        .query_row("SELECT next FROM patient_counter WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .map_err(StoreError::from)?;
+    let any_existing: bool = tx
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM patients WHERE deleted_at IS NULL AND merged_into IS NULL)",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(StoreError::from)?;
+    // Into a table with no patients in use there is nothing to compare
+    // with, and building the secondary indexes once at the end is much
+    // faster than growing them row by row.
+    let rebuild = if any_existing {
+        Vec::new()
+    } else {
+        drop_secondary_indexes(tx)?
+    };
+    let stamp = Stamp {
+        user_id: Some(by.user.id.as_str()),
+        at: now,
+    };
+    let (send, receive): (SyncSender<Batch>, Receiver<Batch>) = sync_channel(4);
+    let mut report = ImportReport::default();
+    std::thread::scope(|scope| {
+        let reading = scope.spawn(move || reader.run(csv, send));
+        let written = (|| {
+            for batch in &receive {
+                report.invalid.extend(batch.invalid);
+                report.duplicates.extend(batch.duplicates);
+                for row in batch.rows {
+                    report.valid += 1;
+                    if any_existing {
+                        existing_matches(tx, &row, first_seq, &mut report.duplicates)?;
+                    }
+                    if skip_invalid || report.invalid.is_empty() {
+                        let seq = first_seq + report.imported as i64;
+                        patients::insert_with_seq(
+                            tx,
+                            seq,
+                            prefix,
+                            &row.details,
+                            &row.legacy_mrn,
+                            &stamp,
+                        )?;
+                        report.imported += 1;
+                    }
+                }
+            }
+            Ok::<_, Abort>(())
+        })();
+        // Stop the reader (if it still runs) before waiting for it.
+        drop(receive);
+        let read = reading.join().map_err(|_| {
+            Error::BadFile("reading the file stopped unexpectedly: import it again".into())
+        })?;
+        written?;
+        read?;
+        Ok::<_, Abort>(())
+    })?;
+    report.duplicates.sort_by_key(|n| n.line);
+    if !skip_invalid && !report.invalid.is_empty() {
+        report.imported = 0;
+        return Err(Abort::Refused(Box::new(report)));
+    }
+    for sql in rebuild {
+        tx.execute_batch(&sql).map_err(StoreError::from)?;
+    }
+    if report.imported > 0 {
+        let taken = patients::allocate_seqs(tx, report.imported as i64)?;
+        if taken != first_seq {
+            return Err(Abort::Failed(Error::Refused(
+                "another terminal registered patients during the import: import the file again"
+                    .into(),
+            )));
+        }
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_header_is_checked() {
+        let header = csv::StringRecord::from(vec!["\u{feff}MRN", " given_name ", "sex"]);
+        assert_eq!(
+            columns(&header).unwrap(),
+            [
+                Column::Mrn,
+                Column::Field(Field::GivenName),
+                Column::Field(Field::Sex)
+            ]
+        );
+        let e = columns(&csv::StringRecord::from(vec!["given_name", "shoe_size"]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("shoe_size") && e.contains("family_name"), "{e}");
+        let e = columns(&csv::StringRecord::from(vec!["sex", "Sex"]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("twice"), "{e}");
+    }
+}

@@ -1,0 +1,219 @@
+//! A patient's record: demographics, contacts, insurance, verification.
+//! Later areas (appointments, admissions, medicines) add their sections here.
+
+use crate::domain::patient::{Patient, age_label};
+use crate::tui::theme::Theme;
+use chrono::{FixedOffset, NaiveDate};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+pub struct PatientRecord {
+    pub patient: Patient,
+    pub scroll: u16,
+}
+
+/// What a record view needs to show dates and times.
+pub struct Clock<'a> {
+    pub today: NaiveDate,
+    pub offset: FixedOffset,
+    pub date_pattern: &'a str,
+}
+
+/// Width of the labels in the record.
+const LABEL: usize = 14;
+
+/// Greedy word wrap to `width` columns (a word longer than that is cut).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        let needed =
+            current.chars().count() + usize::from(!current.is_empty()) + word.chars().count();
+        if !current.is_empty() && needed > width {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+        while current.chars().count() > width {
+            let head: String = current.chars().take(width).collect();
+            current = current.chars().skip(width).collect();
+            lines.push(head);
+        }
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
+impl PatientRecord {
+    pub fn new(patient: Patient) -> PatientRecord {
+        PatientRecord { patient, scroll: 0 }
+    }
+
+    /// The left column (demographics, identity, notes) and the right one
+    /// (contacts, insurance).
+    fn columns(
+        &self,
+        width: usize,
+        clock: &Clock,
+        theme: &Theme,
+    ) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
+        let p = &self.patient;
+        let d = &p.details;
+        let date = |v: NaiveDate| v.format(clock.date_pattern).to_string();
+        let mut lines = Vec::new();
+        let section = |lines: &mut Vec<Line<'static>>, title: &str| {
+            if !lines.is_empty() {
+                lines.push(Line::from(""));
+            }
+            lines.push(Line::from(Span::styled(title.to_string(), theme.header())));
+        };
+        let row = |lines: &mut Vec<Line<'static>>, label: &str, value: String| {
+            for (i, part) in wrap(&value, width.saturating_sub(LABEL + 2).max(10))
+                .into_iter()
+                .enumerate()
+            {
+                let label = if i == 0 { label } else { "" };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {label:<w$}", w = LABEL), theme.muted()),
+                    Span::raw(part),
+                ]));
+            }
+        };
+        if let Some(at) = p.deleted_at {
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "DELETED on {}: {}",
+                    at.with_timezone(&clock.offset).format("%Y-%m-%d %H:%M"),
+                    p.delete_reason.clone().unwrap_or_default()
+                ),
+                theme.error(),
+            )));
+        }
+        section(&mut lines, "Demographics");
+        row(&mut lines, "Given name", d.given_name.clone());
+        row(&mut lines, "Middle name", d.middle_name.clone());
+        row(&mut lines, "Family name", d.family_name.clone());
+        let born = if d.birth_date_estimated {
+            format!(
+                "about {} (estimated; age {})",
+                d.birth_date.format("%Y"),
+                age_label(d.birth_date, true, clock.today)
+            )
+        } else {
+            format!(
+                "{} (age {})",
+                date(d.birth_date),
+                age_label(d.birth_date, false, clock.today)
+            )
+        };
+        row(&mut lines, "Born", born);
+        let sex = match d.sex {
+            crate::domain::patient::Sex::M => "M (male)",
+            crate::domain::patient::Sex::F => "F (female)",
+            crate::domain::patient::Sex::O => "O (other)",
+            crate::domain::patient::Sex::U => "U (unknown)",
+        };
+        row(&mut lines, "Sex", sex.to_string());
+        row(&mut lines, "National ID", d.national_id.clone());
+        row(&mut lines, "Old number", p.legacy_mrn.clone());
+
+        section(&mut lines, "Identity");
+        match (&p.verified_by, p.verified_at) {
+            (Some(by), Some(at)) => row(
+                &mut lines,
+                "Verified",
+                format!(
+                    "✔ by {by} on {}",
+                    at.with_timezone(&clock.offset).format("%Y-%m-%d %H:%M")
+                ),
+            ),
+            _ => {
+                for part in wrap(
+                    "not verified: check an ID document, then press v",
+                    width.saturating_sub(2),
+                ) {
+                    lines.push(Line::from(Span::styled(format!("  {part}"), theme.warn())));
+                }
+            }
+        }
+        if !d.notes.is_empty() {
+            section(&mut lines, "Notes");
+            for l in d.notes.lines() {
+                lines.push(Line::from(format!("  {l}")));
+            }
+        }
+        let left = std::mem::take(&mut lines);
+
+        section(&mut lines, "Contacts");
+        row(&mut lines, "Phone", d.phone.clone());
+        row(&mut lines, "E-mail", d.email.clone());
+        let address = [
+            &d.address_line1,
+            &d.address_line2,
+            &d.city,
+            &d.region,
+            &d.postal_code,
+            &d.country,
+        ]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+        row(&mut lines, "Address", address);
+        let emergency = [&d.emergency_name, &d.emergency_relation, &d.emergency_phone]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" · ");
+        row(&mut lines, "Emergency", emergency);
+
+        section(&mut lines, "Insurance");
+        if d.insurance_provider.is_empty() && d.insurance_policy.is_empty() {
+            lines.push(Line::from(Span::styled("  none recorded", theme.muted())));
+        }
+        row(&mut lines, "Insurer", d.insurance_provider.clone());
+        row(&mut lines, "Policy", d.insurance_policy.clone());
+        if let Some(until) = d.insurance_valid_until {
+            let state = if until < clock.today {
+                " (EXPIRED)"
+            } else {
+                ""
+            };
+            row(&mut lines, "Valid until", format!("{}{state}", date(until)));
+        }
+
+        (left, lines)
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, clock: &Clock, theme: &Theme) {
+        let p = &self.patient;
+        let d = &p.details;
+        let title = format!(
+            " {}  {}  {} {} ",
+            p.mrn,
+            d.full_name(),
+            d.sex,
+            age_label(d.birth_date, d.birth_date_estimated, clock.today)
+        );
+        let block = Block::bordered().title(Span::styled(title, theme.title()));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+            .areas(inner);
+        let (left, right) = self.columns(l.width as usize, clock, theme);
+        for (lines, area) in [(left, l), (right, r)] {
+            let paragraph = Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .scroll((self.scroll, 0));
+            frame.render_widget(paragraph, area);
+        }
+    }
+}

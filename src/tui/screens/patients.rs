@@ -1,0 +1,899 @@
+//! The patients tab, where the front desk lives: search as you type, open a
+//! record, register or edit (with duplicate suggestions), verify identity,
+//! and for admins delete, restore and merge.
+
+use crate::auth::Session;
+use crate::domain::display::thousands;
+use crate::domain::ids::Id;
+use crate::domain::patient::{Patient, PatientInput, age_label};
+use crate::domain::role::Permission;
+use crate::domain::settings::Settings;
+use crate::error::Error;
+use crate::ops::patients as ops;
+use crate::store::patient_search::{Found, MatchKind};
+use crate::store::patients::PatientRow;
+use crate::store::{Db, StoreError};
+use crate::tui::keymap::{self, Action, Binding};
+use crate::tui::screens::patient_form::{Editing, PatientForm};
+use crate::tui::screens::patient_record::{Clock, PatientRecord};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::field::Field as TextField;
+use crate::tui::widgets::popup::{self, Prompt};
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
+use std::collections::BTreeMap;
+
+/// What the screen needs from the app to act.
+pub struct Ctx<'a> {
+    pub db: &'a mut Db,
+    pub session: &'a Session,
+    pub settings: &'a Settings,
+    pub now: DateTime<Utc>,
+}
+
+/// What the screen tells the app to show on the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Said {
+    Nothing,
+    Info(String),
+    Error(String),
+}
+
+fn said_error(e: Error) -> Said {
+    let s = e.to_string();
+    let mut c = s.chars();
+    Said::Error(match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => s,
+    })
+}
+
+/// How many rows around the selection are read from the file.
+const WINDOW: usize = 40;
+const PAGE: usize = 10;
+
+/// The search box and its results.
+struct Search {
+    query: TextField,
+    typing: bool,
+    found: Found,
+    with_deleted: bool,
+    selected: usize,
+    rows: BTreeMap<usize, PatientRow>,
+    /// The query to record in the audit trail when the search is left.
+    unaudited: Option<String>,
+}
+
+/// Why the search is picking a patient.
+#[derive(Debug, Clone)]
+enum Pick {
+    /// The record to merge into the one open (the survivor).
+    MergeInto(Box<Patient>),
+}
+
+enum View {
+    Search,
+    Record(PatientRecord),
+    Form(PatientForm),
+}
+
+#[derive(Debug, Clone)]
+enum Pending {
+    SaveDespiteDuplicates,
+    DiscardForm,
+    Merge { survivor: Id, other: Id },
+}
+
+struct Confirm {
+    question: String,
+    then: Pending,
+}
+
+pub struct Patients {
+    search: Search,
+    view: View,
+    pick: Option<Pick>,
+    /// The view to return to from a form (the record it edits).
+    form_return: Option<PatientRecord>,
+    confirm: Option<Confirm>,
+    prompt: Option<Prompt>,
+}
+
+impl Patients {
+    /// The tab as it opens: the search box, showing recent registrations.
+    pub fn new(ctx: &mut Ctx) -> Patients {
+        let mut p = Patients {
+            search: Search {
+                query: TextField::new("Find").wide(60),
+                typing: true,
+                found: Found::default(),
+                with_deleted: false,
+                selected: 0,
+                rows: BTreeMap::new(),
+                unaudited: None,
+            },
+            view: View::Search,
+            pick: None,
+            form_return: None,
+            confirm: None,
+            prompt: None,
+        };
+        p.run_search(ctx);
+        p
+    }
+
+    /// The key table in force.
+    pub fn table(&self) -> &'static [Binding] {
+        if self.confirm.is_some() {
+            return keymap::CONFIRM;
+        }
+        if self.prompt.is_some() {
+            return keymap::PROMPT;
+        }
+        match &self.view {
+            View::Search if self.pick.is_some() => keymap::PATIENT_PICK,
+            View::Search if self.search.typing => keymap::PATIENT_SEARCH,
+            View::Search => keymap::PATIENT_LIST,
+            View::Record(_) => keymap::PATIENT_RECORD,
+            View::Form(f) if f.duplicate_focus.is_some() => keymap::PATIENT_DUPLICATES,
+            View::Form(_) => keymap::PATIENT_FORM,
+        }
+    }
+
+    /// What the help overlay calls the current view.
+    pub fn title(&self) -> &'static str {
+        match &self.view {
+            View::Search if self.pick.is_some() => "Choose a patient",
+            View::Search => "Patients",
+            View::Record(_) => "Patient record",
+            View::Form(_) => "Patient form",
+        }
+    }
+
+    /// Whether a form holds typed input that leaving would lose.
+    pub fn has_unsaved_input(&self) -> bool {
+        matches!(&self.view, View::Form(f) if f.changed())
+    }
+
+    /// The search is being left (another tab, the lock, quitting): its final
+    /// query goes to the audit trail.
+    pub fn leave(&mut self, ctx: &mut Ctx) -> Said {
+        self.audit_search(ctx)
+    }
+
+    fn audit_search(&mut self, ctx: &mut Ctx) -> Said {
+        let Some(query) = self.search.unaudited.take() else {
+            return Said::Nothing;
+        };
+        match ops::record_search(ctx.db, ctx.session, &query, self.search.found.hits.len()) {
+            Ok(()) => Said::Nothing,
+            Err(e) => said_error(e),
+        }
+    }
+
+    fn run_search(&mut self, ctx: &mut Ctx) -> Said {
+        let s = &mut self.search;
+        let with_deleted = s.with_deleted
+            && ctx
+                .session
+                .role()
+                .can(Permission::DeleteRestoreMergePatients);
+        match ops::find(ctx.db, ctx.session, s.query.value(), with_deleted) {
+            Ok(found) => {
+                s.found = found;
+                s.selected = 0;
+                s.rows.clear();
+                let q = s.query.value().trim().to_string();
+                s.unaudited = (!q.is_empty()).then_some(q);
+                self.load_rows(ctx)
+            }
+            Err(e) => said_error(e),
+        }
+    }
+
+    /// Reads the rows around the selection that are not read yet.
+    fn load_rows(&mut self, ctx: &mut Ctx) -> Said {
+        let s = &mut self.search;
+        let from = s.selected.saturating_sub(WINDOW / 2);
+        let to = (s.selected + WINDOW).min(s.found.hits.len());
+        let missing: Vec<usize> = (from..to).filter(|i| !s.rows.contains_key(i)).collect();
+        if missing.is_empty() {
+            return Said::Nothing;
+        }
+        let seqs: Vec<i64> = missing.iter().map(|&i| s.found.hits[i].seq).collect();
+        match ops::rows(ctx.db, &seqs) {
+            Ok(rows) => {
+                for (i, row) in missing.into_iter().zip(rows) {
+                    s.rows.insert(i, row);
+                }
+                if s.rows.len() > 4 * WINDOW {
+                    let keep = from..to;
+                    s.rows.retain(|i, _| keep.contains(i));
+                }
+                Said::Nothing
+            }
+            Err(e) => said_error(e),
+        }
+    }
+
+    fn move_selection(&mut self, action: Action, ctx: &mut Ctx) -> Said {
+        let s = &mut self.search;
+        let last = s.found.hits.len().saturating_sub(1);
+        s.selected = match action {
+            Action::Up => s.selected.saturating_sub(1),
+            Action::Down => (s.selected + 1).min(last),
+            Action::PageUp => s.selected.saturating_sub(PAGE),
+            Action::PageDown => (s.selected + PAGE).min(last),
+            Action::Home => 0,
+            Action::End => last,
+            _ => s.selected,
+        };
+        self.load_rows(ctx)
+    }
+
+    fn selected_row(&self) -> Option<&PatientRow> {
+        self.search.rows.get(&self.search.selected)
+    }
+
+    /// Text typed where the cursor is: the search box, a form field, a prompt.
+    pub fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
+        if let Some(p) = &mut self.prompt {
+            p.answer.type_key(key);
+            return Said::Nothing;
+        }
+        match &mut self.view {
+            View::Search => {
+                if !self.search.typing {
+                    return Said::Nothing;
+                }
+                let before = self.search.query.value().to_string();
+                self.search.query.type_key(key);
+                if self.search.query.value() != before {
+                    return self.run_search(ctx);
+                }
+                Said::Nothing
+            }
+            View::Form(form) => {
+                if form.duplicate_focus.is_some() {
+                    return Said::Nothing;
+                }
+                let identity_changed = form.type_key(key);
+                Self::check_form(form, ctx, identity_changed)
+            }
+            View::Record(_) => Said::Nothing,
+        }
+    }
+
+    /// Validates what is typed, and looks for duplicates when asked.
+    fn check_form(form: &mut PatientForm, ctx: &mut Ctx, duplicates: bool) -> Said {
+        let input = form.input();
+        match ops::check(ctx.db, &input, ctx.now) {
+            Ok(_) => form.set_errors(Vec::new()),
+            Err(Error::Invalid(errors)) => form.set_errors(errors),
+            Err(e) => return said_error(e),
+        }
+        if duplicates {
+            let exclude = form.editing.as_ref().map(|e| e.id.clone());
+            match ops::duplicates(ctx.db, ctx.session, &input, exclude.as_ref(), ctx.now) {
+                Ok(d) => {
+                    form.duplicates = d;
+                    if form.duplicates.is_empty() {
+                        form.duplicate_focus = None;
+                    }
+                }
+                Err(e) => return said_error(e),
+            }
+        }
+        Said::Nothing
+    }
+
+    pub fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
+        if self.confirm.is_some() {
+            return self.answer_confirm(action, ctx);
+        }
+        if self.prompt.is_some() {
+            return self.answer_prompt(action, ctx);
+        }
+        match &mut self.view {
+            View::Search => self.perform_search(action, ctx),
+            View::Record(_) => self.perform_record(action, ctx),
+            View::Form(_) => self.perform_form(action, ctx),
+        }
+    }
+
+    fn perform_search(&mut self, action: Action, ctx: &mut Ctx) -> Said {
+        match action {
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Home
+            | Action::End => self.move_selection(action, ctx),
+            Action::FocusList => {
+                self.search.typing = false;
+                Said::Nothing
+            }
+            Action::FocusSearch => {
+                self.search.typing = true;
+                Said::Nothing
+            }
+            Action::Open => {
+                let Some(row) = self.selected_row().cloned() else {
+                    return Said::Info(
+                        "Nothing to open: type a name, an MRN, a phone number or a birth date."
+                            .into(),
+                    );
+                };
+                if let Some(Pick::MergeInto(survivor)) = self.pick.clone() {
+                    return self.ask_merge(&survivor, &row);
+                }
+                let audited = self.audit_search(ctx);
+                match ops::open(ctx.db, ctx.session, &row.id) {
+                    Ok(p) => {
+                        self.view = View::Record(PatientRecord::new(p));
+                        audited
+                    }
+                    Err(e) => said_error(e),
+                }
+            }
+            Action::Back => {
+                if let Some(Pick::MergeInto(survivor)) = self.pick.take() {
+                    self.view = View::Record(PatientRecord::new(*survivor));
+                    return Said::Info("Merge cancelled.".into());
+                }
+                Said::Nothing
+            }
+            Action::NewPatient => {
+                if let Err(e) = ctx
+                    .session
+                    .require(Permission::RegisterPatients, "register patients")
+                {
+                    return said_error(e);
+                }
+                let audited = self.audit_search(ctx);
+                self.form_return = None;
+                self.view = View::Form(PatientForm::new(PatientInput::default(), None));
+                audited
+            }
+            Action::Edit => {
+                let Some(row) = self.selected_row().cloned() else {
+                    return Said::Nothing;
+                };
+                let audited = self.audit_search(ctx);
+                match ops::open(ctx.db, ctx.session, &row.id) {
+                    Ok(p) => {
+                        let said = self.edit(p, ctx);
+                        if said == Said::Nothing { audited } else { said }
+                    }
+                    Err(e) => said_error(e),
+                }
+            }
+            Action::ToggleDeleted => {
+                if let Err(e) = ctx.session.require(
+                    Permission::DeleteRestoreMergePatients,
+                    "see deleted patients",
+                ) {
+                    return said_error(e);
+                }
+                self.search.with_deleted = !self.search.with_deleted;
+                let said = self.run_search(ctx);
+                if said != Said::Nothing {
+                    return said;
+                }
+                Said::Info(if self.search.with_deleted {
+                    "Showing deleted patients too (marked DELETED).".into()
+                } else {
+                    "Deleted patients hidden.".into()
+                })
+            }
+            _ => Said::Nothing,
+        }
+    }
+
+    fn edit(&mut self, p: Patient, ctx: &mut Ctx) -> Said {
+        if let Err(e) = ctx
+            .session
+            .require(Permission::RegisterPatients, "edit patients")
+        {
+            return said_error(e);
+        }
+        if p.merged_into.is_some() || p.deleted_at.is_some() {
+            return Said::Error(
+                "This record is deleted or merged: restore it, or edit the surviving record."
+                    .into(),
+            );
+        }
+        let input = PatientInput::from_details(&p.details, ctx.settings.date_pattern());
+        let editing = Editing {
+            id: p.id.clone(),
+            version: p.version,
+            mrn: p.mrn.clone(),
+        };
+        let mut form = PatientForm::new(input, Some(editing));
+        Self::check_form(&mut form, ctx, true);
+        self.form_return = Some(PatientRecord::new(p));
+        self.view = View::Form(form);
+        Said::Nothing
+    }
+
+    fn perform_record(&mut self, action: Action, ctx: &mut Ctx) -> Said {
+        let View::Record(record) = &mut self.view else {
+            return Said::Nothing;
+        };
+        let id = record.patient.id.clone();
+        match action {
+            Action::Back => {
+                self.view = View::Search;
+                self.run_search(ctx)
+            }
+            Action::Up => {
+                record.scroll = record.scroll.saturating_sub(1);
+                Said::Nothing
+            }
+            Action::Down => {
+                record.scroll = record.scroll.saturating_add(1).min(60);
+                Said::Nothing
+            }
+            Action::Edit => {
+                let p = record.patient.clone();
+                self.edit(p, ctx)
+            }
+            Action::VerifyIdentity => match ops::verify_identity(ctx.db, ctx.session, &id, ctx.now)
+            {
+                Ok(p) => {
+                    let msg = format!(
+                        "Identity of {} marked verified by {}.",
+                        p.mrn, ctx.session.user.user_name
+                    );
+                    record.patient = p;
+                    Said::Info(msg)
+                }
+                Err(e) => said_error(e),
+            },
+            Action::DeletePatient => {
+                if let Err(e) = ctx
+                    .session
+                    .require(Permission::DeleteRestoreMergePatients, "delete patients")
+                {
+                    return said_error(e);
+                }
+                let p = &record.patient;
+                self.prompt = Some(Prompt::new(
+                    format!(
+                        "Delete {} {}? The record is kept, hidden from searches, and an administrator can restore it. Type the reason:",
+                        p.mrn,
+                        p.details.full_name()
+                    ),
+                    "Reason",
+                ));
+                Said::Nothing
+            }
+            Action::RestorePatient => match ops::restore(ctx.db, ctx.session, &id, ctx.now) {
+                Ok(p) => {
+                    let msg = format!("{} restored.", p.mrn);
+                    record.patient = p;
+                    Said::Info(msg)
+                }
+                Err(e) => said_error(e),
+            },
+            Action::MergePatient => {
+                if let Err(e) = ctx
+                    .session
+                    .require(Permission::DeleteRestoreMergePatients, "merge patients")
+                {
+                    return said_error(e);
+                }
+                let survivor = record.patient.clone();
+                let msg = format!(
+                    "Find the duplicate record to merge into {} {}, then press Enter.",
+                    survivor.mrn,
+                    survivor.details.full_name()
+                );
+                self.pick = Some(Pick::MergeInto(Box::new(survivor)));
+                self.search.typing = true;
+                self.search.query.clear();
+                self.view = View::Search;
+                let said = self.run_search(ctx);
+                if said != Said::Nothing {
+                    said
+                } else {
+                    Said::Info(msg)
+                }
+            }
+            _ => Said::Nothing,
+        }
+    }
+
+    fn perform_form(&mut self, action: Action, ctx: &mut Ctx) -> Said {
+        let View::Form(form) = &mut self.view else {
+            return Said::Nothing;
+        };
+        if form.duplicate_focus.is_some() {
+            return match action {
+                Action::Up | Action::Down => {
+                    form.move_duplicate(action == Action::Down);
+                    Said::Nothing
+                }
+                Action::Back => {
+                    form.duplicate_focus = None;
+                    Said::Nothing
+                }
+                Action::Open => {
+                    let Some(d) = form
+                        .duplicate_focus
+                        .and_then(|i| form.duplicates.get(i))
+                        .cloned()
+                    else {
+                        return Said::Nothing;
+                    };
+                    match ops::open(ctx.db, ctx.session, &d.row.id) {
+                        Ok(p) => {
+                            self.view = View::Record(PatientRecord::new(p));
+                            Said::Info(
+                                "Opened the existing record instead; nothing was registered."
+                                    .into(),
+                            )
+                        }
+                        Err(e) => said_error(e),
+                    }
+                }
+                _ => Said::Nothing,
+            };
+        }
+        match action {
+            Action::NextField => {
+                form.next_field();
+                Self::check_form(form, ctx, false)
+            }
+            Action::PrevField => {
+                form.prev_field();
+                Self::check_form(form, ctx, false)
+            }
+            Action::FocusDuplicates => {
+                if form.duplicates.is_empty() {
+                    Said::Info("No possible duplicates for what is typed so far.".into())
+                } else {
+                    form.duplicate_focus = Some(0);
+                    Said::Nothing
+                }
+            }
+            Action::Cancel => {
+                if form.changed() {
+                    self.confirm = Some(Confirm {
+                        question: "Throw away what you typed in this form?".into(),
+                        then: Pending::DiscardForm,
+                    });
+                    Said::Nothing
+                } else {
+                    self.close_form(ctx)
+                }
+            }
+            Action::Save => {
+                form.tried_to_save = true;
+                let said = Self::check_form(form, ctx, true);
+                if said != Said::Nothing {
+                    return said;
+                }
+                if ops::check(ctx.db, &form.input(), ctx.now).is_err() {
+                    form.focus_first_error();
+                    return Said::Error(
+                        "Some fields need correcting: see the messages under them.".into(),
+                    );
+                }
+                if form.editing.is_none() && !form.duplicates.is_empty() {
+                    self.confirm = Some(Confirm {
+                        question: format!(
+                            "{} possible duplicate(s) are listed on the right (Ctrl+D to look). Register a new patient anyway?",
+                            form.duplicates.len()
+                        ),
+                        then: Pending::SaveDespiteDuplicates,
+                    });
+                    return Said::Nothing;
+                }
+                self.save(ctx, &[])
+            }
+            _ => Said::Nothing,
+        }
+    }
+
+    fn close_form(&mut self, ctx: &mut Ctx) -> Said {
+        match self.form_return.take() {
+            Some(r) => {
+                self.view = View::Record(r);
+                Said::Nothing
+            }
+            None => {
+                self.view = View::Search;
+                self.run_search(ctx)
+            }
+        }
+    }
+
+    fn save(&mut self, ctx: &mut Ctx, despite: &[String]) -> Said {
+        let View::Form(form) = &mut self.view else {
+            return Said::Nothing;
+        };
+        let input = form.input();
+        match form.editing.clone() {
+            None => match ops::register(ctx.db, ctx.session, &input, despite, ctx.now) {
+                Ok(p) => {
+                    let msg = format!(
+                        "Registered {} {}: give the patient this MRN.",
+                        p.mrn,
+                        p.details.full_name()
+                    );
+                    self.form_return = None;
+                    self.view = View::Record(PatientRecord::new(p));
+                    Said::Info(msg)
+                }
+                Err(e) => said_error(e),
+            },
+            Some(editing) => match ops::update(
+                ctx.db,
+                ctx.session,
+                &editing.id,
+                editing.version,
+                &input,
+                ctx.now,
+            ) {
+                Ok(p) => {
+                    let msg = format!("Saved {}.", p.mrn);
+                    self.form_return = None;
+                    self.view = View::Record(PatientRecord::new(p));
+                    Said::Info(msg)
+                }
+                Err(Error::Store(StoreError::Conflict(msg))) => {
+                    match crate::store::patients::get(ctx.db.conn(), &editing.id) {
+                        Ok(Some(current)) => {
+                            let fresh = PatientInput::from_details(
+                                &current.details,
+                                ctx.settings.date_pattern(),
+                            );
+                            let editing = Editing {
+                                id: current.id.clone(),
+                                version: current.version,
+                                mrn: current.mrn.clone(),
+                            };
+                            form.reset(fresh, Some(editing));
+                            self.form_return = Some(PatientRecord::new(current));
+                        }
+                        Ok(None) => {}
+                        Err(e) => return said_error(e.into()),
+                    }
+                    let mut c = msg.chars();
+                    Said::Error(
+                        c.next()
+                            .map(|f| f.to_uppercase().chain(c).collect())
+                            .unwrap_or(msg),
+                    )
+                }
+                Err(e) => said_error(e),
+            },
+        }
+    }
+
+    fn ask_merge(&mut self, survivor: &Patient, other: &PatientRow) -> Said {
+        if other.id == survivor.id {
+            return Said::Error(
+                "That is the record you are merging into: choose the duplicate.".into(),
+            );
+        }
+        self.confirm = Some(Confirm {
+            question: format!(
+                "Merge {} {} INTO {} {}? {} keeps its MRN and gains what it lacks; {} will find it from now on.",
+                other.mrn,
+                other.name,
+                survivor.mrn,
+                survivor.details.full_name(),
+                survivor.mrn,
+                other.mrn
+            ),
+            then: Pending::Merge {
+                survivor: survivor.id.clone(),
+                other: other.id.clone(),
+            },
+        });
+        Said::Nothing
+    }
+
+    fn answer_confirm(&mut self, action: Action, ctx: &mut Ctx) -> Said {
+        let Some(confirm) = self.confirm.take() else {
+            return Said::Nothing;
+        };
+        if action != Action::Yes {
+            if action != Action::No {
+                self.confirm = Some(confirm);
+            }
+            return Said::Nothing;
+        }
+        match confirm.then {
+            Pending::DiscardForm => self.close_form(ctx),
+            Pending::SaveDespiteDuplicates => {
+                let despite: Vec<String> = match &self.view {
+                    View::Form(f) => f.duplicates.iter().map(|d| d.row.mrn.clone()).collect(),
+                    _ => Vec::new(),
+                };
+                self.save(ctx, &despite)
+            }
+            Pending::Merge { survivor, other } => {
+                match ops::merge(ctx.db, ctx.session, &survivor, &other, ctx.now) {
+                    Ok(p) => {
+                        self.pick = None;
+                        let msg = format!("Merged into {}: its record now holds both.", p.mrn);
+                        self.view = View::Record(PatientRecord::new(p));
+                        Said::Info(msg)
+                    }
+                    Err(e) => said_error(e),
+                }
+            }
+        }
+    }
+
+    fn answer_prompt(&mut self, action: Action, ctx: &mut Ctx) -> Said {
+        match action {
+            Action::No => {
+                self.prompt = None;
+                Said::Info("Nothing was deleted.".into())
+            }
+            Action::Yes => {
+                let reason = self
+                    .prompt
+                    .as_ref()
+                    .map(|p| p.answer.value().to_string())
+                    .unwrap_or_default();
+                let View::Record(record) = &mut self.view else {
+                    return Said::Nothing;
+                };
+                match ops::delete(ctx.db, ctx.session, &record.patient.id, &reason, ctx.now) {
+                    Ok(p) => {
+                        self.prompt = None;
+                        let msg = format!(
+                            "{} deleted. An administrator can restore it (x shows deleted patients).",
+                            p.mrn
+                        );
+                        self.view = View::Search;
+                        let said = self.run_search(ctx);
+                        if said != Said::Nothing {
+                            said
+                        } else {
+                            Said::Info(msg)
+                        }
+                    }
+                    Err(e) => said_error(e),
+                }
+            }
+            _ => Said::Nothing,
+        }
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, clock: &Clock, theme: &Theme) {
+        match &self.view {
+            View::Search => self.render_search(frame, area, clock, theme),
+            View::Record(r) => r.render(frame, area, clock, theme),
+            View::Form(f) => f.render(frame, area, clock.today, theme),
+        }
+        if let Some(c) = &self.confirm {
+            popup::confirm(&c.question, theme, area, frame.buffer_mut());
+        }
+        if let Some(p) = &self.prompt {
+            p.render(frame, area, theme);
+        }
+    }
+
+    fn render_search(&self, frame: &mut Frame, area: Rect, clock: &Clock, theme: &Theme) {
+        let s = &self.search;
+        let [banner, query_area, count_area, table_area] = Layout::vertical([
+            Constraint::Length(if self.pick.is_some() { 1 } else { 0 }),
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(0),
+        ])
+        .areas(area);
+        if let Some(Pick::MergeInto(survivor)) = &self.pick {
+            frame.render_widget(
+                Paragraph::new(Span::styled(
+                    format!(
+                        " Merging into {} {}: choose the duplicate record",
+                        survivor.mrn,
+                        survivor.details.full_name()
+                    ),
+                    theme.warn(),
+                )),
+                banner,
+            );
+        }
+        let q = Rect {
+            x: query_area.x + 1,
+            width: query_area.width.saturating_sub(2),
+            ..query_area
+        };
+        s.query.render(frame, q, 5, s.typing, theme);
+
+        let n = s.found.hits.len();
+        let count = if n == 0 && s.query.value().trim().is_empty() {
+            "No patients registered yet: Ctrl+N registers the first".to_string()
+        } else if s.found.hits.iter().all(|h| h.kind == MatchKind::Recent)
+            && s.query.value().trim().is_empty()
+        {
+            format!("Latest {n} registrations · type a name, MRN, phone or birth date")
+        } else if s.found.more {
+            format!(
+                "{}+ found, best first: type more to narrow",
+                thousands(n as u64)
+            )
+        } else {
+            format!("{} found", thousands(n as u64))
+        };
+        let shown = if n == 0 {
+            String::new()
+        } else {
+            format!(" · {} of {}", s.selected + 1, thousands(n as u64))
+        };
+        let mut spans = vec![Span::styled(format!(" {count}{shown}"), theme.muted())];
+        if let Some(note) = &s.found.note {
+            spans = vec![Span::styled(format!(" {note}"), theme.error())];
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), count_area);
+
+        let visible = table_area.height.saturating_sub(3) as usize;
+        let offset = if visible == 0 {
+            0
+        } else {
+            s.selected.saturating_sub(visible - 1)
+        };
+        let wide = table_area.width >= 100;
+        let rows = (offset..(offset + visible).min(n)).map(|i| {
+            let Some(r) = s.rows.get(&i) else {
+                return Row::new(vec![String::from("…")]);
+            };
+            let mut name = r.name.clone();
+            if r.deleted {
+                name = format!("DELETED {name}");
+            }
+            let mut cells = vec![
+                r.mrn.clone(),
+                name,
+                r.sex.to_string(),
+                age_label(r.birth_date, r.estimated, clock.today),
+                r.birth_date.format(clock.date_pattern).to_string(),
+                r.phone.clone(),
+            ];
+            if wide {
+                cells.push(
+                    s.found
+                        .hits
+                        .get(i)
+                        .map(|h| h.kind.label())
+                        .unwrap_or("")
+                        .to_string(),
+                );
+            }
+            Row::new(cells)
+        });
+        let mut widths = vec![
+            Constraint::Length(13),
+            Constraint::Min(16),
+            Constraint::Length(3),
+            Constraint::Length(5),
+            Constraint::Length(10),
+            Constraint::Length(16),
+        ];
+        let mut header = vec!["MRN", "Name", "Sex", "Age", "Born", "Phone"];
+        if wide {
+            widths.push(Constraint::Length(12));
+            header.push("Match");
+        }
+        let table = Table::new(rows, widths)
+            .header(Row::new(header).style(theme.header()))
+            .row_highlight_style(theme.selected())
+            .block(Block::bordered());
+        let mut state = TableState::default()
+            .with_offset(0)
+            .with_selected((n > 0).then_some(s.selected - offset));
+        frame.render_stateful_widget(table, table_area, &mut state);
+    }
+}

@@ -1,0 +1,120 @@
+//! `wardline bench` at a tiny size, so that it keeps working: every measure
+//! is present with sane figures, and a second run reuses the hospital. No
+//! timing is asserted.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_wardline");
+const SAMPLES: u64 = 20;
+const LIKE_SAMPLES: u64 = 2;
+
+const TIMED: &[&str] = &[
+    "search_mrn",
+    "search_name",
+    "search_two_names",
+    "search_phone",
+    "search_birth_date",
+    "search_sounds_alike",
+    "floor_mrn_lookup",
+    "register",
+    "frame_sign_in",
+    "frame_patients_search",
+    "frame_patient_record",
+    "frame_patient_form",
+    "frame_admin",
+];
+const LIKE: &[&str] = &[
+    "like_mrn",
+    "like_name",
+    "like_two_names",
+    "like_phone",
+    "like_birth_date",
+    "like_sounds_alike",
+];
+const VALUES: &[(&str, &str)] = &[
+    ("import", "patients/s"),
+    ("audit_verify", "s per million events"),
+    ("cold_start", "ms"),
+    ("peak_memory", "MB"),
+];
+
+fn bench(dir: &Path) -> Output {
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["bench", "--patients", "300", "--samples"])
+        .arg(SAMPLES.to_string())
+        .arg("--like-samples")
+        .arg(LIKE_SAMPLES.to_string())
+        .arg("--dir")
+        .arg(dir.join("bench"))
+        .arg("--json")
+        .arg(dir.join("b.json"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn number(m: &Value, name: &str, key: &str) -> f64 {
+    let v = m[key]
+        .as_f64()
+        .unwrap_or_else(|| panic!("{name}.{key} is not a number: {m}"));
+    assert!(v.is_finite() && v >= 0.0, "{name}.{key} = {v}");
+    v
+}
+
+#[test]
+fn bench_runs_at_a_tiny_size_and_reuses_its_hospital() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = bench(dir.path());
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert!(stderr.contains("building"), "{stderr}");
+    let table = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        table.contains("search: MRN") && table.contains("peak memory"),
+        "{table}"
+    );
+
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("b.json")).unwrap()).unwrap();
+    assert_eq!(doc["patients"], 300);
+    assert!(doc["schema_version"].as_i64().unwrap() >= 1);
+    assert!(doc["machine"]["cpus"].as_u64().unwrap() >= 1);
+    assert!(doc["machine"]["cpu_model"].is_string() && doc["machine"]["os"].is_string());
+    let measures = &doc["measures"];
+    for (names, at_least) in [(TIMED, SAMPLES), (LIKE, LIKE_SAMPLES)] {
+        for name in names {
+            let m = &measures[*name];
+            let p50 = number(m, name, "p50_us");
+            let p99 = number(m, name, "p99_us");
+            let max = number(m, name, "max_us");
+            assert!(p50 <= p99 && p99 <= max, "{name}: {m}");
+            assert!(m["samples"].as_u64().unwrap() >= at_least, "{name}: {m}");
+        }
+    }
+    for (name, unit) in VALUES {
+        let m = &measures[*name];
+        number(m, name, "value");
+        assert_eq!(m["unit"], *unit, "{name}: {m}");
+        assert!(m["samples"].as_u64().unwrap() >= 1, "{name}: {m}");
+    }
+    assert!(number(&measures["peak_memory"], "peak_memory", "value") > 0.0);
+    assert!(number(&measures["import"], "import", "value") > 0.0);
+    let expected = TIMED.len() + LIKE.len() + VALUES.len();
+    assert_eq!(measures.as_object().unwrap().len(), expected, "{measures}");
+
+    let second = bench(dir.path());
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        stderr.contains("reusing") && !stderr.contains("building"),
+        "{stderr}"
+    );
+}

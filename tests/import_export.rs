@@ -1,0 +1,753 @@
+//! Patient import (CSV) and export (CSV and FHIR): parsing, validation with
+//! line numbers, all-or-nothing, duplicates, old numbers, audit events,
+//! permissions, round trips, and the real binary.
+
+mod common;
+
+use chrono::{DateTime, Utc};
+use common::{ADMIN, ADMIN_PASSWORD, Hospital, add_user, hospital, sign_in_user};
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use wardline::Error;
+use wardline::auth::Session;
+use wardline::domain::patient::{Field, Patient, PatientInput, Sex};
+use wardline::domain::role::Role;
+use wardline::ops::export::{self, Format};
+use wardline::ops::import::{ImportReport, import_patients};
+use wardline::ops::patients as patient_ops;
+use wardline::store::Db;
+use wardline::store::patient_search::{self, MatchKind};
+use wardline::store::patients;
+
+const BIN: &str = env!("CARGO_BIN_EXE_wardline");
+
+fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+fn import(h: &mut Hospital, csv: &str, skip_invalid: bool) -> ImportReport {
+    import_as(&mut h.db, &h.admin.clone(), csv, skip_invalid)
+        .unwrap_or_else(|e| panic!("import: {e}"))
+}
+
+fn import_as(
+    db: &mut Db,
+    by: &Session,
+    csv: &str,
+    skip_invalid: bool,
+) -> Result<ImportReport, Error> {
+    import_patients(db, by, csv.as_bytes(), "test.csv", skip_invalid, now())
+}
+
+fn lines(notes: &[wardline::ops::import::LineNote]) -> Vec<String> {
+    notes.iter().map(ToString::to_string).collect()
+}
+
+/// Every patient in use, in sequence order.
+fn all_patients(db: &Db) -> Vec<Patient> {
+    let mut stmt = db
+        .conn()
+        .prepare(&format!(
+            "SELECT {} FROM patients WHERE deleted_at IS NULL AND merged_into IS NULL ORDER BY seq",
+            patients::COLUMNS
+        ))
+        .unwrap();
+    stmt.query_map([], patients::patient)
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+fn count(db: &Db) -> i64 {
+    patients::count_in_use(db.conn()).unwrap()
+}
+
+/// The summaries of the audit events with this action, oldest first.
+fn audit(db: &Db, action: &str) -> Vec<String> {
+    let mut stmt = db
+        .conn()
+        .prepare("SELECT summary FROM audit_log WHERE action = ?1 ORDER BY seq")
+        .unwrap();
+    stmt.query_map([action], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+fn export_to_string(h: &mut Hospital, format: Format) -> String {
+    let mut out = Vec::new();
+    let admin = h.admin.clone();
+    export::export_patients(&mut h.db, &admin, format, &mut out, now())
+        .unwrap_or_else(|e| panic!("export: {e}"));
+    String::from_utf8(out).unwrap()
+}
+
+/// The indexes of the patients table as the schema defines them.
+fn patient_indexes(db: &Db) -> Vec<(String, Option<String>)> {
+    let mut stmt = db
+        .conn()
+        .prepare(
+            "SELECT name, sql FROM sqlite_schema
+             WHERE type = 'index' AND tbl_name = 'patients' ORDER BY name",
+        )
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+const HEADER: &str = "given_name,family_name,birth_date,sex,phone";
+
+#[test]
+fn a_bom_quoted_commas_quotes_and_newlines_are_read_and_line_numbers_stay_right() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    let csv = "\u{feff}given_name,family_name,birth_date,sex,address_line1,notes\n\
+               Amina,Okafor,1980-02-29,F,\"12 Market Road, Block 4\",\"She said \"\"call first\"\"\"\n\
+               Kofi,Mensah,1975-06-01,M,\"PO Box 7, Accra\",\"line one\nline two\nline three\"\n\
+               Ama,Owusu,not a date,F,,\n\
+               Li,Chen,1990-01-01,X,,\n";
+    let report = import(&mut h, csv, true);
+    assert!(report.committed);
+    assert_eq!(report.imported, 2);
+    assert_eq!(
+        lines(&report.invalid),
+        [
+            "line 6: birth date is not a date: type it as YYYY-MM-DD",
+            "line 7: sex type M, F, O (other) or U (unknown)",
+        ]
+    );
+    let all = all_patients(&h.db);
+    assert_eq!(
+        all[0].details.given_name, "Amina",
+        "the BOM is not part of the first column"
+    );
+    assert_eq!(all[0].details.address_line1, "12 Market Road, Block 4");
+    assert_eq!(all[0].details.notes, "She said \"call first\"");
+    assert_eq!(all[1].details.address_line1, "PO Box 7, Accra");
+    assert_eq!(all[1].details.notes, "line one\nline two\nline three");
+}
+
+#[test]
+fn invalid_rows_refuse_the_whole_file_and_each_is_reported_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    let audit_before = common::audit_count(h.db.conn());
+    let indexes = patient_indexes(&h.db);
+    let csv = format!(
+        "{HEADER}\n\
+         Amina,Okafor,1980-02-29,F,0712 345 678\n\
+         Kofi,Mensah,1975-02-30,M,\n\
+         ,,1990-01-01,F,\n\
+         Ama,Owusu,,F,\n\
+         Yaw,Boateng,1999-09-09,Q,12\n\
+         Esi,Appiah,2001-01-01,F,\n"
+    );
+    let report = import(&mut h, &csv, false);
+    assert!(!report.committed);
+    assert_eq!(report.imported, 0);
+    assert_eq!(report.valid, 2);
+    assert_eq!(
+        lines(&report.invalid),
+        [
+            "line 3: birth date is not a date: type it as YYYY-MM-DD",
+            "line 4: given name type at least one name (a given or a family name)",
+            "line 5: birth date is required: type the birth date (YYYY-MM-DD), or an estimated age",
+            "line 6: sex type M, F, O (other) or U (unknown); phone has 2 digits: a phone number has 4 to 15",
+        ]
+    );
+    assert_eq!(count(&h.db), 0, "nothing is imported");
+    assert!(
+        audit(&h.db, "IMPORT").is_empty(),
+        "not even the audit event"
+    );
+    assert_eq!(common::audit_count(h.db.conn()), audit_before);
+    assert_eq!(patient_indexes(&h.db), indexes);
+    // The sequence numbers were not used up either.
+    let p = patient_ops::register(
+        &mut h.db,
+        &h.admin.clone(),
+        &PatientInput::default()
+            .with(Field::GivenName, "Zawadi")
+            .with(Field::BirthDate, "2000-01-01"),
+        &[],
+        now(),
+    )
+    .unwrap();
+    assert_eq!(p.mrn, wardline::domain::mrn::Mrn::new("TST", 1).to_string());
+}
+
+#[test]
+fn skip_invalid_imports_the_good_rows_with_one_audit_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    let csv = format!(
+        "{HEADER}\n\
+         Amina,Okafor,1980-02-29,F,0712 345 678\n\
+         Kofi,Mensah,1975-02-30,M,\n\
+         Esi,Appiah,2001-01-01,F,\n"
+    );
+    let report = import(&mut h, &csv, true);
+    assert!(report.committed);
+    assert_eq!(report.imported, 2);
+    assert_eq!(lines(&report.invalid).len(), 1);
+    assert_eq!(count(&h.db), 2);
+    assert_eq!(
+        audit(&h.db, "IMPORT"),
+        ["imported 2 patients from test.csv (1 invalid row skipped)"]
+    );
+    let names: Vec<String> = all_patients(&h.db)
+        .iter()
+        .map(|p| p.details.full_name())
+        .collect();
+    assert_eq!(names, ["Amina Okafor", "Esi Appiah"]);
+    // Every patient is searchable by name, like a registered one.
+    let found = patient_search::search(h.db.conn(), "appiah", "%Y-%m-%d").unwrap();
+    assert_eq!(found.hits.len(), 1);
+}
+
+#[test]
+fn a_row_with_the_wrong_number_of_fields_is_an_invalid_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    let csv = format!(
+        "{HEADER}\n\
+         Amina,Okafor,1980-02-29,F\n\
+         Esi,Appiah,2001-01-01,F,\n"
+    );
+    let report = import(&mut h, &csv, true);
+    assert_eq!(
+        lines(&report.invalid),
+        ["line 2: has 4 fields where the header has 5: check this row's commas and quotes"]
+    );
+    assert_eq!(report.imported, 1);
+}
+
+#[test]
+fn blank_rows_are_passed_over_and_text_that_is_not_utf8_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    let mut csv = format!("{HEADER}\nAmina,Okafor,1980-02-29,F,\n\n,,,,\n").into_bytes();
+    csv.extend_from_slice(b"Kofi,Mens\xe1h,1975-06-01,M,\nEsi,Appiah,2001-01-01,F,\n");
+    let admin = h.admin.clone();
+    let report = import_patients(&mut h.db, &admin, &csv[..], "latin1.csv", true, now()).unwrap();
+    assert_eq!(
+        lines(&report.invalid),
+        ["line 5: is not UTF-8 text: save the file as UTF-8 (CSV UTF-8) and import again"]
+    );
+    assert_eq!(report.imported, 2);
+}
+
+#[test]
+fn unknown_or_repeated_columns_are_refused_naming_them_and_the_allowed_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    let e = import_as(
+        &mut h.db,
+        &h.admin.clone(),
+        "given_name,shoe_size,family_name,blood group\nAmina,38,Okafor,O+\n",
+        true,
+    )
+    .unwrap_err();
+    let message = e.to_string();
+    assert!(matches!(e, Error::UnknownColumns { .. }), "{e:?}");
+    assert!(message.contains("shoe_size, blood group"), "{message}");
+    for allowed in [
+        "mrn",
+        "given_name",
+        "estimated_age",
+        "insurance_valid_until",
+        "notes",
+    ] {
+        assert!(message.contains(allowed), "{message}");
+    }
+    let e = import_as(
+        &mut h.db,
+        &h.admin.clone(),
+        "given_name,Given_Name\nA,B\n",
+        true,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("twice"), "{e}");
+    let e = import_as(&mut h.db, &h.admin.clone(), "", true).unwrap_err();
+    assert!(e.to_string().contains("header"), "{e}");
+    assert_eq!(count(&h.db), 0);
+    assert!(audit(&h.db, "IMPORT").is_empty());
+}
+
+#[test]
+fn duplicates_among_the_rows_and_against_existing_patients_are_reported_not_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    let first = import(
+        &mut h,
+        "mrn,given_name,family_name,birth_date,sex,phone\n\
+         A-1,Amina,Okafor,1980-02-29,F,+254 712 345 678\n",
+        false,
+    );
+    assert!(first.duplicates.is_empty());
+    let existing = all_patients(&h.db)[0].mrn.clone();
+    let csv = "mrn,given_name,family_name,birth_date,sex,phone\n\
+               B-1,Aminah,Okafor,1980-02-29,F,\n\
+               B-2,Kofi,Mensah,1975-06-01,M,0712345678\n\
+               B-3,Yaw,Boateng,1999-09-09,M,0788 111 222\n\
+               B-4,Ama,Owusu,2001-01-01,F,+233 788 111 222\n\
+               A-1,Esi,Appiah,2002-02-02,F,\n\
+               B-3,Abena,Osei,1988-08-08,F,\n";
+    let report = import(&mut h, csv, false);
+    assert!(report.committed);
+    assert_eq!(report.imported, 6, "duplicates are imported");
+    assert_eq!(
+        lines(&report.duplicates),
+        [
+            format!(
+                "line 2: possibly the same person as MRN {existing} (same birth date and a family name that sounds alike)"
+            ),
+            format!("line 3: possibly the same person as MRN {existing} (same phone number)"),
+            "line 5: possibly the same person as line 4 (same phone number)".to_string(),
+            format!("line 6: possibly the same person as MRN {existing} (same old MRN)"),
+            "line 7: possibly the same person as line 4 (same old MRN)".to_string(),
+        ]
+    );
+    assert_eq!(
+        audit(&h.db, "IMPORT")[1],
+        "imported 6 patients from test.csv (5 possible duplicates)"
+    );
+}
+
+#[test]
+fn the_old_number_is_kept_and_search_finds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    import(
+        &mut h,
+        "family_name,mrn,birth_date,sex\nSuharto,OLD-123,1950-05-05,M\n",
+        false,
+    );
+    let p = &all_patients(&h.db)[0];
+    assert_eq!(p.legacy_mrn, "OLD-123");
+    let found = patient_search::search(h.db.conn(), "OLD-123", "%Y-%m-%d").unwrap();
+    assert_eq!(found.hits.len(), 1);
+    assert_eq!(found.hits[0].kind, MatchKind::OldNumber);
+    let seq: i64 =
+        h.db.conn()
+            .query_row(
+                "SELECT seq FROM patients WHERE id = ?1",
+                [p.id.as_str()],
+                |r| r.get(0),
+            )
+            .unwrap();
+    assert_eq!(found.hits[0].seq, seq);
+}
+
+#[test]
+fn estimated_ages_are_imported_as_flagged_birth_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    import(
+        &mut h,
+        "given_name,estimated_age,sex\nAmina,about 45,F\nBaby,6m,U\n",
+        false,
+    );
+    let all = all_patients(&h.db);
+    assert!(all.iter().all(|p| p.details.birth_date_estimated));
+    let today = now().date_naive();
+    assert_eq!(
+        wardline::domain::patient::age_years(all[0].details.birth_date, today),
+        45
+    );
+}
+
+#[test]
+fn a_hundred_thousand_rows_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    let indexes = patient_indexes(&h.db);
+    assert!(indexes.len() >= 6, "{indexes:?}");
+    let csv = generated(100_000);
+    let report = import(&mut h, &csv, false);
+    assert!(report.committed);
+    assert!(report.invalid.is_empty());
+    assert_eq!(report.imported, 100_000);
+    assert_eq!(count(&h.db), 100_000);
+    assert_eq!(audit(&h.db, "IMPORT").len(), 1);
+    // The indexes the import rebuilt serve searches and duplicate checks.
+    let found = patient_search::search(h.db.conn(), "OLD-99999", "%Y-%m-%d").unwrap();
+    assert_eq!(found.hits.len(), 1);
+    let check: String =
+        h.db.conn()
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
+    assert_eq!(check, "ok");
+    assert_eq!(patient_indexes(&h.db), indexes, "every index is back");
+}
+
+/// A file of `n` different, valid patients.
+fn generated(n: usize) -> String {
+    const GIVEN: [&str; 8] = [
+        "Amina", "Kofi", "Wanjiru", "Chen", "Fatima", "Omar", "Grace", "Musa",
+    ];
+    const SYLLABLES: [&str; 12] = [
+        "ka", "mo", "ri", "na", "to", "shi", "ba", "lu", "de", "fa", "go", "he",
+    ];
+    let mut out = String::with_capacity(n * 100);
+    out.push_str("mrn,given_name,family_name,sex,birth_date,phone,city\n");
+    for i in 0..n {
+        let family: String = [i % 12, (i / 12) % 12, (i / 144) % 12]
+            .iter()
+            .map(|&s| SYLLABLES[s])
+            .collect();
+        let year = 1930 + i % 90;
+        let month = 1 + i % 12;
+        let day = 1 + i % 28;
+        out.push_str(&format!(
+            "OLD-{i},{},{family},{},{year}-{month:02}-{day:02},+2547{:08},Nairobi\n",
+            GIVEN[i % 8],
+            ["M", "F", "O", "U"][i % 4],
+            i
+        ));
+    }
+    out
+}
+
+/// A few patients of every shape: estimated, infant, single name, full
+/// contact and insurance, quotes and newlines.
+fn varied_patients(h: &mut Hospital) {
+    let csv = "mrn,given_name,middle_name,family_name,sex,birth_date,estimated_age,phone,email,address_line1,address_line2,city,region,postal_code,country,national_id,emergency_name,emergency_relation,emergency_phone,insurance_provider,insurance_policy,insurance_valid_until,notes\n\
+        OLD-1,Amina,Zawadi,Okafor,F,1980-02-29,,+254 712 345 678,Amina@Example.org,\"12 Market Road, Block 4\",Flat 2,Nairobi,Nairobi County,00100,Kenya,12345678,Kofi Okafor,husband,0711 000 111,NHIF,P-778,2027-12-31,\"Allergic to \"\"penicillin\"\"\nSee chart\"\n\
+        OLD-2,,,Suharto,M,,about 70,,,,,,,,,,,,,,,,\n\
+        ,Baby,,Mensah,U,,6m,0722 111 222,,,,Accra,,,Ghana,,,,,,,,\n\
+        OLD-4,José,,O'Neil,O,2001-07-15,,,jose@example.org,,,,,,,,,,,,,,\n";
+    let report = import(h, csv, false);
+    assert!(report.committed, "{:?}", report.invalid);
+}
+
+#[test]
+fn a_csv_export_imports_into_another_hospital_as_the_same_patients() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    varied_patients(&mut h);
+    // A deleted patient is not exported.
+    import(&mut h, "given_name,birth_date\nGone,1990-01-01\n", false);
+    let gone = all_patients(&h.db).pop().unwrap();
+    patient_ops::delete(
+        &mut h.db,
+        &h.admin.clone(),
+        &gone.id,
+        "registered twice",
+        now(),
+    )
+    .unwrap();
+    let csv = export_to_string(&mut h, Format::Csv);
+    let header = csv.lines().next().unwrap();
+    assert_eq!(
+        header,
+        "mrn,given_name,middle_name,family_name,birth_date,estimated_age,sex,phone,email,address_line1,address_line2,city,region,postal_code,country,national_id,emergency_name,emergency_relation,emergency_phone,insurance_provider,insurance_policy,insurance_valid_until,notes"
+    );
+    assert!(!csv.contains("Gone"));
+    assert!(
+        csv.contains(",,70,M,"),
+        "estimated: no birth date, the age in years\n{csv}"
+    );
+    assert!(csv.contains(",,6m,U,"), "infants in months\n{csv}");
+    assert_eq!(audit(&h.db, "EXPORT"), ["exported 4 patients as csv"]);
+
+    let other_dir = tempfile::tempdir().unwrap();
+    let mut other = hospital(other_dir.path());
+    let report = import(&mut other, &csv, false);
+    assert!(report.committed, "{:?}", report.invalid);
+    let before = all_patients(&h.db);
+    let after = all_patients(&other.db);
+    assert_eq!(after.len(), 4);
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!(a.details, b.details, "{}", b.mrn);
+        assert_eq!(a.legacy_mrn, b.mrn, "the old MRN becomes the old number");
+    }
+    assert_eq!(after[1].details.sex, Sex::M);
+    assert!(after[1].details.birth_date_estimated);
+    assert_eq!(
+        after[0].details.notes,
+        "Allergic to \"penicillin\"\nSee chart"
+    );
+}
+
+#[test]
+fn a_fhir_export_is_a_bundle_of_patients() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    varied_patients(&mut h);
+    let json = export_to_string(&mut h, Format::Fhir);
+    let bundle: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    assert_eq!(bundle["resourceType"], "Bundle");
+    assert_eq!(bundle["type"], "collection");
+    let entries = bundle["entry"].as_array().unwrap();
+    let all = all_patients(&h.db);
+    assert_eq!(entries.len(), all.len());
+    for (e, p) in entries.iter().zip(&all) {
+        let r = &e["resource"];
+        assert_eq!(e["fullUrl"], format!("urn:uuid:{}", p.id));
+        assert_eq!(r["resourceType"], "Patient");
+        assert_eq!(r["id"], p.id.as_str());
+        assert_eq!(r["identifier"][0]["system"], "urn:wardline:TST:mrn");
+        assert_eq!(r["identifier"][0]["value"], p.mrn.as_str());
+        assert_eq!(r["gender"], p.details.sex.fhir());
+        assert_eq!(
+            r["birthDate"],
+            p.details.birth_date.format("%Y-%m-%d").to_string()
+        );
+        assert_eq!(r["active"], true);
+        assert_eq!(r["name"][0]["use"], "official");
+        assert_eq!(r["name"][0]["text"], p.details.full_name());
+    }
+    let amina = &entries[0]["resource"];
+    assert_eq!(
+        amina["identifier"][1],
+        serde_json::json!({"system": "urn:wardline:legacy-mrn", "value": "OLD-1"})
+    );
+    assert_eq!(
+        amina["name"][0],
+        serde_json::json!({"use": "official", "family": "Okafor", "given": ["Amina", "Zawadi"], "text": "Amina Zawadi Okafor"})
+    );
+    assert_eq!(
+        amina["telecom"],
+        serde_json::json!([
+            {"system": "phone", "value": "+254 712 345 678", "use": "home"},
+            {"system": "email", "value": "amina@example.org", "use": "home"}
+        ])
+    );
+    assert_eq!(
+        amina["address"],
+        serde_json::json!([{
+            "use": "home",
+            "line": ["12 Market Road, Block 4", "Flat 2"],
+            "city": "Nairobi",
+            "state": "Nairobi County",
+            "postalCode": "00100",
+            "country": "Kenya"
+        }])
+    );
+    let suharto = &entries[1]["resource"];
+    assert_eq!(
+        suharto["name"][0],
+        serde_json::json!({"use": "official", "family": "Suharto", "text": "Suharto"})
+    );
+    assert!(suharto.get("telecom").is_none() && suharto.get("address").is_none());
+    assert_eq!(suharto["identifier"].as_array().unwrap().len(), 2);
+    let baby = &entries[2]["resource"];
+    assert_eq!(baby["identifier"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        baby["address"],
+        serde_json::json!([{"use": "home", "city": "Accra", "country": "Ghana"}])
+    );
+    assert_eq!(audit(&h.db, "EXPORT"), ["exported 4 patients as fhir"]);
+}
+
+#[test]
+fn an_empty_hospital_exports_an_empty_bundle_and_a_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    let json = export_to_string(&mut h, Format::Fhir);
+    let bundle: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(bundle["entry"], serde_json::json!([]));
+    let csv = export_to_string(&mut h, Format::Csv);
+    assert_eq!(csv.lines().count(), 1);
+    assert_eq!(
+        audit(&h.db, "EXPORT"),
+        ["exported 0 patients as fhir", "exported 0 patients as csv"]
+    );
+}
+
+#[test]
+fn roles_without_the_permission_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    let admin = h.admin.clone();
+    for (user, role) in [
+        ("lab", Role::LabTech),
+        ("pharm", Role::Pharmacist),
+        ("desk", Role::Receptionist),
+    ] {
+        add_user(&mut h.db, &admin, user, role);
+    }
+    let csv = format!("{HEADER}\nAmina,Okafor,1980-02-29,F,\n");
+    for user in ["lab", "pharm"] {
+        let s = sign_in_user(&mut h.db, user, now());
+        let e = import_as(&mut h.db, &s, &csv, false).unwrap_err();
+        assert!(matches!(e, Error::NotPermitted(_)), "{user}: {e:?}");
+        assert!(e.to_string().contains("may not import patients"), "{e}");
+    }
+    assert_eq!(count(&h.db), 0);
+    let desk = sign_in_user(&mut h.db, "desk", now());
+    assert_eq!(
+        import_as(&mut h.db, &desk, &csv, false).unwrap().imported,
+        1
+    );
+    // Any staff role that may look patients up may export them.
+    let lab = sign_in_user(&mut h.db, "lab", now());
+    let mut out = Vec::new();
+    assert_eq!(
+        export::export_patients(&mut h.db, &lab, Format::Csv, &mut out, now()).unwrap(),
+        1
+    );
+    // A role taken away in another terminal is refused inside the write.
+    h.db.conn()
+        .execute(
+            "UPDATE users SET role = 'lab_tech' WHERE user_name = 'desk'",
+            [],
+        )
+        .unwrap();
+    let e = import_as(&mut h.db, &desk, &csv, false).unwrap_err();
+    assert!(matches!(e, Error::NotPermitted(_)), "{e:?}");
+    assert_eq!(count(&h.db), 1);
+}
+
+// ---- the real binary ----
+
+fn run(data: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .arg("--password-stdin")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run wardline");
+    // A command that stops before asking for a password closes its input.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn the_binary_imports_and_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let password = format!("{ADMIN_PASSWORD}\n");
+    let out = run(
+        &data,
+        &["init", "--code", "TST", "--name", "Test", "--admin", ADMIN],
+        &password,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        format!("{HEADER}\nAmina,Okafor,1980-02-29,F,\nKofi,Mensah,someday,M,\n"),
+    )
+    .unwrap();
+    let bad_arg = bad.to_str().unwrap();
+    let out = run(
+        &data,
+        &["import", "patients", bad_arg, "--as", ADMIN],
+        &password,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stdout),
+        "line 3: birth date is not a date: type it as YYYY-MM-DD\n"
+    );
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("nothing was imported") && err.contains("--skip-invalid"),
+        "{err}"
+    );
+
+    let out = run(
+        &data,
+        &[
+            "import",
+            "patients",
+            bad_arg,
+            "--skip-invalid",
+            "--as",
+            ADMIN,
+        ],
+        &password,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        format!(
+            "line 3: birth date is not a date: type it as YYYY-MM-DD\n\
+             Imported 1 patient from {bad_arg}.\n\
+             Skipped 1 invalid row (listed above).\n"
+        )
+    );
+
+    let unknown = dir.path().join("unknown.csv");
+    std::fs::write(&unknown, "given_name,colour\nAmina,blue\n").unwrap();
+    let out = run(
+        &data,
+        &[
+            "import",
+            "patients",
+            unknown.to_str().unwrap(),
+            "--as",
+            ADMIN,
+        ],
+        &password,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("colour"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let out = run(
+        &data,
+        &["export", "patients", "--format", "csv", "--as", ADMIN],
+        &password,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let csv = text(&out.stdout);
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows.len(), 2, "{csv}");
+    assert!(rows[0].starts_with("mrn,given_name,"));
+    assert!(
+        rows[1].starts_with("TST-000001-") && rows[1].contains(",Amina,,Okafor,1980-02-29,,F,"),
+        "{csv}"
+    );
+    assert!(text(&out.stderr).contains("Exported 1 patient as csv"));
+
+    let file = dir.path().join("out.json");
+    let file_arg = file.to_str().unwrap();
+    let out = run(
+        &data,
+        &[
+            "export", "patients", "--format", "fhir", "--out", file_arg, "--as", ADMIN,
+        ],
+        &password,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let bundle: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(bundle["entry"].as_array().unwrap().len(), 1);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let out = run(
+        &data,
+        &[
+            "export", "patients", "--format", "csv", "--out", file_arg, "--as", ADMIN,
+        ],
+        &password,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("already exists"));
+    assert!(serde_json::from_slice::<serde_json::Value>(&std::fs::read(&file).unwrap()).is_ok());
+
+    let db = Db::open(&data.join("hospitals").join("TST.db")).unwrap();
+    assert_eq!(audit(&db, "IMPORT").len(), 1);
+    assert_eq!(audit(&db, "EXPORT").len(), 2);
+}
