@@ -29,7 +29,10 @@ pub fn frame_box(title: &str, area: Rect, theme: &Theme, buf: &mut Buffer) -> Re
 
 /// A question that names what it is about, answered with y or n.
 pub fn confirm(question: &str, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let r = centered(area, 60, 7);
+    let width = 64.min(area.width);
+    let text_width = usize::from(width.saturating_sub(2)).max(1);
+    let lines = question.chars().count().div_ceil(text_width) as u16 + 1;
+    let r = centered(area, width, lines + 4);
     let inner = frame_box("Please confirm", r, theme, buf);
     let text = vec![
         Line::from(question.to_string()),
