@@ -11,7 +11,9 @@ use crate::domain::names;
 use crate::domain::patient::{Patient, PatientDetails, Sex, full_name, phone_digits};
 use crate::domain::time::{format_ts, parse_ts};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use rusqlite::types::ToSql;
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params, params_from_iter};
+use std::sync::OnceLock;
 
 const DATE: &str = "%Y-%m-%d";
 
@@ -97,6 +99,128 @@ pub fn legacy_key(text: &str) -> String {
         .to_ascii_uppercase()
 }
 
+/// The columns a patient's details are stored in, in [`Derived::values`]'s order.
+const DETAIL_COLUMNS: [&str; 24] = [
+    "given_name",
+    "middle_name",
+    "family_name",
+    "birth_date",
+    "birth_date_estimated",
+    "sex",
+    "phone",
+    "phone_key",
+    "email",
+    "address_line1",
+    "address_line2",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "national_id",
+    "emergency_name",
+    "emergency_relation",
+    "emergency_phone",
+    "insurance_provider",
+    "insurance_policy",
+    "insurance_valid_until",
+    "notes",
+    "duplicate_key",
+];
+
+/// The stored forms computed from a patient's details.
+struct Derived {
+    born: String,
+    sex: &'static str,
+    phone_key: String,
+    valid_until: Option<String>,
+    duplicate_key: String,
+}
+
+impl Derived {
+    fn of(d: &PatientDetails) -> Derived {
+        let born = d.birth_date.format(DATE).to_string();
+        let duplicate_key =
+            names::duplicate_key(&d.given_name, &d.middle_name, &d.family_name, &born);
+        Derived {
+            born,
+            sex: d.sex.into(),
+            phone_key: phone_key(&d.phone),
+            valid_until: d.insurance_valid_until.map(|v| v.format(DATE).to_string()),
+            duplicate_key,
+        }
+    }
+
+    /// The values of [`DETAIL_COLUMNS`], in order.
+    fn values<'a>(&'a self, d: &'a PatientDetails) -> [&'a dyn ToSql; 24] {
+        [
+            &d.given_name,
+            &d.middle_name,
+            &d.family_name,
+            &self.born,
+            &d.birth_date_estimated,
+            &self.sex,
+            &d.phone,
+            &self.phone_key,
+            &d.email,
+            &d.address_line1,
+            &d.address_line2,
+            &d.city,
+            &d.region,
+            &d.postal_code,
+            &d.country,
+            &d.national_id,
+            &d.emergency_name,
+            &d.emergency_relation,
+            &d.emergency_phone,
+            &d.insurance_provider,
+            &d.insurance_policy,
+            &self.valid_until,
+            &d.notes,
+            &self.duplicate_key,
+        ]
+    }
+}
+
+/// `INSERT`: id, seq, mrn, legacy number and key, the details, then the time
+/// and user as both creation and last change.
+fn insert_sql() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| {
+        let n = DETAIL_COLUMNS.len();
+        let details: Vec<String> = (6..6 + n).map(|i| format!("?{i}")).collect();
+        format!(
+            "INSERT INTO patients (id, seq, mrn, legacy_mrn, legacy_key, {}, created_at, created_by,
+                                   updated_at, updated_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, {}, ?{t}, ?{u}, ?{t}, ?{u})",
+            DETAIL_COLUMNS.join(", "),
+            details.join(", "),
+            t = 6 + n,
+            u = 7 + n
+        )
+    })
+}
+
+/// `UPDATE` of the details if the version still matches: id, version, the
+/// details, then the time and user of the change.
+fn update_sql() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| {
+        let n = DETAIL_COLUMNS.len();
+        let sets: Vec<String> = DETAIL_COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ?{}", i + 3))
+            .collect();
+        format!(
+            "UPDATE patients SET {}, updated_at = ?{}, updated_by = ?{}, version = version + 1
+             WHERE id = ?1 AND version = ?2",
+            sets.join(", "),
+            3 + n,
+            4 + n
+        )
+    })
+}
+
 /// Takes the next `n` sequence numbers.
 pub fn allocate_seqs(tx: &Transaction, n: i64) -> Result<i64, StoreError> {
     let first: i64 = tx.query_row(
@@ -124,51 +248,15 @@ pub fn insert_with_seq(
 ) -> Result<(Id, String), StoreError> {
     let id = Id::new();
     let mrn = Mrn::new(prefix, seq as u64).to_string();
-    let born = d.birth_date.format(DATE).to_string();
+    let derived = Derived::of(d);
     let now = format_ts(stamp.at);
-    let mut stmt = tx.prepare_cached(
-        "INSERT INTO patients (id, seq, mrn, legacy_mrn, legacy_key, given_name, middle_name,
-            family_name, birth_date, birth_date_estimated, sex, phone, phone_key, email,
-            address_line1, address_line2, city, region, postal_code, country, national_id,
-            emergency_name, emergency_relation, emergency_phone, insurance_provider,
-            insurance_policy, insurance_valid_until, notes, duplicate_key, created_at,
-            created_by, updated_at, updated_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                 ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?30, ?31)",
-    )?;
-    stmt.execute(params![
-        id.as_str(),
-        seq,
-        mrn,
-        legacy_mrn.trim(),
-        legacy_key(legacy_mrn),
-        d.given_name,
-        d.middle_name,
-        d.family_name,
-        born,
-        d.birth_date_estimated,
-        d.sex.to_string(),
-        d.phone,
-        phone_key(&d.phone),
-        d.email,
-        d.address_line1,
-        d.address_line2,
-        d.city,
-        d.region,
-        d.postal_code,
-        d.country,
-        d.national_id,
-        d.emergency_name,
-        d.emergency_relation,
-        d.emergency_phone,
-        d.insurance_provider,
-        d.insurance_policy,
-        d.insurance_valid_until.map(|v| v.format(DATE).to_string()),
-        d.notes,
-        names::duplicate_key(&d.given_name, &d.middle_name, &d.family_name, &born),
-        now,
-        stamp.user_id,
-    ])?;
+    let (legacy, key) = (legacy_mrn.trim(), legacy_key(legacy_mrn));
+    let id_text = id.as_str();
+    let mut values: Vec<&dyn ToSql> = vec![&id_text, &seq, &mrn, &legacy, &key];
+    values.extend(derived.values(d));
+    values.extend([&now as &dyn ToSql, &stamp.user_id]);
+    let mut stmt = tx.prepare_cached(insert_sql())?;
+    stmt.execute(params_from_iter(values))?;
     add_terms(tx, seq, d)?;
     Ok((id, mrn))
 }
@@ -253,47 +341,15 @@ pub fn update(
     if live {
         remove_terms(tx, seq)?;
     }
-    let born = d.birth_date.format(DATE).to_string();
-    let changed = tx.execute(
-        "UPDATE patients SET given_name = ?3, middle_name = ?4, family_name = ?5, birth_date = ?6,
-            birth_date_estimated = ?7, sex = ?8, phone = ?9, phone_key = ?10, email = ?11,
-            address_line1 = ?12, address_line2 = ?13, city = ?14, region = ?15, postal_code = ?16,
-            country = ?17, national_id = ?18, emergency_name = ?19, emergency_relation = ?20,
-            emergency_phone = ?21, insurance_provider = ?22, insurance_policy = ?23,
-            insurance_valid_until = ?24, notes = ?25, duplicate_key = ?26, updated_at = ?27,
-            updated_by = ?28, version = version + 1
-         WHERE id = ?1 AND version = ?2",
-        params![
-            id.as_str(),
-            version,
-            d.given_name,
-            d.middle_name,
-            d.family_name,
-            born,
-            d.birth_date_estimated,
-            d.sex.to_string(),
-            d.phone,
-            phone_key(&d.phone),
-            d.email,
-            d.address_line1,
-            d.address_line2,
-            d.city,
-            d.region,
-            d.postal_code,
-            d.country,
-            d.national_id,
-            d.emergency_name,
-            d.emergency_relation,
-            d.emergency_phone,
-            d.insurance_provider,
-            d.insurance_policy,
-            d.insurance_valid_until.map(|v| v.format(DATE).to_string()),
-            d.notes,
-            names::duplicate_key(&d.given_name, &d.middle_name, &d.family_name, &born),
-            format_ts(stamp.at),
-            stamp.user_id,
-        ],
-    )?;
+    let derived = Derived::of(d);
+    let now = format_ts(stamp.at);
+    let id_text = id.as_str();
+    let mut values: Vec<&dyn ToSql> = vec![&id_text, &version];
+    values.extend(derived.values(d));
+    values.extend([&now as &dyn ToSql, &stamp.user_id]);
+    let changed = tx
+        .prepare_cached(update_sql())?
+        .execute(params_from_iter(values))?;
     if changed == 0 {
         return Err(StoreError::Conflict(
             "this record was changed in another terminal while you edited it: your changes were not saved, and the form now shows the record as it is".into(),
