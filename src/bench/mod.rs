@@ -41,7 +41,7 @@ const IMPORT_ROWS: u64 = 200_000;
 /// Cold starts timed.
 const COLD_STARTS: usize = 5;
 /// Searches typed while the memory is watched.
-const MEMORY_QUERIES: usize = 50;
+const MEMORY_QUERIES: usize = 24;
 
 // Targets at a million patients.
 const SEARCH_P99_US: f64 = 2_000.0;

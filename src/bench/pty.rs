@@ -167,6 +167,37 @@ impl Running {
         }
     }
 
+    /// Waits until the program has used no processor time for a while:
+    /// every key typed has been handled.
+    fn wait_idle(&mut self) -> Result<()> {
+        let stat_path = format!("/proc/{}/stat", self.child.id());
+        let cpu = || -> Option<u64> {
+            let stat = std::fs::read_to_string(&stat_path).ok()?;
+            // Fields after the command name (which may hold spaces): state is
+            // the first, utime the 12th and stime the 13th.
+            let rest = stat.rsplit_once(')')?.1;
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+        };
+        let deadline = Instant::now() + Duration::from_secs(600);
+        let mut last = cpu();
+        let mut still = 0;
+        while still < 5 {
+            if Instant::now() > deadline {
+                bail!("wardline stayed busy for ten minutes after the searches were typed");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+            let now = cpu();
+            if now == last {
+                still += 1;
+            } else {
+                still = 0;
+                last = now;
+            }
+        }
+        Ok(())
+    }
+
     fn tail(&self) -> String {
         let out = self.output.lock().map(|o| o.clone()).unwrap_or_default();
         let text = String::from_utf8_lossy(&out[out.len().saturating_sub(300)..]).to_string();
@@ -248,6 +279,7 @@ pub fn peak_memory(data: &Path, queries: &[String]) -> Result<f64> {
         run.send(b"\x15")?; // Ctrl+U
         run.settle(Duration::from_millis(30));
     }
+    run.wait_idle()?;
     let status_path = format!("/proc/{}/status", run.child.id());
     let status = std::fs::read_to_string(&status_path)
         .with_context(|| format!("could not read {status_path}"))?;

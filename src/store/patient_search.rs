@@ -144,11 +144,14 @@ pub fn search(conn: &Connection, text: &str, date_pattern: &str) -> Result<Found
         }
         None => {}
     }
-    if text.chars().any(|c| c.is_ascii_digit()) {
+    let old_number = legacy_key(text);
+    if !old_number.is_empty() && text.chars().any(|c| c.is_ascii_digit()) {
+        // `legacy_key <> ''` lets SQLite use the partial index patients_legacy.
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT seq FROM patients WHERE legacy_key = ?1 AND {LIVE} ORDER BY seq LIMIT 20"
+            "SELECT seq FROM patients WHERE legacy_key = ?1 AND legacy_key <> '' AND {LIVE}
+             ORDER BY seq LIMIT 20"
         ))?;
-        for seq in stmt.query_map([legacy_key(text)], |r| r.get(0))? {
+        for seq in stmt.query_map([old_number], |r| r.get(0))? {
             found.add(&mut seen, seq?, MatchKind::OldNumber);
         }
     }
@@ -210,17 +213,44 @@ fn by_mrn(conn: &Connection, prefix: Option<&str>, seq: u64) -> Result<Option<i6
     }
 }
 
-/// The three name tiers. The longest word drives an index range; the other
-/// words are checked against the `names` list stored with each term.
+/// How many index rows a word's prefix range is counted up to when choosing
+/// the word that drives a query of several words.
+const DRIVER_PROBE: i64 = 2000;
+
+/// The word whose prefix range is smallest (counted up to [`DRIVER_PROBE`]),
+/// so that the other words are checked on as few rows as possible.
+fn driver(conn: &Connection, words: &[String]) -> Result<Option<usize>, StoreError> {
+    if words.len() < 2 {
+        return Ok((!words.is_empty()).then_some(0));
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT count(*) FROM (SELECT 1 FROM patient_terms WHERE term >= ?1 AND term < ?2 LIMIT ?3)",
+    )?;
+    let mut best: Option<(i64, usize)> = None;
+    for (i, w) in words.iter().enumerate() {
+        let n: i64 = stmt.query_row(rusqlite::params![w, prefix_end(w), DRIVER_PROBE], |r| {
+            r.get(0)
+        })?;
+        if best.is_none_or(|(m, _)| n < m) {
+            best = Some((n, i));
+        }
+        if n == 0 {
+            break;
+        }
+    }
+    Ok(best.map(|(_, i)| i))
+}
+
+/// The three name tiers. The word with the fewest index rows drives a range
+/// scan; the other words are checked against the `names` list stored with
+/// each term.
 fn by_names(
     conn: &Connection,
     words: &[String],
     found: &mut Found,
     seen: &mut HashSet<i64>,
 ) -> Result<(), StoreError> {
-    let Some(driver_at) =
-        (0..words.len()).max_by_key(|&i| (words[i].chars().count(), usize::MAX - i))
-    else {
+    let Some(driver_at) = driver(conn, words)? else {
         return Ok(());
     };
     let driver = &words[driver_at];
