@@ -110,9 +110,27 @@ pub struct AuditRecord {
     pub hash: String,
 }
 
-impl AuditRecord {
-    /// The hash this row should carry, given its fields and `prev_hash`.
-    pub fn compute_hash(&self) -> String {
+/// A row's hashed fields, borrowed (so that verifying a million rows does not
+/// copy them).
+#[derive(Debug, Clone, Copy)]
+pub struct AuditFields<'a> {
+    pub seq: i64,
+    pub at: &'a str,
+    pub actor_id: Option<&'a str>,
+    pub actor_name: &'a str,
+    pub actor_role: Option<&'a str>,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: Option<&'a str>,
+    pub patient_id: Option<&'a str>,
+    pub summary: &'a str,
+    pub prev_hash: &'a str,
+    pub hash: &'a str,
+}
+
+impl AuditFields<'_> {
+    /// The hash these fields should carry, as 64 lower-case hex digits.
+    pub fn expected_hash(&self) -> [u8; 64] {
         let mut h = Sha256::new();
         let mut field = |v: Option<&str>| match v {
             None => h.update([0u8]),
@@ -124,17 +142,45 @@ impl AuditRecord {
         };
         let seq = self.seq.to_string();
         field(Some(&seq));
-        field(Some(&self.at));
-        field(self.actor_id.as_deref());
-        field(Some(&self.actor_name));
-        field(self.actor_role.as_deref());
-        field(Some(&self.action));
-        field(Some(&self.entity));
-        field(self.entity_id.as_deref());
-        field(self.patient_id.as_deref());
-        field(Some(&self.summary));
-        field(Some(&self.prev_hash));
-        hex::encode(h.finalize())
+        field(Some(self.at));
+        field(self.actor_id);
+        field(Some(self.actor_name));
+        field(self.actor_role);
+        field(Some(self.action));
+        field(Some(self.entity));
+        field(self.entity_id);
+        field(self.patient_id);
+        field(Some(self.summary));
+        field(Some(self.prev_hash));
+        let mut out = [0u8; 64];
+        // 32 bytes always fit 64 hex digits.
+        let _ = hex::encode_to_slice(h.finalize(), &mut out);
+        out
+    }
+}
+
+impl AuditRecord {
+    /// The fields as hashed.
+    pub fn fields(&self) -> AuditFields<'_> {
+        AuditFields {
+            seq: self.seq,
+            at: &self.at,
+            actor_id: self.actor_id.as_deref(),
+            actor_name: &self.actor_name,
+            actor_role: self.actor_role.as_deref(),
+            action: &self.action,
+            entity: &self.entity,
+            entity_id: self.entity_id.as_deref(),
+            patient_id: self.patient_id.as_deref(),
+            summary: &self.summary,
+            prev_hash: &self.prev_hash,
+            hash: &self.hash,
+        }
+    }
+
+    /// The hash this row should carry, given its fields and `prev_hash`.
+    pub fn compute_hash(&self) -> String {
+        String::from_utf8_lossy(&self.fields().expected_hash()).into_owned()
     }
 }
 
@@ -180,6 +226,11 @@ impl Default for ChainVerifier {
 impl ChainVerifier {
     /// Checks the next record; on success it becomes the head.
     pub fn push(&mut self, r: &AuditRecord) -> Result<(), ChainBreak> {
+        self.push_fields(&r.fields())
+    }
+
+    /// [`ChainVerifier::push`] on borrowed fields.
+    pub fn push_fields(&mut self, r: &AuditFields) -> Result<(), ChainBreak> {
         if r.seq != self.count + 1 {
             return Err(ChainBreak::Gap {
                 previous: self.count,
@@ -189,11 +240,12 @@ impl ChainVerifier {
         if r.prev_hash != self.head {
             return Err(ChainBreak::BrokenLink { seq: r.seq });
         }
-        if r.compute_hash() != r.hash {
+        if r.expected_hash() != r.hash.as_bytes() {
             return Err(ChainBreak::Edited { seq: r.seq });
         }
         self.count = r.seq;
-        self.head.clone_from(&r.hash);
+        self.head.clear();
+        self.head.push_str(r.hash);
         Ok(())
     }
 }

@@ -2,7 +2,7 @@
 
 use super::StoreError;
 use crate::domain::audit::{
-    Actor, AuditEvent, AuditRecord, ChainBreak, ChainVerifier, GENESIS_HASH,
+    Actor, AuditEvent, AuditFields, AuditRecord, ChainBreak, ChainVerifier, GENESIS_HASH,
 };
 use crate::domain::time::format_ts;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction};
@@ -122,8 +122,27 @@ pub fn verify_chain(conn: &Connection) -> Result<ChainState, StoreError> {
     {
         let mut stmt = tx.prepare(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY seq"))?;
         let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
-            if let Err(b) = verifier.push(&record(row)?) {
+        while let Some(r) = rows.next()? {
+            let text = |i: usize| r.get_ref(i).and_then(|v| v.as_str().map_err(Into::into));
+            let maybe = |i: usize| {
+                r.get_ref(i)
+                    .and_then(|v| v.as_str_or_null().map_err(Into::into))
+            };
+            let fields = AuditFields {
+                seq: r.get(0)?,
+                at: text(1)?,
+                actor_id: maybe(2)?,
+                actor_name: text(3)?,
+                actor_role: maybe(4)?,
+                action: text(5)?,
+                entity: text(6)?,
+                entity_id: maybe(7)?,
+                patient_id: maybe(8)?,
+                summary: text(9)?,
+                prev_hash: text(10)?,
+                hash: text(11)?,
+            };
+            if let Err(b) = verifier.push_fields(&fields) {
                 return Ok(ChainState::Broken(b));
             }
         }
