@@ -116,7 +116,7 @@ fn help_lists_the_keys_of_the_screen_and_closes() {
     h.press(KeyCode::F(6));
     h.press(KeyCode::Char('?'));
     let s = h.screen();
-    assert!(s.contains("unlock account") && s.contains("Ctrl+L") && s.contains("F2/Alt+1"));
+    assert!(s.contains("unlock account") && s.contains("Ctrl+L") && s.contains("F2, Alt+1"));
     snapshot!("help_admin", s);
     h.press(KeyCode::Esc);
     assert!(!h.screen().contains("previous account"));

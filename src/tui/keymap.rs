@@ -215,13 +215,13 @@ const fn b(keys: &'static [Key], action: Action, does: &'static str, hint: bool)
 }
 
 impl Binding {
-    /// All the keys, e.g. "↑/k".
+    /// All the keys, e.g. "↑, k".
     pub fn keys_label(&self) -> String {
         self.keys
             .iter()
             .map(Key::label)
             .collect::<Vec<_>>()
-            .join("/")
+            .join(", ")
     }
 }
 
@@ -437,7 +437,7 @@ pub const PATIENT_LIST: &[Binding] = &[
     b(
         &[ch('x')],
         Action::ToggleDeleted,
-        "show/hide deleted (admin)",
+        "show deleted (admin)",
         false,
     ),
 ];
