@@ -6,17 +6,17 @@
 //! copies of this binary running only `child_writer`, which does nothing
 //! unless `WARDLINE_TEST_CHILD` is set.
 
-use chrono::Utc;
+mod child_writes;
+
+use child_writes::{env, insert_user};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use wardline::domain::audit::{Actor, AuditAction, AuditEvent};
-use wardline::domain::role::Role;
+use wardline::store::Db;
 use wardline::store::audit::{ChainState, verify_chain};
-use wardline::store::users::{self, NewUser};
-use wardline::store::{Db, StoreError};
+use wardline::store::users::{self};
 
 const WRITERS: usize = 4;
 /// How long every writer keeps writing, all in the same window.
@@ -35,29 +35,6 @@ const ENV_WRITE_MS: &str = "WARDLINE_TEST_WRITE_MS";
 
 fn epoch_ms(t: SystemTime) -> u64 {
     t.duration_since(UNIX_EPOCH).unwrap().as_millis() as u64
-}
-
-fn env(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set for the child"))
-}
-
-/// One write through the one write path: a user row and its CREATE event.
-fn insert_user(db: &mut Db, name: &str, hash: &str) -> Result<(), StoreError> {
-    db.write(&Actor::system(), |tx| {
-        let user = users::insert(
-            tx,
-            &NewUser {
-                user_name: name,
-                full_name: name,
-                role: Role::Nurse,
-                password_hash: hash,
-                must_change_password: false,
-            },
-            Utc::now(),
-        )?;
-        let event = AuditEvent::new(AuditAction::Create, "user", name).on(user.id.as_str());
-        Ok::<_, StoreError>(((), vec![event]))
-    })
 }
 
 /// The child: writes users `w{n}-{i}` until the window closes, printing

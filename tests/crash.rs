@@ -7,18 +7,18 @@
 //! copies of this binary running only `child_crash_writer`, which does nothing
 //! unless `WARDLINE_TEST_CHILD` is set.
 
-use chrono::Utc;
+mod child_writes;
+
+use child_writes::{env, insert_user};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
-use wardline::domain::audit::{Actor, AuditAction, AuditEvent};
-use wardline::domain::role::Role;
+use wardline::store::Db;
 use wardline::store::audit::{ChainState, verify_chain};
-use wardline::store::users::{self, NewUser};
-use wardline::store::{Db, StoreError};
+use wardline::store::users::{self};
 
 const ROUNDS: usize = 25;
 /// Every this-many rounds, the child is killed soon after it starts, without
@@ -28,29 +28,6 @@ const ENV_CHILD: &str = "WARDLINE_TEST_CHILD";
 const ENV_DB: &str = "WARDLINE_TEST_DB";
 const ENV_PREFIX: &str = "WARDLINE_TEST_PREFIX";
 const ENV_HASH: &str = "WARDLINE_TEST_HASH";
-
-fn env(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set for the child"))
-}
-
-/// One write through the one write path: a user row and its CREATE event.
-fn insert_user(db: &mut Db, name: &str, hash: &str) -> Result<(), StoreError> {
-    db.write(&Actor::system(), |tx| {
-        let user = users::insert(
-            tx,
-            &NewUser {
-                user_name: name,
-                full_name: name,
-                role: Role::Nurse,
-                password_hash: hash,
-                must_change_password: false,
-            },
-            Utc::now(),
-        )?;
-        let event = AuditEvent::new(AuditAction::Create, "user", name).on(user.id.as_str());
-        Ok::<_, StoreError>(((), vec![event]))
-    })
-}
 
 /// The child: opens the file, prints `READY`, then writes users
 /// `{prefix}-{i}` as fast as it can until it is killed, printing `ACK name`

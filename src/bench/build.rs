@@ -74,9 +74,10 @@ pub fn ensure(dir: &Path, patients: u64) -> Result<PathBuf> {
     Ok(path)
 }
 
-fn build(path: &Path, patients: u64) -> Result<()> {
-    let code: HospitalCode = CODE.parse()?;
-    let mut db = Db::create(path, &code, "Bench General Hospital")?;
+/// A new, empty hospital whose administrator is the bench's account.
+pub fn new_hospital(path: &Path, code: &str, name: &str) -> Result<Db> {
+    let code: HospitalCode = code.parse()?;
+    let mut db = Db::create(path, &code, name)?;
     accounts::create_first_admin(
         &mut db,
         BENCH_USER,
@@ -85,6 +86,11 @@ fn build(path: &Path, patients: u64) -> Result<()> {
         fixed_now(),
     )
     .context("could not create the bench administrator")?;
+    Ok(db)
+}
+
+fn build(path: &Path, patients: u64) -> Result<()> {
+    let mut db = new_hospital(path, CODE, "Bench General Hospital")?;
     let prefix = db.settings()?.mrn_prefix;
     // Durability does not matter while building: an interrupted build is
     // thrown away. The file gets synchronous=FULL again when opened.

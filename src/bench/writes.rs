@@ -3,10 +3,10 @@
 //! synchronous=FULL), and importing a CSV file into a new hospital.
 
 use super::stats::{Summary, timed};
-use super::{BENCH_USER, PASSWORD, SEED, fixed_now, today};
+use super::{BENCH_USER, PASSWORD, SEED, today};
 use crate::auth::{self, Session};
 use crate::domain::patient::{Field, PatientDetails, PatientInput};
-use crate::ops::{accounts, import, patients as ops};
+use crate::ops::{import, patients as ops};
 use crate::store::Db;
 use crate::synthetic::Generator;
 use anyhow::{Context, Result, bail};
@@ -55,14 +55,7 @@ pub fn import(dir: &Path, rows: usize) -> Result<(Duration, u64)> {
     let csv_path = dir.join("import.csv");
     let db_path = dir.join("import.db");
     super::build::remove_db(&db_path)?;
-    let mut db = Db::create(&db_path, &"IMPORT".parse()?, "Bench Import Hospital")?;
-    accounts::create_first_admin(
-        &mut db,
-        BENCH_USER,
-        "Bench Administrator",
-        PASSWORD,
-        fixed_now(),
-    )?;
+    let mut db = super::build::new_hospital(&db_path, "IMPORT", "Bench Import Hospital")?;
     let session = auth::sign_in(&mut db, BENCH_USER, PASSWORD, Utc::now())?;
     let pattern = db.settings()?.date_pattern();
     {

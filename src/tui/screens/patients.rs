@@ -52,6 +52,11 @@ fn said_error(e: Error) -> Said {
     })
 }
 
+/// The status message when the signed-in role may not do something.
+fn refused(ctx: &Ctx, p: Permission, doing: &str) -> Option<Said> {
+    ctx.session.require(p, doing).err().map(said_error)
+}
+
 /// How many rows around the selection are read from the file.
 const WINDOW: usize = 40;
 const PAGE: usize = 10;
@@ -348,11 +353,10 @@ impl Patients {
                 Said::Nothing
             }
             Action::NewPatient => {
-                if let Err(e) = ctx
-                    .session
-                    .require(Permission::RegisterPatients, "register patients")
+                if let Some(refused) =
+                    refused(ctx, Permission::RegisterPatients, "register patients")
                 {
-                    return said_error(e);
+                    return refused;
                 }
                 let audited = self.audit_search(ctx);
                 self.form_return = None;
@@ -373,11 +377,12 @@ impl Patients {
                 }
             }
             Action::ToggleDeleted => {
-                if let Err(e) = ctx.session.require(
+                if let Some(refused) = refused(
+                    ctx,
                     Permission::DeleteRestoreMergePatients,
                     "see deleted patients",
                 ) {
-                    return said_error(e);
+                    return refused;
                 }
                 self.search.with_deleted = !self.search.with_deleted;
                 let said = self.run_search(ctx);
@@ -395,11 +400,8 @@ impl Patients {
     }
 
     fn edit(&mut self, p: Patient, ctx: &mut Ctx) -> Said {
-        if let Err(e) = ctx
-            .session
-            .require(Permission::RegisterPatients, "edit patients")
-        {
-            return said_error(e);
+        if let Some(refused) = refused(ctx, Permission::RegisterPatients, "edit patients") {
+            return refused;
         }
         if p.merged_into.is_some() || p.deleted_at.is_some() {
             return Said::Error(
@@ -455,11 +457,12 @@ impl Patients {
                 Err(e) => said_error(e),
             },
             Action::DeletePatient => {
-                if let Err(e) = ctx
-                    .session
-                    .require(Permission::DeleteRestoreMergePatients, "delete patients")
-                {
-                    return said_error(e);
+                if let Some(refused) = refused(
+                    ctx,
+                    Permission::DeleteRestoreMergePatients,
+                    "delete patients",
+                ) {
+                    return refused;
                 }
                 let p = &record.patient;
                 self.prompt = Some(Prompt::new(
@@ -481,11 +484,12 @@ impl Patients {
                 Err(e) => said_error(e),
             },
             Action::MergePatient => {
-                if let Err(e) = ctx
-                    .session
-                    .require(Permission::DeleteRestoreMergePatients, "merge patients")
-                {
-                    return said_error(e);
+                if let Some(refused) = refused(
+                    ctx,
+                    Permission::DeleteRestoreMergePatients,
+                    "merge patients",
+                ) {
+                    return refused;
                 }
                 let survivor = record.patient.clone();
                 let msg = format!(
