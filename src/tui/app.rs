@@ -11,6 +11,7 @@ use crate::domain::settings::Settings;
 use crate::store::Db;
 use crate::store::sessions::EndReason;
 use crate::tui::keymap::{self, Action, Binding, Tab};
+use crate::tui::screens::appointments::{Appointments, Ctx as AppointmentsCtx};
 use crate::tui::screens::patient_record::Clock;
 use crate::tui::screens::patients::{Ctx as PatientsCtx, Patients, Said};
 use crate::tui::screens::{
@@ -51,6 +52,7 @@ pub struct Workspace {
     pub tab: Tab,
     admin: Option<Admin>,
     patients: Option<Box<Patients>>,
+    appointments: Option<Box<Appointments>>,
 }
 
 pub enum Mode {
@@ -189,6 +191,11 @@ impl App {
                 patients: Some(p),
                 ..
             }) => p.table(),
+            Mode::Working(Workspace {
+                tab: Tab::Appointments,
+                appointments: Some(a),
+                ..
+            }) => a.table(),
             Mode::Working(_) => keymap::NOTICE,
         }
     }
@@ -236,6 +243,13 @@ impl App {
             Mode::ChangePassword { form, .. } => form.type_key(key),
             Mode::Working(_) => {
                 if is_text(&key) && self.with_patients(|p, ctx| p.type_key(key, ctx)).is_some() {
+                    return;
+                }
+                if is_text(&key)
+                    && self
+                        .with_appointments(|a, ctx| a.type_key(key, ctx))
+                        .is_some()
+                {
                     return;
                 }
                 if let Some(action) = keymap::lookup(keymap::GLOBAL, &key) {
@@ -286,6 +300,44 @@ impl App {
     /// leaves it (another tab, the lock, quitting).
     fn leave_patients(&mut self) {
         self.with_patients(|p, ctx| p.leave(ctx));
+        self.with_appointments(|a, ctx| a.leave(ctx));
+    }
+
+    /// Runs `f` on the appointments tab when it is the one shown.
+    fn with_appointments(
+        &mut self,
+        f: impl FnOnce(&mut Appointments, &mut AppointmentsCtx) -> Said,
+    ) -> Option<()> {
+        let offset = self.offset();
+        let App {
+            db,
+            mode,
+            settings,
+            now,
+            ..
+        } = self;
+        let Mode::Working(Workspace {
+            session,
+            tab: Tab::Appointments,
+            appointments: Some(a),
+            ..
+        }) = mode
+        else {
+            return None;
+        };
+        let mut ctx = AppointmentsCtx {
+            db,
+            session,
+            settings,
+            clock: crate::ops::appointments::Clock { now: *now, offset },
+        };
+        let said = f(a, &mut ctx);
+        match said {
+            Said::Nothing => {}
+            Said::Info(m) => self.say(m),
+            Said::Error(m) => self.complain(m),
+        }
+        Some(())
     }
 
     /// Time passing without keys: idle lock and the session's maximum length.
@@ -316,6 +368,10 @@ impl App {
             self.with_patients(|p, ctx| p.perform(action, ctx));
             return;
         }
+        if !global && matches!(&self.mode, Mode::Working(w) if w.tab == Tab::Appointments) {
+            self.with_appointments(|a, ctx| a.perform(action, ctx));
+            return;
+        }
         match action {
             Action::ShowHelp => self.help = true,
             Action::CloseHelp => self.help = false,
@@ -323,8 +379,14 @@ impl App {
                 let unsaved_password =
                     matches!(&self.mode, Mode::ChangePassword { form, .. } if form.has_input());
                 let unsaved_form = matches!(&self.mode, Mode::Working(Workspace { patients: Some(p), .. }) if p.has_unsaved_input());
+                let unsaved_booking = matches!(&self.mode, Mode::Working(Workspace { appointments: Some(a), .. }) if a.has_unsaved_input());
                 if unsaved_password {
                     self.ask("Quit and throw away the password you typed?", Pending::Quit);
+                } else if unsaved_booking {
+                    self.ask(
+                        "Quit and throw away the appointment form you were typing?",
+                        Pending::Quit,
+                    );
                 } else if unsaved_form {
                     self.ask(
                         "Quit and throw away the patient form you were typing?",
@@ -550,6 +612,7 @@ impl App {
             tab,
             admin: None,
             patients: None,
+            appointments: None,
         });
         self.say(format!("Signed in as {name}."));
         self.reload_tab();
@@ -578,6 +641,7 @@ impl App {
 
     /// Reads the current tab's data again (the patients tab keeps its state).
     fn reload_tab(&mut self) {
+        let offset = self.offset();
         let App {
             db,
             mode,
@@ -602,6 +666,26 @@ impl App {
                 };
                 w.patients = Some(Box::new(Patients::new(&mut ctx)));
                 Ok(())
+            }
+            Tab::Appointments => {
+                let mut ctx = AppointmentsCtx {
+                    db,
+                    session: &w.session,
+                    settings,
+                    clock: crate::ops::appointments::Clock { now: *now, offset },
+                };
+                let said = match &mut w.appointments {
+                    Some(a) => a.reopen(&mut ctx),
+                    None => {
+                        let (a, said) = Appointments::new(&mut ctx);
+                        w.appointments = Some(Box::new(a));
+                        said
+                    }
+                };
+                match said {
+                    Said::Error(m) => Err(crate::error::Error::Refused(m)),
+                    _ => Ok(()),
+                }
             }
             _ => Ok(()),
         };
@@ -695,6 +779,11 @@ impl App {
                     &theme,
                 );
             }
+            Mode::Working(Workspace {
+                tab: Tab::Appointments,
+                appointments: Some(a),
+                ..
+            }) => a.render(frame, body, &theme),
             Mode::Working(w) => match (&w.tab, &w.admin, &w.patients) {
                 (Tab::Admin, Some(a), _) => {
                     a.render(self.now, self.offset(), &theme, body, frame.buffer_mut())
@@ -748,9 +837,10 @@ impl App {
             Mode::Locked { .. } => vec![("Screen locked", keymap::LOCKED)],
             Mode::ChangePassword { .. } => vec![("New password", keymap::CHANGE_PASSWORD)],
             Mode::Working(w) => {
-                let title = match (&w.tab, &w.patients) {
-                    (Tab::Patients, Some(p)) => p.title(),
-                    (tab, _) => tab.title(),
+                let title = match (&w.tab, &w.patients, &w.appointments) {
+                    (Tab::Patients, Some(p), _) => p.title(),
+                    (Tab::Appointments, _, Some(a)) => a.title(),
+                    (tab, _, _) => tab.title(),
                 };
                 vec![(title, self.screen_table()), ("Everywhere", keymap::GLOBAL)]
             }

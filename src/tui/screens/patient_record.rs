@@ -12,6 +12,9 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 pub struct PatientRecord {
     pub patient: Patient,
     pub scroll: u16,
+    /// The patient's appointments, latest first; loaded by the controller
+    /// when the record opens (`None` until then).
+    pub appointments: Option<Vec<crate::domain::appointment::Booked>>,
 }
 
 /// What a record view needs to show dates and times.
@@ -52,7 +55,11 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 
 impl PatientRecord {
     pub fn new(patient: Patient) -> PatientRecord {
-        PatientRecord { patient, scroll: 0 }
+        PatientRecord {
+            patient,
+            scroll: 0,
+            appointments: None,
+        }
     }
 
     /// The left column (demographics, identity, notes) and the right one
@@ -190,7 +197,53 @@ impl PatientRecord {
             row(&mut lines, "Valid until", format!("{}{state}", date(until)));
         }
 
+        self.appointments_section(&mut lines, clock, theme);
         (left, lines)
+    }
+
+    /// Upcoming appointments (soonest first), then the latest past ones.
+    fn appointments_section(&self, lines: &mut Vec<Line<'static>>, clock: &Clock, theme: &Theme) {
+        use crate::domain::appointment::Status;
+        let Some(list) = &self.appointments else {
+            return;
+        };
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled("Appointments", theme.header())));
+        let show = |b: &crate::domain::appointment::Booked| {
+            let a = &b.appt;
+            let status = match (&a.status, &a.cancel_reason) {
+                (Status::Cancelled, Some(r)) => format!("cancelled: {r}"),
+                (s, _) => s.label().to_string(),
+            };
+            let style = if a.status.holds_time() {
+                ratatui::style::Style::default()
+            } else {
+                theme.muted()
+            };
+            Line::from(Span::styled(
+                format!(
+                    "  {} {} {} · {} · {status}",
+                    a.day.format(clock.date_pattern),
+                    crate::domain::appointment::hhmm(a.span.start),
+                    b.type_name,
+                    b.clinician_name
+                ),
+                style,
+            ))
+        };
+        let (upcoming, past): (Vec<_>, Vec<_>) =
+            list.iter().partition(|b| b.appt.day >= clock.today);
+        if upcoming.is_empty() {
+            lines.push(Line::from(Span::styled("  none upcoming", theme.muted())));
+        }
+        lines.extend(upcoming.iter().rev().map(|b| show(b)));
+        if !past.is_empty() {
+            lines.push(Line::from(Span::styled(
+                format!("  past ({}):", past.len()),
+                theme.muted(),
+            )));
+            lines.extend(past.iter().take(5).map(|b| show(b)));
+        }
     }
 
     pub fn render(&self, frame: &mut Frame, area: Rect, clock: &Clock, theme: &Theme) {
