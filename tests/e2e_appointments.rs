@@ -1,0 +1,167 @@
+//! End to end: booking and check-in in the real binary in a real terminal
+//! (tmux), typed at like a receptionist. Needs tmux.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_wardline");
+
+/// A private tmux server running a shell in a 100×30 window.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(name: &str) -> Tmux {
+        let socket = format!("wardline-e2e-{name}-{}", std::process::id());
+        let status = Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "main",
+                "-x",
+                "100",
+                "-y",
+                "30",
+            ])
+            .args(["env", "PS1=$ ", "TERM=xterm-256color", "sh"])
+            .status()
+            .expect("tmux must be installed to run the end-to-end tests (apt-get install tmux)");
+        assert!(status.success(), "tmux did not start");
+        Tmux { socket }
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Sends tmux key names (Enter, Tab, F6, C-l, M-1…).
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "main"];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+
+    /// Types text literally.
+    fn typed(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", "main", "-l", text]);
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "main"])
+    }
+
+    /// Waits until the screen shows `text`; fails with the screen otherwise.
+    fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {text:?}; the screen shows:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Tmux {
+    /// Waits until the screen no longer shows `text`.
+    fn wait_until_gone(&self, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.screen().contains(text) {
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {text:?} to go"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
+    }
+}
+
+fn demo(data: &Path) {
+    let out = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(data)
+        .args(["demo", "--no-tui"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_receptionist_books_with_the_next_free_slot_and_checks_the_patient_in() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let t = Tmux::start("appointments");
+    t.typed(&format!("{BIN} --data-dir {}", dir.path().display()));
+    t.keys(&["Enter"]);
+    t.wait_for("Sign in");
+    t.typed("reception");
+    t.keys(&["Tab"]);
+    t.typed("wardline-demo");
+    t.keys(&["Enter"]);
+    t.wait_for("Signed in as");
+
+    t.keys(&["F3"]);
+    t.wait_for("all clinicians");
+    t.typed("n");
+    t.wait_for("Book an appointment for");
+    // MRN 1, without its prefix and check character.
+    t.typed("000001");
+    t.wait_for("DEMO-000001");
+    t.keys(&["Enter"]);
+    t.wait_for("now the clinician and type");
+    t.typed("f");
+    t.wait_for("Next free 15 min for");
+    t.keys(&["C-s"]);
+    let s = t.wait_for("Booked ");
+    assert!(s.contains("Dr. Aisha Rahman"), "{s}");
+    t.typed("i");
+    let s = t.wait_for("checked in: waiting in the queue");
+    assert!(s.contains("arrived"), "{s}");
+    t.keys(&["C-q"]);
+    t.wait_until_gone("F2 Patients");
+
+    // The booking is in the file, checked in, with its audit events.
+    let db = rusqlite::Connection::open(dir.path().join("hospitals/DEMO.db")).unwrap();
+    let (status, created, updated): (String, i64, i64) = db
+        .query_row(
+            "SELECT a.status,
+                    (SELECT count(*) FROM audit_log l WHERE l.entity_id = a.id AND l.action = 'CREATE'),
+                    (SELECT count(*) FROM audit_log l WHERE l.entity_id = a.id AND l.action = 'UPDATE')
+             FROM appointments a JOIN patients p ON p.id = a.patient_id
+             WHERE p.seq = 1 AND a.created_by = (SELECT id FROM users WHERE user_name = 'reception')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!((status.as_str(), created, updated), ("checked_in", 1, 1));
+}
