@@ -204,7 +204,6 @@ pub fn demo_appointments(db: &mut Db, session: &Session, now: DateTime<Utc>) -> 
             .single()
             .map(|t| t.with_timezone(&Utc))
             .unwrap_or(now)
-            .min(now)
     };
     let count = plan.len();
     db.write(&session.actor(), |tx| {

@@ -245,7 +245,13 @@ impl App {
                 if is_text(&key) && self.with_patients(|p, ctx| p.type_key(key, ctx)).is_some() {
                     return;
                 }
+                let takes_text = matches!(&self.mode, Mode::Working(Workspace {
+                    tab: Tab::Appointments,
+                    appointments: Some(a),
+                    ..
+                }) if a.takes_text());
                 if is_text(&key)
+                    && takes_text
                     && self
                         .with_appointments(|a, ctx| a.type_key(key, ctx))
                         .is_some()

@@ -223,6 +223,8 @@ impl Key {
             KeyCode::BackTab => "Shift+Tab".into(),
             KeyCode::Up => "↑".into(),
             KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
             KeyCode::PageUp => "PgUp".into(),
             KeyCode::PageDown => "PgDn".into(),
             KeyCode::Home => "Home".into(),

@@ -332,6 +332,18 @@ impl Appointments {
 
     // ---- keys -------------------------------------------------------------
 
+    /// Whether typed characters go somewhere: a prompt, the picker's search,
+    /// a form's text field. Otherwise they fall to the global keys (`?`).
+    pub fn takes_text(&self) -> bool {
+        if self.confirm.is_some() {
+            return false;
+        }
+        self.prompt.is_some()
+            || self.picker.is_some()
+            || matches!(&self.view, View::Form(_))
+            || matches!(&self.view, View::Setup(s) if s.type_form.is_some())
+    }
+
     /// Text typed where the cursor is: the picker, a prompt, a form field.
     pub fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
         if self.confirm.is_some() {
@@ -1277,6 +1289,7 @@ impl Appointments {
 
     pub fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         match &self.view {
+            _ if self.picker.is_some() => {}
             View::Day => self.render_day(frame, area, theme),
             View::Queue => self.render_queue(frame, area, theme),
             View::Form(f) => f.render(frame, area, &self.clinicians, &self.types, theme),
@@ -1522,15 +1535,20 @@ impl Appointments {
                 let working = self.hours.get(c).is_some_and(|h| h.working_at(self.day, t));
                 let cell_w = width.saturating_sub(1) as usize;
                 buf.set_stringn(x, y, "│", 1, theme.muted());
-                if let Some(first) = starting.first() {
+                // Two starting in one row: the selected one shows, with "+1".
+                let first = starting
+                    .iter()
+                    .find(|b| selected.is_some_and(|s| s.appt.id == b.appt.id))
+                    .or(starting.first());
+                if let Some(first) = first {
                     let (tag, _, _) = self.tag(first);
                     let more = if starting.len() > 1 {
-                        format!(" +{}", starting.len() - 1)
+                        format!("+{} ", starting.len() - 1)
                     } else {
                         String::new()
                     };
                     let text = format!(
-                        "{} {tag:<7} {} · {}{more}",
+                        "{} {tag:<7} {more}{} · {}",
                         hhmm(first.appt.span.start),
                         first.patient_name,
                         first.type_name
