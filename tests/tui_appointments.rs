@@ -328,3 +328,18 @@ fn the_admin_sets_hours_and_types_in_the_screen() {
         20
     );
 }
+
+#[test]
+fn the_patient_record_lists_upcoming_and_past_appointments() {
+    let mut h = signed_in("reception");
+    h.press(KeyCode::F(2));
+    h.typed("tran");
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(s.contains("Appointments") && s.contains("Bao Tran"), "{s}");
+    // Bao's visits: 08:15 in consultation and 10:00 booked, both today.
+    assert!(s.contains("2026-03-09 08:15 in consultation"), "{s}");
+    assert!(s.contains("2026-03-09 10:00 scheduled"), "{s}");
+    assert!(s.contains("consultation · Dr. Aisha Rahman"), "{s}");
+    snapshot!("appointments_in_the_record", s);
+}

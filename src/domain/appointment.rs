@@ -388,6 +388,9 @@ pub struct When {
 
 /// Reads a booking's time and length; the day is already parsed.
 pub fn check_when(day: NaiveDate, time: &str, minutes: &str) -> Result<When, String> {
+    if time.trim().is_empty() {
+        return Err("the time is missing: type it as HH:MM, or find the next free slot".into());
+    }
     let start = parse_time(time).filter(|m| *m < DAY_END).ok_or_else(|| {
         format!(
             "{:?} is not a time: write it as HH:MM, like 09:30",

@@ -220,29 +220,33 @@ impl PatientRecord {
             } else {
                 theme.muted()
             };
-            Line::from(Span::styled(
-                format!(
-                    "  {} {} {} · {} · {status}",
-                    a.day.format(clock.date_pattern),
-                    crate::domain::appointment::hhmm(a.span.start),
-                    b.type_name,
-                    b.clinician_name
-                ),
-                style,
-            ))
+            [
+                Line::from(Span::styled(
+                    format!(
+                        "  {} {} {status}",
+                        a.day.format(clock.date_pattern),
+                        crate::domain::appointment::hhmm(a.span.start),
+                    ),
+                    style,
+                )),
+                Line::from(Span::styled(
+                    format!("    {} · {}", b.type_name, b.clinician_name),
+                    theme.muted(),
+                )),
+            ]
         };
         let (upcoming, past): (Vec<_>, Vec<_>) =
             list.iter().partition(|b| b.appt.day >= clock.today);
         if upcoming.is_empty() {
             lines.push(Line::from(Span::styled("  none upcoming", theme.muted())));
         }
-        lines.extend(upcoming.iter().rev().map(|b| show(b)));
+        lines.extend(upcoming.iter().rev().flat_map(|b| show(b)));
         if !past.is_empty() {
             lines.push(Line::from(Span::styled(
                 format!("  past ({}):", past.len()),
                 theme.muted(),
             )));
-            lines.extend(past.iter().take(5).map(|b| show(b)));
+            lines.extend(past.iter().take(5).flat_map(|b| show(b)));
         }
     }
 
