@@ -289,6 +289,19 @@ fn the_status_machine_follows_roles_and_refuses_other_moves() {
         "{e}"
     );
 
+    // Not on another day.
+    let yesterday = clock(day - Duration::days(1), "09:00");
+    let e = ops::appointments::advance(
+        &mut c.db,
+        &c.desk,
+        &id,
+        1,
+        Status::CheckedIn,
+        None,
+        yesterday,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("not today"), "{e}");
     let a = ops::appointments::advance(&mut c.db, &c.desk, &id, 1, Status::CheckedIn, None, at)
         .unwrap();
     assert_eq!(a.appt.status, Status::CheckedIn);

@@ -546,6 +546,43 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Whatever is taken, the slot found lies inside working hours,
+        /// overlaps nothing taken, starts no earlier than asked, and no
+        /// earlier free start exists that day.
+        #[test]
+        fn the_next_free_slot_is_free_in_hours_and_the_first(
+            taken in proptest::collection::vec((96u16..204, 1u16..12), 0..12),
+            from in 84u16..216,
+            minutes in 1u16..7,
+        ) {
+            let h = weekdays();
+            let day = d("2026-11-23");
+            let busy: BTreeMap<NaiveDate, Vec<Span>> = [(
+                day,
+                taken.iter().map(|(s, l)| Span { start: s * 5, end: (s + l) * 5 }).collect(),
+            )]
+            .into_iter()
+            .collect();
+            let minutes = minutes * 5;
+            let from_at = day.and_time(NaiveTime::MIN) + chrono::Duration::minutes(i64::from(from) * 5);
+            let found = next_free_slot(from_at, minutes, &h, &busy);
+            let (fday, slot) = found.expect("a weekday with hours always has room within a week");
+            proptest::prop_assert!(h.covers(fday, &slot));
+            let taken_that_day = busy.get(&fday).cloned().unwrap_or_default();
+            proptest::prop_assert!(taken_that_day.iter().all(|b| !b.overlaps(&slot)));
+            if fday == day {
+                proptest::prop_assert!(slot.start >= from * 5);
+                for start in (from * 5..slot.start).step_by(5) {
+                    let earlier = Span { start, end: start + minutes };
+                    proptest::prop_assert!(
+                        !h.covers(day, &earlier) || taken_that_day.iter().any(|b| b.overlaps(&earlier))
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn hours_cover_only_whole_spans_inside_one_range() {
         let mut h = weekdays();

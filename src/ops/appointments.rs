@@ -295,6 +295,12 @@ pub fn advance(
         let b = fetch(tx, id)?;
         let a = &b.appt;
         check_move(a.status, to).map_err(Error::Refused)?;
+        if matches!(to, Status::CheckedIn | Status::InConsultation) && a.day != clock.today() {
+            return Err(Error::Refused(format!(
+                "{}'s appointment is on {}, not today: check patients in on the day, or reschedule it to today",
+                b.patient_name, a.day
+            )));
+        }
         if to == Status::NoShow {
             let start = a.day.and_time(chrono::NaiveTime::MIN)
                 + chrono::Duration::minutes(i64::from(a.span.start));

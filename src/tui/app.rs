@@ -789,7 +789,10 @@ impl App {
                 tab: Tab::Appointments,
                 appointments: Some(a),
                 ..
-            }) => a.render(frame, body, &theme),
+            }) => {
+                let now = self.now.with_timezone(&self.offset()).naive_local();
+                a.render(frame, body, now, &theme)
+            }
             Mode::Working(w) => match (&w.tab, &w.admin, &w.patients) {
                 (Tab::Admin, Some(a), _) => {
                     a.render(self.now, self.offset(), &theme, body, frame.buffer_mut())

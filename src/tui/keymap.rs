@@ -700,6 +700,18 @@ pub const APPT_DAY: &[Binding] = &[
         "last appointment",
         false,
     ),
+    b(
+        &[plain(KeyCode::PageUp)],
+        Action::PageUp,
+        "earlier hours",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::PageDown)],
+        Action::PageDown,
+        "later hours",
+        false,
+    ),
     b(&[ctrl('r')], Action::Refresh, "refresh", false),
 ];
 

@@ -117,6 +117,9 @@ pub struct Appointments {
     filter: Option<usize>,
     /// Index into `shown()`.
     selected: usize,
+    /// The grid's time in view when scrolled with PgUp/PgDn (else the
+    /// selection's).
+    anchor: Option<u16>,
     queue_selected: usize,
     view: View,
     picker: Option<Box<Patients>>,
@@ -125,7 +128,7 @@ pub struct Appointments {
     /// Days whose list was read into the audit trail already.
     audited: BTreeSet<NaiveDate>,
     /// The clinic's local time when last loaded (for late and waiting).
-    local_now: chrono::NaiveDateTime,
+    local_now: std::cell::Cell<chrono::NaiveDateTime>,
     /// The clinic's offset from UTC, for the times of arrival.
     offset: chrono::FixedOffset,
     date_pattern: &'static str,
@@ -143,13 +146,14 @@ impl Appointments {
             types: Vec::new(),
             filter: None,
             selected: 0,
+            anchor: None,
             queue_selected: 0,
             view: View::Day,
             picker: None,
             prompt: None,
             confirm: None,
             audited: BTreeSet::new(),
-            local_now: ctx.clock.local(),
+            local_now: std::cell::Cell::new(ctx.clock.local()),
             offset: ctx.clock.offset,
             date_pattern: ctx.settings.date_pattern(),
         };
@@ -243,7 +247,7 @@ impl Appointments {
     /// Reads the day shown (and today's queue). A day seen for the first
     /// time is a READ event.
     fn load_day(&mut self, ctx: &mut Ctx, navigated: bool) -> Said {
-        self.local_now = ctx.clock.local();
+        self.local_now.set(ctx.clock.local());
         self.offset = ctx.clock.offset;
         let audit = navigated && !self.audited.contains(&self.day);
         match ops::day(ctx.db, ctx.session, self.day, audit) {
@@ -430,7 +434,22 @@ impl Appointments {
 
     fn perform_day(&mut self, action: Action, ctx: &mut Ctx) -> Said {
         let n = self.shown().len();
+        if !matches!(action, Action::PageUp | Action::PageDown) {
+            self.anchor = None;
+        }
         match action {
+            Action::PageUp | Action::PageDown => {
+                let (lo, hi) = self.grid_range(&(0..self.clinicians.len()).collect::<Vec<_>>());
+                let from = self
+                    .anchor
+                    .or_else(|| self.shown().get(self.selected).map(|b| b.appt.span.start))
+                    .unwrap_or(lo);
+                self.anchor = Some(if action == Action::PageUp {
+                    from.saturating_sub(120).max(lo)
+                } else {
+                    (from + 120).min(hi.saturating_sub(ROW_MINUTES))
+                });
+            }
             Action::Up => self.selected = self.selected.saturating_sub(1),
             Action::Down => self.selected = (self.selected + 1).min(n.saturating_sub(1)),
             Action::Home => self.selected = 0,
@@ -833,7 +852,11 @@ impl Appointments {
     }
 
     fn today_text(&self) -> String {
-        self.local_now.date().format(self.date_pattern).to_string()
+        self.local_now
+            .get()
+            .date()
+            .format(self.date_pattern)
+            .to_string()
     }
 
     fn find_free(&mut self, ctx: &mut Ctx) -> Said {
@@ -1179,7 +1202,12 @@ impl Appointments {
                     View::Setup(s) => s.selected,
                     _ => 0,
                 };
-                let mut s = Setup::new(all, &self.clinicians, &self.hours, self.local_now.date());
+                let mut s = Setup::new(
+                    all,
+                    &self.clinicians,
+                    &self.hours,
+                    self.local_now.get().date(),
+                );
                 s.select(selected);
                 self.view = View::Setup(Box::new(s));
                 said
@@ -1287,7 +1315,10 @@ impl Appointments {
 
     // ---- drawing ----------------------------------------------------------
 
-    pub fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+    /// Draws the view as of the clinic's local time `now` (late and waiting
+    /// times follow the clock between keys).
+    pub fn render(&self, frame: &mut Frame, area: Rect, now: chrono::NaiveDateTime, theme: &Theme) {
+        self.local_now.set(now);
         match &self.view {
             _ if self.picker.is_some() => {}
             View::Day => self.render_day(frame, area, theme),
@@ -1308,14 +1339,14 @@ impl Appointments {
 
     fn record_clock(&self) -> crate::tui::screens::patient_record::Clock<'static> {
         crate::tui::screens::patient_record::Clock {
-            today: self.local_now.date(),
+            today: self.local_now.get().date(),
             offset: self.offset,
             date_pattern: self.date_pattern,
         }
     }
 
     fn day_title(&self) -> String {
-        let today = self.local_now.date();
+        let today = self.local_now.get().date();
         let rel = match (self.day - today).num_days() {
             0 => " (today)".to_string(),
             1 => " (tomorrow)".to_string(),
@@ -1353,7 +1384,14 @@ impl Appointments {
         let waiting = self.queue.len();
         let late = shown
             .iter()
-            .filter(|b| is_late(b.appt.status, b.appt.day, &b.appt.span, self.local_now))
+            .filter(|b| {
+                is_late(
+                    b.appt.status,
+                    b.appt.day,
+                    &b.appt.span,
+                    self.local_now.get(),
+                )
+            })
             .count();
         let who = match self.filter {
             Some(i) => self
@@ -1402,7 +1440,12 @@ impl Appointments {
     }
 
     fn tag(&self, b: &Booked) -> (&'static str, Style, bool) {
-        if is_late(b.appt.status, b.appt.day, &b.appt.span, self.local_now) {
+        if is_late(
+            b.appt.status,
+            b.appt.day,
+            &b.appt.span,
+            self.local_now.get(),
+        ) {
             return ("LATE", Style::default(), true);
         }
         let t = match b.appt.status {
@@ -1417,7 +1460,12 @@ impl Appointments {
     }
 
     fn status_style(&self, b: &Booked, theme: &Theme) -> Style {
-        if is_late(b.appt.status, b.appt.day, &b.appt.span, self.local_now) {
+        if is_late(
+            b.appt.status,
+            b.appt.day,
+            &b.appt.span,
+            self.local_now.get(),
+        ) {
             return theme.warn();
         }
         match b.appt.status {
@@ -1461,10 +1509,12 @@ impl Appointments {
         let shown = self.shown();
         let selected = shown.get(self.selected);
         // Keep the selection (or now, or the first working hour) in view.
-        let focus_minute = selected
-            .map(|b| b.appt.span.start)
+        let focus_minute = self
+            .anchor
+            .or(selected.map(|b| b.appt.span.start))
             .or_else(|| {
-                (self.day == self.local_now.date()).then(|| rules::minute_of(self.local_now))
+                (self.day == self.local_now.get().date())
+                    .then(|| rules::minute_of(self.local_now.get()))
             })
             .unwrap_or(lo);
         let focus_row = rows
@@ -1496,8 +1546,8 @@ impl Appointments {
             );
             x += width;
         }
-        let now_row = (self.day == self.local_now.date())
-            .then(|| rules::minute_of(self.local_now))
+        let now_row = (self.day == self.local_now.get().date())
+            .then(|| rules::minute_of(self.local_now.get()))
             .filter(|m| (lo..hi).contains(m));
         for (i, &t) in rows.iter().enumerate().skip(offset).take(visible) {
             let y = inner.y + 1 + (i - offset) as u16;
@@ -1694,7 +1744,7 @@ impl Appointments {
                     if b.appt.status == Status::CheckedIn {
                         more.push(format!(
                             "waiting {} min",
-                            (self.local_now - at).num_minutes().max(0)
+                            (self.local_now.get() - at).num_minutes().max(0)
                         ));
                     }
                 }
@@ -1742,7 +1792,7 @@ impl Appointments {
                 b.appt
                     .checked_in_at
                     .map(|t| {
-                        (self.local_now - t.with_timezone(&offset).naive_local())
+                        (self.local_now.get() - t.with_timezone(&offset).naive_local())
                             .num_minutes()
                             .max(0)
                     })
@@ -1757,7 +1807,7 @@ impl Appointments {
             TextSpan::styled(
                 format!(
                     " Queue{who} · {} ",
-                    self.local_now.date().format("%a %d %b")
+                    self.local_now.get().date().format("%a %d %b")
                 ),
                 theme.title(),
             ),
