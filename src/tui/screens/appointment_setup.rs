@@ -2,7 +2,7 @@
 //! types with their default lengths (add, rename, re-time, retire), and each
 //! clinician's weekly hours (several ranges a day) and days off.
 
-use crate::domain::appointment::{AppointmentType, Clinician, WEEKDAYS, WorkingHours, ranges_text};
+use crate::domain::appointment::{AppointmentType, Clinician, WorkingHours, ranges_text};
 use crate::domain::ids::Id;
 use crate::tui::keymap::{self, Action, Binding};
 use crate::tui::theme::Theme;
@@ -162,7 +162,7 @@ impl Setup {
 
     /// Enter on a row: a type opens its form; a weekday or the days off
     /// become a question for the controller.
-    pub fn edit_selected(&mut self, _clinicians: &[Clinician], date_pattern: &str) -> Option<Ask> {
+    pub fn edit_selected(&mut self, date_pattern: &str) -> Option<Ask> {
         match self.rows.get(self.selected)?.clone() {
             SetupRow::Heading(_) => None,
             SetupRow::Type(i) => {
@@ -338,6 +338,5 @@ fn weekday_name(i: usize) -> &'static str {
         "Saturday",
         "Sunday",
     ];
-    let _ = WEEKDAYS;
     NAMES.get(i).copied().unwrap_or("")
 }
