@@ -257,6 +257,10 @@ fn outside_working_hours_asks_once() {
 #[test]
 fn check_in_in_one_key_then_the_queue_and_call_next() {
     let mut h = signed_in("nurse");
+    // The nurse starts on her own list; c goes on to all clinicians.
+    assert!(h.screen().contains("Mei Lin Chen · hours 08:30–12:00"));
+    h.press(KeyCode::Char('c'));
+    assert!(h.screen().contains("all clinicians"));
     // Select the nurse's 09:00 antenatal visit and check Farah in.
     for _ in 0..20 {
         if h.screen().contains("Farah Qureshi · antenatal") && h.screen().contains(" 09:00–09:20 ")

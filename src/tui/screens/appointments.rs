@@ -160,6 +160,8 @@ impl Appointments {
             date_pattern: ctx.settings.date_pattern(),
         };
         let said = a.load_setup(ctx);
+        // A doctor or nurse starts on their own list and queue.
+        a.filter = a.clinician_index(&ctx.session.user.id);
         let loaded = a.load_day(ctx, true);
         (a, if said == Said::Nothing { loaded } else { said })
     }
@@ -933,21 +935,21 @@ impl Appointments {
             }
         };
         let ci = form.clinician;
-        if !outside_hours_ok {
-            let hours = &self.hours[ci.min(self.hours.len().saturating_sub(1))];
-            if !self.hours.is_empty() && !hours.covers(booking.day, &booking.span) {
-                self.confirm = Some(Confirm {
-                    question: format!(
-                        "{} {} is outside {}'s working hours ({} that day). Book anyway?",
-                        booking.day.format("%a %d %b"),
-                        booking.span,
-                        self.clinicians[ci].name(),
-                        hours.describe(booking.day)
-                    ),
-                    then: Pending::BookOutsideHours,
-                });
-                return Said::Nothing;
-            }
+        if !outside_hours_ok
+            && let (Some(hours), Some(c)) = (self.hours.get(ci), self.clinicians.get(ci))
+            && !hours.covers(booking.day, &booking.span)
+        {
+            self.confirm = Some(Confirm {
+                question: format!(
+                    "{} {} is outside {}'s working hours ({} that day). Book anyway?",
+                    booking.day.format("%a %d %b"),
+                    booking.span,
+                    c.name(),
+                    hours.describe(booking.day)
+                ),
+                then: Pending::BookOutsideHours,
+            });
+            return Said::Nothing;
         }
         let result = match &form.purpose {
             Purpose::Reschedule { id, version } => ops::reschedule(
