@@ -347,3 +347,35 @@ fn the_patient_record_lists_upcoming_and_past_appointments() {
     assert!(s.contains("consultation · Dr. Aisha Rahman"), "{s}");
     snapshot!("appointments_in_the_record", s);
 }
+
+#[test]
+fn an_open_day_view_follows_another_terminals_check_in() {
+    let mut h = signed_in("reception");
+    assert!(h.screen().contains("2 waiting"));
+    let mut db = Db::open(h.app.db().path()).unwrap();
+    let desk = auth::sign_in(&mut db, "reception", PASSWORD, t0()).unwrap();
+    let farah = store::day(db.conn(), day())
+        .unwrap()
+        .into_iter()
+        .find(|b| b.patient_name == "Farah Qureshi")
+        .unwrap();
+    appts::advance(
+        &mut db,
+        &desk,
+        &farah.appt.id,
+        farah.appt.version,
+        Status::CheckedIn,
+        None,
+        at("08:31"),
+    )
+    .unwrap();
+    assert!(
+        h.screen().contains("2 waiting"),
+        "not before the next reading"
+    );
+    h.now += Duration::seconds(31);
+    let now = h.now;
+    h.app.tick(now);
+    let s = h.screen();
+    assert!(s.contains("3 waiting"), "{s}");
+}

@@ -363,6 +363,8 @@ impl App {
             let minutes = self.idle_limit().num_seconds() as f64 / 60.0;
             self.lock(&format!("idle for {minutes:.0} min"));
         }
+        // appointments: the day view follows other terminals' changes.
+        self.with_appointments(|a, ctx| a.tick(ctx));
     }
 
     fn perform(&mut self, action: Action) {

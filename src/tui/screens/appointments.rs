@@ -63,6 +63,9 @@ fn said_error(e: Error) -> Said {
     })
 }
 
+/// How often a day view or queue left open is read again.
+const RELOAD_EVERY: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
+
 /// Rows of the time grid are this many minutes.
 const ROW_MINUTES: u16 = 15;
 /// The narrowest clinician column of the grid; narrower windows get a list.
@@ -131,6 +134,8 @@ pub struct Appointments {
     audited: BTreeSet<NaiveDate>,
     /// The clinic's local time when last loaded (for late and waiting).
     local_now: std::cell::Cell<chrono::NaiveDateTime>,
+    /// When the day was last read from the file.
+    loaded_at: chrono::DateTime<chrono::Utc>,
     /// The clinic's offset from UTC, for the times of arrival.
     offset: chrono::FixedOffset,
     date_pattern: &'static str,
@@ -157,6 +162,7 @@ impl Appointments {
             audited: BTreeSet::new(),
             local_now: std::cell::Cell::new(ctx.clock.local()),
             offset: ctx.clock.offset,
+            loaded_at: ctx.clock.now,
             date_pattern: ctx.settings.date_pattern(),
         };
         let said = a.load_setup(ctx);
@@ -221,6 +227,24 @@ impl Appointments {
         self.load_day(ctx, true)
     }
 
+    /// Time passing: a day view or queue left open is read again every
+    /// [`RELOAD_EVERY`], so that another terminal's check-ins and calls show.
+    pub fn tick(&mut self, ctx: &mut Ctx) -> Said {
+        let idle = self.picker.is_none() && self.prompt.is_none() && self.confirm.is_none();
+        if idle
+            && matches!(self.view, View::Day | View::Queue)
+            && ctx.clock.now - self.loaded_at >= RELOAD_EVERY
+        {
+            let selected = self.current().map(|b| b.appt.id);
+            let said = self.load_day(ctx, false);
+            if let (Some(id), View::Day) = (selected, &self.view) {
+                self.select(&id);
+            }
+            return said;
+        }
+        Said::Nothing
+    }
+
     // ---- loading ----------------------------------------------------------
 
     fn load_setup(&mut self, ctx: &mut Ctx) -> Said {
@@ -252,6 +276,7 @@ impl Appointments {
     /// time is a READ event.
     fn load_day(&mut self, ctx: &mut Ctx, navigated: bool) -> Said {
         self.local_now.set(ctx.clock.local());
+        self.loaded_at = ctx.clock.now;
         self.offset = ctx.clock.offset;
         let audit = navigated && !self.audited.contains(&self.day);
         match ops::day(ctx.db, ctx.session, self.day, audit) {
