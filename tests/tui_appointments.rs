@@ -379,3 +379,45 @@ fn an_open_day_view_follows_another_terminals_check_in() {
     let s = h.screen();
     assert!(s.contains("3 waiting"), "{s}");
 }
+
+#[test]
+fn a_walk_in_arrives_checked_in_and_an_admin_undoes_it_with_a_reason() {
+    let mut h = signed_in("admin");
+    h.press(KeyCode::Char('w'));
+    assert!(h.screen().contains("Walk-in: who has arrived?"));
+    h.typed("eze");
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(
+        s.contains("Walk-in") && s.contains("Emeka Eze") && !s.contains("Minutes"),
+        "{s}"
+    );
+    h.ctrl('s');
+    let s = h.screen();
+    // The doctor's first free quarter hour from 08:30 is 09:00.
+    assert!(
+        s.contains("Emeka Eze checked in as a walk-in for Dr. Aisha Rahman, 09:00–09:15"),
+        "{s}"
+    );
+    assert!(s.contains("walk-in") && s.contains("3 waiting"), "{s}");
+    h.press(KeyCode::Char('u'));
+    assert!(
+        h.screen()
+            .contains("Undo Emeka Eze's arrived back to scheduled? Why:")
+    );
+    h.press(KeyCode::Enter);
+    assert!(h.screen().contains("A reason is required"));
+    h.typed("pressed on the wrong patient");
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(
+        s.contains("09:00–09:15 Emeka Eze is scheduled again"),
+        "{s}"
+    );
+    let last = &wardline::store::audit::recent(h.app.db().conn(), 1).unwrap()[0];
+    assert!(
+        last.summary.ends_with("pressed on the wrong patient"),
+        "{}",
+        last.summary
+    );
+}
