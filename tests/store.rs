@@ -589,3 +589,38 @@ fn migration_3_writes_the_name_pairs_of_patients_already_in_the_file() {
     let found = wardline::store::patient_search::search(db.conn(), "oka am", "%Y-%m-%d").unwrap();
     assert_eq!(found.hits.iter().map(|h| h.seq).collect::<Vec<_>>(), [1]);
 }
+
+#[test]
+fn the_write_ahead_log_is_folded_when_asked_not_by_each_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_data, mut db) = common::bare_hospital(dir.path());
+    db.defer_wal_checkpoints().unwrap();
+    let limit: i64 = db
+        .conn()
+        .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(limit, wardline::store::WAL_PAGES_LIMIT);
+    let before = bytes(db.path());
+    db.write(&wardline::domain::audit::Actor::system(), |tx| {
+        tx.execute_batch(
+            "CREATE TABLE scratch (x INTEGER) STRICT; INSERT INTO scratch VALUES (1);",
+        )
+        .map_err(StoreError::from)?;
+        Ok::<_, StoreError>(((), Vec::new()))
+    })
+    .unwrap();
+    assert_eq!(
+        bytes(db.path()),
+        before,
+        "a commit leaves the file to the log"
+    );
+    // The page count in the file's own header: the new table is still only
+    // in the log, until the log is folded into the file.
+    let pages = |path: &Path| {
+        let b = bytes(path);
+        u32::from_be_bytes([b[28], b[29], b[30], b[31]])
+    };
+    let before = pages(db.path());
+    db.checkpoint_wal().unwrap();
+    assert!(pages(db.path()) > before);
+}

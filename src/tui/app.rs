@@ -94,6 +94,9 @@ pub struct App {
     message: Option<Message>,
     now: DateTime<Utc>,
     last_input: DateTime<Utc>,
+    /// Whether keys came since the write-ahead log was last folded into the
+    /// file: it is folded in a pause, not in the middle of a user's write.
+    wal_pending: bool,
     quit: bool,
 }
 
@@ -110,6 +113,7 @@ fn sentence(e: impl std::fmt::Display) -> String {
 impl App {
     pub fn new(db: Db, options: Options, now: DateTime<Utc>) -> crate::error::Result<App> {
         let settings = db.settings()?;
+        db.defer_wal_checkpoints()?;
         Ok(App {
             db,
             settings,
@@ -120,6 +124,7 @@ impl App {
             message: None,
             now,
             last_input: now,
+            wal_pending: true,
             quit: false,
         })
     }
@@ -208,6 +213,7 @@ impl App {
     pub fn handle_key(&mut self, key: KeyEvent, now: DateTime<Utc>) {
         self.now = now;
         self.last_input = now;
+        self.wal_pending = true;
         self.message = None;
         if self.help {
             if keymap::lookup(keymap::HELP, &key) == Some(Action::CloseHelp) {
@@ -291,6 +297,12 @@ impl App {
     /// Time passing without keys: idle lock and the session's maximum length.
     pub fn tick(&mut self, now: DateTime<Utc>) {
         self.now = now;
+        if self.wal_pending && now - self.last_input >= chrono::Duration::seconds(1) {
+            self.wal_pending = false;
+            if let Err(e) = self.db.checkpoint_wal() {
+                tracing::warn!(error = %e, "could not fold the write-ahead log into the file");
+            }
+        }
         let expired = self.session().is_some_and(|s| s.expired(now));
         if expired {
             self.end_session(EndReason::Expired);
