@@ -561,19 +561,23 @@ fn write_rows<R: Read + Send>(
             for batch in &receive {
                 report.invalid.extend(batch.invalid);
                 report.duplicates.extend(batch.duplicates);
-                for mut row in batch.rows {
+                let mut new = Vec::with_capacity(batch.rows.len());
+                for row in batch.rows {
                     report.valid += 1;
                     if any_existing {
                         existing_matches(tx, &row, first_seq, &mut report.duplicates)?;
                     }
                     if skip_invalid || report.invalid.is_empty() {
-                        row.patient.insert_row(tx, &at, user_id)?;
-                        name_rows.add(&mut row.patient);
-                        if name_rows.len() >= NameRows::BULK {
-                            name_rows.write(tx)?;
-                        }
-                        report.imported += 1;
+                        new.push(row.patient);
                     }
+                }
+                patients::insert_patients(tx, &new, &at, user_id)?;
+                report.imported += new.len() as u64;
+                for p in &mut new {
+                    name_rows.add(p);
+                }
+                if name_rows.len() >= NameRows::BULK {
+                    name_rows.write(tx)?;
                 }
             }
             Ok::<_, Abort>(())

@@ -181,24 +181,37 @@ impl Derived {
     }
 }
 
-/// `INSERT`: id, seq, mrn, legacy number and key, the details, then the time
-/// and user as both creation and last change.
-fn insert_sql() -> &'static str {
-    static SQL: OnceLock<String> = OnceLock::new();
-    SQL.get_or_init(|| {
-        let n = DETAIL_COLUMNS.len();
-        let details: Vec<String> = (6..6 + n).map(|i| format!("?{i}")).collect();
-        format!(
-            "INSERT INTO patients (id, seq, mrn, legacy_mrn, legacy_key, {}, created_at, created_by,
-                                   updated_at, updated_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, {}, ?{t}, ?{u}, ?{t}, ?{u})",
-            DETAIL_COLUMNS.join(", "),
-            details.join(", "),
-            t = 6 + n,
-            u = 7 + n
-        )
-    })
+/// The values of one patient row in an `INSERT`: id, seq, mrn, legacy
+/// number and key, the details, then the time and user as both creation and
+/// last change.
+const ROW_PARAMS: usize = 7 + DETAIL_COLUMNS.len();
+
+/// `INSERT` of `rows` patients.
+fn insert_sql(rows: usize) -> String {
+    let n = DETAIL_COLUMNS.len();
+    let values: Vec<String> = (0..rows)
+        .map(|r| {
+            let b = r * ROW_PARAMS;
+            let p: Vec<String> = (1..=5 + n).map(|i| format!("?{}", b + i)).collect();
+            format!(
+                "({}, ?{t}, ?{u}, ?{t}, ?{u})",
+                p.join(", "),
+                t = b + 6 + n,
+                u = b + 7 + n
+            )
+        })
+        .collect();
+    format!(
+        "INSERT INTO patients (id, seq, mrn, legacy_mrn, legacy_key, {}, created_at, created_by,
+                               updated_at, updated_by)
+         VALUES {}",
+        DETAIL_COLUMNS.join(", "),
+        values.join(", ")
+    )
 }
+
+/// Patient rows written by one statement in an import.
+const INSERT_PATIENTS_CHUNK: usize = 32;
 
 /// `UPDATE` of the details if the version still matches: id, version, the
 /// details, then the time and user of the change.
@@ -286,28 +299,58 @@ impl NewPatient {
         &self.details
     }
 
-    /// Writes the row alone, stamped with `at` (already formatted) and the
-    /// user; its name index is written by [`NameRows`].
-    pub fn insert_row(
-        &self,
-        tx: &Transaction,
-        at: &str,
-        user_id: Option<&str>,
-    ) -> Result<(), StoreError> {
-        let id_text = self.id.as_str();
-        let mut values: Vec<&dyn ToSql> = vec![
-            &id_text,
+    /// The values of its row, in [`insert_sql`]'s order.
+    fn values<'a>(
+        &'a self,
+        id: &'a &'a str,
+        at: &'a &'a str,
+        user_id: &'a Option<&'a str>,
+    ) -> Vec<&'a dyn ToSql> {
+        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(ROW_PARAMS);
+        values.extend([
+            id as &dyn ToSql,
             &self.seq,
             &self.mrn,
             &self.legacy_mrn,
             &self.legacy_key,
-        ];
+        ]);
         values.extend(self.derived.values(&self.details));
-        values.extend([&at as &dyn ToSql, &user_id]);
-        let mut stmt = tx.prepare_cached(insert_sql())?;
+        values.extend([at as &dyn ToSql, user_id]);
+        values
+    }
+}
+
+/// Writes new patients' rows, stamped with `at` (already formatted) and the
+/// user; their name index is written by [`NameRows`]. Many rows share each
+/// statement.
+pub fn insert_patients(
+    tx: &Transaction,
+    patients: &[NewPatient],
+    at: &str,
+    user_id: Option<&str>,
+) -> Result<(), StoreError> {
+    let mut chunks = patients.chunks_exact(INSERT_PATIENTS_CHUNK);
+    let run = |chunk: &[NewPatient], sql: &str| -> Result<(), StoreError> {
+        let ids: Vec<&str> = chunk.iter().map(|p| p.id.as_str()).collect();
+        let mut stmt = tx.prepare_cached(sql)?;
+        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(chunk.len() * ROW_PARAMS);
+        for (p, id) in chunk.iter().zip(&ids) {
+            values.extend(p.values(id, &at, &user_id));
+        }
         stmt.execute(params_from_iter(values))?;
         Ok(())
+    };
+    if chunks.len() > 0 {
+        let sql = insert_sql(INSERT_PATIENTS_CHUNK);
+        for chunk in chunks.by_ref() {
+            run(chunk, &sql)?;
+        }
     }
+    let one = insert_sql(1);
+    for p in chunks.remainder() {
+        run(std::slice::from_ref(p), &one)?;
+    }
+    Ok(())
 }
 
 /// Rows of the name index waiting to be written. Many rows are written
@@ -463,7 +506,12 @@ pub fn insert_with_seq(
     stamp: &Stamp,
 ) -> Result<(Id, String), StoreError> {
     let mut p = NewPatient::new(seq, prefix, d.clone(), legacy_mrn);
-    p.insert_row(tx, &format_ts(stamp.at), stamp.user_id)?;
+    insert_patients(
+        tx,
+        std::slice::from_ref(&p),
+        &format_ts(stamp.at),
+        stamp.user_id,
+    )?;
     let mut rows = NameRows::default();
     rows.add(&mut p);
     rows.write(tx)?;
