@@ -601,7 +601,7 @@ pub const CONFIRM: &[Binding] = &[
 
 /// The pharmacy tab: the stock list.
 pub const STOCK_LIST: &[Binding] = &[
-    b(&[plain(KeyCode::Enter)], Action::Open, "open", true),
+    b(&[plain(KeyCode::Enter)], Action::Open, "open", false),
     b(
         &[plain(KeyCode::Up), ch('k')],
         Action::Up,
