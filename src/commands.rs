@@ -611,7 +611,7 @@ pub fn report_stock(data: &DataDir, cli: &Cli, by: &AsUser, pw: &mut Passwords) 
             writeln!(
                 out,
                 "{:<44}  {:>9}  {:>9}  {:>16}  {:<10}  {}",
-                l.item.details.label(),
+                fit(&l.item.details.label(), 44),
                 thousands(l.on_hand as u64),
                 thousands(l.item.details.reorder_level as u64),
                 crate::domain::pharmacy::amount(l.value, currency),
@@ -677,7 +677,7 @@ pub fn report_expiry(
                 "{:<10}  {:<9}  {:<40}  {:<16}  {:>9}  {:>16}",
                 b.expiry.format(pattern).to_string(),
                 state,
-                item.details.label(),
+                fit(&item.details.label(), 40),
                 b.batch_no,
                 thousands(b.on_hand as u64),
                 crate::domain::pharmacy::amount(b.on_hand * b.unit_cost, &settings.currency)
@@ -694,4 +694,15 @@ pub fn report_expiry(
     })();
     written.context("could not write the report to standard output")?;
     Ok(())
+}
+
+/// Text cut to `width` characters, with "…" when cut.
+fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
+        s.push('…');
+        s
+    }
 }
