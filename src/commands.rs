@@ -575,7 +575,7 @@ pub fn import_items(
 /// `wardline report stock`: on hand and value at cost per item, with alerts.
 pub fn report_stock(data: &DataDir, cli: &Cli, by: &AsUser, pw: &mut Passwords) -> Result<()> {
     let mut db = open_hospital(data, cli.hospital.as_deref())?;
-    let today = Utc::now().date_naive();
+    let today = crate::ops::pharmacy::today(Utc::now());
     let list = as_user(&mut db, by, pw, |db, s, _| {
         Ok(crate::ops::pharmacy::stock_list(db, s, today)?)
     })?;
@@ -642,7 +642,7 @@ pub fn report_expiry(
     pw: &mut Passwords,
 ) -> Result<()> {
     let mut db = open_hospital(data, cli.hospital.as_deref())?;
-    let today = Utc::now().date_naive();
+    let today = crate::ops::pharmacy::today(Utc::now());
     let rows = as_user(&mut db, by, pw, |db, s, _| {
         Ok(crate::ops::pharmacy::expiry_report(
             db,

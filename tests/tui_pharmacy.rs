@@ -246,6 +246,7 @@ fn receiving_checks_each_field_then_adds_the_batch() {
         ),
         "{s}"
     );
+    assert!(s.contains("Find") && s.contains("3 items"), "back on the list: {s}");
     let last = &audit::recent(h.app.db().conn(), 1).unwrap()[0];
     assert_eq!(last.action, "RECEIVE");
 }

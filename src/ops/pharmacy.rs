@@ -18,6 +18,14 @@ use rusqlite::Transaction;
 use std::collections::HashMap;
 use strum::IntoEnumIterator;
 
+/// The pharmacy's "today" at `now`: the later of the UTC date and the
+/// machine's local date, so that a batch is never issued on its expiry
+/// date in the hospital's time zone, nor in UTC (which the schema checks).
+pub fn today(now: DateTime<Utc>) -> NaiveDate {
+    now.date_naive()
+        .max(now.with_timezone(&chrono::Local).date_naive())
+}
+
 /// How many ledger rows an item's view shows.
 pub const LEDGER_ROWS: usize = 200;
 
@@ -219,7 +227,7 @@ pub struct Receipt {
 pub fn receive(db: &mut Db, by: &Session, r: &Receipt, now: DateTime<Utc>) -> Result<Batch> {
     by.require(Permission::ManageStock, "receive stock")?;
     quantity_ok(r.quantity)?;
-    let today = now.date_naive();
+    let today = today(now);
     if !usable(r.expiry, today) {
         return Err(Error::Refused(format!(
             "the expiry date {} is not after today: expired stock cannot be received; check the date on the pack",
@@ -355,7 +363,7 @@ pub fn dispense(
 ) -> Result<Vec<Take>> {
     by.require(Permission::Dispense, "dispense")?;
     quantity_ok(quantity)?;
-    let today = now.date_naive();
+    let today = today(now);
     db.write(&by.actor(), |tx| {
         authorize(tx, by, Permission::Dispense, "dispense")?;
         let item = get_item(tx, item_id)?;
@@ -482,7 +490,7 @@ pub fn return_to_stock(
     db.write(&by.actor(), |tx| {
         authorize(tx, by, Permission::Dispense, "return stock")?;
         let (batch, item) = get_batch(tx, batch_id)?;
-        if !usable(batch.expiry, now.date_naive()) {
+        if !usable(batch.expiry, today(now)) {
             return Err(Error::Refused(format!(
                 "batch {} has expired: returned packs of it cannot go back on the shelf; dispose of them instead",
                 batch.batch_no
@@ -589,7 +597,7 @@ pub fn dispose(
     db.write(&by.actor(), |tx| {
         authorize(tx, by, Permission::ManageStock, "dispose of stock")?;
         let (batch, item) = get_batch(tx, batch_id)?;
-        if usable(batch.expiry, now.date_naive()) {
+        if usable(batch.expiry, today(now)) {
             return Err(Error::Refused(format!(
                 "batch {} has not expired (expiry {}): only expired stock is disposed of; use an adjustment for damaged or lost stock",
                 batch.batch_no,

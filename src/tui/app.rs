@@ -656,15 +656,21 @@ impl App {
                 w.patients = Some(Box::new(Patients::new(&mut ctx)));
                 Ok(())
             }
-            Tab::Pharmacy if w.pharmacy.is_none() => {
+            Tab::Pharmacy => {
                 let mut ctx = PatientsCtx {
                     db,
                     session: &w.session,
                     settings,
                     now: *now,
                 };
-                let (p, said) = Pharmacy::new(&mut ctx);
-                w.pharmacy = Some(Box::new(p));
+                let said = match &mut w.pharmacy {
+                    Some(p) => p.shown_again(&mut ctx),
+                    None => {
+                        let (p, said) = Pharmacy::new(&mut ctx);
+                        w.pharmacy = Some(Box::new(p));
+                        said
+                    }
+                };
                 match said {
                     Said::Error(m) => Err(crate::error::Error::Refused(m)),
                     _ => Ok(()),
@@ -785,7 +791,7 @@ impl App {
                     let local = crate::tui::screens::pharmacy_forms::Local {
                         currency: &self.settings.currency,
                         date_pattern: self.settings.date_pattern(),
-                        today: self.now.date_naive(),
+                        today: crate::ops::pharmacy::today(self.now),
                     };
                     if let Some(p) = &w.pharmacy {
                         p.render(frame, body, &clock, &local, &theme);

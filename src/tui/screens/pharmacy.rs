@@ -40,7 +40,7 @@ fn local<'a>(ctx: &'a Ctx) -> Local<'a> {
     Local {
         currency: &ctx.settings.currency,
         date_pattern: ctx.settings.date_pattern(),
-        today: ctx.now.date_naive(),
+        today: ops::today(ctx.now),
     }
 }
 
@@ -108,6 +108,9 @@ pub struct Pharmacy {
     picker: Option<Box<Patients>>,
     /// The expiry window (days) of the hospital's settings.
     window: i64,
+    /// Whether the form open was started from the list (Esc and saving
+    /// return there rather than to the item).
+    back_to_list: bool,
 }
 
 impl Pharmacy {
@@ -127,15 +130,25 @@ impl Pharmacy {
             confirm: None,
             picker: None,
             window: 90,
+            back_to_list: false,
         };
         let said = p.reload(ctx);
         (p, said)
     }
 
+    /// The tab is shown again: fresh figures, unless a form holds input.
+    pub fn shown_again(&mut self, ctx: &mut Ctx) -> Said {
+        if self.picker.is_none() && matches!(self.view, View::List | View::Item) {
+            self.reload(ctx)
+        } else {
+            Said::Nothing
+        }
+    }
+
     /// Reads the stock list (and the open item) again.
     pub fn reload(&mut self, ctx: &mut Ctx) -> Said {
         self.window = i64::from(ctx.settings.expiry_window_days);
-        match ops::stock_list(ctx.db, ctx.session, ctx.now.date_naive()) {
+        match ops::stock_list(ctx.db, ctx.session, ops::today(ctx.now)) {
             Ok(levels) => self.levels = levels,
             Err(e) => return said_error(e),
         }
@@ -186,7 +199,7 @@ impl Pharmacy {
         Some(stock_level(
             v.item.clone(),
             &v.batches,
-            ctx.now.date_naive(),
+            ops::today(ctx.now),
             i64::from(ctx.settings.expiry_window_days),
         ))
     }
@@ -374,9 +387,7 @@ impl Pharmacy {
         let Some(level) = self.item_level(ctx) else {
             return Said::Nothing;
         };
-        if from_list {
-            self.view = View::List;
-        }
+        self.back_to_list = from_list;
         let item = level.item.clone();
         let purpose = match action {
             Action::Edit => {
@@ -453,7 +464,7 @@ impl Pharmacy {
                         "This item has no batches yet: receive stock first (r).".into(),
                     );
                 };
-                let today = ctx.now.date_naive();
+                let today = ops::today(ctx.now);
                 let purpose = match action {
                     Action::ReturnStock => {
                         if let Some(r) = refused(ctx, Permission::Dispense, "return stock") {
@@ -498,7 +509,7 @@ impl Pharmacy {
                 if let Some(r) = refused(ctx, Permission::ManageStock, "post a stock count") {
                     return r;
                 }
-                let sheet = CountSheet::new(item, &v.batches, ctx.now.date_naive());
+                let sheet = CountSheet::new(item, &v.batches, ops::today(ctx.now));
                 if sheet.is_empty() {
                     return Said::Info(
                         "Nothing to count: this item has no batches in stock.".into(),
@@ -529,6 +540,9 @@ impl Pharmacy {
 
     /// Leaves a form or count: back to the item if one is open, else the list.
     fn close_form(&mut self, ctx: &mut Ctx) -> Said {
+        if std::mem::take(&mut self.back_to_list) {
+            self.item = None;
+        }
         self.view = if self.item.is_some() {
             View::Item
         } else {
@@ -610,7 +624,7 @@ impl Pharmacy {
                     ctx.session,
                     &level.item.id,
                     quantity,
-                    now.date_naive(),
+                    ops::today(now),
                 ) {
                     Ok(plan) => {
                         let before = plan
