@@ -322,9 +322,8 @@ fn plan_in(
             item.details.label()
         )),
         PlanError::Short { available } => Error::Refused(format!(
-            "only {} of {} can be dispensed (usable stock, expired batches left out): ask for {available} or less",
-            units(available, item),
-            item.details.label()
+            "only {} usable in stock (expired batches left out): ask for {available} or less",
+            units(available, item)
         )),
     })
 }
@@ -382,7 +381,7 @@ pub fn dispense(
             && shown != plan.as_slice()
         {
             return Err(Error::Refused(
-                "the stock changed since the batches were shown (another terminal moved it): look at the new choice and confirm again".into(),
+                "the stock moved since the batches were shown: nothing was dispensed; check the new choice".into(),
             ));
         }
         for t in &plan {
@@ -675,8 +674,8 @@ pub fn post_count(
             }
             if batch.on_hand != l.expected {
                 return Err(Error::Refused(format!(
-                    "batch {} changed since the count began (now {}, was {}): nothing was posted; start the count again",
-                    batch.batch_no, batch.on_hand, l.expected
+                    "batch {} moved since the count began: nothing was posted; count again",
+                    batch.batch_no
                 )));
             }
             let delta = l.counted - batch.on_hand;

@@ -687,7 +687,7 @@ pub const STOCK_ITEM: &[Binding] = &[
     ),
 ];
 
-/// A pharmacy form: item, receive, dispense, return, adjust, dispose.
+/// A pharmacy form: item, receive, adjust, dispose.
 pub const STOCK_FORM: &[Binding] = &[
     b(&[ctrl('s')], Action::Save, "save", true),
     b(
@@ -706,7 +706,29 @@ pub const STOCK_FORM: &[Binding] = &[
         "previous field",
         false,
     ),
-    b(&[ctrl('p')], Action::ChoosePatient, "patient", true),
+    b(&[plain(KeyCode::Esc)], Action::Cancel, "cancel", true),
+];
+
+/// A pharmacy form that may name a patient: dispense, return.
+pub const STOCK_PATIENT_FORM: &[Binding] = &[
+    b(&[ctrl('s')], Action::Save, "save", true),
+    b(&[ctrl('p')], Action::ChoosePatient, "choose patient", true),
+    b(
+        &[
+            plain(KeyCode::Tab),
+            plain(KeyCode::Down),
+            plain(KeyCode::Enter),
+        ],
+        Action::NextField,
+        "next field",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::BackTab), plain(KeyCode::Up)],
+        Action::PrevField,
+        "previous field",
+        false,
+    ),
     b(&[plain(KeyCode::Esc)], Action::Cancel, "cancel", true),
 ];
 
@@ -781,6 +803,7 @@ mod tests {
             STOCK_SEARCH,
             STOCK_ITEM,
             STOCK_FORM,
+            STOCK_PATIENT_FORM,
             STOCK_DISPENSE_CONFIRM,
             STOCK_COUNT,
         ] {

@@ -216,6 +216,7 @@ impl Pharmacy {
             View::List if self.searching => keymap::STOCK_SEARCH,
             View::List => keymap::STOCK_LIST,
             View::Item => keymap::STOCK_ITEM,
+            View::Form(f) if f.takes_patient() => keymap::STOCK_PATIENT_FORM,
             View::Form(_) => keymap::STOCK_FORM,
             View::Confirm(_) => keymap::STOCK_DISPENSE_CONFIRM,
             View::Count(_) => keymap::STOCK_COUNT,
@@ -420,7 +421,7 @@ impl Pharmacy {
                 }
                 if level.usable == 0 {
                     return Said::Error(format!(
-                        "No usable stock of {}: none can be dispensed (expired stock is never issued).",
+                        "No usable stock of {}: expired stock is never issued.",
                         item.details.label()
                     ));
                 }
@@ -472,7 +473,7 @@ impl Pharmacy {
                         }
                         if batch.expiry <= today {
                             return Said::Error(format!(
-                                "Batch {} has expired: returned packs of it cannot go back on the shelf; dispose of them instead (x).",
+                                "Batch {} has expired: it takes no returns; dispose of it instead (x).",
                                 batch.batch_no
                             ));
                         }
@@ -490,7 +491,7 @@ impl Pharmacy {
                         }
                         if batch.expiry > today {
                             return Said::Error(format!(
-                                "Batch {} has not expired: only expired stock is disposed of; use an adjustment (a) for damaged or lost stock.",
+                                "Batch {} has not expired: adjust it (a) for damaged or lost stock.",
                                 batch.batch_no
                             ));
                         }

@@ -331,8 +331,9 @@ impl StockForm {
             )],
             Purpose::Dispense { level } => vec![
                 format!(
-                    "Usable stock: {} {} (first expiry first out; expired stock is never issued).",
-                    level.usable, level.item.details.unit
+                    "Usable stock: {} {}; first expiry first out, never expired stock.",
+                    crate::domain::display::thousands(level.usable.max(0) as u64),
+                    level.item.details.unit
                 ),
                 match &self.patient {
                     Some(p) => format!("Patient: {} {}", p.mrn, p.details.full_name()),
@@ -430,7 +431,7 @@ impl StockForm {
             };
             frame.render_widget(
                 Paragraph::new(Span::styled(format!(" {help_text}"), theme.muted()))
-                    .wrap(Wrap { trim: true }),
+                    .wrap(Wrap { trim: false }),
                 r,
             );
         }
