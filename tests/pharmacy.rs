@@ -268,8 +268,19 @@ fn dispensing_to_a_patient_is_on_the_patient_record_and_audit() {
         (given[0].item.as_str(), given[0].quantity),
         ("Amoxicillin 500 mg capsule", 21)
     );
-    let view = ops::item_view(&h.db, &h.pharm, &item).unwrap();
+    let view = ops::open_item(&mut h.db, &h.pharm, &item).unwrap();
     assert_eq!(view.ledger[0].patient_mrn.as_deref(), Some(p.mrn.as_str()));
+    // Seeing the patient in the ledger is a READ of that patient.
+    let e = last_event(&h.db);
+    assert_eq!(
+        (e.action.as_str(), e.patient_id.as_deref()),
+        ("READ", Some(p.id.as_str()))
+    );
+    assert!(
+        e.summary.contains("seen in the stock ledger"),
+        "{}",
+        e.summary
+    );
 }
 
 #[test]

@@ -199,6 +199,41 @@ pub struct ItemView {
     pub ledger: Vec<MovementRow>,
 }
 
+/// Opens an item for a person to look at. Its ledger names the patients
+/// stock was dispensed to or returned by, so each patient shown is a READ
+/// event, as opening their record would be.
+pub fn open_item(db: &mut Db, by: &Session, id: &str) -> Result<ItemView> {
+    let view = item_view(db, by, id)?;
+    let mut shown: Vec<(&str, &str)> = Vec::new();
+    for m in &view.ledger {
+        if let (Some(pid), Some(mrn)) = (m.patient_id.as_deref(), m.patient_mrn.as_deref())
+            && !shown.iter().any(|(p, _)| *p == pid)
+        {
+            shown.push((pid, mrn));
+        }
+    }
+    if !shown.is_empty() {
+        let label = view.item.details.label();
+        db.write(&by.actor(), |_| {
+            let events = shown
+                .iter()
+                .map(|(pid, mrn)| {
+                    AuditEvent::new(
+                        AuditAction::Read,
+                        "patient",
+                        format!("{mrn} seen in the stock ledger of {label}"),
+                    )
+                    .on(*pid)
+                    .for_patient(*pid)
+                })
+                .collect();
+            Ok::<_, Error>(((), events))
+        })?;
+    }
+    Ok(view)
+}
+
+/// An item's view without an audit event (a refresh of what is open).
 pub fn item_view(db: &Db, by: &Session, id: &str) -> Result<ItemView> {
     by.require(Permission::ViewStock, "see the stock")?;
     Ok(ItemView {

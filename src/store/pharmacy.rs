@@ -317,6 +317,7 @@ pub struct MovementRow {
     pub quantity: i64,
     pub reason: String,
     pub reference: String,
+    pub patient_id: Option<String>,
     pub patient_mrn: Option<String>,
     pub actor: Option<String>,
 }
@@ -329,7 +330,7 @@ pub fn movements(
 ) -> Result<Vec<MovementRow>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT m.seq, m.at, m.kind, b.batch_no, m.quantity, m.reason, m.reference,
-                p.mrn, u.user_name
+                m.patient_id, p.mrn, u.user_name
          FROM stock_movements m
          JOIN stock_batches b ON b.id = m.batch_id
          LEFT JOIN patients p ON p.id = m.patient_id
@@ -345,8 +346,9 @@ pub fn movements(
             quantity: r.get(4)?,
             reason: r.get(5)?,
             reference: r.get(6)?,
-            patient_mrn: r.get(7)?,
-            actor: r.get(8)?,
+            patient_id: r.get(7)?,
+            patient_mrn: r.get(8)?,
+            actor: r.get(9)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

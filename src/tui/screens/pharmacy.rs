@@ -182,8 +182,20 @@ impl Pharmacy {
         self.shown.get(self.selected).map(|&i| &self.levels[i])
     }
 
+    /// Loads an item to show; a READ of the patients its ledger shows when
+    /// it is newly opened for viewing (`shown`).
     fn open_item(&mut self, id: &str, ctx: &mut Ctx) -> Said {
-        match ops::item_view(ctx.db, ctx.session, id) {
+        self.load_item(id, ctx, true)
+    }
+
+    fn load_item(&mut self, id: &str, ctx: &mut Ctx, shown: bool) -> Said {
+        let fresh = shown && self.item.as_ref().is_none_or(|v| v.item.id != id);
+        let view = if fresh {
+            ops::open_item(ctx.db, ctx.session, id)
+        } else {
+            ops::item_view(ctx.db, ctx.session, id)
+        };
+        match view {
             Ok(v) => {
                 self.batch = self.batch.min(v.batches.len().saturating_sub(1));
                 self.item = Some(v);
@@ -371,7 +383,8 @@ impl Pharmacy {
                 let Some(id) = self.selected_level().map(|l| l.item.id.clone()) else {
                     return Said::Info("Choose an item first.".into());
                 };
-                let said = self.open_item(&id, ctx);
+                self.item = None;
+                let said = self.load_item(&id, ctx, false);
                 if said != Said::Nothing {
                     return said;
                 }
