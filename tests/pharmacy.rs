@@ -708,3 +708,125 @@ proptest! {
         }
     }
 }
+
+/// Runs the real binary on `data` with `password` on standard input.
+fn wardline(data: &std::path::Path, args: &[&str], password: &str) -> (bool, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wardline"))
+        .arg("--data-dir")
+        .arg(data)
+        .arg("--password-stdin")
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[test]
+fn the_commands_import_report_and_check_the_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let (ok, out) = wardline(data, &["demo", "--no-tui"], "");
+    assert!(ok, "{out}");
+    let pw = wardline::demo::PASSWORD;
+
+    let (ok, out) = wardline(
+        data,
+        &[
+            "import",
+            "items",
+            "assets/formulary.csv",
+            "--as",
+            "pharmacist",
+        ],
+        pw,
+    );
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("Imported 0 items")
+            && out.contains("already in the catalogue, left as it is: Paracetamol 500 mg tablet"),
+        "{out}"
+    );
+    let bad = data.join("bad.csv");
+    std::fs::write(&bad, "name,form,unit\nAspirin,pill,tablet\n").unwrap();
+    let (ok, out) = wardline(
+        data,
+        &[
+            "import",
+            "items",
+            bad.to_str().unwrap(),
+            "--as",
+            "pharmacist",
+        ],
+        pw,
+    );
+    assert!(
+        !ok && out.contains("line 2: form must be one of") && out.contains("nothing was imported"),
+        "{out}"
+    );
+    let (ok, out) = wardline(
+        data,
+        &["import", "items", "assets/formulary.csv", "--as", "nurse"],
+        pw,
+    );
+    assert!(
+        !ok && out.contains("a nurse may not import catalogue items"),
+        "{out}"
+    );
+
+    let (ok, out) = wardline(data, &["report", "stock", "--as", "pharmacist"], pw);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("VALUE (KES)") && out.contains("Total value at cost: KES "),
+        "{out}"
+    );
+    assert!(out.contains("LOW") && out.contains("EXPIRED"), "{out}");
+    let (ok, out) = wardline(
+        data,
+        &["report", "expiry", "--days", "30", "--as", "doctor"],
+        pw,
+    );
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("EXPIRED    Oxytocin 10 IU/ml injection"),
+        "{out}"
+    );
+    assert!(
+        out.contains("(30 days from today; expired stock included)"),
+        "{out}"
+    );
+    let (ok, out) = wardline(data, &["report", "stock", "--as", "reception"], pw);
+    assert!(
+        !ok && out.contains("a receptionist may not see the stock"),
+        "{out}"
+    );
+
+    let (ok, out) = wardline(data, &["check"], "");
+    assert!(ok && out.contains("stock ledger: ok ("), "{out}");
+    // Someone with the file and sqlite drops the guard and edits a quantity.
+    let conn = rusqlite::Connection::open(data.join("hospitals/DEMO.db")).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER stock_batches_on_hand_is_ledger;
+         UPDATE stock_batches SET on_hand = on_hand + 5 WHERE batch_no = (SELECT min(batch_no) FROM stock_batches);",
+    )
+    .unwrap();
+    drop(conn);
+    let (ok, out) = wardline(data, &["check"], "");
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("STOCK PROBLEM: batch ") && out.contains("but its ledger sums to"),
+        "{out}"
+    );
+}
