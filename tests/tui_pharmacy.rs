@@ -312,3 +312,43 @@ fn a_nurse_dispenses_but_cannot_receive_and_a_receptionist_has_no_pharmacy() {
     let s = h.screen();
     assert!(s.contains("cannot open Pharmacy"), "{s}");
 }
+
+#[test]
+fn deactivating_asks_first_and_quitting_a_typed_form_asks_too() {
+    let mut h = Harness::new(false);
+    open_pharmacy(&mut h);
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('o'));
+    let s = h.screen();
+    assert!(
+        s.contains("Deactivate Oral rehydration salts 20.5 g/l sachet?"),
+        "{s}"
+    );
+    h.press(KeyCode::Char('y'));
+    let s = h.screen();
+    assert!(
+        s.contains("Oral rehydration salts 20.5 g/l sachet deactivated.")
+            && s.contains("DEACTIVATED"),
+        "{s}"
+    );
+    h.press(KeyCode::Esc);
+    let s = h.screen();
+    assert!(
+        s.contains("2 items") && !s.contains("Oral rehydration"),
+        "{s}"
+    );
+    h.press(KeyCode::Char('d'));
+    h.typed("4");
+    h.ctrl('q');
+    let s = h.screen();
+    assert!(s.contains("Quit and throw away the pharmacy form"), "{s}");
+    h.press(KeyCode::Char('n'));
+    h.press(KeyCode::Esc);
+    assert!(
+        h.screen()
+            .contains("Throw away what you typed in this form?")
+    );
+    h.press(KeyCode::Char('y'));
+    assert!(h.screen().contains("2 items"));
+}

@@ -373,10 +373,15 @@ impl App {
             Action::Quit => {
                 let unsaved_password =
                     matches!(&self.mode, Mode::ChangePassword { form, .. } if form.has_input());
-                let unsaved_form = matches!(&self.mode, Mode::Working(Workspace { patients: Some(p), .. }) if p.has_unsaved_input())
-                    || matches!(&self.mode, Mode::Working(Workspace { pharmacy: Some(p), .. }) if p.has_unsaved_input());
+                let unsaved_form = matches!(&self.mode, Mode::Working(Workspace { patients: Some(p), .. }) if p.has_unsaved_input());
+                let unsaved_stock = matches!(&self.mode, Mode::Working(Workspace { pharmacy: Some(p), .. }) if p.has_unsaved_input());
                 if unsaved_password {
                     self.ask("Quit and throw away the password you typed?", Pending::Quit);
+                } else if unsaved_stock {
+                    self.ask(
+                        "Quit and throw away the pharmacy form or count you were typing?",
+                        Pending::Quit,
+                    );
                 } else if unsaved_form {
                     self.ask(
                         "Quit and throw away the patient form you were typing?",
