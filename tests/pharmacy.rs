@@ -510,6 +510,11 @@ fn roles_decide_who_sees_receives_and_dispenses() {
         "a receptionist may not see the stock: ask an administrator"
     );
     assert!(ops::stock_list(&h.db, &doc, today()).is_ok());
+    let msg = refusal(ops::dispensed_to(&h.db, &desk, "any"));
+    assert!(
+        msg.starts_with("a receptionist may not see the medicines dispensed"),
+        "{msg}"
+    );
     let msg = refusal(ops::dispense(&mut h.db, &doc, &item, 1, None, None, now()));
     assert_eq!(msg, "a doctor may not dispense: ask an administrator");
     let msg = refusal(ops::receive(

@@ -780,9 +780,11 @@ pub fn expiry_report(
     Ok(out)
 }
 
-/// The medicines dispensed to a patient, newest first, for the record.
+/// The medicines dispensed to a patient, newest first, for the record
+/// (shown to the roles that see the pharmacy).
 pub fn dispensed_to(db: &Db, by: &Session, patient_id: &str) -> Result<Vec<Dispensed>> {
     by.require(Permission::FindPatients, "open patient records")?;
+    by.require(Permission::ViewStock, "see the medicines dispensed")?;
     Ok(store::dispensed_to(db.conn(), patient_id, 50)?)
 }
 

@@ -13,8 +13,10 @@ pub struct PatientRecord {
     pub patient: Patient,
     pub scroll: u16,
     /// Medicines dispensed to the patient, newest first; loaded by the
-    /// controller when the record opens (`None` until then).
+    /// controller when the record opens, for roles that see the pharmacy
+    /// (`None`: not loaded, or not for this role).
     pub medicines: Option<Result<Vec<crate::store::pharmacy::Dispensed>, String>>,
+    sections_loaded: bool,
 }
 
 /// What a record view needs to show dates and times.
@@ -59,12 +61,20 @@ impl PatientRecord {
             patient,
             scroll: 0,
             medicines: None,
+            sections_loaded: false,
         }
     }
 
     /// Loads the sections other areas add to the record, once per opening.
     pub fn load_sections(&mut self, ctx: &mut super::patients::Ctx) {
-        if self.medicines.is_none() {
+        if std::mem::replace(&mut self.sections_loaded, true) {
+            return;
+        }
+        if ctx
+            .session
+            .role()
+            .can(crate::domain::role::Permission::ViewStock)
+        {
             let id = self.patient.id.to_string();
             self.medicines = Some(
                 crate::ops::pharmacy::dispensed_to(ctx.db, ctx.session, &id)
@@ -208,7 +218,9 @@ impl PatientRecord {
             row(&mut lines, "Valid until", format!("{}{state}", date(until)));
         }
 
-        section(&mut lines, "Medicines dispensed");
+        if self.medicines.is_some() {
+            section(&mut lines, "Medicines dispensed");
+        }
         match &self.medicines {
             Some(Err(e)) => {
                 for part in wrap(&format!("could not be read: {e}"), width.saturating_sub(2)) {
