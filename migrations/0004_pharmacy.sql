@@ -1,4 +1,4 @@
--- Migration 3: pharmacy stock (catalogue items, batches, the movement ledger).
+-- Migration 4: pharmacy stock (catalogue items, batches, the movement ledger).
 -- Shipped: never edit; add a new numbered file instead.
 
 CREATE TABLE stock_items (
