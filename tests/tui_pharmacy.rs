@@ -352,3 +352,85 @@ fn deactivating_asks_first_and_quitting_a_typed_form_asks_too() {
     h.press(KeyCode::Char('y'));
     assert!(h.screen().contains("2 items"));
 }
+
+#[test]
+fn a_new_item_then_returns_and_disposal_from_the_item_view() {
+    let mut h = Harness::new(false);
+    open_pharmacy(&mut h);
+    h.press(KeyCode::Char('n'));
+    h.typed("Metformin");
+    h.press(KeyCode::Tab);
+    h.typed("metformin hydrochloride");
+    h.press(KeyCode::Tab);
+    h.typed("500 mg");
+    h.press(KeyCode::Tab);
+    h.typed("tab");
+    h.press(KeyCode::Tab);
+    h.press(KeyCode::Tab);
+    h.typed("Antidiabetic");
+    h.press(KeyCode::Tab);
+    h.typed("many");
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(s.contains("Unit") && s.contains("required: type it"), "{s}");
+    assert!(s.contains("a whole number, 0 or more"), "{s}");
+    h.typed("tablet");
+    h.press(KeyCode::Tab);
+    h.press(KeyCode::Tab);
+    h.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    h.typed("300");
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(
+        s.contains("Added Metformin 500 mg tablet to the catalogue"),
+        "{s}"
+    );
+    assert!(
+        s.contains("4 items") && s.contains("Metformin 500 mg tablet"),
+        "{s}"
+    );
+
+    // Amoxicillin: return two packs to its soonest usable batch, then
+    // dispose of the expired one (its quantity and reason come filled in).
+    h.press(KeyCode::Home);
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('t'));
+    assert!(
+        h.screen()
+            .contains("Batch AMX-OLD has expired: it takes no returns")
+    );
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Char('t'));
+    h.typed("2");
+    h.press(KeyCode::Tab);
+    h.typed("unopened, ward stock");
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(
+        s.contains("Returned 2 capsule to batch AMX-SOON (now 22)."),
+        "{s}"
+    );
+    h.press(KeyCode::Char('x'));
+    assert!(h.screen().contains("Batch AMX-SOON has not expired"));
+    h.press(KeyCode::Up);
+    h.press(KeyCode::Char('x'));
+    let s = h.screen();
+    assert!(
+        s.contains("Dispose of Amoxicillin 500 mg capsule batch AMX-OLD"),
+        "{s}"
+    );
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(
+        s.contains("Disposed of 12 capsule of batch AMX-OLD (now 0)."),
+        "{s}"
+    );
+    assert!(s.contains("dispose") && s.contains("return"), "{s}");
+    assert!(!s.contains("Alerts: EXPIRED"), "{s}");
+    let kinds: Vec<String> = audit::recent(h.app.db().conn(), 3)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.action)
+        .collect();
+    assert_eq!(kinds[..2], ["ADJUST", "ADJUST"]);
+}

@@ -4,8 +4,8 @@
 
 use crate::domain::patient::Patient;
 use crate::domain::pharmacy::{
-    AdjustReason, Batch, FORMS, Item, ItemDetails, ItemField, StockLevel, adjust_reasons, amount,
-    parse_batch_no, parse_money, parse_quantity, parse_signed_quantity, validate_item,
+    AdjustReason, Batch, FORMS, Item, ItemDetails, ItemField, MAX_TEXT, StockLevel, adjust_reasons,
+    amount, parse_batch_no, parse_money, parse_quantity, parse_signed_quantity, validate_item,
 };
 use crate::ops::pharmacy::{Counted, Receipt};
 use crate::tui::theme::Theme;
@@ -233,10 +233,13 @@ impl StockForm {
                     Err(problems) => {
                         for p in problems {
                             if let Some(i) = fields.iter().position(|k| k.label() == p.field) {
-                                let short = if fields[i] == ItemField::Form {
-                                    "not a known form (see below)".to_string()
-                                } else {
-                                    p.message.clone()
+                                let short = match fields[i] {
+                                    ItemField::Form => "not a known form (see below)".to_string(),
+                                    ItemField::ReorderLevel => "a whole number, 0 or more".into(),
+                                    _ if p.message.starts_with("is required") => {
+                                        "required: type it".into()
+                                    }
+                                    _ => format!("too long: at most {MAX_TEXT}"),
                                 };
                                 self.fail(i, &short);
                             }
