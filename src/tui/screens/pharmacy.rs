@@ -271,7 +271,7 @@ impl Pharmacy {
     pub fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
         if let Some(p) = &mut self.picker {
             let said = p.type_key(key, ctx);
-            return self.after_pick(said, ctx);
+            return self.after_pick(said);
         }
         if self.confirm.is_some() {
             return Said::Nothing;
@@ -295,7 +295,7 @@ impl Pharmacy {
     }
 
     /// Takes the picker's outcome, if it has ended.
-    fn after_pick(&mut self, said: Said, _ctx: &mut Ctx) -> Said {
+    fn after_pick(&mut self, said: Said) -> Said {
         let Some(outcome) = self.picker.as_mut().and_then(|p| p.outcome()) else {
             return said;
         };
@@ -315,7 +315,7 @@ impl Pharmacy {
     pub fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
         if let Some(p) = &mut self.picker {
             let said = p.perform(action, ctx);
-            return self.after_pick(said, ctx);
+            return self.after_pick(said);
         }
         if self.confirm.is_some() {
             return self.answer_confirm(action, ctx);
