@@ -516,7 +516,7 @@ impl Filter {
 
 /// Whether an item matches a search: every word of the query starts a word
 /// of its name, generic name, strength, form or category (case-insensitive).
-pub fn matches(d: &ItemDetails, query: &str) -> bool {
+pub fn matches_query(d: &ItemDetails, query: &str) -> bool {
     let hay = format!(
         "{} {} {} {} {}",
         d.name, d.generic_name, d.strength, d.form, d.category
@@ -753,7 +753,7 @@ mod tests {
         assert_eq!(l.nearest_expiry, Some(d("2026-05-01")));
         assert!(l.flags.below_reorder && l.flags.expiring && l.flags.expired);
         assert_eq!(l.value, 700);
-        assert!(matches(&l.item.details, "para"));
-        assert!(!matches(&l.item.details, "amox"));
+        assert!(matches_query(&l.item.details, "para"));
+        assert!(!matches_query(&l.item.details, "amox"));
     }
 }

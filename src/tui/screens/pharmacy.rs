@@ -4,7 +4,7 @@
 //! adjust, dispose of expired stock, and the stock count.
 
 use crate::domain::display::thousands;
-use crate::domain::pharmacy::{Filter, StockLevel, Take, matches, money, stock_level};
+use crate::domain::pharmacy::{Filter, StockLevel, Take, matches_query, money, stock_level};
 use crate::domain::role::Permission;
 use crate::error::Error;
 use crate::ops::pharmacy::{self as ops, ItemView};
@@ -166,7 +166,9 @@ impl Pharmacy {
             .levels
             .iter()
             .enumerate()
-            .filter(|(_, l)| self.filter.keeps(l) && (q.is_empty() || matches(&l.item.details, &q)))
+            .filter(|(_, l)| {
+                self.filter.keeps(l) && (q.is_empty() || matches_query(&l.item.details, &q))
+            })
             .map(|(i, _)| i)
             .collect();
         self.selected = keep_id
