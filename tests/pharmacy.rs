@@ -835,3 +835,75 @@ fn the_commands_import_report_and_check_the_ledger() {
         "{out}"
     );
 }
+
+/// One step of a random day at the pharmacy.
+#[derive(Debug, Clone)]
+enum Step {
+    Receive { days: i64, qty: i64 },
+    Dispense { qty: i64 },
+    Adjust { batch: usize, delta: i64 },
+    Return { batch: usize, qty: i64 },
+    Dispose { batch: usize, qty: i64 },
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        (-20i64..200, 1i64..60).prop_map(|(days, qty)| Step::Receive { days, qty }),
+        (1i64..80).prop_map(|qty| Step::Dispense { qty }),
+        (0usize..4, -40i64..40).prop_map(|(batch, delta)| Step::Adjust { batch, delta }),
+        (0usize..4, 1i64..20).prop_map(|(batch, qty)| Step::Return { batch, qty }),
+        (0usize..4, 1i64..40).prop_map(|(batch, qty)| Step::Dispose { batch, qty }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(8))]
+
+    /// Whatever mix of movements is tried, each batch holds the sum of its
+    /// ledger, never below zero; refused movements change nothing.
+    #[test]
+    fn the_ledger_stays_true_through_any_day(steps in prop::collection::vec(step(), 1..25)) {
+        let mut h = setup();
+        let item = ops::add_item(&mut h.db, &h.pharm, &amoxicillin(), now()).unwrap().id;
+        let mut n = 0;
+        for s in steps {
+            let batches = store::batches(h.db.conn(), &item).unwrap();
+            let pick = |i: usize| batches.get(i % batches.len().max(1)).map(|b| b.id.clone());
+            let before: i64 = batches.iter().map(|b| b.on_hand).sum();
+            let result = match s {
+                Step::Receive { days: d, qty } => {
+                    n += 1;
+                    // A batch already expired is put in as received long ago.
+                    let at = if d <= 0 { now() - Duration::days(400) } else { now() };
+                    ops::receive(&mut h.db, &h.pharm, &receipt(&item, &format!("B{n}"), days(d), qty), at)
+                        .map(|_| qty)
+                }
+                Step::Dispense { qty } => {
+                    ops::dispense(&mut h.db, &h.nurse, &item, qty, None, None, now()).map(|_| -qty)
+                }
+                Step::Adjust { batch, delta } => match pick(batch) {
+                    Some(b) => ops::adjust(&mut h.db, &h.pharm, &b, delta, AdjustReason::Other, "test", now())
+                        .map(|_| delta),
+                    None => continue,
+                },
+                Step::Return { batch, qty } => match pick(batch) {
+                    Some(b) => ops::return_to_stock(&mut h.db, &h.nurse, &b, qty, "test", None, now())
+                        .map(|_| qty),
+                    None => continue,
+                },
+                Step::Dispose { batch, qty } => match pick(batch) {
+                    Some(b) => ops::dispose(&mut h.db, &h.pharm, &b, qty, "test", now()).map(|_| -qty),
+                    None => continue,
+                },
+            };
+            let after: i64 = store::batches(h.db.conn(), &item).unwrap().iter().map(|b| b.on_hand).sum();
+            match result {
+                Ok(change) => prop_assert_eq!(after, before + change),
+                Err(Error::Refused(_)) => prop_assert_eq!(after, before),
+                Err(e) => prop_assert!(false, "unexpected error {e}"),
+            }
+            prop_assert!(store::ledger_problems(h.db.conn()).unwrap().is_empty());
+            prop_assert!(store::batches(h.db.conn(), &item).unwrap().iter().all(|b| b.on_hand >= 0));
+        }
+    }
+}
