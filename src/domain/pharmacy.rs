@@ -50,6 +50,7 @@ pub enum ItemField {
 }
 
 impl ItemField {
+    /// How the field is labelled on the form.
     pub fn label(self) -> &'static str {
         match self {
             ItemField::Name => "Name",
@@ -128,6 +129,7 @@ impl ItemDetails {
         )
     }
 
+    /// A field's value as typed text (for forms and change lists).
     pub fn text(&self, f: ItemField) -> String {
         match f {
             ItemField::Name => self.name.clone(),
@@ -286,6 +288,7 @@ pub enum AdjustReason {
 }
 
 impl AdjustReason {
+    /// How the reason reads in the ledger and on screen.
     pub fn label(self) -> &'static str {
         match self {
             AdjustReason::Damaged => "damaged",
@@ -482,6 +485,7 @@ pub enum Filter {
 }
 
 impl Filter {
+    /// What the list shows under this filter.
     pub fn label(self) -> &'static str {
         match self {
             Filter::All => "all active items",
@@ -503,6 +507,7 @@ impl Filter {
         }
     }
 
+    /// Whether the list shows this item under the filter.
     pub fn keeps(self, l: &StockLevel) -> bool {
         match self {
             Filter::All => l.item.active,

@@ -172,6 +172,7 @@ pub fn set_active(
     Ok(())
 }
 
+/// One catalogue item by its key.
 pub fn get_item(conn: &Connection, id: &str) -> Result<Option<Item>, StoreError> {
     Ok(conn
         .query_row(
@@ -210,6 +211,7 @@ pub fn batches(conn: &Connection, item_id: &str) -> Result<Vec<Batch>, StoreErro
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// One batch by its key.
 pub fn get_batch(conn: &Connection, id: &str) -> Result<Option<Batch>, StoreError> {
     Ok(conn
         .query_row(
@@ -220,6 +222,7 @@ pub fn get_batch(conn: &Connection, id: &str) -> Result<Option<Batch>, StoreErro
         .optional()?)
 }
 
+/// The batch of an item with this number, if received before.
 pub fn find_batch(
     conn: &Connection,
     item_id: &str,
@@ -246,6 +249,7 @@ pub struct NewBatch<'a> {
     pub supplier: &'a str,
 }
 
+/// Inserts an empty batch and returns its key.
 pub fn insert_batch(
     tx: &Transaction,
     b: &NewBatch,

@@ -90,6 +90,8 @@ struct Confirm {
     then: Pending,
 }
 
+/// The pharmacy tab's state: what it shows is loaded when a view opens or
+/// after a change, never while drawing.
 pub struct Pharmacy {
     levels: Vec<StockLevel>,
     /// Indices into `levels` that the filter and search keep.
@@ -314,6 +316,7 @@ impl Pharmacy {
         }
     }
 
+    /// Performs an action of the current key table.
     pub fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
         if let Some(p) = &mut self.picker {
             let said = p.perform(action, ctx);
@@ -878,6 +881,7 @@ impl Pharmacy {
         }
     }
 
+    /// Draws the current view from the state alone.
     pub fn render(&self, frame: &mut Frame, area: Rect, clock: &Clock, ctx: &Local, theme: &Theme) {
         if let Some(p) = &self.picker {
             p.render(frame, area, clock, theme);

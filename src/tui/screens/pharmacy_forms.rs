@@ -60,6 +60,7 @@ pub struct Local<'a> {
     pub today: NaiveDate,
 }
 
+/// One pharmacy form: its fields as typed, and the patient chosen.
 pub struct StockForm {
     pub purpose: Purpose,
     fields: Vec<TextField>,
@@ -72,6 +73,8 @@ pub struct StockForm {
 const LABEL: u16 = 15;
 
 impl StockForm {
+    /// The form for `purpose`, empty (a disposal starts with the batch's
+    /// quantity and its expiry as the reason; an edit with the item).
     pub fn new(purpose: Purpose, local: &Local) -> StockForm {
         let f =
             |label: &'static str, value: String| TextField::new(label).wide(30).with_value(&value);
@@ -136,14 +139,17 @@ impl StockForm {
                 .any(|(f, s)| f.value() != s)
     }
 
+    /// Moves to the next field (round to the first).
     pub fn next_field(&mut self) {
         self.focus = (self.focus + 1) % self.fields.len();
     }
 
+    /// Moves to the previous field (round to the last).
     pub fn prev_field(&mut self) {
         self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
     }
 
+    /// Text typed into the field under the cursor.
     pub fn type_key(&mut self, key: KeyEvent) {
         if let Some(f) = self.fields.get_mut(self.focus) {
             f.type_key(key);
@@ -395,6 +401,8 @@ impl StockForm {
         }
     }
 
+    /// Draws the form: what it acts on, the fields with their errors, and
+    /// help about the field under the cursor.
     pub fn render(&self, frame: &mut Frame, area: Rect, local: &Local, theme: &Theme) {
         let block =
             Block::bordered().title(Span::styled(format!(" {} ", self.title()), theme.title()));
@@ -482,10 +490,12 @@ impl CountSheet {
         }
     }
 
+    /// Whether there is no batch to count.
     pub fn is_empty(&self) -> bool {
         self.batches.is_empty()
     }
 
+    /// Moves to the next (or previous) batch.
     pub fn move_by(&mut self, down: bool) {
         let last = self.batches.len().saturating_sub(1);
         self.selected = if down {
@@ -495,6 +505,7 @@ impl CountSheet {
         };
     }
 
+    /// Text typed into the selected batch's count.
     pub fn type_key(&mut self, key: KeyEvent) {
         if let Some(f) = self.counted.get_mut(self.selected) {
             f.type_key(key);
@@ -509,6 +520,7 @@ impl CountSheet {
         parse_quantity(t)
     }
 
+    /// Whether any count differs from the ledger (or is not a number yet).
     pub fn changed(&self) -> bool {
         (0..self.batches.len()).any(|i| self.counted(i) != Some(self.batches[i].on_hand))
     }
@@ -547,6 +559,8 @@ impl CountSheet {
             .collect()
     }
 
+    /// Draws the count: each batch's ledger quantity, the count typed and
+    /// the difference, and what posting would change.
     pub fn render(&self, frame: &mut Frame, area: Rect, local: &Local, theme: &Theme) {
         let block = Block::bordered().title(Span::styled(
             format!(" Stock count: {} ", self.item.details.label()),
