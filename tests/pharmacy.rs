@@ -164,6 +164,16 @@ fn receive_records_a_batch_a_ledger_row_and_an_event() {
         now(),
     ));
     assert!(msg.contains("already recorded with expiry"), "{msg}");
+    let msg = refusal(ops::receive(
+        &mut h.db,
+        &h.pharm,
+        &Receipt {
+            unit_cost: 1300,
+            ..receipt(&item.id, "AMX-1", days(300), 1)
+        },
+        now(),
+    ));
+    assert!(msg.contains("another unit cost or price"), "{msg}");
     for expiry in [today(), days(-1)] {
         let msg = refusal(ops::receive(
             &mut h.db,

@@ -296,6 +296,11 @@ pub fn receive(db: &mut Db, by: &Session, r: &Receipt, now: DateTime<Utc>) -> Re
                     b.expiry.format("%Y-%m-%d")
                 )));
             }
+            Some(b) if (b.unit_cost, b.price) != (r.unit_cost, r.price) => {
+                return Err(Error::Refused(format!(
+                    "batch {batch_no} is already recorded at another unit cost or price: receive it at the same amounts (see the item), or under its own batch number"
+                )));
+            }
             Some(b) => b.id,
             None => store::insert_batch(
                 tx,
