@@ -53,6 +53,9 @@ pub enum Command {
     /// Write records out for another system.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Reports for the day's work.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Measure searches, writes, screens, start-up and memory on a synthetic
     /// hospital (built once per size, then reused); never touches real ones.
     Bench(BenchArgs),
@@ -206,6 +209,18 @@ pub enum ImportCommand {
         #[command(flatten)]
         by: AsUser,
     },
+    /// Load pharmacy catalogue items from a CSV file whose header names the
+    /// columns (name, generic_name, strength, form, unit, category,
+    /// reorder_level). One invalid row refuses the whole file; items already
+    /// in the catalogue are left as they are. `assets/formulary.csv` is a
+    /// starting formulary of common essential medicines.
+    Items {
+        /// The CSV file (UTF-8, with or without a BOM).
+        #[arg(value_name = "FILE.csv")]
+        file: PathBuf,
+        #[command(flatten)]
+        by: AsUser,
+    },
 }
 
 /// What an export is written as.
@@ -228,6 +243,23 @@ pub enum ExportCommand {
         /// standard output; an existing file is never overwritten.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        by: AsUser,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Pharmacy stock: on hand, value at cost and alerts per item.
+    Stock {
+        #[command(flatten)]
+        by: AsUser,
+    },
+    /// Pharmacy batches with stock that expire within N days (expired ones too).
+    Expiry {
+        /// How many days ahead to look.
+        #[arg(long, default_value_t = 90, value_name = "N")]
+        days: u32,
         #[command(flatten)]
         by: AsUser,
     },

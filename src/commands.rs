@@ -341,6 +341,7 @@ pub fn check(data: &DataDir, cli: &Cli) -> Result<bool> {
             );
         }
     }
+    ok &= check_stock_ledger(&db)?;
     let report = checkpoint::verify(&db, data)?;
     ok &= print_audit_report(&report);
     if ok {
@@ -500,4 +501,208 @@ pub fn export_patients(
         None => eprintln!("{message}."),
     }
     Ok(())
+}
+
+/// The pharmacy part of `wardline check`: every batch against its ledger.
+fn check_stock_ledger(db: &Db) -> Result<bool> {
+    let problems = crate::store::pharmacy::ledger_problems(db.conn())?;
+    if problems.is_empty() {
+        let n = crate::store::pharmacy::batch_count(db.conn())?;
+        println!(
+            "stock ledger: ok ({} {} agree with their ledger)",
+            thousands(n as u64),
+            if n == 1 { "batch" } else { "batches" }
+        );
+        return Ok(true);
+    }
+    for p in problems {
+        println!("STOCK PROBLEM: {p}");
+    }
+    Ok(false)
+}
+
+/// `wardline import items FILE.csv`: refused (nothing imported) when a row
+/// is invalid; items already in the catalogue are listed and kept.
+pub fn import_items(
+    data: &DataDir,
+    cli: &Cli,
+    file: &Path,
+    by: &AsUser,
+    pw: &mut Passwords,
+) -> Result<bool> {
+    let mut db = open_hospital(data, cli.hospital.as_deref())?;
+    let reader = std::fs::File::open(file)
+        .with_context(|| format!("could not open {}: check the file name", file.display()))?;
+    let source = file.display().to_string();
+    let report = as_user(&mut db, by, pw, |db, s, _| {
+        Ok(crate::ops::pharmacy::import_items(
+            db,
+            s,
+            reader,
+            &source,
+            Utc::now(),
+        )?)
+    })?;
+    for line in &report.invalid {
+        println!("{line}");
+    }
+    if !report.invalid.is_empty() {
+        bail!(
+            "nothing was imported: {source} has {} invalid {} (listed above). Correct them and import the file again",
+            report.invalid.len(),
+            if report.invalid.len() == 1 {
+                "row"
+            } else {
+                "rows"
+            }
+        );
+    }
+    for label in &report.existing {
+        println!("already in the catalogue, left as it is: {label}");
+    }
+    println!(
+        "Imported {} {} from {source}.",
+        report.imported,
+        if report.imported == 1 {
+            "item"
+        } else {
+            "items"
+        }
+    );
+    Ok(true)
+}
+
+/// `wardline report stock`: on hand and value at cost per item, with alerts.
+pub fn report_stock(data: &DataDir, cli: &Cli, by: &AsUser, pw: &mut Passwords) -> Result<()> {
+    let mut db = open_hospital(data, cli.hospital.as_deref())?;
+    let today = crate::ops::pharmacy::today(Utc::now());
+    let list = as_user(&mut db, by, pw, |db, s, _| {
+        Ok(crate::ops::pharmacy::stock_list(db, s, today)?)
+    })?;
+    let settings = db.settings()?;
+    let currency = settings.currency.as_str();
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let written = (|| -> std::io::Result<()> {
+        writeln!(
+            out,
+            "{:<44}  {:>9}  {:>9}  {:>16}  {:<10}  FLAGS",
+            "ITEM",
+            "ON HAND",
+            "REORDER",
+            format!("VALUE ({currency})"),
+            "UNIT"
+        )?;
+        let mut total = 0i64;
+        for l in list.iter().filter(|l| l.item.active || l.on_hand > 0) {
+            total += l.value;
+            let mut flags = Vec::new();
+            if l.flags.below_reorder {
+                flags.push("LOW");
+            }
+            if l.flags.expiring {
+                flags.push("EXPIRING");
+            }
+            if l.flags.expired {
+                flags.push("EXPIRED");
+            }
+            if !l.item.active {
+                flags.push("INACTIVE");
+            }
+            writeln!(
+                out,
+                "{:<44}  {:>9}  {:>9}  {:>16}  {:<10}  {}",
+                fit(&l.item.details.label(), 44),
+                thousands(l.on_hand as u64),
+                thousands(l.item.details.reorder_level as u64),
+                crate::domain::pharmacy::amount(l.value, currency),
+                l.item.details.unit,
+                flags.join(" ")
+            )?;
+        }
+        writeln!(
+            out,
+            "Total value at cost: {} ({} items, stock as of {}).",
+            crate::domain::pharmacy::money(total, currency),
+            list.len(),
+            today.format(settings.date_pattern())
+        )?;
+        out.flush()
+    })();
+    written.context("could not write the report to standard output")?;
+    Ok(())
+}
+
+/// `wardline report expiry --days N`: batches with stock that expire within
+/// N days, expired ones first.
+pub fn report_expiry(
+    data: &DataDir,
+    cli: &Cli,
+    days: u32,
+    by: &AsUser,
+    pw: &mut Passwords,
+) -> Result<()> {
+    let mut db = open_hospital(data, cli.hospital.as_deref())?;
+    let today = crate::ops::pharmacy::today(Utc::now());
+    let rows = as_user(&mut db, by, pw, |db, s, _| {
+        Ok(crate::ops::pharmacy::expiry_report(
+            db,
+            s,
+            today,
+            i64::from(days),
+        )?)
+    })?;
+    let settings = db.settings()?;
+    let pattern = settings.date_pattern();
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let written = (|| -> std::io::Result<()> {
+        writeln!(
+            out,
+            "{:<10}  {:<9}  {:<40}  {:<16}  {:>9}  {:>16}",
+            "EXPIRY",
+            "STATE",
+            "ITEM",
+            "BATCH",
+            "ON HAND",
+            format!("VALUE ({})", settings.currency)
+        )?;
+        for (item, b) in &rows {
+            let left = (b.expiry - today).num_days();
+            let state = if left <= 0 {
+                "EXPIRED".to_string()
+            } else {
+                format!("{left} days")
+            };
+            writeln!(
+                out,
+                "{:<10}  {:<9}  {:<40}  {:<16}  {:>9}  {:>16}",
+                b.expiry.format(pattern).to_string(),
+                state,
+                fit(&item.details.label(), 40),
+                b.batch_no,
+                thousands(b.on_hand as u64),
+                crate::domain::pharmacy::amount(b.on_hand * b.unit_cost, &settings.currency)
+            )?;
+        }
+        writeln!(
+            out,
+            "{} {} with stock expire by {} ({days} days from today; expired stock included).",
+            rows.len(),
+            if rows.len() == 1 { "batch" } else { "batches" },
+            (today + chrono::Duration::days(i64::from(days))).format(pattern)
+        )?;
+        out.flush()
+    })();
+    written.context("could not write the report to standard output")?;
+    Ok(())
+}
+
+/// Text cut to `width` characters, with "…" when cut.
+fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
+        s.push('…');
+        s
+    }
 }

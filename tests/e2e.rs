@@ -313,3 +313,71 @@ fn a_receptionist_registers_and_finds_a_patient() {
     t.keys(&["C-q"]);
     t.wait_until_gone("Demographics");
 }
+
+#[test]
+fn a_pharmacist_receives_and_dispenses_stock_by_keyboard() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let t = Tmux::start("pharmacy");
+    t.typed(&format!("{BIN} --data-dir {}", dir.path().display()));
+    t.keys(&["Enter"]);
+    t.wait_for("Sign in");
+    t.typed("pharmacist");
+    t.keys(&["Tab"]);
+    t.typed("wardline-demo");
+    t.keys(&["Enter"]);
+    t.wait_for("Signed in as Olusegun Adeyemi");
+    t.keys(&["F5"]);
+    t.wait_for("Alerts");
+    t.typed("/amoxicillin 500 mg caps");
+    t.wait_for("1 item");
+    t.keys(&["Tab", "Enter"]);
+    t.wait_for("Ledger (");
+
+    t.typed("r");
+    t.wait_for("Receive Amoxicillin 500 mg capsule");
+    let expiry = (chrono::Utc::now().date_naive() + chrono::Duration::days(400))
+        .format("%Y-%m-%d")
+        .to_string();
+    t.typed("E2E-1");
+    t.keys(&["Tab"]);
+    t.typed(&expiry);
+    t.keys(&["Tab"]);
+    t.typed("100");
+    t.keys(&["Tab"]);
+    t.typed("4.50");
+    t.keys(&["Tab"]);
+    t.typed("7");
+    t.keys(&["C-s"]);
+    t.wait_for("Received 100 capsule of Amoxicillin 500 mg capsule into batch E2E-1");
+
+    t.typed("d");
+    t.wait_for("Usable stock:");
+    t.typed("30");
+    t.keys(&["C-p"]);
+    t.wait_for("Dispense to which patient?");
+    t.keys(&["Enter"]);
+    t.wait_for("chosen.");
+    t.keys(&["C-s"]);
+    let screen = t.wait_for("Confirm dispense");
+    assert!(screen.contains("first expiry first out"), "{screen}");
+    t.typed("y");
+    t.wait_for("Dispensed 30 capsule of Amoxicillin 500 mg capsule to DEMO-");
+    t.keys(&["C-q"]);
+    t.wait_until_gone("F5 Pharmacy");
+
+    let db = wardline::store::Db::open(&dir.path().join("hospitals/DEMO.db")).unwrap();
+    let events = wardline::store::audit::recent(db.conn(), 20).unwrap();
+    let dispense = events.iter().find(|e| e.action == "DISPENSE").unwrap();
+    assert!(dispense.patient_id.is_some(), "{dispense:?}");
+    assert!(
+        events
+            .iter()
+            .any(|e| e.action == "RECEIVE" && e.summary.contains("E2E-1"))
+    );
+    assert!(
+        wardline::store::pharmacy::ledger_problems(db.conn())
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -30,6 +30,10 @@ pub enum AuditAction {
     Search,
     Import,
     Export,
+    // pharmacy
+    Receive,
+    Dispense,
+    Adjust,
 }
 
 /// Who did it. `id` is absent for the system itself and for failed sign-ins.

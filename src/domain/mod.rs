@@ -11,6 +11,7 @@ pub mod mrn;
 pub mod names;
 pub mod password;
 pub mod patient;
+pub mod pharmacy;
 pub mod role;
 pub mod settings;
 pub mod time;

@@ -6,4 +6,5 @@ pub mod accounts;
 pub mod export;
 pub mod import;
 pub mod patients;
+pub mod pharmacy;
 pub mod settings;

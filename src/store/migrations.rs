@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_foundation.sql"),
     include_str!("../../migrations/0002_patients.sql"),
     include_str!("../../migrations/0003_name_pairs.sql"),
+    include_str!("../../migrations/0004_pharmacy.sql"),
 ];
 
 /// What a migration needs the program for, after its script: index rows

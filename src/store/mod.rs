@@ -9,6 +9,7 @@ pub mod audit;
 pub mod migrations;
 pub mod patient_search;
 pub mod patients;
+pub mod pharmacy;
 pub mod sessions;
 pub mod settings;
 pub mod users;

@@ -13,6 +13,7 @@ use crate::store::sessions::EndReason;
 use crate::tui::keymap::{self, Action, Binding, Tab};
 use crate::tui::screens::patient_record::Clock;
 use crate::tui::screens::patients::{Ctx as PatientsCtx, Patients, Said};
+use crate::tui::screens::pharmacy::Pharmacy;
 use crate::tui::screens::{
     admin::Admin,
     change_password::ChangePassword,
@@ -51,6 +52,7 @@ pub struct Workspace {
     pub tab: Tab,
     admin: Option<Admin>,
     patients: Option<Box<Patients>>,
+    pharmacy: Option<Box<Pharmacy>>,
 }
 
 pub enum Mode {
@@ -194,6 +196,11 @@ impl App {
                 patients: Some(p),
                 ..
             }) => p.table(),
+            Mode::Working(Workspace {
+                tab: Tab::Pharmacy,
+                pharmacy: Some(p),
+                ..
+            }) => p.table(),
             Mode::Working(_) => keymap::NOTICE,
         }
     }
@@ -244,6 +251,9 @@ impl App {
                 if is_text(&key) && self.with_patients(|p, ctx| p.type_key(key, ctx)).is_some() {
                     return;
                 }
+                if is_text(&key) && self.with_pharmacy(|p, ctx| p.type_key(key, ctx)).is_some() {
+                    return;
+                }
                 if let Some(action) = keymap::lookup(keymap::GLOBAL, &key) {
                     self.perform(action);
                 }
@@ -292,6 +302,43 @@ impl App {
     /// leaves it (another tab, the lock, quitting).
     fn leave_patients(&mut self) {
         self.with_patients(|p, ctx| p.leave(ctx));
+        self.with_pharmacy(|p, ctx| p.leave(ctx));
+    }
+
+    /// Runs `f` on the pharmacy tab when it is the one shown, as
+    /// [`App::with_patients`] does for the patients tab.
+    fn with_pharmacy(
+        &mut self,
+        f: impl FnOnce(&mut Pharmacy, &mut PatientsCtx) -> Said,
+    ) -> Option<()> {
+        let App {
+            db,
+            mode,
+            settings,
+            now,
+            ..
+        } = self;
+        let Mode::Working(Workspace {
+            session,
+            tab: Tab::Pharmacy,
+            pharmacy: Some(p),
+            ..
+        }) = mode
+        else {
+            return None;
+        };
+        let mut ctx = PatientsCtx {
+            db,
+            session,
+            settings,
+            now: *now,
+        };
+        match f(p, &mut ctx) {
+            Said::Nothing => {}
+            Said::Info(m) => self.say(m),
+            Said::Error(m) => self.complain(m),
+        }
+        Some(())
     }
 
     /// Time passing without keys: idle lock and the session's maximum length.
@@ -328,6 +375,10 @@ impl App {
             self.with_patients(|p, ctx| p.perform(action, ctx));
             return;
         }
+        if !global && matches!(&self.mode, Mode::Working(w) if w.tab == Tab::Pharmacy) {
+            self.with_pharmacy(|p, ctx| p.perform(action, ctx));
+            return;
+        }
         match action {
             Action::ShowHelp => self.help = true,
             Action::CloseHelp => self.help = false,
@@ -335,8 +386,14 @@ impl App {
                 let unsaved_password =
                     matches!(&self.mode, Mode::ChangePassword { form, .. } if form.has_input());
                 let unsaved_form = matches!(&self.mode, Mode::Working(Workspace { patients: Some(p), .. }) if p.has_unsaved_input());
+                let unsaved_stock = matches!(&self.mode, Mode::Working(Workspace { pharmacy: Some(p), .. }) if p.has_unsaved_input());
                 if unsaved_password {
                     self.ask("Quit and throw away the password you typed?", Pending::Quit);
+                } else if unsaved_stock {
+                    self.ask(
+                        "Quit and throw away the pharmacy form or count you were typing?",
+                        Pending::Quit,
+                    );
                 } else if unsaved_form {
                     self.ask(
                         "Quit and throw away the patient form you were typing?",
@@ -562,6 +619,7 @@ impl App {
             tab,
             admin: None,
             patients: None,
+            pharmacy: None,
         });
         self.say(format!("Signed in as {name}."));
         self.reload_tab();
@@ -614,6 +672,26 @@ impl App {
                 };
                 w.patients = Some(Box::new(Patients::new(&mut ctx)));
                 Ok(())
+            }
+            Tab::Pharmacy => {
+                let mut ctx = PatientsCtx {
+                    db,
+                    session: &w.session,
+                    settings,
+                    now: *now,
+                };
+                let said = match &mut w.pharmacy {
+                    Some(p) => p.shown_again(&mut ctx),
+                    None => {
+                        let (p, said) = Pharmacy::new(&mut ctx);
+                        w.pharmacy = Some(Box::new(p));
+                        said
+                    }
+                };
+                match said {
+                    Said::Error(m) => Err(crate::error::Error::Refused(m)),
+                    _ => Ok(()),
+                }
             }
             _ => Ok(()),
         };
@@ -720,6 +798,22 @@ impl App {
                     };
                     p.render(frame, body, &clock, &theme);
                 }
+                (Tab::Pharmacy, _, _) if w.pharmacy.is_some() => {
+                    let offset = self.offset();
+                    let clock = Clock {
+                        today: self.now.with_timezone(&offset).date_naive(),
+                        offset,
+                        date_pattern: self.settings.date_pattern(),
+                    };
+                    let local = crate::tui::screens::pharmacy_forms::Local {
+                        currency: &self.settings.currency,
+                        date_pattern: self.settings.date_pattern(),
+                        today: crate::ops::pharmacy::today(self.now),
+                    };
+                    if let Some(p) = &w.pharmacy {
+                        p.render(frame, body, &clock, &local, &theme);
+                    }
+                }
                 (tab, _, _) => notice::render(*tab, &theme, body, frame.buffer_mut()),
             },
         }
@@ -760,9 +854,10 @@ impl App {
             Mode::Locked { .. } => vec![("Screen locked", keymap::LOCKED)],
             Mode::ChangePassword { .. } => vec![("New password", keymap::CHANGE_PASSWORD)],
             Mode::Working(w) => {
-                let title = match (&w.tab, &w.patients) {
-                    (Tab::Patients, Some(p)) => p.title(),
-                    (tab, _) => tab.title(),
+                let title = match (&w.tab, &w.patients, &w.pharmacy) {
+                    (Tab::Patients, Some(p), _) => p.title(),
+                    (Tab::Pharmacy, _, Some(p)) => p.title(),
+                    (tab, _, _) => tab.title(),
                 };
                 vec![(title, self.screen_table()), ("Everywhere", keymap::GLOBAL)]
             }

@@ -9,5 +9,7 @@ pub mod notice;
 pub mod patient_form;
 pub mod patient_record;
 pub mod patients;
+pub mod pharmacy;
+pub mod pharmacy_forms;
 pub mod picker;
 pub mod sign_in;

@@ -12,6 +12,11 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 pub struct PatientRecord {
     pub patient: Patient,
     pub scroll: u16,
+    /// Medicines dispensed to the patient, newest first; loaded by the
+    /// controller when the record opens, for roles that see the pharmacy
+    /// (`None`: not loaded, or not for this role).
+    pub medicines: Option<Result<Vec<crate::store::pharmacy::Dispensed>, String>>,
+    sections_loaded: bool,
 }
 
 /// What a record view needs to show dates and times.
@@ -52,7 +57,30 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 
 impl PatientRecord {
     pub fn new(patient: Patient) -> PatientRecord {
-        PatientRecord { patient, scroll: 0 }
+        PatientRecord {
+            patient,
+            scroll: 0,
+            medicines: None,
+            sections_loaded: false,
+        }
+    }
+
+    /// Loads the sections other areas add to the record, once per opening.
+    pub fn load_sections(&mut self, ctx: &mut super::patients::Ctx) {
+        if std::mem::replace(&mut self.sections_loaded, true) {
+            return;
+        }
+        if ctx
+            .session
+            .role()
+            .can(crate::domain::role::Permission::ViewStock)
+        {
+            let id = self.patient.id.to_string();
+            self.medicines = Some(
+                crate::ops::pharmacy::dispensed_to(ctx.db, ctx.session, &id)
+                    .map_err(|e| e.to_string()),
+            );
+        }
     }
 
     /// The left column (demographics, identity, notes) and the right one
@@ -188,6 +216,34 @@ impl PatientRecord {
                 ""
             };
             row(&mut lines, "Valid until", format!("{}{state}", date(until)));
+        }
+
+        if self.medicines.is_some() {
+            section(&mut lines, "Medicines dispensed");
+        }
+        match &self.medicines {
+            Some(Err(e)) => {
+                for part in wrap(&format!("could not be read: {e}"), width.saturating_sub(2)) {
+                    lines.push(Line::from(Span::styled(format!("  {part}"), theme.error())));
+                }
+            }
+            Some(Ok(given)) if given.is_empty() => {
+                lines.push(Line::from(Span::styled("  none recorded", theme.muted())))
+            }
+            None => {}
+            Some(Ok(given)) => {
+                for m in given {
+                    let when = crate::domain::time::parse_ts(&m.at)
+                        .map(|t| date(t.with_timezone(&clock.offset).date_naive()))
+                        .unwrap_or_default();
+                    let what = if m.quantity < 0 {
+                        format!("{} returned {} {}", m.item, -m.quantity, m.unit)
+                    } else {
+                        format!("{} × {} {}", m.item, m.quantity, m.unit)
+                    };
+                    row(&mut lines, &when, what);
+                }
+            }
         }
 
         (left, lines)

@@ -341,6 +341,14 @@ impl Patients {
     }
 
     pub fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
+        let said = self.perform_action(action, ctx);
+        if let View::Record(r) = &mut self.view {
+            r.load_sections(ctx);
+        }
+        said
+    }
+
+    fn perform_action(&mut self, action: Action, ctx: &mut Ctx) -> Said {
         if self.confirm.is_some() {
             return self.answer_confirm(action, ctx);
         }
