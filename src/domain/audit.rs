@@ -30,6 +30,10 @@ pub enum AuditAction {
     Search,
     Import,
     Export,
+    // beds
+    Admit,
+    Transfer,
+    Discharge,
 }
 
 /// Who did it. `id` is absent for the system itself and for failed sign-ins.

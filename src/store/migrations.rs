@@ -15,6 +15,7 @@ pub const SCHEMA: &str = include_str!("../../schema.sql");
 pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_foundation.sql"),
     include_str!("../../migrations/0002_patients.sql"),
+    include_str!("../../migrations/0003_beds.sql"),
 ];
 
 /// The schema version this program writes.
