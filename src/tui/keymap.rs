@@ -458,6 +458,23 @@ pub const PATIENT_PICK: &[Binding] = &[
     b(&[plain(KeyCode::Esc)], Action::Back, "cancel", true),
 ];
 
+/// The patients search as a picker for another screen: choose, or register
+/// the patient first.
+pub const PATIENT_PICK_OR_REGISTER: &[Binding] = &[
+    b(&[plain(KeyCode::Enter)], Action::Open, "choose", true),
+    b(&[ctrl('n')], Action::NewPatient, "register new", true),
+    b(&[plain(KeyCode::Up)], Action::Up, "previous patient", false),
+    b(&[plain(KeyCode::Down)], Action::Down, "next patient", false),
+    b(&[plain(KeyCode::PageUp)], Action::PageUp, "page up", false),
+    b(
+        &[plain(KeyCode::PageDown)],
+        Action::PageDown,
+        "page down",
+        false,
+    ),
+    b(&[plain(KeyCode::Esc)], Action::Back, "cancel", true),
+];
+
 /// A patient's record.
 pub const PATIENT_RECORD: &[Binding] = &[
     b(&[plain(KeyCode::Esc)], Action::Back, "back", true),
@@ -581,6 +598,13 @@ mod tests {
             HELP,
             CONFIRM,
             PICKER,
+            PATIENT_SEARCH,
+            PATIENT_LIST,
+            PATIENT_PICK,
+            PATIENT_PICK_OR_REGISTER,
+            PATIENT_RECORD,
+            PATIENT_FORM,
+            PATIENT_DUPLICATES,
         ] {
             let keys: Vec<Key> = table.iter().flat_map(|b| b.keys.iter().copied()).collect();
             for (i, k) in keys.iter().enumerate() {
@@ -592,7 +616,15 @@ mod tests {
     #[test]
     fn screen_keys_do_not_shadow_global_keys() {
         let global: Vec<Key> = GLOBAL.iter().flat_map(|b| b.keys.iter().copied()).collect();
-        for b in [ADMIN, PATIENT_LIST, PATIENT_RECORD, PATIENT_DUPLICATES].concat() {
+        for b in [
+            ADMIN,
+            PATIENT_LIST,
+            PATIENT_RECORD,
+            PATIENT_DUPLICATES,
+            PATIENT_PICK_OR_REGISTER,
+        ]
+        .concat()
+        {
             for k in b.keys {
                 assert!(!global.contains(k), "{} shadows a global key", k.label());
             }

@@ -78,6 +78,18 @@ struct Search {
 enum Pick {
     /// The record to merge into the one open (the survivor).
     MergeInto(Box<Patient>),
+    /// Another screen asked for a patient; the text says what for.
+    ForCaller(String),
+}
+
+/// How a picker opened by another screen ended.
+#[derive(Debug, Clone)]
+pub enum PickOutcome {
+    /// The patient chosen, or registered from inside the picker; opening it
+    /// was audited as a READ.
+    Chosen(Box<Patient>),
+    /// The user left the picker without choosing.
+    Cancelled,
 }
 
 enum View {
@@ -106,6 +118,8 @@ pub struct Patients {
     form_return: Option<PatientRecord>,
     confirm: Option<Confirm>,
     prompt: Option<Prompt>,
+    /// How the picker ended, until the calling screen takes it.
+    outcome: Option<PickOutcome>,
 }
 
 impl Patients {
@@ -126,9 +140,38 @@ impl Patients {
             form_return: None,
             confirm: None,
             prompt: None,
+            outcome: None,
         };
         p.run_search(ctx);
         p
+    }
+
+    /// The patients search as a picker for another screen (booking, admitting,
+    /// dispensing). `purpose` heads it, e.g. "Admit which patient?". Ctrl+N
+    /// registers a new patient without leaving; saving chooses them.
+    pub fn picker(ctx: &mut Ctx, purpose: &str) -> Patients {
+        let mut p = Patients::new(ctx);
+        p.pick = Some(Pick::ForCaller(purpose.to_string()));
+        p
+    }
+
+    /// How the picker ended, once: the calling screen asks after every key.
+    pub fn outcome(&mut self) -> Option<PickOutcome> {
+        self.outcome.take()
+    }
+
+    fn picking_for_caller(&self) -> bool {
+        matches!(self.pick, Some(Pick::ForCaller(_)))
+    }
+
+    /// Ends a caller's pick with this patient, when one is under way.
+    fn choose_for_caller(&mut self, p: Patient) -> Option<Patient> {
+        if self.picking_for_caller() {
+            self.outcome = Some(PickOutcome::Chosen(Box::new(p)));
+            None
+        } else {
+            Some(p)
+        }
     }
 
     /// The key table in force.
@@ -140,6 +183,7 @@ impl Patients {
             return keymap::PROMPT;
         }
         match &self.view {
+            View::Search if self.picking_for_caller() => keymap::PATIENT_PICK_OR_REGISTER,
             View::Search if self.pick.is_some() => keymap::PATIENT_PICK,
             View::Search if self.search.typing => keymap::PATIENT_SEARCH,
             View::Search => keymap::PATIENT_LIST,
@@ -339,19 +383,26 @@ impl Patients {
                 let audited = self.audit_search(ctx);
                 match ops::open(ctx.db, ctx.session, &row.id) {
                     Ok(p) => {
-                        self.view = View::Record(PatientRecord::new(p));
+                        if let Some(p) = self.choose_for_caller(p) {
+                            self.view = View::Record(PatientRecord::new(p));
+                        }
                         audited
                     }
                     Err(e) => said_error(e),
                 }
             }
-            Action::Back => {
-                if let Some(Pick::MergeInto(survivor)) = self.pick.take() {
+            Action::Back => match self.pick.take() {
+                Some(Pick::MergeInto(survivor)) => {
                     self.view = View::Record(PatientRecord::new(*survivor));
-                    return Said::Info("Merge cancelled.".into());
+                    Said::Info("Merge cancelled.".into())
                 }
-                Said::Nothing
-            }
+                Some(Pick::ForCaller(_)) => {
+                    let audited = self.audit_search(ctx);
+                    self.outcome = Some(PickOutcome::Cancelled);
+                    audited
+                }
+                None => Said::Nothing,
+            },
             Action::NewPatient => {
                 if let Some(refused) =
                     refused(ctx, Permission::RegisterPatients, "register patients")
@@ -536,11 +587,15 @@ impl Patients {
                     };
                     match ops::open(ctx.db, ctx.session, &d.row.id) {
                         Ok(p) => {
-                            self.view = View::Record(PatientRecord::new(p));
-                            Said::Info(
-                                "Opened the existing record instead; nothing was registered."
-                                    .into(),
-                            )
+                            let chosen = self.picking_for_caller();
+                            if let Some(p) = self.choose_for_caller(p) {
+                                self.view = View::Record(PatientRecord::new(p));
+                            }
+                            Said::Info(if chosen {
+                                "Chose the existing record instead; nothing was registered.".into()
+                            } else {
+                                "Opened the existing record instead; nothing was registered.".into()
+                            })
                         }
                         Err(e) => said_error(e),
                     }
@@ -631,7 +686,10 @@ impl Patients {
                         p.details.full_name()
                     );
                     self.form_return = None;
-                    self.view = View::Record(PatientRecord::new(p));
+                    match self.choose_for_caller(p) {
+                        Some(p) => self.view = View::Record(PatientRecord::new(p)),
+                        None => self.view = View::Search,
+                    }
                     Said::Info(msg)
                 }
                 Err(e) => said_error(e),
@@ -797,18 +855,17 @@ impl Patients {
             Constraint::Min(0),
         ])
         .areas(area);
-        if let Some(Pick::MergeInto(survivor)) = &self.pick {
-            frame.render_widget(
-                Paragraph::new(Span::styled(
-                    format!(
-                        " Merging into {} {}: choose the duplicate record",
-                        survivor.mrn,
-                        survivor.details.full_name()
-                    ),
-                    theme.warn(),
-                )),
-                banner,
-            );
+        let heading = match &self.pick {
+            Some(Pick::MergeInto(survivor)) => Some(format!(
+                " Merging into {} {}: choose the duplicate record",
+                survivor.mrn,
+                survivor.details.full_name()
+            )),
+            Some(Pick::ForCaller(purpose)) => Some(format!(" {purpose}")),
+            None => None,
+        };
+        if let Some(heading) = heading {
+            frame.render_widget(Paragraph::new(Span::styled(heading, theme.warn())), banner);
         }
         let q = Rect {
             x: query_area.x + 1,
