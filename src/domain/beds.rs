@@ -3,7 +3,7 @@
 //! census arithmetic. Pure rules; the store and the screens build on them.
 
 use crate::domain::patient::Sex;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
 use strum::{Display, EnumIter, EnumString, IntoStaticStr};
 
 /// Where a bed stands. Stored in snake_case (`out_of_service`).
@@ -269,6 +269,22 @@ pub fn days_between(since: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
     (now - since).num_days().max(0)
 }
 
+/// Reads when a reservation ends: `HH:MM` (the next time the clock shows
+/// it after `now`), or `YYYY-MM-DD HH:MM`; wall-clock times.
+pub fn parse_until(text: &str, now: NaiveDateTime) -> Option<NaiveDateTime> {
+    let t = text.trim();
+    if let Ok(full) = NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M") {
+        return Some(full);
+    }
+    let time = NaiveTime::parse_from_str(t, "%H:%M").ok()?;
+    let today = now.date().and_time(time);
+    if today > now {
+        Some(today)
+    } else {
+        now.date().succ_opt().map(|d| d.and_time(time))
+    }
+}
+
 /// How a stay in a bed began.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Display, EnumString, IntoStaticStr)]
 #[strum(serialize_all = "snake_case")]
@@ -461,6 +477,19 @@ mod tests {
         assert!(ward_name(" ").is_err());
         assert!(reason("", "reason", false).is_err());
         assert_eq!(reason("", "note", true).unwrap(), "");
+    }
+
+    #[test]
+    fn reservation_ends_are_read_as_the_next_such_time() {
+        let now = NaiveDateTime::parse_from_str("2026-03-10 15:00", "%Y-%m-%d %H:%M").unwrap();
+        let read = |t| parse_until(t, now).map(|d| d.format("%Y-%m-%d %H:%M").to_string());
+        assert_eq!(read("18:30").as_deref(), Some("2026-03-10 18:30"));
+        assert_eq!(read("08:00").as_deref(), Some("2026-03-11 08:00"));
+        assert_eq!(
+            read("2026-03-12 09:15").as_deref(),
+            Some("2026-03-12 09:15")
+        );
+        assert_eq!(read("soon"), None);
     }
 
     #[test]

@@ -408,7 +408,8 @@ impl Board {
 }
 
 /// Reads the board, lapsing due reservations first. `audit` records that
-/// the patients on it were seen (when the board is opened or refreshed).
+/// the patients on it were seen (when the board is opened or refreshed;
+/// a board without patients shows no patient data).
 pub fn board(db: &mut Db, by: &Session, now: DateTime<Utc>, audit: bool) -> Result<Board> {
     by.require(Permission::ViewBedBoard, "see the bed board")?;
     if beds::reservations_due(db.conn(), now)? {
@@ -442,8 +443,8 @@ pub fn board(db: &mut Db, by: &Session, now: DateTime<Utc>, audit: bool) -> Resu
         });
     }
     let board = Board { wards, beds: out };
-    if audit {
-        let shown = board.beds.iter().filter(|b| b.occupant.is_some()).count();
+    let shown = board.beds.iter().filter(|b| b.occupant.is_some()).count();
+    if audit && shown > 0 {
         db.write(&by.actor(), |_| {
             let e = AuditEvent::new(
                 AuditAction::Read,
