@@ -321,3 +321,17 @@ fn an_admin_sets_up_a_ward_and_a_bed() {
     let s = h.screen();
     assert!(s.contains("Bed ICU-1 retired"), "{s}");
 }
+
+#[test]
+fn the_patients_list_marks_admitted_patients_and_the_record_lists_admissions() {
+    let mut h = board(100, 30);
+    h.press(KeyCode::F(2));
+    h.typed("doe");
+    let s = h.screen();
+    assert!(s.contains("John Doe · IN MED-01"), "{s}");
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(s.contains("Admissions"), "{s}");
+    assert!(s.contains("NOW IN MED-01 · Medical ward"), "{s}");
+    assert!(s.contains("MED-01 2026-03-06 06:30 → now"), "{s}");
+}

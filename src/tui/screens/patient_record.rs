@@ -2,6 +2,7 @@
 //! Later areas (appointments, admissions, medicines) add their sections here.
 
 use crate::domain::patient::{Patient, age_label};
+use crate::store::beds::{Admission, Stay};
 use crate::tui::theme::Theme;
 use chrono::{FixedOffset, NaiveDate};
 use ratatui::Frame;
@@ -12,6 +13,9 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 pub struct PatientRecord {
     pub patient: Patient,
     pub scroll: u16,
+    /// The patient's admissions with their beds, newest first; `None` until
+    /// the patients screen loads them when the record opens.
+    pub admissions: Option<Vec<(Admission, Vec<Stay>)>>,
 }
 
 /// What a record view needs to show dates and times.
@@ -52,7 +56,11 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 
 impl PatientRecord {
     pub fn new(patient: Patient) -> PatientRecord {
-        PatientRecord { patient, scroll: 0 }
+        PatientRecord {
+            patient,
+            scroll: 0,
+            admissions: None,
+        }
     }
 
     /// The left column (demographics, identity, notes) and the right one
@@ -188,6 +196,45 @@ impl PatientRecord {
                 ""
             };
             row(&mut lines, "Valid until", format!("{}{state}", date(until)));
+        }
+
+        section(&mut lines, "Admissions");
+        let when = |t: chrono::DateTime<chrono::Utc>| {
+            t.with_timezone(&clock.offset)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        };
+        match &self.admissions {
+            Some(list) if list.is_empty() => {
+                lines.push(Line::from(Span::styled("  none", theme.muted())));
+            }
+            Some(list) => {
+                for (a, stays) in list.iter().take(5) {
+                    let state = match (a.discharged_at, a.disposition) {
+                        (Some(t), Some(d)) => format!("discharged {} ({})", when(t), d.label()),
+                        _ => format!("NOW IN {} · {}", a.bed_label, a.ward_name),
+                    };
+                    row(&mut lines, "Admitted", when(a.admitted_at));
+                    row(&mut lines, "", state);
+                    row(
+                        &mut lines,
+                        "",
+                        format!("{} · attending {}", a.reason, a.attending),
+                    );
+                    for st in stays {
+                        let end = st.ended_at.map_or_else(|| "now".to_string(), when);
+                        row(
+                            &mut lines,
+                            "",
+                            format!("{} {} → {end}", st.bed_label, when(st.started_at)),
+                        );
+                    }
+                }
+                if list.len() > 5 {
+                    row(&mut lines, "", format!("and {} earlier", list.len() - 5));
+                }
+            }
+            None => {}
         }
 
         (left, lines)

@@ -341,6 +341,37 @@ impl Patients {
     }
 
     pub fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
+        let said = self.perform_action(action, ctx);
+        if said == Said::Nothing {
+            self.load_record_sections(ctx)
+        } else {
+            self.load_record_sections(ctx);
+            said
+        }
+    }
+
+    /// Reads what a record opened since the last key shows besides the
+    /// patient's details (the admissions), so that drawing never reads.
+    fn load_record_sections(&mut self, ctx: &mut Ctx) -> Said {
+        let View::Record(r) = &mut self.view else {
+            return Said::Nothing;
+        };
+        if r.admissions.is_some() {
+            return Said::Nothing;
+        }
+        match crate::ops::beds::admissions_of(ctx.db, ctx.session, &r.patient.id) {
+            Ok(list) => {
+                r.admissions = Some(list);
+                Said::Nothing
+            }
+            Err(e) => {
+                r.admissions = Some(Vec::new());
+                said_error(e)
+            }
+        }
+    }
+
+    fn perform_action(&mut self, action: Action, ctx: &mut Ctx) -> Said {
         if self.confirm.is_some() {
             return self.answer_confirm(action, ctx);
         }
