@@ -699,6 +699,8 @@ pub const BEDS_MOVE: &[Binding] = &[
         "next bed",
         false,
     ),
+    b(&[plain(KeyCode::Home)], Action::Home, "first bed", false),
+    b(&[plain(KeyCode::End)], Action::End, "last bed", false),
 ];
 
 /// A bed's detail and history.

@@ -113,7 +113,7 @@ fn hm(t: DateTime<Utc>, offset: FixedOffset, now: DateTime<Utc>) -> String {
     if local.date_naive() == now.with_timezone(&offset).date_naive() {
         local.format("%H:%M").to_string()
     } else {
-        local.format("%d %b %H:%M").to_string()
+        local.format("%a %H:%M").to_string()
     }
 }
 

@@ -960,7 +960,19 @@ impl Beds {
                     self.after_change(ctx, message)
                 }
             }
-            Err(e) => said_error(e),
+            Err(e) => self.refused_change(e, ctx),
+        }
+    }
+
+    /// A change was refused: the message, and the board read again, since
+    /// another terminal may have changed it (the form or prompt stays open).
+    fn refused_change(&mut self, e: Error, ctx: &mut Ctx) -> Said {
+        let said = said_error(e);
+        let reloaded = self.load(ctx, false);
+        if reloaded == Said::Nothing {
+            said
+        } else {
+            reloaded
         }
     }
 
@@ -1044,7 +1056,7 @@ impl Beds {
                             self.after_change(ctx, message)
                         }
                     }
-                    Err(e) => said_error(e),
+                    Err(e) => self.refused_change(e, ctx),
                 }
             }
             _ => Said::Nothing,
