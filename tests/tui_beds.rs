@@ -163,6 +163,7 @@ fn arrows_move_and_enter_opens_the_bed_with_its_history() {
     let s = h.screen();
     assert!(s.contains("Bed MED-03") && s.contains("C cleaning"), "{s}");
     assert!(s.contains("Peter Otieno"), "{s}");
+    snapshot!("beds_detail", s);
     h.press(KeyCode::Esc);
     // the filters
     h.press(KeyCode::Char('f'));
@@ -193,6 +194,7 @@ fn admit_transfer_discharge_and_clean_by_keyboard() {
     h.press(KeyCode::Enter);
     let s = h.screen();
     assert!(s.contains("Peter Otieno") && s.contains("Attending"), "{s}");
+    snapshot!("beds_admit_form", s);
     h.typed("chest pain");
     h.ctrl('s');
     let s = h.screen();
@@ -251,6 +253,7 @@ fn admit_transfer_discharge_and_clean_by_keyboard() {
     h.press(KeyCode::Char('d'));
     let s = h.screen();
     assert!(s.contains("Discharge") && s.contains("◂ home ▸"), "{s}");
+    snapshot!("beds_discharge_form", s);
     h.press(KeyCode::Right);
     h.press(KeyCode::Tab);
     h.typed("to district hospital");

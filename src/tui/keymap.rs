@@ -745,7 +745,7 @@ pub const BEDS_FORM_CHOICE: &[Binding] = &[
         &[plain(KeyCode::Left)],
         Action::PrevChoice,
         "previous option",
-        true,
+        false,
     ),
     b(
         &[plain(KeyCode::Right)],

@@ -5,7 +5,8 @@
 //! Everything it shows is loaded when a view opens or after a change.
 
 use crate::domain::beds::{
-    BedKind, BedStatus, Disposition, SexRestriction, WardKind, days_between, parse_until,
+    BedKind, BedStatus, Disposition, SexRestriction, StayEnd, StayStart, WardKind, days_between,
+    parse_until,
 };
 use crate::domain::ids::Id;
 use crate::domain::patient::Patient;
@@ -1402,7 +1403,8 @@ impl Beds {
 
 fn stay_line(s: &Stay, offset: FixedOffset, with_patient: bool) -> String {
     let end = match (s.ended_at, s.ended_by) {
-        (Some(t), Some(by)) => format!("{} ({})", when(t, offset), by),
+        (Some(t), Some(StayEnd::Discharge)) => format!("{} discharged", when(t, offset)),
+        (Some(t), _) => format!("{} moved out", when(t, offset)),
         _ => "now".into(),
     };
     let who = if with_patient {
@@ -1410,10 +1412,9 @@ fn stay_line(s: &Stay, offset: FixedOffset, with_patient: bool) -> String {
     } else {
         String::new()
     };
-    let why = if s.reason.is_empty() {
-        String::new()
-    } else {
-        format!(" · {}: {}", s.started_by, s.reason)
+    let why = match s.started_by {
+        StayStart::Transfer if !s.reason.is_empty() => format!(" · moved in: {}", s.reason),
+        _ => String::new(),
     };
     format!(
         "  {who}{} {} → {end}{why}",
