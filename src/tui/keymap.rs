@@ -634,12 +634,7 @@ pub const BEDS_BOARD: &[Binding] = &[
     b(&[ch('w')], Action::NextWard, "ward", true),
     b(&[ch('f')], Action::FreeOnly, "free only", false),
     b(&[ch('s')], Action::Census, "census", false),
-    b(
-        &[ch('m')],
-        Action::SetUp,
-        "set up wards and beds (admin)",
-        false,
-    ),
+    b(&[ch('m')], Action::SetUp, "wards, beds (admin)", false),
     b(
         &[plain(KeyCode::Up), ch('k')],
         Action::Up,
