@@ -531,6 +531,42 @@ fn cleaning_and_out_of_service_by_role() {
     let b = ops::beds::back_in_service(&mut h.db, &h.nurse, &med3, now()).expect("back");
     assert_eq!(b.status, BedStatus::Available);
     assert_eq!(b.out_of_service_reason, None);
+
+    // a bed waiting for cleaning may go out of service; an occupied or
+    // reserved one may not
+    let ann = h.patient("Ann", "F");
+    let bob = h.patient("Bob", "M");
+    let a = h.admit(&ann, "MED-03").expect("admit");
+    let m = refused(ops::beds::out_of_service(
+        &mut h.db,
+        &h.nurse,
+        &med3,
+        "broken",
+        now(),
+    ));
+    assert!(m.contains("has a patient in it"), "{m}");
+    ops::beds::discharge(&mut h.db, &h.nurse, &a.id, Disposition::Deceased, "", now())
+        .expect("discharge");
+    ops::beds::out_of_service(&mut h.db, &h.nurse, &med3, "deep clean after death", now())
+        .expect("cleaning to out of service");
+    let med2 = h.bed("MED-02").id;
+    ops::beds::reserve(
+        &mut h.db,
+        &h.nurse,
+        &med2,
+        &bob.id,
+        now() + Duration::hours(1),
+        now(),
+    )
+    .expect("reserve");
+    let m = refused(ops::beds::out_of_service(
+        &mut h.db,
+        &h.nurse,
+        &med2,
+        "broken",
+        now(),
+    ));
+    assert!(m.contains("cancel the reservation first"), "{m}");
 }
 
 #[test]

@@ -190,6 +190,15 @@ fn admit_transfer_discharge_and_clean_by_keyboard() {
     h.press(KeyCode::Char('a'));
     let s = h.screen();
     assert!(s.contains("Admit which patient into bed MED-06"), "{s}");
+    // John Doe is in MED-01 already: told at once
+    h.typed("doe");
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(
+        s.contains("John Doe is already admitted, in bed MED-01"),
+        "{s}"
+    );
+    h.press(KeyCode::Char('a'));
     h.typed("otieno");
     h.press(KeyCode::Enter);
     let s = h.screen();

@@ -527,6 +527,13 @@ pub fn admissions_of(db: &Db, by: &Session, patient: &Id) -> Result<Vec<(Admissi
     Ok(out)
 }
 
+/// The patient's current admission, if any (to tell at once that a chosen
+/// patient is already in a bed).
+pub fn current_admission(db: &Db, by: &Session, patient: &Id) -> Result<Option<Admission>> {
+    by.require(Permission::ViewBedBoard, "see the bed board")?;
+    Ok(beds::active_admission_of(db.conn(), patient)?)
+}
+
 /// Doctors and nurses who may attend an admission: (id, user name, name).
 pub fn clinicians(db: &Db, by: &Session) -> Result<Vec<(Id, String, String)>> {
     by.require(Permission::ViewBedBoard, "see the bed board")?;

@@ -820,6 +820,16 @@ impl Beds {
         match (outcome, picking) {
             (PickOutcome::Cancelled, _) => Said::Info("Nothing was changed.".into()),
             (PickOutcome::Chosen(patient), Picking::Admit { bed }) => {
+                match ops::current_admission(ctx.db, ctx.session, &patient.id) {
+                    Ok(Some(a)) => {
+                        return Said::Error(format!(
+                            "{} is already admitted, in bed {} of {}: transfer them instead (t on that bed), or discharge first.",
+                            a.patient.name, a.bed_label, a.ward_name
+                        ));
+                    }
+                    Ok(None) => {}
+                    Err(e) => return said_error(e),
+                }
                 match self.board.beds.iter().find(|b| b.bed.id == bed) {
                     Some(b) => {
                         let bed = b.bed.clone();
