@@ -84,6 +84,7 @@ pub enum WardKind {
 }
 
 impl WardKind {
+    /// How the kind reads on screen.
     pub fn label(self) -> &'static str {
         match self {
             WardKind::General => "general",
@@ -120,6 +121,7 @@ pub enum BedKind {
 }
 
 impl BedKind {
+    /// How the kind reads on screen.
     pub fn label(self) -> &'static str {
         match self {
             BedKind::Standard => "standard",
@@ -131,6 +133,7 @@ impl BedKind {
         }
     }
 
+    /// The kinds as typed on the command line, for error messages.
     pub fn all_names() -> String {
         use strum::IntoEnumIterator;
         BedKind::iter()
@@ -152,6 +155,7 @@ pub enum Disposition {
 }
 
 impl Disposition {
+    /// How the outcome reads on screen.
     pub fn label(self) -> &'static str {
         match self {
             Disposition::Home => "home",
@@ -191,6 +195,7 @@ impl SexRestriction {
         }
     }
 
+    /// Reads the stored code.
     pub fn from_code(code: &str) -> Option<SexRestriction> {
         match code {
             "F" => Some(SexRestriction::Female),
@@ -199,6 +204,7 @@ impl SexRestriction {
         }
     }
 
+    /// How the restriction reads on screen.
     pub fn label(self) -> &'static str {
         match self {
             SexRestriction::Female => "women only",

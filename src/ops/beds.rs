@@ -157,10 +157,6 @@ fn get_patient(tx: &Transaction, id: &Id) -> Result<PatientTag> {
         .ok_or_else(|| Error::NotFound("that patient is not in this hospital file".into()))
 }
 
-fn invalid(message: String) -> Error {
-    refused(message)
-}
-
 // ---- set-up ----------------------------------------------------------------
 
 /// The wards in use (for the board's filter, the set-up list, the CLI).
@@ -202,7 +198,7 @@ pub fn add_ward(
     sex: Option<SexRestriction>,
     now: DateTime<Utc>,
 ) -> Result<Ward> {
-    let name = rules::ward_name(name).map_err(invalid)?;
+    let name = rules::ward_name(name).map_err(refused)?;
     write(db, by, Permission::Administer, "set up wards", now, |tx| {
         let w = beds::insert_ward(tx, &name, kind, sex, now)?;
         let e = AuditEvent::new(
@@ -228,7 +224,7 @@ pub fn rename_ward(
     name: &str,
     now: DateTime<Utc>,
 ) -> Result<Ward> {
-    let name = rules::ward_name(name).map_err(invalid)?;
+    let name = rules::ward_name(name).map_err(refused)?;
     write(db, by, Permission::Administer, "set up wards", now, |tx| {
         let before = get_ward(tx, ward)?;
         beds::rename_ward(tx, ward, &name)?;
@@ -292,7 +288,7 @@ pub fn add_bed(
     kind: BedKind,
     now: DateTime<Utc>,
 ) -> Result<Bed> {
-    let label = rules::bed_label(label).map_err(invalid)?;
+    let label = rules::bed_label(label).map_err(refused)?;
     write(db, by, Permission::Administer, "set up beds", now, |tx| {
         let w = get_ward(tx, ward)?;
         if beds::bed_by_label(tx, &label)?.is_some() {
@@ -318,7 +314,7 @@ pub fn rename_bed(
     label: &str,
     now: DateTime<Utc>,
 ) -> Result<Bed> {
-    let label = rules::bed_label(label).map_err(invalid)?;
+    let label = rules::bed_label(label).map_err(refused)?;
     write(db, by, Permission::Administer, "set up beds", now, |tx| {
         let before = get_bed(tx, bed)?;
         if let Some(other) = beds::bed_by_label(tx, &label)?
@@ -601,7 +597,7 @@ pub fn admit(
     input: &AdmitInput,
     now: DateTime<Utc>,
 ) -> Result<Admission> {
-    let reason = rules::reason(input.reason, "reason for admission", false).map_err(invalid)?;
+    let reason = rules::reason(input.reason, "reason for admission", false).map_err(refused)?;
     write(
         db,
         by,
@@ -682,7 +678,7 @@ pub fn transfer(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<Admission> {
-    let reason = rules::reason(reason, "reason for the transfer", false).map_err(invalid)?;
+    let reason = rules::reason(reason, "reason for the transfer", false).map_err(refused)?;
     write(
         db,
         by,
@@ -745,7 +741,7 @@ pub fn discharge(
     note: &str,
     now: DateTime<Utc>,
 ) -> Result<Admission> {
-    let note = rules::reason(note, "discharge note", true).map_err(invalid)?;
+    let note = rules::reason(note, "discharge note", true).map_err(refused)?;
     write(
         db,
         by,
@@ -969,7 +965,7 @@ pub fn out_of_service(
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<Bed> {
-    let reason = rules::reason(reason, "reason", false).map_err(invalid)?;
+    let reason = rules::reason(reason, "reason", false).map_err(refused)?;
     write(
         db,
         by,

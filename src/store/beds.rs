@@ -235,6 +235,7 @@ pub fn ward_by_name(conn: &Connection, name: &str) -> Result<Option<Ward>, Store
         .optional()?)
 }
 
+/// A ward by its id, retired or not.
 pub fn ward_by_id(conn: &Connection, id: &Id) -> Result<Option<Ward>, StoreError> {
     Ok(conn
         .query_row(
@@ -245,6 +246,7 @@ pub fn ward_by_id(conn: &Connection, id: &Id) -> Result<Option<Ward>, StoreError
         .optional()?)
 }
 
+/// Adds a ward.
 pub fn insert_ward(
     tx: &Transaction,
     name: &str,
@@ -266,6 +268,7 @@ pub fn insert_ward(
     ward_by_id(tx, &id)?.ok_or_else(|| StoreError::Conflict("the new ward vanished".into()))
 }
 
+/// Renames a ward (the unique index refuses a name in use).
 pub fn rename_ward(tx: &Transaction, id: &Id, name: &str) -> Result<(), StoreError> {
     tx.execute(
         "UPDATE wards SET name = ?2, version = version + 1 WHERE id = ?1",
@@ -274,6 +277,7 @@ pub fn rename_ward(tx: &Transaction, id: &Id, name: &str) -> Result<(), StoreErr
     Ok(())
 }
 
+/// Marks a ward retired; its rows and history stay.
 pub fn retire_ward(tx: &Transaction, id: &Id, now: DateTime<Utc>) -> Result<(), StoreError> {
     tx.execute(
         "UPDATE wards SET retired_at = ?2, version = version + 1 WHERE id = ?1",
@@ -295,6 +299,7 @@ pub fn beds(conn: &Connection, ward: Option<&Id>) -> Result<Vec<Bed>, StoreError
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// A bed by its id, retired or not.
 pub fn bed_by_id(conn: &Connection, id: &Id) -> Result<Option<Bed>, StoreError> {
     Ok(conn
         .query_row(
@@ -321,6 +326,7 @@ pub fn bed_by_label(conn: &Connection, label: &str) -> Result<Option<Bed>, Store
         .optional()?)
 }
 
+/// Adds an available bed to a ward.
 pub fn insert_bed(
     tx: &Transaction,
     ward: &Id,
@@ -343,6 +349,7 @@ pub fn insert_bed(
     bed_by_id(tx, &id)?.ok_or_else(|| StoreError::Conflict("the new bed vanished".into()))
 }
 
+/// Relabels a bed (the unique index refuses a label in use).
 pub fn relabel_bed(tx: &Transaction, id: &Id, label: &str) -> Result<(), StoreError> {
     tx.execute(
         "UPDATE beds SET label = ?2, version = version + 1 WHERE id = ?1",
@@ -351,6 +358,7 @@ pub fn relabel_bed(tx: &Transaction, id: &Id, label: &str) -> Result<(), StoreEr
     Ok(())
 }
 
+/// Marks a bed retired (the schema refuses an occupied or reserved bed).
 pub fn retire_bed(tx: &Transaction, id: &Id, now: DateTime<Utc>) -> Result<(), StoreError> {
     tx.execute(
         "UPDATE beds SET retired_at = ?2, version = version + 1 WHERE id = ?1",
@@ -589,6 +597,7 @@ pub fn discharge(
     }
 }
 
+/// An admission by its id.
 pub fn admission_by_id(conn: &Connection, id: &Id) -> Result<Option<Admission>, StoreError> {
     Ok(conn
         .query_row(

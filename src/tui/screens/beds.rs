@@ -229,6 +229,8 @@ enum View {
     Setup(Setup),
 }
 
+/// The beds tab's state: the board as last read, the filters, the view,
+/// and whatever form, question or picker is open over it.
 pub struct Beds {
     board: Board,
     /// Indexes into `board.beds` of the beds shown (filters applied).
@@ -405,6 +407,7 @@ impl Beds {
         Said::Nothing
     }
 
+    /// Performs an action of the table in force.
     pub fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
         if let Some((p, _)) = &mut self.picker {
             let said = p.perform(action, ctx);
@@ -1340,6 +1343,7 @@ impl Beds {
 
     // ---- drawing ----------------------------------------------------------------
 
+    /// Draws the current view and whatever is open over it.
     pub fn render(
         &self,
         frame: &mut Frame,
