@@ -375,10 +375,15 @@ impl App {
             Action::Quit => {
                 let unsaved_password =
                     matches!(&self.mode, Mode::ChangePassword { form, .. } if form.has_input());
-                let unsaved_form = matches!(&self.mode, Mode::Working(Workspace { patients: Some(p), .. }) if p.has_unsaved_input())
-                    || matches!(&self.mode, Mode::Working(Workspace { beds: Some(b), .. }) if b.has_unsaved_input());
+                let unsaved_form = matches!(&self.mode, Mode::Working(Workspace { patients: Some(p), .. }) if p.has_unsaved_input());
+                let unsaved_beds = matches!(&self.mode, Mode::Working(Workspace { beds: Some(b), .. }) if b.has_unsaved_input());
                 if unsaved_password {
                     self.ask("Quit and throw away the password you typed?", Pending::Quit);
+                } else if unsaved_beds {
+                    self.ask(
+                        "Quit and throw away what you typed on the beds tab?",
+                        Pending::Quit,
+                    );
                 } else if unsaved_form {
                     self.ask(
                         "Quit and throw away the patient form you were typing?",

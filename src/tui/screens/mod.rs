@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod bed_board;
+pub mod bed_views;
 pub mod beds;
 pub mod change_password;
 pub mod help;
