@@ -6,7 +6,7 @@
 mod tui_harness;
 
 use chrono::Duration;
-use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use tui_harness::{Harness, PASSWORD, t0};
 use wardline::auth;
 use wardline::domain::beds::{BedKind, BedStatus, SexRestriction, WardKind};
@@ -300,8 +300,8 @@ fn out_of_service_and_back_and_the_census() {
     let s = h.screen();
     assert!(s.contains("Census for Sun 08 Mar 2026"), "{s}");
     h.press(KeyCode::Esc);
-    // a receptionist sees the board but may not admit
-    h.key(KeyCode::Char('q'), KeyModifiers::CONTROL);
+    let s = h.screen();
+    assert!(s.contains("X MED-04") && s.contains("mattress torn"), "{s}");
 }
 
 #[test]
@@ -346,4 +346,27 @@ fn the_patients_list_marks_admitted_patients_and_the_record_lists_admissions() {
     assert!(s.contains("Admissions"), "{s}");
     assert!(s.contains("NOW IN MED-01 · Medical ward"), "{s}");
     assert!(s.contains("MED-01 2026-03-06 06:30 → now"), "{s}");
+}
+
+#[test]
+fn a_receptionist_sees_the_board_but_may_not_admit_or_clean() {
+    let mut h = Harness::sized(80, 24, false);
+    wards(&h);
+    h.sign_in("reception", PASSWORD);
+    h.press(KeyCode::F(4));
+    let s = h.screen();
+    assert!(s.contains("Hospital 3/9 occupied"), "{s}");
+    h.press(KeyCode::Char('a'));
+    let s = h.screen();
+    assert!(s.contains("A receptionist may not admit patients"), "{s}");
+    for _ in 0..5 {
+        h.press(KeyCode::Right);
+    }
+    h.press(KeyCode::Char('c'));
+    let s = h.screen();
+    assert!(s.contains("A receptionist may not mark beds clean"), "{s}");
+    assert_eq!(status_of(&h, "MED-03"), BedStatus::Cleaning);
+    h.press(KeyCode::Char('m'));
+    let s = h.screen();
+    assert!(s.contains("may not set up wards and beds"), "{s}");
 }
