@@ -1269,7 +1269,7 @@ impl Beds {
             .and_then(|w| self.board.wards.get(w))
             .map_or_else(|| "all wards".to_string(), |w| format!("ward {}", w.name));
         let filter = format!(
-            "{ward} · {} (w ward, f free)",
+            "{ward} · {}",
             if self.free_only {
                 "free beds only"
             } else {
