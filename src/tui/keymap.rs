@@ -632,7 +632,7 @@ pub const BEDS_BOARD: &[Binding] = &[
         false,
     ),
     b(&[ch('w')], Action::NextWard, "ward", true),
-    b(&[ch('f')], Action::FreeOnly, "free only", false),
+    b(&[ch('f')], Action::FreeOnly, "free only", true),
     b(&[ch('s')], Action::Census, "census", false),
     b(&[ch('m')], Action::SetUp, "wards, beds (admin)", false),
     b(
