@@ -299,6 +299,17 @@ fn out_of_service_and_back_and_the_census() {
     h.press(KeyCode::Left);
     let s = h.screen();
     assert!(s.contains("Census for Sun 08 Mar 2026"), "{s}");
+    h.press(KeyCode::Char('g'));
+    h.ctrl('u');
+    h.typed("2026-02-30");
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(s.contains("\"2026-02-30\" is not a date"), "{s}");
+    h.ctrl('u');
+    h.typed("2026-03-01");
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(s.contains("Census for Sun 01 Mar 2026"), "{s}");
     h.press(KeyCode::Esc);
     let s = h.screen();
     assert!(s.contains("X MED-04") && s.contains("mattress torn"), "{s}");

@@ -155,6 +155,8 @@ pub enum Action {
     PrevDay,
     /// The day after.
     NextDay,
+    /// Type the day to show.
+    GoToDate,
 }
 
 /// One key with its modifiers.
@@ -777,6 +779,7 @@ pub const BEDS_CENSUS: &[Binding] = &[
         "day after",
         true,
     ),
+    b(&[ch('g')], Action::GoToDate, "go to date", true),
     b(&[plain(KeyCode::Esc)], Action::Back, "back", true),
 ];
 

@@ -239,7 +239,7 @@ pub fn render_census(c: &Census, theme: &Theme, area: Rect, frame: &mut Frame) {
     let mut lines = vec![
         Line::from(Span::styled(
             format!(
-                "Census for {} (midnight to midnight) · ← → day before / after",
+                "Census for {} (midnight to midnight) · ← → another day, g a date",
                 c.date.format("%a %d %b %Y")
             ),
             theme.title(),

@@ -76,6 +76,7 @@ enum Asked {
     RenameWard {
         ward: Id,
     },
+    CensusDate,
     RenameBed {
         bed: Id,
     },
@@ -883,6 +884,19 @@ impl Beds {
                 };
                 let answer = prompt.answer.value().to_string();
                 let now = ctx.now;
+                if matches!(asked, Asked::CensusDate) {
+                    let pattern = ctx.settings.date_pattern();
+                    return match crate::domain::patient::parse_date(&answer, pattern) {
+                        Some(d) => {
+                            self.prompt = None;
+                            self.open_census(d, ctx)
+                        }
+                        None => Said::Error(format!(
+                            "{answer:?} is not a date: type it as {} or YYYY-MM-DD.",
+                            ctx.settings.date_format
+                        )),
+                    };
+                }
                 let result: Result<(String, bool), Error> = match asked {
                     Asked::TransferReason {
                         admission,
@@ -939,6 +953,7 @@ impl Beds {
                         ops::rename_bed(ctx.db, ctx.session, bed, &answer, now)
                             .map(|b| (format!("Bed relabelled {}.", b.label), true))
                     }
+                    Asked::CensusDate => return Said::Nothing,
                 };
                 match result {
                     Ok((message, setup)) => {
@@ -1047,6 +1062,13 @@ impl Beds {
                 Some(d) => self.open_census(d, ctx),
                 None => Said::Nothing,
             },
+            Action::GoToDate => {
+                let shown = date.format(ctx.settings.date_pattern()).to_string();
+                let mut prompt = Prompt::new("Census for which day?", "Date");
+                prompt.answer = TextField::new("Date").with_value(&shown);
+                self.prompt = Some((prompt, Asked::CensusDate));
+                Said::Nothing
+            }
             _ => Said::Nothing,
         }
     }
