@@ -148,7 +148,19 @@ CREATE TABLE patient_terms (
     PRIMARY KEY (term, seq)
 ) STRICT, WITHOUT ROWID;
 
--- Migration 3: wards, beds, admissions and the stays that make a bed history.
+-- One row per ordered pair of a patient's name words ('am|okafor': the first
+-- two characters of one word, then the other word) and per pair of
+-- sounds-alike keys ('#AKFR|AMN'), with the patient's words (or keys) as in
+-- patient_terms; only patients in use, like patient_terms.
+CREATE TABLE patient_name_pairs (
+    term   TEXT NOT NULL,
+    seq    INTEGER NOT NULL,
+    names  TEXT NOT NULL,
+    born   TEXT NOT NULL,
+    PRIMARY KEY (term, seq)
+) STRICT, WITHOUT ROWID;
+
+-- Migration 4: wards, beds, admissions and the stays that make a bed history.
 -- Shipped: never edit; add a new numbered file instead.
 
 CREATE TABLE wards (

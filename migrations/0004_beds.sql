@@ -1,4 +1,4 @@
--- Migration 3: wards, beds, admissions and the stays that make a bed history.
+-- Migration 4: wards, beds, admissions and the stays that make a bed history.
 -- Shipped: never edit; add a new numbered file instead.
 
 CREATE TABLE wards (
