@@ -154,6 +154,10 @@ fn the_board_at_160_by_48() {
 #[test]
 fn arrows_move_and_enter_opens_the_bed_with_its_history() {
     let mut h = board(80, 24);
+    h.press(KeyCode::PageDown);
+    let s = h.screen();
+    assert!(s.contains("▸O MED-01"), "{s}");
+    h.press(KeyCode::PageUp);
     h.press(KeyCode::Right);
     h.press(KeyCode::Down);
     let s = h.screen();

@@ -661,6 +661,18 @@ pub const BEDS_BOARD: &[Binding] = &[
         "next bed",
         false,
     ),
+    b(
+        &[plain(KeyCode::PageDown)],
+        Action::PageDown,
+        "next ward",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::PageUp)],
+        Action::PageUp,
+        "previous ward",
+        false,
+    ),
     b(&[plain(KeyCode::Home)], Action::Home, "first bed", false),
     b(&[plain(KeyCode::End)], Action::End, "last bed", false),
     b(&[ctrl('r')], Action::Refresh, "refresh", false),

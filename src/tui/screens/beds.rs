@@ -255,7 +255,11 @@ impl Beds {
 
     /// Whether a form or the picker holds typed input that leaving would lose.
     pub fn has_unsaved_input(&self) -> bool {
-        self.form.as_ref().is_some_and(Form::has_input)
+        let typed_answer = self.prompt.as_ref().is_some_and(|(p, asked)| {
+            !p.answer.is_empty() && !matches!(asked, Asked::ReserveUntil { .. } | Asked::CensusDate)
+        });
+        typed_answer
+            || self.form.as_ref().is_some_and(Form::has_input)
             || self
                 .picker
                 .as_ref()
@@ -320,6 +324,9 @@ impl Beds {
             Action::Right => self.selected = (self.selected + 1).min(last),
             Action::Home => self.selected = 0,
             Action::End => self.selected = last,
+            Action::PageDown | Action::PageUp => {
+                self.selected = self.ward_start(action == Action::PageDown);
+            }
             Action::Up | Action::Down => {
                 let pos = bed_board::positions(&self.board, &self.shown, self.columns.get());
                 self.selected = bed_board::vertical(&pos, self.selected, action == Action::Up);
@@ -367,6 +374,26 @@ impl Beds {
             _ => {}
         }
         Said::Nothing
+    }
+
+    /// The first shown bed of the next ward (or of this or the previous one,
+    /// going back), for PgDn and PgUp.
+    fn ward_start(&self, forward: bool) -> usize {
+        let ward_of = |k: usize| &self.board.beds[self.shown[k]].bed.ward_id;
+        let starts: Vec<usize> = (0..self.shown.len())
+            .filter(|&k| k == 0 || ward_of(k) != ward_of(k - 1))
+            .collect();
+        let here = self.selected;
+        if forward {
+            starts.iter().copied().find(|&k| k > here).unwrap_or(here)
+        } else {
+            starts
+                .iter()
+                .copied()
+                .rev()
+                .find(|&k| k < here)
+                .unwrap_or(0)
+        }
     }
 
     fn no_bed() -> Said {
