@@ -53,6 +53,12 @@ pub enum Command {
     /// Write records out for another system.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Wards (set up by administrators).
+    #[command(subcommand)]
+    Wards(WardsCommand),
+    /// Beds (set up by administrators).
+    #[command(subcommand)]
+    Beds(BedsCommand),
     /// Reports for the day's work.
     #[command(subcommand)]
     Report(ReportCommand),
@@ -249,7 +255,115 @@ pub enum ExportCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum WardsCommand {
+    /// List the wards in use with their beds and occupancy.
+    List {
+        #[command(flatten)]
+        by: AsUser,
+    },
+    /// Add a ward.
+    Add {
+        /// The ward's name, e.g. "Medical ward".
+        #[arg(long)]
+        name: String,
+        /// general, medical, surgical, maternity, paediatric, icu, isolation or other.
+        #[arg(long, default_value = "general")]
+        kind: String,
+        /// F or M for a ward that takes only women or only men; any by default.
+        #[arg(long, default_value = "any")]
+        sex: String,
+        #[command(flatten)]
+        by: AsUser,
+    },
+    /// Rename a ward.
+    Rename {
+        /// The ward's current name.
+        #[arg(long)]
+        ward: String,
+        /// Its new name.
+        #[arg(long)]
+        to: String,
+        #[command(flatten)]
+        by: AsUser,
+    },
+    /// Retire a ward and its beds (refused while a bed holds a patient or a
+    /// reservation); its history is kept.
+    Retire {
+        #[arg(long)]
+        ward: String,
+        #[command(flatten)]
+        by: AsUser,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BedsCommand {
+    /// List the beds in use and their status.
+    List {
+        /// Only this ward's beds.
+        #[arg(long)]
+        ward: Option<String>,
+        #[command(flatten)]
+        by: AsUser,
+    },
+    /// Add a bed to a ward; it starts available.
+    Add {
+        /// The ward's name.
+        #[arg(long)]
+        ward: String,
+        /// The bed's label, unique in the hospital, e.g. MED-01.
+        #[arg(long)]
+        label: String,
+        /// standard, icu, cot, bassinet, isolation or bariatric.
+        #[arg(long, default_value = "standard")]
+        kind: String,
+        #[command(flatten)]
+        by: AsUser,
+    },
+    /// Relabel a bed.
+    Rename {
+        /// The bed's current label.
+        #[arg(long)]
+        bed: String,
+        /// Its new label.
+        #[arg(long)]
+        to: String,
+        #[command(flatten)]
+        by: AsUser,
+    },
+    /// Retire a bed (refused while a patient is in it or it is reserved);
+    /// its history is kept.
+    Retire {
+        #[arg(long)]
+        bed: String,
+        #[command(flatten)]
+        by: AsUser,
+    },
+}
+
+/// How a report is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// An aligned table for people.
+    Text,
+    /// Comma-separated values with a header, for spreadsheets.
+    Csv,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum ReportCommand {
+    /// The ward census of one day (midnight to midnight, local time): per
+    /// ward, patients at each midnight, admissions, discharges, transfers in
+    /// and out, beds and occupancy.
+    Census {
+        /// The day, YYYY-MM-DD; today when left out.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: ReportFormat,
+        #[command(flatten)]
+        by: AsUser,
+    },
     /// Pharmacy stock: on hand, value at cost and alerts per item.
     Stock {
         #[command(flatten)]

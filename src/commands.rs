@@ -573,7 +573,7 @@ pub fn import_items(
 }
 
 /// `wardline report stock`: on hand and value at cost per item, with alerts.
-pub fn report_stock(data: &DataDir, cli: &Cli, by: &AsUser, pw: &mut Passwords) -> Result<()> {
+fn report_stock(data: &DataDir, cli: &Cli, by: &AsUser, pw: &mut Passwords) -> Result<()> {
     let mut db = open_hospital(data, cli.hospital.as_deref())?;
     let today = crate::ops::pharmacy::today(Utc::now());
     let list = as_user(&mut db, by, pw, |db, s, _| {
@@ -634,7 +634,7 @@ pub fn report_stock(data: &DataDir, cli: &Cli, by: &AsUser, pw: &mut Passwords) 
 
 /// `wardline report expiry --days N`: batches with stock that expire within
 /// N days, expired ones first.
-pub fn report_expiry(
+fn report_expiry(
     data: &DataDir,
     cli: &Cli,
     days: u32,
@@ -705,4 +705,188 @@ fn fit(text: &str, width: usize) -> String {
         s.push('…');
         s
     }
+}
+
+/// A kind typed on the command line (`--kind icu`), or a message listing
+/// the kinds there are.
+fn parse_kind<T: std::str::FromStr>(text: &str, what: &str, all: String) -> Result<T> {
+    text.trim()
+        .to_lowercase()
+        .parse()
+        .map_err(|_| anyhow::anyhow!("unknown {what} {text:?}: use one of {all}"))
+}
+
+/// `wardline wards …`: set up wards (admins) and list them.
+pub fn wards(
+    data: &DataDir,
+    cli: &Cli,
+    cmd: &crate::cli::WardsCommand,
+    pw: &mut Passwords,
+) -> Result<()> {
+    use crate::cli::WardsCommand as W;
+    use crate::domain::beds::{SexRestriction, WardKind};
+    use crate::ops::beds;
+    let mut db = open_hospital(data, cli.hospital.as_deref())?;
+    let now = Utc::now();
+    match cmd {
+        W::List { by } => {
+            let (wards, board) = as_user(&mut db, by, pw, |db, s, _| {
+                Ok((beds::wards(db, s)?, beds::beds_of(db, s, None)?))
+            })?;
+            println!(
+                "{:<30}  {:<11}  {:<11}  {:>4}  OCCUPIED",
+                "WARD", "KIND", "TAKES", "BEDS"
+            );
+            for w in wards {
+                let of: Vec<_> = board.iter().filter(|b| b.ward_id == w.id).collect();
+                let occupied = of
+                    .iter()
+                    .filter(|b| b.status == crate::domain::beds::BedStatus::Occupied)
+                    .count();
+                println!(
+                    "{:<30}  {:<11}  {:<11}  {:>4}  {occupied}",
+                    w.name,
+                    w.kind.label(),
+                    w.sex.map_or("any sex", SexRestriction::label),
+                    of.len()
+                );
+            }
+        }
+        W::Add {
+            name,
+            kind,
+            sex,
+            by,
+        } => {
+            let kind: WardKind = parse_kind(kind, "ward kind", WardKind::all_names())?;
+            let sex = SexRestriction::parse(sex).map_err(|e| anyhow::anyhow!(e))?;
+            let w = as_user(&mut db, by, pw, |db, s, _| {
+                Ok(beds::add_ward(db, s, name, kind, sex, now)?)
+            })?;
+            println!("Added ward {} ({}).", w.name, w.kind.label());
+        }
+        W::Rename { ward, to, by } => {
+            let w = as_user(&mut db, by, pw, |db, s, _| {
+                let w = beds::find_ward(db, ward)?;
+                Ok(beds::rename_ward(db, s, &w.id, to, now)?)
+            })?;
+            println!("Renamed ward {ward} to {}.", w.name);
+        }
+        W::Retire { ward, by } => {
+            let w = as_user(&mut db, by, pw, |db, s, _| {
+                let w = beds::find_ward(db, ward)?;
+                Ok(beds::retire_ward(db, s, &w.id, now)?)
+            })?;
+            println!(
+                "Retired ward {} and its beds; their history is kept.",
+                w.name
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `wardline beds …`: set up beds (admins) and list them.
+pub fn beds(
+    data: &DataDir,
+    cli: &Cli,
+    cmd: &crate::cli::BedsCommand,
+    pw: &mut Passwords,
+) -> Result<()> {
+    use crate::cli::BedsCommand as B;
+    use crate::domain::beds::BedKind;
+    use crate::ops::beds;
+    let mut db = open_hospital(data, cli.hospital.as_deref())?;
+    let now = Utc::now();
+    match cmd {
+        B::List { ward, by } => {
+            let list = as_user(&mut db, by, pw, |db, s, _| {
+                let w = match ward {
+                    Some(name) => Some(beds::find_ward(db, name)?.id),
+                    None => None,
+                };
+                Ok(beds::beds_of(db, s, w.as_ref())?)
+            })?;
+            println!("{:<12}  {:<30}  {:<10}  STATUS", "BED", "WARD", "KIND");
+            for b in list {
+                println!(
+                    "{:<12}  {:<30}  {:<10}  {} {}",
+                    b.label,
+                    b.ward_name,
+                    b.kind.label(),
+                    b.status.letter(),
+                    b.status.label()
+                );
+            }
+        }
+        B::Add {
+            ward,
+            label,
+            kind,
+            by,
+        } => {
+            let kind: BedKind = parse_kind(kind, "bed kind", BedKind::all_names())?;
+            let b = as_user(&mut db, by, pw, |db, s, _| {
+                let w = beds::find_ward(db, ward)?;
+                Ok(beds::add_bed(db, s, &w.id, label, kind, now)?)
+            })?;
+            println!("Added bed {} to {}; it is available.", b.label, b.ward_name);
+        }
+        B::Rename { bed, to, by } => {
+            let b = as_user(&mut db, by, pw, |db, s, _| {
+                let b = beds::find_bed(db, bed)?;
+                Ok(beds::rename_bed(db, s, &b.id, to, now)?)
+            })?;
+            println!(
+                "Relabelled bed {} as {}.",
+                bed.trim().to_uppercase(),
+                b.label
+            );
+        }
+        B::Retire { bed, by } => {
+            let b = as_user(&mut db, by, pw, |db, s, _| {
+                let b = beds::find_bed(db, bed)?;
+                Ok(beds::retire_bed(db, s, &b.id, now)?)
+            })?;
+            println!("Retired bed {}; its history is kept.", b.label);
+        }
+    }
+    Ok(())
+}
+
+/// `wardline report …`: reports printed to standard output.
+pub fn report(
+    data: &DataDir,
+    cli: &Cli,
+    cmd: &crate::cli::ReportCommand,
+    pw: &mut Passwords,
+) -> Result<()> {
+    use crate::cli::{ReportCommand, ReportFormat};
+    use chrono::Offset;
+    let mut db = open_hospital(data, cli.hospital.as_deref())?;
+    match cmd {
+        ReportCommand::Census { date, format, by } => {
+            let offset = Local::now().offset().fix();
+            let date = match date {
+                Some(d) => {
+                    chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
+                        anyhow::anyhow!(
+                            "{d:?} is not a date: type it as YYYY-MM-DD, e.g. 2026-03-14"
+                        )
+                    })?
+                }
+                None => Local::now().date_naive(),
+            };
+            let census = as_user(&mut db, by, pw, |db, s, _| {
+                Ok(crate::ops::beds::census(db, s, date, offset)?)
+            })?;
+            match format {
+                ReportFormat::Text => print!("{}", crate::ops::beds::census_text(&census)),
+                ReportFormat::Csv => print!("{}", crate::ops::beds::census_csv(&census)),
+            }
+        }
+        ReportCommand::Stock { by } => report_stock(data, cli, by, pw)?,
+        ReportCommand::Expiry { days, by } => report_expiry(data, cli, *days, by, pw)?,
+    }
+    Ok(())
 }

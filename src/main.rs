@@ -4,7 +4,7 @@
 use anyhow::Result;
 use clap::Parser;
 use std::process::ExitCode;
-use wardline::cli::{Cli, Command, ExportCommand, ImportCommand, ReportCommand};
+use wardline::cli::{Cli, Command, ExportCommand, ImportCommand};
 use wardline::commands::{self, Passwords};
 use wardline::paths::DataDir;
 use wardline::{demo, tui};
@@ -69,15 +69,12 @@ fn run(cli: &Cli) -> Result<bool> {
         Some(Command::Import(ImportCommand::Items { file, by })) => {
             return commands::import_items(&data, cli, file, by, &mut pw);
         }
-        Some(Command::Report(ReportCommand::Stock { by })) => {
-            commands::report_stock(&data, cli, by, &mut pw)?
-        }
-        Some(Command::Report(ReportCommand::Expiry { days, by })) => {
-            commands::report_expiry(&data, cli, *days, by, &mut pw)?
-        }
         Some(Command::Export(ExportCommand::Patients { format, out, by })) => {
             commands::export_patients(&data, cli, *format, out.as_deref(), by, &mut pw)?
         }
+        Some(Command::Wards(cmd)) => commands::wards(&data, cli, cmd, &mut pw)?,
+        Some(Command::Beds(cmd)) => commands::beds(&data, cli, cmd, &mut pw)?,
+        Some(Command::Report(cmd)) => commands::report(&data, cli, cmd, &mut pw)?,
         Some(Command::Bench(args)) => wardline::bench::run(&data, args)?,
     }
     Ok(true)

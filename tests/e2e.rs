@@ -136,7 +136,7 @@ fn sign_in_switch_tabs_lock_unlock_quit_and_the_terminal_is_left_usable() {
     t.keys(&["F6"]);
     t.wait_for("Staff accounts");
     t.keys(&["F4"]);
-    t.wait_for("Beds: the bed board");
+    t.wait_for("Medical ward");
     t.keys(&["M-1"]);
     t.wait_for("Ctrl+N new patient");
     t.keys(&["F1"]);
@@ -175,9 +175,9 @@ fn sign_in_switch_tabs_lock_unlock_quit_and_the_terminal_is_left_usable() {
         .map(|r| r.action)
         .collect();
     assert_eq!(
-        actions[..4],
-        ["LOGOUT", "UNLOCK", "SESSION_LOCK", "LOGIN"],
-        "{actions:?}"
+        actions[..5],
+        ["LOGOUT", "UNLOCK", "SESSION_LOCK", "READ", "LOGIN"],
+        "the bed board's patients were seen: {actions:?}"
     );
     let checkpoints = std::fs::read_to_string(dir.path().join("checkpoints/DEMO.log")).unwrap();
     assert_eq!(
@@ -380,4 +380,93 @@ fn a_pharmacist_receives_and_dispenses_stock_by_keyboard() {
             .unwrap()
             .is_empty()
     );
+}
+
+#[test]
+fn a_nurse_admits_transfers_discharges_and_cleans_on_the_bed_board() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let path = dir.path().join("hospitals/DEMO.db");
+    {
+        let mut db = wardline::store::Db::open(&path).unwrap();
+        let now = chrono::Utc::now();
+        let s = wardline::auth::sign_in(&mut db, "reception", "wardline-demo", now).unwrap();
+        let input = wardline::domain::patient::PatientInput::default()
+            .with(wardline::domain::patient::Field::GivenName, "Zawadi")
+            .with(wardline::domain::patient::Field::FamilyName, "Testcase")
+            .with(wardline::domain::patient::Field::BirthDate, "1971-08-09")
+            .with(wardline::domain::patient::Field::Sex, "F");
+        wardline::ops::patients::register(&mut db, &s, &input, &[], now).unwrap();
+    }
+    let t = Tmux::start("beds");
+    t.typed(&format!("{BIN} --data-dir {}", dir.path().display()));
+    t.keys(&["Enter"]);
+    t.wait_for("Sign in");
+    t.typed("nurse");
+    t.keys(&["Tab"]);
+    t.typed("wardline-demo");
+    t.keys(&["Enter"]);
+    t.wait_for("Signed in as Mei Lin Chen");
+    t.keys(&["F4"]);
+    t.wait_for("Medical ward");
+
+    // ICU only; ICU-3 is the third bed and was cleaned after its patient stepped down
+    t.keys(&["w", "w"]);
+    t.wait_for("ward ICU");
+    t.keys(&["Right", "Right", "a"]);
+    t.wait_for("Admit which patient into bed ICU-3");
+    t.typed("testcase");
+    t.wait_for("Zawadi Testcase");
+    t.keys(&["Enter"]);
+    t.wait_for("Attending");
+    t.typed("chest pain");
+    t.keys(&["C-s"]);
+    t.wait_for("Zawadi Testcase admitted to bed ICU-3");
+
+    // to the free surgical bed SUR-8, the last of the surgical ward
+    t.keys(&["t"]);
+    t.wait_for("Transfer Zawadi Testcase from ICU-3");
+    t.keys(&["w", "w", "w"]);
+    t.wait_for("ward Surgical ward");
+    t.keys(&["End", "Enter"]);
+    t.wait_for("Type the reason");
+    t.typed("stepped down");
+    t.keys(&["Enter"]);
+    t.wait_for("Zawadi Testcase moved to bed SUR-8");
+
+    t.keys(&["d"]);
+    t.wait_for("The bed goes to cleaning");
+    t.keys(&["Tab"]);
+    t.typed("walking, eating well");
+    t.keys(&["C-s"]);
+    t.wait_for("bed SUR-8 goes to cleaning");
+    t.keys(&["c"]);
+    t.wait_for("Bed SUR-8 marked clean");
+    t.keys(&["C-q"]);
+    t.wait_until_gone("F4 Beds");
+
+    let db = wardline::store::Db::open(&path).unwrap();
+    let (stays, disposition): (String, String) = db
+        .conn()
+        .query_row(
+            "SELECT (SELECT group_concat(b.label, ' > ') FROM bed_stays s JOIN beds b ON b.id = s.bed_id
+                     WHERE s.admission_id = a.id ORDER BY s.started_at),
+                    a.disposition
+             FROM admissions a JOIN patients p ON p.id = a.patient_id
+             WHERE p.family_name = 'Testcase'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(stays, "ICU-3 > SUR-8");
+    assert_eq!(disposition, "home");
+    let status: String = db
+        .conn()
+        .query_row(
+            "SELECT status || ' ' || (cleaned_at IS NOT NULL) FROM beds WHERE label = 'SUR-8'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(status, "available 1");
 }

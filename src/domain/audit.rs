@@ -34,6 +34,10 @@ pub enum AuditAction {
     Receive,
     Dispense,
     Adjust,
+    // beds
+    Admit,
+    Transfer,
+    Discharge,
 }
 
 /// Who did it. `id` is absent for the system itself and for failed sign-ins.

@@ -4,6 +4,7 @@
 //! screens build on these types.
 
 pub mod audit;
+pub mod beds;
 pub mod display;
 pub mod hospital;
 pub mod ids;

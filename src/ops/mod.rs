@@ -3,6 +3,7 @@
 //! audit event commit together or not at all.
 
 pub mod accounts;
+pub mod beds;
 pub mod export;
 pub mod import;
 pub mod patients;

@@ -6,6 +6,7 @@
 //! audit events and commits, all or nothing.
 
 pub mod audit;
+pub mod beds;
 pub mod migrations;
 pub mod patient_search;
 pub mod patients;

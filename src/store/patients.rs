@@ -767,13 +767,17 @@ pub struct PatientRow {
     pub estimated: bool,
     pub phone: String,
     pub deleted: bool,
+    /// The bed the patient is admitted to now, if any.
+    pub bed: Option<String>,
 }
 
 /// The list rows of the given sequence numbers, in the order given.
 pub fn rows(conn: &Connection, seqs: &[i64]) -> Result<Vec<PatientRow>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT seq, id, mrn, given_name, middle_name, family_name, sex, birth_date,
-                birth_date_estimated, phone, deleted_at IS NOT NULL
+                birth_date_estimated, phone, deleted_at IS NOT NULL,
+                (SELECT b.label FROM admissions a JOIN beds b ON b.id = a.bed_id
+                 WHERE a.patient_id = patients.id AND a.discharged_at IS NULL)
          FROM patients WHERE seq = ?1",
     )?;
     let mut out = Vec::with_capacity(seqs.len());
@@ -795,6 +799,7 @@ pub fn rows(conn: &Connection, seqs: &[i64]) -> Result<Vec<PatientRow>, StoreErr
                     estimated: r.get(8)?,
                     phone: r.get(9)?,
                     deleted: r.get(10)?,
+                    bed: r.get(11)?,
                 })
             })
             .optional()?;

@@ -11,6 +11,7 @@ use crate::domain::settings::Settings;
 use crate::store::Db;
 use crate::store::sessions::EndReason;
 use crate::tui::keymap::{self, Action, Binding, Tab};
+use crate::tui::screens::beds::Beds;
 use crate::tui::screens::patient_record::Clock;
 use crate::tui::screens::patients::{Ctx as PatientsCtx, Patients, Said};
 use crate::tui::screens::pharmacy::Pharmacy;
@@ -53,6 +54,7 @@ pub struct Workspace {
     admin: Option<Admin>,
     patients: Option<Box<Patients>>,
     pharmacy: Option<Box<Pharmacy>>,
+    beds: Option<Box<Beds>>,
 }
 
 pub enum Mode {
@@ -201,6 +203,11 @@ impl App {
                 pharmacy: Some(p),
                 ..
             }) => p.table(),
+            Mode::Working(Workspace {
+                tab: Tab::Beds,
+                beds: Some(b),
+                ..
+            }) => b.table(),
             Mode::Working(_) => keymap::NOTICE,
         }
     }
@@ -254,6 +261,9 @@ impl App {
                 if is_text(&key) && self.with_pharmacy(|p, ctx| p.type_key(key, ctx)).is_some() {
                     return;
                 }
+                if is_text(&key) && self.with_beds(|b, ctx| b.type_key(key, ctx)).is_some() {
+                    return;
+                }
                 if let Some(action) = keymap::lookup(keymap::GLOBAL, &key) {
                     self.perform(action);
                 }
@@ -298,11 +308,48 @@ impl App {
         Some(())
     }
 
-    /// Lets the patients tab write its pending search event before the user
-    /// leaves it (another tab, the lock, quitting).
+    /// Runs `f` on the beds tab when it is the one shown, like
+    /// [`App::with_patients`].
+    fn with_beds(&mut self, f: impl FnOnce(&mut Beds, &mut PatientsCtx) -> Said) -> Option<()> {
+        let offset = self.offset();
+        let App {
+            db,
+            mode,
+            settings,
+            now,
+            ..
+        } = self;
+        let Mode::Working(Workspace {
+            session,
+            tab: Tab::Beds,
+            beds: Some(b),
+            ..
+        }) = mode
+        else {
+            return None;
+        };
+        b.offset = offset;
+        let mut ctx = PatientsCtx {
+            db,
+            session,
+            settings,
+            now: *now,
+        };
+        match f(b, &mut ctx) {
+            Said::Nothing => {}
+            Said::Info(m) => self.say(m),
+            Said::Error(m) => self.complain(m),
+        }
+        Some(())
+    }
+
+    /// Lets the patients tab (and the beds tab's patient picker) write its
+    /// pending search event before the user leaves it (another tab, the
+    /// lock, quitting).
     fn leave_patients(&mut self) {
         self.with_patients(|p, ctx| p.leave(ctx));
         self.with_pharmacy(|p, ctx| p.leave(ctx));
+        self.with_beds(|b, ctx| b.leave(ctx));
     }
 
     /// Runs `f` on the pharmacy tab when it is the one shown, as
@@ -379,6 +426,12 @@ impl App {
             self.with_pharmacy(|p, ctx| p.perform(action, ctx));
             return;
         }
+        if !global
+            && matches!(&self.mode, Mode::Working(w) if w.tab == Tab::Beds && w.beds.is_some())
+        {
+            self.with_beds(|b, ctx| b.perform(action, ctx));
+            return;
+        }
         match action {
             Action::ShowHelp => self.help = true,
             Action::CloseHelp => self.help = false,
@@ -387,11 +440,17 @@ impl App {
                     matches!(&self.mode, Mode::ChangePassword { form, .. } if form.has_input());
                 let unsaved_form = matches!(&self.mode, Mode::Working(Workspace { patients: Some(p), .. }) if p.has_unsaved_input());
                 let unsaved_stock = matches!(&self.mode, Mode::Working(Workspace { pharmacy: Some(p), .. }) if p.has_unsaved_input());
+                let unsaved_beds = matches!(&self.mode, Mode::Working(Workspace { beds: Some(b), .. }) if b.has_unsaved_input());
                 if unsaved_password {
                     self.ask("Quit and throw away the password you typed?", Pending::Quit);
                 } else if unsaved_stock {
                     self.ask(
                         "Quit and throw away the pharmacy form or count you were typing?",
+                        Pending::Quit,
+                    );
+                } else if unsaved_beds {
+                    self.ask(
+                        "Quit and throw away what you typed on the beds tab?",
                         Pending::Quit,
                     );
                 } else if unsaved_form {
@@ -620,6 +679,7 @@ impl App {
             admin: None,
             patients: None,
             pharmacy: None,
+            beds: None,
         });
         self.say(format!("Signed in as {name}."));
         self.reload_tab();
@@ -648,6 +708,7 @@ impl App {
 
     /// Reads the current tab's data again (the patients tab keeps its state).
     fn reload_tab(&mut self) {
+        let offset = self.offset();
         let App {
             db,
             mode,
@@ -685,6 +746,26 @@ impl App {
                     None => {
                         let (p, said) = Pharmacy::new(&mut ctx);
                         w.pharmacy = Some(Box::new(p));
+                        said
+                    }
+                };
+                match said {
+                    Said::Error(m) => Err(crate::error::Error::Refused(m)),
+                    _ => Ok(()),
+                }
+            }
+            Tab::Beds => {
+                let mut ctx = PatientsCtx {
+                    db,
+                    session: &w.session,
+                    settings,
+                    now: *now,
+                };
+                let said = match &mut w.beds {
+                    Some(b) => b.reload(&mut ctx),
+                    None => {
+                        let (b, said) = Beds::new(&mut ctx, offset);
+                        w.beds = Some(Box::new(b));
                         said
                     }
                 };
@@ -785,6 +866,19 @@ impl App {
                     &theme,
                 );
             }
+            Mode::Working(Workspace {
+                tab: Tab::Beds,
+                beds: Some(b),
+                ..
+            }) => {
+                let offset = self.offset();
+                let clock = Clock {
+                    today: self.now.with_timezone(&offset).date_naive(),
+                    offset,
+                    date_pattern: self.settings.date_pattern(),
+                };
+                b.render(frame, body, &clock, self.now, &theme);
+            }
             Mode::Working(w) => match (&w.tab, &w.admin, &w.patients) {
                 (Tab::Admin, Some(a), _) => {
                     a.render(self.now, self.offset(), &theme, body, frame.buffer_mut())
@@ -854,10 +948,11 @@ impl App {
             Mode::Locked { .. } => vec![("Screen locked", keymap::LOCKED)],
             Mode::ChangePassword { .. } => vec![("New password", keymap::CHANGE_PASSWORD)],
             Mode::Working(w) => {
-                let title = match (&w.tab, &w.patients, &w.pharmacy) {
-                    (Tab::Patients, Some(p), _) => p.title(),
-                    (Tab::Pharmacy, _, Some(p)) => p.title(),
-                    (tab, _, _) => tab.title(),
+                let title = match (&w.tab, &w.patients, &w.pharmacy, &w.beds) {
+                    (Tab::Patients, Some(p), _, _) => p.title(),
+                    (Tab::Pharmacy, _, Some(p), _) => p.title(),
+                    (Tab::Beds, _, _, Some(b)) => b.title(),
+                    (tab, _, _, _) => tab.title(),
                 };
                 vec![(title, self.screen_table()), ("Everywhere", keymap::GLOBAL)]
             }

@@ -137,6 +137,47 @@ pub enum Action {
     ToggleActive,
     /// Choose the patient (of a dispense or a return).
     ChoosePatient,
+    // beds
+    /// Move the selection left.
+    Left,
+    /// Move the selection right.
+    Right,
+    /// Admit a patient into the selected bed.
+    Admit,
+    /// Move the selected bed's patient to another bed.
+    Transfer,
+    /// Discharge the selected bed's patient.
+    Discharge,
+    /// Reserve the selected bed for a patient, or cancel its reservation.
+    Reserve,
+    /// Mark the selected bed clean: available again.
+    MarkClean,
+    /// Take the selected bed out of service, or put it back.
+    ToggleService,
+    /// Show the next ward only (after the last, all wards).
+    NextWard,
+    /// Show free beds only, or all beds.
+    FreeOnly,
+    /// Open the census.
+    Census,
+    /// Set up wards and beds (admin).
+    SetUp,
+    /// Choose the previous option of the field.
+    PrevChoice,
+    /// Choose the next option of the field.
+    NextChoice,
+    /// Add a ward (admin).
+    NewWard,
+    /// Add a bed to the selected ward (admin).
+    NewBed,
+    /// Retire the selected ward or bed (admin).
+    Retire,
+    /// The day before.
+    PrevDay,
+    /// The day after.
+    NextDay,
+    /// Type the day to show.
+    GoToDate,
 }
 
 /// One key with its modifiers.
@@ -199,6 +240,8 @@ impl Key {
             KeyCode::BackTab => "Shift+Tab".into(),
             KeyCode::Up => "↑".into(),
             KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
             KeyCode::PageUp => "PgUp".into(),
             KeyCode::PageDown => "PgDn".into(),
             KeyCode::Home => "Home".into(),
@@ -778,6 +821,212 @@ pub fn lookup(table: &[Binding], e: &KeyEvent) -> Option<Action> {
         .map(|b| b.action)
 }
 
+// beds
+
+/// The bed board.
+pub const BEDS_BOARD: &[Binding] = &[
+    b(&[plain(KeyCode::Enter)], Action::Open, "bed", true),
+    b(&[ch('a')], Action::Admit, "admit", true),
+    b(&[ch('t')], Action::Transfer, "transfer", true),
+    b(&[ch('d')], Action::Discharge, "discharge", true),
+    b(&[ch('c')], Action::MarkClean, "clean", true),
+    b(&[ch('r')], Action::Reserve, "reserve / cancel", false),
+    b(
+        &[ch('o')],
+        Action::ToggleService,
+        "out of service / back",
+        false,
+    ),
+    b(&[ch('w')], Action::NextWard, "ward", true),
+    b(&[ch('f')], Action::FreeOnly, "free only", true),
+    b(&[ch('s')], Action::Census, "census", false),
+    b(&[ch('m')], Action::SetUp, "wards, beds (admin)", false),
+    b(
+        &[plain(KeyCode::Up), ch('k')],
+        Action::Up,
+        "bed above",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Down), ch('j')],
+        Action::Down,
+        "bed below",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Left), ch('h')],
+        Action::Left,
+        "previous bed",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Right), ch('l')],
+        Action::Right,
+        "next bed",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::PageDown)],
+        Action::PageDown,
+        "next ward",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::PageUp)],
+        Action::PageUp,
+        "previous ward",
+        false,
+    ),
+    b(&[plain(KeyCode::Home)], Action::Home, "first bed", false),
+    b(&[plain(KeyCode::End)], Action::End, "last bed", false),
+    b(&[ctrl('r')], Action::Refresh, "refresh", false),
+];
+
+/// Choosing the bed a patient is transferred to.
+pub const BEDS_MOVE: &[Binding] = &[
+    b(&[plain(KeyCode::Enter)], Action::Open, "move here", true),
+    b(&[plain(KeyCode::Esc)], Action::Back, "cancel", true),
+    b(&[ch('w')], Action::NextWard, "ward", true),
+    b(&[ch('f')], Action::FreeOnly, "free only", true),
+    b(
+        &[plain(KeyCode::Up), ch('k')],
+        Action::Up,
+        "bed above",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Down), ch('j')],
+        Action::Down,
+        "bed below",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Left), ch('h')],
+        Action::Left,
+        "previous bed",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Right), ch('l')],
+        Action::Right,
+        "next bed",
+        false,
+    ),
+    b(&[plain(KeyCode::Home)], Action::Home, "first bed", false),
+    b(&[plain(KeyCode::End)], Action::End, "last bed", false),
+];
+
+/// A bed's detail and history.
+pub const BEDS_DETAIL: &[Binding] = &[
+    b(&[plain(KeyCode::Esc)], Action::Back, "back", true),
+    b(
+        &[plain(KeyCode::Up), ch('k')],
+        Action::Up,
+        "scroll up",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Down), ch('j')],
+        Action::Down,
+        "scroll down",
+        false,
+    ),
+];
+
+/// A beds form with the cursor in a text field.
+pub const BEDS_FORM: &[Binding] = &[
+    b(&[ctrl('s')], Action::Save, "save", true),
+    b(
+        &[plain(KeyCode::Tab), plain(KeyCode::Down)],
+        Action::NextField,
+        "next field",
+        true,
+    ),
+    b(
+        &[plain(KeyCode::BackTab), plain(KeyCode::Up)],
+        Action::PrevField,
+        "previous field",
+        false,
+    ),
+    b(&[plain(KeyCode::Esc)], Action::Cancel, "cancel", true),
+];
+
+/// A beds form on a field with options.
+pub const BEDS_FORM_CHOICE: &[Binding] = &[
+    b(&[ctrl('s')], Action::Save, "save", true),
+    b(
+        &[plain(KeyCode::Left)],
+        Action::PrevChoice,
+        "previous option",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Right)],
+        Action::NextChoice,
+        "next option",
+        true,
+    ),
+    b(
+        &[plain(KeyCode::Tab), plain(KeyCode::Down)],
+        Action::NextField,
+        "next field",
+        true,
+    ),
+    b(
+        &[plain(KeyCode::BackTab), plain(KeyCode::Up)],
+        Action::PrevField,
+        "previous field",
+        false,
+    ),
+    b(&[plain(KeyCode::Esc)], Action::Cancel, "cancel", true),
+];
+
+/// The census of one day.
+pub const BEDS_CENSUS: &[Binding] = &[
+    b(
+        &[plain(KeyCode::Left), ch('h')],
+        Action::PrevDay,
+        "day before",
+        true,
+    ),
+    b(
+        &[plain(KeyCode::Right), ch('l')],
+        Action::NextDay,
+        "day after",
+        true,
+    ),
+    b(&[ch('g')], Action::GoToDate, "go to date", true),
+    b(&[plain(KeyCode::Esc)], Action::Back, "back", true),
+];
+
+/// Setting up wards and beds (admin).
+pub const BEDS_SETUP: &[Binding] = &[
+    b(&[ch('n')], Action::NewWard, "new ward", true),
+    b(&[ch('b')], Action::NewBed, "new bed", true),
+    b(&[ch('e')], Action::Edit, "rename", true),
+    b(&[ch('x')], Action::Retire, "retire", true),
+    b(&[plain(KeyCode::Esc)], Action::Back, "back", true),
+    b(
+        &[plain(KeyCode::Up), ch('k')],
+        Action::Up,
+        "previous",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Down), ch('j')],
+        Action::Down,
+        "next",
+        false,
+    ),
+    b(&[plain(KeyCode::PageUp)], Action::PageUp, "page up", false),
+    b(
+        &[plain(KeyCode::PageDown)],
+        Action::PageDown,
+        "page down",
+        false,
+    ),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -806,6 +1055,13 @@ mod tests {
             STOCK_PATIENT_FORM,
             STOCK_DISPENSE_CONFIRM,
             STOCK_COUNT,
+            BEDS_BOARD,
+            BEDS_MOVE,
+            BEDS_DETAIL,
+            BEDS_FORM,
+            BEDS_FORM_CHOICE,
+            BEDS_CENSUS,
+            BEDS_SETUP,
         ] {
             let keys: Vec<Key> = table.iter().flat_map(|b| b.keys.iter().copied()).collect();
             for (i, k) in keys.iter().enumerate() {
@@ -825,6 +1081,13 @@ mod tests {
             PATIENT_PICK_OR_REGISTER,
             STOCK_LIST,
             STOCK_ITEM,
+            BEDS_BOARD,
+            BEDS_MOVE,
+            BEDS_DETAIL,
+            BEDS_FORM,
+            BEDS_FORM_CHOICE,
+            BEDS_CENSUS,
+            BEDS_SETUP,
         ]
         .concat()
         {

@@ -3,6 +3,9 @@
 //! anything that touches the database.
 
 pub mod admin;
+pub mod bed_board;
+pub mod bed_views;
+pub mod beds;
 pub mod change_password;
 pub mod help;
 pub mod notice;

@@ -2,12 +2,16 @@
 //! Later areas (appointments, admissions, medicines) add their sections here.
 
 use crate::domain::patient::{Patient, age_label};
+use crate::store::beds::{Admission, Stay};
 use crate::tui::theme::Theme;
 use chrono::{FixedOffset, NaiveDate};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
+
+/// A patient's admissions, each with the beds it used.
+pub type AdmissionHistory = Vec<(Admission, Vec<Stay>)>;
 
 pub struct PatientRecord {
     pub patient: Patient,
@@ -16,6 +20,10 @@ pub struct PatientRecord {
     /// controller when the record opens, for roles that see the pharmacy
     /// (`None`: not loaded, or not for this role).
     pub medicines: Option<Result<Vec<crate::store::pharmacy::Dispensed>, String>>,
+    /// The patient's admissions with their beds, newest first; `None` until
+    /// loaded when the record opens (or when it could not be read: the
+    /// message is then shown in the section).
+    pub admissions: Option<Result<AdmissionHistory, String>>,
     sections_loaded: bool,
 }
 
@@ -61,6 +69,7 @@ impl PatientRecord {
             patient,
             scroll: 0,
             medicines: None,
+            admissions: None,
             sections_loaded: false,
         }
     }
@@ -70,6 +79,10 @@ impl PatientRecord {
         if std::mem::replace(&mut self.sections_loaded, true) {
             return;
         }
+        self.admissions = Some(
+            crate::ops::beds::admissions_of(ctx.db, ctx.session, &self.patient.id)
+                .map_err(|e| e.to_string()),
+        );
         if ctx
             .session
             .role()
@@ -244,6 +257,49 @@ impl PatientRecord {
                     row(&mut lines, &when, what);
                 }
             }
+        }
+        section(&mut lines, "Admissions");
+        let when = |t: chrono::DateTime<chrono::Utc>| {
+            t.with_timezone(&clock.offset)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        };
+        match &self.admissions {
+            Some(Err(e)) => {
+                for part in wrap(&format!("could not be read: {e}"), width.saturating_sub(2)) {
+                    lines.push(Line::from(Span::styled(format!("  {part}"), theme.error())));
+                }
+            }
+            Some(Ok(list)) if list.is_empty() => {
+                lines.push(Line::from(Span::styled("  none", theme.muted())));
+            }
+            Some(Ok(list)) => {
+                for (a, stays) in list.iter().take(5) {
+                    let state = match (a.discharged_at, a.disposition) {
+                        (Some(t), Some(d)) => format!("discharged {} ({})", when(t), d.label()),
+                        _ => format!("NOW IN {} · {}", a.bed_label, a.ward_name),
+                    };
+                    row(&mut lines, "Admitted", when(a.admitted_at));
+                    row(&mut lines, "", state);
+                    row(
+                        &mut lines,
+                        "",
+                        format!("{} · attending {}", a.reason, a.attending),
+                    );
+                    for st in stays {
+                        let end = st.ended_at.map_or_else(|| "now".to_string(), when);
+                        row(
+                            &mut lines,
+                            "",
+                            format!("{} {} → {end}", st.bed_label, when(st.started_at)),
+                        );
+                    }
+                }
+                if list.len() > 5 {
+                    row(&mut lines, "", format!("and {} earlier", list.len() - 5));
+                }
+            }
+            None => {}
         }
 
         (left, lines)

@@ -923,6 +923,9 @@ impl Patients {
             if r.deleted {
                 name = format!("DELETED {name}");
             }
+            if let Some(bed) = &r.bed {
+                name = format!("{name} · IN {bed}");
+            }
             let mut cells = vec![
                 r.mrn.clone(),
                 name,
