@@ -148,7 +148,244 @@ CREATE TABLE patient_terms (
     PRIMARY KEY (term, seq)
 ) STRICT, WITHOUT ROWID;
 
--- Migration 3: clinicians' working hours and days off, appointment types,
+-- One row per ordered pair of a patient's name words ('am|okafor': the first
+-- two characters of one word, then the other word) and per pair of
+-- sounds-alike keys ('#AKFR|AMN'), with the patient's words (or keys) as in
+-- patient_terms; only patients in use, like patient_terms.
+CREATE TABLE patient_name_pairs (
+    term   TEXT NOT NULL,
+    seq    INTEGER NOT NULL,
+    names  TEXT NOT NULL,
+    born   TEXT NOT NULL,
+    PRIMARY KEY (term, seq)
+) STRICT, WITHOUT ROWID;
+
+-- Migration 4: pharmacy stock (catalogue items, batches, the movement ledger).
+-- Shipped: never edit; add a new numbered file instead.
+
+CREATE TABLE stock_items (
+    id             TEXT PRIMARY KEY NOT NULL,
+    name           TEXT NOT NULL CHECK (name <> '' AND length(name) <= 80),
+    generic_name   TEXT NOT NULL DEFAULT '',
+    strength       TEXT NOT NULL DEFAULT '',
+    form           TEXT NOT NULL CHECK (form <> '' AND form NOT GLOB '*[^a-z]*'),
+    unit           TEXT NOT NULL CHECK (unit <> ''),
+    category       TEXT NOT NULL DEFAULT '',
+    reorder_level  INTEGER NOT NULL DEFAULT 0 CHECK (reorder_level >= 0),
+    -- name, strength and form folded: one catalogue entry per medicine.
+    identity_key   TEXT NOT NULL UNIQUE,
+    active         INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    created_at     TEXT NOT NULL CHECK (created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
+    updated_at     TEXT NOT NULL CHECK (updated_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
+    version        INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1)
+) STRICT;
+
+-- A batch's on_hand is kept by the ledger's trigger only: it starts at 0,
+-- never goes below 0, and always equals the sum of the batch's movements.
+CREATE TABLE stock_batches (
+    id           TEXT PRIMARY KEY NOT NULL,
+    item_id      TEXT NOT NULL REFERENCES stock_items (id),
+    batch_no     TEXT NOT NULL CHECK (batch_no <> '' AND length(batch_no) <= 40),
+    expiry       TEXT NOT NULL CHECK (expiry GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),
+    on_hand      INTEGER NOT NULL DEFAULT 0 CHECK (on_hand >= 0),
+    unit_cost    INTEGER NOT NULL CHECK (unit_cost >= 0),
+    price        INTEGER NOT NULL CHECK (price >= 0),
+    supplier     TEXT NOT NULL DEFAULT '',
+    received_at  TEXT NOT NULL CHECK (received_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
+    UNIQUE (item_id, batch_no)
+) STRICT;
+CREATE INDEX stock_batches_item ON stock_batches (item_id, expiry);
+CREATE INDEX stock_batches_expiry ON stock_batches (expiry) WHERE on_hand > 0;
+
+-- The ledger: append-only, one row per movement of one batch.
+CREATE TABLE stock_movements (
+    seq         INTEGER PRIMARY KEY CHECK (seq >= 1),
+    batch_id    TEXT NOT NULL REFERENCES stock_batches (id),
+    item_id     TEXT NOT NULL REFERENCES stock_items (id),
+    kind        TEXT NOT NULL CHECK (kind IN ('receive', 'dispense', 'return', 'adjust', 'dispose', 'count')),
+    quantity    INTEGER NOT NULL CHECK (quantity <> 0),
+    reason      TEXT NOT NULL DEFAULT '',
+    reference   TEXT NOT NULL DEFAULT '',
+    patient_id  TEXT REFERENCES patients (id),
+    actor_id    TEXT REFERENCES users (id),
+    at          TEXT NOT NULL CHECK (at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
+    CHECK (kind NOT IN ('receive', 'return') OR quantity > 0),
+    CHECK (kind NOT IN ('dispense', 'dispose') OR quantity < 0),
+    CHECK (kind NOT IN ('adjust', 'dispose', 'return') OR reason <> '')
+) STRICT;
+CREATE INDEX stock_movements_batch ON stock_movements (batch_id, seq);
+CREATE INDEX stock_movements_item ON stock_movements (item_id, seq);
+CREATE INDEX stock_movements_patient ON stock_movements (patient_id, seq) WHERE patient_id IS NOT NULL;
+
+CREATE TRIGGER stock_batches_start_empty BEFORE INSERT ON stock_batches
+WHEN NEW.on_hand <> 0
+BEGIN
+    SELECT RAISE(ABORT, 'a batch starts empty: its stock comes from a receive movement');
+END;
+
+CREATE TRIGGER stock_batches_no_delete BEFORE DELETE ON stock_batches
+BEGIN
+    SELECT RAISE(ABORT, 'batches are never deleted: their ledger must stay whole');
+END;
+
+CREATE TRIGGER stock_batches_on_hand_is_ledger BEFORE UPDATE OF on_hand ON stock_batches
+WHEN NEW.on_hand IS NOT (SELECT coalesce(sum(quantity), 0) FROM stock_movements WHERE batch_id = NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'a batch''s quantity must equal the sum of its ledger');
+END;
+
+CREATE TRIGGER stock_movements_check BEFORE INSERT ON stock_movements
+BEGIN
+    SELECT RAISE(ABORT, 'the movement names a batch of another item')
+    WHERE (SELECT item_id FROM stock_batches WHERE id = NEW.batch_id) IS NOT NEW.item_id;
+    SELECT RAISE(ABORT, 'a batch on or past its expiry date cannot be dispensed')
+    WHERE NEW.kind = 'dispense'
+      AND (SELECT expiry FROM stock_batches WHERE id = NEW.batch_id) <= substr(NEW.at, 1, 10);
+END;
+
+CREATE TRIGGER stock_movements_apply AFTER INSERT ON stock_movements
+BEGIN
+    UPDATE stock_batches SET on_hand = on_hand + NEW.quantity WHERE id = NEW.batch_id;
+END;
+
+CREATE TRIGGER stock_movements_no_update BEFORE UPDATE ON stock_movements
+BEGIN
+    SELECT RAISE(ABORT, 'the stock ledger is append-only: record a correcting movement');
+END;
+
+CREATE TRIGGER stock_movements_no_delete BEFORE DELETE ON stock_movements
+BEGIN
+    SELECT RAISE(ABORT, 'the stock ledger is append-only: record a correcting movement');
+END;
+
+-- Migration 5: wards, beds, admissions and the stays that make a bed history.
+-- Shipped: never edit; add a new numbered file instead.
+
+CREATE TABLE wards (
+    id               TEXT PRIMARY KEY NOT NULL,
+    name             TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 40 AND name = trim(name)),
+    kind             TEXT NOT NULL CHECK (kind IN ('general', 'medical', 'surgical', 'maternity',
+                                                   'paediatric', 'icu', 'isolation', 'other')),
+    sex_restriction  TEXT CHECK (sex_restriction IN ('F', 'M')),
+    created_at       TEXT NOT NULL CHECK (created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
+    retired_at       TEXT CHECK (retired_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
+    version          INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1)
+) STRICT;
+CREATE UNIQUE INDEX wards_name ON wards (lower(name)) WHERE retired_at IS NULL;
+
+CREATE TABLE beds (
+    id                     TEXT PRIMARY KEY NOT NULL,
+    ward_id                TEXT NOT NULL REFERENCES wards (id),
+    label                  TEXT NOT NULL CHECK (length(label) BETWEEN 1 AND 12 AND label = upper(label)
+                                                AND label NOT GLOB '*[^A-Z0-9./-]*'),
+    kind                   TEXT NOT NULL CHECK (kind IN ('standard', 'icu', 'cot', 'bassinet',
+                                                         'isolation', 'bariatric')),
+    status                 TEXT NOT NULL DEFAULT 'available'
+                           CHECK (status IN ('available', 'reserved', 'occupied', 'cleaning',
+                                             'out_of_service')),
+    status_since           TEXT NOT NULL CHECK (status_since GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
+    reserved_for           TEXT REFERENCES patients (id),
+    reserved_until         TEXT CHECK (reserved_until GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
+    out_of_service_reason  TEXT,
+    cleaned_at             TEXT CHECK (cleaned_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
+    created_at             TEXT NOT NULL CHECK (created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
+    retired_at             TEXT CHECK (retired_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
+    version                INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
+    CHECK ((status = 'reserved') = (reserved_for IS NOT NULL)),
+    CHECK ((reserved_for IS NULL) = (reserved_until IS NULL)),
+    CHECK ((status = 'out_of_service') = (out_of_service_reason IS NOT NULL)),
+    CHECK (retired_at IS NULL OR status IN ('available', 'cleaning', 'out_of_service'))
+) STRICT;
+CREATE UNIQUE INDEX beds_label ON beds (label) WHERE retired_at IS NULL;
+CREATE INDEX beds_ward ON beds (ward_id);
+
+-- The moves a bed may make (BedStatus::can_become holds the same table).
+CREATE TRIGGER beds_status_moves BEFORE UPDATE OF status ON beds
+WHEN NEW.status <> OLD.status AND NOT (
+       (OLD.status = 'available' AND NEW.status IN ('reserved', 'occupied', 'out_of_service'))
+    OR (OLD.status = 'reserved' AND NEW.status IN ('available', 'occupied'))
+    OR (OLD.status = 'occupied' AND NEW.status = 'cleaning')
+    OR (OLD.status = 'cleaning' AND NEW.status IN ('available', 'out_of_service'))
+    OR (OLD.status = 'out_of_service' AND NEW.status = 'available'))
+BEGIN
+    SELECT RAISE(ABORT, 'a bed cannot move between these statuses');
+END;
+
+CREATE TABLE admissions (
+    id              TEXT PRIMARY KEY NOT NULL,
+    patient_id      TEXT NOT NULL REFERENCES patients (id),
+    bed_id          TEXT NOT NULL REFERENCES beds (id),
+    attending_id    TEXT NOT NULL REFERENCES users (id),
+    reason          TEXT NOT NULL CHECK (length(reason) BETWEEN 1 AND 200),
+    admitted_at     TEXT NOT NULL CHECK (admitted_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
+    admitted_by     TEXT REFERENCES users (id),
+    discharged_at   TEXT CHECK (discharged_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
+    discharged_by   TEXT REFERENCES users (id),
+    disposition     TEXT CHECK (disposition IN ('home', 'referred', 'transferred_out',
+                                                'left_against_advice', 'deceased')),
+    discharge_note  TEXT,
+    CHECK ((discharged_at IS NULL) = (disposition IS NULL)),
+    CHECK ((discharged_at IS NULL) = (discharge_note IS NULL)),
+    CHECK (discharged_at IS NULL OR discharged_at >= admitted_at)
+) STRICT;
+-- One active admission per patient, one occupant per bed: held here even
+-- when the program is bypassed.
+CREATE UNIQUE INDEX admissions_active_patient ON admissions (patient_id) WHERE discharged_at IS NULL;
+CREATE UNIQUE INDEX admissions_active_bed ON admissions (bed_id) WHERE discharged_at IS NULL;
+
+-- An active admission's bed must be marked occupied (the bed is taken first).
+CREATE TRIGGER admissions_bed_taken_insert BEFORE INSERT ON admissions
+WHEN NEW.discharged_at IS NULL
+ AND (SELECT status FROM beds WHERE id = NEW.bed_id) IS NOT 'occupied'
+BEGIN
+    SELECT RAISE(ABORT, 'the bed is not marked occupied for this admission');
+END;
+CREATE TRIGGER admissions_bed_taken_update BEFORE UPDATE OF bed_id ON admissions
+WHEN NEW.discharged_at IS NULL
+ AND (SELECT status FROM beds WHERE id = NEW.bed_id) IS NOT 'occupied'
+BEGIN
+    SELECT RAISE(ABORT, 'the bed is not marked occupied for this admission');
+END;
+-- A bed with a patient in it stays occupied.
+CREATE TRIGGER beds_keep_occupant BEFORE UPDATE OF status ON beds
+WHEN OLD.status = 'occupied' AND NEW.status <> 'occupied'
+ AND EXISTS (SELECT 1 FROM admissions WHERE bed_id = OLD.id AND discharged_at IS NULL)
+BEGIN
+    SELECT RAISE(ABORT, 'the bed still has a patient in it');
+END;
+-- Admissions are records: never deleted.
+CREATE TRIGGER admissions_no_delete BEFORE DELETE ON admissions
+BEGIN
+    SELECT RAISE(ABORT, 'admissions are never deleted');
+END;
+
+-- Each bed an admission used, with its times: the admission's bed history
+-- and what the census counts.
+CREATE TABLE bed_stays (
+    id            TEXT PRIMARY KEY NOT NULL,
+    admission_id  TEXT NOT NULL REFERENCES admissions (id),
+    bed_id        TEXT NOT NULL REFERENCES beds (id),
+    ward_id       TEXT NOT NULL REFERENCES wards (id),
+    started_at    TEXT NOT NULL CHECK (started_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
+    started_by    TEXT NOT NULL CHECK (started_by IN ('admission', 'transfer')),
+    ended_at      TEXT CHECK (ended_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
+    ended_by      TEXT CHECK (ended_by IN ('transfer', 'discharge')),
+    reason        TEXT NOT NULL DEFAULT '',
+    CHECK ((ended_at IS NULL) = (ended_by IS NULL)),
+    CHECK (ended_at IS NULL OR ended_at >= started_at)
+) STRICT;
+CREATE UNIQUE INDEX bed_stays_open_admission ON bed_stays (admission_id) WHERE ended_at IS NULL;
+CREATE UNIQUE INDEX bed_stays_open_bed ON bed_stays (bed_id) WHERE ended_at IS NULL;
+CREATE INDEX bed_stays_admission ON bed_stays (admission_id, started_at);
+CREATE INDEX bed_stays_bed ON bed_stays (bed_id, started_at);
+CREATE INDEX bed_stays_started ON bed_stays (started_at);
+CREATE INDEX bed_stays_ended ON bed_stays (ended_at) WHERE ended_at IS NOT NULL;
+CREATE TRIGGER bed_stays_no_delete BEFORE DELETE ON bed_stays
+BEGIN
+    SELECT RAISE(ABORT, 'bed history is never deleted');
+END;
+
+-- Migration 6: clinicians' working hours and days off, appointment types,
 -- and appointments.
 -- Shipped: never edit; add a new numbered file instead.
 

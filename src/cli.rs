@@ -53,6 +53,15 @@ pub enum Command {
     /// Write records out for another system.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Wards (set up by administrators).
+    #[command(subcommand)]
+    Wards(WardsCommand),
+    /// Beds (set up by administrators).
+    #[command(subcommand)]
+    Beds(BedsCommand),
+    /// Reports for the day's work.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Appointments: types, clinicians' hours and days off, booking, the day's list.
     #[command(subcommand)]
     Appointments(AppointmentsCommand),
@@ -209,6 +218,18 @@ pub enum ImportCommand {
         #[command(flatten)]
         by: AsUser,
     },
+    /// Load pharmacy catalogue items from a CSV file whose header names the
+    /// columns (name, generic_name, strength, form, unit, category,
+    /// reorder_level). One invalid row refuses the whole file; items already
+    /// in the catalogue are left as they are. `assets/formulary.csv` is a
+    /// starting formulary of common essential medicines.
+    Items {
+        /// The CSV file (UTF-8, with or without a BOM).
+        #[arg(value_name = "FILE.csv")]
+        file: PathBuf,
+        #[command(flatten)]
+        by: AsUser,
+    },
 }
 
 /// What an export is written as.
@@ -247,6 +268,131 @@ pub enum ExportCommand {
         /// standard output; an existing file is never overwritten.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        by: AsUser,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WardsCommand {
+    /// List the wards in use with their beds and occupancy.
+    List {
+        #[command(flatten)]
+        by: AsUser,
+    },
+    /// Add a ward.
+    Add {
+        /// The ward's name, e.g. "Medical ward".
+        #[arg(long)]
+        name: String,
+        /// general, medical, surgical, maternity, paediatric, icu, isolation or other.
+        #[arg(long, default_value = "general")]
+        kind: String,
+        /// F or M for a ward that takes only women or only men; any by default.
+        #[arg(long, default_value = "any")]
+        sex: String,
+        #[command(flatten)]
+        by: AsUser,
+    },
+    /// Rename a ward.
+    Rename {
+        /// The ward's current name.
+        #[arg(long)]
+        ward: String,
+        /// Its new name.
+        #[arg(long)]
+        to: String,
+        #[command(flatten)]
+        by: AsUser,
+    },
+    /// Retire a ward and its beds (refused while a bed holds a patient or a
+    /// reservation); its history is kept.
+    Retire {
+        #[arg(long)]
+        ward: String,
+        #[command(flatten)]
+        by: AsUser,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BedsCommand {
+    /// List the beds in use and their status.
+    List {
+        /// Only this ward's beds.
+        #[arg(long)]
+        ward: Option<String>,
+        #[command(flatten)]
+        by: AsUser,
+    },
+    /// Add a bed to a ward; it starts available.
+    Add {
+        /// The ward's name.
+        #[arg(long)]
+        ward: String,
+        /// The bed's label, unique in the hospital, e.g. MED-01.
+        #[arg(long)]
+        label: String,
+        /// standard, icu, cot, bassinet, isolation or bariatric.
+        #[arg(long, default_value = "standard")]
+        kind: String,
+        #[command(flatten)]
+        by: AsUser,
+    },
+    /// Relabel a bed.
+    Rename {
+        /// The bed's current label.
+        #[arg(long)]
+        bed: String,
+        /// Its new label.
+        #[arg(long)]
+        to: String,
+        #[command(flatten)]
+        by: AsUser,
+    },
+    /// Retire a bed (refused while a patient is in it or it is reserved);
+    /// its history is kept.
+    Retire {
+        #[arg(long)]
+        bed: String,
+        #[command(flatten)]
+        by: AsUser,
+    },
+}
+
+/// How a report is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// An aligned table for people.
+    Text,
+    /// Comma-separated values with a header, for spreadsheets.
+    Csv,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// The ward census of one day (midnight to midnight, local time): per
+    /// ward, patients at each midnight, admissions, discharges, transfers in
+    /// and out, beds and occupancy.
+    Census {
+        /// The day, YYYY-MM-DD; today when left out.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: ReportFormat,
+        #[command(flatten)]
+        by: AsUser,
+    },
+    /// Pharmacy stock: on hand, value at cost and alerts per item.
+    Stock {
+        #[command(flatten)]
+        by: AsUser,
+    },
+    /// Pharmacy batches with stock that expire within N days (expired ones too).
+    Expiry {
+        /// How many days ahead to look.
+        #[arg(long, default_value_t = 90, value_name = "N")]
+        days: u32,
         #[command(flatten)]
         by: AsUser,
     },

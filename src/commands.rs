@@ -343,6 +343,7 @@ pub fn check(data: &DataDir, cli: &Cli) -> Result<bool> {
             );
         }
     }
+    ok &= check_stock_ledger(&db)?;
     let report = checkpoint::verify(&db, data)?;
     ok &= print_audit_report(&report);
     if ok {
@@ -500,6 +501,394 @@ pub fn export_patients(
     match out {
         Some(path) => println!("{message} to {}.", path.display()),
         None => eprintln!("{message}."),
+    }
+    Ok(())
+}
+
+/// The pharmacy part of `wardline check`: every batch against its ledger.
+fn check_stock_ledger(db: &Db) -> Result<bool> {
+    let problems = crate::store::pharmacy::ledger_problems(db.conn())?;
+    if problems.is_empty() {
+        let n = crate::store::pharmacy::batch_count(db.conn())?;
+        println!(
+            "stock ledger: ok ({} {} agree with their ledger)",
+            thousands(n as u64),
+            if n == 1 { "batch" } else { "batches" }
+        );
+        return Ok(true);
+    }
+    for p in problems {
+        println!("STOCK PROBLEM: {p}");
+    }
+    Ok(false)
+}
+
+/// `wardline import items FILE.csv`: refused (nothing imported) when a row
+/// is invalid; items already in the catalogue are listed and kept.
+pub fn import_items(
+    data: &DataDir,
+    cli: &Cli,
+    file: &Path,
+    by: &AsUser,
+    pw: &mut Passwords,
+) -> Result<bool> {
+    let mut db = open_hospital(data, cli.hospital.as_deref())?;
+    let reader = std::fs::File::open(file)
+        .with_context(|| format!("could not open {}: check the file name", file.display()))?;
+    let source = file.display().to_string();
+    let report = as_user(&mut db, by, pw, |db, s, _| {
+        Ok(crate::ops::pharmacy::import_items(
+            db,
+            s,
+            reader,
+            &source,
+            Utc::now(),
+        )?)
+    })?;
+    for line in &report.invalid {
+        println!("{line}");
+    }
+    if !report.invalid.is_empty() {
+        bail!(
+            "nothing was imported: {source} has {} invalid {} (listed above). Correct them and import the file again",
+            report.invalid.len(),
+            if report.invalid.len() == 1 {
+                "row"
+            } else {
+                "rows"
+            }
+        );
+    }
+    for label in &report.existing {
+        println!("already in the catalogue, left as it is: {label}");
+    }
+    println!(
+        "Imported {} {} from {source}.",
+        report.imported,
+        if report.imported == 1 {
+            "item"
+        } else {
+            "items"
+        }
+    );
+    Ok(true)
+}
+
+/// `wardline report stock`: on hand and value at cost per item, with alerts.
+fn report_stock(data: &DataDir, cli: &Cli, by: &AsUser, pw: &mut Passwords) -> Result<()> {
+    let mut db = open_hospital(data, cli.hospital.as_deref())?;
+    let today = crate::ops::pharmacy::today(Utc::now());
+    let list = as_user(&mut db, by, pw, |db, s, _| {
+        Ok(crate::ops::pharmacy::stock_list(db, s, today)?)
+    })?;
+    let settings = db.settings()?;
+    let currency = settings.currency.as_str();
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let written = (|| -> std::io::Result<()> {
+        writeln!(
+            out,
+            "{:<44}  {:>9}  {:>9}  {:>16}  {:<10}  FLAGS",
+            "ITEM",
+            "ON HAND",
+            "REORDER",
+            format!("VALUE ({currency})"),
+            "UNIT"
+        )?;
+        let mut total = 0i64;
+        for l in list.iter().filter(|l| l.item.active || l.on_hand > 0) {
+            total += l.value;
+            let mut flags = Vec::new();
+            if l.flags.below_reorder {
+                flags.push("LOW");
+            }
+            if l.flags.expiring {
+                flags.push("EXPIRING");
+            }
+            if l.flags.expired {
+                flags.push("EXPIRED");
+            }
+            if !l.item.active {
+                flags.push("INACTIVE");
+            }
+            writeln!(
+                out,
+                "{:<44}  {:>9}  {:>9}  {:>16}  {:<10}  {}",
+                fit(&l.item.details.label(), 44),
+                thousands(l.on_hand as u64),
+                thousands(l.item.details.reorder_level as u64),
+                crate::domain::pharmacy::amount(l.value, currency),
+                l.item.details.unit,
+                flags.join(" ")
+            )?;
+        }
+        writeln!(
+            out,
+            "Total value at cost: {} ({} items, stock as of {}).",
+            crate::domain::pharmacy::money(total, currency),
+            list.len(),
+            today.format(settings.date_pattern())
+        )?;
+        out.flush()
+    })();
+    written.context("could not write the report to standard output")?;
+    Ok(())
+}
+
+/// `wardline report expiry --days N`: batches with stock that expire within
+/// N days, expired ones first.
+fn report_expiry(
+    data: &DataDir,
+    cli: &Cli,
+    days: u32,
+    by: &AsUser,
+    pw: &mut Passwords,
+) -> Result<()> {
+    let mut db = open_hospital(data, cli.hospital.as_deref())?;
+    let today = crate::ops::pharmacy::today(Utc::now());
+    let rows = as_user(&mut db, by, pw, |db, s, _| {
+        Ok(crate::ops::pharmacy::expiry_report(
+            db,
+            s,
+            today,
+            i64::from(days),
+        )?)
+    })?;
+    let settings = db.settings()?;
+    let pattern = settings.date_pattern();
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let written = (|| -> std::io::Result<()> {
+        writeln!(
+            out,
+            "{:<10}  {:<9}  {:<40}  {:<16}  {:>9}  {:>16}",
+            "EXPIRY",
+            "STATE",
+            "ITEM",
+            "BATCH",
+            "ON HAND",
+            format!("VALUE ({})", settings.currency)
+        )?;
+        for (item, b) in &rows {
+            let left = (b.expiry - today).num_days();
+            let state = if left <= 0 {
+                "EXPIRED".to_string()
+            } else {
+                format!("{left} days")
+            };
+            writeln!(
+                out,
+                "{:<10}  {:<9}  {:<40}  {:<16}  {:>9}  {:>16}",
+                b.expiry.format(pattern).to_string(),
+                state,
+                fit(&item.details.label(), 40),
+                b.batch_no,
+                thousands(b.on_hand as u64),
+                crate::domain::pharmacy::amount(b.on_hand * b.unit_cost, &settings.currency)
+            )?;
+        }
+        writeln!(
+            out,
+            "{} {} with stock expire by {} ({days} days from today; expired stock included).",
+            rows.len(),
+            if rows.len() == 1 { "batch" } else { "batches" },
+            (today + chrono::Duration::days(i64::from(days))).format(pattern)
+        )?;
+        out.flush()
+    })();
+    written.context("could not write the report to standard output")?;
+    Ok(())
+}
+
+/// Text cut to `width` characters, with "…" when cut.
+fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// A kind typed on the command line (`--kind icu`), or a message listing
+/// the kinds there are.
+fn parse_kind<T: std::str::FromStr>(text: &str, what: &str, all: String) -> Result<T> {
+    text.trim()
+        .to_lowercase()
+        .parse()
+        .map_err(|_| anyhow::anyhow!("unknown {what} {text:?}: use one of {all}"))
+}
+
+/// `wardline wards …`: set up wards (admins) and list them.
+pub fn wards(
+    data: &DataDir,
+    cli: &Cli,
+    cmd: &crate::cli::WardsCommand,
+    pw: &mut Passwords,
+) -> Result<()> {
+    use crate::cli::WardsCommand as W;
+    use crate::domain::beds::{SexRestriction, WardKind};
+    use crate::ops::beds;
+    let mut db = open_hospital(data, cli.hospital.as_deref())?;
+    let now = Utc::now();
+    match cmd {
+        W::List { by } => {
+            let (wards, board) = as_user(&mut db, by, pw, |db, s, _| {
+                Ok((beds::wards(db, s)?, beds::beds_of(db, s, None)?))
+            })?;
+            println!(
+                "{:<30}  {:<11}  {:<11}  {:>4}  OCCUPIED",
+                "WARD", "KIND", "TAKES", "BEDS"
+            );
+            for w in wards {
+                let of: Vec<_> = board.iter().filter(|b| b.ward_id == w.id).collect();
+                let occupied = of
+                    .iter()
+                    .filter(|b| b.status == crate::domain::beds::BedStatus::Occupied)
+                    .count();
+                println!(
+                    "{:<30}  {:<11}  {:<11}  {:>4}  {occupied}",
+                    w.name,
+                    w.kind.label(),
+                    w.sex.map_or("any sex", SexRestriction::label),
+                    of.len()
+                );
+            }
+        }
+        W::Add {
+            name,
+            kind,
+            sex,
+            by,
+        } => {
+            let kind: WardKind = parse_kind(kind, "ward kind", WardKind::all_names())?;
+            let sex = SexRestriction::parse(sex).map_err(|e| anyhow::anyhow!(e))?;
+            let w = as_user(&mut db, by, pw, |db, s, _| {
+                Ok(beds::add_ward(db, s, name, kind, sex, now)?)
+            })?;
+            println!("Added ward {} ({}).", w.name, w.kind.label());
+        }
+        W::Rename { ward, to, by } => {
+            let w = as_user(&mut db, by, pw, |db, s, _| {
+                let w = beds::find_ward(db, ward)?;
+                Ok(beds::rename_ward(db, s, &w.id, to, now)?)
+            })?;
+            println!("Renamed ward {ward} to {}.", w.name);
+        }
+        W::Retire { ward, by } => {
+            let w = as_user(&mut db, by, pw, |db, s, _| {
+                let w = beds::find_ward(db, ward)?;
+                Ok(beds::retire_ward(db, s, &w.id, now)?)
+            })?;
+            println!(
+                "Retired ward {} and its beds; their history is kept.",
+                w.name
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `wardline beds …`: set up beds (admins) and list them.
+pub fn beds(
+    data: &DataDir,
+    cli: &Cli,
+    cmd: &crate::cli::BedsCommand,
+    pw: &mut Passwords,
+) -> Result<()> {
+    use crate::cli::BedsCommand as B;
+    use crate::domain::beds::BedKind;
+    use crate::ops::beds;
+    let mut db = open_hospital(data, cli.hospital.as_deref())?;
+    let now = Utc::now();
+    match cmd {
+        B::List { ward, by } => {
+            let list = as_user(&mut db, by, pw, |db, s, _| {
+                let w = match ward {
+                    Some(name) => Some(beds::find_ward(db, name)?.id),
+                    None => None,
+                };
+                Ok(beds::beds_of(db, s, w.as_ref())?)
+            })?;
+            println!("{:<12}  {:<30}  {:<10}  STATUS", "BED", "WARD", "KIND");
+            for b in list {
+                println!(
+                    "{:<12}  {:<30}  {:<10}  {} {}",
+                    b.label,
+                    b.ward_name,
+                    b.kind.label(),
+                    b.status.letter(),
+                    b.status.label()
+                );
+            }
+        }
+        B::Add {
+            ward,
+            label,
+            kind,
+            by,
+        } => {
+            let kind: BedKind = parse_kind(kind, "bed kind", BedKind::all_names())?;
+            let b = as_user(&mut db, by, pw, |db, s, _| {
+                let w = beds::find_ward(db, ward)?;
+                Ok(beds::add_bed(db, s, &w.id, label, kind, now)?)
+            })?;
+            println!("Added bed {} to {}; it is available.", b.label, b.ward_name);
+        }
+        B::Rename { bed, to, by } => {
+            let b = as_user(&mut db, by, pw, |db, s, _| {
+                let b = beds::find_bed(db, bed)?;
+                Ok(beds::rename_bed(db, s, &b.id, to, now)?)
+            })?;
+            println!(
+                "Relabelled bed {} as {}.",
+                bed.trim().to_uppercase(),
+                b.label
+            );
+        }
+        B::Retire { bed, by } => {
+            let b = as_user(&mut db, by, pw, |db, s, _| {
+                let b = beds::find_bed(db, bed)?;
+                Ok(beds::retire_bed(db, s, &b.id, now)?)
+            })?;
+            println!("Retired bed {}; its history is kept.", b.label);
+        }
+    }
+    Ok(())
+}
+
+/// `wardline report …`: reports printed to standard output.
+pub fn report(
+    data: &DataDir,
+    cli: &Cli,
+    cmd: &crate::cli::ReportCommand,
+    pw: &mut Passwords,
+) -> Result<()> {
+    use crate::cli::{ReportCommand, ReportFormat};
+    use chrono::Offset;
+    let mut db = open_hospital(data, cli.hospital.as_deref())?;
+    match cmd {
+        ReportCommand::Census { date, format, by } => {
+            let offset = Local::now().offset().fix();
+            let date = match date {
+                Some(d) => {
+                    chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
+                        anyhow::anyhow!(
+                            "{d:?} is not a date: type it as YYYY-MM-DD, e.g. 2026-03-14"
+                        )
+                    })?
+                }
+                None => Local::now().date_naive(),
+            };
+            let census = as_user(&mut db, by, pw, |db, s, _| {
+                Ok(crate::ops::beds::census(db, s, date, offset)?)
+            })?;
+            match format {
+                ReportFormat::Text => print!("{}", crate::ops::beds::census_text(&census)),
+                ReportFormat::Csv => print!("{}", crate::ops::beds::census_csv(&census)),
+            }
+        }
+        ReportCommand::Stock { by } => report_stock(data, cli, by, pw)?,
+        ReportCommand::Expiry { days, by } => report_expiry(data, cli, *days, by, pw)?,
     }
     Ok(())
 }

@@ -12,6 +12,8 @@ pub mod cli;
 pub mod commands;
 pub mod demo;
 pub mod demo_appointments;
+pub mod demo_beds;
+pub mod demo_pharmacy;
 pub mod domain;
 pub mod error;
 pub mod logging;

@@ -66,6 +66,9 @@ fn run(cli: &Cli) -> Result<bool> {
             skip_invalid,
             by,
         })) => return commands::import_patients(&data, cli, file, *skip_invalid, by, &mut pw),
+        Some(Command::Import(ImportCommand::Items { file, by })) => {
+            return commands::import_items(&data, cli, file, by, &mut pw);
+        }
         Some(Command::Export(ExportCommand::Patients { format, out, by })) => {
             commands::export_patients(&data, cli, *format, out.as_deref(), by, &mut pw)?
         }
@@ -78,6 +81,9 @@ fn run(cli: &Cli) -> Result<bool> {
         })) => {
             commands::export_appointments(&data, cli, date, *format, out.as_deref(), by, &mut pw)?
         }
+        Some(Command::Wards(cmd)) => commands::wards(&data, cli, cmd, &mut pw)?,
+        Some(Command::Beds(cmd)) => commands::beds(&data, cli, cmd, &mut pw)?,
+        Some(Command::Report(cmd)) => commands::report(&data, cli, cmd, &mut pw)?,
         Some(Command::Bench(args)) => wardline::bench::run(&data, args)?,
     }
     Ok(true)

@@ -136,7 +136,7 @@ fn sign_in_switch_tabs_lock_unlock_quit_and_the_terminal_is_left_usable() {
     t.keys(&["F6"]);
     t.wait_for("Staff accounts");
     t.keys(&["F4"]);
-    t.wait_for("Beds: the bed board");
+    t.wait_for("Medical ward");
     t.keys(&["M-1"]);
     t.wait_for("Ctrl+N new patient");
     t.keys(&["F1"]);
@@ -175,9 +175,9 @@ fn sign_in_switch_tabs_lock_unlock_quit_and_the_terminal_is_left_usable() {
         .map(|r| r.action)
         .collect();
     assert_eq!(
-        actions[..4],
-        ["LOGOUT", "UNLOCK", "SESSION_LOCK", "LOGIN"],
-        "{actions:?}"
+        actions[..5],
+        ["LOGOUT", "UNLOCK", "SESSION_LOCK", "READ", "LOGIN"],
+        "the bed board's patients were seen: {actions:?}"
     );
     let checkpoints = std::fs::read_to_string(dir.path().join("checkpoints/DEMO.log")).unwrap();
     assert_eq!(
@@ -312,4 +312,161 @@ fn a_receptionist_registers_and_finds_a_patient() {
     t.wait_for("Demographics");
     t.keys(&["C-q"]);
     t.wait_until_gone("Demographics");
+}
+
+#[test]
+fn a_pharmacist_receives_and_dispenses_stock_by_keyboard() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let t = Tmux::start("pharmacy");
+    t.typed(&format!("{BIN} --data-dir {}", dir.path().display()));
+    t.keys(&["Enter"]);
+    t.wait_for("Sign in");
+    t.typed("pharmacist");
+    t.keys(&["Tab"]);
+    t.typed("wardline-demo");
+    t.keys(&["Enter"]);
+    t.wait_for("Signed in as Olusegun Adeyemi");
+    t.keys(&["F5"]);
+    t.wait_for("Alerts");
+    t.typed("/amoxicillin 500 mg caps");
+    t.wait_for("1 item");
+    t.keys(&["Tab", "Enter"]);
+    t.wait_for("Ledger (");
+
+    t.typed("r");
+    t.wait_for("Receive Amoxicillin 500 mg capsule");
+    let expiry = (chrono::Utc::now().date_naive() + chrono::Duration::days(400))
+        .format("%Y-%m-%d")
+        .to_string();
+    t.typed("E2E-1");
+    t.keys(&["Tab"]);
+    t.typed(&expiry);
+    t.keys(&["Tab"]);
+    t.typed("100");
+    t.keys(&["Tab"]);
+    t.typed("4.50");
+    t.keys(&["Tab"]);
+    t.typed("7");
+    t.keys(&["C-s"]);
+    t.wait_for("Received 100 capsule of Amoxicillin 500 mg capsule into batch E2E-1");
+
+    t.typed("d");
+    t.wait_for("Usable stock:");
+    t.typed("30");
+    t.keys(&["C-p"]);
+    t.wait_for("Dispense to which patient?");
+    t.keys(&["Enter"]);
+    t.wait_for("chosen.");
+    t.keys(&["C-s"]);
+    let screen = t.wait_for("Confirm dispense");
+    assert!(screen.contains("first expiry first out"), "{screen}");
+    t.typed("y");
+    t.wait_for("Dispensed 30 capsule of Amoxicillin 500 mg capsule to DEMO-");
+    t.keys(&["C-q"]);
+    t.wait_until_gone("F5 Pharmacy");
+
+    let db = wardline::store::Db::open(&dir.path().join("hospitals/DEMO.db")).unwrap();
+    let events = wardline::store::audit::recent(db.conn(), 20).unwrap();
+    let dispense = events.iter().find(|e| e.action == "DISPENSE").unwrap();
+    assert!(dispense.patient_id.is_some(), "{dispense:?}");
+    assert!(
+        events
+            .iter()
+            .any(|e| e.action == "RECEIVE" && e.summary.contains("E2E-1"))
+    );
+    assert!(
+        wardline::store::pharmacy::ledger_problems(db.conn())
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn a_nurse_admits_transfers_discharges_and_cleans_on_the_bed_board() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let path = dir.path().join("hospitals/DEMO.db");
+    {
+        let mut db = wardline::store::Db::open(&path).unwrap();
+        let now = chrono::Utc::now();
+        let s = wardline::auth::sign_in(&mut db, "reception", "wardline-demo", now).unwrap();
+        let input = wardline::domain::patient::PatientInput::default()
+            .with(wardline::domain::patient::Field::GivenName, "Zawadi")
+            .with(wardline::domain::patient::Field::FamilyName, "Testcase")
+            .with(wardline::domain::patient::Field::BirthDate, "1971-08-09")
+            .with(wardline::domain::patient::Field::Sex, "F");
+        wardline::ops::patients::register(&mut db, &s, &input, &[], now).unwrap();
+    }
+    let t = Tmux::start("beds");
+    t.typed(&format!("{BIN} --data-dir {}", dir.path().display()));
+    t.keys(&["Enter"]);
+    t.wait_for("Sign in");
+    t.typed("nurse");
+    t.keys(&["Tab"]);
+    t.typed("wardline-demo");
+    t.keys(&["Enter"]);
+    t.wait_for("Signed in as Mei Lin Chen");
+    t.keys(&["F4"]);
+    t.wait_for("Medical ward");
+
+    // ICU only; ICU-3 is the third bed and was cleaned after its patient stepped down
+    t.keys(&["w", "w"]);
+    t.wait_for("ward ICU");
+    t.keys(&["Right", "Right", "a"]);
+    t.wait_for("Admit which patient into bed ICU-3");
+    t.typed("testcase");
+    t.wait_for("Zawadi Testcase");
+    t.keys(&["Enter"]);
+    t.wait_for("Attending");
+    t.typed("chest pain");
+    t.keys(&["C-s"]);
+    t.wait_for("Zawadi Testcase admitted to bed ICU-3");
+
+    // to the free surgical bed SUR-8, the last of the surgical ward
+    t.keys(&["t"]);
+    t.wait_for("Transfer Zawadi Testcase from ICU-3");
+    t.keys(&["w", "w", "w"]);
+    t.wait_for("ward Surgical ward");
+    t.keys(&["End", "Enter"]);
+    t.wait_for("Type the reason");
+    t.typed("stepped down");
+    t.keys(&["Enter"]);
+    t.wait_for("Zawadi Testcase moved to bed SUR-8");
+
+    t.keys(&["d"]);
+    t.wait_for("The bed goes to cleaning");
+    t.keys(&["Tab"]);
+    t.typed("walking, eating well");
+    t.keys(&["C-s"]);
+    t.wait_for("bed SUR-8 goes to cleaning");
+    t.keys(&["c"]);
+    t.wait_for("Bed SUR-8 marked clean");
+    t.keys(&["C-q"]);
+    t.wait_until_gone("F4 Beds");
+
+    let db = wardline::store::Db::open(&path).unwrap();
+    let (stays, disposition): (String, String) = db
+        .conn()
+        .query_row(
+            "SELECT (SELECT group_concat(b.label, ' > ') FROM bed_stays s JOIN beds b ON b.id = s.bed_id
+                     WHERE s.admission_id = a.id ORDER BY s.started_at),
+                    a.disposition
+             FROM admissions a JOIN patients p ON p.id = a.patient_id
+             WHERE p.family_name = 'Testcase'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(stays, "ICU-3 > SUR-8");
+    assert_eq!(disposition, "home");
+    let status: String = db
+        .conn()
+        .query_row(
+            "SELECT status || ' ' || (cleaned_at IS NOT NULL) FROM beds WHERE label = 'SUR-8'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(status, "available 1");
 }

@@ -232,19 +232,26 @@ impl Hospital {
             .expect("count patients")
     }
 
-    /// The name index holds exactly the terms of the patients in use, each
-    /// computed from the patient's current name and birth date.
+    /// The name index holds exactly the terms and name pairs of the patients
+    /// in use, each computed from the patient's current name and birth date.
     fn assert_index_consistent(&self) {
         let conn = self.db.conn();
-        let orphans: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM patient_terms WHERE seq NOT IN
-                   (SELECT seq FROM patients WHERE deleted_at IS NULL AND merged_into IS NULL)",
-                [],
-                |r| r.get(0),
-            )
-            .expect("count orphan terms");
-        assert_eq!(orphans, 0, "terms of deleted or merged patients remain");
+        for table in ["patient_terms", "patient_name_pairs"] {
+            let orphans: i64 = conn
+                .query_row(
+                    &format!(
+                        "SELECT count(*) FROM {table} WHERE seq NOT IN
+                           (SELECT seq FROM patients WHERE deleted_at IS NULL AND merged_into IS NULL)"
+                    ),
+                    [],
+                    |r| r.get(0),
+                )
+                .expect("count orphan rows");
+            assert_eq!(
+                orphans, 0,
+                "{table} rows of deleted or merged patients remain"
+            );
+        }
         let mut stmt = conn
             .prepare(
                 "SELECT seq, given_name, middle_name, family_name, birth_date FROM patients
@@ -258,29 +265,31 @@ impl Hospital {
             .expect("query")
             .collect::<Result<_, _>>()
             .expect("rows");
-        let mut terms = conn
-            .prepare("SELECT term, names, born FROM patient_terms WHERE seq = ?1 ORDER BY term")
-            .expect("prepare");
-        for (seq, given, middle, family, born) in live {
-            let stored: Vec<(String, String, String)> = terms
-                .query_map([seq], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                .expect("query")
-                .collect::<Result<_, _>>()
-                .expect("rows");
-            let expected = names::index_terms(&given, &middle, &family);
-            let stored_terms: Vec<(String, String)> = stored
-                .iter()
-                .map(|(t, n, _)| (t.clone(), n.clone()))
-                .collect();
-            assert_eq!(
-                stored_terms, expected,
-                "terms of patient {seq} ({given} {middle} {family})"
-            );
-            for (term, _, b) in &stored {
+        for (table, pairs) in [("patient_terms", false), ("patient_name_pairs", true)] {
+            let mut rows = conn
+                .prepare(&format!(
+                    "SELECT term, names, born FROM {table} WHERE seq = ?1 ORDER BY term"
+                ))
+                .expect("prepare");
+            for (seq, given, middle, family, born) in &live {
+                let stored: Vec<(String, String, String)> = rows
+                    .query_map([seq], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .expect("query")
+                    .collect::<Result<_, _>>()
+                    .expect("rows");
+                let index = names::name_index(given, middle, family);
+                let expected = if pairs { index.pairs } else { index.terms };
+                let stored_rows: Vec<(String, String)> = stored
+                    .iter()
+                    .map(|(t, n, _)| (t.clone(), n.clone()))
+                    .collect();
                 assert_eq!(
-                    b, &born,
-                    "birth date stored with term {term} of patient {seq}"
+                    stored_rows, expected,
+                    "{table} of patient {seq} ({given} {middle} {family})"
                 );
+                for (term, _, b) in &stored {
+                    assert_eq!(b, born, "birth date stored with {term} of patient {seq}");
+                }
             }
         }
     }
@@ -460,6 +469,9 @@ fn name_prefixes_in_any_order_and_middle_names() {
         ("doe john", MatchKind::ExactName),
         ("DOE  JOHN", MatchKind::ExactName),
         ("d j", MatchKind::NamePrefix),
+        ("j doe", MatchKind::NamePrefix),
+        ("doe j", MatchKind::NamePrefix),
+        ("john d", MatchKind::NamePrefix),
     ] {
         assert_eq!(h.kind_of(q, &john), Some(kind), "{q:?} → {:?}", h.shown(q));
     }

@@ -546,3 +546,81 @@ fn the_audit_trail_cannot_be_updated_or_deleted() {
     assert_eq!(row(&conn), original);
     assert_eq!(common::audit_count(&conn), 1);
 }
+
+#[test]
+fn migration_3_writes_the_name_pairs_of_patients_already_in_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = version_1_hospital(dir.path());
+    drop(Db::open_with(&path, &MIGRATIONS[..2]).expect("migrate to version 2"));
+    let conn = Connection::open(&path).unwrap();
+    for (seq, given, family, deleted) in [
+        (1, "Amina", "Okafor", None),
+        (2, "Amani", "Okoth", Some("2025-02-01T00:00:00.000000Z")),
+    ] {
+        conn.execute(
+            "INSERT INTO patients (id, seq, mrn, given_name, family_name, birth_date, sex,
+                                   created_at, updated_at, deleted_at, delete_reason)
+             VALUES (?1, ?2, ?3, ?4, ?5, '1988-02-29', 'F', '2025-01-01T00:00:00.000000Z',
+                     '2025-01-01T00:00:00.000000Z', ?6, CASE WHEN ?6 IS NULL THEN NULL ELSE 'test' END)",
+            rusqlite::params![format!("id-{seq}"), seq, format!("TST-{seq:06}-X"), given, family, deleted],
+        )
+        .unwrap();
+    }
+    drop(conn);
+
+    let db = Db::open(&path).expect("migrate to the current version");
+    let pairs: Vec<(String, i64)> = db
+        .conn()
+        .prepare("SELECT term, seq FROM patient_name_pairs ORDER BY term")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let terms: Vec<&str> = pairs.iter().map(|(t, _)| t.as_str()).collect();
+    assert!(
+        terms.contains(&"am|okafor") && terms.contains(&"ok|amina"),
+        "{terms:?}"
+    );
+    assert!(
+        pairs.iter().all(|(_, seq)| *seq == 1),
+        "only patients in use: {pairs:?}"
+    );
+    let found = wardline::store::patient_search::search(db.conn(), "oka am", "%Y-%m-%d").unwrap();
+    assert_eq!(found.hits.iter().map(|h| h.seq).collect::<Vec<_>>(), [1]);
+}
+
+#[test]
+fn the_write_ahead_log_is_folded_when_asked_not_by_each_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_data, mut db) = common::bare_hospital(dir.path());
+    db.defer_wal_checkpoints().unwrap();
+    let limit: i64 = db
+        .conn()
+        .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(limit, wardline::store::WAL_PAGES_LIMIT);
+    let before = bytes(db.path());
+    db.write(&wardline::domain::audit::Actor::system(), |tx| {
+        tx.execute_batch(
+            "CREATE TABLE scratch (x INTEGER) STRICT; INSERT INTO scratch VALUES (1);",
+        )
+        .map_err(StoreError::from)?;
+        Ok::<_, StoreError>(((), Vec::new()))
+    })
+    .unwrap();
+    assert_eq!(
+        bytes(db.path()),
+        before,
+        "a commit leaves the file to the log"
+    );
+    // The page count in the file's own header: the new table is still only
+    // in the log, until the log is folded into the file.
+    let pages = |path: &Path| {
+        let b = bytes(path);
+        u32::from_be_bytes([b[28], b[29], b[30], b[31]])
+    };
+    let before = pages(db.path());
+    db.checkpoint_wal().unwrap();
+    assert!(pages(db.path()) > before);
+}

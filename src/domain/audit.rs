@@ -30,6 +30,14 @@ pub enum AuditAction {
     Search,
     Import,
     Export,
+    // pharmacy
+    Receive,
+    Dispense,
+    Adjust,
+    // beds
+    Admit,
+    Transfer,
+    Discharge,
 }
 
 /// Who did it. `id` is absent for the system itself and for failed sign-ins.

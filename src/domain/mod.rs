@@ -5,6 +5,7 @@
 
 pub mod appointment;
 pub mod audit;
+pub mod beds;
 pub mod display;
 pub mod hospital;
 pub mod ids;
@@ -12,6 +13,7 @@ pub mod mrn;
 pub mod names;
 pub mod password;
 pub mod patient;
+pub mod pharmacy;
 pub mod role;
 pub mod settings;
 pub mod time;

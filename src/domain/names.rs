@@ -47,15 +47,52 @@ pub fn sounds(word: &str) -> Vec<String> {
     }
 }
 
-/// The search terms of a patient's name: each folded word, and each
-/// sounds-alike key as `#KEY`, with the space-framed list of its kind
-/// (` amina okafor ` or ` AMN AKFR `) that a query's other words are checked
-/// against.
-pub fn index_terms(given: &str, middle: &str, family: &str) -> Vec<(String, String)> {
-    let all: Vec<String> = [given, middle, family]
-        .iter()
-        .flat_map(|p| words(p))
-        .collect();
+/// How many of a name's words are paired in [`NameIndex::pairs`]: a name
+/// of more words is rare, and its pairs grow with the square.
+const PAIRED_WORDS: usize = 6;
+
+/// The index rows of one patient's name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NameIndex {
+    /// Each folded word, and each sounds-alike key as `#KEY`, with the
+    /// space-framed list of its kind (` amina okafor ` or ` AMN AKFR `) that
+    /// a query's other words are checked against.
+    pub terms: Vec<(String, String)>,
+    /// Pairs of the name's words, so that a query of two words reads only the
+    /// patients holding both: [`word_pair`] for each ordered pair of words,
+    /// and [`key_pair`] for each pair of different sounds-alike keys; with the
+    /// same lists as `terms`.
+    pub pairs: Vec<(String, String)>,
+}
+
+/// The first two characters of a word: the first half of a [`word_pair`].
+pub fn pair_head(word: &str) -> &str {
+    match word.char_indices().nth(2) {
+        Some((i, _)) => &word[..i],
+        None => word,
+    }
+}
+
+/// The pair row of two name words: the first two characters of `a`, then
+/// all of `b`. A query "oka am" reads the range starting `am|oka`.
+pub fn word_pair(a: &str, b: &str) -> String {
+    format!("{}|{b}", pair_head(a))
+}
+
+/// The pair row of two different sounds-alike keys, in either order.
+pub fn key_pair(a: &str, b: &str) -> String {
+    let (x, y) = if a <= b { (a, b) } else { (b, a) };
+    format!("#{x}|{y}")
+}
+
+/// The index rows of a patient's name; see [`NameIndex`].
+pub fn name_index(given: &str, middle: &str, family: &str) -> NameIndex {
+    let mut all: Vec<String> = Vec::new();
+    for w in [given, middle, family].iter().flat_map(|p| words(p)) {
+        if !all.contains(&w) {
+            all.push(w);
+        }
+    }
     let keys: Vec<String> = all.iter().flat_map(|w| sounds(w)).collect();
     let names = format!(" {} ", all.join(" "));
     let key_names = format!(" {} ", keys.join(" "));
@@ -66,7 +103,32 @@ pub fn index_terms(given: &str, middle: &str, family: &str) -> Vec<(String, Stri
         .collect();
     terms.sort();
     terms.dedup_by(|a, b| a.0 == b.0);
-    terms
+
+    let paired = &all[..all.len().min(PAIRED_WORDS)];
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for (i, a) in paired.iter().enumerate() {
+        for (j, b) in paired.iter().enumerate() {
+            if i != j {
+                pairs.push((word_pair(a, b), names.clone()));
+            }
+        }
+    }
+    let paired_keys = &keys[..keys.len().min(PAIRED_WORDS)];
+    for (i, a) in paired_keys.iter().enumerate() {
+        for b in &paired_keys[i + 1..] {
+            if a != b {
+                pairs.push((key_pair(a, b), key_names.clone()));
+            }
+        }
+    }
+    pairs.sort();
+    pairs.dedup_by(|a, b| a.0 == b.0);
+    NameIndex { terms, pairs }
+}
+
+/// The search terms of a patient's name: [`NameIndex::terms`].
+pub fn index_terms(given: &str, middle: &str, family: &str) -> Vec<(String, String)> {
+    name_index(given, middle, family).terms
 }
 
 /// The key that flags likely duplicates on import: how the family name (or
@@ -117,6 +179,22 @@ mod tests {
         assert!(terms.iter().any(|t| t.starts_with('#')));
         let (_, names) = t.iter().find(|(t, _)| t == "jose").unwrap();
         assert_eq!(names, " jose okafor ade ");
+    }
+
+    #[test]
+    fn pairs_hold_every_ordered_word_pair_and_each_key_pair_once() {
+        let ix = name_index("Amina", "", "Okafor");
+        let pairs: Vec<&str> = ix.pairs.iter().map(|(t, _)| t.as_str()).collect();
+        assert!(pairs.contains(&"am|okafor") && pairs.contains(&"ok|amina"));
+        let (ka, kb) = (&sounds("amina")[0], &sounds("okafor")[0]);
+        assert!(pairs.contains(&key_pair(ka, kb).as_str()));
+        assert_eq!(key_pair(ka, kb), key_pair(kb, ka));
+        assert_eq!(pairs.len(), 3, "{pairs:?}");
+        let (_, names) = ix.pairs.iter().find(|(t, _)| t == "am|okafor").unwrap();
+        assert_eq!(names, " amina okafor ");
+        assert!(name_index("", "", "Suharto").pairs.is_empty());
+        assert_eq!(word_pair("j", "doe"), "j|doe");
+        assert_eq!(pair_head("émile"), "ém");
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub enum SettingKey {
     LockoutMinutes,
     DateFormat,
     Currency,
+    ExpiryWindowDays,
 }
 
 /// The date display formats a hospital can choose, with their chrono patterns.
@@ -53,6 +54,7 @@ impl SettingKey {
             SettingKey::LockoutMinutes => "minutes an account stays locked",
             SettingKey::DateFormat => "how dates are shown and typed",
             SettingKey::Currency => "currency of prices (ISO 4217 code)",
+            SettingKey::ExpiryWindowDays => "days ahead that stock counts as expiring soon",
         }
     }
 
@@ -120,6 +122,7 @@ impl SettingKey {
                     Err(invalid("a three-letter ISO 4217 code, e.g. KES, USD, EUR"))
                 }
             }
+            SettingKey::ExpiryWindowDays => int_in(1, 730),
         }
     }
 }
@@ -135,6 +138,7 @@ pub struct Settings {
     pub lockout_minutes: u32,
     pub date_format: String,
     pub currency: String,
+    pub expiry_window_days: u32,
 }
 
 impl Settings {
@@ -149,6 +153,7 @@ impl Settings {
             lockout_minutes: 15,
             date_format: "YYYY-MM-DD".to_string(),
             currency: "USD".to_string(),
+            expiry_window_days: 90,
         }
     }
 
@@ -163,6 +168,7 @@ impl Settings {
             SettingKey::LockoutMinutes => self.lockout_minutes.to_string(),
             SettingKey::DateFormat => self.date_format.clone(),
             SettingKey::Currency => self.currency.clone(),
+            SettingKey::ExpiryWindowDays => self.expiry_window_days.to_string(),
         }
     }
 
@@ -179,6 +185,7 @@ impl Settings {
             SettingKey::LockoutMinutes => self.lockout_minutes = num(&v),
             SettingKey::DateFormat => self.date_format = v,
             SettingKey::Currency => self.currency = v,
+            SettingKey::ExpiryWindowDays => self.expiry_window_days = num(&v),
         }
         Ok(())
     }
@@ -221,6 +228,9 @@ mod tests {
         assert_eq!(s.currency, "KES");
         assert!(s.set(SettingKey::Currency, "shilling").is_err());
         assert!(s.set(SettingKey::HospitalName, "  ").is_err());
+        assert_eq!(s.expiry_window_days, 90);
+        assert!(s.set(SettingKey::ExpiryWindowDays, "0").is_err());
+        assert!(s.set(SettingKey::ExpiryWindowDays, "60").is_ok());
         assert!(SettingKey::parse("colour").is_err());
     }
 

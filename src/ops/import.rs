@@ -14,11 +14,11 @@
 use crate::auth::{Session, authorize};
 use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::display::thousands;
-use crate::domain::names;
-use crate::domain::patient::{Field, PatientDetails, PatientInput, validate};
+use crate::domain::patient::{Field, PatientInput, validate};
 use crate::domain::role::Permission;
+use crate::domain::time::format_ts;
 use crate::error::{Error, Result};
-use crate::store::patients::{self, Stamp, legacy_key, phone_key};
+use crate::store::patients::{self, NameRows, NewPatient, phone_key};
 use crate::store::{Db, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, Transaction, params};
@@ -147,12 +147,9 @@ fn columns(header: &csv::StringRecord) -> Result<Vec<Column>> {
 /// A valid row, ready to write, with the keys its duplicates are found by.
 struct ValidRow {
     line: u64,
-    details: PatientDetails,
-    legacy_mrn: String,
-    duplicate_key: String,
+    patient: NewPatient,
     /// The reversed last nine digits of the phone (empty when too short).
     phone_tail: String,
-    legacy_key: String,
 }
 
 /// What the reading thread sends: rows in file order and what it noticed.
@@ -163,9 +160,13 @@ struct Batch {
     duplicates: Vec<LineNote>,
 }
 
-/// The reading side: parses, validates, and spots duplicates among rows.
+/// The reading side: parses, validates, spots duplicates among rows, and
+/// computes each valid row as it will be stored.
 struct Reader {
     columns: Vec<Column>,
+    /// The MRN prefix and the sequence number of the next valid row.
+    prefix: String,
+    next_seq: i64,
     today: NaiveDate,
     date_pattern: &'static str,
     by_key: HashMap<String, u64>,
@@ -297,25 +298,23 @@ impl Reader {
             });
             return;
         };
-        let born = details.birth_date.format("%Y-%m-%d").to_string();
-        let duplicate_key = names::duplicate_key(
-            &details.given_name,
-            &details.middle_name,
-            &details.family_name,
-            &born,
-        );
         let phone_tail = phone_tail(&details.phone);
-        let legacy_key = legacy_key(mrn);
+        let patient = NewPatient::new(self.next_seq, &self.prefix, details, mrn);
+        self.next_seq += 1;
         let mut matches = Matches::default();
         for (map, key, reason) in [
-            (&mut self.by_key, &duplicate_key, SAME_NAME_AND_BIRTH),
-            (&mut self.by_phone, &phone_tail, SAME_PHONE),
-            (&mut self.by_mrn, &legacy_key, SAME_MRN),
+            (
+                &mut self.by_key,
+                patient.duplicate_key(),
+                SAME_NAME_AND_BIRTH,
+            ),
+            (&mut self.by_phone, phone_tail.as_str(), SAME_PHONE),
+            (&mut self.by_mrn, patient.legacy_key(), SAME_MRN),
         ] {
             if key.is_empty() {
                 continue;
             }
-            match map.entry(key.clone()) {
+            match map.entry(key.to_string()) {
                 Entry::Occupied(first) => matches.add(format!("line {}", first.get()), reason),
                 Entry::Vacant(v) => {
                     v.insert(line);
@@ -325,11 +324,8 @@ impl Reader {
         matches.notes(line, &mut batch.duplicates);
         batch.rows.push(ValidRow {
             line,
-            details,
-            legacy_mrn: mrn.to_string(),
-            duplicate_key,
+            patient,
             phone_tail,
-            legacy_key,
         });
     }
 }
@@ -364,7 +360,7 @@ fn existing_matches(
              WHERE duplicate_key = ?1 AND duplicate_key <> '' AND {LIVE} AND seq < ?2
              ORDER BY seq LIMIT ?3"
         ),
-        &row.duplicate_key,
+        row.patient.duplicate_key(),
         None,
         SAME_NAME_AND_BIRTH,
     )?;
@@ -384,7 +380,7 @@ fn existing_matches(
              WHERE legacy_key = ?1 AND legacy_key <> '' AND {LIVE} AND seq < ?2
              ORDER BY seq LIMIT ?3"
         ),
-        &row.legacy_key,
+        row.patient.legacy_key(),
         None,
         SAME_MRN,
     )?;
@@ -461,13 +457,14 @@ pub fn import_patients<R: Read + Send>(
     })?;
     let reader = Reader {
         columns: columns(header)?,
+        prefix: settings.mrn_prefix.clone(),
+        next_seq: 0,
         today: now.date_naive(),
         date_pattern: settings.date_pattern(),
         by_key: HashMap::new(),
         by_phone: HashMap::new(),
         by_mrn: HashMap::new(),
     };
-    let prefix = settings.mrn_prefix.clone();
     let cache_before: i64 = db
         .conn()
         .query_row("PRAGMA cache_size", [], |r| r.get(0))
@@ -477,7 +474,7 @@ pub fn import_patients<R: Read + Send>(
         .map_err(StoreError::from)?;
     let result = db.write(&by.actor(), |tx| {
         authorize(tx, by, Permission::RegisterPatients, "import patients")?;
-        let report = write_rows(tx, reader, csv, &prefix, by, skip_invalid, now)?;
+        let report = write_rows(tx, reader, csv, by, skip_invalid, now)?;
         let mut summary = format!(
             "imported {} from {source}",
             plural(report.imported, "patient", "patients")
@@ -523,9 +520,8 @@ pub fn import_patients<R: Read + Send>(
 /// Reads the rows on a second thread and writes them on this one.
 fn write_rows<R: Read + Send>(
     tx: &Transaction,
-    reader: Reader,
+    mut reader: Reader,
     csv: csv::Reader<R>,
-    prefix: &str,
     by: &Session,
     skip_invalid: bool,
     now: DateTime<Utc>,
@@ -538,6 +534,7 @@ fn write_rows<R: Read + Send>(
             r.get(0)
         })
         .map_err(StoreError::from)?;
+    reader.next_seq = first_seq;
     let any_existing: bool = tx
         .query_row(
             "SELECT EXISTS (SELECT 1 FROM patients WHERE deleted_at IS NULL AND merged_into IS NULL)",
@@ -553,10 +550,9 @@ fn write_rows<R: Read + Send>(
     } else {
         drop_secondary_indexes(tx)?
     };
-    let stamp = Stamp {
-        user_id: Some(by.user.id.as_str()),
-        at: now,
-    };
+    let at = format_ts(now);
+    let user_id = Some(by.user.id.as_str());
+    let mut name_rows = NameRows::default();
     let (send, receive): (SyncSender<Batch>, Receiver<Batch>) = sync_channel(4);
     let mut report = ImportReport::default();
     std::thread::scope(|scope| {
@@ -565,23 +561,23 @@ fn write_rows<R: Read + Send>(
             for batch in &receive {
                 report.invalid.extend(batch.invalid);
                 report.duplicates.extend(batch.duplicates);
+                let mut new = Vec::with_capacity(batch.rows.len());
                 for row in batch.rows {
                     report.valid += 1;
                     if any_existing {
                         existing_matches(tx, &row, first_seq, &mut report.duplicates)?;
                     }
                     if skip_invalid || report.invalid.is_empty() {
-                        let seq = first_seq + report.imported as i64;
-                        patients::insert_with_seq(
-                            tx,
-                            seq,
-                            prefix,
-                            &row.details,
-                            &row.legacy_mrn,
-                            &stamp,
-                        )?;
-                        report.imported += 1;
+                        new.push(row.patient);
                     }
+                }
+                patients::insert_patients(tx, &new, &at, user_id)?;
+                report.imported += new.len() as u64;
+                for p in &mut new {
+                    name_rows.add(p);
+                }
+                if name_rows.len() >= NameRows::BULK {
+                    name_rows.write(tx)?;
                 }
             }
             Ok::<_, Abort>(())
@@ -600,6 +596,7 @@ fn write_rows<R: Read + Send>(
         report.imported = 0;
         return Err(Abort::Refused(Box::new(report)));
     }
+    name_rows.write(tx)?;
     for sql in rebuild {
         tx.execute_batch(&sql).map_err(StoreError::from)?;
     }

@@ -4,7 +4,9 @@
 
 pub mod accounts;
 pub mod appointments;
+pub mod beds;
 pub mod export;
 pub mod import;
 pub mod patients;
+pub mod pharmacy;
 pub mod settings;

@@ -404,6 +404,12 @@ pub fn merge(
                     p.mrn
                 )));
             }
+            if crate::store::beds::is_admitted(tx, &p.id)? {
+                return Err(Error::Refused(format!(
+                    "{} is admitted: merge after the patient is discharged",
+                    p.mrn
+                )));
+            }
         }
         let details = filled(&s.details, &o.details);
         patients::merge(tx, &s, &o, &details, &stamp(by, now))?;

@@ -15,8 +15,17 @@ pub const SCHEMA: &str = include_str!("../../schema.sql");
 pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_foundation.sql"),
     include_str!("../../migrations/0002_patients.sql"),
-    include_str!("../../migrations/0003_appointments.sql"),
+    include_str!("../../migrations/0003_name_pairs.sql"),
+    include_str!("../../migrations/0004_pharmacy.sql"),
+    include_str!("../../migrations/0005_beds.sql"),
+    include_str!("../../migrations/0006_appointments.sql"),
 ];
+
+/// What a migration needs the program for, after its script: index rows
+/// computed in Rust (folded names, sounds-alike keys) for the rows already in
+/// the file. Keyed by the version the migration brings the file to.
+type Step = fn(&rusqlite::Transaction) -> Result<(), StoreError>;
+const STEPS: &[(i64, Step)] = &[(3, super::patients::fill_name_pairs)];
 
 /// The schema version this program writes.
 pub fn current_version() -> i64 {
@@ -37,8 +46,12 @@ pub fn migrate(conn: &mut Connection, migrations: &[&str]) -> Result<(), StoreEr
     if from >= target {
         return Ok(());
     }
-    for sql in &migrations[from as usize..] {
+    for (i, sql) in migrations.iter().enumerate().skip(from as usize) {
         tx.execute_batch(sql)?;
+        let version = i as i64 + 1;
+        for (_, step) in STEPS.iter().filter(|(v, _)| *v == version) {
+            step(&tx)?;
+        }
     }
     tx.pragma_update(None, "user_version", target)?;
     super::audit::append(

@@ -7,9 +7,11 @@
 
 pub mod appointments;
 pub mod audit;
+pub mod beds;
 pub mod migrations;
 pub mod patient_search;
 pub mod patients;
+pub mod pharmacy;
 pub mod sessions;
 pub mod settings;
 pub mod users;
@@ -26,6 +28,10 @@ pub const APPLICATION_ID: i32 = 0x5744_4C4E;
 
 /// How long a write waits for another terminal's transaction before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// The write-ahead log size (in 4 KiB pages, about 40 MB) past which a
+/// commit folds it into the file itself, when folding is deferred.
+pub const WAL_PAGES_LIMIT: i64 = 10_000;
 
 /// What can go wrong with a hospital file. Each message says what to do.
 #[derive(Debug, thiserror::Error)]
@@ -223,6 +229,24 @@ impl Db {
         audit::append(&tx, actor, &events).map_err(E::from)?;
         tx.commit().map_err(classify)?;
         Ok(value)
+    }
+
+    /// Leaves folding the write-ahead log into the file to
+    /// [`Db::checkpoint_wal`], called by the terminal screen in a pause
+    /// between keys, so that a commit does not wait for it. Past
+    /// [`WAL_PAGES_LIMIT`] pages a commit still folds it itself.
+    pub fn defer_wal_checkpoints(&self) -> Result<(), StoreError> {
+        self.conn
+            .pragma_update(None, "wal_autocheckpoint", WAL_PAGES_LIMIT)?;
+        Ok(())
+    }
+
+    /// Folds what other readers no longer need of the write-ahead log into the
+    /// file, without waiting for any reader or writer.
+    pub fn checkpoint_wal(&self) -> Result<(), StoreError> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// The connection, for reads.

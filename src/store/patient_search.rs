@@ -241,10 +241,76 @@ fn driver(conn: &Connection, words: &[String]) -> Result<Option<usize>, StoreErr
     Ok(best.map(|(_, i)| i))
 }
 
-/// The three name tiers. The word with the fewest index rows drives a range
-/// scan; the other words are checked against the `names` list stored with
-/// each term.
+/// The two words whose pair drives a query of several words: the longest
+/// word's whole prefix after the first two characters of the next longest
+/// (at least two characters long). None when no word has two characters.
+fn pair_driver(words: &[String]) -> Option<(usize, usize)> {
+    let mut by_length: Vec<usize> = (0..words.len()).collect();
+    by_length.sort_by_key(|&i| std::cmp::Reverse(words[i].chars().count()));
+    let long = |i: usize| words[i].chars().count() >= 2;
+    let tail = *by_length.first()?;
+    match by_length.iter().skip(1).find(|&&i| long(i)) {
+        Some(&head) => Some((head, tail)),
+        None if long(tail) => by_length.get(1).map(|&other| (tail, other)),
+        None => None,
+    }
+}
+
+/// Every query word as an `instr` filter on the stored name list: `frame`
+/// puts the word between the spaces that must surround it.
+fn name_filters(
+    words: &[String],
+    first_arg: usize,
+    frame: impl Fn(&str) -> String,
+) -> (String, Vec<String>) {
+    let sql = (0..words.len())
+        .map(|i| format!(" AND instr(names, ?{}) > 0", first_arg + i))
+        .collect();
+    (sql, words.iter().map(|w| frame(w)).collect())
+}
+
+/// The three name tiers. A query of two or more words reads the range of
+/// one pair of its words in `patient_name_pairs`, so only patients holding
+/// both are read; a single word reads its own range in `patient_terms`. The
+/// other words are checked against the `names` list stored with each row.
 fn by_names(
+    conn: &Connection,
+    words: &[String],
+    found: &mut Found,
+    seen: &mut HashSet<i64>,
+) -> Result<(), StoreError> {
+    if words.is_empty() {
+        return Ok(());
+    }
+    match pair_driver(words).filter(|_| words.len() >= 2) {
+        Some((head, tail)) => {
+            let start = names::word_pair(&words[head], &words[tail]);
+            let end = prefix_end(&start);
+            // Exact: every word is a whole word of the name.
+            let (filters, framed) = name_filters(words, 4, |w| format!(" {w} "));
+            let sql = format!(
+                "SELECT seq FROM patient_name_pairs WHERE term >= ?1 AND term < ?2{filters} LIMIT ?3"
+            );
+            let mut args = vec![start.clone(), end.clone(), found.room().to_string()];
+            args.extend(framed);
+            collect(conn, &sql, &args, MatchKind::ExactName, found, seen)?;
+            // Prefixes: every word begins a word of the name.
+            let (filters, framed) = name_filters(words, 4, |w| format!(" {w}"));
+            let sql = format!(
+                "SELECT seq FROM patient_name_pairs WHERE term >= ?1 AND term < ?2{filters} LIMIT ?3"
+            );
+            let mut args = vec![start, end, found.room().to_string()];
+            args.extend(framed);
+            collect(conn, &sql, &args, MatchKind::NamePrefix, found, seen)?;
+        }
+        None => by_name_word(conn, words, found, seen)?,
+    }
+    by_sounds(conn, words, found, seen)
+}
+
+/// The exact and prefix tiers driven by one word's range in
+/// `patient_terms`: a single word, or words of one character each.
+fn by_name_word(
     conn: &Connection,
     words: &[String],
     found: &mut Found,
@@ -254,59 +320,63 @@ fn by_names(
         return Ok(());
     };
     let driver = &words[driver_at];
-    let others: Vec<&String> = words
+    let others: Vec<String> = words
         .iter()
         .enumerate()
         .filter(|(i, _)| *i != driver_at)
-        .map(|(_, w)| w)
+        .map(|(_, w)| w.clone())
         .collect();
-
-    let filters = |first: usize| -> String {
-        (0..others.len())
-            .map(|i| format!(" AND instr(names, ?{}) > 0", first + i))
-            .collect()
-    };
-    // Exact: every word is a whole word of the name.
-    let sql = format!(
-        "SELECT seq FROM patient_terms WHERE term = ?1{} ORDER BY seq LIMIT ?2",
-        filters(3)
-    );
+    let (filters, framed) = name_filters(&others, 3, |w| format!(" {w} "));
+    let sql =
+        format!("SELECT seq FROM patient_terms WHERE term = ?1{filters} ORDER BY seq LIMIT ?2");
     let mut args: Vec<String> = vec![driver.clone(), found.room().to_string()];
-    args.extend(others.iter().map(|w| format!(" {w} ")));
+    args.extend(framed);
     collect(conn, &sql, &args, MatchKind::ExactName, found, seen)?;
 
-    // Prefixes: every word begins a word of the name.
-    let sql = format!(
-        "SELECT seq FROM patient_terms WHERE term >= ?1 AND term < ?2{} LIMIT ?3",
-        filters(4)
-    );
+    let (filters, framed) = name_filters(&others, 4, |w| format!(" {w}"));
+    let sql =
+        format!("SELECT seq FROM patient_terms WHERE term >= ?1 AND term < ?2{filters} LIMIT ?3");
     let mut args: Vec<String> = vec![driver.clone(), prefix_end(driver), found.room().to_string()];
-    args.extend(others.iter().map(|w| format!(" {w}")));
-    collect(conn, &sql, &args, MatchKind::NamePrefix, found, seen)?;
+    args.extend(framed);
+    collect(conn, &sql, &args, MatchKind::NamePrefix, found, seen)
+}
 
-    // Sounds alike: the driver's key, and each other word's key somewhere.
-    let other_keys: Vec<Vec<String>> = others
+/// The sounds-alike tier: every word's key among the patient's keys. Two
+/// different keys are read as their pair in `patient_name_pairs`; a single
+/// key (or keys all alike) from `patient_terms`.
+fn by_sounds(
+    conn: &Connection,
+    words: &[String],
+    found: &mut Found,
+    seen: &mut HashSet<i64>,
+) -> Result<(), StoreError> {
+    let mut keyed: Vec<(usize, String)> = words
         .iter()
-        .map(|w| names::sounds(w))
-        .filter(|k| !k.is_empty())
+        .filter_map(|w| {
+            names::sounds(w)
+                .into_iter()
+                .next()
+                .map(|k| (w.chars().count(), k))
+        })
         .collect();
-    for key in names::sounds(driver) {
-        let mut args: Vec<String> = vec![format!("#{key}"), found.room().to_string()];
-        let mut sql = "SELECT seq FROM patient_terms WHERE term = ?1".to_string();
-        for keys in &other_keys {
-            let alternatives: Vec<String> = keys
-                .iter()
-                .map(|k| {
-                    args.push(format!(" {k} "));
-                    format!("instr(names, ?{}) > 0", args.len())
-                })
-                .collect();
-            sql.push_str(&format!(" AND ({})", alternatives.join(" OR ")));
-        }
-        sql.push_str(" ORDER BY seq LIMIT ?2");
-        collect(conn, &sql, &args, MatchKind::SoundsAlike, found, seen)?;
+    // Words without a key (one letter, or not in Latin letters) are left out.
+    if keyed.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    keyed.sort_by_key(|(len, _)| std::cmp::Reverse(*len));
+    let keys: Vec<String> = keyed.into_iter().map(|(_, k)| k).collect();
+    let (filters, framed) = name_filters(&keys, 3, |k| format!(" {k} "));
+    let term = match keys.iter().skip(1).find(|k| **k != keys[0]) {
+        Some(other) => ("patient_name_pairs", names::key_pair(&keys[0], other)),
+        None => ("patient_terms", format!("#{}", keys[0])),
+    };
+    let sql = format!(
+        "SELECT seq FROM {} WHERE term = ?1{filters} ORDER BY seq LIMIT ?2",
+        term.0
+    );
+    let mut args = vec![term.1, found.room().to_string()];
+    args.extend(framed);
+    collect(conn, &sql, &args, MatchKind::SoundsAlike, found, seen)
 }
 
 fn collect(
@@ -417,12 +487,11 @@ pub fn possible_duplicates(
         }
     }
     let words: Vec<String> = name_parts.iter().flat_map(|p| names::words(p)).collect();
-    let keys: Vec<Vec<String>> = words
+    let keys: Vec<String> = words
         .iter()
-        .map(|w| names::sounds(w))
-        .filter(|k| !k.is_empty())
+        .filter_map(|w| names::sounds(w).into_iter().next())
         .collect();
-    if let (Some(birth), Some(driver)) = (birth_date, keys.first()) {
+    if let (Some(birth), Some(first)) = (birth_date, keys.first()) {
         // Read candidates within the widest window (five years), then keep
         // those within `years` of the typed date, or within five when their
         // own birth date is an estimate.
@@ -441,36 +510,31 @@ pub fn possible_duplicates(
         let mut stored = conn.prepare_cached(
             "SELECT birth_date, birth_date_estimated FROM patients WHERE seq = ?1",
         )?;
-        for key in driver {
-            let mut args: Vec<String> = vec![
-                format!("#{key}"),
-                from.format("%Y-%m-%d").to_string(),
-                to.format("%Y-%m-%d").to_string(),
-            ];
-            let mut sql =
-                "SELECT seq FROM patient_terms WHERE term = ?1 AND born BETWEEN ?2 AND ?3"
-                    .to_string();
-            for alternatives in &keys[1..] {
-                let parts: Vec<String> = alternatives
-                    .iter()
-                    .map(|k| {
-                        args.push(format!(" {k} "));
-                        format!("instr(names, ?{}) > 0", args.len())
-                    })
-                    .collect();
-                sql.push_str(&format!(" AND ({})", parts.join(" OR ")));
-            }
-            sql.push_str(" ORDER BY seq LIMIT 200");
-            let mut stmt = conn.prepare_cached(&sql)?;
-            let mut rows = stmt.query(params_from_iter(args.iter()))?;
-            while let Some(r) = rows.next()? {
-                let seq: i64 = r.get(0)?;
-                let (born, estimated): (String, bool) =
-                    stored.query_row([seq], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                let born = chrono::NaiveDate::parse_from_str(&born, "%Y-%m-%d").unwrap_or(birth);
-                if estimated || (near_from..=near_to).contains(&born) {
-                    note(seq, "similar name and birth date");
-                }
+        // Two different keys read only the patients holding both.
+        let (table, term) = match keys.iter().rev().find(|k| *k != first) {
+            Some(other) => ("patient_name_pairs", names::key_pair(first, other)),
+            None => ("patient_terms", format!("#{first}")),
+        };
+        let mut args: Vec<String> = vec![
+            term,
+            from.format("%Y-%m-%d").to_string(),
+            to.format("%Y-%m-%d").to_string(),
+        ];
+        let mut sql = format!("SELECT seq FROM {table} WHERE term = ?1 AND born BETWEEN ?2 AND ?3");
+        for k in &keys {
+            args.push(format!(" {k} "));
+            sql.push_str(&format!(" AND instr(names, ?{}) > 0", args.len()));
+        }
+        sql.push_str(" ORDER BY seq LIMIT 200");
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params_from_iter(args.iter()))?;
+        while let Some(r) = rows.next()? {
+            let seq: i64 = r.get(0)?;
+            let (born, estimated): (String, bool) =
+                stored.query_row([seq], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let born = chrono::NaiveDate::parse_from_str(&born, "%Y-%m-%d").unwrap_or(birth);
+            if estimated || (near_from..=near_to).contains(&born) {
+                note(seq, "similar name and birth date");
             }
         }
     }

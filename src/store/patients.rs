@@ -181,24 +181,37 @@ impl Derived {
     }
 }
 
-/// `INSERT`: id, seq, mrn, legacy number and key, the details, then the time
-/// and user as both creation and last change.
-fn insert_sql() -> &'static str {
-    static SQL: OnceLock<String> = OnceLock::new();
-    SQL.get_or_init(|| {
-        let n = DETAIL_COLUMNS.len();
-        let details: Vec<String> = (6..6 + n).map(|i| format!("?{i}")).collect();
-        format!(
-            "INSERT INTO patients (id, seq, mrn, legacy_mrn, legacy_key, {}, created_at, created_by,
-                                   updated_at, updated_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, {}, ?{t}, ?{u}, ?{t}, ?{u})",
-            DETAIL_COLUMNS.join(", "),
-            details.join(", "),
-            t = 6 + n,
-            u = 7 + n
-        )
-    })
+/// The values of one patient row in an `INSERT`: id, seq, mrn, legacy
+/// number and key, the details, then the time and user as both creation and
+/// last change.
+const ROW_PARAMS: usize = 7 + DETAIL_COLUMNS.len();
+
+/// `INSERT` of `rows` patients.
+fn insert_sql(rows: usize) -> String {
+    let n = DETAIL_COLUMNS.len();
+    let values: Vec<String> = (0..rows)
+        .map(|r| {
+            let b = r * ROW_PARAMS;
+            let p: Vec<String> = (1..=5 + n).map(|i| format!("?{}", b + i)).collect();
+            format!(
+                "({}, ?{t}, ?{u}, ?{t}, ?{u})",
+                p.join(", "),
+                t = b + 6 + n,
+                u = b + 7 + n
+            )
+        })
+        .collect();
+    format!(
+        "INSERT INTO patients (id, seq, mrn, legacy_mrn, legacy_key, {}, created_at, created_by,
+                               updated_at, updated_by)
+         VALUES {}",
+        DETAIL_COLUMNS.join(", "),
+        values.join(", ")
+    )
 }
+
+/// Patient rows written by one statement in an import.
+const INSERT_PATIENTS_CHUNK: usize = 32;
 
 /// `UPDATE` of the details if the version still matches: id, version, the
 /// details, then the time and user of the change.
@@ -237,6 +250,252 @@ pub struct Stamp<'a> {
     pub at: DateTime<Utc>,
 }
 
+/// A new patient's row and name index, computed before the write: on the
+/// import's reading thread, so that the writing one only binds and inserts.
+pub struct NewPatient {
+    pub id: Id,
+    pub seq: i64,
+    pub mrn: String,
+    legacy_mrn: String,
+    legacy_key: String,
+    details: PatientDetails,
+    derived: Derived,
+    index: names::NameIndex,
+}
+
+impl NewPatient {
+    /// Everything stored for a patient with this sequence number and MRN prefix.
+    pub fn new(seq: i64, prefix: &str, details: PatientDetails, legacy_mrn: &str) -> NewPatient {
+        let derived = Derived::of(&details);
+        let index = names::name_index(
+            &details.given_name,
+            &details.middle_name,
+            &details.family_name,
+        );
+        NewPatient {
+            id: Id::new(),
+            seq,
+            mrn: Mrn::new(prefix, seq as u64).to_string(),
+            legacy_mrn: legacy_mrn.trim().to_string(),
+            legacy_key: legacy_key(legacy_mrn),
+            details,
+            derived,
+            index,
+        }
+    }
+
+    /// The duplicate key it is stored with (see [`names::duplicate_key`]).
+    pub fn duplicate_key(&self) -> &str {
+        &self.derived.duplicate_key
+    }
+
+    /// The old system's number as looked up.
+    pub fn legacy_key(&self) -> &str {
+        &self.legacy_key
+    }
+
+    /// The patient's details.
+    pub fn details(&self) -> &PatientDetails {
+        &self.details
+    }
+
+    /// The values of its row, in [`insert_sql`]'s order.
+    fn values<'a>(
+        &'a self,
+        id: &'a &'a str,
+        at: &'a &'a str,
+        user_id: &'a Option<&'a str>,
+    ) -> Vec<&'a dyn ToSql> {
+        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(ROW_PARAMS);
+        values.extend([
+            id as &dyn ToSql,
+            &self.seq,
+            &self.mrn,
+            &self.legacy_mrn,
+            &self.legacy_key,
+        ]);
+        values.extend(self.derived.values(&self.details));
+        values.extend([at as &dyn ToSql, user_id]);
+        values
+    }
+}
+
+/// Writes new patients' rows, stamped with `at` (already formatted) and the
+/// user; their name index is written by [`NameRows`]. Many rows share each
+/// statement.
+pub fn insert_patients(
+    tx: &Transaction,
+    patients: &[NewPatient],
+    at: &str,
+    user_id: Option<&str>,
+) -> Result<(), StoreError> {
+    let mut chunks = patients.chunks_exact(INSERT_PATIENTS_CHUNK);
+    let run = |chunk: &[NewPatient], sql: &str| -> Result<(), StoreError> {
+        let ids: Vec<&str> = chunk.iter().map(|p| p.id.as_str()).collect();
+        let mut stmt = tx.prepare_cached(sql)?;
+        let mut values: Vec<&dyn ToSql> = Vec::with_capacity(chunk.len() * ROW_PARAMS);
+        for (p, id) in chunk.iter().zip(&ids) {
+            values.extend(p.values(id, &at, &user_id));
+        }
+        stmt.execute(params_from_iter(values))?;
+        Ok(())
+    };
+    if chunks.len() > 0 {
+        let sql = insert_sql(INSERT_PATIENTS_CHUNK);
+        for chunk in chunks.by_ref() {
+            run(chunk, &sql)?;
+        }
+    }
+    let one = insert_sql(1);
+    for p in chunks.remainder() {
+        run(std::slice::from_ref(p), &one)?;
+    }
+    Ok(())
+}
+
+/// Rows of the name index waiting to be written. Many rows are written
+/// fastest in key order, each next to the last; a row or a few are written
+/// at once.
+#[derive(Default)]
+pub struct NameRows {
+    terms: Vec<NameRow>,
+    pairs: Vec<NameRow>,
+}
+
+struct NameRow {
+    head: u128,
+    term: String,
+    seq: i64,
+    names: std::rc::Rc<str>,
+    born: std::rc::Rc<str>,
+}
+
+impl NameRows {
+    /// Rows buffered by an import before they are sorted and written.
+    pub const BULK: usize = 1 << 20;
+
+    /// Takes a new patient's index rows (leaving the patient without them).
+    pub fn add(&mut self, p: &mut NewPatient) {
+        let index = std::mem::take(&mut p.index);
+        self.add_index(p.seq, index, &p.derived.born);
+    }
+
+    fn add_index(&mut self, seq: i64, index: names::NameIndex, born: &str) {
+        let born: std::rc::Rc<str> = born.into();
+        let mut lists: Vec<std::rc::Rc<str>> = Vec::with_capacity(2);
+        let mut list = |names: &str| -> std::rc::Rc<str> {
+            match lists.iter().find(|l| &***l == names) {
+                Some(l) => l.clone(),
+                None => {
+                    let l: std::rc::Rc<str> = names.into();
+                    lists.push(l.clone());
+                    l
+                }
+            }
+        };
+        for (rows, from) in [
+            (&mut self.terms, index.terms),
+            (&mut self.pairs, index.pairs),
+        ] {
+            for (term, names) in from {
+                rows.push(NameRow {
+                    head: head(&term),
+                    term,
+                    seq,
+                    names: list(&names),
+                    born: born.clone(),
+                });
+            }
+        }
+    }
+
+    /// How many rows wait.
+    pub fn len(&self) -> usize {
+        self.terms.len() + self.pairs.len()
+    }
+
+    /// Whether no rows wait.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Writes the waiting rows in key order and empties the buffer.
+    pub fn write(&mut self, tx: &Transaction) -> Result<(), StoreError> {
+        for (table, rows) in [
+            ("patient_terms", &mut self.terms),
+            ("patient_name_pairs", &mut self.pairs),
+        ] {
+            // Sorted on the first sixteen bytes as one integer, then in full
+            // only where those are equal: far fewer string comparisons.
+            rows.sort_unstable_by(|a, b| {
+                a.head
+                    .cmp(&b.head)
+                    .then_with(|| a.term.cmp(&b.term))
+                    .then(a.seq.cmp(&b.seq))
+            });
+            let mut chunks = rows.chunks_exact(INSERT_CHUNK);
+            if chunks.len() > 0 {
+                let mut stmt = tx.prepare_cached(&insert_name_rows(table, INSERT_CHUNK))?;
+                for chunk in chunks.by_ref() {
+                    bind_name_rows(&mut stmt, chunk)?;
+                    stmt.raw_execute()?;
+                }
+            }
+            for r in chunks.remainder() {
+                let mut stmt = tx.prepare_cached(&insert_name_rows(table, 1))?;
+                bind_name_rows(&mut stmt, std::slice::from_ref(r))?;
+                stmt.raw_execute()?;
+            }
+            rows.clear();
+        }
+        Ok(())
+    }
+}
+
+/// Name rows written by one statement: each statement run has a fixed cost
+/// (opening its cursors) that many rows share.
+const INSERT_CHUNK: usize = 64;
+
+fn insert_name_rows(table: &str, n: usize) -> String {
+    let values: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                "(?{}, ?{}, ?{}, ?{})",
+                4 * i + 1,
+                4 * i + 2,
+                4 * i + 3,
+                4 * i + 4
+            )
+        })
+        .collect();
+    format!(
+        "INSERT OR IGNORE INTO {table} (term, seq, names, born) VALUES {}",
+        values.join(", ")
+    )
+}
+
+fn bind_name_rows(
+    stmt: &mut rusqlite::CachedStatement,
+    rows: &[NameRow],
+) -> Result<(), StoreError> {
+    for (i, r) in rows.iter().enumerate() {
+        stmt.raw_bind_parameter(4 * i + 1, &r.term)?;
+        stmt.raw_bind_parameter(4 * i + 2, r.seq)?;
+        stmt.raw_bind_parameter(4 * i + 3, &*r.names)?;
+        stmt.raw_bind_parameter(4 * i + 4, &*r.born)?;
+    }
+    Ok(())
+}
+
+/// The first sixteen bytes of a string as a big-endian integer (zero padded),
+/// which orders as the string's first sixteen bytes do.
+fn head(s: &str) -> u128 {
+    let mut b = [0u8; 16];
+    let n = s.len().min(16);
+    b[..n].copy_from_slice(&s.as_bytes()[..n]);
+    u128::from_be_bytes(b)
+}
+
 /// Inserts a patient with the given sequence number and MRN prefix.
 pub fn insert_with_seq(
     tx: &Transaction,
@@ -246,19 +505,17 @@ pub fn insert_with_seq(
     legacy_mrn: &str,
     stamp: &Stamp,
 ) -> Result<(Id, String), StoreError> {
-    let id = Id::new();
-    let mrn = Mrn::new(prefix, seq as u64).to_string();
-    let derived = Derived::of(d);
-    let now = format_ts(stamp.at);
-    let (legacy, key) = (legacy_mrn.trim(), legacy_key(legacy_mrn));
-    let id_text = id.as_str();
-    let mut values: Vec<&dyn ToSql> = vec![&id_text, &seq, &mrn, &legacy, &key];
-    values.extend(derived.values(d));
-    values.extend([&now as &dyn ToSql, &stamp.user_id]);
-    let mut stmt = tx.prepare_cached(insert_sql())?;
-    stmt.execute(params_from_iter(values))?;
-    add_terms(tx, seq, d)?;
-    Ok((id, mrn))
+    let mut p = NewPatient::new(seq, prefix, d.clone(), legacy_mrn);
+    insert_patients(
+        tx,
+        std::slice::from_ref(&p),
+        &format_ts(stamp.at),
+        stamp.user_id,
+    )?;
+    let mut rows = NameRows::default();
+    rows.add(&mut p);
+    rows.write(tx)?;
+    Ok((p.id, p.mrn))
 }
 
 /// Registers a patient: the next sequence number, its MRN, the row, its terms.
@@ -276,29 +533,52 @@ pub fn insert(
 }
 
 fn add_terms(tx: &Transaction, seq: i64, d: &PatientDetails) -> Result<(), StoreError> {
-    let born = d.birth_date.format(DATE).to_string();
-    let mut stmt = tx.prepare_cached(
-        "INSERT OR IGNORE INTO patient_terms (term, seq, names, born) VALUES (?1, ?2, ?3, ?4)",
-    )?;
-    for (term, names) in names::index_terms(&d.given_name, &d.middle_name, &d.family_name) {
-        stmt.execute(params![term, seq, names, born])?;
-    }
-    Ok(())
+    let mut rows = NameRows::default();
+    let index = names::name_index(&d.given_name, &d.middle_name, &d.family_name);
+    rows.add_index(seq, index, &d.birth_date.format(DATE).to_string());
+    rows.write(tx)
 }
 
 fn remove_terms(tx: &Transaction, seq: i64) -> Result<(), StoreError> {
-    // The terms are found by the patient's current name; any leftover (there
-    // should be none) is caught by the sequence scan below only when needed.
     let names: (String, String, String) = tx.query_row(
         "SELECT given_name, middle_name, family_name FROM patients WHERE seq = ?1",
         [seq],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
-    let mut stmt = tx.prepare_cached("DELETE FROM patient_terms WHERE term = ?1 AND seq = ?2")?;
-    for (term, _) in names::index_terms(&names.0, &names.1, &names.2) {
-        stmt.execute(params![term, seq])?;
+    let index = names::name_index(&names.0, &names.1, &names.2);
+    for (table, rows) in [
+        ("patient_terms", &index.terms),
+        ("patient_name_pairs", &index.pairs),
+    ] {
+        let mut stmt =
+            tx.prepare_cached(&format!("DELETE FROM {table} WHERE term = ?1 AND seq = ?2"))?;
+        for (term, _) in rows {
+            stmt.execute(params![term, seq])?;
+        }
     }
     Ok(())
+}
+
+/// Writes the name pairs of every patient in use (migration 3 brings the
+/// table; the pairs are computed here, from the names as stored).
+pub fn fill_name_pairs(tx: &Transaction) -> Result<(), StoreError> {
+    let mut stmt = tx.prepare(
+        "SELECT seq, given_name, middle_name, family_name, birth_date FROM patients
+         WHERE deleted_at IS NULL AND merged_into IS NULL ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut pending = NameRows::default();
+    while let Some(r) = rows.next()? {
+        let (seq, given, middle, family, born): (i64, String, String, String, String) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+        let mut index = names::name_index(&given, &middle, &family);
+        index.terms.clear();
+        pending.add_index(seq, index, &born);
+        if pending.len() >= NameRows::BULK {
+            pending.write(tx)?;
+        }
+    }
+    pending.write(tx)
 }
 
 fn seq_of(conn: &Connection, id: &Id) -> Result<i64, StoreError> {
@@ -487,13 +767,17 @@ pub struct PatientRow {
     pub estimated: bool,
     pub phone: String,
     pub deleted: bool,
+    /// The bed the patient is admitted to now, if any.
+    pub bed: Option<String>,
 }
 
 /// The list rows of the given sequence numbers, in the order given.
 pub fn rows(conn: &Connection, seqs: &[i64]) -> Result<Vec<PatientRow>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT seq, id, mrn, given_name, middle_name, family_name, sex, birth_date,
-                birth_date_estimated, phone, deleted_at IS NOT NULL
+                birth_date_estimated, phone, deleted_at IS NOT NULL,
+                (SELECT b.label FROM admissions a JOIN beds b ON b.id = a.bed_id
+                 WHERE a.patient_id = patients.id AND a.discharged_at IS NULL)
          FROM patients WHERE seq = ?1",
     )?;
     let mut out = Vec::with_capacity(seqs.len());
@@ -515,6 +799,7 @@ pub fn rows(conn: &Connection, seqs: &[i64]) -> Result<Vec<PatientRow>, StoreErr
                     estimated: r.get(8)?,
                     phone: r.get(9)?,
                     deleted: r.get(10)?,
+                    bed: r.get(11)?,
                 })
             })
             .optional()?;

@@ -12,8 +12,10 @@ use crate::store::Db;
 use crate::store::sessions::EndReason;
 use crate::tui::keymap::{self, Action, Binding, Tab};
 use crate::tui::screens::appointments::{Appointments, Ctx as AppointmentsCtx};
+use crate::tui::screens::beds::Beds;
 use crate::tui::screens::patient_record::Clock;
 use crate::tui::screens::patients::{Ctx as PatientsCtx, Patients, Said};
+use crate::tui::screens::pharmacy::Pharmacy;
 use crate::tui::screens::{
     admin::Admin,
     change_password::ChangePassword,
@@ -52,6 +54,8 @@ pub struct Workspace {
     pub tab: Tab,
     admin: Option<Admin>,
     patients: Option<Box<Patients>>,
+    pharmacy: Option<Box<Pharmacy>>,
+    beds: Option<Box<Beds>>,
     appointments: Option<Box<Appointments>>,
 }
 
@@ -96,6 +100,9 @@ pub struct App {
     message: Option<Message>,
     now: DateTime<Utc>,
     last_input: DateTime<Utc>,
+    /// Whether keys came since the write-ahead log was last folded into the
+    /// file: it is folded in a pause, not in the middle of a user's write.
+    wal_pending: bool,
     quit: bool,
 }
 
@@ -112,6 +119,7 @@ fn sentence(e: impl std::fmt::Display) -> String {
 impl App {
     pub fn new(db: Db, options: Options, now: DateTime<Utc>) -> crate::error::Result<App> {
         let settings = db.settings()?;
+        db.defer_wal_checkpoints()?;
         Ok(App {
             db,
             settings,
@@ -122,6 +130,7 @@ impl App {
             message: None,
             now,
             last_input: now,
+            wal_pending: true,
             quit: false,
         })
     }
@@ -192,6 +201,16 @@ impl App {
                 ..
             }) => p.table(),
             Mode::Working(Workspace {
+                tab: Tab::Pharmacy,
+                pharmacy: Some(p),
+                ..
+            }) => p.table(),
+            Mode::Working(Workspace {
+                tab: Tab::Beds,
+                beds: Some(b),
+                ..
+            }) => b.table(),
+            Mode::Working(Workspace {
                 tab: Tab::Appointments,
                 appointments: Some(a),
                 ..
@@ -215,6 +234,7 @@ impl App {
     pub fn handle_key(&mut self, key: KeyEvent, now: DateTime<Utc>) {
         self.now = now;
         self.last_input = now;
+        self.wal_pending = true;
         self.message = None;
         if self.help {
             if keymap::lookup(keymap::HELP, &key) == Some(Action::CloseHelp) {
@@ -243,6 +263,12 @@ impl App {
             Mode::ChangePassword { form, .. } => form.type_key(key),
             Mode::Working(_) => {
                 if is_text(&key) && self.with_patients(|p, ctx| p.type_key(key, ctx)).is_some() {
+                    return;
+                }
+                if is_text(&key) && self.with_pharmacy(|p, ctx| p.type_key(key, ctx)).is_some() {
+                    return;
+                }
+                if is_text(&key) && self.with_beds(|b, ctx| b.type_key(key, ctx)).is_some() {
                     return;
                 }
                 let takes_text = matches!(&self.mode, Mode::Working(Workspace {
@@ -302,10 +328,48 @@ impl App {
         Some(())
     }
 
-    /// Lets the patients tab write its pending search event before the user
-    /// leaves it (another tab, the lock, quitting).
+    /// Runs `f` on the beds tab when it is the one shown, like
+    /// [`App::with_patients`].
+    fn with_beds(&mut self, f: impl FnOnce(&mut Beds, &mut PatientsCtx) -> Said) -> Option<()> {
+        let offset = self.offset();
+        let App {
+            db,
+            mode,
+            settings,
+            now,
+            ..
+        } = self;
+        let Mode::Working(Workspace {
+            session,
+            tab: Tab::Beds,
+            beds: Some(b),
+            ..
+        }) = mode
+        else {
+            return None;
+        };
+        b.offset = offset;
+        let mut ctx = PatientsCtx {
+            db,
+            session,
+            settings,
+            now: *now,
+        };
+        match f(b, &mut ctx) {
+            Said::Nothing => {}
+            Said::Info(m) => self.say(m),
+            Said::Error(m) => self.complain(m),
+        }
+        Some(())
+    }
+
+    /// Lets the patients tab (and the beds tab's patient picker) write its
+    /// pending search event before the user leaves it (another tab, the
+    /// lock, quitting).
     fn leave_patients(&mut self) {
         self.with_patients(|p, ctx| p.leave(ctx));
+        self.with_pharmacy(|p, ctx| p.leave(ctx));
+        self.with_beds(|b, ctx| b.leave(ctx));
         self.with_appointments(|a, ctx| a.leave(ctx));
     }
 
@@ -337,8 +401,43 @@ impl App {
             settings,
             clock: crate::ops::appointments::Clock { now: *now, offset },
         };
-        let said = f(a, &mut ctx);
-        match said {
+        match f(a, &mut ctx) {
+            Said::Nothing => {}
+            Said::Info(m) => self.say(m),
+            Said::Error(m) => self.complain(m),
+        }
+        Some(())
+    }
+
+    /// Runs `f` on the pharmacy tab when it is the one shown, as
+    /// [`App::with_patients`] does for the patients tab.
+    fn with_pharmacy(
+        &mut self,
+        f: impl FnOnce(&mut Pharmacy, &mut PatientsCtx) -> Said,
+    ) -> Option<()> {
+        let App {
+            db,
+            mode,
+            settings,
+            now,
+            ..
+        } = self;
+        let Mode::Working(Workspace {
+            session,
+            tab: Tab::Pharmacy,
+            pharmacy: Some(p),
+            ..
+        }) = mode
+        else {
+            return None;
+        };
+        let mut ctx = PatientsCtx {
+            db,
+            session,
+            settings,
+            now: *now,
+        };
+        match f(p, &mut ctx) {
             Said::Nothing => {}
             Said::Info(m) => self.say(m),
             Said::Error(m) => self.complain(m),
@@ -349,6 +448,12 @@ impl App {
     /// Time passing without keys: idle lock and the session's maximum length.
     pub fn tick(&mut self, now: DateTime<Utc>) {
         self.now = now;
+        if self.wal_pending && now - self.last_input >= chrono::Duration::seconds(1) {
+            self.wal_pending = false;
+            if let Err(e) = self.db.checkpoint_wal() {
+                tracing::warn!(error = %e, "could not fold the write-ahead log into the file");
+            }
+        }
         let expired = self.session().is_some_and(|s| s.expired(now));
         if expired {
             self.end_session(EndReason::Expired);
@@ -376,6 +481,16 @@ impl App {
             self.with_patients(|p, ctx| p.perform(action, ctx));
             return;
         }
+        if !global && matches!(&self.mode, Mode::Working(w) if w.tab == Tab::Pharmacy) {
+            self.with_pharmacy(|p, ctx| p.perform(action, ctx));
+            return;
+        }
+        if !global
+            && matches!(&self.mode, Mode::Working(w) if w.tab == Tab::Beds && w.beds.is_some())
+        {
+            self.with_beds(|b, ctx| b.perform(action, ctx));
+            return;
+        }
         if !global && matches!(&self.mode, Mode::Working(w) if w.tab == Tab::Appointments) {
             self.with_appointments(|a, ctx| a.perform(action, ctx));
             return;
@@ -387,12 +502,24 @@ impl App {
                 let unsaved_password =
                     matches!(&self.mode, Mode::ChangePassword { form, .. } if form.has_input());
                 let unsaved_form = matches!(&self.mode, Mode::Working(Workspace { patients: Some(p), .. }) if p.has_unsaved_input());
+                let unsaved_stock = matches!(&self.mode, Mode::Working(Workspace { pharmacy: Some(p), .. }) if p.has_unsaved_input());
+                let unsaved_beds = matches!(&self.mode, Mode::Working(Workspace { beds: Some(b), .. }) if b.has_unsaved_input());
                 let unsaved_booking = matches!(&self.mode, Mode::Working(Workspace { appointments: Some(a), .. }) if a.has_unsaved_input());
                 if unsaved_password {
                     self.ask("Quit and throw away the password you typed?", Pending::Quit);
+                } else if unsaved_stock {
+                    self.ask(
+                        "Quit and throw away the pharmacy form or count you were typing?",
+                        Pending::Quit,
+                    );
                 } else if unsaved_booking {
                     self.ask(
                         "Quit and throw away the appointment form you were typing?",
+                        Pending::Quit,
+                    );
+                } else if unsaved_beds {
+                    self.ask(
+                        "Quit and throw away what you typed on the beds tab?",
                         Pending::Quit,
                     );
                 } else if unsaved_form {
@@ -620,6 +747,8 @@ impl App {
             tab,
             admin: None,
             patients: None,
+            pharmacy: None,
+            beds: None,
             appointments: None,
         });
         self.say(format!("Signed in as {name}."));
@@ -674,6 +803,46 @@ impl App {
                 };
                 w.patients = Some(Box::new(Patients::new(&mut ctx)));
                 Ok(())
+            }
+            Tab::Pharmacy => {
+                let mut ctx = PatientsCtx {
+                    db,
+                    session: &w.session,
+                    settings,
+                    now: *now,
+                };
+                let said = match &mut w.pharmacy {
+                    Some(p) => p.shown_again(&mut ctx),
+                    None => {
+                        let (p, said) = Pharmacy::new(&mut ctx);
+                        w.pharmacy = Some(Box::new(p));
+                        said
+                    }
+                };
+                match said {
+                    Said::Error(m) => Err(crate::error::Error::Refused(m)),
+                    _ => Ok(()),
+                }
+            }
+            Tab::Beds => {
+                let mut ctx = PatientsCtx {
+                    db,
+                    session: &w.session,
+                    settings,
+                    now: *now,
+                };
+                let said = match &mut w.beds {
+                    Some(b) => b.reload(&mut ctx),
+                    None => {
+                        let (b, said) = Beds::new(&mut ctx, offset);
+                        w.beds = Some(Box::new(b));
+                        said
+                    }
+                };
+                match said {
+                    Said::Error(m) => Err(crate::error::Error::Refused(m)),
+                    _ => Ok(()),
+                }
             }
             Tab::Appointments => {
                 let mut ctx = AppointmentsCtx {
@@ -788,6 +957,19 @@ impl App {
                 );
             }
             Mode::Working(Workspace {
+                tab: Tab::Beds,
+                beds: Some(b),
+                ..
+            }) => {
+                let offset = self.offset();
+                let clock = Clock {
+                    today: self.now.with_timezone(&offset).date_naive(),
+                    offset,
+                    date_pattern: self.settings.date_pattern(),
+                };
+                b.render(frame, body, &clock, self.now, &theme);
+            }
+            Mode::Working(Workspace {
                 tab: Tab::Appointments,
                 appointments: Some(a),
                 ..
@@ -807,6 +989,22 @@ impl App {
                         date_pattern: self.settings.date_pattern(),
                     };
                     p.render(frame, body, &clock, &theme);
+                }
+                (Tab::Pharmacy, _, _) if w.pharmacy.is_some() => {
+                    let offset = self.offset();
+                    let clock = Clock {
+                        today: self.now.with_timezone(&offset).date_naive(),
+                        offset,
+                        date_pattern: self.settings.date_pattern(),
+                    };
+                    let local = crate::tui::screens::pharmacy_forms::Local {
+                        currency: &self.settings.currency,
+                        date_pattern: self.settings.date_pattern(),
+                        today: crate::ops::pharmacy::today(self.now),
+                    };
+                    if let Some(p) = &w.pharmacy {
+                        p.render(frame, body, &clock, &local, &theme);
+                    }
                 }
                 (tab, _, _) => notice::render(*tab, &theme, body, frame.buffer_mut()),
             },
@@ -848,10 +1046,15 @@ impl App {
             Mode::Locked { .. } => vec![("Screen locked", keymap::LOCKED)],
             Mode::ChangePassword { .. } => vec![("New password", keymap::CHANGE_PASSWORD)],
             Mode::Working(w) => {
-                let title = match (&w.tab, &w.patients, &w.appointments) {
-                    (Tab::Patients, Some(p), _) => p.title(),
-                    (Tab::Appointments, _, Some(a)) => a.title(),
-                    (tab, _, _) => tab.title(),
+                let title = match (&w.tab, &w.patients, &w.pharmacy, &w.beds) {
+                    (Tab::Patients, Some(p), _, _) => p.title(),
+                    (Tab::Pharmacy, _, Some(p), _) => p.title(),
+                    (Tab::Beds, _, _, Some(b)) => b.title(),
+                    (Tab::Appointments, _, _, _) if w.appointments.is_some() => w
+                        .appointments
+                        .as_ref()
+                        .map_or("Appointments", |a| a.title()),
+                    (tab, _, _, _) => tab.title(),
                 };
                 vec![(title, self.screen_table()), ("Everywhere", keymap::GLOBAL)]
             }

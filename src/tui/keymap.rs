@@ -116,15 +116,71 @@ pub enum Action {
     MergePatient,
     /// Move to the list of possible duplicates.
     FocusDuplicates,
-    // appointments
-    /// Show the day before.
-    PreviousDay,
-    /// Show the day after.
+    // pharmacy
+    /// Show the next stock filter (all, below reorder, expiring, expired, deactivated).
+    CycleFilter,
+    /// Add an item to the catalogue.
+    NewItem,
+    /// Receive a delivery of the item.
+    ReceiveStock,
+    /// Dispense the item first-expiry-first-out.
+    DispenseStock,
+    /// Return stock to the selected batch.
+    ReturnStock,
+    /// Adjust the selected batch, with a reason.
+    AdjustStock,
+    /// Dispose of the selected expired batch.
+    DisposeStock,
+    /// Count the item's batches and post the differences.
+    CountStock,
+    /// Deactivate or reactivate the item.
+    ToggleActive,
+    /// Choose the patient (of a dispense or a return).
+    ChoosePatient,
+    // beds
+    /// Move the selection left.
+    Left,
+    /// Move the selection right.
+    Right,
+    /// Admit a patient into the selected bed.
+    Admit,
+    /// Move the selected bed's patient to another bed.
+    Transfer,
+    /// Discharge the selected bed's patient.
+    Discharge,
+    /// Reserve the selected bed for a patient, or cancel its reservation.
+    Reserve,
+    /// Mark the selected bed clean: available again.
+    MarkClean,
+    /// Take the selected bed out of service, or put it back.
+    ToggleService,
+    /// Show the next ward only (after the last, all wards).
+    NextWard,
+    /// Show free beds only, or all beds.
+    FreeOnly,
+    /// Open the census.
+    Census,
+    /// Set up the tab (admin): wards and beds; appointment types and hours.
+    SetUp,
+    /// Choose the previous option of the field.
+    PrevChoice,
+    /// Choose the next option of the field.
+    NextChoice,
+    /// Add a ward (admin).
+    NewWard,
+    /// Add a bed to the selected ward (admin).
+    NewBed,
+    /// Retire the selected ward or bed (admin).
+    Retire,
+    /// The day before.
+    PrevDay,
+    /// The day after.
     NextDay,
+    /// Type the day to show.
+    GoToDate,
+    // appointments
     /// Show today.
     Today,
-    /// Type a date to show.
-    GoToDate,
     /// Show one clinician, the next, or all.
     FilterClinician,
     /// Book an appointment.
@@ -151,12 +207,6 @@ pub enum Action {
     CallNext,
     /// Find the clinician's next free slot of that length.
     NextFreeSlot,
-    /// Appointment types, working hours and days off (admin).
-    SetUp,
-    /// The previous choice in a choice field.
-    ChoosePrevious,
-    /// The next choice in a choice field.
-    ChooseNext,
     /// Add an appointment type.
     NewType,
     /// Stop offering a type, or offer it again.
@@ -623,6 +673,179 @@ pub const CONFIRM: &[Binding] = &[
     b(&[ch('n'), plain(KeyCode::Esc)], Action::No, "no", true),
 ];
 
+// pharmacy
+
+/// The pharmacy tab: the stock list.
+pub const STOCK_LIST: &[Binding] = &[
+    b(&[plain(KeyCode::Enter)], Action::Open, "open", false),
+    b(
+        &[plain(KeyCode::Up), ch('k')],
+        Action::Up,
+        "previous item",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Down), ch('j')],
+        Action::Down,
+        "next item",
+        false,
+    ),
+    b(&[plain(KeyCode::PageUp)], Action::PageUp, "page up", false),
+    b(
+        &[plain(KeyCode::PageDown)],
+        Action::PageDown,
+        "page down",
+        false,
+    ),
+    b(&[plain(KeyCode::Home)], Action::Home, "first item", false),
+    b(&[plain(KeyCode::End)], Action::End, "last item", false),
+    b(&[ch('/')], Action::FocusSearch, "search", true),
+    b(&[ch('f')], Action::CycleFilter, "filter", true),
+    b(&[ch('d')], Action::DispenseStock, "dispense", true),
+    b(&[ch('r')], Action::ReceiveStock, "receive", true),
+    b(&[ch('n')], Action::NewItem, "new item", false),
+    b(&[ch('e')], Action::Edit, "edit item", false),
+    b(&[ctrl('r')], Action::Refresh, "refresh", false),
+];
+
+/// The pharmacy tab, typing in the search box.
+pub const STOCK_SEARCH: &[Binding] = &[
+    b(&[plain(KeyCode::Enter)], Action::Open, "open", true),
+    b(&[plain(KeyCode::Up)], Action::Up, "previous item", false),
+    b(&[plain(KeyCode::Down)], Action::Down, "next item", false),
+    b(
+        &[plain(KeyCode::Esc), plain(KeyCode::Tab)],
+        Action::FocusList,
+        "to the list",
+        true,
+    ),
+];
+
+/// One item: its batches and its ledger.
+pub const STOCK_ITEM: &[Binding] = &[
+    b(&[plain(KeyCode::Esc)], Action::Back, "back", true),
+    b(
+        &[plain(KeyCode::Up), ch('k')],
+        Action::Up,
+        "previous batch",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Down), ch('j')],
+        Action::Down,
+        "next batch",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::PageUp)],
+        Action::PageUp,
+        "scroll the ledger up",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::PageDown)],
+        Action::PageDown,
+        "scroll the ledger down",
+        false,
+    ),
+    b(&[ch('d')], Action::DispenseStock, "dispense", true),
+    b(&[ch('r')], Action::ReceiveStock, "receive", true),
+    b(&[ch('t')], Action::ReturnStock, "return to batch", false),
+    b(&[ch('a')], Action::AdjustStock, "adjust batch", true),
+    b(&[ch('x')], Action::DisposeStock, "dispose expired", false),
+    b(&[ch('c')], Action::CountStock, "count", true),
+    b(&[ch('e')], Action::Edit, "edit item", false),
+    b(
+        &[ch('o')],
+        Action::ToggleActive,
+        "deactivate / reactivate",
+        false,
+    ),
+];
+
+/// A pharmacy form: item, receive, adjust, dispose.
+pub const STOCK_FORM: &[Binding] = &[
+    b(&[ctrl('s')], Action::Save, "save", true),
+    b(
+        &[
+            plain(KeyCode::Tab),
+            plain(KeyCode::Down),
+            plain(KeyCode::Enter),
+        ],
+        Action::NextField,
+        "next field",
+        true,
+    ),
+    b(
+        &[plain(KeyCode::BackTab), plain(KeyCode::Up)],
+        Action::PrevField,
+        "previous field",
+        false,
+    ),
+    b(&[plain(KeyCode::Esc)], Action::Cancel, "cancel", true),
+];
+
+/// A pharmacy form that may name a patient: dispense, return.
+pub const STOCK_PATIENT_FORM: &[Binding] = &[
+    b(&[ctrl('s')], Action::Save, "save", true),
+    b(&[ctrl('p')], Action::ChoosePatient, "choose patient", true),
+    b(
+        &[
+            plain(KeyCode::Tab),
+            plain(KeyCode::Down),
+            plain(KeyCode::Enter),
+        ],
+        Action::NextField,
+        "next field",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::BackTab), plain(KeyCode::Up)],
+        Action::PrevField,
+        "previous field",
+        false,
+    ),
+    b(&[plain(KeyCode::Esc)], Action::Cancel, "cancel", true),
+];
+
+/// The batches a dispense will take, shown before it is done.
+pub const STOCK_DISPENSE_CONFIRM: &[Binding] = &[
+    b(
+        &[ch('y'), plain(KeyCode::Enter)],
+        Action::Yes,
+        "dispense",
+        true,
+    ),
+    b(
+        &[ch('n'), plain(KeyCode::Esc)],
+        Action::No,
+        "back to the form",
+        true,
+    ),
+];
+
+/// A stock count: the counted quantity of each batch.
+pub const STOCK_COUNT: &[Binding] = &[
+    b(
+        &[plain(KeyCode::Up), plain(KeyCode::BackTab)],
+        Action::Up,
+        "previous batch",
+        true,
+    ),
+    b(
+        &[
+            plain(KeyCode::Down),
+            plain(KeyCode::Tab),
+            plain(KeyCode::Enter),
+        ],
+        Action::Down,
+        "next batch",
+        true,
+    ),
+    b(&[ctrl('s')], Action::Save, "post differences", true),
+    b(&[plain(KeyCode::Esc)], Action::Cancel, "cancel", true),
+];
+
 /// The appointments day view.
 pub const APPT_DAY: &[Binding] = &[
     b(&[ch('n')], Action::NewAppointment, "book", true),
@@ -630,7 +853,7 @@ pub const APPT_DAY: &[Binding] = &[
     b(&[ch('q')], Action::ShowQueue, "queue", true),
     b(
         &[ch('['), plain(KeyCode::Left)],
-        Action::PreviousDay,
+        Action::PrevDay,
         "previous day",
         true,
     ),
@@ -762,13 +985,13 @@ pub const APPT_FORM_CHOICE: &[Binding] = &[
     ),
     b(
         &[plain(KeyCode::Left)],
-        Action::ChoosePrevious,
+        Action::PrevChoice,
         "previous choice",
         false,
     ),
     b(
         &[plain(KeyCode::Right), ch(' ')],
-        Action::ChooseNext,
+        Action::NextChoice,
         "next choice",
         true,
     ),
@@ -883,6 +1106,212 @@ pub fn lookup(table: &[Binding], e: &KeyEvent) -> Option<Action> {
         .map(|b| b.action)
 }
 
+// beds
+
+/// The bed board.
+pub const BEDS_BOARD: &[Binding] = &[
+    b(&[plain(KeyCode::Enter)], Action::Open, "bed", true),
+    b(&[ch('a')], Action::Admit, "admit", true),
+    b(&[ch('t')], Action::Transfer, "transfer", true),
+    b(&[ch('d')], Action::Discharge, "discharge", true),
+    b(&[ch('c')], Action::MarkClean, "clean", true),
+    b(&[ch('r')], Action::Reserve, "reserve / cancel", false),
+    b(
+        &[ch('o')],
+        Action::ToggleService,
+        "out of service / back",
+        false,
+    ),
+    b(&[ch('w')], Action::NextWard, "ward", true),
+    b(&[ch('f')], Action::FreeOnly, "free only", true),
+    b(&[ch('s')], Action::Census, "census", false),
+    b(&[ch('m')], Action::SetUp, "wards, beds (admin)", false),
+    b(
+        &[plain(KeyCode::Up), ch('k')],
+        Action::Up,
+        "bed above",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Down), ch('j')],
+        Action::Down,
+        "bed below",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Left), ch('h')],
+        Action::Left,
+        "previous bed",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Right), ch('l')],
+        Action::Right,
+        "next bed",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::PageDown)],
+        Action::PageDown,
+        "next ward",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::PageUp)],
+        Action::PageUp,
+        "previous ward",
+        false,
+    ),
+    b(&[plain(KeyCode::Home)], Action::Home, "first bed", false),
+    b(&[plain(KeyCode::End)], Action::End, "last bed", false),
+    b(&[ctrl('r')], Action::Refresh, "refresh", false),
+];
+
+/// Choosing the bed a patient is transferred to.
+pub const BEDS_MOVE: &[Binding] = &[
+    b(&[plain(KeyCode::Enter)], Action::Open, "move here", true),
+    b(&[plain(KeyCode::Esc)], Action::Back, "cancel", true),
+    b(&[ch('w')], Action::NextWard, "ward", true),
+    b(&[ch('f')], Action::FreeOnly, "free only", true),
+    b(
+        &[plain(KeyCode::Up), ch('k')],
+        Action::Up,
+        "bed above",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Down), ch('j')],
+        Action::Down,
+        "bed below",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Left), ch('h')],
+        Action::Left,
+        "previous bed",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Right), ch('l')],
+        Action::Right,
+        "next bed",
+        false,
+    ),
+    b(&[plain(KeyCode::Home)], Action::Home, "first bed", false),
+    b(&[plain(KeyCode::End)], Action::End, "last bed", false),
+];
+
+/// A bed's detail and history.
+pub const BEDS_DETAIL: &[Binding] = &[
+    b(&[plain(KeyCode::Esc)], Action::Back, "back", true),
+    b(
+        &[plain(KeyCode::Up), ch('k')],
+        Action::Up,
+        "scroll up",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Down), ch('j')],
+        Action::Down,
+        "scroll down",
+        false,
+    ),
+];
+
+/// A beds form with the cursor in a text field.
+pub const BEDS_FORM: &[Binding] = &[
+    b(&[ctrl('s')], Action::Save, "save", true),
+    b(
+        &[plain(KeyCode::Tab), plain(KeyCode::Down)],
+        Action::NextField,
+        "next field",
+        true,
+    ),
+    b(
+        &[plain(KeyCode::BackTab), plain(KeyCode::Up)],
+        Action::PrevField,
+        "previous field",
+        false,
+    ),
+    b(&[plain(KeyCode::Esc)], Action::Cancel, "cancel", true),
+];
+
+/// A beds form on a field with options.
+pub const BEDS_FORM_CHOICE: &[Binding] = &[
+    b(&[ctrl('s')], Action::Save, "save", true),
+    b(
+        &[plain(KeyCode::Left)],
+        Action::PrevChoice,
+        "previous option",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Right)],
+        Action::NextChoice,
+        "next option",
+        true,
+    ),
+    b(
+        &[plain(KeyCode::Tab), plain(KeyCode::Down)],
+        Action::NextField,
+        "next field",
+        true,
+    ),
+    b(
+        &[plain(KeyCode::BackTab), plain(KeyCode::Up)],
+        Action::PrevField,
+        "previous field",
+        false,
+    ),
+    b(&[plain(KeyCode::Esc)], Action::Cancel, "cancel", true),
+];
+
+/// The census of one day.
+pub const BEDS_CENSUS: &[Binding] = &[
+    b(
+        &[plain(KeyCode::Left), ch('h')],
+        Action::PrevDay,
+        "day before",
+        true,
+    ),
+    b(
+        &[plain(KeyCode::Right), ch('l')],
+        Action::NextDay,
+        "day after",
+        true,
+    ),
+    b(&[ch('g')], Action::GoToDate, "go to date", true),
+    b(&[plain(KeyCode::Esc)], Action::Back, "back", true),
+];
+
+/// Setting up wards and beds (admin).
+pub const BEDS_SETUP: &[Binding] = &[
+    b(&[ch('n')], Action::NewWard, "new ward", true),
+    b(&[ch('b')], Action::NewBed, "new bed", true),
+    b(&[ch('e')], Action::Edit, "rename", true),
+    b(&[ch('x')], Action::Retire, "retire", true),
+    b(&[plain(KeyCode::Esc)], Action::Back, "back", true),
+    b(
+        &[plain(KeyCode::Up), ch('k')],
+        Action::Up,
+        "previous",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Down), ch('j')],
+        Action::Down,
+        "next",
+        false,
+    ),
+    b(&[plain(KeyCode::PageUp)], Action::PageUp, "page up", false),
+    b(
+        &[plain(KeyCode::PageDown)],
+        Action::PageDown,
+        "page down",
+        false,
+    ),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -904,6 +1333,26 @@ mod tests {
             PATIENT_RECORD,
             PATIENT_FORM,
             PATIENT_DUPLICATES,
+            STOCK_LIST,
+            STOCK_SEARCH,
+            STOCK_ITEM,
+            STOCK_FORM,
+            STOCK_PATIENT_FORM,
+            STOCK_DISPENSE_CONFIRM,
+            STOCK_COUNT,
+            BEDS_BOARD,
+            BEDS_MOVE,
+            BEDS_DETAIL,
+            BEDS_FORM,
+            BEDS_FORM_CHOICE,
+            BEDS_CENSUS,
+            BEDS_SETUP,
+            APPT_DAY,
+            APPT_QUEUE,
+            APPT_FORM_CHOICE,
+            APPT_FORM_TEXT,
+            APPT_SETUP,
+            APPT_TYPE_FORM,
         ] {
             let keys: Vec<Key> = table.iter().flat_map(|b| b.keys.iter().copied()).collect();
             for (i, k) in keys.iter().enumerate() {
@@ -921,6 +1370,21 @@ mod tests {
             PATIENT_RECORD,
             PATIENT_DUPLICATES,
             PATIENT_PICK_OR_REGISTER,
+            STOCK_LIST,
+            STOCK_ITEM,
+            BEDS_BOARD,
+            BEDS_MOVE,
+            BEDS_DETAIL,
+            BEDS_FORM,
+            BEDS_FORM_CHOICE,
+            BEDS_CENSUS,
+            BEDS_SETUP,
+            APPT_DAY,
+            APPT_QUEUE,
+            APPT_FORM_CHOICE,
+            APPT_FORM_TEXT,
+            APPT_SETUP,
+            APPT_TYPE_FORM,
         ]
         .concat()
         {

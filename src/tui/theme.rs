@@ -61,4 +61,16 @@ impl Theme {
     pub fn header(&self) -> Style {
         Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
     }
+    /// A bed status's colour; the board always shows its letter too.
+    pub fn bed(&self, status: crate::domain::beds::BedStatus) -> Style {
+        use crate::domain::beds::BedStatus;
+        let c = match status {
+            BedStatus::Available => Color::Green,
+            BedStatus::Reserved => Color::Blue,
+            BedStatus::Occupied => Color::Red,
+            BedStatus::Cleaning => Color::Yellow,
+            BedStatus::OutOfService => Color::DarkGray,
+        };
+        self.fg(c).add_modifier(Modifier::BOLD)
+    }
 }

@@ -483,9 +483,9 @@ impl Appointments {
             Action::Down => self.selected = (self.selected + 1).min(n.saturating_sub(1)),
             Action::Home => self.selected = 0,
             Action::End => self.selected = n.saturating_sub(1),
-            Action::PreviousDay | Action::NextDay | Action::Today => {
+            Action::PrevDay | Action::NextDay | Action::Today => {
                 self.day = match action {
-                    Action::PreviousDay => self.day.pred_opt().unwrap_or(self.day),
+                    Action::PrevDay => self.day.pred_opt().unwrap_or(self.day),
                     Action::NextDay => self.day.succ_opt().unwrap_or(self.day),
                     _ => ctx.clock.today(),
                 };
@@ -795,11 +795,11 @@ impl Appointments {
                 }
                 _ => form.next_field(),
             },
-            Action::ChooseNext | Action::ChoosePrevious => {
+            Action::NextChoice | Action::PrevChoice => {
                 let step = |i: usize, n: usize| -> usize {
                     if n == 0 {
                         0
-                    } else if action == Action::ChooseNext {
+                    } else if action == Action::NextChoice {
                         (i + 1) % n
                     } else {
                         (i + n - 1) % n

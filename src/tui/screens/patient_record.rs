@@ -2,6 +2,7 @@
 //! Later areas (appointments, admissions, medicines) add their sections here.
 
 use crate::domain::patient::{Patient, age_label};
+use crate::store::beds::{Admission, Stay};
 use crate::tui::theme::Theme;
 use chrono::{FixedOffset, NaiveDate};
 use ratatui::Frame;
@@ -9,12 +10,24 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
+/// A patient's admissions, each with the beds it used.
+pub type AdmissionHistory = Vec<(Admission, Vec<Stay>)>;
+
 pub struct PatientRecord {
     pub patient: Patient,
     pub scroll: u16,
-    /// The patient's appointments, latest first; loaded by the controller
-    /// when the record opens (`None` until then).
-    pub appointments: Option<Vec<crate::domain::appointment::Booked>>,
+    /// Medicines dispensed to the patient, newest first; loaded by the
+    /// controller when the record opens, for roles that see the pharmacy
+    /// (`None`: not loaded, or not for this role).
+    pub medicines: Option<Result<Vec<crate::store::pharmacy::Dispensed>, String>>,
+    /// The patient's admissions with their beds, newest first; `None` until
+    /// loaded when the record opens (or when it could not be read: the
+    /// message is then shown in the section).
+    pub admissions: Option<Result<AdmissionHistory, String>>,
+    /// The patient's appointments, latest first; loaded when the record
+    /// opens, for roles that book appointments.
+    pub appointments: Option<Result<Vec<crate::domain::appointment::Booked>, String>>,
+    sections_loaded: bool,
 }
 
 /// What a record view needs to show dates and times.
@@ -58,7 +71,42 @@ impl PatientRecord {
         PatientRecord {
             patient,
             scroll: 0,
+            medicines: None,
+            admissions: None,
             appointments: None,
+            sections_loaded: false,
+        }
+    }
+
+    /// Loads the sections other areas add to the record, once per opening.
+    pub fn load_sections(&mut self, ctx: &mut super::patients::Ctx) {
+        if std::mem::replace(&mut self.sections_loaded, true) {
+            return;
+        }
+        self.admissions = Some(
+            crate::ops::beds::admissions_of(ctx.db, ctx.session, &self.patient.id)
+                .map_err(|e| e.to_string()),
+        );
+        if ctx
+            .session
+            .role()
+            .can(crate::domain::role::Permission::ManageAppointments)
+        {
+            self.appointments = Some(
+                crate::ops::appointments::for_patient(ctx.db, ctx.session, &self.patient.id)
+                    .map_err(|e| e.to_string()),
+            );
+        }
+        if ctx
+            .session
+            .role()
+            .can(crate::domain::role::Permission::ViewStock)
+        {
+            let id = self.patient.id.to_string();
+            self.medicines = Some(
+                crate::ops::pharmacy::dispensed_to(ctx.db, ctx.session, &id)
+                    .map_err(|e| e.to_string()),
+            );
         }
     }
 
@@ -197,19 +245,105 @@ impl PatientRecord {
             row(&mut lines, "Valid until", format!("{}{state}", date(until)));
         }
 
-        self.appointments_section(&mut lines, clock, theme);
+        self.appointments_section(&mut lines, width, clock, theme);
+        if self.medicines.is_some() {
+            section(&mut lines, "Medicines dispensed");
+        }
+        match &self.medicines {
+            Some(Err(e)) => {
+                for part in wrap(&format!("could not be read: {e}"), width.saturating_sub(2)) {
+                    lines.push(Line::from(Span::styled(format!("  {part}"), theme.error())));
+                }
+            }
+            Some(Ok(given)) if given.is_empty() => {
+                lines.push(Line::from(Span::styled("  none recorded", theme.muted())))
+            }
+            None => {}
+            Some(Ok(given)) => {
+                for m in given {
+                    let when = crate::domain::time::parse_ts(&m.at)
+                        .map(|t| date(t.with_timezone(&clock.offset).date_naive()))
+                        .unwrap_or_default();
+                    let what = if m.quantity < 0 {
+                        format!("{} returned {} {}", m.item, -m.quantity, m.unit)
+                    } else {
+                        format!("{} × {} {}", m.item, m.quantity, m.unit)
+                    };
+                    row(&mut lines, &when, what);
+                }
+            }
+        }
+        section(&mut lines, "Admissions");
+        let when = |t: chrono::DateTime<chrono::Utc>| {
+            t.with_timezone(&clock.offset)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        };
+        match &self.admissions {
+            Some(Err(e)) => {
+                for part in wrap(&format!("could not be read: {e}"), width.saturating_sub(2)) {
+                    lines.push(Line::from(Span::styled(format!("  {part}"), theme.error())));
+                }
+            }
+            Some(Ok(list)) if list.is_empty() => {
+                lines.push(Line::from(Span::styled("  none", theme.muted())));
+            }
+            Some(Ok(list)) => {
+                for (a, stays) in list.iter().take(5) {
+                    let state = match (a.discharged_at, a.disposition) {
+                        (Some(t), Some(d)) => format!("discharged {} ({})", when(t), d.label()),
+                        _ => format!("NOW IN {} · {}", a.bed_label, a.ward_name),
+                    };
+                    row(&mut lines, "Admitted", when(a.admitted_at));
+                    row(&mut lines, "", state);
+                    row(
+                        &mut lines,
+                        "",
+                        format!("{} · attending {}", a.reason, a.attending),
+                    );
+                    for st in stays {
+                        let end = st.ended_at.map_or_else(|| "now".to_string(), when);
+                        row(
+                            &mut lines,
+                            "",
+                            format!("{} {} → {end}", st.bed_label, when(st.started_at)),
+                        );
+                    }
+                }
+                if list.len() > 5 {
+                    row(&mut lines, "", format!("and {} earlier", list.len() - 5));
+                }
+            }
+            None => {}
+        }
+
         (left, lines)
     }
 
     /// Upcoming appointments (soonest first), then the latest past ones.
-    fn appointments_section(&self, lines: &mut Vec<Line<'static>>, clock: &Clock, theme: &Theme) {
-        use crate::domain::appointment::Status;
+    fn appointments_section(
+        &self,
+        lines: &mut Vec<Line<'static>>,
+        width: usize,
+        clock: &Clock,
+        theme: &Theme,
+    ) {
+        use crate::domain::appointment::{Booked, Status, hhmm};
         let Some(list) = &self.appointments else {
             return;
         };
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled("Appointments", theme.header())));
-        let show = |b: &crate::domain::appointment::Booked| {
+        let list = match list {
+            Ok(list) => list,
+            Err(e) => {
+                for part in wrap(&format!("could not be read: {e}"), width.saturating_sub(2)) {
+                    lines.push(Line::from(Span::styled(format!("  {part}"), theme.error())));
+                }
+                return;
+            }
+        };
+        let show = |b: &Booked| {
             let a = &b.appt;
             let status = match (&a.status, &a.cancel_reason) {
                 (Status::Cancelled, Some(r)) => format!("cancelled: {r}"),
@@ -225,7 +359,7 @@ impl PatientRecord {
                     format!(
                         "  {} {} {status}",
                         a.day.format(clock.date_pattern),
-                        crate::domain::appointment::hhmm(a.span.start),
+                        hhmm(a.span.start)
                     ),
                     style,
                 )),
@@ -235,7 +369,7 @@ impl PatientRecord {
                 )),
             ]
         };
-        let (upcoming, past): (Vec<_>, Vec<_>) =
+        let (upcoming, past): (Vec<&Booked>, Vec<&Booked>) =
             list.iter().partition(|b| b.appt.day >= clock.today);
         if upcoming.is_empty() {
             lines.push(Line::from(Span::styled("  none upcoming", theme.muted())));

@@ -341,21 +341,14 @@ impl Patients {
     }
 
     pub fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
-        let said = self.perform_here(action, ctx);
-        // appointments: a record just opened lists the patient's appointments.
-        if let View::Record(r) = &mut self.view
-            && r.appointments.is_none()
-            && ctx.session.role().can(Permission::ManageAppointments)
-        {
-            match crate::ops::appointments::for_patient(ctx.db, ctx.session, &r.patient.id) {
-                Ok(list) => r.appointments = Some(list),
-                Err(e) => return said_error(e),
-            }
+        let said = self.perform_action(action, ctx);
+        if let View::Record(r) = &mut self.view {
+            r.load_sections(ctx);
         }
         said
     }
 
-    fn perform_here(&mut self, action: Action, ctx: &mut Ctx) -> Said {
+    fn perform_action(&mut self, action: Action, ctx: &mut Ctx) -> Said {
         if self.confirm.is_some() {
             return self.answer_confirm(action, ctx);
         }
@@ -929,6 +922,9 @@ impl Patients {
             let mut name = r.name.clone();
             if r.deleted {
                 name = format!("DELETED {name}");
+            }
+            if let Some(bed) = &r.bed {
+                name = format!("{name} · IN {bed}");
             }
             let mut cells = vec![
                 r.mrn.clone(),

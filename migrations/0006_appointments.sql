@@ -1,4 +1,4 @@
--- Migration 3: clinicians' working hours and days off, appointment types,
+-- Migration 6: clinicians' working hours and days off, appointment types,
 -- and appointments.
 -- Shipped: never edit; add a new numbered file instead.
 

@@ -1,0 +1,642 @@
+//! The pharmacy's forms (item, receive, dispense, return, adjust, dispose)
+//! and its stock-count sheet: typed text in, checked requests out. Checking
+//! is pure; the pharmacy screen performs the requests.
+
+use crate::domain::patient::Patient;
+use crate::domain::pharmacy::{
+    AdjustReason, Batch, FORMS, Item, ItemDetails, ItemField, MAX_TEXT, StockLevel, adjust_reasons,
+    amount, parse_batch_no, parse_money, parse_quantity, parse_signed_quantity, validate_item,
+};
+use crate::ops::pharmacy::{Counted, Receipt};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::field::Field as TextField;
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Row, Table, TableState, Wrap};
+use strum::IntoEnumIterator;
+
+/// What a form is for.
+#[derive(Debug, Clone)]
+pub enum Purpose {
+    NewItem,
+    EditItem { item: Item },
+    Receive { item: Item },
+    Dispense { level: Box<StockLevel> },
+    Return { item: Item, batch: Batch },
+    Adjust { item: Item, batch: Batch },
+    Dispose { item: Item, batch: Batch },
+}
+
+/// A checked form, ready to perform.
+#[derive(Debug, Clone)]
+pub enum Request {
+    Item(ItemDetails),
+    Receive(Receipt),
+    Dispense {
+        quantity: i64,
+    },
+    Return {
+        quantity: i64,
+        reason: String,
+    },
+    Adjust {
+        why: AdjustReason,
+        delta: i64,
+        note: String,
+    },
+    Dispose {
+        quantity: i64,
+        reason: String,
+    },
+}
+
+/// What the form needs from the hospital's settings.
+pub struct Local<'a> {
+    pub currency: &'a str,
+    pub date_pattern: &'a str,
+    pub today: NaiveDate,
+}
+
+/// One pharmacy form: its fields as typed, and the patient chosen.
+pub struct StockForm {
+    pub purpose: Purpose,
+    fields: Vec<TextField>,
+    focus: usize,
+    /// The patient chosen (dispense and return), if any.
+    pub patient: Option<Patient>,
+    start: Vec<String>,
+}
+
+const LABEL: u16 = 15;
+
+impl StockForm {
+    /// The form for `purpose`, empty (a disposal starts with the batch's
+    /// quantity and its expiry as the reason; an edit with the item).
+    pub fn new(purpose: Purpose, local: &Local) -> StockForm {
+        let f =
+            |label: &'static str, value: String| TextField::new(label).wide(30).with_value(&value);
+        let fields = match &purpose {
+            Purpose::NewItem => ItemField::iter()
+                .map(|k| f(k.label(), String::new()))
+                .collect(),
+            Purpose::EditItem { item } => ItemField::iter()
+                .map(|k| f(k.label(), item.details.text(k)))
+                .collect(),
+            Purpose::Receive { .. } => vec![
+                f("Batch number", String::new()),
+                f("Expiry", String::new()),
+                f("Quantity", String::new()),
+                f("Unit cost", String::new()),
+                f("Selling price", String::new()),
+                f("Supplier", String::new()),
+                f("Reference", String::new()),
+            ],
+            Purpose::Dispense { .. } => vec![f("Quantity", String::new())],
+            Purpose::Return { .. } => {
+                vec![f("Quantity", String::new()), f("Reason", String::new())]
+            }
+            Purpose::Adjust { .. } => vec![
+                f("Reason", String::new()),
+                f("Quantity (±)", String::new()),
+                f("Note", String::new()),
+            ],
+            Purpose::Dispose { batch, .. } => vec![
+                f("Quantity", batch.on_hand.to_string()),
+                f(
+                    "Reason",
+                    format!("expired {}", batch.expiry.format(local.date_pattern)),
+                ),
+            ],
+        };
+        let start = fields.iter().map(|f| f.value().to_string()).collect();
+        StockForm {
+            purpose,
+            fields,
+            focus: 0,
+            patient: None,
+            start,
+        }
+    }
+
+    /// Whether the form takes a patient (Ctrl+P).
+    pub fn takes_patient(&self) -> bool {
+        matches!(
+            self.purpose,
+            Purpose::Dispense { .. } | Purpose::Return { .. }
+        )
+    }
+
+    /// Whether anything was typed that leaving would lose.
+    pub fn changed(&self) -> bool {
+        self.patient.is_some()
+            || self
+                .fields
+                .iter()
+                .zip(&self.start)
+                .any(|(f, s)| f.value() != s)
+    }
+
+    /// Moves to the next field (round to the first).
+    pub fn next_field(&mut self) {
+        self.focus = (self.focus + 1) % self.fields.len();
+    }
+
+    /// Moves to the previous field (round to the last).
+    pub fn prev_field(&mut self) {
+        self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+    }
+
+    /// Text typed into the field under the cursor.
+    pub fn type_key(&mut self, key: KeyEvent) {
+        if let Some(f) = self.fields.get_mut(self.focus) {
+            f.type_key(key);
+        }
+    }
+
+    fn value(&self, i: usize) -> String {
+        self.fields
+            .get(i)
+            .map(|f| f.value().to_string())
+            .unwrap_or_default()
+    }
+
+    fn fail(&mut self, i: usize, message: &str) {
+        if let Some(f) = self.fields.get_mut(i) {
+            f.error = Some(message.to_string());
+        }
+    }
+
+    /// The form's title, naming what it acts on.
+    pub fn title(&self) -> String {
+        match &self.purpose {
+            Purpose::NewItem => "New catalogue item".into(),
+            Purpose::EditItem { item } => format!("Edit {}", item.details.label()),
+            Purpose::Receive { item } => format!("Receive {}", item.details.label()),
+            Purpose::Dispense { level } => format!("Dispense {}", level.item.details.label()),
+            Purpose::Return { item, batch } => {
+                format!(
+                    "Return {} to batch {}",
+                    item.details.label(),
+                    batch.batch_no
+                )
+            }
+            Purpose::Adjust { item, batch } => {
+                format!("Adjust {} batch {}", item.details.label(), batch.batch_no)
+            }
+            Purpose::Dispose { item, batch } => {
+                format!(
+                    "Dispose of {} batch {}",
+                    item.details.label(),
+                    batch.batch_no
+                )
+            }
+        }
+    }
+
+    /// Checks what is typed; marks each wrong field and moves to the first.
+    pub fn check(&mut self, local: &Local) -> Option<Request> {
+        for f in &mut self.fields {
+            f.error = None;
+        }
+        let request = self.checked(local);
+        if let Some(i) = self.fields.iter().position(|f| f.error.is_some()) {
+            self.focus = i;
+            return None;
+        }
+        request
+    }
+
+    fn checked(&mut self, local: &Local) -> Option<Request> {
+        let quantity = |form: &mut StockForm, i: usize| {
+            let q = parse_quantity(&form.value(i));
+            if q.is_none() {
+                form.fail(i, "a whole number, 1 or more");
+            }
+            q
+        };
+        let reason = |form: &mut StockForm, i: usize| {
+            let r = form.value(i).trim().to_string();
+            if r.is_empty() {
+                form.fail(i, "required: say why");
+            }
+            r
+        };
+        match self.purpose.clone() {
+            Purpose::NewItem | Purpose::EditItem { .. } => {
+                let fields: Vec<ItemField> = ItemField::iter().collect();
+                let values: Vec<String> = (0..fields.len()).map(|i| self.value(i)).collect();
+                match validate_item(|f| {
+                    fields
+                        .iter()
+                        .position(|k| *k == f)
+                        .map(|i| values[i].clone())
+                        .unwrap_or_default()
+                }) {
+                    Ok(d) => Some(Request::Item(d)),
+                    Err(problems) => {
+                        for p in problems {
+                            if let Some(i) = fields.iter().position(|k| k.label() == p.field) {
+                                let short = match fields[i] {
+                                    ItemField::Form => "not a known form (see below)".to_string(),
+                                    ItemField::ReorderLevel => "a whole number, 0 or more".into(),
+                                    _ if p.message.starts_with("is required") => {
+                                        "required: type it".into()
+                                    }
+                                    _ => format!("too long: at most {MAX_TEXT}"),
+                                };
+                                self.fail(i, &short);
+                            }
+                        }
+                        None
+                    }
+                }
+            }
+            Purpose::Receive { item } => {
+                let batch_no = parse_batch_no(&self.value(0));
+                if batch_no.is_none() {
+                    self.fail(0, "as printed on the pack");
+                }
+                let expiry = crate::domain::patient::parse_date(&self.value(1), local.date_pattern);
+                match expiry {
+                    None => self.fail(1, &format!("a date, {}", pattern_hint(local.date_pattern))),
+                    Some(d) if d <= local.today => {
+                        self.fail(1, "expired or expires today: refused")
+                    }
+                    Some(_) => {}
+                }
+                let q = quantity(self, 2);
+                let cost = parse_money(&self.value(3), local.currency);
+                if cost.is_none() {
+                    self.fail(3, "an amount, e.g. 12.50");
+                }
+                let price = parse_money(&self.value(4), local.currency);
+                if price.is_none() {
+                    self.fail(4, "an amount, e.g. 20.00");
+                }
+                Some(Request::Receive(Receipt {
+                    item_id: item.id,
+                    batch_no: batch_no?,
+                    expiry: expiry?,
+                    quantity: q?,
+                    unit_cost: cost?,
+                    price: price?,
+                    supplier: self.value(5).trim().to_string(),
+                    reference: self.value(6).trim().to_string(),
+                }))
+            }
+            Purpose::Dispense { .. } => Some(Request::Dispense {
+                quantity: quantity(self, 0)?,
+            }),
+            Purpose::Return { .. } => {
+                let q = quantity(self, 0);
+                let r = reason(self, 1);
+                Some(Request::Return {
+                    quantity: q?,
+                    reason: r,
+                })
+            }
+            Purpose::Adjust { .. } => {
+                let why = AdjustReason::parse(&self.value(0));
+                if why.is_none() {
+                    self.fail(0, "damaged, lost, count or other");
+                }
+                let delta = parse_signed_quantity(&self.value(1));
+                match (why, delta) {
+                    (_, None) => self.fail(1, "e.g. -5 to remove, 3 to add"),
+                    (Some(w), Some(d)) if w.only_removes() && d > 0 => {
+                        self.fail(1, "must be negative, e.g. -5")
+                    }
+                    _ => {}
+                }
+                let note = reason(self, 2);
+                Some(Request::Adjust {
+                    why: why?,
+                    delta: delta?,
+                    note,
+                })
+            }
+            Purpose::Dispose { .. } => {
+                let q = quantity(self, 0);
+                let r = reason(self, 1);
+                Some(Request::Dispose {
+                    quantity: q?,
+                    reason: r,
+                })
+            }
+        }
+    }
+
+    /// Lines above the fields: what the form acts on.
+    fn context(&self, local: &Local) -> Vec<String> {
+        let date = |d: NaiveDate| d.format(local.date_pattern).to_string();
+        match &self.purpose {
+            Purpose::NewItem | Purpose::EditItem { .. } => vec![],
+            Purpose::Receive { item } => vec![format!(
+                "Quantity in {} units; amounts in {} per unit.",
+                item.details.unit, local.currency
+            )],
+            Purpose::Dispense { level } => vec![
+                format!(
+                    "Usable stock: {} {}; first expiry first out, never expired stock.",
+                    crate::domain::display::thousands(level.usable.max(0) as u64),
+                    level.item.details.unit
+                ),
+                match &self.patient {
+                    Some(p) => format!("Patient: {} {}", p.mrn, p.details.full_name()),
+                    None => "Patient: none chosen (Ctrl+P to choose one; optional)".into(),
+                },
+            ],
+            Purpose::Return { batch, .. } => vec![
+                format!(
+                    "Batch {} expires {}; it holds {}.",
+                    batch.batch_no,
+                    date(batch.expiry),
+                    batch.on_hand
+                ),
+                match &self.patient {
+                    Some(p) => format!("Returned by: {} {}", p.mrn, p.details.full_name()),
+                    None => "Returned by: no patient (Ctrl+P to choose one; optional)".into(),
+                },
+            ],
+            Purpose::Adjust { batch, .. } => vec![
+                format!(
+                    "Batch {} holds {}. Reasons: {}.",
+                    batch.batch_no,
+                    batch.on_hand,
+                    adjust_reasons()
+                ),
+                "A negative quantity takes stock away; damaged and lost only take away.".into(),
+            ],
+            Purpose::Dispose { batch, .. } => vec![format!(
+                "Batch {} expired {}; it holds {}.",
+                batch.batch_no,
+                date(batch.expiry),
+                batch.on_hand
+            )],
+        }
+    }
+
+    /// A line under the fields, about the focused one.
+    fn help(&self, local: &Local) -> String {
+        let label = self.fields.get(self.focus).map(|f| f.label).unwrap_or("");
+        match label {
+            "Form" => format!(
+                "Forms: {} (a start is enough: tab, cap, inj)",
+                FORMS.join(", ")
+            ),
+            "Expiry" => format!(
+                "The expiry on the pack, {}",
+                pattern_hint(local.date_pattern)
+            ),
+            "Unit cost" | "Selling price" => format!(
+                "Per unit, in {}, e.g. {}",
+                local.currency,
+                amount(1250, local.currency)
+            ),
+            "Reorder level" => "Flag the item LOW when usable stock falls to this".into(),
+            _ => String::new(),
+        }
+    }
+
+    /// Draws the form: what it acts on, the fields with their errors, and
+    /// help about the field under the cursor.
+    pub fn render(&self, frame: &mut Frame, area: Rect, local: &Local, theme: &Theme) {
+        let block =
+            Block::bordered().title(Span::styled(format!(" {} ", self.title()), theme.title()));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let context = self.context(local);
+        let [top, fields, help] = Layout::vertical([
+            Constraint::Length(context.len() as u16 + u16::from(!context.is_empty())),
+            Constraint::Length(self.fields.len() as u16),
+            Constraint::Min(0),
+        ])
+        .areas(inner);
+        frame.render_widget(
+            Paragraph::new(
+                context
+                    .into_iter()
+                    .map(|l| Line::from(format!(" {l}")))
+                    .collect::<Vec<_>>(),
+            )
+            .wrap(Wrap { trim: false }),
+            top,
+        );
+        for (i, f) in self.fields.iter().enumerate() {
+            let r = Rect {
+                y: fields.y + i as u16,
+                height: 1,
+                ..fields
+            };
+            f.render(frame, r, LABEL, i == self.focus, theme);
+        }
+        let help_text = self.help(local);
+        if !help_text.is_empty() && help.height > 1 {
+            let r = Rect {
+                y: help.y + 1,
+                height: help.height - 1,
+                ..help
+            };
+            frame.render_widget(
+                Paragraph::new(Span::styled(format!(" {help_text}"), theme.muted()))
+                    .wrap(Wrap { trim: false }),
+                r,
+            );
+        }
+    }
+}
+
+/// "DD/MM/YYYY" for "%d/%m/%Y".
+fn pattern_hint(pattern: &str) -> String {
+    crate::domain::settings::DATE_FORMATS
+        .iter()
+        .find(|(_, p)| *p == pattern)
+        .map(|(name, _)| name.to_string())
+        .unwrap_or_else(|| "YYYY-MM-DD".into())
+}
+
+/// A stock count of one item: each batch's ledger quantity and what was counted.
+pub struct CountSheet {
+    pub item: Item,
+    pub batches: Vec<Batch>,
+    counted: Vec<TextField>,
+    pub selected: usize,
+}
+
+impl CountSheet {
+    /// The batches to count: those with stock, and those not yet expired.
+    pub fn new(item: Item, batches: &[Batch], today: NaiveDate) -> CountSheet {
+        let batches: Vec<Batch> = batches
+            .iter()
+            .filter(|b| b.on_hand > 0 || b.expiry > today)
+            .cloned()
+            .collect();
+        let counted = batches
+            .iter()
+            .map(|b| {
+                TextField::new("Counted")
+                    .wide(8)
+                    .with_value(&b.on_hand.to_string())
+            })
+            .collect();
+        CountSheet {
+            item,
+            batches,
+            counted,
+            selected: 0,
+        }
+    }
+
+    /// Whether there is no batch to count.
+    pub fn is_empty(&self) -> bool {
+        self.batches.is_empty()
+    }
+
+    /// Moves to the next (or previous) batch.
+    pub fn move_by(&mut self, down: bool) {
+        let last = self.batches.len().saturating_sub(1);
+        self.selected = if down {
+            (self.selected + 1).min(last)
+        } else {
+            self.selected.saturating_sub(1)
+        };
+    }
+
+    /// Text typed into the selected batch's count.
+    pub fn type_key(&mut self, key: KeyEvent) {
+        if let Some(f) = self.counted.get_mut(self.selected) {
+            f.type_key(key);
+        }
+    }
+
+    fn counted(&self, i: usize) -> Option<i64> {
+        let t = self.counted.get(i)?.value().trim();
+        if t == "0" {
+            return Some(0);
+        }
+        parse_quantity(t)
+    }
+
+    /// Whether any count differs from the ledger (or is not a number yet).
+    pub fn changed(&self) -> bool {
+        (0..self.batches.len()).any(|i| self.counted(i) != Some(self.batches[i].on_hand))
+    }
+
+    /// The count as posted, or the first batch whose count is not a number.
+    pub fn lines(&mut self) -> Result<Vec<Counted>, String> {
+        let mut lines = Vec::new();
+        for (i, b) in self.batches.iter().enumerate() {
+            match self.counted(i) {
+                Some(n) => lines.push(Counted {
+                    batch_id: b.id.clone(),
+                    expected: b.on_hand,
+                    counted: n,
+                }),
+                None => {
+                    self.selected = i;
+                    return Err(format!(
+                        "Type the counted quantity of batch {} as a whole number (0 if none).",
+                        b.batch_no
+                    ));
+                }
+            }
+        }
+        Ok(lines)
+    }
+
+    /// The differences the count would post, e.g. "SOON-1 -2".
+    pub fn differences(&self) -> Vec<String> {
+        self.batches
+            .iter()
+            .enumerate()
+            .filter_map(|(i, b)| {
+                let n = self.counted(i)?;
+                (n != b.on_hand).then(|| format!("{} {:+}", b.batch_no, n - b.on_hand))
+            })
+            .collect()
+    }
+
+    /// Draws the count: each batch's ledger quantity, the count typed and
+    /// the difference, and what posting would change.
+    pub fn render(&self, frame: &mut Frame, area: Rect, local: &Local, theme: &Theme) {
+        let block = Block::bordered().title(Span::styled(
+            format!(" Stock count: {} ", self.item.details.label()),
+            theme.title(),
+        ));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let [intro, table_area, foot] = Layout::vertical([
+            Constraint::Length(2),
+            Constraint::Min(3),
+            Constraint::Length(2),
+        ])
+        .areas(inner);
+        frame.render_widget(
+            Paragraph::new(format!(
+                " Type what is on the shelf for each batch ({}). Differences are posted as count movements in one step.",
+                self.item.details.unit
+            ))
+            .wrap(Wrap { trim: true }),
+            intro,
+        );
+        let rows = self.batches.iter().enumerate().map(|(i, b)| {
+            let counted = self
+                .counted
+                .get(i)
+                .map(|f| f.value().to_string())
+                .unwrap_or_default();
+            let diff = match self.counted(i) {
+                Some(n) if n == b.on_hand => "=".to_string(),
+                Some(n) => format!("{:+}", n - b.on_hand),
+                None => "?".to_string(),
+            };
+            let state = if b.expiry <= local.today {
+                " EXPIRED"
+            } else {
+                ""
+            };
+            let counted = if i == self.selected {
+                format!("[{counted:_<8}]")
+            } else {
+                format!(" {counted:<8} ")
+            };
+            Row::new(vec![
+                b.batch_no.clone(),
+                format!("{}{state}", b.expiry.format(local.date_pattern)),
+                b.on_hand.to_string(),
+                counted,
+                diff,
+            ])
+        });
+        let table = Table::new(
+            rows,
+            [
+                Constraint::Min(12),
+                Constraint::Length(18),
+                Constraint::Length(8),
+                Constraint::Length(10),
+                Constraint::Length(10),
+            ],
+        )
+        .header(
+            Row::new(vec!["Batch", "Expiry", "Ledger", "Counted", "Difference"])
+                .style(theme.header()),
+        )
+        .row_highlight_style(theme.selected());
+        let mut state = TableState::default().with_selected(Some(self.selected));
+        frame.render_stateful_widget(table, table_area, &mut state);
+        let diffs = self.differences();
+        let summary = if diffs.is_empty() {
+            " No differences so far: Ctrl+S posts a count that agrees with the ledger.".to_string()
+        } else {
+            format!(" To post: {}", diffs.join(", "))
+        };
+        frame.render_widget(
+            Paragraph::new(Span::styled(summary, theme.warn())).wrap(Wrap { trim: true }),
+            foot,
+        );
+    }
+}

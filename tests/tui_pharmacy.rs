@@ -1,0 +1,436 @@
+//! The pharmacy tab driven by keys: the stock list with its alerts and
+//! filters, an item with its batches and ledger, receiving with errors
+//! beside the fields, dispensing to a patient with the FEFO choice shown
+//! before confirming, adjusting, and a stock count.
+
+mod tui_harness;
+
+use chrono::{Duration, NaiveDate};
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+use tui_harness::{Harness, PASSWORD, t0};
+use wardline::auth;
+use wardline::domain::patient::{Field, PatientInput};
+use wardline::domain::pharmacy::ItemDetails;
+use wardline::ops::pharmacy::{self as ops, Receipt};
+use wardline::store::{Db, audit};
+
+fn day(n: i64) -> NaiveDate {
+    t0().date_naive() + Duration::days(n)
+}
+
+fn item(name: &str, strength: &str, form: &str, unit: &str, reorder: i64) -> ItemDetails {
+    ItemDetails {
+        name: name.into(),
+        generic_name: name.to_lowercase(),
+        strength: strength.into(),
+        form: form.into(),
+        unit: unit.into(),
+        category: "Test".into(),
+        reorder_level: reorder,
+    }
+}
+
+/// Stock put in through another terminal: amoxicillin in two usable
+/// batches and one expired; paracetamol low; ORS with none; a patient.
+fn stock(h: &Harness) {
+    let mut db = Db::open(h.app.db().path()).unwrap();
+    let s = auth::sign_in(&mut db, "pharm", PASSWORD, t0()).unwrap();
+    let amx = ops::add_item(
+        &mut db,
+        &s,
+        &item("Amoxicillin", "500 mg", "capsule", "capsule", 50),
+        t0(),
+    )
+    .unwrap();
+    let para = ops::add_item(
+        &mut db,
+        &s,
+        &item("Paracetamol", "500 mg", "tablet", "tablet", 500),
+        t0(),
+    )
+    .unwrap();
+    ops::add_item(
+        &mut db,
+        &s,
+        &item(
+            "Oral rehydration salts",
+            "20.5 g/l",
+            "sachet",
+            "sachet",
+            100,
+        ),
+        t0(),
+    )
+    .unwrap();
+    let receive = |db: &mut Db, id: &str, batch: &str, expiry: NaiveDate, qty: i64, at| {
+        ops::receive(
+            db,
+            &s,
+            &Receipt {
+                item_id: id.into(),
+                batch_no: batch.into(),
+                expiry,
+                quantity: qty,
+                unit_cost: 1250,
+                price: 2000,
+                supplier: "MEDS".into(),
+                reference: "INV-7".into(),
+            },
+            at,
+        )
+        .unwrap();
+    };
+    receive(&mut db, &amx.id, "AMX-LATE", day(400), 100, t0());
+    receive(&mut db, &amx.id, "AMX-SOON", day(30), 20, t0());
+    receive(
+        &mut db,
+        &amx.id,
+        "AMX-OLD",
+        day(-5),
+        12,
+        t0() - Duration::days(300),
+    );
+    receive(&mut db, &para.id, "PCM-1", day(200), 120, t0());
+    let admin = auth::sign_in(&mut db, "admin", PASSWORD, t0()).unwrap();
+    let input = PatientInput::default()
+        .with(Field::GivenName, "Amina")
+        .with(Field::FamilyName, "Okafor")
+        .with(Field::BirthDate, "1988-02-28")
+        .with(Field::Sex, "F");
+    wardline::ops::patients::register(&mut db, &admin, &input, &[], t0()).unwrap();
+}
+
+fn open_pharmacy(h: &mut Harness) {
+    stock(h);
+    h.sign_in("pharm", PASSWORD);
+    h.press(KeyCode::F(5));
+}
+
+#[test]
+fn the_stock_list_shows_alerts_and_filters_them() {
+    let mut h = Harness::new(false);
+    open_pharmacy(&mut h);
+    let s = h.screen();
+    assert!(s.contains("Amoxicillin 500 mg capsule"), "{s}");
+    assert!(s.contains("EXPIRED EXPIRING"), "{s}");
+    assert!(
+        s.contains("Paracetamol 500 mg tablet") && s.contains("LOW"),
+        "{s}"
+    );
+    snapshot!("stock_list", s);
+    h.press(KeyCode::Char('f'));
+    let s = h.screen();
+    assert!(
+        s.contains("below reorder level") && !s.contains("Amoxicillin"),
+        "{s}"
+    );
+    h.press(KeyCode::Char('f'));
+    h.press(KeyCode::Char('f'));
+    let s = h.screen();
+    assert!(
+        s.contains("expired on hand") && s.contains("Amoxicillin") && !s.contains("Paracetamol"),
+        "{s}"
+    );
+    h.press(KeyCode::Char('f'));
+    h.press(KeyCode::Char('f'));
+    h.press(KeyCode::Char('/'));
+    h.typed("para");
+    let s = h.screen();
+    assert!(
+        s.contains("1 item") && s.contains("Paracetamol") && !s.contains("Amoxicillin"),
+        "{s}"
+    );
+}
+
+#[test]
+fn an_item_shows_its_batches_and_ledger() {
+    let mut h = Harness::new(false);
+    open_pharmacy(&mut h);
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(s.contains("AMX-OLD") && s.contains("EXPIRED"), "{s}");
+    assert!(s.contains("AMX-SOON") && s.contains("30 days"), "{s}");
+    assert!(s.contains("Ledger (3 movements"), "{s}");
+    assert!(s.contains("receive"), "{s}");
+    snapshot!("stock_item", s);
+}
+
+#[test]
+fn dispensing_shows_the_fefo_choice_then_records_it_for_the_patient() {
+    let mut h = Harness::new(false);
+    open_pharmacy(&mut h);
+    h.press(KeyCode::Char('d'));
+    let s = h.screen();
+    assert!(s.contains("Usable stock: 120 capsule;"), "{s}");
+    h.typed("130");
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(s.contains("Only 120 capsule usable in stock"), "{s}");
+    h.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    h.typed("25");
+    h.ctrl('p');
+    h.typed("okafor");
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(
+        s.contains("Patient: TST-000001-") && s.contains("Amina Okafor"),
+        "{s}"
+    );
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(
+        s.contains("Dispense 25 capsule of Amoxicillin 500 mg capsule"),
+        "{s}"
+    );
+    assert!(
+        s.contains("AMX-SOON") && s.contains("AMX-LATE") && !s.contains("AMX-OLD"),
+        "{s}"
+    );
+    snapshot!("dispense_confirmation", s);
+    h.press(KeyCode::Char('y'));
+    let s = h.screen();
+    assert!(
+        s.contains("Dispensed 25 capsule of Amoxicillin 500 mg capsule to TST-000001-"),
+        "{s}"
+    );
+    let last = &audit::recent(h.app.db().conn(), 1).unwrap()[0];
+    assert_eq!(last.action, "DISPENSE");
+    assert!(last.patient_id.is_some());
+    assert!(
+        last.summary.contains("(20 from AMX-SOON, 5 from AMX-LATE)"),
+        "{}",
+        last.summary
+    );
+}
+
+#[test]
+fn receiving_checks_each_field_then_adds_the_batch() {
+    let mut h = Harness::new(false);
+    open_pharmacy(&mut h);
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Char('r'));
+    h.typed("ORS-9");
+    h.press(KeyCode::Tab);
+    h.typed("2026-01-01");
+    h.press(KeyCode::Tab);
+    h.typed("0");
+    h.press(KeyCode::Tab);
+    h.typed("1.234");
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(
+        s.contains("expired or expires today")
+            && s.contains("a whole number, 1 or more")
+            && s.contains("an amount"),
+        "{s}"
+    );
+    // The cursor went to the first field in error: the expiry.
+    h.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    h.typed("2027-06-30");
+    h.press(KeyCode::Tab);
+    h.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    h.typed("200");
+    h.press(KeyCode::Tab);
+    h.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    h.typed("12.50");
+    h.press(KeyCode::Tab);
+    h.typed("20");
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(
+        s.contains(
+            "Received 200 sachet of Oral rehydration salts 20.5 g/l sachet into batch ORS-9"
+        ),
+        "{s}"
+    );
+    assert!(
+        s.contains("Find") && s.contains("3 items"),
+        "back on the list: {s}"
+    );
+    let last = &audit::recent(h.app.db().conn(), 1).unwrap()[0];
+    assert_eq!(last.action, "RECEIVE");
+}
+
+#[test]
+fn adjusting_needs_a_reason_and_a_count_posts_differences() {
+    let mut h = Harness::new(false);
+    open_pharmacy(&mut h);
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Char('a'));
+    h.typed("dam");
+    h.press(KeyCode::Tab);
+    h.typed("3");
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(
+        s.contains("must be negative") && s.contains("required: say why"),
+        "{s}"
+    );
+    h.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    h.typed("-3");
+    h.press(KeyCode::Tab);
+    h.typed("crushed box");
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(s.contains("Adjusted batch AMX-SOON by -3 (now 17)"), "{s}");
+    h.press(KeyCode::Char('c'));
+    h.press(KeyCode::Down);
+    h.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    h.typed("15");
+    let s = h.screen();
+    assert!(s.contains("To post: AMX-SOON -2"), "{s}");
+    h.ctrl('s');
+    assert!(
+        h.screen()
+            .contains("Post the count of Amoxicillin 500 mg capsule")
+    );
+    h.press(KeyCode::Char('y'));
+    let s = h.screen();
+    assert!(s.contains("Count posted: 1 batch(es) corrected."), "{s}");
+    assert!(s.contains("count"), "{s}");
+}
+
+#[test]
+fn a_nurse_dispenses_but_cannot_receive_and_a_receptionist_has_no_pharmacy() {
+    let mut h = Harness::new(false);
+    stock(&h);
+    h.sign_in("nurse", PASSWORD);
+    h.press(KeyCode::F(5));
+    h.press(KeyCode::Char('r'));
+    let s = h.screen();
+    assert!(
+        s.contains("A nurse may not receive stock: ask an administrator"),
+        "{s}"
+    );
+    h.press(KeyCode::Char('d'));
+    assert!(h.screen().contains("Dispense Amoxicillin"));
+    h.ctrl('l');
+    let mut h = Harness::new(false);
+    h.sign_in("reception", PASSWORD);
+    h.press(KeyCode::F(5));
+    let s = h.screen();
+    assert!(s.contains("cannot open Pharmacy"), "{s}");
+}
+
+#[test]
+fn deactivating_asks_first_and_quitting_a_typed_form_asks_too() {
+    let mut h = Harness::new(false);
+    open_pharmacy(&mut h);
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('o'));
+    let s = h.screen();
+    assert!(
+        s.contains("Deactivate Oral rehydration salts 20.5 g/l sachet?"),
+        "{s}"
+    );
+    h.press(KeyCode::Char('y'));
+    let s = h.screen();
+    assert!(
+        s.contains("Oral rehydration salts 20.5 g/l sachet deactivated.")
+            && s.contains("DEACTIVATED"),
+        "{s}"
+    );
+    h.press(KeyCode::Esc);
+    let s = h.screen();
+    assert!(
+        s.contains("2 items") && !s.contains("Oral rehydration"),
+        "{s}"
+    );
+    h.press(KeyCode::Char('d'));
+    h.typed("4");
+    h.ctrl('q');
+    let s = h.screen();
+    assert!(s.contains("Quit and throw away the pharmacy form"), "{s}");
+    h.press(KeyCode::Char('n'));
+    h.press(KeyCode::Esc);
+    assert!(
+        h.screen()
+            .contains("Throw away what you typed in this form?")
+    );
+    h.press(KeyCode::Char('y'));
+    assert!(h.screen().contains("2 items"));
+}
+
+#[test]
+fn a_new_item_then_returns_and_disposal_from_the_item_view() {
+    let mut h = Harness::new(false);
+    open_pharmacy(&mut h);
+    h.press(KeyCode::Char('n'));
+    h.typed("Metformin");
+    h.press(KeyCode::Tab);
+    h.typed("metformin hydrochloride");
+    h.press(KeyCode::Tab);
+    h.typed("500 mg");
+    h.press(KeyCode::Tab);
+    h.typed("tab");
+    h.press(KeyCode::Tab);
+    h.press(KeyCode::Tab);
+    h.typed("Antidiabetic");
+    h.press(KeyCode::Tab);
+    h.typed("many");
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(s.contains("Unit") && s.contains("required: type it"), "{s}");
+    assert!(s.contains("a whole number, 0 or more"), "{s}");
+    h.typed("tablet");
+    h.press(KeyCode::Tab);
+    h.press(KeyCode::Tab);
+    h.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    h.typed("300");
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(
+        s.contains("Added Metformin 500 mg tablet to the catalogue"),
+        "{s}"
+    );
+    assert!(
+        s.contains("4 items") && s.contains("Metformin 500 mg tablet"),
+        "{s}"
+    );
+
+    // Amoxicillin: return two packs to its soonest usable batch, then
+    // dispose of the expired one (its quantity and reason come filled in).
+    h.press(KeyCode::Home);
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('t'));
+    assert!(
+        h.screen()
+            .contains("Batch AMX-OLD has expired: it takes no returns")
+    );
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Char('t'));
+    h.typed("2");
+    h.press(KeyCode::Tab);
+    h.typed("unopened, ward stock");
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(
+        s.contains("Returned 2 capsule to batch AMX-SOON (now 22)."),
+        "{s}"
+    );
+    h.press(KeyCode::Char('x'));
+    assert!(h.screen().contains("Batch AMX-SOON has not expired"));
+    h.press(KeyCode::Up);
+    h.press(KeyCode::Char('x'));
+    let s = h.screen();
+    assert!(
+        s.contains("Dispose of Amoxicillin 500 mg capsule batch AMX-OLD"),
+        "{s}"
+    );
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(
+        s.contains("Disposed of 12 capsule of batch AMX-OLD (now 0)."),
+        "{s}"
+    );
+    assert!(s.contains("dispose") && s.contains("return"), "{s}");
+    assert!(!s.contains("Alerts: EXPIRED"), "{s}");
+    let kinds: Vec<String> = audit::recent(h.app.db().conn(), 3)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.action)
+        .collect();
+    assert_eq!(kinds[..2], ["ADJUST", "ADJUST"]);
+}
