@@ -70,7 +70,7 @@ impl Appointments {
         .areas(area);
         let shown = self.shown();
         let (cols, grid) = self.columns(area.width);
-        let waiting = self.queue.len();
+        let waiting = self.queue_shown().len();
         let late = shown
             .iter()
             .filter(|b| {
