@@ -262,32 +262,41 @@ impl App {
             Mode::SignIn(form) | Mode::Locked { form, .. } => form.type_key(key),
             Mode::ChangePassword { form, .. } => form.type_key(key),
             Mode::Working(_) => {
-                if is_text(&key) && self.with_patients(|p, ctx| p.type_key(key, ctx)).is_some() {
-                    return;
-                }
-                if is_text(&key) && self.with_pharmacy(|p, ctx| p.type_key(key, ctx)).is_some() {
-                    return;
-                }
-                if is_text(&key) && self.with_beds(|b, ctx| b.type_key(key, ctx)).is_some() {
-                    return;
-                }
-                let takes_text = matches!(&self.mode, Mode::Working(Workspace {
-                    tab: Tab::Appointments,
-                    appointments: Some(a),
-                    ..
-                }) if a.takes_text());
-                if is_text(&key)
-                    && takes_text
-                    && self
-                        .with_appointments(|a, ctx| a.type_key(key, ctx))
-                        .is_some()
-                {
+                if is_text(&key) && self.screen_takes_text() {
+                    self.with_patients(|p, ctx| p.type_key(key, ctx));
+                    self.with_pharmacy(|p, ctx| p.type_key(key, ctx));
+                    self.with_beds(|b, ctx| b.type_key(key, ctx));
+                    self.with_appointments(|a, ctx| a.type_key(key, ctx));
                     return;
                 }
                 if let Some(action) = keymap::lookup(keymap::GLOBAL, &key) {
                     self.perform(action);
                 }
             }
+        }
+    }
+
+    /// Whether the tab shown has the cursor in a text field, so that typed
+    /// characters (`?` too) go there rather than to the keys of every screen.
+    fn screen_takes_text(&self) -> bool {
+        let Mode::Working(w) = &self.mode else {
+            return false;
+        };
+        match w.tab {
+            Tab::Patients => w.patients.as_ref().is_some_and(|p| p.takes_text()),
+            Tab::Pharmacy => w.pharmacy.as_ref().is_some_and(|p| p.takes_text()),
+            Tab::Beds => w.beds.as_ref().is_some_and(|b| b.takes_text()),
+            Tab::Appointments => w.appointments.as_ref().is_some_and(|a| a.takes_text()),
+            _ => false,
+        }
+    }
+
+    /// Shows what a screen said on the status line.
+    fn show(&mut self, said: Said) {
+        match said {
+            Said::Nothing => {}
+            Said::Info(m) => self.say(m),
+            Said::Error(m) => self.complain(m),
         }
     }
 
@@ -320,11 +329,7 @@ impl App {
             now: *now,
         };
         let said = f(p, &mut ctx);
-        match said {
-            Said::Nothing => {}
-            Said::Info(m) => self.say(m),
-            Said::Error(m) => self.complain(m),
-        }
+        self.show(said);
         Some(())
     }
 
@@ -355,11 +360,8 @@ impl App {
             settings,
             now: *now,
         };
-        match f(b, &mut ctx) {
-            Said::Nothing => {}
-            Said::Info(m) => self.say(m),
-            Said::Error(m) => self.complain(m),
-        }
+        let said = f(b, &mut ctx);
+        self.show(said);
         Some(())
     }
 
@@ -401,11 +403,8 @@ impl App {
             settings,
             clock: crate::ops::appointments::Clock { now: *now, offset },
         };
-        match f(a, &mut ctx) {
-            Said::Nothing => {}
-            Said::Info(m) => self.say(m),
-            Said::Error(m) => self.complain(m),
-        }
+        let said = f(a, &mut ctx);
+        self.show(said);
         Some(())
     }
 
@@ -437,11 +436,8 @@ impl App {
             settings,
             now: *now,
         };
-        match f(p, &mut ctx) {
-            Said::Nothing => {}
-            Said::Info(m) => self.say(m),
-            Said::Error(m) => self.complain(m),
-        }
+        let said = f(p, &mut ctx);
+        self.show(said);
         Some(())
     }
 

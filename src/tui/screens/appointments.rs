@@ -372,7 +372,7 @@ impl Appointments {
             return false;
         }
         self.prompt.is_some()
-            || self.picker.is_some()
+            || self.picker.as_ref().is_some_and(|p| p.takes_text())
             || matches!(&self.view, View::Form(_))
             || matches!(&self.view, View::Setup(s) if s.type_form.is_some())
     }

@@ -275,6 +275,18 @@ impl Beds {
     }
 
     /// Text typed where the cursor is: the picker, a prompt, a form field.
+    /// Whether typed characters go into a field (so `?` is text, not help).
+    pub fn takes_text(&self) -> bool {
+        if let Some((p, _)) = &self.picker {
+            return p.takes_text();
+        }
+        self.prompt.is_some()
+            || self
+                .form
+                .as_ref()
+                .is_some_and(|f| matches!(f.inputs.get(f.focus), Some(Input::Text(_))))
+    }
+
     pub fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
         if let Some((p, _)) = &mut self.picker {
             let said = p.type_key(key, ctx);

@@ -288,6 +288,17 @@ impl Patients {
         self.search.rows.get(&self.search.selected)
     }
 
+    /// Whether typed characters go into a field (so `?` is text, not help).
+    pub fn takes_text(&self) -> bool {
+        self.confirm.is_none()
+            && (self.prompt.is_some()
+                || match &self.view {
+                    View::Search => self.search.typing,
+                    View::Form(f) => f.duplicate_focus.is_none(),
+                    View::Record(_) => false,
+                })
+    }
+
     /// Text typed where the cursor is: the search box, a form field, a prompt.
     pub fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
         if let Some(p) = &mut self.prompt {

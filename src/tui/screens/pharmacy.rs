@@ -272,6 +272,18 @@ impl Pharmacy {
     }
 
     /// Text typed where the cursor is.
+    /// Whether typed characters go into a field (so `?` is text, not help).
+    pub fn takes_text(&self) -> bool {
+        if let Some(p) = &self.picker {
+            return p.takes_text();
+        }
+        self.confirm.is_none()
+            && matches!(
+                (&self.view, self.searching),
+                (View::List, true) | (View::Form(_), _) | (View::Count(_), _)
+            )
+    }
+
     pub fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
         if let Some(p) = &mut self.picker {
             let said = p.type_key(key, ctx);
