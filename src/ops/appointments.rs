@@ -11,6 +11,7 @@ use crate::domain::appointment::{
 };
 use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::ids::Id;
+use crate::domain::patient::Patient;
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
 use crate::store::Db;
@@ -793,4 +794,61 @@ pub fn export_day<W: Write>(db: &mut Db, by: &Session, day: NaiveDate, out: W) -
     }
     w.flush().map_err(Error::Output)?;
     Ok(n)
+}
+
+/// Moves the other patient's appointments to the survivor of a merge,
+/// inside the merge's transaction; returns how many moved and an event for
+/// each. Refused, naming both, when the survivor and the other have
+/// appointments at overlapping times: one person cannot attend both, and a
+/// person must decide which to keep.
+pub(crate) fn move_for_merge(
+    tx: &rusqlite::Transaction,
+    survivor: &Patient,
+    other: &Patient,
+    by: Option<&str>,
+    date_pattern: &str,
+    now: DateTime<Utc>,
+) -> Result<(usize, Vec<AuditEvent>)> {
+    let clashes = store::merge_clashes(tx, &survivor.id, &other.id)?;
+    if let Some((s, o)) = clashes.first() {
+        let at = |b: &Booked| {
+            format!(
+                "{} with {} ({})",
+                b.appt.span, b.clinician_name, b.type_name
+            )
+        };
+        let more = match clashes.len() {
+            1 => String::new(),
+            n => format!(" (and {} more overlapping)", n - 1),
+        };
+        return Err(Error::Refused(format!(
+            "{} and {} both have an appointment on {} at overlapping times: {} and {}{more}: cancel one of them, then merge",
+            survivor.mrn,
+            other.mrn,
+            s.appt.day.format(date_pattern),
+            at(s),
+            at(o)
+        )));
+    }
+    let moving = store::for_patient(tx, &other.id)?;
+    let n = store::move_patient(tx, &other.id, &survivor.id, by, now)?;
+    let events = moving
+        .iter()
+        .map(|b| {
+            AuditEvent::new(
+                AuditAction::Update,
+                "appointment",
+                format!(
+                    "appointment {} {} moved from {} to {} (records merged)",
+                    b.appt.day.format(date_pattern),
+                    b.appt.span,
+                    other.mrn,
+                    survivor.mrn
+                ),
+            )
+            .on(b.appt.id.as_str())
+            .for_patient(survivor.id.as_str())
+        })
+        .collect();
+    Ok((n, events))
 }

@@ -344,6 +344,57 @@ pub fn clashes(
     )
 }
 
+/// Pairs of appointments holding time, one of `survivor` and one of
+/// `other`, that overlap: what moving the other's appointments to the
+/// survivor (a merge) would double-book.
+pub fn merge_clashes(
+    conn: &Connection,
+    survivor: &Id,
+    other: &Id,
+) -> Result<Vec<(Booked, Booked)>, StoreError> {
+    let theirs = query(
+        conn,
+        "WHERE a.patient_id = ?1 AND a.status NOT IN ('cancelled', 'no_show')
+         ORDER BY a.day, a.start_min",
+        [other.as_str()],
+    )?;
+    let mut out = Vec::new();
+    for o in theirs {
+        let mine = query(
+            conn,
+            "WHERE a.patient_id = ?1 AND a.day = ?2 AND a.status NOT IN ('cancelled', 'no_show')
+               AND a.start_min < ?4 AND a.end_min > ?3
+             ORDER BY a.start_min",
+            params![
+                survivor.as_str(),
+                day_text(o.appt.day),
+                o.appt.span.start,
+                o.appt.span.end
+            ],
+        )?;
+        out.extend(mine.into_iter().map(|s| (s, o.clone())));
+    }
+    Ok(out)
+}
+
+/// Moves every appointment of `from` to `to` (a merge); returns how many.
+/// The schema's overlap trigger still guards the survivor's time.
+pub fn move_patient(
+    tx: &Transaction,
+    from: &Id,
+    to: &Id,
+    by: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<usize, StoreError> {
+    tx.execute(
+        "UPDATE appointments SET patient_id = ?2, updated_at = ?3, updated_by = ?4,
+                version = version + 1
+         WHERE patient_id = ?1",
+        params![from.as_str(), to.as_str(), format_ts(now), by],
+    )
+    .map_err(overlap)
+}
+
 /// Time already taken from `from` on, over `days` days, by the clinician or
 /// (when given) the patient.
 pub fn busy(

@@ -765,7 +765,7 @@ impl Patients {
         }
         self.confirm = Some(Confirm {
             question: format!(
-                "Merge {} {} INTO {} {}? {} keeps its MRN and gains what it lacks; {} will find it from now on.",
+                "Merge {} {} INTO {} {}? {} keeps its MRN and gains what it lacks, with the other's appointments, admissions and medicines; {} will find it from now on.",
                 other.mrn,
                 other.name,
                 survivor.mrn,
