@@ -20,7 +20,7 @@ use crate::store::appointments as store;
 use crate::tui::keymap::{self, Action, Binding};
 use crate::tui::screens::appointment_form::{BookingForm, Chosen, Purpose, Slot};
 use crate::tui::screens::appointment_setup::Setup;
-use crate::tui::screens::patients::{Ctx as PatientsCtx, Patients, PickOutcome, Said};
+use crate::tui::screens::patients::{Ctx as PatientsCtx, Patients, PickOutcome, Said, said_error};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
 use crate::tui::widgets::popup::{self, Prompt};
@@ -52,15 +52,6 @@ impl Ctx<'_> {
             now: self.clock.now,
         }
     }
-}
-
-fn said_error(e: Error) -> Said {
-    let s = e.to_string();
-    let mut c = s.chars();
-    Said::Error(match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => s,
-    })
 }
 
 /// How often a day view or queue left open is read again.

@@ -19,7 +19,7 @@ use crate::tui::screens::bed_views::{
     Form, Input, Setup, SetupRow, render_census, render_detail, render_setup, when,
 };
 use crate::tui::screens::patient_record::Clock;
-use crate::tui::screens::patients::{Ctx, Patients, PickOutcome, Said};
+use crate::tui::screens::patients::{Ctx, Patients, PickOutcome, Said, refused, said_error};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
 use crate::tui::widgets::popup::{self, Prompt};
@@ -29,19 +29,6 @@ use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use std::cell::Cell;
 use strum::IntoEnumIterator;
-
-fn said_error(e: Error) -> Said {
-    let s = e.to_string();
-    let mut c = s.chars();
-    Said::Error(match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => s,
-    })
-}
-
-fn refused(ctx: &Ctx, p: Permission, doing: &str) -> Option<Said> {
-    ctx.session.require(p, doing).err().map(said_error)
-}
 
 /// What a form saves.
 enum FormFor {

@@ -43,7 +43,8 @@ pub enum Said {
     Error(String),
 }
 
-fn said_error(e: Error) -> Said {
+/// What an error says on the status line: its message, capitalised.
+pub fn said_error(e: Error) -> Said {
     let s = e.to_string();
     let mut c = s.chars();
     Said::Error(match c.next() {
@@ -53,7 +54,7 @@ fn said_error(e: Error) -> Said {
 }
 
 /// The status message when the signed-in role may not do something.
-fn refused(ctx: &Ctx, p: Permission, doing: &str) -> Option<Said> {
+pub fn refused(ctx: &Ctx, p: Permission, doing: &str) -> Option<Said> {
     ctx.session.require(p, doing).err().map(said_error)
 }
 
