@@ -531,9 +531,9 @@ pub fn current_admission(db: &Db, by: &Session, patient: &Id) -> Result<Option<A
 }
 
 /// Doctors and nurses who may attend an admission: (id, user name, name).
-pub fn clinicians(db: &Db, by: &Session) -> Result<Vec<(Id, String, String)>> {
+pub fn clinicians(db: &Db, by: &Session) -> Result<Vec<crate::domain::user::Clinician>> {
     by.require(Permission::ViewBedBoard, "see the bed board")?;
-    Ok(beds::clinicians(db.conn())?)
+    Ok(crate::store::users::clinicians(db.conn())?)
 }
 
 // ---- admit, transfer, discharge ---------------------------------------------
@@ -617,9 +617,9 @@ pub fn admit(
             if let Some(why) = bed_refusal(&bed, &patient, &ward) {
                 return Err(refused(why));
             }
-            let clinician = beds::clinicians(tx)?
+            let clinician = crate::store::users::clinicians(tx)?
                 .into_iter()
-                .find(|(id, _, _)| id == input.attending)
+                .find(|c| c.id == *input.attending)
                 .ok_or_else(|| {
                     refused("choose the attending clinician: an enabled doctor or nurse".into())
                 })?;
@@ -635,7 +635,7 @@ pub fn admit(
                 tx,
                 &patient.id,
                 &bed,
-                &clinician.0,
+                &clinician.id,
                 &reason,
                 Some(by.user.id.as_str()),
                 now,
@@ -648,7 +648,7 @@ pub fn admit(
                 &patient.id,
                 format!(
                     "{} admitted to {} ({}) under {}",
-                    patient.mrn, bed.label, ward.name, clinician.1
+                    patient.mrn, bed.label, ward.name, clinician.user_name
                 ),
             );
             Ok((a, vec![e]))

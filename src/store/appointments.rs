@@ -126,26 +126,8 @@ pub fn update_type(tx: &Transaction, t: &AppointmentType) -> Result<AppointmentT
 
 // ---- clinicians and their hours ----------------------------------------
 
-/// Doctors and nurses whose accounts are enabled, by name.
-pub fn clinicians(conn: &Connection) -> Result<Vec<Clinician>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, user_name, full_name, role FROM users
-         WHERE role IN ('doctor', 'nurse') AND disabled_at IS NULL
-         ORDER BY role, full_name, user_name",
-    )?;
-    let rows = stmt.query_map([], clinician)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-fn clinician(r: &Row) -> rusqlite::Result<Clinician> {
-    let role: String = r.get(3)?;
-    Ok(Clinician {
-        id: Id::from_stored(r.get(0)?),
-        user_name: r.get(1)?,
-        full_name: r.get(2)?,
-        role: role.parse().map_err(|_| conversion(3, "role"))?,
-    })
-}
+use super::users::clinician;
+pub use super::users::clinicians;
 
 /// The clinician with this user name (doctor or nurse, enabled).
 pub fn clinician_named(

@@ -799,17 +799,3 @@ struct StaySpanParts {
     ended_at: Option<DateTime<Utc>>,
     ended_by: Option<StayEnd>,
 }
-
-/// Doctors and nurses who may attend an admission (enabled accounts),
-/// doctors first: (id, user name, full name).
-pub fn clinicians(conn: &Connection) -> Result<Vec<(Id, String, String)>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, user_name, full_name FROM users
-         WHERE role IN ('doctor', 'nurse') AND disabled_at IS NULL
-         ORDER BY role = 'nurse', full_name, user_name",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok((Id::from_stored(r.get(0)?), r.get(1)?, r.get(2)?))
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}

@@ -462,15 +462,15 @@ impl Beds {
         }
         let me = clinicians
             .iter()
-            .position(|(id, _, _)| *id == ctx.session.user.id)
+            .position(|c| c.id == ctx.session.user.id)
             .unwrap_or(0);
         let options = clinicians
             .iter()
-            .map(|(_, user, name)| {
-                if name.is_empty() {
-                    user.clone()
+            .map(|c| {
+                if c.full_name.is_empty() {
+                    c.user_name.clone()
                 } else {
-                    format!("{name} ({user})")
+                    format!("{} ({})", c.full_name, c.user_name)
                 }
             })
             .collect();
@@ -497,7 +497,7 @@ impl Beds {
             purpose: FormFor::Admit {
                 patient: Box::new(p),
                 bed: bed.id.clone(),
-                clinicians: clinicians.into_iter().map(|(id, _, _)| id).collect(),
+                clinicians: clinicians.into_iter().map(|c| c.id).collect(),
             },
         });
         Said::Nothing
