@@ -472,6 +472,11 @@ pub fn import_patients<R: Read + Send>(
     db.conn()
         .pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)
         .map_err(StoreError::from)?;
+    // Statement journals (each insert of many rows keeps one) and the sorts
+    // that build the indexes stay in memory instead of a temporary file.
+    db.conn()
+        .pragma_update(None, "temp_store", "MEMORY")
+        .map_err(StoreError::from)?;
     let result = db.write(&by.actor(), |tx| {
         authorize(tx, by, Permission::RegisterPatients, "import patients")?;
         let report = write_rows(tx, reader, csv, by, skip_invalid, now)?;
@@ -502,6 +507,7 @@ pub fn import_patients<R: Read + Send>(
     let restored = db
         .conn()
         .pragma_update(None, "cache_size", cache_before)
+        .and_then(|()| db.conn().pragma_update(None, "temp_store", "DEFAULT"))
         .map_err(StoreError::from);
     match result {
         Ok(mut report) => {
