@@ -62,6 +62,9 @@ pub enum Command {
     /// Reports for the day's work.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Appointments: types, clinicians' hours and days off, booking, the day's list.
+    #[command(subcommand)]
+    Appointments(AppointmentsCommand),
     /// Measure searches, writes, screens, start-up and memory on a synthetic
     /// hospital (built once per size, then reused); never touches real ones.
     Bench(BenchArgs),
@@ -240,6 +243,22 @@ pub enum ExportFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum ExportCommand {
+    /// Export one day's appointments (cancelled ones left out), by start
+    /// time: the list for reminder calls.
+    Appointments {
+        /// The day, as YYYY-MM-DD (or the hospital's date format).
+        #[arg(long, value_name = "DATE")]
+        date: String,
+        /// What to write.
+        #[arg(long, value_enum, default_value = "csv")]
+        format: AppointmentsFormat,
+        /// Write to this new file (made readable by you only) instead of
+        /// standard output; an existing file is never overwritten.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        by: AsUser,
+    },
     /// Export the patients in use (not deleted or merged), in MRN order.
     Patients {
         /// What to write.
@@ -374,6 +393,120 @@ pub enum ReportCommand {
         /// How many days ahead to look.
         #[arg(long, default_value_t = 90, value_name = "N")]
         days: u32,
+        #[command(flatten)]
+        by: AsUser,
+    },
+}
+
+/// What an appointments export is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AppointmentsFormat {
+    /// date, start, end, mrn, patient, phone, clinician, type, status, notes.
+    Csv,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AppointmentsCommand {
+    /// List the appointment types and their default lengths.
+    Types {
+        #[command(flatten)]
+        by: AsUser,
+    },
+    /// Add an appointment type (admin).
+    AddType {
+        #[arg(long)]
+        name: String,
+        /// The default length in minutes (5 to 480, in steps of 5).
+        #[arg(long)]
+        minutes: String,
+        #[command(flatten)]
+        by: AsUser,
+    },
+    /// Change an appointment type's name or length, retire it or bring it
+    /// back (admin).
+    EditType {
+        /// The type's current name.
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        new_name: Option<String>,
+        #[arg(long)]
+        minutes: Option<String>,
+        /// Stop offering it for new bookings.
+        #[arg(long, conflicts_with = "offer")]
+        retire: bool,
+        /// Offer a retired type again.
+        #[arg(long)]
+        offer: bool,
+        #[command(flatten)]
+        by: AsUser,
+    },
+    /// Show a clinician's weekly hours and coming days off.
+    Hours {
+        /// The doctor's or nurse's user name.
+        #[arg(long)]
+        clinician: String,
+        #[command(flatten)]
+        by: AsUser,
+    },
+    /// Set a clinician's hours for one weekday (admin).
+    SetHours {
+        #[arg(long)]
+        clinician: String,
+        /// mon, tue, wed, thu, fri, sat or sun.
+        #[arg(long)]
+        day: String,
+        /// Ranges like "08:00-12:00, 13:00-17:00"; "" for not working.
+        #[arg(long, allow_hyphen_values = true)]
+        ranges: String,
+        #[command(flatten)]
+        by: AsUser,
+    },
+    /// Record a clinician's day off, or take it back with --remove (admin).
+    DayOff {
+        #[arg(long)]
+        clinician: String,
+        #[arg(long, value_name = "DATE")]
+        date: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+        #[arg(long)]
+        remove: bool,
+        #[command(flatten)]
+        by: AsUser,
+    },
+    /// Book an appointment.
+    Book {
+        /// The patient's MRN (with or without prefix and dashes).
+        #[arg(long)]
+        patient: String,
+        /// The doctor's or nurse's user name.
+        #[arg(long)]
+        clinician: String,
+        /// The appointment type (its length is the default).
+        #[arg(long = "type", value_name = "TYPE")]
+        kind: String,
+        #[arg(long, value_name = "DATE")]
+        date: String,
+        /// The start, HH:MM; "next" for the clinician's next free slot that day or later.
+        #[arg(long)]
+        time: String,
+        /// Another length than the type's, in minutes.
+        #[arg(long)]
+        minutes: Option<String>,
+        #[arg(long, default_value = "")]
+        notes: String,
+        /// Book even outside the clinician's working hours.
+        #[arg(long)]
+        outside_hours: bool,
+        #[command(flatten)]
+        by: AsUser,
+    },
+    /// List one day's appointments.
+    List {
+        /// The day (default today).
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
         #[command(flatten)]
         by: AsUser,
     },

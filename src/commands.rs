@@ -3,12 +3,14 @@
 use crate::auth::{self, Session};
 use crate::checkpoint;
 use crate::cli::{
-    AsUser, AuditCommand, Cli, ExportFormat, InitArgs, SettingsCommand, UsersCommand,
+    AppointmentsCommand, AppointmentsFormat, AsUser, AuditCommand, Cli, ExportFormat, InitArgs,
+    SettingsCommand, UsersCommand,
 };
 use crate::domain::display::thousands;
 use crate::domain::hospital::HospitalCode;
 use crate::domain::role::Role;
 use crate::domain::settings::SettingKey;
+use crate::ops::appointments as appointment_ops;
 use crate::ops::{accounts, export, import, settings};
 use crate::paths::DataDir;
 use crate::store::Db;
@@ -887,6 +889,316 @@ pub fn report(
         }
         ReportCommand::Stock { by } => report_stock(data, cli, by, pw)?,
         ReportCommand::Expiry { days, by } => report_expiry(data, cli, *days, by, pw)?,
+    }
+    Ok(())
+}
+
+/// Reads a day as typed on the command line: ISO or the hospital's format.
+fn parse_day(db: &Db, text: &str) -> Result<chrono::NaiveDate> {
+    let settings = db.settings()?;
+    crate::domain::patient::parse_date(text, settings.date_pattern())
+        .with_context(|| format!("{text:?} is not a date: write it as YYYY-MM-DD, like 2026-03-14"))
+}
+
+/// The clinic's clock on this machine.
+fn local_clock() -> appointment_ops::Clock {
+    let now = Utc::now();
+    appointment_ops::Clock {
+        now,
+        offset: *now.with_timezone(&Local).offset(),
+    }
+}
+
+fn clinician(db: &Db, user_name: &str) -> Result<crate::domain::appointment::Clinician> {
+    crate::store::appointments::clinician_named(db.conn(), user_name)?.with_context(|| {
+        format!(
+            "{user_name:?} is not an enabled doctor or nurse account: see `wardline users list`"
+        )
+    })
+}
+
+fn appointment_type(db: &Db, name: &str) -> Result<crate::domain::appointment::AppointmentType> {
+    crate::store::appointments::type_named(db.conn(), name)?.with_context(|| {
+        format!("there is no appointment type {name:?}: see `wardline appointments types`")
+    })
+}
+
+/// `wardline appointments …`: set-up, booking and the day's list.
+pub fn appointments(
+    data: &DataDir,
+    cli: &Cli,
+    cmd: &AppointmentsCommand,
+    pw: &mut Passwords,
+) -> Result<()> {
+    use crate::domain::appointment::{self as rules, Span};
+    let mut db = open_hospital(data, cli.hospital.as_deref())?;
+    match cmd {
+        AppointmentsCommand::Types { by } => as_user(&mut db, by, pw, |db, s, _| {
+            s.require(
+                crate::domain::role::Permission::ManageAppointments,
+                "see appointment types",
+            )?;
+            for t in crate::store::appointments::types(db.conn(), true)? {
+                let retired = if t.retired { "  (retired)" } else { "" };
+                println!("{:<20} {:>3} min{retired}", t.name, t.minutes);
+            }
+            Ok(())
+        }),
+        AppointmentsCommand::AddType { name, minutes, by } => {
+            as_user(&mut db, by, pw, |db, s, _| {
+                let t = appointment_ops::add_type(db, s, name, minutes)?;
+                println!("Added appointment type {} ({} min).", t.name, t.minutes);
+                Ok(())
+            })
+        }
+        AppointmentsCommand::EditType {
+            name,
+            new_name,
+            minutes,
+            retire,
+            offer,
+            by,
+        } => as_user(&mut db, by, pw, |db, s, _| {
+            let t = appointment_type(db, name)?;
+            let retired = if *retire {
+                true
+            } else if *offer {
+                false
+            } else {
+                t.retired
+            };
+            let new_name = new_name.as_deref().unwrap_or(&t.name);
+            let minutes = minutes.clone().unwrap_or_else(|| t.minutes.to_string());
+            let t = appointment_ops::edit_type(db, s, &t, new_name, &minutes, retired)?;
+            println!(
+                "Appointment type {} is {} min{}.",
+                t.name,
+                t.minutes,
+                if t.retired { ", retired" } else { "" }
+            );
+            Ok(())
+        }),
+        AppointmentsCommand::Hours { clinician: who, by } => {
+            as_user(&mut db, by, pw, |db, s, _| {
+                s.require(
+                    crate::domain::role::Permission::ManageAppointments,
+                    "see working hours",
+                )?;
+                let c = clinician(db, who)?;
+                let h = crate::store::appointments::hours(db.conn(), &c.id)?;
+                println!("{} ({})", c.name(), c.role.label());
+                for (day, spans) in rules::WEEKDAYS.iter().zip(&h.week) {
+                    let text = if spans.is_empty() {
+                        "not working".to_string()
+                    } else {
+                        rules::ranges_text(spans)
+                    };
+                    println!("  {day}  {text}");
+                }
+                let today = local_clock().today();
+                let off: Vec<String> = h
+                    .days_off
+                    .iter()
+                    .filter(|d| **d >= today)
+                    .map(|d| d.to_string())
+                    .collect();
+                if !off.is_empty() {
+                    println!("  days off: {}", off.join(", "));
+                }
+                Ok(())
+            })
+        }
+        AppointmentsCommand::SetHours {
+            clinician: who,
+            day,
+            ranges,
+            by,
+        } => as_user(&mut db, by, pw, |db, s, _| {
+            let c = clinician(db, who)?;
+            let wd = rules::parse_weekday(day).with_context(|| {
+                format!("{day:?} is not a weekday: use mon, tue, wed, thu, fri, sat or sun")
+            })?;
+            let h = appointment_ops::set_hours(db, s, &c.id, wd, ranges)?;
+            let spans = &h.week[wd];
+            println!(
+                "{} on {}: {}.",
+                c.name(),
+                rules::WEEKDAYS[wd],
+                if spans.is_empty() {
+                    "not working".to_string()
+                } else {
+                    rules::ranges_text(spans)
+                }
+            );
+            Ok(())
+        }),
+        AppointmentsCommand::DayOff {
+            clinician: who,
+            date,
+            reason,
+            remove,
+            by,
+        } => as_user(&mut db, by, pw, |db, s, _| {
+            let c = clinician(db, who)?;
+            let day = parse_day(db, date)?;
+            appointment_ops::set_day_off(db, s, &c.id, day, !remove, reason)?;
+            if *remove {
+                println!("{} works on {day} after all.", c.name());
+            } else {
+                println!("{} is off on {day}.", c.name());
+            }
+            Ok(())
+        }),
+        AppointmentsCommand::Book {
+            patient,
+            clinician: who,
+            kind,
+            date,
+            time,
+            minutes,
+            notes,
+            outside_hours,
+            by,
+        } => as_user(&mut db, by, pw, |db, s, _| {
+            let c = clinician(db, who)?;
+            let t = appointment_type(db, kind)?;
+            let day = parse_day(db, date)?;
+            let found = crate::ops::patients::find(db, s, patient, false)?;
+            let hit = found
+                .hits
+                .iter()
+                .find(|h| h.kind == crate::store::patient_search::MatchKind::Mrn)
+                .with_context(|| {
+                    format!("no patient has the MRN {patient:?}: check it, or find the patient on the Patients screen")
+                })?;
+            let p = crate::store::patients::get_by_seq(db.conn(), hit.seq)?
+                .with_context(|| format!("no patient has the MRN {patient:?}"))?;
+            let length = minutes.clone().unwrap_or_else(|| t.minutes.to_string());
+            let length = rules::check_minutes(&length).map_err(anyhow::Error::msg)?;
+            let span = if time.trim().eq_ignore_ascii_case("next") {
+                let clock = local_clock();
+                let from = if day <= clock.today() {
+                    clock.local()
+                } else {
+                    day.and_time(chrono::NaiveTime::MIN)
+                };
+                let (d, span) = appointment_ops::next_free(db, &c.id, Some(&p.id), length, from, None)?
+                    .with_context(|| {
+                        format!(
+                            "{} has no free {length} minutes in working hours in the next {} days: set their hours, or choose a time",
+                            c.name(),
+                            rules::SEARCH_DAYS
+                        )
+                    })?;
+                (d, span)
+            } else {
+                let when = rules::check_when(day, time, &length.to_string())
+                    .map_err(anyhow::Error::msg)?;
+                (when.day, when.span)
+            };
+            let (day, span): (chrono::NaiveDate, Span) = span;
+            let booking = appointment_ops::Booking {
+                patient: p.id.clone(),
+                clinician: c.id.clone(),
+                type_id: t.id.clone(),
+                day,
+                span,
+                notes: notes.clone(),
+            };
+            let b = appointment_ops::book(db, s, &booking, *outside_hours, Utc::now())?;
+            println!("Booked {}.", b.describe());
+            Ok(())
+        }),
+        AppointmentsCommand::List { date, by } => as_user(&mut db, by, pw, |db, s, _| {
+            let clock = local_clock();
+            let day = match date {
+                Some(d) => parse_day(db, d)?,
+                None => clock.today(),
+            };
+            let list = appointment_ops::day(db, s, day, true)?;
+            if list.is_empty() {
+                println!("No appointments on {day}.");
+            }
+            for b in list {
+                let late = rules::is_late(b.appt.status, b.appt.day, &b.appt.span, clock.local());
+                println!(
+                    "{}  {:<16} {:<24} {:<14} {:<14} {}",
+                    b.appt.span,
+                    b.clinician_name,
+                    format!("{} {}", b.mrn, b.patient_name),
+                    b.type_name,
+                    if late { "late" } else { b.appt.status.label() },
+                    b.appt.notes
+                );
+            }
+            Ok(())
+        }),
+    }
+}
+
+/// `wardline export appointments`: a day's list as CSV, for reminder calls.
+pub fn export_appointments(
+    data: &DataDir,
+    cli: &Cli,
+    date: &str,
+    format: AppointmentsFormat,
+    out: Option<&Path>,
+    by: &AsUser,
+    pw: &mut Passwords,
+) -> Result<()> {
+    let AppointmentsFormat::Csv = format;
+    let mut db = open_hospital(data, cli.hospital.as_deref())?;
+    let day = parse_day(&db, date)?;
+    if let Some(path) = out
+        && path.exists()
+    {
+        bail!(
+            "{} already exists: choose another file name, or move that file away first",
+            path.display()
+        );
+    }
+    let count = as_user(&mut db, by, pw, |db, s, _| match out {
+        None => {
+            let stdout = BufWriter::new(std::io::stdout().lock());
+            Ok(appointment_ops::export_day(db, s, day, stdout)?)
+        }
+        Some(path) => {
+            s.require(
+                crate::domain::role::Permission::ManageAppointments,
+                "export appointments",
+            )?;
+            crate::paths::create_private_file(path)
+                .with_context(|| format!("could not create {}", path.display()))?;
+            let result = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .with_context(|| format!("could not open {}", path.display()))
+                .and_then(|file| {
+                    let mut w = BufWriter::new(file);
+                    let n = appointment_ops::export_day(db, s, day, &mut w)?;
+                    w.flush()?;
+                    w.get_ref()
+                        .sync_all()
+                        .with_context(|| format!("could not save {}", path.display()))?;
+                    Ok(n)
+                });
+            if result.is_err() {
+                let _ = std::fs::remove_file(path);
+            }
+            result
+        }
+    })?;
+    let message = format!(
+        "Exported {count} {} of {day}",
+        if count == 1 {
+            "appointment"
+        } else {
+            "appointments"
+        }
+    );
+    match out {
+        Some(path) => println!("{message} to {}.", path.display()),
+        None => eprintln!("{message}."),
     }
     Ok(())
 }

@@ -103,6 +103,7 @@ fn populate(db: &mut Db) -> Result<()> {
     }
     settings::set(db, &session, "currency", "KES")?;
     add_patients(db, &session, now)?;
+    crate::demo_appointments::demo_appointments(db, &session, now)?;
     crate::demo_pharmacy::demo_pharmacy(db, "pharmacist", PASSWORD, now)?;
     crate::demo_beds::demo_beds(db, &session, PASSWORD, now)?;
     auth::sign_out(db, &session, EndReason::Logout, now)?;

@@ -11,6 +11,7 @@ pub mod checkpoint;
 pub mod cli;
 pub mod commands;
 pub mod demo;
+pub mod demo_appointments;
 pub mod demo_beds;
 pub mod demo_pharmacy;
 pub mod domain;

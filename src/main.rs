@@ -72,6 +72,15 @@ fn run(cli: &Cli) -> Result<bool> {
         Some(Command::Export(ExportCommand::Patients { format, out, by })) => {
             commands::export_patients(&data, cli, *format, out.as_deref(), by, &mut pw)?
         }
+        Some(Command::Appointments(cmd)) => commands::appointments(&data, cli, cmd, &mut pw)?,
+        Some(Command::Export(ExportCommand::Appointments {
+            date,
+            format,
+            out,
+            by,
+        })) => {
+            commands::export_appointments(&data, cli, date, *format, out.as_deref(), by, &mut pw)?
+        }
         Some(Command::Wards(cmd)) => commands::wards(&data, cli, cmd, &mut pw)?,
         Some(Command::Beds(cmd)) => commands::beds(&data, cli, cmd, &mut pw)?,
         Some(Command::Report(cmd)) => commands::report(&data, cli, cmd, &mut pw)?,

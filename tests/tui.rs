@@ -319,3 +319,37 @@ fn the_write_ahead_log_is_folded_into_the_file_in_a_pause_between_keys() {
     h.app.tick(h.now + chrono::Duration::seconds(2));
     assert_ne!(std::fs::read(&file).unwrap(), before, "folded in the pause");
 }
+
+#[test]
+fn question_mark_opens_help_on_every_tab_unless_typed_into_a_field() {
+    let mut h = Harness::sized(120, 40, false);
+    h.sign_in("admin", PASSWORD);
+    for tab in ["F3", "F4", "F5"] {
+        let code = match tab {
+            "F3" => KeyCode::F(3),
+            "F4" => KeyCode::F(4),
+            _ => KeyCode::F(5),
+        };
+        h.press(code);
+        h.key(KeyCode::Char('?'), KeyModifiers::SHIFT);
+        let screen = h.screen();
+        assert!(
+            screen.contains("Everywhere"),
+            "{tab}: help did not open\n{screen}"
+        );
+        h.press(KeyCode::Esc);
+        assert!(
+            !h.screen().contains("Everywhere"),
+            "{tab}: help did not close"
+        );
+    }
+    // On the patients tab the search box has the cursor: `?` is text there,
+    // and help opens once the list has it.
+    h.press(KeyCode::F(2));
+    h.key(KeyCode::Char('?'), KeyModifiers::SHIFT);
+    assert!(!h.screen().contains("Everywhere"));
+    h.press(KeyCode::Backspace);
+    h.press(KeyCode::Tab);
+    h.key(KeyCode::Char('?'), KeyModifiers::SHIFT);
+    assert!(h.screen().contains("Everywhere"), "{}", h.screen());
+}

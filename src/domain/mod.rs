@@ -3,6 +3,7 @@
 //! Everything here can be tested with ordinary unit tests; the store and the
 //! screens build on these types.
 
+pub mod appointment;
 pub mod audit;
 pub mod beds;
 pub mod display;

@@ -58,6 +58,26 @@ impl User {
     }
 }
 
+/// A doctor or nurse who sees patients.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clinician {
+    pub id: crate::domain::ids::Id,
+    pub user_name: String,
+    pub full_name: String,
+    pub role: crate::domain::role::Role,
+}
+
+impl Clinician {
+    /// The name shown at the desk (the full name, else the user name).
+    pub fn name(&self) -> &str {
+        if self.full_name.trim().is_empty() {
+            &self.user_name
+        } else {
+            &self.full_name
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

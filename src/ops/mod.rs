@@ -3,6 +3,7 @@
 //! audit event commit together or not at all.
 
 pub mod accounts;
+pub mod appointments;
 pub mod beds;
 pub mod export;
 pub mod import;

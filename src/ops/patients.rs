@@ -363,8 +363,32 @@ pub fn filled(survivor: &PatientDetails, other: &PatientDetails) -> PatientDetai
     d
 }
 
+/// What a merge moved, for its audit events: ": 3 appointments, 1
+/// admission moved", or nothing when nothing was attached to the other.
+fn moved_summary(appointments: usize, admissions: usize, reservations: usize) -> String {
+    let parts: Vec<String> = [
+        (appointments, "appointment"),
+        (admissions, "admission"),
+        (reservations, "bed reservation"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}{}", if n == 1 { "" } else { "s" }))
+    .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(": {} moved", parts.join(", "))
+    }
+}
+
 /// Merges `other` into `survivor` (admin only): the survivor keeps its MRN,
 /// gains what it lacked, and the other's MRN finds the survivor from now on.
+/// The other's appointments, admissions and bed reservation move to the
+/// survivor in the same transaction; the medicines dispensed to the other
+/// stay in the append-only ledger and are listed with the survivor's. The
+/// audit trail's past events keep the other's id: they are history, and
+/// the merge events link the two records.
 pub fn merge(
     db: &mut Db,
     by: &Session,
@@ -378,6 +402,7 @@ pub fn merge(
             "choose two different records to merge".into(),
         ));
     }
+    let date_pattern = db.settings()?.date_pattern();
     db.write(&by.actor(), |tx| {
         authorize(
             tx,
@@ -412,20 +437,34 @@ pub fn merge(
             }
         }
         let details = filled(&s.details, &o.details);
+        let becoming = Patient {
+            details: details.clone(),
+            ..s.clone()
+        };
+        let (appointments, mut moves) = crate::ops::appointments::move_for_merge(
+            tx,
+            &becoming,
+            &o,
+            Some(by.user.id.as_str()),
+            date_pattern,
+            now,
+        )?;
+        let (admissions, reservations, bed_moves) =
+            crate::ops::beds::move_for_merge(tx, &becoming, &o)?;
+        moves.extend(bed_moves);
         patients::merge(tx, &s, &o, &details, &stamp(by, now))?;
         let after = get(survivor)?;
-        let events = vec![
-            event(
-                AuditAction::Merge,
-                &after,
-                format!("{} merged into {}", o.mrn, after.mrn),
-            ),
-            event(
-                AuditAction::Merge,
-                &o,
-                format!("{} merged into {}", o.mrn, after.mrn),
-            ),
+        let summary = format!(
+            "{} merged into {}{}",
+            o.mrn,
+            after.mrn,
+            moved_summary(appointments, admissions, reservations)
+        );
+        let mut events = vec![
+            event(AuditAction::Merge, &after, summary.clone()),
+            event(AuditAction::Merge, &o, summary),
         ];
+        events.extend(moves);
         Ok::<_, Error>((after, events))
     })
 }

@@ -326,6 +326,28 @@ pub fn bed_by_label(conn: &Connection, label: &str) -> Result<Option<Bed>, Store
         .optional()?)
 }
 
+/// The bed reserved for a patient, if any.
+pub fn reservation_of(conn: &Connection, patient: &Id) -> Result<Option<Bed>, StoreError> {
+    Ok(conn
+        .query_row(
+            &format!(
+                "SELECT {BED_COLUMNS} FROM beds b JOIN wards w ON w.id = b.ward_id
+                 WHERE b.reserved_for = ?1"
+            ),
+            [patient.as_str()],
+            bed,
+        )
+        .optional()?)
+}
+
+/// Hands the beds reserved for `from` to `to` (a merge); returns how many.
+pub fn move_reservations(tx: &Transaction, from: &Id, to: &Id) -> Result<usize, StoreError> {
+    Ok(tx.execute(
+        "UPDATE beds SET reserved_for = ?2, version = version + 1 WHERE reserved_for = ?1",
+        params![from.as_str(), to.as_str()],
+    )?)
+}
+
 /// Adds an available bed to a ward.
 pub fn insert_bed(
     tx: &Transaction,
@@ -658,6 +680,15 @@ pub fn admissions_of(conn: &Connection, patient: &Id) -> Result<Vec<Admission>, 
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Moves the admissions of `from` to `to` (a merge); returns how many. The
+/// bed stays follow, being the admissions' own.
+pub fn move_admissions(tx: &Transaction, from: &Id, to: &Id) -> Result<usize, StoreError> {
+    Ok(tx.execute(
+        "UPDATE admissions SET patient_id = ?2 WHERE patient_id = ?1",
+        params![from.as_str(), to.as_str()],
+    )?)
+}
+
 /// The beds of an admission, in order.
 pub fn stays_of(conn: &Connection, admission: &Id) -> Result<Vec<Stay>, StoreError> {
     let mut stmt = conn.prepare_cached(&format!(
@@ -767,18 +798,4 @@ struct StaySpanParts {
     started_by: StayStart,
     ended_at: Option<DateTime<Utc>>,
     ended_by: Option<StayEnd>,
-}
-
-/// Doctors and nurses who may attend an admission (enabled accounts),
-/// doctors first: (id, user name, full name).
-pub fn clinicians(conn: &Connection) -> Result<Vec<(Id, String, String)>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, user_name, full_name FROM users
-         WHERE role IN ('doctor', 'nurse') AND disabled_at IS NULL
-         ORDER BY role = 'nurse', full_name, user_name",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok((Id::from_stored(r.get(0)?), r.get(1)?, r.get(2)?))
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
 }

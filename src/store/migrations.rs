@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0003_name_pairs.sql"),
     include_str!("../../migrations/0004_pharmacy.sql"),
     include_str!("../../migrations/0005_beds.sql"),
+    include_str!("../../migrations/0006_appointments.sql"),
 ];
 
 /// What a migration needs the program for, after its script: index rows

@@ -5,6 +5,7 @@
 //! which opens a `BEGIN IMMEDIATE` transaction, runs the change, appends its
 //! audit events and commits, all or nothing.
 
+pub mod appointments;
 pub mod audit;
 pub mod beds;
 pub mod migrations;

@@ -369,19 +369,24 @@ pub struct Dispensed {
 }
 
 /// What was dispensed to a patient (a return as a negative quantity),
-/// newest first; one dispense split across batches is one row.
+/// newest first; one dispense split across batches is one row. The ledger
+/// is append-only, so a merge cannot move its rows: the records merged into
+/// this patient (directly or along a chain) are listed with it.
 pub fn dispensed_to(
     conn: &Connection,
     patient_id: &str,
     limit: usize,
 ) -> Result<Vec<Dispensed>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT min(m.at), i.name, i.strength, i.form, -sum(m.quantity), i.unit, u.user_name
+        "WITH RECURSIVE merged(id) AS (
+             SELECT ?1
+             UNION SELECT p.id FROM patients p JOIN merged ON p.merged_into = merged.id)
+         SELECT min(m.at), i.name, i.strength, i.form, -sum(m.quantity), i.unit, u.user_name
          FROM stock_movements m
          JOIN stock_items i ON i.id = m.item_id
          LEFT JOIN users u ON u.id = m.actor_id
-         WHERE m.patient_id = ?1 AND m.kind IN ('dispense', 'return')
-         GROUP BY m.kind, m.item_id, m.at
+         WHERE m.patient_id IN (SELECT id FROM merged) AND m.kind IN ('dispense', 'return')
+         GROUP BY m.patient_id, m.kind, m.item_id, m.at
          ORDER BY min(m.seq) DESC LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![patient_id, limit as i64], |r| {

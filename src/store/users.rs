@@ -4,7 +4,7 @@ use super::StoreError;
 use crate::domain::ids::Id;
 use crate::domain::role::Role;
 use crate::domain::time::{format_ts, parse_ts};
-use crate::domain::user::User;
+use crate::domain::user::{Clinician, User};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction};
 
@@ -189,4 +189,33 @@ pub fn clear_throttle(tx: &Transaction, user_name: &str) -> Result<(), StoreErro
         [user_name],
     )?;
     Ok(())
+}
+
+/// Doctors and nurses whose accounts are enabled, doctors first, by name:
+/// who can attend an admission or hold appointments.
+pub fn clinicians(conn: &Connection) -> Result<Vec<Clinician>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, user_name, full_name, role FROM users
+         WHERE role IN ('doctor', 'nurse') AND disabled_at IS NULL
+         ORDER BY role, full_name, user_name",
+    )?;
+    let rows = stmt.query_map([], clinician)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Reads a clinician from `id, user_name, full_name, role`.
+pub fn clinician(r: &Row) -> rusqlite::Result<Clinician> {
+    let role: String = r.get(3)?;
+    Ok(Clinician {
+        id: Id::from_stored(r.get(0)?),
+        user_name: r.get(1)?,
+        full_name: r.get(2)?,
+        role: role.parse().map_err(|_| {
+            rusqlite::Error::FromSqlConversionFailure(
+                3,
+                rusqlite::types::Type::Text,
+                "role".to_string().into(),
+            )
+        })?,
+    })
 }

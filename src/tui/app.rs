@@ -11,6 +11,7 @@ use crate::domain::settings::Settings;
 use crate::store::Db;
 use crate::store::sessions::EndReason;
 use crate::tui::keymap::{self, Action, Binding, Tab};
+use crate::tui::screens::appointments::{Appointments, Ctx as AppointmentsCtx};
 use crate::tui::screens::beds::Beds;
 use crate::tui::screens::patient_record::Clock;
 use crate::tui::screens::patients::{Ctx as PatientsCtx, Patients, Said};
@@ -55,6 +56,7 @@ pub struct Workspace {
     patients: Option<Box<Patients>>,
     pharmacy: Option<Box<Pharmacy>>,
     beds: Option<Box<Beds>>,
+    appointments: Option<Box<Appointments>>,
 }
 
 pub enum Mode {
@@ -217,6 +219,11 @@ impl App {
                 beds: Some(b),
                 ..
             }) => b.table(),
+            Mode::Working(Workspace {
+                tab: Tab::Appointments,
+                appointments: Some(a),
+                ..
+            }) => a.table(),
             Mode::Working(_) => keymap::NOTICE,
         }
     }
@@ -264,19 +271,41 @@ impl App {
             Mode::SignIn(form) | Mode::Locked { form, .. } => form.type_key(key),
             Mode::ChangePassword { form, .. } => form.type_key(key),
             Mode::Working(_) => {
-                if is_text(&key) && self.with_patients(|p, ctx| p.type_key(key, ctx)).is_some() {
-                    return;
-                }
-                if is_text(&key) && self.with_pharmacy(|p, ctx| p.type_key(key, ctx)).is_some() {
-                    return;
-                }
-                if is_text(&key) && self.with_beds(|b, ctx| b.type_key(key, ctx)).is_some() {
+                if is_text(&key) && self.screen_takes_text() {
+                    self.with_patients(|p, ctx| p.type_key(key, ctx));
+                    self.with_pharmacy(|p, ctx| p.type_key(key, ctx));
+                    self.with_beds(|b, ctx| b.type_key(key, ctx));
+                    self.with_appointments(|a, ctx| a.type_key(key, ctx));
                     return;
                 }
                 if let Some(action) = keymap::lookup(keymap::GLOBAL, &key) {
                     self.perform(action);
                 }
             }
+        }
+    }
+
+    /// Whether the tab shown has the cursor in a text field, so that typed
+    /// characters (`?` too) go there rather than to the keys of every screen.
+    fn screen_takes_text(&self) -> bool {
+        let Mode::Working(w) = &self.mode else {
+            return false;
+        };
+        match w.tab {
+            Tab::Patients => w.patients.as_ref().is_some_and(|p| p.takes_text()),
+            Tab::Pharmacy => w.pharmacy.as_ref().is_some_and(|p| p.takes_text()),
+            Tab::Beds => w.beds.as_ref().is_some_and(|b| b.takes_text()),
+            Tab::Appointments => w.appointments.as_ref().is_some_and(|a| a.takes_text()),
+            _ => false,
+        }
+    }
+
+    /// Shows what a screen said on the status line.
+    fn show(&mut self, said: Said) {
+        match said {
+            Said::Nothing => {}
+            Said::Info(m) => self.say(m),
+            Said::Error(m) => self.complain(m),
         }
     }
 
@@ -309,11 +338,7 @@ impl App {
             now: *now,
         };
         let said = f(p, &mut ctx);
-        match said {
-            Said::Nothing => {}
-            Said::Info(m) => self.say(m),
-            Said::Error(m) => self.complain(m),
-        }
+        self.show(said);
         Some(())
     }
 
@@ -344,11 +369,8 @@ impl App {
             settings,
             now: *now,
         };
-        match f(b, &mut ctx) {
-            Said::Nothing => {}
-            Said::Info(m) => self.say(m),
-            Said::Error(m) => self.complain(m),
-        }
+        let said = f(b, &mut ctx);
+        self.show(said);
         Some(())
     }
 
@@ -359,6 +381,40 @@ impl App {
         self.with_patients(|p, ctx| p.leave(ctx));
         self.with_pharmacy(|p, ctx| p.leave(ctx));
         self.with_beds(|b, ctx| b.leave(ctx));
+        self.with_appointments(|a, ctx| a.leave(ctx));
+    }
+
+    /// Runs `f` on the appointments tab when it is the one shown.
+    fn with_appointments(
+        &mut self,
+        f: impl FnOnce(&mut Appointments, &mut AppointmentsCtx) -> Said,
+    ) -> Option<()> {
+        let offset = self.offset();
+        let App {
+            db,
+            mode,
+            settings,
+            now,
+            ..
+        } = self;
+        let Mode::Working(Workspace {
+            session,
+            tab: Tab::Appointments,
+            appointments: Some(a),
+            ..
+        }) = mode
+        else {
+            return None;
+        };
+        let mut ctx = AppointmentsCtx {
+            db,
+            session,
+            settings,
+            clock: crate::ops::appointments::Clock { now: *now, offset },
+        };
+        let said = f(a, &mut ctx);
+        self.show(said);
+        Some(())
     }
 
     /// Runs `f` on the pharmacy tab when it is the one shown, as
@@ -389,11 +445,8 @@ impl App {
             settings,
             now: *now,
         };
-        match f(p, &mut ctx) {
-            Said::Nothing => {}
-            Said::Info(m) => self.say(m),
-            Said::Error(m) => self.complain(m),
-        }
+        let said = f(p, &mut ctx);
+        self.show(said);
         Some(())
     }
 
@@ -420,6 +473,8 @@ impl App {
             let minutes = self.idle_limit().num_seconds() as f64 / 60.0;
             self.lock(&format!("idle for {minutes:.0} min"));
         }
+        // appointments: the day view follows other terminals' changes.
+        self.with_appointments(|a, ctx| a.tick(ctx));
     }
 
     fn perform(&mut self, action: Action) {
@@ -441,6 +496,10 @@ impl App {
             self.with_beds(|b, ctx| b.perform(action, ctx));
             return;
         }
+        if !global && matches!(&self.mode, Mode::Working(w) if w.tab == Tab::Appointments) {
+            self.with_appointments(|a, ctx| a.perform(action, ctx));
+            return;
+        }
         match action {
             Action::ShowHelp => self.help = true,
             Action::CloseHelp => self.help = false,
@@ -450,11 +509,17 @@ impl App {
                 let unsaved_form = matches!(&self.mode, Mode::Working(Workspace { patients: Some(p), .. }) if p.has_unsaved_input());
                 let unsaved_stock = matches!(&self.mode, Mode::Working(Workspace { pharmacy: Some(p), .. }) if p.has_unsaved_input());
                 let unsaved_beds = matches!(&self.mode, Mode::Working(Workspace { beds: Some(b), .. }) if b.has_unsaved_input());
+                let unsaved_booking = matches!(&self.mode, Mode::Working(Workspace { appointments: Some(a), .. }) if a.has_unsaved_input());
                 if unsaved_password {
                     self.ask("Quit and throw away the password you typed?", Pending::Quit);
                 } else if unsaved_stock {
                     self.ask(
                         "Quit and throw away the pharmacy form or count you were typing?",
+                        Pending::Quit,
+                    );
+                } else if unsaved_booking {
+                    self.ask(
+                        "Quit and throw away the appointment form you were typing?",
                         Pending::Quit,
                     );
                 } else if unsaved_beds {
@@ -689,6 +754,7 @@ impl App {
             patients: None,
             pharmacy: None,
             beds: None,
+            appointments: None,
         });
         self.say(format!("Signed in as {name}."));
         self.reload_tab();
@@ -775,6 +841,26 @@ impl App {
                     None => {
                         let (b, said) = Beds::new(&mut ctx, offset);
                         w.beds = Some(Box::new(b));
+                        said
+                    }
+                };
+                match said {
+                    Said::Error(m) => Err(crate::error::Error::Refused(m)),
+                    _ => Ok(()),
+                }
+            }
+            Tab::Appointments => {
+                let mut ctx = AppointmentsCtx {
+                    db,
+                    session: &w.session,
+                    settings,
+                    clock: crate::ops::appointments::Clock { now: *now, offset },
+                };
+                let said = match &mut w.appointments {
+                    Some(a) => a.reopen(&mut ctx),
+                    None => {
+                        let (a, said) = Appointments::new(&mut ctx);
+                        w.appointments = Some(Box::new(a));
                         said
                     }
                 };
@@ -888,6 +974,14 @@ impl App {
                 };
                 b.render(frame, body, &clock, self.now, &theme);
             }
+            Mode::Working(Workspace {
+                tab: Tab::Appointments,
+                appointments: Some(a),
+                ..
+            }) => {
+                let now = self.now.with_timezone(&self.offset()).naive_local();
+                a.render(frame, body, now, &theme)
+            }
             Mode::Working(w) => match (&w.tab, &w.admin, &w.patients) {
                 (Tab::Admin, Some(a), _) => {
                     a.render(self.now, self.offset(), &theme, body, frame.buffer_mut())
@@ -961,6 +1055,10 @@ impl App {
                     (Tab::Patients, Some(p), _, _) => p.title(),
                     (Tab::Pharmacy, _, Some(p), _) => p.title(),
                     (Tab::Beds, _, _, Some(b)) => b.title(),
+                    (Tab::Appointments, _, _, _) if w.appointments.is_some() => w
+                        .appointments
+                        .as_ref()
+                        .map_or("Appointments", |a| a.title()),
                     (tab, _, _, _) => tab.title(),
                 };
                 vec![(title, self.screen_table()), ("Everywhere", keymap::GLOBAL)]

@@ -160,7 +160,7 @@ pub enum Action {
     FreeOnly,
     /// Open the census.
     Census,
-    /// Set up wards and beds (admin).
+    /// Set up the tab (admin): wards and beds; appointment types and hours.
     SetUp,
     /// Choose the previous option of the field.
     PrevChoice,
@@ -178,6 +178,39 @@ pub enum Action {
     NextDay,
     /// Type the day to show.
     GoToDate,
+    // appointments
+    /// Show today.
+    Today,
+    /// Show one clinician, the next, or all.
+    FilterClinician,
+    /// Book an appointment.
+    NewAppointment,
+    /// A patient without an appointment, created checked in now.
+    WalkIn,
+    /// The patient has arrived.
+    CheckIn,
+    /// Call the selected patient into consultation.
+    StartConsultation,
+    /// The consultation is over.
+    CompleteConsultation,
+    /// Cancel the appointment, with a reason.
+    CancelAppointment,
+    /// The patient did not come.
+    MarkNoShow,
+    /// Move the appointment to another time, keeping the history.
+    Reschedule,
+    /// Undo a wrong status change, with a reason (admin).
+    UndoStatus,
+    /// Show the queue of arrived patients.
+    ShowQueue,
+    /// Call the first patient waiting into consultation.
+    CallNext,
+    /// Find the clinician's next free slot of that length.
+    NextFreeSlot,
+    /// Add an appointment type.
+    NewType,
+    /// Stop offering a type, or offer it again.
+    ToggleRetired,
 }
 
 /// One key with its modifiers.
@@ -813,6 +846,258 @@ pub const STOCK_COUNT: &[Binding] = &[
     b(&[plain(KeyCode::Esc)], Action::Cancel, "cancel", true),
 ];
 
+/// The appointments day view.
+pub const APPT_DAY: &[Binding] = &[
+    b(&[ch('n')], Action::NewAppointment, "book", true),
+    b(&[ch('i')], Action::CheckIn, "check in", true),
+    b(&[ch('q')], Action::ShowQueue, "queue", true),
+    b(
+        &[ch('['), plain(KeyCode::Left)],
+        Action::PrevDay,
+        "previous day",
+        true,
+    ),
+    b(
+        &[ch(']'), plain(KeyCode::Right)],
+        Action::NextDay,
+        "next day",
+        true,
+    ),
+    b(&[ch('t')], Action::Today, "today", false),
+    b(&[ch('g')], Action::GoToDate, "go to date", false),
+    b(
+        &[ch('c')],
+        Action::FilterClinician,
+        "clinician filter",
+        false,
+    ),
+    b(&[ch('w')], Action::WalkIn, "walk-in", false),
+    b(
+        &[ch('s')],
+        Action::StartConsultation,
+        "call into consultation",
+        false,
+    ),
+    b(
+        &[ch('d')],
+        Action::CompleteConsultation,
+        "consultation done",
+        false,
+    ),
+    b(&[ch('m')], Action::MarkNoShow, "mark no-show", false),
+    b(
+        &[ch('x')],
+        Action::CancelAppointment,
+        "cancel appointment",
+        false,
+    ),
+    b(&[ch('r')], Action::Reschedule, "reschedule", false),
+    b(
+        &[ch('u')],
+        Action::UndoStatus,
+        "undo a change (admin)",
+        false,
+    ),
+    b(&[ch('h')], Action::SetUp, "types and hours (admin)", false),
+    b(
+        &[plain(KeyCode::Up), ch('k')],
+        Action::Up,
+        "previous appointment",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Down), ch('j')],
+        Action::Down,
+        "next appointment",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Home)],
+        Action::Home,
+        "first appointment",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::End)],
+        Action::End,
+        "last appointment",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::PageUp)],
+        Action::PageUp,
+        "earlier hours",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::PageDown)],
+        Action::PageDown,
+        "later hours",
+        false,
+    ),
+    b(&[ctrl('r')], Action::Refresh, "refresh", false),
+];
+
+/// The queue of arrived patients.
+pub const APPT_QUEUE: &[Binding] = &[
+    b(&[ch('n')], Action::CallNext, "call next", true),
+    b(
+        &[ch('s')],
+        Action::StartConsultation,
+        "call selected",
+        false,
+    ),
+    b(
+        &[ch('c')],
+        Action::FilterClinician,
+        "clinician filter",
+        true,
+    ),
+    b(
+        &[plain(KeyCode::Esc), ch('q')],
+        Action::Back,
+        "day view",
+        true,
+    ),
+    b(
+        &[plain(KeyCode::Up), ch('k')],
+        Action::Up,
+        "previous patient",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Down), ch('j')],
+        Action::Down,
+        "next patient",
+        false,
+    ),
+    b(&[ctrl('r')], Action::Refresh, "refresh", false),
+];
+
+/// The booking form on a choice (patient, clinician, type).
+pub const APPT_FORM_CHOICE: &[Binding] = &[
+    b(&[ctrl('s')], Action::Save, "save", true),
+    b(
+        &[plain(KeyCode::Enter)],
+        Action::Open,
+        "choose patient / next",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Left)],
+        Action::PrevChoice,
+        "previous choice",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Right), ch(' ')],
+        Action::NextChoice,
+        "next choice",
+        true,
+    ),
+    b(
+        &[ch('f'), ctrl('f')],
+        Action::NextFreeSlot,
+        "next free slot",
+        true,
+    ),
+    b(
+        &[plain(KeyCode::Tab), plain(KeyCode::Down)],
+        Action::NextField,
+        "next field",
+        true,
+    ),
+    b(
+        &[plain(KeyCode::BackTab), plain(KeyCode::Up)],
+        Action::PrevField,
+        "previous field",
+        false,
+    ),
+    b(&[plain(KeyCode::Esc)], Action::Cancel, "cancel", true),
+];
+
+/// The booking form on a typed field (date, time, minutes, notes).
+pub const APPT_FORM_TEXT: &[Binding] = &[
+    b(&[ctrl('s')], Action::Save, "save", true),
+    b(&[ctrl('f')], Action::NextFreeSlot, "next free slot", true),
+    b(
+        &[
+            plain(KeyCode::Tab),
+            plain(KeyCode::Down),
+            plain(KeyCode::Enter),
+        ],
+        Action::NextField,
+        "next field",
+        true,
+    ),
+    b(
+        &[plain(KeyCode::BackTab), plain(KeyCode::Up)],
+        Action::PrevField,
+        "previous field",
+        false,
+    ),
+    b(&[plain(KeyCode::Esc)], Action::Cancel, "cancel", true),
+];
+
+/// Appointment types and clinicians' hours (admin).
+pub const APPT_SETUP: &[Binding] = &[
+    b(
+        &[plain(KeyCode::Enter), ch('e')],
+        Action::Edit,
+        "change",
+        true,
+    ),
+    b(&[ch('n')], Action::NewType, "new type", true),
+    b(
+        &[ch('x')],
+        Action::ToggleRetired,
+        "retire / offer type",
+        true,
+    ),
+    b(&[plain(KeyCode::Esc)], Action::Back, "day view", true),
+    b(
+        &[plain(KeyCode::Up), ch('k')],
+        Action::Up,
+        "previous row",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Down), ch('j')],
+        Action::Down,
+        "next row",
+        false,
+    ),
+    b(&[plain(KeyCode::PageUp)], Action::PageUp, "page up", false),
+    b(
+        &[plain(KeyCode::PageDown)],
+        Action::PageDown,
+        "page down",
+        false,
+    ),
+];
+
+/// The appointment type form (admin).
+pub const APPT_TYPE_FORM: &[Binding] = &[
+    b(&[ctrl('s')], Action::Save, "save", true),
+    b(
+        &[
+            plain(KeyCode::Tab),
+            plain(KeyCode::Down),
+            plain(KeyCode::Enter),
+        ],
+        Action::NextField,
+        "next field",
+        true,
+    ),
+    b(
+        &[plain(KeyCode::BackTab), plain(KeyCode::Up)],
+        Action::PrevField,
+        "previous field",
+        false,
+    ),
+    b(&[plain(KeyCode::Esc)], Action::Cancel, "cancel", true),
+];
+
 /// The action a table binds to a key event, if any.
 pub fn lookup(table: &[Binding], e: &KeyEvent) -> Option<Action> {
     table
@@ -1062,6 +1347,12 @@ mod tests {
             BEDS_FORM_CHOICE,
             BEDS_CENSUS,
             BEDS_SETUP,
+            APPT_DAY,
+            APPT_QUEUE,
+            APPT_FORM_CHOICE,
+            APPT_FORM_TEXT,
+            APPT_SETUP,
+            APPT_TYPE_FORM,
         ] {
             let keys: Vec<Key> = table.iter().flat_map(|b| b.keys.iter().copied()).collect();
             for (i, k) in keys.iter().enumerate() {
@@ -1088,6 +1379,12 @@ mod tests {
             BEDS_FORM_CHOICE,
             BEDS_CENSUS,
             BEDS_SETUP,
+            APPT_DAY,
+            APPT_QUEUE,
+            APPT_FORM_CHOICE,
+            APPT_FORM_TEXT,
+            APPT_SETUP,
+            APPT_TYPE_FORM,
         ]
         .concat()
         {

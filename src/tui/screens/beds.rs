@@ -19,7 +19,7 @@ use crate::tui::screens::bed_views::{
     Form, Input, Setup, SetupRow, render_census, render_detail, render_setup, when,
 };
 use crate::tui::screens::patient_record::Clock;
-use crate::tui::screens::patients::{Ctx, Patients, PickOutcome, Said};
+use crate::tui::screens::patients::{Ctx, Patients, PickOutcome, Said, refused, said_error};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
 use crate::tui::widgets::popup::{self, Prompt};
@@ -29,19 +29,6 @@ use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use std::cell::Cell;
 use strum::IntoEnumIterator;
-
-fn said_error(e: Error) -> Said {
-    let s = e.to_string();
-    let mut c = s.chars();
-    Said::Error(match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => s,
-    })
-}
-
-fn refused(ctx: &Ctx, p: Permission, doing: &str) -> Option<Said> {
-    ctx.session.require(p, doing).err().map(said_error)
-}
 
 /// What a form saves.
 enum FormFor {
@@ -275,6 +262,18 @@ impl Beds {
     }
 
     /// Text typed where the cursor is: the picker, a prompt, a form field.
+    /// Whether typed characters go into a field (so `?` is text, not help).
+    pub fn takes_text(&self) -> bool {
+        if let Some((p, _)) = &self.picker {
+            return p.takes_text();
+        }
+        self.prompt.is_some()
+            || self
+                .form
+                .as_ref()
+                .is_some_and(|f| matches!(f.inputs.get(f.focus), Some(Input::Text(_))))
+    }
+
     pub fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
         if let Some((p, _)) = &mut self.picker {
             let said = p.type_key(key, ctx);
@@ -463,15 +462,15 @@ impl Beds {
         }
         let me = clinicians
             .iter()
-            .position(|(id, _, _)| *id == ctx.session.user.id)
+            .position(|c| c.id == ctx.session.user.id)
             .unwrap_or(0);
         let options = clinicians
             .iter()
-            .map(|(_, user, name)| {
-                if name.is_empty() {
-                    user.clone()
+            .map(|c| {
+                if c.full_name.is_empty() {
+                    c.user_name.clone()
                 } else {
-                    format!("{name} ({user})")
+                    format!("{} ({})", c.full_name, c.user_name)
                 }
             })
             .collect();
@@ -498,7 +497,7 @@ impl Beds {
             purpose: FormFor::Admit {
                 patient: Box::new(p),
                 bed: bed.id.clone(),
-                clinicians: clinicians.into_iter().map(|(id, _, _)| id).collect(),
+                clinicians: clinicians.into_iter().map(|c| c.id).collect(),
             },
         });
         Said::Nothing

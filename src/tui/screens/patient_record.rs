@@ -24,6 +24,9 @@ pub struct PatientRecord {
     /// loaded when the record opens (or when it could not be read: the
     /// message is then shown in the section).
     pub admissions: Option<Result<AdmissionHistory, String>>,
+    /// The patient's appointments, latest first; loaded when the record
+    /// opens, for roles that book appointments.
+    pub appointments: Option<Result<Vec<crate::domain::appointment::Booked>, String>>,
     sections_loaded: bool,
 }
 
@@ -70,6 +73,7 @@ impl PatientRecord {
             scroll: 0,
             medicines: None,
             admissions: None,
+            appointments: None,
             sections_loaded: false,
         }
     }
@@ -83,6 +87,16 @@ impl PatientRecord {
             crate::ops::beds::admissions_of(ctx.db, ctx.session, &self.patient.id)
                 .map_err(|e| e.to_string()),
         );
+        if ctx
+            .session
+            .role()
+            .can(crate::domain::role::Permission::ManageAppointments)
+        {
+            self.appointments = Some(
+                crate::ops::appointments::for_patient(ctx.db, ctx.session, &self.patient.id)
+                    .map_err(|e| e.to_string()),
+            );
+        }
         if ctx
             .session
             .role()
@@ -231,6 +245,7 @@ impl PatientRecord {
             row(&mut lines, "Valid until", format!("{}{state}", date(until)));
         }
 
+        self.appointments_section(&mut lines, width, clock, theme);
         if self.medicines.is_some() {
             section(&mut lines, "Medicines dispensed");
         }
@@ -303,6 +318,70 @@ impl PatientRecord {
         }
 
         (left, lines)
+    }
+
+    /// Upcoming appointments (soonest first), then the latest past ones.
+    fn appointments_section(
+        &self,
+        lines: &mut Vec<Line<'static>>,
+        width: usize,
+        clock: &Clock,
+        theme: &Theme,
+    ) {
+        use crate::domain::appointment::{Booked, Status, hhmm};
+        let Some(list) = &self.appointments else {
+            return;
+        };
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled("Appointments", theme.header())));
+        let list = match list {
+            Ok(list) => list,
+            Err(e) => {
+                for part in wrap(&format!("could not be read: {e}"), width.saturating_sub(2)) {
+                    lines.push(Line::from(Span::styled(format!("  {part}"), theme.error())));
+                }
+                return;
+            }
+        };
+        let show = |b: &Booked| {
+            let a = &b.appt;
+            let status = match (&a.status, &a.cancel_reason) {
+                (Status::Cancelled, Some(r)) => format!("cancelled: {r}"),
+                (s, _) => s.label().to_string(),
+            };
+            let style = if a.status.holds_time() {
+                ratatui::style::Style::default()
+            } else {
+                theme.muted()
+            };
+            [
+                Line::from(Span::styled(
+                    format!(
+                        "  {} {} {status}",
+                        a.day.format(clock.date_pattern),
+                        hhmm(a.span.start)
+                    ),
+                    style,
+                )),
+                Line::from(Span::styled(
+                    format!("    {} · {}", b.type_name, b.clinician_name),
+                    theme.muted(),
+                )),
+            ]
+        };
+        let (upcoming, past): (Vec<&Booked>, Vec<&Booked>) =
+            list.iter().partition(|b| b.appt.day >= clock.today);
+        if upcoming.is_empty() {
+            lines.push(Line::from(Span::styled("  none upcoming", theme.muted())));
+        }
+        lines.extend(upcoming.iter().rev().flat_map(|b| show(b)));
+        if !past.is_empty() {
+            lines.push(Line::from(Span::styled(
+                format!("  past ({}):", past.len()),
+                theme.muted(),
+            )));
+            lines.extend(past.iter().take(5).flat_map(|b| show(b)));
+        }
     }
 
     pub fn render(&self, frame: &mut Frame, area: Rect, clock: &Clock, theme: &Theme) {

@@ -43,7 +43,8 @@ pub enum Said {
     Error(String),
 }
 
-fn said_error(e: Error) -> Said {
+/// What an error says on the status line: its message, capitalised.
+pub fn said_error(e: Error) -> Said {
     let s = e.to_string();
     let mut c = s.chars();
     Said::Error(match c.next() {
@@ -53,7 +54,7 @@ fn said_error(e: Error) -> Said {
 }
 
 /// The status message when the signed-in role may not do something.
-fn refused(ctx: &Ctx, p: Permission, doing: &str) -> Option<Said> {
+pub fn refused(ctx: &Ctx, p: Permission, doing: &str) -> Option<Said> {
     ctx.session.require(p, doing).err().map(said_error)
 }
 
@@ -286,6 +287,17 @@ impl Patients {
 
     fn selected_row(&self) -> Option<&PatientRow> {
         self.search.rows.get(&self.search.selected)
+    }
+
+    /// Whether typed characters go into a field (so `?` is text, not help).
+    pub fn takes_text(&self) -> bool {
+        self.confirm.is_none()
+            && (self.prompt.is_some()
+                || match &self.view {
+                    View::Search => self.search.typing,
+                    View::Form(f) => f.duplicate_focus.is_none(),
+                    View::Record(_) => false,
+                })
     }
 
     /// Text typed where the cursor is: the search box, a form field, a prompt.
@@ -754,7 +766,7 @@ impl Patients {
         }
         self.confirm = Some(Confirm {
             question: format!(
-                "Merge {} {} INTO {} {}? {} keeps its MRN and gains what it lacks; {} will find it from now on.",
+                "Merge {} {} INTO {} {}? {} keeps its MRN and gains what it lacks, with the other's appointments, admissions and medicines; {} will find it from now on.",
                 other.mrn,
                 other.name,
                 survivor.mrn,

@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::ops::pharmacy::{self as ops, ItemView};
 use crate::tui::keymap::{self, Action, Binding};
 use crate::tui::screens::patient_record::Clock;
-use crate::tui::screens::patients::{Ctx, Patients, PickOutcome, Said};
+use crate::tui::screens::patients::{Ctx, Patients, PickOutcome, Said, refused, said_error};
 use crate::tui::screens::pharmacy_forms::{CountSheet, Local, Purpose, Request, StockForm};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
@@ -22,19 +22,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row, Table, TableState, Wrap};
 
 const PAGE: usize = 10;
-
-fn said_error(e: Error) -> Said {
-    let s = e.to_string();
-    let mut c = s.chars();
-    Said::Error(match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => s,
-    })
-}
-
-fn refused(ctx: &Ctx, p: Permission, doing: &str) -> Option<Said> {
-    ctx.session.require(p, doing).err().map(said_error)
-}
 
 fn local<'a>(ctx: &'a Ctx) -> Local<'a> {
     Local {
@@ -272,6 +259,18 @@ impl Pharmacy {
     }
 
     /// Text typed where the cursor is.
+    /// Whether typed characters go into a field (so `?` is text, not help).
+    pub fn takes_text(&self) -> bool {
+        if let Some(p) = &self.picker {
+            return p.takes_text();
+        }
+        self.confirm.is_none()
+            && matches!(
+                (&self.view, self.searching),
+                (View::List, true) | (View::Form(_), _) | (View::Count(_), _)
+            )
+    }
+
     pub fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
         if let Some(p) = &mut self.picker {
             let said = p.type_key(key, ctx);

@@ -1,0 +1,854 @@
+//! The front desk's appointment changes and reads: book, walk in, check in,
+//! call into consultation, complete, cancel, no-show, reschedule, undo; the
+//! set-up of types, working hours and days off; the day list, the queue and
+//! the reminder-call export. Each change checks the role, validates, writes
+//! through [`Db::write`] and records its audit event in the same transaction.
+
+use crate::auth::{Session, authorize};
+use crate::domain::appointment::{
+    self as rules, Appointment, AppointmentType, Booked, Clinician, Span, Status, WorkingHours,
+    check_move, check_reason, check_undo,
+};
+use crate::domain::audit::{AuditAction, AuditEvent};
+use crate::domain::ids::Id;
+use crate::domain::patient::Patient;
+use crate::domain::role::Permission;
+use crate::error::{Error, Result};
+use crate::store::Db;
+use crate::store::appointments::{self as store, NewAppointment, StatusChange};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
+use std::io::Write;
+
+/// The moment a change happens: the instant, and the clinic's local offset
+/// (bookings and working hours are local wall-clock times).
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    pub now: DateTime<Utc>,
+    pub offset: FixedOffset,
+}
+
+impl Clock {
+    /// The clinic's local date and time now.
+    pub fn local(&self) -> NaiveDateTime {
+        self.now.with_timezone(&self.offset).naive_local()
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.local().date()
+    }
+}
+
+fn event(action: AuditAction, a: &Appointment, summary: impl Into<String>) -> AuditEvent {
+    AuditEvent::new(action, "appointment", summary)
+        .on(a.id.as_str())
+        .for_patient(a.patient_id.as_str())
+}
+
+fn not_found() -> Error {
+    Error::NotFound("that appointment is not in this hospital file: look at the day again".into())
+}
+
+fn fetch(conn: &rusqlite::Connection, id: &Id) -> Result<Booked> {
+    store::get(conn, id)?.ok_or_else(not_found)
+}
+
+/// What a booking asks for.
+#[derive(Debug, Clone)]
+pub struct Booking {
+    pub patient: Id,
+    pub clinician: Id,
+    pub type_id: Id,
+    pub day: NaiveDate,
+    pub span: Span,
+    pub notes: String,
+}
+
+/// The refusal that names the appointments a booking would overlap.
+fn clash_message(b: &Booking, clashes: &[Booked]) -> Option<String> {
+    let c = clashes.first()?;
+    let what = if c.appt.clinician_id == b.clinician {
+        format!(
+            "{} is already booked then: {} ({}) {} {}",
+            c.clinician_name, c.patient_name, c.mrn, c.appt.span, c.type_name
+        )
+    } else {
+        format!(
+            "{} ({}) already has an appointment then: {} {} with {}",
+            c.patient_name, c.mrn, c.appt.span, c.type_name, c.clinician_name
+        )
+    };
+    Some(format!(
+        "{what}. Choose another time, or look for the next free slot"
+    ))
+}
+
+/// Checks a booking against the types, the patient, the clinician and the
+/// overlap rule; `except` is the appointment being rescheduled.
+fn check_booking(
+    conn: &rusqlite::Connection,
+    b: &Booking,
+    except: Option<&Id>,
+    outside_hours_ok: bool,
+) -> Result<(Clinician, AppointmentType, String)> {
+    let clinician = store::clinicians(conn)?
+        .into_iter()
+        .find(|c| c.id == b.clinician)
+        .ok_or_else(|| {
+            Error::Refused(
+                "that clinician is not an enabled doctor or nurse account: choose another clinician"
+                    .into(),
+            )
+        })?;
+    let t = store::types(conn, false)?
+        .into_iter()
+        .find(|t| t.id == b.type_id)
+        .ok_or_else(|| {
+            Error::Refused(
+                "that appointment type is retired or unknown: choose another type".into(),
+            )
+        })?;
+    let patient = crate::store::patients::get(conn, &b.patient)?
+        .ok_or_else(|| Error::NotFound("that patient is not in this hospital file".into()))?;
+    if patient.deleted_at.is_some() || patient.merged_into.is_some() {
+        return Err(Error::Refused(format!(
+            "{} is deleted or merged into another record: book the record in use",
+            patient.mrn
+        )));
+    }
+    if b.notes.chars().count() > 500 {
+        return Err(Error::Refused(
+            "the notes are longer than 500 characters: shorten them".into(),
+        ));
+    }
+    let clashes = store::clashes(conn, b.day, &b.span, &b.clinician, &b.patient, except)?;
+    if let Some(m) = clash_message(b, &clashes) {
+        return Err(Error::Refused(m));
+    }
+    if !outside_hours_ok {
+        let hours = store::hours(conn, &b.clinician)?;
+        if !hours.covers(b.day, &b.span) {
+            return Err(Error::Refused(format!(
+                "{} {} is outside {}'s working hours ({} on that day): choose another time, or book anyway with --outside-hours",
+                b.day,
+                b.span,
+                clinician.name(),
+                hours.describe(b.day)
+            )));
+        }
+    }
+    Ok((clinician, t, patient.mrn))
+}
+
+/// Books an appointment. Outside the clinician's working hours it is refused
+/// unless `outside_hours_ok` (the screen asks once; the command line takes
+/// `--outside-hours`).
+pub fn book(
+    db: &mut Db,
+    by: &Session,
+    b: &Booking,
+    outside_hours_ok: bool,
+    now: DateTime<Utc>,
+) -> Result<Booked> {
+    by.require(Permission::ManageAppointments, "book appointments")?;
+    db.write(&by.actor(), |tx| {
+        authorize(tx, by, Permission::ManageAppointments, "book appointments")?;
+        let (c, t, mrn) = check_booking(tx, b, None, outside_hours_ok)?;
+        let new = NewAppointment {
+            patient: &b.patient,
+            clinician: &b.clinician,
+            type_id: &b.type_id,
+            day: b.day,
+            span: b.span,
+            notes: b.notes.trim(),
+            walk_in: false,
+            checked_in_at: None,
+            rescheduled_from: None,
+        };
+        let id = store::insert(tx, &new, Some(by.user.id.as_str()), now)?;
+        let booked = fetch(tx, &id)?;
+        let summary = format!(
+            "booked {mrn} {} {} {} with {}",
+            b.day,
+            b.span,
+            t.name,
+            c.name()
+        );
+        Ok::<_, Error>((
+            booked.clone(),
+            vec![event(AuditAction::Create, &booked.appt, summary)],
+        ))
+    })
+}
+
+/// A walk-in: the patient is created checked in now, in the clinician's
+/// first free time from now (inside working hours when any is left today).
+pub fn walk_in(
+    db: &mut Db,
+    by: &Session,
+    patient: &Id,
+    clinician: &Id,
+    type_id: &Id,
+    clock: Clock,
+) -> Result<Booked> {
+    by.require(Permission::ManageAppointments, "check in walk-ins")?;
+    let local = clock.local();
+    let today = local.date();
+    db.write(&by.actor(), |tx| {
+        authorize(tx, by, Permission::ManageAppointments, "check in walk-ins")?;
+        let t = store::types(tx, false)?
+            .into_iter()
+            .find(|t| t.id == *type_id)
+            .ok_or_else(|| Error::Refused("that appointment type is retired or unknown: choose another type".into()))?;
+        let hours = store::hours(tx, clinician)?;
+        let busy = store::busy(tx, clinician, Some(patient), today, 0, None)?;
+        let whole_day = WorkingHours {
+            week: std::array::from_fn(|_| {
+                vec![Span {
+                    start: 0,
+                    end: rules::DAY_END,
+                }]
+            }),
+            ..WorkingHours::default()
+        };
+        let slot = rules::next_free_slot(local, t.minutes, &hours, &busy)
+            .filter(|(d, _)| *d == today)
+            .or_else(|| rules::next_free_slot(local, t.minutes, &whole_day, &busy).filter(|(d, _)| *d == today))
+            .ok_or_else(|| {
+                Error::Refused(format!(
+                    "{} minutes no longer fit before midnight for this clinician or patient: book tomorrow instead",
+                    t.minutes
+                ))
+            })?;
+        let b = Booking {
+            patient: patient.clone(),
+            clinician: clinician.clone(),
+            type_id: type_id.clone(),
+            day: slot.0,
+            span: slot.1,
+            notes: String::new(),
+        };
+        let (c, t, mrn) = check_booking(tx, &b, None, true)?;
+        let new = NewAppointment {
+            patient,
+            clinician,
+            type_id,
+            day: b.day,
+            span: b.span,
+            notes: "",
+            walk_in: true,
+            checked_in_at: Some(clock.now),
+            rescheduled_from: None,
+        };
+        let id = store::insert(tx, &new, Some(by.user.id.as_str()), clock.now)?;
+        let booked = fetch(tx, &id)?;
+        let summary = format!(
+            "walk-in {mrn} checked in for {} {} with {}",
+            b.span,
+            t.name,
+            c.name()
+        );
+        Ok::<_, Error>((booked.clone(), vec![event(AuditAction::Create, &booked.appt, summary)]))
+    })
+}
+
+/// The permission a forward move needs.
+fn permission_for(to: Status) -> (Permission, &'static str) {
+    match to {
+        Status::InConsultation => (Permission::RunConsultations, "start consultations"),
+        Status::Completed => (Permission::RunConsultations, "complete consultations"),
+        Status::Cancelled => (Permission::ManageAppointments, "cancel appointments"),
+        Status::NoShow => (Permission::ManageAppointments, "mark no-shows"),
+        _ => (Permission::ManageAppointments, "check patients in"),
+    }
+}
+
+fn verb(to: Status) -> &'static str {
+    match to {
+        Status::Scheduled => "scheduled",
+        Status::CheckedIn => "checked in",
+        Status::InConsultation => "called into consultation",
+        Status::Completed => "completed",
+        Status::Cancelled => "cancelled",
+        Status::NoShow => "marked no-show",
+    }
+}
+
+/// Moves an appointment forward: check in, call in, complete, cancel (with
+/// a reason) or no-show (once its start has passed). Any other move is
+/// refused with a message saying what is possible.
+pub fn advance(
+    db: &mut Db,
+    by: &Session,
+    id: &Id,
+    version: i64,
+    to: Status,
+    reason: Option<&str>,
+    clock: Clock,
+) -> Result<Booked> {
+    let (p, doing) = permission_for(to);
+    by.require(p, doing)?;
+    let reason = match to {
+        Status::Cancelled => Some(check_reason(reason.unwrap_or("")).map_err(Error::Refused)?),
+        _ => None,
+    };
+    db.write(&by.actor(), |tx| {
+        authorize(tx, by, p, doing)?;
+        let b = fetch(tx, id)?;
+        let a = &b.appt;
+        check_move(a.status, to).map_err(Error::Refused)?;
+        if matches!(to, Status::CheckedIn | Status::InConsultation) && a.day != clock.today() {
+            return Err(Error::Refused(format!(
+                "{}'s appointment is on {}, not today: check patients in on the day, or reschedule it to today",
+                b.patient_name, a.day
+            )));
+        }
+        if to == Status::NoShow {
+            let start = a.day.and_time(chrono::NaiveTime::MIN)
+                + chrono::Duration::minutes(i64::from(a.span.start));
+            if clock.local() < start {
+                return Err(Error::Refused(format!(
+                    "{}'s appointment at {} has not started yet: mark a no-show only after its time",
+                    b.patient_name,
+                    rules::hhmm(a.span.start)
+                )));
+            }
+        }
+        let stamps = StatusChange {
+            cancel_reason: reason.clone(),
+            rescheduled_to: None,
+            checked_in_at: match to {
+                Status::CheckedIn => Some(clock.now),
+                _ => a.checked_in_at,
+            },
+            called_at: match to {
+                Status::InConsultation => Some(clock.now),
+                _ => a.called_at,
+            },
+            completed_at: (to == Status::Completed).then_some(clock.now),
+        };
+        store::set_status(tx, id, version, to, &stamps, Some(by.user.id.as_str()), clock.now)?;
+        let after = fetch(tx, id)?;
+        let mut summary = format!(
+            "{} {} {} {} with {}",
+            verb(to),
+            b.mrn,
+            a.day,
+            a.span,
+            b.clinician_name
+        );
+        if let Some(r) = &reason {
+            summary.push_str(&format!(": {r}"));
+        }
+        Ok::<_, Error>((after.clone(), vec![event(AuditAction::Update, &after.appt, summary)]))
+    })
+}
+
+/// An administrator's undo of a wrong change, one step back, with a reason.
+/// A rescheduled appointment is not undone: cancel or move its replacement.
+pub fn undo(
+    db: &mut Db,
+    by: &Session,
+    id: &Id,
+    version: i64,
+    reason: &str,
+    clock: Clock,
+) -> Result<Booked> {
+    by.require(Permission::Administer, "undo appointment changes")?;
+    let reason = check_reason(reason).map_err(Error::Refused)?;
+    db.write(&by.actor(), |tx| {
+        authorize(tx, by, Permission::Administer, "undo appointment changes")?;
+        let b = fetch(tx, id)?;
+        let a = &b.appt;
+        let to = a.status.undo_target().ok_or_else(|| {
+            Error::Refused(format!(
+                "an appointment that is {} has nothing to undo",
+                a.status.label()
+            ))
+        })?;
+        check_undo(a.status, to).map_err(Error::Refused)?;
+        if a.rescheduled_to.is_some() {
+            return Err(Error::Refused(
+                "this appointment was rescheduled: cancel or move the new appointment instead"
+                    .into(),
+            ));
+        }
+        if to.holds_time() && !a.status.holds_time() {
+            let booking = Booking {
+                patient: a.patient_id.clone(),
+                clinician: a.clinician_id.clone(),
+                type_id: a.type_id.clone(),
+                day: a.day,
+                span: a.span,
+                notes: String::new(),
+            };
+            let clashes =
+                store::clashes(tx, a.day, &a.span, &a.clinician_id, &a.patient_id, Some(id))?;
+            if let Some(m) = clash_message(&booking, &clashes) {
+                return Err(Error::Refused(format!("cannot undo: {m}")));
+            }
+        }
+        let stamps = StatusChange {
+            cancel_reason: None,
+            rescheduled_to: None,
+            checked_in_at: if to == Status::Scheduled {
+                None
+            } else {
+                a.checked_in_at
+            },
+            called_at: if matches!(to, Status::Scheduled | Status::CheckedIn) {
+                None
+            } else {
+                a.called_at
+            },
+            completed_at: None,
+        };
+        store::set_status(
+            tx,
+            id,
+            version,
+            to,
+            &stamps,
+            Some(by.user.id.as_str()),
+            clock.now,
+        )?;
+        let after = fetch(tx, id)?;
+        let summary = format!(
+            "undid {} back to {} for {} {} {}: {reason}",
+            a.status.label(),
+            to.label(),
+            b.mrn,
+            a.day,
+            a.span
+        );
+        Ok::<_, Error>((
+            after.clone(),
+            vec![event(AuditAction::Update, &after.appt, summary)],
+        ))
+    })
+}
+
+/// Moves a scheduled appointment: the old one is cancelled as
+/// "rescheduled" and linked to the new one, which links back.
+pub fn reschedule(
+    db: &mut Db,
+    by: &Session,
+    id: &Id,
+    version: i64,
+    to: &Booking,
+    outside_hours_ok: bool,
+    now: DateTime<Utc>,
+) -> Result<Booked> {
+    by.require(Permission::ManageAppointments, "reschedule appointments")?;
+    db.write(&by.actor(), |tx| {
+        authorize(
+            tx,
+            by,
+            Permission::ManageAppointments,
+            "reschedule appointments",
+        )?;
+        let old = fetch(tx, id)?;
+        if old.appt.status != Status::Scheduled {
+            return Err(Error::Refused(format!(
+                "only a scheduled appointment can be rescheduled; this one is {}",
+                old.appt.status.label()
+            )));
+        }
+        if old.appt.patient_id != to.patient {
+            return Err(Error::Refused(
+                "a rescheduled appointment keeps its patient: book a new one for another patient"
+                    .into(),
+            ));
+        }
+        let (c, t, mrn) = check_booking(tx, to, Some(id), outside_hours_ok)?;
+        let cancelled = StatusChange {
+            cancel_reason: Some("rescheduled".into()),
+            ..StatusChange::default()
+        };
+        store::set_status(
+            tx,
+            id,
+            version,
+            Status::Cancelled,
+            &cancelled,
+            Some(by.user.id.as_str()),
+            now,
+        )?;
+        let new = NewAppointment {
+            patient: &to.patient,
+            clinician: &to.clinician,
+            type_id: &to.type_id,
+            day: to.day,
+            span: to.span,
+            notes: to.notes.trim(),
+            walk_in: false,
+            checked_in_at: None,
+            rescheduled_from: Some(id),
+        };
+        let new_id = store::insert(tx, &new, Some(by.user.id.as_str()), now)?;
+        tx.execute(
+            "UPDATE appointments SET rescheduled_to = ?2 WHERE id = ?1",
+            rusqlite::params![id.as_str(), new_id.as_str()],
+        )
+        .map_err(crate::store::StoreError::from)?;
+        let booked = fetch(tx, &new_id)?;
+        let summary = format!(
+            "rescheduled {mrn} from {} {} to {} {} {} with {}",
+            old.appt.day,
+            old.appt.span,
+            to.day,
+            to.span,
+            t.name,
+            c.name()
+        );
+        let events = vec![
+            event(
+                AuditAction::Update,
+                &old.appt,
+                format!("cancelled as rescheduled: {summary}"),
+            ),
+            event(AuditAction::Create, &booked.appt, summary),
+        ];
+        Ok::<_, Error>((booked, events))
+    })
+}
+
+/// Calls the first patient waiting (for `clinician` when given) into
+/// consultation.
+pub fn call_next(
+    db: &mut Db,
+    by: &Session,
+    clinician: Option<&Id>,
+    clock: Clock,
+) -> Result<Booked> {
+    by.require(
+        Permission::RunConsultations,
+        "call patients into consultation",
+    )?;
+    let next = store::queue(db.conn(), clock.today())?
+        .into_iter()
+        .find(|b| clinician.is_none_or(|c| *c == b.appt.clinician_id))
+        .ok_or_else(|| {
+            Error::Refused("nobody is waiting: check patients in as they arrive".into())
+        })?;
+    advance(
+        db,
+        by,
+        &next.appt.id,
+        next.appt.version,
+        Status::InConsultation,
+        None,
+        clock,
+    )
+}
+
+/// A day's appointments. With `audit`, the reading is recorded (one READ
+/// event for the day, as a search is); reloading after one's own change
+/// need not be.
+pub fn day(db: &mut Db, by: &Session, day: NaiveDate, audit: bool) -> Result<Vec<Booked>> {
+    by.require(Permission::ManageAppointments, "see appointments")?;
+    let list = store::day(db.conn(), day)?;
+    if audit && !list.is_empty() {
+        let n = list.len();
+        db.write(&by.actor(), |tx| {
+            authorize(tx, by, Permission::ManageAppointments, "see appointments")?;
+            let e = AuditEvent::new(
+                AuditAction::Read,
+                "appointment",
+                format!("viewed the appointments of {day} ({n})"),
+            );
+            Ok::<_, Error>(((), vec![e]))
+        })?;
+    }
+    Ok(list)
+}
+
+/// Today's queue: arrived patients in arrival order.
+pub fn queue(db: &Db, by: &Session, today: NaiveDate) -> Result<Vec<Booked>> {
+    by.require(Permission::ManageAppointments, "see the queue")?;
+    Ok(store::queue(db.conn(), today)?)
+}
+
+/// A patient's appointments, latest first (shown in the opened record, whose
+/// opening is already a READ event).
+pub fn for_patient(db: &Db, by: &Session, patient: &Id) -> Result<Vec<Booked>> {
+    by.require(Permission::FindPatients, "see appointments")?;
+    Ok(store::for_patient(db.conn(), patient)?)
+}
+
+/// The next free slot of `minutes` for the clinician (and the patient when
+/// given), from `from` on.
+pub fn next_free(
+    db: &Db,
+    clinician: &Id,
+    patient: Option<&Id>,
+    minutes: u16,
+    from: NaiveDateTime,
+    except: Option<&Id>,
+) -> Result<Option<(NaiveDate, Span)>> {
+    let hours = store::hours(db.conn(), clinician)?;
+    let busy = store::busy(
+        db.conn(),
+        clinician,
+        patient,
+        from.date(),
+        rules::SEARCH_DAYS,
+        except,
+    )?;
+    Ok(rules::next_free_slot(from, minutes, &hours, &busy))
+}
+
+// ---- set-up (administrators) -------------------------------------------
+
+/// Adds an appointment type.
+pub fn add_type(db: &mut Db, by: &Session, name: &str, minutes: &str) -> Result<AppointmentType> {
+    by.require(Permission::Administer, "change appointment types")?;
+    let (name, minutes) = rules::check_type(name, minutes).map_err(Error::Refused)?;
+    db.write(&by.actor(), |tx| {
+        authorize(tx, by, Permission::Administer, "change appointment types")?;
+        let t = store::insert_type(tx, &name, minutes)?;
+        let e = AuditEvent::new(
+            AuditAction::Create,
+            "appointment_type",
+            format!("added appointment type {} ({} min)", t.name, t.minutes),
+        )
+        .on(t.id.as_str());
+        Ok::<_, Error>((t, vec![e]))
+    })
+}
+
+/// Renames, re-times, retires or brings back a type.
+pub fn edit_type(
+    db: &mut Db,
+    by: &Session,
+    current: &AppointmentType,
+    name: &str,
+    minutes: &str,
+    retired: bool,
+) -> Result<AppointmentType> {
+    by.require(Permission::Administer, "change appointment types")?;
+    let (name, minutes) = rules::check_type(name, minutes).map_err(Error::Refused)?;
+    db.write(&by.actor(), |tx| {
+        authorize(tx, by, Permission::Administer, "change appointment types")?;
+        let changed = AppointmentType {
+            name: name.clone(),
+            minutes,
+            retired,
+            ..current.clone()
+        };
+        let t = store::update_type(tx, &changed)?;
+        let e = AuditEvent::new(
+            AuditAction::Update,
+            "appointment_type",
+            format!(
+                "appointment type {} is now {} ({} min{})",
+                current.name,
+                t.name,
+                t.minutes,
+                if t.retired { ", retired" } else { "" }
+            ),
+        )
+        .on(t.id.as_str());
+        Ok::<_, Error>((t, vec![e]))
+    })
+}
+
+fn clinician_by_id(conn: &rusqlite::Connection, id: &Id) -> Result<Clinician> {
+    store::clinicians(conn)?
+        .into_iter()
+        .find(|c| c.id == *id)
+        .ok_or_else(|| {
+            Error::NotFound(
+                "that account is not an enabled doctor or nurse: choose a clinician".into(),
+            )
+        })
+}
+
+/// Sets a clinician's ranges for one weekday (0 = Monday), typed as
+/// `08:00-12:00, 13:00-17:00` (empty: not working that day).
+pub fn set_hours(
+    db: &mut Db,
+    by: &Session,
+    clinician: &Id,
+    weekday: usize,
+    ranges: &str,
+) -> Result<WorkingHours> {
+    by.require(Permission::Administer, "change working hours")?;
+    let spans = rules::parse_ranges(ranges).map_err(Error::Refused)?;
+    let day = *rules::WEEKDAYS
+        .get(weekday)
+        .ok_or_else(|| Error::Refused("a weekday is mon, tue, wed, thu, fri, sat or sun".into()))?;
+    db.write(&by.actor(), |tx| {
+        authorize(tx, by, Permission::Administer, "change working hours")?;
+        let c = clinician_by_id(tx, clinician)?;
+        store::set_weekday(tx, clinician, weekday, &spans)?;
+        let text = if spans.is_empty() {
+            "not working".to_string()
+        } else {
+            rules::ranges_text(&spans)
+        };
+        let e = AuditEvent::new(
+            AuditAction::Update,
+            "working_hours",
+            format!("{}'s hours on {day}: {text}", c.user_name),
+        )
+        .on(c.id.as_str());
+        Ok::<_, Error>((store::hours(tx, clinician)?, vec![e]))
+    })
+}
+
+/// Records (`off`) or takes back a clinician's day off.
+pub fn set_day_off(
+    db: &mut Db,
+    by: &Session,
+    clinician: &Id,
+    day: NaiveDate,
+    off: bool,
+    reason: &str,
+) -> Result<WorkingHours> {
+    by.require(Permission::Administer, "change days off")?;
+    db.write(&by.actor(), |tx| {
+        authorize(tx, by, Permission::Administer, "change days off")?;
+        let c = clinician_by_id(tx, clinician)?;
+        let changed = if off {
+            store::add_day_off(tx, clinician, day, reason.trim())?
+        } else {
+            store::remove_day_off(tx, clinician, day)?
+        };
+        if !changed {
+            return Err(Error::Refused(if off {
+                format!("{day} is already a day off for {}", c.user_name)
+            } else {
+                format!("{day} is not a day off for {}", c.user_name)
+            }));
+        }
+        let e = AuditEvent::new(
+            AuditAction::Update,
+            "working_hours",
+            if off {
+                format!("{} is off on {day}", c.user_name)
+            } else {
+                format!("{} works on {day} after all", c.user_name)
+            },
+        )
+        .on(c.id.as_str());
+        Ok::<_, Error>((store::hours(tx, clinician)?, vec![e]))
+    })
+}
+
+/// The CSV columns of the reminder-call list.
+pub const EXPORT_COLUMNS: &[&str] = &[
+    "date",
+    "start",
+    "end",
+    "mrn",
+    "patient",
+    "phone",
+    "clinician",
+    "type",
+    "status",
+    "notes",
+];
+
+/// Writes a day's appointments (cancelled ones left out) as CSV, the list
+/// for reminder calls; the EXPORT event is committed before any row is
+/// written.
+pub fn export_day<W: Write>(db: &mut Db, by: &Session, day: NaiveDate, out: W) -> Result<usize> {
+    by.require(Permission::ManageAppointments, "export appointments")?;
+    let list: Vec<Booked> = store::day(db.conn(), day)?
+        .into_iter()
+        .filter(|b| b.appt.status != Status::Cancelled)
+        .collect();
+    let n = list.len();
+    db.write(&by.actor(), |tx| {
+        authorize(
+            tx,
+            by,
+            Permission::ManageAppointments,
+            "export appointments",
+        )?;
+        let e = AuditEvent::new(
+            AuditAction::Export,
+            "appointment",
+            format!("exported the {n} appointments of {day} as CSV"),
+        );
+        Ok::<_, Error>(((), vec![e]))
+    })?;
+    let mut w = csv::Writer::from_writer(out);
+    let io = |e: csv::Error| Error::Output(std::io::Error::other(e));
+    w.write_record(EXPORT_COLUMNS).map_err(io)?;
+    for b in &list {
+        let a = &b.appt;
+        w.write_record([
+            a.day.to_string().as_str(),
+            &rules::hhmm(a.span.start),
+            &rules::hhmm(a.span.end),
+            &b.mrn,
+            &b.patient_name,
+            &b.phone,
+            &b.clinician_name,
+            &b.type_name,
+            a.status.label(),
+            &a.notes,
+        ])
+        .map_err(io)?;
+    }
+    w.flush().map_err(Error::Output)?;
+    Ok(n)
+}
+
+/// Moves the other patient's appointments to the survivor of a merge,
+/// inside the merge's transaction; returns how many moved and an event for
+/// each. Refused, naming both, when the survivor and the other have
+/// appointments at overlapping times: one person cannot attend both, and a
+/// person must decide which to keep.
+pub(crate) fn move_for_merge(
+    tx: &rusqlite::Transaction,
+    survivor: &Patient,
+    other: &Patient,
+    by: Option<&str>,
+    date_pattern: &str,
+    now: DateTime<Utc>,
+) -> Result<(usize, Vec<AuditEvent>)> {
+    let clashes = store::merge_clashes(tx, &survivor.id, &other.id)?;
+    if let Some((s, o)) = clashes.first() {
+        let at = |b: &Booked| {
+            format!(
+                "{} with {} ({})",
+                b.appt.span, b.clinician_name, b.type_name
+            )
+        };
+        let more = match clashes.len() {
+            1 => String::new(),
+            n => format!(" (and {} more overlapping)", n - 1),
+        };
+        return Err(Error::Refused(format!(
+            "{} and {} both have an appointment on {} at overlapping times: {} and {}{more}: cancel one of them, then merge",
+            survivor.mrn,
+            other.mrn,
+            s.appt.day.format(date_pattern),
+            at(s),
+            at(o)
+        )));
+    }
+    let moving = store::for_patient(tx, &other.id)?;
+    let n = store::move_patient(tx, &other.id, &survivor.id, by, now)?;
+    let events = moving
+        .iter()
+        .map(|b| {
+            AuditEvent::new(
+                AuditAction::Update,
+                "appointment",
+                format!(
+                    "appointment {} {} moved from {} to {} (records merged)",
+                    b.appt.day.format(date_pattern),
+                    b.appt.span,
+                    other.mrn,
+                    survivor.mrn
+                ),
+            )
+            .on(b.appt.id.as_str())
+            .for_patient(survivor.id.as_str())
+        })
+        .collect();
+    Ok((n, events))
+}

@@ -1,0 +1,285 @@
+//! The appointments commands in the real binary: set-up by an admin,
+//! booking (with its refusals), the day's list and the reminder-call export.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_wardline");
+const PASSWORD: &str = "correct horse battery";
+
+fn run(data: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .arg("--password-stdin")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run wardline");
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+/// Runs a command as admin and returns its standard output; fails with
+/// its error otherwise.
+fn ok(data: &Path, args: &[&str], passwords: usize) -> String {
+    let out = run(data, args, &format!("{PASSWORD}\n").repeat(passwords));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn refused(data: &Path, args: &[&str]) -> String {
+    let out = run(data, args, &format!("{PASSWORD}\n"));
+    assert!(!out.status.success(), "{args:?} should be refused");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn an_admin_sets_up_books_lists_and_exports_the_reminder_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let admin = ["--as", "admin"];
+    fn with<'a>(args: &[&'a str], admin: &[&'a str]) -> Vec<&'a str> {
+        [args, admin].concat()
+    }
+    ok(
+        data,
+        &[
+            "init", "--code", "TST", "--name", "Test", "--admin", "admin",
+        ],
+        1,
+    );
+    ok(
+        data,
+        &with(
+            &[
+                "users",
+                "add",
+                "--user",
+                "rahman",
+                "--role",
+                "doctor",
+                "--full-name",
+                "Dr. Aisha Rahman",
+            ],
+            &admin,
+        ),
+        2,
+    );
+    ok(
+        data,
+        &with(
+            &[
+                "appointments",
+                "set-hours",
+                "--clinician",
+                "rahman",
+                "--day",
+                "wed",
+                "--ranges",
+                "08:00-12:00, 13:00-17:00",
+            ],
+            &admin,
+        ),
+        1,
+    );
+    let hours = ok(
+        data,
+        &with(&["appointments", "hours", "--clinician", "rahman"], &admin),
+        1,
+    );
+    assert!(
+        hours.contains("wed  08:00-12:00, 13:00-17:00") && hours.contains("mon  not working"),
+        "{hours}"
+    );
+    let types = ok(data, &with(&["appointments", "types"], &admin), 1);
+    assert!(
+        types.contains("consultation") && types.contains("15 min"),
+        "{types}"
+    );
+    ok(
+        data,
+        &with(
+            &[
+                "appointments",
+                "add-type",
+                "--name",
+                "ultrasound",
+                "--minutes",
+                "20",
+            ],
+            &admin,
+        ),
+        1,
+    );
+
+    let csv = dir.path().join("patients.csv");
+    std::fs::write(&csv, "given_name,family_name,birth_date,sex,phone\nAmina,Okafor,1980-01-01,F,0712 345 678\nBao,Tran,1990-02-02,M,\n").unwrap();
+    ok(
+        data,
+        &with(&["import", "patients", csv.to_str().unwrap()], &admin),
+        1,
+    );
+
+    // 2031-03-05 is a Wednesday.
+    let booked = ok(
+        data,
+        &with(
+            &[
+                "appointments",
+                "book",
+                "--patient",
+                "1",
+                "--clinician",
+                "rahman",
+                "--type",
+                "ultrasound",
+                "--date",
+                "2031-03-05",
+                "--time",
+                "09:00",
+                "--notes",
+                "bring the referral",
+            ],
+            &admin,
+        ),
+        1,
+    );
+    assert!(
+        booked.contains("Booked Amina Okafor") && booked.contains("09:00–09:20 ultrasound"),
+        "{booked}"
+    );
+    let e = refused(
+        data,
+        &with(
+            &[
+                "appointments",
+                "book",
+                "--patient",
+                "2",
+                "--clinician",
+                "rahman",
+                "--type",
+                "consultation",
+                "--date",
+                "2031-03-05",
+                "--time",
+                "09:10",
+            ],
+            &admin,
+        ),
+    );
+    assert!(e.contains("is already booked then: Amina Okafor"), "{e}");
+    let e = refused(
+        data,
+        &with(
+            &[
+                "appointments",
+                "book",
+                "--patient",
+                "2",
+                "--clinician",
+                "rahman",
+                "--type",
+                "consultation",
+                "--date",
+                "2031-03-05",
+                "--time",
+                "12:30",
+            ],
+            &admin,
+        ),
+    );
+    assert!(
+        e.contains("outside Dr. Aisha Rahman's working hours") && e.contains("--outside-hours"),
+        "{e}"
+    );
+    let next = ok(
+        data,
+        &with(
+            &[
+                "appointments",
+                "book",
+                "--patient",
+                "2",
+                "--clinician",
+                "rahman",
+                "--type",
+                "consultation",
+                "--date",
+                "2031-03-05",
+                "--time",
+                "next",
+            ],
+            &admin,
+        ),
+        1,
+    );
+    assert!(
+        next.contains("Bao Tran") && next.contains("08:00–08:15"),
+        "{next}"
+    );
+
+    let list = ok(
+        data,
+        &with(&["appointments", "list", "--date", "2031-03-05"], &admin),
+        1,
+    );
+    assert!(
+        list.contains("08:00–08:15") && list.contains("09:00–09:20"),
+        "{list}"
+    );
+    let export = ok(
+        data,
+        &with(
+            &[
+                "export",
+                "appointments",
+                "--date",
+                "2031-03-05",
+                "--format",
+                "csv",
+            ],
+            &admin,
+        ),
+        1,
+    );
+    let lines: Vec<&str> = export.lines().collect();
+    assert_eq!(
+        lines[0],
+        "date,start,end,mrn,patient,phone,clinician,type,status,notes"
+    );
+    assert!(
+        lines[1].starts_with("2031-03-05,08:00,08:15,TST-000002-"),
+        "{export}"
+    );
+    assert!(
+        lines[2].ends_with(
+            "Amina Okafor,0712 345 678,Dr. Aisha Rahman,ultrasound,scheduled,bring the referral"
+        ),
+        "{export}"
+    );
+    assert_eq!(lines.len(), 3);
+    let e = refused(
+        data,
+        &with(
+            &[
+                "export",
+                "appointments",
+                "--date",
+                "tomorrow",
+                "--format",
+                "csv",
+            ],
+            &admin,
+        ),
+    );
+    assert!(e.contains("is not a date"), "{e}");
+}

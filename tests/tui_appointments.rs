@@ -1,0 +1,423 @@
+//! The appointments tab driven by keys: the day view at 80×24 (grid and one
+//! clinician's list), booking through the patient picker with the next free
+//! slot, a clashing booking refused with its clash named, outside hours
+//! asked once, check-in in one key, the queue and call-next, and roles.
+
+mod tui_harness;
+
+use chrono::{Duration, FixedOffset, NaiveDate};
+use ratatui::crossterm::event::KeyCode;
+use tui_harness::{Harness, PASSWORD, t0};
+use wardline::auth;
+use wardline::domain::appointment::{Span, Status, parse_time};
+use wardline::domain::patient::{Field, PatientInput};
+use wardline::domain::role::Role;
+use wardline::ops::accounts::NewAccount;
+use wardline::ops::appointments::{self as appts, Booking, Clock};
+use wardline::ops::{accounts, patients};
+use wardline::store::Db;
+use wardline::store::appointments as store;
+
+fn day() -> NaiveDate {
+    t0().date_naive()
+}
+
+fn at(time: &str) -> Clock {
+    let m = i64::from(parse_time(time).unwrap());
+    Clock {
+        now: day().and_hms_opt(0, 0, 0).unwrap().and_utc() + Duration::minutes(m),
+        offset: FixedOffset::east_opt(0).unwrap(),
+    }
+}
+
+fn sp(a: &str, b: &str) -> Span {
+    Span::new(parse_time(a).unwrap(), parse_time(b).unwrap()).unwrap()
+}
+
+/// A doctor joins the nurse; on weekdays the doctor works 08:00–12:00 and
+/// 13:00–17:00, the nurse 08:30–12:00 and 13:00–16:00; five patients; the morning of Monday 9 March 2026 booked, some
+/// done, one no-show, one late, one in consultation, two waiting.
+fn clinic(h: &Harness) {
+    let mut db = Db::open(h.app.db().path()).unwrap();
+    let admin = auth::sign_in(&mut db, "admin", PASSWORD, t0()).unwrap();
+    let doctor = NewAccount {
+        user_name: "doctor",
+        full_name: "Dr. Aisha Rahman",
+        role: Role::Doctor,
+        password: PASSWORD,
+    };
+    accounts::add(&mut db, &admin, &doctor, false, t0()).unwrap();
+    let clinicians = store::clinicians(db.conn()).unwrap();
+    for (c, hours) in clinicians
+        .iter()
+        .zip(["08:00-12:00, 13:00-17:00", "08:30-12:00, 13:00-16:00"])
+    {
+        for wd in 0..5 {
+            appts::set_hours(&mut db, &admin, &c.id, wd, hours).unwrap();
+        }
+    }
+    let (doc, nurse) = (clinicians[0].id.clone(), clinicians[1].id.clone());
+    let mut ids = Vec::new();
+    for (g, f) in [
+        ("Amina", "Okafor"),
+        ("Bao", "Tran"),
+        ("Carlos", "Mendes"),
+        ("Dina", "Haddad"),
+        ("Emeka", "Eze"),
+        ("Farah", "Qureshi"),
+    ] {
+        let input = PatientInput::default()
+            .with(Field::GivenName, g)
+            .with(Field::FamilyName, f)
+            .with(Field::BirthDate, "1985-06-01")
+            .with(Field::Sex, "U")
+            .with(Field::Phone, "0700 000 000");
+        ids.push(
+            patients::register(&mut db, &admin, &input, &[], t0())
+                .unwrap()
+                .id,
+        );
+    }
+    let types = store::types(db.conn(), false).unwrap();
+    let consult = types
+        .iter()
+        .find(|t| t.name == "consultation")
+        .unwrap()
+        .id
+        .clone();
+    let antenatal = types
+        .iter()
+        .find(|t| t.name == "antenatal")
+        .unwrap()
+        .id
+        .clone();
+    let mut book = |p: usize,
+                    c: &wardline::domain::ids::Id,
+                    t: &wardline::domain::ids::Id,
+                    a: &str,
+                    b: &str| {
+        let booking = Booking {
+            patient: ids[p].clone(),
+            clinician: c.clone(),
+            type_id: t.clone(),
+            day: day(),
+            span: sp(a, b),
+            notes: String::new(),
+        };
+        appts::book(&mut db, &admin, &booking, false, t0() - Duration::days(3)).unwrap()
+    };
+    let a1 = book(0, &doc, &consult, "08:00", "08:15");
+    let a2 = book(1, &doc, &consult, "08:15", "08:30");
+    let a3 = book(2, &doc, &consult, "08:30", "08:45");
+    let a4 = book(3, &doc, &consult, "08:45", "09:00");
+    let n1 = book(4, &nurse, &antenatal, "08:30", "08:50");
+    let n2 = book(5, &nurse, &antenatal, "09:00", "09:20");
+    book(1, &doc, &consult, "10:00", "10:15");
+    let mut go = |a: &wardline::domain::appointment::Booked, to: &[Status], when: &str| {
+        let mut v = a.appt.version;
+        for s in to {
+            v = appts::advance(&mut db, &admin, &a.appt.id, v, *s, None, at(when))
+                .unwrap()
+                .appt
+                .version;
+        }
+    };
+    go(
+        &a1,
+        &[Status::CheckedIn, Status::InConsultation, Status::Completed],
+        "07:58",
+    );
+    go(&a2, &[Status::CheckedIn, Status::InConsultation], "08:16");
+    go(&a3, &[Status::CheckedIn], "08:20");
+    go(&a4, &[Status::CheckedIn], "08:25");
+    go(&n1, &[Status::NoShow], "08:30");
+    let _ = n2;
+}
+
+fn signed_in(user: &str) -> Harness {
+    let mut h = Harness::new(false);
+    clinic(&h);
+    h.sign_in(user, PASSWORD);
+    h.press(KeyCode::F(3));
+    h
+}
+
+#[test]
+fn the_day_view_shows_each_clinicians_column_with_status_and_shading() {
+    let mut h = signed_in("reception");
+    let s = h.screen();
+    assert!(s.contains("Mon 09 Mar 2026 (today)"), "{s}");
+    assert!(
+        s.contains("Dr. Aisha Rahman") && s.contains("Mei Lin Chen"),
+        "{s}"
+    );
+    assert!(
+        s.contains("done") && s.contains("in room") && s.contains("arrived"),
+        "{s}"
+    );
+    assert!(s.contains("no-show") && s.contains("Dina Haddad"), "{s}");
+    // Before the nurse's hours the grid is shaded.
+    assert!(s.contains("░░░"), "{s}");
+    assert!(s.contains("booked"), "{s}");
+    assert!(s.contains("2 waiting"), "{s}");
+    snapshot!("appointments_day", s);
+    // A day later: nothing booked, the same hours.
+    h.press(KeyCode::Char(']'));
+    let s = h.screen();
+    assert!(
+        s.contains("Tue 10 Mar 2026 (tomorrow)") && s.contains("0 booked"),
+        "{s}"
+    );
+    h.press(KeyCode::Char('t'));
+    assert!(h.screen().contains("(today)"));
+    // Reading the day is an audit event, once per day shown.
+    let reads = h.actions().iter().filter(|a| *a == "READ").count();
+    assert_eq!(reads, 1);
+}
+
+#[test]
+fn a_narrow_choice_shows_one_clinicians_list_and_late_appointments() {
+    let mut h = signed_in("reception");
+    h.press(KeyCode::Char('c'));
+    h.press(KeyCode::Char('c'));
+    let s = h.screen();
+    assert!(
+        s.contains("Mei Lin Chen · hours 08:30–12:00, 13:00–16:00"),
+        "{s}"
+    );
+    assert!(
+        s.contains("Farah Qureshi") && !s.contains("Amina Okafor"),
+        "{s}"
+    );
+    snapshot!("appointments_one_clinician", s);
+}
+
+#[test]
+fn booking_through_the_picker_with_the_next_free_slot_then_a_clash_is_refused() {
+    let mut h = signed_in("reception");
+    h.press(KeyCode::Char('n'));
+    let s = h.screen();
+    assert!(s.contains("Book an appointment for"), "{s}");
+    h.typed("okafor");
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(s.contains("Amina Okafor") && s.contains("Clinician"), "{s}");
+    // f: the doctor's next free consultation from now (08:30 + keys).
+    h.press(KeyCode::Char('f'));
+    let s = h.screen();
+    assert!(
+        s.contains("Next free 15 min for Dr. Aisha Rahman: Mon 09 Mar 09:00–09:15"),
+        "{s}"
+    );
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(
+        s.contains("Booked Mon 09 Mar 09:00–09:15 Amina Okafor"),
+        "{s}"
+    );
+
+    // Bao Tran at 10:05 with the doctor: he has 10:00–10:15 already.
+    h.press(KeyCode::Char('n'));
+    h.typed("tran");
+    h.press(KeyCode::Enter);
+    for _ in 0..3 {
+        h.press(KeyCode::Tab);
+    }
+    h.typed("10:05");
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(
+        s.contains("already booked then") && s.contains("Bao Tran"),
+        "{s}"
+    );
+    snapshot!("appointments_clash", s);
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('y'));
+    assert!(h.screen().contains("Nothing booked"));
+}
+
+#[test]
+fn outside_working_hours_asks_once() {
+    let mut h = signed_in("reception");
+    h.press(KeyCode::Char('n'));
+    h.typed("eze");
+    h.press(KeyCode::Enter);
+    for _ in 0..3 {
+        h.press(KeyCode::Tab);
+    }
+    h.typed("12:15");
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(s.contains("outside Dr. Aisha Rahman's working"), "{s}");
+    h.press(KeyCode::Char('y'));
+    let s = h.screen();
+    assert!(s.contains("Booked Mon 09 Mar 12:15–12:30 Emeka Eze"), "{s}");
+}
+
+#[test]
+fn check_in_in_one_key_then_the_queue_and_call_next() {
+    let mut h = signed_in("nurse");
+    // The nurse starts on her own list; c goes on to all clinicians.
+    assert!(h.screen().contains("Mei Lin Chen · hours 08:30–12:00"));
+    h.press(KeyCode::Char('c'));
+    assert!(h.screen().contains("all clinicians"));
+    // Select the nurse's 09:00 antenatal visit and check Farah in.
+    for _ in 0..20 {
+        if h.screen().contains("Farah Qureshi · antenatal") && h.screen().contains(" 09:00–09:20 ")
+        {
+            break;
+        }
+        h.press(KeyCode::Down);
+    }
+    h.press(KeyCode::Char('i'));
+    let s = h.screen();
+    assert!(s.contains("Farah Qureshi (Mei Lin Chen) checked in"), "{s}");
+    h.press(KeyCode::Char('q'));
+    let s = h.screen();
+    assert!(
+        s.contains("3 waiting") && s.contains("Carlos Mendes") && s.contains("10 min"),
+        "{s}"
+    );
+    snapshot!("appointments_queue", s);
+    h.press(KeyCode::Char('n'));
+    let s = h.screen();
+    assert!(
+        s.contains("Carlos Mendes called in to Dr. Aisha Rahman"),
+        "{s}"
+    );
+    assert!(s.contains("2 waiting"), "{s}");
+}
+
+#[test]
+fn roles_the_receptionist_cannot_call_in_and_the_pharmacist_has_no_tab() {
+    let mut h = signed_in("reception");
+    h.press(KeyCode::Char('q'));
+    h.press(KeyCode::Char('n'));
+    let s = h.screen();
+    assert!(
+        s.contains("A receptionist may not call patients into consultation"),
+        "{s}"
+    );
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('h'));
+    assert!(h.screen().contains("may not change appointment types"));
+
+    let mut p = Harness::new(false);
+    p.sign_in("pharm", PASSWORD);
+    p.press(KeyCode::F(3));
+    let s = p.screen();
+    assert!(s.contains("cannot open Appointments"), "{s}");
+}
+
+#[test]
+fn the_admin_sets_hours_and_types_in_the_screen() {
+    let mut h = signed_in("admin");
+    h.press(KeyCode::Char('h'));
+    let s = h.screen();
+    assert!(s.contains("consultation") && s.contains("15 min"), "{s}");
+    // Types by name: antenatal, then consultation; make it 20 minutes.
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Tab);
+    h.ctrl('u');
+    h.typed("20");
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(s.contains("Type consultation saved (20 min)"), "{s}");
+    assert_eq!(
+        store::type_named(h.app.db().conn(), "consultation")
+            .unwrap()
+            .unwrap()
+            .minutes,
+        20
+    );
+}
+
+#[test]
+fn the_patient_record_lists_upcoming_and_past_appointments() {
+    let mut h = signed_in("reception");
+    h.press(KeyCode::F(2));
+    h.typed("tran");
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(s.contains("Appointments") && s.contains("Bao Tran"), "{s}");
+    // Bao's visits: 08:15 in consultation and 10:00 booked, both today.
+    assert!(s.contains("2026-03-09 08:15 in consultation"), "{s}");
+    assert!(s.contains("2026-03-09 10:00 scheduled"), "{s}");
+    assert!(s.contains("consultation · Dr. Aisha Rahman"), "{s}");
+    snapshot!("appointments_in_the_record", s);
+}
+
+#[test]
+fn an_open_day_view_follows_another_terminals_check_in() {
+    let mut h = signed_in("reception");
+    assert!(h.screen().contains("2 waiting"));
+    let mut db = Db::open(h.app.db().path()).unwrap();
+    let desk = auth::sign_in(&mut db, "reception", PASSWORD, t0()).unwrap();
+    let farah = store::day(db.conn(), day())
+        .unwrap()
+        .into_iter()
+        .find(|b| b.patient_name == "Farah Qureshi")
+        .unwrap();
+    appts::advance(
+        &mut db,
+        &desk,
+        &farah.appt.id,
+        farah.appt.version,
+        Status::CheckedIn,
+        None,
+        at("08:31"),
+    )
+    .unwrap();
+    assert!(
+        h.screen().contains("2 waiting"),
+        "not before the next reading"
+    );
+    h.now += Duration::seconds(31);
+    let now = h.now;
+    h.app.tick(now);
+    let s = h.screen();
+    assert!(s.contains("3 waiting"), "{s}");
+}
+
+#[test]
+fn a_walk_in_arrives_checked_in_and_an_admin_undoes_it_with_a_reason() {
+    let mut h = signed_in("admin");
+    h.press(KeyCode::Char('w'));
+    assert!(h.screen().contains("Walk-in: who has arrived?"));
+    h.typed("eze");
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(
+        s.contains("Walk-in") && s.contains("Emeka Eze") && !s.contains("Minutes"),
+        "{s}"
+    );
+    h.ctrl('s');
+    let s = h.screen();
+    // The doctor's first free quarter hour from 08:30 is 09:00.
+    assert!(
+        s.contains("Emeka Eze checked in as a walk-in for Dr. Aisha Rahman, 09:00–09:15"),
+        "{s}"
+    );
+    assert!(s.contains("walk-in") && s.contains("3 waiting"), "{s}");
+    h.press(KeyCode::Char('u'));
+    assert!(
+        h.screen()
+            .contains("Undo Emeka Eze's arrived back to scheduled? Why:")
+    );
+    h.press(KeyCode::Enter);
+    assert!(h.screen().contains("A reason is required"));
+    h.typed("pressed on the wrong patient");
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(
+        s.contains("09:00–09:15 Emeka Eze is scheduled again"),
+        "{s}"
+    );
+    let last = &wardline::store::audit::recent(h.app.db().conn(), 1).unwrap()[0];
+    assert!(
+        last.summary.ends_with("pressed on the wrong patient"),
+        "{}",
+        last.summary
+    );
+}
