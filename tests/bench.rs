@@ -1,6 +1,7 @@
 //! `wardline bench` at a tiny size, so that it keeps working: every measure
-//! is present with sane figures, and a second run reuses the hospital. No
-//! timing is asserted.
+//! (the frames of the beds and pharmacy screens among them) is present with
+//! sane figures, and a second run reuses the hospital. No timing is
+//! asserted.
 
 use serde_json::Value;
 use std::path::Path;
@@ -24,6 +25,9 @@ const TIMED: &[&str] = &[
     "frame_patient_record",
     "frame_patient_form",
     "frame_admin",
+    "frame_bed_board",
+    "frame_pharmacy_stock",
+    "frame_pharmacy_item",
 ];
 const LIKE: &[&str] = &[
     "like_mrn",
@@ -77,6 +81,13 @@ fn bench_runs_at_a_tiny_size_and_reuses_its_hospital() {
     let first = bench(dir.path());
     let stderr = String::from_utf8_lossy(&first.stderr);
     assert!(stderr.contains("building"), "{stderr}");
+    // the wards and the pharmacy are built too (the frame measures of
+    // their screens fail the run when those screens show nothing)
+    assert!(
+        stderr.contains("24 beds with their admissions")
+            && stderr.contains("the pharmacy with 300 dispenses"),
+        "{stderr}"
+    );
     let table = String::from_utf8_lossy(&first.stdout);
     assert!(
         table.contains("search: MRN") && table.contains("peak memory"),

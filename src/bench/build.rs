@@ -1,16 +1,21 @@
-//! The synthetic hospital: built once per patient count and schema version,
-//! reused afterwards.
+//! The synthetic hospital: built once per patient count, schema version
+//! and [`REVISION`], reused afterwards.
 //!
 //! The file is built under a `.partial` name and renamed when complete, so an
 //! interrupted build is thrown away and rebuilt, never reused. Patients come
 //! from [`Generator`] with a fixed seed and date, in chunks of
-//! [`CHUNK`] per transaction, each with its own CREATE audit event.
+//! [`CHUNK`] per transaction, each with its own CREATE audit event; then
+//! the bench's doctor, nurse and pharmacist fill the wards
+//! ([`super::wards`]) and the pharmacy ([`super::stock`]).
 
-use super::{BENCH_USER, CODE, PASSWORD, SEED, fixed_now, today};
+use super::{BENCH_USER, CODE, DOCTOR, NURSE, PASSWORD, PHARMACIST, SEED, fixed_now, today};
+use crate::auth;
 use crate::domain::audit::{Actor, AuditAction, AuditEvent};
 use crate::domain::hospital::HospitalCode;
+use crate::domain::role::Role;
 use crate::ops::accounts;
 use crate::store::patients::{Stamp, allocate_seqs, insert_with_seq};
+use crate::store::sessions::EndReason;
 use crate::store::{Db, StoreError, migrations};
 use crate::synthetic::Generator;
 use anyhow::{Context, Result};
@@ -21,11 +26,14 @@ use std::time::Instant;
 const CHUNK: u64 = 50_000;
 /// Page cache while building (KiB, as a negative `cache_size`).
 const BUILD_CACHE_KIB: i64 = 512 * 1024;
+/// What the build puts in the hospital, raised whenever that changes so
+/// that an older bench file is not reused (2: wards, beds and pharmacy).
+pub const REVISION: u32 = 2;
 
 /// The file of the hospital with `patients` patients.
 pub fn hospital_path(dir: &Path, patients: u64) -> PathBuf {
     dir.join(format!(
-        "bench-{patients}-v{}.db",
+        "bench-{patients}-v{}-r{REVISION}.db",
         migrations::current_version()
     ))
 }
@@ -127,6 +135,7 @@ fn build(path: &Path, patients: u64) -> Result<()> {
             done as f64 / secs.max(1e-9)
         );
     }
+    fill_wards_and_pharmacy(&mut db, patients)?;
     db.write(&Actor::system(), |_| {
         let e = AuditEvent::new(
             AuditAction::Create,
@@ -139,5 +148,54 @@ fn build(path: &Path, patients: u64) -> Result<()> {
     db.conn()
         .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     drop(db);
+    Ok(())
+}
+
+/// The bench's clinical accounts: user name, full name, role.
+const STAFF: [(&str, &str, Role); 3] = [
+    (DOCTOR, "Bench Doctor", Role::Doctor),
+    (NURSE, "Bench Nurse", Role::Nurse),
+    (PHARMACIST, "Bench Pharmacist", Role::Pharmacist),
+];
+
+/// Adds the doctor, nurse and pharmacist, and lets them set up the wards
+/// and the pharmacy, timing each part.
+fn fill_wards_and_pharmacy(db: &mut Db, patients: u64) -> Result<()> {
+    let now = fixed_now();
+    let admin = auth::sign_in(db, BENCH_USER, PASSWORD, now)?;
+    for (user_name, full_name, role) in STAFF {
+        let account = accounts::NewAccount {
+            user_name,
+            full_name,
+            role,
+            password: PASSWORD,
+        };
+        accounts::add(db, &admin, &account, false, now)
+            .with_context(|| format!("could not create the bench account {user_name}"))?;
+    }
+    let doctor = auth::sign_in(db, DOCTOR, PASSWORD, now)?;
+    let nurse = auth::sign_in(db, NURSE, PASSWORD, now)?;
+    let pharmacist = auth::sign_in(db, PHARMACIST, PASSWORD, now)?;
+    let started = Instant::now();
+    let staff = super::wards::Staff {
+        admin: &admin,
+        doctor: &doctor,
+        nurse: &nurse,
+    };
+    let beds = super::wards::fill(db, &staff, patients).context("could not fill the wards")?;
+    eprintln!(
+        "bench: {beds} beds with their admissions in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let started = Instant::now();
+    let dispensed =
+        super::stock::fill(db, &pharmacist, patients).context("could not stock the pharmacy")?;
+    eprintln!(
+        "bench: the pharmacy with {dispensed} dispenses in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    for s in [&admin, &doctor, &nurse, &pharmacist] {
+        auth::sign_out(db, s, EndReason::Logout, now)?;
+    }
     Ok(())
 }

@@ -17,19 +17,144 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 pub const WIDTH: u16 = 120;
 pub const HEIGHT: u16 = 40;
 
-/// The screens measured, by measure name.
-pub const SCREENS: [(&str, &str); 5] = [
-    ("frame_sign_in", "frame: sign-in (type a letter)"),
-    (
-        "frame_patients_search",
-        "frame: patient search (type/erase)",
-    ),
-    ("frame_patient_record", "frame: patient record (scroll)"),
-    ("frame_patient_form", "frame: patient form (type/erase)"),
-    ("frame_admin", "frame: admin (down/up)"),
+/// One screen's frame measure: its JSON name, its label in the table, how
+/// it is reached from where the previous entry left the app (checking that
+/// it shows what it should), and the two keys it alternates.
+pub struct ScreenFrame {
+    pub name: &'static str,
+    pub label: &'static str,
+    open: fn(&mut Screen, &Probe) -> Result<()>,
+    keys: fn(&Probe) -> [(KeyCode, KeyModifiers); 2],
+}
+
+/// What the entries need to know of the hospital: `search` is a name
+/// prefix that finds patients; `more` a letter that, typed after it, runs
+/// another search.
+pub struct Probe {
+    pub search: String,
+    pub more: char,
+}
+
+/// The screens measured, in order; each entry starts where the previous
+/// one left the app.
+pub const SCREENS: &[ScreenFrame] = &[
+    ScreenFrame {
+        name: "frame_sign_in",
+        label: "frame: sign-in (type a letter)",
+        open: |s, _| s.expect("Password", "sign-in"),
+        keys: |_| [(KeyCode::Char('x'), NONE), (KeyCode::Backspace, NONE)],
+    },
+    ScreenFrame {
+        name: "frame_patients_search",
+        label: "frame: patient search (type/erase)",
+        open: open_patients_search,
+        keys: |p| [(KeyCode::Char(p.more), NONE), (KeyCode::Backspace, NONE)],
+    },
+    ScreenFrame {
+        name: "frame_patient_record",
+        label: "frame: patient record (scroll)",
+        open: |s, _| {
+            s.key(KeyCode::Enter, NONE);
+            s.expect("Demographics", "patient record")
+        },
+        keys: |_| [(KeyCode::Down, NONE), (KeyCode::Up, NONE)],
+    },
+    ScreenFrame {
+        name: "frame_patient_form",
+        label: "frame: patient form (type/erase)",
+        open: |s, _| {
+            s.key(KeyCode::Esc, NONE);
+            s.key(KeyCode::Char('n'), KeyModifiers::CONTROL);
+            s.expect("Register a new patient", "patient form")
+        },
+        keys: |_| [(KeyCode::Char('a'), NONE), (KeyCode::Backspace, NONE)],
+    },
+    ScreenFrame {
+        name: "frame_admin",
+        label: "frame: admin (down/up)",
+        open: |s, _| {
+            s.key(KeyCode::Esc, NONE);
+            s.key(KeyCode::F(6), NONE);
+            s.expect("Staff accounts", "admin")
+        },
+        keys: |_| [(KeyCode::Down, NONE), (KeyCode::Up, NONE)],
+    },
+    ScreenFrame {
+        name: "frame_bed_board",
+        label: "frame: bed board (right/left)",
+        open: open_bed_board,
+        keys: |_| [(KeyCode::Right, NONE), (KeyCode::Left, NONE)],
+    },
+    ScreenFrame {
+        name: "frame_pharmacy_stock",
+        label: "frame: pharmacy stock (down/up)",
+        open: open_pharmacy_stock,
+        keys: |_| [(KeyCode::Down, NONE), (KeyCode::Up, NONE)],
+    },
+    ScreenFrame {
+        name: "frame_pharmacy_item",
+        label: "frame: pharmacy item (scroll ledger)",
+        open: open_pharmacy_item,
+        keys: |_| [(KeyCode::PageDown, NONE), (KeyCode::PageUp, NONE)],
+    },
 ];
 
-struct Screen {
+fn open_patients_search(s: &mut Screen, p: &Probe) -> Result<()> {
+    s.typed(BENCH_USER);
+    s.key(KeyCode::Tab, NONE);
+    s.typed(PASSWORD);
+    s.key(KeyCode::Enter, NONE);
+    if !matches!(s.app.mode, Mode::Working(_)) {
+        bail!("the bench administrator could not sign in on the frame measures' screen");
+    }
+    s.key(KeyCode::F(2), NONE);
+    s.typed(&p.search);
+    s.expect("found", "patient search")
+}
+
+/// The whole board: its summary counts patients in beds, and the first
+/// ward's tiles are drawn.
+fn open_bed_board(s: &mut Screen, _: &Probe) -> Result<()> {
+    s.key(KeyCode::F(4), NONE);
+    s.expect(" occupied ", "bed board")?;
+    s.expect("-001 ", "bed board")?;
+    let text = s.text()?;
+    // the summary line: " Hospital 480/600 occupied 80% · …"
+    let occupied = text.match_indices(" Hospital ").find_map(|(at, m)| {
+        let (n, _) = text[at + m.len()..].split_once('/')?;
+        n.parse::<u64>().ok()
+    });
+    match occupied {
+        Some(n) if n > 0 => Ok(()),
+        _ => bail!("the bed board shows no patient in a bed: the bench hospital is incomplete"),
+    }
+}
+
+/// The stock list with the whole formulary in it.
+fn open_pharmacy_stock(s: &mut Screen, _: &Probe) -> Result<()> {
+    s.key(KeyCode::F(5), NONE);
+    s.expect("On hand", "pharmacy stock")?;
+    let items = crate::demo_pharmacy::FORMULARY
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .count();
+    s.expect(&format!(" {items} items · "), "pharmacy stock")
+}
+
+/// The busiest item, found with the list's search and opened, its ledger
+/// full of dispenses.
+fn open_pharmacy_item(s: &mut Screen, _: &Probe) -> Result<()> {
+    s.key(KeyCode::Char('/'), NONE);
+    s.typed(super::stock::BUSIEST_ITEM);
+    s.key(KeyCode::Enter, NONE);
+    s.expect("Paracetamol 500 mg tablet", "pharmacy item")?;
+    s.expect("Ledger (", "pharmacy item")?;
+    s.expect("dispense", "pharmacy item")
+}
+
+/// The real app on a test terminal.
+pub struct Screen {
     app: App,
     terminal: Terminal<TestBackend>,
 }
@@ -65,13 +190,21 @@ impl Screen {
             .collect())
     }
 
-    /// Fails unless the screen shows `what`.
+    /// Fails unless the screen shows `what`, with no error on it.
     fn expect(&mut self, what: &str, screen: &str) -> Result<()> {
         let text = self.text()?;
         if !text.contains(what) {
             bail!("the {screen} screen does not show {what:?}: the frame measures are broken");
         }
-        Ok(())
+        self.expect_no_error(screen)
+    }
+
+    /// Fails if the status line shows an error.
+    fn expect_no_error(&self, screen: &str) -> Result<()> {
+        match self.app.error_shown() {
+            Some(e) => bail!("the {screen} screen shows an error: {e}"),
+            None => Ok(()),
+        }
     }
 
     /// `samples` frames (rounded up to an even count), alternating two keys
@@ -94,10 +227,8 @@ impl Screen {
 
 const NONE: KeyModifiers = KeyModifiers::NONE;
 
-/// Every screen's frames, in [`SCREENS`] order. `search` is a name prefix
-/// that finds patients; `more` a letter that, typed after it, runs another
-/// search.
-pub fn measure(db: Db, samples: usize, search: &str, more: char) -> Result<Vec<Summary>> {
+/// Every screen's frames, in [`SCREENS`] order.
+pub fn measure(db: Db, samples: usize, probe: &Probe) -> Result<Vec<Summary>> {
     let options = Options {
         idle_lock: None,
         demo_accounts: None,
@@ -108,44 +239,13 @@ pub fn measure(db: Db, samples: usize, search: &str, more: char) -> Result<Vec<S
         app: App::new(db, options, Utc::now())?,
         terminal: Terminal::new(TestBackend::new(WIDTH, HEIGHT))?,
     };
-    let mut out = Vec::new();
-    s.expect("Password", "sign-in")?;
-    out.push(s.measure(
-        samples,
-        [(KeyCode::Char('x'), NONE), (KeyCode::Backspace, NONE)],
-    )?);
-
-    s.typed(BENCH_USER);
-    s.key(KeyCode::Tab, NONE);
-    s.typed(PASSWORD);
-    s.key(KeyCode::Enter, NONE);
-    if !matches!(s.app.mode, Mode::Working(_)) {
-        bail!("the bench administrator could not sign in on the frame measures' screen");
+    let mut out = Vec::with_capacity(SCREENS.len());
+    for screen in SCREENS {
+        (screen.open)(&mut s, probe)?;
+        out.push(s.measure(samples, (screen.keys)(probe))?);
+        // A key that failed shows its error instead of the screen.
+        s.expect_no_error(screen.name)?;
     }
-    s.key(KeyCode::F(2), NONE);
-    s.typed(search);
-    s.expect("found", "patient search")?;
-    out.push(s.measure(
-        samples,
-        [(KeyCode::Char(more), NONE), (KeyCode::Backspace, NONE)],
-    )?);
-
-    s.key(KeyCode::Enter, NONE);
-    s.expect("Demographics", "patient record")?;
-    out.push(s.measure(samples, [(KeyCode::Down, NONE), (KeyCode::Up, NONE)])?);
-
-    s.key(KeyCode::Esc, NONE);
-    s.key(KeyCode::Char('n'), KeyModifiers::CONTROL);
-    s.expect("Register a new patient", "patient form")?;
-    out.push(s.measure(
-        samples,
-        [(KeyCode::Char('a'), NONE), (KeyCode::Backspace, NONE)],
-    )?);
-
-    s.key(KeyCode::Esc, NONE);
-    s.key(KeyCode::F(6), NONE);
-    s.expect("Staff accounts", "admin")?;
-    out.push(s.measure(samples, [(KeyCode::Down, NONE), (KeyCode::Up, NONE)])?);
     s.app.shutdown();
     Ok(out)
 }

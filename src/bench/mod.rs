@@ -16,6 +16,8 @@ pub mod pty;
 pub mod queries;
 pub mod report;
 pub mod stats;
+pub mod stock;
+pub mod wards;
 pub mod writes;
 
 use crate::auth;
@@ -32,8 +34,13 @@ use stats::Summary;
 pub const CODE: &str = "BENCH";
 /// Its administrator, who runs every measure.
 pub const BENCH_USER: &str = "bench";
-/// The administrator's password (the hospital is synthetic).
+/// The password of every bench account (the hospital is synthetic).
 pub const PASSWORD: &str = "wardline-bench-2026";
+/// The bench's doctor (the attending of its admissions), nurse (who runs
+/// its wards) and pharmacist (who stocks and dispenses).
+pub const DOCTOR: &str = "bench-doctor";
+pub const NURSE: &str = "bench-nurse";
+pub const PHARMACIST: &str = "bench-pharmacist";
 /// The seed of every generator and sample.
 pub const SEED: u64 = 20_260_309;
 /// Patients imported by the import measure, at most.
@@ -181,20 +188,26 @@ pub fn run(data: &DataDir, args: &BenchArgs) -> Result<()> {
 
     eprintln!("bench: drawing frames");
     let two = q.of(Kind::TwoNames);
-    let (typed, more) = match two.first() {
+    let probe = match two.first() {
         Some(t) if t.chars().count() > 1 => {
             let mut chars: Vec<char> = t.chars().collect();
-            let last = chars.pop().unwrap_or('a');
-            (chars.into_iter().collect::<String>(), last)
+            let more = chars.pop().unwrap_or('a');
+            frames::Probe {
+                search: chars.into_iter().collect(),
+                more,
+            }
         }
-        _ => ("a".to_string(), 'b'),
+        _ => frames::Probe {
+            search: "a".into(),
+            more: 'b',
+        },
     };
     let frame_db = Db::open(&path)?;
-    let frames = frames::measure(frame_db, samples, &typed, more)?;
-    for ((name, label), s) in frames::SCREENS.iter().zip(frames) {
+    let frames = frames::measure(frame_db, samples, &probe)?;
+    for (screen, s) in frames::SCREENS.iter().zip(frames) {
         out.push(timed(
-            (*name).into(),
-            (*label).into(),
+            screen.name.into(),
+            screen.label.into(),
             s,
             "p99 ≤ 4 ms".into(),
             Some(s.p99_us <= FRAME_P99_US),

@@ -143,6 +143,15 @@ impl App {
         &self.db
     }
 
+    /// The error the status line shows, if any (the bench refuses to time
+    /// a screen that shows one).
+    pub fn error_shown(&self) -> Option<&str> {
+        self.message
+            .as_ref()
+            .filter(|m| m.error)
+            .map(|m| m.text.as_str())
+    }
+
     /// The signed-in session, if any (also behind the lock screen).
     pub fn session(&self) -> Option<&Session> {
         match &self.mode {

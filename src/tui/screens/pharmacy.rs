@@ -1126,7 +1126,10 @@ impl Pharmacy {
             )),
             ledger_title,
         );
-        let ledger = v.ledger.iter().skip(self.ledger_scroll).map(|m| {
+        // only the rows that fit below the header are formatted
+        let fits = usize::from(ledger_area.height.saturating_sub(1));
+        let rows = v.ledger.iter().skip(self.ledger_scroll).take(fits);
+        let ledger = rows.map(|m| {
             let at = crate::domain::time::parse_ts(&m.at)
                 .map(|t| {
                     t.with_timezone(&clock.offset)
