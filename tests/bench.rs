@@ -28,6 +28,7 @@ const TIMED: &[&str] = &[
     "frame_bed_board",
     "frame_pharmacy_stock",
     "frame_pharmacy_item",
+    "frame_appointments_day",
 ];
 const LIKE: &[&str] = &[
     "like_mrn",
@@ -85,7 +86,8 @@ fn bench_runs_at_a_tiny_size_and_reuses_its_hospital() {
     // their screens fail the run when those screens show nothing)
     assert!(
         stderr.contains("24 beds with their admissions")
-            && stderr.contains("the pharmacy with 300 dispenses"),
+            && stderr.contains("the pharmacy with 300 dispenses")
+            && stderr.contains("the clinic with "),
         "{stderr}"
     );
     let table = String::from_utf8_lossy(&first.stdout);

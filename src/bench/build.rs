@@ -28,7 +28,7 @@ const CHUNK: u64 = 50_000;
 const BUILD_CACHE_KIB: i64 = 512 * 1024;
 /// What the build puts in the hospital, raised whenever that changes so
 /// that an older bench file is not reused (2: wards, beds and pharmacy).
-pub const REVISION: u32 = 2;
+pub const REVISION: u32 = 3;
 
 /// The file of the hospital with `patients` patients.
 pub fn hospital_path(dir: &Path, patients: u64) -> PathBuf {
@@ -158,8 +158,8 @@ const STAFF: [(&str, &str, Role); 3] = [
     (PHARMACIST, "Bench Pharmacist", Role::Pharmacist),
 ];
 
-/// Adds the doctor, nurse and pharmacist, and lets them set up the wards
-/// and the pharmacy, timing each part.
+/// Adds the doctor, nurse and pharmacist, and lets them set up the wards,
+/// the pharmacy and the clinic, timing each part.
 fn fill_wards_and_pharmacy(db: &mut Db, patients: u64) -> Result<()> {
     let now = fixed_now();
     let admin = auth::sign_in(db, BENCH_USER, PASSWORD, now)?;
@@ -192,6 +192,13 @@ fn fill_wards_and_pharmacy(db: &mut Db, patients: u64) -> Result<()> {
         super::stock::fill(db, &pharmacist, patients).context("could not stock the pharmacy")?;
     eprintln!(
         "bench: the pharmacy with {dispensed} dispenses in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let started = Instant::now();
+    let booked = super::clinic::fill(db, &admin, &admin, &[&doctor, &nurse], patients)
+        .context("could not book the clinic")?;
+    eprintln!(
+        "bench: the clinic with {booked} appointments in {:.1} s",
         started.elapsed().as_secs_f64()
     );
     for s in [&admin, &doctor, &nurse, &pharmacist] {

@@ -97,6 +97,12 @@ pub const SCREENS: &[ScreenFrame] = &[
         open: open_pharmacy_item,
         keys: |_| [(KeyCode::PageDown, NONE), (KeyCode::PageUp, NONE)],
     },
+    ScreenFrame {
+        name: "frame_appointments_day",
+        label: "frame: appointments day (next/previous)",
+        open: open_appointments_day,
+        keys: |_| [(KeyCode::Char(']'), NONE), (KeyCode::Char('['), NONE)],
+    },
 ];
 
 fn open_patients_search(s: &mut Screen, p: &Probe) -> Result<()> {
@@ -128,6 +134,16 @@ fn open_bed_board(s: &mut Screen, _: &Probe) -> Result<()> {
         Some(n) if n > 0 => Ok(()),
         _ => bail!("the bed board shows no patient in a bed: the bench hospital is incomplete"),
     }
+}
+
+/// The appointments day view on the bench day, its clinic booked.
+fn open_appointments_day(s: &mut Screen, _: &Probe) -> Result<()> {
+    s.key(KeyCode::F(3), NONE);
+    s.expect("booked", "appointments day")?;
+    s.key(KeyCode::Char('g'), NONE);
+    s.typed(&super::today().format("%Y-%m-%d").to_string());
+    s.key(KeyCode::Enter, NONE);
+    s.expect(&format!("{}-", super::CODE), "appointments day")
 }
 
 /// The stock list with the whole formulary in it.

@@ -9,6 +9,7 @@
 //! `report` prints.
 
 pub mod build;
+pub mod clinic;
 pub mod frames;
 pub mod measures;
 #[cfg(unix)]
