@@ -236,6 +236,18 @@ impl Appointments {
             );
             x += width;
         }
+        // Each column's appointments holding time, found once per frame
+        // rather than once per cell.
+        let by_column: Vec<Vec<&&Booked>> = cols
+            .iter()
+            .map(|&c| {
+                let cid = &self.clinicians[c].id;
+                shown
+                    .iter()
+                    .filter(|b| b.appt.clinician_id == *cid && b.appt.status != Status::Cancelled)
+                    .collect()
+            })
+            .collect();
         let now_row = (self.day == self.local_now.get().date())
             .then(|| rules::minute_of(self.local_now.get()))
             .filter(|m| (lo..hi).contains(m));
@@ -259,15 +271,14 @@ impl Appointments {
                 },
             );
             let mut x = inner.x + TIME_COLUMN;
-            for &c in cols {
-                let cid = &self.clinicians[c].id;
+            for (&c, column) in cols.iter().zip(&by_column) {
                 let row = Span {
                     start: t,
                     end: t + ROW_MINUTES,
                 };
-                let here: Vec<&&Booked> = shown
+                let here: Vec<&&Booked> = column
                     .iter()
-                    .filter(|b| b.appt.clinician_id == *cid && b.appt.status != Status::Cancelled)
+                    .copied()
                     .filter(|b| b.appt.span.overlaps(&row))
                     .collect();
                 let starting: Vec<&&&Booked> =
