@@ -309,11 +309,14 @@ impl App {
         }
     }
 
-    /// Runs `f` on the patients tab when it is the one shown, with what it
-    /// needs from the app, and shows what it says.
-    fn with_patients(
+    /// Runs `f` on the screen of `tab` when it is the one shown and open,
+    /// with what it needs from the app, and shows what it says. `pick`
+    /// finds the screen (and the session) in the workspace.
+    fn on_tab<S: ?Sized>(
         &mut self,
-        f: impl FnOnce(&mut Patients, &mut PatientsCtx) -> Said,
+        tab: Tab,
+        pick: for<'w> fn(&'w mut Workspace) -> Option<(&'w Session, &'w mut S)>,
+        f: impl FnOnce(&mut S, &mut PatientsCtx) -> Said,
     ) -> Option<()> {
         let App {
             db,
@@ -322,56 +325,48 @@ impl App {
             now,
             ..
         } = self;
-        let Mode::Working(Workspace {
-            session,
-            tab: Tab::Patients,
-            patients: Some(p),
-            ..
-        }) = mode
-        else {
+        let Mode::Working(w) = mode else {
             return None;
         };
+        if w.tab != tab {
+            return None;
+        }
+        let (session, screen) = pick(w)?;
         let mut ctx = PatientsCtx {
             db,
             session,
             settings,
             now: *now,
         };
-        let said = f(p, &mut ctx);
+        let said = f(screen, &mut ctx);
         self.show(said);
         Some(())
     }
 
-    /// Runs `f` on the beds tab when it is the one shown, like
-    /// [`App::with_patients`].
+    /// Runs `f` on the patients tab when it is the one shown.
+    fn with_patients(
+        &mut self,
+        f: impl FnOnce(&mut Patients, &mut PatientsCtx) -> Said,
+    ) -> Option<()> {
+        self.on_tab(
+            Tab::Patients,
+            |w| Some((&w.session, w.patients.as_deref_mut()?)),
+            f,
+        )
+    }
+
+    /// Runs `f` on the beds tab when it is the one shown, with the
+    /// terminal's UTC offset brought up to date.
     fn with_beds(&mut self, f: impl FnOnce(&mut Beds, &mut PatientsCtx) -> Said) -> Option<()> {
         let offset = self.offset();
-        let App {
-            db,
-            mode,
-            settings,
-            now,
-            ..
-        } = self;
-        let Mode::Working(Workspace {
-            session,
-            tab: Tab::Beds,
-            beds: Some(b),
-            ..
-        }) = mode
-        else {
-            return None;
-        };
-        b.offset = offset;
-        let mut ctx = PatientsCtx {
-            db,
-            session,
-            settings,
-            now: *now,
-        };
-        let said = f(b, &mut ctx);
-        self.show(said);
-        Some(())
+        self.on_tab(
+            Tab::Beds,
+            |w| Some((&w.session, w.beds.as_deref_mut()?)),
+            |b, ctx| {
+                b.offset = offset;
+                f(b, ctx)
+            },
+        )
     }
 
     /// Lets the patients tab (and the beds tab's patient picker) write its
@@ -417,37 +412,16 @@ impl App {
         Some(())
     }
 
-    /// Runs `f` on the pharmacy tab when it is the one shown, as
-    /// [`App::with_patients`] does for the patients tab.
+    /// Runs `f` on the pharmacy tab when it is the one shown.
     fn with_pharmacy(
         &mut self,
         f: impl FnOnce(&mut Pharmacy, &mut PatientsCtx) -> Said,
     ) -> Option<()> {
-        let App {
-            db,
-            mode,
-            settings,
-            now,
-            ..
-        } = self;
-        let Mode::Working(Workspace {
-            session,
-            tab: Tab::Pharmacy,
-            pharmacy: Some(p),
-            ..
-        }) = mode
-        else {
-            return None;
-        };
-        let mut ctx = PatientsCtx {
-            db,
-            session,
-            settings,
-            now: *now,
-        };
-        let said = f(p, &mut ctx);
-        self.show(said);
-        Some(())
+        self.on_tab(
+            Tab::Pharmacy,
+            |w| Some((&w.session, w.pharmacy.as_deref_mut()?)),
+            f,
+        )
     }
 
     /// Time passing without keys: idle lock and the session's maximum length.
