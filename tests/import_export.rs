@@ -11,6 +11,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use wardline::Error;
 use wardline::auth::Session;
+use wardline::domain::names;
 use wardline::domain::patient::{Field, Patient, PatientInput, Sex};
 use wardline::domain::role::Role;
 use wardline::ops::export::{self, Format};
@@ -18,7 +19,7 @@ use wardline::ops::import::{ImportReport, import_patients};
 use wardline::ops::patients as patient_ops;
 use wardline::store::Db;
 use wardline::store::patient_search::{self, MatchKind};
-use wardline::store::patients;
+use wardline::store::patients::{self, NameRows};
 
 const BIN: &str = env!("CARGO_BIN_EXE_wardline");
 
@@ -382,29 +383,108 @@ fn a_hundred_thousand_rows_import() {
             .unwrap();
     assert_eq!(check, "ok");
     assert_eq!(patient_indexes(&h.db), indexes, "every index is back");
+    assert_name_index_complete(&h.db);
+    // Found by two names, from the first rows to the last.
+    for i in [0, 55_555, 99_998, 99_999] {
+        let (given, middle, family) = generated_name(i);
+        let query = format!("{family} {given} {middle}");
+        let seq: i64 =
+            h.db.conn()
+                .query_row(
+                    "SELECT seq FROM patients WHERE legacy_mrn = ?1",
+                    [format!("OLD-{i}")],
+                    |r| r.get(0),
+                )
+                .unwrap();
+        let found = patient_search::search(h.db.conn(), &query, "%Y-%m-%d").unwrap();
+        let seqs: Vec<i64> = found.hits.iter().map(|hit| hit.seq).collect();
+        assert!(seqs.contains(&seq), "{query}: {seqs:?}");
+    }
 }
 
-/// A file of `n` different, valid patients.
-fn generated(n: usize) -> String {
+/// The name index holds exactly the rows each patient's names give: an
+/// import writes it in sorted runs that the reading thread hands over, and
+/// a run lost or written twice would show here.
+fn assert_name_index_complete(db: &Db) {
+    let conn = db.conn();
+    let mut stmt = conn
+        .prepare("SELECT seq, given_name, middle_name, family_name FROM patients ORDER BY seq")
+        .unwrap();
+    let patients: Vec<(i64, String, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let mut expected = [0usize; 2];
+    for (_, given, middle, family) in &patients {
+        let index = names::name_index(given, middle, family);
+        expected[0] += index.terms.len();
+        expected[1] += index.pairs.len();
+    }
+    assert!(
+        expected[0] + expected[1] > NameRows::BULK,
+        "the file should fill more than one sorted run of the name index"
+    );
+    for (table, want) in [
+        ("patient_terms", expected[0]),
+        ("patient_name_pairs", expected[1]),
+    ] {
+        let have: i64 = conn
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(have as usize, want, "{table} rows");
+    }
+    for (seq, given, middle, family) in patients.iter().step_by(997) {
+        let index = names::name_index(given, middle, family);
+        for (table, rows) in [
+            ("patient_terms", index.terms),
+            ("patient_name_pairs", index.pairs),
+        ] {
+            let stored: Vec<(String, String)> = conn
+                .prepare(&format!(
+                    "SELECT term, names FROM {table} WHERE seq = ?1 ORDER BY term"
+                ))
+                .unwrap()
+                .query_map([seq], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            assert_eq!(stored, rows, "{table} of patient {seq}");
+        }
+    }
+}
+
+/// The given, middle and family name of row `i` of [`generated`].
+fn generated_name(i: usize) -> (&'static str, &'static str, String) {
     const GIVEN: [&str; 8] = [
         "Amina", "Kofi", "Wanjiru", "Chen", "Fatima", "Omar", "Grace", "Musa",
+    ];
+    // Every other patient has a middle name: three names make eighteen
+    // rows of the name index, two make eight.
+    const MIDDLE: [&str; 10] = [
+        "Zawadi", "", "Kwame", "", "Li", "", "Noor", "", "Tendai", "",
     ];
     const SYLLABLES: [&str; 12] = [
         "ka", "mo", "ri", "na", "to", "shi", "ba", "lu", "de", "fa", "go", "he",
     ];
+    let family: String = [i % 12, (i / 12) % 12, (i / 144) % 12]
+        .iter()
+        .map(|&s| SYLLABLES[s])
+        .collect();
+    (GIVEN[i % 8], MIDDLE[i % 10], family)
+}
+
+/// A file of `n` different, valid patients.
+fn generated(n: usize) -> String {
     let mut out = String::with_capacity(n * 100);
-    out.push_str("mrn,given_name,family_name,sex,birth_date,phone,city\n");
+    out.push_str("mrn,given_name,middle_name,family_name,sex,birth_date,phone,city\n");
     for i in 0..n {
-        let family: String = [i % 12, (i / 12) % 12, (i / 144) % 12]
-            .iter()
-            .map(|&s| SYLLABLES[s])
-            .collect();
+        let (given, middle, family) = generated_name(i);
         let year = 1930 + i % 90;
         let month = 1 + i % 12;
         let day = 1 + i % 28;
         out.push_str(&format!(
-            "OLD-{i},{},{family},{},{year}-{month:02}-{day:02},+2547{:08},Nairobi\n",
-            GIVEN[i % 8],
+            "OLD-{i},{given},{middle},{family},{},{year}-{month:02}-{day:02},+2547{:08},Nairobi\n",
             ["M", "F", "O", "U"][i % 4],
             i
         ));

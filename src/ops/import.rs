@@ -18,7 +18,7 @@ use crate::domain::patient::{Field, PatientInput, validate};
 use crate::domain::role::Permission;
 use crate::domain::time::format_ts;
 use crate::error::{Error, Result};
-use crate::store::patients::{self, NameRows, NewPatient, phone_key};
+use crate::store::patients::{self, NameRows, NewPatient, SortedNameRows, phone_key};
 use crate::store::{Db, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, Transaction, params};
@@ -35,6 +35,10 @@ pub const MRN_COLUMN: &str = "mrn";
 const MRN_MAX: usize = 40;
 /// Rows handed from the reading thread to the writing one at a time.
 const BATCH: usize = 1024;
+/// Batches the reading thread may be ahead by: enough to keep it reading
+/// while the writing thread writes a sorted name index, and the writing
+/// thread busy while the reading one sorts the next.
+const QUEUED_BATCHES: usize = 32;
 /// How many existing patients one row is reported against, per reason.
 const MATCHES: i64 = 5;
 /// The most page cache the import may use (KiB, as `PRAGMA cache_size`
@@ -152,16 +156,20 @@ struct ValidRow {
     phone_tail: String,
 }
 
-/// What the reading thread sends: rows in file order and what it noticed.
+/// What the reading thread sends: rows in file order, what it noticed,
+/// and now and then the name index of many rows, sorted and ready to write.
 #[derive(Default)]
 struct Batch {
     rows: Vec<ValidRow>,
     invalid: Vec<LineNote>,
     duplicates: Vec<LineNote>,
+    names: Option<SortedNameRows>,
 }
 
 /// The reading side: parses, validates, spots duplicates among rows, and
-/// computes each valid row as it will be stored.
+/// computes each valid row as it will be stored, its name index included
+/// (sorting that index is as much work as writing it, and the writing
+/// thread sets the pace).
 struct Reader {
     columns: Vec<Column>,
     /// The MRN prefix and the sequence number of the next valid row.
@@ -172,6 +180,11 @@ struct Reader {
     by_key: HashMap<String, u64>,
     by_phone: HashMap<String, u64>,
     by_mrn: HashMap<String, u64>,
+    /// Whether valid rows are imported when others are invalid.
+    skip_invalid: bool,
+    /// Whether an invalid row was seen: without `skip_invalid`, nothing
+    /// will be written, and the name index is not built.
+    any_invalid: bool,
 }
 
 /// The phone digits a duplicate is matched on: the reversed last nine, if
@@ -220,6 +233,7 @@ impl Reader {
     fn run<R: Read>(mut self, mut csv: csv::Reader<R>, send: SyncSender<Batch>) -> Result<()> {
         let mut record = csv::StringRecord::new();
         let mut batch = Batch::default();
+        let mut names = NameRows::default();
         let mut last_line = 1;
         loop {
             let line;
@@ -227,7 +241,7 @@ impl Reader {
                 Ok(false) => break,
                 Ok(true) => {
                     line = record.position().map_or(last_line + 1, |p| p.line());
-                    self.row(line, &record, &mut batch);
+                    self.row(line, &record, &mut batch, &mut names);
                 }
                 Err(e) => {
                     line = e.position().map_or(last_line + 1, |p| p.line());
@@ -251,18 +265,31 @@ impl Reader {
                 }
             }
             last_line = line;
-            if batch.rows.len() + batch.invalid.len() >= BATCH
+            self.any_invalid |= !batch.invalid.is_empty();
+            if names.len() >= NameRows::BULK {
+                batch.names = Some(names.sorted());
+            }
+            if (batch.rows.len() + batch.invalid.len() >= BATCH || batch.names.is_some())
                 && send.send(std::mem::take(&mut batch)).is_err()
             {
                 return Ok(());
             }
+        }
+        if !names.is_empty() {
+            batch.names = Some(names.sorted());
         }
         let _ = send.send(batch);
         Ok(())
     }
 
     /// Validates one record and notes its duplicates among earlier rows.
-    fn row(&mut self, line: u64, record: &csv::StringRecord, batch: &mut Batch) {
+    fn row(
+        &mut self,
+        line: u64,
+        record: &csv::StringRecord,
+        batch: &mut Batch,
+        names: &mut NameRows,
+    ) {
         if record.iter().all(|v| v.trim().is_empty()) {
             return;
         }
@@ -299,8 +326,11 @@ impl Reader {
             return;
         };
         let phone_tail = phone_tail(&details.phone);
-        let patient = NewPatient::new(self.next_seq, &self.prefix, details, mrn);
+        let mut patient = NewPatient::new(self.next_seq, &self.prefix, details, mrn);
         self.next_seq += 1;
+        if self.skip_invalid || !self.any_invalid {
+            names.add(&mut patient);
+        }
         let mut matches = Matches::default();
         for (map, key, reason) in [
             (
@@ -388,10 +418,19 @@ fn existing_matches(
     Ok(())
 }
 
-/// Drops the indexes of `patients` other than its keys, returning the SQL
-/// that creates them again. Inside the import's transaction: a rollback
-/// brings them back as they were, and other terminals never see them gone.
-fn drop_secondary_indexes(tx: &Transaction) -> Result<Vec<String>, StoreError> {
+/// Partial indexes of `patients` that no imported row enters (a new
+/// patient is neither deleted nor merged): kept as they are, since
+/// building one again reads the whole table for nothing.
+const UNTOUCHED_BY_IMPORT: [&str; 2] = ["patients_deleted", "patients_merged_into"];
+/// The index of old record numbers, which only a file with an `mrn` column
+/// fills.
+const LEGACY_INDEX: &str = "patients_legacy";
+
+/// Drops the indexes of `patients` that the imported rows enter, other
+/// than its keys, returning the SQL that creates them again. Inside the
+/// import's transaction: a rollback brings them back as they were, and
+/// other terminals never see them gone.
+fn drop_secondary_indexes(tx: &Transaction, has_mrn: bool) -> Result<Vec<String>, StoreError> {
     let indexes: Vec<(String, String)> = {
         let mut stmt = tx.prepare(
             "SELECT name, sql FROM sqlite_schema
@@ -401,7 +440,9 @@ fn drop_secondary_indexes(tx: &Transaction) -> Result<Vec<String>, StoreError> {
             .collect::<rusqlite::Result<_>>()?
     };
     let mut create = Vec::with_capacity(indexes.len());
-    for (name, sql) in indexes {
+    let kept =
+        |name: &str| UNTOUCHED_BY_IMPORT.contains(&name) || (name == LEGACY_INDEX && !has_mrn);
+    for (name, sql) in indexes.into_iter().filter(|(name, _)| !kept(name)) {
         tx.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
         create.push(sql);
     }
@@ -464,6 +505,8 @@ pub fn import_patients<R: Read + Send>(
         by_key: HashMap::new(),
         by_phone: HashMap::new(),
         by_mrn: HashMap::new(),
+        skip_invalid,
+        any_invalid: false,
     };
     let cache_before: i64 = db
         .conn()
@@ -554,12 +597,11 @@ fn write_rows<R: Read + Send>(
     let rebuild = if any_existing {
         Vec::new()
     } else {
-        drop_secondary_indexes(tx)?
+        drop_secondary_indexes(tx, reader.columns.contains(&Column::Mrn))?
     };
     let at = format_ts(now);
     let user_id = Some(by.user.id.as_str());
-    let mut name_rows = NameRows::default();
-    let (send, receive): (SyncSender<Batch>, Receiver<Batch>) = sync_channel(4);
+    let (send, receive): (SyncSender<Batch>, Receiver<Batch>) = sync_channel(QUEUED_BATCHES);
     let mut report = ImportReport::default();
     std::thread::scope(|scope| {
         let reading = scope.spawn(move || reader.run(csv, send));
@@ -579,11 +621,10 @@ fn write_rows<R: Read + Send>(
                 }
                 patients::insert_patients(tx, &new, &at, user_id)?;
                 report.imported += new.len() as u64;
-                for p in &mut new {
-                    name_rows.add(p);
-                }
-                if name_rows.len() >= NameRows::BULK {
-                    name_rows.write(tx)?;
+                if let Some(names) = batch.names
+                    && (skip_invalid || report.invalid.is_empty())
+                {
+                    names.write(tx)?;
                 }
             }
             Ok::<_, Abort>(())
@@ -602,7 +643,6 @@ fn write_rows<R: Read + Send>(
         report.imported = 0;
         return Err(Abort::Refused(Box::new(report)));
     }
-    name_rows.write(tx)?;
     for sql in rebuild {
         tx.execute_batch(&sql).map_err(StoreError::from)?;
     }
