@@ -8,6 +8,7 @@
 pub mod appointments;
 pub mod audit;
 pub mod beds;
+pub mod bulk_insert;
 pub mod migrations;
 pub mod patient_search;
 pub mod patients;

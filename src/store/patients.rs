@@ -5,13 +5,14 @@
 //! skip removed patients.
 
 use super::StoreError;
+use super::bulk_insert::BulkInsert;
 use crate::domain::ids::Id;
 use crate::domain::mrn::Mrn;
 use crate::domain::names;
 use crate::domain::patient::{Patient, PatientDetails, Sex, full_name, phone_digits};
 use crate::domain::time::{format_ts, parse_ts};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::types::ToSql;
+use rusqlite::types::{ToSql, ValueRef};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params, params_from_iter};
 use std::sync::OnceLock;
 
@@ -330,25 +331,25 @@ pub fn insert_patients(
     user_id: Option<&str>,
 ) -> Result<(), StoreError> {
     let mut chunks = patients.chunks_exact(INSERT_PATIENTS_CHUNK);
-    let run = |chunk: &[NewPatient], sql: &str| -> Result<(), StoreError> {
+    let run = |chunk: &[NewPatient], insert: &mut BulkInsert| -> Result<(), StoreError> {
         let ids: Vec<&str> = chunk.iter().map(|p| p.id.as_str()).collect();
-        let mut stmt = tx.prepare_cached(sql)?;
         let mut values: Vec<&dyn ToSql> = Vec::with_capacity(chunk.len() * ROW_PARAMS);
         for (p, id) in chunk.iter().zip(&ids) {
             values.extend(p.values(id, &at, &user_id));
         }
-        stmt.execute(params_from_iter(values))?;
-        Ok(())
+        insert.run(&values)
     };
     if chunks.len() > 0 {
-        let sql = insert_sql(INSERT_PATIENTS_CHUNK);
+        let mut insert = BulkInsert::prepare(tx, &insert_sql(INSERT_PATIENTS_CHUNK))?;
         for chunk in chunks.by_ref() {
-            run(chunk, &sql)?;
+            run(chunk, &mut insert)?;
         }
     }
-    let one = insert_sql(1);
-    for p in chunks.remainder() {
-        run(std::slice::from_ref(p), &one)?;
+    if !chunks.remainder().is_empty() {
+        let mut insert = BulkInsert::prepare(tx, &insert_sql(1))?;
+        for p in chunks.remainder() {
+            run(std::slice::from_ref(p), &mut insert)?;
+        }
     }
     Ok(())
 }
@@ -499,17 +500,20 @@ impl SortedNameRows {
             ("patient_name_pairs", &self.pairs),
         ] {
             let mut chunks = packed.rows.chunks_exact(INSERT_CHUNK);
+            let mut values: Vec<ValueRef> = Vec::with_capacity(4 * INSERT_CHUNK);
             if chunks.len() > 0 {
-                let mut stmt = tx.prepare_cached(&insert_name_rows(table, INSERT_CHUNK))?;
+                let mut insert = BulkInsert::prepare(tx, &insert_name_rows(table, INSERT_CHUNK))?;
                 for chunk in chunks.by_ref() {
-                    bind_name_rows(&mut stmt, &packed.text, chunk)?;
-                    stmt.raw_execute()?;
+                    name_row_values(&packed.text, chunk, &mut values);
+                    insert.run_values(&values)?;
                 }
             }
-            for r in chunks.remainder() {
-                let mut stmt = tx.prepare_cached(&insert_name_rows(table, 1))?;
-                bind_name_rows(&mut stmt, &packed.text, std::slice::from_ref(r))?;
-                stmt.raw_execute()?;
+            if !chunks.remainder().is_empty() {
+                let mut insert = BulkInsert::prepare(tx, &insert_name_rows(table, 1))?;
+                for r in chunks.remainder() {
+                    name_row_values(&packed.text, std::slice::from_ref(r), &mut values);
+                    insert.run_values(&values)?;
+                }
             }
         }
         Ok(())
@@ -548,18 +552,17 @@ fn insert_name_rows(table: &str, n: usize) -> String {
     )
 }
 
-fn bind_name_rows(
-    stmt: &mut rusqlite::CachedStatement,
-    text: &str,
-    rows: &[PackedRow],
-) -> Result<(), StoreError> {
-    for (i, r) in rows.iter().enumerate() {
-        stmt.raw_bind_parameter(4 * i + 1, &text[r.start..r.term_end])?;
-        stmt.raw_bind_parameter(4 * i + 2, r.seq)?;
-        stmt.raw_bind_parameter(4 * i + 3, &text[r.term_end..r.names_end])?;
-        stmt.raw_bind_parameter(4 * i + 4, &text[r.names_end..r.born_end])?;
+/// The parameters of `rows` in statement order, replacing `values`' own.
+fn name_row_values<'a>(text: &'a str, rows: &[PackedRow], values: &mut Vec<ValueRef<'a>>) {
+    values.clear();
+    for r in rows {
+        values.extend([
+            ValueRef::Text(&text.as_bytes()[r.start..r.term_end]),
+            ValueRef::Integer(r.seq),
+            ValueRef::Text(&text.as_bytes()[r.term_end..r.names_end]),
+            ValueRef::Text(&text.as_bytes()[r.names_end..r.born_end]),
+        ]);
     }
-    Ok(())
 }
 
 /// The first sixteen bytes of a string as a big-endian integer (zero padded),
