@@ -1,7 +1,8 @@
 //! The appointments tab driven by keys: the day view at 80×24 (grid and one
 //! clinician's list), booking through the patient picker with the next free
 //! slot, a clashing booking refused with its clash named, outside hours
-//! asked once, check-in in one key, the queue and call-next, and roles.
+//! asked once, check-in in one key, the queue and call-next, roles, and a
+//! disabled doctor's appointments kept in sight.
 
 mod tui_harness;
 
@@ -190,6 +191,59 @@ fn a_narrow_choice_shows_one_clinicians_list_and_late_appointments() {
         "{s}"
     );
     snapshot!("appointments_one_clinician", s);
+}
+
+#[test]
+fn a_disabled_doctors_appointments_stay_on_the_day_and_booking_offers_only_the_others() {
+    let mut h = Harness::new(false);
+    clinic(&h);
+    {
+        let mut db = Db::open(h.app.db().path()).unwrap();
+        let admin = auth::sign_in(&mut db, "admin", PASSWORD, t0()).unwrap();
+        accounts::disable(&mut db, &admin, "doctor", t0()).unwrap();
+    }
+    h.sign_in("reception", PASSWORD);
+    h.press(KeyCode::F(3));
+    let s = h.screen();
+    // Her patients still come: her column stays, after the bookable ones.
+    assert!(
+        s.contains("│Mei Lin Chen") && s.contains("│Dr. Aisha Rahman (inactive)"),
+        "{s}"
+    );
+    assert!(
+        s.contains("Carlos Mendes") && s.contains("Dina Haddad") && s.contains("7 booked"),
+        "{s}"
+    );
+    // Her list, on its own, says what to do.
+    h.press(KeyCode::Char('c'));
+    h.press(KeyCode::Char('c'));
+    let s = h.screen();
+    assert!(
+        s.contains("Dr. Aisha Rahman (inactive): book these patients with someone else"),
+        "{s}"
+    );
+    assert!(
+        s.contains("Bao Tran") && !s.contains("Farah Qureshi"),
+        "{s}"
+    );
+    // Booking from her list offers the nurse, and only the nurse.
+    h.press(KeyCode::Char('n'));
+    h.typed("tran");
+    h.press(KeyCode::Enter);
+    for _ in 0..3 {
+        let s = h.screen();
+        assert!(
+            s.contains("Mei Lin Chen") && !s.contains("Aisha Rahman"),
+            "{s}"
+        );
+        h.press(KeyCode::Right);
+    }
+    // The next day has nothing of hers: no column.
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('y'));
+    h.press(KeyCode::Char(']'));
+    let s = h.screen();
+    assert!(!s.contains("Aisha Rahman"), "{s}");
 }
 
 #[test]

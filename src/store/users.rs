@@ -203,6 +203,14 @@ pub fn clinicians(conn: &Connection) -> Result<Vec<Clinician>, StoreError> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// A doctor's or nurse's account by id, whatever its state now (disabled,
+/// or its role changed): appointments booked with them still name them.
+pub fn clinician_by_id(conn: &Connection, id: &Id) -> Result<Option<Clinician>, StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, user_name, full_name, role FROM users WHERE id = ?1")?;
+    Ok(stmt.query_row([id.as_str()], clinician).optional()?)
+}
+
 /// Reads a clinician from `id, user_name, full_name, role`.
 pub fn clinician(r: &Row) -> rusqlite::Result<Clinician> {
     let role: String = r.get(3)?;

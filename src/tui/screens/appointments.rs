@@ -106,7 +106,13 @@ pub struct Appointments {
     day: NaiveDate,
     list: Vec<Booked>,
     queue: Vec<Booked>,
+    /// The columns: the clinicians who take bookings (the first
+    /// `bookable`, with their `hours`), then those who no longer do (a
+    /// disabled account, a changed role) but have appointments on the day
+    /// shown: their patients still come, and the desk must see them to
+    /// call them in or book them with someone else.
     clinicians: Vec<Clinician>,
+    bookable: usize,
     hours: Vec<WorkingHours>,
     types: Vec<AppointmentType>,
     /// Index into `clinicians` when one is picked.
@@ -140,6 +146,7 @@ impl Appointments {
             list: Vec::new(),
             queue: Vec::new(),
             clinicians: Vec::new(),
+            bookable: 0,
             hours: Vec::new(),
             types: Vec::new(),
             filter: None,
@@ -251,16 +258,45 @@ impl Appointments {
         })();
         match loaded {
             Ok((c, h, t)) => {
+                self.bookable = c.len();
                 self.clinicians = c;
                 self.hours = h;
                 self.types = t;
-                if self.filter.is_some_and(|i| i >= self.clinicians.len()) {
-                    self.filter = None;
-                }
-                Said::Nothing
+                self.add_former_clinicians(ctx)
             }
             Err(e) => said_error(e),
         }
+    }
+
+    /// Adds after the bookable clinicians those with appointments on the day
+    /// shown who are not bookable any more.
+    fn add_former_clinicians(&mut self, ctx: &mut Ctx) -> Said {
+        let filtered = self
+            .filter
+            .and_then(|i| self.clinicians.get(i))
+            .map(|c| c.id.clone());
+        self.clinicians.truncate(self.bookable);
+        let mut former: Vec<&Id> = Vec::new();
+        for b in &self.list {
+            let id = &b.appt.clinician_id;
+            if !self.clinicians.iter().any(|c| c.id == *id) && !former.contains(&id) {
+                former.push(id);
+            }
+        }
+        for id in former {
+            match crate::store::users::clinician_by_id(ctx.db.conn(), id) {
+                Ok(Some(c)) => self.clinicians.push(c),
+                Ok(None) => {}
+                Err(e) => return said_error(e.into()),
+            }
+        }
+        self.filter = filtered.and_then(|id| self.clinician_index(&id));
+        Said::Nothing
+    }
+
+    /// Whether column `i` is a clinician who takes bookings.
+    pub(super) fn is_bookable(&self, i: usize) -> bool {
+        i < self.bookable
     }
 
     /// Reads the day shown (and today's queue). A day seen for the first
@@ -276,6 +312,10 @@ impl Appointments {
                 self.audited.insert(self.day);
             }
             Err(e) => return said_error(e),
+        }
+        let said = self.add_former_clinicians(ctx);
+        if said != Said::Nothing {
+            return said;
         }
         let today = ctx.clock.today();
         match ops::queue(ctx.db, ctx.session, today) {
@@ -509,7 +549,7 @@ impl Appointments {
                 if let Some(r) = Self::refused(ctx, Permission::ManageAppointments, doing) {
                     return r;
                 }
-                if self.clinicians.is_empty() || self.types.is_empty() {
+                if self.bookable == 0 || self.types.is_empty() {
                     return Said::Error(
                         "There are no doctor or nurse accounts, or no appointment types: an administrator adds them first (Admin tab, or h here)."
                             .into(),
@@ -532,6 +572,7 @@ impl Appointments {
                         self.current()
                             .and_then(|b| self.clinician_index(&b.appt.clinician_id))
                     })
+                    .filter(|&i| self.is_bookable(i))
                     .unwrap_or(0);
                 form.set_type(self.usual_type(), &self.types);
                 form.touched = false;
@@ -573,7 +614,10 @@ impl Appointments {
                     name: b.patient_name.clone(),
                     mrn: b.mrn.clone(),
                 });
-                form.clinician = self.clinician_index(&b.appt.clinician_id).unwrap_or(0);
+                form.clinician = self
+                    .clinician_index(&b.appt.clinician_id)
+                    .filter(|&i| self.is_bookable(i))
+                    .unwrap_or(0);
                 let kind = self
                     .types
                     .iter()
@@ -798,7 +842,7 @@ impl Appointments {
                 };
                 match form.focused() {
                     Slot::Clinician => {
-                        form.clinician = step(form.clinician, self.clinicians.len());
+                        form.clinician = step(form.clinician, self.bookable);
                         form.touched = true;
                         form.error = None;
                     }
@@ -1023,7 +1067,7 @@ impl Appointments {
             return Said::Nothing;
         };
         let (Some(c), Some(t)) = (
-            self.clinicians.get(form.clinician),
+            self.clinicians[..self.bookable].get(form.clinician),
             self.types.get(form.kind),
         ) else {
             return Said::Error("Choose a clinician and a type.".into());
@@ -1205,7 +1249,7 @@ impl Appointments {
                 };
                 let mut s = Setup::new(
                     all,
-                    &self.clinicians,
+                    &self.clinicians[..self.bookable],
                     &self.hours,
                     self.local_now.get().date(),
                 );

@@ -3,6 +3,9 @@
 
 use super::*;
 
+/// How a column of a clinician who no longer takes bookings is marked.
+const INACTIVE: &str = "(inactive)";
+
 impl Appointments {
     /// Draws the view as of the clinic's local time `now` (late and waiting
     /// times follow the clock between keys).
@@ -12,7 +15,13 @@ impl Appointments {
             _ if self.picker.is_some() => {}
             View::Day => self.render_day(frame, area, theme),
             View::Queue => self.render_queue(frame, area, theme),
-            View::Form(f) => f.render(frame, area, &self.clinicians, &self.types, theme),
+            View::Form(f) => f.render(
+                frame,
+                area,
+                &self.clinicians[..self.bookable],
+                &self.types,
+                theme,
+            ),
             View::Setup(s) => s.render(frame, area, theme),
         }
         if let Some(p) = &self.picker {
@@ -43,6 +52,16 @@ impl Appointments {
             _ => String::new(),
         };
         format!("{}{rel}", self.day.format("%a %d %b %Y"))
+    }
+
+    /// A column's heading: the clinician's name, marked when they no longer
+    /// take bookings.
+    fn column_name(&self, c: usize) -> String {
+        match self.clinicians.get(c) {
+            Some(clinician) if self.is_bookable(c) => clinician.name().to_string(),
+            Some(clinician) => format!("{} {INACTIVE}", clinician.name()),
+            None => String::new(),
+        }
     }
 
     /// Which clinicians get a column: the filter's, all when they fit, else
@@ -83,11 +102,7 @@ impl Appointments {
             })
             .count();
         let who = match self.filter {
-            Some(i) => self
-                .clinicians
-                .get(i)
-                .map(|c| c.name().to_string())
-                .unwrap_or_default(),
+            Some(i) => self.column_name(i),
             None if grid => "all clinicians".into(),
             None => match self.clinicians.first() {
                 Some(c) => format!("{} (narrow window: c for the others)", c.name()),
@@ -222,11 +237,7 @@ impl Appointments {
         // Header: clinician names.
         let mut x = inner.x + TIME_COLUMN;
         for &c in cols {
-            let name = self
-                .clinicians
-                .get(c)
-                .map(|c| c.name().to_string())
-                .unwrap_or_default();
+            let name = self.column_name(c);
             buf.set_stringn(
                 x,
                 inner.y,
@@ -339,14 +350,17 @@ impl Appointments {
             })
             .collect();
         let hours = self.hours.get(clinician);
-        let title = format!(
-            " {} · hours {} ",
-            self.clinicians
-                .get(clinician)
-                .map(|c| c.name())
-                .unwrap_or(""),
-            hours.map(|h| h.describe(self.day)).unwrap_or_default()
-        );
+        let title = match hours {
+            Some(h) => format!(
+                " {} · hours {} ",
+                self.column_name(clinician),
+                h.describe(self.day)
+            ),
+            None => format!(
+                " {}: book these patients with someone else ",
+                self.column_name(clinician)
+            ),
+        };
         let all = self.shown();
         let selected_id = all.get(self.selected).map(|b| b.appt.id.clone());
         let rows = shown.iter().map(|b| {
