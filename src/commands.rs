@@ -429,6 +429,56 @@ pub fn import_patients(
     Ok(true)
 }
 
+/// Refuses an output file that already exists (asked before signing in, so
+/// that nobody types a password for nothing).
+fn refuse_existing(path: &Path) -> Result<()> {
+    if path.exists() {
+        return Err(already_exists(path));
+    }
+    Ok(())
+}
+
+fn already_exists(path: &Path) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{} already exists: choose another file name, or move that file away first",
+        path.display()
+    )
+}
+
+/// Runs `export` into `path`, created new and readable by its owner only,
+/// then syncs it: a file already there is refused, and a failed export
+/// leaves no partial file behind.
+fn export_to_new_file<T>(
+    path: &Path,
+    export: impl FnOnce(&mut BufWriter<std::fs::File>) -> Result<T>,
+) -> Result<T> {
+    match crate::paths::create_private_file(path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(already_exists(path));
+        }
+        Err(e) => {
+            return Err(e).with_context(|| format!("could not create {}", path.display()));
+        }
+    }
+    let result = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .with_context(|| format!("could not open {}", path.display()))
+        .and_then(|file| {
+            let mut w = BufWriter::new(file);
+            let n = export(&mut w)?;
+            w.flush()
+                .and_then(|()| w.get_ref().sync_all())
+                .with_context(|| format!("could not save {}", path.display()))?;
+            Ok(n)
+        });
+    if result.is_err() {
+        let _ = std::fs::remove_file(path);
+    }
+    result
+}
+
 /// `wardline export patients`: to standard output, or to a new file made
 /// readable by its owner only. A failed export leaves no partial file.
 pub fn export_patients(
@@ -440,16 +490,8 @@ pub fn export_patients(
     pw: &mut Passwords,
 ) -> Result<()> {
     let mut db = open_hospital(data, cli.hospital.as_deref())?;
-    let refuse_existing = |path: &Path| {
-        anyhow::anyhow!(
-            "{} already exists: choose another file name, or move that file away first",
-            path.display()
-        )
-    };
-    if let Some(path) = out
-        && path.exists()
-    {
-        return Err(refuse_existing(path));
+    if let Some(path) = out {
+        refuse_existing(path)?;
     }
     let format = match format {
         ExportFormat::Csv => export::Format::Csv,
@@ -465,31 +507,9 @@ pub fn export_patients(
                 crate::domain::role::Permission::FindPatients,
                 "export patients",
             )?;
-            match crate::paths::create_private_file(path) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    return Err(refuse_existing(path));
-                }
-                Err(e) => {
-                    return Err(e).with_context(|| format!("could not create {}", path.display()));
-                }
-            }
-            let result = std::fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .with_context(|| format!("could not open {}", path.display()))
-                .and_then(|file| {
-                    let mut w = BufWriter::new(file);
-                    let n = export::export_patients(db, s, format, &mut w, Utc::now())?;
-                    w.get_ref()
-                        .sync_all()
-                        .with_context(|| format!("could not save {}", path.display()))?;
-                    Ok(n)
-                });
-            if result.is_err() {
-                let _ = std::fs::remove_file(path);
-            }
-            result
+            export_to_new_file(path, |w| {
+                Ok(export::export_patients(db, s, format, w, Utc::now())?)
+            })
         }
     })?;
     let message = format!(
@@ -1149,13 +1169,8 @@ pub fn export_appointments(
     let AppointmentsFormat::Csv = format;
     let mut db = open_hospital(data, cli.hospital.as_deref())?;
     let day = parse_day(&db, date)?;
-    if let Some(path) = out
-        && path.exists()
-    {
-        bail!(
-            "{} already exists: choose another file name, or move that file away first",
-            path.display()
-        );
+    if let Some(path) = out {
+        refuse_existing(path)?;
     }
     let count = as_user(&mut db, by, pw, |db, s, _| match out {
         None => {
@@ -1167,25 +1182,7 @@ pub fn export_appointments(
                 crate::domain::role::Permission::ManageAppointments,
                 "export appointments",
             )?;
-            crate::paths::create_private_file(path)
-                .with_context(|| format!("could not create {}", path.display()))?;
-            let result = std::fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .with_context(|| format!("could not open {}", path.display()))
-                .and_then(|file| {
-                    let mut w = BufWriter::new(file);
-                    let n = appointment_ops::export_day(db, s, day, &mut w)?;
-                    w.flush()?;
-                    w.get_ref()
-                        .sync_all()
-                        .with_context(|| format!("could not save {}", path.display()))?;
-                    Ok(n)
-                });
-            if result.is_err() {
-                let _ = std::fs::remove_file(path);
-            }
-            result
+            export_to_new_file(path, |w| Ok(appointment_ops::export_day(db, s, day, w)?))
         }
     })?;
     let message = format!(
