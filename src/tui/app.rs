@@ -107,6 +107,28 @@ pub struct App {
 }
 
 /// An error message as a sentence on screen.
+/// Shows a tab's screen again (reading its data afresh), or opens it the
+/// first time; an error the screen reports becomes the app's complaint.
+fn open_or_show_again<S, C>(
+    screen: &mut Option<Box<S>>,
+    ctx: &mut C,
+    again: impl FnOnce(&mut S, &mut C) -> Said,
+    open: impl FnOnce(&mut C) -> (S, Said),
+) -> Result<(), crate::error::Error> {
+    let said = match screen {
+        Some(s) => again(s, ctx),
+        None => {
+            let (s, said) = open(ctx);
+            *screen = Some(Box::new(s));
+            said
+        }
+    };
+    match said {
+        Said::Error(m) => Err(crate::error::Error::Refused(m)),
+        _ => Ok(()),
+    }
+}
+
 fn sentence(e: impl std::fmt::Display) -> String {
     let s = e.to_string();
     let mut chars = s.chars();
@@ -790,18 +812,12 @@ impl App {
                     settings,
                     now: *now,
                 };
-                let said = match &mut w.pharmacy {
-                    Some(p) => p.shown_again(&mut ctx),
-                    None => {
-                        let (p, said) = Pharmacy::new(&mut ctx);
-                        w.pharmacy = Some(Box::new(p));
-                        said
-                    }
-                };
-                match said {
-                    Said::Error(m) => Err(crate::error::Error::Refused(m)),
-                    _ => Ok(()),
-                }
+                open_or_show_again(
+                    &mut w.pharmacy,
+                    &mut ctx,
+                    Pharmacy::shown_again,
+                    Pharmacy::new,
+                )
             }
             Tab::Beds => {
                 let mut ctx = PatientsCtx {
@@ -810,18 +826,9 @@ impl App {
                     settings,
                     now: *now,
                 };
-                let said = match &mut w.beds {
-                    Some(b) => b.reload(&mut ctx),
-                    None => {
-                        let (b, said) = Beds::new(&mut ctx, offset);
-                        w.beds = Some(Box::new(b));
-                        said
-                    }
-                };
-                match said {
-                    Said::Error(m) => Err(crate::error::Error::Refused(m)),
-                    _ => Ok(()),
-                }
+                open_or_show_again(&mut w.beds, &mut ctx, Beds::reload, |ctx| {
+                    Beds::new(ctx, offset)
+                })
             }
             Tab::Appointments => {
                 let mut ctx = AppointmentsCtx {
@@ -830,18 +837,12 @@ impl App {
                     settings,
                     clock: crate::ops::appointments::Clock { now: *now, offset },
                 };
-                let said = match &mut w.appointments {
-                    Some(a) => a.reopen(&mut ctx),
-                    None => {
-                        let (a, said) = Appointments::new(&mut ctx);
-                        w.appointments = Some(Box::new(a));
-                        said
-                    }
-                };
-                match said {
-                    Said::Error(m) => Err(crate::error::Error::Refused(m)),
-                    _ => Ok(()),
-                }
+                open_or_show_again(
+                    &mut w.appointments,
+                    &mut ctx,
+                    Appointments::reopen,
+                    Appointments::new,
+                )
             }
             _ => Ok(()),
         };
