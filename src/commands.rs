@@ -904,7 +904,9 @@ pub fn report(
             })?;
             match format {
                 ReportFormat::Text => print!("{}", crate::ops::beds::census_text(&census)),
-                ReportFormat::Csv => print!("{}", crate::ops::beds::census_csv(&census)),
+                ReportFormat::Csv => {
+                    crate::ops::beds::write_census_csv(&census, std::io::stdout().lock())?
+                }
             }
         }
         ReportCommand::Stock { by } => report_stock(data, cli, by, pw)?,

@@ -719,7 +719,9 @@ fn the_census_counts_patients_admitted_before_the_day_and_every_move() {
         ),
         (1, 1, 2)
     );
-    let csv = ops::beds::census_csv(&c);
+    let mut out = Vec::new();
+    ops::beds::write_census_csv(&c, &mut out).unwrap();
+    let csv = String::from_utf8(out).unwrap();
     assert!(csv.starts_with("date,ward,at_start"), "{csv}");
     assert!(
         csv.contains("2026-03-10,Medical,2,1,0,1,1,1,3,33\n"),

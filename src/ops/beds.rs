@@ -1077,21 +1077,27 @@ pub fn census(db: &Db, by: &Session, date: NaiveDate, offset: FixedOffset) -> Re
     })
 }
 
-/// The census as CSV: a header, a row per ward, and the total.
-pub fn census_csv(c: &Census) -> String {
-    let mut out = String::from(
-        "date,ward,at_start,admitted,transferred_in,transferred_out,discharged,at_end,beds,occupancy_percent\n",
-    );
+/// Writes the census as CSV: a header, a row per ward, and the total.
+pub fn write_census_csv<W: std::io::Write>(c: &Census, out: W) -> Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    let io = |e: csv::Error| Error::Output(std::io::Error::other(e));
+    w.write_record([
+        "date",
+        "ward",
+        "at_start",
+        "admitted",
+        "transferred_in",
+        "transferred_out",
+        "discharged",
+        "at_end",
+        "beds",
+        "occupancy_percent",
+    ])
+    .map_err(io)?;
+    let date = c.date.to_string();
     let names = c.wards.iter().map(String::as_str).chain(["TOTAL"]);
     for (name, l) in names.zip(&c.lines) {
-        let quoted = if name.contains([',', '"', '\n']) {
-            format!("\"{}\"", name.replace('"', "\"\""))
-        } else {
-            name.to_string()
-        };
-        out.push_str(&format!(
-            "{},{quoted},{},{},{},{},{},{},{},{}\n",
-            c.date,
+        let counts = [
             l.at_start,
             l.admitted,
             l.transferred_in,
@@ -1099,10 +1105,17 @@ pub fn census_csv(c: &Census) -> String {
             l.discharged,
             l.at_end,
             l.beds,
-            l.occupancy()
-        ));
+            l.occupancy(),
+        ]
+        .map(|n| n.to_string());
+        w.write_record(
+            [date.as_str(), name]
+                .into_iter()
+                .chain(counts.iter().map(String::as_str)),
+        )
+        .map_err(io)?;
     }
-    out
+    w.flush().map_err(Error::Output)
 }
 
 /// The census as an aligned text table.
