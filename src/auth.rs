@@ -139,7 +139,9 @@ fn check_password(
             e.entity_id = entity_id;
             Ok::<_, Error>(((), vec![e]))
         })?;
-        return Err(Error::Locked { until });
+        return Err(Error::Locked {
+            until: until.with_timezone(&settings.time_zone),
+        });
     }
     let matched = match &account {
         Some((u, hash)) => verify_password(hash, password) && u.disabled_at.is_none(),
@@ -180,7 +182,9 @@ fn check_password(
         Ok::<_, Error>((lock, events))
     })?;
     Err(match lock {
-        Some(until) => Error::Locked { until },
+        Some(until) => Error::Locked {
+            until: until.with_timezone(&settings.time_zone),
+        },
         None => Error::InvalidCredentials,
     })
 }

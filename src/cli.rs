@@ -103,6 +103,10 @@ pub struct InitArgs {
     /// The administrator's full name.
     #[arg(long, default_value = "")]
     pub admin_name: String,
+    /// The hospital's time zone, an IANA name such as Africa/Nairobi; asked
+    /// on a terminal, the machine's zone otherwise.
+    #[arg(long)]
+    pub time_zone: Option<String>,
 }
 
 #[derive(Debug, Args)]

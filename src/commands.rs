@@ -6,6 +6,7 @@ use crate::cli::{
     AppointmentsCommand, AppointmentsFormat, AsUser, AuditCommand, Cli, ExportFormat, InitArgs,
     SettingsCommand, UsersCommand,
 };
+use crate::domain::clock::{Clock, Tz, parse_zone};
 use crate::domain::display::thousands;
 use crate::domain::hospital::HospitalCode;
 use crate::domain::role::Role;
@@ -16,7 +17,7 @@ use crate::paths::DataDir;
 use crate::store::Db;
 use crate::store::sessions::EndReason;
 use anyhow::{Context, Result, bail};
-use chrono::{Local, Utc};
+use chrono::Utc;
 use std::io::{BufRead, BufWriter, Write};
 use std::path::Path;
 use strum::IntoEnumIterator;
@@ -29,6 +30,11 @@ pub struct Passwords {
 impl Passwords {
     pub fn new(stdin: bool) -> Self {
         Passwords { stdin }
+    }
+
+    /// Whether answers come from standard input rather than a person.
+    pub fn from_stdin(&self) -> bool {
+        self.stdin
     }
 
     /// Asks for an existing password.
@@ -112,11 +118,12 @@ pub fn init(data: &DataDir, args: &InitArgs, pw: &mut Passwords) -> Result<()> {
             path.display()
         );
     }
+    let zone = init_zone(args.time_zone.as_deref(), pw)?;
     let policy =
-        crate::domain::settings::Settings::defaults(&name, code.as_str()).password_policy();
+        crate::domain::settings::Settings::defaults(&name, code.as_str(), zone).password_policy();
     let password = pw.ask_new(&format!("New password for {admin}"))?;
     policy.check(&admin, &password)?;
-    let mut db = Db::create(&path, &code, &name)?;
+    let mut db = Db::create(&path, &code, &name, zone)?;
     if let Err(e) =
         accounts::create_first_admin(&mut db, &admin, &args.admin_name, &password, Utc::now())
     {
@@ -126,8 +133,42 @@ pub fn init(data: &DataDir, args: &InitArgs, pw: &mut Passwords) -> Result<()> {
     }
     checkpoint::write(&db, data)?;
     println!("Created hospital {code} ({name}) at {}", path.display());
+    println!(
+        "Time zone: {} (change it with `wardline settings set time_zone NAME --as ADMIN`).",
+        zone.name()
+    );
     println!("Administrator: {admin}. Open it with `wardline --hospital {code}`.");
     Ok(())
+}
+
+/// The zone a new hospital starts in: `--time-zone`, else asked on a
+/// terminal with the machine's zone as the answer to Enter, else the
+/// machine's zone.
+fn init_zone(given: Option<&str>, pw: &Passwords) -> Result<Tz> {
+    use std::io::IsTerminal;
+    let machine = crate::machine_zone::machine_zone();
+    if let Some(name) = given {
+        return Ok(parse_zone(name)?);
+    }
+    if pw.from_stdin() || !std::io::stdin().is_terminal() {
+        return Ok(machine);
+    }
+    for _ in 0..3 {
+        eprint!("Time zone of the hospital [{}]: ", machine.name());
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("could not read the time zone from the terminal: give it with --time-zone")?;
+        if line.trim().is_empty() {
+            return Ok(machine);
+        }
+        match parse_zone(&line) {
+            Ok(zone) => return Ok(zone),
+            Err(e) => eprintln!("{e}"),
+        }
+    }
+    bail!("no time zone was chosen: give one with --time-zone, e.g. --time-zone Africa/Nairobi")
 }
 
 pub fn hospitals(data: &DataDir) -> Result<()> {
@@ -150,6 +191,7 @@ pub fn hospitals(data: &DataDir) -> Result<()> {
 pub fn users(data: &DataDir, cli: &Cli, cmd: &UsersCommand, pw: &mut Passwords) -> Result<()> {
     let mut db = open_hospital(data, cli.hospital.as_deref())?;
     let now = Utc::now();
+    let zone = db.settings()?.time_zone;
     match cmd {
         UsersCommand::Add {
             user,
@@ -185,7 +227,7 @@ pub fn users(data: &DataDir, cli: &Cli, cmd: &UsersCommand, pw: &mut Passwords) 
             for u in list {
                 let last = u
                     .last_login_at
-                    .map(|t| t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string())
+                    .map(|t| t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string())
                     .unwrap_or_else(|| "never".into());
                 println!(
                     "{:<20}  {:<28}  {:<12}  {:<22}  {last}",
@@ -597,7 +639,7 @@ pub fn import_items(
 /// `wardline report stock`: on hand and value at cost per item, with alerts.
 fn report_stock(data: &DataDir, cli: &Cli, by: &AsUser, pw: &mut Passwords) -> Result<()> {
     let mut db = open_hospital(data, cli.hospital.as_deref())?;
-    let today = crate::ops::pharmacy::today(Utc::now());
+    let today = crate::ops::pharmacy::today(&db.clock(Utc::now())?);
     let list = as_user(&mut db, by, pw, |db, s, _| {
         Ok(crate::ops::pharmacy::stock_list(db, s, today)?)
     })?;
@@ -664,7 +706,7 @@ fn report_expiry(
     pw: &mut Passwords,
 ) -> Result<()> {
     let mut db = open_hospital(data, cli.hospital.as_deref())?;
-    let today = crate::ops::pharmacy::today(Utc::now());
+    let today = crate::ops::pharmacy::today(&db.clock(Utc::now())?);
     let rows = as_user(&mut db, by, pw, |db, s, _| {
         Ok(crate::ops::pharmacy::expiry_report(
             db,
@@ -884,11 +926,9 @@ pub fn report(
     pw: &mut Passwords,
 ) -> Result<()> {
     use crate::cli::{ReportCommand, ReportFormat};
-    use chrono::Offset;
     let mut db = open_hospital(data, cli.hospital.as_deref())?;
     match cmd {
         ReportCommand::Census { date, format, by } => {
-            let offset = Local::now().offset().fix();
             let date = match date {
                 Some(d) => {
                     chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
@@ -897,10 +937,10 @@ pub fn report(
                         )
                     })?
                 }
-                None => Local::now().date_naive(),
+                None => db.clock(Utc::now())?.today(),
             };
             let census = as_user(&mut db, by, pw, |db, s, _| {
-                Ok(crate::ops::beds::census(db, s, date, offset)?)
+                Ok(crate::ops::beds::census(db, s, date)?)
             })?;
             match format {
                 ReportFormat::Text => print!("{}", crate::ops::beds::census_text(&census)),
@@ -922,13 +962,9 @@ fn parse_day(db: &Db, text: &str) -> Result<chrono::NaiveDate> {
         .with_context(|| format!("{text:?} is not a date: write it as YYYY-MM-DD, like 2026-03-14"))
 }
 
-/// The clinic's clock on this machine.
-fn local_clock() -> appointment_ops::Clock {
-    let now = Utc::now();
-    appointment_ops::Clock {
-        now,
-        offset: *now.with_timezone(&Local).offset(),
-    }
+/// The hospital's clock now.
+fn hospital_clock(db: &Db) -> Result<Clock> {
+    Ok(db.clock(Utc::now())?)
 }
 
 fn clinician(db: &Db, user_name: &str) -> Result<crate::domain::appointment::Clinician> {
@@ -1017,7 +1053,7 @@ pub fn appointments(
                     };
                     println!("  {day}  {text}");
                 }
-                let today = local_clock().today();
+                let today = hospital_clock(db)?.today();
                 let off: Vec<String> = h
                     .days_off
                     .iter()
@@ -1098,7 +1134,7 @@ pub fn appointments(
             let length = minutes.clone().unwrap_or_else(|| t.minutes.to_string());
             let length = rules::check_minutes(&length).map_err(anyhow::Error::msg)?;
             let span = if time.trim().eq_ignore_ascii_case("next") {
-                let clock = local_clock();
+                let clock = hospital_clock(db)?;
                 let from = if day <= clock.today() {
                     clock.local()
                 } else {
@@ -1132,7 +1168,7 @@ pub fn appointments(
             Ok(())
         }),
         AppointmentsCommand::List { date, by } => as_user(&mut db, by, pw, |db, s, _| {
-            let clock = local_clock();
+            let clock = hospital_clock(db)?;
             let day = match date {
                 Some(d) => parse_day(db, d)?,
                 None => clock.today(),

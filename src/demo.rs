@@ -76,7 +76,7 @@ pub fn ensure(data: &DataDir, reset: bool) -> Result<PathBuf> {
 }
 
 fn build(data: &DataDir, code: &HospitalCode, path: &std::path::Path) -> Result<()> {
-    let mut db = Db::create(path, code, NAME)?;
+    let mut db = Db::create(path, code, NAME, crate::machine_zone::machine_zone())?;
     let result = populate(&mut db);
     if result.is_err() {
         drop(db);
@@ -126,8 +126,9 @@ struct Registration {
 /// Registers the synthetic patients as one import: one transaction, one
 /// audit event. MRNs follow the order of registration.
 fn add_patients(db: &mut Db, session: &Session, now: DateTime<Utc>) -> Result<()> {
-    let prefix = db.settings()?.mrn_prefix;
-    let today = now.date_naive();
+    let settings = db.settings()?;
+    let prefix = settings.mrn_prefix;
+    let today = crate::domain::clock::local_date(settings.time_zone, now);
     let mut generator = Generator::new(SEED, today);
     let mut rng = StdRng::seed_from_u64(SEED.rotate_left(32));
     let mut list: Vec<Registration> = (0..PATIENTS)

@@ -10,7 +10,7 @@ use crate::domain::ids::Id;
 use crate::store::Db;
 use crate::store::appointments::{self as store, NewAppointment, StatusChange};
 use anyhow::{Context, Result};
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, Offset, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -60,8 +60,8 @@ struct Planned {
 
 /// Adds the demo's hours and appointments in one transaction.
 pub fn demo_appointments(db: &mut Db, session: &Session, now: DateTime<Utc>) -> Result<()> {
-    let offset: FixedOffset = now.with_timezone(&chrono::Local).offset().fix();
-    let local = now.with_timezone(&offset).naive_local();
+    let clock = db.clock(now)?;
+    let local = clock.local();
     let today = local.date();
     let mut rng = StdRng::seed_from_u64(SEED);
     let conn = db.conn();
@@ -199,11 +199,7 @@ pub fn demo_appointments(db: &mut Db, session: &Session, now: DateTime<Utc>) -> 
     let user_id = session.user.id.as_str().to_string();
     let to_utc = |day: NaiveDate, minute: i64| -> DateTime<Utc> {
         let t = day.and_time(NaiveTime::MIN) + Duration::minutes(minute);
-        offset
-            .from_local_datetime(&t)
-            .single()
-            .map(|t| t.with_timezone(&Utc))
-            .unwrap_or(now)
+        clock.instant(t)
     };
     let count = plan.len();
     db.write(&session.actor(), |tx| {

@@ -40,7 +40,7 @@ fn stock(db: &mut Db, s: &auth::Session, now: DateTime<Utc>) -> Result<()> {
         "the shipped formulary has invalid rows: {:?}",
         report.invalid
     );
-    let today = ops::today(now);
+    let today = ops::today(&db.clock(now)?);
     let items: Vec<Item> = ops::stock_list(db, s, today)?
         .into_iter()
         .map(|l| l.item)

@@ -1,11 +1,12 @@
 //! The core's one error type: every message says what is wrong and what to do.
 
+use crate::domain::clock::Tz;
 use crate::domain::password::PasswordError;
 use crate::domain::patient::FieldError;
 use crate::domain::settings::SettingError;
 use crate::domain::user::InvalidUserName;
 use crate::store::StoreError;
-use chrono::{DateTime, Local, Utc};
+use chrono::DateTime;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -15,9 +16,12 @@ pub enum Error {
     InvalidCredentials,
     #[error(
         "this account is locked after too many failed sign-ins, until {}: try again then, or ask an administrator to unlock it",
-        until.with_timezone(&Local).format("%H:%M")
+        until.format("%H:%M")
     )]
-    Locked { until: DateTime<Utc> },
+    Locked {
+        /// In the hospital's time zone.
+        until: DateTime<Tz>,
+    },
     #[error(
         "the password of {0} was reset and must be changed first: sign in to the terminal screen, or run `wardline users passwd --as {0}`"
     )]

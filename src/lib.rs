@@ -17,6 +17,7 @@ pub mod demo_pharmacy;
 pub mod domain;
 pub mod error;
 pub mod logging;
+pub mod machine_zone;
 pub mod ops;
 pub mod paths;
 pub mod store;

@@ -2597,7 +2597,7 @@ mod tests {
             let d = g.next_patient();
             let dup = g.near_duplicate(&d);
             for p in [&d, &dup] {
-                let input = PatientInput::from_details(p, "%Y-%m-%d");
+                let input = PatientInput::from_details(p, "%Y-%m-%d", today());
                 if let Err(e) = validate(&input, today(), "%Y-%m-%d") {
                     panic!("{p:?} is invalid: {e:?}");
                 }
@@ -2614,7 +2614,7 @@ mod tests {
             .filter(|d| !d.birth_date_estimated)
         {
             let again = validate(
-                &PatientInput::from_details(&d, "%Y-%m-%d"),
+                &PatientInput::from_details(&d, "%Y-%m-%d", today()),
                 today(),
                 "%Y-%m-%d",
             )

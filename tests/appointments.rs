@@ -7,7 +7,7 @@
 
 mod common;
 
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
 use wardline::auth::Session;
 use wardline::domain::appointment::{Span, Status, parse_time};
 use wardline::domain::ids::Id;
@@ -32,17 +32,17 @@ fn sp(a: &str, b: &str) -> Span {
     Span::new(parse_time(a).unwrap(), parse_time(b).unwrap()).unwrap()
 }
 
-/// The clinic's clock at a local time on `day` (the clinic is on UTC+3).
+/// The clinic's clock at a local time on `day` (the clinic is in Nairobi, UTC+3).
 fn clock(day: NaiveDate, time: &str) -> Clock {
-    let offset = FixedOffset::east_opt(3 * 3600).unwrap();
+    let zone = chrono_tz::Africa::Nairobi;
     let local =
         day.and_hms_opt(0, 0, 0).unwrap() + Duration::minutes(i64::from(parse_time(time).unwrap()));
     Clock {
-        now: offset
+        now: zone
             .from_local_datetime(&local)
             .unwrap()
             .with_timezone(&Utc),
-        offset,
+        zone,
     }
 }
 

@@ -108,7 +108,7 @@ fn a_booking_succeeds_exactly_when_it_overlaps_nothing_it_shares() {
                         if let Some((_, _, _, id, version)) = model.get(n) {
                             let clock = Clock {
                                 now: Utc::now(),
-                                offset: chrono::FixedOffset::east_opt(0).unwrap(),
+                                zone: chrono_tz::UTC,
                             };
                             let r = ops::appointments::advance(
                                 &mut db,

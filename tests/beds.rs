@@ -5,7 +5,7 @@
 //! midnights, two terminals racing for one bed, and merge refused while a
 //! patient is admitted.
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use rusqlite::{Connection, params};
 use std::path::PathBuf;
 use std::sync::{Arc, Barrier};
@@ -47,7 +47,8 @@ fn now() -> DateTime<Utc> {
 fn hospital() -> Hospital {
     let dir = tempfile::tempdir().expect("temporary folder");
     let path = dir.path().join("hospitals/TST.db");
-    let mut db = Db::create(&path, &"TST".parse().unwrap(), "Test").expect("create hospital");
+    let mut db = Db::create(&path, &"TST".parse().unwrap(), "Test", chrono_tz::UTC)
+        .expect("create hospital");
     ops::accounts::create_first_admin(&mut db, "admin", "Ada Admin", PASSWORD, now())
         .expect("first admin");
     let admin = auth::sign_in(&mut db, "admin", PASSWORD, now()).expect("admin signs in");
@@ -649,7 +650,6 @@ fn the_census_counts_patients_admitted_before_the_day_and_every_move() {
         )
         .unwrap();
     }
-    let utc = FixedOffset::east_opt(0).unwrap();
     let at = |d: u32, hour: u32| Utc.with_ymd_and_hms(2026, 3, d, hour, 0, 0).unwrap();
     let day = NaiveDate::from_ymd_opt(2026, 3, 10).unwrap();
     let ann = h.patient("Ann", "F");
@@ -686,7 +686,7 @@ fn the_census_counts_patients_admitted_before_the_day_and_every_move() {
     ops::beds::mark_clean(&mut h.db, &h.nurse, &bed_med_02, at(10, 9)).unwrap();
     h.admit_at(&dan, "MED-02", at(11, 7)).unwrap();
 
-    let c = ops::beds::census(&h.db, &h.nurse, day, utc).expect("census");
+    let c = ops::beds::census(&h.db, &h.nurse, day).expect("census");
     assert_eq!(c.wards, vec!["Medical", "Women's"]);
     let med = &c.lines[0];
     assert_eq!(
@@ -710,7 +710,7 @@ fn the_census_counts_patients_admitted_before_the_day_and_every_move() {
     let total = &c.lines[2];
     assert_eq!((total.at_start, total.at_end, total.beds), (2, 2, 4));
     // the day before: Ann and (from 20:00) Bob
-    let before = ops::beds::census(&h.db, &h.nurse, day.pred_opt().unwrap(), utc).unwrap();
+    let before = ops::beds::census(&h.db, &h.nurse, day.pred_opt().unwrap()).unwrap();
     assert_eq!(
         (
             before.lines[0].at_start,
@@ -877,7 +877,7 @@ fn the_command_line_sets_up_wards_and_beds_and_prints_the_census() {
     assert!(ok, "{out}");
     assert!(out.contains("Women's"), "{out}");
 
-    let today = chrono::Local::now().date_naive().to_string();
+    let today = chrono::Utc::now().date_naive().to_string();
     let (ok, out) = wardline(
         &h,
         &[

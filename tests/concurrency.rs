@@ -141,7 +141,7 @@ fn many_processes_write_at_once() {
     let began = Instant::now();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("TST.db");
-    drop(Db::create(&path, &"TST".parse().unwrap(), "Test").unwrap());
+    drop(Db::create(&path, &"TST".parse().unwrap(), "Test", chrono_tz::UTC).unwrap());
     // argon2 is slow: one hash serves every row.
     let hash = wardline::auth::hash_password("correct horse battery staple").unwrap();
 

@@ -153,7 +153,7 @@ fn killed_writers_lose_nothing() {
     let began = Instant::now();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("TST.db");
-    drop(Db::create(&path, &"TST".parse().unwrap(), "Test").unwrap());
+    drop(Db::create(&path, &"TST".parse().unwrap(), "Test", chrono_tz::UTC).unwrap());
     // argon2 is slow: one hash serves every row.
     let hash = wardline::auth::hash_password("correct horse battery staple").unwrap();
     let exe = std::env::current_exe().unwrap();

@@ -86,13 +86,20 @@ fn init_asks_for_the_password_without_echo() {
         dir.path().display()
     ));
     t.keys(&["Enter"]);
+    // The zone is asked first, the machine's offered; a wrong name is explained.
+    t.wait_for("Time zone of the hospital [");
+    t.typed("Kisumu");
+    t.keys(&["Enter"]);
+    t.wait_for("is not a time zone");
+    t.typed("africa/nairobi");
+    t.keys(&["Enter"]);
     t.wait_for("New password for boss:");
     t.typed("ward round lantern");
     t.keys(&["Enter"]);
     t.wait_for("(again):");
     t.typed("ward round lantern");
     t.keys(&["Enter"]);
-    let screen = t.wait_for("Created hospital KCH");
+    let screen = t.wait_for("Time zone: Africa/Nairobi");
     assert!(
         !screen.contains("lantern"),
         "the password was echoed:\n{screen}"

@@ -7,7 +7,7 @@
 
 mod common;
 
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 use wardline::auth::Session;
 use wardline::domain::appointment::{Booked, Span, Status, parse_time};
 use wardline::domain::beds::{BedKind, Disposition, SexRestriction, WardKind};
@@ -142,7 +142,7 @@ fn appointments_move_to_the_survivor_and_the_merge_says_so() {
     let gone = h.book(&dup, true, "09:05");
     let clock = Clock {
         now: now(),
-        offset: FixedOffset::east_opt(0).unwrap(),
+        zone: chrono_tz::UTC,
     };
     ops::appointments::advance(
         &mut h.db,

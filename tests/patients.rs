@@ -51,7 +51,8 @@ struct Hospital {
 fn hospital() -> Hospital {
     let dir = tempfile::tempdir().expect("temporary folder");
     let path = dir.path().join("hospitals/TST.db");
-    let mut db = Db::create(&path, &"TST".parse().unwrap(), "Test").expect("create hospital");
+    let mut db = Db::create(&path, &"TST".parse().unwrap(), "Test", chrono_tz::UTC)
+        .expect("create hospital");
     ops::accounts::create_first_admin(&mut db, "admin", "Ada Admin", PASSWORD, now())
         .expect("first admin");
     let admin = auth::sign_in(&mut db, "admin", PASSWORD, now()).expect("admin signs in");
@@ -1395,7 +1396,7 @@ fn duplicates_give_their_reasons_and_leave_out_the_record_being_edited() {
     assert!(r[0].1.contains("same phone"), "{r:?}");
     assert_eq!(r[1], ("Aminah Okafur", "similar name and birth date"));
     // Editing Amina's own record does not suggest Amina.
-    let editing = PatientInput::from_details(&amina.details, "%Y-%m-%d");
+    let editing = PatientInput::from_details(&amina.details, "%Y-%m-%d", today());
     let d = h.duplicates(&editing, Some(&amina.id));
     assert_eq!(
         reasons(&d),
@@ -1452,14 +1453,14 @@ fn an_edit_racing_another_terminal_is_refused_not_lost() {
     assert_eq!(seen_here.version, seen_there.version);
     let v = seen_here.version;
 
-    let first = PatientInput::from_details(&seen_here.details, "%Y-%m-%d")
+    let first = PatientInput::from_details(&seen_here.details, "%Y-%m-%d", today())
         .with(Field::Phone, "0799 000 111")
         .with(Field::City, "Mombasa");
     let saved = ops::patients::update(&mut h.db, &h.desk, &p.id, v, &first, now())
         .expect("the first edit is saved");
     assert_eq!(saved.version, v + 1);
 
-    let second = PatientInput::from_details(&seen_there.details, "%Y-%m-%d")
+    let second = PatientInput::from_details(&seen_there.details, "%Y-%m-%d", today())
         .with(Field::FamilyName, "Okafor-Ade");
     let err = ops::patients::update(&mut other, &nurse, &p.id, v, &second, now()).unwrap_err();
     assert!(
@@ -1499,7 +1500,7 @@ fn an_edit_racing_another_terminal_is_refused_not_lost() {
 
     // The nurse sees the new values and edits them again: saved.
     let fresh = store::patients::get(other.conn(), &p.id).unwrap().unwrap();
-    let again = PatientInput::from_details(&fresh.details, "%Y-%m-%d")
+    let again = PatientInput::from_details(&fresh.details, "%Y-%m-%d", today())
         .with(Field::FamilyName, "Okafor-Ade");
     let saved = ops::patients::update(&mut other, &nurse, &p.id, fresh.version, &again, now())
         .expect("the retried edit is saved");
@@ -1523,7 +1524,7 @@ fn an_edit_racing_another_terminal_is_refused_not_lost() {
     h.assert_index_consistent();
 
     // Saving an unchanged form says so.
-    let same = PatientInput::from_details(&saved.details, "%Y-%m-%d");
+    let same = PatientInput::from_details(&saved.details, "%Y-%m-%d", today());
     ops::patients::update(&mut h.db, &h.desk, &p.id, saved.version, &same, now()).unwrap();
     let updates = h.audit_of(AuditAction::Update, &p);
     assert!(
@@ -1882,7 +1883,7 @@ fn the_name_index_follows_edits_deletes_restores_and_merges() {
     h.assert_index_consistent();
 
     // Rename: the old name no longer finds him; the new one does.
-    let renamed = PatientInput::from_details(&h.get(&john).details, "%Y-%m-%d")
+    let renamed = PatientInput::from_details(&h.get(&john).details, "%Y-%m-%d", today())
         .with(Field::GivenName, "Jonathan")
         .with(Field::MiddleName, "K.")
         .with(Field::BirthDate, "1981-02-02");
@@ -1903,7 +1904,7 @@ fn the_name_index_follows_edits_deletes_restores_and_merges() {
     assert_eq!(h.kind_of("alvarez", &jose), None);
     // Editing a deleted record leaves the index alone…
     let jose_now = h.get(&jose);
-    let edited = PatientInput::from_details(&jose_now.details, "%Y-%m-%d")
+    let edited = PatientInput::from_details(&jose_now.details, "%Y-%m-%d", today())
         .with(Field::FamilyName, "Alvarez");
     ops::patients::update(
         &mut h.db,

@@ -6,7 +6,9 @@ mod common;
 use common::{bytes, code, raw, user_version};
 use rusqlite::Connection;
 use std::path::Path;
+use strum::IntoEnumIterator;
 use wardline::domain::audit::AuditAction;
+use wardline::domain::settings::SettingKey;
 use wardline::store::audit::{ChainState, recent, verify_chain};
 use wardline::store::migrations::{self, MIGRATIONS, SCHEMA};
 use wardline::store::{APPLICATION_ID, Db, StoreError};
@@ -82,11 +84,11 @@ fn version_1_hospital(dir: &Path) -> std::path::PathBuf {
         [],
     )
     .unwrap();
-    wardline::store::settings::save(
-        &tx,
-        &wardline::domain::settings::Settings::defaults("Test", "TST"),
-    )
-    .unwrap();
+    // As a version-1 program wrote them: every key it knew, no time zone.
+    let settings = wardline::domain::settings::Settings::defaults("Test", "TST", chrono_tz::UTC);
+    for key in SettingKey::iter().filter(|k| *k != SettingKey::TimeZone) {
+        wardline::store::settings::put(&tx, key, &settings.get(key)).unwrap();
+    }
     wardline::store::audit::append(
         &tx,
         &Actor::system(),
@@ -173,7 +175,7 @@ fn create_refuses_an_existing_path_and_leaves_it_alone() {
     let dir = tempfile::tempdir().unwrap();
     let path = closed_hospital(dir.path());
     let before = bytes(&path);
-    match Db::create(&path, &code(), "Another") {
+    match Db::create(&path, &code(), "Another", chrono_tz::UTC) {
         Err(StoreError::AlreadyExists(p)) => assert_eq!(p, path),
         other => panic!("expected AlreadyExists, got {other:?}"),
     }
@@ -186,7 +188,7 @@ fn create_refuses_an_existing_path_and_leaves_it_alone() {
     // Not only hospital files: any file at that path is left alone.
     let other = dir.path().join("hospitals").join("NOTES.db");
     std::fs::write(&other, b"somebody's notes").unwrap();
-    match Db::create(&other, &"NOTES".parse().unwrap(), "Notes") {
+    match Db::create(&other, &"NOTES".parse().unwrap(), "Notes", chrono_tz::UTC) {
         Err(StoreError::AlreadyExists(p)) => assert_eq!(p, other),
         other => panic!("expected AlreadyExists, got {other:?}"),
     }
@@ -223,6 +225,11 @@ fn an_older_file_is_migrated_in_one_audited_step() {
         }
         ChainState::Broken(b) => panic!("migration broke the chain: {b}"),
     }
+    // Its dates were shown in the machine's zone until now: it is pinned there.
+    assert_eq!(
+        db.settings().unwrap().time_zone,
+        wardline::machine_zone::machine_zone()
+    );
     // The migrated file has exactly the schema a new file gets.
     let fresh = Connection::open_in_memory().unwrap();
     fresh.execute_batch(SCHEMA).unwrap();

@@ -6,7 +6,7 @@
 
 mod tui_harness;
 
-use chrono::{Duration, FixedOffset, NaiveDate};
+use chrono::{Duration, NaiveDate};
 use ratatui::crossterm::event::KeyCode;
 use tui_harness::{Harness, PASSWORD, t0};
 use wardline::auth;
@@ -27,7 +27,7 @@ fn at(time: &str) -> Clock {
     let m = i64::from(parse_time(time).unwrap());
     Clock {
         now: day().and_hms_opt(0, 0, 0).unwrap().and_utc() + Duration::minutes(m),
-        offset: FixedOffset::east_opt(0).unwrap(),
+        zone: chrono_tz::UTC,
     }
 }
 

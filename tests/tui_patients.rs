@@ -289,8 +289,8 @@ fn an_edit_racing_another_terminal_is_not_overwritten() {
         let p = wardline::store::patients::get_by_seq(db.conn(), 5)
             .unwrap()
             .unwrap();
-        let changed =
-            PatientInput::from_details(&p.details, "%Y-%m-%d").with(Field::Phone, "0700 000 001");
+        let changed = PatientInput::from_details(&p.details, "%Y-%m-%d", t0().date_naive())
+            .with(Field::Phone, "0700 000 001");
         patients::update(&mut db, &admin, &p.id, p.version, &changed, t0()).unwrap();
     }
     for _ in 0..6 {

@@ -85,7 +85,7 @@ pub fn ensure(dir: &Path, patients: u64) -> Result<PathBuf> {
 /// A new, empty hospital whose administrator is the bench's account.
 pub fn new_hospital(path: &Path, code: &str, name: &str) -> Result<Db> {
     let code: HospitalCode = code.parse()?;
-    let mut db = Db::create(path, &code, name)?;
+    let mut db = Db::create(path, &code, name, chrono_tz::UTC)?;
     accounts::create_first_admin(
         &mut db,
         BENCH_USER,

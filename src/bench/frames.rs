@@ -8,7 +8,7 @@ use crate::store::Db;
 use crate::tui::app::{App, Mode, Options};
 use crate::tui::theme::Theme;
 use anyhow::{Context, Result, bail};
-use chrono::{FixedOffset, Utc};
+use chrono::Utc;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -248,7 +248,6 @@ pub fn measure(db: Db, samples: usize, probe: &Probe) -> Result<Vec<Summary>> {
     let options = Options {
         idle_lock: None,
         demo_accounts: None,
-        utc_offset: FixedOffset::east_opt(0),
         theme: Theme::plain(),
     };
     let mut s = Screen {

@@ -73,7 +73,7 @@ pub fn fill(db: &mut Db, pharmacist: &Session, patients: u64) -> Result<u64> {
         "the shipped formulary has invalid rows: {:?}",
         report.invalid
     );
-    let items: Vec<Item> = ops::stock_list(db, pharmacist, ops::today(now))?
+    let items: Vec<Item> = ops::stock_list(db, pharmacist, ops::today(&db.clock(now)?))?
         .into_iter()
         .map(|l| l.item)
         .collect();

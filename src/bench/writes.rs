@@ -26,7 +26,7 @@ pub fn register(db: &mut Db, session: &Session, samples: usize) -> Result<Summar
     db.defer_wal_checkpoints()?;
     for _ in 0..samples {
         db.checkpoint_wal()?;
-        let input = PatientInput::from_details(&generator.next_patient(), pattern);
+        let input = PatientInput::from_details(&generator.next_patient(), pattern, today());
         let (result, t) = timed(|| -> Result<()> {
             let now = Utc::now();
             let duplicates = ops::duplicates(db, session, &input, None, now)?;
@@ -47,7 +47,7 @@ fn csv_row(
     d: &PatientDetails,
     pattern: &str,
 ) -> Result<()> {
-    let input = PatientInput::from_details(d, pattern);
+    let input = PatientInput::from_details(d, pattern, today());
     let old = format!("OLD{i:07}");
     out.write_record(std::iter::once(old.as_str()).chain(Field::iter().map(|f| input.get(f))))?;
     Ok(())

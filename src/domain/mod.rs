@@ -6,6 +6,7 @@
 pub mod appointment;
 pub mod audit;
 pub mod beds;
+pub mod clock;
 pub mod display;
 pub mod hospital;
 pub mod ids;

@@ -151,17 +151,15 @@ impl PatientInput {
     }
 
     /// The form filled from a stored patient, for editing.
-    pub fn from_details(d: &PatientDetails, date_pattern: &str) -> PatientInput {
+    /// An estimated birth date shows as the age it gives on `today`.
+    pub fn from_details(d: &PatientDetails, date_pattern: &str, today: NaiveDate) -> PatientInput {
         let mut i = PatientInput::default();
         let date = |d: NaiveDate| d.format(date_pattern).to_string();
         i.set(Field::GivenName, &d.given_name);
         i.set(Field::MiddleName, &d.middle_name);
         i.set(Field::FamilyName, &d.family_name);
         if d.birth_date_estimated {
-            i.set(
-                Field::EstimatedAge,
-                age_label(d.birth_date, false, Utc::now().date_naive()),
-            );
+            i.set(Field::EstimatedAge, age_label(d.birth_date, false, today));
         } else {
             i.set(Field::BirthDate, date(d.birth_date));
         }
@@ -221,9 +219,14 @@ impl PatientDetails {
         full_name(&self.given_name, &self.middle_name, &self.family_name)
     }
 
-    /// The text of one field, for comparing and filling empty ones.
+    /// The text of one field, for comparing and filling empty ones. An
+    /// estimated birth date is its date, so that the text of a record does
+    /// not change with the day it is read.
     pub fn text(&self, f: Field) -> String {
-        PatientInput::from_details(self, "%Y-%m-%d")
+        if f == Field::EstimatedAge && self.birth_date_estimated {
+            return format!("about {}", self.birth_date.format("%Y-%m-%d"));
+        }
+        PatientInput::from_details(self, "%Y-%m-%d", self.birth_date)
             .get(f)
             .to_string()
     }
@@ -679,7 +682,7 @@ mod tests {
         )
         .unwrap();
         let again = validate(
-            &PatientInput::from_details(&d, "%d/%m/%Y"),
+            &PatientInput::from_details(&d, "%d/%m/%Y", today()),
             today(),
             "%d/%m/%Y",
         )

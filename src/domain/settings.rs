@@ -2,6 +2,7 @@
 //!
 //! Stored as text key/value rows; [`Settings`] is the typed view the program uses.
 
+use crate::domain::clock::{Tz, parse_zone};
 use crate::domain::password::{ABSOLUTE_MIN_LENGTH, MAX_LENGTH};
 use strum::{Display, EnumIter, EnumString, IntoEnumIterator, IntoStaticStr};
 
@@ -18,6 +19,7 @@ pub enum SettingKey {
     DateFormat,
     Currency,
     ExpiryWindowDays,
+    TimeZone,
 }
 
 /// The date display formats a hospital can choose, with their chrono patterns.
@@ -55,6 +57,9 @@ impl SettingKey {
             SettingKey::DateFormat => "how dates are shown and typed",
             SettingKey::Currency => "currency of prices (ISO 4217 code)",
             SettingKey::ExpiryWindowDays => "days ahead that stock counts as expiring soon",
+            SettingKey::TimeZone => {
+                "the hospital's time zone (IANA name, e.g. Africa/Nairobi): today, days and times"
+            }
         }
     }
 
@@ -123,6 +128,15 @@ impl SettingKey {
                 }
             }
             SettingKey::ExpiryWindowDays => int_in(1, 730),
+            SettingKey::TimeZone => {
+                parse_zone(v)
+                    .map(|z| z.name().to_string())
+                    .map_err(|e| SettingError::Invalid {
+                        key: self,
+                        value: value.to_string(),
+                        expected: e.to_string(),
+                    })
+            }
         }
     }
 }
@@ -139,11 +153,12 @@ pub struct Settings {
     pub date_format: String,
     pub currency: String,
     pub expiry_window_days: u32,
+    pub time_zone: Tz,
 }
 
 impl Settings {
-    /// The settings a new hospital starts with.
-    pub fn defaults(hospital_name: &str, code: &str) -> Self {
+    /// The settings a new hospital starts with, in `time_zone`.
+    pub fn defaults(hospital_name: &str, code: &str, time_zone: Tz) -> Self {
         Settings {
             hospital_name: hospital_name.to_string(),
             mrn_prefix: code.to_string(),
@@ -154,6 +169,7 @@ impl Settings {
             date_format: "YYYY-MM-DD".to_string(),
             currency: "USD".to_string(),
             expiry_window_days: 90,
+            time_zone,
         }
     }
 
@@ -169,6 +185,7 @@ impl Settings {
             SettingKey::DateFormat => self.date_format.clone(),
             SettingKey::Currency => self.currency.clone(),
             SettingKey::ExpiryWindowDays => self.expiry_window_days.to_string(),
+            SettingKey::TimeZone => self.time_zone.name().to_string(),
         }
     }
 
@@ -186,6 +203,7 @@ impl Settings {
             SettingKey::DateFormat => self.date_format = v,
             SettingKey::Currency => self.currency = v,
             SettingKey::ExpiryWindowDays => self.expiry_window_days = num(&v),
+            SettingKey::TimeZone => self.time_zone = parse_zone(&v).unwrap_or(self.time_zone),
         }
         Ok(())
     }
@@ -213,7 +231,7 @@ mod tests {
 
     #[test]
     fn validates_each_key() {
-        let mut s = Settings::defaults("Riverside", "RDH");
+        let mut s = Settings::defaults("Riverside", "RDH", chrono_tz::UTC);
         assert!(s.set(SettingKey::IdleLockMinutes, "10").is_ok());
         assert_eq!(s.idle_lock_minutes, 10);
         assert!(s.set(SettingKey::IdleLockMinutes, "0").is_err());
@@ -232,11 +250,15 @@ mod tests {
         assert!(s.set(SettingKey::ExpiryWindowDays, "0").is_err());
         assert!(s.set(SettingKey::ExpiryWindowDays, "60").is_ok());
         assert!(SettingKey::parse("colour").is_err());
+        assert!(s.set(SettingKey::TimeZone, "africa/nairobi").is_ok());
+        assert_eq!(s.get(SettingKey::TimeZone), "Africa/Nairobi");
+        assert!(s.set(SettingKey::TimeZone, "+03:00").is_err());
+        assert_eq!(s.time_zone, chrono_tz::Africa::Nairobi);
     }
 
     #[test]
     fn every_key_round_trips_through_get() {
-        let mut s = Settings::defaults("Riverside", "RDH");
+        let mut s = Settings::defaults("Riverside", "RDH", chrono_tz::UTC);
         for k in SettingKey::iter() {
             let v = s.get(k);
             s.set(k, &v).unwrap();

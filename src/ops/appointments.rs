@@ -16,27 +16,12 @@ use crate::domain::role::Permission;
 use crate::error::{Error, Result};
 use crate::store::Db;
 use crate::store::appointments::{self as store, NewAppointment, StatusChange};
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use std::io::Write;
 
-/// The moment a change happens: the instant, and the clinic's local offset
-/// (bookings and working hours are local wall-clock times).
-#[derive(Debug, Clone, Copy)]
-pub struct Clock {
-    pub now: DateTime<Utc>,
-    pub offset: FixedOffset,
-}
-
-impl Clock {
-    /// The clinic's local date and time now.
-    pub fn local(&self) -> NaiveDateTime {
-        self.now.with_timezone(&self.offset).naive_local()
-    }
-
-    pub fn today(&self) -> NaiveDate {
-        self.local().date()
-    }
-}
+/// The moment a change happens, in the hospital's zone (bookings and
+/// working hours are local wall-clock times).
+pub use crate::domain::clock::Clock;
 
 fn event(action: AuditAction, a: &Appointment, summary: impl Into<String>) -> AuditEvent {
     AuditEvent::new(action, "appointment", summary)

@@ -10,25 +10,21 @@ use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::beds::{
     self as rules, BedKind, BedStatus, CensusLine, Disposition, SexRestriction, WardKind,
 };
+use crate::domain::clock::Tz;
 use crate::domain::ids::Id;
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
 use crate::store::beds::{self, Admission, Bed, PatientTag, StatusExtras, Stay, Ward};
 use crate::store::{Db, StoreError, patients};
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Transaction;
 
 fn refused(text: String) -> Error {
     Error::Refused(text)
 }
 
-fn hhmm(t: DateTime<Utc>, offset: FixedOffset) -> String {
-    t.with_timezone(&offset).format("%d %b %H:%M").to_string()
-}
-
-fn local() -> FixedOffset {
-    use chrono::Offset;
-    chrono::Local::now().offset().fix()
+fn hhmm(t: DateTime<Utc>, zone: Tz) -> String {
+    t.with_timezone(&zone).format("%d %b %H:%M").to_string()
 }
 
 fn bed_event(action: AuditAction, b: &Bed, summary: String) -> AuditEvent {
@@ -539,7 +535,7 @@ pub fn clinicians(db: &Db, by: &Session) -> Result<Vec<crate::domain::user::Clin
 // ---- admit, transfer, discharge ---------------------------------------------
 
 /// Why a bed cannot take a patient now, as a sentence; `None` if it can.
-fn bed_refusal(b: &Bed, patient: &PatientTag, ward: &Ward) -> Option<String> {
+fn bed_refusal(b: &Bed, patient: &PatientTag, ward: &Ward, zone: Tz) -> Option<String> {
     match b.status {
         BedStatus::Available => {}
         BedStatus::Reserved if b.reserved_for.as_ref() == Some(&patient.id) => {}
@@ -547,9 +543,7 @@ fn bed_refusal(b: &Bed, patient: &PatientTag, ward: &Ward) -> Option<String> {
             return Some(format!(
                 "bed {} is reserved for another patient until {}: choose another bed, or cancel that reservation first",
                 b.label,
-                b.reserved_until
-                    .map(|t| hhmm(t, local()))
-                    .unwrap_or_default()
+                b.reserved_until.map(|t| hhmm(t, zone)).unwrap_or_default()
             ));
         }
         BedStatus::Occupied => {
@@ -598,6 +592,7 @@ pub fn admit(
     now: DateTime<Utc>,
 ) -> Result<Admission> {
     let reason = rules::reason(input.reason, "reason for admission", false).map_err(refused)?;
+    let zone = db.settings()?.time_zone;
     write(
         db,
         by,
@@ -614,7 +609,7 @@ pub fn admit(
             }
             let bed = get_bed(tx, input.bed)?;
             let ward = get_ward(tx, &bed.ward_id)?;
-            if let Some(why) = bed_refusal(&bed, &patient, &ward) {
+            if let Some(why) = bed_refusal(&bed, &patient, &ward, zone) {
                 return Err(refused(why));
             }
             let clinician = crate::store::users::clinicians(tx)?
@@ -679,6 +674,7 @@ pub fn transfer(
     now: DateTime<Utc>,
 ) -> Result<Admission> {
     let reason = rules::reason(reason, "reason for the transfer", false).map_err(refused)?;
+    let zone = db.settings()?.time_zone;
     write(
         db,
         by,
@@ -696,7 +692,7 @@ pub fn transfer(
             let from = get_bed(tx, &a.bed_id)?;
             let bed = get_bed(tx, to)?;
             let ward = get_ward(tx, &bed.ward_id)?;
-            if let Some(why) = bed_refusal(&bed, &a.patient, &ward) {
+            if let Some(why) = bed_refusal(&bed, &a.patient, &ward, zone) {
                 return Err(refused(why));
             }
             beds::set_status(
@@ -1055,19 +1051,16 @@ pub struct Census {
     pub lines: Vec<CensusLine>,
 }
 
-/// Counts the day `date` from midnight to midnight at `offset`.
-pub fn census(db: &Db, by: &Session, date: NaiveDate, offset: FixedOffset) -> Result<Census> {
+/// Counts the day `date` from midnight to midnight in the hospital's zone
+/// (23 or 25 hours on the days the clocks change).
+pub fn census(db: &Db, by: &Session, date: NaiveDate) -> Result<Census> {
     by.require(Permission::ViewBedBoard, "see the census")?;
-    let midnight = |d: NaiveDate| {
-        d.and_hms_opt(0, 0, 0)
-            .and_then(|t| t.and_local_timezone(offset).single())
-            .map(|t| t.with_timezone(&Utc))
-    };
-    let (Some(start), Some(end)) = (midnight(date), date.succ_opt().and_then(midnight)) else {
+    if date.succ_opt().is_none() || date.pred_opt().is_none() {
         return Err(refused(format!(
             "{date} is outside the dates wardline can count: choose another date"
         )));
-    };
+    }
+    let (start, end) = crate::domain::clock::day_bounds(db.settings()?.time_zone, date);
     let input = beds::census_input(db.conn(), start, end)?;
     let lines = rules::census(&input.stays, &input.beds, start, end);
     Ok(Census {

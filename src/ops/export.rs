@@ -236,6 +236,7 @@ pub fn export_patients<W: Write>(
     now: DateTime<Utc>,
 ) -> Result<u64> {
     by.require(Permission::FindPatients, "export patients")?;
+    let today = db.clock(now)?.today();
     // A second, read-only connection holds one snapshot from the count to
     // the last row, while the audit event commits on the first.
     let mut reader = Connection::open_with_flags(
@@ -274,7 +275,6 @@ pub fn export_patients<W: Write>(
         ))
         .map_err(StoreError::from)?;
     let mut rows = stmt.query([]).map_err(StoreError::from)?;
-    let today = now.date_naive();
     let mut written = 0u64;
     match format {
         Format::Csv => {

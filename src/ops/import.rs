@@ -500,7 +500,7 @@ pub fn import_patients<R: Read + Send>(
         columns: columns(header)?,
         prefix: settings.mrn_prefix.clone(),
         next_seq: 0,
-        today: now.date_naive(),
+        today: crate::domain::clock::local_date(settings.time_zone, now),
         date_pattern: settings.date_pattern(),
         by_key: HashMap::new(),
         by_phone: HashMap::new(),

@@ -31,7 +31,12 @@ fn event(action: AuditAction, p: &Patient, summary: impl Into<String>) -> AuditE
 /// Checks the form against the hospital's date format and today's date.
 pub fn check(db: &Db, input: &PatientInput, now: DateTime<Utc>) -> Result<PatientDetails> {
     let settings = db.settings()?;
-    validate(input, now.date_naive(), settings.date_pattern()).map_err(Error::Invalid)
+    validate(
+        input,
+        crate::domain::clock::local_date(settings.time_zone, now),
+        settings.date_pattern(),
+    )
+    .map_err(Error::Invalid)
 }
 
 /// A patient who may be the one being registered, and why.
@@ -53,7 +58,7 @@ pub fn duplicates(
 ) -> Result<Vec<Duplicate>> {
     by.require(Permission::RegisterPatients, "register patients")?;
     let settings = db.settings()?;
-    let today = now.date_naive();
+    let today = crate::domain::clock::local_date(settings.time_zone, now);
     let pattern = settings.date_pattern();
     let (birth, years) =
         match crate::domain::patient::parse_date(input.get(Field::BirthDate), pattern) {

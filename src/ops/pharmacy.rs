@@ -5,6 +5,7 @@
 
 use crate::auth::{Session, authorize};
 use crate::domain::audit::{AuditAction, AuditEvent};
+use crate::domain::clock::Clock;
 use crate::domain::pharmacy::{
     AdjustReason, Batch, Item, ItemDetails, ItemField, MAX_QUANTITY, MovementKind, PlanError,
     StockLevel, Take, plan_dispense, stock_level, usable, validate_item,
@@ -18,12 +19,13 @@ use rusqlite::Transaction;
 use std::collections::HashMap;
 use strum::IntoEnumIterator;
 
-/// The pharmacy's "today" at `now`: the later of the UTC date and the
-/// machine's local date, so that a batch is never issued on its expiry
-/// date in the hospital's time zone, nor in UTC (which the schema checks).
-pub fn today(now: DateTime<Utc>) -> NaiveDate {
-    now.date_naive()
-        .max(now.with_timezone(&chrono::Local).date_naive())
+/// The pharmacy's "today": the later of the hospital's date and the UTC
+/// date, so that a batch is never issued on its expiry date in the
+/// hospital's zone, nor in UTC (which the schema's trigger checks, holding
+/// even with the program bypassed). West of UTC, in the evening, a batch
+/// thus stops being issued a few hours before its local expiry day begins.
+pub fn today(clock: &Clock) -> NaiveDate {
+    clock.now.date_naive().max(clock.today())
 }
 
 /// How many ledger rows an item's view shows.
@@ -262,7 +264,7 @@ pub struct Receipt {
 pub fn receive(db: &mut Db, by: &Session, r: &Receipt, now: DateTime<Utc>) -> Result<Batch> {
     by.require(Permission::ManageStock, "receive stock")?;
     quantity_ok(r.quantity)?;
-    let today = today(now);
+    let today = today(&db.clock(now)?);
     if !usable(r.expiry, today) {
         return Err(Error::Refused(format!(
             "the expiry date {} is not after today: expired stock cannot be received; check the date on the pack",
@@ -402,7 +404,7 @@ pub fn dispense(
 ) -> Result<Vec<Take>> {
     by.require(Permission::Dispense, "dispense")?;
     quantity_ok(quantity)?;
-    let today = today(now);
+    let today = today(&db.clock(now)?);
     db.write(&by.actor(), |tx| {
         authorize(tx, by, Permission::Dispense, "dispense")?;
         let item = get_item(tx, item_id)?;
@@ -524,12 +526,13 @@ pub fn return_to_stock(
     now: DateTime<Utc>,
 ) -> Result<Batch> {
     by.require(Permission::Dispense, "return stock")?;
+    let clock = db.clock(now)?;
     quantity_ok(quantity)?;
     let reason = reason_required(reason)?;
     db.write(&by.actor(), |tx| {
         authorize(tx, by, Permission::Dispense, "return stock")?;
         let (batch, item) = get_batch(tx, batch_id)?;
-        if !usable(batch.expiry, today(now)) {
+        if !usable(batch.expiry, today(&clock)) {
             return Err(Error::Refused(format!(
                 "batch {} has expired: returned packs of it cannot go back on the shelf; dispose of them instead",
                 batch.batch_no
@@ -631,12 +634,13 @@ pub fn dispose(
     now: DateTime<Utc>,
 ) -> Result<Batch> {
     by.require(Permission::ManageStock, "dispose of stock")?;
+    let clock = db.clock(now)?;
     quantity_ok(quantity)?;
     let reason = reason_required(reason)?;
     db.write(&by.actor(), |tx| {
         authorize(tx, by, Permission::ManageStock, "dispose of stock")?;
         let (batch, item) = get_batch(tx, batch_id)?;
-        if usable(batch.expiry, today(now)) {
+        if usable(batch.expiry, today(&clock)) {
             return Err(Error::Refused(format!(
                 "batch {} has not expired (expiry {}): only expired stock is disposed of; use an adjustment for damaged or lost stock",
                 batch.batch_no,

@@ -19,13 +19,17 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_pharmacy.sql"),
     include_str!("../../migrations/0005_beds.sql"),
     include_str!("../../migrations/0006_appointments.sql"),
+    include_str!("../../migrations/0007_time_zone.sql"),
 ];
 
 /// What a migration needs the program for, after its script: index rows
 /// computed in Rust (folded names, sounds-alike keys) for the rows already in
 /// the file. Keyed by the version the migration brings the file to.
 type Step = fn(&rusqlite::Transaction) -> Result<(), StoreError>;
-const STEPS: &[(i64, Step)] = &[(3, super::patients::fill_name_pairs)];
+const STEPS: &[(i64, Step)] = &[
+    (3, super::patients::fill_name_pairs),
+    (7, super::settings::pin_time_zone),
+];
 
 /// The schema version this program writes.
 pub fn current_version() -> i64 {

@@ -18,6 +18,7 @@ pub mod settings;
 pub mod users;
 
 use crate::domain::audit::{Actor, AuditEvent};
+use crate::domain::clock::{Clock, Tz};
 use crate::domain::hospital::HospitalCode;
 use crate::domain::settings::Settings;
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
@@ -154,7 +155,12 @@ impl Db {
 
     /// Creates a new hospital file from `schema.sql`, refusing to overwrite.
     /// The file is made 0600 before anything is written to it.
-    pub fn create(path: &Path, code: &HospitalCode, name: &str) -> Result<Db, StoreError> {
+    pub fn create(
+        path: &Path,
+        code: &HospitalCode,
+        name: &str,
+        zone: Tz,
+    ) -> Result<Db, StoreError> {
         if let Some(dir) = path.parent() {
             crate::paths::create_private_dir(dir)?;
         }
@@ -165,14 +171,19 @@ impl Db {
             }
             Err(e) => return Err(e.into()),
         }
-        let result = Self::initialise(path, code, name);
+        let result = Self::initialise(path, code, name, zone);
         if result.is_err() {
             let _ = std::fs::remove_file(path);
         }
         result
     }
 
-    fn initialise(path: &Path, code: &HospitalCode, name: &str) -> Result<Db, StoreError> {
+    fn initialise(
+        path: &Path,
+        code: &HospitalCode,
+        name: &str,
+        zone: Tz,
+    ) -> Result<Db, StoreError> {
         let mut conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -190,7 +201,7 @@ impl Db {
                 crate::domain::time::format_ts(chrono::Utc::now()),
             ),
         )?;
-        settings::save(&tx, &Settings::defaults(name, code.as_str()))?;
+        settings::save(&tx, &Settings::defaults(name, code.as_str(), zone))?;
         audit::append(
             &tx,
             &Actor::system(),
@@ -266,6 +277,11 @@ impl Db {
     /// The hospital's current settings.
     pub fn settings(&self) -> Result<Settings, StoreError> {
         settings::load(&self.conn, &self.code)
+    }
+
+    /// The instant `now` as seen from this hospital, in its time zone.
+    pub fn clock(&self, now: chrono::DateTime<chrono::Utc>) -> Result<Clock, StoreError> {
+        Ok(Clock::new(now, self.settings()?.time_zone))
     }
 }
 

@@ -7,13 +7,14 @@
 //! rendering reads only the state.
 
 use crate::auth::{self, Session};
+use crate::domain::clock::{Clock, Tz};
 use crate::domain::settings::Settings;
 use crate::store::Db;
 use crate::store::sessions::EndReason;
 use crate::tui::keymap::{self, Action, Binding, Tab};
 use crate::tui::screens::appointments::{Appointments, Ctx as AppointmentsCtx};
 use crate::tui::screens::beds::Beds;
-use crate::tui::screens::patient_record::Clock;
+use crate::tui::screens::patient_record::LocalDates;
 use crate::tui::screens::patients::{Ctx as PatientsCtx, Patients, Said};
 use crate::tui::screens::pharmacy::Pharmacy;
 use crate::tui::screens::{
@@ -24,7 +25,7 @@ use crate::tui::screens::{
 };
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{bars, popup};
-use chrono::{DateTime, FixedOffset, Local, Offset, Utc};
+use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout};
@@ -43,8 +44,6 @@ pub struct Options {
     pub idle_lock: Option<chrono::Duration>,
     /// The demo's accounts, shown on its sign-in screen.
     pub demo_accounts: Option<Vec<String>>,
-    /// The time zone clocks are shown in; `None` for the machine's.
-    pub utc_offset: Option<FixedOffset>,
     pub theme: Theme,
 }
 
@@ -189,10 +188,14 @@ impl App {
         })
     }
 
-    fn offset(&self) -> FixedOffset {
-        self.options
-            .utc_offset
-            .unwrap_or_else(|| self.now.with_timezone(&Local).offset().fix())
+    /// The hospital's time zone: every local date and time on screen.
+    fn zone(&self) -> Tz {
+        self.settings.time_zone
+    }
+
+    /// The hospital's clock now.
+    fn clock(&self) -> Clock {
+        Clock::new(self.now, self.zone())
     }
 
     fn say(&mut self, text: impl Into<String>) {
@@ -378,14 +381,14 @@ impl App {
     }
 
     /// Runs `f` on the beds tab when it is the one shown, with the
-    /// terminal's UTC offset brought up to date.
+    /// hospital's time zone brought up to date.
     fn with_beds(&mut self, f: impl FnOnce(&mut Beds, &mut PatientsCtx) -> Said) -> Option<()> {
-        let offset = self.offset();
+        let zone = self.zone();
         self.on_tab(
             Tab::Beds,
             |w| Some((&w.session, w.beds.as_deref_mut()?)),
             |b, ctx| {
-                b.offset = offset;
+                b.zone = zone;
                 f(b, ctx)
             },
         )
@@ -406,7 +409,7 @@ impl App {
         &mut self,
         f: impl FnOnce(&mut Appointments, &mut AppointmentsCtx) -> Said,
     ) -> Option<()> {
-        let offset = self.offset();
+        let zone = self.zone();
         let App {
             db,
             mode,
@@ -427,7 +430,7 @@ impl App {
             db,
             session,
             settings,
-            clock: crate::ops::appointments::Clock { now: *now, offset },
+            clock: Clock::new(*now, zone),
         };
         let said = f(a, &mut ctx);
         self.show(said);
@@ -779,7 +782,7 @@ impl App {
 
     /// Reads the current tab's data again (the patients tab keeps its state).
     fn reload_tab(&mut self) {
-        let offset = self.offset();
+        let zone = self.zone();
         let App {
             db,
             mode,
@@ -827,7 +830,7 @@ impl App {
                     now: *now,
                 };
                 open_or_show_again(&mut w.beds, &mut ctx, Beds::reload, |ctx| {
-                    Beds::new(ctx, offset)
+                    Beds::new(ctx, zone)
                 })
             }
             Tab::Appointments => {
@@ -835,7 +838,7 @@ impl App {
                     db,
                     session: &w.session,
                     settings,
-                    clock: crate::ops::appointments::Clock { now: *now, offset },
+                    clock: Clock::new(*now, zone),
                 };
                 open_or_show_again(
                     &mut w.appointments,
@@ -941,10 +944,10 @@ impl App {
                 beds: Some(b),
                 ..
             }) => {
-                let offset = self.offset();
-                let clock = Clock {
-                    today: self.now.with_timezone(&offset).date_naive(),
-                    offset,
+                let zone = self.zone();
+                let clock = LocalDates {
+                    today: crate::domain::clock::local_date(zone, self.now),
+                    zone,
                     date_pattern: self.settings.date_pattern(),
                 };
                 b.render(frame, body, &clock, self.now, &theme);
@@ -954,33 +957,33 @@ impl App {
                 appointments: Some(a),
                 ..
             }) => {
-                let now = self.now.with_timezone(&self.offset()).naive_local();
+                let now = self.now.with_timezone(&self.zone()).naive_local();
                 a.render(frame, body, now, &theme)
             }
             Mode::Working(w) => match (&w.tab, &w.admin, &w.patients) {
                 (Tab::Admin, Some(a), _) => {
-                    a.render(self.now, self.offset(), &theme, body, frame.buffer_mut())
+                    a.render(self.now, self.zone(), &theme, body, frame.buffer_mut())
                 }
                 (Tab::Patients, _, Some(p)) => {
-                    let offset = self.offset();
-                    let clock = Clock {
-                        today: self.now.with_timezone(&offset).date_naive(),
-                        offset,
+                    let zone = self.zone();
+                    let clock = LocalDates {
+                        today: crate::domain::clock::local_date(zone, self.now),
+                        zone,
                         date_pattern: self.settings.date_pattern(),
                     };
                     p.render(frame, body, &clock, &theme);
                 }
                 (Tab::Pharmacy, _, _) if w.pharmacy.is_some() => {
-                    let offset = self.offset();
-                    let clock = Clock {
-                        today: self.now.with_timezone(&offset).date_naive(),
-                        offset,
+                    let zone = self.zone();
+                    let clock = LocalDates {
+                        today: crate::domain::clock::local_date(zone, self.now),
+                        zone,
                         date_pattern: self.settings.date_pattern(),
                     };
                     let local = crate::tui::screens::pharmacy_forms::Local {
                         currency: &self.settings.currency,
                         date_pattern: self.settings.date_pattern(),
-                        today: crate::ops::pharmacy::today(self.now),
+                        today: crate::ops::pharmacy::today(&self.clock()),
                     };
                     if let Some(p) = &w.pharmacy {
                         p.render(frame, body, &clock, &local, &theme);
@@ -992,7 +995,7 @@ impl App {
 
         let clock = self
             .now
-            .with_timezone(&self.offset())
+            .with_timezone(&self.zone())
             .format("%a %d %b %H:%M")
             .to_string();
         let right = match self.session() {

@@ -29,7 +29,6 @@ impl Options {
                 .idle_lock_seconds
                 .map(|s| chrono::Duration::seconds(s.min(86_400) as i64)),
             demo_accounts: demo.then(crate::demo::accounts_text),
-            utc_offset: None,
             theme: theme::Theme::from_env(),
         }
     }

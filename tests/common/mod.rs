@@ -45,8 +45,13 @@ pub fn hospital(dir: &Path) -> Hospital {
 /// Creates hospital TST in `dir` with no accounts yet.
 pub fn bare_hospital(dir: &Path) -> (DataDir, Db) {
     let data = DataDir::resolve(Some(dir.to_path_buf())).expect("data dir");
-    let db =
-        Db::create(&data.hospital_file(&code()), &code(), HOSPITAL_NAME).expect("create hospital");
+    let db = Db::create(
+        &data.hospital_file(&code()),
+        &code(),
+        HOSPITAL_NAME,
+        chrono_tz::UTC,
+    )
+    .expect("create hospital");
     (data, db)
 }
 

@@ -4,7 +4,7 @@
 
 #![allow(dead_code)]
 
-use chrono::{DateTime, Duration, FixedOffset, TimeZone, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -25,11 +25,16 @@ pub fn t0() -> DateTime<Utc> {
         .unwrap_or_default()
 }
 
-/// A hospital with an admin, a receptionist, a nurse and a pharmacist, all
-/// with PASSWORD.
+/// A hospital on UTC with an admin, a receptionist, a nurse and a
+/// pharmacist, all with PASSWORD.
 pub fn hospital(dir: &Path) -> Db {
+    hospital_in(dir, chrono_tz::UTC)
+}
+
+/// [`hospital`] in another time zone.
+pub fn hospital_in(dir: &Path, zone: chrono_tz::Tz) -> Db {
     let path = dir.join("hospitals").join("TST.db");
-    let mut db = Db::create(&path, &"TST".parse().unwrap(), "Lakeside Clinic").unwrap();
+    let mut db = Db::create(&path, &"TST".parse().unwrap(), "Lakeside Clinic", zone).unwrap();
     accounts::create_first_admin(&mut db, "admin", "Grace Mwangi", PASSWORD, t0()).unwrap();
     let s = auth::sign_in(&mut db, "admin", PASSWORD, t0()).unwrap();
     for (user, name, role) in [
@@ -59,7 +64,6 @@ pub fn options(demo: bool) -> Options {
     Options {
         idle_lock: None,
         demo_accounts: demo.then(wardline::demo::accounts_text),
-        utc_offset: Some(FixedOffset::east_opt(0).unwrap()),
         theme: Theme::plain(),
     }
 }
@@ -77,12 +81,21 @@ impl Harness {
     }
 
     pub fn sized(w: u16, h: u16, demo: bool) -> Harness {
+        Self::build(chrono_tz::UTC, t0(), w, h, demo)
+    }
+
+    /// A hospital in `zone`, its screen started at `now`.
+    pub fn at(zone: chrono_tz::Tz, now: DateTime<Utc>, w: u16, h: u16) -> Harness {
+        Self::build(zone, now, w, h, false)
+    }
+
+    fn build(zone: chrono_tz::Tz, now: DateTime<Utc>, w: u16, h: u16, demo: bool) -> Harness {
         let dir = tempfile::tempdir().unwrap();
-        let db = hospital(dir.path());
+        let db = hospital_in(dir.path(), zone);
         Harness {
-            app: App::new(db, options(demo), t0()).unwrap(),
+            app: App::new(db, options(demo), now).unwrap(),
             terminal: Terminal::new(TestBackend::new(w, h)).unwrap(),
-            now: t0(),
+            now,
             dir,
         }
     }
@@ -144,6 +157,8 @@ macro_rules! snapshot {
     ($name:expr, $screen:expr) => {
         insta::with_settings!({filters => vec![
             (r"\d\d-\d\d \d\d:\d\d", "[time]     "),
+            // An audit time cut short by an overlay drawn over the list.
+            (r"(│\d{1,3} +)\d\d│", "${1}##│"),
             (r"head [0-9a-f]{12}", "head [hash]       "),
             (r"\d\d:\d\d: try again", "HH:MM: try again"),
         ]}, {

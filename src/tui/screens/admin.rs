@@ -3,13 +3,14 @@
 
 use crate::auth::Session;
 use crate::domain::audit::AuditRecord;
+use crate::domain::clock::Tz;
 use crate::domain::settings::{SettingKey, Settings};
 use crate::domain::user::User;
 use crate::error::Result;
 use crate::store::{Db, audit};
 use crate::tui::keymap::Action;
 use crate::tui::theme::Theme;
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -77,7 +78,7 @@ impl Admin {
     pub fn render(
         &self,
         now: DateTime<Utc>,
-        offset: FixedOffset,
+        zone: Tz,
         theme: &Theme,
         area: Rect,
         buf: &mut Buffer,
@@ -100,7 +101,7 @@ impl Admin {
                 Span::styled(status, style),
                 Span::raw(
                     u.last_login_at
-                        .map(|t| t.with_timezone(&offset).format("%m-%d %H:%M").to_string())
+                        .map(|t| t.with_timezone(&zone).format("%m-%d %H:%M").to_string())
                         .unwrap_or_else(|| "never".into()),
                 ),
             ])
@@ -136,7 +137,7 @@ impl Admin {
         let title = format!(" Audit trail: {} events, head {head}… ", self.audit_count);
         let rows = self.recent.iter().map(|r| {
             let at = crate::domain::time::parse_ts(&r.at)
-                .map(|t| t.with_timezone(&offset).format("%m-%d %H:%M").to_string())
+                .map(|t| t.with_timezone(&zone).format("%m-%d %H:%M").to_string())
                 .unwrap_or_default();
             Row::new(vec![
                 r.seq.to_string(),

@@ -133,8 +133,8 @@ pub struct Appointments {
     local_now: std::cell::Cell<chrono::NaiveDateTime>,
     /// When the day was last read from the file.
     loaded_at: chrono::DateTime<chrono::Utc>,
-    /// The clinic's offset from UTC, for the times of arrival.
-    offset: chrono::FixedOffset,
+    /// The clinic's zone from UTC, for the times of arrival.
+    zone: crate::domain::clock::Tz,
     date_pattern: &'static str,
 }
 
@@ -159,7 +159,7 @@ impl Appointments {
             confirm: None,
             audited: BTreeSet::new(),
             local_now: std::cell::Cell::new(ctx.clock.local()),
-            offset: ctx.clock.offset,
+            zone: ctx.clock.zone,
             loaded_at: ctx.clock.now,
             date_pattern: ctx.settings.date_pattern(),
         };
@@ -304,7 +304,7 @@ impl Appointments {
     fn load_day(&mut self, ctx: &mut Ctx, navigated: bool) -> Said {
         self.local_now.set(ctx.clock.local());
         self.loaded_at = ctx.clock.now;
-        self.offset = ctx.clock.offset;
+        self.zone = ctx.clock.zone;
         let audit = navigated && !self.audited.contains(&self.day);
         match ops::day(ctx.db, ctx.session, self.day, audit) {
             Ok(list) => {

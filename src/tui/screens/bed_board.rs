@@ -4,9 +4,10 @@
 //! so that the arrow keys move the way the tiles are drawn.
 
 use crate::domain::beds::{BedStatus, days_between, percent};
+use crate::domain::clock::Tz;
 use crate::ops::beds::{Board, BoardBed};
 use crate::tui::theme::Theme;
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -102,15 +103,15 @@ pub struct BoardView<'a> {
     pub shown: &'a [usize],
     pub selected: usize,
     pub now: DateTime<Utc>,
-    pub offset: FixedOffset,
+    pub zone: Tz,
     /// The line above the grids: filters, or the transfer under way.
     pub banner: Option<String>,
     pub filter: String,
 }
 
-fn hm(t: DateTime<Utc>, offset: FixedOffset, now: DateTime<Utc>) -> String {
-    let local = t.with_timezone(&offset);
-    if local.date_naive() == now.with_timezone(&offset).date_naive() {
+fn hm(t: DateTime<Utc>, zone: Tz, now: DateTime<Utc>) -> String {
+    let local = t.with_timezone(&zone);
+    if local.date_naive() == now.with_timezone(&zone).date_naive() {
         local.format("%H:%M").to_string()
     } else {
         local.format("%a %H:%M").to_string()
@@ -118,7 +119,7 @@ fn hm(t: DateTime<Utc>, offset: FixedOffset, now: DateTime<Utc>) -> String {
 }
 
 /// The three lines of a tile.
-fn tile_lines(b: &BoardBed, now: DateTime<Utc>, offset: FixedOffset) -> [String; 3] {
+fn tile_lines(b: &BoardBed, now: DateTime<Utc>, zone: Tz) -> [String; 3] {
     let w = usize::from(TILE_W) - 2;
     let bed = &b.bed;
     let head = match (&b.occupant, bed.status) {
@@ -136,13 +137,13 @@ fn tile_lines(b: &BoardBed, now: DateTime<Utc>, offset: FixedOffset) -> [String;
                 .as_ref()
                 .map_or_else(|| "reserved".to_string(), |p| p.name.clone()),
             match bed.reserved_until {
-                Some(t) => format!("held to {}", hm(t, offset, now)),
+                Some(t) => format!("held to {}", hm(t, zone, now)),
                 None => "reserved".into(),
             },
         ),
         (None, BedStatus::Cleaning) => (
             "cleaning".into(),
-            format!("since {}", hm(bed.status_since, offset, now)),
+            format!("since {}", hm(bed.status_since, zone, now)),
         ),
         (None, BedStatus::OutOfService) => (
             "out of service".into(),
@@ -151,7 +152,7 @@ fn tile_lines(b: &BoardBed, now: DateTime<Utc>, offset: FixedOffset) -> [String;
         (None, _) => (
             "available".into(),
             match bed.cleaned_at {
-                Some(t) => format!("clean {}", hm(t, offset, now)),
+                Some(t) => format!("clean {}", hm(t, zone, now)),
                 None => String::new(),
             },
         ),
@@ -170,7 +171,7 @@ fn draw_tile(
     buf: &mut Buffer,
 ) {
     let (x, y) = at;
-    let lines = tile_lines(b, view.now, view.offset);
+    let lines = tile_lines(b, view.now, view.zone);
     let status = b.bed.status;
     let base = if selected {
         theme.selected()

@@ -2,20 +2,21 @@
 //! detail and history, the census of a day, and the set-up list.
 
 use crate::domain::beds::{SexRestriction, StayEnd, StayStart, days_between};
+use crate::domain::clock::Tz;
 use crate::ops::beds::{self as ops, BedDetail, Census};
 use crate::store::beds::{Bed, Stay, Ward};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
 use crate::tui::widgets::popup;
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 /// A time as the ward reads it: day, month, hour and minute.
-pub fn when(t: DateTime<Utc>, offset: FixedOffset) -> String {
-    t.with_timezone(&offset).format("%d %b %H:%M").to_string()
+pub fn when(t: DateTime<Utc>, zone: Tz) -> String {
+    t.with_timezone(&zone).format("%d %b %H:%M").to_string()
 }
 
 /// One input of a beds form: typed text, or one of a few options.
@@ -135,10 +136,10 @@ pub struct Setup {
     pub selected: usize,
 }
 
-fn stay_line(s: &Stay, offset: FixedOffset, with_patient: bool) -> String {
+fn stay_line(s: &Stay, zone: Tz, with_patient: bool) -> String {
     let end = match (s.ended_at, s.ended_by) {
-        (Some(t), Some(StayEnd::Discharge)) => format!("{} discharged", when(t, offset)),
-        (Some(t), _) => format!("{} moved out", when(t, offset)),
+        (Some(t), Some(StayEnd::Discharge)) => format!("{} discharged", when(t, zone)),
+        (Some(t), _) => format!("{} moved out", when(t, zone)),
         _ => "now".into(),
     };
     let who = if with_patient {
@@ -153,14 +154,14 @@ fn stay_line(s: &Stay, offset: FixedOffset, with_patient: bool) -> String {
     format!(
         "  {who}{} {} → {end}{why}",
         s.bed_label,
-        when(s.started_at, offset)
+        when(s.started_at, zone)
     )
 }
 
 pub fn render_detail(
     d: &BedDetail,
     scroll: u16,
-    offset: FixedOffset,
+    zone: Tz,
     now: DateTime<Utc>,
     theme: &Theme,
     area: Rect,
@@ -178,11 +179,11 @@ pub fn render_detail(
                 format!("{} {}", b.status.letter(), b.status.label()),
                 theme.bed(b.status),
             ),
-            Span::raw(format!(" since {}", when(b.status_since, offset))),
+            Span::raw(format!(" since {}", when(b.status_since, zone))),
         ]),
     ];
     if let Some(t) = b.cleaned_at {
-        lines.push(Line::from(format!("Cleaned {}", when(t, offset))));
+        lines.push(Line::from(format!("Cleaned {}", when(t, zone))));
     }
     if let Some(r) = &b.out_of_service_reason {
         lines.push(Line::from(format!("Out of service: {r}")));
@@ -192,7 +193,7 @@ pub fn render_detail(
             "Reserved for {} {} until {}",
             p.mrn,
             p.name,
-            when(until, offset)
+            when(until, zone)
         )));
     }
     if let Some(a) = &d.occupant {
@@ -204,7 +205,7 @@ pub fn render_detail(
             a.patient.mrn,
             a.patient.sex,
             days_between(a.admitted_at, now),
-            when(a.admitted_at, offset)
+            when(a.admitted_at, zone)
         )));
         lines.push(Line::from(format!(
             "Attending {} · reason: {}",
@@ -212,7 +213,7 @@ pub fn render_detail(
         )));
         lines.push(Line::from("This admission's beds:"));
         for s in &d.occupant_stays {
-            lines.push(Line::from(stay_line(s, offset, false)));
+            lines.push(Line::from(stay_line(s, zone, false)));
         }
     }
     lines.push(Line::from(""));
@@ -224,7 +225,7 @@ pub fn render_detail(
         lines.push(Line::from("  No patient has used this bed yet."));
     }
     for s in &d.history {
-        lines.push(Line::from(stay_line(s, offset, true)));
+        lines.push(Line::from(stay_line(s, zone, true)));
     }
     frame.render_widget(
         Paragraph::new(lines)

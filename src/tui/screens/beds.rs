@@ -7,6 +7,7 @@
 use crate::domain::beds::{
     BedKind, BedStatus, Disposition, SexRestriction, WardKind, days_between, parse_until,
 };
+use crate::domain::clock::Tz;
 use crate::domain::ids::Id;
 use crate::domain::patient::Patient;
 use crate::domain::role::Permission;
@@ -18,12 +19,12 @@ use crate::tui::screens::bed_board::{self, BoardView};
 use crate::tui::screens::bed_views::{
     Form, Input, Setup, SetupRow, render_census, render_detail, render_setup, when,
 };
-use crate::tui::screens::patient_record::Clock;
+use crate::tui::screens::patient_record::LocalDates;
 use crate::tui::screens::patients::{Ctx, Patients, PickOutcome, Said, refused, said_error};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
 use crate::tui::widgets::popup::{self, Prompt};
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
@@ -116,13 +117,13 @@ pub struct Beds {
     confirm: Option<(String, Confirmed)>,
     picker: Option<(Box<Patients>, Picking)>,
     /// The time zone the app shows clocks in (set by the app before each key).
-    pub offset: FixedOffset,
+    pub zone: Tz,
 }
 
 impl Beds {
     /// The tab as it opens: the whole board (a READ event for its patients).
-    /// `offset` is the time zone clocks are shown in.
-    pub fn new(ctx: &mut Ctx, offset: FixedOffset) -> (Beds, Said) {
+    /// `zone` is the time zone clocks are shown in.
+    pub fn new(ctx: &mut Ctx, zone: Tz) -> (Beds, Said) {
         let mut b = Beds {
             board: Board::default(),
             shown: Vec::new(),
@@ -136,7 +137,7 @@ impl Beds {
             prompt: None,
             confirm: None,
             picker: None,
-            offset,
+            zone,
         };
         let said = b.load(ctx, true);
         (b, said)
@@ -366,7 +367,7 @@ impl Beds {
             Action::MarkClean => return self.mark_clean(ctx),
             Action::ToggleService => return self.toggle_service(ctx),
             Action::Census => {
-                let today = ctx.now.with_timezone(&self.offset).date_naive();
+                let today = ctx.now.with_timezone(&self.zone).date_naive();
                 return self.open_census(today, ctx);
             }
             Action::SetUp => return self.open_setup(ctx),
@@ -572,7 +573,7 @@ impl Beds {
                 b.bed.label
             ));
         };
-        let off = self.offset;
+        let off = self.zone;
         self.form = Some(Form {
             title: "Discharge".into(),
             about: vec![
@@ -653,7 +654,7 @@ impl Beds {
                 format!(
                     "Bed {} marked clean at {}: available.",
                     bed.label,
-                    ctx.now.with_timezone(&self.offset).format("%H:%M")
+                    ctx.now.with_timezone(&self.zone).format("%H:%M")
                 ),
             ),
             Err(e) => said_error(e),
@@ -757,7 +758,7 @@ impl Beds {
                     .map(|b| b.bed.label.clone())
                     .unwrap_or_default();
                 let suggested = (ctx.now + chrono::Duration::hours(4))
-                    .with_timezone(&self.offset)
+                    .with_timezone(&self.zone)
                     .format("%H:%M")
                     .to_string();
                 let mut prompt = Prompt::new(
@@ -942,7 +943,7 @@ impl Beds {
                             .map(|b| (format!("Bed {} is out of service.", b.label), false))
                     }
                     Asked::ReserveUntil { bed, patient } => {
-                        let off = self.offset;
+                        let off = self.zone;
                         let local = now.with_timezone(&off).naive_local();
                         match parse_until(&answer, local)
                             .and_then(|t| t.and_local_timezone(off).single())
@@ -1061,7 +1062,7 @@ impl Beds {
     }
 
     fn open_census(&mut self, date: NaiveDate, ctx: &mut Ctx) -> Said {
-        match ops::census(ctx.db, ctx.session, date, self.offset) {
+        match ops::census(ctx.db, ctx.session, date) {
             Ok(c) => {
                 self.view = View::Census(Box::new(c));
                 Said::Nothing
@@ -1276,7 +1277,7 @@ impl Beds {
         &self,
         frame: &mut Frame,
         area: Rect,
-        clock: &Clock,
+        clock: &LocalDates,
         now: DateTime<Utc>,
         theme: &Theme,
     ) {
@@ -1287,7 +1288,7 @@ impl Beds {
         match &self.view {
             View::Board => self.render_board(frame, area, clock, now, theme),
             View::Detail { detail, scroll } => {
-                render_detail(detail, *scroll, clock.offset, now, theme, area, frame)
+                render_detail(detail, *scroll, clock.zone, now, theme, area, frame)
             }
             View::Census(c) => render_census(c, theme, area, frame),
             View::Setup(s) => render_setup(s, theme, area, frame),
@@ -1307,7 +1308,7 @@ impl Beds {
         &self,
         frame: &mut Frame,
         area: Rect,
-        clock: &Clock,
+        clock: &LocalDates,
         now: DateTime<Utc>,
         theme: &Theme,
     ) {
@@ -1335,7 +1336,7 @@ impl Beds {
             shown: &self.shown,
             selected: self.selected,
             now,
-            offset: clock.offset,
+            zone: clock.zone,
             banner,
             filter,
         };

@@ -1,10 +1,11 @@
 //! A patient's record: demographics, contacts, insurance, verification.
 //! Later areas (appointments, admissions, medicines) add their sections here.
 
+use crate::domain::clock::Tz;
 use crate::domain::patient::{Patient, age_label};
 use crate::store::beds::{Admission, Stay};
 use crate::tui::theme::Theme;
-use chrono::{FixedOffset, NaiveDate};
+use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -31,9 +32,9 @@ pub struct PatientRecord {
 }
 
 /// What a record view needs to show dates and times.
-pub struct Clock<'a> {
+pub struct LocalDates<'a> {
     pub today: NaiveDate,
-    pub offset: FixedOffset,
+    pub zone: Tz,
     pub date_pattern: &'a str,
 }
 
@@ -115,7 +116,7 @@ impl PatientRecord {
     fn columns(
         &self,
         width: usize,
-        clock: &Clock,
+        clock: &LocalDates,
         theme: &Theme,
     ) -> (Vec<Line<'static>>, Vec<Line<'static>>) {
         let p = &self.patient;
@@ -144,7 +145,7 @@ impl PatientRecord {
             lines.push(Line::from(Span::styled(
                 format!(
                     "DELETED on {}: {}",
-                    at.with_timezone(&clock.offset).format("%Y-%m-%d %H:%M"),
+                    at.with_timezone(&clock.zone).format("%Y-%m-%d %H:%M"),
                     p.delete_reason.clone().unwrap_or_default()
                 ),
                 theme.error(),
@@ -185,7 +186,7 @@ impl PatientRecord {
                 "Verified",
                 format!(
                     "✔ by {by} on {}",
-                    at.with_timezone(&clock.offset).format("%Y-%m-%d %H:%M")
+                    at.with_timezone(&clock.zone).format("%Y-%m-%d %H:%M")
                 ),
             ),
             _ => {
@@ -262,7 +263,7 @@ impl PatientRecord {
             Some(Ok(given)) => {
                 for m in given {
                     let when = crate::domain::time::parse_ts(&m.at)
-                        .map(|t| date(t.with_timezone(&clock.offset).date_naive()))
+                        .map(|t| date(t.with_timezone(&clock.zone).date_naive()))
                         .unwrap_or_default();
                     let what = if m.quantity < 0 {
                         format!("{} returned {} {}", m.item, -m.quantity, m.unit)
@@ -275,7 +276,7 @@ impl PatientRecord {
         }
         section(&mut lines, "Admissions");
         let when = |t: chrono::DateTime<chrono::Utc>| {
-            t.with_timezone(&clock.offset)
+            t.with_timezone(&clock.zone)
                 .format("%Y-%m-%d %H:%M")
                 .to_string()
         };
@@ -325,7 +326,7 @@ impl PatientRecord {
         &self,
         lines: &mut Vec<Line<'static>>,
         width: usize,
-        clock: &Clock,
+        clock: &LocalDates,
         theme: &Theme,
     ) {
         use crate::domain::appointment::{Booked, Status, hhmm};
@@ -384,7 +385,7 @@ impl PatientRecord {
         }
     }
 
-    pub fn render(&self, frame: &mut Frame, area: Rect, clock: &Clock, theme: &Theme) {
+    pub fn render(&self, frame: &mut Frame, area: Rect, clock: &LocalDates, theme: &Theme) {
         let p = &self.patient;
         let d = &p.details;
         let title = format!(

@@ -15,7 +15,7 @@ use crate::store::patients::PatientRow;
 use crate::store::{Db, StoreError};
 use crate::tui::keymap::{self, Action, Binding};
 use crate::tui::screens::patient_form::{Editing, PatientForm};
-use crate::tui::screens::patient_record::{Clock, PatientRecord};
+use crate::tui::screens::patient_record::{LocalDates, PatientRecord};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
 use crate::tui::widgets::popup::{self, Prompt};
@@ -33,6 +33,18 @@ pub struct Ctx<'a> {
     pub session: &'a Session,
     pub settings: &'a Settings,
     pub now: DateTime<Utc>,
+}
+
+impl Ctx<'_> {
+    /// The hospital's clock now.
+    pub fn clock(&self) -> crate::domain::clock::Clock {
+        crate::domain::clock::Clock::new(self.now, self.settings.time_zone)
+    }
+
+    /// The hospital's date now.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock().today()
+    }
 }
 
 /// What the screen tells the app to show on the status line.
@@ -480,7 +492,8 @@ impl Patients {
                     .into(),
             );
         }
-        let input = PatientInput::from_details(&p.details, ctx.settings.date_pattern());
+        let input =
+            PatientInput::from_details(&p.details, ctx.settings.date_pattern(), ctx.today());
         let editing = Editing {
             id: p.id.clone(),
             version: p.version,
@@ -734,6 +747,7 @@ impl Patients {
                             let fresh = PatientInput::from_details(
                                 &current.details,
                                 ctx.settings.date_pattern(),
+                                ctx.today(),
                             );
                             let editing = Editing {
                                 id: current.id.clone(),
@@ -852,7 +866,7 @@ impl Patients {
         }
     }
 
-    pub fn render(&self, frame: &mut Frame, area: Rect, clock: &Clock, theme: &Theme) {
+    pub fn render(&self, frame: &mut Frame, area: Rect, clock: &LocalDates, theme: &Theme) {
         match &self.view {
             View::Search => self.render_search(frame, area, clock, theme),
             View::Record(r) => r.render(frame, area, clock, theme),
@@ -866,7 +880,7 @@ impl Patients {
         }
     }
 
-    fn render_search(&self, frame: &mut Frame, area: Rect, clock: &Clock, theme: &Theme) {
+    fn render_search(&self, frame: &mut Frame, area: Rect, clock: &LocalDates, theme: &Theme) {
         let s = &self.search;
         let [banner, query_area, count_area, table_area] = Layout::vertical([
             Constraint::Length(if self.pick.is_some() { 1 } else { 0 }),

@@ -9,7 +9,7 @@ use crate::domain::role::Permission;
 use crate::error::Error;
 use crate::ops::pharmacy::{self as ops, ItemView};
 use crate::tui::keymap::{self, Action, Binding};
-use crate::tui::screens::patient_record::Clock;
+use crate::tui::screens::patient_record::LocalDates;
 use crate::tui::screens::patients::{Ctx, Patients, PickOutcome, Said, refused, said_error};
 use crate::tui::screens::pharmacy_forms::{CountSheet, Local, Purpose, Request, StockForm};
 use crate::tui::theme::Theme;
@@ -27,7 +27,7 @@ fn local<'a>(ctx: &'a Ctx) -> Local<'a> {
     Local {
         currency: &ctx.settings.currency,
         date_pattern: ctx.settings.date_pattern(),
-        today: ops::today(ctx.now),
+        today: ops::today(&ctx.clock()),
     }
 }
 
@@ -137,7 +137,7 @@ impl Pharmacy {
     /// Reads the stock list (and the open item) again.
     pub fn reload(&mut self, ctx: &mut Ctx) -> Said {
         self.window = i64::from(ctx.settings.expiry_window_days);
-        match ops::stock_list(ctx.db, ctx.session, ops::today(ctx.now)) {
+        match ops::stock_list(ctx.db, ctx.session, ops::today(&ctx.clock())) {
             Ok(levels) => self.levels = levels,
             Err(e) => return said_error(e),
         }
@@ -202,7 +202,7 @@ impl Pharmacy {
         Some(stock_level(
             v.item.clone(),
             &v.batches,
-            ops::today(ctx.now),
+            ops::today(&ctx.clock()),
             i64::from(ctx.settings.expiry_window_days),
         ))
     }
@@ -482,7 +482,7 @@ impl Pharmacy {
                         "This item has no batches yet: receive stock first (r).".into(),
                     );
                 };
-                let today = ops::today(ctx.now);
+                let today = ops::today(&ctx.clock());
                 let purpose = match action {
                     Action::ReturnStock => {
                         if let Some(r) = refused(ctx, Permission::Dispense, "return stock") {
@@ -527,7 +527,7 @@ impl Pharmacy {
                 if let Some(r) = refused(ctx, Permission::ManageStock, "post a stock count") {
                     return r;
                 }
-                let sheet = CountSheet::new(item, &v.batches, ops::today(ctx.now));
+                let sheet = CountSheet::new(item, &v.batches, ops::today(&ctx.clock()));
                 if sheet.is_empty() {
                     return Said::Info(
                         "Nothing to count: this item has no batches in stock.".into(),
@@ -642,7 +642,7 @@ impl Pharmacy {
                     ctx.session,
                     &level.item.id,
                     quantity,
-                    ops::today(now),
+                    ops::today(&ctx.clock()),
                 ) {
                     Ok(plan) => {
                         let before = plan
@@ -881,7 +881,14 @@ impl Pharmacy {
     }
 
     /// Draws the current view from the state alone.
-    pub fn render(&self, frame: &mut Frame, area: Rect, clock: &Clock, ctx: &Local, theme: &Theme) {
+    pub fn render(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        clock: &LocalDates,
+        ctx: &Local,
+        theme: &Theme,
+    ) {
         if let Some(p) = &self.picker {
             p.render(frame, area, clock, theme);
             return;
@@ -978,7 +985,7 @@ impl Pharmacy {
         &self,
         frame: &mut Frame,
         area: Rect,
-        clock: &Clock,
+        clock: &LocalDates,
         local: &Local,
         theme: &Theme,
     ) {
@@ -1132,7 +1139,7 @@ impl Pharmacy {
         let ledger = rows.map(|m| {
             let at = crate::domain::time::parse_ts(&m.at)
                 .map(|t| {
-                    t.with_timezone(&clock.offset)
+                    t.with_timezone(&clock.zone)
                         .format("%m-%d %H:%M")
                         .to_string()
                 })

@@ -35,10 +35,10 @@ impl Appointments {
         }
     }
 
-    fn record_clock(&self) -> crate::tui::screens::patient_record::Clock<'static> {
-        crate::tui::screens::patient_record::Clock {
+    fn record_clock(&self) -> crate::tui::screens::patient_record::LocalDates<'static> {
+        crate::tui::screens::patient_record::LocalDates {
             today: self.local_now.get().date(),
-            offset: self.offset,
+            zone: self.zone,
             date_pattern: self.date_pattern,
         }
     }
@@ -453,7 +453,7 @@ impl Appointments {
                     more.push("walk-in".to_string());
                 }
                 if let Some(t) = b.appt.checked_in_at {
-                    let at = t.with_timezone(&self.offset()).naive_local();
+                    let at = t.with_timezone(&self.zone()).naive_local();
                     more.push(format!("arrived {}", at.format("%H:%M")));
                     if b.appt.status == Status::CheckedIn {
                         more.push(format!(
@@ -491,22 +491,22 @@ impl Appointments {
         frame.render_widget(Paragraph::new(lines), area);
     }
 
-    fn offset(&self) -> chrono::FixedOffset {
-        self.offset
+    fn zone(&self) -> crate::domain::clock::Tz {
+        self.zone
     }
 
     fn render_queue(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let [head, body] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(3)]).areas(area);
         let q = self.queue_shown();
-        let offset = self.offset();
+        let zone = self.zone();
         let waits: Vec<i64> = q
             .iter()
             .map(|b| {
                 b.appt
                     .checked_in_at
                     .map(|t| {
-                        (self.local_now.get() - t.with_timezone(&offset).naive_local())
+                        (self.local_now.get() - t.with_timezone(&zone).naive_local())
                             .num_minutes()
                             .max(0)
                     })
@@ -550,7 +550,7 @@ impl Appointments {
             let arrived = b
                 .appt
                 .checked_in_at
-                .map(|t| t.with_timezone(&offset).format("%H:%M").to_string())
+                .map(|t| t.with_timezone(&zone).format("%H:%M").to_string())
                 .unwrap_or_default();
             Row::new(vec![
                 format!("{}", i + 1),
