@@ -16,12 +16,36 @@ pub struct Clock {
     pub zone: Tz,
 }
 
+/// What a time zone setting takes, for messages.
+pub const ZONE_HINT: &str = "an IANA time zone name such as Africa/Nairobi, America/Lima, Europe/London or UTC (`timedatectl list-timezones` lists them)";
+
 /// Why a time zone name was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "{0:?} is not a time zone: type an IANA name such as Africa/Nairobi, America/Lima, Europe/London or UTC (`timedatectl list-timezones` lists them)"
-)]
-pub struct UnknownZone(pub String);
+#[error("{name:?} is not a time zone: type {}", hint(.suggestion))]
+pub struct UnknownZone {
+    pub name: String,
+    /// The zone a city name alone most likely meant (`Nairobi`).
+    pub suggestion: Option<Tz>,
+}
+
+fn hint(suggestion: &Option<Tz>) -> String {
+    match suggestion {
+        Some(z) => format!("its full name, {}", z.name()),
+        None => ZONE_HINT.to_string(),
+    }
+}
+
+/// The zone whose last part is `name` (`lima` → America/Lima), if one.
+fn zone_of_city(name: &str) -> Option<Tz> {
+    let wanted = name.replace(' ', "_");
+    chrono_tz::TZ_VARIANTS.iter().copied().find(|z| {
+        z.name()
+            .rsplit('/')
+            .next()
+            .is_some_and(|city| city.eq_ignore_ascii_case(&wanted))
+            && z.name().contains('/')
+    })
+}
 
 /// Reads an IANA zone name, ignoring case (`africa/nairobi` works).
 pub fn parse_zone(name: &str) -> Result<Tz, UnknownZone> {
@@ -34,7 +58,10 @@ pub fn parse_zone(name: &str) -> Result<Tz, UnknownZone> {
                 .find(|z| z.name().eq_ignore_ascii_case(name))
                 .copied()
         })
-        .ok_or_else(|| UnknownZone(name.to_string()))
+        .ok_or_else(|| UnknownZone {
+            name: name.to_string(),
+            suggestion: zone_of_city(name),
+        })
 }
 
 /// The instant a local wall-clock time names in `zone`. A time that the
@@ -138,6 +165,10 @@ mod tests {
         assert_eq!(parse_zone(" UTC "), Ok(chrono_tz::UTC));
         let e = parse_zone("Mars/Olympus").unwrap_err().to_string();
         assert!(e.contains("Africa/Nairobi"), "{e}");
+        let e = parse_zone("nairobi").unwrap_err().to_string();
+        assert!(e.ends_with("type its full name, Africa/Nairobi"), "{e}");
+        let e = parse_zone("Buenos Aires").unwrap_err().to_string();
+        assert!(e.ends_with("America/Argentina/Buenos_Aires"), "{e}");
         assert!(parse_zone("+03:00").is_err());
     }
 

@@ -2,7 +2,7 @@
 //!
 //! Stored as text key/value rows; [`Settings`] is the typed view the program uses.
 
-use crate::domain::clock::{Tz, parse_zone};
+use crate::domain::clock::{Tz, ZONE_HINT, parse_zone};
 use crate::domain::password::{ABSOLUTE_MIN_LENGTH, MAX_LENGTH};
 use strum::{Display, EnumIter, EnumString, IntoEnumIterator, IntoStaticStr};
 
@@ -128,15 +128,12 @@ impl SettingKey {
                 }
             }
             SettingKey::ExpiryWindowDays => int_in(1, 730),
-            SettingKey::TimeZone => {
-                parse_zone(v)
-                    .map(|z| z.name().to_string())
-                    .map_err(|e| SettingError::Invalid {
-                        key: self,
-                        value: value.to_string(),
-                        expected: e.to_string(),
-                    })
-            }
+            SettingKey::TimeZone => parse_zone(v).map(|z| z.name().to_string()).map_err(|e| {
+                invalid(&match e.suggestion {
+                    Some(z) => format!("the zone's full name, {}", z.name()),
+                    None => ZONE_HINT.to_string(),
+                })
+            }),
         }
     }
 }
