@@ -19,6 +19,8 @@ pub mod error;
 pub mod logging;
 pub mod ops;
 pub mod paths;
+#[cfg(unix)]
+pub mod pty;
 pub mod store;
 pub mod synthetic;
 pub mod tui;
