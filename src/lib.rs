@@ -20,6 +20,8 @@ pub mod logging;
 pub mod machine_zone;
 pub mod ops;
 pub mod paths;
+#[cfg(unix)]
+pub mod pty;
 pub mod store;
 pub mod synthetic;
 pub mod tui;

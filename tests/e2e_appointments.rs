@@ -1,17 +1,16 @@
-//! End to end: booking and check-in in the real binary in a real terminal
-//! (tmux), typed at like a receptionist. Needs tmux.
+//! End to end: booking and check-in in the real binary on a pseudo-terminal
+//! the test opens, typed at like a receptionist.
+#![cfg(unix)]
 
 mod e2e_harness;
 
-use e2e_harness::{BIN, Tmux, demo};
+use e2e_harness::{Terminal, demo};
 
 #[test]
 fn a_receptionist_books_with_the_next_free_slot_and_checks_the_patient_in() {
     let dir = tempfile::tempdir().unwrap();
     demo(dir.path());
-    let t = Tmux::start("appointments");
-    t.typed(&format!("{BIN} --data-dir {}", dir.path().display()));
-    t.keys(&["Enter"]);
+    let t = Terminal::run("appointments", dir.path(), &[]);
     t.wait_for("Sign in");
     t.typed("reception");
     t.keys(&["Tab"]);

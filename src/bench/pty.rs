@@ -1,20 +1,18 @@
 //! The real program on a pseudo-terminal: cold start (process start to the
 //! first frame of the sign-in screen) and peak resident memory while
-//! searching on the big hospital.
+//! searching on the big hospital. The terminal is `crate::pty`'s, the one
+//! the end-to-end tests use too.
 //!
 //! The child's data directory holds only `hospitals/BENCH.db`, a symbolic
 //! link to the bench hospital, so the program opens it as any hospital.
 
 use super::frames::{HEIGHT, WIDTH};
 use super::{BENCH_USER, CODE, PASSWORD};
+use crate::pty::{Pty, PtyChild};
 use anyhow::{Context, Result, bail};
-use rustix::fs::{Mode, OFlags};
-use rustix::pty::{OpenptFlags, grantpt, openpt, ptsname, unlockpt};
-use rustix::termios::{Winsize, tcsetwinsize};
-use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -25,10 +23,10 @@ const SIGNED_IN_MARK: &str = "Administrator";
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 const EXIT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The program running on a pseudo-terminal, its output collected.
+/// The program running on a pseudo-terminal, its output collected. Dropping
+/// it kills the program.
 struct Running {
-    child: Child,
-    master: File,
+    child: PtyChild,
     output: Arc<Mutex<Vec<u8>>>,
     started: Instant,
 }
@@ -54,28 +52,8 @@ pub fn data_dir(bench_dir: &Path, hospital: &Path) -> Result<PathBuf> {
 
 impl Running {
     fn start(data: &Path) -> Result<Running> {
-        let master = openpt(OpenptFlags::RDWR | OpenptFlags::NOCTTY | OpenptFlags::CLOEXEC)
-            .context("could not open a pseudo-terminal")?;
-        grantpt(&master)?;
-        unlockpt(&master)?;
-        let name = ptsname(&master, Vec::new())?;
-        let slave = rustix::fs::open(
-            name.as_c_str(),
-            OFlags::RDWR | OFlags::NOCTTY | OFlags::CLOEXEC,
-            Mode::empty(),
-        )
-        .context("could not open the pseudo-terminal's slave side")?;
-        tcsetwinsize(
-            &slave,
-            Winsize {
-                ws_row: HEIGHT,
-                ws_col: WIDTH,
-                ws_xpixel: 0,
-                ws_ypixel: 0,
-            },
-        )?;
+        let pty = Pty::open(HEIGHT, WIDTH).context("could not open a pseudo-terminal")?;
         let exe = std::env::current_exe().context("could not find the wardline program")?;
-        let slave = File::from(slave);
         let mut command = Command::new(exe);
         command
             .arg("--data-dir")
@@ -83,16 +61,13 @@ impl Running {
             .arg("--hospital")
             .arg(CODE)
             .env("TERM", "xterm-256color")
-            .env_remove("WARDLINE_DATA_DIR")
-            .stdin(Stdio::from(slave.try_clone()?))
-            .stdout(Stdio::from(slave.try_clone()?))
-            .stderr(Stdio::from(slave));
+            .env_remove("WARDLINE_DATA_DIR");
         let started = Instant::now();
-        let child = command.spawn().context("could not start wardline")?;
-        drop(command);
-        let master = File::from(master);
+        let child = pty
+            .spawn(&mut command)
+            .context("could not start wardline")?;
         let output = Arc::new(Mutex::new(Vec::new()));
-        let mut reader = master.try_clone()?;
+        let mut reader = child.reader()?;
         let sink = Arc::clone(&output);
         std::thread::spawn(move || {
             let mut buf = [0u8; 16 * 1024];
@@ -108,7 +83,6 @@ impl Running {
         });
         Ok(Running {
             child,
-            master,
             output,
             started,
         })
@@ -205,11 +179,9 @@ impl Running {
     }
 
     fn send(&mut self, bytes: &[u8]) -> Result<()> {
-        self.master
-            .write_all(bytes)
-            .context("could not type into wardline")?;
-        self.master.flush()?;
-        Ok(())
+        self.child
+            .write(bytes)
+            .context("could not type into wardline")
     }
 
     /// Ctrl+Q (and yes, if asked); killed when it does not exit in time.
@@ -228,19 +200,9 @@ impl Running {
             }
             if asked.elapsed() > EXIT_TIMEOUT {
                 let _ = self.child.kill();
-                let _ = self.child.wait();
                 bail!("wardline did not quit on Ctrl+Q: it was killed");
             }
             std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
         }
     }
 }
