@@ -4,7 +4,7 @@
 
 mod common;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use common::{ADMIN, ADMIN_PASSWORD, Hospital, add_user, hospital, sign_in_user};
 use std::io::Write;
 use std::path::Path;
@@ -100,6 +100,110 @@ fn patient_indexes(db: &Db) -> Vec<(String, Option<String>)> {
 }
 
 const HEADER: &str = "given_name,family_name,birth_date,sex,phone";
+
+/// A fixed moment, so that the tests that use it do not depend on the day
+/// they run.
+fn fixed_now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 9, 10, 0, 0).unwrap()
+}
+
+fn import_at_fixed_time(h: &mut Hospital, csv: &str, skip_invalid: bool) -> ImportReport {
+    let admin = h.admin.clone();
+    import_patients(
+        &mut h.db,
+        &admin,
+        csv.as_bytes(),
+        "test.csv",
+        skip_invalid,
+        fixed_now(),
+    )
+    .unwrap_or_else(|e| panic!("import: {e}"))
+}
+
+#[test]
+fn bad_rows_are_named_by_the_physical_line_they_start_on_with_any_line_endings() {
+    // Line 1 the header, 2 Amina, 3–5 Kofi (notes over three lines), 6 a
+    // bad date, 7 blank, 8–9 a bad sex (notes over two lines), 10 Esi, 11
+    // too few fields.
+    let lf = "given_name,family_name,birth_date,sex,notes\n\
+              Amina,Okafor,1980-02-29,F,\n\
+              Kofi,Mensah,1975-06-01,M,\"one\ntwo\nthree\"\n\
+              Ama,Owusu,someday,F,\n\
+              \n\
+              Li,Chen,1990-01-01,X,\"a\nb\"\n\
+              Esi,Appiah,2001-01-01,F,\n\
+              Yaw,Boateng\n";
+    let crlf = lf.replace('\n', "\r\n");
+    for (name, file) in [
+        ("LF", lf.to_string()),
+        ("CRLF", crlf.clone()),
+        ("BOM and CRLF", format!("\u{feff}{crlf}")),
+        ("BOM and LF", format!("\u{feff}{lf}")),
+        (
+            "CRLF without a last line break",
+            crlf.trim_end().to_string(),
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = hospital(dir.path());
+        let report = import_at_fixed_time(&mut h, &file, true);
+        assert_eq!(
+            lines(&report.invalid),
+            [
+                "line 6: birth date is not a date: type it as YYYY-MM-DD",
+                "line 8: sex type M, F, O (other) or U (unknown)",
+                "line 11: has 2 fields where the header has 5: check this row's commas and quotes",
+            ],
+            "{name}"
+        );
+        let all = all_patients(&h.db);
+        let names: Vec<String> = all.iter().map(|p| p.details.full_name()).collect();
+        assert_eq!(
+            names,
+            ["Amina Okafor", "Kofi Mensah", "Esi Appiah"],
+            "{name}"
+        );
+        // A line break inside a quoted cell is a line break, whatever the
+        // file's line endings: never a refused control character.
+        assert_eq!(all[1].details.notes, "one\ntwo\nthree", "{name}");
+    }
+}
+
+#[test]
+fn duplicates_are_named_by_their_physical_lines_in_a_windows_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    let csv = "given_name,family_name,birth_date,phone,notes\r\n\
+               Amina,Okafor,1980-02-29,0712 345 678,\"seen\r\ntwice\"\r\n\
+               \r\n\
+               Aminah,Okafor,1980-02-29,0712 345 678,\r\n";
+    let report = import_at_fixed_time(&mut h, csv, false);
+    assert_eq!(
+        lines(&report.duplicates),
+        [
+            "line 5: possibly the same person as line 2 (same birth date and a family name that sounds alike, same phone number)"
+        ]
+    );
+}
+
+#[test]
+fn a_windows_line_break_in_an_address_joins_its_lines_and_elsewhere_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    let csv = "given_name,birth_date,address_line1,city,notes\r\n\
+               Amina,1980-02-29,\"12 Market Road\r\nBlock 4\",Nairobi,\"Allergic\r\nSee chart\"\r\n\
+               Kofi,1975-06-01,,\"Nairobi\r\nWest\",\r\n";
+    let report = import_at_fixed_time(&mut h, csv, true);
+    assert_eq!(
+        lines(&report.invalid),
+        [
+            "line 5: city holds a line break: keep it on one line (only notes may have several lines)"
+        ]
+    );
+    let amina = &all_patients(&h.db)[0];
+    assert_eq!(amina.details.address_line1, "12 Market Road, Block 4");
+    assert_eq!(amina.details.notes, "Allergic\nSee chart");
+}
 
 #[test]
 fn a_bom_quoted_commas_quotes_and_newlines_are_read_and_line_numbers_stay_right() {

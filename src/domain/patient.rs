@@ -3,6 +3,7 @@
 
 use crate::domain::ids::Id;
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
+use std::borrow::Cow;
 use strum::{EnumCount, EnumIter, IntoEnumIterator};
 
 /// Sex as recorded at registration.
@@ -263,6 +264,29 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// A field's text with its line breaks dealt with: notes keep theirs, as
+/// `\n` whatever the file's line endings (`\r\n` from Windows, a lone `\r`);
+/// an address line joins its lines with ", " (an address another system
+/// kept as several lines in one cell); any other field keeps them, for
+/// [`validate`] to refuse.
+fn with_line_breaks(f: Field, text: &str) -> Cow<'_, str> {
+    if !text.contains(['\r', '\n']) {
+        return Cow::Borrowed(text);
+    }
+    let lines = text.split("\r\n").flat_map(|l| l.split(['\r', '\n']));
+    match f {
+        Field::Notes => Cow::Owned(lines.collect::<Vec<_>>().join("\n")),
+        Field::AddressLine1 | Field::AddressLine2 => Cow::Owned(
+            lines
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        _ => Cow::Borrowed(text),
+    }
+}
+
 /// Reads a date typed in the hospital's format or as YYYY-MM-DD.
 pub fn parse_date(text: &str, pattern: &str) -> Option<NaiveDate> {
     let t = text.trim();
@@ -381,18 +405,30 @@ pub fn validate(
 ) -> Result<PatientDetails, Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut err = |field: Field, message: String| errors.push(FieldError { field, message });
+    let values: Vec<Cow<str>> = Field::iter()
+        .map(|f| with_line_breaks(f, input.get(f)))
+        .collect();
+    let value = |f: Field| values[f as usize].as_ref();
     for f in Field::iter() {
-        let v = input.get(f);
+        let v = value(f);
+        // Notes may hold line breaks and tabs, no other control character.
+        let allowed = |c: char| f == Field::Notes && matches!(c, '\n' | '\t');
         if v.trim().chars().count() > f.max_len() {
             err(
                 f,
                 format!("is too long: at most {} characters", f.max_len()),
             );
-        } else if f != Field::Notes && v.chars().any(char::is_control) {
+        } else if v.contains(['\r', '\n']) && f != Field::Notes {
+            err(
+                f,
+                "holds a line break: keep it on one line (only notes may have several lines)"
+                    .into(),
+            );
+        } else if v.chars().any(|c| c.is_control() && !allowed(c)) {
             err(f, "holds a control character: retype it".into());
         }
     }
-    let text = |f: Field| input.get(f).trim().to_string();
+    let text = |f: Field| value(f).trim().to_string();
     if [Field::GivenName, Field::MiddleName, Field::FamilyName]
         .iter()
         .all(|f| text(*f).is_empty())
@@ -501,7 +537,7 @@ pub fn validate(
             insurance_provider: text(Field::InsuranceProvider),
             insurance_policy: text(Field::InsurancePolicy),
             insurance_valid_until: valid_until,
-            notes: input.get(Field::Notes).trim().to_string(),
+            notes: text(Field::Notes),
         }),
         _ => Err(errors),
     }
@@ -648,6 +684,42 @@ mod tests {
         assert_eq!(
             errors(&minimal().with(Field::City, "Nai\u{7}robi"))[0].0,
             Field::City
+        );
+    }
+
+    #[test]
+    fn line_breaks_are_kept_in_notes_joined_in_addresses_refused_elsewhere() {
+        let windows = minimal()
+            .with(
+                Field::Notes,
+                "line one\r\nline two\rline three\n\r\nend\r\n",
+            )
+            .with(Field::AddressLine1, "12 Market Road\r\n Block 4 \r\n\r\n")
+            .with(Field::AddressLine2, "PO Box 7\nAccra");
+        let d = validate(&windows, today(), "%Y-%m-%d").unwrap();
+        assert_eq!(d.notes, "line one\nline two\nline three\n\nend");
+        assert_eq!(d.address_line1, "12 Market Road, Block 4");
+        assert_eq!(d.address_line2, "PO Box 7, Accra");
+        let tab = validate(
+            &minimal().with(Field::Notes, "dose:\t5 ml"),
+            today(),
+            "%Y-%m-%d",
+        );
+        assert_eq!(tab.unwrap().notes, "dose:\t5 ml");
+        assert_eq!(
+            errors(&minimal().with(Field::City, "Nairobi\r\nWest")),
+            [(
+                Field::City,
+                "holds a line break: keep it on one line (only notes may have several lines)"
+                    .to_string()
+            )]
+        );
+        assert_eq!(
+            errors(&minimal().with(Field::Notes, "bell\u{7}")),
+            [(
+                Field::Notes,
+                "holds a control character: retype it".to_string()
+            )]
         );
     }
 
