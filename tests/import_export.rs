@@ -150,8 +150,8 @@ fn bad_rows_are_named_by_the_physical_line_they_start_on_with_any_line_endings()
         assert_eq!(
             lines(&report.invalid),
             [
-                "line 6: birth date is not a date: type it as YYYY-MM-DD",
-                "line 8: sex type M, F, O (other) or U (unknown)",
+                "line 6: birth date: not a date: type it as YYYY-MM-DD",
+                "line 8: sex: type M (male), F (female), O (other) or U (unknown)",
                 "line 11: has 2 fields where the header has 5: check this row's commas and quotes",
             ],
             "{name}"
@@ -197,7 +197,7 @@ fn a_windows_line_break_in_an_address_joins_its_lines_and_elsewhere_is_refused()
     assert_eq!(
         lines(&report.invalid),
         [
-            "line 5: city holds a line break: keep it on one line (only notes may have several lines)"
+            "line 5: city: holds a line break: keep it on one line (only notes may have several lines)"
         ]
     );
     let amina = &all_patients(&h.db)[0];
@@ -220,8 +220,8 @@ fn a_bom_quoted_commas_quotes_and_newlines_are_read_and_line_numbers_stay_right(
     assert_eq!(
         lines(&report.invalid),
         [
-            "line 6: birth date is not a date: type it as YYYY-MM-DD",
-            "line 7: sex type M, F, O (other) or U (unknown)",
+            "line 6: birth date: not a date: type it as YYYY-MM-DD",
+            "line 7: sex: type M (male), F (female), O (other) or U (unknown)",
         ]
     );
     let all = all_patients(&h.db);
@@ -257,10 +257,10 @@ fn invalid_rows_refuse_the_whole_file_and_each_is_reported_with_its_line() {
     assert_eq!(
         lines(&report.invalid),
         [
-            "line 3: birth date is not a date: type it as YYYY-MM-DD",
-            "line 4: given name type at least one name (a given or a family name)",
-            "line 5: birth date is required: type the birth date (YYYY-MM-DD), or an estimated age",
-            "line 6: sex type M, F, O (other) or U (unknown); phone has 2 digits: a phone number has 4 to 15",
+            "line 3: birth date: not a date: type it as YYYY-MM-DD",
+            "line 4: given name: type at least one name, a given name or a family name",
+            "line 5: birth date: required: type the birth date (YYYY-MM-DD) or an estimated age (about 45)",
+            "line 6: sex: type M (male), F (female), O (other) or U (unknown); phone: has 2 digits: a phone number has 4 to 15 digits",
         ]
     );
     assert_eq!(count(&h.db), 0, "nothing is imported");
@@ -836,7 +836,7 @@ fn the_binary_imports_and_exports() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out.stdout),
-        "line 3: birth date is not a date: type it as YYYY-MM-DD\n"
+        "line 3: birth date: not a date: type it as YYYY-MM-DD\n"
     );
     let err = text(&out.stderr);
     assert!(
@@ -860,7 +860,7 @@ fn the_binary_imports_and_exports() {
     assert_eq!(
         text(&out.stdout),
         format!(
-            "line 3: birth date is not a date: type it as YYYY-MM-DD\n\
+            "line 3: birth date: not a date: type it as YYYY-MM-DD\n\
              Imported 1 patient from {bad_arg}.\n\
              Skipped 1 invalid row (listed above).\n"
         )

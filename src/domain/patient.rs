@@ -116,6 +116,35 @@ impl Field {
         self.into()
     }
 
+    /// How the field is named in a sentence, before its problem:
+    /// `birth date: not a date…`.
+    pub fn spoken(self) -> &'static str {
+        match self {
+            Field::GivenName => "given name",
+            Field::MiddleName => "middle name",
+            Field::FamilyName => "family name",
+            Field::BirthDate => "birth date",
+            Field::EstimatedAge => "estimated age",
+            Field::Sex => "sex",
+            Field::Phone => "phone",
+            Field::Email => "e-mail",
+            Field::AddressLine1 => "address line 1",
+            Field::AddressLine2 => "address line 2",
+            Field::City => "city",
+            Field::Region => "region",
+            Field::PostalCode => "postal code",
+            Field::Country => "country",
+            Field::NationalId => "national ID",
+            Field::EmergencyName => "emergency contact name",
+            Field::EmergencyRelation => "emergency contact relation",
+            Field::EmergencyPhone => "emergency contact phone",
+            Field::InsuranceProvider => "insurance provider",
+            Field::InsurancePolicy => "insurance policy number",
+            Field::InsuranceValidUntil => "insurance valid until",
+            Field::Notes => "notes",
+        }
+    }
+
     fn max_len(self) -> usize {
         match self {
             Field::Notes => 2000,
@@ -257,11 +286,20 @@ pub struct Patient {
     pub merged_into: Option<Id>,
 }
 
-/// One field's problem, shown next to it.
+/// One field's problem, shown next to it. The message says what is wrong
+/// and what to do, and reads both alone (under the field on the form) and
+/// after the field's name: [`FieldError`] displays as
+/// `sex: type M (male), F (female), O (other) or U (unknown)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub field: Field,
     pub message: String,
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field.spoken(), self.message)
+    }
 }
 
 /// A field's text with its line breaks dealt with: notes keep theirs, as
@@ -365,11 +403,11 @@ fn check_phone(text: &str) -> Result<String, String> {
         .chars()
         .all(|c| c.is_ascii_digit() || " +-().".contains(c))
     {
-        return Err("use digits, spaces and + - ( ) only, e.g. +254 712 345 678".into());
+        return Err("use only digits, spaces and + - ( ), e.g. +254 712 345 678".into());
     }
     let n = phone_digits(t).len();
     if !(4..=15).contains(&n) {
-        return Err(format!("has {n} digits: a phone number has 4 to 15"));
+        return Err(format!("has {n} digits: a phone number has 4 to 15 digits"));
     }
     Ok(t.to_string())
 }
@@ -393,7 +431,7 @@ fn check_email(text: &str) -> Result<String, String> {
     if ok {
         Ok(t)
     } else {
-        Err("is not an e-mail address, e.g. name@example.org".into())
+        Err("not an e-mail address: type it like name@example.org".into())
     }
 }
 
@@ -414,10 +452,7 @@ pub fn validate(
         // Notes may hold line breaks and tabs, no other control character.
         let allowed = |c: char| f == Field::Notes && matches!(c, '\n' | '\t');
         if v.trim().chars().count() > f.max_len() {
-            err(
-                f,
-                format!("is too long: at most {} characters", f.max_len()),
-            );
+            err(f, format!("too long: at most {} characters", f.max_len()));
         } else if v.contains(['\r', '\n']) && f != Field::Notes {
             err(
                 f,
@@ -425,7 +460,10 @@ pub fn validate(
                     .into(),
             );
         } else if v.chars().any(|c| c.is_control() && !allowed(c)) {
-            err(f, "holds a control character: retype it".into());
+            err(
+                f,
+                "holds an invisible control character (such as a tab): retype it".into(),
+            );
         }
     }
     let text = |f: Field| value(f).trim().to_string();
@@ -435,7 +473,7 @@ pub fn validate(
     {
         err(
             Field::GivenName,
-            "type at least one name (a given or a family name)".into(),
+            "type at least one name, a given name or a family name".into(),
         );
     }
     let format_hint = date_pattern
@@ -450,18 +488,19 @@ pub fn validate(
         match parse_date(&typed_birth, date_pattern) {
             None => err(
                 Field::BirthDate,
-                format!("is not a date: type it as {format_hint}"),
+                format!("not a date: type it as {format_hint}"),
             ),
-            Some(d) if d > today => err(Field::BirthDate, "is in the future".into()),
-            Some(d) if age_years(d, today) > 150 => {
-                err(Field::BirthDate, "makes the patient older than 150".into())
-            }
+            Some(d) if d > today => err(Field::BirthDate, "in the future: check the date".into()),
+            Some(d) if age_years(d, today) > 150 => err(
+                Field::BirthDate,
+                "more than 150 years ago: check the year".into(),
+            ),
             Some(d) => birth = Some(d),
         }
         if !typed_age.is_empty() {
             err(
                 Field::EstimatedAge,
-                "leave empty when the birth date is known".into(),
+                "leave it empty when the birth date is known".into(),
             );
         }
     } else if !typed_age.is_empty() {
@@ -478,12 +517,15 @@ pub fn validate(
     } else {
         err(
             Field::BirthDate,
-            format!("is required: type the birth date ({format_hint}), or an estimated age"),
+            format!("required: type the birth date ({format_hint}) or an estimated age (about 45)"),
         );
     }
     let sex = Sex::parse(input.get(Field::Sex));
     if sex.is_none() {
-        err(Field::Sex, "type M, F, O (other) or U (unknown)".into());
+        err(
+            Field::Sex,
+            "type M (male), F (female), O (other) or U (unknown)".into(),
+        );
     }
     let mut phone = |f: Field| match check_phone(input.get(f)) {
         Ok(p) => p,
@@ -509,7 +551,7 @@ pub fn validate(
         if d.is_none() {
             err(
                 Field::InsuranceValidUntil,
-                format!("is not a date: type it as {format_hint}"),
+                format!("not a date: type it as {format_hint}"),
             );
         }
         d
@@ -718,8 +760,32 @@ mod tests {
             errors(&minimal().with(Field::Notes, "bell\u{7}")),
             [(
                 Field::Notes,
-                "holds a control character: retype it".to_string()
+                "holds an invisible control character (such as a tab): retype it".to_string()
             )]
+        );
+    }
+
+    #[test]
+    fn each_problem_reads_as_a_sentence_after_its_field() {
+        let i = PatientInput::default()
+            .with(Field::BirthDate, "31/02/1990")
+            .with(Field::Sex, "x")
+            .with(Field::Phone, "12")
+            .with(Field::Email, "no");
+        let said: Vec<String> = validate(&i, today(), "%d/%m/%Y")
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            said,
+            [
+                "given name: type at least one name, a given name or a family name",
+                "birth date: not a date: type it as DD/MM/YYYY",
+                "sex: type M (male), F (female), O (other) or U (unknown)",
+                "phone: has 2 digits: a phone number has 4 to 15 digits",
+                "e-mail: not an e-mail address: type it like name@example.org",
+            ]
         );
     }
 

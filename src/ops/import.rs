@@ -94,11 +94,6 @@ enum Column {
     Field(Field),
 }
 
-/// How a column reads in a row's error message: `birth date`.
-fn spoken(f: Field) -> String {
-    f.column().replace('_', " ")
-}
-
 /// Reads the header: every name must be a known column, each at most once.
 fn columns(header: &csv::StringRecord) -> Result<Vec<Column>> {
     let names: Vec<String> = header
@@ -314,18 +309,17 @@ impl Reader {
         }
         let mut problems: Vec<String> = Vec::new();
         if mrn.chars().count() > MRN_MAX {
-            problems.push(format!("mrn is too long: at most {MRN_MAX} characters"));
+            problems.push(format!("mrn: too long: at most {MRN_MAX} characters"));
         } else if mrn.chars().any(char::is_control) {
-            problems.push("mrn holds a control character: retype it".into());
+            problems.push(
+                "mrn: holds an invisible control character (such as a line break): retype it"
+                    .into(),
+            );
         }
         let details = match validate(&input, self.today, self.date_pattern) {
             Ok(d) => Some(d),
             Err(errors) => {
-                problems.extend(
-                    errors
-                        .iter()
-                        .map(|e| format!("{} {}", spoken(e.field), e.message)),
-                );
+                problems.extend(errors.iter().map(ToString::to_string));
                 None
             }
         };
