@@ -206,6 +206,156 @@ fn a_windows_line_break_in_an_address_joins_its_lines_and_elsewhere_is_refused()
 }
 
 #[test]
+fn names_that_a_spreadsheet_would_run_as_formulas_are_refused_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    let csv = "given_name,middle_name,family_name,emergency_name,birth_date\n\
+               \"=HYPERLINK(\"\"http://x\"\",\"\"a\"\")\",,Okafor,,1980-02-29\n\
+               Amina,+1,Okafor,,1980-02-29\n\
+               Amina,,-2+3,,1980-02-29\n\
+               Amina,,Okafor,@SUM(A1),1980-02-29\n\
+               '=1+1,,Okafor,,1980-02-29\n\
+               'abc,,'t Hooft,,1980-02-29\n";
+    let report = import_at_fixed_time(&mut h, csv, true);
+    let why = "a name cannot start with =, +, - or @ (spreadsheet formula characters)";
+    assert_eq!(
+        lines(&report.invalid),
+        [
+            format!("line 2: given name: {why}"),
+            format!("line 3: middle name: {why}"),
+            format!("line 4: family name: {why}"),
+            format!("line 5: emergency contact name: {why}"),
+            // An escaped one is the same name once the escape is undone.
+            format!("line 6: given name: {why}"),
+        ]
+    );
+    let kept = &all_patients(&h.db)[0];
+    assert_eq!(
+        (
+            kept.details.given_name.as_str(),
+            kept.details.family_name.as_str()
+        ),
+        ("'abc", "'t Hooft"),
+        "a quote another system left in front of ordinary text is kept"
+    );
+    // The registration form goes through the same rule.
+    let e = patient_ops::register(
+        &mut h.db,
+        &h.admin.clone(),
+        &PatientInput::default()
+            .with(Field::GivenName, "=HYPERLINK(\"http://x\",\"a\")")
+            .with(Field::BirthDate, "1980-02-29"),
+        &[],
+        fixed_now(),
+    )
+    .unwrap_err();
+    assert_eq!(e.to_string(), format!("please correct: given name: {why}"));
+}
+
+/// The cells of a CSV text, row by row.
+fn cells(csv: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn an_export_cannot_run_as_a_formula_and_imports_back_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    let values = [
+        (Field::GivenName, "'t"),
+        (Field::MiddleName, "Amina"),
+        (Field::FamilyName, "'t Hooft"),
+        (Field::Sex, "F"),
+        (Field::Phone, "+254 712 345 678"),
+        (Field::Email, "+amina@example.org"),
+        (Field::AddressLine1, "-2+3"),
+        (Field::AddressLine2, "@SUM(A1)"),
+        (Field::City, "=1+1"),
+        (Field::Region, "'quoted"),
+        (Field::PostalCode, "-5"),
+        (Field::Country, "+Kenya"),
+        (Field::NationalId, "=12345678"),
+        (Field::EmergencyName, "''Kofi"),
+        (Field::EmergencyRelation, "=spouse"),
+        (Field::EmergencyPhone, "-0711 000 111"),
+        (Field::InsuranceProvider, "@NHIF"),
+        (Field::InsurancePolicy, "'=P-778"),
+        (Field::Notes, "=1+1\n\t-2+3\n@SUM(A1)\n'x"),
+    ];
+    let mut input = PatientInput::default().with(Field::BirthDate, "1980-02-29");
+    for (f, v) in values {
+        input.set(f, v);
+    }
+    let admin = h.admin.clone();
+    let p = patient_ops::register(&mut h.db, &admin, &input, &[], fixed_now()).unwrap();
+    for (f, v) in values {
+        assert_eq!(p.details.text(f), v, "stored as typed: {f:?}");
+    }
+    let mut out = Vec::new();
+    export::export_patients(&mut h.db, &admin, Format::Csv, &mut out, fixed_now()).unwrap();
+    let csv = String::from_utf8(out).unwrap();
+    let rows = cells(&csv);
+    let header = &rows[0];
+    let row = &rows[1];
+    let cell = |f: Field| {
+        let i = header.iter().position(|c| c == f.column()).unwrap();
+        row[i].as_str()
+    };
+    // No cell starts with a formula character but the plain number; each
+    // such value has one `'` in front, and so has a value starting with `'`.
+    for c in row {
+        assert!(
+            !c.starts_with(['=', '+', '-', '@', '\t', '\r']) || c == "-5",
+            "{c:?} in {csv}"
+        );
+    }
+    assert_eq!(cell(Field::Phone), "'+254 712 345 678");
+    assert_eq!(cell(Field::Email), "'+amina@example.org");
+    assert_eq!(cell(Field::AddressLine1), "'-2+3");
+    assert_eq!(cell(Field::AddressLine2), "'@SUM(A1)");
+    assert_eq!(cell(Field::City), "'=1+1");
+    assert_eq!(cell(Field::Region), "''quoted");
+    assert_eq!(cell(Field::FamilyName), "''t Hooft");
+    assert_eq!(cell(Field::EmergencyName), "'''Kofi");
+    assert_eq!(cell(Field::EmergencyPhone), "'-0711 000 111");
+    assert_eq!(cell(Field::InsurancePolicy), "''=P-778");
+    assert_eq!(cell(Field::Notes), "'=1+1\n\t-2+3\n@SUM(A1)\n'x");
+    assert_eq!(
+        cell(Field::PostalCode),
+        "-5",
+        "a plain number stays a number"
+    );
+    assert_eq!(cell(Field::BirthDate), "1980-02-29");
+
+    let other_dir = tempfile::tempdir().unwrap();
+    let mut other = hospital(other_dir.path());
+    let report = import_at_fixed_time(&mut other, &csv, false);
+    assert!(report.committed, "{:?}", report.invalid);
+    let back = &all_patients(&other.db)[0];
+    assert_eq!(back.details, p.details, "every value comes back exactly");
+    assert_eq!(back.legacy_mrn, p.mrn);
+}
+
+#[test]
+fn a_value_another_system_escaped_is_read_as_the_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    let csv = "mrn,given_name,birth_date,phone,notes,city\n\
+               '+OLD-1,Amina,1980-02-29,'+254 712 345 678,'abc,''Nairobi\n";
+    import_at_fixed_time(&mut h, csv, false);
+    let p = &all_patients(&h.db)[0];
+    assert_eq!(p.legacy_mrn, "+OLD-1");
+    assert_eq!(p.details.phone, "+254 712 345 678");
+    assert_eq!(p.details.notes, "'abc");
+    assert_eq!(p.details.city, "'Nairobi");
+}
+
+#[test]
 fn a_bom_quoted_commas_quotes_and_newlines_are_read_and_line_numbers_stay_right() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = hospital(dir.path());

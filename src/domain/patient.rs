@@ -2,6 +2,7 @@
 //! reads on screen (name, age).
 
 use crate::domain::ids::Id;
+use crate::domain::names;
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use std::borrow::Cow;
 use strum::{EnumCount, EnumIter, IntoEnumIterator};
@@ -143,6 +144,14 @@ impl Field {
             Field::InsuranceValidUntil => "insurance valid until",
             Field::Notes => "notes",
         }
+    }
+
+    /// Whether the field names a person, so that a name check applies.
+    fn is_name(self) -> bool {
+        matches!(
+            self,
+            Field::GivenName | Field::MiddleName | Field::FamilyName | Field::EmergencyName
+        )
     }
 
     fn max_len(self) -> usize {
@@ -464,6 +473,8 @@ pub fn validate(
                 f,
                 "holds an invisible control character (such as a tab): retype it".into(),
             );
+        } else if f.is_name() && names::starts_like_formula(v) {
+            err(f, names::FORMULA_START.into());
         }
     }
     let text = |f: Field| value(f).trim().to_string();
@@ -727,6 +738,44 @@ mod tests {
             errors(&minimal().with(Field::City, "Nai\u{7}robi"))[0].0,
             Field::City
         );
+    }
+
+    #[test]
+    fn names_starting_like_a_spreadsheet_formula_are_refused() {
+        for f in [
+            Field::GivenName,
+            Field::MiddleName,
+            Field::FamilyName,
+            Field::EmergencyName,
+        ] {
+            for name in [
+                "=HYPERLINK(\"http://x\",\"a\")",
+                "+254",
+                "-2+3",
+                "@SUM(A1)",
+                " =1",
+            ] {
+                let e = validate(&minimal().with(f, name), today(), "%Y-%m-%d").unwrap_err();
+                assert_eq!(
+                    e.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                    [format!(
+                        "{}: a name cannot start with =, +, - or @ (spreadsheet formula characters)",
+                        f.spoken()
+                    )],
+                    "{f:?} {name}"
+                );
+            }
+        }
+        // Names with such characters inside, or a leading apostrophe, are names.
+        for name in ["Jean-Luc", "'t Hooft", "A+"] {
+            assert!(
+                errors(&minimal().with(Field::FamilyName, name)).is_empty(),
+                "{name}"
+            );
+        }
+        // Other fields may start so: a phone's + is a phone's.
+        assert!(errors(&minimal().with(Field::Phone, "+254 712 345 678")).is_empty());
+        assert!(errors(&minimal().with(Field::Notes, "=1+1")).is_empty());
     }
 
     #[test]

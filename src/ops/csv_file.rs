@@ -1,5 +1,6 @@
 //! CSV files as people meet them: the physical line where each row read
-//! starts.
+//! starts, and cells written so that a spreadsheet never runs them as
+//! formulas.
 //!
 //! Line numbers: the csv crate's `Position::line()` counts `\n` bytes up to
 //! where the parser stood when a row began, which in a file with CRLF line
@@ -8,9 +9,13 @@
 //! the csv reader, notes every line break it passes on (`\r\n`, `\n` or a
 //! lone `\r`) and turns a row's starting byte into the line a text editor
 //! shows for it.
+//!
+//! Formulas: see [`escape_cell`] and [`unescape_cell`], and [`SafeWriter`],
+//! the one writer of every CSV meant to be opened in a spreadsheet.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 
 /// A reader that remembers where the line breaks of what it passes on are,
 /// so that the start of a CSV row can be named by its physical line.
@@ -91,6 +96,105 @@ impl<R: Read> Read for LineCounter<R> {
     }
 }
 
+/// The first characters that make a spreadsheet read a cell as a formula
+/// (OWASP's CSV-injection list), plus the `'` that [`escape_cell`] itself
+/// adds, so that a value starting with `'` comes back exactly too.
+const ESCAPED_STARTS: [char; 7] = ['=', '+', '-', '@', '\t', '\r', '\''];
+
+/// Whether `cell` is a plain decimal number: an optional `-`, digits, and
+/// optionally a `.` and more digits (`-5`, `12.50`). A spreadsheet reads
+/// such a cell as that number and nothing else, so it is left as it is.
+fn is_plain_number(cell: &str) -> bool {
+    let digits = cell.strip_prefix('-').unwrap_or(cell);
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    all_digits(whole) && fraction.is_none_or(all_digits)
+}
+
+/// A cell as written to a CSV for people (OWASP's CSV-injection advice): a
+/// cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return (which a
+/// spreadsheet may run as a formula), or with `'`, gets one `'` in front, so
+/// that the spreadsheet takes it as text; a plain decimal number (`-5`,
+/// `12.50`, see [`is_plain_number`]) is left as it is, so that quantities and
+/// amounts stay numbers. Every other cell is unchanged. [`unescape_cell`]
+/// undoes it exactly.
+pub fn escape_cell(cell: &str) -> Cow<'_, str> {
+    match cell.chars().next() {
+        Some(c) if ESCAPED_STARTS.contains(&c) && !is_plain_number(cell) => {
+            Cow::Owned(format!("'{cell}"))
+        }
+        _ => Cow::Borrowed(cell),
+    }
+}
+
+/// A cell as read from a CSV, with the `'` that [`escape_cell`] added taken
+/// off: one leading `'` is removed only when the next character is one that
+/// [`escape_cell`] escapes (`'+254…` → `+254…`, `''t Hooft` → `'t Hooft`);
+/// any other cell, such as `'abc` from another system, is kept as it is.
+pub fn unescape_cell(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(ESCAPED_STARTS) => rest,
+        _ => cell,
+    }
+}
+
+/// The writer of every CSV that people open in a spreadsheet (the patients
+/// and appointments exports, the census): each cell goes through
+/// [`escape_cell`], so that no cell runs as a formula.
+///
+/// The rule, precisely: a cell whose first character is `=`, `+`, `-`, `@`,
+/// a tab, a carriage return or `'` is written with a `'` in front, unless
+/// the whole cell is a plain decimal number (an optional `-`, ASCII digits,
+/// optionally `.` and more digits), which a spreadsheet reads as that
+/// number and never as a formula: a quantity `-5` or an amount `-12.50`
+/// stays numeric, while `+5`, `-5e3`, `-2+3` or a phone `+254 712 345 678`
+/// are escaped. The writer does not know the columns: the rule looks at the
+/// text only, so a text cell holding just `-5` is left as it is too (and
+/// reads back the same).
+pub struct SafeWriter<W: Write> {
+    csv: csv::Writer<W>,
+}
+
+impl<W: Write> SafeWriter<W> {
+    /// A writer of comma-separated rows, quoting where needed.
+    pub fn new(out: W) -> SafeWriter<W> {
+        SafeWriter {
+            csv: csv::Writer::from_writer(out),
+        }
+    }
+
+    /// Writes one row, each cell escaped.
+    pub fn write_row<I, T>(&mut self, cells: I) -> io::Result<()>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<str>,
+    {
+        for cell in cells {
+            self.csv
+                .write_field(escape_cell(cell.as_ref()).as_bytes())
+                .map_err(io_error)?;
+        }
+        self.csv.write_record(None::<&[u8]>).map_err(io_error)
+    }
+
+    /// Writes what is buffered to the output.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.csv.flush()
+    }
+}
+
+/// A csv writing error as the I/O error it is (the csv writer fails only
+/// when its output does).
+fn io_error(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +271,65 @@ mod tests {
         assert_eq!(
             lines_in_every_chunking(text),
             at(&[("a", 3), ("b", 6), ("c", 7), ("d", 11)])
+        );
+    }
+
+    #[test]
+    fn cells_that_a_spreadsheet_would_run_are_escaped_and_come_back_exactly() {
+        for (value, written) in [
+            ("=1+1", "'=1+1"),
+            ("+254 712 345 678", "'+254 712 345 678"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tindented", "'\tindented"),
+            ("\rx", "'\rx"),
+            ("'t Hooft", "''t Hooft"),
+            ("'=1", "''=1"),
+            ("''", "'''"),
+            ("'", "''"),
+            ("-", "'-"),
+            ("+5", "'+5"),
+            ("-5e3", "'-5e3"),
+            ("-1.", "'-1."),
+            ("-.5", "'-.5"),
+            ("-0x10", "'-0x10"),
+            // Plain numbers stay numbers.
+            ("-5", "-5"),
+            ("-12.50", "-12.50"),
+            ("42", "42"),
+            // Nothing to do.
+            ("", ""),
+            ("Amina", "Amina"),
+            ("a=1", "a=1"),
+            (" =1", " =1"),
+            ("2026-03-09", "2026-03-09"),
+        ] {
+            assert_eq!(escape_cell(value), written, "{value:?}");
+            assert_eq!(unescape_cell(written), value, "{written:?}");
+        }
+        // A quote another system put in front of ordinary text is kept.
+        assert_eq!(unescape_cell("'abc"), "'abc");
+        assert_eq!(unescape_cell("'"), "'");
+        assert_eq!(unescape_cell("'+254 712"), "+254 712");
+    }
+
+    #[test]
+    fn the_safe_writer_escapes_every_cell_and_quotes_where_needed() {
+        let mut out = Vec::new();
+        let mut w = SafeWriter::new(&mut out);
+        w.write_row(["name", "quantity"]).unwrap();
+        w.write_row(["=HYPERLINK(\"http://x\",\"a\")", "-5"])
+            .unwrap();
+        w.write_row(["+254 712 345 678", "12.50"]).unwrap();
+        w.write_row(["@SUM(A1), x", ""]).unwrap();
+        w.flush().unwrap();
+        drop(w);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "name,quantity\n\
+             \"'=HYPERLINK(\"\"http://x\"\",\"\"a\"\")\",-5\n\
+             '+254 712 345 678,12.50\n\
+             \"'@SUM(A1), x\",\n"
         );
     }
 }

@@ -2,8 +2,11 @@
 //!
 //! The header names the columns (the [`Field`] column names and `mrn`, in any
 //! order). Each row is named by the physical line it starts on
-//! ([`LineCounter`]), whatever the line endings. Every row is validated like
-//! the registration form. If any row is invalid, nothing is imported unless the caller asked to skip invalid rows.
+//! ([`LineCounter`]), whatever the line endings, and each cell has the
+//! export's formula escape undone ([`unescape_cell`]), so that an export
+//! imports back exactly. Every row is validated like the registration form.
+//! If any row is invalid, nothing is imported unless the caller asked to skip
+//! invalid rows.
 //! Possible duplicates, among the rows and against the patients already in
 //! use, are reported but not refused. The whole import is one transaction
 //! with one IMPORT audit event.
@@ -19,7 +22,7 @@ use crate::domain::patient::{Field, PatientInput, validate};
 use crate::domain::role::Permission;
 use crate::domain::time::format_ts;
 use crate::error::{Error, Result};
-use crate::ops::csv_file::LineCounter;
+use crate::ops::csv_file::{LineCounter, unescape_cell};
 use crate::store::patients::{self, NameRows, NewPatient, SortedNameRows, phone_key};
 use crate::store::{Db, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -303,8 +306,8 @@ impl Reader {
         let mut mrn = "";
         for (column, value) in self.columns.iter().zip(record.iter()) {
             match column {
-                Column::Mrn => mrn = value.trim(),
-                Column::Field(f) => input.set(*f, value),
+                Column::Mrn => mrn = unescape_cell(value).trim(),
+                Column::Field(f) => input.set(*f, unescape_cell(value)),
             }
         }
         let mut problems: Vec<String> = Vec::new();
