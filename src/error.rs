@@ -64,9 +64,6 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 fn describe(errors: &[FieldError]) -> String {
-    let parts: Vec<String> = errors
-        .iter()
-        .map(|e| format!("{} {}", e.field.label().to_lowercase(), e.message))
-        .collect();
+    let parts: Vec<String> = errors.iter().map(ToString::to_string).collect();
     format!("please correct: {}", parts.join("; "))
 }

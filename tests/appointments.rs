@@ -670,6 +670,45 @@ fn the_reminder_list_is_a_csv_of_the_day_and_an_export_event() {
 }
 
 #[test]
+fn the_reminder_list_cannot_run_as_a_formula_in_a_spreadsheet() {
+    let mut c = clinic();
+    let input = PatientInput::default()
+        .with(Field::GivenName, "Wanjiru")
+        .with(Field::FamilyName, "'t Hooft")
+        .with(Field::BirthDate, "1980-01-01")
+        .with(Field::Phone, "+254 712 345 678");
+    let desk = c.desk.clone();
+    let p = ops::patients::register(&mut c.db, &desk, &input, &[], now()).unwrap();
+    let mut b = c.booking(&p, &c.doctor.clone(), "09:00", 15);
+    b.notes = "=1+1".into();
+    c.book(&b).unwrap();
+    let mut b = c.booking(&c.amina.clone(), &c.nurse.clone(), "10:00", 15);
+    b.notes = "-2+3 @SUM(A1)".into();
+    c.book(&b).unwrap();
+    let mut out = Vec::new();
+    ops::appointments::export_day(&mut c.db, &desk, monday(), &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let rows: Vec<Vec<String>> = csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    // patient, phone and notes of each row
+    let picked: Vec<[&str; 3]> = rows
+        .iter()
+        .map(|r| [r[4].as_str(), r[5].as_str(), r[9].as_str()])
+        .collect();
+    assert_eq!(
+        picked,
+        [
+            ["Wanjiru 't Hooft", "'+254 712 345 678", "'=1+1"],
+            ["Amina Okafor", "", "'-2+3 @SUM(A1)"],
+        ],
+        "{text}"
+    );
+    assert_eq!(rows[0][1], "09:00");
+}
+
+#[test]
 fn the_file_itself_refuses_overlapping_appointments() {
     let mut c = clinic();
     let a = c

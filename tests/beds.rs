@@ -730,6 +730,31 @@ fn the_census_counts_patients_admitted_before_the_day_and_every_move() {
     assert!(csv.contains("2026-03-10,TOTAL,2,1,1,1,1,2,4,50\n"), "{csv}");
 }
 
+#[test]
+fn the_census_csv_cannot_run_as_a_formula_in_a_spreadsheet() {
+    use wardline::domain::beds::CensusLine;
+    let line = |at_end| CensusLine {
+        at_end,
+        beds: 4,
+        ..CensusLine::default()
+    };
+    let c = ops::beds::Census {
+        date: NaiveDate::from_ymd_opt(2026, 3, 10).unwrap(),
+        wards: vec!["=HYPERLINK(\"http://x\",\"a\")".into(), "@Maternity".into()],
+        lines: vec![line(1), line(2), line(3)],
+    };
+    let mut out = Vec::new();
+    ops::beds::write_census_csv(&c, &mut out).unwrap();
+    let csv = String::from_utf8(out).unwrap();
+    assert_eq!(
+        csv,
+        "date,ward,at_start,admitted,transferred_in,transferred_out,discharged,at_end,beds,occupancy_percent\n\
+         2026-03-10,\"'=HYPERLINK(\"\"http://x\"\",\"\"a\"\")\",0,0,0,0,0,1,4,25\n\
+         2026-03-10,'@Maternity,0,0,0,0,0,2,4,50\n\
+         2026-03-10,TOTAL,0,0,0,0,0,3,4,75\n"
+    );
+}
+
 // ---- two terminals --------------------------------------------------------------
 
 #[test]

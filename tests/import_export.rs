@@ -4,7 +4,7 @@
 
 mod common;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use common::{ADMIN, ADMIN_PASSWORD, Hospital, add_user, hospital, sign_in_user};
 use std::io::Write;
 use std::path::Path;
@@ -101,6 +101,260 @@ fn patient_indexes(db: &Db) -> Vec<(String, Option<String>)> {
 
 const HEADER: &str = "given_name,family_name,birth_date,sex,phone";
 
+/// A fixed moment, so that the tests that use it do not depend on the day
+/// they run.
+fn fixed_now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 9, 10, 0, 0).unwrap()
+}
+
+fn import_at_fixed_time(h: &mut Hospital, csv: &str, skip_invalid: bool) -> ImportReport {
+    let admin = h.admin.clone();
+    import_patients(
+        &mut h.db,
+        &admin,
+        csv.as_bytes(),
+        "test.csv",
+        skip_invalid,
+        fixed_now(),
+    )
+    .unwrap_or_else(|e| panic!("import: {e}"))
+}
+
+#[test]
+fn bad_rows_are_named_by_the_physical_line_they_start_on_with_any_line_endings() {
+    // Line 1 the header, 2 Amina, 3–5 Kofi (notes over three lines), 6 a
+    // bad date, 7 blank, 8–9 a bad sex (notes over two lines), 10 Esi, 11
+    // too few fields.
+    let lf = "given_name,family_name,birth_date,sex,notes\n\
+              Amina,Okafor,1980-02-29,F,\n\
+              Kofi,Mensah,1975-06-01,M,\"one\ntwo\nthree\"\n\
+              Ama,Owusu,someday,F,\n\
+              \n\
+              Li,Chen,1990-01-01,X,\"a\nb\"\n\
+              Esi,Appiah,2001-01-01,F,\n\
+              Yaw,Boateng\n";
+    let crlf = lf.replace('\n', "\r\n");
+    for (name, file) in [
+        ("LF", lf.to_string()),
+        ("CRLF", crlf.clone()),
+        ("BOM and CRLF", format!("\u{feff}{crlf}")),
+        ("BOM and LF", format!("\u{feff}{lf}")),
+        (
+            "CRLF without a last line break",
+            crlf.trim_end().to_string(),
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = hospital(dir.path());
+        let report = import_at_fixed_time(&mut h, &file, true);
+        assert_eq!(
+            lines(&report.invalid),
+            [
+                "line 6: birth date: not a date: type it as YYYY-MM-DD",
+                "line 8: sex: type M (male), F (female), O (other) or U (unknown)",
+                "line 11: has 2 fields where the header has 5: check this row's commas and quotes",
+            ],
+            "{name}"
+        );
+        let all = all_patients(&h.db);
+        let names: Vec<String> = all.iter().map(|p| p.details.full_name()).collect();
+        assert_eq!(
+            names,
+            ["Amina Okafor", "Kofi Mensah", "Esi Appiah"],
+            "{name}"
+        );
+        // A line break inside a quoted cell is a line break, whatever the
+        // file's line endings: never a refused control character.
+        assert_eq!(all[1].details.notes, "one\ntwo\nthree", "{name}");
+    }
+}
+
+#[test]
+fn duplicates_are_named_by_their_physical_lines_in_a_windows_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    let csv = "given_name,family_name,birth_date,phone,notes\r\n\
+               Amina,Okafor,1980-02-29,0712 345 678,\"seen\r\ntwice\"\r\n\
+               \r\n\
+               Aminah,Okafor,1980-02-29,0712 345 678,\r\n";
+    let report = import_at_fixed_time(&mut h, csv, false);
+    assert_eq!(
+        lines(&report.duplicates),
+        [
+            "line 5: possibly the same person as line 2 (same birth date and a family name that sounds alike, same phone number)"
+        ]
+    );
+}
+
+#[test]
+fn a_windows_line_break_in_an_address_joins_its_lines_and_elsewhere_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    let csv = "given_name,birth_date,address_line1,city,notes\r\n\
+               Amina,1980-02-29,\"12 Market Road\r\nBlock 4\",Nairobi,\"Allergic\r\nSee chart\"\r\n\
+               Kofi,1975-06-01,,\"Nairobi\r\nWest\",\r\n";
+    let report = import_at_fixed_time(&mut h, csv, true);
+    assert_eq!(
+        lines(&report.invalid),
+        [
+            "line 5: city: holds a line break: keep it on one line (only notes may have several lines)"
+        ]
+    );
+    let amina = &all_patients(&h.db)[0];
+    assert_eq!(amina.details.address_line1, "12 Market Road, Block 4");
+    assert_eq!(amina.details.notes, "Allergic\nSee chart");
+}
+
+#[test]
+fn names_that_a_spreadsheet_would_run_as_formulas_are_refused_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    let csv = "given_name,middle_name,family_name,emergency_name,birth_date\n\
+               \"=HYPERLINK(\"\"http://x\"\",\"\"a\"\")\",,Okafor,,1980-02-29\n\
+               Amina,+1,Okafor,,1980-02-29\n\
+               Amina,,-2+3,,1980-02-29\n\
+               Amina,,Okafor,@SUM(A1),1980-02-29\n\
+               '=1+1,,Okafor,,1980-02-29\n\
+               'abc,,'t Hooft,,1980-02-29\n";
+    let report = import_at_fixed_time(&mut h, csv, true);
+    let why = "a name cannot start with =, +, - or @ (spreadsheet formula characters)";
+    assert_eq!(
+        lines(&report.invalid),
+        [
+            format!("line 2: given name: {why}"),
+            format!("line 3: middle name: {why}"),
+            format!("line 4: family name: {why}"),
+            format!("line 5: emergency contact name: {why}"),
+            // An escaped one is the same name once the escape is undone.
+            format!("line 6: given name: {why}"),
+        ]
+    );
+    let kept = &all_patients(&h.db)[0];
+    assert_eq!(
+        (
+            kept.details.given_name.as_str(),
+            kept.details.family_name.as_str()
+        ),
+        ("'abc", "'t Hooft"),
+        "a quote another system left in front of ordinary text is kept"
+    );
+    // The registration form goes through the same rule.
+    let e = patient_ops::register(
+        &mut h.db,
+        &h.admin.clone(),
+        &PatientInput::default()
+            .with(Field::GivenName, "=HYPERLINK(\"http://x\",\"a\")")
+            .with(Field::BirthDate, "1980-02-29"),
+        &[],
+        fixed_now(),
+    )
+    .unwrap_err();
+    assert_eq!(e.to_string(), format!("please correct: given name: {why}"));
+}
+
+/// The cells of a CSV text, row by row.
+fn cells(csv: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn an_export_cannot_run_as_a_formula_and_imports_back_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    let values = [
+        (Field::GivenName, "'t"),
+        (Field::MiddleName, "Amina"),
+        (Field::FamilyName, "'t Hooft"),
+        (Field::Sex, "F"),
+        (Field::Phone, "+254 712 345 678"),
+        (Field::Email, "+amina@example.org"),
+        (Field::AddressLine1, "-2+3"),
+        (Field::AddressLine2, "@SUM(A1)"),
+        (Field::City, "=1+1"),
+        (Field::Region, "'quoted"),
+        (Field::PostalCode, "-5"),
+        (Field::Country, "+Kenya"),
+        (Field::NationalId, "=12345678"),
+        (Field::EmergencyName, "''Kofi"),
+        (Field::EmergencyRelation, "=spouse"),
+        (Field::EmergencyPhone, "-0711 000 111"),
+        (Field::InsuranceProvider, "@NHIF"),
+        (Field::InsurancePolicy, "'=P-778"),
+        (Field::Notes, "=1+1\n\t-2+3\n@SUM(A1)\n'x"),
+    ];
+    let mut input = PatientInput::default().with(Field::BirthDate, "1980-02-29");
+    for (f, v) in values {
+        input.set(f, v);
+    }
+    let admin = h.admin.clone();
+    let p = patient_ops::register(&mut h.db, &admin, &input, &[], fixed_now()).unwrap();
+    for (f, v) in values {
+        assert_eq!(p.details.text(f), v, "stored as typed: {f:?}");
+    }
+    let mut out = Vec::new();
+    export::export_patients(&mut h.db, &admin, Format::Csv, &mut out, fixed_now()).unwrap();
+    let csv = String::from_utf8(out).unwrap();
+    let rows = cells(&csv);
+    let header = &rows[0];
+    let row = &rows[1];
+    let cell = |f: Field| {
+        let i = header.iter().position(|c| c == f.column()).unwrap();
+        row[i].as_str()
+    };
+    // No cell starts with a formula character but the plain number; each
+    // such value has one `'` in front, and so has a value starting with `'`.
+    for c in row {
+        assert!(
+            !c.starts_with(['=', '+', '-', '@', '\t', '\r']) || c == "-5",
+            "{c:?} in {csv}"
+        );
+    }
+    assert_eq!(cell(Field::Phone), "'+254 712 345 678");
+    assert_eq!(cell(Field::Email), "'+amina@example.org");
+    assert_eq!(cell(Field::AddressLine1), "'-2+3");
+    assert_eq!(cell(Field::AddressLine2), "'@SUM(A1)");
+    assert_eq!(cell(Field::City), "'=1+1");
+    assert_eq!(cell(Field::Region), "''quoted");
+    assert_eq!(cell(Field::FamilyName), "''t Hooft");
+    assert_eq!(cell(Field::EmergencyName), "'''Kofi");
+    assert_eq!(cell(Field::EmergencyPhone), "'-0711 000 111");
+    assert_eq!(cell(Field::InsurancePolicy), "''=P-778");
+    assert_eq!(cell(Field::Notes), "'=1+1\n\t-2+3\n@SUM(A1)\n'x");
+    assert_eq!(
+        cell(Field::PostalCode),
+        "-5",
+        "a plain number stays a number"
+    );
+    assert_eq!(cell(Field::BirthDate), "1980-02-29");
+
+    let other_dir = tempfile::tempdir().unwrap();
+    let mut other = hospital(other_dir.path());
+    let report = import_at_fixed_time(&mut other, &csv, false);
+    assert!(report.committed, "{:?}", report.invalid);
+    let back = &all_patients(&other.db)[0];
+    assert_eq!(back.details, p.details, "every value comes back exactly");
+    assert_eq!(back.legacy_mrn, p.mrn);
+}
+
+#[test]
+fn a_value_another_system_escaped_is_read_as_the_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    let csv = "mrn,given_name,birth_date,phone,notes,city\n\
+               '+OLD-1,Amina,1980-02-29,'+254 712 345 678,'abc,''Nairobi\n";
+    import_at_fixed_time(&mut h, csv, false);
+    let p = &all_patients(&h.db)[0];
+    assert_eq!(p.legacy_mrn, "+OLD-1");
+    assert_eq!(p.details.phone, "+254 712 345 678");
+    assert_eq!(p.details.notes, "'abc");
+    assert_eq!(p.details.city, "'Nairobi");
+}
+
 #[test]
 fn a_bom_quoted_commas_quotes_and_newlines_are_read_and_line_numbers_stay_right() {
     let dir = tempfile::tempdir().unwrap();
@@ -116,8 +370,8 @@ fn a_bom_quoted_commas_quotes_and_newlines_are_read_and_line_numbers_stay_right(
     assert_eq!(
         lines(&report.invalid),
         [
-            "line 6: birth date is not a date: type it as YYYY-MM-DD",
-            "line 7: sex type M, F, O (other) or U (unknown)",
+            "line 6: birth date: not a date: type it as YYYY-MM-DD",
+            "line 7: sex: type M (male), F (female), O (other) or U (unknown)",
         ]
     );
     let all = all_patients(&h.db);
@@ -153,10 +407,10 @@ fn invalid_rows_refuse_the_whole_file_and_each_is_reported_with_its_line() {
     assert_eq!(
         lines(&report.invalid),
         [
-            "line 3: birth date is not a date: type it as YYYY-MM-DD",
-            "line 4: given name type at least one name (a given or a family name)",
-            "line 5: birth date is required: type the birth date (YYYY-MM-DD), or an estimated age",
-            "line 6: sex type M, F, O (other) or U (unknown); phone has 2 digits: a phone number has 4 to 15",
+            "line 3: birth date: not a date: type it as YYYY-MM-DD",
+            "line 4: given name: type at least one name, a given name or a family name",
+            "line 5: birth date: required: type the birth date (YYYY-MM-DD) or an estimated age (about 45)",
+            "line 6: sex: type M (male), F (female), O (other) or U (unknown); phone: has 2 digits: a phone number has 4 to 15 digits",
         ]
     );
     assert_eq!(count(&h.db), 0, "nothing is imported");
@@ -732,7 +986,7 @@ fn the_binary_imports_and_exports() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         text(&out.stdout),
-        "line 3: birth date is not a date: type it as YYYY-MM-DD\n"
+        "line 3: birth date: not a date: type it as YYYY-MM-DD\n"
     );
     let err = text(&out.stderr);
     assert!(
@@ -756,7 +1010,7 @@ fn the_binary_imports_and_exports() {
     assert_eq!(
         text(&out.stdout),
         format!(
-            "line 3: birth date is not a date: type it as YYYY-MM-DD\n\
+            "line 3: birth date: not a date: type it as YYYY-MM-DD\n\
              Imported 1 patient from {bad_arg}.\n\
              Skipped 1 invalid row (listed above).\n"
         )

@@ -613,6 +613,46 @@ fn the_catalogue_edits_deactivates_and_refuses_duplicates() {
 }
 
 #[test]
+fn item_import_names_the_physical_line_of_a_bad_row_with_any_line_endings() {
+    // Line 1 the header, 2 X, 3–4 Y (a generic name over two lines), 5
+    // blank, 6 a row without a name.
+    let lf = "name,generic_name,form,unit\n\
+              X,,tablet,tablet\n\
+              Y,\"one\ntwo\",tablet,tablet\n\
+              \n\
+              ,,tablet,tablet\n";
+    let crlf = lf.replace('\n', "\r\n");
+    for (name, file) in [
+        ("LF", lf.to_string()),
+        ("CRLF", crlf.clone()),
+        ("BOM and CRLF", format!("\u{feff}{crlf}")),
+    ] {
+        let mut h = setup();
+        let r = ops::import_items(&mut h.db, &h.pharm, file.as_bytes(), "f.csv", now()).unwrap();
+        assert_eq!(r.imported, 0, "{name}");
+        assert_eq!(r.invalid.len(), 1, "{name}: {:?}", r.invalid);
+        assert!(
+            r.invalid[0].starts_with("line 6: name is required"),
+            "{name}: {:?}",
+            r.invalid
+        );
+        let short = format!("{file}Z,tablet\r\n");
+        let msg = refusal(ops::import_items(
+            &mut h.db,
+            &h.pharm,
+            short.as_bytes(),
+            "f.csv",
+            now(),
+        ));
+        assert_eq!(
+            msg,
+            "f.csv line 7 has 2 fields where the header has 4: check this row's commas and quotes, and import it again",
+            "{name}"
+        );
+    }
+}
+
+#[test]
 fn the_shipped_formulary_imports_once() {
     let mut h = setup();
     let file = std::fs::File::open("assets/formulary.csv").unwrap();

@@ -107,6 +107,25 @@ fn a_wrong_check_character_says_so() {
 }
 
 #[test]
+fn a_long_error_is_wrapped_under_its_field_never_cut_off() {
+    let mut h = Harness::new(false);
+    h.sign_in("reception", PASSWORD);
+    h.ctrl('n');
+    h.typed("Amina");
+    for _ in 0..4 {
+        h.press(KeyCode::Tab);
+    }
+    let s = h.screen();
+    let at = |text: &str| {
+        s.lines()
+            .position(|l| l.contains(text))
+            .unwrap_or_else(|| panic!("{text:?} not shown:\n{s}"))
+    };
+    let first = at("↳ Required: type the birth date (YYYY-MM-DD)");
+    assert_eq!(at("age (about 45)"), first + 1, "{s}");
+}
+
+#[test]
 fn registering_shows_errors_beside_fields_then_the_new_mrn() {
     let mut h = Harness::new(false);
     h.sign_in("reception", PASSWORD);
@@ -125,7 +144,9 @@ fn registering_shows_errors_beside_fields_then_the_new_mrn() {
     h.press(KeyCode::Tab);
     let s = h.screen();
     assert!(
-        s.contains("is not a date") && s.contains("type M, F, O") && s.contains("has 2 digits"),
+        s.contains("Not a date")
+            && s.contains("Type M (male), F (female)")
+            && s.contains("Has 2 digits"),
         "{s}"
     );
     snapshot!("patient_form_errors", s);

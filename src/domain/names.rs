@@ -26,6 +26,17 @@ pub fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Why a name starting with a spreadsheet formula character is refused.
+pub const FORMULA_START: &str =
+    "a name cannot start with =, +, - or @ (spreadsheet formula characters)";
+
+/// Whether a name starts (after spaces) with `=`, `+`, `-` or `@`: no
+/// human name does, and a spreadsheet opening an export would take such a
+/// name for a formula (CSV injection).
+pub fn starts_like_formula(name: &str) -> bool {
+    name.trim_start().starts_with(['=', '+', '-', '@'])
+}
+
 fn encoder() -> &'static DoubleMetaphone {
     static ENCODER: OnceLock<DoubleMetaphone> = OnceLock::new();
     ENCODER.get_or_init(DoubleMetaphone::default)
@@ -160,6 +171,16 @@ mod tests {
         assert_eq!(fold("O'Brien"), "obrien");
         assert_eq!(fold("Nguyễn"), "nguyen");
         assert_eq!(fold("محمد"), "محمد");
+    }
+
+    #[test]
+    fn names_that_a_spreadsheet_would_run_are_told_apart() {
+        for name in ["=HYPERLINK(\"http://x\",\"a\")", "+1", " -2+3", "@SUM(A1)"] {
+            assert!(starts_like_formula(name), "{name}");
+        }
+        for name in ["Amina", "'t Hooft", "Jean-Luc", "O'Neil", "", "李"] {
+            assert!(!starts_like_formula(name), "{name}");
+        }
     }
 
     #[test]

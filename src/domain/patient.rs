@@ -2,7 +2,9 @@
 //! reads on screen (name, age).
 
 use crate::domain::ids::Id;
+use crate::domain::names;
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
+use std::borrow::Cow;
 use strum::{EnumCount, EnumIter, IntoEnumIterator};
 
 /// Sex as recorded at registration.
@@ -113,6 +115,43 @@ impl Field {
     /// The CSV column name.
     pub fn column(self) -> &'static str {
         self.into()
+    }
+
+    /// How the field is named in a sentence, before its problem:
+    /// `birth date: not a date…`.
+    pub fn spoken(self) -> &'static str {
+        match self {
+            Field::GivenName => "given name",
+            Field::MiddleName => "middle name",
+            Field::FamilyName => "family name",
+            Field::BirthDate => "birth date",
+            Field::EstimatedAge => "estimated age",
+            Field::Sex => "sex",
+            Field::Phone => "phone",
+            Field::Email => "e-mail",
+            Field::AddressLine1 => "address line 1",
+            Field::AddressLine2 => "address line 2",
+            Field::City => "city",
+            Field::Region => "region",
+            Field::PostalCode => "postal code",
+            Field::Country => "country",
+            Field::NationalId => "national ID",
+            Field::EmergencyName => "emergency contact name",
+            Field::EmergencyRelation => "emergency contact relation",
+            Field::EmergencyPhone => "emergency contact phone",
+            Field::InsuranceProvider => "insurance provider",
+            Field::InsurancePolicy => "insurance policy number",
+            Field::InsuranceValidUntil => "insurance valid until",
+            Field::Notes => "notes",
+        }
+    }
+
+    /// Whether the field names a person, so that a name check applies.
+    fn is_name(self) -> bool {
+        matches!(
+            self,
+            Field::GivenName | Field::MiddleName | Field::FamilyName | Field::EmergencyName
+        )
     }
 
     fn max_len(self) -> usize {
@@ -259,11 +298,43 @@ pub struct Patient {
     pub merged_into: Option<Id>,
 }
 
-/// One field's problem, shown next to it.
+/// One field's problem, shown next to it. The message says what is wrong
+/// and what to do, and reads both alone (under the field on the form) and
+/// after the field's name: [`FieldError`] displays as
+/// `sex: type M (male), F (female), O (other) or U (unknown)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     pub field: Field,
     pub message: String,
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field.spoken(), self.message)
+    }
+}
+
+/// A field's text with its line breaks dealt with: notes keep theirs, as
+/// `\n` whatever the file's line endings (`\r\n` from Windows, a lone `\r`);
+/// an address line joins its lines with ", " (an address another system
+/// kept as several lines in one cell); any other field keeps them, for
+/// [`validate`] to refuse.
+fn with_line_breaks(f: Field, text: &str) -> Cow<'_, str> {
+    if !text.contains(['\r', '\n']) {
+        return Cow::Borrowed(text);
+    }
+    let lines = text.split("\r\n").flat_map(|l| l.split(['\r', '\n']));
+    match f {
+        Field::Notes => Cow::Owned(lines.collect::<Vec<_>>().join("\n")),
+        Field::AddressLine1 | Field::AddressLine2 => Cow::Owned(
+            lines
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        _ => Cow::Borrowed(text),
+    }
 }
 
 /// Reads a date typed in the hospital's format or as YYYY-MM-DD.
@@ -344,11 +415,11 @@ fn check_phone(text: &str) -> Result<String, String> {
         .chars()
         .all(|c| c.is_ascii_digit() || " +-().".contains(c))
     {
-        return Err("use digits, spaces and + - ( ) only, e.g. +254 712 345 678".into());
+        return Err("use only digits, spaces and + - ( ), e.g. +254 712 345 678".into());
     }
     let n = phone_digits(t).len();
     if !(4..=15).contains(&n) {
-        return Err(format!("has {n} digits: a phone number has 4 to 15"));
+        return Err(format!("has {n} digits: a phone number has 4 to 15 digits"));
     }
     Ok(t.to_string())
 }
@@ -372,7 +443,7 @@ fn check_email(text: &str) -> Result<String, String> {
     if ok {
         Ok(t)
     } else {
-        Err("is not an e-mail address, e.g. name@example.org".into())
+        Err("not an e-mail address: type it like name@example.org".into())
     }
 }
 
@@ -384,25 +455,39 @@ pub fn validate(
 ) -> Result<PatientDetails, Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut err = |field: Field, message: String| errors.push(FieldError { field, message });
+    let values: Vec<Cow<str>> = Field::iter()
+        .map(|f| with_line_breaks(f, input.get(f)))
+        .collect();
+    let value = |f: Field| values[f as usize].as_ref();
     for f in Field::iter() {
-        let v = input.get(f);
+        let v = value(f);
+        // Notes may hold line breaks and tabs, no other control character.
+        let allowed = |c: char| f == Field::Notes && matches!(c, '\n' | '\t');
         if v.trim().chars().count() > f.max_len() {
+            err(f, format!("too long: at most {} characters", f.max_len()));
+        } else if v.contains(['\r', '\n']) && f != Field::Notes {
             err(
                 f,
-                format!("is too long: at most {} characters", f.max_len()),
+                "holds a line break: keep it on one line (only notes may have several lines)"
+                    .into(),
             );
-        } else if f != Field::Notes && v.chars().any(char::is_control) {
-            err(f, "holds a control character: retype it".into());
+        } else if v.chars().any(|c| c.is_control() && !allowed(c)) {
+            err(
+                f,
+                "holds an invisible control character (such as a tab): retype it".into(),
+            );
+        } else if f.is_name() && names::starts_like_formula(v) {
+            err(f, names::FORMULA_START.into());
         }
     }
-    let text = |f: Field| input.get(f).trim().to_string();
+    let text = |f: Field| value(f).trim().to_string();
     if [Field::GivenName, Field::MiddleName, Field::FamilyName]
         .iter()
         .all(|f| text(*f).is_empty())
     {
         err(
             Field::GivenName,
-            "type at least one name (a given or a family name)".into(),
+            "type at least one name, a given name or a family name".into(),
         );
     }
     let format_hint = date_pattern
@@ -417,18 +502,19 @@ pub fn validate(
         match parse_date(&typed_birth, date_pattern) {
             None => err(
                 Field::BirthDate,
-                format!("is not a date: type it as {format_hint}"),
+                format!("not a date: type it as {format_hint}"),
             ),
-            Some(d) if d > today => err(Field::BirthDate, "is in the future".into()),
-            Some(d) if age_years(d, today) > 150 => {
-                err(Field::BirthDate, "makes the patient older than 150".into())
-            }
+            Some(d) if d > today => err(Field::BirthDate, "in the future: check the date".into()),
+            Some(d) if age_years(d, today) > 150 => err(
+                Field::BirthDate,
+                "more than 150 years ago: check the year".into(),
+            ),
             Some(d) => birth = Some(d),
         }
         if !typed_age.is_empty() {
             err(
                 Field::EstimatedAge,
-                "leave empty when the birth date is known".into(),
+                "leave it empty when the birth date is known".into(),
             );
         }
     } else if !typed_age.is_empty() {
@@ -445,12 +531,15 @@ pub fn validate(
     } else {
         err(
             Field::BirthDate,
-            format!("is required: type the birth date ({format_hint}), or an estimated age"),
+            format!("required: type the birth date ({format_hint}) or an estimated age (about 45)"),
         );
     }
     let sex = Sex::parse(input.get(Field::Sex));
     if sex.is_none() {
-        err(Field::Sex, "type M, F, O (other) or U (unknown)".into());
+        err(
+            Field::Sex,
+            "type M (male), F (female), O (other) or U (unknown)".into(),
+        );
     }
     let mut phone = |f: Field| match check_phone(input.get(f)) {
         Ok(p) => p,
@@ -476,7 +565,7 @@ pub fn validate(
         if d.is_none() {
             err(
                 Field::InsuranceValidUntil,
-                format!("is not a date: type it as {format_hint}"),
+                format!("not a date: type it as {format_hint}"),
             );
         }
         d
@@ -504,7 +593,7 @@ pub fn validate(
             insurance_provider: text(Field::InsuranceProvider),
             insurance_policy: text(Field::InsurancePolicy),
             insurance_valid_until: valid_until,
-            notes: input.get(Field::Notes).trim().to_string(),
+            notes: text(Field::Notes),
         }),
         _ => Err(errors),
     }
@@ -651,6 +740,104 @@ mod tests {
         assert_eq!(
             errors(&minimal().with(Field::City, "Nai\u{7}robi"))[0].0,
             Field::City
+        );
+    }
+
+    #[test]
+    fn names_starting_like_a_spreadsheet_formula_are_refused() {
+        for f in [
+            Field::GivenName,
+            Field::MiddleName,
+            Field::FamilyName,
+            Field::EmergencyName,
+        ] {
+            for name in [
+                "=HYPERLINK(\"http://x\",\"a\")",
+                "+254",
+                "-2+3",
+                "@SUM(A1)",
+                " =1",
+            ] {
+                let e = validate(&minimal().with(f, name), today(), "%Y-%m-%d").unwrap_err();
+                assert_eq!(
+                    e.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                    [format!(
+                        "{}: a name cannot start with =, +, - or @ (spreadsheet formula characters)",
+                        f.spoken()
+                    )],
+                    "{f:?} {name}"
+                );
+            }
+        }
+        // Names with such characters inside, or a leading apostrophe, are names.
+        for name in ["Jean-Luc", "'t Hooft", "A+"] {
+            assert!(
+                errors(&minimal().with(Field::FamilyName, name)).is_empty(),
+                "{name}"
+            );
+        }
+        // Other fields may start so: a phone's + is a phone's.
+        assert!(errors(&minimal().with(Field::Phone, "+254 712 345 678")).is_empty());
+        assert!(errors(&minimal().with(Field::Notes, "=1+1")).is_empty());
+    }
+
+    #[test]
+    fn line_breaks_are_kept_in_notes_joined_in_addresses_refused_elsewhere() {
+        let windows = minimal()
+            .with(
+                Field::Notes,
+                "line one\r\nline two\rline three\n\r\nend\r\n",
+            )
+            .with(Field::AddressLine1, "12 Market Road\r\n Block 4 \r\n\r\n")
+            .with(Field::AddressLine2, "PO Box 7\nAccra");
+        let d = validate(&windows, today(), "%Y-%m-%d").unwrap();
+        assert_eq!(d.notes, "line one\nline two\nline three\n\nend");
+        assert_eq!(d.address_line1, "12 Market Road, Block 4");
+        assert_eq!(d.address_line2, "PO Box 7, Accra");
+        let tab = validate(
+            &minimal().with(Field::Notes, "dose:\t5 ml"),
+            today(),
+            "%Y-%m-%d",
+        );
+        assert_eq!(tab.unwrap().notes, "dose:\t5 ml");
+        assert_eq!(
+            errors(&minimal().with(Field::City, "Nairobi\r\nWest")),
+            [(
+                Field::City,
+                "holds a line break: keep it on one line (only notes may have several lines)"
+                    .to_string()
+            )]
+        );
+        assert_eq!(
+            errors(&minimal().with(Field::Notes, "bell\u{7}")),
+            [(
+                Field::Notes,
+                "holds an invisible control character (such as a tab): retype it".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn each_problem_reads_as_a_sentence_after_its_field() {
+        let i = PatientInput::default()
+            .with(Field::BirthDate, "31/02/1990")
+            .with(Field::Sex, "x")
+            .with(Field::Phone, "12")
+            .with(Field::Email, "no");
+        let said: Vec<String> = validate(&i, today(), "%d/%m/%Y")
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            said,
+            [
+                "given name: type at least one name, a given name or a family name",
+                "birth date: not a date: type it as DD/MM/YYYY",
+                "sex: type M (male), F (female), O (other) or U (unknown)",
+                "phone: has 2 digits: a phone number has 4 to 15 digits",
+                "e-mail: not an e-mail address: type it like name@example.org",
+            ]
         );
     }
 

@@ -735,8 +735,9 @@ pub const EXPORT_COLUMNS: &[&str] = &[
 ];
 
 /// Writes a day's appointments (cancelled ones left out) as CSV, the list
-/// for reminder calls; the EXPORT event is committed before any row is
-/// written.
+/// for reminder calls, its cells escaped against spreadsheet formulas (a
+/// phone `+254…` is written `'+254…`); the EXPORT event is committed before
+/// any row is written.
 pub fn export_day<W: Write>(db: &mut Db, by: &Session, day: NaiveDate, out: W) -> Result<usize> {
     by.require(Permission::ManageAppointments, "export appointments")?;
     let list: Vec<Booked> = store::day(db.conn(), day)?
@@ -758,12 +759,11 @@ pub fn export_day<W: Write>(db: &mut Db, by: &Session, day: NaiveDate, out: W) -
         );
         Ok::<_, Error>(((), vec![e]))
     })?;
-    let mut w = csv::Writer::from_writer(out);
-    let io = |e: csv::Error| Error::Output(std::io::Error::other(e));
-    w.write_record(EXPORT_COLUMNS).map_err(io)?;
+    let mut w = crate::ops::csv_file::SafeWriter::new(out);
+    w.write_row(EXPORT_COLUMNS).map_err(Error::Output)?;
     for b in &list {
         let a = &b.appt;
-        w.write_record([
+        w.write_row([
             a.day.to_string().as_str(),
             &rules::hhmm(a.span.start),
             &rules::hhmm(a.span.end),
@@ -775,7 +775,7 @@ pub fn export_day<W: Write>(db: &mut Db, by: &Session, day: NaiveDate, out: W) -
             a.status.label(),
             &a.notes,
         ])
-        .map_err(io)?;
+        .map_err(Error::Output)?;
     }
     w.flush().map_err(Error::Output)?;
     Ok(n)

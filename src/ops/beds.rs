@@ -1070,11 +1070,12 @@ pub fn census(db: &Db, by: &Session, date: NaiveDate) -> Result<Census> {
     })
 }
 
-/// Writes the census as CSV: a header, a row per ward, and the total.
+/// Writes the census as CSV: a header, a row per ward, and the total; a
+/// ward name is escaped against spreadsheet formulas.
 pub fn write_census_csv<W: std::io::Write>(c: &Census, out: W) -> Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    let io = |e: csv::Error| Error::Output(std::io::Error::other(e));
-    w.write_record([
+    let mut w = crate::ops::csv_file::SafeWriter::new(out);
+    let io = Error::Output;
+    w.write_row([
         "date",
         "ward",
         "at_start",
@@ -1101,7 +1102,7 @@ pub fn write_census_csv<W: std::io::Write>(c: &Census, out: W) -> Result<()> {
             l.occupancy(),
         ]
         .map(|n| n.to_string());
-        w.write_record(
+        w.write_row(
             [date.as_str(), name]
                 .into_iter()
                 .chain(counts.iter().map(String::as_str)),

@@ -1,6 +1,9 @@
 //! Exporting the patients in use as CSV (the import's columns, so that an
 //! export imports again) or as a FHIR R4 Bundle of Patient resources.
 //!
+//! The CSV's cells are escaped against spreadsheet formulas
+//! ([`crate::ops::csv_file::escape_cell`]); the import undoes it exactly.
+//!
 //! The rows are read from one consistent snapshot and written one by one:
 //! nothing loads the whole table. The EXPORT audit event, with the number of
 //! patients, is committed before the first row leaves the program.
@@ -11,6 +14,7 @@ use crate::domain::display::thousands;
 use crate::domain::patient::{Field, Patient, age_label};
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
+use crate::ops::csv_file::SafeWriter;
 use crate::ops::import::MRN_COLUMN;
 use crate::store::patients::{self, COLUMNS};
 use crate::store::{BUSY_TIMEOUT, Db, StoreError};
@@ -219,13 +223,6 @@ fn fhir_entry<'a>(p: &'a Patient, mrn_system: &'a str) -> BundleEntry<'a> {
     }
 }
 
-fn output(e: csv::Error) -> Error {
-    match e.into_kind() {
-        csv::ErrorKind::Io(e) => Error::Output(e),
-        other => Error::Output(std::io::Error::other(format!("{other:?}"))),
-    }
-}
-
 /// Writes every patient in use, ordered by sequence number, to `out`, and
 /// records one EXPORT event. Returns how many patients were written.
 pub fn export_patients<W: Write>(
@@ -278,15 +275,13 @@ pub fn export_patients<W: Write>(
     let mut written = 0u64;
     match format {
         Format::Csv => {
-            let mut csv = csv::Writer::from_writer(out);
-            csv.write_record(csv_header()).map_err(output)?;
+            let mut csv = SafeWriter::new(out);
+            csv.write_row(csv_header()).map_err(Error::Output)?;
             while let Some(r) = rows.next().map_err(StoreError::from)? {
                 let p = patients::patient(r).map_err(StoreError::from)?;
-                let values: Vec<Cow<str>> = std::iter::once(Cow::Borrowed(p.mrn.as_str()))
-                    .chain(Field::iter().map(|f| csv_value(&p, f, today)))
-                    .collect();
-                csv.write_record(values.iter().map(|v| v.as_bytes()))
-                    .map_err(output)?;
+                let values = std::iter::once(Cow::Borrowed(p.mrn.as_str()))
+                    .chain(Field::iter().map(|f| csv_value(&p, f, today)));
+                csv.write_row(values).map_err(Error::Output)?;
                 written += 1;
             }
             csv.flush().map_err(Error::Output)?;

@@ -1,8 +1,12 @@
 //! Importing patients from another system's CSV file.
 //!
 //! The header names the columns (the [`Field`] column names and `mrn`, in any
-//! order). Every row is validated like the registration form. If any row is
-//! invalid, nothing is imported unless the caller asked to skip invalid rows.
+//! order). Each row is named by the physical line it starts on
+//! ([`LineCounter`]), whatever the line endings, and each cell has the
+//! export's formula escape undone ([`unescape_cell`]), so that an export
+//! imports back exactly. Every row is validated like the registration form.
+//! If any row is invalid, nothing is imported unless the caller asked to skip
+//! invalid rows.
 //! Possible duplicates, among the rows and against the patients already in
 //! use, are reported but not refused. The whole import is one transaction
 //! with one IMPORT audit event.
@@ -18,6 +22,7 @@ use crate::domain::patient::{Field, PatientInput, validate};
 use crate::domain::role::Permission;
 use crate::domain::time::format_ts;
 use crate::error::{Error, Result};
+use crate::ops::csv_file::{LineCounter, unescape_cell};
 use crate::store::patients::{self, NameRows, NewPatient, SortedNameRows, phone_key};
 use crate::store::{Db, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -57,7 +62,8 @@ pub fn allowed_columns() -> Vec<&'static str> {
 /// Something said about one line of the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineNote {
-    /// The line where the row starts (a quoted field may span several).
+    /// The line where the row starts, as a text editor numbers it (a
+    /// quoted field may span several; blank lines count).
     pub line: u64,
     pub message: String,
 }
@@ -89,11 +95,6 @@ pub struct ImportReport {
 enum Column {
     Mrn,
     Field(Field),
-}
-
-/// How a column reads in a row's error message: `birth date`.
-fn spoken(f: Field) -> String {
-    f.column().replace('_', " ")
 }
 
 /// Reads the header: every name must be a known column, each at most once.
@@ -230,7 +231,11 @@ const SAME_MRN: &str = "same old MRN";
 impl Reader {
     /// Reads the whole file, sending batches until it ends or the writer
     /// stops listening.
-    fn run<R: Read>(mut self, mut csv: csv::Reader<R>, send: SyncSender<Batch>) -> Result<()> {
+    fn run<R: Read>(
+        mut self,
+        mut csv: csv::Reader<LineCounter<R>>,
+        send: SyncSender<Batch>,
+    ) -> Result<()> {
         let mut record = csv::StringRecord::new();
         let mut batch = Batch::default();
         let mut names = NameRows::default();
@@ -240,11 +245,15 @@ impl Reader {
             match csv.read_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {
-                    line = record.position().map_or(last_line + 1, |p| p.line());
+                    line = record
+                        .position()
+                        .map_or(last_line + 1, |p| csv.get_mut().line_at(p.byte()));
                     self.row(line, &record, &mut batch, &mut names);
                 }
                 Err(e) => {
-                    line = e.position().map_or(last_line + 1, |p| p.line());
+                    line = e
+                        .position()
+                        .map_or(last_line + 1, |p| csv.get_mut().line_at(p.byte()));
                     let message = match e.kind() {
                         csv::ErrorKind::UnequalLengths {
                             expected_len, len, ..
@@ -297,24 +306,23 @@ impl Reader {
         let mut mrn = "";
         for (column, value) in self.columns.iter().zip(record.iter()) {
             match column {
-                Column::Mrn => mrn = value.trim(),
-                Column::Field(f) => input.set(*f, value),
+                Column::Mrn => mrn = unescape_cell(value).trim(),
+                Column::Field(f) => input.set(*f, unescape_cell(value)),
             }
         }
         let mut problems: Vec<String> = Vec::new();
         if mrn.chars().count() > MRN_MAX {
-            problems.push(format!("mrn is too long: at most {MRN_MAX} characters"));
+            problems.push(format!("mrn: too long: at most {MRN_MAX} characters"));
         } else if mrn.chars().any(char::is_control) {
-            problems.push("mrn holds a control character: retype it".into());
+            problems.push(
+                "mrn: holds an invisible control character (such as a line break): retype it"
+                    .into(),
+            );
         }
         let details = match validate(&input, self.today, self.date_pattern) {
             Ok(d) => Some(d),
             Err(errors) => {
-                problems.extend(
-                    errors
-                        .iter()
-                        .map(|e| format!("{} {}", spoken(e.field), e.message)),
-                );
+                problems.extend(errors.iter().map(ToString::to_string));
                 None
             }
         };
@@ -490,7 +498,7 @@ pub fn import_patients<R: Read + Send>(
         .has_headers(true)
         .flexible(false)
         .buffer_capacity(1 << 16)
-        .from_reader(file);
+        .from_reader(LineCounter::new(file));
     let header = csv.headers().map_err(|e| {
         Error::BadFile(format!(
             "could not read the header line ({e}): the first line must name the columns, and the file must be UTF-8 CSV"
@@ -570,7 +578,7 @@ pub fn import_patients<R: Read + Send>(
 fn write_rows<R: Read + Send>(
     tx: &Transaction,
     mut reader: Reader,
-    csv: csv::Reader<R>,
+    csv: csv::Reader<LineCounter<R>>,
     by: &Session,
     skip_invalid: bool,
     now: DateTime<Utc>,

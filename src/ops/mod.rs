@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod appointments;
 pub mod beds;
+pub mod csv_file;
 pub mod export;
 pub mod import;
 pub mod patients;

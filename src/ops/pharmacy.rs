@@ -12,6 +12,7 @@ use crate::domain::pharmacy::{
 };
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
+use crate::ops::csv_file::LineCounter;
 use crate::store::Db;
 use crate::store::pharmacy::{self as store, Dispensed, MovementRow, NewBatch, NewMovement};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -822,7 +823,7 @@ pub fn import_items(
     let mut csv = csv::ReaderBuilder::new()
         .flexible(false)
         .trim(csv::Trim::All)
-        .from_reader(reader);
+        .from_reader(LineCounter::new(reader));
     let header = csv
         .headers()
         .map_err(|e| {
@@ -857,13 +858,38 @@ pub fn import_items(
     let mut report = ItemImport::default();
     let mut valid: Vec<ItemDetails> = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for (n, record) in csv.records().enumerate() {
-        let line = n + 2;
-        let record = record.map_err(|e| {
-            Error::BadFile(format!(
-                "{source} line {line} could not be read ({e}): every row needs the header's number of columns"
-            ))
-        })?;
+    let mut record = csv::StringRecord::new();
+    loop {
+        let read = csv.read_record(&mut record);
+        // The physical line where the row (or the unreadable one) starts.
+        let position = match &read {
+            Ok(_) => record.position(),
+            Err(e) => e.position(),
+        };
+        let line = match position {
+            Some(p) => csv.get_mut().line_at(p.byte()),
+            None => csv.position().line(),
+        };
+        match read {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let what = match e.kind() {
+                    csv::ErrorKind::UnequalLengths {
+                        expected_len, len, ..
+                    } => format!(
+                        "has {len} fields where the header has {expected_len}: check this row's commas and quotes"
+                    ),
+                    csv::ErrorKind::Utf8 { .. } => {
+                        "is not UTF-8 text: save the file as UTF-8 (CSV UTF-8)".to_string()
+                    }
+                    _ => format!("could not be read ({e}): check that it is a complete CSV file"),
+                };
+                return Err(Error::BadFile(format!(
+                    "{source} line {line} {what}, and import it again"
+                )));
+            }
+        }
         let get = |f: ItemField| {
             columns
                 .iter()

@@ -4,6 +4,7 @@
 use crate::domain::ids::Id;
 use crate::domain::patient::{Field, FieldError, PatientInput, age_label};
 use crate::ops::patients::Duplicate;
+use crate::tui::screens::patient_record::wrap;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
 use chrono::NaiveDate;
@@ -133,6 +134,24 @@ impl PatientForm {
             .map(|e| e.message.as_str())
     }
 
+    /// The lines of a field's error under it, `width` wide: a sentence
+    /// (capital first letter) after `↳ `, wrapped, never cut off.
+    fn error_lines(&self, f: Field, width: u16) -> Vec<String> {
+        let Some(message) = self.shown_error(f) else {
+            return Vec::new();
+        };
+        let mut chars = message.chars();
+        let sentence: String = chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default();
+        wrap(&sentence, usize::from(width.saturating_sub(2)).max(1))
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| format!("{}{l}", if i == 0 { "↳ " } else { "  " }))
+            .collect()
+    }
+
     /// Moves the cursor to the first field with an error.
     pub fn focus_first_error(&mut self) {
         if let Some(e) = self.errors.first()
@@ -165,17 +184,22 @@ impl PatientForm {
         let inner = block.inner(form_area);
         frame.render_widget(block, form_area);
 
-        // Each field takes a line, and a second one for its error.
-        let heights: Vec<u16> = self
+        // Each field takes a line, and more for its error.
+        let error_width = inner.width.saturating_sub(LABEL_WIDTH + 1);
+        let errors: Vec<Vec<String>> = self
             .fields
             .iter()
-            .map(|(f, _)| if self.shown_error(*f).is_some() { 2 } else { 1 })
+            .map(|(f, _)| self.error_lines(*f, error_width))
+            .collect();
+        let heights: Vec<u16> = errors
+            .iter()
+            .map(|e| 1 + u16::try_from(e.len()).unwrap_or(u16::MAX - 1))
             .collect();
         let before_focus: u16 = heights[..self.focus].iter().sum();
         let visible = inner.height;
         let scroll = (before_focus + heights[self.focus]).saturating_sub(visible);
         let mut y: i32 = -i32::from(scroll);
-        for (i, (f, t)) in self.fields.iter().enumerate() {
+        for (i, (_, t)) in self.fields.iter().enumerate() {
             let h = heights[i];
             if y >= 0 && (y as u16) < visible {
                 let line = Rect {
@@ -191,17 +215,19 @@ impl PatientForm {
                     i == self.focus && self.duplicate_focus.is_none(),
                     theme,
                 );
-                if let Some(err) = self.shown_error(*f)
-                    && (y as u16) + 2 <= visible
-                {
+                for (j, err) in errors[i].iter().enumerate() {
+                    let below = u16::try_from(j + 1).unwrap_or(u16::MAX);
+                    if (y as u16).saturating_add(below) >= visible {
+                        break;
+                    }
                     let err_line = Rect {
-                        y: line.y + 1,
+                        y: line.y + below,
                         x: line.x + LABEL_WIDTH + 1,
-                        width: line.width.saturating_sub(LABEL_WIDTH + 1),
+                        width: error_width,
                         ..line
                     };
                     frame.render_widget(
-                        Paragraph::new(Span::styled(format!("↳ {err}"), theme.error())),
+                        Paragraph::new(Span::styled(err.as_str(), theme.error())),
                         err_line,
                     );
                 }

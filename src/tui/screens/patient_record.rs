@@ -42,7 +42,7 @@ pub struct LocalDates<'a> {
 const LABEL: usize = 14;
 
 /// Greedy word wrap to `width` columns (a word longer than that is cut).
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
     for word in text.split_whitespace() {
