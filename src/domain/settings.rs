@@ -18,6 +18,7 @@ pub enum SettingKey {
     DateFormat,
     Currency,
     ExpiryWindowDays,
+    BackupWarnHours,
 }
 
 /// The date display formats a hospital can choose, with their chrono patterns.
@@ -55,6 +56,9 @@ impl SettingKey {
             SettingKey::DateFormat => "how dates are shown and typed",
             SettingKey::Currency => "currency of prices (ISO 4217 code)",
             SettingKey::ExpiryWindowDays => "days ahead that stock counts as expiring soon",
+            SettingKey::BackupWarnHours => {
+                "hours after the latest backup that an admin's sign-in warns of it"
+            }
         }
     }
 
@@ -123,6 +127,7 @@ impl SettingKey {
                 }
             }
             SettingKey::ExpiryWindowDays => int_in(1, 730),
+            SettingKey::BackupWarnHours => int_in(1, 24 * 31),
         }
     }
 }
@@ -139,6 +144,8 @@ pub struct Settings {
     pub date_format: String,
     pub currency: String,
     pub expiry_window_days: u32,
+    /// An admin's sign-in warns when the latest backup is older than this.
+    pub backup_warn_hours: u32,
 }
 
 impl Settings {
@@ -154,6 +161,7 @@ impl Settings {
             date_format: "YYYY-MM-DD".to_string(),
             currency: "USD".to_string(),
             expiry_window_days: 90,
+            backup_warn_hours: 26,
         }
     }
 
@@ -169,6 +177,7 @@ impl Settings {
             SettingKey::DateFormat => self.date_format.clone(),
             SettingKey::Currency => self.currency.clone(),
             SettingKey::ExpiryWindowDays => self.expiry_window_days.to_string(),
+            SettingKey::BackupWarnHours => self.backup_warn_hours.to_string(),
         }
     }
 
@@ -186,6 +195,7 @@ impl Settings {
             SettingKey::DateFormat => self.date_format = v,
             SettingKey::Currency => self.currency = v,
             SettingKey::ExpiryWindowDays => self.expiry_window_days = num(&v),
+            SettingKey::BackupWarnHours => self.backup_warn_hours = num(&v),
         }
         Ok(())
     }
@@ -231,6 +241,12 @@ mod tests {
         assert_eq!(s.expiry_window_days, 90);
         assert!(s.set(SettingKey::ExpiryWindowDays, "0").is_err());
         assert!(s.set(SettingKey::ExpiryWindowDays, "60").is_ok());
+        assert_eq!(s.backup_warn_hours, 26);
+        assert!(s.set(SettingKey::BackupWarnHours, "0").is_err());
+        assert!(s.set(SettingKey::BackupWarnHours, "a day").is_err());
+        assert!(s.set(SettingKey::BackupWarnHours, "745").is_err());
+        assert!(s.set(SettingKey::BackupWarnHours, "50").is_ok());
+        assert_eq!(s.backup_warn_hours, 50);
         assert!(SettingKey::parse("colour").is_err());
     }
 

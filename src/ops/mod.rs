@@ -4,9 +4,11 @@
 
 pub mod accounts;
 pub mod appointments;
+pub mod backup;
 pub mod beds;
 pub mod export;
 pub mod import;
 pub mod patients;
 pub mod pharmacy;
+pub mod restore;
 pub mod settings;

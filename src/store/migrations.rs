@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_pharmacy.sql"),
     include_str!("../../migrations/0005_beds.sql"),
     include_str!("../../migrations/0006_appointments.sql"),
+    include_str!("../../migrations/0007_backups.sql"),
 ];
 
 /// What a migration needs the program for, after its script: index rows

@@ -1,8 +1,9 @@
-//! The admin tab: staff accounts (unlock from here), the settings, and the
-//! state of the audit trail.
+//! The admin tab: staff accounts (unlock from here), the settings, the
+//! state of the audit trail and when the latest backup was taken.
 
 use crate::auth::Session;
 use crate::domain::audit::AuditRecord;
+use crate::domain::backup::BackupRecord;
 use crate::domain::settings::{SettingKey, Settings};
 use crate::domain::user::User;
 use crate::error::Result;
@@ -25,6 +26,7 @@ pub struct Admin {
     audit_count: i64,
     audit_head: String,
     recent: Vec<AuditRecord>,
+    last_backup: Option<BackupRecord>,
     selected: usize,
 }
 
@@ -35,12 +37,14 @@ impl Admin {
         let settings = crate::ops::settings::list(db, by)?;
         let (audit_count, audit_head) = audit::head(db.conn())?;
         let recent = audit::recent(db.conn(), RECENT)?;
+        let last_backup = crate::ops::backup::latest(db, by)?;
         Ok(Admin {
             users,
             settings,
             audit_count,
             audit_head,
             recent,
+            last_backup,
             selected: 0,
         })
     }
@@ -133,7 +137,20 @@ impl Admin {
             .render(settings_area, buf);
 
         let head = self.audit_head.get(..12).unwrap_or(&self.audit_head);
-        let title = format!(" Audit trail: {} events, head {head}… ", self.audit_count);
+        let backup = self
+            .last_backup
+            .as_ref()
+            .map(|b| {
+                b.taken_at
+                    .with_timezone(&offset)
+                    .format("%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_else(|| "never".into());
+        let title = format!(
+            " Audit trail: {} events, head {head}… · Last backup: {backup} ",
+            self.audit_count
+        );
         let rows = self.recent.iter().map(|r| {
             let at = crate::domain::time::parse_ts(&r.at)
                 .map(|t| t.with_timezone(&offset).format("%m-%d %H:%M").to_string())
