@@ -6,15 +6,16 @@
 //! The log has two kinds of line:
 //!
 //! - `<time> <count> <head>`: a checkpoint, as every log has always held;
-//! - `<time> restore <count> <head>`: the hospital file was replaced by a
-//!   backup, and right after its `RESTORE_BACKUP` event (number `<count>`)
-//!   the head was `<head>`.
+//! - `<time> restore <count> <head> <kept>`: the hospital file was replaced
+//!   by a backup holding `<kept>` events, and its `RESTORE_BACKUP` event is
+//!   number `<count>` with hash `<head>` (between the two may lie a schema
+//!   upgrade and the admin's sign-in, when these were written in the copy).
 //!
 //! A restore line sets aside the earlier lines that describe events the
-//! backup never had (a count of `<count>` or more: those events were left in
-//! the replaced file); the earlier lines it does cover must still agree, and
-//! the restore line itself is checked like a checkpoint, whose event must be
-//! a `RESTORE_BACKUP`. So a restored file verifies, while a file cut off or
+//! backup never had (a count above `<kept>`: those events were left in the
+//! replaced file); the earlier lines it does cover must still agree, and the
+//! restore line itself is checked like a checkpoint, whose event must be a
+//! `RESTORE_BACKUP`. So a restored file verifies, while a file cut off or
 //! rewritten by other means is still caught.
 
 use crate::domain::audit::{AuditAction, ChainBreak};
@@ -26,7 +27,7 @@ use anyhow::Context;
 use std::io::Write;
 
 /// One line of a checkpoint log: `<time> <count> <head hash>`, or
-/// `<time> restore <count> <head hash>` for a restore.
+/// `<time> restore <count> <head hash> <kept>` for a restore.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checkpoint {
     pub at: String,
@@ -40,8 +41,9 @@ pub struct Checkpoint {
 pub enum Kind {
     /// The count and head at a moment.
     Checkpoint,
-    /// The file replaced by a backup; count and head just after the restore.
-    Restore,
+    /// The file replaced by a backup of `kept` events; count and head are
+    /// those of the RESTORE_BACKUP event.
+    Restore { kept: i64 },
 }
 
 /// The word that marks a restore line.
@@ -96,13 +98,14 @@ pub fn write(db: &Db, data: &DataDir) -> anyhow::Result<Checkpoint> {
 }
 
 /// Appends a restore line: hospital `code`'s file has just been replaced by
-/// a backup, and event `count`, whose hash is `head`, is the
-/// `RESTORE_BACKUP` that says so.
+/// a backup of `kept` events, and event `count`, whose hash is `head`, is
+/// the `RESTORE_BACKUP` that says so.
 pub fn write_restore(
     data: &DataDir,
     code: &HospitalCode,
     count: i64,
     head: &str,
+    kept: i64,
 ) -> anyhow::Result<Checkpoint> {
     append_line(
         data,
@@ -111,7 +114,7 @@ pub fn write_restore(
             at: crate::domain::time::format_ts(chrono::Utc::now()),
             count,
             head: head.to_string(),
-            kind: Kind::Restore,
+            kind: Kind::Restore { kept },
         },
     )
 }
@@ -141,7 +144,9 @@ fn append_line(data: &DataDir, code: &HospitalCode, cp: Checkpoint) -> anyhow::R
 fn line(cp: &Checkpoint) -> String {
     match cp.kind {
         Kind::Checkpoint => format!("{} {} {}", cp.at, cp.count, cp.head),
-        Kind::Restore => format!("{} {RESTORE_WORD} {} {}", cp.at, cp.count, cp.head),
+        Kind::Restore { kept } => {
+            format!("{} {RESTORE_WORD} {} {} {kept}", cp.at, cp.count, cp.head)
+        }
     }
 }
 
@@ -150,15 +155,22 @@ fn parse_line(line: &str) -> Option<Checkpoint> {
     let parts: Vec<_> = line.split_whitespace().collect();
     let (at, kind, count, head) = match parts.as_slice() {
         [at, count, head] => (at, Kind::Checkpoint, count, head),
-        [at, word, count, head] if *word == RESTORE_WORD => (at, Kind::Restore, count, head),
+        [at, word, count, head, kept] if *word == RESTORE_WORD => {
+            let kept = kept.parse().ok().filter(|k| *k >= 0)?;
+            (at, Kind::Restore { kept }, count, head)
+        }
         _ => return None,
     };
     if head.len() != 64 || !head.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
+    let count: i64 = count.parse().ok()?;
+    if matches!(kind, Kind::Restore { kept } if kept >= count) {
+        return None;
+    }
     Some(Checkpoint {
         at: at.to_string(),
-        count: count.parse().ok()?,
+        count,
         head: head.to_string(),
         kind,
     })
@@ -169,8 +181,8 @@ fn parse_line(line: &str) -> Option<Checkpoint> {
 pub fn in_force(lines: &[Checkpoint]) -> Vec<Checkpoint> {
     let mut kept: Vec<Checkpoint> = Vec::new();
     for cp in lines {
-        if cp.kind == Kind::Restore {
-            kept.retain(|k| k.count < cp.count);
+        if let Kind::Restore { kept: from_backup } = cp.kind {
+            kept.retain(|k| k.count <= from_backup);
         }
         kept.push(cp.clone());
     }
@@ -237,7 +249,7 @@ pub fn verify_in(db: &Db, data: &DataDir, scope: Scope) -> anyhow::Result<AuditR
                 at: cp.at.clone(),
                 seq: cp.count,
             });
-        } else if cp.kind == Kind::Restore
+        } else if matches!(cp.kind, Kind::Restore { .. })
             && audit::action_at(db.conn(), cp.count)?.as_deref()
                 != Some(<&str>::from(AuditAction::RestoreBackup))
         {
@@ -270,7 +282,7 @@ mod tests {
 
     #[test]
     fn both_shapes_of_line_round_trip() {
-        for c in [cp(Kind::Checkpoint, 12), cp(Kind::Restore, 40)] {
+        for c in [cp(Kind::Checkpoint, 12), cp(Kind::Restore { kept: 37 }, 40)] {
             assert_eq!(parse_line(&line(&c)), Some(c));
         }
     }
@@ -281,8 +293,10 @@ mod tests {
         for bad in [
             format!("t 12 {}", &head[..63]),
             format!("t twelve {head}"),
-            format!("t restored 12 {head}"),
-            format!("t restore 12 {head} extra"),
+            format!("t restored 12 {head} 10"),
+            format!("t restore 12 {head}"),
+            format!("t restore 12 {head} 12"),
+            format!("t restore 12 {head} ten"),
             format!("t 12 {}", "g".repeat(64)),
             "t 12".to_string(),
         ] {
@@ -292,18 +306,20 @@ mod tests {
 
     #[test]
     fn a_restore_sets_aside_only_what_its_backup_never_had() {
+        // The backup held 20 events; its restore event is number 23.
         let lines = [
             cp(Kind::Checkpoint, 10),
             cp(Kind::Checkpoint, 20),
+            cp(Kind::Checkpoint, 21),
             cp(Kind::Checkpoint, 30),
-            cp(Kind::Restore, 21),
+            cp(Kind::Restore { kept: 20 }, 23),
             cp(Kind::Checkpoint, 25),
         ];
         let counts: Vec<_> = in_force(&lines).iter().map(|c| c.count).collect();
-        assert_eq!(counts, [10, 20, 21, 25]);
+        assert_eq!(counts, [10, 20, 23, 25]);
         // A second restore to an older backup sets aside the first one too.
         let mut more = lines.to_vec();
-        more.push(cp(Kind::Restore, 11));
+        more.push(cp(Kind::Restore { kept: 10 }, 11));
         let counts: Vec<_> = in_force(&more).iter().map(|c| c.count).collect();
         assert_eq!(counts, [10, 11]);
     }

@@ -683,3 +683,26 @@ fn an_admin_is_warned_in_words_when_the_latest_backup_is_old() {
     let (screen, _) = screen_at(0, false, "reception");
     assert!(!screen.contains("Warning"), "{screen}");
 }
+
+#[test]
+fn a_hospital_file_too_damaged_to_open_is_replaced_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = closed_hospital(dir.path());
+    let live = hospital_path(&data);
+    ok(&data, &["backup"]);
+    let copy = only_backup(&data);
+    std::fs::write(&live, b"overwritten by a failing disk").unwrap();
+    let out = ok(&data, &["restore", copy.to_str().unwrap(), "--as", "admin"]);
+    assert!(out.contains("replaced file is kept"), "{out}");
+    let replaced: Vec<PathBuf> = std::fs::read_dir(data.hospitals_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("replaced"))
+        .collect();
+    assert_eq!(replaced.len(), 1);
+    assert_eq!(
+        std::fs::read(&replaced[0]).unwrap(),
+        b"overwritten by a failing disk"
+    );
+    ok(&data, &["check"]);
+}

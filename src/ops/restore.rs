@@ -154,24 +154,35 @@ pub fn restore(
     let target = target_file(data, hospital, &code)?;
     refuse_if_open(&target)?;
 
-    // The administrator first, so that a wrong password costs no time.
-    let mut live =
-        if target.exists() {
-            Some(Db::open(&target).with_context(|| {
-                format!("could not open the hospital file {}", target.display())
-            })?)
-        } else {
-            None
-        };
-    let mut sign_in = Some(sign_in);
-    let mut session = match live.as_mut() {
-        Some(db) => {
-            let f = sign_in
-                .take()
-                .context("the administrator could not be asked for a password: restore again")?;
-            Some(signed_in_admin(db, f)?)
+    // The administrator first, so that a wrong password costs no time. A
+    // hospital file too damaged to open is replaced all the same (that is
+    // what backups are for); the admin then signs in against the backup.
+    let exists = target.exists();
+    let mut live = if exists {
+        match Db::open(&target) {
+            Ok(db) => Some(db),
+            Err(e @ (StoreError::Damaged { .. } | StoreError::NotWardline(_))) => {
+                tracing::warn!(error = %e, "the hospital file cannot be opened; restoring over it");
+                None
+            }
+            Err(e) => {
+                return Err(anyhow::Error::new(e).context(format!(
+                    "could not open the hospital file {}",
+                    target.display()
+                )));
+            }
         }
-        None => None,
+    } else {
+        None
+    };
+    let mut sign_in = Some(sign_in);
+    let mut session = match (live.as_mut(), sign_in.take()) {
+        (Some(db), Some(f)) => Some(signed_in_admin(db, f, now)?),
+        (None, f) => {
+            sign_in = f;
+            None
+        }
+        (Some(_), None) => None,
     };
 
     let report = health::check(&copy, data, Scope::Copy)
@@ -208,18 +219,14 @@ pub fn restore(
             s
         }
         _ => {
-            let f = sign_in
-                .take()
-                .context("the administrator could not be asked for a password: restore again")?;
-            let s = signed_in_admin(&mut db, f)?;
+            let f = sign_in.take().context(NO_PASSWORD)?;
+            let s = signed_in_admin(&mut db, f, now)?;
             crate::auth::sign_out(&mut db, &s, EndReason::Logout, now)?;
             s
         }
     };
 
-    let replaced = live
-        .as_ref()
-        .map(|_| dir.join(format!("{code}.db.replaced-{stamp}")));
+    let replaced = exists.then(|| dir.join(format!("{code}.db.replaced-{stamp}")));
     let backup_name = backup
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -282,7 +289,7 @@ pub fn restore(
     if let Ok(d) = std::fs::File::open(&dir) {
         let _ = d.sync_all();
     }
-    checkpoint::write_restore(data, &code, events, &head)?;
+    checkpoint::write_restore(data, &code, events, &head, report.audit.count)?;
     Ok(Restored {
         code,
         path: target,
@@ -322,13 +329,17 @@ fn target_file(
     Ok(data.hospital_file(code))
 }
 
+/// Said if the password prompt was somehow used up before it was needed.
+const NO_PASSWORD: &str = "the administrator could not be asked for a password: restore again";
+
 fn signed_in_admin(
     db: &mut Db,
     sign_in: impl FnOnce(&mut Db) -> anyhow::Result<Session>,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Session> {
     let s = sign_in(db)?;
     if let Err(e) = s.require(Permission::Administer, "restore a backup") {
-        crate::auth::sign_out(db, &s, EndReason::Logout, Utc::now())?;
+        crate::auth::sign_out(db, &s, EndReason::Logout, now)?;
         return Err(e.into());
     }
     Ok(s)
