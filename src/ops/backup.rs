@@ -163,6 +163,7 @@ pub fn take(
     })
     .context("the copy is good, but recording it in the hospital file failed")?;
     partial.keep = true;
+    tracing::info!(path = %dest.display(), size_bytes, events = record.events, "backup taken");
     checkpoint::write(db, data)?;
     let removed = match keep {
         Some(n) => prune(data, db.code().as_str(), n)?,

@@ -289,6 +289,12 @@ pub fn restore(
     if let Ok(d) = std::fs::File::open(&dir) {
         let _ = d.sync_all();
     }
+    tracing::info!(
+        backup = %backup.display(),
+        replaced = ?replaced,
+        events,
+        "hospital restored from a backup"
+    );
     checkpoint::write_restore(data, &code, events, &head, report.audit.count)?;
     Ok(Restored {
         code,
