@@ -231,7 +231,7 @@ pub fn restore(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| backup.display().to_string());
-    let (from_events, _) = audit::head(db.conn())?;
+    let from_events = report.audit.count;
     let summary = match &replaced {
         Some(r) => format!(
             "hospital restored from backup {backup_name} ({from_events} events); the replaced file is kept as {}",
