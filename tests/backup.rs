@@ -706,3 +706,50 @@ fn a_hospital_file_too_damaged_to_open_is_replaced_and_kept() {
     );
     ok(&data, &["check"]);
 }
+
+#[test]
+fn an_older_backup_is_upgraded_in_the_copy_and_still_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = closed_hospital(dir.path());
+    ok(&data, &["audit", "checkpoint"]);
+    // A backup as a wardline of schema 6 would have made it: no `backups`
+    // table, user_version 6; its trail untouched.
+    let old = dir.path().join("schema6.db");
+    ok(&data, &["backup", "--out", old.to_str().unwrap()]);
+    let conn = raw(&old);
+    conn.execute_batch("DROP TABLE backups; PRAGMA user_version = 6;")
+        .unwrap();
+    drop(conn);
+    let kept = count(&raw(&old));
+    some_writes(&data, 2);
+    ok(&data, &["audit", "checkpoint"]);
+
+    ok(&data, &["backup", "--verify", old.to_str().unwrap()]);
+    assert_eq!(
+        common::user_version(&old),
+        6,
+        "--verify upgraded the backup"
+    );
+    ok(&data, &["restore", old.to_str().unwrap(), "--as", "admin"]);
+    assert_eq!(common::user_version(&old), 6, "restore changed the backup");
+
+    let live = hospital_path(&data);
+    assert_eq!(
+        common::user_version(&live),
+        wardline::store::migrations::current_version()
+    );
+    let all = actions(&raw(&live));
+    let tail: Vec<&str> = all[kept as usize..]
+        .iter()
+        .map(|(_, a, _)| a.as_str())
+        .collect();
+    assert_eq!(tail, ["UPDATE", "RESTORE_BACKUP"], "{all:?}");
+    let log = std::fs::read_to_string(data.checkpoint_file(&code())).unwrap();
+    let last: Vec<&str> = log.lines().last().unwrap().split(' ').collect();
+    assert_eq!(last[1], "restore");
+    assert_eq!(last[2], (kept + 2).to_string());
+    assert_eq!(last[4], kept.to_string());
+    ok(&data, &["audit", "verify"]);
+    some_writes(&data, 1);
+    ok(&data, &["audit", "verify"]);
+}
