@@ -488,3 +488,18 @@ BEGIN
           AND (a.clinician_id = NEW.clinician_id OR a.patient_id = NEW.patient_id)
           AND a.start_min < NEW.end_min AND a.end_min > NEW.start_min);
 END;
+
+-- A record of the backups taken (migration 7), written with their BACKUP
+-- audit event, so the latest one is read by index. `automatic` is 1 for a
+-- copy under the automatic name in <data>/backups/, 0 for one made with
+-- --out; `events` and `head_hash` describe the copy's audit trail.
+CREATE TABLE backups (
+    id          TEXT PRIMARY KEY NOT NULL,
+    taken_at    TEXT NOT NULL CHECK (taken_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
+    path        TEXT NOT NULL CHECK (path <> ''),
+    automatic   INTEGER NOT NULL CHECK (automatic IN (0, 1)),
+    size_bytes  INTEGER NOT NULL CHECK (size_bytes >= 0),
+    events      INTEGER NOT NULL CHECK (events >= 0),
+    head_hash   TEXT NOT NULL CHECK (length(head_hash) = 64)
+) STRICT;
+CREATE INDEX backups_taken_at ON backups (taken_at);

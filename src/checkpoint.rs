@@ -2,20 +2,61 @@
 //!
 //! A hash chain cannot see its last rows cut off; a checkpoint written
 //! elsewhere can. `audit verify` checks the chain and every checkpoint.
+//!
+//! The log has two kinds of line:
+//!
+//! - `<time> <count> <head>`: a checkpoint, as every log has always held;
+//! - `<time> restore <count> <head> <kept>`: the hospital file was replaced
+//!   by a backup holding `<kept>` events, and its `RESTORE_BACKUP` event is
+//!   number `<count>` with hash `<head>` (between the two may lie a schema
+//!   upgrade and the admin's sign-in, when these were written in the copy).
+//!
+//! A restore line sets aside the earlier lines that describe events the
+//! backup never had (a count above `<kept>`: those events were left in the
+//! replaced file); the earlier lines it does cover must still agree, and the
+//! restore line itself is checked like a checkpoint, whose event must be a
+//! `RESTORE_BACKUP`. So a restored file verifies, while a file cut off or
+//! rewritten by other means is still caught.
 
-use crate::domain::audit::ChainBreak;
+use crate::domain::audit::{AuditAction, ChainBreak};
+use crate::domain::hospital::HospitalCode;
 use crate::paths::DataDir;
 use crate::store::Db;
 use crate::store::audit::{self, ChainState};
 use anyhow::Context;
 use std::io::Write;
 
-/// One line of a checkpoint log: `<time> <count> <head hash>`.
+/// One line of a checkpoint log: `<time> <count> <head hash>`, or
+/// `<time> restore <count> <head hash> <kept>` for a restore.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checkpoint {
     pub at: String,
     pub count: i64,
     pub head: String,
+    pub kind: Kind,
+}
+
+/// What a checkpoint line records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The count and head at a moment.
+    Checkpoint,
+    /// The file replaced by a backup of `kept` events; count and head are
+    /// those of the RESTORE_BACKUP event.
+    Restore { kept: i64 },
+}
+
+/// The word that marks a restore line.
+const RESTORE_WORD: &str = "restore";
+
+/// How a file's trail is held to the checkpoints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The hospital file itself: every checkpoint in force must be in it.
+    Live,
+    /// A copy taken at some moment (a backup): checkpoints written after
+    /// it, with more events than it has, do not concern it.
+    Copy,
 }
 
 /// Something `audit verify` found wrong.
@@ -35,6 +76,10 @@ pub enum AuditProblem {
     Rewritten { at: String, seq: i64 },
     #[error("line {line} of the checkpoint log is not a checkpoint: it was edited by hand")]
     BadLine { line: usize },
+    #[error(
+        "the restore recorded at {at} names event {seq}, which is not a restore: the checkpoint log or the trail was edited"
+    )]
+    NotARestore { at: String, seq: i64 },
 }
 
 /// The outcome of verifying a hospital's audit trail.
@@ -42,25 +87,106 @@ pub enum AuditProblem {
 pub struct AuditReport {
     pub count: i64,
     pub head: String,
+    /// The checkpoint lines in force that the trail was held to.
     pub checkpoints: usize,
     pub problems: Vec<AuditProblem>,
 }
 
 /// Appends the current count and head hash to the hospital's checkpoint log.
 pub fn write(db: &Db, data: &DataDir) -> anyhow::Result<Checkpoint> {
+    append(db, data, Kind::Checkpoint)
+}
+
+/// Appends a restore line: hospital `code`'s file has just been replaced by
+/// a backup of `kept` events, and event `count`, whose hash is `head`, is
+/// the `RESTORE_BACKUP` that says so.
+pub fn write_restore(
+    data: &DataDir,
+    code: &HospitalCode,
+    count: i64,
+    head: &str,
+    kept: i64,
+) -> anyhow::Result<Checkpoint> {
+    append_line(
+        data,
+        code,
+        Checkpoint {
+            at: crate::domain::time::format_ts(chrono::Utc::now()),
+            count,
+            head: head.to_string(),
+            kind: Kind::Restore { kept },
+        },
+    )
+}
+
+fn append(db: &Db, data: &DataDir, kind: Kind) -> anyhow::Result<Checkpoint> {
     let (count, head) = audit::head(db.conn())?;
     let cp = Checkpoint {
         at: crate::domain::time::format_ts(chrono::Utc::now()),
         count,
         head,
+        kind,
     };
-    let path = data.checkpoint_file(db.code());
+    append_line(data, db.code(), cp)
+}
+
+fn append_line(data: &DataDir, code: &HospitalCode, cp: Checkpoint) -> anyhow::Result<Checkpoint> {
+    let path = data.checkpoint_file(code);
     let mut f = crate::paths::open_private_append(&path)
         .with_context(|| format!("could not open the checkpoint log {}", path.display()))?;
-    writeln!(f, "{} {} {}", cp.at, cp.count, cp.head)
+    writeln!(f, "{}", line(&cp))
         .and_then(|_| f.sync_all())
         .with_context(|| format!("could not write the checkpoint log {}", path.display()))?;
     Ok(cp)
+}
+
+/// The text of one line of the log.
+fn line(cp: &Checkpoint) -> String {
+    match cp.kind {
+        Kind::Checkpoint => format!("{} {} {}", cp.at, cp.count, cp.head),
+        Kind::Restore { kept } => {
+            format!("{} {RESTORE_WORD} {} {} {kept}", cp.at, cp.count, cp.head)
+        }
+    }
+}
+
+/// Reads one line of the log; `None` for any other shape.
+fn parse_line(line: &str) -> Option<Checkpoint> {
+    let parts: Vec<_> = line.split_whitespace().collect();
+    let (at, kind, count, head) = match parts.as_slice() {
+        [at, count, head] => (at, Kind::Checkpoint, count, head),
+        [at, word, count, head, kept] if *word == RESTORE_WORD => {
+            let kept = kept.parse().ok().filter(|k| *k >= 0)?;
+            (at, Kind::Restore { kept }, count, head)
+        }
+        _ => return None,
+    };
+    if head.len() != 64 || !head.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let count: i64 = count.parse().ok()?;
+    if matches!(kind, Kind::Restore { kept } if kept >= count) {
+        return None;
+    }
+    Some(Checkpoint {
+        at: at.to_string(),
+        count,
+        head: head.to_string(),
+        kind,
+    })
+}
+
+/// The lines still in force, in order: each restore line sets aside the
+/// earlier lines that describe events its backup never had.
+pub fn in_force(lines: &[Checkpoint]) -> Vec<Checkpoint> {
+    let mut kept: Vec<Checkpoint> = Vec::new();
+    for cp in lines {
+        if let Kind::Restore { kept: from_backup } = cp.kind {
+            kept.retain(|k| k.count <= from_backup);
+        }
+        kept.push(cp.clone());
+    }
+    kept
 }
 
 /// Reads the checkpoint log; unreadable lines become problems.
@@ -78,25 +204,25 @@ pub fn read(data: &DataDir, db: &Db) -> anyhow::Result<(Vec<Checkpoint>, Vec<Aud
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
     {
-        let parts: Vec<_> = line.split_whitespace().collect();
-        match parts.as_slice() {
-            [at, count, head] if head.len() == 64 => match count.parse() {
-                Ok(count) => found.push(Checkpoint {
-                    at: at.to_string(),
-                    count,
-                    head: head.to_string(),
-                }),
-                Err(_) => problems.push(AuditProblem::BadLine { line: i + 1 }),
-            },
-            _ => problems.push(AuditProblem::BadLine { line: i + 1 }),
+        match parse_line(line) {
+            Some(cp) => found.push(cp),
+            None => problems.push(AuditProblem::BadLine { line: i + 1 }),
         }
     }
     Ok((found, problems))
 }
 
-/// Verifies the chain and checks it against every checkpoint.
+/// Verifies the hospital file's chain and checks it against every
+/// checkpoint in force.
 pub fn verify(db: &Db, data: &DataDir) -> anyhow::Result<AuditReport> {
-    let (checkpoints, mut problems) = read(data, db)?;
+    verify_in(db, data, Scope::Live)
+}
+
+/// Verifies the chain of `db` and checks it against the checkpoints in
+/// force, as the hospital file ([`Scope::Live`]) or as a copy of it.
+pub fn verify_in(db: &Db, data: &DataDir, scope: Scope) -> anyhow::Result<AuditReport> {
+    let (lines, mut problems) = read(data, db)?;
+    let checkpoints = in_force(&lines);
     let (count, head) = match audit::verify_chain(db.conn())? {
         ChainState::Intact { count, head } => (count, head),
         ChainState::Broken(b) => {
@@ -104,16 +230,30 @@ pub fn verify(db: &Db, data: &DataDir) -> anyhow::Result<AuditReport> {
             audit::head(db.conn())?
         }
     };
+    let mut compared = 0;
     for cp in &checkpoints {
+        if cp.count <= count || scope == Scope::Live {
+            compared += 1;
+        }
         if cp.count > count {
-            problems.push(AuditProblem::TailCut {
-                at: cp.at.clone(),
-                recorded: cp.count,
-                found: count,
-            });
+            if scope == Scope::Live {
+                problems.push(AuditProblem::TailCut {
+                    at: cp.at.clone(),
+                    recorded: cp.count,
+                    found: count,
+                });
+            }
         } else if cp.count > 0 && audit::hash_at(db.conn(), cp.count)?.as_deref() != Some(&cp.head)
         {
             problems.push(AuditProblem::Rewritten {
+                at: cp.at.clone(),
+                seq: cp.count,
+            });
+        } else if matches!(cp.kind, Kind::Restore { .. })
+            && audit::action_at(db.conn(), cp.count)?.as_deref()
+                != Some(<&str>::from(AuditAction::RestoreBackup))
+        {
+            problems.push(AuditProblem::NotARestore {
                 at: cp.at.clone(),
                 seq: cp.count,
             });
@@ -122,7 +262,65 @@ pub fn verify(db: &Db, data: &DataDir) -> anyhow::Result<AuditReport> {
     Ok(AuditReport {
         count,
         head,
-        checkpoints: checkpoints.len(),
+        checkpoints: compared,
         problems,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cp(kind: Kind, count: i64) -> Checkpoint {
+        Checkpoint {
+            at: "2026-03-09T08:00:00.000000Z".into(),
+            count,
+            head: format!("{count:064x}"),
+            kind,
+        }
+    }
+
+    #[test]
+    fn both_shapes_of_line_round_trip() {
+        for c in [cp(Kind::Checkpoint, 12), cp(Kind::Restore { kept: 37 }, 40)] {
+            assert_eq!(parse_line(&line(&c)), Some(c));
+        }
+    }
+
+    #[test]
+    fn other_shapes_are_not_lines() {
+        let head = "a".repeat(64);
+        for bad in [
+            format!("t 12 {}", &head[..63]),
+            format!("t twelve {head}"),
+            format!("t restored 12 {head} 10"),
+            format!("t restore 12 {head}"),
+            format!("t restore 12 {head} 12"),
+            format!("t restore 12 {head} ten"),
+            format!("t 12 {}", "g".repeat(64)),
+            "t 12".to_string(),
+        ] {
+            assert_eq!(parse_line(&bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_restore_sets_aside_only_what_its_backup_never_had() {
+        // The backup held 20 events; its restore event is number 23.
+        let lines = [
+            cp(Kind::Checkpoint, 10),
+            cp(Kind::Checkpoint, 20),
+            cp(Kind::Checkpoint, 21),
+            cp(Kind::Checkpoint, 30),
+            cp(Kind::Restore { kept: 20 }, 23),
+            cp(Kind::Checkpoint, 25),
+        ];
+        let counts: Vec<_> = in_force(&lines).iter().map(|c| c.count).collect();
+        assert_eq!(counts, [10, 20, 23, 25]);
+        // A second restore to an older backup sets aside the first one too.
+        let mut more = lines.to_vec();
+        more.push(cp(Kind::Restore { kept: 10 }, 11));
+        let counts: Vec<_> = in_force(&more).iter().map(|c| c.count).collect();
+        assert_eq!(counts, [10, 11]);
+    }
 }

@@ -47,6 +47,12 @@ pub enum Command {
     Audit(AuditCommand),
     /// Check the hospital file: integrity, foreign keys and the audit trail.
     Check,
+    /// Take a checked copy of the hospital while terminals keep working
+    /// (no sign-in: fit for a nightly job), or check one with --verify.
+    Backup(BackupArgs),
+    /// Replace the hospital with a backup (asks an admin's password); the
+    /// replaced file is kept beside it.
+    Restore(RestoreArgs),
     /// Bring records in from another system.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -87,6 +93,30 @@ pub struct BenchArgs {
     /// Samples of each LIKE comparison query (a full scan each).
     #[arg(long, default_value_t = 20, value_name = "K")]
     pub like_samples: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Write the copy to this new file instead of
+    /// <data dir>/backups/<CODE>-<UTC time>.db.
+    #[arg(long, value_name = "FILE", conflicts_with = "verify")]
+    pub out: Option<PathBuf>,
+    /// Then remove this hospital's oldest automatic backups beyond the N
+    /// newest (never a copy made with --out, nor any other file).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), conflicts_with = "verify")]
+    pub keep: Option<u32>,
+    /// Only check this backup file, read-only, without making a backup.
+    #[arg(long, value_name = "FILE")]
+    pub verify: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup file to restore (it is not changed).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub by: AsUser,
 }
 
 #[derive(Debug, Args)]

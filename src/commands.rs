@@ -1,5 +1,7 @@
 //! The command-line commands: thin edges over `ops`, `auth` and `store`.
 
+pub mod backup;
+
 use crate::auth::{self, Session};
 use crate::checkpoint;
 use crate::cli::{
@@ -79,7 +81,7 @@ pub fn open_hospital(data: &DataDir, code: Option<&str>) -> Result<Db> {
     Db::open(&path).with_context(|| format!("could not open the hospital file {}", path.display()))
 }
 
-fn sign_in(db: &mut Db, by: &AsUser, pw: &mut Passwords) -> Result<Session> {
+pub(crate) fn sign_in(db: &mut Db, by: &AsUser, pw: &mut Passwords) -> Result<Session> {
     let password = pw.ask(&format!("Password for {}", by.name))?;
     Ok(auth::sign_in_for_command(
         db,
@@ -336,62 +338,32 @@ pub fn audit(data: &DataDir, cli: &Cli, cmd: &AuditCommand) -> Result<bool> {
 }
 
 fn print_audit_report(report: &checkpoint::AuditReport) -> bool {
-    if report.problems.is_empty() {
-        println!(
-            "Audit trail intact: {} events, head {} ({} checkpoints agree)",
-            report.count, report.head, report.checkpoints
-        );
-        true
-    } else {
-        for p in &report.problems {
-            println!("AUDIT PROBLEM: {p}");
-        }
-        println!(
-            "The audit trail does not verify: restore the file from a backup and keep this one for investigation."
-        );
-        false
+    for line in crate::health::audit_lines(report) {
+        println!("{line}");
     }
+    if !report.problems.is_empty() {
+        println!("{AUDIT_ADVICE}");
+    }
+    report.problems.is_empty()
 }
+
+/// What to do about a hospital file whose audit trail does not verify.
+const AUDIT_ADVICE: &str = "The audit trail does not verify: restore the file from a backup and keep this one for investigation.";
 
 /// `wardline check`: every problem is printed; the result says whether all passed.
 pub fn check(data: &DataDir, cli: &Cli) -> Result<bool> {
     let db = open_hospital(data, cli.hospital.as_deref())?;
-    let mut ok = true;
-    let integrity: Vec<String> = {
-        let mut stmt = db.conn().prepare("PRAGMA integrity_check")?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
-    if integrity == ["ok"] {
-        println!("integrity_check: ok");
-    } else {
-        ok = false;
-        for line in integrity {
-            println!("INTEGRITY PROBLEM: {line}");
-        }
+    let report = crate::health::check(&db, data, checkpoint::Scope::Live)?;
+    for line in report.lines() {
+        println!("{line}");
     }
-    let fk: Vec<(String, i64, String)> = {
-        let mut stmt = db.conn().prepare("PRAGMA foreign_key_check")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
-    if fk.is_empty() {
-        println!("foreign_key_check: ok");
-    } else {
-        ok = false;
-        for (table, rowid, parent) in fk {
-            println!(
-                "FOREIGN KEY PROBLEM: row {rowid} of {table} refers to a missing {parent} row"
-            );
-        }
+    if !report.audit.problems.is_empty() {
+        println!("{AUDIT_ADVICE}");
     }
-    ok &= check_stock_ledger(&db)?;
-    let report = checkpoint::verify(&db, data)?;
-    ok &= print_audit_report(&report);
-    if ok {
+    if report.ok() {
         println!("All checks passed.");
     }
-    Ok(ok)
+    Ok(report.ok())
 }
 
 /// `wardline import patients FILE.csv`: the report goes to standard output,
@@ -568,23 +540,6 @@ pub fn export_patients(
 }
 
 /// The pharmacy part of `wardline check`: every batch against its ledger.
-fn check_stock_ledger(db: &Db) -> Result<bool> {
-    let problems = crate::store::pharmacy::ledger_problems(db.conn())?;
-    if problems.is_empty() {
-        let n = crate::store::pharmacy::batch_count(db.conn())?;
-        println!(
-            "stock ledger: ok ({} {} agree with their ledger)",
-            thousands(n as u64),
-            if n == 1 { "batch" } else { "batches" }
-        );
-        return Ok(true);
-    }
-    for p in problems {
-        println!("STOCK PROBLEM: {p}");
-    }
-    Ok(false)
-}
-
 /// `wardline import items FILE.csv`: refused (nothing imported) when a row
 /// is invalid; items already in the catalogue are listed and kept.
 pub fn import_items(

@@ -16,10 +16,12 @@ pub mod demo_beds;
 pub mod demo_pharmacy;
 pub mod domain;
 pub mod error;
+pub mod health;
 pub mod logging;
 pub mod machine_zone;
 pub mod ops;
 pub mod paths;
+pub mod procs;
 #[cfg(unix)]
 pub mod pty;
 pub mod store;

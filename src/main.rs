@@ -68,6 +68,10 @@ fn run(cli: &Cli) -> Result<bool> {
         Some(Command::Settings(cmd)) => commands::settings(&data, cli, cmd, &mut pw)?,
         Some(Command::Audit(cmd)) => return commands::audit(&data, cli, cmd),
         Some(Command::Check) => return commands::check(&data, cli),
+        Some(Command::Backup(args)) => return commands::backup::backup(&data, cli, args),
+        Some(Command::Restore(args)) => {
+            return commands::backup::restore(&data, cli, args, &mut pw);
+        }
         Some(Command::Import(ImportCommand::Patients {
             file,
             skip_invalid,

@@ -43,6 +43,11 @@ impl DataDir {
         self.root.join("checkpoints").join(format!("{code}.log"))
     }
 
+    /// Where `wardline backup` writes its automatic copies.
+    pub fn backups_dir(&self) -> PathBuf {
+        self.root.join("backups")
+    }
+
     pub fn log_dir(&self) -> PathBuf {
         self.root.join("logs")
     }

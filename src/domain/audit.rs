@@ -38,6 +38,10 @@ pub enum AuditAction {
     Admit,
     Transfer,
     Discharge,
+    // backups: a checked copy taken (BACKUP), and the hospital replaced by
+    // one (RESTORE_BACKUP; RESTORE is a deleted patient brought back)
+    Backup,
+    RestoreBackup,
 }
 
 /// Who did it. `id` is absent for the system itself and for failed sign-ins.

@@ -5,6 +5,7 @@
 
 pub mod appointment;
 pub mod audit;
+pub mod backup;
 pub mod beds;
 pub mod clock;
 pub mod display;

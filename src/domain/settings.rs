@@ -20,6 +20,7 @@ pub enum SettingKey {
     Currency,
     ExpiryWindowDays,
     TimeZone,
+    BackupWarnHours,
 }
 
 /// The date display formats a hospital can choose, with their chrono patterns.
@@ -59,6 +60,9 @@ impl SettingKey {
             SettingKey::ExpiryWindowDays => "days ahead that stock counts as expiring soon",
             SettingKey::TimeZone => {
                 "the hospital's time zone (IANA name, e.g. Africa/Nairobi): today, days and times"
+            }
+            SettingKey::BackupWarnHours => {
+                "hours after the latest backup that an admin's sign-in warns of it"
             }
         }
     }
@@ -134,6 +138,7 @@ impl SettingKey {
                     None => ZONE_HINT.to_string(),
                 })
             }),
+            SettingKey::BackupWarnHours => int_in(1, 24 * 31),
         }
     }
 }
@@ -151,6 +156,8 @@ pub struct Settings {
     pub currency: String,
     pub expiry_window_days: u32,
     pub time_zone: Tz,
+    /// An admin's sign-in warns when the latest backup is older than this.
+    pub backup_warn_hours: u32,
 }
 
 impl Settings {
@@ -167,6 +174,7 @@ impl Settings {
             currency: "USD".to_string(),
             expiry_window_days: 90,
             time_zone,
+            backup_warn_hours: 26,
         }
     }
 
@@ -183,6 +191,7 @@ impl Settings {
             SettingKey::Currency => self.currency.clone(),
             SettingKey::ExpiryWindowDays => self.expiry_window_days.to_string(),
             SettingKey::TimeZone => self.time_zone.name().to_string(),
+            SettingKey::BackupWarnHours => self.backup_warn_hours.to_string(),
         }
     }
 
@@ -201,6 +210,7 @@ impl Settings {
             SettingKey::Currency => self.currency = v,
             SettingKey::ExpiryWindowDays => self.expiry_window_days = num(&v),
             SettingKey::TimeZone => self.time_zone = parse_zone(&v).unwrap_or(self.time_zone),
+            SettingKey::BackupWarnHours => self.backup_warn_hours = num(&v),
         }
         Ok(())
     }
@@ -246,6 +256,12 @@ mod tests {
         assert_eq!(s.expiry_window_days, 90);
         assert!(s.set(SettingKey::ExpiryWindowDays, "0").is_err());
         assert!(s.set(SettingKey::ExpiryWindowDays, "60").is_ok());
+        assert_eq!(s.backup_warn_hours, 26);
+        assert!(s.set(SettingKey::BackupWarnHours, "0").is_err());
+        assert!(s.set(SettingKey::BackupWarnHours, "a day").is_err());
+        assert!(s.set(SettingKey::BackupWarnHours, "745").is_err());
+        assert!(s.set(SettingKey::BackupWarnHours, "50").is_ok());
+        assert_eq!(s.backup_warn_hours, 50);
         assert!(SettingKey::parse("colour").is_err());
         assert!(s.set(SettingKey::TimeZone, "africa/nairobi").is_ok());
         assert_eq!(s.get(SettingKey::TimeZone), "Africa/Nairobi");

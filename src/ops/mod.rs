@@ -4,10 +4,12 @@
 
 pub mod accounts;
 pub mod appointments;
+pub mod backup;
 pub mod beds;
 pub mod csv_file;
 pub mod export;
 pub mod import;
 pub mod patients;
 pub mod pharmacy;
+pub mod restore;
 pub mod settings;

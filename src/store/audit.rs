@@ -153,3 +153,12 @@ pub fn verify_chain(conn: &Connection) -> Result<ChainState, StoreError> {
         head: verifier.head,
     })
 }
+
+/// The action of event `seq`, if there is one.
+pub fn action_at(conn: &Connection, seq: i64) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row("SELECT action FROM audit_log WHERE seq = ?1", [seq], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}

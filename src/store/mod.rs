@@ -7,8 +7,10 @@
 
 pub mod appointments;
 pub mod audit;
+pub mod backup;
 pub mod beds;
 pub mod bulk_insert;
+pub mod health;
 pub mod migrations;
 pub mod patient_search;
 pub mod patients;
@@ -60,6 +62,11 @@ pub enum StoreError {
     Damaged { path: PathBuf, detail: String },
     #[error("the hospital file stayed busy with another terminal's change for too long: try again")]
     Busy,
+    #[error(
+        "{} has a write-ahead log beside it ({}-wal), so it is open in a program or was copied while open; it was left untouched. Close every wardline using it and try again, or make a copy with `wardline backup`",
+        .0.display(), .0.display()
+    )]
+    InUse(PathBuf),
     #[error("{0}")]
     Conflict(String),
     #[error("database error: {0}")]
@@ -139,6 +146,58 @@ impl Db {
             StoreError::Sqlite(e) => StoreError::classify(e, path),
             other => other,
         })?;
+        let code: String = conn
+            .query_row("SELECT code FROM hospital WHERE id = 1", [], |r| r.get(0))
+            .map_err(|e| StoreError::classify(e, path))?;
+        let code = code.parse().map_err(|_| StoreError::Damaged {
+            path: path.to_path_buf(),
+            detail: format!("its hospital code {code:?} is not valid"),
+        })?;
+        Ok(Db {
+            conn,
+            path: path.to_path_buf(),
+            code,
+        })
+    }
+
+    /// Opens a hospital file (a backup being checked) for reading only,
+    /// changing nothing in it or beside it: no `-wal` or `-shm` file is made
+    /// and an older schema is read as it is, not migrated. Refused when a
+    /// write-ahead log lies beside it, since what it holds would be ignored.
+    pub fn open_read_only(path: &Path) -> Result<Db, StoreError> {
+        check_header(path)?;
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+            return Err(StoreError::InUse(path.to_path_buf()));
+        }
+        let uri = format!("file:{}?mode=ro&immutable=1", uri_path(path)?);
+        let conn = Connection::open_with_flags(
+            &uri,
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| StoreError::classify(e, path))?;
+        let read = |sql: &str| -> Result<i64, StoreError> {
+            conn.query_row(sql, [], |r| r.get(0))
+                .map_err(|e| StoreError::classify(e, path))
+        };
+        if read("PRAGMA application_id")? != i64::from(APPLICATION_ID) {
+            return Err(StoreError::NotWardline(path.to_path_buf()));
+        }
+        let version = read("PRAGMA user_version")?;
+        let supported = migrations::current_version();
+        if version > supported {
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found: version,
+                supported,
+            });
+        }
+        read("SELECT count(*) FROM sqlite_schema")?;
+        conn.pragma_update(None, "cache_size", -PAGE_CACHE_KIB)
+            .map_err(|e| StoreError::classify(e, path))?;
         let code: String = conn
             .query_row("SELECT code FROM hospital WHERE id = 1", [], |r| r.get(0))
             .map_err(|e| StoreError::classify(e, path))?;
@@ -316,6 +375,25 @@ fn apply_pragmas(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "cache_size", -PAGE_CACHE_KIB)?;
     Ok(())
+}
+
+/// A path as an SQLite URI's path: the characters a URI gives meaning to
+/// are escaped.
+fn uri_path(path: &Path) -> Result<String, StoreError> {
+    let text = path.to_str().ok_or_else(|| StoreError::Damaged {
+        path: path.to_path_buf(),
+        detail: "its path is not valid UTF-8; rename or move it".to_string(),
+    })?;
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3F"),
+            '#' => out.push_str("%23"),
+            _ => out.push(c),
+        }
+    }
+    Ok(out)
 }
 
 /// Refuses anything that is not an SQLite file before SQLite opens it.

@@ -87,6 +87,8 @@ struct Confirm {
 struct Message {
     text: String,
     error: bool,
+    /// A warning in words that is not an error (an old backup).
+    warning: bool,
 }
 
 pub struct App {
@@ -202,6 +204,7 @@ impl App {
         self.message = Some(Message {
             text: text.into(),
             error: false,
+            warning: false,
         });
     }
 
@@ -209,6 +212,7 @@ impl App {
         self.message = Some(Message {
             text: sentence(e),
             error: true,
+            warning: false,
         });
     }
 
@@ -756,7 +760,39 @@ impl App {
             appointments: None,
         });
         self.say(format!("Signed in as {name}."));
+        self.warn_of_old_backup(&name);
         self.reload_tab();
+    }
+
+    /// An administrator is told, in words, when the latest backup is older
+    /// than the hospital's `backup_warn_hours`, or when there is none.
+    fn warn_of_old_backup(&mut self, name: &str) {
+        let Mode::Working(w) = &self.mode else {
+            return;
+        };
+        if !w
+            .session
+            .role()
+            .can(crate::domain::role::Permission::Administer)
+        {
+            return;
+        }
+        match crate::ops::backup::latest(&self.db, &w.session) {
+            Ok(latest) => {
+                if let Some(warning) = crate::domain::backup::staleness_warning(
+                    latest.map(|b| b.taken_at),
+                    self.now,
+                    self.settings.backup_warn_hours,
+                ) {
+                    self.message = Some(Message {
+                        text: format!("Signed in as {name}. {warning}"),
+                        error: false,
+                        warning: true,
+                    });
+                }
+            }
+            Err(e) => self.complain(e),
+        }
     }
 
     fn go_to(&mut self, tab: Tab) {
@@ -1007,7 +1043,13 @@ impl App {
         let message = self.message.as_ref().map(|m| {
             Span::styled(
                 m.text.clone(),
-                if m.error { theme.error() } else { theme.ok() },
+                if m.error {
+                    theme.error()
+                } else if m.warning {
+                    theme.warn()
+                } else {
+                    theme.ok()
+                },
             )
         });
         bars::status_line(message, &right, &theme, status, frame.buffer_mut());

@@ -1,8 +1,9 @@
-//! The admin tab: staff accounts (unlock from here), the settings, and the
-//! state of the audit trail.
+//! The admin tab: staff accounts (unlock from here), the settings, the
+//! state of the audit trail and when the latest backup was taken.
 
 use crate::auth::Session;
 use crate::domain::audit::AuditRecord;
+use crate::domain::backup::BackupRecord;
 use crate::domain::clock::Tz;
 use crate::domain::settings::{SettingKey, Settings};
 use crate::domain::user::User;
@@ -26,6 +27,7 @@ pub struct Admin {
     audit_count: i64,
     audit_head: String,
     recent: Vec<AuditRecord>,
+    last_backup: Option<BackupRecord>,
     selected: usize,
 }
 
@@ -36,12 +38,14 @@ impl Admin {
         let settings = crate::ops::settings::list(db, by)?;
         let (audit_count, audit_head) = audit::head(db.conn())?;
         let recent = audit::recent(db.conn(), RECENT)?;
+        let last_backup = crate::ops::backup::latest(db, by)?;
         Ok(Admin {
             users,
             settings,
             audit_count,
             audit_head,
             recent,
+            last_backup,
             selected: 0,
         })
     }
@@ -83,8 +87,13 @@ impl Admin {
         area: Rect,
         buf: &mut Buffer,
     ) {
+        // Every setting shows, even at 80×24; the audit trail takes the rest.
+        let every_setting = SettingKey::iter().count() as u16 + 2;
+        let top_height = (area.height * 55 / 100)
+            .max(every_setting)
+            .min(area.height.saturating_sub(5));
         let [top, bottom] =
-            Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
+            Layout::vertical([Constraint::Length(top_height), Constraint::Min(0)]).areas(area);
         let [users_area, settings_area] =
             Layout::horizontal([Constraint::Min(48), Constraint::Length(32)]).areas(top);
 
@@ -134,7 +143,20 @@ impl Admin {
             .render(settings_area, buf);
 
         let head = self.audit_head.get(..12).unwrap_or(&self.audit_head);
-        let title = format!(" Audit trail: {} events, head {head}… ", self.audit_count);
+        let backup = self
+            .last_backup
+            .as_ref()
+            .map(|b| {
+                b.taken_at
+                    .with_timezone(&zone)
+                    .format("%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_else(|| "never".into());
+        let title = format!(
+            " Audit trail: {} events, head {head}… · Last backup: {backup} ",
+            self.audit_count
+        );
         let rows = self.recent.iter().map(|r| {
             let at = crate::domain::time::parse_ts(&r.at)
                 .map(|t| t.with_timezone(&zone).format("%m-%d %H:%M").to_string())

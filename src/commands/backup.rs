@@ -1,0 +1,123 @@
+//! `wardline backup` (take, or `--verify` one) and `wardline restore`: what
+//! they print. The work is in `ops::backup` and `ops::restore`.
+
+use super::{Passwords, open_hospital, sign_in};
+use crate::cli::{BackupArgs, Cli, RestoreArgs};
+use crate::domain::display::thousands;
+use crate::health::HealthReport;
+use crate::ops::backup::{self as backup_ops, BackupError};
+use crate::ops::restore as restore_ops;
+use crate::paths::DataDir;
+use anyhow::Result;
+use chrono::Utc;
+use std::path::Path;
+
+/// A size for people: "12.4 MB, 12,402,688 bytes".
+fn size(bytes: u64) -> String {
+    format!(
+        "{:.1} MB, {} bytes",
+        bytes as f64 / 1_000_000.0,
+        thousands(bytes)
+    )
+}
+
+fn print_checks(report: &HealthReport) {
+    for line in report.lines() {
+        println!("  {line}");
+    }
+}
+
+/// `wardline backup [--out FILE] [--keep N]`, or `--verify FILE`.
+pub fn backup(data: &DataDir, cli: &Cli, args: &BackupArgs) -> Result<bool> {
+    if let Some(file) = &args.verify {
+        return verify(data, file);
+    }
+    let mut db = open_hospital(data, cli.hospital.as_deref())?;
+    let keep = args.keep.map(|n| n as usize);
+    let taken = match backup_ops::take(&mut db, data, args.out.as_deref(), keep, Utc::now()) {
+        Ok(t) => t,
+        Err(e) => {
+            if let Some(BackupError::FailedCheck { report, .. }) = e.downcast_ref() {
+                println!("The copy failed its check:");
+                print_checks(report);
+            }
+            return Err(e);
+        }
+    };
+    println!(
+        "Backup written: {} ({})",
+        taken.path.display(),
+        size(taken.record.size_bytes)
+    );
+    println!("Checked the copy:");
+    print_checks(&taken.report);
+    println!(
+        "Audit trail of the copy: {} events, head {}",
+        taken.record.events, taken.record.head_hash
+    );
+    for old in &taken.removed {
+        println!("Removed the older automatic backup {}", old.display());
+    }
+    Ok(true)
+}
+
+/// `wardline backup --verify FILE`: checks a backup, changing nothing.
+fn verify(data: &DataDir, file: &Path) -> Result<bool> {
+    let (code, report) = backup_ops::check_file(data, file)?;
+    let bytes = std::fs::metadata(file).map(|m| m.len()).unwrap_or_default();
+    println!(
+        "Backup {} of hospital {code} ({})",
+        file.display(),
+        size(bytes)
+    );
+    print_checks(&report);
+    if report.ok() {
+        println!(
+            "The backup passes every check: {} events, head {}. It can be restored with `wardline restore {} --as ADMIN`.",
+            report.audit.count,
+            report.audit.head,
+            file.display()
+        );
+    } else {
+        println!("The backup fails its check: do not rely on it; take a new backup.");
+    }
+    Ok(report.ok())
+}
+
+/// `wardline restore FILE --as ADMIN`.
+pub fn restore(data: &DataDir, cli: &Cli, args: &RestoreArgs, pw: &mut Passwords) -> Result<bool> {
+    let restored = match restore_ops::restore(
+        data,
+        cli.hospital.as_deref(),
+        &args.file,
+        |db| sign_in(db, &args.by, pw),
+        Utc::now(),
+    ) {
+        Ok(r) => r,
+        Err(e) => {
+            if let Some(restore_ops::RestoreError::Damaged(report)) = e.downcast_ref() {
+                println!("The backup fails its check:");
+                print_checks(report);
+            }
+            return Err(e);
+        }
+    };
+    println!(
+        "Restored hospital {} from {}:",
+        restored.code,
+        args.file.display()
+    );
+    print_checks(&restored.report);
+    println!("Hospital file: {}", restored.path.display());
+    if let Some(r) = &restored.replaced {
+        println!("The replaced file is kept as {}", r.display());
+    }
+    println!(
+        "Audit trail: {} events (the last records this restore), head {}",
+        restored.events, restored.head
+    );
+    println!(
+        "The checkpoint log records the restore; take a new backup now with `wardline backup`."
+    );
+    Ok(true)
+}
