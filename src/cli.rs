@@ -419,6 +419,8 @@ pub enum ReportCommand {
     },
     /// Pharmacy stock: on hand, value at cost and alerts per item.
     Stock {
+        #[arg(long, value_enum, default_value = "text")]
+        format: ReportFormat,
         #[command(flatten)]
         by: AsUser,
     },
@@ -427,6 +429,8 @@ pub enum ReportCommand {
         /// How many days ahead to look.
         #[arg(long, default_value_t = 90, value_name = "N")]
         days: u32,
+        #[arg(long, value_enum, default_value = "text")]
+        format: ReportFormat,
         #[command(flatten)]
         by: AsUser,
     },

@@ -592,7 +592,13 @@ pub fn import_items(
 }
 
 /// `wardline report stock`: on hand and value at cost per item, with alerts.
-fn report_stock(data: &DataDir, cli: &Cli, by: &AsUser, pw: &mut Passwords) -> Result<()> {
+fn report_stock(
+    data: &DataDir,
+    cli: &Cli,
+    format: crate::cli::ReportFormat,
+    by: &AsUser,
+    pw: &mut Passwords,
+) -> Result<()> {
     let mut db = open_hospital(data, cli.hospital.as_deref())?;
     let today = crate::ops::pharmacy::today(&db.clock(Utc::now())?);
     let list = as_user(&mut db, by, pw, |db, s, _| {
@@ -600,6 +606,10 @@ fn report_stock(data: &DataDir, cli: &Cli, by: &AsUser, pw: &mut Passwords) -> R
     })?;
     let settings = db.settings()?;
     let currency = settings.currency.as_str();
+    if format == crate::cli::ReportFormat::Csv {
+        crate::ops::pharmacy::write_stock_csv(&list, currency, std::io::stdout().lock())?;
+        return Ok(());
+    }
     let mut out = BufWriter::new(std::io::stdout().lock());
     let written = (|| -> std::io::Result<()> {
         writeln!(
@@ -657,6 +667,7 @@ fn report_expiry(
     data: &DataDir,
     cli: &Cli,
     days: u32,
+    format: crate::cli::ReportFormat,
     by: &AsUser,
     pw: &mut Passwords,
 ) -> Result<()> {
@@ -671,6 +682,15 @@ fn report_expiry(
         )?)
     })?;
     let settings = db.settings()?;
+    if format == crate::cli::ReportFormat::Csv {
+        crate::ops::pharmacy::write_expiry_csv(
+            &rows,
+            today,
+            &settings.currency,
+            std::io::stdout().lock(),
+        )?;
+        return Ok(());
+    }
     let pattern = settings.date_pattern();
     let mut out = BufWriter::new(std::io::stdout().lock());
     let written = (|| -> std::io::Result<()> {
@@ -904,8 +924,10 @@ pub fn report(
                 }
             }
         }
-        ReportCommand::Stock { by } => report_stock(data, cli, by, pw)?,
-        ReportCommand::Expiry { days, by } => report_expiry(data, cli, *days, by, pw)?,
+        ReportCommand::Stock { format, by } => report_stock(data, cli, *format, by, pw)?,
+        ReportCommand::Expiry { days, format, by } => {
+            report_expiry(data, cli, *days, *format, by, pw)?
+        }
     }
     Ok(())
 }

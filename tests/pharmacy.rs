@@ -862,6 +862,31 @@ fn the_commands_import_report_and_check_the_ledger() {
         out.contains("(30 days from today; expired stock included)"),
         "{out}"
     );
+    let (ok, out) = wardline(
+        data,
+        &["report", "stock", "--format", "csv", "--as", "pharmacist"],
+        pw,
+    );
+    assert!(ok, "{out}");
+    assert!(
+        out.starts_with("item,generic_name,strength,form,unit,category,on_hand,usable,reorder_level,nearest_expiry,value_at_cost,currency,flags\n"),
+        "{out}"
+    );
+    assert!(out.contains(",KES,") && out.contains("expired"), "{out}");
+    let (ok, out) = wardline(
+        data,
+        &[
+            "report", "expiry", "--days", "30", "--format", "csv", "--as", "doctor",
+        ],
+        pw,
+    );
+    assert!(ok, "{out}");
+    assert!(
+        out.starts_with(
+            "expiry,days_left,item,strength,form,batch,on_hand,value_at_cost,currency,supplier\n"
+        ) && out.contains("Oxytocin"),
+        "{out}"
+    );
     let (ok, out) = wardline(data, &["report", "stock", "--as", "reception"], pw);
     assert!(
         !ok && out.contains("a receptionist may not see the stock"),
@@ -956,4 +981,46 @@ proptest! {
             prop_assert!(store::batches(h.db.conn(), &item).unwrap().iter().all(|b| b.on_hand >= 0));
         }
     }
+}
+
+#[test]
+fn the_stock_and_expiry_csvs_cannot_run_as_formulas_and_keep_numbers_numeric() {
+    let mut h = setup();
+    let mut details = amoxicillin();
+    details.generic_name = "-2+3".into();
+    details.category = "@SUM(A1)".into();
+    let item = ops::add_item(&mut h.db, &h.pharm, &details, now()).unwrap();
+    let mut r = receipt(&item.id, "=1+1", days(10), 30);
+    r.supplier = "+254 712 345 678".into();
+    ops::receive(&mut h.db, &h.pharm, &r, now()).unwrap();
+
+    let list = ops::stock_list(&h.db, &h.pharm, today()).unwrap();
+    let mut out = Vec::new();
+    ops::write_stock_csv(&list, "KES", &mut out).unwrap();
+    let rows = csv_rows(&out);
+    let row = rows.iter().find(|r| r[0] == "Amoxicillin").unwrap();
+    assert_eq!(row[1], "'-2+3");
+    assert_eq!(row[5], "'@SUM(A1)");
+    assert_eq!(row[6], "30", "a quantity stays a number");
+    assert_eq!(row[10], "375.00", "a value stays a plain number");
+    assert_eq!(
+        row[12], "low expiring",
+        "below the reorder level of 100, expiring in 10 days"
+    );
+
+    let expiring = ops::expiry_report(&h.db, &h.pharm, today(), 30).unwrap();
+    let mut out = Vec::new();
+    ops::write_expiry_csv(&expiring, today(), "KES", &mut out).unwrap();
+    let rows = csv_rows(&out);
+    let row = rows.iter().find(|r| r[2] == "Amoxicillin").unwrap();
+    assert_eq!(row[1], "10");
+    assert_eq!(row[5], "'=1+1");
+    assert_eq!(row[9], "'+254 712 345 678");
+}
+
+fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    csv::Reader::from_reader(bytes)
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
 }

@@ -549,11 +549,24 @@ pub fn minor_digits(currency: &str) -> u32 {
 
 /// Minor units as an amount without the currency: 123456 → "1,234.56".
 pub fn amount(minor: i64, currency: &str) -> String {
+    formatted_amount(minor, currency, true)
+}
+
+/// Minor units as a plain number, for files: 123456 → "1234.56".
+pub fn plain_amount(minor: i64, currency: &str) -> String {
+    formatted_amount(minor, currency, false)
+}
+
+fn formatted_amount(minor: i64, currency: &str, grouped: bool) -> String {
     let digits = minor_digits(currency);
     let scale = 10i64.pow(digits);
     let sign = if minor < 0 { "-" } else { "" };
     let abs = minor.unsigned_abs();
-    let whole = crate::domain::display::thousands(abs / scale as u64);
+    let whole = if grouped {
+        crate::domain::display::thousands(abs / scale as u64)
+    } else {
+        (abs / scale as u64).to_string()
+    };
     if digits == 0 {
         format!("{sign}{whole}")
     } else {
