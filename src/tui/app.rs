@@ -12,13 +12,10 @@ use crate::domain::settings::Settings;
 use crate::store::Db;
 use crate::store::sessions::EndReason;
 use crate::tui::keymap::{self, Action, Binding, Tab};
-use crate::tui::screens::appointments::{Appointments, Ctx as AppointmentsCtx};
-use crate::tui::screens::beds::Beds;
+use crate::tui::screen::{Ctx, Said, Screen, View};
 use crate::tui::screens::patient_record::LocalDates;
-use crate::tui::screens::patients::{Ctx as PatientsCtx, Patients, Said};
-use crate::tui::screens::pharmacy::Pharmacy;
 use crate::tui::screens::{
-    admin::Admin,
+    self,
     change_password::ChangePassword,
     help, notice,
     sign_in::{LockedBy, SignIn},
@@ -51,11 +48,18 @@ pub struct Options {
 pub struct Workspace {
     pub session: Session,
     pub tab: Tab,
-    admin: Option<Admin>,
-    patients: Option<Box<Patients>>,
-    pharmacy: Option<Box<Pharmacy>>,
-    beds: Option<Box<Beds>>,
-    appointments: Option<Box<Appointments>>,
+    /// The screens opened so far, kept while the user is signed in.
+    screens: Vec<(Tab, Box<dyn Screen>)>,
+}
+
+impl Workspace {
+    /// The screen of the tab shown, once opened.
+    fn shown(&self) -> Option<&dyn Screen> {
+        self.screens
+            .iter()
+            .find(|(t, _)| *t == self.tab)
+            .map(|(_, s)| s.as_ref())
+    }
 }
 
 pub enum Mode {
@@ -108,28 +112,6 @@ pub struct App {
 }
 
 /// An error message as a sentence on screen.
-/// Shows a tab's screen again (reading its data afresh), or opens it the
-/// first time; an error the screen reports becomes the app's complaint.
-fn open_or_show_again<S, C>(
-    screen: &mut Option<Box<S>>,
-    ctx: &mut C,
-    again: impl FnOnce(&mut S, &mut C) -> Said,
-    open: impl FnOnce(&mut C) -> (S, Said),
-) -> Result<(), crate::error::Error> {
-    let said = match screen {
-        Some(s) => again(s, ctx),
-        None => {
-            let (s, said) = open(ctx);
-            *screen = Some(Box::new(s));
-            said
-        }
-    };
-    match said {
-        Said::Error(m) => Err(crate::error::Error::Refused(m)),
-        _ => Ok(()),
-    }
-}
-
 fn sentence(e: impl std::fmt::Display) -> String {
     let s = e.to_string();
     let mut chars = s.chars();
@@ -232,28 +214,7 @@ impl App {
             Mode::SignIn(_) => keymap::SIGN_IN,
             Mode::Locked { .. } => keymap::LOCKED,
             Mode::ChangePassword { .. } => keymap::CHANGE_PASSWORD,
-            Mode::Working(w) if w.tab == Tab::Admin => keymap::ADMIN,
-            Mode::Working(Workspace {
-                tab: Tab::Patients,
-                patients: Some(p),
-                ..
-            }) => p.table(),
-            Mode::Working(Workspace {
-                tab: Tab::Pharmacy,
-                pharmacy: Some(p),
-                ..
-            }) => p.table(),
-            Mode::Working(Workspace {
-                tab: Tab::Beds,
-                beds: Some(b),
-                ..
-            }) => b.table(),
-            Mode::Working(Workspace {
-                tab: Tab::Appointments,
-                appointments: Some(a),
-                ..
-            }) => a.table(),
-            Mode::Working(_) => keymap::NOTICE,
+            Mode::Working(w) => w.shown().map_or(keymap::NOTICE, |s| s.table()),
         }
     }
 
@@ -301,10 +262,7 @@ impl App {
             Mode::ChangePassword { form, .. } => form.type_key(key),
             Mode::Working(_) => {
                 if is_text(&key) && self.screen_takes_text() {
-                    self.with_patients(|p, ctx| p.type_key(key, ctx));
-                    self.with_pharmacy(|p, ctx| p.type_key(key, ctx));
-                    self.with_beds(|b, ctx| b.type_key(key, ctx));
-                    self.with_appointments(|a, ctx| a.type_key(key, ctx));
+                    self.with_screen(|s, ctx| s.type_key(key, ctx));
                     return;
                 }
                 if let Some(action) = keymap::lookup(keymap::GLOBAL, &key) {
@@ -317,16 +275,7 @@ impl App {
     /// Whether the tab shown has the cursor in a text field, so that typed
     /// characters (`?` too) go there rather than to the keys of every screen.
     fn screen_takes_text(&self) -> bool {
-        let Mode::Working(w) = &self.mode else {
-            return false;
-        };
-        match w.tab {
-            Tab::Patients => w.patients.as_ref().is_some_and(|p| p.takes_text()),
-            Tab::Pharmacy => w.pharmacy.as_ref().is_some_and(|p| p.takes_text()),
-            Tab::Beds => w.beds.as_ref().is_some_and(|b| b.takes_text()),
-            Tab::Appointments => w.appointments.as_ref().is_some_and(|a| a.takes_text()),
-            _ => false,
-        }
+        matches!(&self.mode, Mode::Working(w) if w.shown().is_some_and(|s| s.takes_text()))
     }
 
     /// Shows what a screen said on the status line.
@@ -338,15 +287,9 @@ impl App {
         }
     }
 
-    /// Runs `f` on the screen of `tab` when it is the one shown and open,
-    /// with what it needs from the app, and shows what it says. `pick`
-    /// finds the screen (and the session) in the workspace.
-    fn on_tab<S: ?Sized>(
-        &mut self,
-        tab: Tab,
-        pick: for<'w> fn(&'w mut Workspace) -> Option<(&'w Session, &'w mut S)>,
-        f: impl FnOnce(&mut S, &mut PatientsCtx) -> Said,
-    ) -> Option<()> {
+    /// Runs `f` on the screen of the tab shown, once opened, with what it
+    /// needs from the app, and shows what it says.
+    fn with_screen(&mut self, f: impl FnOnce(&mut dyn Screen, &mut Ctx) -> Said) -> Option<()> {
         let App {
             db,
             mode,
@@ -357,100 +300,23 @@ impl App {
         let Mode::Working(w) = mode else {
             return None;
         };
-        if w.tab != tab {
-            return None;
-        }
-        let (session, screen) = pick(w)?;
-        let mut ctx = PatientsCtx {
+        let tab = w.tab;
+        let (_, screen) = w.screens.iter_mut().find(|(t, _)| *t == tab)?;
+        let mut ctx = Ctx {
             db,
-            session,
+            session: &w.session,
             settings,
             now: *now,
         };
-        let said = f(screen, &mut ctx);
+        let said = f(screen.as_mut(), &mut ctx);
         self.show(said);
         Some(())
     }
 
-    /// Runs `f` on the patients tab when it is the one shown.
-    fn with_patients(
-        &mut self,
-        f: impl FnOnce(&mut Patients, &mut PatientsCtx) -> Said,
-    ) -> Option<()> {
-        self.on_tab(
-            Tab::Patients,
-            |w| Some((&w.session, w.patients.as_deref_mut()?)),
-            f,
-        )
-    }
-
-    /// Runs `f` on the beds tab when it is the one shown, with the
-    /// hospital's time zone brought up to date.
-    fn with_beds(&mut self, f: impl FnOnce(&mut Beds, &mut PatientsCtx) -> Said) -> Option<()> {
-        let zone = self.zone();
-        self.on_tab(
-            Tab::Beds,
-            |w| Some((&w.session, w.beds.as_deref_mut()?)),
-            |b, ctx| {
-                b.zone = zone;
-                f(b, ctx)
-            },
-        )
-    }
-
-    /// Lets the patients tab (and the beds tab's patient picker) write its
-    /// pending search event before the user leaves it (another tab, the
-    /// lock, quitting).
-    fn leave_patients(&mut self) {
-        self.with_patients(|p, ctx| p.leave(ctx));
-        self.with_pharmacy(|p, ctx| p.leave(ctx));
-        self.with_beds(|b, ctx| b.leave(ctx));
-        self.with_appointments(|a, ctx| a.leave(ctx));
-    }
-
-    /// Runs `f` on the appointments tab when it is the one shown.
-    fn with_appointments(
-        &mut self,
-        f: impl FnOnce(&mut Appointments, &mut AppointmentsCtx) -> Said,
-    ) -> Option<()> {
-        let zone = self.zone();
-        let App {
-            db,
-            mode,
-            settings,
-            now,
-            ..
-        } = self;
-        let Mode::Working(Workspace {
-            session,
-            tab: Tab::Appointments,
-            appointments: Some(a),
-            ..
-        }) = mode
-        else {
-            return None;
-        };
-        let mut ctx = AppointmentsCtx {
-            db,
-            session,
-            settings,
-            clock: Clock::new(*now, zone),
-        };
-        let said = f(a, &mut ctx);
-        self.show(said);
-        Some(())
-    }
-
-    /// Runs `f` on the pharmacy tab when it is the one shown.
-    fn with_pharmacy(
-        &mut self,
-        f: impl FnOnce(&mut Pharmacy, &mut PatientsCtx) -> Said,
-    ) -> Option<()> {
-        self.on_tab(
-            Tab::Pharmacy,
-            |w| Some((&w.session, w.pharmacy.as_deref_mut()?)),
-            f,
-        )
+    /// Lets the screen shown write its pending events (a search's) before
+    /// the user leaves it (another tab, the lock, quitting).
+    fn leave_screen(&mut self) {
+        self.with_screen(|s, ctx| s.leave(ctx));
     }
 
     /// Time passing without keys: idle lock and the session's maximum length.
@@ -476,8 +342,8 @@ impl App {
             let minutes = self.idle_limit().num_seconds() as f64 / 60.0;
             self.lock(&format!("idle for {minutes:.0} min"));
         }
-        // appointments: the day view follows other terminals' changes.
-        self.with_appointments(|a, ctx| a.tick(ctx));
+        // The screen shown may follow other terminals' changes.
+        self.with_screen(|s, ctx| s.tick(ctx));
     }
 
     fn perform(&mut self, action: Action) {
@@ -485,22 +351,8 @@ impl App {
             action,
             Action::ShowHelp | Action::CloseHelp | Action::Lock | Action::Quit | Action::GoTo(_)
         );
-        if !global && matches!(&self.mode, Mode::Working(w) if w.tab == Tab::Patients) {
-            self.with_patients(|p, ctx| p.perform(action, ctx));
-            return;
-        }
-        if !global && matches!(&self.mode, Mode::Working(w) if w.tab == Tab::Pharmacy) {
-            self.with_pharmacy(|p, ctx| p.perform(action, ctx));
-            return;
-        }
-        if !global
-            && matches!(&self.mode, Mode::Working(w) if w.tab == Tab::Beds && w.beds.is_some())
-        {
-            self.with_beds(|b, ctx| b.perform(action, ctx));
-            return;
-        }
-        if !global && matches!(&self.mode, Mode::Working(w) if w.tab == Tab::Appointments) {
-            self.with_appointments(|a, ctx| a.perform(action, ctx));
+        if !global && matches!(&self.mode, Mode::Working(w) if w.shown().is_some()) {
+            self.with_screen(|s, ctx| s.perform(action, ctx));
             return;
         }
         match action {
@@ -509,32 +361,14 @@ impl App {
             Action::Quit => {
                 let unsaved_password =
                     matches!(&self.mode, Mode::ChangePassword { form, .. } if form.has_input());
-                let unsaved_form = matches!(&self.mode, Mode::Working(Workspace { patients: Some(p), .. }) if p.has_unsaved_input());
-                let unsaved_stock = matches!(&self.mode, Mode::Working(Workspace { pharmacy: Some(p), .. }) if p.has_unsaved_input());
-                let unsaved_beds = matches!(&self.mode, Mode::Working(Workspace { beds: Some(b), .. }) if b.has_unsaved_input());
-                let unsaved_booking = matches!(&self.mode, Mode::Working(Workspace { appointments: Some(a), .. }) if a.has_unsaved_input());
+                let unsaved_screen = match &self.mode {
+                    Mode::Working(w) => w.screens.iter().find_map(|(_, s)| s.unsaved_input()),
+                    _ => None,
+                };
                 if unsaved_password {
                     self.ask("Quit and throw away the password you typed?", Pending::Quit);
-                } else if unsaved_stock {
-                    self.ask(
-                        "Quit and throw away the pharmacy form or count you were typing?",
-                        Pending::Quit,
-                    );
-                } else if unsaved_booking {
-                    self.ask(
-                        "Quit and throw away the appointment form you were typing?",
-                        Pending::Quit,
-                    );
-                } else if unsaved_beds {
-                    self.ask(
-                        "Quit and throw away what you typed on the beds tab?",
-                        Pending::Quit,
-                    );
-                } else if unsaved_form {
-                    self.ask(
-                        "Quit and throw away the patient form you were typing?",
-                        Pending::Quit,
-                    );
+                } else if let Some(question) = unsaved_screen {
+                    self.ask(question, Pending::Quit);
                 } else {
                     self.perform_pending(Pending::Quit);
                 }
@@ -571,17 +405,6 @@ impl App {
                     self.perform_pending(Pending::SignOut);
                 }
             }
-            Action::Up
-            | Action::Down
-            | Action::PageUp
-            | Action::PageDown
-            | Action::Home
-            | Action::End => {
-                if let Mode::Working(Workspace { admin: Some(a), .. }) = &mut self.mode {
-                    a.navigate(action);
-                }
-            }
-            Action::UnlockAccount => self.unlock_selected_account(),
             Action::Refresh => {
                 self.reload_tab();
                 if self.message.is_none() {
@@ -602,7 +425,7 @@ impl App {
     fn perform_pending(&mut self, p: Pending) {
         match p {
             Pending::Quit => {
-                self.leave_patients();
+                self.leave_screen();
                 self.end_session(EndReason::Logout);
                 self.quit = true;
             }
@@ -637,7 +460,7 @@ impl App {
     }
 
     fn lock(&mut self, why: &str) {
-        self.leave_patients();
+        self.leave_screen();
         let mode = std::mem::replace(&mut self.mode, Mode::SignIn(SignIn::new()));
         let (session, tab) = match mode {
             Mode::Working(w) => (w.session, w.tab),
@@ -753,11 +576,7 @@ impl App {
         self.mode = Mode::Working(Workspace {
             session,
             tab,
-            admin: None,
-            patients: None,
-            pharmacy: None,
-            beds: None,
-            appointments: None,
+            screens: Vec::new(),
         });
         self.say(format!("Signed in as {name}."));
         self.warn_of_old_backup(&name);
@@ -808,7 +627,7 @@ impl App {
             return;
         }
         if w.tab != tab {
-            self.leave_patients();
+            self.leave_screen();
         }
         if let Mode::Working(w) = &mut self.mode {
             w.tab = tab;
@@ -816,9 +635,9 @@ impl App {
         self.reload_tab();
     }
 
-    /// Reads the current tab's data again (the patients tab keeps its state).
+    /// Shows the current tab's screen again (it reads its data afresh), or
+    /// opens it the first time; an error it reports is complained of.
     fn reload_tab(&mut self) {
-        let zone = self.zone();
         let App {
             db,
             mode,
@@ -829,91 +648,25 @@ impl App {
         let Mode::Working(w) = mode else {
             return;
         };
-        let result = match w.tab {
-            Tab::Admin => match &mut w.admin {
-                Some(a) => a.reload(db, &w.session),
-                None => Admin::load(db, &w.session).map(|a| w.admin = Some(a)),
-            },
-            Tab::Patients if w.patients.is_none() => {
-                let mut ctx = PatientsCtx {
-                    db,
-                    session: &w.session,
-                    settings,
-                    now: *now,
-                };
-                w.patients = Some(Box::new(Patients::new(&mut ctx)));
-                Ok(())
-            }
-            Tab::Pharmacy => {
-                let mut ctx = PatientsCtx {
-                    db,
-                    session: &w.session,
-                    settings,
-                    now: *now,
-                };
-                open_or_show_again(
-                    &mut w.pharmacy,
-                    &mut ctx,
-                    Pharmacy::shown_again,
-                    Pharmacy::new,
-                )
-            }
-            Tab::Beds => {
-                let mut ctx = PatientsCtx {
-                    db,
-                    session: &w.session,
-                    settings,
-                    now: *now,
-                };
-                open_or_show_again(&mut w.beds, &mut ctx, Beds::reload, |ctx| {
-                    Beds::new(ctx, zone)
-                })
-            }
-            Tab::Appointments => {
-                let mut ctx = AppointmentsCtx {
-                    db,
-                    session: &w.session,
-                    settings,
-                    clock: Clock::new(*now, zone),
-                };
-                open_or_show_again(
-                    &mut w.appointments,
-                    &mut ctx,
-                    Appointments::reopen,
-                    Appointments::new,
-                )
-            }
-            _ => Ok(()),
+        let tab = w.tab;
+        let mut ctx = Ctx {
+            db,
+            session: &w.session,
+            settings,
+            now: *now,
         };
-        if let Err(e) = result {
-            self.complain(e);
-        }
-    }
-
-    fn unlock_selected_account(&mut self) {
-        let Mode::Working(Workspace {
-            session,
-            admin: Some(a),
-            ..
-        }) = &self.mode
-        else {
-            return;
-        };
-        let Some(user) = a.selected_user() else {
-            return;
-        };
-        if !user.is_locked(self.now) {
-            let name = user.user_name.clone();
-            self.say(format!("{name} is not locked."));
-            return;
-        }
-        let (session, name) = (session.clone(), user.user_name.clone());
-        match crate::ops::accounts::unlock(&mut self.db, &session, &name) {
-            Ok(u) => {
-                self.reload_tab();
-                self.say(format!("Unlocked {}: they can sign in again.", u.user_name));
+        let said = match w.screens.iter_mut().find(|(t, _)| *t == tab) {
+            Some((_, screen)) => screen.shown_again(&mut ctx),
+            None => {
+                let (screen, said) = screens::open(tab, &mut ctx);
+                if let Some(screen) = screen {
+                    w.screens.push((tab, screen));
+                }
+                said
             }
-            Err(e) => self.complain(e),
+        };
+        if let Said::Error(m) = said {
+            self.complain(m);
         }
     }
 
@@ -975,57 +728,23 @@ impl App {
                     &theme,
                 );
             }
-            Mode::Working(Workspace {
-                tab: Tab::Beds,
-                beds: Some(b),
-                ..
-            }) => {
-                let zone = self.zone();
-                let clock = LocalDates {
-                    today: crate::domain::clock::local_date(zone, self.now),
-                    zone,
-                    date_pattern: self.settings.date_pattern(),
-                };
-                b.render(frame, body, &clock, self.now, &theme);
-            }
-            Mode::Working(Workspace {
-                tab: Tab::Appointments,
-                appointments: Some(a),
-                ..
-            }) => {
-                let now = self.now.with_timezone(&self.zone()).naive_local();
-                a.render(frame, body, now, &theme)
-            }
-            Mode::Working(w) => match (&w.tab, &w.admin, &w.patients) {
-                (Tab::Admin, Some(a), _) => {
-                    a.render(self.now, self.zone(), &theme, body, frame.buffer_mut())
-                }
-                (Tab::Patients, _, Some(p)) => {
-                    let zone = self.zone();
-                    let clock = LocalDates {
-                        today: crate::domain::clock::local_date(zone, self.now),
-                        zone,
-                        date_pattern: self.settings.date_pattern(),
+            Mode::Working(w) => match w.shown() {
+                Some(screen) => {
+                    let clock = self.clock();
+                    let view = View {
+                        now: self.now,
+                        clock,
+                        dates: LocalDates {
+                            today: clock.today(),
+                            zone: clock.zone,
+                            date_pattern: self.settings.date_pattern(),
+                        },
+                        settings: &self.settings,
+                        theme: &theme,
                     };
-                    p.render(frame, body, &clock, &theme);
+                    screen.render(frame, body, &view);
                 }
-                (Tab::Pharmacy, _, _) if w.pharmacy.is_some() => {
-                    let zone = self.zone();
-                    let clock = LocalDates {
-                        today: crate::domain::clock::local_date(zone, self.now),
-                        zone,
-                        date_pattern: self.settings.date_pattern(),
-                    };
-                    let local = crate::tui::screens::pharmacy_forms::Local {
-                        currency: &self.settings.currency,
-                        date_pattern: self.settings.date_pattern(),
-                        today: crate::ops::pharmacy::today(&self.clock()),
-                    };
-                    if let Some(p) = &w.pharmacy {
-                        p.render(frame, body, &clock, &local, &theme);
-                    }
-                }
-                (tab, _, _) => notice::render(*tab, &theme, body, frame.buffer_mut()),
+                None => notice::render(w.tab, &theme, body, frame.buffer_mut()),
             },
         }
 
@@ -1071,16 +790,7 @@ impl App {
             Mode::Locked { .. } => vec![("Screen locked", keymap::LOCKED)],
             Mode::ChangePassword { .. } => vec![("New password", keymap::CHANGE_PASSWORD)],
             Mode::Working(w) => {
-                let title = match (&w.tab, &w.patients, &w.pharmacy, &w.beds) {
-                    (Tab::Patients, Some(p), _, _) => p.title(),
-                    (Tab::Pharmacy, _, Some(p), _) => p.title(),
-                    (Tab::Beds, _, _, Some(b)) => b.title(),
-                    (Tab::Appointments, _, _, _) if w.appointments.is_some() => w
-                        .appointments
-                        .as_ref()
-                        .map_or("Appointments", |a| a.title()),
-                    (tab, _, _, _) => tab.title(),
-                };
+                let title = w.shown().map_or(w.tab.title(), |s| s.title());
                 vec![(title, self.screen_table()), ("Everywhere", keymap::GLOBAL)]
             }
         }

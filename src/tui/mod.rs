@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod keymap;
+pub mod screen;
 pub mod screens;
 pub mod theme;
 pub mod widgets;

@@ -9,9 +9,11 @@ use crate::domain::settings::{SettingKey, Settings};
 use crate::domain::user::User;
 use crate::error::Result;
 use crate::store::{Db, audit};
-use crate::tui::keymap::Action;
+use crate::tui::keymap::{self, Action, Binding};
+use crate::tui::screen::{Ctx, Said, Screen, View, said_error};
 use crate::tui::theme::Theme;
 use chrono::{DateTime, Utc};
+use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -182,5 +184,74 @@ impl Admin {
         .header(Row::new(["#", "When", "Who", "Action", "What"]).style(theme.header()))
         .block(Block::bordered().title(title));
         Widget::render(table, bottom, buf);
+    }
+}
+
+impl Admin {
+    /// Opens the tab, reading what it shows; nothing when it cannot be read.
+    pub fn open(ctx: &mut Ctx) -> (Option<Admin>, Said) {
+        match Admin::load(ctx.db, ctx.session) {
+            Ok(a) => (Some(a), Said::Nothing),
+            Err(e) => (None, said_error(e)),
+        }
+    }
+
+    fn unlock_selected_account(&mut self, ctx: &mut Ctx) -> Said {
+        let Some(user) = self.selected_user() else {
+            return Said::Nothing;
+        };
+        let name = user.user_name.clone();
+        if !user.is_locked(ctx.now) {
+            return Said::Info(format!("{name} is not locked."));
+        }
+        match crate::ops::accounts::unlock(ctx.db, ctx.session, &name) {
+            Ok(u) => match self.reload(ctx.db, ctx.session) {
+                Ok(()) => Said::Info(format!("Unlocked {}: they can sign in again.", u.user_name)),
+                Err(e) => said_error(e),
+            },
+            Err(e) => said_error(e),
+        }
+    }
+}
+
+impl Screen for Admin {
+    fn table(&self) -> &'static [Binding] {
+        keymap::ADMIN
+    }
+
+    fn title(&self) -> &'static str {
+        "Admin"
+    }
+
+    fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
+        match action {
+            Action::UnlockAccount => self.unlock_selected_account(ctx),
+            Action::Refresh => match self.reload(ctx.db, ctx.session) {
+                Ok(()) => Said::Info("Refreshed.".into()),
+                Err(e) => said_error(e),
+            },
+            other => {
+                self.navigate(other);
+                Said::Nothing
+            }
+        }
+    }
+
+    fn shown_again(&mut self, ctx: &mut Ctx) -> Said {
+        match self.reload(ctx.db, ctx.session) {
+            Ok(()) => Said::Nothing,
+            Err(e) => said_error(e),
+        }
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
+        Admin::render(
+            self,
+            view.now,
+            view.clock.zone,
+            view.theme,
+            area,
+            frame.buffer_mut(),
+        )
     }
 }

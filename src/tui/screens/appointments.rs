@@ -18,9 +18,10 @@ use crate::ops::appointments::{self as ops, Booking, Clock};
 use crate::store::Db;
 use crate::store::appointments as store;
 use crate::tui::keymap::{self, Action, Binding};
+use crate::tui::screen::{Ctx as PatientsCtx, Said, said_error};
 use crate::tui::screens::appointment_form::{BookingForm, Chosen, Purpose, Slot};
 use crate::tui::screens::appointment_setup::Setup;
-use crate::tui::screens::patients::{Ctx as PatientsCtx, Patients, PickOutcome, Said, said_error};
+use crate::tui::screens::patients::{Patients, PickOutcome};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
 use crate::tui::widgets::popup::{self, Prompt};
@@ -1399,5 +1400,68 @@ fn ask_for(ask: crate::tui::screens::appointment_setup::Ask) -> (Prompt, Asking)
             p.answer = TextField::new("Date").wide(40);
             (p, Asking::DayOff { clinician })
         }
+    }
+}
+
+/// The appointments screen acts with the hospital's clock taken once per
+/// call, so that a key's checks and its writes see the same instant.
+fn with_clock<T>(ctx: &mut PatientsCtx, f: impl FnOnce(&mut Ctx) -> T) -> T {
+    let clock = ctx.clock();
+    let mut ctx = Ctx {
+        db: ctx.db,
+        session: ctx.session,
+        settings: ctx.settings,
+        clock,
+    };
+    f(&mut ctx)
+}
+
+impl crate::tui::screen::Screen for Appointments {
+    fn table(&self) -> &'static [Binding] {
+        Appointments::table(self)
+    }
+
+    fn title(&self) -> &'static str {
+        Appointments::title(self)
+    }
+
+    fn perform(&mut self, action: Action, ctx: &mut PatientsCtx) -> Said {
+        with_clock(ctx, |ctx| Appointments::perform(self, action, ctx))
+    }
+
+    fn takes_text(&self) -> bool {
+        Appointments::takes_text(self)
+    }
+
+    fn type_key(&mut self, key: KeyEvent, ctx: &mut PatientsCtx) -> Said {
+        with_clock(ctx, |ctx| Appointments::type_key(self, key, ctx))
+    }
+
+    fn unsaved_input(&self) -> Option<&'static str> {
+        self.has_unsaved_input()
+            .then_some("Quit and throw away the appointment form you were typing?")
+    }
+
+    fn leave(&mut self, ctx: &mut PatientsCtx) -> Said {
+        with_clock(ctx, |ctx| Appointments::leave(self, ctx))
+    }
+
+    fn tick(&mut self, ctx: &mut PatientsCtx) -> Said {
+        with_clock(ctx, |ctx| Appointments::tick(self, ctx))
+    }
+
+    fn shown_again(&mut self, ctx: &mut PatientsCtx) -> Said {
+        with_clock(ctx, |ctx| Appointments::reopen(self, ctx))
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &crate::tui::screen::View) {
+        Appointments::render(self, frame, area, view.clock.local(), view.theme)
+    }
+}
+
+impl Appointments {
+    /// Opens the clinic on the hospital's today.
+    pub fn open(ctx: &mut PatientsCtx) -> (Appointments, Said) {
+        with_clock(ctx, Appointments::new)
     }
 }

@@ -15,12 +15,13 @@ use crate::error::Error;
 use crate::ops::beds::{self as ops, AdmitInput, BedDetail, Board, Census};
 use crate::store::beds::Bed;
 use crate::tui::keymap::{self, Action, Binding};
+use crate::tui::screen::{Ctx, Said, refused, said_error};
 use crate::tui::screens::bed_board::{self, BoardView};
 use crate::tui::screens::bed_views::{
     Form, Input, Setup, SetupRow, render_census, render_detail, render_setup, when,
 };
 use crate::tui::screens::patient_record::LocalDates;
-use crate::tui::screens::patients::{Ctx, Patients, PickOutcome, Said, refused, said_error};
+use crate::tui::screens::patients::{Patients, PickOutcome};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
 use crate::tui::widgets::popup::{self, Prompt};
@@ -1341,5 +1342,47 @@ impl Beds {
             filter,
         };
         bed_board::render(&view, theme, area, frame.buffer_mut());
+    }
+}
+
+impl crate::tui::screen::Screen for Beds {
+    fn table(&self) -> &'static [Binding] {
+        Beds::table(self)
+    }
+
+    fn title(&self) -> &'static str {
+        Beds::title(self)
+    }
+
+    fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
+        self.zone = ctx.settings.time_zone;
+        Beds::perform(self, action, ctx)
+    }
+
+    fn takes_text(&self) -> bool {
+        Beds::takes_text(self)
+    }
+
+    fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
+        self.zone = ctx.settings.time_zone;
+        Beds::type_key(self, key, ctx)
+    }
+
+    fn unsaved_input(&self) -> Option<&'static str> {
+        self.has_unsaved_input()
+            .then_some("Quit and throw away what you typed on the beds tab?")
+    }
+
+    fn leave(&mut self, ctx: &mut Ctx) -> Said {
+        Beds::leave(self, ctx)
+    }
+
+    fn shown_again(&mut self, ctx: &mut Ctx) -> Said {
+        self.zone = ctx.settings.time_zone;
+        Beds::reload(self, ctx)
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &crate::tui::screen::View) {
+        Beds::render(self, frame, area, &view.dates, view.now, view.theme)
     }
 }

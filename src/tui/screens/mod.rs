@@ -19,3 +19,28 @@ pub mod pharmacy;
 pub mod pharmacy_forms;
 pub mod picker;
 pub mod sign_in;
+
+use crate::tui::keymap::Tab;
+use crate::tui::screen::{Ctx, Said, Screen};
+
+/// Opens the screen of `tab`: the one place that names the working areas.
+/// Nothing comes back when the screen cannot be read (what went wrong is
+/// said); the tab then shows a notice.
+pub fn open(tab: Tab, ctx: &mut Ctx) -> (Option<Box<dyn Screen>>, Said) {
+    fn boxed<S: Screen + 'static>((screen, said): (S, Said)) -> (Option<Box<dyn Screen>>, Said) {
+        (Some(Box::new(screen)), said)
+    }
+    match tab {
+        Tab::Patients => boxed((patients::Patients::new(ctx), Said::Nothing)),
+        Tab::Appointments => boxed(appointments::Appointments::open(ctx)),
+        Tab::Beds => {
+            let zone = ctx.settings.time_zone;
+            boxed(beds::Beds::new(ctx, zone))
+        }
+        Tab::Pharmacy => boxed(pharmacy::Pharmacy::new(ctx)),
+        Tab::Admin => match admin::Admin::open(ctx) {
+            (Some(a), said) => boxed((a, said)),
+            (None, said) => (None, said),
+        },
+    }
+}

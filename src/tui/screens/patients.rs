@@ -2,24 +2,21 @@
 //! record, register or edit (with duplicate suggestions), verify identity,
 //! and for admins delete, restore and merge.
 
-use crate::auth::Session;
 use crate::domain::display::thousands;
 use crate::domain::ids::Id;
 use crate::domain::patient::{Patient, PatientInput, age_label};
 use crate::domain::role::Permission;
-use crate::domain::settings::Settings;
 use crate::error::Error;
 use crate::ops::patients as ops;
+use crate::store::StoreError;
 use crate::store::patient_search::{Found, MatchKind};
 use crate::store::patients::PatientRow;
-use crate::store::{Db, StoreError};
 use crate::tui::keymap::{self, Action, Binding};
 use crate::tui::screens::patient_form::{Editing, PatientForm};
 use crate::tui::screens::patient_record::{LocalDates, PatientRecord};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
 use crate::tui::widgets::popup::{self, Prompt};
-use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -27,48 +24,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
 use std::collections::BTreeMap;
 
-/// What the screen needs from the app to act.
-pub struct Ctx<'a> {
-    pub db: &'a mut Db,
-    pub session: &'a Session,
-    pub settings: &'a Settings,
-    pub now: DateTime<Utc>,
-}
-
-impl Ctx<'_> {
-    /// The hospital's clock now.
-    pub fn clock(&self) -> crate::domain::clock::Clock {
-        crate::domain::clock::Clock::new(self.now, self.settings.time_zone)
-    }
-
-    /// The hospital's date now.
-    pub fn today(&self) -> chrono::NaiveDate {
-        self.clock().today()
-    }
-}
-
-/// What the screen tells the app to show on the status line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Said {
-    Nothing,
-    Info(String),
-    Error(String),
-}
-
-/// What an error says on the status line: its message, capitalised.
-pub fn said_error(e: Error) -> Said {
-    let s = e.to_string();
-    let mut c = s.chars();
-    Said::Error(match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => s,
-    })
-}
-
-/// The status message when the signed-in role may not do something.
-pub fn refused(ctx: &Ctx, p: Permission, doing: &str) -> Option<Said> {
-    ctx.session.require(p, doing).err().map(said_error)
-}
+pub use crate::tui::screen::{Ctx, Said, refused, said_error};
 
 /// How many rows around the selection are read from the file.
 const WINDOW: usize = 40;
@@ -993,5 +949,45 @@ impl Patients {
             .with_offset(0)
             .with_selected((n > 0).then_some(s.selected - offset));
         frame.render_stateful_widget(table, table_area, &mut state);
+    }
+}
+
+impl crate::tui::screen::Screen for Patients {
+    fn table(&self) -> &'static [Binding] {
+        Patients::table(self)
+    }
+
+    fn title(&self) -> &'static str {
+        Patients::title(self)
+    }
+
+    fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
+        Patients::perform(self, action, ctx)
+    }
+
+    fn takes_text(&self) -> bool {
+        Patients::takes_text(self)
+    }
+
+    fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
+        Patients::type_key(self, key, ctx)
+    }
+
+    fn unsaved_input(&self) -> Option<&'static str> {
+        self.has_unsaved_input()
+            .then_some("Quit and throw away the patient form you were typing?")
+    }
+
+    fn leave(&mut self, ctx: &mut Ctx) -> Said {
+        Patients::leave(self, ctx)
+    }
+
+    /// The desk's search and selection stay as they were.
+    fn shown_again(&mut self, _ctx: &mut Ctx) -> Said {
+        Said::Nothing
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &crate::tui::screen::View) {
+        Patients::render(self, frame, area, &view.dates, view.theme)
     }
 }

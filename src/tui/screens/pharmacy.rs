@@ -9,8 +9,9 @@ use crate::domain::role::Permission;
 use crate::error::Error;
 use crate::ops::pharmacy::{self as ops, ItemView};
 use crate::tui::keymap::{self, Action, Binding};
+use crate::tui::screen::{Ctx, Said, refused, said_error};
 use crate::tui::screens::patient_record::LocalDates;
-use crate::tui::screens::patients::{Ctx, Patients, PickOutcome, Said, refused, said_error};
+use crate::tui::screens::patients::{Patients, PickOutcome};
 use crate::tui::screens::pharmacy_forms::{CountSheet, Local, Purpose, Request, StockForm};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
@@ -1276,4 +1277,48 @@ fn render_dispense_choice(
         .wrap(Wrap { trim: false }),
         foot,
     );
+}
+
+impl crate::tui::screen::Screen for Pharmacy {
+    fn table(&self) -> &'static [Binding] {
+        Pharmacy::table(self)
+    }
+
+    fn title(&self) -> &'static str {
+        Pharmacy::title(self)
+    }
+
+    fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
+        Pharmacy::perform(self, action, ctx)
+    }
+
+    fn takes_text(&self) -> bool {
+        Pharmacy::takes_text(self)
+    }
+
+    fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
+        Pharmacy::type_key(self, key, ctx)
+    }
+
+    fn unsaved_input(&self) -> Option<&'static str> {
+        self.has_unsaved_input()
+            .then_some("Quit and throw away the pharmacy form or count you were typing?")
+    }
+
+    fn leave(&mut self, ctx: &mut Ctx) -> Said {
+        Pharmacy::leave(self, ctx)
+    }
+
+    fn shown_again(&mut self, ctx: &mut Ctx) -> Said {
+        Pharmacy::shown_again(self, ctx)
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &crate::tui::screen::View) {
+        let local = Local {
+            currency: &view.settings.currency,
+            date_pattern: view.settings.date_pattern(),
+            today: ops::today(&view.clock),
+        };
+        Pharmacy::render(self, frame, area, &view.dates, &local, view.theme)
+    }
 }

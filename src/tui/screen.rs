@@ -1,0 +1,123 @@
+//! The shape every working tab has: the [`Screen`] trait the app routes
+//! keys, time and drawing through, and what a screen is given to act
+//! ([`Ctx`]) and to draw ([`View`]). The app knows no screen by name; the
+//! one list of tabs is [`crate::tui::screens::open`].
+
+use crate::auth::Session;
+use crate::domain::clock::Clock;
+use crate::domain::role::Permission;
+use crate::domain::settings::Settings;
+use crate::error::Error;
+use crate::store::Db;
+use crate::tui::keymap::{Action, Binding};
+use crate::tui::screens::patient_record::LocalDates;
+use crate::tui::theme::Theme;
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+
+/// What a screen needs from the app to act: the file, who is signed in,
+/// the hospital's settings and the instant.
+pub struct Ctx<'a> {
+    pub db: &'a mut Db,
+    pub session: &'a Session,
+    pub settings: &'a Settings,
+    pub now: DateTime<Utc>,
+}
+
+impl Ctx<'_> {
+    /// The hospital's clock now.
+    pub fn clock(&self) -> Clock {
+        Clock::new(self.now, self.settings.time_zone)
+    }
+
+    /// The hospital's date now.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock().today()
+    }
+}
+
+/// What a screen tells the app to show on the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Said {
+    Nothing,
+    Info(String),
+    Error(String),
+}
+
+/// What an error says on the status line: its message, capitalised.
+pub fn said_error(e: Error) -> Said {
+    let s = e.to_string();
+    let mut c = s.chars();
+    Said::Error(match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => s,
+    })
+}
+
+/// The status message when the signed-in role may not do something.
+pub fn refused(ctx: &Ctx, p: Permission, doing: &str) -> Option<Said> {
+    ctx.session.require(p, doing).err().map(said_error)
+}
+
+/// What a screen is given to draw itself: state only, never the file.
+pub struct View<'a> {
+    pub now: DateTime<Utc>,
+    /// The hospital's clock at `now`.
+    pub clock: Clock,
+    /// Today, the zone and the date format, as the record views take them.
+    pub dates: LocalDates<'a>,
+    pub settings: &'a Settings,
+    pub theme: &'a Theme,
+}
+
+/// A working tab. The app sends it the actions of its key table (and the
+/// typed keys while its cursor is in a text field), tells it when time
+/// passes, when it is shown again and when it is left, asks whether it
+/// holds unsaved input before quitting, and has it draw itself.
+pub trait Screen {
+    /// The keys that work here now (the help overlay and the hint bar are
+    /// made from this table).
+    fn table(&self) -> &'static [Binding];
+
+    /// The screen's name in the help overlay.
+    fn title(&self) -> &'static str;
+
+    /// Carries out one action of its key table.
+    fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said;
+
+    /// Whether the cursor is in a text field, so that typed characters go
+    /// to [`Screen::type_key`] rather than to the keys of every screen.
+    fn takes_text(&self) -> bool {
+        false
+    }
+
+    /// A key typed into the text field that has the cursor.
+    fn type_key(&mut self, _key: KeyEvent, _ctx: &mut Ctx) -> Said {
+        Said::Nothing
+    }
+
+    /// The question to ask before quitting when the screen holds typed
+    /// input that would be lost; `None` when it holds none.
+    fn unsaved_input(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// The user leaves the screen (another tab, the lock, quitting): the
+    /// moment to write pending audit events, such as a search's.
+    fn leave(&mut self, _ctx: &mut Ctx) -> Said {
+        Said::Nothing
+    }
+
+    /// Time passes without keys while the screen is shown.
+    fn tick(&mut self, _ctx: &mut Ctx) -> Said {
+        Said::Nothing
+    }
+
+    /// The screen is shown again (its tab chosen, or Ctrl+R): read afresh.
+    fn shown_again(&mut self, ctx: &mut Ctx) -> Said;
+
+    /// Draws the screen into `area`.
+    fn render(&self, frame: &mut Frame, area: Rect, view: &View);
+}
