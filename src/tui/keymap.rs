@@ -220,22 +220,26 @@ pub struct Key {
     pub mods: KeyModifiers,
 }
 
-const fn plain(code: KeyCode) -> Key {
+/// A key without modifiers (the key tables' shorthand).
+pub const fn plain(code: KeyCode) -> Key {
     Key {
         code,
         mods: KeyModifiers::NONE,
     }
 }
-const fn ch(c: char) -> Key {
+/// A character key.
+pub const fn ch(c: char) -> Key {
     plain(KeyCode::Char(c))
 }
-const fn ctrl(c: char) -> Key {
+/// Ctrl and a character.
+pub const fn ctrl(c: char) -> Key {
     Key {
         code: KeyCode::Char(c),
         mods: KeyModifiers::CONTROL,
     }
 }
-const fn alt(c: char) -> Key {
+/// Alt and a character.
+pub const fn alt(c: char) -> Key {
     Key {
         code: KeyCode::Char(c),
         mods: KeyModifiers::ALT,
@@ -302,7 +306,9 @@ pub struct Binding {
     pub hint: bool,
 }
 
-const fn b(keys: &'static [Key], action: Action, does: &'static str, hint: bool) -> Binding {
+/// A row of a key table: its keys, its action, what it does, and whether
+/// the hint bar shows it.
+pub const fn b(keys: &'static [Key], action: Action, does: &'static str, hint: bool) -> Binding {
     Binding {
         keys,
         action,
@@ -1311,6 +1317,27 @@ pub const BEDS_SETUP: &[Binding] = &[
         false,
     ),
 ];
+
+/// Fails when a table binds one key twice. Every key table is checked
+/// with it, in the tests beside the table.
+#[cfg(test)]
+pub fn assert_no_key_twice(table: &[Binding]) {
+    let keys: Vec<Key> = table.iter().flat_map(|b| b.keys.iter().copied()).collect();
+    for (i, k) in keys.iter().enumerate() {
+        assert!(!keys[i + 1..].contains(k), "{} bound twice", k.label());
+    }
+}
+
+/// Fails when a screen's table takes a key that works on every tab.
+#[cfg(test)]
+pub fn assert_no_global_key_shadowed(table: &[Binding]) {
+    let global: Vec<Key> = GLOBAL.iter().flat_map(|b| b.keys.iter().copied()).collect();
+    for b in table {
+        for k in b.keys {
+            assert!(!global.contains(k), "{} shadows a global key", k.label());
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
