@@ -12,8 +12,7 @@ use crate::domain::settings::Settings;
 use crate::store::Db;
 use crate::store::sessions::EndReason;
 use crate::tui::keymap::{self, Action, Binding, Tab};
-use crate::tui::screen::{Ctx, Said, Screen, View};
-use crate::tui::screens::patient_record::LocalDates;
+use crate::tui::screen::{Ctx, LocalDates, Said, Screen, View};
 use crate::tui::screens::{
     self,
     change_password::ChangePassword,

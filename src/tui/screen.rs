@@ -4,13 +4,12 @@
 //! one list of tabs is [`crate::tui::screens::open`].
 
 use crate::auth::Session;
-use crate::domain::clock::Clock;
+use crate::domain::clock::{Clock, Tz};
 use crate::domain::role::Permission;
 use crate::domain::settings::Settings;
 use crate::error::Error;
 use crate::store::Db;
 use crate::tui::keymap::{Action, Binding};
-use crate::tui::screens::patient_record::LocalDates;
 use crate::tui::theme::Theme;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -59,6 +58,14 @@ pub fn said_error(e: Error) -> Said {
 /// The status message when the signed-in role may not do something.
 pub fn refused(ctx: &Ctx, p: Permission, doing: &str) -> Option<Said> {
     ctx.session.require(p, doing).err().map(said_error)
+}
+
+/// What a view needs to show dates and times: today, the hospital's zone
+/// and its date format.
+pub struct LocalDates<'a> {
+    pub today: chrono::NaiveDate,
+    pub zone: Tz,
+    pub date_pattern: &'a str,
 }
 
 /// What a screen is given to draw itself: state only, never the file.

@@ -15,12 +15,12 @@ use crate::error::Error;
 use crate::ops::beds::{self as ops, AdmitInput, BedDetail, Board, Census};
 use crate::store::beds::Bed;
 use crate::tui::keymap::{self, Action, Binding};
+use crate::tui::screen::LocalDates;
 use crate::tui::screen::{Ctx, Said, refused, said_error};
 use crate::tui::screens::bed_board::{self, BoardView};
 use crate::tui::screens::bed_views::{
     Form, Input, Setup, SetupRow, render_census, render_detail, render_setup, when,
 };
-use crate::tui::screens::patient_record::LocalDates;
 use crate::tui::screens::patients::{Patients, PickOutcome};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;

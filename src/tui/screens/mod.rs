@@ -12,8 +12,6 @@ pub mod beds;
 pub mod change_password;
 pub mod help;
 pub mod notice;
-pub mod patient_form;
-pub mod patient_record;
 pub mod patients;
 pub mod pharmacy;
 pub mod pharmacy_forms;

@@ -35,8 +35,8 @@ impl Appointments {
         }
     }
 
-    fn record_clock(&self) -> crate::tui::screens::patient_record::LocalDates<'static> {
-        crate::tui::screens::patient_record::LocalDates {
+    fn record_clock(&self) -> crate::tui::screen::LocalDates<'static> {
+        crate::tui::screen::LocalDates {
             today: self.local_now.get().date(),
             zone: self.zone,
             date_pattern: self.date_pattern,

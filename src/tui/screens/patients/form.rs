@@ -1,10 +1,10 @@
 //! The registration and edit form: every field of a patient, errors beside
 //! their fields as soon as they are known, and possible duplicates alongside.
 
+use super::record::wrap;
 use crate::domain::ids::Id;
 use crate::domain::patient::{Field, FieldError, PatientInput, age_label};
 use crate::ops::patients::Duplicate;
-use crate::tui::screens::patient_record::wrap;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
 use chrono::NaiveDate;

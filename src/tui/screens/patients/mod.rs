@@ -2,6 +2,10 @@
 //! record, register or edit (with duplicate suggestions), verify identity,
 //! and for admins delete, restore and merge.
 
+pub mod form;
+mod keys;
+pub mod record;
+
 use crate::domain::display::thousands;
 use crate::domain::ids::Id;
 use crate::domain::patient::{Patient, PatientInput, age_label};
@@ -12,16 +16,17 @@ use crate::store::StoreError;
 use crate::store::patient_search::{Found, MatchKind};
 use crate::store::patients::PatientRow;
 use crate::tui::keymap::{self, Action, Binding};
-use crate::tui::screens::patient_form::{Editing, PatientForm};
-use crate::tui::screens::patient_record::{LocalDates, PatientRecord};
+use crate::tui::screen::LocalDates;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
 use crate::tui::widgets::popup::{self, Prompt};
+use form::{Editing, PatientForm};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
+use record::PatientRecord;
 use std::collections::BTreeMap;
 
 pub use crate::tui::screen::{Ctx, Said, refused, said_error};
@@ -152,13 +157,13 @@ impl Patients {
             return keymap::PROMPT;
         }
         match &self.view {
-            View::Search if self.picking_for_caller() => keymap::PATIENT_PICK_OR_REGISTER,
-            View::Search if self.pick.is_some() => keymap::PATIENT_PICK,
-            View::Search if self.search.typing => keymap::PATIENT_SEARCH,
-            View::Search => keymap::PATIENT_LIST,
-            View::Record(_) => keymap::PATIENT_RECORD,
-            View::Form(f) if f.duplicate_focus.is_some() => keymap::PATIENT_DUPLICATES,
-            View::Form(_) => keymap::PATIENT_FORM,
+            View::Search if self.picking_for_caller() => keys::PATIENT_PICK_OR_REGISTER,
+            View::Search if self.pick.is_some() => keys::PATIENT_PICK,
+            View::Search if self.search.typing => keys::PATIENT_SEARCH,
+            View::Search => keys::PATIENT_LIST,
+            View::Record(_) => keys::PATIENT_RECORD,
+            View::Form(f) if f.duplicate_focus.is_some() => keys::PATIENT_DUPLICATES,
+            View::Form(_) => keys::PATIENT_FORM,
         }
     }
 

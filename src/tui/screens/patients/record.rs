@@ -1,9 +1,9 @@
 //! A patient's record: demographics, contacts, insurance, verification.
 //! Later areas (appointments, admissions, medicines) add their sections here.
 
-use crate::domain::clock::Tz;
 use crate::domain::patient::{Patient, age_label};
 use crate::store::beds::{Admission, Stay};
+use crate::tui::screen::LocalDates;
 use crate::tui::theme::Theme;
 use chrono::NaiveDate;
 use ratatui::Frame;
@@ -29,13 +29,6 @@ pub struct PatientRecord {
     /// opens, for roles that book appointments.
     pub appointments: Option<Result<Vec<crate::domain::appointment::Booked>, String>>,
     sections_loaded: bool,
-}
-
-/// What a record view needs to show dates and times.
-pub struct LocalDates<'a> {
-    pub today: NaiveDate,
-    pub zone: Tz,
-    pub date_pattern: &'a str,
 }
 
 /// Width of the labels in the record.
@@ -80,7 +73,7 @@ impl PatientRecord {
     }
 
     /// Loads the sections other areas add to the record, once per opening.
-    pub fn load_sections(&mut self, ctx: &mut super::patients::Ctx) {
+    pub fn load_sections(&mut self, ctx: &mut crate::tui::screen::Ctx) {
         if std::mem::replace(&mut self.sections_loaded, true) {
             return;
         }

@@ -1,6 +1,8 @@
 //! The admin tab: staff accounts (unlock from here), the settings, the
 //! state of the audit trail and when the latest backup was taken.
 
+mod keys;
+
 use crate::auth::Session;
 use crate::domain::audit::AuditRecord;
 use crate::domain::backup::BackupRecord;
@@ -9,7 +11,7 @@ use crate::domain::settings::{SettingKey, Settings};
 use crate::domain::user::User;
 use crate::error::Result;
 use crate::store::{Db, audit};
-use crate::tui::keymap::{self, Action, Binding};
+use crate::tui::keymap::{Action, Binding};
 use crate::tui::screen::{Ctx, Said, Screen, View, said_error};
 use crate::tui::theme::Theme;
 use chrono::{DateTime, Utc};
@@ -216,7 +218,7 @@ impl Admin {
 
 impl Screen for Admin {
     fn table(&self) -> &'static [Binding] {
-        keymap::ADMIN
+        keys::ADMIN
     }
 
     fn title(&self) -> &'static str {

@@ -1,0 +1,53 @@
+//! The admin tab's key tables: the help overlay and the hint bar are made
+//! from them, so help never drifts from behaviour.
+
+use crate::tui::keymap::{Action, Binding, b, ch, plain};
+use ratatui::crossterm::event::KeyCode;
+
+/// The admin tab: the accounts list.
+pub const ADMIN: &[Binding] = &[
+    b(
+        &[plain(KeyCode::Up), ch('k')],
+        Action::Up,
+        "previous account",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Down), ch('j')],
+        Action::Down,
+        "next account",
+        false,
+    ),
+    b(&[plain(KeyCode::PageUp)], Action::PageUp, "page up", false),
+    b(
+        &[plain(KeyCode::PageDown)],
+        Action::PageDown,
+        "page down",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Home)],
+        Action::Home,
+        "first account",
+        false,
+    ),
+    b(&[plain(KeyCode::End)], Action::End, "last account", false),
+    b(&[ch('u')], Action::UnlockAccount, "unlock account", true),
+    b(&[ch('r')], Action::Refresh, "refresh", true),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::keymap::{assert_no_global_key_shadowed, assert_no_key_twice};
+
+    #[test]
+    fn no_table_binds_one_key_twice() {
+        assert_no_key_twice(ADMIN);
+    }
+
+    #[test]
+    fn no_table_shadows_a_global_key() {
+        assert_no_global_key_shadowed(ADMIN);
+    }
+}
