@@ -27,7 +27,6 @@ use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::text::Span;
 use ratatui::widgets::{Paragraph, Wrap};
-use strum::IntoEnumIterator;
 
 /// The smallest terminal wardline draws in.
 pub const MIN_WIDTH: u16 = 80;
@@ -200,7 +199,7 @@ impl App {
     /// The tabs the signed-in role may open.
     pub fn tabs(&self) -> Vec<Tab> {
         match self.session() {
-            Some(s) => Tab::iter()
+            Some(s) => Tab::all()
                 .filter(|t| s.role().can(t.permission()))
                 .collect(),
             None => Vec::new(),
@@ -264,7 +263,7 @@ impl App {
                     self.with_screen(|s, ctx| s.type_key(key, ctx));
                     return;
                 }
-                if let Some(action) = keymap::lookup(keymap::GLOBAL, &key) {
+                if let Some(action) = keymap::lookup(keymap::global(), &key) {
                     self.perform(action);
                 }
             }
@@ -564,7 +563,7 @@ impl App {
             };
             return;
         }
-        let allowed: Vec<Tab> = Tab::iter()
+        let allowed: Vec<Tab> = Tab::all()
             .filter(|t| session.role().can(t.permission()))
             .collect();
         let tab = tab
@@ -790,7 +789,10 @@ impl App {
             Mode::ChangePassword { .. } => vec![("New password", keymap::CHANGE_PASSWORD)],
             Mode::Working(w) => {
                 let title = w.shown().map_or(w.tab.title(), |s| s.title());
-                vec![(title, self.screen_table()), ("Everywhere", keymap::GLOBAL)]
+                vec![
+                    (title, self.screen_table()),
+                    ("Everywhere", keymap::global()),
+                ]
             }
         }
     }

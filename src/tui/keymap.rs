@@ -2,50 +2,17 @@
 //! are generated from these tables, so help never drifts from behaviour.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::sync::LazyLock;
 
-/// The tabs of the working screen, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::EnumIter)]
+/// The working areas' tabs. What each is called, its key, who may open it
+/// and how its screen opens are in one list, [`crate::tui::screens::AREAS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tab {
     Patients,
     Appointments,
     Beds,
     Pharmacy,
     Admin,
-}
-
-impl Tab {
-    pub fn title(self) -> &'static str {
-        match self {
-            Tab::Patients => "Patients",
-            Tab::Appointments => "Appointments",
-            Tab::Beds => "Beds",
-            Tab::Pharmacy => "Pharmacy",
-            Tab::Admin => "Admin",
-        }
-    }
-
-    /// The capability a role needs to see the tab.
-    pub fn permission(self) -> crate::domain::role::Permission {
-        use crate::domain::role::Permission::*;
-        match self {
-            Tab::Patients => FindPatients,
-            Tab::Appointments => ManageAppointments,
-            Tab::Beds => ViewBedBoard,
-            Tab::Pharmacy => ViewStock,
-            Tab::Admin => Administer,
-        }
-    }
-
-    /// The function key shown in the tab bar.
-    pub fn key_label(self) -> &'static str {
-        match self {
-            Tab::Patients => "F2",
-            Tab::Appointments => "F3",
-            Tab::Beds => "F4",
-            Tab::Pharmacy => "F5",
-            Tab::Admin => "F6",
-        }
-    }
 }
 
 /// What a key asks for. Screens and the app perform these; nothing else
@@ -328,38 +295,8 @@ impl Binding {
     }
 }
 
-/// Keys that work on every tab of the working screen.
-pub const GLOBAL: &[Binding] = &[
-    b(
-        &[plain(KeyCode::F(2)), alt('1')],
-        Action::GoTo(Tab::Patients),
-        "Patients tab",
-        false,
-    ),
-    b(
-        &[plain(KeyCode::F(3)), alt('2')],
-        Action::GoTo(Tab::Appointments),
-        "Appointments tab",
-        false,
-    ),
-    b(
-        &[plain(KeyCode::F(4)), alt('3')],
-        Action::GoTo(Tab::Beds),
-        "Beds tab",
-        false,
-    ),
-    b(
-        &[plain(KeyCode::F(5)), alt('4')],
-        Action::GoTo(Tab::Pharmacy),
-        "Pharmacy tab",
-        false,
-    ),
-    b(
-        &[plain(KeyCode::F(6)), alt('5')],
-        Action::GoTo(Tab::Admin),
-        "Admin tab",
-        false,
-    ),
+/// Keys that work on every tab of the working screen besides the tabs' own.
+const EVERYWHERE: &[Binding] = &[
     b(
         &[plain(KeyCode::F(1)), ch('?')],
         Action::ShowHelp,
@@ -895,6 +832,29 @@ pub const APPT_TYPE_FORM: &[Binding] = &[
     b(&[plain(KeyCode::Esc)], Action::Cancel, "cancel", true),
 ];
 
+/// Keys that work on every tab of the working screen: each area's tab key
+/// (F2… and Alt+1…, from [`crate::tui::screens::AREAS`]), then help, lock
+/// and quit.
+pub fn global() -> &'static [Binding] {
+    static GLOBAL: LazyLock<Vec<Binding>> = LazyLock::new(|| {
+        let tabs = crate::tui::screens::AREAS
+            .iter()
+            .enumerate()
+            .map(|(i, area)| {
+                let alt_digit = char::from_digit(i as u32 + 1, 10).unwrap_or('0');
+                let keys = vec![plain(KeyCode::F(area.function_key)), alt(alt_digit)];
+                Binding {
+                    keys: Vec::leak(keys),
+                    action: Action::GoTo(area.tab),
+                    does: String::leak(format!("{} tab", area.title)),
+                    hint: false,
+                }
+            });
+        tabs.chain(EVERYWHERE.iter().copied()).collect()
+    });
+    &GLOBAL
+}
+
 /// The action a table binds to a key event, if any.
 pub fn lookup(table: &[Binding], e: &KeyEvent) -> Option<Action> {
     table
@@ -1122,7 +1082,10 @@ pub fn assert_no_key_twice(table: &[Binding]) {
 /// Fails when a screen's table takes a key that works on every tab.
 #[cfg(test)]
 pub fn assert_no_global_key_shadowed(table: &[Binding]) {
-    let global: Vec<Key> = GLOBAL.iter().flat_map(|b| b.keys.iter().copied()).collect();
+    let global: Vec<Key> = global()
+        .iter()
+        .flat_map(|b| b.keys.iter().copied())
+        .collect();
     for b in table {
         for k in b.keys {
             assert!(!global.contains(k), "{} shadows a global key", k.label());
@@ -1137,7 +1100,7 @@ mod tests {
     #[test]
     fn no_table_binds_one_key_twice() {
         for table in [
-            GLOBAL,
+            global(),
             SIGN_IN,
             CHANGE_PASSWORD,
             HELP,
@@ -1173,7 +1136,10 @@ mod tests {
 
     #[test]
     fn screen_keys_do_not_shadow_global_keys() {
-        let global: Vec<Key> = GLOBAL.iter().flat_map(|b| b.keys.iter().copied()).collect();
+        let global: Vec<Key> = global()
+            .iter()
+            .flat_map(|b| b.keys.iter().copied())
+            .collect();
         for b in [
             STOCK_LIST,
             STOCK_ITEM,
@@ -1205,15 +1171,15 @@ mod tests {
             KeyCode::Char('L'),
             KeyModifiers::CONTROL | KeyModifiers::SHIFT,
         );
-        assert_eq!(lookup(GLOBAL, &e), Some(Action::Lock));
+        assert_eq!(lookup(global(), &e), Some(Action::Lock));
         let e = KeyEvent::new(KeyCode::Char('l'), KeyModifiers::ALT);
-        assert_eq!(lookup(GLOBAL, &e), None);
+        assert_eq!(lookup(global(), &e), None);
         let e = KeyEvent::new(KeyCode::Char('L'), KeyModifiers::CONTROL);
-        assert_eq!(lookup(GLOBAL, &e), Some(Action::Lock));
+        assert_eq!(lookup(global(), &e), Some(Action::Lock));
         let e = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
         assert_eq!(lookup(SIGN_IN, &e), Some(Action::PrevField));
         let e = KeyEvent::new(KeyCode::Char('?'), KeyModifiers::SHIFT);
-        assert_eq!(lookup(GLOBAL, &e), Some(Action::ShowHelp));
+        assert_eq!(lookup(global(), &e), Some(Action::ShowHelp));
         assert_eq!(ctrl('q').label(), "Ctrl+Q");
         assert_eq!(alt('1').label(), "Alt+1");
     }

@@ -18,27 +18,103 @@ pub mod pharmacy_forms;
 pub mod picker;
 pub mod sign_in;
 
+use crate::domain::role::Permission;
 use crate::tui::keymap::Tab;
 use crate::tui::screen::{Ctx, Said, Screen};
 
-/// Opens the screen of `tab`: the one place that names the working areas.
-/// Nothing comes back when the screen cannot be read (what went wrong is
-/// said); the tab then shows a notice.
-pub fn open(tab: Tab, ctx: &mut Ctx) -> (Option<Box<dyn Screen>>, Said) {
-    fn boxed<S: Screen + 'static>((screen, said): (S, Said)) -> (Option<Box<dyn Screen>>, Said) {
-        (Some(Box::new(screen)), said)
-    }
-    match tab {
-        Tab::Patients => boxed((patients::Patients::new(ctx), Said::Nothing)),
-        Tab::Appointments => boxed(appointments::Appointments::open(ctx)),
-        Tab::Beds => {
+/// A working area of the screen: its tab, what the tab is called, the
+/// function key that opens it (Alt and its place in this list do too), who
+/// may open it, and how its screen opens.
+pub struct Area {
+    pub tab: Tab,
+    pub title: &'static str,
+    pub function_key: u8,
+    pub permission: Permission,
+    pub open: fn(&mut Ctx) -> Opened,
+}
+
+/// A screen just opened (none when it could not be read), and what it said.
+pub type Opened = (Option<Box<dyn Screen>>, Said);
+
+/// Every working area, in the order of the tabs: the one list that names
+/// them. Adding an area is a folder here and a line in this list (and its
+/// name in [`Tab`]).
+pub const AREAS: &[Area] = &[
+    Area {
+        tab: Tab::Patients,
+        title: "Patients",
+        function_key: 2,
+        permission: Permission::FindPatients,
+        open: |ctx| boxed((patients::Patients::new(ctx), Said::Nothing)),
+    },
+    Area {
+        tab: Tab::Appointments,
+        title: "Appointments",
+        function_key: 3,
+        permission: Permission::ManageAppointments,
+        open: |ctx| boxed(appointments::Appointments::open(ctx)),
+    },
+    Area {
+        tab: Tab::Beds,
+        title: "Beds",
+        function_key: 4,
+        permission: Permission::ViewBedBoard,
+        open: |ctx| {
             let zone = ctx.settings.time_zone;
             boxed(beds::Beds::new(ctx, zone))
-        }
-        Tab::Pharmacy => boxed(pharmacy::Pharmacy::new(ctx)),
-        Tab::Admin => match admin::Admin::open(ctx) {
+        },
+    },
+    Area {
+        tab: Tab::Pharmacy,
+        title: "Pharmacy",
+        function_key: 5,
+        permission: Permission::ViewStock,
+        open: |ctx| boxed(pharmacy::Pharmacy::new(ctx)),
+    },
+    Area {
+        tab: Tab::Admin,
+        title: "Admin",
+        function_key: 6,
+        permission: Permission::Administer,
+        open: |ctx| match admin::Admin::open(ctx) {
             (Some(a), said) => boxed((a, said)),
             (None, said) => (None, said),
         },
+    },
+];
+
+fn boxed<S: Screen + 'static>((screen, said): (S, Said)) -> Opened {
+    (Some(Box::new(screen)), said)
+}
+
+/// The area of a tab.
+fn area(tab: Tab) -> &'static Area {
+    AREAS.iter().find(|a| a.tab == tab).unwrap_or(&AREAS[0])
+}
+
+impl Tab {
+    /// Every tab, in order.
+    pub fn all() -> impl Iterator<Item = Tab> {
+        AREAS.iter().map(|a| a.tab)
     }
+
+    pub fn title(self) -> &'static str {
+        area(self).title
+    }
+
+    /// The capability a role needs to see the tab.
+    pub fn permission(self) -> Permission {
+        area(self).permission
+    }
+
+    /// The function key shown in the tab bar.
+    pub fn key_label(self) -> String {
+        format!("F{}", area(self).function_key)
+    }
+}
+
+/// Opens the screen of `tab`. Nothing comes back when the screen cannot be
+/// read (what went wrong is said); the tab then shows a notice.
+pub fn open(tab: Tab, ctx: &mut Ctx) -> Opened {
+    (area(tab).open)(ctx)
 }
