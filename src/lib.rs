@@ -11,9 +11,6 @@ pub mod checkpoint;
 pub mod cli;
 pub mod commands;
 pub mod demo;
-pub mod demo_appointments;
-pub mod demo_beds;
-pub mod demo_pharmacy;
 pub mod domain;
 pub mod error;
 pub mod health;
@@ -25,7 +22,6 @@ pub mod procs;
 #[cfg(unix)]
 pub mod pty;
 pub mod store;
-pub mod synthetic;
 pub mod tui;
 
 pub use error::Error;

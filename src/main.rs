@@ -5,7 +5,10 @@ use anyhow::Result;
 use clap::Parser;
 use std::process::ExitCode;
 use wardline::cli::{Cli, Command, ExportCommand, ImportCommand};
-use wardline::commands::{self, Passwords};
+use wardline::commands::{
+    self, Passwords, appointments, audit, backup, beds, hospital, patients, pharmacy, settings,
+    users,
+};
 
 /// mimalloc instead of the system allocator: an import allocates each row's
 /// strings on its reading thread and frees them on its writing one, and
@@ -37,8 +40,8 @@ fn run(cli: &Cli) -> Result<bool> {
             let options = tui::Options::from_cli(cli, false);
             tui::run_choosing(&data, cli.hospital.as_deref(), options)?;
         }
-        Some(Command::Init(args)) => commands::init(&data, args, &mut pw)?,
-        Some(Command::Hospitals) => commands::hospitals(&data)?,
+        Some(Command::Init(args)) => hospital::init(&data, args, &mut pw)?,
+        Some(Command::Hospitals) => hospital::hospitals(&data)?,
         Some(Command::Demo(args)) => {
             let path = demo::ensure(&data, args.reset)?;
             if args.no_tui {
@@ -64,36 +67,27 @@ fn run(cli: &Cli) -> Result<bool> {
                 tui::run_file(&data, &path, options)?;
             }
         }
-        Some(Command::Users(cmd)) => commands::users(&data, cli, cmd, &mut pw)?,
-        Some(Command::Settings(cmd)) => commands::settings(&data, cli, cmd, &mut pw)?,
-        Some(Command::Audit(cmd)) => return commands::audit(&data, cli, cmd),
-        Some(Command::Check) => return commands::check(&data, cli),
-        Some(Command::Backup(args)) => return commands::backup::backup(&data, cli, args),
-        Some(Command::Restore(args)) => {
-            return commands::backup::restore(&data, cli, args, &mut pw);
+        Some(Command::Users(cmd)) => users::users(&data, cli, cmd, &mut pw)?,
+        Some(Command::Settings(cmd)) => settings::settings(&data, cli, cmd, &mut pw)?,
+        Some(Command::Audit(cmd)) => return audit::audit(&data, cli, cmd),
+        Some(Command::Check) => return audit::check(&data, cli),
+        Some(Command::Backup(args)) => return backup::backup(&data, cli, args),
+        Some(Command::Restore(args)) => return backup::restore(&data, cli, args, &mut pw),
+        Some(Command::Import(ImportCommand::Patients(args))) => {
+            return patients::import_patients(&data, cli, args, &mut pw);
         }
-        Some(Command::Import(ImportCommand::Patients {
-            file,
-            skip_invalid,
-            by,
-        })) => return commands::import_patients(&data, cli, file, *skip_invalid, by, &mut pw),
-        Some(Command::Import(ImportCommand::Items { file, by })) => {
-            return commands::import_items(&data, cli, file, by, &mut pw);
+        Some(Command::Import(ImportCommand::Items(args))) => {
+            return pharmacy::import_items(&data, cli, args, &mut pw);
         }
-        Some(Command::Export(ExportCommand::Patients { format, out, by })) => {
-            commands::export_patients(&data, cli, *format, out.as_deref(), by, &mut pw)?
+        Some(Command::Export(ExportCommand::Patients(args))) => {
+            patients::export_patients(&data, cli, args, &mut pw)?
         }
-        Some(Command::Appointments(cmd)) => commands::appointments(&data, cli, cmd, &mut pw)?,
-        Some(Command::Export(ExportCommand::Appointments {
-            date,
-            format,
-            out,
-            by,
-        })) => {
-            commands::export_appointments(&data, cli, date, *format, out.as_deref(), by, &mut pw)?
+        Some(Command::Appointments(cmd)) => appointments::appointments(&data, cli, cmd, &mut pw)?,
+        Some(Command::Export(ExportCommand::Appointments(args))) => {
+            appointments::export_appointments(&data, cli, args, &mut pw)?
         }
-        Some(Command::Wards(cmd)) => commands::wards(&data, cli, cmd, &mut pw)?,
-        Some(Command::Beds(cmd)) => commands::beds(&data, cli, cmd, &mut pw)?,
+        Some(Command::Wards(cmd)) => beds::wards(&data, cli, cmd, &mut pw)?,
+        Some(Command::Beds(cmd)) => beds::beds(&data, cli, cmd, &mut pw)?,
         Some(Command::Report(cmd)) => commands::report(&data, cli, cmd, &mut pw)?,
         Some(Command::Bench(args)) => wardline::bench::run(&data, args)?,
     }

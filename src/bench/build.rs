@@ -10,6 +10,7 @@
 
 use super::{BENCH_USER, CODE, DOCTOR, NURSE, PASSWORD, PHARMACIST, SEED, fixed_now, today};
 use crate::auth;
+use crate::demo::synthetic::Generator;
 use crate::domain::audit::{Actor, AuditAction, AuditEvent};
 use crate::domain::hospital::HospitalCode;
 use crate::domain::role::Role;
@@ -17,7 +18,6 @@ use crate::ops::accounts;
 use crate::store::patients::{Stamp, allocate_seqs, insert_with_seq};
 use crate::store::sessions::EndReason;
 use crate::store::{Db, StoreError, migrations};
-use crate::synthetic::Generator;
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 use std::time::Instant;

@@ -150,7 +150,7 @@ fn open_appointments_day(s: &mut Screen, _: &Probe) -> Result<()> {
 fn open_pharmacy_stock(s: &mut Screen, _: &Probe) -> Result<()> {
     s.key(KeyCode::F(5), NONE);
     s.expect("On hand", "pharmacy stock")?;
-    let items = crate::demo_pharmacy::FORMULARY
+    let items = crate::demo::pharmacy::FORMULARY
         .lines()
         .skip(1)
         .filter(|l| !l.trim().is_empty())

@@ -6,7 +6,7 @@
 
 use super::{SEED, fixed_now};
 use crate::auth::Session;
-use crate::demo_pharmacy::FORMULARY;
+use crate::demo::pharmacy::FORMULARY;
 use crate::domain::pharmacy::{Item, matches_query};
 use crate::error::Error;
 use crate::ops::pharmacy::{self as ops, Receipt};

@@ -5,10 +5,10 @@
 use super::stats::{Summary, timed};
 use super::{BENCH_USER, PASSWORD, SEED, today};
 use crate::auth::{self, Session};
+use crate::demo::synthetic::Generator;
 use crate::domain::patient::{Field, PatientDetails, PatientInput};
 use crate::ops::{import, patients as ops};
 use crate::store::Db;
-use crate::synthetic::Generator;
 use anyhow::{Context, Result, bail};
 use chrono::Utc;
 use std::io::Write;

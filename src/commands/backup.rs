@@ -1,8 +1,8 @@
 //! `wardline backup` (take, or `--verify` one) and `wardline restore`: what
 //! they print. The work is in `ops::backup` and `ops::restore`.
 
-use super::{Passwords, open_hospital, sign_in};
-use crate::cli::{BackupArgs, Cli, RestoreArgs};
+use super::{AsUser, Passwords, open_hospital, sign_in};
+use crate::cli::Cli;
 use crate::domain::display::thousands;
 use crate::health::HealthReport;
 use crate::ops::backup::{self as backup_ops, BackupError};
@@ -10,7 +10,32 @@ use crate::ops::restore as restore_ops;
 use crate::paths::DataDir;
 use anyhow::Result;
 use chrono::Utc;
-use std::path::Path;
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Write the copy to this new file instead of
+    /// <data dir>/backups/<CODE>-<UTC time>.db.
+    #[arg(long, value_name = "FILE", conflicts_with = "verify")]
+    pub out: Option<PathBuf>,
+    /// Then remove this hospital's oldest automatic backups beyond the N
+    /// newest (never a copy made with --out, nor any other file).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), conflicts_with = "verify")]
+    pub keep: Option<u32>,
+    /// Only check this backup file, read-only, without making a backup.
+    #[arg(long, value_name = "FILE")]
+    pub verify: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The backup file to restore (it is not changed).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub by: AsUser,
+}
 
 /// A size for people: "12.4 MB, 12,402,688 bytes".
 fn size(bytes: u64) -> String {

@@ -1,6 +1,12 @@
 //! The demo hospital: a ready clinic to try wardline on, with one account per
 //! staff role and a few thousand synthetic patients. Later areas add their
-//! synthetic data here.
+//! synthetic data here, one module per area (`appointments`, `beds`,
+//! `pharmacy`); `synthetic` generates the patients, for the benchmark too.
+
+pub mod appointments;
+pub mod beds;
+pub mod pharmacy;
+pub mod synthetic;
 
 use crate::auth::{self, Session};
 use crate::domain::audit::{AuditAction, AuditEvent};
@@ -12,12 +18,12 @@ use crate::paths::DataDir;
 use crate::store::Db;
 use crate::store::patients::{self, Stamp};
 use crate::store::sessions::EndReason;
-use crate::synthetic::Generator;
 use anyhow::{Context, Result};
 use chrono::{DateTime, TimeDelta, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::path::PathBuf;
+use synthetic::Generator;
 
 pub const CODE: &str = "DEMO";
 pub const NAME: &str = "Riverside Community Hospital";
@@ -103,9 +109,9 @@ fn populate(db: &mut Db) -> Result<()> {
     }
     settings::set(db, &session, "currency", "KES")?;
     add_patients(db, &session, now)?;
-    crate::demo_appointments::demo_appointments(db, &session, now)?;
-    crate::demo_pharmacy::demo_pharmacy(db, "pharmacist", PASSWORD, now)?;
-    crate::demo_beds::demo_beds(db, &session, PASSWORD, now)?;
+    appointments::demo_appointments(db, &session, now)?;
+    pharmacy::demo_pharmacy(db, "pharmacist", PASSWORD, now)?;
+    beds::demo_beds(db, &session, PASSWORD, now)?;
     auth::sign_out(db, &session, EndReason::Logout, now)?;
     // The morning's sign-ins, so the audit trail reads like a working day.
     for (user, _, _) in &ACCOUNTS[1..4] {

@@ -15,7 +15,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 /// The starting formulary shipped in `assets/`, built into the program.
-pub const FORMULARY: &str = include_str!("../assets/formulary.csv");
+pub const FORMULARY: &str = include_str!("../../assets/formulary.csv");
 
 const SEED: u64 = 0x5048_4152_4D41;
 const SUPPLIERS: &[&str] = &[
