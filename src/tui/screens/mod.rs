@@ -6,8 +6,6 @@ pub mod admin;
 pub mod appointment_form;
 pub mod appointment_setup;
 pub mod appointments;
-pub mod bed_board;
-pub mod bed_views;
 pub mod beds;
 pub mod change_password;
 pub mod help;

@@ -4,6 +4,9 @@
 //! service; the census of a day; and, for admins, setting up wards and beds.
 //! Everything it shows is loaded when a view opens or after a change.
 
+mod board;
+mod views;
+
 use crate::domain::beds::{
     BedKind, BedStatus, Disposition, SexRestriction, WardKind, days_between, parse_until,
 };
@@ -16,21 +19,19 @@ use crate::ops::beds::{self as ops, AdmitInput, BedDetail, Board, Census};
 use crate::store::beds::Bed;
 use crate::tui::keymap::{self, Action, Binding};
 use crate::tui::screen::{Ctx, Said, refused, said_error};
-use crate::tui::screens::bed_board::{self, BoardView};
-use crate::tui::screens::bed_views::{
-    Form, Input, Setup, SetupRow, render_census, render_detail, render_setup, when,
-};
 use crate::tui::screens::patient_record::LocalDates;
 use crate::tui::screens::patients::{Patients, PickOutcome};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
 use crate::tui::widgets::popup::{self, Prompt};
+use board::BoardView;
 use chrono::{DateTime, NaiveDate, Utc};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use std::cell::Cell;
 use strum::IntoEnumIterator;
+use views::{Form, Input, Setup, SetupRow, render_census, render_detail, render_setup, when};
 
 /// What a form saves.
 enum FormFor {
@@ -329,8 +330,8 @@ impl Beds {
                 self.selected = self.ward_start(action == Action::PageDown);
             }
             Action::Up | Action::Down => {
-                let pos = bed_board::positions(&self.board, &self.shown, self.columns.get());
-                self.selected = bed_board::vertical(&pos, self.selected, action == Action::Up);
+                let pos = board::positions(&self.board, &self.shown, self.columns.get());
+                self.selected = board::vertical(&pos, self.selected, action == Action::Up);
             }
             Action::NextWard => {
                 self.ward = match self.ward {
@@ -1313,7 +1314,7 @@ impl Beds {
         now: DateTime<Utc>,
         theme: &Theme,
     ) {
-        self.columns.set(bed_board::columns(area.width));
+        self.columns.set(board::columns(area.width));
         let ward = self
             .ward
             .and_then(|w| self.board.wards.get(w))
@@ -1341,7 +1342,7 @@ impl Beds {
             banner,
             filter,
         };
-        bed_board::render(&view, theme, area, frame.buffer_mut());
+        board::render(&view, theme, area, frame.buffer_mut());
     }
 }
 
