@@ -31,10 +31,7 @@ pub fn open(tab: Tab, ctx: &mut Ctx) -> (Option<Box<dyn Screen>>, Said) {
     match tab {
         Tab::Patients => boxed((patients::Patients::new(ctx), Said::Nothing)),
         Tab::Appointments => boxed(appointments::Appointments::open(ctx)),
-        Tab::Beds => {
-            let zone = ctx.settings.time_zone;
-            boxed(beds::Beds::new(ctx, zone))
-        }
+        Tab::Beds => boxed(beds::Beds::new(ctx)),
         Tab::Pharmacy => boxed(pharmacy::Pharmacy::new(ctx)),
         Tab::Admin => match admin::Admin::open(ctx) {
             (Some(a), said) => boxed((a, said)),
