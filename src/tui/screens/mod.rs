@@ -6,8 +6,6 @@ pub mod admin;
 pub mod appointment_form;
 pub mod appointment_setup;
 pub mod appointments;
-pub mod bed_board;
-pub mod bed_views;
 pub mod beds;
 pub mod change_password;
 pub mod help;
@@ -59,10 +57,7 @@ pub const AREAS: &[Area] = &[
         title: "Beds",
         function_key: 4,
         permission: Permission::ViewBedBoard,
-        open: |ctx| {
-            let zone = ctx.settings.time_zone;
-            boxed(beds::Beds::new(ctx, zone))
-        },
+        open: |ctx| boxed(beds::Beds::new(ctx)),
     },
     Area {
         tab: Tab::Pharmacy,

@@ -1,0 +1,205 @@
+//! Admitting, transferring and discharging: the checks on the chosen bed,
+//! the admission and discharge forms, and the transfer's choice of a new
+//! bed. The changes themselves are made when the form or the question is
+//! answered (`answers.rs`).
+
+use super::views::{Form, Input, when};
+use super::{Asked, Beds, FormFor, Moving, Picking};
+use crate::domain::beds::{BedStatus, Disposition, days_between};
+use crate::domain::patient::Patient;
+use crate::domain::role::Permission;
+use crate::ops::beds as ops;
+use crate::store::beds::Bed;
+use crate::tui::screen::{Ctx, Said, refused, said_error};
+use crate::tui::screens::patients::Patients;
+use crate::tui::widgets::field::Field as TextField;
+use crate::tui::widgets::popup::Prompt;
+use strum::IntoEnumIterator;
+
+impl Beds {
+    pub(super) fn start_admit(&mut self, ctx: &mut Ctx) -> Said {
+        if let Some(r) = refused(ctx, Permission::AdmitTransferDischarge, "admit patients") {
+            return r;
+        }
+        let Some(b) = self.selected_bed() else {
+            return Self::no_bed();
+        };
+        let bed = b.bed.clone();
+        match bed.status {
+            BedStatus::Available => {
+                let purpose = format!("Admit which patient into bed {}? Enter chooses", bed.label);
+                self.picker = Some((
+                    Box::new(Patients::picker(ctx, &purpose)),
+                    Picking::Admit { bed: bed.id },
+                ));
+                Said::Nothing
+            }
+            BedStatus::Reserved => {
+                let Some(pid) = bed.reserved_for.clone() else {
+                    return Said::Nothing;
+                };
+                match crate::ops::patients::open(ctx.db, ctx.session, &pid) {
+                    Ok(p) => self.admit_form(p, &bed, ctx),
+                    Err(e) => said_error(e),
+                }
+            }
+            other => Said::Error(format!(
+                "Bed {} is {}: choose an available bed (A) to admit into.",
+                bed.label,
+                other.label()
+            )),
+        }
+    }
+
+    pub(super) fn admit_form(&mut self, p: Patient, bed: &Bed, ctx: &mut Ctx) -> Said {
+        let clinicians = match ops::clinicians(ctx.db, ctx.session) {
+            Ok(c) => c,
+            Err(e) => return said_error(e),
+        };
+        if clinicians.is_empty() {
+            return Said::Error(
+                "There is no doctor or nurse account to attend the admission: ask an administrator to add one."
+                    .into(),
+            );
+        }
+        let me = clinicians
+            .iter()
+            .position(|c| c.id == ctx.session.user.id)
+            .unwrap_or(0);
+        let options = clinicians
+            .iter()
+            .map(|c| {
+                if c.full_name.is_empty() {
+                    c.user_name.clone()
+                } else {
+                    format!("{} ({})", c.full_name, c.user_name)
+                }
+            })
+            .collect();
+        self.form = Some(Form {
+            title: "Admit".into(),
+            about: vec![
+                format!(
+                    "Patient  {} · {} · sex {}",
+                    p.details.full_name(),
+                    p.mrn,
+                    p.details.sex
+                ),
+                format!("Bed      {} · {}", bed.label, bed.ward_name),
+            ],
+            inputs: vec![
+                Input::Choice {
+                    label: "Attending",
+                    options,
+                    index: me,
+                },
+                Input::Text(TextField::new("Reason").wide(56)),
+            ],
+            focus: 1,
+            purpose: FormFor::Admit {
+                patient: Box::new(p),
+                bed: bed.id.clone(),
+                clinicians: clinicians.into_iter().map(|c| c.id).collect(),
+            },
+        });
+        Said::Nothing
+    }
+
+    pub(super) fn start_transfer(&mut self, ctx: &mut Ctx) -> Said {
+        if let Some(r) = refused(ctx, Permission::AdmitTransferDischarge, "transfer patients") {
+            return r;
+        }
+        let Some(b) = self.selected_bed() else {
+            return Self::no_bed();
+        };
+        let Some(a) = &b.occupant else {
+            return Said::Error(format!(
+                "Bed {} has no patient to transfer: choose an occupied bed (O).",
+                b.bed.label
+            ));
+        };
+        let msg = format!(
+            "Choose the bed for {} and press Enter (Esc cancels).",
+            a.patient.name
+        );
+        self.moving = Some(Moving {
+            admission: a.id.clone(),
+            who: a.patient.name.clone(),
+            from: b.bed.label.clone(),
+        });
+        Said::Info(msg)
+    }
+
+    pub(super) fn choose_transfer_bed(&mut self) -> Said {
+        let Some(b) = self.selected_bed() else {
+            return Self::no_bed();
+        };
+        let Some(m) = &self.moving else {
+            return Said::Nothing;
+        };
+        if b.bed.status != BedStatus::Available && b.bed.status != BedStatus::Reserved {
+            return Said::Error(format!(
+                "Bed {} is {}: choose an available bed (A).",
+                b.bed.label,
+                b.bed.status.label()
+            ));
+        }
+        let question = format!(
+            "Transfer {} from {} to {}. Type the reason:",
+            m.who, m.from, b.bed.label
+        );
+        let asked = Asked::TransferReason {
+            admission: m.admission.clone(),
+            to: b.bed.id.clone(),
+            to_label: b.bed.label.clone(),
+        };
+        self.prompt = Some((Prompt::new(question, "Reason"), asked));
+        Said::Nothing
+    }
+
+    pub(super) fn start_discharge(&mut self, ctx: &mut Ctx) -> Said {
+        if let Some(r) = refused(
+            ctx,
+            Permission::AdmitTransferDischarge,
+            "discharge patients",
+        ) {
+            return r;
+        }
+        let Some(b) = self.selected_bed() else {
+            return Self::no_bed();
+        };
+        let Some(a) = &b.occupant else {
+            return Said::Error(format!(
+                "Bed {} has no patient to discharge: choose an occupied bed (O).",
+                b.bed.label
+            ));
+        };
+        let off = ctx.settings.time_zone;
+        self.form = Some(Form {
+            title: "Discharge".into(),
+            about: vec![
+                format!("Patient  {} · {}", a.patient.name, a.patient.mrn),
+                format!(
+                    "Bed      {} · admitted {} · day {}",
+                    b.bed.label,
+                    when(a.admitted_at, off),
+                    days_between(a.admitted_at, ctx.now)
+                ),
+                "The bed goes to cleaning.".into(),
+            ],
+            inputs: vec![
+                Input::Choice {
+                    label: "Outcome",
+                    options: Disposition::iter().map(|d| d.label().to_string()).collect(),
+                    index: 0,
+                },
+                Input::Text(TextField::new("Note").wide(56)),
+            ],
+            focus: 0,
+            purpose: FormFor::Discharge {
+                admission: a.id.clone(),
+            },
+        });
+        Said::Nothing
+    }
+}

@@ -1,0 +1,285 @@
+//! Where the beds tab's changes are made: the open form is saved, the typed
+//! answer or the yes of a question is carried out through `ops::beds`, and
+//! the board (or the set-up list) is read again with the outcome. A refused
+//! change leaves its form or question open.
+
+use super::views::Input;
+use super::{Asked, Beds, Confirmed, FormFor};
+use crate::domain::beds::{BedKind, Disposition, SexRestriction, WardKind, parse_until};
+use crate::error::Error;
+use crate::ops::beds::{self as ops, AdmitInput};
+use crate::tui::keymap::Action;
+use crate::tui::screen::{Ctx, Said, said_error};
+use chrono::Utc;
+use strum::IntoEnumIterator;
+
+impl Beds {
+    pub(super) fn perform_form(&mut self, action: Action, ctx: &mut Ctx) -> Said {
+        let Some(f) = &mut self.form else {
+            return Said::Nothing;
+        };
+        let n = f.inputs.len();
+        match action {
+            Action::NextField => f.focus = (f.focus + 1) % n,
+            Action::PrevField => f.focus = (f.focus + n - 1) % n,
+            Action::NextChoice | Action::PrevChoice => {
+                if let Some(Input::Choice { options, index, .. }) = f.inputs.get_mut(f.focus) {
+                    let k = options.len().max(1);
+                    *index = if action == Action::NextChoice {
+                        (*index + 1) % k
+                    } else {
+                        (*index + k - 1) % k
+                    };
+                }
+            }
+            Action::Cancel => {
+                self.form = None;
+                return Said::Info("Nothing was changed.".into());
+            }
+            Action::Save => return self.save_form(ctx),
+            _ => {}
+        }
+        Said::Nothing
+    }
+
+    fn save_form(&mut self, ctx: &mut Ctx) -> Said {
+        let Some(f) = &self.form else {
+            return Said::Nothing;
+        };
+        let now = ctx.now;
+        let result: Result<String, Error> = match &f.purpose {
+            FormFor::Admit {
+                patient,
+                bed,
+                clinicians,
+            } => {
+                let attending = clinicians.get(f.choice(0)).cloned().unwrap_or_default();
+                let reason = f.text(1);
+                ops::admit(
+                    ctx.db,
+                    ctx.session,
+                    &AdmitInput {
+                        patient: &patient.id,
+                        bed,
+                        attending: &attending,
+                        reason: &reason,
+                    },
+                    now,
+                )
+                .map(|a| {
+                    format!(
+                        "{} admitted to bed {} ({}).",
+                        a.patient.name, a.bed_label, a.ward_name
+                    )
+                })
+            }
+            FormFor::Discharge { admission } => {
+                let disposition = Disposition::iter()
+                    .nth(f.choice(0))
+                    .unwrap_or(Disposition::Home);
+                ops::discharge(ctx.db, ctx.session, admission, disposition, &f.text(1), now).map(
+                    |a| {
+                        format!(
+                            "{} discharged ({}); bed {} goes to cleaning.",
+                            a.patient.name,
+                            disposition.label(),
+                            a.bed_label
+                        )
+                    },
+                )
+            }
+            FormFor::NewWard => {
+                let kind = WardKind::iter()
+                    .nth(f.choice(1))
+                    .unwrap_or(WardKind::General);
+                let sex = match f.choice(2) {
+                    1 => Some(SexRestriction::Female),
+                    2 => Some(SexRestriction::Male),
+                    _ => None,
+                };
+                ops::add_ward(ctx.db, ctx.session, &f.text(0), kind, sex, now)
+                    .map(|w| format!("Ward {} added: b adds its beds.", w.name))
+            }
+            FormFor::NewBed { ward } => {
+                let kind = BedKind::iter()
+                    .nth(f.choice(1))
+                    .unwrap_or(BedKind::Standard);
+                ops::add_bed(ctx.db, ctx.session, ward, &f.text(0), kind, now)
+                    .map(|b| format!("Bed {} added to {}: available.", b.label, b.ward_name))
+            }
+        };
+        match result {
+            Ok(message) => {
+                let setup = matches!(f.purpose, FormFor::NewWard | FormFor::NewBed { .. });
+                self.form = None;
+                if setup {
+                    self.reload_setup(ctx, message)
+                } else {
+                    self.after_change(ctx, message)
+                }
+            }
+            Err(e) => self.refused_change(e, ctx),
+        }
+    }
+
+    /// A change was refused: the message, and the board read again, since
+    /// another terminal may have changed it (the form or prompt stays open).
+    fn refused_change(&mut self, e: Error, ctx: &mut Ctx) -> Said {
+        let said = said_error(e);
+        let reloaded = self.load(ctx, false);
+        if reloaded == Said::Nothing {
+            said
+        } else {
+            reloaded
+        }
+    }
+
+    pub(super) fn answer_prompt(&mut self, action: Action, ctx: &mut Ctx) -> Said {
+        match action {
+            Action::No => {
+                self.prompt = None;
+                self.moving = None;
+                Said::Info("Nothing was changed.".into())
+            }
+            Action::Yes => {
+                let Some((prompt, asked)) = &self.prompt else {
+                    return Said::Nothing;
+                };
+                let answer = prompt.answer.value().to_string();
+                let now = ctx.now;
+                if matches!(asked, Asked::CensusDate) {
+                    let pattern = ctx.settings.date_pattern();
+                    return match crate::domain::patient::parse_date(&answer, pattern) {
+                        Some(d) => {
+                            self.prompt = None;
+                            self.open_census(d, ctx)
+                        }
+                        None => Said::Error(format!(
+                            "{answer:?} is not a date: type it as {} or YYYY-MM-DD.",
+                            ctx.settings.date_format
+                        )),
+                    };
+                }
+                let result: Result<(String, bool), Error> = match asked {
+                    Asked::TransferReason {
+                        admission,
+                        to,
+                        to_label,
+                    } => ops::transfer(ctx.db, ctx.session, admission, to, &answer, now).map(|a| {
+                        (
+                            format!(
+                                "{} moved to bed {to_label}; the old bed goes to cleaning.",
+                                a.patient.name
+                            ),
+                            false,
+                        )
+                    }),
+                    Asked::OutOfService { bed } => {
+                        ops::out_of_service(ctx.db, ctx.session, bed, &answer, now)
+                            .map(|b| (format!("Bed {} is out of service.", b.label), false))
+                    }
+                    Asked::ReserveUntil { bed, patient } => {
+                        let off = ctx.settings.time_zone;
+                        let local = now.with_timezone(&off).naive_local();
+                        match parse_until(&answer, local)
+                            .and_then(|t| t.and_local_timezone(off).single())
+                        {
+                            Some(until) => ops::reserve(
+                                ctx.db,
+                                ctx.session,
+                                bed,
+                                &patient.id,
+                                until.with_timezone(&Utc),
+                                now,
+                            )
+                            .map(|b| {
+                                (
+                                    format!(
+                                        "Bed {} reserved for {} until {}.",
+                                        b.label,
+                                        patient.details.full_name(),
+                                        until.format("%d %b %H:%M")
+                                    ),
+                                    false,
+                                )
+                            }),
+                            None => Err(Error::Refused(format!(
+                                "{answer:?} is not a time: type HH:MM, e.g. 18:30, or YYYY-MM-DD HH:MM"
+                            ))),
+                        }
+                    }
+                    Asked::RenameWard { ward } => {
+                        ops::rename_ward(ctx.db, ctx.session, ward, &answer, now)
+                            .map(|w| (format!("Ward renamed {}.", w.name), true))
+                    }
+                    Asked::RenameBed { bed } => {
+                        ops::rename_bed(ctx.db, ctx.session, bed, &answer, now)
+                            .map(|b| (format!("Bed relabelled {}.", b.label), true))
+                    }
+                    Asked::CensusDate => return Said::Nothing,
+                };
+                match result {
+                    Ok((message, setup)) => {
+                        self.prompt = None;
+                        self.moving = None;
+                        if setup {
+                            self.reload_setup(ctx, message)
+                        } else {
+                            self.after_change(ctx, message)
+                        }
+                    }
+                    Err(e) => self.refused_change(e, ctx),
+                }
+            }
+            _ => Said::Nothing,
+        }
+    }
+
+    pub(super) fn answer_confirm(&mut self, action: Action, ctx: &mut Ctx) -> Said {
+        if action == Action::No {
+            self.confirm = None;
+            return Said::Info("Nothing was changed.".into());
+        }
+        if action != Action::Yes {
+            return Said::Nothing;
+        }
+        let Some((_, then)) = self.confirm.take() else {
+            return Said::Nothing;
+        };
+        let now = ctx.now;
+        let result: Result<(String, bool), Error> = match then {
+            Confirmed::CancelReservation { bed } => {
+                ops::cancel_reservation(ctx.db, ctx.session, &bed, now).map(|b| {
+                    (
+                        format!("Reservation of bed {} cancelled: available.", b.label),
+                        false,
+                    )
+                })
+            }
+            Confirmed::BackInService { bed } => {
+                ops::back_in_service(ctx.db, ctx.session, &bed, now)
+                    .map(|b| (format!("Bed {} is back in service.", b.label), false))
+            }
+            Confirmed::RetireWard { ward } => ops::retire_ward(ctx.db, ctx.session, &ward, now)
+                .map(|w| {
+                    (
+                        format!("Ward {} retired; its history is kept.", w.name),
+                        true,
+                    )
+                }),
+            Confirmed::RetireBed { bed } => {
+                ops::retire_bed(ctx.db, ctx.session, &bed, now).map(|b| {
+                    (
+                        format!("Bed {} retired; its history is kept.", b.label),
+                        true,
+                    )
+                })
+            }
+        };
+        match result {
+            Ok((message, true)) => self.reload_setup(ctx, message),
+            Ok((message, false)) => self.after_change(ctx, message),
+            Err(e) => said_error(e),
+        }
+    }
+}

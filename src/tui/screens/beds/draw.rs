@@ -1,0 +1,87 @@
+//! Drawing the beds tab: the current view (board, bed, census or set-up)
+//! and whatever form, question or search is open over it. Drawing reads the
+//! state only; the board's grid and the other views are drawn by `board.rs`
+//! and `views.rs`.
+
+use super::board::{self, BoardView};
+use super::views::{render_census, render_detail, render_setup};
+use super::{Beds, View};
+use crate::tui::screen::LocalDates;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::popup;
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+impl Beds {
+    /// Draws the current view and whatever is open over it.
+    pub(super) fn render(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        clock: &LocalDates,
+        now: DateTime<Utc>,
+        theme: &Theme,
+    ) {
+        if let Some((p, _)) = &self.picker {
+            p.render(frame, area, clock, theme);
+            return;
+        }
+        match &self.view {
+            View::Board => self.render_board(frame, area, clock, now, theme),
+            View::Detail { detail, scroll } => {
+                render_detail(detail, *scroll, clock.zone, now, theme, area, frame)
+            }
+            View::Census(c) => render_census(c, theme, area, frame),
+            View::Setup(s) => render_setup(s, theme, area, frame),
+        }
+        if let Some(f) = &self.form {
+            f.render(frame, area, theme);
+        }
+        if let Some((p, _)) = &self.prompt {
+            p.render(frame, area, theme);
+        }
+        if let Some((q, _)) = &self.confirm {
+            popup::confirm(q, theme, area, frame.buffer_mut());
+        }
+    }
+
+    fn render_board(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        clock: &LocalDates,
+        now: DateTime<Utc>,
+        theme: &Theme,
+    ) {
+        self.columns.set(board::columns(area.width));
+        let ward = self
+            .ward
+            .and_then(|w| self.board.wards.get(w))
+            .map_or_else(|| "all wards".to_string(), |w| format!("ward {}", w.name));
+        let filter = format!(
+            "{ward} · {}",
+            if self.free_only {
+                "free beds only"
+            } else {
+                "all beds"
+            }
+        );
+        let banner = self.moving.as_ref().map(|m| {
+            format!(
+                "Transfer {} from {}: choose a free bed, Enter; Esc cancels",
+                m.who, m.from
+            )
+        });
+        let view = BoardView {
+            board: &self.board,
+            shown: &self.shown,
+            selected: self.selected,
+            now,
+            zone: clock.zone,
+            banner,
+            filter,
+        };
+        board::render(&view, theme, area, frame.buffer_mut());
+    }
+}

@@ -1,0 +1,373 @@
+//! The beds tab, where the ward nurse runs the board: move between beds
+//! with the arrows, open one, admit (choosing the patient with the shared
+//! patients search), transfer, discharge, reserve, mark clean, take out of
+//! service; the census of a day; and, for admins, setting up wards and beds.
+//! Everything it shows is loaded when a view opens or after a change.
+//!
+//! This file holds the tab's state, what happens next when a form, question
+//! or search is answered, and the [`Screen`] impl that routes to the parts:
+//! the board's keys (`navigate`), admissions (`admissions`), a bed's own
+//! status (`bed_status`), the patients search (`picking`), carrying out
+//! answers (`answers`), the census (`census`), set-up (`setup`), drawing
+//! (`draw`, `board`, `views`) and the key tables (`keys`).
+
+mod admissions;
+mod answers;
+mod bed_status;
+mod board;
+mod census;
+mod draw;
+mod keys;
+mod navigate;
+mod picking;
+mod setup;
+mod views;
+
+use crate::domain::beds::BedStatus;
+use crate::domain::ids::Id;
+use crate::domain::patient::Patient;
+use crate::ops::beds::{self as ops, BedDetail, Board, Census};
+use crate::tui::keymap::{self, Action, Binding};
+use crate::tui::screen::{Ctx, Said, Screen, said_error};
+use crate::tui::screens::patients::Patients;
+use crate::tui::widgets::popup::Prompt;
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use std::cell::Cell;
+use views::{Form, Input, Setup};
+
+/// What a form saves.
+enum FormFor {
+    Admit {
+        patient: Box<Patient>,
+        bed: Id,
+        clinicians: Vec<Id>,
+    },
+    Discharge {
+        admission: Id,
+    },
+    NewWard,
+    NewBed {
+        ward: Id,
+    },
+}
+
+/// What a typed answer is for.
+enum Asked {
+    TransferReason {
+        admission: Id,
+        to: Id,
+        to_label: String,
+    },
+    OutOfService {
+        bed: Id,
+    },
+    ReserveUntil {
+        bed: Id,
+        patient: Box<Patient>,
+    },
+    RenameWard {
+        ward: Id,
+    },
+    CensusDate,
+    RenameBed {
+        bed: Id,
+    },
+}
+
+/// What a yes answer does.
+enum Confirmed {
+    CancelReservation { bed: Id },
+    BackInService { bed: Id },
+    RetireWard { ward: Id },
+    RetireBed { bed: Id },
+}
+
+/// Why the patients search is open.
+enum Picking {
+    Admit { bed: Id },
+    Reserve { bed: Id },
+}
+
+/// A transfer waiting for its new bed.
+struct Moving {
+    admission: Id,
+    who: String,
+    from: String,
+}
+
+enum View {
+    Board,
+    Detail { detail: Box<BedDetail>, scroll: u16 },
+    Census(Box<Census>),
+    Setup(Setup),
+}
+
+/// The beds tab's state: the board as last read, the filters, the view,
+/// and whatever form, question or picker is open over it.
+pub struct Beds {
+    board: Board,
+    /// Indexes into `board.beds` of the beds shown (filters applied).
+    shown: Vec<usize>,
+    selected: usize,
+    /// One ward only (an index into `board.wards`), or all.
+    ward: Option<usize>,
+    free_only: bool,
+    /// Tiles per row at the last frame: the arrows move the way it was drawn.
+    columns: Cell<usize>,
+    view: View,
+    moving: Option<Moving>,
+    form: Option<Form<FormFor>>,
+    prompt: Option<(Prompt, Asked)>,
+    confirm: Option<(String, Confirmed)>,
+    picker: Option<(Box<Patients>, Picking)>,
+}
+
+impl Beds {
+    /// The tab as it opens: the whole board (a READ event for its patients).
+    /// Clocks are shown in the hospital's zone, read from `ctx` (or, when
+    /// drawing, from the view) where they are needed.
+    pub fn new(ctx: &mut Ctx) -> (Beds, Said) {
+        let mut b = Beds {
+            board: Board::default(),
+            shown: Vec::new(),
+            selected: 0,
+            ward: None,
+            free_only: false,
+            columns: Cell::new(4),
+            view: View::Board,
+            moving: None,
+            form: None,
+            prompt: None,
+            confirm: None,
+            picker: None,
+        };
+        let said = b.load(ctx, true);
+        (b, said)
+    }
+
+    /// Reads the board again, keeping the selected bed where it can.
+    pub fn reload(&mut self, ctx: &mut Ctx) -> Said {
+        self.load(ctx, true)
+    }
+
+    fn load(&mut self, ctx: &mut Ctx, audit: bool) -> Said {
+        let keep = self.selected_bed().map(|b| b.bed.id.clone());
+        match ops::board(ctx.db, ctx.session, ctx.now, audit) {
+            Ok(board) => {
+                self.board = board;
+                if self.ward.is_some_and(|w| w >= self.board.wards.len()) {
+                    self.ward = None;
+                }
+                self.filter();
+                if let Some(id) = keep
+                    && let Some(k) = self
+                        .shown
+                        .iter()
+                        .position(|&i| self.board.beds[i].bed.id == id)
+                {
+                    self.selected = k;
+                }
+                Said::Nothing
+            }
+            Err(e) => said_error(e),
+        }
+    }
+
+    fn filter(&mut self) {
+        let ward = self
+            .ward
+            .and_then(|w| self.board.wards.get(w))
+            .map(|w| &w.id);
+        self.shown = (0..self.board.beds.len())
+            .filter(|&i| {
+                let b = &self.board.beds[i].bed;
+                ward.is_none_or(|w| &b.ward_id == w)
+                    && (!self.free_only || b.status == BedStatus::Available)
+            })
+            .collect();
+        self.selected = self.selected.min(self.shown.len().saturating_sub(1));
+    }
+
+    fn selected_bed(&self) -> Option<&ops::BoardBed> {
+        self.shown
+            .get(self.selected)
+            .and_then(|&i| self.board.beds.get(i))
+    }
+
+    /// The key table in force.
+    pub fn table(&self) -> &'static [Binding] {
+        if let Some((p, _)) = &self.picker {
+            return p.table();
+        }
+        if self.confirm.is_some() {
+            return keymap::CONFIRM;
+        }
+        if self.prompt.is_some() {
+            return keymap::PROMPT;
+        }
+        if let Some(f) = &self.form {
+            return if f.focused_is_choice() {
+                keys::BEDS_FORM_CHOICE
+            } else {
+                keys::BEDS_FORM
+            };
+        }
+        match &self.view {
+            View::Board if self.moving.is_some() => keys::BEDS_MOVE,
+            View::Board => keys::BEDS_BOARD,
+            View::Detail { .. } => keys::BEDS_DETAIL,
+            View::Census(_) => keys::BEDS_CENSUS,
+            View::Setup(_) => keys::BEDS_SETUP,
+        }
+    }
+
+    /// What the help overlay calls the current view.
+    pub fn title(&self) -> &'static str {
+        if let Some((p, _)) = &self.picker {
+            return p.title();
+        }
+        if let Some(f) = &self.form {
+            return match f.purpose {
+                FormFor::Admit { .. } => "Admit",
+                FormFor::Discharge { .. } => "Discharge",
+                FormFor::NewWard => "New ward",
+                FormFor::NewBed { .. } => "New bed",
+            };
+        }
+        match &self.view {
+            View::Board if self.moving.is_some() => "Transfer: choose the bed",
+            View::Board => "Bed board",
+            View::Detail { .. } => "Bed",
+            View::Census(_) => "Census",
+            View::Setup(_) => "Wards and beds",
+        }
+    }
+
+    /// Whether a form or the picker holds typed input that leaving would lose.
+    pub fn has_unsaved_input(&self) -> bool {
+        let typed_answer = self.prompt.as_ref().is_some_and(|(p, asked)| {
+            !p.answer.is_empty() && !matches!(asked, Asked::ReserveUntil { .. } | Asked::CensusDate)
+        });
+        typed_answer
+            || self.form.as_ref().is_some_and(Form::has_input)
+            || self
+                .picker
+                .as_ref()
+                .is_some_and(|(p, _)| p.has_unsaved_input())
+    }
+
+    /// The tab is being left: the picker's search goes to the audit trail.
+    pub fn leave(&mut self, ctx: &mut Ctx) -> Said {
+        match &mut self.picker {
+            Some((p, _)) => p.leave(ctx),
+            None => Said::Nothing,
+        }
+    }
+
+    /// Text typed where the cursor is: the picker, a prompt, a form field.
+    /// Whether typed characters go into a field (so `?` is text, not help).
+    pub fn takes_text(&self) -> bool {
+        if let Some((p, _)) = &self.picker {
+            return p.takes_text();
+        }
+        self.prompt.is_some()
+            || self
+                .form
+                .as_ref()
+                .is_some_and(|f| matches!(f.inputs.get(f.focus), Some(Input::Text(_))))
+    }
+
+    pub fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
+        if let Some((p, _)) = &mut self.picker {
+            let said = p.type_key(key, ctx);
+            return self.after_picker(said, ctx);
+        }
+        if let Some((p, _)) = &mut self.prompt {
+            p.answer.type_key(key);
+            return Said::Nothing;
+        }
+        if let Some(f) = &mut self.form
+            && let Some(Input::Text(field)) = f.inputs.get_mut(f.focus)
+        {
+            field.type_key(key);
+        }
+        Said::Nothing
+    }
+
+    /// Performs an action of the table in force.
+    pub fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
+        if let Some((p, _)) = &mut self.picker {
+            let said = p.perform(action, ctx);
+            return self.after_picker(said, ctx);
+        }
+        if self.confirm.is_some() {
+            return self.answer_confirm(action, ctx);
+        }
+        if self.prompt.is_some() {
+            return self.answer_prompt(action, ctx);
+        }
+        if self.form.is_some() {
+            return self.perform_form(action, ctx);
+        }
+        match &self.view {
+            View::Board => self.perform_board(action, ctx),
+            View::Detail { .. } => self.perform_detail(action),
+            View::Census(_) => self.perform_census(action, ctx),
+            View::Setup(_) => self.perform_setup(action),
+        }
+    }
+
+    fn no_bed() -> Said {
+        Said::Info("No bed selected: press f or w to change the filter.".into())
+    }
+
+    /// After a change: the board again, and the message.
+    fn after_change(&mut self, ctx: &mut Ctx, message: String) -> Said {
+        self.view = View::Board;
+        match self.load(ctx, false) {
+            Said::Nothing => Said::Info(message),
+            other => other,
+        }
+    }
+}
+
+impl Screen for Beds {
+    fn table(&self) -> &'static [Binding] {
+        Beds::table(self)
+    }
+
+    fn title(&self) -> &'static str {
+        Beds::title(self)
+    }
+
+    fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
+        Beds::perform(self, action, ctx)
+    }
+
+    fn takes_text(&self) -> bool {
+        Beds::takes_text(self)
+    }
+
+    fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
+        Beds::type_key(self, key, ctx)
+    }
+
+    fn unsaved_input(&self) -> Option<&'static str> {
+        self.has_unsaved_input()
+            .then_some("Quit and throw away what you typed on the beds tab?")
+    }
+
+    fn leave(&mut self, ctx: &mut Ctx) -> Said {
+        Beds::leave(self, ctx)
+    }
+
+    fn shown_again(&mut self, ctx: &mut Ctx) -> Said {
+        Beds::reload(self, ctx)
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &crate::tui::screen::View) {
+        Beds::render(self, frame, area, &view.dates, view.now, view.theme)
+    }
+}

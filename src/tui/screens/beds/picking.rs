@@ -1,0 +1,70 @@
+//! The shared patients search, embedded to choose whom to admit or for whom
+//! to reserve a bed: what follows once a patient is chosen (or the search is
+//! cancelled).
+
+use super::{Asked, Beds, Picking};
+use crate::ops::beds as ops;
+use crate::tui::screen::{Ctx, Said, said_error};
+use crate::tui::screens::patients::PickOutcome;
+use crate::tui::widgets::field::Field as TextField;
+use crate::tui::widgets::popup::Prompt;
+
+impl Beds {
+    pub(super) fn after_picker(&mut self, said: Said, ctx: &mut Ctx) -> Said {
+        let Some((p, _)) = &mut self.picker else {
+            return said;
+        };
+        let Some(outcome) = p.outcome() else {
+            return said;
+        };
+        let Some((_, picking)) = self.picker.take() else {
+            return said;
+        };
+        match (outcome, picking) {
+            (PickOutcome::Cancelled, _) => Said::Info("Nothing was changed.".into()),
+            (PickOutcome::Chosen(patient), Picking::Admit { bed }) => {
+                match ops::current_admission(ctx.db, ctx.session, &patient.id) {
+                    Ok(Some(a)) => {
+                        return Said::Error(format!(
+                            "{} is already admitted, in bed {} of {}: transfer them instead (t on that bed), or discharge first.",
+                            a.patient.name, a.bed_label, a.ward_name
+                        ));
+                    }
+                    Ok(None) => {}
+                    Err(e) => return said_error(e),
+                }
+                match self.board.beds.iter().find(|b| b.bed.id == bed) {
+                    Some(b) => {
+                        let bed = b.bed.clone();
+                        self.admit_form(*patient, &bed, ctx)
+                    }
+                    None => Said::Error("That bed is gone from the board: look again.".into()),
+                }
+            }
+            (PickOutcome::Chosen(patient), Picking::Reserve { bed }) => {
+                let label = self
+                    .board
+                    .beds
+                    .iter()
+                    .find(|b| b.bed.id == bed)
+                    .map(|b| b.bed.label.clone())
+                    .unwrap_or_default();
+                let suggested = (ctx.now + chrono::Duration::hours(4))
+                    .with_timezone(&ctx.settings.time_zone)
+                    .format("%H:%M")
+                    .to_string();
+                let mut prompt = Prompt::new(
+                    format!(
+                        "Reserve bed {label} for {} {} until when? HH:MM (the next such time) or YYYY-MM-DD HH:MM:",
+                        patient.mrn,
+                        patient.details.full_name()
+                    ),
+                    "Until",
+                );
+                prompt.answer = TextField::new("Until").with_value(&suggested);
+                self.prompt = Some((prompt, Asked::ReserveUntil { bed, patient }));
+                Said::Nothing
+            }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! Setting up wards and beds (admins): the list of wards with their beds,
+//! and the forms and questions that add, rename and retire them.
+
+use super::views::{Form, Input, Setup, SetupRow};
+use super::{Asked, Beds, Confirmed, FormFor, View};
+use crate::domain::beds::{BedKind, WardKind};
+use crate::domain::role::Permission;
+use crate::error::Error;
+use crate::ops::beds as ops;
+use crate::tui::keymap::Action;
+use crate::tui::screen::{Ctx, Said, refused, said_error};
+use crate::tui::widgets::field::Field as TextField;
+use crate::tui::widgets::popup::Prompt;
+use strum::IntoEnumIterator;
+
+impl Beds {
+    fn setup_rows(ctx: &mut Ctx) -> Result<Vec<SetupRow>, Error> {
+        let wards = ops::wards(ctx.db, ctx.session)?;
+        let beds = ops::beds_of(ctx.db, ctx.session, None)?;
+        let mut rows = Vec::new();
+        for w in wards {
+            let id = w.id.clone();
+            rows.push(SetupRow::Ward(w));
+            for b in beds.iter().filter(|b| b.ward_id == id) {
+                rows.push(SetupRow::Bed(b.clone()));
+            }
+        }
+        Ok(rows)
+    }
+
+    pub(super) fn open_setup(&mut self, ctx: &mut Ctx) -> Said {
+        if let Some(r) = refused(ctx, Permission::Administer, "set up wards and beds") {
+            return r;
+        }
+        match Self::setup_rows(ctx) {
+            Ok(rows) => {
+                self.view = View::Setup(Setup { rows, selected: 0 });
+                Said::Nothing
+            }
+            Err(e) => said_error(e),
+        }
+    }
+
+    pub(super) fn reload_setup(&mut self, ctx: &mut Ctx, message: String) -> Said {
+        let selected = match &self.view {
+            View::Setup(s) => s.selected,
+            _ => 0,
+        };
+        match Self::setup_rows(ctx) {
+            Ok(rows) => {
+                let selected = selected.min(rows.len().saturating_sub(1));
+                self.view = View::Setup(Setup { rows, selected });
+                let said = self.load(ctx, false);
+                if said == Said::Nothing {
+                    Said::Info(message)
+                } else {
+                    said
+                }
+            }
+            Err(e) => said_error(e),
+        }
+    }
+
+    pub(super) fn perform_setup(&mut self, action: Action) -> Said {
+        let View::Setup(s) = &mut self.view else {
+            return Said::Nothing;
+        };
+        let last = s.rows.len().saturating_sub(1);
+        match action {
+            Action::Back => {
+                self.view = View::Board;
+                Said::Nothing
+            }
+            Action::Up => {
+                s.selected = s.selected.saturating_sub(1);
+                Said::Nothing
+            }
+            Action::Down => {
+                s.selected = (s.selected + 1).min(last);
+                Said::Nothing
+            }
+            Action::PageUp => {
+                s.selected = s.selected.saturating_sub(10);
+                Said::Nothing
+            }
+            Action::PageDown => {
+                s.selected = (s.selected + 10).min(last);
+                Said::Nothing
+            }
+            Action::NewWard => {
+                self.form = Some(Form {
+                    title: "New ward".into(),
+                    about: vec!["A ward holds beds; b adds them once it is saved.".into()],
+                    inputs: vec![
+                        Input::Text(TextField::new("Name").wide(40)),
+                        Input::Choice {
+                            label: "Kind",
+                            options: WardKind::iter().map(|k| k.label().to_string()).collect(),
+                            index: 0,
+                        },
+                        Input::Choice {
+                            label: "Takes",
+                            options: vec!["any sex".into(), "women only".into(), "men only".into()],
+                            index: 0,
+                        },
+                    ],
+                    focus: 0,
+                    purpose: FormFor::NewWard,
+                });
+                Said::Nothing
+            }
+            Action::NewBed => {
+                let ward = match s.rows.get(s.selected) {
+                    Some(SetupRow::Ward(w)) => Some((w.id.clone(), w.name.clone())),
+                    Some(SetupRow::Bed(b)) => Some((b.ward_id.clone(), b.ward_name.clone())),
+                    None => None,
+                };
+                let Some((ward, name)) = ward else {
+                    return Said::Error("Add a ward first (n), then its beds.".into());
+                };
+                self.form = Some(Form {
+                    title: "New bed".into(),
+                    about: vec![format!(
+                        "In ward {name}. Labels are unique in the hospital."
+                    )],
+                    inputs: vec![
+                        Input::Text(TextField::new("Label").wide(12)),
+                        Input::Choice {
+                            label: "Kind",
+                            options: BedKind::iter().map(|k| k.label().to_string()).collect(),
+                            index: 0,
+                        },
+                    ],
+                    focus: 0,
+                    purpose: FormFor::NewBed { ward },
+                });
+                Said::Nothing
+            }
+            Action::Edit => {
+                let (question, label, asked, value) = match s.rows.get(s.selected) {
+                    Some(SetupRow::Ward(w)) => (
+                        format!("Rename ward {}. Type the new name:", w.name),
+                        "Name",
+                        Asked::RenameWard { ward: w.id.clone() },
+                        w.name.clone(),
+                    ),
+                    Some(SetupRow::Bed(b)) => (
+                        format!("Relabel bed {}. Type the new label:", b.label),
+                        "Label",
+                        Asked::RenameBed { bed: b.id.clone() },
+                        b.label.clone(),
+                    ),
+                    None => return Said::Nothing,
+                };
+                let mut p = Prompt::new(question, label);
+                p.answer = TextField::new(label).with_value(&value);
+                self.prompt = Some((p, asked));
+                Said::Nothing
+            }
+            Action::Retire => {
+                let (question, then) = match s.rows.get(s.selected) {
+                    Some(SetupRow::Ward(w)) => (
+                        format!(
+                            "Retire ward {} and all its beds? Their history is kept.",
+                            w.name
+                        ),
+                        Confirmed::RetireWard { ward: w.id.clone() },
+                    ),
+                    Some(SetupRow::Bed(b)) => (
+                        format!(
+                            "Retire bed {} of {}? Its history is kept.",
+                            b.label, b.ward_name
+                        ),
+                        Confirmed::RetireBed { bed: b.id.clone() },
+                    ),
+                    None => return Said::Nothing,
+                };
+                self.confirm = Some((question, then));
+                Said::Nothing
+            }
+            _ => Said::Nothing,
+        }
+    }
+}
