@@ -16,7 +16,6 @@ pub mod patient_form;
 pub mod patient_record;
 pub mod patients;
 pub mod pharmacy;
-pub mod pharmacy_forms;
 pub mod picker;
 pub mod sign_in;
 

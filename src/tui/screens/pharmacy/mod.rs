@@ -3,6 +3,8 @@
 //! chosen first-expiry-first-out are shown before confirming), return,
 //! adjust, dispose of expired stock, and the stock count.
 
+pub mod forms;
+
 use crate::domain::display::thousands;
 use crate::domain::pharmacy::{Filter, StockLevel, Take, matches_query, money, stock_level};
 use crate::domain::role::Permission;
@@ -12,10 +14,10 @@ use crate::tui::keymap::{self, Action, Binding};
 use crate::tui::screen::{Ctx, Said, refused, said_error};
 use crate::tui::screens::patient_record::LocalDates;
 use crate::tui::screens::patients::{Patients, PickOutcome};
-use crate::tui::screens::pharmacy_forms::{CountSheet, Local, Purpose, Request, StockForm};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
 use crate::tui::widgets::popup;
+use forms::{CountSheet, Local, Purpose, Request, StockForm};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
