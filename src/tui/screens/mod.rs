@@ -12,7 +12,6 @@ pub mod help;
 pub mod notice;
 pub mod patients;
 pub mod pharmacy;
-pub mod pharmacy_forms;
 pub mod picker;
 pub mod sign_in;
 

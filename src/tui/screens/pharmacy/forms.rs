@@ -1,13 +1,14 @@
-//! The pharmacy's forms (item, receive, dispense, return, adjust, dispose)
-//! and its stock-count sheet: typed text in, checked requests out. Checking
-//! is pure; the pharmacy screen performs the requests.
+//! The pharmacy's forms (item, receive, dispense, return, adjust, dispose):
+//! typed text in, checked requests out. Checking is pure; the pharmacy
+//! screen performs the requests.
 
+use super::Local;
 use crate::domain::patient::Patient;
 use crate::domain::pharmacy::{
     AdjustReason, Batch, FORMS, Item, ItemDetails, ItemField, MAX_TEXT, StockLevel, adjust_reasons,
     amount, parse_batch_no, parse_money, parse_quantity, parse_signed_quantity, validate_item,
 };
-use crate::ops::pharmacy::{Counted, Receipt};
+use crate::ops::pharmacy::Receipt;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
 use chrono::NaiveDate;
@@ -15,7 +16,7 @@ use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 use strum::IntoEnumIterator;
 
 /// What a form is for.
@@ -51,13 +52,6 @@ pub enum Request {
         quantity: i64,
         reason: String,
     },
-}
-
-/// What the form needs from the hospital's settings.
-pub struct Local<'a> {
-    pub currency: &'a str,
-    pub date_pattern: &'a str,
-    pub today: NaiveDate,
 }
 
 /// One pharmacy form: its fields as typed, and the patient chosen.
@@ -456,187 +450,4 @@ fn pattern_hint(pattern: &str) -> String {
         .find(|(_, p)| *p == pattern)
         .map(|(name, _)| name.to_string())
         .unwrap_or_else(|| "YYYY-MM-DD".into())
-}
-
-/// A stock count of one item: each batch's ledger quantity and what was counted.
-pub struct CountSheet {
-    pub item: Item,
-    pub batches: Vec<Batch>,
-    counted: Vec<TextField>,
-    pub selected: usize,
-}
-
-impl CountSheet {
-    /// The batches to count: those with stock, and those not yet expired.
-    pub fn new(item: Item, batches: &[Batch], today: NaiveDate) -> CountSheet {
-        let batches: Vec<Batch> = batches
-            .iter()
-            .filter(|b| b.on_hand > 0 || b.expiry > today)
-            .cloned()
-            .collect();
-        let counted = batches
-            .iter()
-            .map(|b| {
-                TextField::new("Counted")
-                    .wide(8)
-                    .with_value(&b.on_hand.to_string())
-            })
-            .collect();
-        CountSheet {
-            item,
-            batches,
-            counted,
-            selected: 0,
-        }
-    }
-
-    /// Whether there is no batch to count.
-    pub fn is_empty(&self) -> bool {
-        self.batches.is_empty()
-    }
-
-    /// Moves to the next (or previous) batch.
-    pub fn move_by(&mut self, down: bool) {
-        let last = self.batches.len().saturating_sub(1);
-        self.selected = if down {
-            (self.selected + 1).min(last)
-        } else {
-            self.selected.saturating_sub(1)
-        };
-    }
-
-    /// Text typed into the selected batch's count.
-    pub fn type_key(&mut self, key: KeyEvent) {
-        if let Some(f) = self.counted.get_mut(self.selected) {
-            f.type_key(key);
-        }
-    }
-
-    fn counted(&self, i: usize) -> Option<i64> {
-        let t = self.counted.get(i)?.value().trim();
-        if t == "0" {
-            return Some(0);
-        }
-        parse_quantity(t)
-    }
-
-    /// Whether any count differs from the ledger (or is not a number yet).
-    pub fn changed(&self) -> bool {
-        (0..self.batches.len()).any(|i| self.counted(i) != Some(self.batches[i].on_hand))
-    }
-
-    /// The count as posted, or the first batch whose count is not a number.
-    pub fn lines(&mut self) -> Result<Vec<Counted>, String> {
-        let mut lines = Vec::new();
-        for (i, b) in self.batches.iter().enumerate() {
-            match self.counted(i) {
-                Some(n) => lines.push(Counted {
-                    batch_id: b.id.clone(),
-                    expected: b.on_hand,
-                    counted: n,
-                }),
-                None => {
-                    self.selected = i;
-                    return Err(format!(
-                        "Type the counted quantity of batch {} as a whole number (0 if none).",
-                        b.batch_no
-                    ));
-                }
-            }
-        }
-        Ok(lines)
-    }
-
-    /// The differences the count would post, e.g. "SOON-1 -2".
-    pub fn differences(&self) -> Vec<String> {
-        self.batches
-            .iter()
-            .enumerate()
-            .filter_map(|(i, b)| {
-                let n = self.counted(i)?;
-                (n != b.on_hand).then(|| format!("{} {:+}", b.batch_no, n - b.on_hand))
-            })
-            .collect()
-    }
-
-    /// Draws the count: each batch's ledger quantity, the count typed and
-    /// the difference, and what posting would change.
-    pub fn render(&self, frame: &mut Frame, area: Rect, local: &Local, theme: &Theme) {
-        let block = Block::bordered().title(Span::styled(
-            format!(" Stock count: {} ", self.item.details.label()),
-            theme.title(),
-        ));
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
-        let [intro, table_area, foot] = Layout::vertical([
-            Constraint::Length(2),
-            Constraint::Min(3),
-            Constraint::Length(2),
-        ])
-        .areas(inner);
-        frame.render_widget(
-            Paragraph::new(format!(
-                " Type what is on the shelf for each batch ({}). Differences are posted as count movements in one step.",
-                self.item.details.unit
-            ))
-            .wrap(Wrap { trim: true }),
-            intro,
-        );
-        let rows = self.batches.iter().enumerate().map(|(i, b)| {
-            let counted = self
-                .counted
-                .get(i)
-                .map(|f| f.value().to_string())
-                .unwrap_or_default();
-            let diff = match self.counted(i) {
-                Some(n) if n == b.on_hand => "=".to_string(),
-                Some(n) => format!("{:+}", n - b.on_hand),
-                None => "?".to_string(),
-            };
-            let state = if b.expiry <= local.today {
-                " EXPIRED"
-            } else {
-                ""
-            };
-            let counted = if i == self.selected {
-                format!("[{counted:_<8}]")
-            } else {
-                format!(" {counted:<8} ")
-            };
-            Row::new(vec![
-                b.batch_no.clone(),
-                format!("{}{state}", b.expiry.format(local.date_pattern)),
-                b.on_hand.to_string(),
-                counted,
-                diff,
-            ])
-        });
-        let table = Table::new(
-            rows,
-            [
-                Constraint::Min(12),
-                Constraint::Length(18),
-                Constraint::Length(8),
-                Constraint::Length(10),
-                Constraint::Length(10),
-            ],
-        )
-        .header(
-            Row::new(vec!["Batch", "Expiry", "Ledger", "Counted", "Difference"])
-                .style(theme.header()),
-        )
-        .row_highlight_style(theme.selected());
-        let mut state = TableState::default().with_selected(Some(self.selected));
-        frame.render_stateful_widget(table, table_area, &mut state);
-        let diffs = self.differences();
-        let summary = if diffs.is_empty() {
-            " No differences so far: Ctrl+S posts a count that agrees with the ledger.".to_string()
-        } else {
-            format!(" To post: {}", diffs.join(", "))
-        };
-        frame.render_widget(
-            Paragraph::new(Span::styled(summary, theme.warn())).wrap(Wrap { trim: true }),
-            foot,
-        );
-    }
 }

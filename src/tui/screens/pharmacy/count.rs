@@ -1,0 +1,272 @@
+//! The stock count of one item: the sheet of its batches with what was
+//! counted on the shelf, and the tab's count keys; the differences are
+//! posted as count movements in one step, once confirmed.
+
+use super::{Confirm, Local, Pending, Pharmacy, View};
+use crate::domain::pharmacy::{Batch, Item, parse_quantity};
+use crate::ops::pharmacy::{self as ops, Counted};
+use crate::tui::keymap::Action;
+use crate::tui::screen::{Ctx, Said, said_error};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::field::Field as TextField;
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Span;
+use ratatui::widgets::{Block, Paragraph, Row, Table, TableState, Wrap};
+
+/// A stock count of one item: each batch's ledger quantity and what was counted.
+pub struct CountSheet {
+    pub item: Item,
+    pub batches: Vec<Batch>,
+    counted: Vec<TextField>,
+    pub selected: usize,
+}
+
+impl CountSheet {
+    /// The batches to count: those with stock, and those not yet expired.
+    pub fn new(item: Item, batches: &[Batch], today: NaiveDate) -> CountSheet {
+        let batches: Vec<Batch> = batches
+            .iter()
+            .filter(|b| b.on_hand > 0 || b.expiry > today)
+            .cloned()
+            .collect();
+        let counted = batches
+            .iter()
+            .map(|b| {
+                TextField::new("Counted")
+                    .wide(8)
+                    .with_value(&b.on_hand.to_string())
+            })
+            .collect();
+        CountSheet {
+            item,
+            batches,
+            counted,
+            selected: 0,
+        }
+    }
+
+    /// Whether there is no batch to count.
+    pub fn is_empty(&self) -> bool {
+        self.batches.is_empty()
+    }
+
+    /// Moves to the next (or previous) batch.
+    pub fn move_by(&mut self, down: bool) {
+        let last = self.batches.len().saturating_sub(1);
+        self.selected = if down {
+            (self.selected + 1).min(last)
+        } else {
+            self.selected.saturating_sub(1)
+        };
+    }
+
+    /// Text typed into the selected batch's count.
+    pub fn type_key(&mut self, key: KeyEvent) {
+        if let Some(f) = self.counted.get_mut(self.selected) {
+            f.type_key(key);
+        }
+    }
+
+    fn counted(&self, i: usize) -> Option<i64> {
+        let t = self.counted.get(i)?.value().trim();
+        if t == "0" {
+            return Some(0);
+        }
+        parse_quantity(t)
+    }
+
+    /// Whether any count differs from the ledger (or is not a number yet).
+    pub fn changed(&self) -> bool {
+        (0..self.batches.len()).any(|i| self.counted(i) != Some(self.batches[i].on_hand))
+    }
+
+    /// The count as posted, or the first batch whose count is not a number.
+    pub fn lines(&mut self) -> Result<Vec<Counted>, String> {
+        let mut lines = Vec::new();
+        for (i, b) in self.batches.iter().enumerate() {
+            match self.counted(i) {
+                Some(n) => lines.push(Counted {
+                    batch_id: b.id.clone(),
+                    expected: b.on_hand,
+                    counted: n,
+                }),
+                None => {
+                    self.selected = i;
+                    return Err(format!(
+                        "Type the counted quantity of batch {} as a whole number (0 if none).",
+                        b.batch_no
+                    ));
+                }
+            }
+        }
+        Ok(lines)
+    }
+
+    /// The differences the count would post, e.g. "SOON-1 -2".
+    pub fn differences(&self) -> Vec<String> {
+        self.batches
+            .iter()
+            .enumerate()
+            .filter_map(|(i, b)| {
+                let n = self.counted(i)?;
+                (n != b.on_hand).then(|| format!("{} {:+}", b.batch_no, n - b.on_hand))
+            })
+            .collect()
+    }
+
+    /// Draws the count: each batch's ledger quantity, the count typed and
+    /// the difference, and what posting would change.
+    pub fn render(&self, frame: &mut Frame, area: Rect, local: &Local, theme: &Theme) {
+        let block = Block::bordered().title(Span::styled(
+            format!(" Stock count: {} ", self.item.details.label()),
+            theme.title(),
+        ));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let [intro, table_area, foot] = Layout::vertical([
+            Constraint::Length(2),
+            Constraint::Min(3),
+            Constraint::Length(2),
+        ])
+        .areas(inner);
+        frame.render_widget(
+            Paragraph::new(format!(
+                " Type what is on the shelf for each batch ({}). Differences are posted as count movements in one step.",
+                self.item.details.unit
+            ))
+            .wrap(Wrap { trim: true }),
+            intro,
+        );
+        let rows = self.batches.iter().enumerate().map(|(i, b)| {
+            let counted = self
+                .counted
+                .get(i)
+                .map(|f| f.value().to_string())
+                .unwrap_or_default();
+            let diff = match self.counted(i) {
+                Some(n) if n == b.on_hand => "=".to_string(),
+                Some(n) => format!("{:+}", n - b.on_hand),
+                None => "?".to_string(),
+            };
+            let state = if b.expiry <= local.today {
+                " EXPIRED"
+            } else {
+                ""
+            };
+            let counted = if i == self.selected {
+                format!("[{counted:_<8}]")
+            } else {
+                format!(" {counted:<8} ")
+            };
+            Row::new(vec![
+                b.batch_no.clone(),
+                format!("{}{state}", b.expiry.format(local.date_pattern)),
+                b.on_hand.to_string(),
+                counted,
+                diff,
+            ])
+        });
+        let table = Table::new(
+            rows,
+            [
+                Constraint::Min(12),
+                Constraint::Length(18),
+                Constraint::Length(8),
+                Constraint::Length(10),
+                Constraint::Length(10),
+            ],
+        )
+        .header(
+            Row::new(vec!["Batch", "Expiry", "Ledger", "Counted", "Difference"])
+                .style(theme.header()),
+        )
+        .row_highlight_style(theme.selected());
+        let mut state = TableState::default().with_selected(Some(self.selected));
+        frame.render_stateful_widget(table, table_area, &mut state);
+        let diffs = self.differences();
+        let summary = if diffs.is_empty() {
+            " No differences so far: Ctrl+S posts a count that agrees with the ledger.".to_string()
+        } else {
+            format!(" To post: {}", diffs.join(", "))
+        };
+        frame.render_widget(
+            Paragraph::new(Span::styled(summary, theme.warn())).wrap(Wrap { trim: true }),
+            foot,
+        );
+    }
+}
+
+impl Pharmacy {
+    pub(super) fn perform_count(&mut self, action: Action, ctx: &mut Ctx) -> Said {
+        let View::Count(sheet) = &mut self.view else {
+            return Said::Nothing;
+        };
+        match action {
+            Action::Up => sheet.move_by(false),
+            Action::Down => sheet.move_by(true),
+            Action::Cancel => {
+                if sheet.changed() {
+                    self.confirm = Some(Confirm {
+                        question: "Throw away the quantities you counted?".into(),
+                        then: Pending::DiscardForm,
+                    });
+                    return Said::Nothing;
+                }
+                return self.close_form(ctx);
+            }
+            Action::Save => {
+                if let Err(msg) = sheet.lines() {
+                    return Said::Error(msg);
+                }
+                let diffs = sheet.differences();
+                let question = if diffs.is_empty() {
+                    format!(
+                        "Record that every batch of {} agrees with the ledger?",
+                        sheet.item.details.label()
+                    )
+                } else {
+                    format!(
+                        "Post the count of {} as count movements: {}?",
+                        sheet.item.details.label(),
+                        diffs.join(", ")
+                    )
+                };
+                self.confirm = Some(Confirm {
+                    question,
+                    then: Pending::PostCount,
+                });
+            }
+            _ => {}
+        }
+        Said::Nothing
+    }
+
+    /// Posts the count, once confirmed.
+    pub(super) fn post_count(&mut self, ctx: &mut Ctx) -> Said {
+        let View::Count(sheet) = &mut self.view else {
+            return Said::Nothing;
+        };
+        let lines = match sheet.lines() {
+            Ok(l) => l,
+            Err(msg) => return Said::Error(msg),
+        };
+        let item_id = sheet.item.id.clone();
+        match ops::post_count(ctx.db, ctx.session, &item_id, &lines, ctx.now) {
+            Ok(n) => {
+                let said = self.close_form(ctx);
+                if said != Said::Nothing {
+                    return said;
+                }
+                Said::Info(if n == 0 {
+                    "Count recorded: every batch agreed with the ledger.".into()
+                } else {
+                    format!("Count posted: {n} batch(es) corrected.")
+                })
+            }
+            Err(e) => said_error(e),
+        }
+    }
+}

@@ -1,0 +1,464 @@
+//! The pharmacy tab's drawing, from its state alone (nothing here reads the
+//! file): the stock list, an item with its batches and ledger, and the
+//! batches a dispense will take. The forms and the count sheet draw
+//! themselves.
+
+use super::forms::Purpose;
+use super::{DispenseChoice, Local, Pharmacy, View};
+use crate::domain::display::thousands;
+use crate::domain::pharmacy::{Batch, Item, StockLevel, money, stock_level};
+use crate::store::pharmacy::MovementRow;
+use crate::tui::screen::LocalDates;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::popup;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Row, Table, TableState, Wrap};
+
+impl Pharmacy {
+    /// Draws the current view from the state alone.
+    pub fn render(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        clock: &LocalDates,
+        ctx: &Local,
+        theme: &Theme,
+    ) {
+        if let Some(p) = &self.picker {
+            p.render(frame, area, clock, theme);
+            return;
+        }
+        match &self.view {
+            View::List => self.render_list(frame, area, ctx, theme),
+            View::Item => self.render_item(frame, area, clock, ctx, theme),
+            View::Form(f) => f.render(frame, area, ctx, theme),
+            View::Confirm(c) => render_dispense_choice(c, frame, area, ctx, theme),
+            View::Count(c) => c.render(frame, area, ctx, theme),
+        }
+        if let Some(c) = &self.confirm {
+            popup::confirm(&c.question, theme, area, frame.buffer_mut());
+        }
+    }
+
+    fn render_list(&self, frame: &mut Frame, area: Rect, local: &Local, theme: &Theme) {
+        let [query_area, count_area, table_area] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(0),
+        ])
+        .areas(area);
+        let q = Rect {
+            x: query_area.x + 1,
+            width: query_area.width.saturating_sub(2),
+            ..query_area
+        };
+        self.search.render(frame, q, 5, self.searching, theme);
+        let n = self.shown.len();
+        let mut count = format!(
+            " {} {} · {} (f) · expiring = within {} days",
+            thousands(n as u64),
+            if n == 1 { "item" } else { "items" },
+            self.filter.label(),
+            local_window(self)
+        );
+        if n == 0 && self.levels.is_empty() {
+            count = " Empty catalogue: n adds an item; `wardline import items` loads a formulary"
+                .into();
+        }
+        frame.render_widget(
+            Paragraph::new(Span::styled(count, theme.muted())),
+            count_area,
+        );
+
+        let visible = table_area.height.saturating_sub(3) as usize;
+        let offset = if visible == 0 {
+            0
+        } else {
+            self.selected.saturating_sub(visible - 1)
+        };
+        let rows = self.shown.iter().skip(offset).take(visible).map(|&i| {
+            let l = &self.levels[i];
+            let style = if l.flags.expired || (l.flags.below_reorder && l.usable == 0) {
+                theme.error()
+            } else if l.flags.below_reorder || l.flags.expiring {
+                theme.warn()
+            } else {
+                ratatui::style::Style::new()
+            };
+            Row::new(vec![
+                l.item.details.label(),
+                thousands(l.on_hand.max(0) as u64),
+                l.item.details.unit.clone(),
+                l.nearest_expiry
+                    .map(|d| d.format(local.date_pattern).to_string())
+                    .unwrap_or_else(|| "—".into()),
+                flag_words(l),
+            ])
+            .style(style)
+        });
+        let table = Table::new(
+            rows,
+            [
+                Constraint::Min(20),
+                Constraint::Length(8),
+                Constraint::Length(9),
+                Constraint::Length(10),
+                Constraint::Length(17),
+            ],
+        )
+        .header(
+            Row::new(vec!["Item", "On hand", "Unit", "Expires", "Alerts"]).style(theme.header()),
+        )
+        .row_highlight_style(theme.selected())
+        .block(Block::bordered());
+        let mut state =
+            TableState::default().with_selected((n > 0).then(|| self.selected - offset));
+        frame.render_stateful_widget(table, table_area, &mut state);
+    }
+
+    fn render_item(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        clock: &LocalDates,
+        local: &Local,
+        theme: &Theme,
+    ) {
+        let Some(v) = &self.item else {
+            return;
+        };
+        let level = stock_level(v.item.clone(), &v.batches, local.today, local_window(self));
+        let d = &v.item.details;
+        let block =
+            Block::bordered().title(Span::styled(format!(" {} ", d.label()), theme.title()));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let batch_rows = (v.batches.len().max(1) + 1).min(7) as u16;
+        let [info, batches_area, ledger_title, ledger_area] = Layout::vertical([
+            Constraint::Length(3),
+            Constraint::Length(batch_rows),
+            Constraint::Length(1),
+            Constraint::Min(0),
+        ])
+        .areas(inner);
+        let info_lines = item_info(&v.item, &level, local, theme);
+        frame.render_widget(Paragraph::new(info_lines), info);
+        self.render_batches(frame, batches_area, &v.batches, local, theme);
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                format!(
+                    " Ledger ({} movements, newest first; PgUp PgDn scroll)",
+                    v.ledger.len()
+                ),
+                theme.header(),
+            )),
+            ledger_title,
+        );
+        self.render_ledger(frame, ledger_area, &v.ledger, clock, theme);
+    }
+
+    /// The item's batches, the selected one highlighted, each with its
+    /// expiry state (EXPIRED, or the days left within the window).
+    fn render_batches(
+        &self,
+        frame: &mut Frame,
+        batches_area: Rect,
+        batches: &[Batch],
+        local: &Local,
+        theme: &Theme,
+    ) {
+        let rows = batches.iter().map(|b| {
+            let left = (b.expiry - local.today).num_days();
+            let state = if left <= 0 {
+                "EXPIRED".to_string()
+            } else if left <= i64::from(local_window(self) as i32) {
+                format!("{left} days")
+            } else {
+                String::new()
+            };
+            let style = if left <= 0 && b.on_hand > 0 {
+                theme.error()
+            } else if b.on_hand == 0 {
+                theme.muted()
+            } else {
+                ratatui::style::Style::new()
+            };
+            Row::new(vec![
+                b.batch_no.clone(),
+                b.expiry.format(local.date_pattern).to_string(),
+                state,
+                b.on_hand.to_string(),
+                crate::domain::pharmacy::amount(b.unit_cost, local.currency),
+                crate::domain::pharmacy::amount(b.price, local.currency),
+                b.supplier.clone(),
+            ])
+            .style(style)
+        });
+        let batch_table = Table::new(
+            rows,
+            [
+                Constraint::Length(12),
+                Constraint::Length(10),
+                Constraint::Length(9),
+                Constraint::Length(7),
+                Constraint::Length(9),
+                Constraint::Length(9),
+                Constraint::Min(8),
+            ],
+        )
+        .header(
+            Row::new(vec![
+                "Batch".to_string(),
+                "Expiry".to_string(),
+                String::new(),
+                "On hand".to_string(),
+                format!("Cost {}", local.currency),
+                format!("Price {}", local.currency),
+                "Supplier".to_string(),
+            ])
+            .style(theme.header()),
+        )
+        .row_highlight_style(theme.selected());
+        let visible = batches_area.height.saturating_sub(1) as usize;
+        let offset = if visible == 0 {
+            0
+        } else {
+            self.batch.saturating_sub(visible - 1)
+        };
+        let mut state = TableState::default()
+            .with_offset(offset)
+            .with_selected((!batches.is_empty()).then_some(self.batch));
+        if batches.is_empty() {
+            frame.render_widget(
+                Paragraph::new(Span::styled(
+                    " No batches yet: r receives a delivery.",
+                    theme.muted(),
+                )),
+                batches_area,
+            );
+        } else {
+            frame.render_stateful_widget(batch_table, batches_area, &mut state);
+        }
+    }
+
+    /// The item's ledger, newest first, from the scroll position.
+    fn render_ledger(
+        &self,
+        frame: &mut Frame,
+        ledger_area: Rect,
+        ledger: &[MovementRow],
+        clock: &LocalDates,
+        theme: &Theme,
+    ) {
+        // only the rows that fit below the header are formatted
+        let fits = usize::from(ledger_area.height.saturating_sub(1));
+        let rows = ledger.iter().skip(self.ledger_scroll).take(fits);
+        let ledger_rows = rows.map(|m| {
+            let at = crate::domain::time::parse_ts(&m.at)
+                .map(|t| {
+                    t.with_timezone(&clock.zone)
+                        .format("%m-%d %H:%M")
+                        .to_string()
+                })
+                .unwrap_or_default();
+            let mut note = m.reason.clone();
+            if let Some(mrn) = &m.patient_mrn {
+                note = if note.is_empty() {
+                    mrn.clone()
+                } else {
+                    format!("{mrn} {note}")
+                };
+            }
+            if !m.reference.is_empty() {
+                note = if note.is_empty() {
+                    format!("ref {}", m.reference)
+                } else {
+                    format!("{note} ref {}", m.reference)
+                };
+            }
+            Row::new(vec![
+                at,
+                m.kind.clone(),
+                m.batch_no.clone(),
+                format!("{:+}", m.quantity),
+                m.actor.clone().unwrap_or_default(),
+                note,
+            ])
+        });
+        let ledger_table = Table::new(
+            ledger_rows,
+            [
+                Constraint::Length(11),
+                Constraint::Length(8),
+                Constraint::Length(12),
+                Constraint::Length(7),
+                Constraint::Length(10),
+                Constraint::Min(10),
+            ],
+        )
+        .header(
+            Row::new(vec![
+                "When",
+                "Kind",
+                "Batch",
+                "Qty",
+                "By",
+                "Patient / reason",
+            ])
+            .style(theme.header()),
+        );
+        frame.render_widget(ledger_table, ledger_area);
+    }
+}
+
+/// The flags of an item as words (colour is never the only signal).
+fn flag_words(l: &StockLevel) -> String {
+    let mut w = Vec::new();
+    if !l.item.active {
+        w.push("INACTIVE");
+    }
+    if l.flags.expired {
+        w.push("EXPIRED");
+    }
+    if l.flags.expiring {
+        w.push("EXPIRING");
+    }
+    if l.flags.below_reorder {
+        w.push("LOW");
+    }
+    w.join(" ")
+}
+
+/// The expiry window the list was computed with.
+fn local_window(p: &Pharmacy) -> i64 {
+    p.window
+}
+
+/// The three lines above the batches: names, stock and value, and alerts.
+fn item_info(item: &Item, level: &StockLevel, local: &Local, theme: &Theme) -> Vec<Line<'static>> {
+    let d = &item.details;
+    let status = if item.active { "" } else { " · DEACTIVATED" };
+    let flags = flag_words(level);
+    vec![
+        Line::from(vec![
+            Span::styled(" Generic ", theme.muted()),
+            Span::raw(if d.generic_name.is_empty() {
+                "—".to_string()
+            } else {
+                d.generic_name.clone()
+            }),
+            Span::styled("  Category ", theme.muted()),
+            Span::raw(if d.category.is_empty() {
+                "—".to_string()
+            } else {
+                d.category.clone()
+            }),
+            Span::raw(status),
+        ]),
+        Line::from(vec![
+            Span::styled(" On hand ", theme.muted()),
+            Span::raw(format!("{} {}", level.on_hand, d.unit)),
+            Span::styled("  usable ", theme.muted()),
+            Span::raw(level.usable.to_string()),
+            Span::styled("  reorder at ", theme.muted()),
+            Span::raw(d.reorder_level.to_string()),
+            Span::styled("  value ", theme.muted()),
+            Span::raw(money(level.value, local.currency)),
+        ]),
+        Line::from(Span::styled(
+            if flags.is_empty() {
+                " No alerts".to_string()
+            } else {
+                format!(" Alerts: {flags}")
+            },
+            if level.flags.expired {
+                theme.error()
+            } else if flags.is_empty() {
+                theme.muted()
+            } else {
+                theme.warn()
+            },
+        )),
+    ]
+}
+
+fn render_dispense_choice(
+    c: &DispenseChoice,
+    frame: &mut Frame,
+    area: Rect,
+    local: &Local,
+    theme: &Theme,
+) {
+    let Purpose::Dispense { level } = &c.form.purpose else {
+        return;
+    };
+    let block = Block::bordered().title(Span::styled(" Confirm dispense ", theme.title()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [head, table_area, foot] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(c.plan.len() as u16 + 1),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    let to = match &c.form.patient {
+        Some(p) => format!("to {} {}", p.mrn, p.details.full_name()),
+        None => "with no patient recorded".into(),
+    };
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(format!(
+                " Dispense {} {} of {}",
+                c.quantity,
+                level.item.details.unit,
+                level.item.details.label()
+            )),
+            Line::from(format!(" {to}")),
+            Line::from(Span::styled(
+                " from these batches, first expiry first out:",
+                theme.muted(),
+            )),
+        ]),
+        head,
+    );
+    let rows = c.plan.iter().zip(&c.before).map(|(t, before)| {
+        Row::new(vec![
+            t.batch_no.clone(),
+            t.expiry.format(local.date_pattern).to_string(),
+            t.quantity.to_string(),
+            (before - t.quantity).to_string(),
+        ])
+    });
+    frame.render_widget(
+        Table::new(
+            rows,
+            [
+                Constraint::Length(16),
+                Constraint::Length(12),
+                Constraint::Length(8),
+                Constraint::Length(10),
+            ],
+        )
+        .header(Row::new(vec!["Batch", "Expiry", "Take", "Left after"]).style(theme.header())),
+        table_area,
+    );
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(""),
+            Line::from(Span::styled(
+                " Batches on or past their expiry date are never used.",
+                theme.muted(),
+            )),
+            Line::from(vec![
+                Span::styled(" y", theme.key()),
+                Span::raw(" or Enter dispenses; "),
+                Span::styled("n", theme.key()),
+                Span::raw(" or Esc goes back to the form."),
+            ]),
+        ])
+        .wrap(Wrap { trim: false }),
+        foot,
+    );
+}

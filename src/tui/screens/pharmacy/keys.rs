@@ -1,0 +1,203 @@
+//! The pharmacy tab's key tables, one per view, kept beside the screen that
+//! uses them. The help overlay and the hint bar are generated from them.
+
+use crate::tui::keymap::{Action, Binding, b, ch, ctrl, plain};
+use ratatui::crossterm::event::KeyCode;
+
+/// The pharmacy tab: the stock list.
+pub const STOCK_LIST: &[Binding] = &[
+    b(&[plain(KeyCode::Enter)], Action::Open, "open", false),
+    b(
+        &[plain(KeyCode::Up), ch('k')],
+        Action::Up,
+        "previous item",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Down), ch('j')],
+        Action::Down,
+        "next item",
+        false,
+    ),
+    b(&[plain(KeyCode::PageUp)], Action::PageUp, "page up", false),
+    b(
+        &[plain(KeyCode::PageDown)],
+        Action::PageDown,
+        "page down",
+        false,
+    ),
+    b(&[plain(KeyCode::Home)], Action::Home, "first item", false),
+    b(&[plain(KeyCode::End)], Action::End, "last item", false),
+    b(&[ch('/')], Action::FocusSearch, "search", true),
+    b(&[ch('f')], Action::CycleFilter, "filter", true),
+    b(&[ch('d')], Action::DispenseStock, "dispense", true),
+    b(&[ch('r')], Action::ReceiveStock, "receive", true),
+    b(&[ch('n')], Action::NewItem, "new item", false),
+    b(&[ch('e')], Action::Edit, "edit item", false),
+    b(&[ctrl('r')], Action::Refresh, "refresh", false),
+];
+
+/// The pharmacy tab, typing in the search box.
+pub const STOCK_SEARCH: &[Binding] = &[
+    b(&[plain(KeyCode::Enter)], Action::Open, "open", true),
+    b(&[plain(KeyCode::Up)], Action::Up, "previous item", false),
+    b(&[plain(KeyCode::Down)], Action::Down, "next item", false),
+    b(
+        &[plain(KeyCode::Esc), plain(KeyCode::Tab)],
+        Action::FocusList,
+        "to the list",
+        true,
+    ),
+];
+
+/// One item: its batches and its ledger.
+pub const STOCK_ITEM: &[Binding] = &[
+    b(&[plain(KeyCode::Esc)], Action::Back, "back", true),
+    b(
+        &[plain(KeyCode::Up), ch('k')],
+        Action::Up,
+        "previous batch",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Down), ch('j')],
+        Action::Down,
+        "next batch",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::PageUp)],
+        Action::PageUp,
+        "scroll the ledger up",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::PageDown)],
+        Action::PageDown,
+        "scroll the ledger down",
+        false,
+    ),
+    b(&[ch('d')], Action::DispenseStock, "dispense", true),
+    b(&[ch('r')], Action::ReceiveStock, "receive", true),
+    b(&[ch('t')], Action::ReturnStock, "return to batch", false),
+    b(&[ch('a')], Action::AdjustStock, "adjust batch", true),
+    b(&[ch('x')], Action::DisposeStock, "dispose expired", false),
+    b(&[ch('c')], Action::CountStock, "count", true),
+    b(&[ch('e')], Action::Edit, "edit item", false),
+    b(
+        &[ch('o')],
+        Action::ToggleActive,
+        "deactivate / reactivate",
+        false,
+    ),
+];
+
+/// A pharmacy form: item, receive, adjust, dispose.
+pub const STOCK_FORM: &[Binding] = &[
+    b(&[ctrl('s')], Action::Save, "save", true),
+    b(
+        &[
+            plain(KeyCode::Tab),
+            plain(KeyCode::Down),
+            plain(KeyCode::Enter),
+        ],
+        Action::NextField,
+        "next field",
+        true,
+    ),
+    b(
+        &[plain(KeyCode::BackTab), plain(KeyCode::Up)],
+        Action::PrevField,
+        "previous field",
+        false,
+    ),
+    b(&[plain(KeyCode::Esc)], Action::Cancel, "cancel", true),
+];
+
+/// A pharmacy form that may name a patient: dispense, return.
+pub const STOCK_PATIENT_FORM: &[Binding] = &[
+    b(&[ctrl('s')], Action::Save, "save", true),
+    b(&[ctrl('p')], Action::ChoosePatient, "choose patient", true),
+    b(
+        &[
+            plain(KeyCode::Tab),
+            plain(KeyCode::Down),
+            plain(KeyCode::Enter),
+        ],
+        Action::NextField,
+        "next field",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::BackTab), plain(KeyCode::Up)],
+        Action::PrevField,
+        "previous field",
+        false,
+    ),
+    b(&[plain(KeyCode::Esc)], Action::Cancel, "cancel", true),
+];
+
+/// The batches a dispense will take, shown before it is done.
+pub const STOCK_DISPENSE_CONFIRM: &[Binding] = &[
+    b(
+        &[ch('y'), plain(KeyCode::Enter)],
+        Action::Yes,
+        "dispense",
+        true,
+    ),
+    b(
+        &[ch('n'), plain(KeyCode::Esc)],
+        Action::No,
+        "back to the form",
+        true,
+    ),
+];
+
+/// A stock count: the counted quantity of each batch.
+pub const STOCK_COUNT: &[Binding] = &[
+    b(
+        &[plain(KeyCode::Up), plain(KeyCode::BackTab)],
+        Action::Up,
+        "previous batch",
+        true,
+    ),
+    b(
+        &[
+            plain(KeyCode::Down),
+            plain(KeyCode::Tab),
+            plain(KeyCode::Enter),
+        ],
+        Action::Down,
+        "next batch",
+        true,
+    ),
+    b(&[ctrl('s')], Action::Save, "post differences", true),
+    b(&[plain(KeyCode::Esc)], Action::Cancel, "cancel", true),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::keymap::{assert_no_global_key_shadowed, assert_no_key_twice};
+
+    #[test]
+    fn no_table_binds_one_key_twice() {
+        for table in [
+            STOCK_LIST,
+            STOCK_SEARCH,
+            STOCK_ITEM,
+            STOCK_FORM,
+            STOCK_PATIENT_FORM,
+            STOCK_DISPENSE_CONFIRM,
+            STOCK_COUNT,
+        ] {
+            assert_no_key_twice(table);
+        }
+    }
+
+    #[test]
+    fn list_and_item_keys_do_not_shadow_global_keys() {
+        assert_no_global_key_shadowed(STOCK_LIST);
+        assert_no_global_key_shadowed(STOCK_ITEM);
+    }
+}

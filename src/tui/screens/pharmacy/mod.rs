@@ -1,0 +1,349 @@
+//! The pharmacy tab: the stock list with its alerts, an item's batches and
+//! ledger, and every movement by keyboard: receive, dispense (the batches
+//! chosen first-expiry-first-out are shown before confirming), return,
+//! adjust, dispose of expired stock, and the stock count.
+//!
+//! The folder holds the whole area: this file the tab's state, what is open
+//! and its [`Screen`](crate::tui::screen::Screen) implementation; `list`,
+//! `item`, `save`, `dispense` and `count` what each view does with its keys;
+//! `forms` the stock forms; `draw` the drawing; `keys` the key tables.
+
+mod count;
+mod dispense;
+mod draw;
+mod forms;
+mod item;
+mod keys;
+mod list;
+mod save;
+
+use crate::domain::pharmacy::{Filter, StockLevel};
+use crate::ops::pharmacy::{self as ops, ItemView};
+use crate::tui::keymap::{self, Action, Binding};
+use crate::tui::screen::{Ctx, Said, said_error};
+use crate::tui::screens::patients::{Patients, PickOutcome};
+use crate::tui::widgets::field::Field as TextField;
+use chrono::NaiveDate;
+use count::CountSheet;
+use dispense::DispenseChoice;
+use forms::StockForm;
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+
+const PAGE: usize = 10;
+
+/// What the forms need from the hospital's settings (the count and the
+/// drawing take it too).
+pub struct Local<'a> {
+    pub currency: &'a str,
+    pub date_pattern: &'a str,
+    pub today: NaiveDate,
+}
+
+fn local<'a>(ctx: &'a Ctx) -> Local<'a> {
+    Local {
+        currency: &ctx.settings.currency,
+        date_pattern: ctx.settings.date_pattern(),
+        today: ops::today(&ctx.clock()),
+    }
+}
+
+enum View {
+    List,
+    Item,
+    Form(Box<StockForm>),
+    Confirm(Box<DispenseChoice>),
+    Count(Box<CountSheet>),
+}
+
+enum Pending {
+    DiscardForm,
+    ToggleActive,
+    PostCount,
+}
+
+struct Confirm {
+    question: String,
+    then: Pending,
+}
+
+/// The pharmacy tab's state: what it shows is loaded when a view opens or
+/// after a change, never while drawing.
+pub struct Pharmacy {
+    levels: Vec<StockLevel>,
+    /// Indices into `levels` that the filter and search keep.
+    shown: Vec<usize>,
+    selected: usize,
+    filter: Filter,
+    search: TextField,
+    searching: bool,
+    /// The item open (its view stays loaded while a form over it is open).
+    item: Option<ItemView>,
+    batch: usize,
+    ledger_scroll: usize,
+    view: View,
+    confirm: Option<Confirm>,
+    /// The patient search, while a form is choosing a patient.
+    picker: Option<Box<Patients>>,
+    /// The expiry window (days) of the hospital's settings.
+    window: i64,
+    /// Whether the form open was started from the list (Esc and saving
+    /// return there rather than to the item).
+    back_to_list: bool,
+}
+
+impl Pharmacy {
+    /// The tab as it opens: every active item with its stock and alerts.
+    pub fn new(ctx: &mut Ctx) -> (Pharmacy, Said) {
+        let mut p = Pharmacy {
+            levels: Vec::new(),
+            shown: Vec::new(),
+            selected: 0,
+            filter: Filter::All,
+            search: TextField::new("Find").wide(40),
+            searching: false,
+            item: None,
+            batch: 0,
+            ledger_scroll: 0,
+            view: View::List,
+            confirm: None,
+            picker: None,
+            window: 90,
+            back_to_list: false,
+        };
+        let said = p.reload(ctx);
+        (p, said)
+    }
+
+    /// The tab is shown again: fresh figures, unless a form holds input.
+    pub fn shown_again(&mut self, ctx: &mut Ctx) -> Said {
+        if self.picker.is_none() && matches!(self.view, View::List | View::Item) {
+            self.reload(ctx)
+        } else {
+            Said::Nothing
+        }
+    }
+
+    /// Reads the stock list (and the open item) again.
+    pub fn reload(&mut self, ctx: &mut Ctx) -> Said {
+        self.window = i64::from(ctx.settings.expiry_window_days);
+        match ops::stock_list(ctx.db, ctx.session, ops::today(&ctx.clock())) {
+            Ok(levels) => self.levels = levels,
+            Err(e) => return said_error(e),
+        }
+        self.refilter();
+        if let Some(id) = self.item.as_ref().map(|v| v.item.id.clone()) {
+            return self.open_item(&id, ctx);
+        }
+        Said::Nothing
+    }
+
+    /// The key table in force.
+    pub fn table(&self) -> &'static [Binding] {
+        if let Some(p) = &self.picker {
+            return p.table();
+        }
+        if self.confirm.is_some() {
+            return keymap::CONFIRM;
+        }
+        match &self.view {
+            View::List if self.searching => keys::STOCK_SEARCH,
+            View::List => keys::STOCK_LIST,
+            View::Item => keys::STOCK_ITEM,
+            View::Form(f) if f.takes_patient() => keys::STOCK_PATIENT_FORM,
+            View::Form(_) => keys::STOCK_FORM,
+            View::Confirm(_) => keys::STOCK_DISPENSE_CONFIRM,
+            View::Count(_) => keys::STOCK_COUNT,
+        }
+    }
+
+    /// What the help overlay calls the current view.
+    pub fn title(&self) -> &'static str {
+        if let Some(p) = &self.picker {
+            return p.title();
+        }
+        match &self.view {
+            View::List => "Pharmacy stock",
+            View::Item => "Stock item",
+            View::Form(_) => "Pharmacy form",
+            View::Confirm(_) => "Confirm dispense",
+            View::Count(_) => "Stock count",
+        }
+    }
+
+    /// Whether a form or count holds typed input that leaving would lose.
+    pub fn has_unsaved_input(&self) -> bool {
+        match &self.view {
+            View::Form(f) => f.changed(),
+            View::Confirm(_) => true,
+            View::Count(c) => c.changed(),
+            _ => false,
+        }
+    }
+
+    /// The tab is being left: a patient search under way is audited.
+    pub fn leave(&mut self, ctx: &mut Ctx) -> Said {
+        match &mut self.picker {
+            Some(p) => p.leave(ctx),
+            None => Said::Nothing,
+        }
+    }
+
+    /// Text typed where the cursor is.
+    /// Whether typed characters go into a field (so `?` is text, not help).
+    pub fn takes_text(&self) -> bool {
+        if let Some(p) = &self.picker {
+            return p.takes_text();
+        }
+        self.confirm.is_none()
+            && matches!(
+                (&self.view, self.searching),
+                (View::List, true) | (View::Form(_), _) | (View::Count(_), _)
+            )
+    }
+
+    pub fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
+        if let Some(p) = &mut self.picker {
+            let said = p.type_key(key, ctx);
+            return self.after_pick(said);
+        }
+        if self.confirm.is_some() {
+            return Said::Nothing;
+        }
+        match &mut self.view {
+            View::List if self.searching => {
+                self.search.type_key(key);
+                self.refilter();
+                Said::Nothing
+            }
+            View::Form(f) => {
+                f.type_key(key);
+                Said::Nothing
+            }
+            View::Count(c) => {
+                c.type_key(key);
+                Said::Nothing
+            }
+            _ => Said::Nothing,
+        }
+    }
+
+    /// Takes the picker's outcome, if it has ended.
+    fn after_pick(&mut self, said: Said) -> Said {
+        let Some(outcome) = self.picker.as_mut().and_then(|p| p.outcome()) else {
+            return said;
+        };
+        self.picker = None;
+        match outcome {
+            PickOutcome::Chosen(p) => {
+                let msg = format!("Patient {} {} chosen.", p.mrn, p.details.full_name());
+                if let View::Form(f) = &mut self.view {
+                    f.patient = Some(*p);
+                }
+                Said::Info(msg)
+            }
+            PickOutcome::Cancelled => Said::Info("No patient chosen.".into()),
+        }
+    }
+
+    /// Performs an action of the current key table.
+    pub fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
+        if let Some(p) = &mut self.picker {
+            let said = p.perform(action, ctx);
+            return self.after_pick(said);
+        }
+        if self.confirm.is_some() {
+            return self.answer_confirm(action, ctx);
+        }
+        if action == Action::Refresh {
+            let said = self.reload(ctx);
+            return if said == Said::Nothing {
+                Said::Info("Refreshed.".into())
+            } else {
+                said
+            };
+        }
+        match &self.view {
+            View::List => self.perform_list(action, ctx),
+            View::Item => self.perform_item(action, ctx),
+            View::Form(_) => self.perform_form(action, ctx),
+            View::Confirm(_) => self.perform_dispense_confirm(action, ctx),
+            View::Count(_) => self.perform_count(action, ctx),
+        }
+    }
+
+    /// Leaves a form or count: back to the item if one is open, else the list.
+    fn close_form(&mut self, ctx: &mut Ctx) -> Said {
+        if std::mem::take(&mut self.back_to_list) {
+            self.item = None;
+        }
+        self.view = if self.item.is_some() {
+            View::Item
+        } else {
+            View::List
+        };
+        self.reload(ctx)
+    }
+
+    fn answer_confirm(&mut self, action: Action, ctx: &mut Ctx) -> Said {
+        let Some(confirm) = self.confirm.take() else {
+            return Said::Nothing;
+        };
+        if action != Action::Yes {
+            if action != Action::No {
+                self.confirm = Some(confirm);
+            }
+            return Said::Nothing;
+        }
+        match confirm.then {
+            Pending::DiscardForm => self.close_form(ctx),
+            Pending::ToggleActive => self.toggle_active(ctx),
+            Pending::PostCount => self.post_count(ctx),
+        }
+    }
+}
+
+impl crate::tui::screen::Screen for Pharmacy {
+    fn table(&self) -> &'static [Binding] {
+        Pharmacy::table(self)
+    }
+
+    fn title(&self) -> &'static str {
+        Pharmacy::title(self)
+    }
+
+    fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
+        Pharmacy::perform(self, action, ctx)
+    }
+
+    fn takes_text(&self) -> bool {
+        Pharmacy::takes_text(self)
+    }
+
+    fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
+        Pharmacy::type_key(self, key, ctx)
+    }
+
+    fn unsaved_input(&self) -> Option<&'static str> {
+        self.has_unsaved_input()
+            .then_some("Quit and throw away the pharmacy form or count you were typing?")
+    }
+
+    fn leave(&mut self, ctx: &mut Ctx) -> Said {
+        Pharmacy::leave(self, ctx)
+    }
+
+    fn shown_again(&mut self, ctx: &mut Ctx) -> Said {
+        Pharmacy::shown_again(self, ctx)
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &crate::tui::screen::View) {
+        let local = Local {
+            currency: &view.settings.currency,
+            date_pattern: view.settings.date_pattern(),
+            today: ops::today(&view.clock),
+        };
+        Pharmacy::render(self, frame, area, &view.dates, &local, view.theme)
+    }
+}
