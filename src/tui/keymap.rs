@@ -1,5 +1,8 @@
-//! Every key binding, one table per screen. The help overlay and the hint bar
-//! are generated from these tables, so help never drifts from behaviour.
+//! The key tables of the screens outside the working areas (sign-in, the
+//! lock, password change, help, confirmations, prompts) and the global keys,
+//! and what every table is made of. Each area keeps its own tables in its
+//! folder. The help overlay and the hint bar are generated from the tables,
+//! so help never drifts from behaviour.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::sync::LazyLock;

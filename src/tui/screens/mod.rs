@@ -1,6 +1,7 @@
-//! One file per screen. Each holds its own state, draws itself, and turns
-//! the actions of its key table into changes of that state; the app performs
-//! anything that touches the database.
+//! The working areas (one folder each, listed once in [`AREAS`]) and the
+//! screens outside them: sign-in, password change, help, the hospital
+//! picker. Each holds its own state, draws itself, and turns the actions of
+//! its key tables into changes of that state.
 
 pub mod admin;
 pub mod appointment_form;

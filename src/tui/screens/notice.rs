@@ -1,4 +1,5 @@
-//! The one-line notice of a tab whose screen is not built yet.
+//! What a tab shows when its screen could not be opened (the reason is on
+//! the status line): how to try again, instead of an empty screen.
 
 use crate::tui::keymap::Tab;
 use crate::tui::theme::Theme;
@@ -7,20 +8,13 @@ use ratatui::layout::Rect;
 use ratatui::text::Span;
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-/// What the tab will hold, in one line.
-pub fn text(tab: Tab) -> &'static str {
-    match tab {
-        Tab::Appointments => {
-            "Appointments: the day view, booking, check-in and the queue — coming in a later release."
-        }
-        Tab::Beds => {
-            "Beds: the bed board, admit, transfer, discharge and cleaning — coming in a later release."
-        }
-        Tab::Pharmacy => {
-            "Pharmacy: stock, receiving and first-expiry-first-out dispensing — coming in a later release."
-        }
-        Tab::Patients | Tab::Admin => "",
-    }
+/// The notice, in one sentence.
+pub fn text(tab: Tab) -> String {
+    format!(
+        "{}: this tab could not be opened (the message below says why). Press {} to try again.",
+        tab.title(),
+        tab.key_label()
+    )
 }
 
 pub fn render(tab: Tab, theme: &Theme, area: Rect, buf: &mut Buffer) {
