@@ -3,8 +3,6 @@
 //! anything that touches the database.
 
 pub mod admin;
-pub mod appointment_form;
-pub mod appointment_setup;
 pub mod appointments;
 pub mod bed_board;
 pub mod bed_views;

@@ -19,8 +19,6 @@ use crate::store::Db;
 use crate::store::appointments as store;
 use crate::tui::keymap::{self, Action, Binding};
 use crate::tui::screen::{Ctx as PatientsCtx, Said, said_error};
-use crate::tui::screens::appointment_form::{BookingForm, Chosen, Purpose, Slot};
-use crate::tui::screens::appointment_setup::Setup;
 use crate::tui::screens::patients::{Patients, PickOutcome};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
@@ -32,9 +30,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span as TextSpan};
 use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
+use form::{BookingForm, Chosen, Purpose, Slot};
+use setup::Setup;
 use std::collections::BTreeSet;
 
 mod draw;
+mod form;
+mod setup;
 
 /// What the screen needs from the app to act.
 pub struct Ctx<'a> {
@@ -1379,8 +1381,8 @@ fn sentence(s: &str) -> String {
 }
 
 /// A set-up question as a prompt.
-fn ask_for(ask: crate::tui::screens::appointment_setup::Ask) -> (Prompt, Asking) {
-    use crate::tui::screens::appointment_setup::Ask;
+fn ask_for(ask: setup::Ask) -> (Prompt, Asking) {
+    use setup::Ask;
     match ask {
         Ask::Hours {
             clinician,
