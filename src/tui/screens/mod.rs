@@ -4,8 +4,6 @@
 //! its key tables into changes of that state.
 
 pub mod admin;
-pub mod appointment_form;
-pub mod appointment_setup;
 pub mod appointments;
 pub mod beds;
 pub mod change_password;

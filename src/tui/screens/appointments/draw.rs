@@ -1,7 +1,15 @@
 //! Drawing the appointments tab: the day grid, one clinician's list, the
 //! selected appointment's line, and the queue. Reads the screen's state only.
 
-use super::*;
+use super::{Appointments, MIN_COLUMN, ROW_MINUTES, TIME_COLUMN, View};
+use crate::domain::appointment::{self as rules, Booked, Span, Status, hhmm, is_late};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::popup;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span as TextSpan};
+use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
 
 /// How a column of a clinician who no longer takes bookings is marked.
 const INACTIVE: &str = "(inactive)";

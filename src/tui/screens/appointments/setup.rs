@@ -2,9 +2,10 @@
 //! types with their default lengths (add, rename, re-time, retire), and each
 //! clinician's weekly hours (several ranges a day) and days off.
 
+use super::keys;
 use crate::domain::appointment::{AppointmentType, Clinician, WorkingHours, ranges_text};
 use crate::domain::ids::Id;
-use crate::tui::keymap::{self, Action, Binding};
+use crate::tui::keymap::{Action, Binding};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
 use chrono::NaiveDate;
@@ -98,9 +99,9 @@ impl Setup {
 
     pub fn table(&self) -> &'static [Binding] {
         if self.type_form.is_some() {
-            keymap::APPT_TYPE_FORM
+            keys::APPT_TYPE_FORM
         } else {
-            keymap::APPT_SETUP
+            keys::APPT_SETUP
         }
     }
 

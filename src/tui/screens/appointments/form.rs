@@ -3,9 +3,10 @@
 //! the length and notes. The same form reschedules (the patient stays) and
 //! takes a walk-in (patient, clinician and type only).
 
+use super::keys;
 use crate::domain::appointment::{AppointmentType, Clinician, hhmm};
 use crate::domain::ids::Id;
-use crate::tui::keymap::{self, Binding};
+use crate::tui::keymap::Binding;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
 use chrono::NaiveDate;
@@ -127,9 +128,9 @@ impl BookingForm {
 
     pub fn table(&self) -> &'static [Binding] {
         if self.focused().is_choice() {
-            keymap::APPT_FORM_CHOICE
+            keys::APPT_FORM_CHOICE
         } else {
-            keymap::APPT_FORM_TEXT
+            keys::APPT_FORM_TEXT
         }
     }
 

@@ -1,0 +1,344 @@
+//! The appointments tab, where the front desk runs the clinic day: the day
+//! view (a time grid per clinician, or one clinician's list), booking with
+//! the patient picker, check-in in one key, walk-ins, no-shows, the queue
+//! with call-next, and for administrators the types and working hours.
+//!
+//! Everything shown is loaded when the view opens or after a change and
+//! kept here; rendering never touches the database.
+
+use crate::auth::Session;
+use crate::domain::appointment::{AppointmentType, Booked, Clinician, WorkingHours};
+use crate::domain::role::Permission;
+use crate::domain::settings::Settings;
+use crate::ops::appointments::Clock;
+use crate::store::Db;
+use crate::tui::keymap::{self, Action, Binding};
+use crate::tui::screen::{Ctx as PatientsCtx, Said, said_error};
+use crate::tui::screens::patients::Patients;
+use crate::tui::widgets::popup::Prompt;
+use chrono::NaiveDate;
+use form::BookingForm;
+use prompts::{Asking, Confirm};
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use setup::Setup;
+use std::collections::BTreeSet;
+
+mod booking;
+mod day;
+mod draw;
+mod form;
+mod keys;
+mod load;
+mod prompts;
+mod queue;
+mod setup;
+mod setup_actions;
+
+/// What the screen needs from the app to act.
+pub struct Ctx<'a> {
+    pub db: &'a mut Db,
+    pub session: &'a Session,
+    pub settings: &'a Settings,
+    pub clock: Clock,
+}
+
+impl Ctx<'_> {
+    fn patients(&mut self) -> PatientsCtx<'_> {
+        PatientsCtx {
+            db: self.db,
+            session: self.session,
+            settings: self.settings,
+            now: self.clock.now,
+        }
+    }
+}
+
+/// How often a day view or queue left open is read again.
+const RELOAD_EVERY: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
+
+/// Rows of the time grid are this many minutes.
+const ROW_MINUTES: u16 = 15;
+/// The narrowest clinician column of the grid; narrower windows get a list.
+const MIN_COLUMN: u16 = 22;
+const TIME_COLUMN: u16 = 6;
+
+enum View {
+    Day,
+    Queue,
+    Form(Box<BookingForm>),
+    Setup(Box<Setup>),
+}
+
+pub struct Appointments {
+    day: NaiveDate,
+    list: Vec<Booked>,
+    queue: Vec<Booked>,
+    /// The columns: the clinicians who take bookings (the first
+    /// `bookable`, with their `hours`), then those who no longer do (a
+    /// disabled account, a changed role) but have appointments on the day
+    /// shown: their patients still come, and the desk must see them to
+    /// call them in or book them with someone else.
+    clinicians: Vec<Clinician>,
+    bookable: usize,
+    hours: Vec<WorkingHours>,
+    types: Vec<AppointmentType>,
+    /// Index into `clinicians` when one is picked.
+    filter: Option<usize>,
+    /// Index into `shown()`.
+    selected: usize,
+    /// The grid's time in view when scrolled with PgUp/PgDn (else the
+    /// selection's).
+    anchor: Option<u16>,
+    queue_selected: usize,
+    view: View,
+    picker: Option<Box<Patients>>,
+    prompt: Option<(Prompt, Asking)>,
+    confirm: Option<Confirm>,
+    /// Days whose list was read into the audit trail already.
+    audited: BTreeSet<NaiveDate>,
+    /// The clinic's local time when last loaded (for late and waiting).
+    local_now: std::cell::Cell<chrono::NaiveDateTime>,
+    /// When the day was last read from the file.
+    loaded_at: chrono::DateTime<chrono::Utc>,
+    /// The clinic's zone from UTC, for the times of arrival.
+    zone: crate::domain::clock::Tz,
+    date_pattern: &'static str,
+}
+
+impl Appointments {
+    /// The tab as it opens: today.
+    pub fn new(ctx: &mut Ctx) -> (Appointments, Said) {
+        let mut a = Appointments {
+            day: ctx.clock.today(),
+            list: Vec::new(),
+            queue: Vec::new(),
+            clinicians: Vec::new(),
+            bookable: 0,
+            hours: Vec::new(),
+            types: Vec::new(),
+            filter: None,
+            selected: 0,
+            anchor: None,
+            queue_selected: 0,
+            view: View::Day,
+            picker: None,
+            prompt: None,
+            confirm: None,
+            audited: BTreeSet::new(),
+            local_now: std::cell::Cell::new(ctx.clock.local()),
+            zone: ctx.clock.zone,
+            loaded_at: ctx.clock.now,
+            date_pattern: ctx.settings.date_pattern(),
+        };
+        let said = a.load_setup(ctx);
+        // A doctor or nurse starts on their own list and queue.
+        a.filter = a.clinician_index(&ctx.session.user.id);
+        let loaded = a.load_day(ctx, true);
+        (a, if said == Said::Nothing { loaded } else { said })
+    }
+
+    /// The key table in force.
+    pub fn table(&self) -> &'static [Binding] {
+        if self.confirm.is_some() {
+            return keymap::CONFIRM;
+        }
+        if self.prompt.is_some() {
+            return keymap::PROMPT;
+        }
+        if let Some(p) = &self.picker {
+            return p.table();
+        }
+        match &self.view {
+            View::Day => keys::APPT_DAY,
+            View::Queue => keys::APPT_QUEUE,
+            View::Form(f) => f.table(),
+            View::Setup(s) => s.table(),
+        }
+    }
+
+    pub fn title(&self) -> &'static str {
+        if let Some(p) = &self.picker {
+            return p.title();
+        }
+        match &self.view {
+            View::Day => "Appointments",
+            View::Queue => "Queue",
+            View::Form(f) => f.title(),
+            View::Setup(_) => "Types and hours",
+        }
+    }
+
+    /// Whether a form holds input that leaving would lose.
+    pub fn has_unsaved_input(&self) -> bool {
+        matches!(&self.view, View::Form(f) if f.touched)
+            || matches!(&self.view, View::Setup(s) if s.has_unsaved_input())
+    }
+
+    /// The tab is being left: an open picker writes its search event.
+    pub fn leave(&mut self, ctx: &mut Ctx) -> Said {
+        match &mut self.picker {
+            Some(p) => p.leave(&mut ctx.patients()),
+            None => Said::Nothing,
+        }
+    }
+
+    /// The tab is shown again: read the day anew (another terminal may have
+    /// changed it), keeping the view.
+    pub fn reopen(&mut self, ctx: &mut Ctx) -> Said {
+        let said = self.load_setup(ctx);
+        if said != Said::Nothing {
+            return said;
+        }
+        self.load_day(ctx, true)
+    }
+
+    /// Time passing: a day view or queue left open is read again every
+    /// [`RELOAD_EVERY`], so that another terminal's check-ins and calls show.
+    pub fn tick(&mut self, ctx: &mut Ctx) -> Said {
+        let idle = self.picker.is_none() && self.prompt.is_none() && self.confirm.is_none();
+        if idle
+            && matches!(self.view, View::Day | View::Queue)
+            && ctx.clock.now - self.loaded_at >= RELOAD_EVERY
+        {
+            let selected = self.current().map(|b| b.appt.id);
+            let said = self.load_day(ctx, false);
+            if let (Some(id), View::Day) = (selected, &self.view) {
+                self.select(&id);
+            }
+            return said;
+        }
+        Said::Nothing
+    }
+
+    // ---- keys -------------------------------------------------------------
+
+    /// Whether typed characters go somewhere: a prompt, the picker's search,
+    /// a form's text field. Otherwise they fall to the global keys (`?`).
+    pub fn takes_text(&self) -> bool {
+        if self.confirm.is_some() {
+            return false;
+        }
+        self.prompt.is_some()
+            || self.picker.as_ref().is_some_and(|p| p.takes_text())
+            || matches!(&self.view, View::Form(_))
+            || matches!(&self.view, View::Setup(s) if s.type_form.is_some())
+    }
+
+    /// Text typed where the cursor is: the picker, a prompt, a form field.
+    pub fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
+        if self.confirm.is_some() {
+            return Said::Nothing;
+        }
+        if let Some((p, _)) = &mut self.prompt {
+            p.answer.type_key(key);
+            return Said::Nothing;
+        }
+        if let Some(p) = &mut self.picker {
+            let said = p.type_key(key, &mut ctx.patients());
+            return self.after_pick(said);
+        }
+        match &mut self.view {
+            View::Form(f) => {
+                f.type_key(key);
+                Said::Nothing
+            }
+            View::Setup(s) => {
+                s.type_key(key);
+                Said::Nothing
+            }
+            _ => Said::Nothing,
+        }
+    }
+
+    pub fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
+        if self.confirm.is_some() {
+            return self.answer_confirm(action, ctx);
+        }
+        if self.prompt.is_some() {
+            return self.answer_prompt(action, ctx);
+        }
+        if let Some(p) = &mut self.picker {
+            let said = p.perform(action, &mut ctx.patients());
+            return self.after_pick(said);
+        }
+        match &self.view {
+            View::Day => self.perform_day(action, ctx),
+            View::Queue => self.perform_queue(action, ctx),
+            View::Form(_) => self.perform_form(action, ctx),
+            View::Setup(_) => self.perform_setup(action, ctx),
+        }
+    }
+
+    fn refused(ctx: &Ctx, p: Permission, doing: &str) -> Option<Said> {
+        ctx.session.require(p, doing).err().map(said_error)
+    }
+}
+
+fn nothing_selected() -> Said {
+    Said::Info("No appointment selected: ↑↓ choose one, or n books.".into())
+}
+
+/// The appointments screen acts with the hospital's clock taken once per
+/// call, so that a key's checks and its writes see the same instant.
+fn with_clock<T>(ctx: &mut PatientsCtx, f: impl FnOnce(&mut Ctx) -> T) -> T {
+    let clock = ctx.clock();
+    let mut ctx = Ctx {
+        db: ctx.db,
+        session: ctx.session,
+        settings: ctx.settings,
+        clock,
+    };
+    f(&mut ctx)
+}
+
+impl crate::tui::screen::Screen for Appointments {
+    fn table(&self) -> &'static [Binding] {
+        Appointments::table(self)
+    }
+
+    fn title(&self) -> &'static str {
+        Appointments::title(self)
+    }
+
+    fn perform(&mut self, action: Action, ctx: &mut PatientsCtx) -> Said {
+        with_clock(ctx, |ctx| Appointments::perform(self, action, ctx))
+    }
+
+    fn takes_text(&self) -> bool {
+        Appointments::takes_text(self)
+    }
+
+    fn type_key(&mut self, key: KeyEvent, ctx: &mut PatientsCtx) -> Said {
+        with_clock(ctx, |ctx| Appointments::type_key(self, key, ctx))
+    }
+
+    fn unsaved_input(&self) -> Option<&'static str> {
+        self.has_unsaved_input()
+            .then_some("Quit and throw away the appointment form you were typing?")
+    }
+
+    fn leave(&mut self, ctx: &mut PatientsCtx) -> Said {
+        with_clock(ctx, |ctx| Appointments::leave(self, ctx))
+    }
+
+    fn tick(&mut self, ctx: &mut PatientsCtx) -> Said {
+        with_clock(ctx, |ctx| Appointments::tick(self, ctx))
+    }
+
+    fn shown_again(&mut self, ctx: &mut PatientsCtx) -> Said {
+        with_clock(ctx, |ctx| Appointments::reopen(self, ctx))
+    }
+
+    fn render(&self, frame: &mut Frame, area: Rect, view: &crate::tui::screen::View) {
+        Appointments::render(self, frame, area, view.clock.local(), view.theme)
+    }
+}
+
+impl Appointments {
+    /// Opens the clinic on the hospital's today.
+    pub fn open(ctx: &mut PatientsCtx) -> (Appointments, Said) {
+        with_clock(ctx, Appointments::new)
+    }
+}

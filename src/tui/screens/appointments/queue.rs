@@ -1,0 +1,47 @@
+//! The queue's actions: moving through the patients waiting, calling the
+//! next one (or the one selected) into consultation, back to the day.
+
+use super::{Appointments, Ctx, View};
+use crate::domain::appointment::Status;
+use crate::ops::appointments as ops;
+use crate::tui::keymap::Action;
+use crate::tui::screen::{Said, said_error};
+
+impl Appointments {
+    pub(super) fn perform_queue(&mut self, action: Action, ctx: &mut Ctx) -> Said {
+        let n = self.queue_shown().len();
+        match action {
+            Action::Up => self.queue_selected = self.queue_selected.saturating_sub(1),
+            Action::Down => {
+                self.queue_selected = (self.queue_selected + 1).min(n.saturating_sub(1))
+            }
+            Action::Back => {
+                self.view = View::Day;
+            }
+            Action::FilterClinician => return self.next_filter(),
+            Action::Refresh => return self.load_day(ctx, false),
+            Action::StartConsultation => return self.advance(Status::InConsultation, None, ctx),
+            Action::CallNext => {
+                let clinician = self
+                    .filter
+                    .and_then(|i| self.clinicians.get(i))
+                    .map(|c| c.id.clone());
+                return match ops::call_next(ctx.db, ctx.session, clinician.as_ref(), ctx.clock) {
+                    Ok(b) => {
+                        let said = self.load_day(ctx, false);
+                        if said != Said::Nothing {
+                            return said;
+                        }
+                        Said::Info(format!(
+                            "{} {} called in to {}.",
+                            b.mrn, b.patient_name, b.clinician_name
+                        ))
+                    }
+                    Err(e) => said_error(e),
+                };
+            }
+            _ => {}
+        }
+        Said::Nothing
+    }
+}
