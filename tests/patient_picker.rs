@@ -11,6 +11,7 @@ use wardline::domain::settings::Settings;
 use wardline::ops::patients;
 use wardline::store::{Db, audit};
 use wardline::tui::keymap;
+use wardline::tui::screen::Screen as _;
 use wardline::tui::screens::patients::{Ctx, Patients, PickOutcome};
 
 fn setup() -> (tempfile::TempDir, Db, Session, Settings) {

@@ -13,6 +13,7 @@ use crate::domain::settings::Settings;
 use crate::ops::appointments::Clock;
 use crate::store::Db;
 use crate::tui::keymap::{self, Action, Binding};
+use crate::tui::screen::Screen as _;
 use crate::tui::screen::{Ctx as PatientsCtx, Said, said_error};
 use crate::tui::screens::patients::Patients;
 use crate::tui::widgets::popup::Prompt;

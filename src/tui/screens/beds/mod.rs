@@ -196,8 +196,36 @@ impl Beds {
             .and_then(|&i| self.board.beds.get(i))
     }
 
+    /// Whether a form or the picker holds typed input that leaving would lose.
+    pub fn has_unsaved_input(&self) -> bool {
+        let typed_answer = self.prompt.as_ref().is_some_and(|(p, asked)| {
+            !p.answer.is_empty() && !matches!(asked, Asked::ReserveUntil { .. } | Asked::CensusDate)
+        });
+        typed_answer
+            || self.form.as_ref().is_some_and(Form::has_input)
+            || self
+                .picker
+                .as_ref()
+                .is_some_and(|(p, _)| p.has_unsaved_input())
+    }
+
+    fn no_bed() -> Said {
+        Said::Info("No bed selected: press f or w to change the filter.".into())
+    }
+
+    /// After a change: the board again, and the message.
+    fn after_change(&mut self, ctx: &mut Ctx, message: String) -> Said {
+        self.view = View::Board;
+        match self.load(ctx, false) {
+            Said::Nothing => Said::Info(message),
+            other => other,
+        }
+    }
+}
+
+impl Screen for Beds {
     /// The key table in force.
-    pub fn table(&self) -> &'static [Binding] {
+    fn table(&self) -> &'static [Binding] {
         if let Some((p, _)) = &self.picker {
             return p.table();
         }
@@ -224,7 +252,7 @@ impl Beds {
     }
 
     /// What the help overlay calls the current view.
-    pub fn title(&self) -> &'static str {
+    fn title(&self) -> &'static str {
         if let Some((p, _)) = &self.picker {
             return p.title();
         }
@@ -245,59 +273,8 @@ impl Beds {
         }
     }
 
-    /// Whether a form or the picker holds typed input that leaving would lose.
-    pub fn has_unsaved_input(&self) -> bool {
-        let typed_answer = self.prompt.as_ref().is_some_and(|(p, asked)| {
-            !p.answer.is_empty() && !matches!(asked, Asked::ReserveUntil { .. } | Asked::CensusDate)
-        });
-        typed_answer
-            || self.form.as_ref().is_some_and(Form::has_input)
-            || self
-                .picker
-                .as_ref()
-                .is_some_and(|(p, _)| p.has_unsaved_input())
-    }
-
-    /// The tab is being left: the picker's search goes to the audit trail.
-    pub fn leave(&mut self, ctx: &mut Ctx) -> Said {
-        match &mut self.picker {
-            Some((p, _)) => p.leave(ctx),
-            None => Said::Nothing,
-        }
-    }
-
-    /// Text typed where the cursor is: the picker, a prompt, a form field.
-    /// Whether typed characters go into a field (so `?` is text, not help).
-    pub fn takes_text(&self) -> bool {
-        if let Some((p, _)) = &self.picker {
-            return p.takes_text();
-        }
-        self.prompt.is_some()
-            || self
-                .form
-                .as_ref()
-                .is_some_and(|f| matches!(f.inputs.get(f.focus), Some(Input::Text(_))))
-    }
-
-    pub fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
-        if let Some((p, _)) = &mut self.picker {
-            let said = p.type_key(key, ctx);
-            return self.after_picker(said, ctx);
-        }
-        if let Some((p, _)) = &mut self.prompt {
-            p.answer.type_key(key);
-            return Said::Nothing;
-        }
-        if let Some(f) = &mut self.form
-            && let Some(Input::Text(field)) = f.inputs.get_mut(f.focus)
-        {
-            field.type_key(key);
-        }
-        Said::Nothing
-    }
-
     /// Performs an action of the table in force.
-    pub fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
+    fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
         if let Some((p, _)) = &mut self.picker {
             let said = p.perform(action, ctx);
             return self.after_picker(said, ctx);
@@ -319,39 +296,34 @@ impl Beds {
         }
     }
 
-    fn no_bed() -> Said {
-        Said::Info("No bed selected: press f or w to change the filter.".into())
-    }
-
-    /// After a change: the board again, and the message.
-    fn after_change(&mut self, ctx: &mut Ctx, message: String) -> Said {
-        self.view = View::Board;
-        match self.load(ctx, false) {
-            Said::Nothing => Said::Info(message),
-            other => other,
-        }
-    }
-}
-
-impl Screen for Beds {
-    fn table(&self) -> &'static [Binding] {
-        Beds::table(self)
-    }
-
-    fn title(&self) -> &'static str {
-        Beds::title(self)
-    }
-
-    fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
-        Beds::perform(self, action, ctx)
-    }
-
+    /// Text typed where the cursor is: the picker, a prompt, a form field.
+    /// Whether typed characters go into a field (so `?` is text, not help).
     fn takes_text(&self) -> bool {
-        Beds::takes_text(self)
+        if let Some((p, _)) = &self.picker {
+            return p.takes_text();
+        }
+        self.prompt.is_some()
+            || self
+                .form
+                .as_ref()
+                .is_some_and(|f| matches!(f.inputs.get(f.focus), Some(Input::Text(_))))
     }
 
     fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
-        Beds::type_key(self, key, ctx)
+        if let Some((p, _)) = &mut self.picker {
+            let said = p.type_key(key, ctx);
+            return self.after_picker(said, ctx);
+        }
+        if let Some((p, _)) = &mut self.prompt {
+            p.answer.type_key(key);
+            return Said::Nothing;
+        }
+        if let Some(f) = &mut self.form
+            && let Some(Input::Text(field)) = f.inputs.get_mut(f.focus)
+        {
+            field.type_key(key);
+        }
+        Said::Nothing
     }
 
     fn unsaved_input(&self) -> Option<&'static str> {
@@ -359,8 +331,12 @@ impl Screen for Beds {
             .then_some("Quit and throw away what you typed on the beds tab?")
     }
 
+    /// The tab is being left: the picker's search goes to the audit trail.
     fn leave(&mut self, ctx: &mut Ctx) -> Said {
-        Beds::leave(self, ctx)
+        match &mut self.picker {
+            Some((p, _)) => p.leave(ctx),
+            None => Said::Nothing,
+        }
     }
 
     fn shown_again(&mut self, ctx: &mut Ctx) -> Said {

@@ -148,44 +148,9 @@ impl Patients {
         }
     }
 
-    /// The key table in force.
-    pub fn table(&self) -> &'static [Binding] {
-        if self.confirm.is_some() {
-            return keymap::CONFIRM;
-        }
-        if self.prompt.is_some() {
-            return keymap::PROMPT;
-        }
-        match &self.view {
-            View::Search if self.picking_for_caller() => keys::PATIENT_PICK_OR_REGISTER,
-            View::Search if self.pick.is_some() => keys::PATIENT_PICK,
-            View::Search if self.search.typing => keys::PATIENT_SEARCH,
-            View::Search => keys::PATIENT_LIST,
-            View::Record(_) => keys::PATIENT_RECORD,
-            View::Form(f) if f.duplicate_focus.is_some() => keys::PATIENT_DUPLICATES,
-            View::Form(_) => keys::PATIENT_FORM,
-        }
-    }
-
-    /// What the help overlay calls the current view.
-    pub fn title(&self) -> &'static str {
-        match &self.view {
-            View::Search if self.pick.is_some() => "Choose a patient",
-            View::Search => "Patients",
-            View::Record(_) => "Patient record",
-            View::Form(_) => "Patient form",
-        }
-    }
-
     /// Whether a form holds typed input that leaving would lose.
     pub fn has_unsaved_input(&self) -> bool {
         matches!(&self.view, View::Form(f) if f.changed())
-    }
-
-    /// The search is being left (another tab, the lock, quitting): its final
-    /// query goes to the audit trail.
-    pub fn leave(&mut self, ctx: &mut Ctx) -> Said {
-        self.audit_search(ctx)
     }
 
     fn audit_search(&mut self, ctx: &mut Ctx) -> Said {
@@ -262,46 +227,6 @@ impl Patients {
         self.search.rows.get(&self.search.selected)
     }
 
-    /// Whether typed characters go into a field (so `?` is text, not help).
-    pub fn takes_text(&self) -> bool {
-        self.confirm.is_none()
-            && (self.prompt.is_some()
-                || match &self.view {
-                    View::Search => self.search.typing,
-                    View::Form(f) => f.duplicate_focus.is_none(),
-                    View::Record(_) => false,
-                })
-    }
-
-    /// Text typed where the cursor is: the search box, a form field, a prompt.
-    pub fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
-        if let Some(p) = &mut self.prompt {
-            p.answer.type_key(key);
-            return Said::Nothing;
-        }
-        match &mut self.view {
-            View::Search => {
-                if !self.search.typing {
-                    return Said::Nothing;
-                }
-                let before = self.search.query.value().to_string();
-                self.search.query.type_key(key);
-                if self.search.query.value() != before {
-                    return self.run_search(ctx);
-                }
-                Said::Nothing
-            }
-            View::Form(form) => {
-                if form.duplicate_focus.is_some() {
-                    return Said::Nothing;
-                }
-                let identity_changed = form.type_key(key);
-                Self::check_form(form, ctx, identity_changed)
-            }
-            View::Record(_) => Said::Nothing,
-        }
-    }
-
     /// Validates what is typed, and looks for duplicates when asked.
     fn check_form(form: &mut PatientForm, ctx: &mut Ctx, duplicates: bool) -> Said {
         let input = form.input();
@@ -323,14 +248,6 @@ impl Patients {
             }
         }
         Said::Nothing
-    }
-
-    pub fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
-        let said = self.perform_action(action, ctx);
-        if let View::Record(r) = &mut self.view {
-            r.load_sections(ctx);
-        }
-        said
     }
 
     fn perform_action(&mut self, action: Action, ctx: &mut Ctx) -> Said {
@@ -958,24 +875,81 @@ impl Patients {
 }
 
 impl crate::tui::screen::Screen for Patients {
+    /// The key table in force.
     fn table(&self) -> &'static [Binding] {
-        Patients::table(self)
+        if self.confirm.is_some() {
+            return keymap::CONFIRM;
+        }
+        if self.prompt.is_some() {
+            return keymap::PROMPT;
+        }
+        match &self.view {
+            View::Search if self.picking_for_caller() => keys::PATIENT_PICK_OR_REGISTER,
+            View::Search if self.pick.is_some() => keys::PATIENT_PICK,
+            View::Search if self.search.typing => keys::PATIENT_SEARCH,
+            View::Search => keys::PATIENT_LIST,
+            View::Record(_) => keys::PATIENT_RECORD,
+            View::Form(f) if f.duplicate_focus.is_some() => keys::PATIENT_DUPLICATES,
+            View::Form(_) => keys::PATIENT_FORM,
+        }
     }
 
+    /// What the help overlay calls the current view.
     fn title(&self) -> &'static str {
-        Patients::title(self)
+        match &self.view {
+            View::Search if self.pick.is_some() => "Choose a patient",
+            View::Search => "Patients",
+            View::Record(_) => "Patient record",
+            View::Form(_) => "Patient form",
+        }
     }
 
     fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
-        Patients::perform(self, action, ctx)
+        let said = self.perform_action(action, ctx);
+        if let View::Record(r) = &mut self.view {
+            r.load_sections(ctx);
+        }
+        said
     }
 
+    /// Whether typed characters go into a field (so `?` is text, not help).
     fn takes_text(&self) -> bool {
-        Patients::takes_text(self)
+        self.confirm.is_none()
+            && (self.prompt.is_some()
+                || match &self.view {
+                    View::Search => self.search.typing,
+                    View::Form(f) => f.duplicate_focus.is_none(),
+                    View::Record(_) => false,
+                })
     }
 
+    /// Text typed where the cursor is: the search box, a form field, a prompt.
     fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
-        Patients::type_key(self, key, ctx)
+        if let Some(p) = &mut self.prompt {
+            p.answer.type_key(key);
+            return Said::Nothing;
+        }
+        match &mut self.view {
+            View::Search => {
+                if !self.search.typing {
+                    return Said::Nothing;
+                }
+                let before = self.search.query.value().to_string();
+                self.search.query.type_key(key);
+                if self.search.query.value() != before {
+                    return self.run_search(ctx);
+                }
+                Said::Nothing
+            }
+            View::Form(form) => {
+                if form.duplicate_focus.is_some() {
+                    return Said::Nothing;
+                }
+                let identity_changed = form.type_key(key);
+                Self::check_form(form, ctx, identity_changed)
+            }
+            View::Record(_) => Said::Nothing,
+        }
     }
 
     fn unsaved_input(&self) -> Option<&'static str> {
@@ -983,8 +957,10 @@ impl crate::tui::screen::Screen for Patients {
             .then_some("Quit and throw away the patient form you were typing?")
     }
 
+    /// The search is being left (another tab, the lock, quitting): its final
+    /// query goes to the audit trail.
     fn leave(&mut self, ctx: &mut Ctx) -> Said {
-        Patients::leave(self, ctx)
+        self.audit_search(ctx)
     }
 
     /// The desk's search and selection stay as they were.

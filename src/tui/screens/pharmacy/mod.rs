@@ -139,39 +139,6 @@ impl Pharmacy {
         Said::Nothing
     }
 
-    /// The key table in force.
-    pub fn table(&self) -> &'static [Binding] {
-        if let Some(p) = &self.picker {
-            return p.table();
-        }
-        if self.confirm.is_some() {
-            return keymap::CONFIRM;
-        }
-        match &self.view {
-            View::List if self.searching => keys::STOCK_SEARCH,
-            View::List => keys::STOCK_LIST,
-            View::Item => keys::STOCK_ITEM,
-            View::Form(f) if f.takes_patient() => keys::STOCK_PATIENT_FORM,
-            View::Form(_) => keys::STOCK_FORM,
-            View::Confirm(_) => keys::STOCK_DISPENSE_CONFIRM,
-            View::Count(_) => keys::STOCK_COUNT,
-        }
-    }
-
-    /// What the help overlay calls the current view.
-    pub fn title(&self) -> &'static str {
-        if let Some(p) = &self.picker {
-            return p.title();
-        }
-        match &self.view {
-            View::List => "Pharmacy stock",
-            View::Item => "Stock item",
-            View::Form(_) => "Pharmacy form",
-            View::Confirm(_) => "Confirm dispense",
-            View::Count(_) => "Stock count",
-        }
-    }
-
     /// Whether a form or count holds typed input that leaving would lose.
     pub fn has_unsaved_input(&self) -> bool {
         match &self.view {
@@ -179,53 +146,6 @@ impl Pharmacy {
             View::Confirm(_) => true,
             View::Count(c) => c.changed(),
             _ => false,
-        }
-    }
-
-    /// The tab is being left: a patient search under way is audited.
-    pub fn leave(&mut self, ctx: &mut Ctx) -> Said {
-        match &mut self.picker {
-            Some(p) => p.leave(ctx),
-            None => Said::Nothing,
-        }
-    }
-
-    /// Text typed where the cursor is.
-    /// Whether typed characters go into a field (so `?` is text, not help).
-    pub fn takes_text(&self) -> bool {
-        if let Some(p) = &self.picker {
-            return p.takes_text();
-        }
-        self.confirm.is_none()
-            && matches!(
-                (&self.view, self.searching),
-                (View::List, true) | (View::Form(_), _) | (View::Count(_), _)
-            )
-    }
-
-    pub fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
-        if let Some(p) = &mut self.picker {
-            let said = p.type_key(key, ctx);
-            return self.after_pick(said);
-        }
-        if self.confirm.is_some() {
-            return Said::Nothing;
-        }
-        match &mut self.view {
-            View::List if self.searching => {
-                self.search.type_key(key);
-                self.refilter();
-                Said::Nothing
-            }
-            View::Form(f) => {
-                f.type_key(key);
-                Said::Nothing
-            }
-            View::Count(c) => {
-                c.type_key(key);
-                Said::Nothing
-            }
-            _ => Said::Nothing,
         }
     }
 
@@ -244,32 +164,6 @@ impl Pharmacy {
                 Said::Info(msg)
             }
             PickOutcome::Cancelled => Said::Info("No patient chosen.".into()),
-        }
-    }
-
-    /// Performs an action of the current key table.
-    pub fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
-        if let Some(p) = &mut self.picker {
-            let said = p.perform(action, ctx);
-            return self.after_pick(said);
-        }
-        if self.confirm.is_some() {
-            return self.answer_confirm(action, ctx);
-        }
-        if action == Action::Refresh {
-            let said = self.reload(ctx);
-            return if said == Said::Nothing {
-                Said::Info("Refreshed.".into())
-            } else {
-                said
-            };
-        }
-        match &self.view {
-            View::List => self.perform_list(action, ctx),
-            View::Item => self.perform_item(action, ctx),
-            View::Form(_) => self.perform_form(action, ctx),
-            View::Confirm(_) => self.perform_dispense_confirm(action, ctx),
-            View::Count(_) => self.perform_count(action, ctx),
         }
     }
 
@@ -305,24 +199,102 @@ impl Pharmacy {
 }
 
 impl crate::tui::screen::Screen for Pharmacy {
+    /// The key table in force.
     fn table(&self) -> &'static [Binding] {
-        Pharmacy::table(self)
+        if let Some(p) = &self.picker {
+            return p.table();
+        }
+        if self.confirm.is_some() {
+            return keymap::CONFIRM;
+        }
+        match &self.view {
+            View::List if self.searching => keys::STOCK_SEARCH,
+            View::List => keys::STOCK_LIST,
+            View::Item => keys::STOCK_ITEM,
+            View::Form(f) if f.takes_patient() => keys::STOCK_PATIENT_FORM,
+            View::Form(_) => keys::STOCK_FORM,
+            View::Confirm(_) => keys::STOCK_DISPENSE_CONFIRM,
+            View::Count(_) => keys::STOCK_COUNT,
+        }
     }
 
+    /// What the help overlay calls the current view.
     fn title(&self) -> &'static str {
-        Pharmacy::title(self)
+        if let Some(p) = &self.picker {
+            return p.title();
+        }
+        match &self.view {
+            View::List => "Pharmacy stock",
+            View::Item => "Stock item",
+            View::Form(_) => "Pharmacy form",
+            View::Confirm(_) => "Confirm dispense",
+            View::Count(_) => "Stock count",
+        }
     }
 
+    /// Performs an action of the current key table.
     fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
-        Pharmacy::perform(self, action, ctx)
+        if let Some(p) = &mut self.picker {
+            let said = p.perform(action, ctx);
+            return self.after_pick(said);
+        }
+        if self.confirm.is_some() {
+            return self.answer_confirm(action, ctx);
+        }
+        if action == Action::Refresh {
+            let said = self.reload(ctx);
+            return if said == Said::Nothing {
+                Said::Info("Refreshed.".into())
+            } else {
+                said
+            };
+        }
+        match &self.view {
+            View::List => self.perform_list(action, ctx),
+            View::Item => self.perform_item(action, ctx),
+            View::Form(_) => self.perform_form(action, ctx),
+            View::Confirm(_) => self.perform_dispense_confirm(action, ctx),
+            View::Count(_) => self.perform_count(action, ctx),
+        }
     }
 
+    /// Text typed where the cursor is.
+    /// Whether typed characters go into a field (so `?` is text, not help).
     fn takes_text(&self) -> bool {
-        Pharmacy::takes_text(self)
+        if let Some(p) = &self.picker {
+            return p.takes_text();
+        }
+        self.confirm.is_none()
+            && matches!(
+                (&self.view, self.searching),
+                (View::List, true) | (View::Form(_), _) | (View::Count(_), _)
+            )
     }
 
     fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
-        Pharmacy::type_key(self, key, ctx)
+        if let Some(p) = &mut self.picker {
+            let said = p.type_key(key, ctx);
+            return self.after_pick(said);
+        }
+        if self.confirm.is_some() {
+            return Said::Nothing;
+        }
+        match &mut self.view {
+            View::List if self.searching => {
+                self.search.type_key(key);
+                self.refilter();
+                Said::Nothing
+            }
+            View::Form(f) => {
+                f.type_key(key);
+                Said::Nothing
+            }
+            View::Count(c) => {
+                c.type_key(key);
+                Said::Nothing
+            }
+            _ => Said::Nothing,
+        }
     }
 
     fn unsaved_input(&self) -> Option<&'static str> {
@@ -330,8 +302,12 @@ impl crate::tui::screen::Screen for Pharmacy {
             .then_some("Quit and throw away the pharmacy form or count you were typing?")
     }
 
+    /// The tab is being left: a patient search under way is audited.
     fn leave(&mut self, ctx: &mut Ctx) -> Said {
-        Pharmacy::leave(self, ctx)
+        match &mut self.picker {
+            Some(p) => p.leave(ctx),
+            None => Said::Nothing,
+        }
     }
 
     fn shown_again(&mut self, ctx: &mut Ctx) -> Said {
