@@ -686,7 +686,7 @@ fn the_census_counts_patients_admitted_before_the_day_and_every_move() {
     ops::beds::mark_clean(&mut h.db, &h.nurse, &bed_med_02, at(10, 9)).unwrap();
     h.admit_at(&dan, "MED-02", at(11, 7)).unwrap();
 
-    let c = ops::beds::census(&h.db, &h.nurse, day).expect("census");
+    let c = ops::census::census(&h.db, &h.nurse, day).expect("census");
     assert_eq!(c.wards, vec!["Medical", "Women's"]);
     let med = &c.lines[0];
     assert_eq!(
@@ -710,7 +710,7 @@ fn the_census_counts_patients_admitted_before_the_day_and_every_move() {
     let total = &c.lines[2];
     assert_eq!((total.at_start, total.at_end, total.beds), (2, 2, 4));
     // the day before: Ann and (from 20:00) Bob
-    let before = ops::beds::census(&h.db, &h.nurse, day.pred_opt().unwrap()).unwrap();
+    let before = ops::census::census(&h.db, &h.nurse, day.pred_opt().unwrap()).unwrap();
     assert_eq!(
         (
             before.lines[0].at_start,
@@ -720,7 +720,7 @@ fn the_census_counts_patients_admitted_before_the_day_and_every_move() {
         (1, 1, 2)
     );
     let mut out = Vec::new();
-    ops::beds::write_census_csv(&c, &mut out).unwrap();
+    ops::census::write_census_csv(&c, &mut out).unwrap();
     let csv = String::from_utf8(out).unwrap();
     assert!(csv.starts_with("date,ward,at_start"), "{csv}");
     assert!(
@@ -738,13 +738,13 @@ fn the_census_csv_cannot_run_as_a_formula_in_a_spreadsheet() {
         beds: 4,
         ..CensusLine::default()
     };
-    let c = ops::beds::Census {
+    let c = ops::census::Census {
         date: NaiveDate::from_ymd_opt(2026, 3, 10).unwrap(),
         wards: vec!["=HYPERLINK(\"http://x\",\"a\")".into(), "@Maternity".into()],
         lines: vec![line(1), line(2), line(3)],
     };
     let mut out = Vec::new();
-    ops::beds::write_census_csv(&c, &mut out).unwrap();
+    ops::census::write_census_csv(&c, &mut out).unwrap();
     let csv = String::from_utf8(out).unwrap();
     assert_eq!(
         csv,

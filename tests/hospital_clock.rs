@@ -121,7 +121,7 @@ impl Hospital {
 
     /// (patients at 00:00, admitted, patients at 24:00) on `day`, all wards.
     fn census(&self, day: &str) -> (i64, i64, i64) {
-        let c = ops::beds::census(&self.db, &self.nurse, date(day)).unwrap();
+        let c = ops::census::census(&self.db, &self.nurse, date(day)).unwrap();
         let total = c.lines.last().unwrap();
         (total.at_start, total.admitted, total.at_end)
     }

@@ -256,11 +256,13 @@ pub fn report_census(db: &mut Db, args: &CensusArgs, pw: &mut Passwords) -> Resu
         None => db.clock(Utc::now())?.today(),
     };
     let census = as_user(db, by, pw, |db, s, _| {
-        Ok(crate::ops::beds::census(db, s, date)?)
+        Ok(crate::ops::census::census(db, s, date)?)
     })?;
     match format {
-        ReportFormat::Text => print!("{}", crate::ops::beds::census_text(&census)),
-        ReportFormat::Csv => crate::ops::beds::write_census_csv(&census, std::io::stdout().lock())?,
+        ReportFormat::Text => print!("{}", crate::ops::census::census_text(&census)),
+        ReportFormat::Csv => {
+            crate::ops::census::write_census_csv(&census, std::io::stdout().lock())?
+        }
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod appointments;
 pub mod backup;
 pub mod beds;
+pub mod census;
 pub mod csv_file;
 pub mod export;
 pub mod import;

@@ -2,7 +2,7 @@
 //! date.
 
 use super::{Asked, Beds, View};
-use crate::ops::beds as ops;
+use crate::ops::census as ops;
 use crate::tui::keymap::Action;
 use crate::tui::screen::{Ctx, Said, said_error};
 use crate::tui::widgets::field::Field as TextField;

@@ -3,7 +3,8 @@
 
 use crate::domain::beds::{SexRestriction, StayEnd, StayStart, days_between};
 use crate::domain::clock::Tz;
-use crate::ops::beds::{self as ops, BedDetail, Census};
+use crate::ops::beds::{self as ops, BedDetail};
+use crate::ops::census::Census;
 use crate::store::beds::{Bed, Stay, Ward};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
