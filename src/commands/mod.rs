@@ -136,8 +136,8 @@ pub fn report(data: &DataDir, cli: &Cli, cmd: &ReportCommand, pw: &mut Passwords
     let mut db = open_hospital(data, cli.hospital.as_deref())?;
     match cmd {
         ReportCommand::Census(args) => beds::report_census(&mut db, args, pw)?,
-        ReportCommand::Stock(args) => pharmacy::report_stock(data, cli, args, pw)?,
-        ReportCommand::Expiry(args) => pharmacy::report_expiry(data, cli, args, pw)?,
+        ReportCommand::Stock(args) => pharmacy::report_stock(&mut db, args, pw)?,
+        ReportCommand::Expiry(args) => pharmacy::report_expiry(&mut db, args, pw)?,
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ use super::{AsUser, Passwords, ReportFormat, as_user, fit, open_hospital};
 use crate::cli::Cli;
 use crate::domain::display::thousands;
 use crate::paths::DataDir;
+use crate::store::Db;
 use anyhow::{Context, Result, bail};
 use chrono::Utc;
 use clap::Args;
@@ -92,11 +93,10 @@ pub fn import_items(
 }
 
 /// `wardline report stock`: on hand and value at cost per item, with alerts.
-pub fn report_stock(data: &DataDir, cli: &Cli, args: &StockArgs, pw: &mut Passwords) -> Result<()> {
+pub fn report_stock(db: &mut Db, args: &StockArgs, pw: &mut Passwords) -> Result<()> {
     let (format, by) = (args.format, &args.by);
-    let mut db = open_hospital(data, cli.hospital.as_deref())?;
     let today = crate::ops::pharmacy::today(&db.clock(Utc::now())?);
-    let list = as_user(&mut db, by, pw, |db, s, _| {
+    let list = as_user(db, by, pw, |db, s, _| {
         Ok(crate::ops::pharmacy::stock_list(db, s, today)?)
     })?;
     let settings = db.settings()?;
@@ -158,16 +158,10 @@ pub fn report_stock(data: &DataDir, cli: &Cli, args: &StockArgs, pw: &mut Passwo
 
 /// `wardline report expiry --days N`: batches with stock that expire within
 /// N days, expired ones first.
-pub fn report_expiry(
-    data: &DataDir,
-    cli: &Cli,
-    args: &ExpiryArgs,
-    pw: &mut Passwords,
-) -> Result<()> {
+pub fn report_expiry(db: &mut Db, args: &ExpiryArgs, pw: &mut Passwords) -> Result<()> {
     let (days, format, by) = (args.days, args.format, &args.by);
-    let mut db = open_hospital(data, cli.hospital.as_deref())?;
     let today = crate::ops::pharmacy::today(&db.clock(Utc::now())?);
-    let rows = as_user(&mut db, by, pw, |db, s, _| {
+    let rows = as_user(db, by, pw, |db, s, _| {
         Ok(crate::ops::pharmacy::expiry_report(
             db,
             s,
