@@ -5,6 +5,7 @@
 use super::{
     AsUser, Passwords, as_user, export_to_new_file, hospital_clock, open_hospital, refuse_existing,
 };
+use crate::auth::Session;
 use crate::cli::Cli;
 use crate::ops::appointments as appointment_ops;
 use crate::paths::DataDir;
@@ -152,16 +153,24 @@ fn parse_day(db: &Db, text: &str) -> Result<chrono::NaiveDate> {
         .with_context(|| format!("{text:?} is not a date: write it as YYYY-MM-DD, like 2026-03-14"))
 }
 
-fn clinician(db: &Db, user_name: &str) -> Result<crate::domain::appointment::Clinician> {
-    crate::store::appointments::clinician_named(db.conn(), user_name)?.with_context(|| {
+fn clinician(
+    db: &Db,
+    by: &Session,
+    user_name: &str,
+) -> Result<crate::domain::appointment::Clinician> {
+    crate::ops::appointments::clinician_named(db, by, user_name)?.with_context(|| {
         format!(
             "{user_name:?} is not an enabled doctor or nurse account: see `wardline users list`"
         )
     })
 }
 
-fn appointment_type(db: &Db, name: &str) -> Result<crate::domain::appointment::AppointmentType> {
-    crate::store::appointments::type_named(db.conn(), name)?.with_context(|| {
+fn appointment_type(
+    db: &Db,
+    by: &Session,
+    name: &str,
+) -> Result<crate::domain::appointment::AppointmentType> {
+    crate::ops::appointments::type_named(db, by, name)?.with_context(|| {
         format!("there is no appointment type {name:?}: see `wardline appointments types`")
     })
 }
@@ -181,7 +190,7 @@ pub fn appointments(
                 crate::domain::role::Permission::ManageAppointments,
                 "see appointment types",
             )?;
-            for t in crate::store::appointments::types(db.conn(), true)? {
+            for t in crate::ops::appointments::types(db, s, true)? {
                 let retired = if t.retired { "  (retired)" } else { "" };
                 println!("{:<20} {:>3} min{retired}", t.name, t.minutes);
             }
@@ -202,7 +211,7 @@ pub fn appointments(
             offer,
             by,
         } => as_user(&mut db, by, pw, |db, s, _| {
-            let t = appointment_type(db, name)?;
+            let t = appointment_type(db, s, name)?;
             let retired = if *retire {
                 true
             } else if *offer {
@@ -227,8 +236,8 @@ pub fn appointments(
                     crate::domain::role::Permission::ManageAppointments,
                     "see working hours",
                 )?;
-                let c = clinician(db, who)?;
-                let h = crate::store::appointments::hours(db.conn(), &c.id)?;
+                let c = clinician(db, s, who)?;
+                let h = crate::ops::appointments::hours(db, s, &c.id)?;
                 println!("{} ({})", c.name(), c.role.label());
                 for (day, spans) in rules::WEEKDAYS.iter().zip(&h.week) {
                     let text = if spans.is_empty() {
@@ -257,7 +266,7 @@ pub fn appointments(
             ranges,
             by,
         } => as_user(&mut db, by, pw, |db, s, _| {
-            let c = clinician(db, who)?;
+            let c = clinician(db, s, who)?;
             let wd = rules::parse_weekday(day).with_context(|| {
                 format!("{day:?} is not a weekday: use mon, tue, wed, thu, fri, sat or sun")
             })?;
@@ -282,7 +291,7 @@ pub fn appointments(
             remove,
             by,
         } => as_user(&mut db, by, pw, |db, s, _| {
-            let c = clinician(db, who)?;
+            let c = clinician(db, s, who)?;
             let day = parse_day(db, date)?;
             appointment_ops::set_day_off(db, s, &c.id, day, !remove, reason)?;
             if *remove {
@@ -303,19 +312,12 @@ pub fn appointments(
             outside_hours,
             by,
         } => as_user(&mut db, by, pw, |db, s, _| {
-            let c = clinician(db, who)?;
-            let t = appointment_type(db, kind)?;
+            let c = clinician(db, s, who)?;
+            let t = appointment_type(db, s, kind)?;
             let day = parse_day(db, date)?;
-            let found = crate::ops::patients::find(db, s, patient, false)?;
-            let hit = found
-                .hits
-                .iter()
-                .find(|h| h.kind == crate::store::patient_search::MatchKind::Mrn)
-                .with_context(|| {
-                    format!("no patient has the MRN {patient:?}: check it, or find the patient on the Patients screen")
-                })?;
-            let p = crate::store::patients::get_by_seq(db.conn(), hit.seq)?
-                .with_context(|| format!("no patient has the MRN {patient:?}"))?;
+            let p = crate::ops::patients::by_mrn(db, s, patient)?.with_context(|| {
+                format!("no patient has the MRN {patient:?}: check it, or find the patient on the Patients screen")
+            })?;
             let length = minutes.clone().unwrap_or_else(|| t.minutes.to_string());
             let length = rules::check_minutes(&length).map_err(anyhow::Error::msg)?;
             let span = if time.trim().eq_ignore_ascii_case("next") {

@@ -582,6 +582,45 @@ pub fn next_free(
     Ok(rules::next_free_slot(from, minutes, &hours, &busy))
 }
 
+// ---- the clinic's set-up, as the desk reads it ---------------------------
+
+/// The enabled doctors and nurses who take bookings.
+pub fn clinicians(db: &Db, by: &Session) -> Result<Vec<Clinician>> {
+    by.require(Permission::ManageAppointments, "see the clinicians")?;
+    Ok(store::clinicians(db.conn())?)
+}
+
+/// A clinician's account by id, bookable or not (a former clinician's
+/// column on a day that still has their appointments).
+pub fn clinician_by_id(db: &Db, by: &Session, id: &Id) -> Result<Option<Clinician>> {
+    by.require(Permission::ManageAppointments, "see the clinicians")?;
+    Ok(crate::store::users::clinician_by_id(db.conn(), id)?)
+}
+
+/// An enabled clinician by user name, as typed on the command line.
+pub fn clinician_named(db: &Db, by: &Session, user_name: &str) -> Result<Option<Clinician>> {
+    by.require(Permission::ManageAppointments, "see the clinicians")?;
+    Ok(store::clinician_named(db.conn(), user_name)?)
+}
+
+/// A clinician's weekly working hours and days off.
+pub fn hours(db: &Db, by: &Session, clinician: &Id) -> Result<WorkingHours> {
+    by.require(Permission::ManageAppointments, "see working hours")?;
+    Ok(store::hours(db.conn(), clinician)?)
+}
+
+/// The appointment types; `with_retired` adds those no longer offered.
+pub fn types(db: &Db, by: &Session, with_retired: bool) -> Result<Vec<AppointmentType>> {
+    by.require(Permission::ManageAppointments, "see appointment types")?;
+    Ok(store::types(db.conn(), with_retired)?)
+}
+
+/// An appointment type by name, as typed on the command line.
+pub fn type_named(db: &Db, by: &Session, name: &str) -> Result<Option<AppointmentType>> {
+    by.require(Permission::ManageAppointments, "see appointment types")?;
+    Ok(store::type_named(db.conn(), name)?)
+}
+
 // ---- set-up (administrators) -------------------------------------------
 
 /// Adds an appointment type.
@@ -637,7 +676,7 @@ pub fn edit_type(
     })
 }
 
-fn clinician_by_id(conn: &rusqlite::Connection, id: &Id) -> Result<Clinician> {
+fn enabled_clinician(conn: &rusqlite::Connection, id: &Id) -> Result<Clinician> {
     store::clinicians(conn)?
         .into_iter()
         .find(|c| c.id == *id)
@@ -664,7 +703,7 @@ pub fn set_hours(
         .ok_or_else(|| Error::Refused("a weekday is mon, tue, wed, thu, fri, sat or sun".into()))?;
     db.write(&by.actor(), |tx| {
         authorize(tx, by, Permission::Administer, "change working hours")?;
-        let c = clinician_by_id(tx, clinician)?;
+        let c = enabled_clinician(tx, clinician)?;
         store::set_weekday(tx, clinician, weekday, &spans)?;
         let text = if spans.is_empty() {
             "not working".to_string()
@@ -693,7 +732,7 @@ pub fn set_day_off(
     by.require(Permission::Administer, "change days off")?;
     db.write(&by.actor(), |tx| {
         authorize(tx, by, Permission::Administer, "change days off")?;
-        let c = clinician_by_id(tx, clinician)?;
+        let c = enabled_clinician(tx, clinician)?;
         let changed = if off {
             store::add_day_off(tx, clinician, day, reason.trim())?
         } else {

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod appointments;
+pub mod audit_trail;
 pub mod backup;
 pub mod beds;
 pub mod census;

@@ -10,7 +10,7 @@ use crate::domain::patient::{Field, Patient, PatientDetails, PatientInput, valid
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
 use crate::store::Db;
-use crate::store::patient_search::{self, Found};
+use crate::store::patient_search::{self, Found, MatchKind};
 use crate::store::patients::{self, PatientRow, Stamp};
 use chrono::{DateTime, Utc};
 use strum::IntoEnumIterator;
@@ -168,6 +168,13 @@ pub fn update(
     })
 }
 
+/// The record as it stands now, re-read for an edit that another terminal
+/// overtook (the edit's opening was already a READ event).
+pub fn current(db: &Db, by: &Session, id: &Id) -> Result<Option<Patient>> {
+    by.require(Permission::RegisterPatients, "edit patient records")?;
+    Ok(patients::get(db.conn(), id)?)
+}
+
 /// Opens a record: a READ event.
 pub fn open(db: &mut Db, by: &Session, id: &Id) -> Result<Patient> {
     by.require(Permission::FindPatients, "open patient records")?;
@@ -185,6 +192,16 @@ pub fn open(db: &mut Db, by: &Session, id: &Id) -> Result<Patient> {
             vec![event(AuditAction::Read, &p, format!("opened {}", p.mrn))],
         ))
     })
+}
+
+/// The patient with this MRN (typed with or without prefix and dashes), as
+/// a command names a patient; `None` when no patient has it.
+pub fn by_mrn(db: &Db, by: &Session, mrn: &str) -> Result<Option<Patient>> {
+    let found = find(db, by, mrn, false)?;
+    let Some(hit) = found.hits.iter().find(|h| h.kind == MatchKind::Mrn) else {
+        return Ok(None);
+    };
+    Ok(patients::get_by_seq(db.conn(), hit.seq)?)
 }
 
 /// Finds patients; `with_deleted` (admins only) adds soft-deleted ones.

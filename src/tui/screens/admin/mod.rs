@@ -10,7 +10,7 @@ use crate::domain::clock::Tz;
 use crate::domain::settings::{SettingKey, Settings};
 use crate::domain::user::User;
 use crate::error::Result;
-use crate::store::{Db, audit};
+use crate::store::Db;
 use crate::tui::keymap::{Action, Binding};
 use crate::tui::screen::{Ctx, Said, Screen, View, said_error};
 use crate::tui::theme::Theme;
@@ -40,15 +40,14 @@ impl Admin {
     pub fn load(db: &Db, by: &Session) -> Result<Admin> {
         let users = crate::ops::accounts::list(db, by)?;
         let settings = crate::ops::settings::list(db, by)?;
-        let (audit_count, audit_head) = audit::head(db.conn())?;
-        let recent = audit::recent(db.conn(), RECENT)?;
+        let trail = crate::ops::audit_trail::overview(db, by, RECENT)?;
         let last_backup = crate::ops::backup::latest(db, by)?;
         Ok(Admin {
             users,
             settings,
-            audit_count,
-            audit_head,
-            recent,
+            audit_count: trail.count,
+            audit_head: trail.head,
+            recent: trail.recent,
             last_backup,
             selected: 0,
         })

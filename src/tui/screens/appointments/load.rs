@@ -7,19 +7,18 @@ use crate::domain::appointment::{Booked, Status};
 use crate::domain::ids::Id;
 use crate::error::Error;
 use crate::ops::appointments as ops;
-use crate::store::appointments as store;
 use crate::tui::screen::{Said, said_error};
 
 impl Appointments {
     pub(super) fn load_setup(&mut self, ctx: &mut Ctx) -> Said {
-        let conn = ctx.db.conn();
+        let (db, by) = (&*ctx.db, ctx.session);
         let loaded = (|| -> Result<_, Error> {
-            let clinicians = store::clinicians(conn)?;
+            let clinicians = ops::clinicians(db, by)?;
             let hours = clinicians
                 .iter()
-                .map(|c| store::hours(conn, &c.id))
+                .map(|c| ops::hours(db, by, &c.id))
                 .collect::<Result<Vec<_>, _>>()?;
-            let types = store::types(conn, false)?;
+            let types = ops::types(db, by, false)?;
             Ok((clinicians, hours, types))
         })();
         match loaded {
@@ -50,10 +49,10 @@ impl Appointments {
             }
         }
         for id in former {
-            match crate::store::users::clinician_by_id(ctx.db.conn(), id) {
+            match ops::clinician_by_id(ctx.db, ctx.session, id) {
                 Ok(Some(c)) => self.clinicians.push(c),
                 Ok(None) => {}
-                Err(e) => return said_error(e.into()),
+                Err(e) => return said_error(e),
             }
         }
         self.filter = filtered.and_then(|id| self.clinician_index(&id));

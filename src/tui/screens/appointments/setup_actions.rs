@@ -7,7 +7,6 @@ use super::setup::{Ask, Setup};
 use super::{Appointments, Ctx, View};
 use crate::domain::role::Permission;
 use crate::ops::appointments as ops;
-use crate::store::appointments as store;
 use crate::tui::keymap::Action;
 use crate::tui::screen::{Said, said_error};
 use crate::tui::widgets::field::Field as TextField;
@@ -28,7 +27,7 @@ impl Appointments {
 
     fn open_setup(&mut self, ctx: &mut Ctx) -> Said {
         let said = self.load_setup(ctx);
-        match store::types(ctx.db.conn(), true) {
+        match crate::ops::appointments::types(ctx.db, ctx.session, true) {
             Ok(all) => {
                 let selected = match &self.view {
                     View::Setup(s) => s.selected,
@@ -44,7 +43,7 @@ impl Appointments {
                 self.view = View::Setup(Box::new(s));
                 said
             }
-            Err(e) => said_error(e.into()),
+            Err(e) => said_error(e),
         }
     }
 

@@ -620,7 +620,7 @@ impl Patients {
                     Said::Info(msg)
                 }
                 Err(Error::Store(StoreError::Conflict(msg))) => {
-                    match crate::store::patients::get(ctx.db.conn(), &editing.id) {
+                    match crate::ops::patients::current(ctx.db, ctx.session, &editing.id) {
                         Ok(Some(current)) => {
                             let fresh = PatientInput::from_details(
                                 &current.details,
@@ -636,7 +636,7 @@ impl Patients {
                             self.form_return = Some(PatientRecord::new(current));
                         }
                         Ok(None) => {}
-                        Err(e) => return said_error(e.into()),
+                        Err(e) => return said_error(e),
                     }
                     let mut c = msg.chars();
                     Said::Error(
