@@ -3,3 +3,4 @@
 pub mod bars;
 pub mod field;
 pub mod popup;
+pub mod table;

@@ -31,7 +31,7 @@ impl Appointments {
         match store::types(ctx.db.conn(), true) {
             Ok(all) => {
                 let selected = match &self.view {
-                    View::Setup(s) => s.selected,
+                    View::Setup(s) => s.selected.index(),
                     _ => 0,
                 };
                 let mut s = Setup::new(

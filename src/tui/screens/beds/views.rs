@@ -9,6 +9,7 @@ use crate::store::beds::{Bed, Stay, Ward};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
 use crate::tui::widgets::popup;
+use crate::tui::widgets::table::Selection;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -134,7 +135,7 @@ pub enum SetupRow {
 /// The set-up list and its selection.
 pub struct Setup {
     pub rows: Vec<SetupRow>,
-    pub selected: usize,
+    pub selected: Selection,
 }
 
 fn stay_line(s: &Stay, zone: Tz, with_patient: bool) -> String {
@@ -287,7 +288,7 @@ pub fn render_census(c: &Census, theme: &Theme, area: Rect, frame: &mut Frame) {
 
 pub fn render_setup(s: &Setup, theme: &Theme, area: Rect, frame: &mut Frame) {
     let inner_h = usize::from(area.height.saturating_sub(3));
-    let offset = s.selected.saturating_sub(inner_h.saturating_sub(1));
+    let offset = s.selected.offset(inner_h);
     let mut lines = vec![Line::from(Span::styled(
         "Wards and beds · n new ward · b new bed · e rename · x retire",
         theme.title(),
@@ -311,14 +312,18 @@ pub fn render_setup(s: &Setup, theme: &Theme, area: Rect, frame: &mut Frame) {
                 b.status.label()
             ),
         };
-        let style = if i == s.selected {
+        let style = if i == s.selected.index() {
             theme.selected()
         } else if matches!(row, SetupRow::Ward(_)) {
             theme.header()
         } else {
             ratatui::style::Style::new()
         };
-        let marker = if i == s.selected { "▸ " } else { "  " };
+        let marker = if i == s.selected.index() {
+            "▸ "
+        } else {
+            "  "
+        };
         lines.push(Line::from(Span::styled(format!("{marker}{text}"), style)));
     }
     frame.render_widget(Paragraph::new(lines).block(Block::bordered()), area);
