@@ -8,6 +8,7 @@ use crate::domain::ids::Id;
 use crate::tui::keymap::{Action, Binding};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
+use crate::tui::widgets::form::{Form, Look};
 use crate::tui::widgets::table::Selection;
 use chrono::NaiveDate;
 use ratatui::Frame;
@@ -25,13 +26,36 @@ pub enum SetupRow {
     DaysOff { clinician: usize },
 }
 
-/// The type being added or changed.
+/// The type being added or changed: its name and its length.
 pub struct TypeForm {
     pub editing: Option<AppointmentType>,
-    pub name: TextField,
-    pub minutes: TextField,
-    pub focus: usize,
+    pub fields: Form,
     pub error: Option<String>,
+}
+
+impl TypeForm {
+    fn new(editing: Option<AppointmentType>) -> TypeForm {
+        let (name, minutes) = editing
+            .as_ref()
+            .map(|t| (t.name.clone(), t.minutes.to_string()))
+            .unwrap_or_default();
+        TypeForm {
+            editing,
+            fields: Form::of_fields([
+                TextField::new("Name").wide(40).with_value(&name),
+                TextField::new("Minutes").wide(4).with_value(&minutes),
+            ]),
+            error: None,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        self.fields.text(0)
+    }
+
+    pub fn minutes(&self) -> &str {
+        self.fields.text(1)
+    }
 }
 
 /// A question the controller asks with a prompt.
@@ -149,13 +173,7 @@ impl Setup {
     }
 
     pub fn new_type(&mut self) {
-        self.type_form = Some(TypeForm {
-            editing: None,
-            name: TextField::new("Name").wide(40),
-            minutes: TextField::new("Minutes").wide(4),
-            focus: 0,
-            error: None,
-        });
+        self.type_form = Some(TypeForm::new(None));
     }
 
     /// Enter on a row: a type opens its form; a weekday or the days off
@@ -165,15 +183,7 @@ impl Setup {
             SetupRow::Heading(_) => None,
             SetupRow::Type(i) => {
                 let t = self.types.get(i)?.clone();
-                self.type_form = Some(TypeForm {
-                    name: TextField::new("Name").wide(40).with_value(&t.name),
-                    minutes: TextField::new("Minutes")
-                        .wide(4)
-                        .with_value(&t.minutes.to_string()),
-                    editing: Some(t),
-                    focus: 0,
-                    error: None,
-                });
+                self.type_form = Some(TypeForm::new(Some(t)));
                 None
             }
             SetupRow::Weekday { clinician, weekday } => {
@@ -208,11 +218,7 @@ impl Setup {
 
     pub fn type_key(&mut self, key: KeyEvent) {
         if let Some(f) = &mut self.type_form {
-            if f.focus == 0 {
-                f.name.type_key(key);
-            } else {
-                f.minutes.type_key(key);
-            }
+            f.fields.type_key(key);
             f.error = None;
         }
     }
@@ -236,8 +242,11 @@ impl Setup {
                 height: 1,
             };
             frame.render_widget(Paragraph::new(Span::styled(title, theme.header())), line(0));
-            f.name.render(frame, line(2), 8, f.focus == 0, theme);
-            f.minutes.render(frame, line(3), 8, f.focus == 1, theme);
+            let fields = Rect {
+                height: inner.height.saturating_sub(2).min(2),
+                ..line(2)
+            };
+            f.fields.render(frame, fields, Look::new(8), true, theme);
             let note = match &f.error {
                 Some(e) => Span::styled(e.clone(), theme.error()),
                 None => Span::styled(

@@ -107,9 +107,14 @@ impl Appointments {
             return Said::Nothing;
         };
         match action {
-            Action::NextField | Action::PrevField => {
+            Action::NextField => {
                 if let Some(f) = &mut s.type_form {
-                    f.focus = 1 - f.focus;
+                    f.fields.next();
+                }
+            }
+            Action::PrevField => {
+                if let Some(f) = &mut s.type_form {
+                    f.fields.prev();
                 }
             }
             Action::Cancel => s.type_form = None,
@@ -129,15 +134,8 @@ impl Appointments {
             return Said::Nothing;
         };
         let result = match &f.editing {
-            Some(t) => ops::edit_type(
-                ctx.db,
-                ctx.session,
-                t,
-                f.name.value(),
-                f.minutes.value(),
-                t.retired,
-            ),
-            None => ops::add_type(ctx.db, ctx.session, f.name.value(), f.minutes.value()),
+            Some(t) => ops::edit_type(ctx.db, ctx.session, t, f.name(), f.minutes(), t.retired),
+            None => ops::add_type(ctx.db, ctx.session, f.name(), f.minutes()),
         };
         match result {
             Ok(t) => {

@@ -1,7 +1,7 @@
 //! Setting up wards and beds (admins): the list of wards with their beds,
 //! and the forms and questions that add, rename and retire them.
 
-use super::views::{Form, Input, Setup, SetupRow};
+use super::views::{Form, Setup, SetupRow};
 use super::{Asked, Beds, Confirmed, FormFor, View};
 use crate::domain::beds::{BedKind, WardKind};
 use crate::domain::role::Permission;
@@ -10,6 +10,7 @@ use crate::ops::beds as ops;
 use crate::tui::keymap::Action;
 use crate::tui::screen::{Ctx, Said, refused, said_error};
 use crate::tui::widgets::field::Field as TextField;
+use crate::tui::widgets::form::{self, Choice, Input};
 use crate::tui::widgets::popup::Prompt;
 use crate::tui::widgets::table::Selection;
 use strum::IntoEnumIterator;
@@ -82,20 +83,17 @@ impl Beds {
                 self.form = Some(Form {
                     title: "New ward".into(),
                     about: vec!["A ward holds beds; b adds them once it is saved.".into()],
-                    inputs: vec![
+                    fields: form::Form::new(vec![
                         Input::Text(TextField::new("Name").wide(40)),
-                        Input::Choice {
-                            label: "Kind",
-                            options: WardKind::iter().map(|k| k.label().to_string()).collect(),
-                            index: 0,
-                        },
-                        Input::Choice {
-                            label: "Takes",
-                            options: vec!["any sex".into(), "women only".into(), "men only".into()],
-                            index: 0,
-                        },
-                    ],
-                    focus: 0,
+                        Input::Choice(Choice::new(
+                            "Kind",
+                            WardKind::iter().map(|k| k.label().to_string()).collect(),
+                        )),
+                        Input::Choice(Choice::new(
+                            "Takes",
+                            vec!["any sex".into(), "women only".into(), "men only".into()],
+                        )),
+                    ]),
                     purpose: FormFor::NewWard,
                 });
                 Said::Nothing
@@ -114,15 +112,13 @@ impl Beds {
                     about: vec![format!(
                         "In ward {name}. Labels are unique in the hospital."
                     )],
-                    inputs: vec![
+                    fields: form::Form::new(vec![
                         Input::Text(TextField::new("Label").wide(12)),
-                        Input::Choice {
-                            label: "Kind",
-                            options: BedKind::iter().map(|k| k.label().to_string()).collect(),
-                            index: 0,
-                        },
-                    ],
-                    focus: 0,
+                        Input::Choice(Choice::new(
+                            "Kind",
+                            BedKind::iter().map(|k| k.label().to_string()).collect(),
+                        )),
+                    ]),
                     purpose: FormFor::NewBed { ward },
                 });
                 Said::Nothing
