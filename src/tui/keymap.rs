@@ -4,7 +4,10 @@
 //! folder. The help overlay and the hint bar are generated from the tables,
 //! so help never drifts from behaviour.
 
+pub mod rows;
+
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use rows::{TAB_FIELDS, table};
 use std::sync::LazyLock;
 
 /// The working areas' tabs. What each is called, its key, who may open it
@@ -312,66 +315,39 @@ const EVERYWHERE: &[Binding] = &[
 
 /// The sign-in screen, and the lock screen (which is a sign-in for the same
 /// or another user).
-pub const SIGN_IN: &[Binding] = &[
-    b(&[plain(KeyCode::Enter)], Action::Submit, "sign in", true),
-    b(
-        &[plain(KeyCode::Tab), plain(KeyCode::Down)],
-        Action::NextField,
-        "next field",
-        true,
-    ),
-    b(
-        &[plain(KeyCode::BackTab), plain(KeyCode::Up)],
-        Action::PrevField,
-        "previous field",
-        false,
-    ),
-    b(&[plain(KeyCode::F(1))], Action::ShowHelp, "help", true),
-    b(&[ctrl('q')], Action::Quit, "quit", true),
+pub const SIGN_IN: &[Binding] = table![
+    &[b(&[plain(KeyCode::Enter)], Action::Submit, "sign in", true)],
+    TAB_FIELDS,
+    &[
+        b(&[plain(KeyCode::F(1))], Action::ShowHelp, "help", true),
+        b(&[ctrl('q')], Action::Quit, "quit", true),
+    ],
 ];
 
 /// The lock screen: unlock, or sign in as someone else.
-pub const LOCKED: &[Binding] = &[
-    b(&[plain(KeyCode::Enter)], Action::Submit, "unlock", true),
-    b(
-        &[plain(KeyCode::Tab), plain(KeyCode::Down)],
-        Action::NextField,
-        "next field",
-        true,
-    ),
-    b(
-        &[plain(KeyCode::BackTab), plain(KeyCode::Up)],
-        Action::PrevField,
-        "previous field",
-        false,
-    ),
-    b(&[plain(KeyCode::F(1))], Action::ShowHelp, "help", true),
-    b(&[ctrl('q')], Action::Quit, "quit (signs out)", true),
+pub const LOCKED: &[Binding] = table![
+    &[b(&[plain(KeyCode::Enter)], Action::Submit, "unlock", true)],
+    TAB_FIELDS,
+    &[
+        b(&[plain(KeyCode::F(1))], Action::ShowHelp, "help", true),
+        b(&[ctrl('q')], Action::Quit, "quit (signs out)", true),
+    ],
 ];
 
 /// The forced password change after an admin's reset.
-pub const CHANGE_PASSWORD: &[Binding] = &[
-    b(
+pub const CHANGE_PASSWORD: &[Binding] = table![
+    &[b(
         &[plain(KeyCode::Enter), ctrl('s')],
         Action::Submit,
         "save",
         true,
-    ),
-    b(
-        &[plain(KeyCode::Tab), plain(KeyCode::Down)],
-        Action::NextField,
-        "next field",
-        true,
-    ),
-    b(
-        &[plain(KeyCode::BackTab), plain(KeyCode::Up)],
-        Action::PrevField,
-        "previous field",
-        false,
-    ),
-    b(&[plain(KeyCode::Esc)], Action::Cancel, "sign out", true),
-    b(&[plain(KeyCode::F(1))], Action::ShowHelp, "help", true),
-    b(&[ctrl('q')], Action::Quit, "quit", true),
+    )],
+    TAB_FIELDS,
+    &[
+        b(&[plain(KeyCode::Esc)], Action::Cancel, "sign out", true),
+        b(&[plain(KeyCode::F(1))], Action::ShowHelp, "help", true),
+        b(&[ctrl('q')], Action::Quit, "quit", true),
+    ],
 ];
 
 /// Choosing a hospital before signing in.

@@ -54,6 +54,11 @@ impl Field {
         self.input.value().is_empty()
     }
 
+    /// Replaces the text (a value found for the user), cursor at its end.
+    pub fn set_value(&mut self, value: &str) {
+        self.input = Input::new(value.to_string());
+    }
+
     pub fn clear(&mut self) {
         self.input.reset();
     }
@@ -72,6 +77,19 @@ impl Field {
         label_width: u16,
         focused: bool,
         theme: &Theme,
+    ) {
+        self.render_line(frame, area, label_width, focused, theme, true);
+    }
+
+    /// Draws `label  [value]`, and the error beside it when `with_error`.
+    pub fn render_line(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        label_width: u16,
+        focused: bool,
+        theme: &Theme,
+        with_error: bool,
     ) {
         let width = area.width.saturating_sub(label_width + 2).min(self.width) as usize;
         let shown: String = if self.masked {
@@ -101,7 +119,7 @@ impl Field {
                 },
             ),
         ];
-        if let Some(err) = &self.error {
+        if let (Some(err), true) = (&self.error, with_error) {
             spans.push(Span::styled(format!("  {err}"), theme.error()));
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), area);

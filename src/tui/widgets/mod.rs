@@ -2,4 +2,6 @@
 
 pub mod bars;
 pub mod field;
+pub mod form;
 pub mod popup;
+pub mod table;

@@ -1,39 +1,16 @@
 //! The admin tab's key tables: the help overlay and the hint bar are made
 //! from them, so help never drifts from behaviour.
 
-use crate::tui::keymap::{Action, Binding, b, ch, plain};
-use ratatui::crossterm::event::KeyCode;
+use crate::tui::keymap::rows::{list_keys, table};
+use crate::tui::keymap::{Action, Binding, b, ch};
 
 /// The admin tab: the accounts list.
-pub const ADMIN: &[Binding] = &[
-    b(
-        &[plain(KeyCode::Up), ch('k')],
-        Action::Up,
-        "previous account",
-        false,
-    ),
-    b(
-        &[plain(KeyCode::Down), ch('j')],
-        Action::Down,
-        "next account",
-        false,
-    ),
-    b(&[plain(KeyCode::PageUp)], Action::PageUp, "page up", false),
-    b(
-        &[plain(KeyCode::PageDown)],
-        Action::PageDown,
-        "page down",
-        false,
-    ),
-    b(
-        &[plain(KeyCode::Home)],
-        Action::Home,
-        "first account",
-        false,
-    ),
-    b(&[plain(KeyCode::End)], Action::End, "last account", false),
-    b(&[ch('u')], Action::UnlockAccount, "unlock account", true),
-    b(&[ch('r')], Action::Refresh, "refresh", true),
+pub const ADMIN: &[Binding] = table![
+    list_keys!("account"),
+    &[
+        b(&[ch('u')], Action::UnlockAccount, "unlock account", true),
+        b(&[ch('r')], Action::Refresh, "refresh", true),
+    ],
 ];
 
 #[cfg(test)]

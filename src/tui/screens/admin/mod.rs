@@ -14,12 +14,12 @@ use crate::store::Db;
 use crate::tui::keymap::{Action, Binding};
 use crate::tui::screen::{Ctx, Said, Screen, View, said_error};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::table::{ScrollTable, Selection};
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
-use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Row, StatefulWidget, Table, TableState, Widget};
+use ratatui::widgets::{Block, Paragraph, Row, Table, Widget};
 use strum::IntoEnumIterator;
 
 /// How many recent audit events the tab shows.
@@ -32,7 +32,7 @@ pub struct Admin {
     audit_head: String,
     recent: Vec<AuditRecord>,
     last_backup: Option<BackupRecord>,
-    selected: usize,
+    selected: Selection,
 }
 
 impl Admin {
@@ -49,7 +49,7 @@ impl Admin {
             audit_head: trail.head,
             recent: trail.recent,
             last_backup,
-            selected: 0,
+            selected: Selection::default(),
         })
     }
 
@@ -58,28 +58,19 @@ impl Admin {
         let keep = self.selected_user().map(|u| u.id.clone());
         *self = Admin::load(db, by)?;
         if let Some(id) = keep {
-            self.selected = self.users.iter().position(|u| u.id == id).unwrap_or(0);
+            let at = self.users.iter().position(|u| u.id == id).unwrap_or(0);
+            self.selected.select(at, self.users.len());
         }
         Ok(())
     }
 
     pub fn selected_user(&self) -> Option<&User> {
-        self.users.get(self.selected)
+        self.users.get(self.selected.index())
     }
 
     /// Moves the selection; returns true when the action was a movement.
     pub fn navigate(&mut self, action: Action) -> bool {
-        let last = self.users.len().saturating_sub(1);
-        self.selected = match action {
-            Action::Up => self.selected.saturating_sub(1),
-            Action::Down => (self.selected + 1).min(last),
-            Action::PageUp => self.selected.saturating_sub(10),
-            Action::PageDown => (self.selected + 10).min(last),
-            Action::Home => 0,
-            Action::End => last,
-            _ => return false,
-        };
-        true
+        self.selected.navigate(action, self.users.len())
     }
 
     pub fn render(
@@ -88,7 +79,7 @@ impl Admin {
         zone: Tz,
         theme: &Theme,
         area: Rect,
-        buf: &mut Buffer,
+        frame: &mut Frame,
     ) {
         // Every setting shows, even at 80×24; the audit trail takes the rest.
         let every_setting = SettingKey::iter().count() as u16 + 2;
@@ -100,7 +91,20 @@ impl Admin {
         let [users_area, settings_area] =
             Layout::horizontal([Constraint::Min(48), Constraint::Length(32)]).areas(top);
 
-        let rows = self.users.iter().map(|u| {
+        let users = ScrollTable::new(
+            Row::new(["User", "Role", "Status", "Last login"]).style(theme.header()),
+            [
+                Constraint::Length(9),
+                Constraint::Length(12),
+                Constraint::Length(11),
+                Constraint::Min(11),
+            ],
+        )
+        .highlight(theme.selected())
+        .block(Block::bordered().title(format!(" Staff accounts ({}) ", self.users.len())));
+        let selected = Some(self.selected.index());
+        users.render(frame, users_area, selected, self.users.len(), |i| {
+            let u = &self.users[i];
             let status = u.status(now);
             let style = match status {
                 "active" => theme.ok(),
@@ -118,20 +122,7 @@ impl Admin {
                 ),
             ])
         });
-        let table = Table::new(
-            rows,
-            [
-                Constraint::Length(9),
-                Constraint::Length(12),
-                Constraint::Length(11),
-                Constraint::Min(11),
-            ],
-        )
-        .header(Row::new(["User", "Role", "Status", "Last login"]).style(theme.header()))
-        .row_highlight_style(theme.selected())
-        .block(Block::bordered().title(format!(" Staff accounts ({}) ", self.users.len())));
-        let mut state = TableState::default().with_selected(Some(self.selected));
-        StatefulWidget::render(table, users_area, buf, &mut state);
+        let buf = frame.buffer_mut();
 
         let lines: Vec<Line> = SettingKey::iter()
             .map(|k| {
@@ -246,13 +237,6 @@ impl Screen for Admin {
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
-        Admin::render(
-            self,
-            view.now,
-            view.clock.zone,
-            view.theme,
-            area,
-            frame.buffer_mut(),
-        )
+        Admin::render(self, view.now, view.clock.zone, view.theme, area, frame)
     }
 }

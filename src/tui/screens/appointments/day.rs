@@ -11,6 +11,7 @@ use crate::ops::appointments as ops;
 use crate::tui::keymap::Action;
 use crate::tui::screen::{Said, said_error};
 use crate::tui::widgets::popup::Prompt;
+use crate::tui::widgets::table::Selection;
 
 impl Appointments {
     pub(super) fn perform_day(&mut self, action: Action, ctx: &mut Ctx) -> Said {
@@ -50,7 +51,11 @@ impl Appointments {
         let (lo, hi) = self.grid_range(&(0..self.clinicians.len()).collect::<Vec<_>>());
         let from = self
             .anchor
-            .or_else(|| self.shown().get(self.selected).map(|b| b.appt.span.start))
+            .or_else(|| {
+                self.shown()
+                    .get(self.selected.index())
+                    .map(|b| b.appt.span.start)
+            })
             .unwrap_or(lo);
         self.anchor = Some(if action == Action::PageUp {
             from.saturating_sub(120).max(lo)
@@ -62,13 +67,7 @@ impl Appointments {
     /// ↑↓, Home, End: another of the appointments shown.
     fn move_selection(&mut self, action: Action) {
         let n = self.shown().len();
-        match action {
-            Action::Up => self.selected = self.selected.saturating_sub(1),
-            Action::Down => self.selected = (self.selected + 1).min(n.saturating_sub(1)),
-            Action::Home => self.selected = 0,
-            Action::End => self.selected = n.saturating_sub(1),
-            _ => {}
-        }
+        self.selected.navigate(action, n);
     }
 
     /// The day before, the day after, or today.
@@ -78,7 +77,7 @@ impl Appointments {
             Action::NextDay => self.day.succ_opt().unwrap_or(self.day),
             _ => ctx.clock.today(),
         };
-        self.selected = 0;
+        self.selected = Selection::default();
         self.load_day(ctx, true)
     }
 
@@ -169,7 +168,7 @@ impl Appointments {
     /// `q`: the queue of today's arrived patients, read afresh.
     fn show_queue(&mut self, ctx: &mut Ctx) -> Said {
         self.view = View::Queue;
-        self.queue_selected = 0;
+        self.queue_selected = Selection::default();
         self.load_day(ctx, true)
     }
 
@@ -182,8 +181,8 @@ impl Appointments {
             Some(i) if i + 1 < self.clinicians.len() => Some(i + 1),
             Some(_) => None,
         };
-        self.selected = 0;
-        self.queue_selected = 0;
+        self.selected = Selection::default();
+        self.queue_selected = Selection::default();
         Said::Info(match self.filter {
             Some(i) => format!(
                 "Showing {} only: c for the next clinician.",

@@ -5,11 +5,12 @@ use super::{Appointments, MIN_COLUMN, ROW_MINUTES, TIME_COLUMN, View};
 use crate::domain::appointment::{self as rules, Booked, Span, Status, hhmm, is_late};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::popup;
+use crate::tui::widgets::table::ScrollTable;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span as TextSpan};
-use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Paragraph, Row};
 
 /// How a column of a clinician who no longer takes bookings is marked.
 const INACTIVE: &str = "(inactive)";
@@ -220,7 +221,7 @@ impl Appointments {
         let width = (inner.width.saturating_sub(TIME_COLUMN)) / cols.len().max(1) as u16;
         let visible = inner.height.saturating_sub(1) as usize;
         let shown = self.shown();
-        let selected = shown.get(self.selected);
+        let selected = shown.get(self.selected.index());
         // Keep the selection (or now, or the first working hour) in view.
         let focus_minute = self
             .anchor
@@ -370,8 +371,35 @@ impl Appointments {
             ),
         };
         let all = self.shown();
-        let selected_id = all.get(self.selected).map(|b| b.appt.id.clone());
-        let rows = shown.iter().map(|b| {
+        let selected_id = all.get(self.selected.index()).map(|b| b.appt.id.clone());
+        if shown.is_empty() {
+            let text = Paragraph::new(vec![
+                Line::from(""),
+                Line::from(TextSpan::styled(
+                    "  No appointments: n books one, w takes a walk-in.",
+                    theme.muted(),
+                )),
+            ])
+            .block(Block::bordered().title(TextSpan::styled(title, theme.title())));
+            frame.render_widget(text, area);
+            return;
+        }
+        let widths = [
+            Constraint::Length(13),
+            Constraint::Length(8),
+            Constraint::Min(14),
+            Constraint::Length(13),
+            Constraint::Length(12),
+            Constraint::Min(0),
+        ];
+        let header = Row::new(vec!["Time", "Status", "Patient", "MRN", "Type", "Notes"])
+            .style(theme.header());
+        let table = ScrollTable::new(header, widths)
+            .highlight(theme.selected())
+            .block(Block::bordered().title(TextSpan::styled(title, theme.title())));
+        let index = selected_id.and_then(|id| shown.iter().position(|b| b.appt.id == id));
+        table.render(frame, area, index, shown.len(), |i| {
+            let b = shown[i];
             let (tag, _) = self.tag(b);
             let outside = hours.is_some_and(|h| !h.covers(b.appt.day, &b.appt.span));
             let time = Row::new(vec![
@@ -388,36 +416,6 @@ impl Appointments {
             ]);
             time.style(self.status_style(b, theme))
         });
-        let widths = [
-            Constraint::Length(13),
-            Constraint::Length(8),
-            Constraint::Min(14),
-            Constraint::Length(13),
-            Constraint::Length(12),
-            Constraint::Min(0),
-        ];
-        let table = Table::new(rows, widths)
-            .header(
-                Row::new(vec!["Time", "Status", "Patient", "MRN", "Type", "Notes"])
-                    .style(theme.header()),
-            )
-            .row_highlight_style(theme.selected())
-            .block(Block::bordered().title(TextSpan::styled(title.clone(), theme.title())));
-        let index = selected_id.and_then(|id| shown.iter().position(|b| b.appt.id == id));
-        let mut state = TableState::default().with_selected(index);
-        if shown.is_empty() {
-            let text = Paragraph::new(vec![
-                Line::from(""),
-                Line::from(TextSpan::styled(
-                    "  No appointments: n books one, w takes a walk-in.",
-                    theme.muted(),
-                )),
-            ])
-            .block(Block::bordered().title(TextSpan::styled(title, theme.title())));
-            frame.render_widget(text, area);
-        } else {
-            frame.render_stateful_widget(table, area, &mut state);
-        }
     }
 
     fn render_selected(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
@@ -429,7 +427,7 @@ impl Appointments {
             .filter(|(_, h)| h.is_empty())
             .map(|(c, _)| c.name())
             .collect();
-        let lines = match shown.get(self.selected) {
+        let lines = match shown.get(self.selected.index()) {
             None if !unset.is_empty() => vec![Line::from(TextSpan::styled(
                 format!(
                     " No working hours yet for {}: an administrator sets them with h.",
@@ -554,7 +552,34 @@ impl Appointments {
             );
             return;
         }
-        let rows = q.iter().zip(&waits).enumerate().map(|(i, (b, w))| {
+        let widths = [
+            Constraint::Length(3),
+            Constraint::Length(7),
+            Constraint::Length(8),
+            Constraint::Min(14),
+            Constraint::Length(13),
+            Constraint::Length(16),
+            Constraint::Min(10),
+        ];
+        let header = Row::new(vec![
+            "#",
+            "Arrived",
+            "Waiting",
+            "Patient",
+            "MRN",
+            "Clinician",
+            "Booked",
+        ])
+        .style(theme.header());
+        let table = ScrollTable::new(header, widths)
+            .highlight(theme.selected())
+            .block(Block::bordered().title(TextSpan::styled(
+                " In order of arrival · n calls the first in ",
+                theme.muted(),
+            )));
+        let selected = Some(self.queue_selected.index());
+        table.render(frame, body, selected, q.len(), |i| {
+            let (b, w) = (q[i], waits[i]);
             let arrived = b
                 .appt
                 .checked_in_at
@@ -575,34 +600,5 @@ impl Appointments {
                 ),
             ])
         });
-        let widths = [
-            Constraint::Length(3),
-            Constraint::Length(7),
-            Constraint::Length(8),
-            Constraint::Min(14),
-            Constraint::Length(13),
-            Constraint::Length(16),
-            Constraint::Min(10),
-        ];
-        let table = Table::new(rows, widths)
-            .header(
-                Row::new(vec![
-                    "#",
-                    "Arrived",
-                    "Waiting",
-                    "Patient",
-                    "MRN",
-                    "Clinician",
-                    "Booked",
-                ])
-                .style(theme.header()),
-            )
-            .row_highlight_style(theme.selected())
-            .block(Block::bordered().title(TextSpan::styled(
-                " In order of arrival · n calls the first in ",
-                theme.muted(),
-            )));
-        let mut state = TableState::default().with_selected(Some(self.queue_selected));
-        frame.render_stateful_widget(table, body, &mut state);
     }
 }

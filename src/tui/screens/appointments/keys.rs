@@ -2,260 +2,183 @@
 //! form and the set-up. The help overlay and the hint bar are made from
 //! them, so help never drifts from behaviour.
 
+use crate::tui::keymap::rows::{
+    CANCEL, FIELDS, FORM, PAGING, SAVE, TAB_FIELDS, home_end, table, up_down,
+};
 use crate::tui::keymap::{Action, Binding, b, ch, ctrl, plain};
 use ratatui::crossterm::event::KeyCode;
 
 /// The appointments day view.
-pub const APPT_DAY: &[Binding] = &[
-    b(&[ch('n')], Action::NewAppointment, "book", true),
-    b(&[ch('i')], Action::CheckIn, "check in", true),
-    b(&[ch('q')], Action::ShowQueue, "queue", true),
-    b(
-        &[ch('['), plain(KeyCode::Left)],
-        Action::PrevDay,
-        "previous day",
-        true,
-    ),
-    b(
-        &[ch(']'), plain(KeyCode::Right)],
-        Action::NextDay,
-        "next day",
-        true,
-    ),
-    b(&[ch('t')], Action::Today, "today", false),
-    b(&[ch('g')], Action::GoToDate, "go to date", false),
-    b(
-        &[ch('c')],
-        Action::FilterClinician,
-        "clinician filter",
-        false,
-    ),
-    b(&[ch('w')], Action::WalkIn, "walk-in", false),
-    b(
-        &[ch('s')],
-        Action::StartConsultation,
-        "call into consultation",
-        false,
-    ),
-    b(
-        &[ch('d')],
-        Action::CompleteConsultation,
-        "consultation done",
-        false,
-    ),
-    b(&[ch('m')], Action::MarkNoShow, "mark no-show", false),
-    b(
-        &[ch('x')],
-        Action::CancelAppointment,
-        "cancel appointment",
-        false,
-    ),
-    b(&[ch('r')], Action::Reschedule, "reschedule", false),
-    b(
-        &[ch('u')],
-        Action::UndoStatus,
-        "undo a change (admin)",
-        false,
-    ),
-    b(&[ch('h')], Action::SetUp, "types and hours (admin)", false),
-    b(
-        &[plain(KeyCode::Up), ch('k')],
-        Action::Up,
-        "previous appointment",
-        false,
-    ),
-    b(
-        &[plain(KeyCode::Down), ch('j')],
-        Action::Down,
-        "next appointment",
-        false,
-    ),
-    b(
-        &[plain(KeyCode::Home)],
-        Action::Home,
-        "first appointment",
-        false,
-    ),
-    b(
-        &[plain(KeyCode::End)],
-        Action::End,
-        "last appointment",
-        false,
-    ),
-    b(
-        &[plain(KeyCode::PageUp)],
-        Action::PageUp,
-        "earlier hours",
-        false,
-    ),
-    b(
-        &[plain(KeyCode::PageDown)],
-        Action::PageDown,
-        "later hours",
-        false,
-    ),
-    b(&[ctrl('r')], Action::Refresh, "refresh", false),
+pub const APPT_DAY: &[Binding] = table![
+    &[
+        b(&[ch('n')], Action::NewAppointment, "book", true),
+        b(&[ch('i')], Action::CheckIn, "check in", true),
+        b(&[ch('q')], Action::ShowQueue, "queue", true),
+        b(
+            &[ch('['), plain(KeyCode::Left)],
+            Action::PrevDay,
+            "previous day",
+            true,
+        ),
+        b(
+            &[ch(']'), plain(KeyCode::Right)],
+            Action::NextDay,
+            "next day",
+            true,
+        ),
+        b(&[ch('t')], Action::Today, "today", false),
+        b(&[ch('g')], Action::GoToDate, "go to date", false),
+        b(
+            &[ch('c')],
+            Action::FilterClinician,
+            "clinician filter",
+            false,
+        ),
+        b(&[ch('w')], Action::WalkIn, "walk-in", false),
+        b(
+            &[ch('s')],
+            Action::StartConsultation,
+            "call into consultation",
+            false,
+        ),
+        b(
+            &[ch('d')],
+            Action::CompleteConsultation,
+            "consultation done",
+            false,
+        ),
+        b(&[ch('m')], Action::MarkNoShow, "mark no-show", false),
+        b(
+            &[ch('x')],
+            Action::CancelAppointment,
+            "cancel appointment",
+            false,
+        ),
+        b(&[ch('r')], Action::Reschedule, "reschedule", false),
+        b(
+            &[ch('u')],
+            Action::UndoStatus,
+            "undo a change (admin)",
+            false,
+        ),
+        b(&[ch('h')], Action::SetUp, "types and hours (admin)", false),
+    ],
+    up_down!("appointment"),
+    home_end!("appointment"),
+    &[
+        b(
+            &[plain(KeyCode::PageUp)],
+            Action::PageUp,
+            "earlier hours",
+            false,
+        ),
+        b(
+            &[plain(KeyCode::PageDown)],
+            Action::PageDown,
+            "later hours",
+            false,
+        ),
+        b(&[ctrl('r')], Action::Refresh, "refresh", false),
+    ],
 ];
 
 /// The queue of arrived patients.
-pub const APPT_QUEUE: &[Binding] = &[
-    b(&[ch('n')], Action::CallNext, "call next", true),
-    b(
-        &[ch('s')],
-        Action::StartConsultation,
-        "call selected",
-        false,
-    ),
-    b(
-        &[ch('c')],
-        Action::FilterClinician,
-        "clinician filter",
-        true,
-    ),
-    b(
-        &[plain(KeyCode::Esc), ch('q')],
-        Action::Back,
-        "day view",
-        true,
-    ),
-    b(
-        &[plain(KeyCode::Up), ch('k')],
-        Action::Up,
-        "previous patient",
-        false,
-    ),
-    b(
-        &[plain(KeyCode::Down), ch('j')],
-        Action::Down,
-        "next patient",
-        false,
-    ),
-    b(&[ctrl('r')], Action::Refresh, "refresh", false),
+pub const APPT_QUEUE: &[Binding] = table![
+    &[
+        b(&[ch('n')], Action::CallNext, "call next", true),
+        b(
+            &[ch('s')],
+            Action::StartConsultation,
+            "call selected",
+            false,
+        ),
+        b(
+            &[ch('c')],
+            Action::FilterClinician,
+            "clinician filter",
+            true,
+        ),
+        b(
+            &[plain(KeyCode::Esc), ch('q')],
+            Action::Back,
+            "day view",
+            true,
+        ),
+    ],
+    up_down!("patient"),
+    &[b(&[ctrl('r')], Action::Refresh, "refresh", false)],
 ];
 
 /// The booking form on a choice (patient, clinician, type).
-pub const APPT_FORM_CHOICE: &[Binding] = &[
-    b(&[ctrl('s')], Action::Save, "save", true),
-    b(
-        &[plain(KeyCode::Enter)],
-        Action::Open,
-        "choose patient / next",
-        false,
-    ),
-    b(
-        &[plain(KeyCode::Left)],
-        Action::PrevChoice,
-        "previous choice",
-        false,
-    ),
-    b(
-        &[plain(KeyCode::Right), ch(' ')],
-        Action::NextChoice,
-        "next choice",
-        true,
-    ),
-    b(
-        &[ch('f'), ctrl('f')],
-        Action::NextFreeSlot,
-        "next free slot",
-        true,
-    ),
-    b(
-        &[plain(KeyCode::Tab), plain(KeyCode::Down)],
-        Action::NextField,
-        "next field",
-        true,
-    ),
-    b(
-        &[plain(KeyCode::BackTab), plain(KeyCode::Up)],
-        Action::PrevField,
-        "previous field",
-        false,
-    ),
-    b(&[plain(KeyCode::Esc)], Action::Cancel, "cancel", true),
+pub const APPT_FORM_CHOICE: &[Binding] = table![
+    SAVE,
+    &[
+        b(
+            &[plain(KeyCode::Enter)],
+            Action::Open,
+            "choose patient / next",
+            false,
+        ),
+        b(
+            &[plain(KeyCode::Left)],
+            Action::PrevChoice,
+            "previous choice",
+            false,
+        ),
+        b(
+            &[plain(KeyCode::Right), ch(' ')],
+            Action::NextChoice,
+            "next choice",
+            true,
+        ),
+        b(
+            &[ch('f'), ctrl('f')],
+            Action::NextFreeSlot,
+            "next free slot",
+            true,
+        ),
+    ],
+    TAB_FIELDS,
+    CANCEL,
 ];
 
 /// The booking form on a typed field (date, time, minutes, notes).
-pub const APPT_FORM_TEXT: &[Binding] = &[
-    b(&[ctrl('s')], Action::Save, "save", true),
-    b(&[ctrl('f')], Action::NextFreeSlot, "next free slot", true),
-    b(
-        &[
-            plain(KeyCode::Tab),
-            plain(KeyCode::Down),
-            plain(KeyCode::Enter),
-        ],
-        Action::NextField,
-        "next field",
-        true,
-    ),
-    b(
-        &[plain(KeyCode::BackTab), plain(KeyCode::Up)],
-        Action::PrevField,
-        "previous field",
-        false,
-    ),
-    b(&[plain(KeyCode::Esc)], Action::Cancel, "cancel", true),
+pub const APPT_FORM_TEXT: &[Binding] = table![
+    SAVE,
+    &[b(
+        &[ctrl('f')],
+        Action::NextFreeSlot,
+        "next free slot",
+        true
+    )],
+    FIELDS,
+    CANCEL,
 ];
 
 /// Appointment types and clinicians' hours (admin).
-pub const APPT_SETUP: &[Binding] = &[
-    b(
-        &[plain(KeyCode::Enter), ch('e')],
-        Action::Edit,
-        "change",
-        true,
-    ),
-    b(&[ch('n')], Action::NewType, "new type", true),
-    b(
-        &[ch('x')],
-        Action::ToggleRetired,
-        "retire / offer type",
-        true,
-    ),
-    b(&[plain(KeyCode::Esc)], Action::Back, "day view", true),
-    b(
-        &[plain(KeyCode::Up), ch('k')],
-        Action::Up,
-        "previous row",
-        false,
-    ),
-    b(
-        &[plain(KeyCode::Down), ch('j')],
-        Action::Down,
-        "next row",
-        false,
-    ),
-    b(&[plain(KeyCode::PageUp)], Action::PageUp, "page up", false),
-    b(
-        &[plain(KeyCode::PageDown)],
-        Action::PageDown,
-        "page down",
-        false,
-    ),
+pub const APPT_SETUP: &[Binding] = table![
+    &[
+        b(
+            &[plain(KeyCode::Enter), ch('e')],
+            Action::Edit,
+            "change",
+            true,
+        ),
+        b(&[ch('n')], Action::NewType, "new type", true),
+        b(
+            &[ch('x')],
+            Action::ToggleRetired,
+            "retire / offer type",
+            true,
+        ),
+        b(&[plain(KeyCode::Esc)], Action::Back, "day view", true),
+    ],
+    up_down!("row"),
+    PAGING,
 ];
 
 /// The appointment type form (admin).
-pub const APPT_TYPE_FORM: &[Binding] = &[
-    b(&[ctrl('s')], Action::Save, "save", true),
-    b(
-        &[
-            plain(KeyCode::Tab),
-            plain(KeyCode::Down),
-            plain(KeyCode::Enter),
-        ],
-        Action::NextField,
-        "next field",
-        true,
-    ),
-    b(
-        &[plain(KeyCode::BackTab), plain(KeyCode::Up)],
-        Action::PrevField,
-        "previous field",
-        false,
-    ),
-    b(&[plain(KeyCode::Esc)], Action::Cancel, "cancel", true),
-];
+pub const APPT_TYPE_FORM: &[Binding] = FORM;
 
 #[cfg(test)]
 mod tests {

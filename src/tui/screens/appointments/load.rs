@@ -94,17 +94,17 @@ impl Appointments {
             self.audited.insert(today);
         }
         let n = self.shown().len();
-        self.selected = self.selected.min(n.saturating_sub(1));
-        self.queue_selected = self
-            .queue_selected
-            .min(self.queue_shown().len().saturating_sub(1));
+        self.selected.clamp(n);
+        self.queue_selected.clamp(self.queue_shown().len());
         Said::Nothing
     }
 
     /// Selects the appointment with this id, if shown.
     pub(super) fn select(&mut self, id: &Id) {
-        if let Some(i) = self.shown().iter().position(|b| b.appt.id == *id) {
-            self.selected = i;
+        let shown = self.shown();
+        if let Some(i) = shown.iter().position(|b| b.appt.id == *id) {
+            let n = shown.len();
+            self.selected.select(i, n);
         }
     }
 
@@ -141,9 +141,12 @@ impl Appointments {
         match &self.view {
             View::Queue => self
                 .queue_shown()
-                .get(self.queue_selected)
+                .get(self.queue_selected.index())
                 .map(|b| (*b).clone()),
-            _ => self.shown().get(self.selected).map(|b| (*b).clone()),
+            _ => self
+                .shown()
+                .get(self.selected.index())
+                .map(|b| (*b).clone()),
         }
     }
 

@@ -17,6 +17,7 @@ use crate::tui::screen::Screen as _;
 use crate::tui::screen::{Ctx as PatientsCtx, Said, said_error};
 use crate::tui::screens::patients::Patients;
 use crate::tui::widgets::popup::Prompt;
+use crate::tui::widgets::table::Selection;
 use chrono::NaiveDate;
 use form::BookingForm;
 use prompts::{Asking, Confirm};
@@ -88,11 +89,11 @@ pub struct Appointments {
     /// Index into `clinicians` when one is picked.
     filter: Option<usize>,
     /// Index into `shown()`.
-    selected: usize,
+    selected: Selection,
     /// The grid's time in view when scrolled with PgUp/PgDn (else the
     /// selection's).
     anchor: Option<u16>,
-    queue_selected: usize,
+    queue_selected: Selection,
     view: View,
     picker: Option<Box<Patients>>,
     prompt: Option<(Prompt, Asking)>,
@@ -120,9 +121,9 @@ impl Appointments {
             hours: Vec::new(),
             types: Vec::new(),
             filter: None,
-            selected: 0,
+            selected: Selection::default(),
             anchor: None,
-            queue_selected: 0,
+            queue_selected: Selection::default(),
             view: View::Day,
             picker: None,
             prompt: None,

@@ -92,7 +92,7 @@ impl Appointments {
             {
                 Some(d) => {
                     self.day = d;
-                    self.selected = 0;
+                    self.selected = Default::default();
                     self.view = View::Day;
                     self.load_day(ctx, true)
                 }

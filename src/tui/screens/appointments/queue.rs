@@ -10,11 +10,10 @@ use crate::tui::screen::{Said, said_error};
 impl Appointments {
     pub(super) fn perform_queue(&mut self, action: Action, ctx: &mut Ctx) -> Said {
         let n = self.queue_shown().len();
+        if self.queue_selected.navigate(action, n) {
+            return Said::Nothing;
+        }
         match action {
-            Action::Up => self.queue_selected = self.queue_selected.saturating_sub(1),
-            Action::Down => {
-                self.queue_selected = (self.queue_selected + 1).min(n.saturating_sub(1))
-            }
             Action::Back => {
                 self.view = View::Day;
             }

@@ -8,6 +8,8 @@ use crate::domain::ids::Id;
 use crate::tui::keymap::{Action, Binding};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
+use crate::tui::widgets::form::{Form, Look};
+use crate::tui::widgets::table::Selection;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
@@ -24,13 +26,36 @@ pub enum SetupRow {
     DaysOff { clinician: usize },
 }
 
-/// The type being added or changed.
+/// The type being added or changed: its name and its length.
 pub struct TypeForm {
     pub editing: Option<AppointmentType>,
-    pub name: TextField,
-    pub minutes: TextField,
-    pub focus: usize,
+    pub fields: Form,
     pub error: Option<String>,
+}
+
+impl TypeForm {
+    fn new(editing: Option<AppointmentType>) -> TypeForm {
+        let (name, minutes) = editing
+            .as_ref()
+            .map(|t| (t.name.clone(), t.minutes.to_string()))
+            .unwrap_or_default();
+        TypeForm {
+            editing,
+            fields: Form::of_fields([
+                TextField::new("Name").wide(40).with_value(&name),
+                TextField::new("Minutes").wide(4).with_value(&minutes),
+            ]),
+            error: None,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        self.fields.text(0)
+    }
+
+    pub fn minutes(&self) -> &str {
+        self.fields.text(1)
+    }
 }
 
 /// A question the controller asks with a prompt.
@@ -49,7 +74,7 @@ pub enum Ask {
 
 pub struct Setup {
     pub rows: Vec<SetupRow>,
-    pub selected: usize,
+    pub selected: Selection,
     pub types: Vec<AppointmentType>,
     /// The clinicians and their hours, as loaded.
     names: Vec<(Id, String)>,
@@ -83,7 +108,7 @@ impl Setup {
         }
         let mut s = Setup {
             rows,
-            selected: 0,
+            selected: Selection::default(),
             types,
             names: clinicians
                 .iter()
@@ -111,72 +136,54 @@ impl Setup {
 
     /// Selects row `i` (or the nearest row below that is not a heading).
     pub fn select(&mut self, i: usize) {
-        self.selected = i.min(self.rows.len().saturating_sub(1));
+        self.selected.select(i, self.rows.len());
         self.skip_headings(true);
     }
 
     fn skip_headings(&mut self, down: bool) {
         let n = self.rows.len();
-        while matches!(self.rows.get(self.selected), Some(SetupRow::Heading(_))) {
-            if down && self.selected + 1 < n {
-                self.selected += 1;
-            } else if !down && self.selected > 0 {
-                self.selected -= 1;
+        let heading =
+            |s: &Setup| matches!(s.rows.get(s.selected.index()), Some(SetupRow::Heading(_)));
+        while heading(self) {
+            let i = self.selected.index();
+            if down && i + 1 < n {
+                self.selected.select(i + 1, n);
+            } else if !down && i > 0 {
+                self.selected.select(i - 1, n);
             } else {
                 break;
             }
         }
-        if matches!(self.rows.get(self.selected), Some(SetupRow::Heading(_))) && !down {
+        if heading(self) && !down {
             self.skip_headings(true);
         }
     }
 
     pub fn navigate(&mut self, action: Action) {
-        let last = self.rows.len().saturating_sub(1);
-        let down = matches!(action, Action::Down | Action::PageDown);
-        self.selected = match action {
-            Action::Up => self.selected.saturating_sub(1),
-            Action::Down => (self.selected + 1).min(last),
-            Action::PageUp => self.selected.saturating_sub(10),
-            Action::PageDown => (self.selected + 10).min(last),
-            _ => self.selected,
-        };
+        let down = matches!(action, Action::Down | Action::PageDown | Action::End);
+        self.selected.navigate(action, self.rows.len());
         self.skip_headings(down);
     }
 
     pub fn selected_type(&self) -> Option<&AppointmentType> {
-        match self.rows.get(self.selected) {
+        match self.rows.get(self.selected.index()) {
             Some(SetupRow::Type(i)) => self.types.get(*i),
             _ => None,
         }
     }
 
     pub fn new_type(&mut self) {
-        self.type_form = Some(TypeForm {
-            editing: None,
-            name: TextField::new("Name").wide(40),
-            minutes: TextField::new("Minutes").wide(4),
-            focus: 0,
-            error: None,
-        });
+        self.type_form = Some(TypeForm::new(None));
     }
 
     /// Enter on a row: a type opens its form; a weekday or the days off
     /// become a question for the controller.
     pub fn edit_selected(&mut self, date_pattern: &str) -> Option<Ask> {
-        match self.rows.get(self.selected)?.clone() {
+        match self.rows.get(self.selected.index())?.clone() {
             SetupRow::Heading(_) => None,
             SetupRow::Type(i) => {
                 let t = self.types.get(i)?.clone();
-                self.type_form = Some(TypeForm {
-                    name: TextField::new("Name").wide(40).with_value(&t.name),
-                    minutes: TextField::new("Minutes")
-                        .wide(4)
-                        .with_value(&t.minutes.to_string()),
-                    editing: Some(t),
-                    focus: 0,
-                    error: None,
-                });
+                self.type_form = Some(TypeForm::new(Some(t)));
                 None
             }
             SetupRow::Weekday { clinician, weekday } => {
@@ -211,11 +218,7 @@ impl Setup {
 
     pub fn type_key(&mut self, key: KeyEvent) {
         if let Some(f) = &mut self.type_form {
-            if f.focus == 0 {
-                f.name.type_key(key);
-            } else {
-                f.minutes.type_key(key);
-            }
+            f.fields.type_key(key);
             f.error = None;
         }
     }
@@ -239,8 +242,11 @@ impl Setup {
                 height: 1,
             };
             frame.render_widget(Paragraph::new(Span::styled(title, theme.header())), line(0));
-            f.name.render(frame, line(2), 8, f.focus == 0, theme);
-            f.minutes.render(frame, line(3), 8, f.focus == 1, theme);
+            let fields = Rect {
+                height: inner.height.saturating_sub(2).min(2),
+                ..line(2)
+            };
+            f.fields.render(frame, fields, Look::new(8), true, theme);
             let note = match &f.error {
                 Some(e) => Span::styled(e.clone(), theme.error()),
                 None => Span::styled(
@@ -252,11 +258,7 @@ impl Setup {
             return;
         }
         let visible = inner.height as usize;
-        let offset = if self.selected < visible {
-            0
-        } else {
-            self.selected + 1 - visible
-        };
+        let offset = self.selected.offset(visible);
         let lines: Vec<Line> = self
             .rows
             .iter()
@@ -264,7 +266,7 @@ impl Setup {
             .skip(offset)
             .take(visible)
             .map(|(i, row)| {
-                let style = if i == self.selected {
+                let style = if i == self.selected.index() {
                     theme.selected()
                 } else {
                     ratatui::style::Style::default()
@@ -280,7 +282,7 @@ impl Setup {
                                 t.minutes,
                                 if t.retired { "   retired" } else { "" }
                             ),
-                            if t.retired && i != self.selected {
+                            if t.retired && i != self.selected.index() {
                                 theme.muted()
                             } else {
                                 style

@@ -30,7 +30,7 @@ impl Appointments {
         match crate::ops::appointments::types(ctx.db, ctx.session, true) {
             Ok(all) => {
                 let selected = match &self.view {
-                    View::Setup(s) => s.selected,
+                    View::Setup(s) => s.selected.index(),
                     _ => 0,
                 };
                 let mut s = Setup::new(
@@ -106,9 +106,14 @@ impl Appointments {
             return Said::Nothing;
         };
         match action {
-            Action::NextField | Action::PrevField => {
+            Action::NextField => {
                 if let Some(f) = &mut s.type_form {
-                    f.focus = 1 - f.focus;
+                    f.fields.next();
+                }
+            }
+            Action::PrevField => {
+                if let Some(f) = &mut s.type_form {
+                    f.fields.prev();
                 }
             }
             Action::Cancel => s.type_form = None,
@@ -128,15 +133,8 @@ impl Appointments {
             return Said::Nothing;
         };
         let result = match &f.editing {
-            Some(t) => ops::edit_type(
-                ctx.db,
-                ctx.session,
-                t,
-                f.name.value(),
-                f.minutes.value(),
-                t.retired,
-            ),
-            None => ops::add_type(ctx.db, ctx.session, f.name.value(), f.minutes.value()),
+            Some(t) => ops::edit_type(ctx.db, ctx.session, t, f.name(), f.minutes(), t.retired),
+            None => ops::add_type(ctx.db, ctx.session, f.name(), f.minutes()),
         };
         match result {
             Ok(t) => {

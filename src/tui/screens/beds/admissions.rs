@@ -3,7 +3,7 @@
 //! bed. The changes themselves are made when the form or the question is
 //! answered (`answers.rs`).
 
-use super::views::{Form, Input, when};
+use super::views::{Form, when};
 use super::{Asked, Beds, FormFor, Moving, Picking};
 use crate::domain::beds::{BedStatus, Disposition, days_between};
 use crate::domain::patient::Patient;
@@ -13,6 +13,7 @@ use crate::store::beds::Bed;
 use crate::tui::screen::{Ctx, Said, refused, said_error};
 use crate::tui::screens::patients::Patients;
 use crate::tui::widgets::field::Field as TextField;
+use crate::tui::widgets::form::{self, Choice, Input};
 use crate::tui::widgets::popup::Prompt;
 use strum::IntoEnumIterator;
 
@@ -87,15 +88,11 @@ impl Beds {
                 ),
                 format!("Bed      {} · {}", bed.label, bed.ward_name),
             ],
-            inputs: vec![
-                Input::Choice {
-                    label: "Attending",
-                    options,
-                    index: me,
-                },
+            fields: form::Form::new(vec![
+                Input::Choice(Choice::new("Attending", options).at(me)),
                 Input::Text(TextField::new("Reason").wide(56)),
-            ],
-            focus: 1,
+            ])
+            .with_focus(1),
             purpose: FormFor::Admit {
                 patient: Box::new(p),
                 bed: bed.id.clone(),
@@ -187,15 +184,13 @@ impl Beds {
                 ),
                 "The bed goes to cleaning.".into(),
             ],
-            inputs: vec![
-                Input::Choice {
-                    label: "Outcome",
-                    options: Disposition::iter().map(|d| d.label().to_string()).collect(),
-                    index: 0,
-                },
+            fields: form::Form::new(vec![
+                Input::Choice(Choice::new(
+                    "Outcome",
+                    Disposition::iter().map(|d| d.label().to_string()).collect(),
+                )),
                 Input::Text(TextField::new("Note").wide(56)),
-            ],
-            focus: 0,
+            ]),
             purpose: FormFor::Discharge {
                 admission: a.id.clone(),
             },

@@ -3,7 +3,6 @@
 //! the board (or the set-up list) is read again with the outcome. A refused
 //! change leaves its form or question open.
 
-use super::views::Input;
 use super::{Asked, Beds, Confirmed, FormFor};
 use crate::domain::beds::{BedKind, Disposition, SexRestriction, WardKind, parse_until};
 use crate::error::Error;
@@ -18,19 +17,11 @@ impl Beds {
         let Some(f) = &mut self.form else {
             return Said::Nothing;
         };
-        let n = f.inputs.len();
         match action {
-            Action::NextField => f.focus = (f.focus + 1) % n,
-            Action::PrevField => f.focus = (f.focus + n - 1) % n,
+            Action::NextField => f.fields.next(),
+            Action::PrevField => f.fields.prev(),
             Action::NextChoice | Action::PrevChoice => {
-                if let Some(Input::Choice { options, index, .. }) = f.inputs.get_mut(f.focus) {
-                    let k = options.len().max(1);
-                    *index = if action == Action::NextChoice {
-                        (*index + 1) % k
-                    } else {
-                        (*index + k - 1) % k
-                    };
-                }
+                f.fields.cycle(action == Action::NextChoice);
             }
             Action::Cancel => {
                 self.form = None;

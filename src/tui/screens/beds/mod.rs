@@ -36,7 +36,7 @@ use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use std::cell::Cell;
-use views::{Form, Input, Setup};
+use views::{Form, Setup};
 
 /// What a form saves.
 enum FormFor {
@@ -307,7 +307,7 @@ impl Screen for Beds {
             || self
                 .form
                 .as_ref()
-                .is_some_and(|f| matches!(f.inputs.get(f.focus), Some(Input::Text(_))))
+                .is_some_and(|f| !f.fields.focused_is_choice())
     }
 
     fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
@@ -319,10 +319,8 @@ impl Screen for Beds {
             p.answer.type_key(key);
             return Said::Nothing;
         }
-        if let Some(f) = &mut self.form
-            && let Some(Input::Text(field)) = f.inputs.get_mut(f.focus)
-        {
-            field.type_key(key);
+        if let Some(f) = &mut self.form {
+            f.fields.type_key(key);
         }
         Said::Nothing
     }

@@ -1,7 +1,7 @@
 //! Setting up wards and beds (admins): the list of wards with their beds,
 //! and the forms and questions that add, rename and retire them.
 
-use super::views::{Form, Input, Setup, SetupRow};
+use super::views::{Form, Setup, SetupRow};
 use super::{Asked, Beds, Confirmed, FormFor, View};
 use crate::domain::beds::{BedKind, WardKind};
 use crate::domain::role::Permission;
@@ -10,7 +10,9 @@ use crate::ops::beds as ops;
 use crate::tui::keymap::Action;
 use crate::tui::screen::{Ctx, Said, refused, said_error};
 use crate::tui::widgets::field::Field as TextField;
+use crate::tui::widgets::form::{self, Choice, Input};
 use crate::tui::widgets::popup::Prompt;
+use crate::tui::widgets::table::Selection;
 use strum::IntoEnumIterator;
 
 impl Beds {
@@ -34,7 +36,10 @@ impl Beds {
         }
         match Self::setup_rows(ctx) {
             Ok(rows) => {
-                self.view = View::Setup(Setup { rows, selected: 0 });
+                self.view = View::Setup(Setup {
+                    rows,
+                    selected: Selection::default(),
+                });
                 Said::Nothing
             }
             Err(e) => said_error(e),
@@ -44,11 +49,12 @@ impl Beds {
     pub(super) fn reload_setup(&mut self, ctx: &mut Ctx, message: String) -> Said {
         let selected = match &self.view {
             View::Setup(s) => s.selected,
-            _ => 0,
+            _ => Selection::default(),
         };
         match Self::setup_rows(ctx) {
             Ok(rows) => {
-                let selected = selected.min(rows.len().saturating_sub(1));
+                let mut selected = selected;
+                selected.clamp(rows.len());
                 self.view = View::Setup(Setup { rows, selected });
                 let said = self.load(ctx, false);
                 if said == Said::Nothing {
@@ -65,52 +71,35 @@ impl Beds {
         let View::Setup(s) = &mut self.view else {
             return Said::Nothing;
         };
-        let last = s.rows.len().saturating_sub(1);
+        if s.selected.navigate(action, s.rows.len()) {
+            return Said::Nothing;
+        }
         match action {
             Action::Back => {
                 self.view = View::Board;
-                Said::Nothing
-            }
-            Action::Up => {
-                s.selected = s.selected.saturating_sub(1);
-                Said::Nothing
-            }
-            Action::Down => {
-                s.selected = (s.selected + 1).min(last);
-                Said::Nothing
-            }
-            Action::PageUp => {
-                s.selected = s.selected.saturating_sub(10);
-                Said::Nothing
-            }
-            Action::PageDown => {
-                s.selected = (s.selected + 10).min(last);
                 Said::Nothing
             }
             Action::NewWard => {
                 self.form = Some(Form {
                     title: "New ward".into(),
                     about: vec!["A ward holds beds; b adds them once it is saved.".into()],
-                    inputs: vec![
+                    fields: form::Form::new(vec![
                         Input::Text(TextField::new("Name").wide(40)),
-                        Input::Choice {
-                            label: "Kind",
-                            options: WardKind::iter().map(|k| k.label().to_string()).collect(),
-                            index: 0,
-                        },
-                        Input::Choice {
-                            label: "Takes",
-                            options: vec!["any sex".into(), "women only".into(), "men only".into()],
-                            index: 0,
-                        },
-                    ],
-                    focus: 0,
+                        Input::Choice(Choice::new(
+                            "Kind",
+                            WardKind::iter().map(|k| k.label().to_string()).collect(),
+                        )),
+                        Input::Choice(Choice::new(
+                            "Takes",
+                            vec!["any sex".into(), "women only".into(), "men only".into()],
+                        )),
+                    ]),
                     purpose: FormFor::NewWard,
                 });
                 Said::Nothing
             }
             Action::NewBed => {
-                let ward = match s.rows.get(s.selected) {
+                let ward = match s.rows.get(s.selected.index()) {
                     Some(SetupRow::Ward(w)) => Some((w.id.clone(), w.name.clone())),
                     Some(SetupRow::Bed(b)) => Some((b.ward_id.clone(), b.ward_name.clone())),
                     None => None,
@@ -123,21 +112,19 @@ impl Beds {
                     about: vec![format!(
                         "In ward {name}. Labels are unique in the hospital."
                     )],
-                    inputs: vec![
+                    fields: form::Form::new(vec![
                         Input::Text(TextField::new("Label").wide(12)),
-                        Input::Choice {
-                            label: "Kind",
-                            options: BedKind::iter().map(|k| k.label().to_string()).collect(),
-                            index: 0,
-                        },
-                    ],
-                    focus: 0,
+                        Input::Choice(Choice::new(
+                            "Kind",
+                            BedKind::iter().map(|k| k.label().to_string()).collect(),
+                        )),
+                    ]),
                     purpose: FormFor::NewBed { ward },
                 });
                 Said::Nothing
             }
             Action::Edit => {
-                let (question, label, asked, value) = match s.rows.get(s.selected) {
+                let (question, label, asked, value) = match s.rows.get(s.selected.index()) {
                     Some(SetupRow::Ward(w)) => (
                         format!("Rename ward {}. Type the new name:", w.name),
                         "Name",
@@ -158,7 +145,7 @@ impl Beds {
                 Said::Nothing
             }
             Action::Retire => {
-                let (question, then) = match s.rows.get(s.selected) {
+                let (question, then) = match s.rows.get(s.selected.index()) {
                     Some(SetupRow::Ward(w)) => (
                         format!(
                             "Retire ward {} and all its beds? Their history is kept.",

@@ -7,8 +7,9 @@ use crate::ops::beds::{self as ops, BedDetail};
 use crate::ops::census::Census;
 use crate::store::beds::{Bed, Stay, Ward};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::field::Field as TextField;
+use crate::tui::widgets::form;
 use crate::tui::widgets::popup;
+use crate::tui::widgets::table::Selection;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -20,52 +21,33 @@ pub fn when(t: DateTime<Utc>, zone: Tz) -> String {
     t.with_timezone(&zone).format("%d %b %H:%M").to_string()
 }
 
-/// One input of a beds form: typed text, or one of a few options.
-pub enum Input {
-    Text(TextField),
-    Choice {
-        label: &'static str,
-        options: Vec<String>,
-        index: usize,
-    },
-}
-
-/// A small form in a popup: what it is about, then its inputs.
+/// A small form in a popup: what it is about, then its fields.
 pub struct Form<P> {
     pub title: String,
     pub about: Vec<String>,
-    pub inputs: Vec<Input>,
-    pub focus: usize,
+    pub fields: form::Form,
     pub purpose: P,
 }
 
 impl<P> Form<P> {
     pub fn focused_is_choice(&self) -> bool {
-        matches!(self.inputs.get(self.focus), Some(Input::Choice { .. }))
+        self.fields.focused_is_choice()
     }
 
     pub fn text(&self, i: usize) -> String {
-        match self.inputs.get(i) {
-            Some(Input::Text(f)) => f.value().to_string(),
-            _ => String::new(),
-        }
+        self.fields.text(i).to_string()
     }
 
     pub fn choice(&self, i: usize) -> usize {
-        match self.inputs.get(i) {
-            Some(Input::Choice { index, .. }) => *index,
-            _ => 0,
-        }
+        self.fields.choice(i)
     }
 
     pub fn has_input(&self) -> bool {
-        self.inputs
-            .iter()
-            .any(|i| matches!(i, Input::Text(f) if !f.is_empty()))
+        self.fields.has_text()
     }
 
     pub fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let height = (self.about.len() + self.inputs.len() * 2 + 3) as u16;
+        let height = (self.about.len() + self.fields.len() * 2 + 3) as u16;
         let r = popup::centered(area, 74, height);
         let inner = popup::frame_box(&self.title, r, theme, frame.buffer_mut());
         let mut y = inner.y;
@@ -81,47 +63,14 @@ impl<P> Form<P> {
             y += 1;
         }
         y += 1;
-        for (i, input) in self.inputs.iter().enumerate() {
-            let row = Rect {
-                x: inner.x + 1,
-                y,
-                width: inner.width.saturating_sub(2),
-                height: 1,
-            };
-            let focused = i == self.focus;
-            match input {
-                Input::Text(f) => f.render(frame, row, 10, focused, theme),
-                Input::Choice {
-                    label,
-                    options,
-                    index,
-                } => {
-                    let value = options.get(*index).cloned().unwrap_or_default();
-                    let style = if focused {
-                        theme.tab_active()
-                    } else {
-                        theme.tab()
-                    };
-                    let label_style = if focused {
-                        theme.focused()
-                    } else {
-                        theme.muted()
-                    };
-                    frame.render_widget(
-                        Paragraph::new(Line::from(vec![
-                            Span::styled(format!("{label:>10} "), label_style),
-                            Span::styled(format!("◂ {value} ▸"), style),
-                            Span::styled(
-                                format!("  {} of {}", index + 1, options.len()),
-                                theme.muted(),
-                            ),
-                        ])),
-                        row,
-                    );
-                }
-            }
-            y += 2;
-        }
+        let fields = Rect {
+            x: inner.x + 1,
+            y,
+            width: inner.width.saturating_sub(2),
+            height: inner.bottom().saturating_sub(y),
+        };
+        let look = form::Look::new(10).gap(1);
+        self.fields.render(frame, fields, look, true, theme);
     }
 }
 
@@ -134,7 +83,7 @@ pub enum SetupRow {
 /// The set-up list and its selection.
 pub struct Setup {
     pub rows: Vec<SetupRow>,
-    pub selected: usize,
+    pub selected: Selection,
 }
 
 fn stay_line(s: &Stay, zone: Tz, with_patient: bool) -> String {
@@ -287,7 +236,7 @@ pub fn render_census(c: &Census, theme: &Theme, area: Rect, frame: &mut Frame) {
 
 pub fn render_setup(s: &Setup, theme: &Theme, area: Rect, frame: &mut Frame) {
     let inner_h = usize::from(area.height.saturating_sub(3));
-    let offset = s.selected.saturating_sub(inner_h.saturating_sub(1));
+    let offset = s.selected.offset(inner_h);
     let mut lines = vec![Line::from(Span::styled(
         "Wards and beds · n new ward · b new bed · e rename · x retire",
         theme.title(),
@@ -311,14 +260,18 @@ pub fn render_setup(s: &Setup, theme: &Theme, area: Rect, frame: &mut Frame) {
                 b.status.label()
             ),
         };
-        let style = if i == s.selected {
+        let style = if i == s.selected.index() {
             theme.selected()
         } else if matches!(row, SetupRow::Ward(_)) {
             theme.header()
         } else {
             ratatui::style::Style::new()
         };
-        let marker = if i == s.selected { "▸ " } else { "  " };
+        let marker = if i == s.selected.index() {
+            "▸ "
+        } else {
+            "  "
+        };
         lines.push(Line::from(Span::styled(format!("{marker}{text}"), style)));
     }
     frame.render_widget(Paragraph::new(lines).block(Block::bordered()), area);

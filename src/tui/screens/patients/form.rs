@@ -1,12 +1,12 @@
 //! The registration and edit form: every field of a patient, errors beside
 //! their fields as soon as they are known, and possible duplicates alongside.
 
-use super::record::wrap;
 use crate::domain::ids::Id;
 use crate::domain::patient::{Field, FieldError, PatientInput, age_label};
 use crate::ops::patients::Duplicate;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
+use crate::tui::widgets::form::{Form, Look};
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
@@ -27,8 +27,9 @@ pub struct Editing {
 pub struct PatientForm {
     /// `None` for a new registration.
     pub editing: Option<Editing>,
-    fields: Vec<(Field, TextField)>,
-    focus: usize,
+    /// The patient's fields, in the order of `fields`.
+    keys: Vec<Field>,
+    fields: Form,
     /// What the form held when it opened, to tell whether anything changed.
     original: PatientInput,
     touched: HashSet<Field>,
@@ -53,18 +54,15 @@ const LABEL_WIDTH: u16 = 18;
 
 impl PatientForm {
     pub fn new(input: PatientInput, editing: Option<Editing>) -> PatientForm {
-        let fields = Field::iter()
-            .map(|f| {
-                (
-                    f,
-                    TextField::new(f.label()).wide(40).with_value(input.get(f)),
-                )
-            })
-            .collect();
+        let keys: Vec<Field> = Field::iter().collect();
+        let fields = Form::of_fields(
+            keys.iter()
+                .map(|&f| TextField::new(f.label()).wide(40).with_value(input.get(f))),
+        );
         PatientForm {
             editing,
+            keys,
             fields,
-            focus: 0,
             original: input,
             touched: HashSet::new(),
             tried_to_save: false,
@@ -77,8 +75,8 @@ impl PatientForm {
     /// What is typed now.
     pub fn input(&self) -> PatientInput {
         let mut i = PatientInput::default();
-        for (f, t) in &self.fields {
-            i.set(*f, t.value());
+        for (k, f) in self.keys.iter().enumerate() {
+            i.set(*f, self.fields.text(k));
         }
         i
     }
@@ -90,37 +88,52 @@ impl PatientForm {
 
     /// Replaces every value (after another terminal changed the record).
     pub fn reset(&mut self, input: PatientInput, editing: Option<Editing>) {
-        let focus = self.focus;
+        let focus = self.fields.focus();
         *self = PatientForm::new(input, editing);
-        self.focus = focus;
+        self.fields.focus_on(focus);
     }
 
     pub fn focused_field(&self) -> Field {
-        self.fields[self.focus].0
+        self.keys[self.fields.focus()]
     }
 
     pub fn next_field(&mut self) {
         self.touched.insert(self.focused_field());
-        self.focus = (self.focus + 1) % self.fields.len();
+        self.fields.next();
+        self.show_errors();
     }
 
     pub fn prev_field(&mut self) {
         self.touched.insert(self.focused_field());
-        self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+        self.fields.prev();
+        self.show_errors();
     }
 
     /// Types into the focused field; true when a field that identifies the
     /// patient changed (time to look for duplicates again).
     pub fn type_key(&mut self, key: KeyEvent) -> bool {
-        let before = self.fields[self.focus].1.value().to_string();
-        self.fields[self.focus].1.type_key(key);
-        let changed = self.fields[self.focus].1.value() != before;
+        let changed = self.fields.type_key(key);
         changed && IDENTITY.contains(&self.focused_field())
     }
 
     /// Takes the validation result of what is typed now.
     pub fn set_errors(&mut self, errors: Vec<FieldError>) {
         self.errors = errors;
+        self.show_errors();
+    }
+
+    /// Shows each field's error (as a sentence) when it is shown at all.
+    fn show_errors(&mut self) {
+        for (i, f) in self.keys.iter().enumerate() {
+            let shown = self.shown_error(*f).map(|m| {
+                let mut chars = m.chars();
+                chars
+                    .next()
+                    .map(|c| c.to_uppercase().chain(chars).collect())
+                    .unwrap_or_default()
+            });
+            self.fields.set_error(i, shown);
+        }
     }
 
     /// The errors shown: those of fields already left, or all after a save.
@@ -134,30 +147,12 @@ impl PatientForm {
             .map(|e| e.message.as_str())
     }
 
-    /// The lines of a field's error under it, `width` wide: a sentence
-    /// (capital first letter) after `↳ `, wrapped, never cut off.
-    fn error_lines(&self, f: Field, width: u16) -> Vec<String> {
-        let Some(message) = self.shown_error(f) else {
-            return Vec::new();
-        };
-        let mut chars = message.chars();
-        let sentence: String = chars
-            .next()
-            .map(|c| c.to_uppercase().chain(chars).collect())
-            .unwrap_or_default();
-        wrap(&sentence, usize::from(width.saturating_sub(2)).max(1))
-            .into_iter()
-            .enumerate()
-            .map(|(i, l)| format!("{}{l}", if i == 0 { "↳ " } else { "  " }))
-            .collect()
-    }
-
     /// Moves the cursor to the first field with an error.
     pub fn focus_first_error(&mut self) {
         if let Some(e) = self.errors.first()
-            && let Some(i) = self.fields.iter().position(|(f, _)| *f == e.field)
+            && let Some(i) = self.keys.iter().position(|f| *f == e.field)
         {
-            self.focus = i;
+            self.fields.focus_on(i);
         }
     }
 
@@ -184,56 +179,9 @@ impl PatientForm {
         let inner = block.inner(form_area);
         frame.render_widget(block, form_area);
 
-        // Each field takes a line, and more for its error.
-        let error_width = inner.width.saturating_sub(LABEL_WIDTH + 1);
-        let errors: Vec<Vec<String>> = self
-            .fields
-            .iter()
-            .map(|(f, _)| self.error_lines(*f, error_width))
-            .collect();
-        let heights: Vec<u16> = errors
-            .iter()
-            .map(|e| 1 + u16::try_from(e.len()).unwrap_or(u16::MAX - 1))
-            .collect();
-        let before_focus: u16 = heights[..self.focus].iter().sum();
-        let visible = inner.height;
-        let scroll = (before_focus + heights[self.focus]).saturating_sub(visible);
-        let mut y: i32 = -i32::from(scroll);
-        for (i, (_, t)) in self.fields.iter().enumerate() {
-            let h = heights[i];
-            if y >= 0 && (y as u16) < visible {
-                let line = Rect {
-                    x: inner.x,
-                    y: inner.y + y as u16,
-                    width: inner.width,
-                    height: 1,
-                };
-                t.render(
-                    frame,
-                    line,
-                    LABEL_WIDTH,
-                    i == self.focus && self.duplicate_focus.is_none(),
-                    theme,
-                );
-                for (j, err) in errors[i].iter().enumerate() {
-                    let below = u16::try_from(j + 1).unwrap_or(u16::MAX);
-                    if (y as u16).saturating_add(below) >= visible {
-                        break;
-                    }
-                    let err_line = Rect {
-                        y: line.y + below,
-                        x: line.x + LABEL_WIDTH + 1,
-                        width: error_width,
-                        ..line
-                    };
-                    frame.render_widget(
-                        Paragraph::new(Span::styled(err.as_str(), theme.error())),
-                        err_line,
-                    );
-                }
-            }
-            y += i32::from(h);
-        }
+        let look = Look::new(LABEL_WIDTH).errors_below();
+        let active = self.duplicate_focus.is_none();
+        self.fields.render(frame, inner, look, active, theme);
 
         if !self.duplicates.is_empty() {
             let block = Block::bordered().title(Span::styled(

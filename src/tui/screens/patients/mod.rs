@@ -20,12 +20,13 @@ use crate::tui::screen::LocalDates;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
 use crate::tui::widgets::popup::{self, Prompt};
+use crate::tui::widgets::table::{ScrollTable, Selection};
 use form::{Editing, PatientForm};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Paragraph, Row};
 use record::PatientRecord;
 use std::collections::BTreeMap;
 
@@ -33,7 +34,6 @@ pub use crate::tui::screen::{Ctx, Said, refused, said_error};
 
 /// How many rows around the selection are read from the file.
 const WINDOW: usize = 40;
-const PAGE: usize = 10;
 
 /// The search box and its results.
 struct Search {
@@ -41,7 +41,7 @@ struct Search {
     typing: bool,
     found: Found,
     with_deleted: bool,
-    selected: usize,
+    selected: Selection,
     rows: BTreeMap<usize, PatientRow>,
     /// The query to record in the audit trail when the search is left.
     unaudited: Option<String>,
@@ -105,7 +105,7 @@ impl Patients {
                 typing: true,
                 found: Found::default(),
                 with_deleted: false,
-                selected: 0,
+                selected: Selection::default(),
                 rows: BTreeMap::new(),
                 unaudited: None,
             },
@@ -173,7 +173,7 @@ impl Patients {
         match ops::find(ctx.db, ctx.session, s.query.value(), with_deleted) {
             Ok(found) => {
                 s.found = found;
-                s.selected = 0;
+                s.selected = Selection::default();
                 s.rows.clear();
                 let q = s.query.value().trim().to_string();
                 s.unaudited = (!q.is_empty()).then_some(q);
@@ -186,8 +186,8 @@ impl Patients {
     /// Reads the rows around the selection that are not read yet.
     fn load_rows(&mut self, ctx: &mut Ctx) -> Said {
         let s = &mut self.search;
-        let from = s.selected.saturating_sub(WINDOW / 2);
-        let to = (s.selected + WINDOW).min(s.found.hits.len());
+        let from = s.selected.index().saturating_sub(WINDOW / 2);
+        let to = (s.selected.index() + WINDOW).min(s.found.hits.len());
         let missing: Vec<usize> = (from..to).filter(|i| !s.rows.contains_key(i)).collect();
         if missing.is_empty() {
             return Said::Nothing;
@@ -210,21 +210,12 @@ impl Patients {
 
     fn move_selection(&mut self, action: Action, ctx: &mut Ctx) -> Said {
         let s = &mut self.search;
-        let last = s.found.hits.len().saturating_sub(1);
-        s.selected = match action {
-            Action::Up => s.selected.saturating_sub(1),
-            Action::Down => (s.selected + 1).min(last),
-            Action::PageUp => s.selected.saturating_sub(PAGE),
-            Action::PageDown => (s.selected + PAGE).min(last),
-            Action::Home => 0,
-            Action::End => last,
-            _ => s.selected,
-        };
+        s.selected.navigate(action, s.found.hits.len());
         self.load_rows(ctx)
     }
 
     fn selected_row(&self) -> Option<&PatientRow> {
-        self.search.rows.get(&self.search.selected)
+        self.search.rows.get(&self.search.selected.index())
     }
 
     /// Validates what is typed, and looks for duplicates when asked.
@@ -804,7 +795,7 @@ impl Patients {
         let shown = if n == 0 {
             String::new()
         } else {
-            format!(" · {} of {}", s.selected + 1, thousands(n as u64))
+            format!(" · {} of {}", s.selected.index() + 1, thousands(n as u64))
         };
         let mut spans = vec![Span::styled(format!(" {count}{shown}"), theme.muted())];
         if let Some(note) = &s.found.note {
@@ -812,14 +803,24 @@ impl Patients {
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), count_area);
 
-        let visible = table_area.height.saturating_sub(3) as usize;
-        let offset = if visible == 0 {
-            0
-        } else {
-            s.selected.saturating_sub(visible - 1)
-        };
         let wide = table_area.width >= 100;
-        let rows = (offset..(offset + visible).min(n)).map(|i| {
+        let mut widths = vec![
+            Constraint::Length(13),
+            Constraint::Min(16),
+            Constraint::Length(3),
+            Constraint::Length(5),
+            Constraint::Length(10),
+            Constraint::Length(16),
+        ];
+        let mut header = vec!["MRN", "Name", "Sex", "Age", "Born", "Phone"];
+        if wide {
+            widths.push(Constraint::Length(12));
+            header.push("Match");
+        }
+        let table = ScrollTable::new(Row::new(header).style(theme.header()), widths)
+            .highlight(theme.selected())
+            .block(Block::bordered());
+        table.render(frame, table_area, Some(s.selected.index()), n, |i| {
             let Some(r) = s.rows.get(&i) else {
                 return Row::new(vec![String::from("…")]);
             };
@@ -850,27 +851,6 @@ impl Patients {
             }
             Row::new(cells)
         });
-        let mut widths = vec![
-            Constraint::Length(13),
-            Constraint::Min(16),
-            Constraint::Length(3),
-            Constraint::Length(5),
-            Constraint::Length(10),
-            Constraint::Length(16),
-        ];
-        let mut header = vec!["MRN", "Name", "Sex", "Age", "Born", "Phone"];
-        if wide {
-            widths.push(Constraint::Length(12));
-            header.push("Match");
-        }
-        let table = Table::new(rows, widths)
-            .header(Row::new(header).style(theme.header()))
-            .row_highlight_style(theme.selected())
-            .block(Block::bordered());
-        let mut state = TableState::default()
-            .with_offset(0)
-            .with_selected((n > 0).then_some(s.selected - offset));
-        frame.render_stateful_widget(table, table_area, &mut state);
     }
 }
 

@@ -5,6 +5,7 @@ use crate::domain::patient::{Patient, age_label};
 use crate::store::beds::{Admission, Stay};
 use crate::tui::screen::LocalDates;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::form::wrap;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -33,32 +34,6 @@ pub struct PatientRecord {
 
 /// Width of the labels in the record.
 const LABEL: usize = 14;
-
-/// Greedy word wrap to `width` columns (a word longer than that is cut).
-pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut current = String::new();
-    for word in text.split_whitespace() {
-        let needed =
-            current.chars().count() + usize::from(!current.is_empty()) + word.chars().count();
-        if !current.is_empty() && needed > width {
-            lines.push(std::mem::take(&mut current));
-        }
-        if !current.is_empty() {
-            current.push(' ');
-        }
-        current.push_str(word);
-        while current.chars().count() > width {
-            let head: String = current.chars().take(width).collect();
-            current = current.chars().skip(width).collect();
-            lines.push(head);
-        }
-    }
-    if !current.is_empty() {
-        lines.push(current);
-    }
-    lines
-}
 
 impl PatientRecord {
     pub fn new(patient: Patient) -> PatientRecord {

@@ -9,12 +9,13 @@ use crate::tui::keymap::Action;
 use crate::tui::screen::{Ctx, Said, said_error};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
+use crate::tui::widgets::table::ScrollTable;
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
-use ratatui::widgets::{Block, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Paragraph, Row, Wrap};
 
 /// A stock count of one item: each batch's ledger quantity and what was counted.
 pub struct CountSheet {
@@ -140,52 +141,52 @@ impl CountSheet {
             .wrap(Wrap { trim: true }),
             intro,
         );
-        let rows = self.batches.iter().enumerate().map(|(i, b)| {
-            let counted = self
-                .counted
-                .get(i)
-                .map(|f| f.value().to_string())
-                .unwrap_or_default();
-            let diff = match self.counted(i) {
-                Some(n) if n == b.on_hand => "=".to_string(),
-                Some(n) => format!("{:+}", n - b.on_hand),
-                None => "?".to_string(),
-            };
-            let state = if b.expiry <= local.today {
-                " EXPIRED"
-            } else {
-                ""
-            };
-            let counted = if i == self.selected {
-                format!("[{counted:_<8}]")
-            } else {
-                format!(" {counted:<8} ")
-            };
-            Row::new(vec![
-                b.batch_no.clone(),
-                format!("{}{state}", b.expiry.format(local.date_pattern)),
-                b.on_hand.to_string(),
-                counted,
-                diff,
-            ])
-        });
-        let table = Table::new(
-            rows,
-            [
-                Constraint::Min(12),
-                Constraint::Length(18),
-                Constraint::Length(8),
-                Constraint::Length(10),
-                Constraint::Length(10),
-            ],
-        )
-        .header(
-            Row::new(vec!["Batch", "Expiry", "Ledger", "Counted", "Difference"])
-                .style(theme.header()),
-        )
-        .row_highlight_style(theme.selected());
-        let mut state = TableState::default().with_selected(Some(self.selected));
-        frame.render_stateful_widget(table, table_area, &mut state);
+        let header = Row::new(vec!["Batch", "Expiry", "Ledger", "Counted", "Difference"])
+            .style(theme.header());
+        let widths = [
+            Constraint::Min(12),
+            Constraint::Length(18),
+            Constraint::Length(8),
+            Constraint::Length(10),
+            Constraint::Length(10),
+        ];
+        let table = ScrollTable::new(header, widths).highlight(theme.selected());
+        table.render(
+            frame,
+            table_area,
+            Some(self.selected),
+            self.batches.len(),
+            |i| {
+                let b = &self.batches[i];
+                let counted = self
+                    .counted
+                    .get(i)
+                    .map(|f| f.value().to_string())
+                    .unwrap_or_default();
+                let diff = match self.counted(i) {
+                    Some(n) if n == b.on_hand => "=".to_string(),
+                    Some(n) => format!("{:+}", n - b.on_hand),
+                    None => "?".to_string(),
+                };
+                let state = if b.expiry <= local.today {
+                    " EXPIRED"
+                } else {
+                    ""
+                };
+                let counted = if i == self.selected {
+                    format!("[{counted:_<8}]")
+                } else {
+                    format!(" {counted:<8} ")
+                };
+                Row::new(vec![
+                    b.batch_no.clone(),
+                    format!("{}{state}", b.expiry.format(local.date_pattern)),
+                    b.on_hand.to_string(),
+                    counted,
+                    diff,
+                ])
+            },
+        );
         let diffs = self.differences();
         let summary = if diffs.is_empty() {
             " No differences so far: Ctrl+S posts a count that agrees with the ledger.".to_string()

@@ -11,10 +11,11 @@ use crate::store::pharmacy::MovementRow;
 use crate::tui::screen::LocalDates;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::popup;
+use crate::tui::widgets::table::ScrollTable;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Paragraph, Row, Table, Wrap};
 
 impl Pharmacy {
     /// Draws the current view from the state alone.
@@ -72,14 +73,20 @@ impl Pharmacy {
             count_area,
         );
 
-        let visible = table_area.height.saturating_sub(3) as usize;
-        let offset = if visible == 0 {
-            0
-        } else {
-            self.selected.saturating_sub(visible - 1)
-        };
-        let rows = self.shown.iter().skip(offset).take(visible).map(|&i| {
-            let l = &self.levels[i];
+        let table = ScrollTable::new(
+            Row::new(vec!["Item", "On hand", "Unit", "Expires", "Alerts"]).style(theme.header()),
+            [
+                Constraint::Min(20),
+                Constraint::Length(8),
+                Constraint::Length(9),
+                Constraint::Length(10),
+                Constraint::Length(17),
+            ],
+        )
+        .highlight(theme.selected())
+        .block(Block::bordered());
+        table.render(frame, table_area, Some(self.selected.index()), n, |k| {
+            let l = &self.levels[self.shown[k]];
             let style = if l.flags.expired || (l.flags.below_reorder && l.usable == 0) {
                 theme.error()
             } else if l.flags.below_reorder || l.flags.expiring {
@@ -98,24 +105,6 @@ impl Pharmacy {
             ])
             .style(style)
         });
-        let table = Table::new(
-            rows,
-            [
-                Constraint::Min(20),
-                Constraint::Length(8),
-                Constraint::Length(9),
-                Constraint::Length(10),
-                Constraint::Length(17),
-            ],
-        )
-        .header(
-            Row::new(vec!["Item", "On hand", "Unit", "Expires", "Alerts"]).style(theme.header()),
-        )
-        .row_highlight_style(theme.selected())
-        .block(Block::bordered());
-        let mut state =
-            TableState::default().with_selected((n > 0).then(|| self.selected - offset));
-        frame.render_stateful_widget(table, table_area, &mut state);
     }
 
     fn render_item(
@@ -169,7 +158,38 @@ impl Pharmacy {
         local: &Local,
         theme: &Theme,
     ) {
-        let rows = batches.iter().map(|b| {
+        if batches.is_empty() {
+            frame.render_widget(
+                Paragraph::new(Span::styled(
+                    " No batches yet: r receives a delivery.",
+                    theme.muted(),
+                )),
+                batches_area,
+            );
+            return;
+        }
+        let header = Row::new(vec![
+            "Batch".to_string(),
+            "Expiry".to_string(),
+            String::new(),
+            "On hand".to_string(),
+            format!("Cost {}", local.currency),
+            format!("Price {}", local.currency),
+            "Supplier".to_string(),
+        ])
+        .style(theme.header());
+        let widths = [
+            Constraint::Length(12),
+            Constraint::Length(10),
+            Constraint::Length(9),
+            Constraint::Length(7),
+            Constraint::Length(9),
+            Constraint::Length(9),
+            Constraint::Min(8),
+        ];
+        let table = ScrollTable::new(header, widths).highlight(theme.selected());
+        table.render(frame, batches_area, Some(self.batch), batches.len(), |i| {
+            let b = &batches[i];
             let left = (b.expiry - local.today).num_days();
             let state = if left <= 0 {
                 "EXPIRED".to_string()
@@ -196,51 +216,6 @@ impl Pharmacy {
             ])
             .style(style)
         });
-        let batch_table = Table::new(
-            rows,
-            [
-                Constraint::Length(12),
-                Constraint::Length(10),
-                Constraint::Length(9),
-                Constraint::Length(7),
-                Constraint::Length(9),
-                Constraint::Length(9),
-                Constraint::Min(8),
-            ],
-        )
-        .header(
-            Row::new(vec![
-                "Batch".to_string(),
-                "Expiry".to_string(),
-                String::new(),
-                "On hand".to_string(),
-                format!("Cost {}", local.currency),
-                format!("Price {}", local.currency),
-                "Supplier".to_string(),
-            ])
-            .style(theme.header()),
-        )
-        .row_highlight_style(theme.selected());
-        let visible = batches_area.height.saturating_sub(1) as usize;
-        let offset = if visible == 0 {
-            0
-        } else {
-            self.batch.saturating_sub(visible - 1)
-        };
-        let mut state = TableState::default()
-            .with_offset(offset)
-            .with_selected((!batches.is_empty()).then_some(self.batch));
-        if batches.is_empty() {
-            frame.render_widget(
-                Paragraph::new(Span::styled(
-                    " No batches yet: r receives a delivery.",
-                    theme.muted(),
-                )),
-                batches_area,
-            );
-        } else {
-            frame.render_stateful_widget(batch_table, batches_area, &mut state);
-        }
     }
 
     /// The item's ledger, newest first, from the scroll position.

@@ -11,6 +11,7 @@ use crate::domain::pharmacy::{
 use crate::ops::pharmacy::Receipt;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
+use crate::tui::widgets::form::{Form, Look};
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
@@ -57,11 +58,9 @@ pub enum Request {
 /// One pharmacy form: its fields as typed, and the patient chosen.
 pub struct StockForm {
     pub purpose: Purpose,
-    fields: Vec<TextField>,
-    focus: usize,
+    fields: Form,
     /// The patient chosen (dispense and return), if any.
     pub patient: Option<Patient>,
-    start: Vec<String>,
 }
 
 const LABEL: u16 = 15;
@@ -105,13 +104,10 @@ impl StockForm {
                 ),
             ],
         };
-        let start = fields.iter().map(|f| f.value().to_string()).collect();
         StockForm {
             purpose,
-            fields,
-            focus: 0,
+            fields: Form::of_fields(fields),
             patient: None,
-            start,
         }
     }
 
@@ -125,42 +121,30 @@ impl StockForm {
 
     /// Whether anything was typed that leaving would lose.
     pub fn changed(&self) -> bool {
-        self.patient.is_some()
-            || self
-                .fields
-                .iter()
-                .zip(&self.start)
-                .any(|(f, s)| f.value() != s)
+        self.patient.is_some() || self.fields.changed()
     }
 
     /// Moves to the next field (round to the first).
     pub fn next_field(&mut self) {
-        self.focus = (self.focus + 1) % self.fields.len();
+        self.fields.next();
     }
 
     /// Moves to the previous field (round to the last).
     pub fn prev_field(&mut self) {
-        self.focus = (self.focus + self.fields.len() - 1) % self.fields.len();
+        self.fields.prev();
     }
 
     /// Text typed into the field under the cursor.
     pub fn type_key(&mut self, key: KeyEvent) {
-        if let Some(f) = self.fields.get_mut(self.focus) {
-            f.type_key(key);
-        }
+        self.fields.type_key(key);
     }
 
     fn value(&self, i: usize) -> String {
-        self.fields
-            .get(i)
-            .map(|f| f.value().to_string())
-            .unwrap_or_default()
+        self.fields.text(i).to_string()
     }
 
     fn fail(&mut self, i: usize, message: &str) {
-        if let Some(f) = self.fields.get_mut(i) {
-            f.error = Some(message.to_string());
-        }
+        self.fields.set_error(i, Some(message.to_string()));
     }
 
     /// The form's title, naming what it acts on.
@@ -192,12 +176,9 @@ impl StockForm {
 
     /// Checks what is typed; marks each wrong field and moves to the first.
     pub fn check(&mut self, local: &Local) -> Option<Request> {
-        for f in &mut self.fields {
-            f.error = None;
-        }
+        self.fields.clear_errors();
         let request = self.checked(local);
-        if let Some(i) = self.fields.iter().position(|f| f.error.is_some()) {
-            self.focus = i;
+        if self.fields.focus_first_error() {
             return None;
         }
         request
@@ -375,8 +356,7 @@ impl StockForm {
 
     /// A line under the fields, about the focused one.
     fn help(&self, local: &Local) -> String {
-        let label = self.fields.get(self.focus).map(|f| f.label).unwrap_or("");
-        match label {
+        match self.fields.focused_label() {
             "Form" => format!(
                 "Forms: {} (a start is enough: tab, cap, inj)",
                 FORMS.join(", ")
@@ -419,14 +399,8 @@ impl StockForm {
             .wrap(Wrap { trim: false }),
             top,
         );
-        for (i, f) in self.fields.iter().enumerate() {
-            let r = Rect {
-                y: fields.y + i as u16,
-                height: 1,
-                ..fields
-            };
-            f.render(frame, r, LABEL, i == self.focus, theme);
-        }
+        self.fields
+            .render(frame, fields, Look::new(LABEL), true, theme);
         let help_text = self.help(local);
         if !help_text.is_empty() && help.height > 1 {
             let r = Rect {

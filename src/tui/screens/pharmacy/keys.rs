@@ -1,118 +1,72 @@
 //! The pharmacy tab's key tables, one per view, kept beside the screen that
 //! uses them. The help overlay and the hint bar are generated from them.
 
+use crate::tui::keymap::rows::{FORM, arrows, list_keys, table, up_down};
 use crate::tui::keymap::{Action, Binding, b, ch, ctrl, plain};
 use ratatui::crossterm::event::KeyCode;
 
 /// The pharmacy tab: the stock list.
-pub const STOCK_LIST: &[Binding] = &[
-    b(&[plain(KeyCode::Enter)], Action::Open, "open", false),
-    b(
-        &[plain(KeyCode::Up), ch('k')],
-        Action::Up,
-        "previous item",
-        false,
-    ),
-    b(
-        &[plain(KeyCode::Down), ch('j')],
-        Action::Down,
-        "next item",
-        false,
-    ),
-    b(&[plain(KeyCode::PageUp)], Action::PageUp, "page up", false),
-    b(
-        &[plain(KeyCode::PageDown)],
-        Action::PageDown,
-        "page down",
-        false,
-    ),
-    b(&[plain(KeyCode::Home)], Action::Home, "first item", false),
-    b(&[plain(KeyCode::End)], Action::End, "last item", false),
-    b(&[ch('/')], Action::FocusSearch, "search", true),
-    b(&[ch('f')], Action::CycleFilter, "filter", true),
-    b(&[ch('d')], Action::DispenseStock, "dispense", true),
-    b(&[ch('r')], Action::ReceiveStock, "receive", true),
-    b(&[ch('n')], Action::NewItem, "new item", false),
-    b(&[ch('e')], Action::Edit, "edit item", false),
-    b(&[ctrl('r')], Action::Refresh, "refresh", false),
+pub const STOCK_LIST: &[Binding] = table![
+    &[b(&[plain(KeyCode::Enter)], Action::Open, "open", false)],
+    list_keys!("item"),
+    &[
+        b(&[ch('/')], Action::FocusSearch, "search", true),
+        b(&[ch('f')], Action::CycleFilter, "filter", true),
+        b(&[ch('d')], Action::DispenseStock, "dispense", true),
+        b(&[ch('r')], Action::ReceiveStock, "receive", true),
+        b(&[ch('n')], Action::NewItem, "new item", false),
+        b(&[ch('e')], Action::Edit, "edit item", false),
+        b(&[ctrl('r')], Action::Refresh, "refresh", false),
+    ],
 ];
 
 /// The pharmacy tab, typing in the search box.
-pub const STOCK_SEARCH: &[Binding] = &[
-    b(&[plain(KeyCode::Enter)], Action::Open, "open", true),
-    b(&[plain(KeyCode::Up)], Action::Up, "previous item", false),
-    b(&[plain(KeyCode::Down)], Action::Down, "next item", false),
-    b(
+pub const STOCK_SEARCH: &[Binding] = table![
+    &[b(&[plain(KeyCode::Enter)], Action::Open, "open", true)],
+    arrows!("item"),
+    &[b(
         &[plain(KeyCode::Esc), plain(KeyCode::Tab)],
         Action::FocusList,
         "to the list",
         true,
-    ),
+    )],
 ];
 
 /// One item: its batches and its ledger.
-pub const STOCK_ITEM: &[Binding] = &[
-    b(&[plain(KeyCode::Esc)], Action::Back, "back", true),
-    b(
-        &[plain(KeyCode::Up), ch('k')],
-        Action::Up,
-        "previous batch",
-        false,
-    ),
-    b(
-        &[plain(KeyCode::Down), ch('j')],
-        Action::Down,
-        "next batch",
-        false,
-    ),
-    b(
-        &[plain(KeyCode::PageUp)],
-        Action::PageUp,
-        "scroll the ledger up",
-        false,
-    ),
-    b(
-        &[plain(KeyCode::PageDown)],
-        Action::PageDown,
-        "scroll the ledger down",
-        false,
-    ),
-    b(&[ch('d')], Action::DispenseStock, "dispense", true),
-    b(&[ch('r')], Action::ReceiveStock, "receive", true),
-    b(&[ch('t')], Action::ReturnStock, "return to batch", false),
-    b(&[ch('a')], Action::AdjustStock, "adjust batch", true),
-    b(&[ch('x')], Action::DisposeStock, "dispose expired", false),
-    b(&[ch('c')], Action::CountStock, "count", true),
-    b(&[ch('e')], Action::Edit, "edit item", false),
-    b(
-        &[ch('o')],
-        Action::ToggleActive,
-        "deactivate / reactivate",
-        false,
-    ),
+pub const STOCK_ITEM: &[Binding] = table![
+    &[b(&[plain(KeyCode::Esc)], Action::Back, "back", true)],
+    up_down!("batch"),
+    &[
+        b(
+            &[plain(KeyCode::PageUp)],
+            Action::PageUp,
+            "scroll the ledger up",
+            false,
+        ),
+        b(
+            &[plain(KeyCode::PageDown)],
+            Action::PageDown,
+            "scroll the ledger down",
+            false,
+        ),
+        b(&[ch('d')], Action::DispenseStock, "dispense", true),
+        b(&[ch('r')], Action::ReceiveStock, "receive", true),
+        b(&[ch('t')], Action::ReturnStock, "return to batch", false),
+        b(&[ch('a')], Action::AdjustStock, "adjust batch", true),
+        b(&[ch('x')], Action::DisposeStock, "dispose expired", false),
+        b(&[ch('c')], Action::CountStock, "count", true),
+        b(&[ch('e')], Action::Edit, "edit item", false),
+        b(
+            &[ch('o')],
+            Action::ToggleActive,
+            "deactivate / reactivate",
+            false,
+        ),
+    ],
 ];
 
 /// A pharmacy form: item, receive, adjust, dispose.
-pub const STOCK_FORM: &[Binding] = &[
-    b(&[ctrl('s')], Action::Save, "save", true),
-    b(
-        &[
-            plain(KeyCode::Tab),
-            plain(KeyCode::Down),
-            plain(KeyCode::Enter),
-        ],
-        Action::NextField,
-        "next field",
-        true,
-    ),
-    b(
-        &[plain(KeyCode::BackTab), plain(KeyCode::Up)],
-        Action::PrevField,
-        "previous field",
-        false,
-    ),
-    b(&[plain(KeyCode::Esc)], Action::Cancel, "cancel", true),
-];
+pub const STOCK_FORM: &[Binding] = FORM;
 
 /// A pharmacy form that may name a patient: dispense, return.
 pub const STOCK_PATIENT_FORM: &[Binding] = &[

@@ -3,7 +3,7 @@
 //! start the item-level forms from the list).
 
 use super::forms::{Purpose, StockForm};
-use super::{PAGE, Pharmacy, View, local};
+use super::{Pharmacy, View, local};
 use crate::domain::pharmacy::{StockLevel, matches_query};
 use crate::domain::role::Permission;
 use crate::tui::keymap::Action;
@@ -22,28 +22,25 @@ impl Pharmacy {
             })
             .map(|(i, _)| i)
             .collect();
-        self.selected = keep_id
-            .and_then(|id| {
-                self.shown
-                    .iter()
-                    .position(|&i| self.levels[i].item.id == id)
-            })
-            .unwrap_or(0);
+        let keep = keep_id.and_then(|id| {
+            self.shown
+                .iter()
+                .position(|&i| self.levels[i].item.id == id)
+        });
+        self.selected.select(keep.unwrap_or(0), self.shown.len());
     }
 
     pub(super) fn selected_level(&self) -> Option<&StockLevel> {
-        self.shown.get(self.selected).map(|&i| &self.levels[i])
+        self.shown
+            .get(self.selected.index())
+            .map(|&i| &self.levels[i])
     }
 
     pub(super) fn perform_list(&mut self, action: Action, ctx: &mut Ctx) -> Said {
-        let last = self.shown.len().saturating_sub(1);
+        if self.selected.navigate(action, self.shown.len()) {
+            return Said::Nothing;
+        }
         match action {
-            Action::Up => self.selected = self.selected.saturating_sub(1),
-            Action::Down => self.selected = (self.selected + 1).min(last),
-            Action::PageUp => self.selected = self.selected.saturating_sub(PAGE),
-            Action::PageDown => self.selected = (self.selected + PAGE).min(last),
-            Action::Home => self.selected = 0,
-            Action::End => self.selected = last,
             Action::FocusSearch => self.searching = true,
             Action::FocusList => self.searching = false,
             Action::CycleFilter => {

@@ -23,6 +23,7 @@ use crate::tui::keymap::{self, Action, Binding};
 use crate::tui::screen::{Ctx, Said, said_error};
 use crate::tui::screens::patients::{Patients, PickOutcome};
 use crate::tui::widgets::field::Field as TextField;
+use crate::tui::widgets::table::Selection;
 use chrono::NaiveDate;
 use count::CountSheet;
 use dispense::DispenseChoice;
@@ -74,7 +75,7 @@ pub struct Pharmacy {
     levels: Vec<StockLevel>,
     /// Indices into `levels` that the filter and search keep.
     shown: Vec<usize>,
-    selected: usize,
+    selected: Selection,
     filter: Filter,
     search: TextField,
     searching: bool,
@@ -99,7 +100,7 @@ impl Pharmacy {
         let mut p = Pharmacy {
             levels: Vec::new(),
             shown: Vec::new(),
-            selected: 0,
+            selected: Selection::default(),
             filter: Filter::All,
             search: TextField::new("Find").wide(40),
             searching: false,
