@@ -5,11 +5,9 @@
 //! addenda, diagnoses, allergies and problems, who sees what for every role
 //! with break the glass, and the worklist's pending flags.
 
-#[allow(dead_code)]
 mod common;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use rusqlite::Connection;
 use std::path::PathBuf;
 use tempfile::TempDir;
 use wardline::auth::{self, Session};
@@ -89,13 +87,35 @@ fn clinic() -> Clinic {
         ops::accounts::add(&mut db, &admin, &a, false, early).unwrap();
     }
     let mut s = |n: &str| auth::sign_in(&mut db, n, PASSWORD, t0()).unwrap();
-    let (doctor, locum, nurse, pharm, lab, desk) =
-        (s("doctor"), s("locum"), s("nurse"), s("pharm"), s("lab"), s("desk"));
-    let ward = ops::beds::add_ward(&mut db, &admin, "Medical", WardKind::Medical, None, early).unwrap();
-    let bed = ops::beds::add_bed(&mut db, &admin, &ward.id, "MED-01", BedKind::Standard, early)
-        .unwrap()
-        .id;
-    ops::beds::add_bed(&mut db, &admin, &ward.id, "MED-02", BedKind::Standard, early).unwrap();
+    let (doctor, locum, nurse, pharm, lab, desk) = (
+        s("doctor"),
+        s("locum"),
+        s("nurse"),
+        s("pharm"),
+        s("lab"),
+        s("desk"),
+    );
+    let ward =
+        ops::beds::add_ward(&mut db, &admin, "Medical", WardKind::Medical, None, early).unwrap();
+    let bed = ops::beds::add_bed(
+        &mut db,
+        &admin,
+        &ward.id,
+        "MED-01",
+        BedKind::Standard,
+        early,
+    )
+    .unwrap()
+    .id;
+    ops::beds::add_bed(
+        &mut db,
+        &admin,
+        &ward.id,
+        "MED-02",
+        BedKind::Standard,
+        early,
+    )
+    .unwrap();
     Clinic {
         _dir: dir,
         path,
@@ -111,7 +131,15 @@ fn clinic() -> Clinic {
     }
 }
 
-fn complete(rr: i64, spo2: i64, oxygen: bool, sbp: i64, pulse: i64, c: Consciousness, temp: i64) -> Vitals {
+fn complete(
+    rr: i64,
+    spo2: i64,
+    oxygen: bool,
+    sbp: i64,
+    pulse: i64,
+    c: Consciousness,
+    temp: i64,
+) -> Vitals {
     Vitals {
         respiratory_rate: Some(rr),
         spo2: Some(spo2),
@@ -136,15 +164,26 @@ impl Clinic {
             .with(Field::FamilyName, "Tester")
             .with(Field::BirthDate, birth)
             .with(Field::Sex, "F");
-        ops::patients::register(&mut self.db, &self.desk, &input, &[], t0() - Duration::days(9))
-            .expect("register")
+        ops::patients::register(
+            &mut self.db,
+            &self.desk,
+            &input,
+            &[],
+            t0() - Duration::days(9),
+        )
+        .expect("register")
     }
 
     /// Books `p` with the doctor today at `minute`, checks them in, and
     /// (when `call`) calls them in; returns the appointment.
     fn appointment(&mut self, p: &Patient, minute: u16, call: bool) -> Id {
         let types = wardline::store::appointments::types(self.db.conn(), false).unwrap();
-        let consultation = types.iter().find(|t| t.name == "consultation").unwrap().id.clone();
+        let consultation = types
+            .iter()
+            .find(|t| t.name == "consultation")
+            .unwrap()
+            .id
+            .clone();
         let b = ops::appointments::book(
             &mut self.db,
             &self.desk,
@@ -203,7 +242,13 @@ impl Clinic {
         .id
     }
 
-    fn vitals(&mut self, by: Role, p: &Patient, v: Vitals, when: DateTime<Utc>) -> Result<ops::vitals::Recorded, Error> {
+    fn vitals(
+        &mut self,
+        by: Role,
+        p: &Patient,
+        v: Vitals,
+        when: DateTime<Utc>,
+    ) -> Result<ops::vitals::Recorded, Error> {
         let s = self.session(by);
         ops::vitals::record(
             &mut self.db,
@@ -244,17 +289,26 @@ impl Clinic {
     /// vitals, a diagnosis, an allergy and a problem.
     fn full_record(&mut self, p: &Patient) -> Visit {
         let appt = self.appointment(p, 540, true);
-        let v = ops::visits::open_for_appointment(&mut self.db, &self.doctor, &appt, at(t0())).unwrap();
+        let v =
+            ops::visits::open_for_appointment(&mut self.db, &self.doctor, &appt, at(t0())).unwrap();
         let note = NoteText {
             presenting_complaint: "fever for 3 days".into(),
             assessment: "malaria".into(),
             plan: "artemether-lumefantrine".into(),
             ..NoteText::default()
         };
-        let n = ops::visits::save_draft(&mut self.db, &self.doctor, &v.id, &note, None, at(t0())).unwrap();
-        ops::visits::sign(&mut self.db, &self.doctor, &v.id, n.version, at(t0())).unwrap();
-        ops::visits::add_addendum(&mut self.db, &self.doctor, &v.id, "result", "RDT positive", at(t0()))
+        let n = ops::visits::save_draft(&mut self.db, &self.doctor, &v.id, &note, None, at(t0()))
             .unwrap();
+        ops::visits::sign(&mut self.db, &self.doctor, &v.id, n.version, at(t0())).unwrap();
+        ops::visits::add_addendum(
+            &mut self.db,
+            &self.doctor,
+            &v.id,
+            "result",
+            "RDT positive",
+            at(t0()),
+        )
+        .unwrap();
         self.vitals(Role::Doctor, p, normal_set(), t0()).unwrap();
         ops::diagnoses::add(
             &mut self.db,
@@ -270,8 +324,16 @@ impl Clinic {
             at(t0()),
         )
         .unwrap();
-        ops::allergies::record(&mut self.db, &self.doctor, &p.id, "penicillin", "rash", Severity::Moderate, at(t0()))
-            .unwrap();
+        ops::allergies::record(
+            &mut self.db,
+            &self.doctor,
+            &p.id,
+            "penicillin",
+            "rash",
+            Severity::Moderate,
+            at(t0()),
+        )
+        .unwrap();
         ops::allergies::add_problem(
             &mut self.db,
             &self.doctor,
@@ -299,23 +361,37 @@ fn the_file_refuses_what_the_rules_forbid_with_the_program_bypassed() {
     let p = c.patient("Amina", "1980-02-03");
     let other = c.patient("Other", "1981-02-03");
     let v = c.full_record(&p);
-    let raw = Connection::open(&c.path).unwrap();
+    let raw = common::raw(&c.path);
     let one = |sql: &str| raw.execute(sql, []).expect_err(sql);
 
     // A signed note never changes and is never deleted.
-    refused(&one("UPDATE visit_notes SET plan = 'rest'"), "corrections are addenda");
-    refused(&one("UPDATE visit_notes SET signed_at = NULL, signed_by = NULL"), "corrections are addenda");
+    refused(
+        &one("UPDATE visit_notes SET plan = 'rest'"),
+        "corrections are addenda",
+    );
+    refused(
+        &one("UPDATE visit_notes SET signed_at = NULL, signed_by = NULL"),
+        "corrections are addenda",
+    );
     refused(&one("DELETE FROM visit_notes"), "corrections are addenda");
     // Addenda are append-only.
-    refused(&one("UPDATE note_addenda SET body = 'negative'"), "append-only");
+    refused(
+        &one("UPDATE note_addenda SET body = 'negative'"),
+        "append-only",
+    );
     refused(&one("DELETE FROM note_addenda"), "append-only");
     // A visit's patient and clinician never change; visits stay.
     refused(
-        &raw.execute("UPDATE visits SET patient_id = ?1", [other.id.as_str()]).unwrap_err(),
+        &raw.execute("UPDATE visits SET patient_id = ?1", [other.id.as_str()])
+            .unwrap_err(),
         "never change",
     );
     refused(
-        &raw.execute("UPDATE visits SET clinician_id = ?1", [c.locum.user.id.as_str()]).unwrap_err(),
+        &raw.execute(
+            "UPDATE visits SET clinician_id = ?1",
+            [c.locum.user.id.as_str()],
+        )
+        .unwrap_err(),
         "never change",
     );
     refused(&one("DELETE FROM visits"), "never deleted");
@@ -327,7 +403,10 @@ fn the_file_refuses_what_the_rules_forbid_with_the_program_bypassed() {
         [c.doctor.user.id.as_str()],
     )
     .expect("the one change a set may have");
-    refused(&one("UPDATE vitals SET error_reason = 'other'"), "append-only");
+    refused(
+        &one("UPDATE vitals SET error_reason = 'other'"),
+        "append-only",
+    );
     // Out-of-range and empty sets are refused by CHECK.
     let ins = |cols: &str, vals: &str| {
         raw.execute(
@@ -344,7 +423,10 @@ fn the_file_refuses_what_the_rules_forbid_with_the_program_bypassed() {
     // Diagnoses, allergies: append-only but for the error mark.
     refused(&one("UPDATE diagnoses SET code = 'J18.9'"), "append-only");
     refused(&one("DELETE FROM diagnoses"), "never deleted");
-    refused(&one("UPDATE allergies SET severity = 'severe'"), "append-only");
+    refused(
+        &one("UPDATE allergies SET severity = 'severe'"),
+        "append-only",
+    );
     refused(&one("DELETE FROM allergies"), "never deleted");
     // Problems: only the resolution and the error mark, once each.
     refused(&one("UPDATE problems SET text = 'other'"), "only gains");
@@ -353,14 +435,28 @@ fn the_file_refuses_what_the_rules_forbid_with_the_program_bypassed() {
         [c.doctor.user.id.as_str()],
     )
     .expect("resolving once");
-    refused(&one("UPDATE problems SET resolved_on = '2026-03-02'"), "only gains");
+    refused(
+        &one("UPDATE problems SET resolved_on = '2026-03-02'"),
+        "only gains",
+    );
     refused(&one("DELETE FROM problems"), "never deleted");
     // An addendum only on a signed note; a note signed only by its author
     // or the visit's clinician.
-    let draft_visit = ops::visits::start(&mut c.db, &c.doctor, &p.id, VisitKind::Outpatient, at(t0())).unwrap();
-    ops::visits::save_draft(&mut c.db, &c.doctor, &draft_visit.id, &NoteText { plan: "x".into(), ..NoteText::default() }, None, at(t0()))
-        .unwrap();
-    let raw = Connection::open(&c.path).unwrap();
+    let draft_visit =
+        ops::visits::start(&mut c.db, &c.doctor, &p.id, VisitKind::Outpatient, at(t0())).unwrap();
+    ops::visits::save_draft(
+        &mut c.db,
+        &c.doctor,
+        &draft_visit.id,
+        &NoteText {
+            plan: "x".into(),
+            ..NoteText::default()
+        },
+        None,
+        at(t0()),
+    )
+    .unwrap();
+    let raw = common::raw(&c.path);
     refused(
         &raw.execute(
             "INSERT INTO note_addenda (id, visit_id, author_id, reason, body, added_at)
@@ -379,16 +475,30 @@ fn the_file_refuses_what_the_rules_forbid_with_the_program_bypassed() {
         "author or the visit's clinician",
     );
     refused(
-        &raw.execute("DELETE FROM visit_notes WHERE visit_id = ?1", [draft_visit.id.as_str()]).unwrap_err(),
+        &raw.execute(
+            "DELETE FROM visit_notes WHERE visit_id = ?1",
+            [draft_visit.id.as_str()],
+        )
+        .unwrap_err(),
         "never deleted",
     );
     // Break-the-glass grants are append-only.
-    ops::clinical::break_glass(&mut c.db, &c.admin, &p.id, "audit of a complaint", at(t0())).unwrap();
-    let raw = Connection::open(&c.path).unwrap();
-    refused(&raw.execute("UPDATE access_grants SET reason = 'x'", []).unwrap_err(), "append-only");
-    refused(&raw.execute("DELETE FROM access_grants", []).unwrap_err(), "append-only");
+    ops::clinical::break_glass(&mut c.db, &c.admin, &p.id, "audit of a complaint", at(t0()))
+        .unwrap();
+    let raw = common::raw(&c.path);
+    refused(
+        &raw.execute("UPDATE access_grants SET reason = 'x'", [])
+            .unwrap_err(),
+        "append-only",
+    );
+    refused(
+        &raw.execute("DELETE FROM access_grants", []).unwrap_err(),
+        "append-only",
+    );
     assert_eq!(
-        raw.query_row("SELECT count(*) FROM note_addenda", [], |r| r.get::<_, i64>(0)).unwrap(),
+        raw.query_row("SELECT count(*) FROM note_addenda", [], |r| r
+            .get::<_, i64>(0))
+            .unwrap(),
         1
     );
     let _ = v;
@@ -403,12 +513,16 @@ fn news2_is_stored_for_admitted_adults_with_a_complete_set_and_its_trend_reaches
 
     // Not admitted: no score.
     c.appointment(&outpatient, 600, true);
-    let r = c.vitals(Role::Doctor, &outpatient, normal_set(), t0()).unwrap();
+    let r = c
+        .vitals(Role::Doctor, &outpatient, normal_set(), t0())
+        .unwrap();
     assert_eq!(r.record.news2, None);
     assert_eq!(r.trend, None);
 
     // Admitted adult, complete set: scored and stored.
-    let first = c.vitals(Role::Nurse, &adult, normal_set(), t0() - Duration::hours(4)).unwrap();
+    let first = c
+        .vitals(Role::Nurse, &adult, normal_set(), t0() - Duration::hours(4))
+        .unwrap();
     assert_eq!(first.record.news2, Some((0, Band::Low)));
     assert_eq!(first.trend, Some(Trend::First));
     assert_eq!(first.record.admission_id.as_ref(), Some(&admission));
@@ -416,7 +530,13 @@ fn news2_is_stored_for_admitted_adults_with_a_complete_set_and_its_trend_reaches
     // Incomplete (no ACVPU): not scored.
     let mut partial = normal_set();
     partial.consciousness = None;
-    assert_eq!(c.vitals(Role::Nurse, &adult, partial, t0() - Duration::hours(3)).unwrap().record.news2, None);
+    assert_eq!(
+        c.vitals(Role::Nurse, &adult, partial, t0() - Duration::hours(3))
+            .unwrap()
+            .record
+            .news2,
+        None
+    );
 
     // Worse: RR 24, SpO2 93 on oxygen, SBP 105, pulse 112, 38.4 °C = 10, high, rising.
     let worse = complete(24, 93, true, 105, 112, Consciousness::Alert, 384);
@@ -429,16 +549,32 @@ fn news2_is_stored_for_admitted_adults_with_a_complete_set_and_its_trend_reaches
     assert!(s.alarming());
 
     // Marked in error, the set leaves the board; the earlier one is back.
-    ops::vitals::mark_in_error(&mut c.db, &c.nurse, &r.record.id, "wrong patient", at(t0())).unwrap();
+    ops::vitals::mark_in_error(&mut c.db, &c.nurse, &r.record.id, "wrong patient", at(t0()))
+        .unwrap();
     let again = ops::vitals::mark_in_error(&mut c.db, &c.nurse, &r.record.id, "again", at(t0()));
     assert!(matches!(again, Err(Error::Refused(_))), "{again:?}");
     let board = ops::worklist::board_scores(&mut c.db, &c.nurse, false).unwrap();
-    assert_eq!(board.get(&admission).map(|s| (s.score, s.trend)), Some((0, Trend::First)));
+    assert_eq!(
+        board.get(&admission).map(|s| (s.score, s.trend)),
+        Some((0, Trend::First))
+    );
 
     // A child admitted: no NEWS2 (it is for adults), but values flagged for the age band.
-    ops::beds::discharge(&mut c.db, &c.nurse, &admission, wardline::domain::beds::Disposition::Home, "", t0()).unwrap();
-    let raw = Connection::open(&c.path).unwrap();
-    raw.execute("UPDATE beds SET status = 'available' WHERE label = 'MED-01'", []).unwrap();
+    ops::beds::discharge(
+        &mut c.db,
+        &c.nurse,
+        &admission,
+        wardline::domain::beds::Disposition::Home,
+        "",
+        t0(),
+    )
+    .unwrap();
+    let raw = common::raw(&c.path);
+    raw.execute(
+        "UPDATE beds SET status = 'available' WHERE label = 'MED-01'",
+        [],
+    )
+    .unwrap();
     let child = c.patient("Kito", "2023-06-01");
     c.admit(&child, t0());
     let kid = Vitals {
@@ -447,15 +583,49 @@ fn news2_is_stored_for_admitted_adults_with_a_complete_set_and_its_trend_reaches
     };
     let r = c.vitals(Role::Nurse, &child, kid, t0()).unwrap();
     assert_eq!(r.record.news2, None);
-    assert!(r.flags.iter().any(|f| f.words.contains("pulse 170 /min is high for a child of 1–4 years")), "{:?}", r.flags);
+    assert!(
+        r.flags.iter().any(|f| f
+            .words
+            .contains("pulse 170 /min is high for a child of 1–4 years")),
+        "{:?}",
+        r.flags
+    );
 
     // Impossible values are refused with the plausible range.
-    let e = c.vitals(Role::Nurse, &child, Vitals { temperature_dc: Some(520), ..Vitals::default() }, t0()).unwrap_err();
+    let e = c
+        .vitals(
+            Role::Nurse,
+            &child,
+            Vitals {
+                temperature_dc: Some(520),
+                ..Vitals::default()
+            },
+            t0(),
+        )
+        .unwrap_err();
     assert!(e.to_string().contains("25.0–45.0 °C"), "{e}");
     // MUAC for a child under five only.
-    let thin = c.vitals(Role::Nurse, &child, Vitals { muac_mm: Some(110), ..Vitals::default() }, t0()).unwrap();
+    let thin = c
+        .vitals(
+            Role::Nurse,
+            &child,
+            Vitals {
+                muac_mm: Some(110),
+                ..Vitals::default()
+            },
+            t0(),
+        )
+        .unwrap();
     assert!(thin.flags[0].words.contains("severe acute malnutrition"));
-    let e = c.vitals(Role::Nurse, &adult, Vitals { muac_mm: Some(250), ..Vitals::default() }, t0());
+    let e = c.vitals(
+        Role::Nurse,
+        &adult,
+        Vitals {
+            muac_mm: Some(250),
+            ..Vitals::default()
+        },
+        t0(),
+    );
     assert!(e.is_err());
 }
 
@@ -477,7 +647,8 @@ fn drafts_save_over_their_version_only_and_signed_notes_take_addenda() {
     let n1 = ops::visits::save_draft(&mut c.db, &c.doctor, &v.id, &text, None, at(t0())).unwrap();
     assert_eq!(n1.version, 1);
     text.history = "two weeks".into();
-    let n2 = ops::visits::save_draft(&mut c.db, &c.doctor, &v.id, &text, Some(1), at(t0())).unwrap();
+    let n2 =
+        ops::visits::save_draft(&mut c.db, &c.doctor, &v.id, &text, Some(1), at(t0())).unwrap();
     assert_eq!(n2.version, 2);
 
     // A second terminal still at version 1 is refused, not overwriting.
@@ -489,14 +660,18 @@ fn drafts_save_over_their_version_only_and_signed_notes_take_addenda() {
     }
     assert!(ops::visits::save_draft(&mut c.db, &c.doctor, &v.id, &text, None, at(t0())).is_err());
     let now = ops::record::open(&mut c.db, &c.doctor, &p.id, at(t0())).unwrap();
-    assert_eq!(now.visits[0].note.as_ref().unwrap().text.history, "two weeks");
+    assert_eq!(
+        now.visits[0].note.as_ref().unwrap().text.history,
+        "two weeks"
+    );
 
     // Someone else may not sign (nor change) it.
     let other = ops::visits::sign(&mut c.db, &c.locum, &v.id, 2, at(t0()));
     assert!(other.is_err(), "{other:?}");
     // A stale sign is refused; the right version signs.
     assert!(ops::visits::sign(&mut c.db, &c.doctor, &v.id, 1, at(t0())).is_err());
-    let addendum_early = ops::visits::add_addendum(&mut c.db, &c.doctor, &v.id, "why", "what", at(t0()));
+    let addendum_early =
+        ops::visits::add_addendum(&mut c.db, &c.doctor, &v.id, "why", "what", at(t0()));
     assert!(addendum_early.is_err());
     let signed = ops::visits::sign(&mut c.db, &c.doctor, &v.id, 2, at(t0())).unwrap();
     assert!(signed.signed_at.is_some());
@@ -510,17 +685,36 @@ fn drafts_save_over_their_version_only_and_signed_notes_take_addenda() {
     }
     assert!(ops::visits::sign(&mut c.db, &c.doctor, &v.id, 3, at(t0())).is_err());
     assert!(ops::visits::add_addendum(&mut c.db, &c.doctor, &v.id, " ", "text", at(t0())).is_err());
-    let a = ops::visits::add_addendum(&mut c.db, &c.doctor, &v.id, "history corrected", "three days, not two weeks", at(t0()))
-        .unwrap();
+    let a = ops::visits::add_addendum(
+        &mut c.db,
+        &c.doctor,
+        &v.id,
+        "history corrected",
+        "three days, not two weeks",
+        at(t0()),
+    )
+    .unwrap();
     assert_eq!(a.reason, "history corrected");
     assert_eq!(c.events("ADDENDUM", &p.id), 1);
     let rec = ops::record::open(&mut c.db, &c.doctor, &p.id, at(t0())).unwrap();
     assert_eq!(rec.visits[0].addenda.len(), 1);
-    assert_eq!(rec.visits[0].note.as_ref().unwrap().text.history, "two weeks");
+    assert_eq!(
+        rec.visits[0].note.as_ref().unwrap().text.history,
+        "two weeks"
+    );
 
     // An empty note cannot be signed.
-    let empty = ops::visits::start(&mut c.db, &c.doctor, &p.id, VisitKind::WalkIn, at(t0())).unwrap();
-    let n = ops::visits::save_draft(&mut c.db, &c.doctor, &empty.id, &NoteText::default(), None, at(t0())).unwrap();
+    let empty =
+        ops::visits::start(&mut c.db, &c.doctor, &p.id, VisitKind::WalkIn, at(t0())).unwrap();
+    let n = ops::visits::save_draft(
+        &mut c.db,
+        &c.doctor,
+        &empty.id,
+        &NoteText::default(),
+        None,
+        at(t0()),
+    )
+    .unwrap();
     assert!(ops::visits::sign(&mut c.db, &c.doctor, &empty.id, n.version, at(t0())).is_err());
 }
 
@@ -532,10 +726,12 @@ fn visits_open_from_appointments_records_and_beds_by_their_rules() {
     let e = ops::visits::start(&mut c.db, &c.doctor, &p.id, VisitKind::WardRound, at(t0()));
     assert!(e.is_err());
     let admission = c.admit(&p, t0() - Duration::days(1));
-    let round = ops::visits::start(&mut c.db, &c.doctor, &p.id, VisitKind::WardRound, at(t0())).unwrap();
+    let round =
+        ops::visits::start(&mut c.db, &c.doctor, &p.id, VisitKind::WardRound, at(t0())).unwrap();
     assert_eq!(round.admission_id.as_ref(), Some(&admission));
     // Nurses write nursing notes only.
-    let note = ops::visits::start(&mut c.db, &c.nurse, &p.id, VisitKind::NursingNote, at(t0())).unwrap();
+    let note =
+        ops::visits::start(&mut c.db, &c.nurse, &p.id, VisitKind::NursingNote, at(t0())).unwrap();
     assert_eq!(note.admission_id.as_ref(), Some(&admission));
     let e = ops::visits::start(&mut c.db, &c.nurse, &p.id, VisitKind::Outpatient, at(t0()));
     assert!(matches!(e, Err(Error::NotPermitted(_))), "{e:?}");
@@ -563,16 +759,35 @@ fn diagnoses_allergies_and_problems() {
     // One standing primary per visit.
     let e = ops::diagnoses::add(&mut c.db, &c.doctor, &dx(Rank::Primary, "J18.9"), at(t0()));
     assert!(matches!(e, Err(Error::Refused(_))), "{e:?}");
-    let second = ops::diagnoses::add(&mut c.db, &c.doctor, &dx(Rank::Secondary, "e11.9"), at(t0())).unwrap();
+    let second = ops::diagnoses::add(
+        &mut c.db,
+        &c.doctor,
+        &dx(Rank::Secondary, "e11.9"),
+        at(t0()),
+    )
+    .unwrap();
     assert_eq!(second.coded.code, "E11.9");
     // Nurses do not diagnose.
     let e = ops::diagnoses::add(&mut c.db, &c.nurse, &dx(Rank::Secondary, "I10"), at(t0()));
     assert!(matches!(e, Err(Error::NotPermitted(_))), "{e:?}");
     // A wrong primary is marked in error; a new primary may then be recorded.
     let rec = ops::record::open(&mut c.db, &c.doctor, &p.id, at(t0())).unwrap();
-    let primary = rec.diagnoses.iter().find(|d| d.rank == Rank::Primary).unwrap().id.clone();
+    let primary = rec
+        .diagnoses
+        .iter()
+        .find(|d| d.rank == Rank::Primary)
+        .unwrap()
+        .id
+        .clone();
     assert!(ops::diagnoses::mark_in_error(&mut c.db, &c.doctor, &primary, " ", at(t0())).is_err());
-    ops::diagnoses::mark_in_error(&mut c.db, &c.doctor, &primary, "was a viral fever", at(t0())).unwrap();
+    ops::diagnoses::mark_in_error(
+        &mut c.db,
+        &c.doctor,
+        &primary,
+        "was a viral fever",
+        at(t0()),
+    )
+    .unwrap();
     ops::diagnoses::add(&mut c.db, &c.doctor, &dx(Rank::Primary, "J18.9"), at(t0())).unwrap();
     assert_eq!(c.events("ENTERED_IN_ERROR", &p.id), 1);
 
@@ -585,13 +800,41 @@ fn diagnoses_allergies_and_problems() {
     let banner = ops::record::allergy_banner(&mut c.db, &c.pharm, &q.id, true).unwrap();
     assert_eq!(banner.state, AllergyState::NoKnownAllergies);
     assert_eq!(c.events("READ", &q.id), 2);
-    let a = ops::allergies::record(&mut c.db, &c.doctor, &q.id, "sulfa", "hives", Severity::Severe, at(t0())).unwrap();
-    assert_eq!(ops::record::allergy_banner(&mut c.db, &c.doctor, &q.id, false).unwrap().state, AllergyState::Allergic);
-    assert!(ops::allergies::record_no_known(&mut c.db, &c.doctor, &q.id, at(t0())).is_err());
-    assert!(ops::allergies::record(&mut c.db, &c.doctor, &q.id, "Sulfa", "", Severity::Mild, at(t0())).is_err());
-    ops::allergies::mark_in_error(&mut c.db, &c.doctor, &a.id, "another patient's", at(t0())).unwrap();
+    let a = ops::allergies::record(
+        &mut c.db,
+        &c.doctor,
+        &q.id,
+        "sulfa",
+        "hives",
+        Severity::Severe,
+        at(t0()),
+    )
+    .unwrap();
     assert_eq!(
-        ops::record::allergy_banner(&mut c.db, &c.doctor, &q.id, false).unwrap().state,
+        ops::record::allergy_banner(&mut c.db, &c.doctor, &q.id, false)
+            .unwrap()
+            .state,
+        AllergyState::Allergic
+    );
+    assert!(ops::allergies::record_no_known(&mut c.db, &c.doctor, &q.id, at(t0())).is_err());
+    assert!(
+        ops::allergies::record(
+            &mut c.db,
+            &c.doctor,
+            &q.id,
+            "Sulfa",
+            "",
+            Severity::Mild,
+            at(t0())
+        )
+        .is_err()
+    );
+    ops::allergies::mark_in_error(&mut c.db, &c.doctor, &a.id, "another patient's", at(t0()))
+        .unwrap();
+    assert_eq!(
+        ops::record::allergy_banner(&mut c.db, &c.doctor, &q.id, false)
+            .unwrap()
+            .state,
         AllergyState::NoKnownAllergies
     );
     assert!(ops::record::allergy_banner(&mut c.db, &c.desk, &q.id, false).is_err());
@@ -600,10 +843,15 @@ fn diagnoses_allergies_and_problems() {
     let rec = ops::record::open(&mut c.db, &c.doctor, &p.id, at(t0())).unwrap();
     let problem = rec.problems[0].id.clone();
     let early = NaiveDate::from_ymd_opt(2019, 1, 1).unwrap();
-    assert!(ops::allergies::resolve_problem(&mut c.db, &c.doctor, &problem, early, at(t0())).is_err());
+    assert!(
+        ops::allergies::resolve_problem(&mut c.db, &c.doctor, &problem, early, at(t0())).is_err()
+    );
     ops::allergies::resolve_problem(&mut c.db, &c.doctor, &problem, today(), at(t0())).unwrap();
-    assert!(ops::allergies::resolve_problem(&mut c.db, &c.doctor, &problem, today(), at(t0())).is_err());
-    ops::allergies::mark_problem_in_error(&mut c.db, &c.doctor, &problem, "duplicate", at(t0())).unwrap();
+    assert!(
+        ops::allergies::resolve_problem(&mut c.db, &c.doctor, &problem, today(), at(t0())).is_err()
+    );
+    ops::allergies::mark_problem_in_error(&mut c.db, &c.doctor, &problem, "duplicate", at(t0()))
+        .unwrap();
 }
 
 #[test]
@@ -635,17 +883,28 @@ fn who_sees_what_for_every_role_and_breaking_the_glass() {
     // Receptionist and lab technician: nothing.
     for s in [c.desk.clone(), c.lab.clone()] {
         let e = open(&mut c, &s);
-        assert!(matches!(e, Err(Error::NotPermitted(_))), "{:?} {e:?}", s.role());
+        assert!(
+            matches!(e, Err(Error::NotPermitted(_))),
+            "{:?} {e:?}",
+            s.role()
+        );
     }
     // A patient account's role sees nothing of it either.
     let mut patient_session = c.desk.clone();
     patient_session.user.role = Role::Patient;
-    assert!(matches!(open(&mut c, &patient_session), Err(Error::NotPermitted(_))));
+    assert!(matches!(
+        open(&mut c, &patient_session),
+        Err(Error::NotPermitted(_))
+    ));
 
     // Outside the patient's care: the locum, the nurse, the admin must break the glass.
     for s in [c.locum.clone(), c.nurse.clone(), c.admin.clone()] {
         let e = open(&mut c, &s);
-        assert!(matches!(e, Err(Error::BreakGlassNeeded(_))), "{:?} {e:?}", s.role());
+        assert!(
+            matches!(e, Err(Error::BreakGlassNeeded(_))),
+            "{:?} {e:?}",
+            s.role()
+        );
         // Nor may they write.
         let w = ops::allergies::record_no_known(&mut c.db, &s, &p.id, clock);
         assert!(w.is_err(), "{:?}", s.role());
@@ -654,7 +913,8 @@ fn who_sees_what_for_every_role_and_breaking_the_glass() {
     let e = ops::clinical::break_glass(&mut c.db, &c.nurse, &p.id, "  ", clock);
     assert!(e.is_err());
     for s in [c.locum.clone(), c.nurse.clone(), c.admin.clone()] {
-        ops::clinical::break_glass(&mut c.db, &s, &p.id, "covering the night shift", clock).unwrap();
+        ops::clinical::break_glass(&mut c.db, &s, &p.id, "covering the night shift", clock)
+            .unwrap();
         let rec = open(&mut c, &s).unwrap();
         assert_eq!(rec.sections, Sections::ALL);
         assert!(rec.via_glass);
@@ -690,15 +950,24 @@ fn who_sees_what_for_every_role_and_breaking_the_glass() {
         Err(Error::BreakGlassNeeded(_))
     ));
     let nurse_again = auth::sign_in(&mut c.db, "nurse", PASSWORD, clock.now).unwrap();
-    assert!(matches!(open(&mut c, &nurse_again), Err(Error::BreakGlassNeeded(_))));
+    assert!(matches!(
+        open(&mut c, &nurse_again),
+        Err(Error::BreakGlassNeeded(_))
+    ));
     // Once the patient is admitted every doctor and nurse is in their care.
     c.admit(&p, clock.now);
     let rec = open(&mut c, &nurse_again).unwrap();
     assert!(!rec.via_glass);
     // The nurse records vitals; the admin never writes.
     assert!(c.vitals(Role::Nurse, &p, normal_set(), clock.now).is_ok());
-    assert!(matches!(c.vitals(Role::Admin, &p, normal_set(), clock.now), Err(Error::NotPermitted(_))));
-    assert!(matches!(c.vitals(Role::Pharmacist, &p, normal_set(), clock.now), Err(Error::NotPermitted(_))));
+    assert!(matches!(
+        c.vitals(Role::Admin, &p, normal_set(), clock.now),
+        Err(Error::NotPermitted(_))
+    ));
+    assert!(matches!(
+        c.vitals(Role::Pharmacist, &p, normal_set(), clock.now),
+        Err(Error::NotPermitted(_))
+    ));
 }
 
 #[test]
@@ -713,26 +982,68 @@ fn the_worklist_shows_what_is_pending_in_the_hospitals_day() {
     c.admit(&ward, admitted_at);
 
     // A draft left 25 hours ago on the ward patient, and one 23 hours ago.
-    let old = ops::visits::start(&mut c.db, &c.doctor, &ward.id, VisitKind::WardRound, at(t0() - Duration::hours(25))).unwrap();
-    let text = NoteText { plan: "continue".into(), ..NoteText::default() };
-    ops::visits::save_draft(&mut c.db, &c.doctor, &old.id, &text, None, at(t0() - Duration::hours(25))).unwrap();
-    let recent = ops::visits::start(&mut c.db, &c.doctor, &ward.id, VisitKind::WardRound, at(t0() - Duration::hours(23))).unwrap();
-    ops::visits::save_draft(&mut c.db, &c.doctor, &recent.id, &text, None, at(t0() - Duration::hours(23))).unwrap();
+    let old = ops::visits::start(
+        &mut c.db,
+        &c.doctor,
+        &ward.id,
+        VisitKind::WardRound,
+        at(t0() - Duration::hours(25)),
+    )
+    .unwrap();
+    let text = NoteText {
+        plan: "continue".into(),
+        ..NoteText::default()
+    };
+    ops::visits::save_draft(
+        &mut c.db,
+        &c.doctor,
+        &old.id,
+        &text,
+        None,
+        at(t0() - Duration::hours(25)),
+    )
+    .unwrap();
+    let recent = ops::visits::start(
+        &mut c.db,
+        &c.doctor,
+        &ward.id,
+        VisitKind::WardRound,
+        at(t0() - Duration::hours(23)),
+    )
+    .unwrap();
+    ops::visits::save_draft(
+        &mut c.db,
+        &c.doctor,
+        &recent.id,
+        &text,
+        None,
+        at(t0() - Duration::hours(23)),
+    )
+    .unwrap();
 
     // Vitals at 20:00 yesterday in Lima are 01:00 today in UTC: not today's.
     let yesterday_evening = Utc.with_ymd_and_hms(2026, 3, 9, 1, 0, 0).unwrap();
-    c.vitals(Role::Nurse, &ward, normal_set(), yesterday_evening).unwrap();
+    c.vitals(Role::Nurse, &ward, normal_set(), yesterday_evening)
+        .unwrap();
 
     let doctor = c.doctor.clone();
-    let list = ops::worklist::worklist(&mut c.db, &c.nurse, &doctor.user.id, at(t0()), true).unwrap();
+    let list =
+        ops::worklist::worklist(&mut c.db, &c.nurse, &doctor.user.id, at(t0()), true).unwrap();
     assert_eq!(list.day, today());
-    let names: Vec<&str> = list.entries.iter().map(|e| e.patient.name.as_str()).collect();
+    let names: Vec<&str> = list
+        .entries
+        .iter()
+        .map(|e| e.patient.name.as_str())
+        .collect();
     assert_eq!(names, ["Called Tester", "Waiting Tester", "Ward Tester"]);
     assert!(matches!(list.entries[0].reason, Reason::CalledIn(_)));
     assert!(matches!(list.entries[1].reason, Reason::Waiting(_)));
     assert!(matches!(list.entries[2].reason, Reason::Admitted(_)));
     for e in &list.entries {
-        assert!(e.pending.vitals && e.pending.note && e.pending.diagnosis, "{e:?}");
+        assert!(
+            e.pending.vitals && e.pending.note && e.pending.diagnosis,
+            "{e:?}"
+        );
     }
     assert_eq!(list.entries[2].news2.map(|s| s.score), Some(0));
     assert_eq!(list.stale_drafts.len(), 1);
@@ -740,7 +1051,8 @@ fn the_worklist_shows_what_is_pending_in_the_hospitals_day() {
 
     // 00:30 today in Lima counts; the called-in patient is seen and signed.
     let after_midnight = Utc.with_ymd_and_hms(2026, 3, 9, 5, 30, 0).unwrap();
-    c.vitals(Role::Nurse, &ward, normal_set(), after_midnight).unwrap();
+    c.vitals(Role::Nurse, &ward, normal_set(), after_midnight)
+        .unwrap();
     c.vitals(Role::Doctor, &called, normal_set(), t0()).unwrap();
     let v = ops::visits::open_for_appointment(&mut c.db, &c.doctor, &appt, at(t0())).unwrap();
     let n = ops::visits::save_draft(&mut c.db, &c.doctor, &v.id, &text, None, at(t0())).unwrap();
@@ -759,7 +1071,8 @@ fn the_worklist_shows_what_is_pending_in_the_hospitals_day() {
         at(t0()),
     )
     .unwrap();
-    let list = ops::worklist::worklist(&mut c.db, &c.doctor, &doctor.user.id, at(t0()), false).unwrap();
+    let list =
+        ops::worklist::worklist(&mut c.db, &c.doctor, &doctor.user.id, at(t0()), false).unwrap();
     let p = |i: usize| list.entries[i].pending;
     assert!(!p(0).vitals && !p(0).note && !p(0).diagnosis, "{:?}", p(0));
     assert!(p(1).vitals && p(1).note && p(1).diagnosis);
@@ -769,17 +1082,21 @@ fn the_worklist_shows_what_is_pending_in_the_hospitals_day() {
 
     // A longer warning hides the old draft.
     ops::settings::set(&mut c.db, &c.admin, "draft_warn_hours", "48").unwrap();
-    let list = ops::worklist::worklist(&mut c.db, &c.doctor, &doctor.user.id, at(t0()), false).unwrap();
+    let list =
+        ops::worklist::worklist(&mut c.db, &c.doctor, &doctor.user.id, at(t0()), false).unwrap();
     assert!(list.stale_drafts.is_empty());
 
     // Receptionists and pharmacists have no worklist.
     assert!(ops::worklist::worklist(&mut c.db, &c.desk, &doctor.user.id, at(t0()), false).is_err());
     assert!(ops::worklist::board_scores(&mut c.db, &c.pharm, false).is_err());
     // Audit: one READ for the worklist opened with audit.
-    let reads: i64 = c
-        .db
-        .conn()
-        .query_row("SELECT count(*) FROM audit_log WHERE action = 'READ' AND entity = 'worklist'", [], |r| r.get(0))
-        .unwrap();
+    let reads: i64 =
+        c.db.conn()
+            .query_row(
+                "SELECT count(*) FROM audit_log WHERE action = 'READ' AND entity = 'worklist'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
     assert_eq!(reads, 1);
 }

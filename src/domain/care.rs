@@ -113,7 +113,13 @@ mod tests {
         for f in facts {
             assert!(in_care(Role::Doctor, &f), "{f:?}");
             assert!(in_care(Role::Nurse, &f), "{f:?}");
-            for r in [Role::Admin, Role::Pharmacist, Role::Receptionist, Role::LabTech, Role::Patient] {
+            for r in [
+                Role::Admin,
+                Role::Pharmacist,
+                Role::Receptionist,
+                Role::LabTech,
+                Role::Patient,
+            ] {
                 assert!(!in_care(r, &f), "{r:?} {f:?}");
             }
         }

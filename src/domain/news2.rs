@@ -324,7 +324,13 @@ mod tests {
     fn systolic_by_the_chart() {
         check_bands(
             systolic,
-            &[(40, 90, 3), (91, 100, 2), (101, 110, 1), (111, 219, 0), (220, 300, 3)],
+            &[
+                (40, 90, 3),
+                (91, 100, 2),
+                (101, 110, 1),
+                (111, 219, 0),
+                (220, 300, 3),
+            ],
             "systolic",
         );
     }
@@ -356,7 +362,10 @@ mod tests {
         ] {
             assert_eq!(consciousness(c), 3, "{c:?}");
         }
-        assert_eq!("C".parse::<Consciousness>(), Ok(Consciousness::NewConfusion));
+        assert_eq!(
+            "C".parse::<Consciousness>(),
+            Ok(Consciousness::NewConfusion)
+        );
         assert_eq!(Consciousness::Unresponsive.to_string(), "U");
     }
 
@@ -364,7 +373,13 @@ mod tests {
     fn temperature_by_the_chart() {
         check_bands(
             temperature,
-            &[(250, 350, 3), (351, 360, 1), (361, 380, 0), (381, 390, 1), (391, 450, 2)],
+            &[
+                (250, 350, 3),
+                (351, 360, 1),
+                (361, 380, 0),
+                (381, 390, 1),
+                (391, 450, 2),
+            ],
             "temperature",
         );
     }

@@ -109,7 +109,12 @@ impl VitalField {
     /// The plausible range as typed, for messages: `25.0–45.0 °C`.
     pub fn range(self) -> String {
         let sp = self.spec();
-        format!("{}–{} {}", self.number(sp.min), self.number(sp.max), sp.unit)
+        format!(
+            "{}–{} {}",
+            self.number(sp.min),
+            self.number(sp.max),
+            sp.unit
+        )
     }
 
     /// Reads a typed value into stored units; `None` when empty. A comma
@@ -652,7 +657,8 @@ mod tests {
         assert!(
             child
                 .iter()
-                .any(|f| f.words == "pulse 150 /min is high for a child of 5–12 years (normal 80–120)"),
+                .any(|f| f.words
+                    == "pulse 150 /min is high for a child of 5–12 years (normal 80–120)"),
             "{child:?}"
         );
         // The same pulse is normal for a baby.
@@ -661,24 +667,45 @@ mod tests {
             respiratory_rate: Some(10),
             ..Vitals::default()
         };
-        assert!(flags(&slow, AgeBand::Adult)[0].words.contains("low for an adult"));
+        assert!(
+            flags(&slow, AgeBand::Adult)[0]
+                .words
+                .contains("low for an adult")
+        );
         let thin = Vitals {
             muac_mm: Some(110),
             ..Vitals::default()
         };
-        assert!(flags(&thin, AgeBand::Toddler)[0].words.contains("severe acute malnutrition"));
+        assert!(
+            flags(&thin, AgeBand::Toddler)[0]
+                .words
+                .contains("severe acute malnutrition")
+        );
         let moderate = Vitals {
             muac_mm: Some(120),
             ..Vitals::default()
         };
-        assert!(flags(&moderate, AgeBand::Toddler)[0].words.contains("moderate"));
+        assert!(
+            flags(&moderate, AgeBand::Toddler)[0]
+                .words
+                .contains("moderate")
+        );
         let heavy = Vitals {
             weight_g: Some(110_000),
             height_mm: Some(1700),
             ..Vitals::default()
         };
         assert!(flags(&heavy, AgeBand::Adult)[0].words.contains("obese"));
-        assert!(flags(&Vitals { pulse: Some(72), ..Vitals::default() }, AgeBand::Adult).is_empty());
+        assert!(
+            flags(
+                &Vitals {
+                    pulse: Some(72),
+                    ..Vitals::default()
+                },
+                AgeBand::Adult
+            )
+            .is_empty()
+        );
     }
 
     #[test]

@@ -41,7 +41,15 @@ pub fn record(
                 substance
             )));
         }
-        let id = store::insert_allergy(tx, patient, &substance, &reaction, severity, &by.user.id, clock.now)?;
+        let id = store::insert_allergy(
+            tx,
+            patient,
+            &substance,
+            &reaction,
+            severity,
+            &by.user.id,
+            clock.now,
+        )?;
         let a = store::allergy_by_id(tx, &id)?
             .ok_or_else(|| Error::NotFound("the new allergy vanished".into()))?;
         let e = event(
@@ -83,14 +91,24 @@ pub fn record_no_known(db: &mut Db, by: &Session, patient: &Id, clock: Clock) ->
 }
 
 /// Marks a wrong allergy entered in error, with a reason.
-pub fn mark_in_error(db: &mut Db, by: &Session, id: &Id, reason: &str, clock: Clock) -> Result<Allergy> {
+pub fn mark_in_error(
+    db: &mut Db,
+    by: &Session,
+    id: &Id,
+    reason: &str,
+    clock: Clock,
+) -> Result<Allergy> {
     let reason = check_reason(reason, "reason the allergy is wrong").map_err(Error::Refused)?;
     clinical::write(db, by, WRITE, "correct allergies", |tx| {
         let a = store::allergy_by_id(tx, id)?
             .ok_or_else(|| Error::NotFound("that allergy is not in this hospital file".into()))?;
         clinical::require_whole_record(tx, by, &a.patient_id, clock)?;
-        if a.error.is_some() || !mark_error(tx, Marked::Allergy, id, &by.user.id, &reason, clock.now)? {
-            return Err(Error::Refused("this allergy is marked entered in error already".into()));
+        if a.error.is_some()
+            || !mark_error(tx, Marked::Allergy, id, &by.user.id, &reason, clock.now)?
+        {
+            return Err(Error::Refused(
+                "this allergy is marked entered in error already".into(),
+            ));
         }
         let after = store::allergy_by_id(tx, id)?
             .ok_or_else(|| Error::NotFound("the allergy vanished".into()))?;
@@ -99,7 +117,10 @@ pub fn mark_in_error(db: &mut Db, by: &Session, id: &Id, reason: &str, clock: Cl
             "allergy",
             id,
             &a.patient_id,
-            format!("allergy to {} marked entered in error: {reason}", a.substance),
+            format!(
+                "allergy to {} marked entered in error: {reason}",
+                a.substance
+            ),
         );
         Ok((after, vec![e]))
     })
@@ -116,13 +137,25 @@ pub struct ProblemInput<'a> {
 }
 
 /// Adds a problem (a chronic condition) to the patient's list.
-pub fn add_problem(db: &mut Db, by: &Session, input: &ProblemInput, clock: Clock) -> Result<Problem> {
+pub fn add_problem(
+    db: &mut Db,
+    by: &Session,
+    input: &ProblemInput,
+    clock: Clock,
+) -> Result<Problem> {
     let coded = check_coded(input.code_system, input.code, input.text).map_err(Error::Refused)?;
     check_problem_dates(input.onset, None, clock.today()).map_err(Error::Refused)?;
     clinical::write(db, by, WRITE, "add problems", |tx| {
         let p = clinical::patient_in_use(tx, input.patient)?;
         clinical::require_whole_record(tx, by, input.patient, clock)?;
-        let id = store::insert_problem(tx, input.patient, &coded, input.onset, &by.user.id, clock.now)?;
+        let id = store::insert_problem(
+            tx,
+            input.patient,
+            &coded,
+            input.onset,
+            &by.user.id,
+            clock.now,
+        )?;
         let pr = store::problem_by_id(tx, &id)?
             .ok_or_else(|| Error::NotFound("the new problem vanished".into()))?;
         let e = event(
@@ -137,13 +170,21 @@ pub fn add_problem(db: &mut Db, by: &Session, input: &ProblemInput, clock: Clock
 }
 
 /// Resolves a problem on a day (once).
-pub fn resolve_problem(db: &mut Db, by: &Session, id: &Id, on: NaiveDate, clock: Clock) -> Result<Problem> {
+pub fn resolve_problem(
+    db: &mut Db,
+    by: &Session,
+    id: &Id,
+    on: NaiveDate,
+    clock: Clock,
+) -> Result<Problem> {
     clinical::write(db, by, WRITE, "resolve problems", |tx| {
         let pr = store::problem_by_id(tx, id)?
             .ok_or_else(|| Error::NotFound("that problem is not in this hospital file".into()))?;
         clinical::require_whole_record(tx, by, &pr.patient_id, clock)?;
         if pr.error.is_some() {
-            return Err(Error::Refused("this problem is marked entered in error".into()));
+            return Err(Error::Refused(
+                "this problem is marked entered in error".into(),
+            ));
         }
         if let Some(d) = pr.resolved_on {
             return Err(Error::Refused(format!(
@@ -159,21 +200,34 @@ pub fn resolve_problem(db: &mut Db, by: &Session, id: &Id, on: NaiveDate, clock:
             "problem",
             id,
             &pr.patient_id,
-            format!("problem {} {} resolved on {on}", pr.coded.code, pr.coded.text),
+            format!(
+                "problem {} {} resolved on {on}",
+                pr.coded.code, pr.coded.text
+            ),
         );
         Ok((after, vec![e]))
     })
 }
 
 /// Marks a wrong problem entered in error, with a reason.
-pub fn mark_problem_in_error(db: &mut Db, by: &Session, id: &Id, reason: &str, clock: Clock) -> Result<Problem> {
+pub fn mark_problem_in_error(
+    db: &mut Db,
+    by: &Session,
+    id: &Id,
+    reason: &str,
+    clock: Clock,
+) -> Result<Problem> {
     let reason = check_reason(reason, "reason the problem is wrong").map_err(Error::Refused)?;
     clinical::write(db, by, WRITE, "correct problems", |tx| {
         let pr = store::problem_by_id(tx, id)?
             .ok_or_else(|| Error::NotFound("that problem is not in this hospital file".into()))?;
         clinical::require_whole_record(tx, by, &pr.patient_id, clock)?;
-        if pr.error.is_some() || !mark_error(tx, Marked::Problem, id, &by.user.id, &reason, clock.now)? {
-            return Err(Error::Refused("this problem is marked entered in error already".into()));
+        if pr.error.is_some()
+            || !mark_error(tx, Marked::Problem, id, &by.user.id, &reason, clock.now)?
+        {
+            return Err(Error::Refused(
+                "this problem is marked entered in error already".into(),
+            ));
         }
         let after = store::problem_by_id(tx, id)?
             .ok_or_else(|| Error::NotFound("the problem vanished".into()))?;
@@ -182,7 +236,10 @@ pub fn mark_problem_in_error(db: &mut Db, by: &Session, id: &Id, reason: &str, c
             "problem",
             id,
             &pr.patient_id,
-            format!("problem {} {} marked entered in error: {reason}", pr.coded.code, pr.coded.text),
+            format!(
+                "problem {} {} marked entered in error: {reason}",
+                pr.coded.code, pr.coded.text
+            ),
         );
         Ok((after, vec![e]))
     })

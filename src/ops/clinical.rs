@@ -44,7 +44,12 @@ fn refused_for(by: &Session, what: &str) -> Error {
 }
 
 /// The sections `by` may open, or why not.
-pub fn open_sections(conn: &Connection, by: &Session, patient: &Id, clock: Clock) -> Result<Sections> {
+pub fn open_sections(
+    conn: &Connection,
+    by: &Session,
+    patient: &Id,
+    clock: Clock,
+) -> Result<Sections> {
     match access(conn, by, patient, clock)? {
         Access::Open(s) => Ok(s),
         Access::BreakGlass => Err(break_glass_message()),
@@ -53,7 +58,12 @@ pub fn open_sections(conn: &Connection, by: &Session, patient: &Id, clock: Clock
 }
 
 /// Refuses unless the whole record is open to `by` (every clinical write).
-pub fn require_whole_record(conn: &Connection, by: &Session, patient: &Id, clock: Clock) -> Result<()> {
+pub fn require_whole_record(
+    conn: &Connection,
+    by: &Session,
+    patient: &Id,
+    clock: Clock,
+) -> Result<()> {
     let s = open_sections(conn, by, patient, clock)?;
     if s == Sections::ALL {
         Ok(())
@@ -140,7 +150,13 @@ pub fn event(
 /// Breaks the glass: `by` (an admin, or a doctor or nurse outside the
 /// patient's care) opens the record with a typed reason. The grant lasts
 /// the rest of the session; the BREAK_GLASS event names the reason.
-pub fn break_glass(db: &mut Db, by: &Session, patient: &Id, reason: &str, clock: Clock) -> Result<()> {
+pub fn break_glass(
+    db: &mut Db,
+    by: &Session,
+    patient: &Id,
+    reason: &str,
+    clock: Clock,
+) -> Result<()> {
     let reason = check_reason(reason, "reason for opening this record").map_err(Error::Refused)?;
     let expires = by.started_at + MAX_SESSION;
     if expires <= clock.now {
@@ -160,7 +176,15 @@ pub fn break_glass(db: &mut Db, by: &Session, patient: &Id, reason: &str, clock:
             }
             Access::Refused => return Err(refused_for(by, "any part")),
         }
-        let id = store::insert_grant(tx, &by.id, &by.user.id, patient, &reason, clock.now, expires)?;
+        let id = store::insert_grant(
+            tx,
+            &by.id,
+            &by.user.id,
+            patient,
+            &reason,
+            clock.now,
+            expires,
+        )?;
         let e = event(
             AuditAction::BreakGlass,
             "clinical_record",

@@ -31,71 +31,92 @@ pub struct DiagnosisInput<'a> {
 /// Records a diagnosis of a visit (doctors).
 pub fn add(db: &mut Db, by: &Session, input: &DiagnosisInput, clock: Clock) -> Result<Diagnosis> {
     let coded = check_coded(input.code_system, input.code, input.text).map_err(Error::Refused)?;
-    clinical::write(db, by, Permission::WriteClinicalRecord, "record diagnoses", |tx| {
-        let v = visits::visit_by_id(tx, input.visit)?
-            .ok_or_else(|| Error::NotFound("that visit is not in this hospital file".into()))?;
-        let p = clinical::patient_in_use(tx, &v.patient_id)?;
-        clinical::require_whole_record(tx, by, &v.patient_id, clock)?;
-        if input.rank == Rank::Primary
-            && let Some(d) = store::diagnoses_of_visit(tx, input.visit)?
-                .into_iter()
-                .find(|d| d.rank == Rank::Primary && d.error.is_none())
-        {
-            return Err(Error::Refused(format!(
-                "this visit's primary diagnosis is {} {} already: record this one as secondary, or mark that one entered in error first",
-                d.coded.code, d.coded.text
-            )));
-        }
-        let id = store::insert_diagnosis(
-            tx,
-            input.visit,
-            &v.patient_id,
-            &coded,
-            input.rank,
-            input.certainty,
-            &by.user.id,
-            clock.now,
-        )?;
-        let d = store::diagnosis_by_id(tx, &id)?
-            .ok_or_else(|| Error::NotFound("the new diagnosis vanished".into()))?;
-        let e = event(
-            AuditAction::Create,
-            "diagnosis",
-            &id,
-            &v.patient_id,
-            format!(
-                "{} {} diagnosis for {}: {} {} {}",
-                input.certainty, input.rank, p.mrn, coded.system, coded.code, coded.text
-            ),
-        );
-        Ok((d, vec![e]))
-    })
+    clinical::write(
+        db,
+        by,
+        Permission::WriteClinicalRecord,
+        "record diagnoses",
+        |tx| {
+            let v = visits::visit_by_id(tx, input.visit)?
+                .ok_or_else(|| Error::NotFound("that visit is not in this hospital file".into()))?;
+            let p = clinical::patient_in_use(tx, &v.patient_id)?;
+            clinical::require_whole_record(tx, by, &v.patient_id, clock)?;
+            if input.rank == Rank::Primary
+                && let Some(d) = store::diagnoses_of_visit(tx, input.visit)?
+                    .into_iter()
+                    .find(|d| d.rank == Rank::Primary && d.error.is_none())
+            {
+                return Err(Error::Refused(format!(
+                    "this visit's primary diagnosis is {} {} already: record this one as secondary, or mark that one entered in error first",
+                    d.coded.code, d.coded.text
+                )));
+            }
+            let id = store::insert_diagnosis(
+                tx,
+                input.visit,
+                &v.patient_id,
+                &coded,
+                input.rank,
+                input.certainty,
+                &by.user.id,
+                clock.now,
+            )?;
+            let d = store::diagnosis_by_id(tx, &id)?
+                .ok_or_else(|| Error::NotFound("the new diagnosis vanished".into()))?;
+            let e = event(
+                AuditAction::Create,
+                "diagnosis",
+                &id,
+                &v.patient_id,
+                format!(
+                    "{} {} diagnosis for {}: {} {} {}",
+                    input.certainty, input.rank, p.mrn, coded.system, coded.code, coded.text
+                ),
+            );
+            Ok((d, vec![e]))
+        },
+    )
 }
 
 /// Marks a wrong diagnosis entered in error, with a reason.
-pub fn mark_in_error(db: &mut Db, by: &Session, id: &Id, reason: &str, clock: Clock) -> Result<Diagnosis> {
+pub fn mark_in_error(
+    db: &mut Db,
+    by: &Session,
+    id: &Id,
+    reason: &str,
+    clock: Clock,
+) -> Result<Diagnosis> {
     let reason = check_reason(reason, "reason the diagnosis is wrong").map_err(Error::Refused)?;
-    clinical::write(db, by, Permission::WriteClinicalRecord, "correct diagnoses", |tx| {
-        let d = store::diagnosis_by_id(tx, id)?
-            .ok_or_else(|| Error::NotFound("that diagnosis is not in this hospital file".into()))?;
-        clinical::require_whole_record(tx, by, &d.patient_id, clock)?;
-        if d.error.is_some() || !mark_error(tx, Marked::Diagnosis, id, &by.user.id, &reason, clock.now)? {
-            return Err(Error::Refused(
-                "this diagnosis is marked entered in error already".into(),
-            ));
-        }
-        let after = store::diagnosis_by_id(tx, id)?
-            .ok_or_else(|| Error::NotFound("the diagnosis vanished".into()))?;
-        let e = event(
-            AuditAction::EnteredInError,
-            "diagnosis",
-            id,
-            &d.patient_id,
-            format!(
-                "diagnosis {} {} marked entered in error: {reason}",
-                d.coded.code, d.coded.text
-            ),
-        );
-        Ok((after, vec![e]))
-    })
+    clinical::write(
+        db,
+        by,
+        Permission::WriteClinicalRecord,
+        "correct diagnoses",
+        |tx| {
+            let d = store::diagnosis_by_id(tx, id)?.ok_or_else(|| {
+                Error::NotFound("that diagnosis is not in this hospital file".into())
+            })?;
+            clinical::require_whole_record(tx, by, &d.patient_id, clock)?;
+            if d.error.is_some()
+                || !mark_error(tx, Marked::Diagnosis, id, &by.user.id, &reason, clock.now)?
+            {
+                return Err(Error::Refused(
+                    "this diagnosis is marked entered in error already".into(),
+                ));
+            }
+            let after = store::diagnosis_by_id(tx, id)?
+                .ok_or_else(|| Error::NotFound("the diagnosis vanished".into()))?;
+            let e = event(
+                AuditAction::EnteredInError,
+                "diagnosis",
+                id,
+                &d.patient_id,
+                format!(
+                    "diagnosis {} {} marked entered in error: {reason}",
+                    d.coded.code, d.coded.text
+                ),
+            );
+            Ok((after, vec![e]))
+        },
+    )
 }

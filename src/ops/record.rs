@@ -149,7 +149,13 @@ pub fn open(db: &mut Db, by: &Session, patient: &Id, clock: Clock) -> Result<Cli
         if via_glass { ", glass broken" } else { "" }
     );
     db.write(&by.actor(), |_| {
-        let e = clinical::event(AuditAction::Read, "clinical_record", patient, patient, summary);
+        let e = clinical::event(
+            AuditAction::Read,
+            "clinical_record",
+            patient,
+            patient,
+            summary,
+        );
         Ok::<_, Error>(((), vec![e]))
     })?;
     Ok(ClinicalRecord {
@@ -169,7 +175,12 @@ pub fn open(db: &mut Db, by: &Session, patient: &Id, clock: Clock) -> Result<Cli
 /// wherever they see the patient (medication safety: it needs no care
 /// relation). `audit` writes its READ event (when the patient is opened,
 /// not on every redraw).
-pub fn allergy_banner(db: &mut Db, by: &Session, patient: &Id, audit: bool) -> Result<AllergyBanner> {
+pub fn allergy_banner(
+    db: &mut Db,
+    by: &Session,
+    patient: &Id,
+    audit: bool,
+) -> Result<AllergyBanner> {
     by.require(Permission::ViewAllergiesAndDiagnoses, "see allergies")?;
     let (banner, _) = banner_of(db.conn(), patient)?;
     if audit {

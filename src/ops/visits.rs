@@ -45,13 +45,20 @@ fn get_visit(conn: &Connection, id: &Id) -> Result<Visit> {
 
 /// Opens the visit of an appointment the clinician has called in (or
 /// checked in, or completed today), or reopens the one it has.
-pub fn open_for_appointment(db: &mut Db, by: &Session, appointment: &Id, clock: Clock) -> Result<Visit> {
+pub fn open_for_appointment(
+    db: &mut Db,
+    by: &Session,
+    appointment: &Id,
+    clock: Clock,
+) -> Result<Visit> {
     if let Some(v) = store::visit_of_appointment(db.conn(), appointment)? {
         clinical::require_whole_record(db.conn(), by, &v.patient_id, clock)?;
         return Ok(v);
     }
     let booked = appointments::get(db.conn(), appointment)?.ok_or_else(|| {
-        Error::NotFound("that appointment is not in this hospital file: look at the day again".into())
+        Error::NotFound(
+            "that appointment is not in this hospital file: look at the day again".into(),
+        )
     })?;
     let kind = kind_for(by, booked.appt.walk_in, &booked.type_name);
     let (p, doing) = permission(kind);
@@ -59,8 +66,9 @@ pub fn open_for_appointment(db: &mut Db, by: &Session, appointment: &Id, clock: 
         if let Some(v) = store::visit_of_appointment(tx, appointment)? {
             return Ok((v, Vec::new()));
         }
-        let booked = appointments::get(tx, appointment)?
-            .ok_or_else(|| Error::NotFound("that appointment vanished: look at the day again".into()))?;
+        let booked = appointments::get(tx, appointment)?.ok_or_else(|| {
+            Error::NotFound("that appointment vanished: look at the day again".into())
+        })?;
         let a = &booked.appt;
         if a.clinician_id != by.user.id {
             return Err(Error::Refused(format!(
@@ -69,8 +77,10 @@ pub fn open_for_appointment(db: &mut Db, by: &Session, appointment: &Id, clock: 
             )));
         }
         use crate::domain::appointment::Status;
-        if !matches!(a.status, Status::CheckedIn | Status::InConsultation | Status::Completed)
-            || a.day != clock.today()
+        if !matches!(
+            a.status,
+            Status::CheckedIn | Status::InConsultation | Status::Completed
+        ) || a.day != clock.today()
         {
             return Err(Error::Refused(format!(
                 "{}'s appointment is {} on {}: call the patient in on the day first",
@@ -108,7 +118,13 @@ pub fn open_for_appointment(db: &mut Db, by: &Session, appointment: &Id, clock: 
 /// Starts a visit from the patient's record or a bed: a ward round is
 /// linked to the active admission (and refused without one); a nursing
 /// note of an admitted patient is linked to it too.
-pub fn start(db: &mut Db, by: &Session, patient: &Id, kind: VisitKind, clock: Clock) -> Result<Visit> {
+pub fn start(
+    db: &mut Db,
+    by: &Session,
+    patient: &Id,
+    kind: VisitKind,
+    clock: Clock,
+) -> Result<Visit> {
     let (p, doing) = permission(kind);
     clinical::write(db, by, p, doing, |tx| {
         let pt = clinical::patient_in_use(tx, patient)?;
@@ -212,7 +228,11 @@ pub fn save_draft(
             "visit_note",
             visit,
             &v.patient_id,
-            format!("draft of the {} note saved (version {})", v.kind.label(), saved.version),
+            format!(
+                "draft of the {} note saved (version {})",
+                v.kind.label(),
+                saved.version
+            ),
         );
         Ok((saved, vec![e]))
     })

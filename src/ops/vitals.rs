@@ -75,7 +75,8 @@ pub fn record(db: &mut Db, by: &Session, input: &VitalsInput, clock: Clock) -> R
                 .ok_or_else(|| Error::NotFound("that visit is not in this hospital file".into()))?;
             if &visit.patient_id != input.patient {
                 return Err(Error::Refused(
-                    "that visit is another patient's: record the vitals from this patient's visit".into(),
+                    "that visit is another patient's: record the vitals from this patient's visit"
+                        .into(),
                 ));
             }
         }
@@ -104,8 +105,8 @@ pub fn record(db: &mut Db, by: &Session, input: &VitalsInput, clock: Clock) -> R
             },
             clock.now,
         )?;
-        let record = store::get(tx, &id)?
-            .ok_or_else(|| Error::NotFound("the new set vanished".into()))?;
+        let record =
+            store::get(tx, &id)?.ok_or_else(|| Error::NotFound("the new set vanished".into()))?;
         let mut summary = format!("vitals recorded for {}: {}", p.mrn, describe(&input.vitals));
         if let Some(s) = &score {
             summary.push_str(&format!("; NEWS2 {} ({})", s.total, s.band.label()));
@@ -143,19 +144,28 @@ fn describe(v: &Vitals) -> String {
 
 /// Marks a wrong set entered in error, with a reason; it stays in the
 /// record, struck through, and leaves the NEWS2 trend.
-pub fn mark_in_error(db: &mut Db, by: &Session, set: &Id, reason: &str, clock: Clock) -> Result<VitalsRecord> {
+pub fn mark_in_error(
+    db: &mut Db,
+    by: &Session,
+    set: &Id,
+    reason: &str,
+    clock: Clock,
+) -> Result<VitalsRecord> {
     let reason = check_reason(reason, "reason the set is wrong").map_err(Error::Refused)?;
     clinical::write(db, by, Permission::RecordVitals, "correct vitals", |tx| {
-        let r = store::get(tx, set)?
-            .ok_or_else(|| Error::NotFound("that set of vitals is not in this hospital file".into()))?;
+        let r = store::get(tx, set)?.ok_or_else(|| {
+            Error::NotFound("that set of vitals is not in this hospital file".into())
+        })?;
         clinical::require_whole_record(tx, by, &r.patient_id, clock)?;
-        if r.error.is_some() || !mark_error(tx, Marked::Vitals, set, &by.user.id, &reason, clock.now)? {
+        if r.error.is_some()
+            || !mark_error(tx, Marked::Vitals, set, &by.user.id, &reason, clock.now)?
+        {
             return Err(Error::Refused(
                 "this set is marked entered in error already".into(),
             ));
         }
-        let after = store::get(tx, set)?
-            .ok_or_else(|| Error::NotFound("the set vanished".into()))?;
+        let after =
+            store::get(tx, set)?.ok_or_else(|| Error::NotFound("the set vanished".into()))?;
         let e = event(
             AuditAction::EnteredInError,
             "vitals",

@@ -27,7 +27,7 @@ pub enum Reason {
     /// Checked in and waiting in the clinician's queue.
     Waiting(QueuedAppointment),
     /// Admitted under the clinician.
-    Admitted(beds::Admission),
+    Admitted(Box<beds::Admission>),
 }
 
 /// What is still to do for a patient today.
@@ -97,18 +97,27 @@ pub struct Worklist {
 }
 
 fn tag(conn: &rusqlite::Connection, patient: &Id) -> Result<PatientTag> {
-    beds::patient_tag(conn, patient)?
-        .ok_or_else(|| Error::NotFound("a patient of the worklist is not in this hospital file".into()))
+    beds::patient_tag(conn, patient)?.ok_or_else(|| {
+        Error::NotFound("a patient of the worklist is not in this hospital file".into())
+    })
 }
 
 /// The worklist of `clinician` for today at `clock` (doctors and nurses;
 /// `c` on the screen cycles to other clinicians). `audit` writes one READ
 /// event for the list.
-pub fn worklist(db: &mut Db, by: &Session, clinician: &Id, clock: Clock, audit: bool) -> Result<Worklist> {
+pub fn worklist(
+    db: &mut Db,
+    by: &Session,
+    clinician: &Id,
+    clock: Clock,
+    audit: bool,
+) -> Result<Worklist> {
     by.require(Permission::ClinicalWorklist, "see clinicians' worklists")?;
     let conn = db.conn();
     let who = crate::store::users::clinician_by_id(conn, clinician)?.ok_or_else(|| {
-        Error::NotFound("that clinician is not an enabled doctor or nurse account: choose another".into())
+        Error::NotFound(
+            "that clinician is not an enabled doctor or nurse account: choose another".into(),
+        )
     })?;
     let today = clock.today();
     let (start, end) = day_bounds(clock.zone, today);
@@ -171,13 +180,18 @@ pub fn worklist(db: &mut Db, by: &Session, clinician: &Id, clock: Clock, audit: 
         let pending = Pending {
             vitals: !vitals::taken_between(conn, &a.patient.id, start, end)?,
             note,
-            diagnosis: !conditions::diagnosed_between(conn, &a.patient.id, a.admitted_at, end.max(clock.now))?,
+            diagnosis: !conditions::diagnosed_between(
+                conn,
+                &a.patient.id,
+                a.admitted_at,
+                end.max(clock.now),
+            )?,
         };
         entries.push(Entry {
             patient: a.patient.clone(),
             news2: scores.get(&a.patient.id).map(Score::of),
             visit: todays.last().cloned(),
-            reason: Reason::Admitted(a),
+            reason: Reason::Admitted(Box::new(a)),
             pending,
         });
     }
@@ -221,7 +235,10 @@ pub fn board_scores(db: &mut Db, by: &Session, audit: bool) -> Result<HashMap<Id
         .map(|s| (s.admission_id.clone(), Score::of(s)))
         .collect();
     if audit && !scores.is_empty() {
-        let summary = format!("viewed the NEWS2 scores of {} admitted patients", scores.len());
+        let summary = format!(
+            "viewed the NEWS2 scores of {} admitted patients",
+            scores.len()
+        );
         db.write(&by.actor(), |_| {
             let e = AuditEvent::new(AuditAction::Read, "news2", summary);
             Ok::<_, Error>(((), vec![e]))

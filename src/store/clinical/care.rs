@@ -61,7 +61,10 @@ pub fn grant_active(
                             WHERE g.session_id = ?1 AND g.patient_id = ?2 AND g.expires_at > ?3
                               AND s.ended_at IS NULL)",
         )?
-        .query_row(params![session.as_str(), patient.as_str(), format_ts(now)], |r| r.get(0))?)
+        .query_row(
+            params![session.as_str(), patient.as_str(), format_ts(now)],
+            |r| r.get(0),
+        )?)
 }
 
 /// Records a break-the-glass grant until `expires`.
@@ -103,7 +106,11 @@ pub struct QueuedAppointment {
 
 /// A clinician's appointments of `day` that are in consultation or checked
 /// in: called in first, then by arrival.
-pub fn queued(conn: &Connection, clinician: &Id, day: NaiveDate) -> Result<Vec<QueuedAppointment>, StoreError> {
+pub fn queued(
+    conn: &Connection,
+    clinician: &Id,
+    day: NaiveDate,
+) -> Result<Vec<QueuedAppointment>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, patient_id, status, start_min, checked_in_at FROM appointments
          WHERE clinician_id = ?1 AND day = ?2 AND status IN ('checked_in', 'in_consultation')

@@ -44,7 +44,11 @@ fn diagnosis(r: &Row) -> rusqlite::Result<Diagnosis> {
     })
 }
 
-fn diagnoses_where(conn: &Connection, tail: &str, p: impl rusqlite::Params) -> Result<Vec<Diagnosis>, StoreError> {
+fn diagnoses_where(
+    conn: &Connection,
+    tail: &str,
+    p: impl rusqlite::Params,
+) -> Result<Vec<Diagnosis>, StoreError> {
     let sql = format!(
         "SELECT id, visit_id, patient_id, code_system, code, text, rank, certainty, {}, recorded_at,
                 error_at, {}, error_reason FROM diagnoses {tail}",
@@ -91,7 +95,9 @@ pub fn insert_diagnosis(
 
 /// One diagnosis.
 pub fn diagnosis_by_id(conn: &Connection, id: &Id) -> Result<Option<Diagnosis>, StoreError> {
-    Ok(diagnoses_where(conn, "WHERE id = ?1", [id.as_str()])?.into_iter().next())
+    Ok(diagnoses_where(conn, "WHERE id = ?1", [id.as_str()])?
+        .into_iter()
+        .next())
 }
 
 /// A patient's diagnoses, newest first (those in error included).
@@ -124,7 +130,10 @@ pub fn diagnosed_between(
             "SELECT EXISTS (SELECT 1 FROM diagnoses WHERE patient_id = ?1 AND recorded_at >= ?2
                             AND recorded_at < ?3 AND error_at IS NULL)",
         )?
-        .query_row(params![patient.as_str(), format_ts(from), format_ts(to)], |r| r.get(0))?)
+        .query_row(
+            params![patient.as_str(), format_ts(from), format_ts(to)],
+            |r| r.get(0),
+        )?)
 }
 
 /// A patient's allergy.
@@ -140,7 +149,11 @@ pub struct Allergy {
     pub error: Option<ErrorMark>,
 }
 
-fn allergies_where(conn: &Connection, tail: &str, p: impl rusqlite::Params) -> Result<Vec<Allergy>, StoreError> {
+fn allergies_where(
+    conn: &Connection,
+    tail: &str,
+    p: impl rusqlite::Params,
+) -> Result<Vec<Allergy>, StoreError> {
     let sql = format!(
         "SELECT id, patient_id, substance, reaction, severity, {}, recorded_at, error_at, {},
                 error_reason FROM allergies {tail}",
@@ -192,7 +205,9 @@ pub fn insert_allergy(
 
 /// One allergy.
 pub fn allergy_by_id(conn: &Connection, id: &Id) -> Result<Option<Allergy>, StoreError> {
-    Ok(allergies_where(conn, "WHERE id = ?1", [id.as_str()])?.into_iter().next())
+    Ok(allergies_where(conn, "WHERE id = ?1", [id.as_str()])?
+        .into_iter()
+        .next())
 }
 
 /// A patient's allergies, most severe first (those in error included, last).
@@ -207,7 +222,12 @@ pub fn allergies_of(conn: &Connection, patient: &Id) -> Result<Vec<Allergy>, Sto
 }
 
 /// Records "no known allergies".
-pub fn insert_no_known(tx: &Transaction, patient: &Id, by: &Id, now: DateTime<Utc>) -> Result<Id, StoreError> {
+pub fn insert_no_known(
+    tx: &Transaction,
+    patient: &Id,
+    by: &Id,
+    now: DateTime<Utc>,
+) -> Result<Id, StoreError> {
     let id = Id::new();
     tx.execute(
         "INSERT INTO no_known_allergies (id, patient_id, recorded_by, recorded_at)
@@ -218,7 +238,10 @@ pub fn insert_no_known(tx: &Transaction, patient: &Id, by: &Id, now: DateTime<Ut
 }
 
 /// The latest "no known allergies": who said so, when.
-pub fn latest_no_known(conn: &Connection, patient: &Id) -> Result<Option<(String, DateTime<Utc>)>, StoreError> {
+pub fn latest_no_known(
+    conn: &Connection,
+    patient: &Id,
+) -> Result<Option<(String, DateTime<Utc>)>, StoreError> {
     let sql = format!(
         "SELECT {}, recorded_at FROM no_known_allergies WHERE patient_id = ?1
          ORDER BY recorded_at DESC LIMIT 1",
@@ -227,7 +250,10 @@ pub fn latest_no_known(conn: &Connection, patient: &Id) -> Result<Option<(String
     Ok(conn
         .prepare_cached(&sql)?
         .query_row([patient.as_str()], |r| {
-            Ok((r.get::<_, Option<String>>(0)?.unwrap_or_default(), ts(r, 1)?))
+            Ok((
+                r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                ts(r, 1)?,
+            ))
         })
         .optional()?)
 }
@@ -245,7 +271,11 @@ pub struct Problem {
     pub error: Option<ErrorMark>,
 }
 
-fn problems_where(conn: &Connection, tail: &str, p: impl rusqlite::Params) -> Result<Vec<Problem>, StoreError> {
+fn problems_where(
+    conn: &Connection,
+    tail: &str,
+    p: impl rusqlite::Params,
+) -> Result<Vec<Problem>, StoreError> {
     let sql = format!(
         "SELECT id, patient_id, code_system, code, text, onset, resolved_on, {}, recorded_at,
                 error_at, {}, error_reason FROM problems {tail}",
@@ -301,7 +331,9 @@ pub fn insert_problem(
 
 /// One problem.
 pub fn problem_by_id(conn: &Connection, id: &Id) -> Result<Option<Problem>, StoreError> {
-    Ok(problems_where(conn, "WHERE id = ?1", [id.as_str()])?.into_iter().next())
+    Ok(problems_where(conn, "WHERE id = ?1", [id.as_str()])?
+        .into_iter()
+        .next())
 }
 
 /// A patient's problems: unresolved first, then by onset.
@@ -314,7 +346,12 @@ pub fn problems_of(conn: &Connection, patient: &Id) -> Result<Vec<Problem>, Stor
 }
 
 /// Resolves a problem; `false` when it was resolved already.
-pub fn resolve_problem(tx: &Transaction, id: &Id, on: NaiveDate, by: &Id) -> Result<bool, StoreError> {
+pub fn resolve_problem(
+    tx: &Transaction,
+    id: &Id,
+    on: NaiveDate,
+    by: &Id,
+) -> Result<bool, StoreError> {
     let n = tx.execute(
         "UPDATE problems SET resolved_on = ?2, resolved_by = ?3 WHERE id = ?1 AND resolved_on IS NULL",
         params![id.as_str(), date_text(on), by.as_str()],

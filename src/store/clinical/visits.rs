@@ -41,7 +41,11 @@ fn visit(r: &Row) -> rusqlite::Result<Visit> {
     })
 }
 
-fn visits_where(conn: &Connection, tail: &str, p: impl rusqlite::Params) -> Result<Vec<Visit>, StoreError> {
+fn visits_where(
+    conn: &Connection,
+    tail: &str,
+    p: impl rusqlite::Params,
+) -> Result<Vec<Visit>, StoreError> {
     let sql = format!("SELECT {} FROM visits v {tail}", visit_columns());
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(p, visit)?;
@@ -82,14 +86,21 @@ pub fn insert_visit(tx: &Transaction, v: &NewVisit, now: DateTime<Utc>) -> Resul
 
 /// One visit.
 pub fn visit_by_id(conn: &Connection, id: &Id) -> Result<Option<Visit>, StoreError> {
-    Ok(visits_where(conn, "WHERE v.id = ?1", [id.as_str()])?.into_iter().next())
+    Ok(visits_where(conn, "WHERE v.id = ?1", [id.as_str()])?
+        .into_iter()
+        .next())
 }
 
 /// The visit of an appointment, if one was opened.
-pub fn visit_of_appointment(conn: &Connection, appointment: &Id) -> Result<Option<Visit>, StoreError> {
-    Ok(visits_where(conn, "WHERE v.appointment_id = ?1", [appointment.as_str()])?
-        .into_iter()
-        .next())
+pub fn visit_of_appointment(
+    conn: &Connection,
+    appointment: &Id,
+) -> Result<Option<Visit>, StoreError> {
+    Ok(
+        visits_where(conn, "WHERE v.appointment_id = ?1", [appointment.as_str()])?
+            .into_iter()
+            .next(),
+    )
 }
 
 /// A patient's visits, newest first.
@@ -144,7 +155,10 @@ fn note_columns() -> String {
 
 /// The note of a visit.
 pub fn note_of(conn: &Connection, visit: &Id) -> Result<Option<Note>, StoreError> {
-    let sql = format!("SELECT {} FROM visit_notes n WHERE n.visit_id = ?1", note_columns());
+    let sql = format!(
+        "SELECT {} FROM visit_notes n WHERE n.visit_id = ?1",
+        note_columns()
+    );
     Ok(conn
         .prepare_cached(&sql)?
         .query_row([visit.as_str()], note)
@@ -243,7 +257,14 @@ pub fn insert_addendum(
     tx.execute(
         "INSERT INTO note_addenda (id, visit_id, author_id, reason, body, added_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![id.as_str(), visit.as_str(), author.as_str(), reason, body, format_ts(now)],
+        params![
+            id.as_str(),
+            visit.as_str(),
+            author.as_str(),
+            reason,
+            body,
+            format_ts(now)
+        ],
     )?;
     Ok(id)
 }

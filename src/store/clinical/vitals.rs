@@ -75,7 +75,11 @@ fn record(r: &Row) -> rusqlite::Result<VitalsRecord> {
     })
 }
 
-fn query(conn: &Connection, tail: &str, p: impl rusqlite::Params) -> Result<Vec<VitalsRecord>, StoreError> {
+fn query(
+    conn: &Connection,
+    tail: &str,
+    p: impl rusqlite::Params,
+) -> Result<Vec<VitalsRecord>, StoreError> {
     let sql = format!("SELECT {} FROM vitals {tail}", columns());
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(p, record)?;
@@ -136,11 +140,17 @@ pub fn insert(tx: &Transaction, n: &NewVitals, now: DateTime<Utc>) -> Result<Id,
 
 /// One set.
 pub fn get(conn: &Connection, id: &Id) -> Result<Option<VitalsRecord>, StoreError> {
-    Ok(query(conn, "WHERE id = ?1", [id.as_str()])?.into_iter().next())
+    Ok(query(conn, "WHERE id = ?1", [id.as_str()])?
+        .into_iter()
+        .next())
 }
 
 /// A patient's sets, newest first, at most `limit`.
-pub fn of_patient(conn: &Connection, patient: &Id, limit: usize) -> Result<Vec<VitalsRecord>, StoreError> {
+pub fn of_patient(
+    conn: &Connection,
+    patient: &Id,
+    limit: usize,
+) -> Result<Vec<VitalsRecord>, StoreError> {
     query(
         conn,
         "WHERE patient_id = ?1 ORDER BY taken_at DESC, id DESC LIMIT ?2",
@@ -179,7 +189,10 @@ pub fn taken_between(
             "SELECT EXISTS (SELECT 1 FROM vitals WHERE patient_id = ?1 AND taken_at >= ?2
                             AND taken_at < ?3 AND error_at IS NULL)",
         )?
-        .query_row(params![patient.as_str(), format_ts(from), format_ts(to)], |r| r.get(0))?)
+        .query_row(
+            params![patient.as_str(), format_ts(from), format_ts(to)],
+            |r| r.get(0),
+        )?)
 }
 
 /// The latest NEWS2 of an active admission, with the score before it.
