@@ -38,6 +38,9 @@ pub enum Error {
     NotFound(String),
     #[error("{0}")]
     Refused(String),
+    /// The record opens only by breaking the glass with a typed reason.
+    #[error("{0}")]
+    BreakGlassNeeded(String),
     #[error("the password could not be hashed ({0}); try again")]
     Hash(String),
     #[error("{}", describe(.0))]

@@ -42,6 +42,12 @@ pub enum AuditAction {
     // one (RESTORE_BACKUP; RESTORE is a deleted patient brought back)
     Backup,
     RestoreBackup,
+    // the clinical record: a note signed, an addendum added, a record
+    // marked entered in error, a record opened by breaking the glass
+    Sign,
+    Addendum,
+    EnteredInError,
+    BreakGlass,
 }
 
 /// Who did it. `id` is absent for the system itself and for failed sign-ins.

@@ -31,6 +31,21 @@ pub enum Permission {
     Dispense,
     Administer,
     CreatePortalAccounts,
+    /// See the whole clinical record (notes, vitals, diagnoses, allergies,
+    /// problems) of a patient in one's care, or after breaking the glass.
+    ViewClinicalRecord,
+    /// See a patient's allergies (the banner wherever a clinician or
+    /// pharmacist sees the patient), diagnoses and problems (not the notes).
+    ViewAllergiesAndDiagnoses,
+    /// Open a record outside one's care with a typed reason (BREAK_GLASS).
+    BreakTheGlass,
+    /// Record vitals and write nursing notes.
+    RecordVitals,
+    /// Everything else a clinician writes: visits of every kind, their
+    /// notes, diagnoses, allergies, problems.
+    WriteClinicalRecord,
+    /// A clinician's worklist and the NEWS2 scores on the bed board.
+    ClinicalWorklist,
 }
 
 impl Role {
@@ -53,6 +68,12 @@ impl Role {
             Dispense => matches!(self, Admin | Nurse | Pharmacist),
             Administer => self == Admin,
             CreatePortalAccounts => matches!(self, Admin | Receptionist),
+            ViewClinicalRecord => matches!(self, Admin | Doctor | Nurse),
+            ViewAllergiesAndDiagnoses => matches!(self, Doctor | Nurse | Pharmacist),
+            BreakTheGlass => matches!(self, Admin | Doctor | Nurse),
+            RecordVitals => matches!(self, Doctor | Nurse),
+            WriteClinicalRecord => self == Doctor,
+            ClinicalWorklist => matches!(self, Doctor | Nurse),
         }
     }
 

@@ -21,6 +21,7 @@ pub enum SettingKey {
     ExpiryWindowDays,
     TimeZone,
     BackupWarnHours,
+    DraftWarnHours,
 }
 
 /// The date display formats a hospital can choose, with their chrono patterns.
@@ -63,6 +64,9 @@ impl SettingKey {
             }
             SettingKey::BackupWarnHours => {
                 "hours after the latest backup that an admin's sign-in warns of it"
+            }
+            SettingKey::DraftWarnHours => {
+                "hours after which an unsigned note shows on its author's worklist"
             }
         }
     }
@@ -139,6 +143,7 @@ impl SettingKey {
                 })
             }),
             SettingKey::BackupWarnHours => int_in(1, 24 * 31),
+            SettingKey::DraftWarnHours => int_in(1, 24 * 31),
         }
     }
 }
@@ -158,6 +163,8 @@ pub struct Settings {
     pub time_zone: Tz,
     /// An admin's sign-in warns when the latest backup is older than this.
     pub backup_warn_hours: u32,
+    /// An unsigned note older than this shows on its author's worklist.
+    pub draft_warn_hours: u32,
 }
 
 impl Settings {
@@ -175,6 +182,7 @@ impl Settings {
             expiry_window_days: 90,
             time_zone,
             backup_warn_hours: 26,
+            draft_warn_hours: 24,
         }
     }
 
@@ -192,6 +200,7 @@ impl Settings {
             SettingKey::ExpiryWindowDays => self.expiry_window_days.to_string(),
             SettingKey::TimeZone => self.time_zone.name().to_string(),
             SettingKey::BackupWarnHours => self.backup_warn_hours.to_string(),
+            SettingKey::DraftWarnHours => self.draft_warn_hours.to_string(),
         }
     }
 
@@ -211,6 +220,7 @@ impl Settings {
             SettingKey::ExpiryWindowDays => self.expiry_window_days = num(&v),
             SettingKey::TimeZone => self.time_zone = parse_zone(&v).unwrap_or(self.time_zone),
             SettingKey::BackupWarnHours => self.backup_warn_hours = num(&v),
+            SettingKey::DraftWarnHours => self.draft_warn_hours = num(&v),
         }
         Ok(())
     }
@@ -262,6 +272,10 @@ mod tests {
         assert!(s.set(SettingKey::BackupWarnHours, "745").is_err());
         assert!(s.set(SettingKey::BackupWarnHours, "50").is_ok());
         assert_eq!(s.backup_warn_hours, 50);
+        assert_eq!(s.draft_warn_hours, 24);
+        assert!(s.set(SettingKey::DraftWarnHours, "0").is_err());
+        assert!(s.set(SettingKey::DraftWarnHours, "48").is_ok());
+        assert_eq!(s.draft_warn_hours, 48);
         assert!(SettingKey::parse("colour").is_err());
         assert!(s.set(SettingKey::TimeZone, "africa/nairobi").is_ok());
         assert_eq!(s.get(SettingKey::TimeZone), "Africa/Nairobi");

@@ -3,15 +3,22 @@
 //! audit event commit together or not at all.
 
 pub mod accounts;
+pub mod allergies;
 pub mod appointments;
 pub mod audit_trail;
 pub mod backup;
 pub mod beds;
 pub mod census;
+pub mod clinical;
 pub mod csv_file;
+pub mod diagnoses;
 pub mod export;
 pub mod import;
 pub mod patients;
 pub mod pharmacy;
+pub mod record;
 pub mod restore;
 pub mod settings;
+pub mod visits;
+pub mod vitals;
+pub mod worklist;

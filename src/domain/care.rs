@@ -1,0 +1,154 @@
+//! Who sees which part of a patient's clinical record: the one rule of
+//! "in the patient's care", and what each role sees with or without it.
+//!
+//! Doctors and nurses see the whole record of a patient in their care; out
+//! of it (and an administrator, always) they must break the glass with a
+//! typed reason first. Pharmacists see allergies, diagnoses and problems,
+//! never the notes. Receptionists, lab technicians (until lab orders exist)
+//! and patients see nothing of it here.
+
+use crate::domain::role::Role;
+
+/// What the file knows of one clinician and one patient.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CareFacts {
+    /// The clinician of one of the patient's visits.
+    pub clinician_of_a_visit: bool,
+    /// The attending clinician of the patient's active admission.
+    pub attending: bool,
+    /// The clinician of one of the patient's appointments that is today
+    /// or not yet completed (neither cancelled nor a no-show).
+    pub clinician_of_an_appointment: bool,
+    /// The patient is admitted now: staff are not assigned to wards yet, so
+    /// every doctor and nurse counts as on the patient's ward.
+    pub admitted: bool,
+}
+
+/// Whether someone of `role` with these facts is in the patient's care.
+/// Only doctors and nurses ever are.
+pub fn in_care(role: Role, f: &CareFacts) -> bool {
+    matches!(role, Role::Doctor | Role::Nurse)
+        && (f.clinician_of_a_visit || f.attending || f.clinician_of_an_appointment || f.admitted)
+}
+
+/// The parts of the record that open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sections {
+    /// Visits with their notes and addenda.
+    pub notes: bool,
+    pub vitals: bool,
+    pub diagnoses: bool,
+    pub allergies: bool,
+    pub problems: bool,
+}
+
+impl Sections {
+    /// Everything.
+    pub const ALL: Sections = Sections {
+        notes: true,
+        vitals: true,
+        diagnoses: true,
+        allergies: true,
+        problems: true,
+    };
+
+    /// What a pharmacist sees.
+    pub const MEDICATION_SAFETY: Sections = Sections {
+        notes: false,
+        vitals: false,
+        diagnoses: true,
+        allergies: true,
+        problems: true,
+    };
+}
+
+/// The answer to "may this person open this patient's clinical record?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// These sections open.
+    Open(Sections),
+    /// Only by breaking the glass with a typed reason.
+    BreakGlass,
+    /// Not for this role.
+    Refused,
+}
+
+/// What `role` may open, given whether they are in the patient's care and
+/// whether they broke the glass for this patient in this session.
+pub fn access(role: Role, in_care: bool, glass_broken: bool) -> Access {
+    match role {
+        Role::Doctor | Role::Nurse if in_care || glass_broken => Access::Open(Sections::ALL),
+        Role::Admin if glass_broken => Access::Open(Sections::ALL),
+        Role::Doctor | Role::Nurse | Role::Admin => Access::BreakGlass,
+        Role::Pharmacist => Access::Open(Sections::MEDICATION_SAFETY),
+        Role::Receptionist | Role::LabTech | Role::Patient => Access::Refused,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn each_fact_puts_a_doctor_or_nurse_in_care() {
+        let facts = [
+            CareFacts {
+                clinician_of_a_visit: true,
+                ..CareFacts::default()
+            },
+            CareFacts {
+                attending: true,
+                ..CareFacts::default()
+            },
+            CareFacts {
+                clinician_of_an_appointment: true,
+                ..CareFacts::default()
+            },
+            CareFacts {
+                admitted: true,
+                ..CareFacts::default()
+            },
+        ];
+        for f in facts {
+            assert!(in_care(Role::Doctor, &f), "{f:?}");
+            assert!(in_care(Role::Nurse, &f), "{f:?}");
+            for r in [
+                Role::Admin,
+                Role::Pharmacist,
+                Role::Receptionist,
+                Role::LabTech,
+                Role::Patient,
+            ] {
+                assert!(!in_care(r, &f), "{r:?} {f:?}");
+            }
+        }
+        assert!(!in_care(Role::Doctor, &CareFacts::default()));
+    }
+
+    #[test]
+    fn what_each_role_sees() {
+        for r in Role::iter() {
+            for care in [false, true] {
+                for glass in [false, true] {
+                    let got = access(r, care, glass);
+                    let want = match r {
+                        Role::Doctor | Role::Nurse if care || glass => Access::Open(Sections::ALL),
+                        Role::Doctor | Role::Nurse => Access::BreakGlass,
+                        Role::Admin if glass => Access::Open(Sections::ALL),
+                        Role::Admin => Access::BreakGlass,
+                        Role::Pharmacist => Access::Open(Sections {
+                            notes: false,
+                            vitals: false,
+                            diagnoses: true,
+                            allergies: true,
+                            problems: true,
+                        }),
+                        _ => Access::Refused,
+                    };
+                    assert_eq!(got, want, "{r:?} care={care} glass={glass}");
+                }
+            }
+        }
+    }
+}
