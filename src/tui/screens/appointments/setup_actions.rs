@@ -9,6 +9,7 @@ use crate::domain::role::Permission;
 use crate::ops::appointments as ops;
 use crate::store::appointments as store;
 use crate::tui::keymap::Action;
+use crate::tui::popups::Question;
 use crate::tui::screen::{Said, said_error};
 use crate::tui::widgets::field::Field as TextField;
 use crate::tui::widgets::popup::Prompt;
@@ -92,7 +93,8 @@ impl Appointments {
             }
             Action::Edit => {
                 if let Some(ask) = s.edit_selected(self.date_pattern) {
-                    self.prompt = Some(ask_for(ask));
+                    let (prompt, asking) = ask_for(ask);
+                    return Question::prompt(prompt, asking).into();
                 }
             }
             _ => {}
