@@ -78,6 +78,8 @@ pub enum Mode {
 }
 
 mod asking;
+#[cfg(test)]
+mod popup_tests;
 
 /// What a confirmed question of the app's own goes on to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -673,8 +675,12 @@ impl App {
                 said
             }
         };
-        if let Said::Error(m) = said {
-            self.complain(m);
+        match said {
+            Said::Error(m) => self.complain(m),
+            Said::Ask(q) => {
+                self.popups.push(Some(tab), Asker::Screen, *q);
+            }
+            Said::Nothing | Said::Info(_) => {}
         }
     }
 
