@@ -63,6 +63,12 @@ impl Workspace {
     }
 }
 
+/// The parts of the app a screen or a dialog acts on, lent beside its [`Ctx`].
+struct Lent<'a> {
+    screens: &'a mut Vec<(Tab, Box<dyn Screen>)>,
+    popups: &'a mut Popups,
+}
+
 pub enum Mode {
     SignIn(SignIn),
     ChangePassword {
@@ -302,24 +308,36 @@ impl App {
         tab: Tab,
         f: impl FnOnce(&mut dyn Screen, &mut Ctx) -> R,
     ) -> Option<R> {
+        self.lend(|lent, ctx| {
+            let (_, screen) = lent.screens.iter_mut().find(|(t, _)| *t == tab)?;
+            Some(f(screen.as_mut(), ctx))
+        })
+    }
+
+    /// Runs `f`, while at work, with what a screen or a dialog needs from the
+    /// app ([`Ctx`]) and the screens and popups it may act on.
+    fn lend<R>(&mut self, f: impl FnOnce(Lent, &mut Ctx) -> Option<R>) -> Option<R> {
         let App {
             db,
             mode,
             settings,
             now,
+            popups,
             ..
         } = self;
-        let Mode::Working(w) = mode else {
+        let Mode::Working(Workspace {
+            session, screens, ..
+        }) = mode
+        else {
             return None;
         };
-        let (_, screen) = w.screens.iter_mut().find(|(t, _)| *t == tab)?;
         let mut ctx = Ctx {
             db,
-            session: &w.session,
+            session,
             settings,
             now: *now,
         };
-        Some(f(screen.as_mut(), &mut ctx))
+        f(Lent { screens, popups }, &mut ctx)
     }
 
     /// Time passing without keys: idle lock and the session's maximum length.
@@ -648,34 +666,22 @@ impl App {
     /// Shows the current tab's screen again (it reads its data afresh), or
     /// opens it the first time; an error it reports is complained of.
     fn reload_tab(&mut self) {
-        let App {
-            db,
-            mode,
-            settings,
-            now,
-            ..
-        } = self;
-        let Mode::Working(w) = mode else {
+        let Some(tab) = self.current_tab() else {
             return;
         };
-        let tab = w.tab;
-        let mut ctx = Ctx {
-            db,
-            session: &w.session,
-            settings,
-            now: *now,
-        };
-        let said = match w.screens.iter_mut().find(|(t, _)| *t == tab) {
-            Some((_, screen)) => screen.shown_again(&mut ctx),
-            None => {
-                let (screen, said) = screens::open(tab, &mut ctx);
-                if let Some(screen) = screen {
-                    w.screens.push((tab, screen));
+        let said = self.lend(|lent, ctx| {
+            Some(match lent.screens.iter_mut().find(|(t, _)| *t == tab) {
+                Some((_, screen)) => screen.shown_again(ctx),
+                None => {
+                    let (screen, said) = screens::open(tab, ctx);
+                    if let Some(screen) = screen {
+                        lent.screens.push((tab, screen));
+                    }
+                    said
                 }
-                said
-            }
-        };
-        match said {
+            })
+        });
+        match said.unwrap_or(Said::Nothing) {
             Said::Error(m) => self.complain(m),
             Said::Ask(q) => {
                 self.popups.push(Some(tab), Asker::Screen, *q);

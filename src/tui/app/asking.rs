@@ -2,7 +2,7 @@
 //! answer goes back with its token to whoever asked (the app, the screen of
 //! the tab, or a dialog below it), and a refused answer reopens the question.
 
-use super::{App, Mode, Pending, Workspace, is_text};
+use super::{App, Pending, Workspace, is_text};
 use crate::tui::keymap::{self, Action, Binding, Tab};
 use crate::tui::popups::{Answer, Asker, Dialog, Entry, Popup, Question, Refused};
 use crate::tui::screen::{Ctx, Said};
@@ -153,27 +153,12 @@ impl App {
         id: u64,
         f: impl FnOnce(&mut dyn Dialog, &mut Ctx) -> R,
     ) -> Option<R> {
-        let App {
-            db,
-            mode,
-            settings,
-            now,
-            popups,
-            ..
-        } = self;
-        let Mode::Working(w) = mode else {
-            return None;
-        };
-        let Popup::Dialog(d) = &mut popups.get_mut(id)?.question.popup else {
-            return None;
-        };
-        let mut ctx = Ctx {
-            db,
-            session: &w.session,
-            settings,
-            now: *now,
-        };
-        Some(f(d.as_mut(), &mut ctx))
+        self.lend(|lent, ctx| {
+            let Popup::Dialog(d) = &mut lent.popups.get_mut(id)?.question.popup else {
+                return None;
+            };
+            Some(f(d.as_mut(), ctx))
+        })
     }
 
     /// Lets the screen shown, and the dialogs open over it, write their

@@ -54,7 +54,8 @@ enum FormFor {
     },
 }
 
-/// The question to ask before quitting while a typed answer is open.
+/// The question to ask before quitting while a form or a typed answer holds
+/// input.
 const UNSAVED: &str = "Quit and throw away what you typed on the beds tab?";
 
 /// What a typed answer is for.
@@ -284,8 +285,7 @@ impl Screen for Beds {
     }
 
     fn unsaved_input(&self) -> Option<&'static str> {
-        self.has_unsaved_input()
-            .then_some("Quit and throw away what you typed on the beds tab?")
+        self.has_unsaved_input().then_some(UNSAVED)
     }
 
     /// A question of the tab answered: what it was for is carried out
