@@ -1,8 +1,10 @@
 //! The application state machine: sign-in, forced password change, the
-//! working tabs, and the lock screen; plus the help overlay and confirmations.
+//! working tabs, and the lock screen; plus the help overlay and the popup
+//! stack (routed in `asking`).
 //!
-//! A key goes to the top overlay, else to the current screen's key table,
-//! else to a focused text field, else to the global table. The resulting
+//! A key goes to the help overlay or the top popup, else to the current
+//! screen's key table, else to a focused text field, else to the global
+//! table. The resulting
 //! action is performed here, the only place that calls into the database;
 //! rendering reads only the state.
 
@@ -12,6 +14,7 @@ use crate::domain::settings::Settings;
 use crate::store::Db;
 use crate::store::sessions::EndReason;
 use crate::tui::keymap::{self, Action, Binding, Tab};
+use crate::tui::popups::{Asker, Popups, Question};
 use crate::tui::screen::{Ctx, LocalDates, Said, Screen, View};
 use crate::tui::screens::{
     self,
@@ -20,7 +23,7 @@ use crate::tui::screens::{
     sign_in::{LockedBy, SignIn},
 };
 use crate::tui::theme::Theme;
-use crate::tui::widgets::{bars, popup};
+use crate::tui::widgets::bars;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
@@ -60,6 +63,12 @@ impl Workspace {
     }
 }
 
+/// The parts of the app a screen or a dialog acts on, lent beside its [`Ctx`].
+struct Lent<'a> {
+    screens: &'a mut Vec<(Tab, Box<dyn Screen>)>,
+    popups: &'a mut Popups,
+}
+
 pub enum Mode {
     SignIn(SignIn),
     ChangePassword {
@@ -74,16 +83,15 @@ pub enum Mode {
     },
 }
 
-/// What a confirmed question goes on to do.
+mod asking;
+#[cfg(test)]
+mod popup_tests;
+
+/// What a confirmed question of the app's own goes on to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Pending {
     Quit,
     SignOut,
-}
-
-struct Confirm {
-    question: String,
-    then: Pending,
 }
 
 struct Message {
@@ -99,7 +107,8 @@ pub struct App {
     options: Options,
     pub mode: Mode,
     help: bool,
-    confirm: Option<Confirm>,
+    /// The questions open over the screens (the app's own too).
+    popups: Popups,
     message: Option<Message>,
     now: DateTime<Utc>,
     last_input: DateTime<Utc>,
@@ -129,7 +138,7 @@ impl App {
             options,
             mode: Mode::SignIn(SignIn::new()),
             help: false,
-            confirm: None,
+            popups: Popups::default(),
             message: None,
             now,
             last_input: now,
@@ -221,7 +230,11 @@ impl App {
         if self.help {
             return vec![("Help", keymap::HELP)];
         }
-        if self.confirm.is_some() {
+        if self
+            .popups
+            .top(self.current_tab())
+            .is_some_and(|e| e.asker == Asker::App)
+        {
             return vec![("Confirm", keymap::CONFIRM)];
         }
         self.help_sections()
@@ -239,15 +252,11 @@ impl App {
             }
             return;
         }
-        if let Some(confirm) = &self.confirm {
-            match keymap::lookup(keymap::CONFIRM, &key) {
-                Some(Action::Yes) => {
-                    let then = confirm.then;
-                    self.confirm = None;
-                    self.perform_pending(then);
-                }
-                Some(Action::No) => self.confirm = None,
-                _ => {}
+        if self.popups.top(self.current_tab()).is_some() {
+            if !self.popup_key(key)
+                && let Some(action) = keymap::lookup(keymap::global(), &key)
+            {
+                self.perform(action);
             }
             return;
         }
@@ -276,45 +285,59 @@ impl App {
         matches!(&self.mode, Mode::Working(w) if w.shown().is_some_and(|s| s.takes_text()))
     }
 
-    /// Shows what a screen said on the status line.
-    fn show(&mut self, said: Said) {
-        match said {
-            Said::Nothing => {}
-            Said::Info(m) => self.say(m),
-            Said::Error(m) => self.complain(m),
+    /// The tab shown, while at work.
+    fn current_tab(&self) -> Option<Tab> {
+        match &self.mode {
+            Mode::Working(w) => Some(w.tab),
+            _ => None,
         }
     }
 
     /// Runs `f` on the screen of the tab shown, once opened, with what it
-    /// needs from the app, and shows what it says.
+    /// needs from the app, and shows what it says (or opens what it asks).
     fn with_screen(&mut self, f: impl FnOnce(&mut dyn Screen, &mut Ctx) -> Said) -> Option<()> {
+        let tab = self.current_tab()?;
+        let said = self.in_screen(tab, f)?;
+        self.hear(Some(tab), Asker::Screen, said);
+        Some(())
+    }
+
+    /// Runs `f` on the screen of `tab`, once opened, with what it needs.
+    fn in_screen<R>(
+        &mut self,
+        tab: Tab,
+        f: impl FnOnce(&mut dyn Screen, &mut Ctx) -> R,
+    ) -> Option<R> {
+        self.lend(|lent, ctx| {
+            let (_, screen) = lent.screens.iter_mut().find(|(t, _)| *t == tab)?;
+            Some(f(screen.as_mut(), ctx))
+        })
+    }
+
+    /// Runs `f`, while at work, with what a screen or a dialog needs from the
+    /// app ([`Ctx`]) and the screens and popups it may act on.
+    fn lend<R>(&mut self, f: impl FnOnce(Lent, &mut Ctx) -> Option<R>) -> Option<R> {
         let App {
             db,
             mode,
             settings,
             now,
+            popups,
             ..
         } = self;
-        let Mode::Working(w) = mode else {
+        let Mode::Working(Workspace {
+            session, screens, ..
+        }) = mode
+        else {
             return None;
         };
-        let tab = w.tab;
-        let (_, screen) = w.screens.iter_mut().find(|(t, _)| *t == tab)?;
         let mut ctx = Ctx {
             db,
-            session: &w.session,
+            session,
             settings,
             now: *now,
         };
-        let said = f(screen.as_mut(), &mut ctx);
-        self.show(said);
-        Some(())
-    }
-
-    /// Lets the screen shown write its pending events (a search's) before
-    /// the user leaves it (another tab, the lock, quitting).
-    fn leave_screen(&mut self) {
-        self.with_screen(|s, ctx| s.leave(ctx));
+        f(Lent { screens, popups }, &mut ctx)
     }
 
     /// Time passing without keys: idle lock and the session's maximum length.
@@ -340,8 +363,11 @@ impl App {
             let minutes = self.idle_limit().num_seconds() as f64 / 60.0;
             self.lock(&format!("idle for {minutes:.0} min"));
         }
-        // The screen shown may follow other terminals' changes.
-        self.with_screen(|s, ctx| s.tick(ctx));
+        // The screen shown may follow other terminals' changes, but is not
+        // read again under a question it asked.
+        if !self.current_tab().is_some_and(|t| self.popups.any_for(t)) {
+            self.with_screen(|s, ctx| s.tick(ctx));
+        }
     }
 
     fn perform(&mut self, action: Action) {
@@ -360,7 +386,12 @@ impl App {
                 let unsaved_password =
                     matches!(&self.mode, Mode::ChangePassword { form, .. } if form.has_input());
                 let unsaved_screen = match &self.mode {
-                    Mode::Working(w) => w.screens.iter().find_map(|(_, s)| s.unsaved_input()),
+                    Mode::Working(w) => w.screens.iter().find_map(|(tab, s)| {
+                        self.popups
+                            .of_tab(*tab)
+                            .find_map(|e| e.question.unsaved_input())
+                            .or_else(|| s.unsaved_input())
+                    }),
                     _ => None,
                 };
                 if unsaved_password {
@@ -414,10 +445,8 @@ impl App {
     }
 
     fn ask(&mut self, question: &str, then: Pending) {
-        self.confirm = Some(Confirm {
-            question: question.to_string(),
-            then,
-        });
+        self.popups
+            .push(None, Asker::App, Question::confirm(question, then));
     }
 
     fn perform_pending(&mut self, p: Pending) {
@@ -446,7 +475,7 @@ impl App {
             Mode::Working(w) => w.session,
         };
         self.help = false;
-        self.confirm = None;
+        self.popups.clear();
         if let Err(e) = auth::sign_out(&mut self.db, &session, reason, self.now) {
             self.complain(e);
         }
@@ -469,7 +498,7 @@ impl App {
             }
         };
         self.help = false;
-        self.confirm = None;
+        self.popups.clear();
         let audited = auth::lock_session(&mut self.db, &session, why);
         let form = SignIn::lock_screen(LockedBy {
             user_name: session.user.user_name.clone(),
@@ -556,6 +585,7 @@ impl App {
             Err(e) => self.complain(e),
         }
         self.last_input = self.now;
+        self.popups.clear();
         if session.user.must_change_password {
             self.mode = Mode::ChangePassword {
                 session,
@@ -636,35 +666,27 @@ impl App {
     /// Shows the current tab's screen again (it reads its data afresh), or
     /// opens it the first time; an error it reports is complained of.
     fn reload_tab(&mut self) {
-        let App {
-            db,
-            mode,
-            settings,
-            now,
-            ..
-        } = self;
-        let Mode::Working(w) = mode else {
+        let Some(tab) = self.current_tab() else {
             return;
         };
-        let tab = w.tab;
-        let mut ctx = Ctx {
-            db,
-            session: &w.session,
-            settings,
-            now: *now,
-        };
-        let said = match w.screens.iter_mut().find(|(t, _)| *t == tab) {
-            Some((_, screen)) => screen.shown_again(&mut ctx),
-            None => {
-                let (screen, said) = screens::open(tab, &mut ctx);
-                if let Some(screen) = screen {
-                    w.screens.push((tab, screen));
+        let said = self.lend(|lent, ctx| {
+            Some(match lent.screens.iter_mut().find(|(t, _)| *t == tab) {
+                Some((_, screen)) => screen.shown_again(ctx),
+                None => {
+                    let (screen, said) = screens::open(tab, ctx);
+                    if let Some(screen) = screen {
+                        lent.screens.push((tab, screen));
+                    }
+                    said
                 }
-                said
+            })
+        });
+        match said.unwrap_or(Said::Nothing) {
+            Said::Error(m) => self.complain(m),
+            Said::Ask(q) => {
+                self.popups.push(Some(tab), Asker::Screen, *q);
             }
-        };
-        if let Said::Error(m) = said {
-            self.complain(m);
+            Said::Nothing | Said::Info(_) => {}
         }
     }
 
@@ -695,6 +717,18 @@ impl App {
             Constraint::Length(1),
         ])
         .areas(area);
+        let clock = self.clock();
+        let view = View {
+            now: self.now,
+            clock,
+            dates: LocalDates {
+                today: clock.today(),
+                zone: clock.zone,
+                date_pattern: self.settings.date_pattern(),
+            },
+            settings: &self.settings,
+            theme: &theme,
+        };
         let (tabs, current) = match &self.mode {
             Mode::Working(w) => (self.tabs(), Some(w.tab)),
             _ => (Vec::new(), None),
@@ -727,23 +761,12 @@ impl App {
                 );
             }
             Mode::Working(w) => match w.shown() {
-                Some(screen) => {
-                    let clock = self.clock();
-                    let view = View {
-                        now: self.now,
-                        clock,
-                        dates: LocalDates {
-                            today: clock.today(),
-                            zone: clock.zone,
-                            date_pattern: self.settings.date_pattern(),
-                        },
-                        settings: &self.settings,
-                        theme: &theme,
-                    };
-                    screen.render(frame, body, &view);
-                }
+                Some(screen) => screen.render(frame, body, &view),
                 None => notice::render(w.tab, &theme, body, frame.buffer_mut()),
             },
+        }
+        for entry in self.popups.shown(self.current_tab()) {
+            entry.question.render(frame, body, &view);
         }
 
         let clock = self
@@ -777,9 +800,6 @@ impl App {
             let sections = self.help_sections();
             help::render("Keys", &sections, &theme, body, frame.buffer_mut());
         }
-        if let Some(c) = &self.confirm {
-            popup::confirm(&c.question, &theme, body, frame.buffer_mut());
-        }
     }
 
     fn help_sections(&self) -> Vec<(&'static str, &'static [Binding])> {
@@ -788,11 +808,8 @@ impl App {
             Mode::Locked { .. } => vec![("Screen locked", keymap::LOCKED)],
             Mode::ChangePassword { .. } => vec![("New password", keymap::CHANGE_PASSWORD)],
             Mode::Working(w) => {
-                let title = w.shown().map_or(w.tab.title(), |s| s.title());
-                vec![
-                    (title, self.screen_table()),
-                    ("Everywhere", keymap::global()),
-                ]
+                let (title, table) = self.working_section(w);
+                vec![(title, table), ("Everywhere", keymap::global())]
             }
         }
     }

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod keymap;
+pub mod popups;
 pub mod screen;
 pub mod screens;
 pub mod theme;

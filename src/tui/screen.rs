@@ -1,6 +1,7 @@
 //! The shape every working tab has: the [`Screen`] trait the app routes
 //! keys, time and drawing through, and what a screen is given to act
-//! ([`Ctx`]) and to draw ([`View`]). The app knows no screen by name; the
+//! ([`Ctx`]) and to draw ([`View`]), and how it asks a question
+//! ([`Said::Ask`], answered through [`Screen::answered`]). The app knows no screen by name; the
 //! one list of tabs is [`crate::tui::screens::open`].
 
 use crate::auth::Session;
@@ -10,11 +11,13 @@ use crate::domain::settings::Settings;
 use crate::error::Error;
 use crate::store::Db;
 use crate::tui::keymap::{Action, Binding};
+use crate::tui::popups::{Answer, Heard, Question};
 use crate::tui::theme::Theme;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
+use std::any::Any;
 
 /// What a screen needs from the app to act: the file, who is signed in,
 /// the hospital's settings and the instant.
@@ -37,12 +40,16 @@ impl Ctx<'_> {
     }
 }
 
-/// What a screen tells the app to show on the status line.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a screen tells the app: a message for the status line, or a
+/// question for the popup stack.
+#[derive(Debug, PartialEq, Eq)]
 pub enum Said {
     Nothing,
     Info(String),
     Error(String),
+    /// A question to open over the screen; its answer comes back through
+    /// [`Screen::answered`].
+    Ask(Box<Question>),
 }
 
 /// What an error says on the status line: its message, capitalised.
@@ -120,6 +127,12 @@ pub trait Screen {
     /// Time passes without keys while the screen is shown.
     fn tick(&mut self, _ctx: &mut Ctx) -> Said {
         Said::Nothing
+    }
+
+    /// The answer to a question the screen asked, with the token it gave;
+    /// a refusal keeps the question open.
+    fn answered(&mut self, _about: Box<dyn Any>, _answer: Answer, _ctx: &mut Ctx) -> Heard {
+        Ok(Said::Nothing)
     }
 
     /// The screen is shown again (its tab chosen, or Ctrl+R): read afresh.

@@ -3,14 +3,14 @@
 //! saving it (asking first when the time is outside working hours).
 
 use super::form::{BookingForm, Chosen, Purpose, Slot};
-use super::prompts::{Confirm, Pending};
+use super::prompts::{BookingPatient, Pending};
 use super::{Appointments, Ctx, View, nothing_selected};
 use crate::domain::appointment::{self as rules, Status, hhmm};
 use crate::domain::role::Permission;
 use crate::ops::appointments::{self as ops, Booking};
 use crate::tui::keymap::Action;
+use crate::tui::popups::{Answer, Question};
 use crate::tui::screen::{Said, said_error};
-use crate::tui::screens::patients::{Patients, PickOutcome};
 use crate::tui::widgets::field::Field as TextField;
 use chrono::NaiveTime;
 
@@ -60,8 +60,7 @@ impl Appointments {
         } else {
             "Book an appointment for"
         };
-        self.picker = Some(Box::new(Patients::picker(&mut ctx.patients(), purpose)));
-        Said::Nothing
+        Question::patient(&mut ctx.patients(), purpose, BookingPatient).into()
     }
 
     /// `r`: the form again for the selected (scheduled) appointment, with
@@ -119,17 +118,13 @@ impl Appointments {
         Said::Nothing
     }
 
-    /// After a key in the picker: takes its outcome into the form.
-    pub(super) fn after_pick(&mut self, said: Said) -> Said {
-        let Some(outcome) = self.picker.as_mut().and_then(|p| p.outcome()) else {
-            return said;
-        };
-        self.picker = None;
+    /// The picker answered: its patient goes into the form.
+    pub(super) fn after_pick(&mut self, answer: Answer) -> Said {
         let View::Form(form) = &mut self.view else {
-            return said;
+            return Said::Nothing;
         };
-        match outcome {
-            PickOutcome::Chosen(p) => {
+        match answer {
+            Answer::Patient(p) => {
                 form.patient = Some(Chosen {
                     id: p.id.clone(),
                     name: p.details.full_name(),
@@ -143,7 +138,7 @@ impl Appointments {
                     p.details.full_name()
                 ))
             }
-            PickOutcome::Cancelled => {
+            _ => {
                 if form.patient.is_none() {
                     self.view = View::Day;
                     Said::Info("Nothing booked.".into())
@@ -163,10 +158,8 @@ impl Appointments {
             Action::PrevField => form.prev_field(),
             Action::Open => match form.focused() {
                 Slot::Patient if !matches!(form.purpose, Purpose::Reschedule { .. }) => {
-                    self.picker = Some(Box::new(Patients::picker(
-                        &mut ctx.patients(),
-                        "Book an appointment for",
-                    )));
+                    let purpose = "Book an appointment for";
+                    return Question::patient(&mut ctx.patients(), purpose, BookingPatient).into();
                 }
                 _ => form.next_field(),
             },
@@ -198,10 +191,8 @@ impl Appointments {
             Action::NextFreeSlot => return self.find_free(ctx),
             Action::Cancel => {
                 if form.touched {
-                    self.confirm = Some(Confirm {
-                        question: "Leave the form and throw away what was typed?".into(),
-                        then: Pending::DiscardForm,
-                    });
+                    let question = "Leave the form and throw away what was typed?";
+                    return Question::confirm(question, Pending::DiscardForm).into();
                 } else {
                     self.view = View::Day;
                 }
@@ -331,17 +322,14 @@ impl Appointments {
             && let (Some(hours), Some(c)) = (self.hours.get(ci), self.clinicians.get(ci))
             && !hours.covers(booking.day, &booking.span)
         {
-            self.confirm = Some(Confirm {
-                question: format!(
-                    "{} {} is outside {}'s working hours ({} that day). Book anyway?",
-                    booking.day.format("%a %d %b"),
-                    booking.span,
-                    c.name(),
-                    hours.describe(booking.day)
-                ),
-                then: Pending::BookOutsideHours,
-            });
-            return Said::Nothing;
+            let question = format!(
+                "{} {} is outside {}'s working hours ({} that day). Book anyway?",
+                booking.day.format("%a %d %b"),
+                booking.span,
+                c.name(),
+                hours.describe(booking.day)
+            );
+            return Question::confirm(question, Pending::BookOutsideHours).into();
         }
         let result = match &form.purpose {
             Purpose::Reschedule { id, version } => ops::reschedule(

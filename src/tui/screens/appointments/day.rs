@@ -9,6 +9,7 @@ use crate::domain::role::Permission;
 use crate::error::Error;
 use crate::ops::appointments as ops;
 use crate::tui::keymap::Action;
+use crate::tui::popups::Question;
 use crate::tui::screen::{Said, said_error};
 use crate::tui::widgets::popup::Prompt;
 use crate::tui::widgets::table::Selection;
@@ -84,8 +85,7 @@ impl Appointments {
     /// `g`: asks which day to show.
     fn ask_date(&mut self) -> Said {
         let p = Prompt::new(format!("Which day? Like {}.", self.today_text()), "Date");
-        self.prompt = Some((p, Asking::GoToDate));
-        Said::Nothing
+        Question::prompt(p, Asking::GoToDate).into()
     }
 
     /// Ctrl+R: reads the clinicians, hours, types and the day again.
@@ -120,14 +120,11 @@ impl Appointments {
             ),
             "Reason",
         );
-        self.prompt = Some((
-            p,
-            Asking::CancelReason {
-                id: b.appt.id,
-                version: b.appt.version,
-            },
-        ));
-        Said::Nothing
+        let asking = Asking::CancelReason {
+            id: b.appt.id,
+            version: b.appt.version,
+        };
+        Question::prompt(p, asking).into()
     }
 
     /// `u` (administrators): asks why the selected appointment's last status
@@ -155,14 +152,11 @@ impl Appointments {
             ),
             "Reason",
         );
-        self.prompt = Some((
-            p,
-            Asking::UndoReason {
-                id: b.appt.id,
-                version: b.appt.version,
-            },
-        ));
-        Said::Nothing
+        let asking = Asking::UndoReason {
+            id: b.appt.id,
+            version: b.appt.version,
+        };
+        Question::prompt(p, asking).into()
     }
 
     /// `q`: the queue of today's arrived patients, read afresh.

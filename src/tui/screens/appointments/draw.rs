@@ -4,7 +4,6 @@
 use super::{Appointments, MIN_COLUMN, ROW_MINUTES, TIME_COLUMN, View};
 use crate::domain::appointment::{self as rules, Booked, Span, Status, hhmm, is_late};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::popup;
 use crate::tui::widgets::table::ScrollTable;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -21,7 +20,6 @@ impl Appointments {
     pub fn render(&self, frame: &mut Frame, area: Rect, now: chrono::NaiveDateTime, theme: &Theme) {
         self.local_now.set(now);
         match &self.view {
-            _ if self.picker.is_some() => {}
             View::Day => self.render_day(frame, area, theme),
             View::Queue => self.render_queue(frame, area, theme),
             View::Form(f) => f.render(
@@ -32,23 +30,6 @@ impl Appointments {
                 theme,
             ),
             View::Setup(s) => s.render(frame, area, theme),
-        }
-        if let Some(p) = &self.picker {
-            p.render(frame, area, &self.record_clock(), theme);
-        }
-        if let Some(c) = &self.confirm {
-            popup::confirm(&c.question, theme, area, frame.buffer_mut());
-        }
-        if let Some((p, _)) = &self.prompt {
-            p.render(frame, area, theme);
-        }
-    }
-
-    fn record_clock(&self) -> crate::tui::screen::LocalDates<'static> {
-        crate::tui::screen::LocalDates {
-            today: self.local_now.get().date(),
-            zone: self.zone,
-            date_pattern: self.date_pattern,
         }
     }
 

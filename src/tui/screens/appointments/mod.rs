@@ -12,19 +12,17 @@ use crate::domain::role::Permission;
 use crate::domain::settings::Settings;
 use crate::ops::appointments::Clock;
 use crate::store::Db;
-use crate::tui::keymap::{self, Action, Binding};
-use crate::tui::screen::Screen as _;
+use crate::tui::keymap::{Action, Binding};
+use crate::tui::popups::{Answer, Heard};
 use crate::tui::screen::{Ctx as PatientsCtx, Said, said_error};
-use crate::tui::screens::patients::Patients;
-use crate::tui::widgets::popup::Prompt;
 use crate::tui::widgets::table::Selection;
 use chrono::NaiveDate;
 use form::BookingForm;
-use prompts::{Asking, Confirm};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use setup::Setup;
+use std::any::Any;
 use std::collections::BTreeSet;
 
 mod booking;
@@ -95,9 +93,6 @@ pub struct Appointments {
     anchor: Option<u16>,
     queue_selected: Selection,
     view: View,
-    picker: Option<Box<Patients>>,
-    prompt: Option<(Prompt, Asking)>,
-    confirm: Option<Confirm>,
     /// Days whose list was read into the audit trail already.
     audited: BTreeSet<NaiveDate>,
     /// The clinic's local time when last loaded (for late and waiting).
@@ -125,9 +120,6 @@ impl Appointments {
             anchor: None,
             queue_selected: Selection::default(),
             view: View::Day,
-            picker: None,
-            prompt: None,
-            confirm: None,
             audited: BTreeSet::new(),
             local_now: std::cell::Cell::new(ctx.clock.local()),
             zone: ctx.clock.zone,
@@ -143,15 +135,6 @@ impl Appointments {
 
     /// The key table in force.
     pub fn table(&self) -> &'static [Binding] {
-        if self.confirm.is_some() {
-            return keymap::CONFIRM;
-        }
-        if self.prompt.is_some() {
-            return keymap::PROMPT;
-        }
-        if let Some(p) = &self.picker {
-            return p.table();
-        }
         match &self.view {
             View::Day => keys::APPT_DAY,
             View::Queue => keys::APPT_QUEUE,
@@ -161,9 +144,6 @@ impl Appointments {
     }
 
     pub fn title(&self) -> &'static str {
-        if let Some(p) = &self.picker {
-            return p.title();
-        }
         match &self.view {
             View::Day => "Appointments",
             View::Queue => "Queue",
@@ -178,14 +158,6 @@ impl Appointments {
             || matches!(&self.view, View::Setup(s) if s.has_unsaved_input())
     }
 
-    /// The tab is being left: an open picker writes its search event.
-    pub fn leave(&mut self, ctx: &mut Ctx) -> Said {
-        match &mut self.picker {
-            Some(p) => p.leave(&mut ctx.patients()),
-            None => Said::Nothing,
-        }
-    }
-
     /// The tab is shown again: read the day anew (another terminal may have
     /// changed it), keeping the view.
     pub fn reopen(&mut self, ctx: &mut Ctx) -> Said {
@@ -197,11 +169,10 @@ impl Appointments {
     }
 
     /// Time passing: a day view or queue left open is read again every
-    /// [`RELOAD_EVERY`], so that another terminal's check-ins and calls show.
+    /// [`RELOAD_EVERY`], so that another terminal's check-ins and calls show
+    /// (the app does not tick a screen under a question it asked).
     pub fn tick(&mut self, ctx: &mut Ctx) -> Said {
-        let idle = self.picker.is_none() && self.prompt.is_none() && self.confirm.is_none();
-        if idle
-            && matches!(self.view, View::Day | View::Queue)
+        if matches!(self.view, View::Day | View::Queue)
             && ctx.clock.now - self.loaded_at >= RELOAD_EVERY
         {
             let selected = self.current().map(|b| b.appt.id);
@@ -216,31 +187,15 @@ impl Appointments {
 
     // ---- keys -------------------------------------------------------------
 
-    /// Whether typed characters go somewhere: a prompt, the picker's search,
-    /// a form's text field. Otherwise they fall to the global keys (`?`).
+    /// Whether typed characters go somewhere: a form's text field.
+    /// Otherwise they fall to the global keys (`?`).
     pub fn takes_text(&self) -> bool {
-        if self.confirm.is_some() {
-            return false;
-        }
-        self.prompt.is_some()
-            || self.picker.as_ref().is_some_and(|p| p.takes_text())
-            || matches!(&self.view, View::Form(_))
+        matches!(&self.view, View::Form(_))
             || matches!(&self.view, View::Setup(s) if s.type_form.is_some())
     }
 
-    /// Text typed where the cursor is: the picker, a prompt, a form field.
-    pub fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
-        if self.confirm.is_some() {
-            return Said::Nothing;
-        }
-        if let Some((p, _)) = &mut self.prompt {
-            p.answer.type_key(key);
-            return Said::Nothing;
-        }
-        if let Some(p) = &mut self.picker {
-            let said = p.type_key(key, &mut ctx.patients());
-            return self.after_pick(said);
-        }
+    /// Text typed into the form field that has the cursor.
+    pub fn type_key(&mut self, key: KeyEvent) -> Said {
         match &mut self.view {
             View::Form(f) => {
                 f.type_key(key);
@@ -255,16 +210,6 @@ impl Appointments {
     }
 
     pub fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
-        if self.confirm.is_some() {
-            return self.answer_confirm(action, ctx);
-        }
-        if self.prompt.is_some() {
-            return self.answer_prompt(action, ctx);
-        }
-        if let Some(p) = &mut self.picker {
-            let said = p.perform(action, &mut ctx.patients());
-            return self.after_pick(said);
-        }
         match &self.view {
             View::Day => self.perform_day(action, ctx),
             View::Queue => self.perform_queue(action, ctx),
@@ -312,8 +257,8 @@ impl crate::tui::screen::Screen for Appointments {
         Appointments::takes_text(self)
     }
 
-    fn type_key(&mut self, key: KeyEvent, ctx: &mut PatientsCtx) -> Said {
-        with_clock(ctx, |ctx| Appointments::type_key(self, key, ctx))
+    fn type_key(&mut self, key: KeyEvent, _ctx: &mut PatientsCtx) -> Said {
+        Appointments::type_key(self, key)
     }
 
     fn unsaved_input(&self) -> Option<&'static str> {
@@ -321,8 +266,9 @@ impl crate::tui::screen::Screen for Appointments {
             .then_some("Quit and throw away the appointment form you were typing?")
     }
 
-    fn leave(&mut self, ctx: &mut PatientsCtx) -> Said {
-        with_clock(ctx, |ctx| Appointments::leave(self, ctx))
+    /// A question of the tab answered (see `prompts`).
+    fn answered(&mut self, about: Box<dyn Any>, answer: Answer, ctx: &mut PatientsCtx) -> Heard {
+        with_clock(ctx, |ctx| Appointments::answered(self, about, answer, ctx))
     }
 
     fn tick(&mut self, ctx: &mut PatientsCtx) -> Said {

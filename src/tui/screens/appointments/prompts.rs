@@ -7,8 +7,9 @@ use super::{Appointments, Ctx, View};
 use crate::domain::appointment::Status;
 use crate::domain::ids::Id;
 use crate::ops::appointments as ops;
-use crate::tui::keymap::Action;
+use crate::tui::popups::{Answer, Heard, Refused};
 use crate::tui::screen::{Said, said_error};
+use std::any::Any;
 
 /// What a typed answer is for.
 pub(super) enum Asking {
@@ -31,62 +32,52 @@ pub(super) enum Asking {
     },
 }
 
+/// What a yes is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Pending {
     BookOutsideHours,
     DiscardForm,
 }
 
-pub(super) struct Confirm {
-    pub(super) question: String,
-    pub(super) then: Pending,
-}
+/// The patient picker is choosing the booking form's patient.
+pub(super) struct BookingPatient;
 
 impl Appointments {
-    pub(super) fn answer_confirm(&mut self, action: Action, ctx: &mut Ctx) -> Said {
-        let Some(c) = self.confirm.take() else {
-            return Said::Nothing;
+    /// A question of the tab answered: its token says what for. A typed
+    /// answer that is refused keeps its prompt open, marked.
+    pub(super) fn answered(&mut self, about: Box<dyn Any>, answer: Answer, ctx: &mut Ctx) -> Heard {
+        let about = match about.downcast::<Pending>() {
+            Ok(then) => return Ok(self.answer_confirm(*then, answer, ctx)),
+            Err(other) => other,
         };
-        match (action, c.then) {
-            (Action::Yes, Pending::BookOutsideHours) => self.save_form(ctx, true),
-            (Action::Yes, Pending::DiscardForm) => {
-                self.view = View::Day;
-                Said::Info("Nothing booked.".into())
-            }
-            (Action::No, _) => Said::Nothing,
-            _ => {
-                self.confirm = Some(c);
-                Said::Nothing
-            }
+        if about.is::<BookingPatient>() {
+            return Ok(self.after_pick(answer));
+        }
+        let (Ok(asking), Answer::Text(text)) = (about.downcast::<Asking>(), answer) else {
+            return Ok(Said::Nothing);
+        };
+        match self.answer_prompt(&asking, &text, ctx) {
+            Said::Error(m) => Err(Refused {
+                about: asking,
+                said: Said::Error(m),
+                field_error: Some("see below".into()),
+            }),
+            said => Ok(said),
         }
     }
 
-    pub(super) fn answer_prompt(&mut self, action: Action, ctx: &mut Ctx) -> Said {
-        match action {
-            Action::No => {
-                self.prompt = None;
-                Said::Nothing
-            }
-            Action::Yes => {
-                let Some((p, asking)) = self.prompt.take() else {
-                    return Said::Nothing;
-                };
-                let answer = p.answer.value().to_string();
-                let said = self.answered(&asking, &answer, ctx);
-                if let Said::Error(m) = &said {
-                    // The question stays open, with why the answer was refused.
-                    let mut p = p;
-                    p.answer.error = Some("see below".into());
-                    self.prompt = Some((p, asking));
-                    return Said::Error(m.clone());
-                }
-                said
+    fn answer_confirm(&mut self, then: Pending, answer: Answer, ctx: &mut Ctx) -> Said {
+        match (answer, then) {
+            (Answer::Yes, Pending::BookOutsideHours) => self.save_form(ctx, true),
+            (Answer::Yes, Pending::DiscardForm) => {
+                self.view = View::Day;
+                Said::Info("Nothing booked.".into())
             }
             _ => Said::Nothing,
         }
     }
 
-    fn answered(&mut self, asking: &Asking, answer: &str, ctx: &mut Ctx) -> Said {
+    fn answer_prompt(&mut self, asking: &Asking, answer: &str, ctx: &mut Ctx) -> Said {
         match asking {
             Asking::GoToDate => match crate::domain::patient::parse_date(answer, self.date_pattern)
             {

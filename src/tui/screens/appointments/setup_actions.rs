@@ -8,6 +8,7 @@ use super::{Appointments, Ctx, View};
 use crate::domain::role::Permission;
 use crate::ops::appointments as ops;
 use crate::tui::keymap::Action;
+use crate::tui::popups::Question;
 use crate::tui::screen::{Said, said_error};
 use crate::tui::widgets::field::Field as TextField;
 use crate::tui::widgets::popup::Prompt;
@@ -91,7 +92,8 @@ impl Appointments {
             }
             Action::Edit => {
                 if let Some(ask) = s.edit_selected(self.date_pattern) {
-                    self.prompt = Some(ask_for(ask));
+                    let (prompt, asking) = ask_for(ask);
+                    return Question::prompt(prompt, asking).into();
                 }
             }
             _ => {}

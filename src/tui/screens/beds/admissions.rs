@@ -4,14 +4,14 @@
 //! answered (`answers.rs`).
 
 use super::views::{Form, when};
-use super::{Asked, Beds, FormFor, Moving, Picking};
+use super::{Asked, Beds, FormFor, Moving, Picking, UNSAVED};
 use crate::domain::beds::{BedStatus, Disposition, days_between};
 use crate::domain::patient::Patient;
 use crate::domain::role::Permission;
 use crate::ops::beds as ops;
 use crate::store::beds::Bed;
+use crate::tui::popups::Question;
 use crate::tui::screen::{Ctx, Said, refused, said_error};
-use crate::tui::screens::patients::Patients;
 use crate::tui::widgets::field::Field as TextField;
 use crate::tui::widgets::form::{self, Choice, Input};
 use crate::tui::widgets::popup::Prompt;
@@ -29,11 +29,9 @@ impl Beds {
         match bed.status {
             BedStatus::Available => {
                 let purpose = format!("Admit which patient into bed {}? Enter chooses", bed.label);
-                self.picker = Some((
-                    Box::new(Patients::picker(ctx, &purpose)),
-                    Picking::Admit { bed: bed.id },
-                ));
-                Said::Nothing
+                Question::patient(ctx, &purpose, Picking::Admit { bed: bed.id })
+                    .unsaved(UNSAVED)
+                    .into()
             }
             BedStatus::Reserved => {
                 let Some(pid) = bed.reserved_for.clone() else {
@@ -150,8 +148,9 @@ impl Beds {
             to: b.bed.id.clone(),
             to_label: b.bed.label.clone(),
         };
-        self.prompt = Some((Prompt::new(question, "Reason"), asked));
-        Said::Nothing
+        Question::prompt(Prompt::new(question, "Reason"), asked)
+            .unsaved(UNSAVED)
+            .into()
     }
 
     pub(super) fn start_discharge(&mut self, ctx: &mut Ctx) -> Said {

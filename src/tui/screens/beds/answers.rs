@@ -8,6 +8,7 @@ use crate::domain::beds::{BedKind, Disposition, SexRestriction, WardKind, parse_
 use crate::error::Error;
 use crate::ops::beds::{self as ops, AdmitInput};
 use crate::tui::keymap::Action;
+use crate::tui::popups::{Answer, Heard, Refused};
 use crate::tui::screen::{Ctx, Said, said_error};
 use chrono::Utc;
 use strum::IntoEnumIterator;
@@ -125,118 +126,107 @@ impl Beds {
         }
     }
 
-    pub(super) fn answer_prompt(&mut self, action: Action, ctx: &mut Ctx) -> Said {
-        match action {
-            Action::No => {
-                self.prompt = None;
-                self.moving = None;
-                Said::Info("Nothing was changed.".into())
+    /// A typed answer for `asked`; a refused one keeps the prompt open, with
+    /// the board read again.
+    pub(super) fn answer_prompt(&mut self, asked: Asked, answer: Answer, ctx: &mut Ctx) -> Heard {
+        let Answer::Text(answer) = answer else {
+            self.moving = None;
+            return Ok(Said::Info("Nothing was changed.".into()));
+        };
+        let now = ctx.now;
+        if matches!(asked, Asked::CensusDate) {
+            let pattern = ctx.settings.date_pattern();
+            return match crate::domain::patient::parse_date(&answer, pattern) {
+                Some(d) => Ok(self.open_census(d, ctx)),
+                None => Err(Refused {
+                    about: Box::new(asked),
+                    said: Said::Error(format!(
+                        "{answer:?} is not a date: type it as {} or YYYY-MM-DD.",
+                        ctx.settings.date_format
+                    )),
+                    field_error: None,
+                }),
+            };
+        }
+        let result: Result<(String, bool), Error> = match &asked {
+            Asked::TransferReason {
+                admission,
+                to,
+                to_label,
+            } => ops::transfer(ctx.db, ctx.session, admission, to, &answer, now).map(|a| {
+                (
+                    format!(
+                        "{} moved to bed {to_label}; the old bed goes to cleaning.",
+                        a.patient.name
+                    ),
+                    false,
+                )
+            }),
+            Asked::OutOfService { bed } => {
+                ops::out_of_service(ctx.db, ctx.session, bed, &answer, now)
+                    .map(|b| (format!("Bed {} is out of service.", b.label), false))
             }
-            Action::Yes => {
-                let Some((prompt, asked)) = &self.prompt else {
-                    return Said::Nothing;
-                };
-                let answer = prompt.answer.value().to_string();
-                let now = ctx.now;
-                if matches!(asked, Asked::CensusDate) {
-                    let pattern = ctx.settings.date_pattern();
-                    return match crate::domain::patient::parse_date(&answer, pattern) {
-                        Some(d) => {
-                            self.prompt = None;
-                            self.open_census(d, ctx)
-                        }
-                        None => Said::Error(format!(
-                            "{answer:?} is not a date: type it as {} or YYYY-MM-DD.",
-                            ctx.settings.date_format
-                        )),
-                    };
-                }
-                let result: Result<(String, bool), Error> = match asked {
-                    Asked::TransferReason {
-                        admission,
-                        to,
-                        to_label,
-                    } => ops::transfer(ctx.db, ctx.session, admission, to, &answer, now).map(|a| {
+            Asked::ReserveUntil { bed, patient } => {
+                let off = ctx.settings.time_zone;
+                let local = now.with_timezone(&off).naive_local();
+                match parse_until(&answer, local).and_then(|t| t.and_local_timezone(off).single()) {
+                    Some(until) => ops::reserve(
+                        ctx.db,
+                        ctx.session,
+                        bed,
+                        &patient.id,
+                        until.with_timezone(&Utc),
+                        now,
+                    )
+                    .map(|b| {
                         (
                             format!(
-                                "{} moved to bed {to_label}; the old bed goes to cleaning.",
-                                a.patient.name
+                                "Bed {} reserved for {} until {}.",
+                                b.label,
+                                patient.details.full_name(),
+                                until.format("%d %b %H:%M")
                             ),
                             false,
                         )
                     }),
-                    Asked::OutOfService { bed } => {
-                        ops::out_of_service(ctx.db, ctx.session, bed, &answer, now)
-                            .map(|b| (format!("Bed {} is out of service.", b.label), false))
-                    }
-                    Asked::ReserveUntil { bed, patient } => {
-                        let off = ctx.settings.time_zone;
-                        let local = now.with_timezone(&off).naive_local();
-                        match parse_until(&answer, local)
-                            .and_then(|t| t.and_local_timezone(off).single())
-                        {
-                            Some(until) => ops::reserve(
-                                ctx.db,
-                                ctx.session,
-                                bed,
-                                &patient.id,
-                                until.with_timezone(&Utc),
-                                now,
-                            )
-                            .map(|b| {
-                                (
-                                    format!(
-                                        "Bed {} reserved for {} until {}.",
-                                        b.label,
-                                        patient.details.full_name(),
-                                        until.format("%d %b %H:%M")
-                                    ),
-                                    false,
-                                )
-                            }),
-                            None => Err(Error::Refused(format!(
-                                "{answer:?} is not a time: type HH:MM, e.g. 18:30, or YYYY-MM-DD HH:MM"
-                            ))),
-                        }
-                    }
-                    Asked::RenameWard { ward } => {
-                        ops::rename_ward(ctx.db, ctx.session, ward, &answer, now)
-                            .map(|w| (format!("Ward renamed {}.", w.name), true))
-                    }
-                    Asked::RenameBed { bed } => {
-                        ops::rename_bed(ctx.db, ctx.session, bed, &answer, now)
-                            .map(|b| (format!("Bed relabelled {}.", b.label), true))
-                    }
-                    Asked::CensusDate => return Said::Nothing,
-                };
-                match result {
-                    Ok((message, setup)) => {
-                        self.prompt = None;
-                        self.moving = None;
-                        if setup {
-                            self.reload_setup(ctx, message)
-                        } else {
-                            self.after_change(ctx, message)
-                        }
-                    }
-                    Err(e) => self.refused_change(e, ctx),
+                    None => Err(Error::Refused(format!(
+                        "{answer:?} is not a time: type HH:MM, e.g. 18:30, or YYYY-MM-DD HH:MM"
+                    ))),
                 }
             }
-            _ => Said::Nothing,
+            Asked::RenameWard { ward } => ops::rename_ward(ctx.db, ctx.session, ward, &answer, now)
+                .map(|w| (format!("Ward renamed {}.", w.name), true)),
+            Asked::RenameBed { bed } => ops::rename_bed(ctx.db, ctx.session, bed, &answer, now)
+                .map(|b| (format!("Bed relabelled {}.", b.label), true)),
+            Asked::CensusDate => return Ok(Said::Nothing),
+        };
+        match result {
+            Ok((message, setup)) => {
+                self.moving = None;
+                Ok(if setup {
+                    self.reload_setup(ctx, message)
+                } else {
+                    self.after_change(ctx, message)
+                })
+            }
+            Err(e) => Err(Refused {
+                about: Box::new(asked),
+                said: self.refused_change(e, ctx),
+                field_error: None,
+            }),
         }
     }
 
-    pub(super) fn answer_confirm(&mut self, action: Action, ctx: &mut Ctx) -> Said {
-        if action == Action::No {
-            self.confirm = None;
+    /// The answer to a yes/no question asked for `then`.
+    pub(super) fn answer_confirm(
+        &mut self,
+        then: Confirmed,
+        answer: Answer,
+        ctx: &mut Ctx,
+    ) -> Said {
+        if !matches!(answer, Answer::Yes) {
             return Said::Info("Nothing was changed.".into());
         }
-        if action != Action::Yes {
-            return Said::Nothing;
-        }
-        let Some((_, then)) = self.confirm.take() else {
-            return Said::Nothing;
-        };
         let now = ctx.now;
         let result: Result<(String, bool), Error> = match then {
             Confirmed::CancelReservation { bed } => {

@@ -3,12 +3,12 @@
 //! out of service or back. Those that need an answer open the question here;
 //! `answers.rs` carries them out.
 
-use super::{Asked, Beds, Confirmed, Picking};
+use super::{Asked, Beds, Confirmed, Picking, UNSAVED};
 use crate::domain::beds::BedStatus;
 use crate::domain::role::Permission;
 use crate::ops::beds as ops;
+use crate::tui::popups::Question;
 use crate::tui::screen::{Ctx, Said, refused, said_error};
-use crate::tui::screens::patients::Patients;
 use crate::tui::widgets::popup::Prompt;
 
 impl Beds {
@@ -23,13 +23,12 @@ impl Beds {
         match bed.status {
             BedStatus::Available => {
                 let purpose = format!("Reserve bed {} for which patient? Enter chooses", bed.label);
-                self.picker = Some((
-                    Box::new(Patients::picker(ctx, &purpose)),
-                    Picking::Reserve {
-                        bed: bed.id.clone(),
-                    },
-                ));
-                Said::Nothing
+                let picking = Picking::Reserve {
+                    bed: bed.id.clone(),
+                };
+                Question::patient(ctx, &purpose, picking)
+                    .unsaved(UNSAVED)
+                    .into()
             }
             BedStatus::Reserved => {
                 let who = b
@@ -37,13 +36,13 @@ impl Beds {
                     .as_ref()
                     .map(|p| format!("{} {}", p.mrn, p.name))
                     .unwrap_or_default();
-                self.confirm = Some((
+                Question::confirm(
                     format!("Cancel the reservation of bed {} for {who}?", bed.label),
                     Confirmed::CancelReservation {
                         bed: bed.id.clone(),
                     },
-                ));
-                Said::Nothing
+                )
+                .into()
             }
             other => Said::Error(format!(
                 "Bed {} is {}: only an available bed can be reserved.",
@@ -86,31 +85,28 @@ impl Beds {
         };
         let bed = &b.bed;
         match bed.status {
-            BedStatus::OutOfService => {
-                self.confirm = Some((
-                    format!(
-                        "Put bed {} back in service? ({})",
-                        bed.label,
-                        bed.out_of_service_reason.clone().unwrap_or_default()
-                    ),
-                    Confirmed::BackInService {
-                        bed: bed.id.clone(),
-                    },
-                ));
-                Said::Nothing
-            }
-            BedStatus::Available | BedStatus::Cleaning => {
-                self.prompt = Some((
-                    Prompt::new(
-                        format!("Take bed {} out of service. Type the reason:", bed.label),
-                        "Reason",
-                    ),
-                    Asked::OutOfService {
-                        bed: bed.id.clone(),
-                    },
-                ));
-                Said::Nothing
-            }
+            BedStatus::OutOfService => Question::confirm(
+                format!(
+                    "Put bed {} back in service? ({})",
+                    bed.label,
+                    bed.out_of_service_reason.clone().unwrap_or_default()
+                ),
+                Confirmed::BackInService {
+                    bed: bed.id.clone(),
+                },
+            )
+            .into(),
+            BedStatus::Available | BedStatus::Cleaning => Question::prompt(
+                Prompt::new(
+                    format!("Take bed {} out of service. Type the reason:", bed.label),
+                    "Reason",
+                ),
+                Asked::OutOfService {
+                    bed: bed.id.clone(),
+                },
+            )
+            .unsaved(UNSAVED)
+            .into(),
             other => Said::Error(format!(
                 "Bed {} is {}: only a free or cleaning bed can go out of service.",
                 bed.label,

@@ -4,6 +4,7 @@
 use super::{Asked, Beds, View};
 use crate::ops::census as ops;
 use crate::tui::keymap::Action;
+use crate::tui::popups::Question;
 use crate::tui::screen::{Ctx, Said, said_error};
 use crate::tui::widgets::field::Field as TextField;
 use crate::tui::widgets::popup::Prompt;
@@ -42,8 +43,7 @@ impl Beds {
                 let shown = date.format(ctx.settings.date_pattern()).to_string();
                 let mut prompt = Prompt::new("Census for which day?", "Date");
                 prompt.answer = TextField::new("Date").with_value(&shown);
-                self.prompt = Some((prompt, Asked::CensusDate));
-                Said::Nothing
+                Question::prompt(prompt, Asked::CensusDate).into()
             }
             _ => Said::Nothing,
         }

@@ -1,5 +1,5 @@
 //! Drawing the beds tab: the current view (board, bed, census or set-up)
-//! and whatever form, question or search is open over it. Drawing reads the
+//! and the form open over it (the app draws the questions and the picker). Drawing reads the
 //! state only; the board's grid and the other views are drawn by `board.rs`
 //! and `views.rs`.
 
@@ -8,13 +8,12 @@ use super::views::{render_census, render_detail, render_setup};
 use super::{Beds, View};
 use crate::tui::screen::LocalDates;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::popup;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
 impl Beds {
-    /// Draws the current view and whatever is open over it.
+    /// Draws the current view and the form open over it.
     pub(super) fn render(
         &self,
         frame: &mut Frame,
@@ -23,10 +22,6 @@ impl Beds {
         now: DateTime<Utc>,
         theme: &Theme,
     ) {
-        if let Some((p, _)) = &self.picker {
-            p.render(frame, area, clock, theme);
-            return;
-        }
         match &self.view {
             View::Board => self.render_board(frame, area, clock, now, theme),
             View::Detail { detail, scroll } => {
@@ -37,12 +32,6 @@ impl Beds {
         }
         if let Some(f) = &self.form {
             f.render(frame, area, theme);
-        }
-        if let Some((p, _)) = &self.prompt {
-            p.render(frame, area, theme);
-        }
-        if let Some((q, _)) = &self.confirm {
-            popup::confirm(q, theme, area, frame.buffer_mut());
         }
     }
 

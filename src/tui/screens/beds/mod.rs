@@ -28,13 +28,13 @@ use crate::domain::ids::Id;
 use crate::domain::patient::Patient;
 use crate::ops::beds::{self as ops, BedDetail, Board};
 use crate::ops::census::Census;
-use crate::tui::keymap::{self, Action, Binding};
+use crate::tui::keymap::{Action, Binding};
+use crate::tui::popups::{Answer, Heard};
 use crate::tui::screen::{Ctx, Said, Screen, said_error};
-use crate::tui::screens::patients::Patients;
-use crate::tui::widgets::popup::Prompt;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
+use std::any::Any;
 use std::cell::Cell;
 use views::{Form, Setup};
 
@@ -53,6 +53,10 @@ enum FormFor {
         ward: Id,
     },
 }
+
+/// The question to ask before quitting while a form or a typed answer holds
+/// input.
+const UNSAVED: &str = "Quit and throw away what you typed on the beds tab?";
 
 /// What a typed answer is for.
 enum Asked {
@@ -85,7 +89,7 @@ enum Confirmed {
     RetireBed { bed: Id },
 }
 
-/// Why the patients search is open.
+/// Why the patient picker is open.
 enum Picking {
     Admit { bed: Id },
     Reserve { bed: Id },
@@ -106,7 +110,8 @@ enum View {
 }
 
 /// The beds tab's state: the board as last read, the filters, the view,
-/// and whatever form, question or picker is open over it.
+/// and the form open over it (its questions and the patient picker are on
+/// the app's popup stack).
 pub struct Beds {
     board: Board,
     /// Indexes into `board.beds` of the beds shown (filters applied).
@@ -120,9 +125,6 @@ pub struct Beds {
     view: View,
     moving: Option<Moving>,
     form: Option<Form<FormFor>>,
-    prompt: Option<(Prompt, Asked)>,
-    confirm: Option<(String, Confirmed)>,
-    picker: Option<(Box<Patients>, Picking)>,
 }
 
 impl Beds {
@@ -140,9 +142,6 @@ impl Beds {
             view: View::Board,
             moving: None,
             form: None,
-            prompt: None,
-            confirm: None,
-            picker: None,
         };
         let said = b.load(ctx, true);
         (b, said)
@@ -197,17 +196,10 @@ impl Beds {
             .and_then(|&i| self.board.beds.get(i))
     }
 
-    /// Whether a form or the picker holds typed input that leaving would lose.
+    /// Whether a form holds typed input that leaving would lose (the
+    /// questions open say so for themselves).
     pub fn has_unsaved_input(&self) -> bool {
-        let typed_answer = self.prompt.as_ref().is_some_and(|(p, asked)| {
-            !p.answer.is_empty() && !matches!(asked, Asked::ReserveUntil { .. } | Asked::CensusDate)
-        });
-        typed_answer
-            || self.form.as_ref().is_some_and(Form::has_input)
-            || self
-                .picker
-                .as_ref()
-                .is_some_and(|(p, _)| p.has_unsaved_input())
+        self.form.as_ref().is_some_and(Form::has_input)
     }
 
     fn no_bed() -> Said {
@@ -227,15 +219,6 @@ impl Beds {
 impl Screen for Beds {
     /// The key table in force.
     fn table(&self) -> &'static [Binding] {
-        if let Some((p, _)) = &self.picker {
-            return p.table();
-        }
-        if self.confirm.is_some() {
-            return keymap::CONFIRM;
-        }
-        if self.prompt.is_some() {
-            return keymap::PROMPT;
-        }
         if let Some(f) = &self.form {
             return if f.focused_is_choice() {
                 keys::BEDS_FORM_CHOICE
@@ -254,9 +237,6 @@ impl Screen for Beds {
 
     /// What the help overlay calls the current view.
     fn title(&self) -> &'static str {
-        if let Some((p, _)) = &self.picker {
-            return p.title();
-        }
         if let Some(f) = &self.form {
             return match f.purpose {
                 FormFor::Admit { .. } => "Admit",
@@ -276,16 +256,6 @@ impl Screen for Beds {
 
     /// Performs an action of the table in force.
     fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
-        if let Some((p, _)) = &mut self.picker {
-            let said = p.perform(action, ctx);
-            return self.after_picker(said, ctx);
-        }
-        if self.confirm.is_some() {
-            return self.answer_confirm(action, ctx);
-        }
-        if self.prompt.is_some() {
-            return self.answer_prompt(action, ctx);
-        }
         if self.form.is_some() {
             return self.perform_form(action, ctx);
         }
@@ -297,28 +267,15 @@ impl Screen for Beds {
         }
     }
 
-    /// Text typed where the cursor is: the picker, a prompt, a form field.
     /// Whether typed characters go into a field (so `?` is text, not help).
     fn takes_text(&self) -> bool {
-        if let Some((p, _)) = &self.picker {
-            return p.takes_text();
-        }
-        self.prompt.is_some()
-            || self
-                .form
-                .as_ref()
-                .is_some_and(|f| !f.fields.focused_is_choice())
+        self.form
+            .as_ref()
+            .is_some_and(|f| !f.fields.focused_is_choice())
     }
 
-    fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
-        if let Some((p, _)) = &mut self.picker {
-            let said = p.type_key(key, ctx);
-            return self.after_picker(said, ctx);
-        }
-        if let Some((p, _)) = &mut self.prompt {
-            p.answer.type_key(key);
-            return Said::Nothing;
-        }
+    /// Text typed into the form field that has the cursor.
+    fn type_key(&mut self, key: KeyEvent, _ctx: &mut Ctx) -> Said {
         if let Some(f) = &mut self.form {
             f.fields.type_key(key);
         }
@@ -326,15 +283,23 @@ impl Screen for Beds {
     }
 
     fn unsaved_input(&self) -> Option<&'static str> {
-        self.has_unsaved_input()
-            .then_some("Quit and throw away what you typed on the beds tab?")
+        self.has_unsaved_input().then_some(UNSAVED)
     }
 
-    /// The tab is being left: the picker's search goes to the audit trail.
-    fn leave(&mut self, ctx: &mut Ctx) -> Said {
-        match &mut self.picker {
-            Some((p, _)) => p.leave(ctx),
-            None => Said::Nothing,
+    /// A question of the tab answered: what it was for is carried out
+    /// (`answers`, `picking`).
+    fn answered(&mut self, about: Box<dyn Any>, answer: Answer, ctx: &mut Ctx) -> Heard {
+        let about = match about.downcast::<Asked>() {
+            Ok(asked) => return self.answer_prompt(*asked, answer, ctx),
+            Err(other) => other,
+        };
+        let about = match about.downcast::<Confirmed>() {
+            Ok(then) => return Ok(self.answer_confirm(*then, answer, ctx)),
+            Err(other) => other,
+        };
+        match about.downcast::<Picking>() {
+            Ok(picking) => Ok(self.after_picker(*picking, answer, ctx)),
+            Err(_) => Ok(Said::Nothing),
         }
     }
 

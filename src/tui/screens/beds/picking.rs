@@ -1,28 +1,22 @@
-//! The shared patients search, embedded to choose whom to admit or for whom
-//! to reserve a bed: what follows once a patient is chosen (or the search is
-//! cancelled).
+//! The patient picker, asked to choose whom to admit or for whom to reserve
+//! a bed: what follows once a patient is chosen (or the picker is left).
 
 use super::{Asked, Beds, Picking};
 use crate::ops::beds as ops;
+use crate::tui::popups::{Answer, Question};
 use crate::tui::screen::{Ctx, Said, said_error};
-use crate::tui::screens::patients::PickOutcome;
 use crate::tui::widgets::field::Field as TextField;
 use crate::tui::widgets::popup::Prompt;
 
 impl Beds {
-    pub(super) fn after_picker(&mut self, said: Said, ctx: &mut Ctx) -> Said {
-        let Some((p, _)) = &mut self.picker else {
-            return said;
+    /// The picker asked for `picking` answered.
+    pub(super) fn after_picker(&mut self, picking: Picking, answer: Answer, ctx: &mut Ctx) -> Said {
+        let patient = match answer {
+            Answer::Patient(p) => p,
+            _ => return Said::Info("Nothing was changed.".into()),
         };
-        let Some(outcome) = p.outcome() else {
-            return said;
-        };
-        let Some((_, picking)) = self.picker.take() else {
-            return said;
-        };
-        match (outcome, picking) {
-            (PickOutcome::Cancelled, _) => Said::Info("Nothing was changed.".into()),
-            (PickOutcome::Chosen(patient), Picking::Admit { bed }) => {
+        match picking {
+            Picking::Admit { bed } => {
                 match ops::current_admission(ctx.db, ctx.session, &patient.id) {
                     Ok(Some(a)) => {
                         return Said::Error(format!(
@@ -41,7 +35,7 @@ impl Beds {
                     None => Said::Error("That bed is gone from the board: look again.".into()),
                 }
             }
-            (PickOutcome::Chosen(patient), Picking::Reserve { bed }) => {
+            Picking::Reserve { bed } => {
                 let label = self
                     .board
                     .beds
@@ -62,8 +56,7 @@ impl Beds {
                     "Until",
                 );
                 prompt.answer = TextField::new("Until").with_value(&suggested);
-                self.prompt = Some((prompt, Asked::ReserveUntil { bed, patient }));
-                Said::Nothing
+                Question::prompt(prompt, Asked::ReserveUntil { bed, patient }).into()
             }
         }
     }

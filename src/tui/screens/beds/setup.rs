@@ -2,12 +2,13 @@
 //! and the forms and questions that add, rename and retire them.
 
 use super::views::{Form, Setup, SetupRow};
-use super::{Asked, Beds, Confirmed, FormFor, View};
+use super::{Asked, Beds, Confirmed, FormFor, UNSAVED, View};
 use crate::domain::beds::{BedKind, WardKind};
 use crate::domain::role::Permission;
 use crate::error::Error;
 use crate::ops::beds as ops;
 use crate::tui::keymap::Action;
+use crate::tui::popups::Question;
 use crate::tui::screen::{Ctx, Said, refused, said_error};
 use crate::tui::widgets::field::Field as TextField;
 use crate::tui::widgets::form::{self, Choice, Input};
@@ -141,8 +142,7 @@ impl Beds {
                 };
                 let mut p = Prompt::new(question, label);
                 p.answer = TextField::new(label).with_value(&value);
-                self.prompt = Some((p, asked));
-                Said::Nothing
+                Question::prompt(p, asked).unsaved(UNSAVED).into()
             }
             Action::Retire => {
                 let (question, then) = match s.rows.get(s.selected.index()) {
@@ -162,8 +162,7 @@ impl Beds {
                     ),
                     None => return Said::Nothing,
                 };
-                self.confirm = Some((question, then));
-                Said::Nothing
+                Question::confirm(question, then).into()
             }
             _ => Said::Nothing,
         }

@@ -15,11 +15,12 @@ use crate::ops::patients as ops;
 use crate::store::StoreError;
 use crate::store::patient_search::{Found, MatchKind};
 use crate::store::patients::PatientRow;
-use crate::tui::keymap::{self, Action, Binding};
+use crate::tui::keymap::{Action, Binding};
+use crate::tui::popups::{Answer, Dialog, Heard, Question, Refused};
 use crate::tui::screen::LocalDates;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
-use crate::tui::widgets::popup::{self, Prompt};
+use crate::tui::widgets::popup::Prompt;
 use crate::tui::widgets::table::{ScrollTable, Selection};
 use form::{Editing, PatientForm};
 use ratatui::Frame;
@@ -28,6 +29,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row};
 use record::PatientRecord;
+use std::any::Any;
 use std::collections::BTreeMap;
 
 pub use crate::tui::screen::{Ctx, Said, refused, said_error};
@@ -72,16 +74,17 @@ enum View {
     Form(PatientForm),
 }
 
+/// What a question asked on the popup stack is for.
 #[derive(Debug, Clone)]
 enum Pending {
     SaveDespiteDuplicates,
     DiscardForm,
-    Merge { survivor: Id, other: Id },
-}
-
-struct Confirm {
-    question: String,
-    then: Pending,
+    Merge {
+        survivor: Id,
+        other: Id,
+    },
+    /// The reason typed is for deleting the record open.
+    Delete,
 }
 
 pub struct Patients {
@@ -90,8 +93,6 @@ pub struct Patients {
     pick: Option<Pick>,
     /// The view to return to from a form (the record it edits).
     form_return: Option<PatientRecord>,
-    confirm: Option<Confirm>,
-    prompt: Option<Prompt>,
     /// How the picker ended, until the calling screen takes it.
     outcome: Option<PickOutcome>,
 }
@@ -112,8 +113,6 @@ impl Patients {
             view: View::Search,
             pick: None,
             form_return: None,
-            confirm: None,
-            prompt: None,
             outcome: None,
         };
         p.run_search(ctx);
@@ -242,12 +241,6 @@ impl Patients {
     }
 
     fn perform_action(&mut self, action: Action, ctx: &mut Ctx) -> Said {
-        if self.confirm.is_some() {
-            return self.answer_confirm(action, ctx);
-        }
-        if self.prompt.is_some() {
-            return self.answer_prompt(action, ctx);
-        }
         match &mut self.view {
             View::Search => self.perform_search(action, ctx),
             View::Record(_) => self.perform_record(action, ctx),
@@ -418,15 +411,15 @@ impl Patients {
                     return refused;
                 }
                 let p = &record.patient;
-                self.prompt = Some(Prompt::new(
+                let prompt = Prompt::new(
                     format!(
                         "Delete {} {}? The record is kept, hidden from searches, and an administrator can restore it. Type the reason:",
                         p.mrn,
                         p.details.full_name()
                     ),
                     "Reason",
-                ));
-                Said::Nothing
+                );
+                Question::prompt(prompt, Pending::Delete).into()
             }
             Action::RestorePatient => match ops::restore(ctx.db, ctx.session, &id, ctx.now) {
                 Ok(p) => {
@@ -524,11 +517,11 @@ impl Patients {
             }
             Action::Cancel => {
                 if form.changed() {
-                    self.confirm = Some(Confirm {
-                        question: "Throw away what you typed in this form?".into(),
-                        then: Pending::DiscardForm,
-                    });
-                    Said::Nothing
+                    Question::confirm(
+                        "Throw away what you typed in this form?",
+                        Pending::DiscardForm,
+                    )
+                    .into()
                 } else {
                     self.close_form(ctx)
                 }
@@ -546,14 +539,11 @@ impl Patients {
                     );
                 }
                 if form.editing.is_none() && !form.duplicates.is_empty() {
-                    self.confirm = Some(Confirm {
-                        question: format!(
-                            "{} possible duplicate(s) are listed on the right (Ctrl+D to look). Register a new patient anyway?",
-                            form.duplicates.len()
-                        ),
-                        then: Pending::SaveDespiteDuplicates,
-                    });
-                    return Said::Nothing;
+                    let question = format!(
+                        "{} possible duplicate(s) are listed on the right (Ctrl+D to look). Register a new patient anyway?",
+                        form.duplicates.len()
+                    );
+                    return Question::confirm(question, Pending::SaveDespiteDuplicates).into();
                 }
                 self.save(ctx, &[])
             }
@@ -647,35 +637,34 @@ impl Patients {
                 "That is the record you are merging into: choose the duplicate.".into(),
             );
         }
-        self.confirm = Some(Confirm {
-            question: format!(
-                "Merge {} {} INTO {} {}? {} keeps its MRN and gains what it lacks, with the other's appointments, admissions and medicines; {} will find it from now on.",
-                other.mrn,
-                other.name,
-                survivor.mrn,
-                survivor.details.full_name(),
-                survivor.mrn,
-                other.mrn
-            ),
-            then: Pending::Merge {
-                survivor: survivor.id.clone(),
-                other: other.id.clone(),
-            },
-        });
-        Said::Nothing
+        let question = format!(
+            "Merge {} {} INTO {} {}? {} keeps its MRN and gains what it lacks, with the other's appointments, admissions and medicines; {} will find it from now on.",
+            other.mrn,
+            other.name,
+            survivor.mrn,
+            survivor.details.full_name(),
+            survivor.mrn,
+            other.mrn
+        );
+        let then = Pending::Merge {
+            survivor: survivor.id.clone(),
+            other: other.id.clone(),
+        };
+        Question::confirm(question, then).into()
     }
 
-    fn answer_confirm(&mut self, action: Action, ctx: &mut Ctx) -> Said {
-        let Some(confirm) = self.confirm.take() else {
-            return Said::Nothing;
-        };
-        if action != Action::Yes {
-            if action != Action::No {
-                self.confirm = Some(confirm);
+    /// Carries out what a question of the stack was asked for. A refused
+    /// deletion keeps its reason prompt open.
+    fn answer(&mut self, then: Pending, answer: Answer, ctx: &mut Ctx) -> Heard {
+        let reason = match (answer, &then) {
+            (Answer::Cancelled, Pending::Delete) => {
+                return Ok(Said::Info("Nothing was deleted.".into()));
             }
-            return Said::Nothing;
-        }
-        match confirm.then {
+            (Answer::Text(reason), Pending::Delete) => reason,
+            (Answer::Yes, _) => String::new(),
+            _ => return Ok(Said::Nothing),
+        };
+        Ok(match then {
             Pending::DiscardForm => self.close_form(ctx),
             Pending::SaveDespiteDuplicates => {
                 let despite: Vec<String> = match &self.view {
@@ -695,43 +684,33 @@ impl Patients {
                     Err(e) => said_error(e),
                 }
             }
-        }
+            Pending::Delete => return self.delete(reason, ctx),
+        })
     }
 
-    fn answer_prompt(&mut self, action: Action, ctx: &mut Ctx) -> Said {
-        match action {
-            Action::No => {
-                self.prompt = None;
-                Said::Info("Nothing was deleted.".into())
+    fn delete(&mut self, reason: String, ctx: &mut Ctx) -> Heard {
+        let View::Record(record) = &mut self.view else {
+            return Ok(Said::Nothing);
+        };
+        match ops::delete(ctx.db, ctx.session, &record.patient.id, &reason, ctx.now) {
+            Ok(p) => {
+                let msg = format!(
+                    "{} deleted. An administrator can restore it (x shows deleted patients).",
+                    p.mrn
+                );
+                self.view = View::Search;
+                let said = self.run_search(ctx);
+                Ok(if said != Said::Nothing {
+                    said
+                } else {
+                    Said::Info(msg)
+                })
             }
-            Action::Yes => {
-                let reason = self
-                    .prompt
-                    .as_ref()
-                    .map(|p| p.answer.value().to_string())
-                    .unwrap_or_default();
-                let View::Record(record) = &mut self.view else {
-                    return Said::Nothing;
-                };
-                match ops::delete(ctx.db, ctx.session, &record.patient.id, &reason, ctx.now) {
-                    Ok(p) => {
-                        self.prompt = None;
-                        let msg = format!(
-                            "{} deleted. An administrator can restore it (x shows deleted patients).",
-                            p.mrn
-                        );
-                        self.view = View::Search;
-                        let said = self.run_search(ctx);
-                        if said != Said::Nothing {
-                            said
-                        } else {
-                            Said::Info(msg)
-                        }
-                    }
-                    Err(e) => said_error(e),
-                }
-            }
-            _ => Said::Nothing,
+            Err(e) => Err(Refused {
+                about: Box::new(Pending::Delete),
+                said: said_error(e),
+                field_error: None,
+            }),
         }
     }
 
@@ -740,12 +719,6 @@ impl Patients {
             View::Search => self.render_search(frame, area, clock, theme),
             View::Record(r) => r.render(frame, area, clock, theme),
             View::Form(f) => f.render(frame, area, clock.today, theme),
-        }
-        if let Some(c) = &self.confirm {
-            popup::confirm(&c.question, theme, area, frame.buffer_mut());
-        }
-        if let Some(p) = &self.prompt {
-            p.render(frame, area, theme);
         }
     }
 
@@ -857,12 +830,6 @@ impl Patients {
 impl crate::tui::screen::Screen for Patients {
     /// The key table in force.
     fn table(&self) -> &'static [Binding] {
-        if self.confirm.is_some() {
-            return keymap::CONFIRM;
-        }
-        if self.prompt.is_some() {
-            return keymap::PROMPT;
-        }
         match &self.view {
             View::Search if self.picking_for_caller() => keys::PATIENT_PICK_OR_REGISTER,
             View::Search if self.pick.is_some() => keys::PATIENT_PICK,
@@ -892,23 +859,29 @@ impl crate::tui::screen::Screen for Patients {
         said
     }
 
-    /// Whether typed characters go into a field (so `?` is text, not help).
-    fn takes_text(&self) -> bool {
-        self.confirm.is_none()
-            && (self.prompt.is_some()
-                || match &self.view {
-                    View::Search => self.search.typing,
-                    View::Form(f) => f.duplicate_focus.is_none(),
-                    View::Record(_) => false,
-                })
+    /// The answer to a confirmation or the deletion's reason.
+    fn answered(&mut self, about: Box<dyn Any>, answer: Answer, ctx: &mut Ctx) -> Heard {
+        let Ok(then) = about.downcast::<Pending>() else {
+            return Ok(Said::Nothing);
+        };
+        let heard = self.answer(*then, answer, ctx);
+        if let View::Record(r) = &mut self.view {
+            r.load_sections(ctx);
+        }
+        heard
     }
 
-    /// Text typed where the cursor is: the search box, a form field, a prompt.
-    fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
-        if let Some(p) = &mut self.prompt {
-            p.answer.type_key(key);
-            return Said::Nothing;
+    /// Whether typed characters go into a field (so `?` is text, not help).
+    fn takes_text(&self) -> bool {
+        match &self.view {
+            View::Search => self.search.typing,
+            View::Form(f) => f.duplicate_focus.is_none(),
+            View::Record(_) => false,
         }
+    }
+
+    /// Text typed where the cursor is: the search box or a form field.
+    fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
         match &mut self.view {
             View::Search => {
                 if !self.search.typing {
@@ -950,5 +923,20 @@ impl crate::tui::screen::Screen for Patients {
 
     fn render(&self, frame: &mut Frame, area: Rect, view: &crate::tui::screen::View) {
         Patients::render(self, frame, area, &view.dates, view.theme)
+    }
+}
+
+/// The patients search as the patient picker popup (see [`Patients::picker`]).
+pub fn patient_picker(ctx: &mut Ctx, purpose: &str) -> Box<dyn Dialog> {
+    Box::new(Patients::picker(ctx, purpose))
+}
+
+impl Dialog for Patients {
+    /// The patient chosen or registered, or the picker left.
+    fn finished(&mut self) -> Option<Answer> {
+        self.outcome().map(|o| match o {
+            PickOutcome::Chosen(p) => Answer::Patient(p),
+            PickOutcome::Cancelled => Answer::Cancelled,
+        })
     }
 }

@@ -2,10 +2,11 @@
 //! counted on the shelf, and the tab's count keys; the differences are
 //! posted as count movements in one step, once confirmed.
 
-use super::{Confirm, Local, Pending, Pharmacy, View};
+use super::{Local, Pending, Pharmacy, View};
 use crate::domain::pharmacy::{Batch, Item, parse_quantity};
 use crate::ops::pharmacy::{self as ops, Counted};
 use crate::tui::keymap::Action;
+use crate::tui::popups::Question;
 use crate::tui::screen::{Ctx, Said, said_error};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
@@ -210,11 +211,8 @@ impl Pharmacy {
             Action::Down => sheet.move_by(true),
             Action::Cancel => {
                 if sheet.changed() {
-                    self.confirm = Some(Confirm {
-                        question: "Throw away the quantities you counted?".into(),
-                        then: Pending::DiscardForm,
-                    });
-                    return Said::Nothing;
+                    let question = "Throw away the quantities you counted?";
+                    return Question::confirm(question, Pending::DiscardForm).into();
                 }
                 return self.close_form(ctx);
             }
@@ -235,10 +233,7 @@ impl Pharmacy {
                         diffs.join(", ")
                     )
                 };
-                self.confirm = Some(Confirm {
-                    question,
-                    then: Pending::PostCount,
-                });
+                return Question::confirm(question, Pending::PostCount).into();
             }
             _ => {}
         }

@@ -10,7 +10,6 @@ use crate::domain::pharmacy::{Batch, Item, StockLevel, money, stock_level};
 use crate::store::pharmacy::MovementRow;
 use crate::tui::screen::LocalDates;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::popup;
 use crate::tui::widgets::table::ScrollTable;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -27,19 +26,12 @@ impl Pharmacy {
         ctx: &Local,
         theme: &Theme,
     ) {
-        if let Some(p) = &self.picker {
-            p.render(frame, area, clock, theme);
-            return;
-        }
         match &self.view {
             View::List => self.render_list(frame, area, ctx, theme),
             View::Item => self.render_item(frame, area, clock, ctx, theme),
             View::Form(f) => f.render(frame, area, ctx, theme),
             View::Confirm(c) => render_dispense_choice(c, frame, area, ctx, theme),
             View::Count(c) => c.render(frame, area, ctx, theme),
-        }
-        if let Some(c) = &self.confirm {
-            popup::confirm(&c.question, theme, area, frame.buffer_mut());
         }
     }
 

@@ -4,11 +4,12 @@
 
 use super::count::CountSheet;
 use super::forms::{Purpose, StockForm};
-use super::{Confirm, PAGE, Pending, Pharmacy, View, local};
+use super::{PAGE, Pending, Pharmacy, View, local};
 use crate::domain::pharmacy::{StockLevel, stock_level};
 use crate::domain::role::Permission;
 use crate::ops::pharmacy as ops;
 use crate::tui::keymap::Action;
+use crate::tui::popups::Question;
 use crate::tui::screen::{Ctx, Said, refused, said_error};
 
 impl Pharmacy {
@@ -191,17 +192,15 @@ impl Pharmacy {
                 if let Some(r) = refused(ctx, Permission::ManageStock, "change the catalogue") {
                     return r;
                 }
-                self.confirm = Some(Confirm {
-                    question: if item.active {
-                        format!(
-                            "Deactivate {}? It can no longer be received or dispensed; its batches and ledger stay.",
-                            item.details.label()
-                        )
-                    } else {
-                        format!("Reactivate {}?", item.details.label())
-                    },
-                    then: Pending::ToggleActive,
-                });
+                let question = if item.active {
+                    format!(
+                        "Deactivate {}? It can no longer be received or dispensed; its batches and ledger stay.",
+                        item.details.label()
+                    )
+                } else {
+                    format!("Reactivate {}?", item.details.label())
+                };
+                return Question::confirm(question, Pending::ToggleActive).into();
             }
             _ => {}
         }

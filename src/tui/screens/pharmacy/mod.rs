@@ -19,9 +19,9 @@ mod save;
 
 use crate::domain::pharmacy::{Filter, StockLevel};
 use crate::ops::pharmacy::{self as ops, ItemView};
-use crate::tui::keymap::{self, Action, Binding};
+use crate::tui::keymap::{Action, Binding};
+use crate::tui::popups::{Answer, Heard};
 use crate::tui::screen::{Ctx, Said, said_error};
-use crate::tui::screens::patients::{Patients, PickOutcome};
 use crate::tui::widgets::field::Field as TextField;
 use crate::tui::widgets::table::Selection;
 use chrono::NaiveDate;
@@ -31,6 +31,7 @@ use forms::StockForm;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
+use std::any::Any;
 
 const PAGE: usize = 10;
 
@@ -58,16 +59,15 @@ enum View {
     Count(Box<CountSheet>),
 }
 
+/// What a yes is for.
 enum Pending {
     DiscardForm,
     ToggleActive,
     PostCount,
 }
 
-struct Confirm {
-    question: String,
-    then: Pending,
-}
+/// The patient picker is choosing the open form's patient.
+struct FormPatient;
 
 /// The pharmacy tab's state: what it shows is loaded when a view opens or
 /// after a change, never while drawing.
@@ -84,9 +84,6 @@ pub struct Pharmacy {
     batch: usize,
     ledger_scroll: usize,
     view: View,
-    confirm: Option<Confirm>,
-    /// The patient search, while a form is choosing a patient.
-    picker: Option<Box<Patients>>,
     /// The expiry window (days) of the hospital's settings.
     window: i64,
     /// Whether the form open was started from the list (Esc and saving
@@ -108,8 +105,6 @@ impl Pharmacy {
             batch: 0,
             ledger_scroll: 0,
             view: View::List,
-            confirm: None,
-            picker: None,
             window: 90,
             back_to_list: false,
         };
@@ -119,7 +114,7 @@ impl Pharmacy {
 
     /// The tab is shown again: fresh figures, unless a form holds input.
     pub fn shown_again(&mut self, ctx: &mut Ctx) -> Said {
-        if self.picker.is_none() && matches!(self.view, View::List | View::Item) {
+        if matches!(self.view, View::List | View::Item) {
             self.reload(ctx)
         } else {
             Said::Nothing
@@ -150,21 +145,17 @@ impl Pharmacy {
         }
     }
 
-    /// Takes the picker's outcome, if it has ended.
-    fn after_pick(&mut self, said: Said) -> Said {
-        let Some(outcome) = self.picker.as_mut().and_then(|p| p.outcome()) else {
-            return said;
-        };
-        self.picker = None;
-        match outcome {
-            PickOutcome::Chosen(p) => {
+    /// The picker answered: its patient goes into the form.
+    fn after_pick(&mut self, answer: Answer) -> Said {
+        match answer {
+            Answer::Patient(p) => {
                 let msg = format!("Patient {} {} chosen.", p.mrn, p.details.full_name());
                 if let View::Form(f) = &mut self.view {
                     f.patient = Some(*p);
                 }
                 Said::Info(msg)
             }
-            PickOutcome::Cancelled => Said::Info("No patient chosen.".into()),
+            _ => Said::Info("No patient chosen.".into()),
         }
     }
 
@@ -181,17 +172,11 @@ impl Pharmacy {
         self.reload(ctx)
     }
 
-    fn answer_confirm(&mut self, action: Action, ctx: &mut Ctx) -> Said {
-        let Some(confirm) = self.confirm.take() else {
-            return Said::Nothing;
-        };
-        if action != Action::Yes {
-            if action != Action::No {
-                self.confirm = Some(confirm);
-            }
+    fn answer_confirm(&mut self, then: Pending, answer: Answer, ctx: &mut Ctx) -> Said {
+        if !matches!(answer, Answer::Yes) {
             return Said::Nothing;
         }
-        match confirm.then {
+        match then {
             Pending::DiscardForm => self.close_form(ctx),
             Pending::ToggleActive => self.toggle_active(ctx),
             Pending::PostCount => self.post_count(ctx),
@@ -202,12 +187,6 @@ impl Pharmacy {
 impl crate::tui::screen::Screen for Pharmacy {
     /// The key table in force.
     fn table(&self) -> &'static [Binding] {
-        if let Some(p) = &self.picker {
-            return p.table();
-        }
-        if self.confirm.is_some() {
-            return keymap::CONFIRM;
-        }
         match &self.view {
             View::List if self.searching => keys::STOCK_SEARCH,
             View::List => keys::STOCK_LIST,
@@ -221,9 +200,6 @@ impl crate::tui::screen::Screen for Pharmacy {
 
     /// What the help overlay calls the current view.
     fn title(&self) -> &'static str {
-        if let Some(p) = &self.picker {
-            return p.title();
-        }
         match &self.view {
             View::List => "Pharmacy stock",
             View::Item => "Stock item",
@@ -235,13 +211,6 @@ impl crate::tui::screen::Screen for Pharmacy {
 
     /// Performs an action of the current key table.
     fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
-        if let Some(p) = &mut self.picker {
-            let said = p.perform(action, ctx);
-            return self.after_pick(said);
-        }
-        if self.confirm.is_some() {
-            return self.answer_confirm(action, ctx);
-        }
         if action == Action::Refresh {
             let said = self.reload(ctx);
             return if said == Said::Nothing {
@@ -259,27 +228,16 @@ impl crate::tui::screen::Screen for Pharmacy {
         }
     }
 
-    /// Text typed where the cursor is.
     /// Whether typed characters go into a field (so `?` is text, not help).
     fn takes_text(&self) -> bool {
-        if let Some(p) = &self.picker {
-            return p.takes_text();
-        }
-        self.confirm.is_none()
-            && matches!(
-                (&self.view, self.searching),
-                (View::List, true) | (View::Form(_), _) | (View::Count(_), _)
-            )
+        matches!(
+            (&self.view, self.searching),
+            (View::List, true) | (View::Form(_), _) | (View::Count(_), _)
+        )
     }
 
-    fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
-        if let Some(p) = &mut self.picker {
-            let said = p.type_key(key, ctx);
-            return self.after_pick(said);
-        }
-        if self.confirm.is_some() {
-            return Said::Nothing;
-        }
+    /// Text typed where the cursor is.
+    fn type_key(&mut self, key: KeyEvent, _ctx: &mut Ctx) -> Said {
         match &mut self.view {
             View::List if self.searching => {
                 self.search.type_key(key);
@@ -303,12 +261,13 @@ impl crate::tui::screen::Screen for Pharmacy {
             .then_some("Quit and throw away the pharmacy form or count you were typing?")
     }
 
-    /// The tab is being left: a patient search under way is audited.
-    fn leave(&mut self, ctx: &mut Ctx) -> Said {
-        match &mut self.picker {
-            Some(p) => p.leave(ctx),
-            None => Said::Nothing,
-        }
+    /// A question of the tab answered: a yes, or the patient picker's choice.
+    fn answered(&mut self, about: Box<dyn Any>, answer: Answer, ctx: &mut Ctx) -> Heard {
+        Ok(match about.downcast::<Pending>() {
+            Ok(then) => self.answer_confirm(*then, answer, ctx),
+            Err(about) if about.is::<FormPatient>() => self.after_pick(answer),
+            Err(_) => Said::Nothing,
+        })
     }
 
     fn shown_again(&mut self, ctx: &mut Ctx) -> Said {

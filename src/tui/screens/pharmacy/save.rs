@@ -4,12 +4,12 @@
 //! dispense first shows its batches: see `dispense`).
 
 use super::forms::{Purpose, Request};
-use super::{Confirm, Pending, Pharmacy, View, local};
+use super::{FormPatient, Pending, Pharmacy, View, local};
 use crate::error::Error;
 use crate::ops::pharmacy as ops;
 use crate::tui::keymap::Action;
+use crate::tui::popups::Question;
 use crate::tui::screen::{Ctx, Said, said_error};
-use crate::tui::screens::patients::Patients;
 
 impl Pharmacy {
     pub(super) fn perform_form(&mut self, action: Action, ctx: &mut Ctx) -> Said {
@@ -28,15 +28,12 @@ impl Pharmacy {
                 } else {
                     "Returned by which patient?"
                 };
-                self.picker = Some(Box::new(Patients::picker(ctx, purpose)));
+                return Question::patient(ctx, purpose, FormPatient).into();
             }
             Action::Cancel => {
                 if form.changed() {
-                    self.confirm = Some(Confirm {
-                        question: "Throw away what you typed in this form?".into(),
-                        then: Pending::DiscardForm,
-                    });
-                    return Said::Nothing;
+                    let question = "Throw away what you typed in this form?";
+                    return Question::confirm(question, Pending::DiscardForm).into();
                 }
                 return self.close_form(ctx);
             }
