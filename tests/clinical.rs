@@ -347,6 +347,19 @@ impl Clinic {
             at(t0()),
         )
         .unwrap();
+        // The consultation ends: the patient leaves the clinic's queue.
+        let booked = ops::appointments::for_patient(&self.db, &self.desk, &p.id).unwrap();
+        let b = booked.iter().find(|b| b.appt.id == appt).unwrap();
+        ops::appointments::advance(
+            &mut self.db,
+            &self.doctor,
+            &appt,
+            b.appt.version,
+            Status::Completed,
+            None,
+            at(t0()),
+        )
+        .expect("complete");
         v
     }
 }
@@ -1099,4 +1112,30 @@ fn the_worklist_shows_what_is_pending_in_the_hospitals_day() {
             )
             .unwrap();
     assert_eq!(reads, 1);
+}
+
+#[test]
+fn a_nurse_takes_the_vitals_of_a_patient_waiting_in_the_clinic_without_breaking_the_glass() {
+    let mut c = clinic();
+    let p = c.patient("Waiting", "1980-05-05");
+    let nurse = c.nurse.clone();
+    let open = |c: &mut Clinic, s: &Session| ops::record::open(&mut c.db, s, &p.id, at(t0()));
+
+    // Booked with the doctor but not yet arrived: not the nurse's patient.
+    assert!(matches!(
+        open(&mut c, &nurse),
+        Err(Error::BreakGlassNeeded(_))
+    ));
+
+    // Checked in: in today's queue, so the clinic's nurse opens the record
+    // (and the locum doctor still does not).
+    c.appointment(&p, 9 * 60, false);
+    let rec = open(&mut c, &nurse).expect("the queue's nurse opens the record");
+    assert_eq!(rec.sections, Sections::ALL);
+    assert!(!rec.via_glass);
+    let locum = c.locum.clone();
+    assert!(matches!(
+        open(&mut c, &locum),
+        Err(Error::BreakGlassNeeded(_))
+    ));
 }

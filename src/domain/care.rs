@@ -22,13 +22,28 @@ pub struct CareFacts {
     /// The patient is admitted now: staff are not assigned to wards yet, so
     /// every doctor and nurse counts as on the patient's ward.
     pub admitted: bool,
+    /// The patient is in today's clinic queue (checked in or in
+    /// consultation): the clinic's nurses take their vitals before the
+    /// doctor sees them.
+    pub in_the_clinic_today: bool,
 }
 
 /// Whether someone of `role` with these facts is in the patient's care.
 /// Only doctors and nurses ever are.
 pub fn in_care(role: Role, f: &CareFacts) -> bool {
-    matches!(role, Role::Doctor | Role::Nurse)
-        && (f.clinician_of_a_visit || f.attending || f.clinician_of_an_appointment || f.admitted)
+    match role {
+        Role::Doctor => {
+            f.clinician_of_a_visit || f.attending || f.clinician_of_an_appointment || f.admitted
+        }
+        Role::Nurse => {
+            f.clinician_of_a_visit
+                || f.attending
+                || f.clinician_of_an_appointment
+                || f.admitted
+                || f.in_the_clinic_today
+        }
+        _ => false,
+    }
 }
 
 /// The parts of the record that open.
@@ -124,6 +139,18 @@ mod tests {
             }
         }
         assert!(!in_care(Role::Doctor, &CareFacts::default()));
+    }
+
+    #[test]
+    fn the_clinic_queue_puts_its_nurses_in_care_but_not_every_doctor() {
+        let queued = CareFacts {
+            in_the_clinic_today: true,
+            ..CareFacts::default()
+        };
+        assert!(in_care(Role::Nurse, &queued));
+        assert!(!in_care(Role::Doctor, &queued));
+        assert!(!in_care(Role::Admin, &queued));
+        assert!(!in_care(Role::Receptionist, &queued));
     }
 
     #[test]

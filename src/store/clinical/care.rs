@@ -32,7 +32,9 @@ pub fn care_facts(
                     AND ((day = ?3 AND status NOT IN ('cancelled', 'no_show'))
                          OR status IN ('checked_in', 'in_consultation')
                          OR (status = 'scheduled' AND day >= ?3))),
-            EXISTS (SELECT 1 FROM admissions WHERE patient_id = ?1 AND discharged_at IS NULL)",
+            EXISTS (SELECT 1 FROM admissions WHERE patient_id = ?1 AND discharged_at IS NULL),
+            EXISTS (SELECT 1 FROM appointments WHERE patient_id = ?1 AND day = ?3
+                    AND status IN ('checked_in', 'in_consultation'))",
     )?;
     Ok(stmt.query_row(
         params![patient.as_str(), user.as_str(), day_text(today)],
@@ -42,6 +44,7 @@ pub fn care_facts(
                 attending: r.get(1)?,
                 clinician_of_an_appointment: r.get(2)?,
                 admitted: r.get(3)?,
+                in_the_clinic_today: r.get(4)?,
             })
         },
     )?)
