@@ -8,6 +8,7 @@ pub mod audit;
 pub mod backup;
 pub mod beds;
 pub mod clock;
+pub mod code_list;
 pub mod display;
 pub mod hospital;
 pub mod ids;

@@ -7,6 +7,8 @@ pub mod appointments;
 pub mod backup;
 pub mod beds;
 pub mod census;
+pub mod code_import;
+pub mod codes;
 pub mod csv_file;
 pub mod export;
 pub mod import;

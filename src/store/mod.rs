@@ -10,6 +10,7 @@ pub mod audit;
 pub mod backup;
 pub mod beds;
 pub mod bulk_insert;
+pub mod code_lists;
 pub mod health;
 pub mod migrations;
 pub mod patient_search;
