@@ -720,13 +720,17 @@ fn an_older_backup_is_upgraded_in_the_copy_and_still_verifies() {
     let dir = tempfile::tempdir().unwrap();
     let data = closed_hospital(dir.path());
     ok(&data, &["audit", "checkpoint"]);
-    // A backup as a wardline of schema 6 would have made it: no `backups`
-    // table, user_version 6; its trail untouched.
+    // A backup as a wardline of schema 6 would have made it: none of the
+    // tables of later migrations (`backups`, the code list), user_version
+    // 6; its trail untouched.
     let old = dir.path().join("schema6.db");
     ok(&data, &["backup", "--out", old.to_str().unwrap()]);
     let conn = raw(&old);
-    conn.execute_batch("DROP TABLE backups; PRAGMA user_version = 6;")
-        .unwrap();
+    conn.execute_batch(
+        "DROP TABLE backups; DROP TABLE code_list_entries; DROP TABLE code_list;
+         PRAGMA user_version = 6;",
+    )
+    .unwrap();
     drop(conn);
     let kept = count(&raw(&old));
     some_writes(&data, 2);

@@ -73,15 +73,17 @@ pub fn keystrokes(db: &Db, samples: usize) -> Result<Summary> {
 }
 
 /// Decompressing and indexing the shipped list, [`BUILDS`] times: the
-/// times in milliseconds and the number of codes.
-pub fn build() -> Result<(Vec<f64>, usize)> {
+/// times in milliseconds, the number of codes and the index's heap size in
+/// bytes.
+pub fn build() -> Result<(Vec<f64>, usize, usize)> {
     let mut ms = Vec::with_capacity(BUILDS);
-    let mut n = 0;
+    let (mut n, mut bytes) = (0, 0);
     for _ in 0..BUILDS {
         let (built, t) = timed(codes::build_shipped);
         let (_, list) = built.map_err(|e| anyhow!("the shipped code list: {e}"))?;
         n = list.len();
+        bytes = list.heap_bytes();
         ms.push(t.as_secs_f64() * 1e3);
     }
-    Ok((ms, n))
+    Ok((ms, n, bytes))
 }

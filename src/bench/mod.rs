@@ -150,7 +150,7 @@ pub fn run(data: &DataDir, args: &BenchArgs) -> Result<()> {
         "p99 ≤ 2 ms".into(),
         Some(s.p99_us <= CODE_SEARCH_P99_US),
     ));
-    let (ms, listed) = codes::build()?;
+    let (ms, listed, bytes) = codes::build()?;
     out.push(Measure {
         name: "icd10_index_build".into(),
         label: "ICD-10 index build (once)".into(),
@@ -159,7 +159,7 @@ pub fn run(data: &DataDir, args: &BenchArgs) -> Result<()> {
             unit: "ms",
             samples: ms.len(),
             max: Some(ms.iter().copied().fold(0.0, f64::max)),
-            extra: vec![("codes", listed as f64)],
+            extra: vec![("codes", listed as f64), ("index_mb", bytes as f64 / 1e6)],
         },
         target: String::new(),
         ok: None,

@@ -74,11 +74,7 @@ pub fn normalize_description(text: &str) -> Result<String, CodeError> {
     if text.chars().any(|c| c.is_control() && !c.is_whitespace()) {
         return Err(CodeError::DescriptionControl);
     }
-    let tidy = !text.starts_with(' ')
-        && !text.ends_with(' ')
-        && !text.contains("  ")
-        && !text.contains(|c: char| c.is_whitespace() && c != ' ');
-    let text = if tidy {
+    let text = if is_tidy(text) {
         text.to_string()
     } else {
         text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -92,13 +88,25 @@ pub fn normalize_description(text: &str) -> Result<String, CodeError> {
     Ok(text)
 }
 
+/// Whether `text` has no spaces to tidy: none at either end, no two in a
+/// row, no other kind of white space.
+fn is_tidy(text: &str) -> bool {
+    !text.starts_with(' ')
+        && !text.ends_with(' ')
+        && !text.contains("  ")
+        && !text.contains(|c: char| c.is_whitespace() && c != ' ')
+}
+
 /// What a code is compared by: upper case without dots (`e11.9` → `E119`),
 /// so that a code typed with or without its dot finds the same entry.
 pub fn code_key(code: &str) -> String {
+    key_chars(code).collect()
+}
+
+fn key_chars(code: &str) -> impl Iterator<Item = char> + '_ {
     code.chars()
         .filter(|c| *c != '.' && !c.is_whitespace())
         .map(|c| c.to_ascii_uppercase())
-        .collect()
 }
 
 /// The folded words of a description or a query: lower case, accents and
@@ -169,24 +177,30 @@ pub struct Found<'a> {
     pub more: bool,
 }
 
-/// Where one entry's texts are in [`CodeList::text`]: the code as printed,
-/// its key, then its description, one after the other.
+/// Where one entry is: its code and description in [`CodeList::text`], its
+/// key in [`CodeList::keys`].
 #[derive(Debug, Clone, Copy)]
 struct Slot {
-    start: u32,
+    code_at: u32,
+    description_at: u32,
+    key_at: u32,
+    description_len: u16,
     code_len: u8,
     key_len: u8,
-    description_len: u16,
     billable: bool,
 }
 
-/// An indexed code list. Build it once ([`CodeList::build`]); every search
-/// then reads memory only.
+/// An indexed code list. Build it once ([`CodeList::build`],
+/// [`CodeList::from_tsv`]); every search then reads memory only.
 #[derive(Debug, Clone)]
 pub struct CodeList {
     /// The code system, e.g. `ICD-10-CM`.
     system: String,
+    /// The codes and descriptions, as given (the shipped list's text is
+    /// kept as it was read, not copied).
     text: String,
+    /// The codes' keys ([`code_key`]).
+    keys: String,
     /// By entry number, in rank order.
     slots: Vec<Slot>,
     /// Entry numbers in key order.
@@ -197,9 +211,6 @@ pub struct CodeList {
     /// The entries holding word `w`, ascending: `postings[posting_at[w]..posting_at[w + 1]]`.
     postings: Vec<u32>,
     posting_at: Vec<u32>,
-    /// The words of entry `e`, ascending: `entry_words[entry_word_at[e]..entry_word_at[e + 1]]`.
-    entry_words: Vec<u32>,
-    entry_word_at: Vec<u32>,
 }
 
 /// Offsets into one text or list, which the index keeps as `u32`.
@@ -207,62 +218,114 @@ fn at(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// One code of the text being indexed: byte ranges of its code and
+/// description.
+#[derive(Debug, Clone, Copy)]
+struct Raw {
+    code: (u32, u8),
+    description: (u32, u16),
+    billable: bool,
+}
+
+/// The `(start, length)` of `part`, a slice of `text`, if it fits.
+fn span(text: &str, part: &str) -> Option<u32> {
+    let start = (part.as_ptr() as usize).checked_sub(text.as_ptr() as usize)?;
+    (start + part.len() <= text.len()).then(|| at(start))
+}
+
 impl CodeList {
     /// Indexes `codes` of `system`. Codes are expected normalized
     /// ([`normalize_code`], [`normalize_description`]); a code whose key
     /// repeats an earlier one is left out.
     pub fn build(system: &str, codes: Vec<NewCode>) -> CodeList {
-        let mut keyed: Vec<(String, NewCode)> = codes
-            .into_iter()
-            .map(|c| (code_key(&c.code), c))
-            .filter(|(key, c)| {
-                !key.is_empty()
-                    && key.len() <= usize::from(u8::MAX)
-                    && c.code.len() <= usize::from(u8::MAX)
-                    && c.description.len() <= usize::from(u16::MAX)
-            })
-            .collect();
-        // Keep the first of each key (a stable sort, then dedup by key).
-        keyed.sort_by(|a, b| a.0.cmp(&b.0));
-        keyed.dedup_by(|later, first| later.0 == first.0);
-        // Entry numbers in rank order; equal ranks stay in key order.
-        let mut rank: Vec<u32> = (0..at(keyed.len())).collect();
-        rank.sort_by_key(|&i| {
-            let (key, c) = &keyed[i as usize];
-            (!c.billable, key.len())
-        });
-        let mut by_key = vec![0u32; keyed.len()];
-        for (e, &i) in rank.iter().enumerate() {
-            by_key[i as usize] = at(e);
-        }
-
         let mut text = String::with_capacity(
-            keyed
+            codes
                 .iter()
-                .map(|(k, c)| k.len() + c.code.len() + c.description.len())
+                .map(|c| c.code.len() + c.description.len())
                 .sum(),
         );
-        let mut slots = Vec::with_capacity(keyed.len());
-        let mut ids: HashMap<String, u32, BuildHasherDefault<Fnv>> = HashMap::default();
-        let mut names: Vec<String> = Vec::new();
-        let mut entry_words: Vec<u32> = Vec::with_capacity(keyed.len() * 12);
-        let mut entry_word_at: Vec<u32> = Vec::with_capacity(keyed.len() + 1);
-        let mut folded = String::new();
-        for &i in &rank {
-            let (key, c) = &keyed[i as usize];
-            slots.push(Slot {
-                start: at(text.len()),
-                code_len: c.code.len() as u8,
-                key_len: key.len() as u8,
-                description_len: c.description.len() as u16,
+        let mut raws = Vec::with_capacity(codes.len());
+        for c in codes {
+            if c.code.len() > usize::from(u8::MAX) || c.description.len() > usize::from(u16::MAX) {
+                continue;
+            }
+            let code_at = at(text.len());
+            text.push_str(&c.code);
+            let description_at = at(text.len());
+            text.push_str(&c.description);
+            raws.push(Raw {
+                code: (code_at, c.code.len() as u8),
+                description: (description_at, c.description.len() as u16),
                 billable: c.billable,
             });
-            text.push_str(&c.code);
-            text.push_str(key);
-            text.push_str(&c.description);
+        }
+        Self::index(system, text, raws)
+    }
+
+    /// Reads and indexes the shipped list's text (see
+    /// `assets/tools/icd10cm_extract.py`): `#` header lines, then
+    /// `CODE<TAB>0|1<TAB>DESCRIPTION` per line, codes and descriptions
+    /// already normalized. The text is kept as the index's own. Returns the
+    /// first header line and the list, or the first line that does not fit.
+    pub fn from_tsv(system: &str, text: String) -> Result<(String, CodeList), String> {
+        let (header, raws) = parse_tsv(&text)?;
+        Ok((header, Self::index(system, text, raws)))
+    }
+
+    fn index(system: &str, text: String, raws: Vec<Raw>) -> CodeList {
+        let slice = |(from, len): (u32, usize)| &text[from as usize..from as usize + len];
+        let code = |r: &Raw| slice((r.code.0, usize::from(r.code.1)));
+        let mut keys = String::with_capacity(raws.iter().map(|r| usize::from(r.code.1)).sum());
+        let mut key_of = Vec::with_capacity(raws.len());
+        for r in &raws {
+            let key_at = at(keys.len());
+            keys.extend(key_chars(code(r)));
+            let len = keys.len() - key_at as usize;
+            key_of.push((key_at, len.min(usize::from(u8::MAX)) as u8));
+        }
+        let key =
+            |i: usize| &keys[key_of[i].0 as usize..key_of[i].0 as usize + usize::from(key_of[i].1)];
+        // Key order, keeping the first of each key (a stable sort).
+        let mut order: Vec<u32> = (0..at(raws.len()))
+            .filter(|&i| !key(i as usize).is_empty())
+            .collect();
+        order.sort_by(|&a, &b| key(a as usize).cmp(key(b as usize)));
+        order.dedup_by(|later, first| key(*later as usize) == key(*first as usize));
+        // Rank order; equal ranks stay in key order.
+        let mut rank: Vec<u32> = (0..at(order.len())).collect();
+        rank.sort_by_key(|&p| {
+            let i = order[p as usize] as usize;
+            (!raws[i].billable, key_of[i].1)
+        });
+        let mut by_key = vec![0u32; order.len()];
+        for (e, &p) in rank.iter().enumerate() {
+            by_key[p as usize] = at(e);
+        }
+
+        let mut slots = Vec::with_capacity(order.len());
+        let mut ids: HashMap<String, u32, BuildHasherDefault<Fnv>> = HashMap::default();
+        let mut names: Vec<String> = Vec::new();
+        let mut entry_words: Vec<u32> = Vec::with_capacity(order.len() * 12);
+        let mut entry_word_at: Vec<u32> = Vec::with_capacity(order.len() + 1);
+        let mut folded = String::new();
+        for &p in &rank {
+            let i = order[p as usize] as usize;
+            let r = raws[i];
+            slots.push(Slot {
+                code_at: r.code.0,
+                description_at: r.description.0,
+                key_at: key_of[i].0,
+                description_len: r.description.1,
+                code_len: r.code.1,
+                key_len: key_of[i].1,
+                billable: r.billable,
+            });
             entry_word_at.push(at(entry_words.len()));
             let first = entry_words.len();
-            fold_into(&c.description, &mut folded);
+            fold_into(
+                slice((r.description.0, usize::from(r.description.1))),
+                &mut folded,
+            );
             for w in split_words(&folded) {
                 let id = match ids.get(w) {
                     Some(&id) => id,
@@ -284,31 +347,23 @@ impl CodeList {
         drop(ids);
 
         // Number the words in sorted order.
-        let mut order: Vec<u32> = (0..at(names.len())).collect();
-        order.sort_unstable_by(|a, b| names[*a as usize].cmp(&names[*b as usize]));
+        let mut sorted: Vec<u32> = (0..at(names.len())).collect();
+        sorted.sort_unstable_by(|a, b| names[*a as usize].cmp(&names[*b as usize]));
         let mut renumber = vec![0u32; names.len()];
         let mut vocabulary = String::new();
         let mut word_at = Vec::with_capacity(names.len() + 1);
-        for (sorted, &old) in order.iter().enumerate() {
-            renumber[old as usize] = at(sorted);
+        for (n, &old) in sorted.iter().enumerate() {
+            renumber[old as usize] = at(n);
             word_at.push(at(vocabulary.len()));
             vocabulary.push_str(&names[old as usize]);
         }
         word_at.push(at(vocabulary.len()));
-        for e in 0..slots.len() {
-            let range = entry_word_at[e] as usize..entry_word_at[e + 1] as usize;
-            let mine = &mut entry_words[range];
-            for w in mine.iter_mut() {
-                *w = renumber[*w as usize];
-            }
-            mine.sort_unstable();
-        }
 
         // Postings by counting: entries are visited in order, so each
         // word's list comes out ascending.
         let mut posting_at = vec![0u32; names.len() + 1];
         for &w in &entry_words {
-            posting_at[w as usize + 1] += 1;
+            posting_at[renumber[w as usize] as usize + 1] += 1;
         }
         for w in 0..names.len() {
             posting_at[w + 1] += posting_at[w];
@@ -317,22 +372,22 @@ impl CodeList {
         let mut postings = vec![0u32; entry_words.len()];
         for e in 0..slots.len() {
             for &w in &entry_words[entry_word_at[e] as usize..entry_word_at[e + 1] as usize] {
-                postings[fill[w as usize] as usize] = at(e);
-                fill[w as usize] += 1;
+                let w = renumber[w as usize] as usize;
+                postings[fill[w] as usize] = at(e);
+                fill[w] += 1;
             }
         }
 
         CodeList {
             system: system.to_string(),
             text,
+            keys,
             slots,
             by_key,
             vocabulary,
             word_at,
             postings,
             posting_at,
-            entry_words,
-            entry_word_at,
         }
     }
 
@@ -350,6 +405,20 @@ impl CodeList {
         self.slots.is_empty()
     }
 
+    /// The bytes the index holds on the heap.
+    pub fn heap_bytes(&self) -> usize {
+        let words = |v: &Vec<u32>| v.capacity() * 4;
+        self.system.capacity()
+            + self.text.capacity()
+            + self.keys.capacity()
+            + self.slots.capacity() * std::mem::size_of::<Slot>()
+            + words(&self.by_key)
+            + self.vocabulary.capacity()
+            + words(&self.word_at)
+            + words(&self.postings)
+            + words(&self.posting_at)
+    }
+
     /// How many distinct words the descriptions hold.
     pub fn vocabulary_len(&self) -> usize {
         self.word_at.len().saturating_sub(1)
@@ -357,20 +426,17 @@ impl CodeList {
 
     fn entry(&self, e: u32) -> CodeRef<'_> {
         let s = self.slots[e as usize];
-        let code_at = s.start as usize;
-        let description_at = code_at + usize::from(s.code_len) + usize::from(s.key_len);
+        let part = |from: u32, len: usize| &self.text[from as usize..from as usize + len];
         CodeRef {
-            code: &self.text[code_at..code_at + usize::from(s.code_len)],
-            description: &self.text
-                [description_at..description_at + usize::from(s.description_len)],
+            code: part(s.code_at, usize::from(s.code_len)),
+            description: part(s.description_at, usize::from(s.description_len)),
             billable: s.billable,
         }
     }
 
     fn key(&self, e: u32) -> &str {
         let s = self.slots[e as usize];
-        let from = s.start as usize + usize::from(s.code_len);
-        &self.text[from..from + usize::from(s.key_len)]
+        &self.keys[s.key_at as usize..s.key_at as usize + usize::from(s.key_len)]
     }
 
     fn word(&self, w: usize) -> &str {
@@ -410,6 +476,11 @@ impl CodeList {
             word < prefix || word.starts_with(prefix)
         });
         lo..hi.max(lo)
+    }
+
+    /// The postings of every word in `words`.
+    fn postings_of(&self, words: &std::ops::Range<usize>) -> &[u32] {
+        &self.postings[self.posting_at[words.start] as usize..self.posting_at[words.end] as usize]
     }
 
     /// The best `limit` codes for what was typed: the code itself, then
@@ -453,61 +524,47 @@ impl CodeList {
         if ranges.is_empty() || ranges.iter().any(|r| r.is_empty()) {
             return found;
         }
-        // The word with the fewest postings picks the candidates; the
-        // others are checked against each candidate's own words.
-        let postings = |r: &std::ops::Range<usize>| {
-            self.posting_at[r.end] as usize - self.posting_at[r.start] as usize
-        };
-        ranges.sort_by_key(postings);
-        let first = &ranges[0];
-        let candidates = &self.postings
-            [self.posting_at[first.start] as usize..self.posting_at[first.end] as usize];
-        let rest = &ranges[1..];
-        let mut visit = |e: u32| -> bool {
-            if listed.contains(&e) || !rest.iter().all(|r| self.has_word_in(e, r)) {
-                return true;
+        // The codes holding the rarest word, narrowed by each other word.
+        ranges.sort_by_key(|r| self.postings_of(r).len());
+        let mut bits = self.bits(&ranges[0]);
+        let mut other = vec![0u64; bits.len()];
+        for r in &ranges[1..] {
+            other.fill(0);
+            for &e in self.postings_of(r) {
+                other[e as usize / 64] |= 1 << (e % 64);
             }
-            if found.hits.len() == limit {
-                found.more = true;
-                return false;
+            for (b, o) in bits.iter_mut().zip(&other) {
+                *b &= o;
             }
-            found.hits.push(Hit {
-                entry: self.entry(e),
-                matched: Match::Words,
-            });
-            true
-        };
-        if first.len() == 1 {
-            for &e in candidates {
-                if !visit(e) {
-                    break;
+        }
+        for &e in &listed {
+            bits[e as usize / 64] &= !(1 << (e % 64));
+        }
+        'all: for (i, &word) in bits.iter().enumerate() {
+            let mut word = word;
+            while word != 0 {
+                let e = at(i * 64) + word.trailing_zeros();
+                word &= word - 1;
+                if found.hits.len() == limit {
+                    found.more = true;
+                    break 'all;
                 }
-            }
-        } else {
-            let mut bits = vec![0u64; self.slots.len().div_ceil(64)];
-            for &e in candidates {
-                bits[e as usize / 64] |= 1 << (e % 64);
-            }
-            'all: for (i, &word) in bits.iter().enumerate() {
-                let mut word = word;
-                while word != 0 {
-                    let e = at(i * 64) + word.trailing_zeros();
-                    word &= word - 1;
-                    if !visit(e) {
-                        break 'all;
-                    }
-                }
+                found.hits.push(Hit {
+                    entry: self.entry(e),
+                    matched: Match::Words,
+                });
             }
         }
         found
     }
 
-    /// Whether entry `e` holds a word numbered within `words`.
-    fn has_word_in(&self, e: u32, words: &std::ops::Range<usize>) -> bool {
-        let mine = &self.entry_words
-            [self.entry_word_at[e as usize] as usize..self.entry_word_at[e as usize + 1] as usize];
-        let i = mine.partition_point(|&w| (w as usize) < words.start);
-        mine.get(i).is_some_and(|&w| (w as usize) < words.end)
+    /// One bit per entry, set for the entries holding a word of `words`.
+    fn bits(&self, words: &std::ops::Range<usize>) -> Vec<u64> {
+        let mut bits = vec![0u64; self.slots.len().div_ceil(64)];
+        for &e in self.postings_of(words) {
+            bits[e as usize / 64] |= 1 << (e % 64);
+        }
+        bits
     }
 }
 
@@ -561,12 +618,11 @@ fn dedup_sorted(v: &mut [u32]) -> usize {
     kept
 }
 
-/// Reads the shipped list's text (see `assets/tools/icd10cm_extract.py`):
-/// `#` header lines, then `CODE<TAB>0|1<TAB>DESCRIPTION` per line. Returns
-/// the header's text and the codes, or the first line that does not fit.
-pub fn parse_tsv(text: &str) -> Result<(String, Vec<NewCode>), String> {
+/// The lines of the shipped list's text as ranges of it, each checked (see
+/// [`CodeList::from_tsv`]), and its first header line.
+fn parse_tsv(text: &str) -> Result<(String, Vec<Raw>), String> {
     let mut header = String::new();
-    let mut codes = Vec::new();
+    let mut raws = Vec::new();
     for (i, line) in text.lines().enumerate() {
         if let Some(h) = line.strip_prefix('#') {
             if header.is_empty() {
@@ -577,25 +633,53 @@ pub fn parse_tsv(text: &str) -> Result<(String, Vec<NewCode>), String> {
         if line.is_empty() {
             continue;
         }
+        let n = i + 1;
         let mut cells = line.splitn(3, '\t');
         let (Some(code), Some(billable), Some(description)) =
             (cells.next(), cells.next(), cells.next())
         else {
-            return Err(format!("line {} has fewer than three columns", i + 1));
+            return Err(format!("line {n} has fewer than three columns"));
         };
         let billable = match billable {
             "1" => true,
             "0" => false,
-            other => return Err(format!("line {}: billable is {other:?}, not 0 or 1", i + 1)),
+            other => return Err(format!("line {n}: billable is {other:?}, not 0 or 1")),
         };
-        codes.push(NewCode {
-            code: normalize_code(code).map_err(|e| format!("line {}: {e}", i + 1))?,
-            description: normalize_description(description)
-                .map_err(|e| format!("line {}: {e}", i + 1))?,
+        // Checked as they are, without copying them: the shipped text is
+        // written normalized.
+        let code_ok = code.len() <= CODE_MAX
+            && code.starts_with(|c: char| c.is_ascii_uppercase() || c.is_ascii_digit())
+            && code
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'.');
+        if !code_ok {
+            return Err(format!(
+                "line {n}: the code {code:?} is not upper case letters, digits and dots"
+            ));
+        }
+        if description.is_empty()
+            || description.chars().count() > DESCRIPTION_MAX
+            || !is_tidy(description)
+            || description.contains(char::is_control)
+        {
+            return Err(format!(
+                "line {n}: the description is empty, too long or not tidy"
+            ));
+        }
+        let (Some(code_at), Some(description_at)) = (span(text, code), span(text, description))
+        else {
+            return Err(format!("line {n} could not be read"));
+        };
+        raws.push(Raw {
+            code: (code_at, code.len() as u8),
+            description: (
+                description_at,
+                description.len().min(usize::from(u16::MAX)) as u16,
+            ),
             billable,
         });
     }
-    Ok((header, codes))
+    Ok((header, raws))
 }
 
 #[cfg(test)]

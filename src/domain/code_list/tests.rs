@@ -262,20 +262,24 @@ fn codes_and_descriptions_are_checked() {
 
 #[test]
 fn the_shipped_format_is_read() {
-    let (header, codes) =
-        parse_tsv("# ICD-10-CM April 2026\nA00\t0\tCholera\nA00.0\t1\tCholera due to Vibrio cholerae 01, biovar cholerae\n")
-            .unwrap();
+    let text = "# ICD-10-CM April 2026\n# more\nA00\t0\tCholera\nA00.0\t1\tCholera due to Vibrio cholerae 01, biovar cholerae\n";
+    let (header, list) = CodeList::from_tsv("ICD-10-CM", text.to_string()).unwrap();
     assert_eq!(header, "ICD-10-CM April 2026");
-    assert_eq!(codes.len(), 2);
-    assert!(!codes[0].billable && codes[1].billable);
-    assert!(
-        parse_tsv("A00\t2\tCholera\n")
-            .unwrap_err()
-            .contains("line 1")
+    assert_eq!(list.len(), 2);
+    assert!(!list.lookup("A00").unwrap().billable);
+    assert_eq!(
+        list.search("vibrio", 5).hits[0].entry.description,
+        "Cholera due to Vibrio cholerae 01, biovar cholerae"
     );
-    assert!(
-        parse_tsv("# h\nA00\tCholera\n")
-            .unwrap_err()
-            .contains("line 2")
-    );
+    for (text, says) in [
+        ("A00\t2\tCholera\n", "line 1: billable"),
+        ("# h\nA00\tCholera\n", "line 2 has fewer"),
+        ("a00\t1\tCholera\n", "line 1: the code"),
+        ("A00\t1\tCholera  fever\n", "line 1: the description"),
+        ("A00\t1\t \n", "line 1: the description is empty"),
+        ("A0\u{2020}\t1\tx\n", "line 1: the code"),
+    ] {
+        let e = CodeList::from_tsv("T", text.to_string()).unwrap_err();
+        assert!(e.contains(says), "{text:?}: {e}");
+    }
 }
