@@ -61,7 +61,7 @@ pub fn build_shipped() -> std::result::Result<(String, CodeList), String> {
     CodeList::from_tsv(SHIPPED_SYSTEM, text)
 }
 
-/// Indexes the shipped list now if it is not yet (about 0.15 s, once per
+/// Indexes the shipped list now if it is not yet (about 0.1 s, once per
 /// process), so that a screen can spare the clinician's first keystroke
 /// that wait by calling this on a background thread at sign-in.
 pub fn prepare_shipped() -> Result<()> {
