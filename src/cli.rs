@@ -8,6 +8,7 @@ use crate::commands::appointments::{self, AppointmentsCommand};
 use crate::commands::audit::AuditCommand;
 use crate::commands::backup::{BackupArgs, RestoreArgs};
 use crate::commands::beds::{self, BedsCommand, WardsCommand};
+use crate::commands::codes;
 use crate::commands::hospital::InitArgs;
 use crate::commands::settings::SettingsCommand;
 use crate::commands::users::UsersCommand;
@@ -129,6 +130,13 @@ pub enum ImportCommand {
     /// in the catalogue are left as they are. `assets/formulary.csv` is a
     /// starting formulary of common essential medicines.
     Items(pharmacy::ImportArgs),
+    /// Load the hospital's own diagnosis code list (for example WHO ICD-10)
+    /// from a CSV or TSV file whose first line names the columns: code,
+    /// description, and optionally billable (else a code is billable when
+    /// no other code extends it). It replaces any list loaded before, and
+    /// diagnosis searches use it instead of the shipped ICD-10-CM; one
+    /// invalid row refuses the file. --shipped removes it again.
+    Codes(codes::ImportArgs),
 }
 
 #[derive(Debug, Subcommand)]

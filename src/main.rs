@@ -6,8 +6,8 @@ use clap::Parser;
 use std::process::ExitCode;
 use wardline::cli::{Cli, Command, ExportCommand, ImportCommand};
 use wardline::commands::{
-    self, Passwords, appointments, audit, backup, beds, hospital, patients, pharmacy, settings,
-    users,
+    self, Passwords, appointments, audit, backup, beds, codes, hospital, patients, pharmacy,
+    settings, users,
 };
 
 /// mimalloc instead of the system allocator: an import allocates each row's
@@ -78,6 +78,9 @@ fn run(cli: &Cli) -> Result<bool> {
         }
         Some(Command::Import(ImportCommand::Items(args))) => {
             return pharmacy::import_items(&data, cli, args, &mut pw);
+        }
+        Some(Command::Import(ImportCommand::Codes(args))) => {
+            return codes::import_codes(&data, cli, args, &mut pw);
         }
         Some(Command::Export(ExportCommand::Patients(args))) => {
             patients::export_patients(&data, cli, args, &mut pw)?

@@ -720,9 +720,9 @@ fn an_older_backup_is_upgraded_in_the_copy_and_still_verifies() {
     let dir = tempfile::tempdir().unwrap();
     let data = closed_hospital(dir.path());
     ok(&data, &["audit", "checkpoint"]);
-    // A backup as a wardline of schema 6 would have made it: no `backups`
-    // table, none of the clinical record's (migration 9), user_version 6;
-    // its trail untouched.
+    // A backup as a wardline of schema 6 would have made it: none of the
+    // tables of later migrations (`backups`, the clinical record's, the
+    // code list), user_version 6; its trail untouched.
     let old = dir.path().join("schema6.db");
     ok(&data, &["backup", "--out", old.to_str().unwrap()]);
     let conn = raw(&old);
@@ -731,6 +731,7 @@ fn an_older_backup_is_upgraded_in_the_copy_and_still_verifies() {
          DROP TABLE access_grants; DROP TABLE problems; DROP TABLE no_known_allergies;
          DROP TABLE allergies; DROP TABLE diagnoses; DROP TABLE vitals;
          DROP TABLE note_addenda; DROP TABLE visit_notes; DROP TABLE visits;
+         DROP TABLE code_list_entries; DROP TABLE code_list;
          PRAGMA user_version = 6;",
     )
     .unwrap();

@@ -29,6 +29,7 @@ const TIMED: &[&str] = &[
     "frame_pharmacy_stock",
     "frame_pharmacy_item",
     "frame_appointments_day",
+    "icd10_search_keystroke",
 ];
 const LIKE: &[&str] = &[
     "like_mrn",
@@ -43,6 +44,7 @@ const VALUES: &[(&str, &str)] = &[
     ("audit_verify", "s per million events"),
     ("cold_start", "ms"),
     ("peak_memory", "MB"),
+    ("icd10_index_build", "ms"),
 ];
 
 fn bench(dir: &Path) -> Output {

@@ -2,6 +2,8 @@
 //! line numbers, all-or-nothing, duplicates, old numbers, audit events,
 //! permissions, round trips, and the real binary.
 
+#[path = "import_export/codes.rs"]
+mod codes;
 mod common;
 
 use chrono::{DateTime, TimeZone, Utc};

@@ -10,6 +10,7 @@
 
 pub mod build;
 pub mod clinic;
+pub mod codes;
 pub mod frames;
 pub mod measures;
 #[cfg(unix)]
@@ -60,6 +61,7 @@ const VERIFY_S_PER_MILLION: f64 = 2.0;
 const FRAME_P99_US: f64 = 4_000.0;
 const COLD_START_MS: f64 = 100.0;
 const PEAK_MB: f64 = 64.0;
+const CODE_SEARCH_P99_US: f64 = 2_000.0;
 
 /// The day the synthetic patients are registered.
 pub fn today() -> NaiveDate {
@@ -138,6 +140,30 @@ pub fn run(data: &DataDir, args: &BenchArgs) -> Result<()> {
         "floor".into(),
         None,
     ));
+
+    eprintln!("bench: typing diagnosis code searches");
+    let s = codes::keystrokes(&db, samples)?;
+    out.push(timed(
+        "icd10_search_keystroke".into(),
+        "ICD-10 search, per keystroke".into(),
+        s,
+        "p99 ≤ 2 ms".into(),
+        Some(s.p99_us <= CODE_SEARCH_P99_US),
+    ));
+    let (ms, listed, bytes) = codes::build()?;
+    out.push(Measure {
+        name: "icd10_index_build".into(),
+        label: "ICD-10 index build (once)".into(),
+        figure: Figure::Value {
+            value: stats::median(&ms),
+            unit: "ms",
+            samples: ms.len(),
+            max: Some(ms.iter().copied().fold(0.0, f64::max)),
+            extra: vec![("codes", listed as f64), ("index_mb", bytes as f64 / 1e6)],
+        },
+        target: String::new(),
+        ok: None,
+    });
 
     eprintln!("bench: verifying the audit trail");
     let (t, events) = measures::audit_verify(&db)?;

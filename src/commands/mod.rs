@@ -10,6 +10,7 @@ pub mod appointments;
 pub mod audit;
 pub mod backup;
 pub mod beds;
+pub mod codes;
 pub mod hospital;
 pub mod patients;
 pub mod pharmacy;

@@ -10,6 +10,7 @@ pub mod beds;
 pub mod care;
 pub mod clock;
 pub mod conditions;
+pub mod code_list;
 pub mod display;
 pub mod hospital;
 pub mod ids;

@@ -10,6 +10,8 @@ pub mod backup;
 pub mod beds;
 pub mod census;
 pub mod clinical;
+pub mod code_import;
+pub mod codes;
 pub mod csv_file;
 pub mod diagnoses;
 pub mod export;

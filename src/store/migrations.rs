@@ -22,6 +22,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0007_time_zone.sql"),
     include_str!("../../migrations/0008_backups.sql"),
     include_str!("../../migrations/0009_clinical.sql"),
+    include_str!("../../migrations/0010_code_lists.sql"),
 ];
 
 /// What a migration needs the program for, after its script: index rows

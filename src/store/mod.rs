@@ -11,6 +11,7 @@ pub mod backup;
 pub mod beds;
 pub mod bulk_insert;
 pub mod clinical;
+pub mod code_lists;
 pub mod health;
 pub mod migrations;
 pub mod patient_search;
