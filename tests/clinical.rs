@@ -780,6 +780,17 @@ fn diagnoses_allergies_and_problems() {
     )
     .unwrap();
     assert_eq!(second.coded.code, "E11.9");
+    // A code that is not in the list is refused, saying what to do.
+    let e = ops::diagnoses::add(
+        &mut c.db,
+        &c.doctor,
+        &dx(Rank::Secondary, "B99.999"),
+        at(t0()),
+    );
+    match e {
+        Err(Error::Refused(m)) => assert!(m.contains("not a code of ICD-10-CM"), "{m}"),
+        other => panic!("{other:?}"),
+    }
     // Nurses do not diagnose.
     let e = ops::diagnoses::add(&mut c.db, &c.nurse, &dx(Rank::Secondary, "I10"), at(t0()));
     assert!(matches!(e, Err(Error::NotPermitted(_))), "{e:?}");

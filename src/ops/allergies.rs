@@ -144,6 +144,7 @@ pub fn add_problem(
     clock: Clock,
 ) -> Result<Problem> {
     let coded = check_coded(input.code_system, input.code, input.text).map_err(Error::Refused)?;
+    crate::ops::codes::require_known(db, &coded.system, &coded.code)?;
     check_problem_dates(input.onset, None, clock.today()).map_err(Error::Refused)?;
     clinical::write(db, by, WRITE, "add problems", |tx| {
         let p = clinical::patient_in_use(tx, input.patient)?;

@@ -176,6 +176,19 @@ pub fn lookup(db: &Db, system: &str, code: &str) -> Result<Option<Code>> {
     Ok(None)
 }
 
+/// Refuses a diagnosis or problem whose code is not in the list of its
+/// system, so that the record only holds codes that exist.
+pub fn require_known(db: &Db, system: &str, code: &str) -> Result<()> {
+    match lookup(db, system, code)? {
+        Some(_) => Ok(()),
+        None => Err(crate::error::Error::Refused(format!(
+            "{} is not a code of {}: search the list by code or by words and pick one",
+            code.trim(),
+            system.trim()
+        ))),
+    }
+}
+
 /// Which list searches use, for people.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListInUse {

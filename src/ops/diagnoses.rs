@@ -31,6 +31,7 @@ pub struct DiagnosisInput<'a> {
 /// Records a diagnosis of a visit (doctors).
 pub fn add(db: &mut Db, by: &Session, input: &DiagnosisInput, clock: Clock) -> Result<Diagnosis> {
     let coded = check_coded(input.code_system, input.code, input.text).map_err(Error::Refused)?;
+    crate::ops::codes::require_known(db, &coded.system, &coded.code)?;
     clinical::write(
         db,
         by,
