@@ -167,18 +167,18 @@ impl Beds {
         match ops::board(ctx.db, ctx.session, ctx.now, audit) {
             Ok(board) => {
                 self.board = board;
-                self.scores = if ctx
+                let mut said = Said::Nothing;
+                self.scores = HashMap::new();
+                if ctx
                     .session
                     .role()
                     .can(crate::domain::role::Permission::ClinicalWorklist)
                 {
                     match crate::ops::worklist::board_scores(ctx.db, ctx.session, audit) {
-                        Ok(s) => s,
-                        Err(e) => return said_error(e),
+                        Ok(s) => self.scores = s,
+                        Err(e) => said = said_error(e),
                     }
-                } else {
-                    HashMap::new()
-                };
+                }
                 if self.ward.is_some_and(|w| w >= self.board.wards.len()) {
                     self.ward = None;
                 }
@@ -191,7 +191,7 @@ impl Beds {
                 {
                     self.selected = k;
                 }
-                Said::Nothing
+                said
             }
             Err(e) => said_error(e),
         }

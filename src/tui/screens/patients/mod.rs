@@ -135,6 +135,7 @@ impl Patients {
     pub fn picker(ctx: &mut Ctx, purpose: &str) -> Patients {
         let mut p = Patients::new(ctx);
         p.pick = Some(Pick::ForCaller(purpose.to_string()));
+        p.read_allergies(ctx);
         p
     }
 
