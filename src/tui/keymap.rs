@@ -89,6 +89,10 @@ pub enum Action {
     MergePatient,
     /// Move to the list of possible duplicates.
     FocusDuplicates,
+    /// Open a record outside one's care, with a typed reason.
+    BreakGlass,
+    /// Switch the patient's record between its details and its clinical page.
+    ToggleClinical,
     // pharmacy
     /// Show the next stock filter (all, below reorder, expiring, expired, deactivated).
     CycleFilter,

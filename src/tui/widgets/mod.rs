@@ -1,5 +1,6 @@
 //! Reusable pieces of screens.
 
+pub mod allergies;
 pub mod bars;
 pub mod field;
 pub mod form;

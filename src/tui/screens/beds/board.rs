@@ -5,7 +5,10 @@
 
 use crate::domain::beds::{BedStatus, days_between, percent};
 use crate::domain::clock::Tz;
+use crate::domain::ids::Id;
+use crate::domain::news2::{Band, Trend};
 use crate::ops::beds::{Board, BoardBed};
+use crate::ops::worklist::Score;
 use crate::tui::theme::Theme;
 use chrono::{DateTime, Utc};
 use ratatui::buffer::Buffer;
@@ -13,6 +16,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
+use std::collections::HashMap;
 
 /// A tile's width and height, and the gap between tiles.
 pub const TILE_W: u16 = 19;
@@ -107,6 +111,35 @@ pub struct BoardView<'a> {
     /// The line above the grids: filters, or the transfer under way.
     pub banner: Option<String>,
     pub filter: String,
+    /// The latest NEWS2 by admission (doctors and nurses; empty otherwise).
+    pub scores: &'a HashMap<Id, Score>,
+}
+
+/// A score as a tile shows it: `N7!↑` — the number, `!` when the band is
+/// high, an arrow when it rose or fell since the set before.
+pub fn score_text(s: &Score) -> String {
+    format!(
+        "N{}{}{}",
+        s.score,
+        if s.band == Band::High { "!" } else { "" },
+        match s.trend {
+            Trend::Rising => "↑",
+            Trend::Falling => "↓",
+            Trend::First | Trend::Same => "",
+        }
+    )
+}
+
+/// A score's style: an error when the nurse should look first (high or
+/// rising), a warning for a medium band.
+pub fn score_style(s: &Score, theme: &Theme) -> Style {
+    if s.alarming() {
+        theme.error()
+    } else if matches!(s.band, Band::Medium | Band::LowMedium) {
+        theme.warn()
+    } else {
+        Style::new()
+    }
 }
 
 fn hm(t: DateTime<Utc>, zone: Tz, now: DateTime<Utc>) -> String {
@@ -119,14 +152,18 @@ fn hm(t: DateTime<Utc>, zone: Tz, now: DateTime<Utc>) -> String {
 }
 
 /// The three lines of a tile.
-fn tile_lines(b: &BoardBed, now: DateTime<Utc>, zone: Tz) -> [String; 3] {
+fn tile_lines(b: &BoardBed, score: Option<&str>, now: DateTime<Utc>, zone: Tz) -> [String; 3] {
     let w = usize::from(TILE_W) - 2;
     let bed = &b.bed;
     let head = match (&b.occupant, bed.status) {
         (Some(a), _) => {
-            let days = format!("{}d", days_between(a.admitted_at, now));
-            let label = truncate(&bed.label, w.saturating_sub(days.len() + 3));
-            format!("{label:<width$}{days}", width = w - 2 - days.len())
+            let mut days = format!("{}d", days_between(a.admitted_at, now));
+            if let Some(score) = score {
+                days = format!("{score} {days}");
+            }
+            let n = days.chars().count();
+            let label = truncate(&bed.label, w.saturating_sub(n + 3));
+            format!("{label:<width$}{days}", width = w - 2 - n)
         }
         _ => truncate(&bed.label, w - 2),
     };
@@ -171,7 +208,9 @@ fn draw_tile(
     buf: &mut Buffer,
 ) {
     let (x, y) = at;
-    let lines = tile_lines(b, view.now, view.zone);
+    let score = b.occupant.as_ref().and_then(|a| view.scores.get(&a.id));
+    let score_words = score.map(score_text);
+    let lines = tile_lines(b, score_words.as_deref(), view.now, view.zone);
     let status = b.bed.status;
     let base = if selected {
         theme.selected()
@@ -205,6 +244,24 @@ fn draw_tile(
             ))
         };
         Paragraph::new(line).render(r, buf);
+        if k == 0
+            && let (Some(sc), Some(words)) = (score, &score_words)
+        {
+            // The score sits before the days: "N7!↑ 3d" ends the head line.
+            let days = b.occupant.as_ref().map_or(0, |a| {
+                format!("{}d", days_between(a.admitted_at, view.now)).len()
+            });
+            let n = words.chars().count() as u16;
+            let end = x + TILE_W - 1 - days as u16 - 1;
+            let from = end.saturating_sub(n);
+            let cell = Rect {
+                x: from,
+                y: yy,
+                width: n.min((area.x + area.width).saturating_sub(from)),
+                height: 1,
+            };
+            buf.set_style(cell, score_style(sc, theme).patch(base));
+        }
     }
 }
 

@@ -24,8 +24,22 @@ impl Beds {
     ) {
         match &self.view {
             View::Board => self.render_board(frame, area, clock, now, theme),
-            View::Detail { detail, scroll } => {
-                render_detail(detail, *scroll, clock.zone, now, theme, area, frame)
+            View::Detail {
+                detail,
+                scroll,
+                allergies,
+            } => {
+                let score = detail
+                    .occupant
+                    .as_ref()
+                    .and_then(|a| self.scores.get(&a.id));
+                let clinical = super::views::DetailClinical {
+                    score,
+                    allergies: allergies.as_ref(),
+                };
+                render_detail(
+                    detail, &clinical, *scroll, clock.zone, now, theme, area, frame,
+                )
             }
             View::Census(c) => render_census(c, theme, area, frame),
             View::Setup(s) => render_setup(s, theme, area, frame),
@@ -70,6 +84,7 @@ impl Beds {
             zone: clock.zone,
             banner,
             filter,
+            scores: &self.scores,
         };
         board::render(&view, theme, area, frame.buffer_mut());
     }

@@ -28,6 +28,7 @@ use crate::domain::ids::Id;
 use crate::domain::patient::Patient;
 use crate::ops::beds::{self as ops, BedDetail, Board};
 use crate::ops::census::Census;
+use crate::ops::worklist::Score;
 use crate::tui::keymap::{Action, Binding};
 use crate::tui::popups::{Answer, Heard};
 use crate::tui::screen::{Ctx, Said, Screen, said_error};
@@ -36,6 +37,7 @@ use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use std::any::Any;
 use std::cell::Cell;
+use std::collections::HashMap;
 use views::{Form, Setup};
 
 /// What a form saves.
@@ -104,7 +106,12 @@ struct Moving {
 
 enum View {
     Board,
-    Detail { detail: Box<BedDetail>, scroll: u16 },
+    Detail {
+        detail: Box<BedDetail>,
+        scroll: u16,
+        /// The occupant's allergy banner, for a clinician (read on opening).
+        allergies: Option<Result<crate::ops::record::AllergyBanner, String>>,
+    },
     Census(Box<Census>),
     Setup(Setup),
 }
@@ -125,6 +132,8 @@ pub struct Beds {
     view: View,
     moving: Option<Moving>,
     form: Option<Form<FormFor>>,
+    /// The latest NEWS2 of each admission, for doctors and nurses.
+    scores: HashMap<Id, Score>,
 }
 
 impl Beds {
@@ -142,6 +151,7 @@ impl Beds {
             view: View::Board,
             moving: None,
             form: None,
+            scores: HashMap::new(),
         };
         let said = b.load(ctx, true);
         (b, said)
@@ -157,6 +167,18 @@ impl Beds {
         match ops::board(ctx.db, ctx.session, ctx.now, audit) {
             Ok(board) => {
                 self.board = board;
+                let mut said = Said::Nothing;
+                self.scores = HashMap::new();
+                if ctx
+                    .session
+                    .role()
+                    .can(crate::domain::role::Permission::ClinicalWorklist)
+                {
+                    match crate::ops::worklist::board_scores(ctx.db, ctx.session, audit) {
+                        Ok(s) => self.scores = s,
+                        Err(e) => said = said_error(e),
+                    }
+                }
                 if self.ward.is_some_and(|w| w >= self.board.wards.len()) {
                     self.ward = None;
                 }
@@ -169,7 +191,7 @@ impl Beds {
                 {
                     self.selected = k;
                 }
-                Said::Nothing
+                said
             }
             Err(e) => said_error(e),
         }

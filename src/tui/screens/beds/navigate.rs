@@ -95,9 +95,24 @@ impl Beds {
         };
         match ops::bed_detail(ctx.db, ctx.session, &b.bed.id) {
             Ok(detail) => {
+                let allergies = detail.occupant.as_ref().and_then(|a| {
+                    ctx.session
+                        .role()
+                        .can(crate::domain::role::Permission::ViewAllergiesAndDiagnoses)
+                        .then(|| {
+                            crate::ops::record::allergy_banner(
+                                ctx.db,
+                                ctx.session,
+                                &a.patient.id,
+                                true,
+                            )
+                            .map_err(|e| e.to_string())
+                        })
+                });
                 self.view = View::Detail {
                     detail: Box::new(detail),
                     scroll: 0,
+                    allergies,
                 };
                 Said::Nothing
             }

@@ -108,8 +108,17 @@ fn stay_line(s: &Stay, zone: Tz, with_patient: bool) -> String {
     )
 }
 
+/// What a clinician sees of the occupant besides the bed: the latest
+/// NEWS2 and the allergy banner.
+pub struct DetailClinical<'a> {
+    pub score: Option<&'a crate::ops::worklist::Score>,
+    pub allergies: Option<&'a Result<crate::ops::record::AllergyBanner, String>>,
+}
+
+#[allow(clippy::too_many_arguments)]
 pub fn render_detail(
     d: &BedDetail,
+    clinical: &DetailClinical,
     scroll: u16,
     zone: Tz,
     now: DateTime<Utc>,
@@ -161,6 +170,28 @@ pub fn render_detail(
             "Attending {} · reason: {}",
             a.attending, a.reason
         )));
+        if let Some(al) = clinical.allergies {
+            lines.push(crate::tui::widgets::allergies::line_or_error(al, "", theme));
+        }
+        if let Some(s) = clinical.score {
+            let trend = match s.trend {
+                crate::domain::news2::Trend::First => "first score",
+                crate::domain::news2::Trend::Rising => "RISING since the set before",
+                crate::domain::news2::Trend::Same => "same as the set before",
+                crate::domain::news2::Trend::Falling => "falling since the set before",
+            };
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!(
+                        "NEWS2 {} ({} risk)",
+                        super::board::score_text(s),
+                        s.band.label()
+                    ),
+                    super::board::score_style(s, theme),
+                ),
+                Span::raw(format!(" · {trend} · taken {}", when(s.taken_at, zone))),
+            ]));
+        }
         lines.push(Line::from("This admission's beds:"));
         for s in &d.occupant_stays {
             lines.push(Line::from(stay_line(s, zone, false)));

@@ -84,6 +84,60 @@ pub const PATIENT_RECORD: &[Binding] = table![
     SCROLL,
 ];
 
+/// A patient's record outside the reader's care: `g` breaks the glass.
+pub const PATIENT_RECORD_GLASS: &[Binding] = table![
+    &[b(&[ch('g')], Action::BreakGlass, "break the glass", true)],
+    PATIENT_RECORD,
+];
+
+/// A patient's record whose clinical sections are open: `c` shows them.
+pub const PATIENT_RECORD_CLINICAL: &[Binding] = table![
+    &[b(
+        &[ch('c')],
+        Action::ToggleClinical,
+        "clinical record",
+        true
+    )],
+    PATIENT_RECORD,
+];
+
+/// The clinical page of a record: Tab chooses a visit, Enter reads its note.
+pub const PATIENT_CLINICAL_PAGE: &[Binding] = table![
+    &[
+        b(&[plain(KeyCode::Enter)], Action::Open, "read note", true),
+        b(
+            &[plain(KeyCode::Tab)],
+            Action::NextField,
+            "next visit",
+            true
+        ),
+        b(
+            &[plain(KeyCode::BackTab)],
+            Action::PrevField,
+            "previous visit",
+            false,
+        ),
+        b(
+            &[ch('c'), plain(KeyCode::Esc)],
+            Action::ToggleClinical,
+            "details",
+            true,
+        ),
+    ],
+    SCROLL,
+];
+
+/// A visit's note, read-only.
+pub const PATIENT_VISIT_NOTE: &[Binding] = table![
+    &[b(
+        &[plain(KeyCode::Esc)],
+        Action::Back,
+        "back to the record",
+        true
+    )],
+    SCROLL,
+];
+
 /// The registration and edit form.
 pub const PATIENT_FORM: &[Binding] = table![
     SAVE,
@@ -122,6 +176,10 @@ mod tests {
             PATIENT_PICK,
             PATIENT_PICK_OR_REGISTER,
             PATIENT_RECORD,
+            PATIENT_RECORD_GLASS,
+            PATIENT_RECORD_CLINICAL,
+            PATIENT_CLINICAL_PAGE,
+            PATIENT_VISIT_NOTE,
             PATIENT_FORM,
             PATIENT_DUPLICATES,
         ] {
@@ -134,6 +192,10 @@ mod tests {
         for table in [
             PATIENT_LIST,
             PATIENT_RECORD,
+            PATIENT_RECORD_GLASS,
+            PATIENT_RECORD_CLINICAL,
+            PATIENT_CLINICAL_PAGE,
+            PATIENT_VISIT_NOTE,
             PATIENT_DUPLICATES,
             PATIENT_PICK_OR_REGISTER,
         ] {

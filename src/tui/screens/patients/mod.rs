@@ -1,7 +1,10 @@
 //! The patients tab, where the front desk lives: search as you type, open a
 //! record, register or edit (with duplicate suggestions), verify identity,
-//! and for admins delete, restore and merge.
+//! and for admins delete, restore and merge. Clinicians and pharmacists see
+//! the record's clinical page and, in the picker, the allergy banner; `g`
+//! breaks the glass on a record outside the reader's care.
 
+pub mod clinical;
 pub mod form;
 mod keys;
 pub mod record;
@@ -47,6 +50,10 @@ struct Search {
     rows: BTreeMap<usize, PatientRow>,
     /// The query to record in the audit trail when the search is left.
     unaudited: Option<String>,
+    /// The selected patient's allergy banner, in a picker for a clinician
+    /// or pharmacist (read for the selected row only, without an event:
+    /// choosing the patient writes the READ).
+    allergies: Option<Result<crate::ops::record::AllergyBanner, String>>,
 }
 
 /// Why the search is picking a patient.
@@ -85,6 +92,8 @@ enum Pending {
     },
     /// The reason typed is for deleting the record open.
     Delete,
+    /// The reason typed is for breaking the glass on the record open.
+    BreakGlass,
 }
 
 pub struct Patients {
@@ -109,6 +118,7 @@ impl Patients {
                 selected: Selection::default(),
                 rows: BTreeMap::new(),
                 unaudited: None,
+                allergies: None,
             },
             view: View::Search,
             pick: None,
@@ -125,6 +135,7 @@ impl Patients {
     pub fn picker(ctx: &mut Ctx, purpose: &str) -> Patients {
         let mut p = Patients::new(ctx);
         p.pick = Some(Pick::ForCaller(purpose.to_string()));
+        p.read_allergies(ctx);
         p
     }
 
@@ -176,7 +187,9 @@ impl Patients {
                 s.rows.clear();
                 let q = s.query.value().trim().to_string();
                 s.unaudited = (!q.is_empty()).then_some(q);
-                self.load_rows(ctx)
+                let said = self.load_rows(ctx);
+                self.read_allergies(ctx);
+                said
             }
             Err(e) => said_error(e),
         }
@@ -210,7 +223,31 @@ impl Patients {
     fn move_selection(&mut self, action: Action, ctx: &mut Ctx) -> Said {
         let s = &mut self.search;
         s.selected.navigate(action, s.found.hits.len());
-        self.load_rows(ctx)
+        let said = self.load_rows(ctx);
+        self.read_allergies(ctx);
+        said
+    }
+
+    /// Reads the selected patient's allergy banner, in a picker shown to a
+    /// role that sees allergies.
+    fn read_allergies(&mut self, ctx: &mut Ctx) {
+        if !self.picking_for_caller()
+            || !ctx
+                .session
+                .role()
+                .can(Permission::ViewAllergiesAndDiagnoses)
+        {
+            self.search.allergies = None;
+            return;
+        }
+        let Some(id) = self.selected_row().map(|r| r.id.clone()) else {
+            self.search.allergies = None;
+            return;
+        };
+        self.search.allergies = Some(
+            crate::ops::record::allergy_banner(ctx.db, ctx.session, &id, false)
+                .map_err(|e| e.to_string()),
+        );
     }
 
     fn selected_row(&self) -> Option<&PatientRow> {
@@ -373,10 +410,68 @@ impl Patients {
             return Said::Nothing;
         };
         let id = record.patient.id.clone();
+        if record.reading {
+            match action {
+                Action::Back => {
+                    record.reading = false;
+                    record.scroll = 0;
+                }
+                Action::Up => record.scroll = record.scroll.saturating_sub(1),
+                Action::Down => record.scroll = record.scroll.saturating_add(1).min(200),
+                _ => {}
+            }
+            return Said::Nothing;
+        }
         match action {
+            Action::ToggleClinical => {
+                if record.clinical.open().is_none() {
+                    return Said::Info("The clinical record is not open to you here.".into());
+                }
+                record.clinical_page = !record.clinical_page;
+                record.scroll = 0;
+                Said::Nothing
+            }
             Action::Back => {
                 self.view = View::Search;
                 self.run_search(ctx)
+            }
+            Action::NextField | Action::PrevField if record.clinical_page => {
+                let n = record.clinical.visits();
+                if n == 0 {
+                    return Said::Info("No visits to choose.".into());
+                }
+                record.visit = if action == Action::NextField {
+                    (record.visit + 1) % n
+                } else {
+                    (record.visit + n - 1) % n
+                };
+                Said::Nothing
+            }
+            Action::Open if record.clinical_page => {
+                if record.clinical.visits() == 0 {
+                    return Said::Info("This patient has no visits yet.".into());
+                }
+                record.reading = true;
+                record.scroll = 0;
+                Said::Nothing
+            }
+            Action::BreakGlass => {
+                if !matches!(record.clinical, record::Clinical::Glass) {
+                    return Said::Info("The clinical record is not closed to you here.".into());
+                }
+                if let Some(refused) = refused(ctx, Permission::BreakTheGlass, "break the glass") {
+                    return refused;
+                }
+                let p = &record.patient;
+                let prompt = Prompt::new(
+                    format!(
+                        "{} {} is not in your care. To open the clinical record, type why (it is recorded in the audit trail):",
+                        p.mrn,
+                        p.details.full_name()
+                    ),
+                    "Reason",
+                );
+                Question::prompt(prompt, Pending::BreakGlass).into()
             }
             Action::Up => {
                 record.scroll = record.scroll.saturating_sub(1);
@@ -661,6 +756,12 @@ impl Patients {
                 return Ok(Said::Info("Nothing was deleted.".into()));
             }
             (Answer::Text(reason), Pending::Delete) => reason,
+            (Answer::Cancelled, Pending::BreakGlass) => {
+                return Ok(Said::Info(
+                    "The glass was not broken; the clinical record stays closed.".into(),
+                ));
+            }
+            (Answer::Text(reason), Pending::BreakGlass) => return self.break_glass(&reason, ctx),
             (Answer::Yes, _) => String::new(),
             _ => return Ok(Said::Nothing),
         };
@@ -685,7 +786,38 @@ impl Patients {
                 }
             }
             Pending::Delete => return self.delete(reason, ctx),
+            Pending::BreakGlass => Said::Nothing,
         })
+    }
+
+    /// Breaks the glass with the typed reason, then opens the clinical
+    /// record; a refused reason keeps the prompt open.
+    fn break_glass(&mut self, reason: &str, ctx: &mut Ctx) -> Heard {
+        let View::Record(record) = &mut self.view else {
+            return Ok(Said::Nothing);
+        };
+        let clock = ctx.clock();
+        match crate::ops::clinical::break_glass(
+            ctx.db,
+            ctx.session,
+            &record.patient.id,
+            reason,
+            clock,
+        ) {
+            Ok(()) => {
+                record.clinical = record::Clinical::load(ctx, &record.patient);
+                record.clinical_page = record.clinical.open().is_some();
+                Ok(Said::Info(format!(
+                    "Glass broken for {}: the clinical record is open, and your reason is in the audit trail.",
+                    record.patient.mrn
+                )))
+            }
+            Err(e) => Err(Refused {
+                about: Box::new(Pending::BreakGlass),
+                said: said_error(e),
+                field_error: None,
+            }),
+        }
     }
 
     fn delete(&mut self, reason: String, ctx: &mut Ctx) -> Heard {
@@ -724,13 +856,23 @@ impl Patients {
 
     fn render_search(&self, frame: &mut Frame, area: Rect, clock: &LocalDates, theme: &Theme) {
         let s = &self.search;
-        let [banner, query_area, count_area, table_area] = Layout::vertical([
+        let [banner, query_area, count_area, allergy_area, table_area] = Layout::vertical([
             Constraint::Length(if self.pick.is_some() { 1 } else { 0 }),
             Constraint::Length(1),
             Constraint::Length(1),
+            Constraint::Length(u16::from(s.allergies.is_some())),
             Constraint::Min(0),
         ])
         .areas(area);
+        if let Some(a) = &s.allergies {
+            let name = self
+                .selected_row()
+                .map(|r| format!(" {}: ", r.name))
+                .unwrap_or_default();
+            let mut line = crate::tui::widgets::allergies::line_or_error(a, "", theme);
+            line.spans.insert(0, Span::raw(name));
+            frame.render_widget(Paragraph::new(line), allergy_area);
+        }
         let heading = match &self.pick {
             Some(Pick::MergeInto(survivor)) => Some(format!(
                 " Merging into {} {}: choose the duplicate record",
@@ -835,6 +977,10 @@ impl crate::tui::screen::Screen for Patients {
             View::Search if self.pick.is_some() => keys::PATIENT_PICK,
             View::Search if self.search.typing => keys::PATIENT_SEARCH,
             View::Search => keys::PATIENT_LIST,
+            View::Record(r) if r.reading => keys::PATIENT_VISIT_NOTE,
+            View::Record(r) if r.clinical == record::Clinical::Glass => keys::PATIENT_RECORD_GLASS,
+            View::Record(r) if r.clinical_page => keys::PATIENT_CLINICAL_PAGE,
+            View::Record(r) if r.clinical.open().is_some() => keys::PATIENT_RECORD_CLINICAL,
             View::Record(_) => keys::PATIENT_RECORD,
             View::Form(f) if f.duplicate_focus.is_some() => keys::PATIENT_DUPLICATES,
             View::Form(_) => keys::PATIENT_FORM,

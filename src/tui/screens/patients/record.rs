@@ -1,6 +1,10 @@
 //! A patient's record: demographics, contacts, insurance, verification.
-//! Later areas (appointments, admissions, medicines) add their sections here.
+//! Later areas (appointments, admissions, medicines) add their sections here;
+//! for clinicians and pharmacists the clinical sections (`clinical.rs`) sit
+//! beside them under the allergy banner.
 
+pub use super::clinical::Clinical;
+use super::clinical::{self, GLASS_LINE};
 use crate::domain::patient::{Patient, age_label};
 use crate::store::beds::{Admission, Stay};
 use crate::tui::screen::LocalDates;
@@ -29,6 +33,14 @@ pub struct PatientRecord {
     /// The patient's appointments, latest first; loaded when the record
     /// opens, for roles that book appointments.
     pub appointments: Option<Result<Vec<crate::domain::appointment::Booked>, String>>,
+    /// The clinical record as far as it opened to the reader.
+    pub clinical: Clinical,
+    /// The visit chosen in the clinical column.
+    pub visit: usize,
+    /// The clinical page is shown instead of the details.
+    pub clinical_page: bool,
+    /// The chosen visit's note is shown instead of the clinical page.
+    pub reading: bool,
     sections_loaded: bool,
 }
 
@@ -43,6 +55,10 @@ impl PatientRecord {
             medicines: None,
             admissions: None,
             appointments: None,
+            clinical: Clinical::Hidden,
+            visit: 0,
+            clinical_page: false,
+            reading: false,
             sections_loaded: false,
         }
     }
@@ -52,6 +68,7 @@ impl PatientRecord {
         if std::mem::replace(&mut self.sections_loaded, true) {
             return;
         }
+        self.clinical = Clinical::load(ctx, &self.patient);
         self.admissions = Some(
             crate::ops::beds::admissions_of(ctx.db, ctx.session, &self.patient.id)
                 .map_err(|e| e.to_string()),
@@ -366,10 +383,90 @@ impl PatientRecord {
         let block = Block::bordered().title(Span::styled(title, theme.title()));
         let inner = block.inner(area);
         frame.render_widget(block, area);
+        match &self.clinical {
+            Clinical::Open(r) => self.render_clinical(frame, inner, r, clock, theme),
+            Clinical::Glass | Clinical::Failed(_) => {
+                let [top, rest] =
+                    Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
+                let line = match &self.clinical {
+                    Clinical::Failed(e) => Span::styled(
+                        format!("Clinical record could not be read: {e}"),
+                        theme.error(),
+                    ),
+                    _ => Span::styled(GLASS_LINE, theme.warn()),
+                };
+                frame.render_widget(Paragraph::new(line), top);
+                self.render_columns(frame, rest, clock, theme);
+            }
+            Clinical::Hidden => self.render_columns(frame, inner, clock, theme),
+        }
+    }
+
+    /// The record as every role sees it: two columns of details.
+    fn render_columns(&self, frame: &mut Frame, inner: Rect, clock: &LocalDates, theme: &Theme) {
         let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
             .areas(inner);
         let (left, right) = self.columns(l.width as usize, clock, theme);
         for (lines, area) in [(left, l), (right, r)] {
+            let paragraph = Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .scroll((self.scroll, 0));
+            frame.render_widget(paragraph, area);
+        }
+    }
+
+    /// The record with its clinical sections open: the allergy banner on
+    /// top, then the details as every role sees them, or (after `c`) the
+    /// clinical page — problems, diagnoses and visits beside the latest
+    /// vitals and their trends — or the chosen visit's note.
+    fn render_clinical(
+        &self,
+        frame: &mut Frame,
+        inner: Rect,
+        r: &crate::ops::record::ClinicalRecord,
+        clock: &LocalDates,
+        theme: &Theme,
+    ) {
+        let banner = clinical::banner(r, theme);
+        let [top, rest] = Layout::vertical([
+            Constraint::Length(u16::from(banner.is_some())),
+            Constraint::Min(0),
+        ])
+        .areas(inner);
+        if let Some(b) = banner {
+            frame.render_widget(Paragraph::new(b).wrap(Wrap { trim: false }), top);
+        }
+        if self.reading
+            && let Some(v) = r.visits.get(self.visit)
+        {
+            let lines = clinical::note_lines(v, rest.width as usize, clock, theme);
+            let p = Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .scroll((self.scroll, 0));
+            frame.render_widget(p, rest);
+            return;
+        }
+        if !self.clinical_page {
+            self.render_columns(frame, rest, clock, theme);
+            return;
+        }
+        let columns: Vec<(Vec<Line<'static>>, Rect)> = if r.sections.vitals {
+            let [l, right] =
+                Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+                    .areas(rest);
+            let w = |a: Rect| a.width.saturating_sub(1) as usize;
+            vec![
+                (clinical::history(r, self.visit, w(l), clock, theme), l),
+                (
+                    clinical::vitals(r, &self.patient, w(right), clock, theme),
+                    right,
+                ),
+            ]
+        } else {
+            let w = rest.width.saturating_sub(1) as usize;
+            vec![(clinical::history(r, self.visit, w, clock, theme), rest)]
+        };
+        for (lines, area) in columns {
             let paragraph = Paragraph::new(lines)
                 .wrap(Wrap { trim: false })
                 .scroll((self.scroll, 0));

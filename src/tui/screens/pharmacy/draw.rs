@@ -364,8 +364,13 @@ fn render_dispense_choice(
     let block = Block::bordered().title(Span::styled(" Confirm dispense ", theme.title()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    let banner = c
+        .form
+        .allergies
+        .as_ref()
+        .map(|a| crate::tui::widgets::allergies::line_or_error(a, " ", theme));
     let [head, table_area, foot] = Layout::vertical([
-        Constraint::Length(3),
+        Constraint::Length(3 + u16::from(banner.is_some())),
         Constraint::Length(c.plan.len() as u16 + 1),
         Constraint::Min(0),
     ])
@@ -374,22 +379,21 @@ fn render_dispense_choice(
         Some(p) => format!("to {} {}", p.mrn, p.details.full_name()),
         None => "with no patient recorded".into(),
     };
-    frame.render_widget(
-        Paragraph::new(vec![
-            Line::from(format!(
-                " Dispense {} {} of {}",
-                c.quantity,
-                level.item.details.unit,
-                level.item.details.label()
-            )),
-            Line::from(format!(" {to}")),
-            Line::from(Span::styled(
-                " from these batches, first expiry first out:",
-                theme.muted(),
-            )),
-        ]),
-        head,
-    );
+    let mut lines = vec![
+        Line::from(format!(
+            " Dispense {} {} of {}",
+            c.quantity,
+            level.item.details.unit,
+            level.item.details.label()
+        )),
+        Line::from(format!(" {to}")),
+    ];
+    lines.extend(banner);
+    lines.push(Line::from(Span::styled(
+        " from these batches, first expiry first out:",
+        theme.muted(),
+    )));
+    frame.render_widget(Paragraph::new(lines), head);
     let rows = c.plan.iter().zip(&c.before).map(|(t, before)| {
         Row::new(vec![
             t.batch_no.clone(),

@@ -61,6 +61,8 @@ pub struct StockForm {
     fields: Form,
     /// The patient chosen (dispense and return), if any.
     pub patient: Option<Patient>,
+    /// The chosen patient's allergy banner, for a role that sees allergies.
+    pub allergies: Option<Result<crate::ops::record::AllergyBanner, String>>,
 }
 
 const LABEL: u16 = 15;
@@ -108,6 +110,7 @@ impl StockForm {
             purpose,
             fields: Form::of_fields(fields),
             patient: None,
+            allergies: None,
         }
     }
 
@@ -382,23 +385,21 @@ impl StockForm {
             Block::bordered().title(Span::styled(format!(" {} ", self.title()), theme.title()));
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        let context = self.context(local);
+        let mut context: Vec<Line> = self
+            .context(local)
+            .into_iter()
+            .map(|l| Line::from(format!(" {l}")))
+            .collect();
+        if let Some(a) = &self.allergies {
+            context.push(crate::tui::widgets::allergies::line_or_error(a, " ", theme));
+        }
         let [top, fields, help] = Layout::vertical([
             Constraint::Length(context.len() as u16 + u16::from(!context.is_empty())),
             Constraint::Length(self.fields.len() as u16),
             Constraint::Min(0),
         ])
         .areas(inner);
-        frame.render_widget(
-            Paragraph::new(
-                context
-                    .into_iter()
-                    .map(|l| Line::from(format!(" {l}")))
-                    .collect::<Vec<_>>(),
-            )
-            .wrap(Wrap { trim: false }),
-            top,
-        );
+        frame.render_widget(Paragraph::new(context).wrap(Wrap { trim: false }), top);
         self.fields
             .render(frame, fields, Look::new(LABEL), true, theme);
         let help_text = self.help(local);

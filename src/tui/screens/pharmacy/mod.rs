@@ -146,11 +146,22 @@ impl Pharmacy {
     }
 
     /// The picker answered: its patient goes into the form.
-    fn after_pick(&mut self, answer: Answer) -> Said {
+    /// For a clinician or pharmacist the patient's allergy banner is read
+    /// too (a READ event: the patient is now shown with it).
+    fn after_pick(&mut self, answer: Answer, ctx: &mut Ctx) -> Said {
         match answer {
             Answer::Patient(p) => {
                 let msg = format!("Patient {} {} chosen.", p.mrn, p.details.full_name());
                 if let View::Form(f) = &mut self.view {
+                    f.allergies = (f.takes_patient()
+                        && ctx
+                            .session
+                            .role()
+                            .can(crate::domain::role::Permission::ViewAllergiesAndDiagnoses))
+                    .then(|| {
+                        crate::ops::record::allergy_banner(ctx.db, ctx.session, &p.id, true)
+                            .map_err(|e| e.to_string())
+                    });
                     f.patient = Some(*p);
                 }
                 Said::Info(msg)
@@ -265,7 +276,7 @@ impl crate::tui::screen::Screen for Pharmacy {
     fn answered(&mut self, about: Box<dyn Any>, answer: Answer, ctx: &mut Ctx) -> Heard {
         Ok(match about.downcast::<Pending>() {
             Ok(then) => self.answer_confirm(*then, answer, ctx),
-            Err(about) if about.is::<FormPatient>() => self.after_pick(answer),
+            Err(about) if about.is::<FormPatient>() => self.after_pick(answer, ctx),
             Err(_) => Said::Nothing,
         })
     }
