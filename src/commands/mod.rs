@@ -13,6 +13,7 @@ pub mod beds;
 pub mod hospital;
 pub mod patients;
 pub mod pharmacy;
+pub mod record;
 pub mod settings;
 pub mod users;
 

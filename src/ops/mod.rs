@@ -13,6 +13,7 @@ pub mod clinical;
 pub mod csv_file;
 pub mod diagnoses;
 pub mod export;
+pub mod fhir;
 pub mod import;
 pub mod patients;
 pub mod pharmacy;
