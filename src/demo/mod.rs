@@ -5,6 +5,7 @@
 
 pub mod appointments;
 pub mod beds;
+pub mod clinical;
 pub mod pharmacy;
 pub mod synthetic;
 
@@ -112,6 +113,7 @@ fn populate(db: &mut Db) -> Result<()> {
     appointments::demo_appointments(db, &session, now)?;
     pharmacy::demo_pharmacy(db, "pharmacist", PASSWORD, now)?;
     beds::demo_beds(db, &session, PASSWORD, now)?;
+    clinical::demo_clinical(db, PASSWORD, now)?;
     auth::sign_out(db, &session, EndReason::Logout, now)?;
     // The morning's sign-ins, so the audit trail reads like a working day.
     for (user, _, _) in &ACCOUNTS[1..4] {
