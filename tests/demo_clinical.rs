@@ -83,10 +83,10 @@ fn the_demo_has_a_clinical_morning_for_the_doctor() {
         .count();
     assert!(in_clinic >= 1, "someone in the doctor's clinic");
     assert!(
-        w.entries
-            .iter()
-            .any(|e| matches!(e.reason, Reason::Waiting(_)) && !e.pending.vitals),
-        "a waiting patient with the nurse's vitals"
+        w.entries.iter().any(
+            |e| matches!(e.reason, Reason::CalledIn(_) | Reason::Waiting(_)) && !e.pending.vitals
+        ),
+        "a patient in the clinic with the triage nurse's vitals"
     );
     let admitted: Vec<_> = w
         .entries

@@ -811,3 +811,78 @@ fn each_role_exports_what_it_may_see() {
     assert_eq!(c.events("EXPORT", &child), 1);
     assert_eq!(c.events("BREAK_GLASS", &child), 1);
 }
+
+fn wardline(data: &Path, args: &[&str]) -> (bool, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wardline"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .arg("--password-stdin")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run wardline");
+    let _ = writeln!(child.stdin.take().unwrap(), "{}", wardline::demo::PASSWORD);
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[test]
+fn the_command_exports_the_demo_childs_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = wardline::paths::DataDir::resolve(Some(dir.path().to_path_buf())).unwrap();
+    let path = wardline::demo::ensure(&data, false).expect("the demo builds");
+    let mrn: String = Db::open(&path)
+        .unwrap()
+        .conn()
+        .query_row(
+            "SELECT p.mrn FROM diagnoses d JOIN patients p ON p.id = d.patient_id WHERE d.code = 'E44.0'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let out = dir.path().join("child.json");
+    let export = |user: &str, extra: &[&str]| {
+        let mut args = vec!["export", "record", "--patient", &mrn, "--format", "fhir"];
+        args.extend_from_slice(extra);
+        args.extend(["--as", user]);
+        wardline(dir.path(), &args)
+    };
+
+    let (ok, text) = export("reception", &[]);
+    assert!(
+        !ok && text.contains("a receptionist may not see the clinical record"),
+        "{text}"
+    );
+    // The nurse on the ward is not in the clinic child's care any more.
+    let (ok, text) = export("nurse", &[]);
+    assert!(!ok && text.contains("--break-glass"), "{text}");
+    let (ok, text) = export(
+        "nurse",
+        &[
+            "--break-glass",
+            "referral to the nutrition clinic",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(ok && text.contains("Exported the record of"), "{text}");
+    let b: Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    assert_eq!(
+        observation(&b, "56072-2")[0]["valueQuantity"]["value"].as_f64(),
+        Some(11.2)
+    );
+    // An existing file is never overwritten.
+    let (ok, text) = export("doctor", &["--out", out.to_str().unwrap()]);
+    assert!(!ok && text.contains("already exists"), "{text}");
+    validate(&[&out]);
+}

@@ -83,13 +83,15 @@ pub fn export_record(
         Ok((p.mrn, n))
     })?;
     let (mrn, n) = done;
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let message = format!(
-        "Exported the record of {mrn} as FHIR: {} resources ({} encounters, {} observations, {} conditions, {} allergy entries)",
-        n.total(),
-        n.encounters,
-        n.observations,
-        n.conditions,
-        n.allergies
+        "Exported the record of {mrn} as FHIR: {} ({}, {}, {}, {})",
+        count(n.total(), "resource", "resources"),
+        count(n.encounters, "encounter", "encounters"),
+        count(n.observations, "observation", "observations"),
+        count(n.conditions, "condition", "conditions"),
+        count(n.allergies, "allergy statement", "allergy statements"),
     );
     match &args.out {
         Some(path) => println!("{message} to {}.", path.display()),

@@ -429,7 +429,7 @@ pub fn morning_clinic(db: &mut Db, staff: &Staff, clock: Clock, extra: (&Id, &Id
             Status::CheckedIn => {
                 waiting += 1;
                 // The triage nurse takes the vitals of most of the queue.
-                if let Some(t) = a.checked_in_at.filter(|_| waiting % 3 != 0) {
+                if let Some(t) = a.checked_in_at.filter(|_| !waiting.is_multiple_of(3)) {
                     let mut v = if age < 14 {
                         child_malaria(20_000).vitals
                     } else {

@@ -192,7 +192,8 @@ pub fn ward_morning(db: &mut Db, staff: &Staff, clock: Clock) -> Result<Ward> {
         } else {
             yesterday
         };
-        if (i % 2 == 0 || stale) && !rising && a.admitted_at < started - Duration::hours(1) {
+        if (i.is_multiple_of(2) || stale) && !rising && a.admitted_at < started - Duration::hours(1)
+        {
             let v = visits::start(
                 db,
                 &staff.doctor,
