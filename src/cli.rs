@@ -12,7 +12,7 @@ use crate::commands::codes;
 use crate::commands::hospital::InitArgs;
 use crate::commands::settings::SettingsCommand;
 use crate::commands::users::UsersCommand;
-use crate::commands::{patients, pharmacy};
+use crate::commands::{patients, pharmacy, record};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -146,6 +146,10 @@ pub enum ExportCommand {
     Appointments(appointments::ExportArgs),
     /// Export the patients in use (not deleted or merged), in MRN order.
     Patients(patients::ExportArgs),
+    /// Export one patient's clinical record (as far as it is open to you)
+    /// as a FHIR R4 Bundle: Patient, Encounters, vital-sign Observations,
+    /// Conditions and AllergyIntolerances.
+    Record(record::RecordExportArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use wardline::cli::{Cli, Command, ExportCommand, ImportCommand};
 use wardline::commands::{
     self, Passwords, appointments, audit, backup, beds, codes, hospital, patients, pharmacy,
-    settings, users,
+    record, settings, users,
 };
 
 /// mimalloc instead of the system allocator: an import allocates each row's
@@ -86,6 +86,9 @@ fn run(cli: &Cli) -> Result<bool> {
             patients::export_patients(&data, cli, args, &mut pw)?
         }
         Some(Command::Appointments(cmd)) => appointments::appointments(&data, cli, cmd, &mut pw)?,
+        Some(Command::Export(ExportCommand::Record(args))) => {
+            record::export_record(&data, cli, args, &mut pw)?
+        }
         Some(Command::Export(ExportCommand::Appointments(args))) => {
             appointments::export_appointments(&data, cli, args, &mut pw)?
         }

@@ -14,6 +14,7 @@ pub mod codes;
 pub mod hospital;
 pub mod patients;
 pub mod pharmacy;
+pub mod record;
 pub mod settings;
 pub mod users;
 

@@ -5,6 +5,7 @@
 
 pub mod appointments;
 pub mod beds;
+pub mod clinical;
 pub mod pharmacy;
 pub mod synthetic;
 
@@ -57,8 +58,20 @@ fn code() -> Result<HospitalCode> {
     Ok(CODE.parse()?)
 }
 
-/// The demo hospital's file, created when missing (or rebuilt with `reset`).
+/// The demo hospital's file, created when missing (or rebuilt with `reset`),
+/// as of now in the machine's zone.
 pub fn ensure(data: &DataDir, reset: bool) -> Result<PathBuf> {
+    ensure_at(data, reset, Utc::now(), crate::machine_zone::machine_zone())
+}
+
+/// [`ensure`] with the clock given: the demo's day is the one `now` falls
+/// on in `zone` (tests build it at fixed instants).
+pub fn ensure_at(
+    data: &DataDir,
+    reset: bool,
+    now: chrono::DateTime<Utc>,
+    zone: crate::domain::clock::Tz,
+) -> Result<PathBuf> {
     let code = code()?;
     let path = data.hospital_file(&code);
     if reset {
@@ -75,15 +88,21 @@ pub fn ensure(data: &DataDir, reset: bool) -> Result<PathBuf> {
         let _ = std::fs::remove_file(data.checkpoint_file(&code));
     }
     if !path.exists() {
-        build(data, &code, &path)
+        build(data, &code, &path, now, zone)
             .with_context(|| format!("could not build the demo hospital at {}", path.display()))?;
     }
     Ok(path)
 }
 
-fn build(data: &DataDir, code: &HospitalCode, path: &std::path::Path) -> Result<()> {
-    let mut db = Db::create(path, code, NAME, crate::machine_zone::machine_zone())?;
-    let result = populate(&mut db);
+fn build(
+    data: &DataDir,
+    code: &HospitalCode,
+    path: &std::path::Path,
+    now: chrono::DateTime<Utc>,
+    zone: crate::domain::clock::Tz,
+) -> Result<()> {
+    let mut db = Db::create(path, code, NAME, zone)?;
+    let result = populate(&mut db, now);
     if result.is_err() {
         drop(db);
         let _ = std::fs::remove_file(path);
@@ -93,8 +112,7 @@ fn build(data: &DataDir, code: &HospitalCode, path: &std::path::Path) -> Result<
     Ok(())
 }
 
-fn populate(db: &mut Db) -> Result<()> {
-    let now = Utc::now();
+fn populate(db: &mut Db, now: chrono::DateTime<Utc>) -> Result<()> {
     let (admin, admin_name, _) = ACCOUNTS[0];
     accounts::create_first_admin(db, admin, admin_name, PASSWORD, now)?;
     let session = auth::sign_in(db, admin, PASSWORD, now)?;
@@ -112,6 +130,7 @@ fn populate(db: &mut Db) -> Result<()> {
     appointments::demo_appointments(db, &session, now)?;
     pharmacy::demo_pharmacy(db, "pharmacist", PASSWORD, now)?;
     beds::demo_beds(db, &session, PASSWORD, now)?;
+    clinical::demo_clinical(db, PASSWORD, now)?;
     auth::sign_out(db, &session, EndReason::Logout, now)?;
     // The morning's sign-ins, so the audit trail reads like a working day.
     for (user, _, _) in &ACCOUNTS[1..4] {

@@ -153,7 +153,7 @@ struct PatientResource<'a> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct BundleEntry<'a> {
+pub(crate) struct BundleEntry<'a> {
     full_url: String,
     resource: PatientResource<'a>,
 }
@@ -164,7 +164,7 @@ fn non_empty<'a>(parts: &[&'a str]) -> Vec<&'a str> {
 
 /// A patient as a FHIR R4 Bundle entry. `mrn_system` names the hospital's
 /// MRNs (`urn:wardline:<code>:mrn`).
-fn fhir_entry<'a>(p: &'a Patient, mrn_system: &'a str) -> BundleEntry<'a> {
+pub(crate) fn fhir_entry<'a>(p: &'a Patient, mrn_system: &'a str) -> BundleEntry<'a> {
     let d = &p.details;
     let mut identifier = vec![Identifier {
         system: Cow::Borrowed(mrn_system),

@@ -15,6 +15,7 @@ pub mod codes;
 pub mod csv_file;
 pub mod diagnoses;
 pub mod export;
+pub mod fhir;
 pub mod import;
 pub mod patients;
 pub mod pharmacy;

@@ -1,0 +1,131 @@
+//! The demo's clinical morning, on the demo hospital as `wardline demo`
+//! builds it: consultations seen with signed notes, vitals and the
+//! diagnoses a clinic sees, the malnourished child by MUAC, the antenatal
+//! visit, allergies and problems, the ward's charts with one adult's NEWS2
+//! rising into the high band, and the doctor's worklist with a morning's
+//! work on it. The demo is built at fixed instants of a hospital's day
+//! (early, mid-morning, late evening), never at the machine's time: the
+//! assertions hold at every one of them.
+
+use chrono::{DateTime, Utc};
+use std::collections::HashSet;
+use wardline::auth;
+use wardline::domain::news2::{Band, Trend};
+use wardline::ops;
+use wardline::ops::worklist::Reason;
+use wardline::paths::DataDir;
+use wardline::store::Db;
+
+fn at(text: &str) -> DateTime<Utc> {
+    text.parse().unwrap()
+}
+
+#[test]
+fn the_demo_has_a_clinical_morning_for_the_doctor_early_on_a_monday() {
+    // 06:10 in Nairobi.
+    the_demo_has_a_clinical_morning_for_the_doctor(at("2026-03-09T03:10:00Z"));
+}
+
+#[test]
+fn the_demo_has_a_clinical_morning_for_the_doctor_mid_morning_on_a_thursday() {
+    // 10:45 in Nairobi.
+    the_demo_has_a_clinical_morning_for_the_doctor(at("2026-03-12T07:45:00Z"));
+}
+
+#[test]
+fn the_demo_has_a_clinical_morning_for_the_doctor_late_on_a_sunday() {
+    // 22:30 in Nairobi.
+    the_demo_has_a_clinical_morning_for_the_doctor(at("2026-03-15T19:30:00Z"));
+}
+
+fn the_demo_has_a_clinical_morning_for_the_doctor(now: DateTime<Utc>) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = DataDir::resolve(Some(dir.path().to_path_buf())).unwrap();
+    let path = wardline::demo::ensure_at(&data, false, now, chrono_tz::Africa::Nairobi)
+        .expect("the demo builds");
+    let mut db = Db::open(&path).unwrap();
+    let conn = db.conn();
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+
+    // Consultations seen today and yesterday's ward rounds, signed; the
+    // patient in the room and one stale round in draft.
+    assert!(count("SELECT count(*) FROM visit_notes WHERE signed_at IS NOT NULL") >= 6);
+    assert!(count("SELECT count(*) FROM visit_notes WHERE signed_at IS NULL") >= 1);
+    assert_eq!(
+        count("SELECT count(*) FROM visits WHERE kind = 'antenatal'"),
+        1
+    );
+    assert!(count("SELECT count(*) FROM visits WHERE kind = 'ward_round'") >= 3);
+    let codes: HashSet<String> = {
+        let mut s = conn.prepare("SELECT code FROM diagnoses").unwrap();
+        s.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    };
+    for code in ["E44.0", "Z34.90"] {
+        assert!(codes.contains(code), "{code} in {codes:?}");
+    }
+    assert!(
+        codes
+            .iter()
+            .filter(|c| ["B54", "B50.9", "I10", "E11.9", "J18.9"].contains(&c.as_str()))
+            .count()
+            >= 2,
+        "{codes:?}"
+    );
+    // The child flagged by MUAC (11.2 cm).
+    assert_eq!(count("SELECT count(*) FROM vitals WHERE muac_mm = 112"), 1);
+    // Allergies on several patients, "no known allergies" on others, and
+    // problem lists with the chronic conditions.
+    assert!(count("SELECT count(*) FROM allergies") >= 3);
+    assert!(count("SELECT count(DISTINCT patient_id) FROM no_known_allergies") >= 5);
+    let problems: HashSet<String> = {
+        let mut s = conn.prepare("SELECT code FROM problems").unwrap();
+        s.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    };
+    for code in ["I10", "E11.9", "B20", "J45.909"] {
+        assert!(problems.contains(code), "{code} in {problems:?}");
+    }
+    // Several sets a day on the wards, NEWS2 for the adults.
+    assert!(count("SELECT count(*) FROM vitals WHERE admission_id IS NOT NULL") >= 40);
+    assert!(count("SELECT count(*) FROM vitals WHERE news2_score IS NOT NULL") >= 20);
+
+    // The doctor's worklist this morning.
+    let doctor = auth::sign_in(&mut db, "doctor", wardline::demo::PASSWORD, now).unwrap();
+    let clock = db.clock(now).unwrap();
+    let w = ops::worklist::worklist(&mut db, &doctor, &doctor.user.id, clock, false).unwrap();
+    assert!(!w.entries.is_empty());
+    let in_clinic = w
+        .entries
+        .iter()
+        .filter(|e| matches!(e.reason, Reason::CalledIn(_) | Reason::Waiting(_)))
+        .count();
+    assert!(in_clinic >= 1, "someone in the doctor's clinic");
+    assert!(
+        w.entries.iter().any(
+            |e| matches!(e.reason, Reason::CalledIn(_) | Reason::Waiting(_)) && !e.pending.vitals
+        ),
+        "a patient in the clinic with the triage nurse's vitals"
+    );
+    let admitted: Vec<_> = w
+        .entries
+        .iter()
+        .filter(|e| matches!(e.reason, Reason::Admitted(_)))
+        .collect();
+    assert!(admitted.len() >= 5);
+    assert!(admitted.iter().any(|e| e.pending.note), "rounds pending");
+    assert_eq!(w.stale_drafts.len(), 1, "one stale draft from yesterday");
+    // One adult's NEWS2 rising into the high band.
+    let high: Vec<_> = admitted
+        .iter()
+        .filter_map(|e| e.news2)
+        .filter(|s| s.band == Band::High)
+        .collect();
+    assert_eq!(high.len(), 1, "one patient in the high band");
+    assert_eq!(high[0].score, 8);
+    assert_eq!(high[0].trend, Trend::Rising);
+}
