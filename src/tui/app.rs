@@ -686,6 +686,7 @@ impl App {
             Said::Ask(q) => {
                 self.popups.push(Some(tab), Asker::Screen, *q);
             }
+            Said::Go(request) => self.hear(Some(tab), Asker::Screen, Said::Go(request)),
             Said::Nothing | Said::Info(_) => {}
         }
     }
@@ -809,7 +810,10 @@ impl App {
             Mode::ChangePassword { .. } => vec![("New password", keymap::CHANGE_PASSWORD)],
             Mode::Working(w) => {
                 let (title, table) = self.working_section(w);
-                vec![(title, table), ("Everywhere", keymap::global())]
+                vec![
+                    (title, table),
+                    ("Everywhere", keymap::global_of(w.session.role())),
+                ]
             }
         }
     }
