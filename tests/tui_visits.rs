@@ -349,3 +349,178 @@ fn help_lists_the_visits_keys() {
     assert!(screen.contains("vitals"), "{screen}");
     assert!(screen.contains("addendum"), "{screen}");
 }
+
+/// The visit of the patient waiting, opened by the doctor through another
+/// terminal, and that terminal's sessions.
+fn other_terminal(h: &Harness) -> (Db, wardline::auth::Session) {
+    let mut db = Db::open(h.app.db().path()).unwrap();
+    let doctor = auth::sign_in(&mut db, "doctor", PASSWORD, t0()).unwrap();
+    (db, doctor)
+}
+
+#[test]
+fn a_draft_saved_elsewhere_meanwhile_is_said_and_the_typed_text_kept() {
+    let (mut h, _) = doctor_at_work();
+    h.press(KeyCode::F(7));
+    h.press(KeyCode::Enter);
+    h.typed("cough");
+    h.now += Duration::seconds(5);
+    h.app.tick(h.now);
+    let (mut db, doctor) = other_terminal(&h);
+    let w = ops::worklist::worklist(&mut db, &doctor, &doctor.user.id, clock(), false).unwrap();
+    let visit = w.entries[0].visit.clone().unwrap();
+    let n = wardline::store::clinical::visits::note_of(db.conn(), &visit.id)
+        .unwrap()
+        .unwrap();
+    let other = wardline::domain::visit::NoteText {
+        presenting_complaint: "cough and fever".into(),
+        ..Default::default()
+    };
+    ops::visits::save_draft(
+        &mut db,
+        &doctor,
+        &visit.id,
+        &other,
+        Some(n.version),
+        clock(),
+    )
+    .unwrap();
+    h.typed(" for a week");
+    h.now += Duration::seconds(5);
+    h.app.tick(h.now);
+    let screen = h.screen();
+    assert!(screen.contains("saved by"), "{screen}");
+    assert!(screen.contains("cough for a week"), "{screen}");
+    h.ctrl('r');
+    let screen = h.screen();
+    assert!(screen.contains("What you typed is kept"), "{screen}");
+    assert!(screen.contains("cough for a week"), "{screen}");
+}
+
+#[test]
+fn a_ward_round_starts_from_the_bed_board_and_a_visit_from_the_record() {
+    let (mut h, s) = doctor_at_work();
+    h.press(KeyCode::F(4));
+    h.press(KeyCode::Char('V'));
+    assert_eq!(h.tab(), Some(Tab::Visits));
+    let screen = h.screen();
+    assert!(
+        screen.contains("Ward round of Peter Otieno open"),
+        "{screen}"
+    );
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::F(2));
+    h.typed("okafor");
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('V'));
+    assert_eq!(h.tab(), Some(Tab::Visits));
+    let screen = h.screen();
+    assert!(
+        screen.contains("Outpatient consultation of Amina Okafor"),
+        "{screen}"
+    );
+    let _ = s.waiting;
+}
+
+#[test]
+fn allergies_are_recorded_and_a_wrong_vitals_set_marked_in_error() {
+    let (mut h, _) = doctor_at_work();
+    h.press(KeyCode::F(7));
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('A'));
+    h.typed("sulfa");
+    h.press(KeyCode::Enter);
+    assert!(h.screen().contains("substance, reaction, severity"));
+    h.ctrl('u');
+    h.typed("sulfonamides, hives, severe");
+    h.press(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(
+        screen.contains("Allergies: sulfonamides (hives, severe)"),
+        "{screen}"
+    );
+    h.press(KeyCode::Char('v'));
+    h.press(KeyCode::Tab);
+    h.typed("88");
+    h.ctrl('s');
+    assert!(h.screen().contains("P 88"));
+    h.press(KeyCode::Char('e'));
+    h.press(KeyCode::Enter);
+    assert!(h.screen().contains("Type"));
+    h.typed("wrong patient");
+    h.press(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(screen.contains("in error: wrong patient"), "{screen}");
+}
+
+#[test]
+fn a_rising_news2_stands_out_on_the_worklist_and_c_shows_another_clinician() {
+    let mut h = Harness::sized(120, 36, false);
+    clinic(&h);
+    let mut db = Db::open(h.app.db().path()).unwrap();
+    let nurse = auth::sign_in(&mut db, "nurse", PASSWORD, t0()).unwrap();
+    let doctor = auth::sign_in(&mut db, "doctor", PASSWORD, t0()).unwrap();
+    let w = ops::worklist::worklist(&mut db, &doctor, &doctor.user.id, clock(), false).unwrap();
+    let admitted = w.entries[1].patient.id.clone();
+    use wardline::domain::news2::Consciousness;
+    use wardline::domain::vitals::Vitals;
+    let set = |rr: i64, pulse: i64| Vitals {
+        respiratory_rate: Some(rr),
+        spo2: Some(96),
+        on_oxygen: Some(false),
+        systolic: Some(120),
+        diastolic: Some(80),
+        pulse: Some(pulse),
+        consciousness: Some(Consciousness::Alert),
+        temperature_dc: Some(370),
+        ..Vitals::default()
+    };
+    for (i, (rr, pulse)) in [(16, 70), (23, 115)].into_iter().enumerate() {
+        let when = t0() - Duration::hours(4 - i as i64);
+        ops::vitals::record(
+            &mut db,
+            &nurse,
+            &ops::vitals::VitalsInput {
+                patient: &admitted,
+                visit: None,
+                taken_at: when,
+                vitals: set(rr, pulse),
+            },
+            clock(),
+        )
+        .unwrap();
+    }
+    h.sign_in("doctor", PASSWORD);
+    h.press(KeyCode::F(7));
+    let screen = h.screen();
+    assert!(screen.contains("! 4 low ▲ RISING"), "{screen}");
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        h.press(KeyCode::Char('c'));
+        seen.push(h.screen());
+    }
+    assert!(
+        seen.iter().any(|s| s.contains("Worklist of Mei Lin Chen")),
+        "{:?}",
+        seen
+    );
+}
+
+#[test]
+fn the_visit_fits_80_by_24() {
+    let mut h = Harness::sized(80, 24, false);
+    clinic(&h);
+    h.sign_in("doctor", PASSWORD);
+    h.press(KeyCode::F(7));
+    let screen = h.screen();
+    assert!(screen.contains("vitals note dx"), "{screen}");
+    assert!(screen.contains("Amina Okafor TST-000001-X"), "{screen}");
+    h.press(KeyCode::Enter);
+    h.typed("fever");
+    let screen = h.screen();
+    assert!(screen.contains("Amina Okafor"), "{screen}");
+    assert!(screen.contains("fever"), "{screen}");
+    assert!(screen.contains("Allergies not asked"), "{screen}");
+}

@@ -481,8 +481,10 @@ impl App {
         }
     }
 
-    /// Ends the session when the program stops (a clean exit signs out).
+    /// Ends the session when the program stops (a clean exit signs out),
+    /// after the screen shown has written what it holds (a note's draft).
     pub fn shutdown(&mut self) {
+        self.leave_screen();
         self.end_session(EndReason::Logout);
     }
 

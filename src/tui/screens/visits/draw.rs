@@ -16,8 +16,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row};
 
-/// What is still to do, in words.
-pub fn pending_words(p: &Pending) -> String {
+/// What is still to do, in words (`narrow`: shortened for 80 columns).
+pub fn pending_words(p: &Pending, narrow: bool) -> String {
     let mut w = Vec::new();
     if p.vitals {
         w.push("vitals");
@@ -26,28 +26,33 @@ pub fn pending_words(p: &Pending) -> String {
         w.push("note");
     }
     if p.diagnosis {
-        w.push("diagnosis");
+        w.push(if narrow { "dx" } else { "diagnosis" });
     }
     if w.is_empty() {
         "done".into()
     } else {
-        w.join(", ")
+        w.join(if narrow { " " } else { ", " })
     }
 }
 
 /// A NEWS2 score in words: `7 high ▲ RISING`, with `!` first when the nurse
-/// should look first.
-pub fn score_words(s: &Score) -> String {
+/// should look first (`narrow`: the arrow alone).
+pub fn score_words(s: &Score, narrow: bool) -> String {
     let trend = match s.trend {
+        Trend::Rising if narrow => " ▲",
         Trend::Rising => " ▲ RISING",
         Trend::Falling => " ▼",
         Trend::Same | Trend::First => "",
     };
+    let band = match s.band {
+        Band::LowMedium if narrow => "low–med",
+        Band::Medium if narrow => "med",
+        other => other.label(),
+    };
     format!(
-        "{}{} {}{trend}",
+        "{}{} {band}{trend}",
         if s.alarming() { "! " } else { "" },
         s.score,
-        s.band.label()
     )
 }
 
@@ -94,6 +99,7 @@ impl Visits {
         }
         frame.render_widget(Paragraph::new(Span::styled(words, theme.title())), head);
         let today = view.clock.today();
+        let narrow = area.width < 110;
         let mut waiting = Vec::new();
         let mut k = 0;
         for e in &list.entries {
@@ -108,11 +114,11 @@ impl Visits {
             ])
             .style(theme.header()),
             [
-                Constraint::Length(8),
+                Constraint::Length(7),
                 Constraint::Min(18),
-                Constraint::Length(5),
-                Constraint::Length(23),
-                Constraint::Length(16),
+                Constraint::Length(4),
+                Constraint::Length(if narrow { 14 } else { 23 }),
+                Constraint::Length(if narrow { 13 } else { 23 }),
                 Constraint::Length(9),
             ],
         )
@@ -134,7 +140,7 @@ impl Visits {
                         Cell::from(Span::styled("—", theme.muted())),
                         |s| {
                             Cell::from(Span::styled(
-                                score_words(s),
+                                score_words(s, narrow),
                                 band_style(s.band, s.alarming(), theme),
                             ))
                         },
@@ -152,7 +158,7 @@ impl Visits {
                         Cell::from(place(e, waiting.get(i).copied().unwrap_or(0))),
                         Cell::from(format!("{} {}", e.patient.name, e.patient.mrn)),
                         Cell::from(age),
-                        Cell::from(pending_words(&e.pending)),
+                        Cell::from(pending_words(&e.pending, narrow)),
                         score,
                         allergy,
                     ])

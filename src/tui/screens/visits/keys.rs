@@ -77,6 +77,7 @@ pub const NOTE: &[Binding] = &[
     b(&[plain(KeyCode::Down)], Action::Down, "line down", false),
     b(&[ctrl('s')], Action::SignNote, "sign", true),
     b(&[plain(KeyCode::Esc)], Action::Back, "stop writing", true),
+    b(&[ctrl('r')], Action::Refresh, "read the visit again", false),
 ];
 
 /// The vitals form.

@@ -114,7 +114,19 @@ impl NoteEditor {
     /// Draws the five sections; the cursor shows only while `writing`.
     pub fn render(&self, frame: &mut Frame, area: Rect, writing: bool, theme: &Theme) {
         let n = self.areas.len() as u32;
-        let rows = Layout::vertical((0..n).map(|_| Constraint::Ratio(1, n))).split(area);
+        let short = area.height < 6 * n as u16;
+        let rows = Layout::vertical((0..n as usize).map(|i| {
+            if writing && short {
+                if i == self.focus {
+                    Constraint::Fill(1)
+                } else {
+                    Constraint::Length(3)
+                }
+            } else {
+                Constraint::Ratio(1, n)
+            }
+        }))
+        .split(area);
         for (i, ((section, ta), row)) in self.areas.iter().zip(rows.iter()).enumerate() {
             let focused = writing && i == self.focus;
             let mut ta = ta.clone();

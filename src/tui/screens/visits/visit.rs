@@ -104,6 +104,7 @@ impl Visits {
                     return save_draft(o, ctx, false);
                 }
                 Action::SignNote => return self.ask_sign(ctx),
+                Action::Refresh => return self.reread(ctx, "Read again."),
                 _ => {}
             },
             Mode::Vitals(_) => return self.perform_vitals(action, ctx),
@@ -281,10 +282,21 @@ impl Visits {
                 if let Some(o) = self.open_visit_mut() {
                     fresh.selected_set = o.selected_set.min(fresh.vitals.len().saturating_sub(1));
                     fresh.via_glass |= o.via_glass;
-                    if o.editor.dirty && !fresh.signed() {
+                    let kept = o.editor.dirty && !fresh.signed();
+                    if kept {
+                        let version = fresh.editor.version;
                         std::mem::swap(&mut fresh.editor, &mut o.editor);
+                        fresh.editor.version = version;
+                        fresh.mode = Mode::Writing;
                     }
+                    let was_stale = o.stale;
                     *o = fresh;
+                    if kept && was_stale {
+                        return Said::Info(
+                            "Read again. What you typed is kept, and saving it replaces the version saved elsewhere."
+                                .into(),
+                        );
+                    }
                 }
                 Said::Info(done.into())
             }
