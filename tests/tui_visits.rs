@@ -24,6 +24,7 @@ use wardline::tui::keymap::Tab;
 
 struct Setup {
     waiting: Patient,
+    admitted: Patient,
     stranger: Patient,
 }
 
@@ -106,7 +107,7 @@ fn clinic(h: &Harness) -> Setup {
             attending: &doctor.user.id,
             reason: "pneumonia",
         },
-        t0() - Duration::days(1),
+        t0() - Duration::days(3),
     )
     .unwrap();
     ops::allergies::record(
@@ -119,7 +120,11 @@ fn clinic(h: &Harness) -> Setup {
         clock(),
     )
     .unwrap();
-    Setup { waiting, stranger }
+    Setup {
+        waiting,
+        admitted,
+        stranger,
+    }
 }
 
 fn doctor_at_work() -> (Harness, Setup) {
@@ -523,4 +528,77 @@ fn the_visit_fits_80_by_24() {
     assert!(screen.contains("Amina Okafor"), "{screen}");
     assert!(screen.contains("fever"), "{screen}");
     assert!(screen.contains("Allergies not asked"), "{screen}");
+}
+
+#[test]
+fn an_old_unsigned_draft_is_listed_and_opens() {
+    let mut h = Harness::sized(120, 36, false);
+    let s = clinic(&h);
+    let then = t0() - Duration::days(2);
+    let mut db = Db::open(h.app.db().path()).unwrap();
+    let doctor = auth::sign_in(&mut db, "doctor", PASSWORD, then).unwrap();
+    let at = Clock::new(then, chrono_tz::UTC);
+    let v = ops::visits::start(
+        &mut db,
+        &doctor,
+        &s.admitted.id,
+        wardline::domain::visit::VisitKind::WardRound,
+        at,
+    )
+    .unwrap();
+    let text = wardline::domain::visit::NoteText {
+        assessment: "improving on antibiotics".into(),
+        ..Default::default()
+    };
+    ops::visits::save_draft(&mut db, &doctor, &v.id, &text, None, at).unwrap();
+    h.sign_in("doctor", PASSWORD);
+    h.press(KeyCode::F(7));
+    let screen = h.screen();
+    assert!(screen.contains("1 drafts unsigned too long"), "{screen}");
+    assert!(screen.contains("unsigned since"), "{screen}");
+    h.press(KeyCode::End);
+    h.press(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(screen.contains("improving on antibiotics"), "{screen}");
+}
+
+#[test]
+fn a_nurse_calling_in_a_doctors_patient_stays_on_the_queue() {
+    let mut h = Harness::sized(120, 36, false);
+    clinic(&h);
+    h.sign_in("nurse", PASSWORD);
+    h.press(KeyCode::F(3));
+    for _ in 0..4 {
+        if h.screen().contains("Amina Okafor") {
+            break;
+        }
+        h.press(KeyCode::Char('c'));
+    }
+    h.press(KeyCode::Char('s'));
+    assert_eq!(h.tab(), Some(Tab::Appointments));
+    let screen = h.screen();
+    assert!(screen.contains("called in"), "{screen}");
+}
+
+#[test]
+fn a_problem_is_added_from_the_code_list_and_resolved() {
+    let (mut h, _) = doctor_at_work();
+    open_round(&mut h);
+    h.press(KeyCode::Char('p'));
+    h.typed("e11.9");
+    let screen = h.screen();
+    assert!(screen.contains("E11.9"), "{screen}");
+    h.press(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(screen.contains("Problem E11.9"), "{screen}");
+    h.typed("2019-04-01");
+    h.press(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(screen.contains("Problem added"), "{screen}");
+    assert!(screen.contains("E11.9"), "{screen}");
+    h.press(KeyCode::Char('r'));
+    h.press(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(screen.contains("Problem resolved"), "{screen}");
+    assert!(screen.contains("resolved 2026-03-09"), "{screen}");
 }

@@ -174,6 +174,9 @@ fn set_line(r: &VitalsRecord, view: &View) -> String {
             parts.push(format!("BP {s}/{d}"));
         }
     }
+    if let Some(bmi) = v.bmi_tenths() {
+        parts.push(format!("BMI {}.{}", bmi / 10, bmi % 10));
+    }
     if v.on_oxygen == Some(true) {
         parts.push("O2".into());
     }
