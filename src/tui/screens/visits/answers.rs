@@ -139,6 +139,12 @@ impl Visits {
                 }
             }
             Asked::Allergy => self.record_allergy(&text, ctx),
+            Asked::DiscardVitals => {
+                if let Some(o) = self.open_visit_mut() {
+                    o.mode = super::Mode::Overview;
+                }
+                Ok(Said::Nothing)
+            }
             Asked::NewVisitPatient => Ok(Said::Nothing),
             Asked::NewVisitKind { patient } => {
                 let Some(kind) = kind_named(&text) else {

@@ -133,6 +133,7 @@ pub(crate) enum Asked {
     ResolveProblem {
         id: Id,
     },
+    DiscardVitals,
 }
 
 /// What to open once the glass is broken.
@@ -318,6 +319,9 @@ impl Screen for Visits {
             Some(Mode::Vitals(f)) if f.changed() => {
                 Some("Quit and throw away the vitals you were typing?")
             }
+            _ if self.open_visit().is_some_and(|o| o.stale && o.editor.dirty) => Some(
+                "Quit and throw away the note you typed? It could not be saved (Ctrl+R reads the visit again and keeps it).",
+            ),
             _ => None,
         }
     }

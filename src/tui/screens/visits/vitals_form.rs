@@ -197,7 +197,14 @@ impl Visits {
             Action::PrevField => f.form.prev(),
             Action::NextChoice => f.form.cycle(true),
             Action::PrevChoice => f.form.cycle(false),
-            Action::Cancel => o.mode = super::Mode::Overview,
+            Action::Cancel if f.changed() => {
+                return crate::tui::popups::Question::confirm(
+                    "Throw away the vitals you typed?",
+                    super::Asked::DiscardVitals,
+                )
+                .into();
+            }
+            Action::Cancel => o.mode = Mode::Overview,
             Action::Save => {
                 let vitals = match f.typed().parse(f.age) {
                     Ok(v) => v,
