@@ -602,3 +602,18 @@ fn a_problem_is_added_from_the_code_list_and_resolved() {
     assert!(screen.contains("Problem resolved"), "{screen}");
     assert!(screen.contains("resolved 2026-03-09"), "{screen}");
 }
+
+#[test]
+fn the_note_typed_is_saved_when_the_program_ends() {
+    let (mut h, s) = doctor_at_work();
+    h.press(KeyCode::F(7));
+    h.press(KeyCode::Enter);
+    h.typed("abdominal pain");
+    h.app.shutdown();
+    let mut db = Db::open(h.app.db().path()).unwrap();
+    let doctor = auth::sign_in(&mut db, "doctor", PASSWORD, t0()).unwrap();
+    let record = ops::record::open(&mut db, &doctor, &s.waiting.id, clock()).unwrap();
+    let note = record.visits[0].note.clone().unwrap();
+    assert_eq!(note.text.presenting_complaint, "abdominal pain");
+    assert!(note.signed_at.is_none());
+}
