@@ -800,7 +800,14 @@ impl App {
         bars::hint_bar(&tables, &theme, hints, frame.buffer_mut());
 
         if self.help {
-            let sections = self.help_sections();
+            let mut sections = self.help_sections();
+            if let Some(role) = self.session().map(|s| s.role()) {
+                for (_, table) in sections.iter_mut() {
+                    if std::ptr::eq(*table, keymap::global()) {
+                        *table = keymap::global_of(role);
+                    }
+                }
+            }
             help::render("Keys", &sections, &theme, body, frame.buffer_mut());
         }
     }
@@ -812,10 +819,7 @@ impl App {
             Mode::ChangePassword { .. } => vec![("New password", keymap::CHANGE_PASSWORD)],
             Mode::Working(w) => {
                 let (title, table) = self.working_section(w);
-                vec![
-                    (title, table),
-                    ("Everywhere", keymap::global_of(w.session.role())),
-                ]
+                vec![(title, table), ("Everywhere", keymap::global())]
             }
         }
     }
