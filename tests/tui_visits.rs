@@ -597,10 +597,27 @@ fn a_problem_is_added_from_the_code_list_and_resolved() {
     assert!(screen.contains("Problem added"), "{screen}");
     assert!(screen.contains("E11.9"), "{screen}");
     h.press(KeyCode::Char('r'));
+    assert!(h.screen().contains("Select a problem"));
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Char('r'));
     h.press(KeyCode::Enter);
     let screen = h.screen();
     assert!(screen.contains("Problem resolved"), "{screen}");
-    assert!(screen.contains("resolved 2026-03-09"), "{screen}");
+    assert!(screen.contains("since 2019-04-01 (resolved"), "{screen}");
+    h.press(KeyCode::Up);
+    h.press(KeyCode::Char('e'));
+    assert!(
+        h.screen()
+            .contains("Mark the allergy to penicillin entered in error")
+    );
+    h.typed("another patient's allergy");
+    h.press(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(
+        screen.contains("Allergy marked entered in error"),
+        "{screen}"
+    );
+    assert!(screen.contains("Allergies not asked"), "{screen}");
 }
 
 #[test]

@@ -200,17 +200,16 @@ pub enum Action {
     RecordVitals,
     /// Show each vital's trend.
     ShowTrends,
-    /// Mark the selected vitals set entered in error.
-    MarkVitalsInError,
+    /// Mark the selected entry (vitals set, diagnosis, allergy, problem)
+    /// entered in error.
+    MarkInError,
     /// Add a diagnosis found in the code list.
     AddDiagnosis,
-    /// Mark the latest standing diagnosis entered in error.
-    MarkDiagnosisInError,
     /// Record an allergy, or "no known allergies".
     RecordAllergy,
     /// Add a problem to the problem list.
     AddProblem,
-    /// Resolve the oldest standing problem.
+    /// Resolve the selected problem.
     ResolveProblem,
 }
 

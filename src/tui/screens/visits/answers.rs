@@ -138,6 +138,19 @@ impl Visits {
                     Err(e) => refused_by(Asked::DiagnosisInError { id }, e),
                 }
             }
+            Asked::AllergyInError { id } => {
+                match ops::allergies::mark_in_error(ctx.db, ctx.session, &id, &text, clock) {
+                    Ok(_) => Ok(self.reread(ctx, "Allergy marked entered in error.")),
+                    Err(e) => refused_by(Asked::AllergyInError { id }, e),
+                }
+            }
+            Asked::ProblemInError { id } => {
+                match ops::allergies::mark_problem_in_error(ctx.db, ctx.session, &id, &text, clock)
+                {
+                    Ok(_) => Ok(self.reread(ctx, "Problem marked entered in error.")),
+                    Err(e) => refused_by(Asked::ProblemInError { id }, e),
+                }
+            }
             Asked::Allergy => self.record_allergy(&text, ctx),
             Asked::DiscardVitals => {
                 if let Some(o) = self.open_visit_mut() {

@@ -6,7 +6,7 @@
 
 use super::draw::band_style;
 use super::note::capital;
-use super::{Mode, Open};
+use super::{Entry, Mode, Open, SETS_SHOWN};
 use crate::domain::conditions::AllergyState;
 use crate::domain::news2::{Trend, trend};
 use crate::domain::patient::age_years;
@@ -186,9 +186,19 @@ fn set_line(r: &VitalsRecord, view: &View) -> String {
     parts.join(" ")
 }
 
+/// The first characters of an entry's line: a marker when selected.
+fn mark(selected: bool) -> &'static str {
+    if selected { "›" } else { " " }
+}
+
+fn entry_style(selected: bool, normal: Style, theme: &Theme) -> Style {
+    if selected { theme.selected() } else { normal }
+}
+
 fn render_side(o: &Open, frame: &mut Frame, area: Rect, view: &View) {
     let theme = view.theme;
     let band = AgeBand::of(o.patient.details.birth_date, view.clock.today());
+    let chosen = o.selected_entry();
     let mut lines = Vec::new();
     if o.vitals.is_empty() {
         lines.push(Line::from(Span::styled(
@@ -196,24 +206,23 @@ fn render_side(o: &Open, frame: &mut Frame, area: Rect, view: &View) {
             theme.muted(),
         )));
     }
-    for (i, r) in o.vitals.iter().enumerate().take(6) {
-        let chosen = i == o.selected_set;
-        let mark = if chosen { "›" } else { " " };
+    for (i, r) in o.vitals.iter().enumerate().take(SETS_SHOWN) {
+        let sel = chosen == Some(Entry::Set(i));
         if let Some(e) = &r.error {
             lines.push(Line::from(Span::styled(
-                format!("{mark}{} — in error: {}", set_line(r, view), e.reason),
-                theme.muted(),
+                format!(
+                    "{}{} — in error: {}",
+                    mark(sel),
+                    set_line(r, view),
+                    e.reason
+                ),
+                entry_style(sel, theme.muted(), theme),
             )));
             continue;
         }
-        let style = if chosen {
-            theme.selected()
-        } else {
-            Style::default()
-        };
         lines.push(Line::from(Span::styled(
-            format!("{mark}{}", set_line(r, view)),
-            style,
+            format!("{}{}", mark(sel), set_line(r, view)),
+            entry_style(sel, Style::default(), theme),
         )));
         if let Some((score, b)) = r.news2 {
             let previous = o.vitals[i + 1..]
@@ -250,37 +259,76 @@ fn render_side(o: &Open, frame: &mut Frame, area: Rect, view: &View) {
             theme.muted(),
         )));
     }
-    for d in &o.diagnoses {
+    for (i, d) in o.diagnoses.iter().enumerate() {
+        let sel = chosen == Some(Entry::Diagnosis(i));
         let words = format!(
-            "{} {} · {} {}",
-            d.coded.code, d.coded.text, d.rank, d.certainty
+            "{}{} {} · {} {}",
+            mark(sel),
+            d.coded.code,
+            d.coded.text,
+            d.rank,
+            d.certainty
         );
         lines.push(match &d.error {
             Some(e) => Line::from(Span::styled(
                 format!("{words} — in error: {}", e.reason),
-                theme.muted(),
+                entry_style(sel, theme.muted(), theme),
             )),
-            None => Line::from(words),
+            None => Line::from(Span::styled(
+                words,
+                entry_style(sel, Style::default(), theme),
+            )),
         });
     }
-    let standing: Vec<_> = o.problems.iter().filter(|p| p.error.is_none()).collect();
+    if !o.banner.allergies.is_empty() {
+        lines.push(Line::from(Span::styled("Allergies", theme.header())));
+    }
+    for (i, a) in o.banner.allergies.iter().enumerate() {
+        let sel = chosen == Some(Entry::Allergy(i));
+        lines.push(Line::from(Span::styled(
+            format!(
+                "{}{} ({}, {})",
+                mark(sel),
+                a.substance,
+                a.reaction,
+                a.severity
+            ),
+            entry_style(sel, theme.error(), theme),
+        )));
+    }
+    let standing: Vec<_> = o
+        .problems
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.error.is_none())
+        .collect();
     if !standing.is_empty() {
         lines.push(Line::from(Span::styled("Problems", theme.header())));
-        for p in standing {
-            let state = match p.resolved_on {
-                Some(d) => format!(" (resolved {})", d.format(view.settings.date_pattern())),
-                None => String::new(),
-            };
-            lines.push(Line::from(format!(
-                "{} {}{state}",
-                p.coded.code, p.coded.text
-            )));
-        }
+    }
+    for (i, p) in standing {
+        let sel = chosen == Some(Entry::Problem(i));
+        let onset = match p.onset {
+            Some(d) => format!(" since {}", d.format(view.settings.date_pattern())),
+            None => String::new(),
+        };
+        let state = match p.resolved_on {
+            Some(d) => format!(" (resolved {})", d.format(view.settings.date_pattern())),
+            None => String::new(),
+        };
+        lines.push(Line::from(Span::styled(
+            format!(
+                "{}{} {}{onset}{state}",
+                mark(sel),
+                p.coded.code,
+                p.coded.text
+            ),
+            entry_style(sel, Style::default(), theme),
+        )));
     }
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .block(Block::bordered().title(" Vitals · diagnoses ")),
+            .block(Block::bordered().title(" Record (↑↓ select) ")),
         area,
     );
 }

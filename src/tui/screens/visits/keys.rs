@@ -32,7 +32,7 @@ pub const VISIT: &[Binding] = table![
         ),
         b(&[plain(KeyCode::Esc)], Action::Back, "worklist", true),
     ],
-    up_down!("vitals set"),
+    up_down!("entry"),
     &[
         b(&[ch('v')], Action::RecordVitals, "vitals", true),
         b(&[ch('d')], Action::AddDiagnosis, "diagnosis", true),
@@ -40,20 +40,14 @@ pub const VISIT: &[Binding] = table![
         b(&[ctrl('s')], Action::SignNote, "sign", true),
         b(&[ch('a')], Action::AddAddendum, "addendum", false),
         b(&[ch('t')], Action::ShowTrends, "trends", false),
-        b(
-            &[ch('e')],
-            Action::MarkVitalsInError,
-            "vitals set in error",
-            false
-        ),
-        b(
-            &[ch('x')],
-            Action::MarkDiagnosisInError,
-            "diagnosis in error",
-            false
-        ),
+        b(&[ch('e')], Action::MarkInError, "entry in error", false),
         b(&[ch('p')], Action::AddProblem, "add problem", false),
-        b(&[ch('r')], Action::ResolveProblem, "resolve problem", false),
+        b(
+            &[ch('r')],
+            Action::ResolveProblem,
+            "resolve the problem",
+            false
+        ),
         b(&[ctrl('r')], Action::Refresh, "refresh", false),
     ],
 ];

@@ -73,7 +73,8 @@ pub(crate) struct Open {
     pub problems: Vec<Problem>,
     /// The set just recorded, with its flags and NEWS2 trend.
     pub last: Option<Recorded>,
-    pub selected_set: usize,
+    /// The entry selected beside the note (see [`Open::entries`]).
+    pub selected: usize,
     /// Opened by breaking the glass.
     pub via_glass: bool,
     /// A save was refused as stale: saving on ticks stops until reloaded.
@@ -82,7 +83,42 @@ pub(crate) struct Open {
     pub mode: Mode,
 }
 
+/// How many of the patient's latest vitals sets the visit lists.
+pub(crate) const SETS_SHOWN: usize = 6;
+
+/// An entry listed beside the note, which ↑↓ select.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Entry {
+    Set(usize),
+    Diagnosis(usize),
+    Allergy(usize),
+    Problem(usize),
+}
+
 impl Open {
+    /// The entries beside the note, in the order drawn: the latest vitals
+    /// sets, this visit's diagnoses, the standing allergies, the problems.
+    pub fn entries(&self) -> Vec<Entry> {
+        let sets = (0..self.vitals.len().min(SETS_SHOWN)).map(Entry::Set);
+        let diagnoses = (0..self.diagnoses.len()).map(Entry::Diagnosis);
+        let allergies = (0..self.banner.allergies.len()).map(Entry::Allergy);
+        let problems = self
+            .problems
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.error.is_none())
+            .map(|(i, _)| Entry::Problem(i));
+        sets.chain(diagnoses)
+            .chain(allergies)
+            .chain(problems)
+            .collect()
+    }
+
+    /// The entry selected, if any.
+    pub fn selected_entry(&self) -> Option<Entry> {
+        self.entries().get(self.selected).copied()
+    }
+
     /// Whether the note is signed (read-only).
     pub fn signed(&self) -> bool {
         self.note.as_ref().is_some_and(|n| n.signed_at.is_some())
@@ -120,6 +156,12 @@ pub(crate) enum Asked {
         set: Id,
     },
     DiagnosisInError {
+        id: Id,
+    },
+    AllergyInError {
+        id: Id,
+    },
+    ProblemInError {
         id: Id,
     },
     Allergy,

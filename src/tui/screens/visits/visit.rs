@@ -40,7 +40,7 @@ pub(super) fn read(v: Visit, ctx: &mut Ctx) -> crate::error::Result<Open> {
         diagnoses,
         problems: record.problems.clone(),
         last: None,
-        selected_set: 0,
+        selected: 0,
         via_glass: record.via_glass,
         stale: false,
         saved_at: None,
@@ -123,10 +123,10 @@ impl Visits {
         let Some(o) = self.open_visit_mut() else {
             return Said::Nothing;
         };
-        let sets = o.vitals.len();
+        let entries = o.entries().len();
         match action {
-            Action::Up => o.selected_set = o.selected_set.saturating_sub(1),
-            Action::Down => o.selected_set = (o.selected_set + 1).min(sets.saturating_sub(1)),
+            Action::Up => o.selected = o.selected.saturating_sub(1),
+            Action::Down => o.selected = (o.selected + 1).min(entries.saturating_sub(1)),
             Action::Back => return self.back_to_list(ctx),
             Action::WriteNote => {
                 if o.signed() {
@@ -163,24 +163,7 @@ impl Visits {
                 )));
             }
             Action::ShowTrends => o.mode = Mode::Trends,
-            Action::MarkVitalsInError => {
-                let Some(set) = o.vitals.get(o.selected_set) else {
-                    return Said::Info("No vitals recorded: v records a set.".into());
-                };
-                if set.error.is_some() {
-                    return Said::Info("That set is marked entered in error already.".into());
-                }
-                return Question::prompt(
-                    Prompt::new(
-                        "Mark the selected vitals set entered in error. Why is it wrong?",
-                        "Reason",
-                    ),
-                    Asked::VitalsInError {
-                        set: set.id.clone(),
-                    },
-                )
-                .into();
-            }
+            Action::MarkInError => return ask_in_error(o),
             Action::AddDiagnosis => {
                 o.mode = Mode::Codes(Box::new(super::codes_popup::CodeSearch::new(
                     super::codes_popup::Purpose::Diagnosis,
@@ -191,30 +174,16 @@ impl Visits {
                     super::codes_popup::Purpose::Problem,
                 )));
             }
-            Action::MarkDiagnosisInError => {
-                let Some(d) = o.diagnoses.iter().find(|d| d.error.is_none()) else {
-                    return Said::Info("This visit has no standing diagnosis.".into());
-                };
-                return Question::prompt(
-                    Prompt::new(
-                        format!(
-                            "Mark the diagnosis {} {} entered in error. Why is it wrong?",
-                            d.coded.code, d.coded.text
-                        ),
-                        "Reason",
-                    ),
-                    Asked::DiagnosisInError { id: d.id.clone() },
-                )
-                .into();
-            }
             Action::ResolveProblem => {
-                let Some(p) = o
-                    .problems
-                    .iter()
-                    .find(|p| p.error.is_none() && p.resolved_on.is_none())
-                else {
-                    return Said::Info("No standing problem to resolve.".into());
+                let Some(super::Entry::Problem(i)) = o.selected_entry() else {
+                    return Said::Info(
+                        "Select a problem with ↑↓ first (the list beside the note).".into(),
+                    );
                 };
+                let p = &o.problems[i];
+                if p.resolved_on.is_some() {
+                    return Said::Info("That problem is resolved already.".into());
+                }
                 let mut prompt = Prompt::new(
                     format!(
                         "Resolve the problem {} {}. On which day?",
@@ -280,7 +249,7 @@ impl Visits {
             Ok(mut fresh) => {
                 fresh.last = last;
                 if let Some(o) = self.open_visit_mut() {
-                    fresh.selected_set = o.selected_set.min(fresh.vitals.len().saturating_sub(1));
+                    fresh.selected = o.selected.min(fresh.entries().len().saturating_sub(1));
                     fresh.via_glass |= o.via_glass;
                     let kept = o.editor.dirty && !fresh.signed();
                     if kept {
@@ -303,4 +272,53 @@ impl Visits {
             Err(e) => said_error(e),
         }
     }
+}
+
+/// Asks why the selected entry is wrong, to mark it entered in error.
+fn ask_in_error(o: &Open) -> Said {
+    let (what, asked) = match o.selected_entry() {
+        None => return Said::Info("Nothing to mark: select an entry with ↑↓ first.".into()),
+        Some(super::Entry::Set(i)) => {
+            let r = &o.vitals[i];
+            if r.error.is_some() {
+                return Said::Info("That set is marked entered in error already.".into());
+            }
+            (
+                "the selected vitals set".to_string(),
+                Asked::VitalsInError { set: r.id.clone() },
+            )
+        }
+        Some(super::Entry::Diagnosis(i)) => {
+            let d = &o.diagnoses[i];
+            if d.error.is_some() {
+                return Said::Info("That diagnosis is marked entered in error already.".into());
+            }
+            (
+                format!("the diagnosis {} {}", d.coded.code, d.coded.text),
+                Asked::DiagnosisInError { id: d.id.clone() },
+            )
+        }
+        Some(super::Entry::Allergy(i)) => {
+            let a = &o.banner.allergies[i];
+            (
+                format!("the allergy to {}", a.substance),
+                Asked::AllergyInError { id: a.id.clone() },
+            )
+        }
+        Some(super::Entry::Problem(i)) => {
+            let p = &o.problems[i];
+            (
+                format!("the problem {} {}", p.coded.code, p.coded.text),
+                Asked::ProblemInError { id: p.id.clone() },
+            )
+        }
+    };
+    Question::prompt(
+        Prompt::new(
+            format!("Mark {what} entered in error. Why is it wrong?"),
+            "Reason",
+        ),
+        asked,
+    )
+    .into()
 }

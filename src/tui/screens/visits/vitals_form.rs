@@ -225,7 +225,7 @@ impl Visits {
                     Ok(recorded) => {
                         o.mode = Mode::Overview;
                         o.last = Some(recorded);
-                        o.selected_set = 0;
+                        o.selected = 0;
                         return self.reread(ctx, "Vitals recorded.");
                     }
                     Err(e) => return said_error(e),
