@@ -277,7 +277,11 @@ fn vitals_refuse_impossible_values_beside_the_field_and_score_news2() {
     h.press(KeyCode::Right);
     h.ctrl('s');
     let screen = h.screen();
-    assert!(screen.contains("Vitals recorded"), "{screen}");
+    assert!(screen.contains("Vitals recorded: NEWS2"), "{screen}");
+    assert!(
+        screen.contains("values out of the normal range"),
+        "{screen}"
+    );
     assert!(screen.contains("NEWS2"), "{screen}");
     assert!(screen.contains("high"), "{screen}");
     assert!(screen.contains("pulse 120 /min is high"), "{screen}");

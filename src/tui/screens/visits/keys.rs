@@ -1,7 +1,9 @@
 //! The visits tab's key tables, one per view, kept beside the screen that
 //! uses them. The help overlay and the hint bar are generated from them.
 
-use crate::tui::keymap::rows::{CANCEL, SAVE, TAB_FIELDS, arrows, list_keys, table, up_down};
+use crate::tui::keymap::rows::{
+    CANCEL, FIELDS, SAVE, TAB_FIELDS, arrows, list_keys, table, up_down,
+};
 use crate::tui::keymap::{Action, Binding, b, ch, ctrl, plain};
 use ratatui::crossterm::event::KeyCode;
 
@@ -75,7 +77,7 @@ pub const NOTE: &[Binding] = &[
 ];
 
 /// The vitals form.
-pub const VITALS: &[Binding] = table![SAVE, TAB_FIELDS, CANCEL];
+pub const VITALS: &[Binding] = table![SAVE, FIELDS, CANCEL];
 
 /// The vitals form on a field with options.
 pub const VITALS_CHOICE: &[Binding] = table![

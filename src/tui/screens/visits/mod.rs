@@ -27,7 +27,6 @@ use crate::domain::user::Clinician;
 use crate::domain::visit::VisitKind;
 use crate::error::Error;
 use crate::ops::record::AllergyBanner;
-use crate::ops::vitals::Recorded;
 use crate::ops::worklist::Worklist;
 use crate::store::clinical::conditions::{Diagnosis, Problem};
 use crate::store::clinical::visits::{Addendum, Note, Visit};
@@ -71,8 +70,6 @@ pub(crate) struct Open {
     /// This visit's diagnoses.
     pub diagnoses: Vec<Diagnosis>,
     pub problems: Vec<Problem>,
-    /// The set just recorded, with its flags and NEWS2 trend.
-    pub last: Option<Recorded>,
     /// The entry selected beside the note (see [`Open::entries`]).
     pub selected: usize,
     /// Opened by breaking the glass.

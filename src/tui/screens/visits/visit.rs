@@ -39,7 +39,6 @@ pub(super) fn read(v: Visit, ctx: &mut Ctx) -> crate::error::Result<Open> {
         vitals: record.vitals.clone(),
         diagnoses,
         problems: record.problems.clone(),
-        last: None,
         selected: 0,
         via_glass: record.via_glass,
         stale: false,
@@ -243,11 +242,9 @@ impl Visits {
         let Some(o) = self.open_visit_mut() else {
             return Said::Nothing;
         };
-        let last = o.last.take();
         let v = o.visit.clone();
         match read(v, ctx) {
             Ok(mut fresh) => {
-                fresh.last = last;
                 if let Some(o) = self.open_visit_mut() {
                     fresh.selected = o.selected.min(fresh.entries().len().saturating_sub(1));
                     fresh.via_glass |= o.via_glass;

@@ -224,9 +224,8 @@ impl Visits {
                 match ops::vitals::record(ctx.db, ctx.session, &input, ctx.clock()) {
                     Ok(recorded) => {
                         o.mode = Mode::Overview;
-                        o.last = Some(recorded);
                         o.selected = 0;
-                        return self.reread(ctx, "Vitals recorded.");
+                        return self.reread(ctx, &recorded_words(&recorded));
                     }
                     Err(e) => return said_error(e),
                 }
@@ -235,4 +234,22 @@ impl Visits {
         }
         Said::Nothing
     }
+}
+
+/// What the status line says of a set just recorded: its NEWS2 and how
+/// many values are outside the normal range.
+fn recorded_words(r: &ops::vitals::Recorded) -> String {
+    let mut words = "Vitals recorded".to_string();
+    if let Some((score, band)) = r.record.news2 {
+        words.push_str(&format!(": NEWS2 {score} {}", band.label()));
+        if r.trend == Some(crate::domain::news2::Trend::Rising) {
+            words.push_str(", RISING");
+        }
+    }
+    match r.flags.len() {
+        0 => words.push('.'),
+        1 => words.push_str("; 1 value out of the normal range."),
+        n => words.push_str(&format!("; {n} values out of the normal range.")),
+    }
+    words
 }
