@@ -246,3 +246,19 @@ pub fn board_scores(db: &mut Db, by: &Session, audit: bool) -> Result<HashMap<Id
     }
     Ok(scores)
 }
+
+/// The birth dates of the worklist's patients (for their ages), by patient.
+pub fn birth_dates(
+    db: &Db,
+    by: &Session,
+    patients: &[Id],
+) -> Result<HashMap<Id, chrono::NaiveDate>> {
+    by.require(Permission::ClinicalWorklist, "see clinicians' worklists")?;
+    let mut out = HashMap::new();
+    for id in patients {
+        if let Some(p) = crate::store::patients::get(db.conn(), id)? {
+            out.insert(id.clone(), p.details.birth_date);
+        }
+    }
+    Ok(out)
+}

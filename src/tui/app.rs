@@ -481,8 +481,10 @@ impl App {
         }
     }
 
-    /// Ends the session when the program stops (a clean exit signs out).
+    /// Ends the session when the program stops (a clean exit signs out),
+    /// after the screen shown has written what it holds (a note's draft).
     pub fn shutdown(&mut self) {
+        self.leave_screen();
         self.end_session(EndReason::Logout);
     }
 
@@ -686,6 +688,7 @@ impl App {
             Said::Ask(q) => {
                 self.popups.push(Some(tab), Asker::Screen, *q);
             }
+            Said::Go(request) => self.hear(Some(tab), Asker::Screen, Said::Go(request)),
             Said::Nothing | Said::Info(_) => {}
         }
     }
@@ -797,7 +800,14 @@ impl App {
         bars::hint_bar(&tables, &theme, hints, frame.buffer_mut());
 
         if self.help {
-            let sections = self.help_sections();
+            let mut sections = self.help_sections();
+            if let Some(role) = self.session().map(|s| s.role()) {
+                for (_, table) in sections.iter_mut() {
+                    if std::ptr::eq(*table, keymap::global()) {
+                        *table = keymap::global_of(role);
+                    }
+                }
+            }
             help::render("Keys", &sections, &theme, body, frame.buffer_mut());
         }
     }

@@ -19,6 +19,7 @@ pub enum Tab {
     Beds,
     Pharmacy,
     Admin,
+    Visits,
 }
 
 /// What a key asks for. Screens and the app perform these; nothing else
@@ -188,6 +189,32 @@ pub enum Action {
     NewType,
     /// Stop offering a type, or offer it again.
     ToggleRetired,
+    // visits
+    /// Start a visit for a patient chosen in the picker.
+    StartVisit,
+    /// Put the cursor in the note, to write it.
+    WriteNote,
+    /// A new line in the note.
+    NewLine,
+    /// Sign the note (after a confirmation).
+    SignNote,
+    /// Add an addendum to a signed note.
+    AddAddendum,
+    /// Record a set of vital signs.
+    RecordVitals,
+    /// Show each vital's trend.
+    ShowTrends,
+    /// Mark the selected entry (vitals set, diagnosis, allergy, problem)
+    /// entered in error.
+    MarkInError,
+    /// Add a diagnosis found in the code list.
+    AddDiagnosis,
+    /// Record an allergy, or "no known allergies".
+    RecordAllergy,
+    /// Add a problem to the problem list.
+    AddProblem,
+    /// Resolve the selected problem.
+    ResolveProblem,
 }
 
 /// One key with its modifiers.
@@ -411,6 +438,32 @@ pub fn global() -> &'static [Binding] {
         tabs.chain(EVERYWHERE.iter().copied()).collect()
     });
     &GLOBAL
+}
+
+/// The keys that work on every tab, as the help shows them to `role`: the
+/// tab keys of the areas it may open only.
+pub fn global_of(role: crate::domain::role::Role) -> &'static [Binding] {
+    use strum::IntoEnumIterator;
+    type ByRole = Vec<(crate::domain::role::Role, Vec<Binding>)>;
+    static BY_ROLE: LazyLock<ByRole> = LazyLock::new(|| {
+        crate::domain::role::Role::iter()
+            .map(|r| {
+                let rows = global()
+                    .iter()
+                    .filter(|b| match b.action {
+                        Action::GoTo(t) => r.can(t.permission()),
+                        _ => true,
+                    })
+                    .copied()
+                    .collect();
+                (r, rows)
+            })
+            .collect()
+    });
+    BY_ROLE
+        .iter()
+        .find(|(r, _)| *r == role)
+        .map_or(global(), |(_, rows)| rows.as_slice())
 }
 
 /// The action a table binds to a key event, if any.

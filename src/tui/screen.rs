@@ -50,6 +50,25 @@ pub enum Said {
     /// A question to open over the screen; its answer comes back through
     /// [`Screen::answered`].
     Ask(Box<Question>),
+    /// Show the area that takes this request (switching tabs), and hand it
+    /// the request: one screen asking the app for another's work.
+    Go(Request),
+}
+
+/// What a screen asks another area to show, through [`Said::Go`]: the app
+/// offers it to the areas in order and the first that accepts it opens it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// Open (or reopen) the visit of an appointment called in.
+    OpenVisit {
+        appointment: crate::domain::ids::Id,
+        patient: crate::domain::ids::Id,
+    },
+    /// Start a visit of this kind for a patient (from the record, a bed).
+    StartVisit {
+        patient: crate::domain::ids::Id,
+        kind: crate::domain::visit::VisitKind,
+    },
 }
 
 /// What an error says on the status line: its message, capitalised.
@@ -133,6 +152,12 @@ pub trait Screen {
     /// a refusal keeps the question open.
     fn answered(&mut self, _about: Box<dyn Any>, _answer: Answer, _ctx: &mut Ctx) -> Heard {
         Ok(Said::Nothing)
+    }
+
+    /// Another screen's request this area accepted (see
+    /// [`crate::tui::screens::Area::accepts`]), after its tab is shown.
+    fn open_request(&mut self, _request: Request, _ctx: &mut Ctx) -> Said {
+        Said::Nothing
     }
 
     /// The screen is shown again (its tab chosen, or Ctrl+R): read afresh.

@@ -144,6 +144,23 @@ impl App {
             Said::Ask(q) => {
                 self.popups.push(tab, asker, *q);
             }
+            Said::Go(request) => self.go_with(request),
+        }
+    }
+
+    /// Shows the first area the role may open that accepts `request`, and
+    /// hands it the request; nothing happens when no area takes it.
+    fn go_with(&mut self, request: crate::tui::screen::Request) {
+        let Some(session) = self.session() else {
+            return;
+        };
+        let role = session.role();
+        let Some(tab) = crate::tui::screens::taker(&request, |t| role.can(t.permission())) else {
+            return;
+        };
+        self.go_to(tab);
+        if self.current_tab() == Some(tab) {
+            self.with_screen(|s, ctx| s.open_request(request, ctx));
         }
     }
 

@@ -13,10 +13,11 @@ pub mod patients;
 pub mod pharmacy;
 pub mod picker;
 pub mod sign_in;
+pub mod visits;
 
 use crate::domain::role::Permission;
 use crate::tui::keymap::Tab;
-use crate::tui::screen::{Ctx, Said, Screen};
+use crate::tui::screen::{Ctx, Request, Said, Screen};
 
 /// A working area of the screen: its tab, what the tab is called, the
 /// function key that opens it (Alt and its place in this list do too), who
@@ -27,6 +28,9 @@ pub struct Area {
     pub function_key: u8,
     pub permission: Permission,
     pub open: fn(&mut Ctx) -> Opened,
+    /// Whether the area takes another screen's [`Request`] (the first in
+    /// this list that does is shown with it).
+    pub accepts: fn(&Request) -> bool,
 }
 
 /// A screen just opened (none when it could not be read), and what it said.
@@ -42,6 +46,7 @@ pub const AREAS: &[Area] = &[
         function_key: 2,
         permission: Permission::FindPatients,
         open: |ctx| boxed((patients::Patients::new(ctx), Said::Nothing)),
+        accepts: |_| false,
     },
     Area {
         tab: Tab::Appointments,
@@ -49,6 +54,7 @@ pub const AREAS: &[Area] = &[
         function_key: 3,
         permission: Permission::ManageAppointments,
         open: |ctx| boxed(appointments::Appointments::open(ctx)),
+        accepts: |_| false,
     },
     Area {
         tab: Tab::Beds,
@@ -56,6 +62,7 @@ pub const AREAS: &[Area] = &[
         function_key: 4,
         permission: Permission::ViewBedBoard,
         open: |ctx| boxed(beds::Beds::new(ctx)),
+        accepts: |_| false,
     },
     Area {
         tab: Tab::Pharmacy,
@@ -63,6 +70,7 @@ pub const AREAS: &[Area] = &[
         function_key: 5,
         permission: Permission::ViewStock,
         open: |ctx| boxed(pharmacy::Pharmacy::new(ctx)),
+        accepts: |_| false,
     },
     Area {
         tab: Tab::Admin,
@@ -73,6 +81,15 @@ pub const AREAS: &[Area] = &[
             (Some(a), said) => boxed((a, said)),
             (None, said) => (None, said),
         },
+        accepts: |_| false,
+    },
+    Area {
+        tab: Tab::Visits,
+        title: "Visits",
+        function_key: 7,
+        permission: Permission::ClinicalWorklist,
+        open: |ctx| boxed(visits::Visits::open(ctx)),
+        accepts: visits::accepts,
     },
 ];
 
@@ -104,6 +121,14 @@ impl Tab {
     pub fn key_label(self) -> String {
         format!("F{}", area(self).function_key)
     }
+}
+
+/// The first area that accepts `request`, among those `allowed`.
+pub fn taker(request: &Request, allowed: impl Fn(Tab) -> bool) -> Option<Tab> {
+    AREAS
+        .iter()
+        .find(|a| allowed(a.tab) && (a.accepts)(request))
+        .map(|a| a.tab)
 }
 
 /// Opens the screen of `tab`. Nothing comes back when the screen cannot be

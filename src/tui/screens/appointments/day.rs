@@ -215,6 +215,11 @@ impl Appointments {
                     Status::NoShow => "marked no-show",
                     Status::Scheduled => "scheduled",
                 };
+                if to == Status::InConsultation
+                    && let Some(go) = super::queue::visit_of(&after, ctx)
+                {
+                    return go;
+                }
                 Said::Info(format!(
                     "{} {} ({}) {what}.",
                     after.appt.span, after.patient_name, after.clinician_name

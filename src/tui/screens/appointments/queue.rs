@@ -31,6 +31,9 @@ impl Appointments {
                         if said != Said::Nothing {
                             return said;
                         }
+                        if let Some(go) = visit_of(&b, ctx) {
+                            return go;
+                        }
                         Said::Info(format!(
                             "{} {} called in to {}.",
                             b.mrn, b.patient_name, b.clinician_name
@@ -43,4 +46,19 @@ impl Appointments {
         }
         Said::Nothing
     }
+}
+
+/// A clinician who calls in their own patient lands in that appointment's
+/// visit (the visits area opens it); the desk stays on the day.
+pub(super) fn visit_of(b: &crate::domain::appointment::Booked, ctx: &Ctx) -> Option<Said> {
+    let may_write = ctx
+        .session
+        .role()
+        .can(crate::domain::role::Permission::ClinicalWorklist);
+    (may_write && b.appt.clinician_id == ctx.session.user.id).then(|| {
+        Said::Go(crate::tui::screen::Request::OpenVisit {
+            appointment: b.appt.id.clone(),
+            patient: b.appt.patient_id.clone(),
+        })
+    })
 }

@@ -197,3 +197,33 @@ impl Beds {
         Said::Nothing
     }
 }
+
+impl Beds {
+    /// A ward round (a nurse's nursing note) for the selected bed's
+    /// patient, in the visits area.
+    pub(super) fn start_round(&mut self, ctx: &mut Ctx) -> Said {
+        use crate::domain::role::Role;
+        use crate::domain::visit::VisitKind;
+        if let Some(r) = refused(ctx, Permission::ClinicalWorklist, "start ward rounds") {
+            return r;
+        }
+        let Some(b) = self.selected_bed() else {
+            return Self::no_bed();
+        };
+        let Some(a) = &b.occupant else {
+            return Said::Error(format!(
+                "Bed {} has no patient: choose an occupied bed for a ward round.",
+                b.bed.label
+            ));
+        };
+        let kind = if ctx.session.role() == Role::Nurse {
+            VisitKind::NursingNote
+        } else {
+            VisitKind::WardRound
+        };
+        Said::Go(crate::tui::screen::Request::StartVisit {
+            patient: a.patient.id.clone(),
+            kind,
+        })
+    }
+}

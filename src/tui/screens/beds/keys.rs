@@ -28,6 +28,7 @@ pub const BEDS_BOARD: &[Binding] = table![
     &[
         b(&[ch('s')], Action::Census, "census", false),
         b(&[ch('m')], Action::SetUp, "wards, beds (admin)", false),
+        b(&[ch('V')], Action::StartVisit, "ward round (F7)", false),
     ],
     BED_ARROWS,
     &[

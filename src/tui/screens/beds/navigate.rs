@@ -54,6 +54,7 @@ impl Beds {
             Action::Open if self.moving.is_some() => return self.choose_transfer_bed(),
             Action::Open => return self.open_detail(ctx),
             Action::Admit => return self.start_admit(ctx),
+            Action::StartVisit => return self.start_round(ctx),
             Action::Transfer => return self.start_transfer(ctx),
             Action::Discharge => return self.start_discharge(ctx),
             Action::Reserve => return self.start_reserve(ctx),

@@ -80,6 +80,7 @@ pub const PATIENT_RECORD: &[Binding] = table![
             "merge another record in (admin)",
             false,
         ),
+        b(&[ch('V')], Action::StartVisit, "start a visit (F7)", false),
     ],
     SCROLL,
 ];

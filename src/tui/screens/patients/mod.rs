@@ -485,6 +485,7 @@ impl Patients {
                 let p = record.patient.clone();
                 self.edit(p, ctx)
             }
+            Action::StartVisit => start_visit(&id, ctx),
             Action::VerifyIdentity => match ops::verify_identity(ctx.db, ctx.session, &id, ctx.now)
             {
                 Ok(p) => {
@@ -1085,4 +1086,24 @@ impl Dialog for Patients {
             PickOutcome::Cancelled => Answer::Cancelled,
         })
     }
+}
+
+/// Starts a visit of the patient in the visits area: a nurse's nursing
+/// note, a doctor's outpatient consultation.
+fn start_visit(patient: &crate::domain::ids::Id, ctx: &Ctx) -> Said {
+    use crate::domain::role::{Permission, Role};
+    use crate::domain::visit::VisitKind;
+    if let Some(r) = crate::tui::screen::refused(ctx, Permission::ClinicalWorklist, "start visits")
+    {
+        return r;
+    }
+    let kind = if ctx.session.role() == Role::Nurse {
+        VisitKind::NursingNote
+    } else {
+        VisitKind::Outpatient
+    };
+    Said::Go(crate::tui::screen::Request::StartVisit {
+        patient: patient.clone(),
+        kind,
+    })
 }

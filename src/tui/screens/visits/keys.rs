@@ -1,0 +1,145 @@
+//! The visits tab's key tables, one per view, kept beside the screen that
+//! uses them. The help overlay and the hint bar are generated from them.
+
+use crate::tui::keymap::rows::{
+    CANCEL, FIELDS, SAVE, TAB_FIELDS, arrows, list_keys, table, up_down,
+};
+use crate::tui::keymap::{Action, Binding, b, ch, ctrl, plain};
+use ratatui::crossterm::event::KeyCode;
+
+/// The worklist: today's patients of a clinician.
+pub const WORKLIST: &[Binding] = table![
+    &[b(
+        &[plain(KeyCode::Enter)],
+        Action::Open,
+        "open visit",
+        true
+    )],
+    list_keys!("patient"),
+    &[
+        b(&[ch('n')], Action::StartVisit, "new visit", true),
+        b(&[ch('c')], Action::FilterClinician, "other clinician", true),
+        b(&[ctrl('r')], Action::Refresh, "refresh", false),
+    ],
+];
+
+/// A visit: its note, vitals, diagnoses and allergies.
+pub const VISIT: &[Binding] = table![
+    &[
+        b(
+            &[plain(KeyCode::Enter), ch('w')],
+            Action::WriteNote,
+            "write note",
+            true,
+        ),
+        b(&[plain(KeyCode::Esc)], Action::Back, "worklist", true),
+    ],
+    up_down!("entry"),
+    &[
+        b(&[ch('v')], Action::RecordVitals, "vitals", true),
+        b(&[ch('d')], Action::AddDiagnosis, "diagnosis", true),
+        b(&[ch('A')], Action::RecordAllergy, "allergy", true),
+        b(&[ctrl('s')], Action::SignNote, "sign", true),
+        b(&[ch('a')], Action::AddAddendum, "addendum", false),
+        b(&[ch('t')], Action::ShowTrends, "trends", false),
+        b(&[ch('e')], Action::MarkInError, "entry in error", false),
+        b(&[ch('p')], Action::AddProblem, "add problem", false),
+        b(
+            &[ch('r')],
+            Action::ResolveProblem,
+            "resolve the problem",
+            false
+        ),
+        b(&[ctrl('r')], Action::Refresh, "refresh", false),
+    ],
+];
+
+/// Writing the note: the cursor in one of its five sections.
+pub const NOTE: &[Binding] = &[
+    b(
+        &[plain(KeyCode::Tab)],
+        Action::NextField,
+        "next section",
+        true,
+    ),
+    b(
+        &[plain(KeyCode::BackTab)],
+        Action::PrevField,
+        "previous section",
+        true,
+    ),
+    b(&[plain(KeyCode::Enter)], Action::NewLine, "new line", false),
+    b(&[plain(KeyCode::Up)], Action::Up, "line up", false),
+    b(&[plain(KeyCode::Down)], Action::Down, "line down", false),
+    b(&[ctrl('s')], Action::SignNote, "sign", true),
+    b(&[plain(KeyCode::Esc)], Action::Back, "stop writing", true),
+    b(&[ctrl('r')], Action::Refresh, "read the visit again", false),
+];
+
+/// The vitals form.
+pub const VITALS: &[Binding] = table![SAVE, FIELDS, CANCEL];
+
+/// The vitals form on a field with options.
+pub const VITALS_CHOICE: &[Binding] = table![
+    SAVE,
+    &[
+        b(
+            &[plain(KeyCode::Left)],
+            Action::PrevChoice,
+            "previous option",
+            false,
+        ),
+        b(
+            &[plain(KeyCode::Right)],
+            Action::NextChoice,
+            "next option",
+            true,
+        ),
+    ],
+    TAB_FIELDS,
+    CANCEL,
+];
+
+/// Searching the code list as one types.
+pub const CODES: &[Binding] = table![
+    &[b(&[plain(KeyCode::Enter)], Action::Open, "choose", true)],
+    arrows!("code"),
+    &[b(&[plain(KeyCode::Esc)], Action::Cancel, "cancel", true)],
+];
+
+/// Each vital's trend.
+pub const TRENDS: &[Binding] = &[
+    b(
+        &[plain(KeyCode::Left), ch('h')],
+        Action::Left,
+        "previous vital",
+        true,
+    ),
+    b(
+        &[plain(KeyCode::Right), ch('l')],
+        Action::Right,
+        "next vital",
+        true,
+    ),
+    b(&[plain(KeyCode::Esc)], Action::Back, "back", true),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::keymap::{assert_no_global_key_shadowed, assert_no_key_twice};
+
+    #[test]
+    fn no_table_binds_one_key_twice() {
+        for table in [WORKLIST, VISIT, NOTE, VITALS, VITALS_CHOICE, CODES, TRENDS] {
+            assert_no_key_twice(table);
+        }
+    }
+
+    #[test]
+    fn views_do_not_shadow_global_keys() {
+        for table in [WORKLIST, VISIT, TRENDS] {
+            assert_no_global_key_shadowed(table);
+        }
+    }
+}
