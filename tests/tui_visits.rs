@@ -558,7 +558,7 @@ fn an_old_unsigned_draft_is_listed_and_opens() {
     h.sign_in("doctor", PASSWORD);
     h.press(KeyCode::F(7));
     let screen = h.screen();
-    assert!(screen.contains("1 drafts unsigned too long"), "{screen}");
+    assert!(screen.contains("1 draft unsigned too long"), "{screen}");
     assert!(screen.contains("unsigned since"), "{screen}");
     h.press(KeyCode::End);
     h.press(KeyCode::Enter);

@@ -100,8 +100,13 @@ impl CodeSearch {
             " No code found: try other words, or fewer.".into()
         } else {
             format!(
-                " {n}{} codes of {}",
+                " {n}{} {} of {}",
                 if self.more { "+" } else { "" },
+                if n == 1 && !self.more {
+                    "code"
+                } else {
+                    "codes"
+                },
                 self.system
             )
         };

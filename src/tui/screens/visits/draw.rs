@@ -90,9 +90,17 @@ impl Visits {
             .iter()
             .find(|c| c.id == list.clinician)
             .map_or("you".to_string(), |c| c.name().to_string());
-        let mut words = format!(" Worklist of {who} · {} patients", list.entries.len());
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let mut words = format!(
+            " Worklist of {who} · {}",
+            plural(list.entries.len(), "patient", "patients")
+        );
         if drafts > 0 {
-            words.push_str(&format!(" · {drafts} drafts unsigned too long"));
+            words.push_str(&format!(
+                " · {} unsigned too long",
+                plural(drafts, "draft", "drafts")
+            ));
         }
         if list.entries.is_empty() {
             words.push_str(" · no one waiting or admitted: n starts a visit");

@@ -54,6 +54,37 @@ pub const VISIT: &[Binding] = table![
     ],
 ];
 
+/// A visit whose note is signed: it is read, and corrected by addenda.
+pub const SIGNED_VISIT: &[Binding] = table![
+    &[
+        b(&[plain(KeyCode::Esc)], Action::Back, "worklist", true),
+        // Enter says how a signed note is corrected.
+        b(
+            &[plain(KeyCode::Enter), ch('w')],
+            Action::WriteNote,
+            "read why it cannot change",
+            false,
+        ),
+    ],
+    up_down!("entry"),
+    &[
+        b(&[ch('a')], Action::AddAddendum, "addendum", true),
+        b(&[ch('v')], Action::RecordVitals, "vitals", true),
+        b(&[ch('d')], Action::AddDiagnosis, "diagnosis", true),
+        b(&[ch('A')], Action::RecordAllergy, "allergy", true),
+        b(&[ch('t')], Action::ShowTrends, "trends", false),
+        b(&[ch('e')], Action::MarkInError, "entry in error", false),
+        b(&[ch('p')], Action::AddProblem, "add problem", false),
+        b(
+            &[ch('r')],
+            Action::ResolveProblem,
+            "resolve the problem",
+            false
+        ),
+        b(&[ctrl('r')], Action::Refresh, "refresh", false),
+    ],
+];
+
 /// Writing the note: the cursor in one of its five sections.
 pub const NOTE: &[Binding] = &[
     b(
@@ -131,14 +162,23 @@ mod tests {
 
     #[test]
     fn no_table_binds_one_key_twice() {
-        for table in [WORKLIST, VISIT, NOTE, VITALS, VITALS_CHOICE, CODES, TRENDS] {
+        for table in [
+            WORKLIST,
+            VISIT,
+            SIGNED_VISIT,
+            NOTE,
+            VITALS,
+            VITALS_CHOICE,
+            CODES,
+            TRENDS,
+        ] {
             assert_no_key_twice(table);
         }
     }
 
     #[test]
     fn views_do_not_shadow_global_keys() {
-        for table in [WORKLIST, VISIT, TRENDS] {
+        for table in [WORKLIST, VISIT, SIGNED_VISIT, TRENDS] {
             assert_no_global_key_shadowed(table);
         }
     }

@@ -300,6 +300,7 @@ impl Screen for Visits {
         match &self.view {
             View::Worklist => keys::WORKLIST,
             View::Visit(o) => match &o.mode {
+                Mode::Overview if o.signed() => keys::SIGNED_VISIT,
                 Mode::Overview => keys::VISIT,
                 Mode::Writing => keys::NOTE,
                 Mode::Vitals(f) if f.on_choice() => keys::VITALS_CHOICE,
