@@ -39,7 +39,7 @@ impl Appointments {
             Purpose::Book
         };
         let day = if action == Action::WalkIn {
-            ctx.clock.today()
+            ctx.clock().today()
         } else {
             self.day
         };
@@ -60,7 +60,7 @@ impl Appointments {
         } else {
             "Book an appointment for"
         };
-        Question::patient(&mut ctx.patients(), purpose, BookingPatient).into()
+        Question::patient(ctx, purpose, BookingPatient).into()
     }
 
     /// `r`: the form again for the selected (scheduled) appointment, with
@@ -159,7 +159,7 @@ impl Appointments {
             Action::Open => match form.focused() {
                 Slot::Patient if !matches!(form.purpose, Purpose::Reschedule { .. }) => {
                     let purpose = "Book an appointment for";
-                    return Question::patient(&mut ctx.patients(), purpose, BookingPatient).into();
+                    return Question::patient(ctx, purpose, BookingPatient).into();
                 }
                 _ => form.next_field(),
             },
@@ -248,7 +248,7 @@ impl Appointments {
             Ok(m) => m,
             Err(m) => return Said::Error(sentence(&m)),
         };
-        let now = ctx.clock.local();
+        let now = ctx.clock().local();
         let typed_day = crate::domain::patient::parse_date(form.date.value(), self.date_pattern);
         let typed_time = rules::parse_time(form.time.value()).filter(|m| *m < rules::DAY_END);
         let from = match (typed_day, typed_time) {
@@ -339,9 +339,9 @@ impl Appointments {
                 *version,
                 &booking,
                 true,
-                ctx.clock.now,
+                ctx.clock().now,
             ),
-            _ => ops::book(ctx.db, ctx.session, &booking, true, ctx.clock.now),
+            _ => ops::book(ctx.db, ctx.session, &booking, true, ctx.clock().now),
         };
         match result {
             Ok(b) => {
@@ -398,7 +398,7 @@ impl Appointments {
             &patient.id,
             &c.id.clone(),
             &t.id.clone(),
-            ctx.clock,
+            ctx.clock(),
         ) {
             Ok(b) => {
                 self.view = View::Day;

@@ -76,7 +76,7 @@ impl Appointments {
         self.day = match action {
             Action::PrevDay => self.day.pred_opt().unwrap_or(self.day),
             Action::NextDay => self.day.succ_opt().unwrap_or(self.day),
-            _ => ctx.clock.today(),
+            _ => ctx.clock().today(),
         };
         self.selected = Selection::default();
         self.load_day(ctx, true)
@@ -197,7 +197,7 @@ impl Appointments {
             b.appt.version,
             to,
             reason,
-            ctx.clock,
+            ctx.clock(),
         ) {
             Ok(after) => {
                 let said = self.load_day(ctx, false);

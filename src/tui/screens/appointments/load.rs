@@ -67,9 +67,9 @@ impl Appointments {
     /// Reads the day shown (and today's queue). A day seen for the first
     /// time is a READ event.
     pub(super) fn load_day(&mut self, ctx: &mut Ctx, navigated: bool) -> Said {
-        self.local_now.set(ctx.clock.local());
-        self.loaded_at = ctx.clock.now;
-        self.zone = ctx.clock.zone;
+        self.local_now.set(ctx.clock().local());
+        self.loaded_at = ctx.clock().now;
+        self.zone = ctx.clock().zone;
         let audit = navigated && !self.audited.contains(&self.day);
         match ops::day(ctx.db, ctx.session, self.day, audit) {
             Ok(list) => {
@@ -82,7 +82,7 @@ impl Appointments {
         if said != Said::Nothing {
             return said;
         }
-        let today = ctx.clock.today();
+        let today = ctx.clock().today();
         match ops::queue(ctx.db, ctx.session, today) {
             Ok(q) => self.queue = q,
             Err(e) => return said_error(e),

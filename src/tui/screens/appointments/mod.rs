@@ -6,15 +6,11 @@
 //! Everything shown is loaded when the view opens or after a change and
 //! kept here; rendering never touches the database.
 
-use crate::auth::Session;
 use crate::domain::appointment::{AppointmentType, Booked, Clinician, WorkingHours};
 use crate::domain::role::Permission;
-use crate::domain::settings::Settings;
-use crate::ops::appointments::Clock;
-use crate::store::Db;
 use crate::tui::keymap::{Action, Binding};
 use crate::tui::popups::{Answer, Heard};
-use crate::tui::screen::{Ctx as PatientsCtx, Said, said_error};
+use crate::tui::screen::{Ctx, Said, said_error};
 use crate::tui::widgets::table::Selection;
 use chrono::NaiveDate;
 use form::BookingForm;
@@ -35,25 +31,6 @@ mod prompts;
 mod queue;
 mod setup;
 mod setup_actions;
-
-/// What the screen needs from the app to act.
-pub struct Ctx<'a> {
-    pub db: &'a mut Db,
-    pub session: &'a Session,
-    pub settings: &'a Settings,
-    pub clock: Clock,
-}
-
-impl Ctx<'_> {
-    fn patients(&mut self) -> PatientsCtx<'_> {
-        PatientsCtx {
-            db: self.db,
-            session: self.session,
-            settings: self.settings,
-            now: self.clock.now,
-        }
-    }
-}
 
 /// How often a day view or queue left open is read again.
 const RELOAD_EVERY: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
@@ -108,7 +85,7 @@ impl Appointments {
     /// The tab as it opens: today.
     pub fn new(ctx: &mut Ctx) -> (Appointments, Said) {
         let mut a = Appointments {
-            day: ctx.clock.today(),
+            day: ctx.clock().today(),
             list: Vec::new(),
             queue: Vec::new(),
             clinicians: Vec::new(),
@@ -121,9 +98,9 @@ impl Appointments {
             queue_selected: Selection::default(),
             view: View::Day,
             audited: BTreeSet::new(),
-            local_now: std::cell::Cell::new(ctx.clock.local()),
-            zone: ctx.clock.zone,
-            loaded_at: ctx.clock.now,
+            local_now: std::cell::Cell::new(ctx.clock().local()),
+            zone: ctx.clock().zone,
+            loaded_at: ctx.clock().now,
             date_pattern: ctx.settings.date_pattern(),
         };
         let said = a.load_setup(ctx);
@@ -173,7 +150,7 @@ impl Appointments {
     /// (the app does not tick a screen under a question it asked).
     pub fn tick(&mut self, ctx: &mut Ctx) -> Said {
         if matches!(self.view, View::Day | View::Queue)
-            && ctx.clock.now - self.loaded_at >= RELOAD_EVERY
+            && ctx.clock().now - self.loaded_at >= RELOAD_EVERY
         {
             let selected = self.current().map(|b| b.appt.id);
             let said = self.load_day(ctx, false);
@@ -227,19 +204,6 @@ fn nothing_selected() -> Said {
     Said::Info("No appointment selected: ↑↓ choose one, or n books.".into())
 }
 
-/// The appointments screen acts with the hospital's clock taken once per
-/// call, so that a key's checks and its writes see the same instant.
-fn with_clock<T>(ctx: &mut PatientsCtx, f: impl FnOnce(&mut Ctx) -> T) -> T {
-    let clock = ctx.clock();
-    let mut ctx = Ctx {
-        db: ctx.db,
-        session: ctx.session,
-        settings: ctx.settings,
-        clock,
-    };
-    f(&mut ctx)
-}
-
 impl crate::tui::screen::Screen for Appointments {
     fn table(&self) -> &'static [Binding] {
         Appointments::table(self)
@@ -249,15 +213,15 @@ impl crate::tui::screen::Screen for Appointments {
         Appointments::title(self)
     }
 
-    fn perform(&mut self, action: Action, ctx: &mut PatientsCtx) -> Said {
-        with_clock(ctx, |ctx| Appointments::perform(self, action, ctx))
+    fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
+        Appointments::perform(self, action, ctx)
     }
 
     fn takes_text(&self) -> bool {
         Appointments::takes_text(self)
     }
 
-    fn type_key(&mut self, key: KeyEvent, _ctx: &mut PatientsCtx) -> Said {
+    fn type_key(&mut self, key: KeyEvent, _ctx: &mut Ctx) -> Said {
         Appointments::type_key(self, key)
     }
 
@@ -267,16 +231,16 @@ impl crate::tui::screen::Screen for Appointments {
     }
 
     /// A question of the tab answered (see `prompts`).
-    fn answered(&mut self, about: Box<dyn Any>, answer: Answer, ctx: &mut PatientsCtx) -> Heard {
-        with_clock(ctx, |ctx| Appointments::answered(self, about, answer, ctx))
+    fn answered(&mut self, about: Box<dyn Any>, answer: Answer, ctx: &mut Ctx) -> Heard {
+        Appointments::answered(self, about, answer, ctx)
     }
 
-    fn tick(&mut self, ctx: &mut PatientsCtx) -> Said {
-        with_clock(ctx, |ctx| Appointments::tick(self, ctx))
+    fn tick(&mut self, ctx: &mut Ctx) -> Said {
+        Appointments::tick(self, ctx)
     }
 
-    fn shown_again(&mut self, ctx: &mut PatientsCtx) -> Said {
-        with_clock(ctx, |ctx| Appointments::reopen(self, ctx))
+    fn shown_again(&mut self, ctx: &mut Ctx) -> Said {
+        Appointments::reopen(self, ctx)
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, view: &crate::tui::screen::View) {
@@ -286,7 +250,7 @@ impl crate::tui::screen::Screen for Appointments {
 
 impl Appointments {
     /// Opens the clinic on the hospital's today.
-    pub fn open(ctx: &mut PatientsCtx) -> (Appointments, Said) {
-        with_clock(ctx, Appointments::new)
+    pub fn open(ctx: &mut Ctx) -> (Appointments, Said) {
+        Appointments::new(ctx)
     }
 }

@@ -100,7 +100,7 @@ impl Appointments {
                     *version,
                     Status::Cancelled,
                     Some(answer),
-                    ctx.clock,
+                    ctx.clock(),
                 ) {
                     Ok(b) => {
                         let said = self.load_day(ctx, false);
@@ -116,7 +116,7 @@ impl Appointments {
                 }
             }
             Asking::UndoReason { id, version } => {
-                match ops::undo(ctx.db, ctx.session, id, *version, answer, ctx.clock) {
+                match ops::undo(ctx.db, ctx.session, id, *version, answer, ctx.clock()) {
                     Ok(b) => {
                         let said = self.load_day(ctx, false);
                         if said != Said::Nothing {

@@ -25,7 +25,7 @@ impl Appointments {
                     .filter
                     .and_then(|i| self.clinicians.get(i))
                     .map(|c| c.id.clone());
-                return match ops::call_next(ctx.db, ctx.session, clinician.as_ref(), ctx.clock) {
+                return match ops::call_next(ctx.db, ctx.session, clinician.as_ref(), ctx.clock()) {
                     Ok(b) => {
                         let said = self.load_day(ctx, false);
                         if said != Said::Nothing {
