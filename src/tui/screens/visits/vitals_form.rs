@@ -17,7 +17,9 @@ use crate::tui::widgets::form::{Choice, Form, Input, Look};
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Span;
+use ratatui::widgets::Paragraph;
 
 /// What a line of the form holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,8 +181,17 @@ impl VitalsEntry {
     }
 
     pub fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
+        let [title, body] =
+            Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(area);
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                " New vitals set: fill what was measured; ← → to choose, Ctrl+S to save",
+                theme.title(),
+            )),
+            title,
+        );
         self.form
-            .render(frame, area, Look::new(18).errors_below(), true, theme);
+            .render(frame, body, Look::new(18).errors_below(), true, theme);
     }
 }
 
