@@ -228,6 +228,7 @@ pub fn set_wards(
                 wanted.push(w);
             }
         }
+        wanted.sort_by_key(|w| w.name.to_lowercase());
         let open = store::open_of(tx, &user.id)?;
         let mut events = Vec::new();
         let mut ended = Vec::new();
