@@ -376,7 +376,9 @@ fn an_administrator_sets_a_clinicians_wards_with_an_event_for_each_change() {
     assert_eq!(w.events("ASSIGN_WARD"), before);
 
     let later = t0() + Duration::hours(1);
-    let set = ops::ward_staff::set_wards(&mut w.db, &admin, "nurse", &[b.clone()], later).unwrap();
+    let set =
+        ops::ward_staff::set_wards(&mut w.db, &admin, "nurse", std::slice::from_ref(&b), later)
+            .unwrap();
     assert_eq!(set.ended, ["Ward A"]);
     assert_eq!(set.wards, ["Ward B"]);
     let staff = ops::ward_staff::staff_of(&w.db, &admin, &b).unwrap();
@@ -406,7 +408,7 @@ fn an_administrator_sets_a_clinicians_wards_with_an_event_for_each_change() {
     // Retiring a ward ends its staff's assignments.
     ops::beds::retire_ward(&mut w.db, &admin, &b, later).unwrap();
     assert_eq!(
-        ops::ward_staff::set_wards(&mut w.db, &admin, "nurse", &[a.clone()], later)
+        ops::ward_staff::set_wards(&mut w.db, &admin, "nurse", std::slice::from_ref(&a), later)
             .unwrap()
             .wards,
         ["Ward A"]
