@@ -97,6 +97,8 @@ fn clinic() -> Clinic {
     );
     let ward =
         ops::beds::add_ward(&mut db, &admin, "Medical", WardKind::Medical, None, early).unwrap();
+    // The nurse works on the medical ward: its admitted patients are in her care.
+    ops::ward_staff::assign(&mut db, &admin, "nurse", &ward.id, early).unwrap();
     let bed = ops::beds::add_bed(
         &mut db,
         &admin,
@@ -978,7 +980,7 @@ fn who_sees_what_for_every_role_and_breaking_the_glass() {
         open(&mut c, &nurse_again),
         Err(Error::BreakGlassNeeded(_))
     ));
-    // Once the patient is admitted every doctor and nurse is in their care.
+    // Once the patient is admitted to her ward the nurse is in their care.
     c.admit(&p, clock.now);
     let rec = open(&mut c, &nurse_again).unwrap();
     assert!(!rec.via_glass);

@@ -129,3 +129,49 @@ fn the_demo_has_a_clinical_morning_for_the_doctor(now: DateTime<Utc>) {
     assert_eq!(high[0].score, 8);
     assert_eq!(high[0].trend, Trend::Rising);
 }
+
+#[test]
+fn the_demo_nurse_works_on_every_ward_and_her_round_starts_with_the_rising_news2() {
+    // 10:45 in Nairobi.
+    let now = at("2026-03-12T07:45:00Z");
+    let dir = tempfile::tempdir().unwrap();
+    let data = DataDir::resolve(Some(dir.path().to_path_buf())).unwrap();
+    let path = wardline::demo::ensure_at(&data, false, now, chrono_tz::Africa::Nairobi)
+        .expect("the demo builds");
+    let mut db = Db::open(&path).unwrap();
+    let count = |db: &Db, sql: &str| -> i64 { db.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
+    let wards = count(&db, "SELECT count(*) FROM wards WHERE retired_at IS NULL");
+    let admitted = count(
+        &db,
+        "SELECT count(*) FROM admissions WHERE discharged_at IS NULL",
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM ward_staff s JOIN users u ON u.id = s.user_id
+             WHERE u.user_name = 'nurse' AND s.ended_at IS NULL"
+        ),
+        wards
+    );
+
+    let nurse = auth::sign_in(&mut db, "nurse", wardline::demo::PASSWORD, now).unwrap();
+    let clock = db.clock(now).unwrap();
+    let w = ops::worklist::worklist(&mut db, &nurse, &nurse.user.id, clock, false).unwrap();
+    let round: Vec<_> = w
+        .entries
+        .iter()
+        .filter(|e| matches!(e.reason, Reason::Admitted(_)))
+        .collect();
+    assert_eq!(round.len() as i64, admitted, "every admitted patient");
+    let first = round[0].news2.expect("the first of the round has a score");
+    assert_eq!(first.band, Band::High);
+    assert_eq!(first.trend, Trend::Rising);
+    assert!(
+        round[1..]
+            .iter()
+            .filter_map(|e| e.news2)
+            .all(|s| !s.alarming()),
+        "one patient to look at first"
+    );
+    assert!(round.iter().filter(|e| e.news2.is_some()).count() >= 5);
+}

@@ -84,6 +84,8 @@ fn hospital(h: &Harness) {
     let pharm = auth::sign_in(&mut db, "pharm", PASSWORD, early).unwrap();
     let ward =
         ops::beds::add_ward(&mut db, &admin, "Medical", WardKind::Medical, None, early).unwrap();
+    // The nurse works on the medical ward: she charts its patients.
+    ops::ward_staff::assign(&mut db, &admin, "nurse", &ward.id, early).unwrap();
     let bed = ops::beds::add_bed(
         &mut db,
         &admin,

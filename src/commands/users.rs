@@ -1,14 +1,18 @@
 //! `wardline users …`: staff accounts from the command line (add, list,
-//! unlock, reset a password, disable, enable, change your own password).
+//! unlock, reset a password, disable, enable, change your own password,
+//! show or set the wards a doctor or nurse works on).
 
 use super::{AsUser, Passwords, as_user, open_hospital, sign_out};
 use crate::auth;
+use crate::auth::Session;
 use crate::cli::Cli;
+use crate::domain::clock::Tz;
 use crate::domain::role::Role;
-use crate::ops::accounts;
+use crate::ops::{accounts, beds, ward_staff};
 use crate::paths::DataDir;
+use crate::store::Db;
 use anyhow::Result;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use clap::Subcommand;
 
 #[derive(Debug, Subcommand)]
@@ -57,6 +61,20 @@ pub enum UsersCommand {
     Enable {
         #[arg(long)]
         user: String,
+        #[command(flatten)]
+        by: AsUser,
+    },
+    /// Show the wards a doctor or nurse works on; with `--ward` (once per
+    /// ward) make those their wards, with `--none` take them off every ward.
+    Wards {
+        #[arg(long)]
+        user: String,
+        /// A ward's name, as `wardline wards list` shows it.
+        #[arg(long = "ward", value_name = "WARD")]
+        wards: Vec<String>,
+        /// Take the user off every ward.
+        #[arg(long, conflicts_with = "wards")]
+        none: bool,
         #[command(flatten)]
         by: AsUser,
     },
@@ -149,6 +167,20 @@ pub fn users(data: &DataDir, cli: &Cli, cmd: &UsersCommand, pw: &mut Passwords) 
             })?;
             println!("Enabled {}: it can sign in again.", u.user_name);
         }
+        UsersCommand::Wards {
+            user,
+            wards,
+            none,
+            by,
+        } => {
+            as_user(&mut db, by, pw, |db, s, _| {
+                if wards.is_empty() && !none {
+                    show_wards(db, s, user, zone)
+                } else {
+                    set_wards(db, s, user, wards, now)
+                }
+            })?;
+        }
         UsersCommand::Passwd { by } => {
             let current = pw.ask(&format!("Current password for {}", by.name))?;
             let mut session = auth::sign_in(&mut db, &by.name, &current, now)?;
@@ -165,6 +197,51 @@ pub fn users(data: &DataDir, cli: &Cli, cmd: &UsersCommand, pw: &mut Passwords) 
             result?;
             println!("Password changed for {}.", session.user.user_name);
         }
+    }
+    Ok(())
+}
+
+/// Prints the wards `user` works on, with when each assignment began.
+fn show_wards(db: &mut Db, s: &Session, user: &str, zone: Tz) -> Result<()> {
+    let wards = ward_staff::wards_of(db, s, user)?;
+    let name = user.trim().to_lowercase();
+    if wards.is_empty() {
+        println!("{name} is assigned to no ward.");
+    }
+    for a in wards {
+        let since = a.assigned_at.with_timezone(&zone).format("%Y-%m-%d %H:%M");
+        println!("{:<24}  since {since}", a.ward_name);
+    }
+    Ok(())
+}
+
+/// Makes `wards` (by name) exactly the wards `user` works on.
+fn set_wards(
+    db: &mut Db,
+    s: &Session,
+    user: &str,
+    wards: &[String],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let ids = wards
+        .iter()
+        .map(|w| Ok(beds::find_ward(db, w)?.id))
+        .collect::<Result<Vec<_>>>()?;
+    let set = ward_staff::set_wards(db, s, user, &ids, now)?;
+    let name = &set.user.user_name;
+    if set.wards.is_empty() {
+        println!("{name} is assigned to no ward now.");
+    } else {
+        println!("{name} works on {} now.", set.wards.join(", "));
+    }
+    if !set.assigned.is_empty() {
+        println!("Assigned: {}.", set.assigned.join(", "));
+    }
+    if !set.ended.is_empty() {
+        println!("Ended: {}.", set.ended.join(", "));
+    }
+    if set.assigned.is_empty() && set.ended.is_empty() {
+        println!("Nothing changed.");
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The demo hospital's wards: five wards and their beds with a working
 //! week behind them (admissions, transfers, discharges, cleaning), so the
-//! board shows every status and the census has something to count.
+//! board shows every status and the census has something to count; the
+//! nurse is assigned to every ward.
 
 use crate::auth::{self, Session};
 use crate::domain::beds::{BedKind, Disposition, SexRestriction, WardKind};
@@ -146,6 +147,9 @@ fn build(
     let mut beds: Vec<(WardKind, Vec<Id>)> = Vec::new();
     for (name, kind, sex, prefix, n, bed_kind) in WARDS {
         let w = ops::add_ward(db, admin, name, *kind, *sex, set_up)?;
+        // The demo's one nurse covers every ward: she charts them all, and
+        // her worklist is the whole ward round.
+        crate::ops::ward_staff::assign(db, admin, &nurse.user.user_name, &w.id, set_up)?;
         let mut ids = Vec::new();
         for i in 1..=*n {
             let label = if *n < 10 {

@@ -48,6 +48,10 @@ pub enum AuditAction {
     Addendum,
     EnteredInError,
     BreakGlass,
+    // staff on wards: a doctor or nurse assigned to a ward, and the end of
+    // that assignment
+    AssignWard,
+    EndWardAssignment,
 }
 
 /// Who did it. `id` is absent for the system itself and for failed sign-ins.

@@ -1,6 +1,13 @@
 //! Who sees which part of a patient's clinical record: the one rule of
 //! "in the patient's care", and what each role sees with or without it.
 //!
+//! A doctor or nurse is in a patient's care as the clinician of one of the
+//! patient's visits or current appointments, as the attending of their
+//! admission, or by working on the patient's ward (an administrator assigns
+//! staff to wards: the patient is admitted now to a bed of a ward the
+//! clinician is assigned to); a nurse also for the patients in today's
+//! clinic queue, whose vitals the clinic's nurses take.
+//!
 //! Doctors and nurses see the whole record of a patient in their care; out
 //! of it (and an administrator, always) they must break the glass with a
 //! typed reason first. Pharmacists see allergies, diagnoses and problems,
@@ -19,9 +26,9 @@ pub struct CareFacts {
     /// The clinician of one of the patient's appointments that is today
     /// or not yet completed (neither cancelled nor a no-show).
     pub clinician_of_an_appointment: bool,
-    /// The patient is admitted now: staff are not assigned to wards yet, so
-    /// every doctor and nurse counts as on the patient's ward.
-    pub admitted: bool,
+    /// The patient is admitted now to a bed of a ward the clinician is
+    /// assigned to (ended assignments do not count).
+    pub on_their_ward: bool,
     /// The patient is in today's clinic queue (checked in or in
     /// consultation): the clinic's nurses take their vitals before the
     /// doctor sees them.
@@ -33,13 +40,16 @@ pub struct CareFacts {
 pub fn in_care(role: Role, f: &CareFacts) -> bool {
     match role {
         Role::Doctor => {
-            f.clinician_of_a_visit || f.attending || f.clinician_of_an_appointment || f.admitted
+            f.clinician_of_a_visit
+                || f.attending
+                || f.clinician_of_an_appointment
+                || f.on_their_ward
         }
         Role::Nurse => {
             f.clinician_of_a_visit
                 || f.attending
                 || f.clinician_of_an_appointment
-                || f.admitted
+                || f.on_their_ward
                 || f.in_the_clinic_today
         }
         _ => false,
@@ -121,7 +131,7 @@ mod tests {
                 ..CareFacts::default()
             },
             CareFacts {
-                admitted: true,
+                on_their_ward: true,
                 ..CareFacts::default()
             },
         ];
@@ -151,6 +161,81 @@ mod tests {
         assert!(!in_care(Role::Doctor, &queued));
         assert!(!in_care(Role::Admin, &queued));
         assert!(!in_care(Role::Receptionist, &queued));
+    }
+
+    #[test]
+    fn each_fact_alone_for_every_role() {
+        let facts: [(&str, CareFacts); 5] = [
+            (
+                "visit",
+                CareFacts {
+                    clinician_of_a_visit: true,
+                    ..CareFacts::default()
+                },
+            ),
+            (
+                "attending",
+                CareFacts {
+                    attending: true,
+                    ..CareFacts::default()
+                },
+            ),
+            (
+                "appointment",
+                CareFacts {
+                    clinician_of_an_appointment: true,
+                    ..CareFacts::default()
+                },
+            ),
+            (
+                "ward",
+                CareFacts {
+                    on_their_ward: true,
+                    ..CareFacts::default()
+                },
+            ),
+            (
+                "queue",
+                CareFacts {
+                    in_the_clinic_today: true,
+                    ..CareFacts::default()
+                },
+            ),
+        ];
+        for r in Role::iter() {
+            for (name, f) in facts {
+                let want = match r {
+                    Role::Nurse => true,
+                    Role::Doctor => name != "queue",
+                    _ => false,
+                };
+                assert_eq!(in_care(r, &f), want, "{r:?} {name}");
+            }
+            assert!(!in_care(r, &CareFacts::default()), "{r:?} with no fact");
+        }
+    }
+
+    #[test]
+    fn an_admission_elsewhere_puts_nobody_in_care() {
+        // Admitted, but to a ward the clinician is not assigned to, and
+        // under another attending: no fact holds, so the glass must break.
+        let elsewhere = CareFacts::default();
+        for r in [Role::Doctor, Role::Nurse] {
+            assert!(!in_care(r, &elsewhere));
+            assert_eq!(access(r, false, false), Access::BreakGlass);
+        }
+        let on_ward = CareFacts {
+            on_their_ward: true,
+            ..CareFacts::default()
+        };
+        assert_eq!(
+            access(Role::Nurse, in_care(Role::Nurse, &on_ward), false),
+            Access::Open(Sections::ALL)
+        );
+        assert_eq!(
+            access(Role::Admin, in_care(Role::Admin, &on_ward), false),
+            Access::BreakGlass
+        );
     }
 
     #[test]

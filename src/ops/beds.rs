@@ -235,8 +235,8 @@ pub fn rename_ward(
     })
 }
 
-/// Retires a ward and its beds (admin); refused while any bed holds a
-/// patient or a reservation. Its history stays.
+/// Retires a ward and its beds (admin), ending its staff's assignments;
+/// refused while any bed holds a patient or a reservation. Its history stays.
 pub fn retire_ward(db: &mut Db, by: &Session, ward: &Id, now: DateTime<Utc>) -> Result<Ward> {
     write(db, by, Permission::Administer, "set up wards", now, |tx| {
         let w = get_ward(tx, ward)?;
@@ -262,6 +262,9 @@ pub fn retire_ward(db: &mut Db, by: &Session, ward: &Id, now: DateTime<Utc>) -> 
             ));
         }
         beds::retire_ward(tx, ward, now)?;
+        events.extend(crate::ops::ward_staff::end_on_retired_ward(
+            tx, by, ward, now,
+        )?);
         events.push(
             AuditEvent::new(
                 AuditAction::Delete,

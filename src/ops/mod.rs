@@ -24,4 +24,5 @@ pub mod restore;
 pub mod settings;
 pub mod visits;
 pub mod vitals;
+pub mod ward_staff;
 pub mod worklist;

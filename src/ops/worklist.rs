@@ -1,7 +1,9 @@
 //! A clinician's worklist for a day in the hospital's zone — their patients
-//! called in and waiting, and the admitted patients they attend, each with
-//! what is still pending — plus their own drafts left unsigned too long;
-//! and the latest NEWS2 of every admission for the bed board.
+//! called in and waiting, then their ward round: the admitted patients they
+//! attend or who lie on a ward they are assigned to (a high or rising NEWS2
+//! first, then by ward and bed), each with what is still pending — plus
+//! their own drafts left unsigned too long; and the latest NEWS2 of every
+//! admission for the bed board.
 
 use crate::auth::Session;
 use crate::domain::audit::{AuditAction, AuditEvent};
@@ -26,7 +28,7 @@ pub enum Reason {
     CalledIn(QueuedAppointment),
     /// Checked in and waiting in the clinician's queue.
     Waiting(QueuedAppointment),
-    /// Admitted under the clinician.
+    /// Admitted under the clinician, or to a bed of a ward they work on.
     Admitted(Box<beds::Admission>),
 }
 
@@ -103,8 +105,9 @@ fn tag(conn: &rusqlite::Connection, patient: &Id) -> Result<PatientTag> {
 }
 
 /// The worklist of `clinician` for today at `clock` (doctors and nurses;
-/// `c` on the screen cycles to other clinicians). `audit` writes one READ
-/// event for the list.
+/// `c` on the screen cycles to other clinicians). A doctor's ward round
+/// holds the patients they attend and, like a nurse's, those on the wards
+/// they are assigned to. `audit` writes one READ event for the list.
 pub fn worklist(
     db: &mut Db,
     by: &Session,
@@ -160,9 +163,11 @@ pub fn worklist(
             news2,
         });
     }
+    let on_wards = crate::store::ward_staff::patients_on_wards_of(conn, clinician)?;
+    let mut round: Vec<Entry> = Vec::new();
     for a in beds::active_admissions(conn)?
         .into_iter()
-        .filter(|a| &a.attending_id == clinician)
+        .filter(|a| &a.attending_id == clinician || on_wards.contains(&a.patient.id))
     {
         if entries.iter().any(|e| e.patient.id == a.patient.id) {
             continue;
@@ -187,7 +192,7 @@ pub fn worklist(
                 end.max(clock.now),
             )?,
         };
-        entries.push(Entry {
+        round.push(Entry {
             patient: a.patient.clone(),
             news2: scores.get(&a.patient.id).map(Score::of),
             visit: todays.last().cloned(),
@@ -195,6 +200,8 @@ pub fn worklist(
             pending,
         });
     }
+    round.sort_by_cached_key(round_order);
+    entries.extend(round);
     let warn = Duration::hours(i64::from(db.settings()?.draft_warn_hours));
     let conn = db.conn();
     let mut stale_drafts = Vec::new();
@@ -224,6 +231,22 @@ pub fn worklist(
         entries,
         stale_drafts,
     })
+}
+
+/// Where an admitted patient stands on the round: a high or rising NEWS2
+/// first (the highest score first among them), then by ward and bed.
+fn round_order(e: &Entry) -> (bool, std::cmp::Reverse<u8>, String, String) {
+    let alarming = e.news2.filter(Score::alarming).map_or(0, |s| s.score);
+    let (ward, bed) = match &e.reason {
+        Reason::Admitted(a) => (a.ward_name.to_lowercase(), a.bed_label.clone()),
+        _ => (String::new(), String::new()),
+    };
+    (
+        e.news2.is_none_or(|s| !s.alarming()),
+        std::cmp::Reverse(alarming),
+        ward,
+        bed,
+    )
 }
 
 /// The latest NEWS2 of every active admission that has one, by admission,

@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0008_backups.sql"),
     include_str!("../../migrations/0009_clinical.sql"),
     include_str!("../../migrations/0010_code_lists.sql"),
+    include_str!("../../migrations/0011_staff_wards.sql"),
 ];
 
 /// What a migration needs the program for, after its script: index rows

@@ -20,6 +20,7 @@ pub mod pharmacy;
 pub mod sessions;
 pub mod settings;
 pub mod users;
+pub mod ward_staff;
 
 use crate::domain::audit::{Actor, AuditEvent};
 use crate::domain::clock::{Clock, Tz};

@@ -58,6 +58,10 @@ pub enum Action {
     End,
     /// Lift the lockout of the selected account.
     UnlockAccount,
+    /// Choose the wards the selected doctor or nurse works on.
+    SetWards,
+    /// Check or uncheck the selected line of a check list.
+    ToggleCheck,
     /// Read the screen's data again.
     Refresh,
     /// Answer yes in a confirmation.
@@ -417,6 +421,21 @@ pub const CONFIRM: &[Binding] = &[
     b(&[ch('n'), plain(KeyCode::Esc)], Action::No, "no", true),
 ];
 
+/// A check list popup (a clinician's wards): move, check, save or cancel.
+pub const CHECKLIST: &[Binding] = table![
+    rows::list_keys!("line"),
+    &[
+        b(
+            &[plain(KeyCode::Char(' '))],
+            Action::ToggleCheck,
+            "check or uncheck",
+            true,
+        ),
+        b(&[plain(KeyCode::Enter)], Action::Submit, "save", true),
+        b(&[plain(KeyCode::Esc)], Action::Cancel, "cancel", true),
+    ],
+];
+
 /// Keys that work on every tab of the working screen: each area's tab key
 /// (F2… and Alt+1…, from [`crate::tui::screens::AREAS`]), then help, lock
 /// and quit.
@@ -505,7 +524,15 @@ mod tests {
     /// The areas' tables are checked in their folders' tests.
     #[test]
     fn no_table_binds_one_key_twice() {
-        for table in [global(), SIGN_IN, CHANGE_PASSWORD, HELP, CONFIRM, PICKER] {
+        for table in [
+            global(),
+            SIGN_IN,
+            CHANGE_PASSWORD,
+            HELP,
+            CONFIRM,
+            PICKER,
+            CHECKLIST,
+        ] {
             assert_no_key_twice(table);
         }
     }

@@ -1,9 +1,9 @@
 //! The popup stack the app owns, so that a screen asks a question without
 //! keeping state for it: a yes/no confirmation naming the record, a typed
-//! answer (a reason, a date), or the patient picker. The asking screen hands
-//! over a [`Question`] with a token of its own saying what the answer is for;
-//! the app shows it over the screen, sends it the keys first, and gives the
-//! token back with the [`Answer`] through [`Screen::answered`].
+//! answer (a reason, a date), the patient picker or a check list. The asking
+//! screen hands over a [`Question`] with a token of its own saying what the
+//! answer is for; the app shows it over the screen, sends it the keys first,
+//! and gives the token back with the [`Answer`] through [`Screen::answered`].
 //!
 //! The stack only keeps and orders the questions; the app routes keys to the
 //! top one and calls the asker, since only it can lend a screen its [`Ctx`].
@@ -52,6 +52,11 @@ impl Question {
         Question::new(Popup::Dialog(picker), about)
     }
 
+    /// A popup with keys of its own (a check list) that answers when done.
+    pub fn dialog(dialog: Box<dyn Dialog>, about: impl Any) -> Question {
+        Question::new(Popup::Dialog(dialog), about)
+    }
+
     fn new(popup: Popup, about: impl Any) -> Question {
         Question {
             popup,
@@ -91,7 +96,9 @@ impl Question {
             Popup::Confirm(q) => popup::confirm(q, view.theme, area, frame.buffer_mut()),
             Popup::Prompt(p) => p.render(frame, area, view.theme),
             Popup::Dialog(d) => {
-                frame.render_widget(ratatui::widgets::Clear, area);
+                if d.covers_screen() {
+                    frame.render_widget(ratatui::widgets::Clear, area);
+                }
                 d.render(frame, area, view);
             }
         }
@@ -133,6 +140,8 @@ pub enum Answer {
     /// The patient chosen (or registered) in the picker; opening the record
     /// was audited as a READ.
     Patient(Box<crate::domain::patient::Patient>),
+    /// The lines checked in a check list, by position, when it was saved.
+    Checked(Vec<usize>),
     /// No, Esc, or the picker left without choosing.
     Cancelled,
 }
@@ -156,6 +165,12 @@ pub type Heard = Result<Said, Refused>;
 pub trait Dialog: Screen {
     /// The answer, once, when the dialog is done.
     fn finished(&mut self) -> Option<Answer>;
+
+    /// Whether it takes the whole screen (the picker), rather than a box
+    /// drawn over the tab (a check list).
+    fn covers_screen(&self) -> bool {
+        true
+    }
 }
 
 /// Who receives an answer.

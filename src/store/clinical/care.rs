@@ -16,7 +16,9 @@ fn day_text(d: NaiveDate) -> String {
 /// The facts of [`crate::domain::care::in_care`] for one clinician and one
 /// patient on the hospital's `today`. An appointment counts when it is
 /// today (neither cancelled nor a no-show), under way (checked in or in
-/// consultation), or booked for today or later.
+/// consultation), or booked for today or later. The ward counts through
+/// the bed of the patient's active admission and the clinician's open
+/// assignment to that bed's ward.
 pub fn care_facts(
     conn: &Connection,
     user: &Id,
@@ -32,7 +34,10 @@ pub fn care_facts(
                     AND ((day = ?3 AND status NOT IN ('cancelled', 'no_show'))
                          OR status IN ('checked_in', 'in_consultation')
                          OR (status = 'scheduled' AND day >= ?3))),
-            EXISTS (SELECT 1 FROM admissions WHERE patient_id = ?1 AND discharged_at IS NULL),
+            EXISTS (SELECT 1 FROM admissions a JOIN beds b ON b.id = a.bed_id
+                    JOIN ward_staff s ON s.ward_id = b.ward_id AND s.user_id = ?2
+                                     AND s.ended_at IS NULL
+                    WHERE a.patient_id = ?1 AND a.discharged_at IS NULL),
             EXISTS (SELECT 1 FROM appointments WHERE patient_id = ?1 AND day = ?3
                     AND status IN ('checked_in', 'in_consultation'))",
     )?;
@@ -43,7 +48,7 @@ pub fn care_facts(
                 clinician_of_a_visit: r.get(0)?,
                 attending: r.get(1)?,
                 clinician_of_an_appointment: r.get(2)?,
-                admitted: r.get(3)?,
+                on_their_ward: r.get(3)?,
                 in_the_clinic_today: r.get(4)?,
             })
         },

@@ -2,6 +2,7 @@
 
 pub mod allergies;
 pub mod bars;
+pub mod checklist;
 pub mod field;
 pub mod form;
 pub mod popup;

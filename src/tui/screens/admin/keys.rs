@@ -9,6 +9,7 @@ pub const ADMIN: &[Binding] = table![
     list_keys!("account"),
     &[
         b(&[ch('u')], Action::UnlockAccount, "unlock account", true),
+        b(&[ch('w')], Action::SetWards, "set wards", true),
         b(&[ch('r')], Action::Refresh, "refresh", true),
     ],
 ];

@@ -1,17 +1,22 @@
-//! The admin tab: staff accounts (unlock from here), the settings, the
-//! state of the audit trail and when the latest backup was taken.
+//! The admin tab: staff accounts (unlock from here, and set the wards a
+//! doctor or nurse works on), the settings, the state of the audit trail
+//! and when the latest backup was taken.
 
 mod keys;
+mod wards;
 
 use crate::auth::Session;
 use crate::domain::audit::AuditRecord;
 use crate::domain::backup::BackupRecord;
 use crate::domain::clock::Tz;
+use crate::domain::ids::Id;
+use crate::domain::role::Role;
 use crate::domain::settings::{SettingKey, Settings};
 use crate::domain::user::User;
 use crate::error::Result;
 use crate::store::Db;
 use crate::tui::keymap::{Action, Binding};
+use crate::tui::popups::{Answer, Heard};
 use crate::tui::screen::{Ctx, Said, Screen, View, said_error};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::table::{ScrollTable, Selection};
@@ -20,13 +25,21 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Row, Table, Widget};
+use std::any::Any;
+use std::collections::HashMap;
 use strum::IntoEnumIterator;
 
 /// How many recent audit events the tab shows.
 const RECENT: usize = 50;
 
+/// The width the accounts list needs beyond its other columns to show
+/// each clinician's wards.
+const WARDS_WIDTH: u16 = 24;
+
 pub struct Admin {
     pub users: Vec<User>,
+    /// The names of the wards each clinician works on, by account id.
+    wards: HashMap<Id, Vec<String>>,
     settings: Settings,
     audit_count: i64,
     audit_head: String,
@@ -39,11 +52,13 @@ impl Admin {
     /// Reads what the tab shows (admin only).
     pub fn load(db: &Db, by: &Session) -> Result<Admin> {
         let users = crate::ops::accounts::list(db, by)?;
+        let wards = crate::ops::ward_staff::all_wards(db, by)?;
         let settings = crate::ops::settings::list(db, by)?;
         let trail = crate::ops::audit_trail::overview(db, by, RECENT)?;
         let last_backup = crate::ops::backup::latest(db, by)?;
         Ok(Admin {
             users,
+            wards,
             settings,
             audit_count: trail.count,
             audit_head: trail.head,
@@ -62,6 +77,14 @@ impl Admin {
             self.selected.select(at, self.users.len());
         }
         Ok(())
+    }
+
+    /// The wards a clinician works on, in words.
+    fn wards_of(&self, user: &Id) -> String {
+        match self.wards.get(user) {
+            Some(names) if !names.is_empty() => names.join(", "),
+            _ => "no ward".into(),
+        }
     }
 
     pub fn selected_user(&self) -> Option<&User> {
@@ -91,17 +114,31 @@ impl Admin {
         let [users_area, settings_area] =
             Layout::horizontal([Constraint::Min(48), Constraint::Length(32)]).areas(top);
 
-        let users = ScrollTable::new(
-            Row::new(["User", "Role", "Status", "Last login"]).style(theme.header()),
-            [
-                Constraint::Length(9),
-                Constraint::Length(12),
-                Constraint::Length(11),
-                Constraint::Min(11),
-            ],
-        )
-        .highlight(theme.selected())
-        .block(Block::bordered().title(format!(" Staff accounts ({}) ", self.users.len())));
+        // The wards column shows where there is room for it; the selected
+        // clinician's wards always show under the list.
+        let wide = users_area.width >= 48 + WARDS_WIDTH;
+        let mut header = vec!["User", "Role", "Status", "Last login"];
+        let mut widths = vec![
+            Constraint::Length(9),
+            Constraint::Length(12),
+            Constraint::Length(11),
+            Constraint::Length(11),
+        ];
+        if wide {
+            header.push("Wards");
+            widths.push(Constraint::Min(WARDS_WIDTH - 1));
+        } else {
+            widths[3] = Constraint::Min(11);
+        }
+        let mut block = Block::bordered().title(format!(" Staff accounts ({}) ", self.users.len()));
+        if let Some(u) = self.selected_user()
+            && matches!(u.role, Role::Doctor | Role::Nurse)
+        {
+            block = block.title_bottom(format!(" {}: {} ", u.user_name, self.wards_of(&u.id)));
+        }
+        let users = ScrollTable::new(Row::new(header).style(theme.header()), widths)
+            .highlight(theme.selected())
+            .block(block);
         let selected = Some(self.selected.index());
         users.render(frame, users_area, selected, self.users.len(), |i| {
             let u = &self.users[i];
@@ -111,7 +148,7 @@ impl Admin {
                 "locked" | "disabled" => theme.error(),
                 _ => theme.warn(),
             };
-            Row::new(vec![
+            let mut cells = vec![
                 Span::raw(u.user_name.clone()),
                 Span::raw(u.role.to_string()),
                 Span::styled(status, style),
@@ -120,7 +157,11 @@ impl Admin {
                         .map(|t| t.with_timezone(&zone).format("%m-%d %H:%M").to_string())
                         .unwrap_or_else(|| "never".into()),
                 ),
-            ])
+            ];
+            if wide && matches!(u.role, Role::Doctor | Role::Nurse) {
+                cells.push(Span::raw(self.wards_of(&u.id)));
+            }
+            Row::new(cells)
         });
         let buf = frame.buffer_mut();
 
@@ -218,6 +259,7 @@ impl Screen for Admin {
     fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
         match action {
             Action::UnlockAccount => self.unlock_selected_account(ctx),
+            Action::SetWards => self.ask_wards(ctx),
             Action::Refresh => match self.reload(ctx.db, ctx.session) {
                 Ok(()) => Said::Info("Refreshed.".into()),
                 Err(e) => said_error(e),
@@ -226,6 +268,13 @@ impl Screen for Admin {
                 self.navigate(other);
                 Said::Nothing
             }
+        }
+    }
+
+    fn answered(&mut self, about: Box<dyn Any>, answer: Answer, ctx: &mut Ctx) -> Heard {
+        match about.downcast::<wards::WardsFor>() {
+            Ok(wards) => self.answer_wards(*wards, answer, ctx),
+            Err(_) => Ok(Said::Nothing),
         }
     }
 

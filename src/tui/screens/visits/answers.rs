@@ -30,7 +30,7 @@ fn refused_by(asked: Asked, e: Error) -> Heard {
 impl Visits {
     pub(super) fn answer(&mut self, asked: Asked, answer: Answer, ctx: &mut Ctx) -> Heard {
         let text = match answer {
-            Answer::Cancelled => return Ok(Said::Nothing),
+            Answer::Cancelled | Answer::Checked(_) => return Ok(Said::Nothing),
             Answer::Patient(p) => {
                 return Ok(match asked {
                     Asked::NewVisitPatient => {

@@ -1,0 +1,158 @@
+//! `wardline users wards` in the real binary: an admin sets a nurse's
+//! wards, shows them, changes and ends them; the refusals (a pharmacist, a
+//! ward that does not exist, a nurse asking) say what to do.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_wardline");
+const PASSWORD: &str = "correct horse battery";
+
+fn run(data: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .arg("--password-stdin")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run wardline");
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+fn ok(data: &Path, args: &[&str], passwords: usize) -> String {
+    let out = run(data, args, &format!("{PASSWORD}\n").repeat(passwords));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn refused(data: &Path, args: &[&str]) -> String {
+    let out = run(data, args, &format!("{PASSWORD}\n"));
+    assert!(!out.status.success(), "{args:?} should be refused");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn an_admin_sets_shows_and_ends_a_nurses_wards() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    ok(
+        data,
+        &[
+            "init", "--code", "TST", "--name", "Test", "--admin", "admin",
+        ],
+        1,
+    );
+    for (user, role) in [("mei", "nurse"), ("olu", "pharmacist")] {
+        ok(
+            data,
+            &[
+                "users", "add", "--user", user, "--role", role, "--as", "admin",
+            ],
+            2,
+        );
+    }
+    for (name, kind) in [
+        ("Medical", "medical"),
+        ("Surgical", "surgical"),
+        ("ICU", "icu"),
+    ] {
+        ok(
+            data,
+            &[
+                "wards", "add", "--name", name, "--kind", kind, "--as", "admin",
+            ],
+            1,
+        );
+    }
+    let show = ["users", "wards", "--user", "mei", "--as", "admin"];
+    assert!(ok(data, &show, 1).contains("mei is assigned to no ward."));
+
+    let out = ok(
+        data,
+        &[
+            "users", "wards", "--user", "mei", "--ward", "medical", "--ward", "ICU", "--as",
+            "admin",
+        ],
+        1,
+    );
+    assert!(out.contains("mei works on ICU, Medical now."), "{out}");
+    assert!(out.contains("Assigned: ICU, Medical."), "{out}");
+    let out = ok(data, &show, 1);
+    assert!(
+        out.contains("ICU") && out.contains("Medical") && out.contains("since"),
+        "{out}"
+    );
+    assert!(!out.contains("Surgical"), "{out}");
+
+    let out = ok(
+        data,
+        &[
+            "users", "wards", "--user", "mei", "--ward", "Surgical", "--ward", "ICU", "--as",
+            "admin",
+        ],
+        1,
+    );
+    assert!(out.contains("mei works on ICU, Surgical now."), "{out}");
+    assert!(
+        out.contains("Assigned: Surgical.") && out.contains("Ended: Medical."),
+        "{out}"
+    );
+
+    // Refusals, each saying what to do.
+    let e = refused(
+        data,
+        &[
+            "users", "wards", "--user", "olu", "--ward", "ICU", "--as", "admin",
+        ],
+    );
+    assert!(e.contains("only doctors and nurses"), "{e}");
+    let e = refused(
+        data,
+        &[
+            "users",
+            "wards",
+            "--user",
+            "mei",
+            "--ward",
+            "Maternity",
+            "--as",
+            "admin",
+        ],
+    );
+    assert!(
+        e.contains("no ward named") && e.contains("wards list"),
+        "{e}"
+    );
+    let e = refused(
+        data,
+        &["users", "wards", "--user", "mei", "--none", "--as", "mei"],
+    );
+    assert!(
+        e.contains("a nurse may not assign staff to wards: ask an administrator"),
+        "{e}"
+    );
+
+    let out = ok(
+        data,
+        &["users", "wards", "--user", "mei", "--none", "--as", "admin"],
+        1,
+    );
+    assert!(
+        out.contains("mei is assigned to no ward now.") && out.contains("Ended: ICU, Surgical."),
+        "{out}"
+    );
+    assert!(ok(data, &show, 1).contains("mei is assigned to no ward."));
+
+    // Every change is in the audit trail.
+    let check = ok(data, &["audit", "verify"], 0);
+    assert!(!check.is_empty());
+}
