@@ -256,8 +256,7 @@ impl Settings {
             SettingKey::WeightValidDays => self.weight_valid_days = num(&v),
             SettingKey::DoseLateMinutes => self.dose_late_minutes = num(&v),
             SettingKey::MedicationRounds => {
-                self.medication_rounds =
-                    RoundTimes::parse(&v).unwrap_or(self.medication_rounds)
+                self.medication_rounds = RoundTimes::parse(&v).unwrap_or(self.medication_rounds)
             }
         }
         Ok(())
@@ -326,10 +325,22 @@ mod tests {
         assert!(s.set(SettingKey::DoseLateMinutes, "1").is_err());
         assert!(s.set(SettingKey::DoseLateMinutes, "30").is_ok());
         assert_eq!(s.dose_late_minutes, 30);
-        assert_eq!(s.get(SettingKey::MedicationRounds), "08:00 12:00 18:00 22:00");
-        assert!(s.set(SettingKey::MedicationRounds, "22:00 08:00 12:00 18:00").is_err());
-        assert!(s.set(SettingKey::MedicationRounds, "06:00,13:00,17:00,21:00").is_ok());
-        assert_eq!(s.get(SettingKey::MedicationRounds), "06:00 13:00 17:00 21:00");
+        assert_eq!(
+            s.get(SettingKey::MedicationRounds),
+            "08:00 12:00 18:00 22:00"
+        );
+        assert!(
+            s.set(SettingKey::MedicationRounds, "22:00 08:00 12:00 18:00")
+                .is_err()
+        );
+        assert!(
+            s.set(SettingKey::MedicationRounds, "06:00,13:00,17:00,21:00")
+                .is_ok()
+        );
+        assert_eq!(
+            s.get(SettingKey::MedicationRounds),
+            "06:00 13:00 17:00 21:00"
+        );
     }
 
     #[test]

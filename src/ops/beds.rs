@@ -763,12 +763,8 @@ pub fn discharge(
                 &StatusExtras::default(),
                 now,
             )?;
-            let orders = crate::ops::prescriptions::complete_at_discharge(
-                tx,
-                &by.user.id,
-                &a.id,
-                now,
-            )?;
+            let orders =
+                crate::ops::prescriptions::complete_at_discharge(tx, &by.user.id, &a.id, now)?;
             let after = beds::admission_by_id(tx, &a.id)?
                 .ok_or_else(|| Error::NotFound("the admission vanished".into()))?;
             let e = admission_event(

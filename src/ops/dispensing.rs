@@ -79,9 +79,8 @@ fn plan_in(conn: &Connection, rx: &Prescription, today: NaiveDate) -> Result<(It
     let takes = match plan_dispense(&batches, owed, today) {
         Ok(t) => t,
         Err(PlanError::Short { available }) if available > 0 => {
-            plan_dispense(&batches, available, today).map_err(|_| {
-                Error::Refused("the stock changed while planning: try again".into())
-            })?
+            plan_dispense(&batches, available, today)
+                .map_err(|_| Error::Refused("the stock changed while planning: try again".into()))?
         }
         Err(_) => {
             return Err(Error::Refused(format!(

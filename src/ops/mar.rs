@@ -73,7 +73,12 @@ fn check_time(at: DateTime<Utc>, clock: Clock) -> Result<()> {
     Ok(())
 }
 
-fn summary(rx: &Prescription, outcome: Outcome, due: Option<DateTime<Utc>>, clock: Clock) -> String {
+fn summary(
+    rx: &Prescription,
+    outcome: Outcome,
+    due: Option<DateTime<Utc>>,
+    clock: Clock,
+) -> String {
     let when = match due {
         Some(d) => format!("dose of {}", clock.at(d).format("%Y-%m-%d %H:%M")),
         None => "PRN dose".to_string(),
@@ -89,21 +94,26 @@ pub fn record_dose(
     clock: Clock,
 ) -> Result<Administration> {
     check_time(input.at, clock)?;
-    let reason = check_text(&input.reason, "reason the dose was not given", input.outcome.needs_reason(), MAX_REASON)
+    let reason = check_text(
+        &input.reason,
+        "reason the dose was not given",
+        input.outcome.needs_reason(),
+        MAX_REASON,
+    )
+    .map_err(Error::Refused)?;
+    let typed_indication = check_text(&input.prn_indication, "PRN indication", false, MAX_REASON)
         .map_err(Error::Refused)?;
-    let typed_indication =
-        check_text(&input.prn_indication, "PRN indication", false, MAX_REASON).map_err(Error::Refused)?;
     let rounds = db.settings()?.medication_rounds;
     clinical::write(db, by, Permission::GiveDoses, "record doses", |tx| {
         let rx = get(tx, &input.prescription)?;
-        let p = clinical::patient_in_use(tx, &rx.patient_id)?;
-        clinical::require_whole_record(tx, by, &rx.patient_id, clock)?;
         if rx.status != Status::Active {
             return Err(Error::Refused(format!(
                 "{} is {}: no more doses are recorded against it",
                 rx.medicine, rx.status
             )));
         }
+        let p = clinical::patient_in_use(tx, &rx.patient_id)?;
+        clinical::require_whole_record(tx, by, &rx.patient_id, clock)?;
         let prn = rx.course.frequency == Frequency::Prn;
         let indication = match (prn, input.due_at) {
             (true, Some(_)) => {
@@ -166,14 +176,24 @@ pub fn record_dose(
         .map_err(|e| explain_duplicate(Error::Store(e)))?;
         let a = store::administration_by_id(tx, &id)?
             .ok_or_else(|| Error::NotFound("the new record vanished".into()))?;
-        let mut s = format!("{} for {}", summary(&rx, input.outcome, input.due_at, clock), p.mrn);
+        let mut s = format!(
+            "{} for {}",
+            summary(&rx, input.outcome, input.due_at, clock),
+            p.mrn
+        );
         if !reason.is_empty() {
             s.push_str(&format!(": {reason}"));
         }
         if let Some(i) = &indication {
             s.push_str(&format!(" (for {i})"));
         }
-        let e = event(AuditAction::RecordDose, "administration", &id, &rx.patient_id, s);
+        let e = event(
+            AuditAction::RecordDose,
+            "administration",
+            &id,
+            &rx.patient_id,
+            s,
+        );
         Ok((a, vec![e]))
     })
 }
@@ -192,48 +212,66 @@ pub struct Correction {
 
 /// Corrects a wrong administration record by a new one that names it
 /// (the wrong one stays, append-only). Works after the order ended too.
-pub fn correct_dose(db: &mut Db, by: &Session, c: &Correction, clock: Clock) -> Result<Administration> {
+pub fn correct_dose(
+    db: &mut Db,
+    by: &Session,
+    c: &Correction,
+    clock: Clock,
+) -> Result<Administration> {
     check_time(c.at, clock)?;
-    let why = check_text(&c.why, "reason for the correction", true, MAX_REASON).map_err(Error::Refused)?;
-    let reason = check_text(&c.reason, "reason the dose was not given", c.outcome.needs_reason(), MAX_REASON)
+    let why = check_text(&c.why, "reason for the correction", true, MAX_REASON)
         .map_err(Error::Refused)?;
-    clinical::write(db, by, Permission::GiveDoses, "correct dose records", |tx| {
-        let wrong = store::administration_by_id(tx, &c.wrong)?
-            .ok_or_else(|| Error::NotFound("that dose record is not in this hospital file".into()))?;
-        let rx = get(tx, &wrong.prescription_id)?;
-        clinical::require_whole_record(tx, by, &rx.patient_id, clock)?;
-        let id = store::insert_administration(
-            tx,
-            &NewAdministration {
-                prescription: &rx.id,
-                patient: &rx.patient_id,
-                due_at: wrong.due_at,
-                outcome: c.outcome,
-                at: c.at,
-                by: &by.user.id,
-                reason: (!reason.is_empty()).then_some(reason.as_str()),
-                prn_indication: wrong.prn_indication.as_deref(),
-                corrects: Some((&wrong.id, &why)),
-            },
-            clock.now,
-        )
-        .map_err(|e| explain_duplicate(clinical::explain(e)))?;
-        let a = store::administration_by_id(tx, &id)?
-            .ok_or_else(|| Error::NotFound("the correction vanished".into()))?;
-        let e = event(
-            AuditAction::CorrectDose,
-            "administration",
-            &id,
-            &rx.patient_id,
-            format!(
-                "record of {} ({}) corrected to {}: {why}",
-                summary(&rx, wrong.outcome, wrong.due_at, clock),
-                wrong.id,
-                c.outcome.label()
-            ),
-        );
-        Ok((a, vec![e]))
-    })
+    let reason = check_text(
+        &c.reason,
+        "reason the dose was not given",
+        c.outcome.needs_reason(),
+        MAX_REASON,
+    )
+    .map_err(Error::Refused)?;
+    clinical::write(
+        db,
+        by,
+        Permission::GiveDoses,
+        "correct dose records",
+        |tx| {
+            let wrong = store::administration_by_id(tx, &c.wrong)?.ok_or_else(|| {
+                Error::NotFound("that dose record is not in this hospital file".into())
+            })?;
+            let rx = get(tx, &wrong.prescription_id)?;
+            clinical::require_whole_record(tx, by, &rx.patient_id, clock)?;
+            let id = store::insert_administration(
+                tx,
+                &NewAdministration {
+                    prescription: &rx.id,
+                    patient: &rx.patient_id,
+                    due_at: wrong.due_at,
+                    outcome: c.outcome,
+                    at: c.at,
+                    by: &by.user.id,
+                    reason: (!reason.is_empty()).then_some(reason.as_str()),
+                    prn_indication: wrong.prn_indication.as_deref(),
+                    corrects: Some((&wrong.id, &why)),
+                },
+                clock.now,
+            )
+            .map_err(|e| explain_duplicate(clinical::explain(e)))?;
+            let a = store::administration_by_id(tx, &id)?
+                .ok_or_else(|| Error::NotFound("the correction vanished".into()))?;
+            let e = event(
+                AuditAction::CorrectDose,
+                "administration",
+                &id,
+                &rx.patient_id,
+                format!(
+                    "record of {} ({}) corrected to {}: {why}",
+                    summary(&rx, wrong.outcome, wrong.due_at, clock),
+                    wrong.id,
+                    c.outcome.label()
+                ),
+            );
+            Ok((a, vec![e]))
+        },
+    )
 }
 
 /// The records no other record corrects: what stands.
@@ -298,10 +336,17 @@ fn chart_line(
                 clock.now,
                 late_minutes,
             );
-            DueDose { due_at: due, state, record }
+            DueDose {
+                due_at: due,
+                state,
+                record,
+            }
         })
         .collect();
-    let prn = standing.into_iter().filter(|a| a.due_at.is_none()).collect();
+    let prn = standing
+        .into_iter()
+        .filter(|a| a.due_at.is_none())
+        .collect();
     Ok(ChartLine {
         prescription: rx,
         doses,
@@ -329,11 +374,23 @@ pub fn chart(db: &Db, by: &Session, patient: &Id, day: NaiveDate, clock: Clock) 
     let settings = db.settings()?;
     let conn = db.conn();
     require_chart(conn, by, patient, clock)?;
-    let admission = crate::store::beds::active_admission_of(conn, patient)?
-        .ok_or_else(|| Error::Refused("this patient is not admitted: the medication chart is for inpatients".into()))?;
+    let admission = crate::store::beds::active_admission_of(conn, patient)?.ok_or_else(|| {
+        Error::Refused(
+            "this patient is not admitted: the medication chart is for inpatients".into(),
+        )
+    })?;
     let lines = store::of_admission(conn, &admission.id, false)?
         .into_iter()
-        .map(|rx| chart_line(conn, rx, day, clock, settings.dose_late_minutes, &settings.medication_rounds))
+        .map(|rx| {
+            chart_line(
+                conn,
+                rx,
+                day,
+                clock,
+                settings.dose_late_minutes,
+                &settings.medication_rounds,
+            )
+        })
         .collect::<Result<Vec<_>>>()?;
     Ok(Chart {
         patient: patient.clone(),
@@ -374,7 +431,8 @@ pub fn due_now(db: &Db, by: &Session, ward: &Id, clock: Clock) -> Result<Vec<Due
             if times.is_empty() {
                 continue;
             }
-            let records = store::administrations_between(conn, &rx.id, from, to + Duration::seconds(1))?;
+            let records =
+                store::administrations_between(conn, &rx.id, from, to + Duration::seconds(1))?;
             let standing: Vec<&Administration> = standing(&records).collect();
             for t in times {
                 let record = standing.iter().find(|a| a.due_at == Some(t));

@@ -17,7 +17,8 @@ use crate::domain::prescribing::quantity::{
     QuantityInput, dose_nanograms, parse_strength, quantity_to_dispense,
 };
 use crate::domain::prescribing::{
-    Course, Dose, Frequency, MAX_INSTRUCTIONS, MAX_REASON, Priority, Route, Status, check_course, check_text,
+    Course, Dose, Frequency, MAX_INSTRUCTIONS, MAX_REASON, Priority, Route, Status, check_course,
+    check_text,
 };
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
@@ -128,11 +129,14 @@ fn prepare(
                 .into(),
         ));
     }
-    let typed_generic = check_text(&input.generic_name, "generic name", false, 100).map_err(refused)?;
+    let typed_generic =
+        check_text(&input.generic_name, "generic name", false, 100).map_err(refused)?;
     let (item, outside_name, generic, medicine, unit, strength, paed_max) = match &input.medicine {
         Medicine::Item(id) => {
             let it = crate::store::pharmacy::get_item(conn, id)?.ok_or_else(|| {
-                Error::NotFound("that item is not in this hospital's formulary: search again".into())
+                Error::NotFound(
+                    "that item is not in this hospital's formulary: search again".into(),
+                )
             })?;
             if !it.active {
                 return Err(Error::Refused(format!(
@@ -158,8 +162,20 @@ fn prepare(
         }
         Medicine::Outside(name) => {
             let name = check_text(name, "name of the medicine", true, 100).map_err(refused)?;
-            let generic = if typed_generic.is_empty() { name.clone() } else { typed_generic.clone() };
-            (None, Some(name.clone()), generic, name, String::new(), None, None)
+            let generic = if typed_generic.is_empty() {
+                name.clone()
+            } else {
+                typed_generic.clone()
+            };
+            (
+                None,
+                Some(name.clone()),
+                generic,
+                name,
+                String::new(),
+                None,
+                None,
+            )
         }
     };
     let computed = match &item {
@@ -173,8 +189,13 @@ fn prepare(
         }),
         None => None,
     };
-    let reason = check_text(&input.quantity_reason, "reason for the quantity", false, MAX_REASON)
-        .map_err(refused)?;
+    let reason = check_text(
+        &input.quantity_reason,
+        "reason for the quantity",
+        false,
+        MAX_REASON,
+    )
+    .map_err(refused)?;
     let (quantity, quantity_reason) = match (&item, computed, input.quantity) {
         (None, _, Some(_)) => {
             return Err(Error::Refused(
@@ -270,7 +291,13 @@ fn prepare(
 /// form (nothing is written).
 pub fn review(db: &Db, by: &Session, input: &PrescriptionInput, clock: Clock) -> Result<Review> {
     by.require(Permission::Prescribe, "prescribe")?;
-    let p = prepare(db.conn(), by, input, db.settings()?.weight_valid_days, clock)?;
+    let p = prepare(
+        db.conn(),
+        by,
+        input,
+        db.settings()?.weight_valid_days,
+        clock,
+    )?;
     Ok(Review {
         computed_quantity: p.computed,
         item_unit: p.item_unit,
@@ -364,7 +391,11 @@ pub fn prescribe(
                 "prescription",
                 &id,
                 &p.patient,
-                format!("{} check overridden ({}): {reason}", f.kind.label(), f.reason),
+                format!(
+                    "{} check overridden ({}): {reason}",
+                    f.kind.label(),
+                    f.reason
+                ),
             ));
         }
         let rx = store::get(tx, &id)?
@@ -379,12 +410,20 @@ fn get(conn: &Connection, id: &Id) -> Result<Prescription> {
 }
 
 /// Stops an active prescription, with a reason.
-pub fn stop(db: &mut Db, by: &Session, id: &Id, reason: &str, clock: Clock) -> Result<Prescription> {
+pub fn stop(
+    db: &mut Db,
+    by: &Session,
+    id: &Id,
+    reason: &str,
+    clock: Clock,
+) -> Result<Prescription> {
     let reason = check_text(reason, "reason for stopping", true, MAX_REASON).map_err(refused)?;
     clinical::write(db, by, Permission::Prescribe, "stop prescriptions", |tx| {
         let rx = get(tx, id)?;
         clinical::require_whole_record(tx, by, &rx.patient_id, clock)?;
-        if rx.status != Status::Active || !store::end(tx, id, Status::Stopped, &by.user.id, &reason, clock.now)? {
+        if rx.status != Status::Active
+            || !store::end(tx, id, Status::Stopped, &by.user.id, &reason, clock.now)?
+        {
             return Err(Error::Refused(format!(
                 "{} is {} already",
                 rx.medicine, rx.status
@@ -430,7 +469,12 @@ pub fn medicines_of(db: &Db, by: &Session, patient: &Id, clock: Clock) -> Result
 }
 
 /// One prescription with the checks overridden when it was written.
-pub fn open(db: &Db, by: &Session, id: &Id, clock: Clock) -> Result<(Prescription, Vec<Overridden>)> {
+pub fn open(
+    db: &Db,
+    by: &Session,
+    id: &Id,
+    clock: Clock,
+) -> Result<(Prescription, Vec<Overridden>)> {
     let rx = get(db.conn(), id)?;
     require_medicines(db.conn(), by, &rx.patient_id, clock)?;
     let o = store::overrides(db.conn(), id)?;
@@ -461,16 +505,16 @@ pub fn set_paediatric_max(
         })?;
         store::set_paediatric_max(tx, item, mcg_per_kg, now)?;
         let what = match mcg_per_kg {
-            Some(m) => format!(
-                "{} mg/kg a dose",
-                crate::domain::prescribing::show_milli(m)
-            ),
+            Some(m) => format!("{} mg/kg a dose", crate::domain::prescribing::show_milli(m)),
             None => "none".to_string(),
         };
         let e = AuditEvent::new(
             AuditAction::Update,
             "stock_item",
-            format!("catalogue: {} paediatric maximum set to {what}", it.details.label()),
+            format!(
+                "catalogue: {} paediatric maximum set to {what}",
+                it.details.label()
+            ),
         )
         .on(item);
         Ok::<_, Error>(((), vec![e]))

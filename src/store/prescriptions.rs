@@ -404,7 +404,8 @@ pub fn queue(conn: &Connection, limit: usize) -> Result<Vec<Waiting>, StoreError
 }
 
 /// Ends an active prescription (stopped or completed); `false` when it
-/// was not active any more.
+/// was not active any more. An end stamped before the prescription (a
+/// terminal whose clock is behind) is stamped at the prescription's time.
 pub fn end(
     tx: &Transaction,
     id: &Id,
@@ -414,7 +415,8 @@ pub fn end(
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     let n = tx.execute(
-        "UPDATE prescriptions SET status = ?2, ended_at = ?3, ended_by = ?4, end_reason = ?5
+        "UPDATE prescriptions SET status = ?2, ended_at = max(?3, prescribed_at), ended_by = ?4,
+                end_reason = ?5
          WHERE id = ?1 AND status = 'active'",
         params![
             id.as_str(),
@@ -558,7 +560,10 @@ fn administrations(
 }
 
 /// One administration record.
-pub fn administration_by_id(conn: &Connection, id: &Id) -> Result<Option<Administration>, StoreError> {
+pub fn administration_by_id(
+    conn: &Connection,
+    id: &Id,
+) -> Result<Option<Administration>, StoreError> {
     Ok(administrations(conn, "WHERE id = ?1", [id.as_str()])?
         .into_iter()
         .next())

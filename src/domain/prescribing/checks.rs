@@ -61,7 +61,10 @@ const SYNONYMS: &[(&str, &str)] = &[
 /// (`sulfamethoxazole + trimethoprim`) is two, a synonym is replaced.
 pub fn components(name: &str) -> Vec<Vec<String>> {
     let mut out = Vec::new();
-    for part in name.split(['+', '/', ',', ';']).flat_map(|p| p.split(" and ")) {
+    for part in name
+        .split(['+', '/', ',', ';'])
+        .flat_map(|p| p.split(" and "))
+    {
         let w = words(part);
         if w.is_empty() {
             continue;
@@ -92,27 +95,105 @@ struct Class {
 }
 
 const NSAIDS: &[&str] = &[
-    "ibuprofen", "diclofenac", "naproxen", "indometacin", "indomethacin", "ketorolac",
-    "meloxicam", "piroxicam", "celecoxib", "mefenamic", "acetylsalicylic",
+    "ibuprofen",
+    "diclofenac",
+    "naproxen",
+    "indometacin",
+    "indomethacin",
+    "ketorolac",
+    "meloxicam",
+    "piroxicam",
+    "celecoxib",
+    "mefenamic",
+    "acetylsalicylic",
 ];
 const OPIOIDS: &[&str] = &[
-    "morphine", "codeine", "tramadol", "pethidine", "fentanyl", "oxycodone", "hydromorphone",
-    "methadone", "dihydrocodeine",
+    "morphine",
+    "codeine",
+    "tramadol",
+    "pethidine",
+    "fentanyl",
+    "oxycodone",
+    "hydromorphone",
+    "methadone",
+    "dihydrocodeine",
 ];
-const AMINOGLYCOSIDES: &[&str] = &["gentamicin", "amikacin", "streptomycin", "kanamycin", "tobramycin"];
+const AMINOGLYCOSIDES: &[&str] = &[
+    "gentamicin",
+    "amikacin",
+    "streptomycin",
+    "kanamycin",
+    "tobramycin",
+];
 
 const CLASSES: &[Class] = &[
-    Class { names: &["penicillin", "penicillins"], label: "a penicillin", member: |w| w.ends_with("cillin") },
-    Class { names: &["cephalosporin", "cephalosporins"], label: "a cephalosporin", member: |w| w.starts_with("cef") || w.starts_with("ceph") },
-    Class { names: &["sulfonamide", "sulfonamides", "sulphonamide", "sulphonamides", "sulfa", "sulpha"], label: "a sulfonamide", member: |w| (w.starts_with("sulfa") || w.starts_with("sulpha")) && !w.ends_with("ate") },
-    Class { names: &["nsaid", "nsaids"], label: "an NSAID", member: |w| NSAIDS.contains(&w) },
-    Class { names: &["macrolide", "macrolides"], label: "a macrolide", member: |w| w.ends_with("thromycin") },
-    Class { names: &["quinolone", "quinolones", "fluoroquinolone", "fluoroquinolones"], label: "a quinolone", member: |w| w.ends_with("floxacin") },
-    Class { names: &["tetracyclines"], label: "a tetracycline", member: |w| w.ends_with("cycline") },
-    Class { names: &["opioid", "opioids", "opiate", "opiates"], label: "an opioid", member: |w| OPIOIDS.contains(&w) },
-    Class { names: &["aminoglycoside", "aminoglycosides"], label: "an aminoglycoside", member: |w| AMINOGLYCOSIDES.contains(&w) },
-    Class { names: &["carbapenem", "carbapenems"], label: "a carbapenem", member: |w| w.ends_with("penem") },
-    Class { names: &["ace inhibitor", "ace inhibitors"], label: "an ACE inhibitor", member: |w| w.ends_with("pril") },
+    Class {
+        names: &["penicillin", "penicillins"],
+        label: "a penicillin",
+        member: |w| w.ends_with("cillin"),
+    },
+    Class {
+        names: &["cephalosporin", "cephalosporins"],
+        label: "a cephalosporin",
+        member: |w| w.starts_with("cef") || w.starts_with("ceph"),
+    },
+    Class {
+        names: &[
+            "sulfonamide",
+            "sulfonamides",
+            "sulphonamide",
+            "sulphonamides",
+            "sulfa",
+            "sulpha",
+        ],
+        label: "a sulfonamide",
+        member: |w| (w.starts_with("sulfa") || w.starts_with("sulpha")) && !w.ends_with("ate"),
+    },
+    Class {
+        names: &["nsaid", "nsaids"],
+        label: "an NSAID",
+        member: |w| NSAIDS.contains(&w),
+    },
+    Class {
+        names: &["macrolide", "macrolides"],
+        label: "a macrolide",
+        member: |w| w.ends_with("thromycin"),
+    },
+    Class {
+        names: &[
+            "quinolone",
+            "quinolones",
+            "fluoroquinolone",
+            "fluoroquinolones",
+        ],
+        label: "a quinolone",
+        member: |w| w.ends_with("floxacin"),
+    },
+    Class {
+        names: &["tetracyclines"],
+        label: "a tetracycline",
+        member: |w| w.ends_with("cycline"),
+    },
+    Class {
+        names: &["opioid", "opioids", "opiate", "opiates"],
+        label: "an opioid",
+        member: |w| OPIOIDS.contains(&w),
+    },
+    Class {
+        names: &["aminoglycoside", "aminoglycosides"],
+        label: "an aminoglycoside",
+        member: |w| AMINOGLYCOSIDES.contains(&w),
+    },
+    Class {
+        names: &["carbapenem", "carbapenems"],
+        label: "a carbapenem",
+        member: |w| w.ends_with("penem"),
+    },
+    Class {
+        names: &["ace inhibitor", "ace inhibitors"],
+        label: "an ACE inhibitor",
+        member: |w| w.ends_with("pril"),
+    },
 ];
 
 /// Why an allergy to `substance` matches the medicine `generic`, in words;
@@ -121,7 +202,10 @@ pub fn allergy_match(substance: &str, generic: &str) -> Option<String> {
     let meds = components(generic);
     let sub_words = words(substance);
     let sub_joined = sub_words.join(" ");
-    if let Some(class) = CLASSES.iter().find(|c| c.names.contains(&sub_joined.as_str())) {
+    if let Some(class) = CLASSES
+        .iter()
+        .find(|c| c.names.contains(&sub_joined.as_str()))
+    {
         let member = meds
             .iter()
             .flat_map(|m| m.iter())
@@ -131,7 +215,10 @@ pub fn allergy_match(substance: &str, generic: &str) -> Option<String> {
         }
     }
     for allergen in components(substance) {
-        if let Some(m) = meds.iter().find(|m| within(&allergen, m) || within(m, &allergen)) {
+        if let Some(m) = meds
+            .iter()
+            .find(|m| within(&allergen, m) || within(m, &allergen))
+        {
             return Some(if m == &allergen {
                 format!("{} is the medicine prescribed", m.join(" "))
             } else {
@@ -162,7 +249,10 @@ pub fn allergy_check(allergies: &[KnownAllergy], generic: &str) -> Option<Findin
                 } else {
                     format!(", {}", a.reaction)
                 };
-                format!("allergic to {} ({}{reaction}): {why}", a.substance, a.severity)
+                format!(
+                    "allergic to {} ({}{reaction}): {why}",
+                    a.substance, a.severity
+                )
             })
         })
         .collect();
@@ -305,11 +395,17 @@ mod tests {
         assert!(allergy_match("trimethoprim", "Co-Trimoxazole").is_some());
         assert!(allergy_match("aspirin", "acetylsalicylic acid").is_some());
         assert!(allergy_match("adrenaline", "epinephrine (adrenaline)").is_some());
-        assert!(allergy_match("  chlor  hexidine ", "chlorhexidine digluconate").is_none(), "a split word is another word");
+        assert!(
+            allergy_match("  chlor  hexidine ", "chlorhexidine digluconate").is_none(),
+            "a split word is another word"
+        );
         assert!(allergy_match("chlorhexidine", "chlorhexidine digluconate").is_some());
         assert!(allergy_match("paracetamol", "ibuprofen").is_none());
         assert!(allergy_match("iron", "ferrous sulfate").is_none());
-        assert!(allergy_match("sulfa", "ferrous sulfate").is_none(), "sulfate is not a sulfonamide");
+        assert!(
+            allergy_match("sulfa", "ferrous sulfate").is_none(),
+            "sulfate is not a sulfonamide"
+        );
     }
 
     #[test]
@@ -352,7 +448,12 @@ mod tests {
         }];
         let f = duplicate_check(&active, "Paracetamol").unwrap();
         assert_eq!(f.kind, CheckKind::Duplicate);
-        assert!(f.reason.starts_with("paracetamol is already active: Co-codamol"), "{}", f.reason);
+        assert!(
+            f.reason
+                .starts_with("paracetamol is already active: Co-codamol"),
+            "{}",
+            f.reason
+        );
         assert!(duplicate_check(&active, "codeine").is_some());
         assert!(duplicate_check(&active, "ibuprofen").is_none());
         let insulin = [ActiveMedicine {
@@ -384,22 +485,68 @@ mod tests {
             "250 mg is 15.6 mg/kg for 16 kg: above the maximum of 15 mg/kg a dose (240 mg)"
         );
         // 240 mg is exactly the maximum.
-        assert!(paediatric_check(&ChildDose { dose_ng: Some(240_000_000), ..base }).is_none());
+        assert!(
+            paediatric_check(&ChildDose {
+                dose_ng: Some(240_000_000),
+                ..base
+            })
+            .is_none()
+        );
         // Adults, and items with no maximum, are not checked.
-        assert!(paediatric_check(&ChildDose { age_years: 12, ..base }).is_none());
-        assert!(paediatric_check(&ChildDose { max_mcg_per_kg: None, ..base }).is_none());
+        assert!(
+            paediatric_check(&ChildDose {
+                age_years: 12,
+                ..base
+            })
+            .is_none()
+        );
+        assert!(
+            paediatric_check(&ChildDose {
+                max_mcg_per_kg: None,
+                ..base
+            })
+            .is_none()
+        );
         // A weight older than the setting's days does not count.
-        let old = ChildDose { weight: Some((16_000, now - Duration::days(31))), ..base };
+        let old = ChildDose {
+            weight: Some((16_000, now - Duration::days(31))),
+            ..base
+        };
         let f = paediatric_check(&old).unwrap();
-        assert!(f.reason.starts_with("no weight recorded in the last 30 days"), "{}", f.reason);
-        let f = paediatric_check(&ChildDose { weight: None, ..base }).unwrap();
+        assert!(
+            f.reason
+                .starts_with("no weight recorded in the last 30 days"),
+            "{}",
+            f.reason
+        );
+        let f = paediatric_check(&ChildDose {
+            weight: None,
+            ..base
+        })
+        .unwrap();
         assert!(f.reason.contains("weigh the child"), "{}", f.reason);
-        assert!(paediatric_check(&ChildDose { weight: Some((16_000, now - Duration::days(30))), ..base }).is_some());
+        assert!(
+            paediatric_check(&ChildDose {
+                weight: Some((16_000, now - Duration::days(30))),
+                ..base
+            })
+            .is_some()
+        );
         // A dose that cannot be weighed cannot be checked.
-        let f = paediatric_check(&ChildDose { dose_ng: None, dose_label: "5 ml", ..base }).unwrap();
+        let f = paediatric_check(&ChildDose {
+            dose_ng: None,
+            dose_label: "5 ml",
+            ..base
+        })
+        .unwrap();
         assert!(f.reason.contains("write the dose in mg"), "{}", f.reason);
         // A fractional maximum: 0.05 mg/kg.
-        let small = ChildDose { max_mcg_per_kg: Some(50), dose_ng: Some(1_000_000), dose_label: "1 mg", ..base };
+        let small = ChildDose {
+            max_mcg_per_kg: Some(50),
+            dose_ng: Some(1_000_000),
+            dose_label: "1 mg",
+            ..base
+        };
         let f = paediatric_check(&small).unwrap();
         assert_eq!(
             f.reason,

@@ -59,7 +59,9 @@ pub enum DoseState {
     /// Past its time by more than `dose_late_minutes`, not recorded.
     Overdue,
     /// Given; `late` when beyond `dose_late_minutes` after its time.
-    Given { late: bool },
+    Given {
+        late: bool,
+    },
     Held,
     Refused,
     NotAvailable,
@@ -123,9 +125,11 @@ pub struct Entry {
 /// The record that stands for a dose: the last of its chain of
 /// corrections (the entry no other entry corrects).
 pub fn standing(entries: &[Entry]) -> Option<&Entry> {
-    entries
-        .iter()
-        .find(|e| !entries.iter().any(|o| o.corrects.as_deref() == Some(e.id.as_str())))
+    entries.iter().find(|e| {
+        !entries
+            .iter()
+            .any(|o| o.corrects.as_deref() == Some(e.id.as_str()))
+    })
 }
 
 #[cfg(test)]
@@ -191,7 +195,10 @@ mod tests {
             e("c", Some("b"), Outcome::Refused),
         ];
         assert_eq!(standing(&chain).map(|x| x.id.as_str()), Some("c"));
-        assert_eq!(standing(&chain[..1]).map(|x| x.outcome), Some(Outcome::Given));
+        assert_eq!(
+            standing(&chain[..1]).map(|x| x.outcome),
+            Some(Outcome::Given)
+        );
         assert_eq!(standing(&[]), None);
     }
 }

@@ -13,13 +13,17 @@ use strum::{Display, EnumIter, EnumString, IntoEnumIterator, IntoStaticStr};
 
 /// Picks the one choice whose label or stored name is `typed`, or starts
 /// with it (`"sub"` is refused when two choices start so).
-fn pick<T: Copy>(all: impl Iterator<Item = T>, typed: &str, names: impl Fn(T) -> Vec<String>) -> Option<T> {
+fn pick<T: Copy>(
+    all: impl Iterator<Item = T>,
+    typed: &str,
+    names: impl Fn(T) -> Vec<String>,
+) -> Option<T> {
     let t = typed.trim().to_lowercase();
     if t.is_empty() {
         return None;
     }
     let all: Vec<T> = all.collect();
-    if let Some(exact) = all.iter().find(|c| names(**c).iter().any(|n| *n == t)) {
+    if let Some(exact) = all.iter().find(|c| names(**c).contains(&t)) {
         return Some(*exact);
     }
     let starts: Vec<&T> = all
@@ -175,7 +179,11 @@ impl Frequency {
             _ => {}
         }
         pick(Frequency::iter(), typed, |f| {
-            vec![f.to_string(), f.short().to_lowercase(), f.words().to_string()]
+            vec![
+                f.to_string(),
+                f.short().to_lowercase(),
+                f.words().to_string(),
+            ]
         })
     }
 
@@ -230,7 +238,10 @@ impl DoseUnit {
             "iu" | "units" | "international units" => "unit",
             "tab" | "tabs" => "tablet",
             "cap" | "caps" => "capsule",
-            other => other.strip_suffix('s').filter(|s| s.len() > 1).unwrap_or(other),
+            other => other
+                .strip_suffix('s')
+                .filter(|s| s.len() > 1)
+                .unwrap_or(other),
         };
         t.parse().ok()
     }
@@ -310,7 +321,11 @@ pub fn parse_milli(typed: &str) -> Option<i64> {
     {
         return None;
     }
-    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
     let frac: i64 = format!("{frac:0<3}").parse().ok()?;
     Some(whole * 1000 + frac)
 }
@@ -327,7 +342,20 @@ pub fn show_milli(m: i64) -> String {
 }
 
 /// How soon the pharmacy should act. Stored in snake_case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Display, EnumString, EnumIter, IntoStaticStr)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Display,
+    EnumString,
+    EnumIter,
+    IntoStaticStr,
+)]
 #[strum(serialize_all = "snake_case")]
 pub enum Priority {
     /// Needed at once (the queue's first).
@@ -380,12 +408,11 @@ pub struct Course {
 /// it is what the quantity to dispense comes from.
 pub fn check_course(c: &Course, inpatient: bool) -> Result<Course, String> {
     let mut c = c.clone();
-    let tidy = |s: &Option<String>| {
-        s.as_ref()
-            .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
-            .filter(|s| !s.is_empty())
-    };
-    c.prn_indication = tidy(&c.prn_indication);
+    c.prn_indication = c
+        .prn_indication
+        .as_ref()
+        .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|s| !s.is_empty());
     if c.frequency == Frequency::Prn {
         match &c.prn_indication {
             None => return Err("a PRN order needs its indication: type what it is for (e.g. pain, fever above 38.5 °C)".into()),
@@ -396,7 +423,12 @@ pub fn check_course(c: &Course, inpatient: bool) -> Result<Course, String> {
         }
         match c.prn_max_daily {
             Some(n) if (1..=24).contains(&n) => {}
-            _ => return Err("a PRN order needs the most doses in 24 hours: type a number from 1 to 24".into()),
+            _ => {
+                return Err(
+                    "a PRN order needs the most doses in 24 hours: type a number from 1 to 24"
+                        .into(),
+                );
+            }
         }
     } else {
         c.prn_indication = None;
@@ -472,14 +504,32 @@ mod tests {
     #[test]
     fn doses_are_thousandths_of_their_unit() {
         let d = Dose::parse("2.5", "ml").unwrap();
-        assert_eq!(d, Dose { milli: 2500, unit: DoseUnit::Ml });
+        assert_eq!(
+            d,
+            Dose {
+                milli: 2500,
+                unit: DoseUnit::Ml
+            }
+        );
         assert_eq!(d.to_string(), "2.5 ml");
         assert_eq!(Dose::parse_text("500mg").unwrap().to_string(), "500 mg");
         assert_eq!(Dose::parse_text("1/2 tablet").unwrap().milli, 500);
-        assert_eq!(Dose::parse_text("2 tablets").unwrap().unit, DoseUnit::Tablet);
-        assert_eq!(Dose::parse_text("250 micrograms").unwrap().unit, DoseUnit::Mcg);
-        assert_eq!(Dose::parse_text("0,5 g").unwrap().nanograms(), Some(500_000_000));
-        assert_eq!(Dose::parse_text("125 mcg").unwrap().nanograms(), Some(125_000));
+        assert_eq!(
+            Dose::parse_text("2 tablets").unwrap().unit,
+            DoseUnit::Tablet
+        );
+        assert_eq!(
+            Dose::parse_text("250 micrograms").unwrap().unit,
+            DoseUnit::Mcg
+        );
+        assert_eq!(
+            Dose::parse_text("0,5 g").unwrap().nanograms(),
+            Some(500_000_000)
+        );
+        assert_eq!(
+            Dose::parse_text("125 mcg").unwrap().nanograms(),
+            Some(125_000)
+        );
         assert_eq!(Dose::parse_text("5 ml").unwrap().nanograms(), None);
         let e = Dose::parse("0", "mg").unwrap_err();
         assert!(e.contains("above 0"), "{e}");
@@ -508,6 +558,9 @@ mod tests {
         assert!(check_course(&c(Frequency::Tds, None, None, None), true).is_ok());
         assert!(check_course(&c(Frequency::Tds, None, None, Some(366)), true).is_err());
         let stat = check_course(&c(Frequency::Stat, Some("x"), Some(2), Some(5)), false).unwrap();
-        assert_eq!((stat.duration_days, stat.prn_indication, stat.prn_max_daily), (None, None, None));
+        assert_eq!(
+            (stat.duration_days, stat.prn_indication, stat.prn_max_daily),
+            (None, None, None)
+        );
     }
 }

@@ -129,7 +129,11 @@ pub struct QuantityInput<'a> {
 /// from the order (a bottle of syrup, an order with no end): the
 /// prescriber types it.
 pub fn quantity_to_dispense(q: &QuantityInput) -> Option<i64> {
-    let doses = i128::from(doses_in_course(q.frequency, q.duration_days, q.prn_max_daily)?);
+    let doses = i128::from(doses_in_course(
+        q.frequency,
+        q.duration_days,
+        q.prn_max_daily,
+    )?);
     let item_unit = q.item_unit.trim().to_lowercase();
     let same_unit = DoseUnit::parse(&item_unit) == Some(q.dose.unit) && counted(q.dose.unit);
     // Units in one dose as a fraction num / den.
@@ -155,25 +159,48 @@ mod tests {
 
     #[test]
     fn strengths_as_the_formulary_prints_them() {
-        assert_eq!(parse_strength("500 mg"), Some(Strength::PerUnit { ng: 500_000_000 }));
-        assert_eq!(parse_strength("1 g"), Some(Strength::PerUnit { ng: 1_000_000_000 }));
+        assert_eq!(
+            parse_strength("500 mg"),
+            Some(Strength::PerUnit { ng: 500_000_000 })
+        );
+        assert_eq!(
+            parse_strength("1 g"),
+            Some(Strength::PerUnit { ng: 1_000_000_000 })
+        );
         assert_eq!(
             parse_strength("100 micrograms/dose"),
             Some(Strength::PerUnit { ng: 100_000 })
         );
         assert_eq!(
             parse_strength("120 mg/5 ml"),
-            Some(Strength::PerVolume { ng: 120_000_000, ml_milli: 5000 })
+            Some(Strength::PerVolume {
+                ng: 120_000_000,
+                ml_milli: 5000
+            })
         );
         assert_eq!(
             parse_strength("40 mg/ml"),
-            Some(Strength::PerVolume { ng: 40_000_000, ml_milli: 1000 })
+            Some(Strength::PerVolume {
+                ng: 40_000_000,
+                ml_milli: 1000
+            })
         );
         assert_eq!(
             parse_strength("1 mg/0.5 ml"),
-            Some(Strength::PerVolume { ng: 1_000_000, ml_milli: 500 })
+            Some(Strength::PerVolume {
+                ng: 1_000_000,
+                ml_milli: 500
+            })
         );
-        for unknown in ["", "5%", "1 million IU", "125 mg + 31.25 mg/5 ml", "10 IU/ml", "20.5 g/l", "10 ml"] {
+        for unknown in [
+            "",
+            "5%",
+            "1 million IU",
+            "125 mg + 31.25 mg/5 ml",
+            "10 IU/ml",
+            "20.5 g/l",
+            "10 ml",
+        ] {
             assert_eq!(parse_strength(unknown), None, "{unknown}");
         }
     }
@@ -216,17 +243,38 @@ mod tests {
             })
         };
         // 1 g QID for 5 days of 500 mg tablets: 2 a dose, 40.
-        assert_eq!(q("1 g", Frequency::Qid, Some(5), "tablet", "500 mg"), Some(40));
-        assert_eq!(q("2 tablets", Frequency::Qid, Some(5), "tablet", "500 mg"), Some(40));
+        assert_eq!(
+            q("1 g", Frequency::Qid, Some(5), "tablet", "500 mg"),
+            Some(40)
+        );
+        assert_eq!(
+            q("2 tablets", Frequency::Qid, Some(5), "tablet", "500 mg"),
+            Some(40)
+        );
         // Half a tablet BD for 3 days: 3 tablets.
-        assert_eq!(q("0.5 tablet", Frequency::Bd, Some(3), "tablet", "10 mg"), Some(3));
+        assert_eq!(
+            q("0.5 tablet", Frequency::Bd, Some(3), "tablet", "10 mg"),
+            Some(3)
+        );
         // 250 mg TDS for 5 days from 500 mg capsules: 7.5, so 8.
-        assert_eq!(q("250 mg", Frequency::Tds, Some(5), "capsule", "500 mg"), Some(8));
-        assert_eq!(q("1 capsule", Frequency::Tds, Some(7), "capsule", "500 mg"), Some(21));
+        assert_eq!(
+            q("250 mg", Frequency::Tds, Some(5), "capsule", "500 mg"),
+            Some(8)
+        );
+        assert_eq!(
+            q("1 capsule", Frequency::Tds, Some(7), "capsule", "500 mg"),
+            Some(21)
+        );
         assert_eq!(q("1 g", Frequency::Stat, None, "vial", "1 g"), Some(1));
-        assert_eq!(q("1 g", Frequency::Prn, Some(2), "tablet", "500 mg"), Some(16));
+        assert_eq!(
+            q("1 g", Frequency::Prn, Some(2), "tablet", "500 mg"),
+            Some(16)
+        );
         // A bottle of syrup, or an order with no end: typed by the prescriber.
-        assert_eq!(q("5 ml", Frequency::Tds, Some(5), "bottle", "120 mg/5 ml"), None);
+        assert_eq!(
+            q("5 ml", Frequency::Tds, Some(5), "bottle", "120 mg/5 ml"),
+            None
+        );
         assert_eq!(q("1 tablet", Frequency::Od, None, "tablet", "5 mg"), None);
         assert_eq!(q("1 tablet", Frequency::Od, Some(5), "tablet", ""), Some(5));
     }

@@ -65,7 +65,11 @@ impl RoundTimes {
 
 impl std::fmt::Display for RoundTimes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let all: Vec<String> = self.all().iter().map(|t| t.format("%H:%M").to_string()).collect();
+        let all: Vec<String> = self
+            .all()
+            .iter()
+            .map(|t| t.format("%H:%M").to_string())
+            .collect();
         f.write_str(&all.join(" "))
     }
 }
@@ -222,8 +226,21 @@ mod tests {
         assert_eq!(t(Frequency::Q6h), "02:00 08:00 14:00 20:00");
         assert_eq!(t(Frequency::Q8h), "00:00 08:00 16:00");
         assert_eq!(t(Frequency::Prn), "");
-        for f in [Frequency::Od, Frequency::Bd, Frequency::Tds, Frequency::Qid, Frequency::Q4h, Frequency::Q6h, Frequency::Q8h, Frequency::Nocte] {
-            assert_eq!(times_of_day(f, &r).len() as i64, f.per_day().unwrap(), "{f}");
+        for f in [
+            Frequency::Od,
+            Frequency::Bd,
+            Frequency::Tds,
+            Frequency::Qid,
+            Frequency::Q4h,
+            Frequency::Q6h,
+            Frequency::Q8h,
+            Frequency::Nocte,
+        ] {
+            assert_eq!(
+                times_of_day(f, &r).len() as i64,
+                f.per_day().unwrap(),
+                "{f}"
+            );
         }
     }
 
@@ -233,7 +250,10 @@ mod tests {
         // TDS for 2 days from 10:30 on the 9th: 12:00 and 18:00, then three
         // on the 10th, then the 08:00 of the 11th (before 10:30).
         let o = timing(Frequency::Tds, lima(9, 10, 30), Some(2));
-        assert_eq!(o.due_on(day(9), LIMA, &r), vec![lima(9, 12, 0), lima(9, 18, 0)]);
+        assert_eq!(
+            o.due_on(day(9), LIMA, &r),
+            vec![lima(9, 12, 0), lima(9, 18, 0)]
+        );
         assert_eq!(o.due_on(day(10), LIMA, &r).len(), 3);
         assert_eq!(o.due_on(day(11), LIMA, &r), vec![lima(11, 8, 0)]);
         assert!(o.due_on(day(12), LIMA, &r).is_empty());
@@ -251,7 +271,10 @@ mod tests {
         assert_eq!(o.due_on(day(20), LIMA, &r).len(), 4);
         assert!(o.current(lima(30, 0, 0)));
         o.ended_at = Some(lima(20, 13, 0));
-        assert_eq!(o.due_on(day(20), LIMA, &r), vec![lima(20, 8, 0), lima(20, 12, 0)]);
+        assert_eq!(
+            o.due_on(day(20), LIMA, &r),
+            vec![lima(20, 8, 0), lima(20, 12, 0)]
+        );
         assert!(o.due_on(day(21), LIMA, &r).is_empty());
         assert!(!o.current(lima(20, 13, 0)));
     }
@@ -266,7 +289,9 @@ mod tests {
         // Weekly from 09:00 on the 9th: the first morning round after it is
         // the 10th's, then the 17th's.
         let w = timing(Frequency::Weekly, lima(9, 9, 0), Some(14));
-        let days: Vec<u32> = (1..31).filter(|d| !w.due_on(day(*d), LIMA, &r).is_empty()).collect();
+        let days: Vec<u32> = (1..31)
+            .filter(|d| !w.due_on(day(*d), LIMA, &r).is_empty())
+            .collect();
         assert_eq!(days, vec![10, 17]);
         let prn = timing(Frequency::Prn, lima(9, 9, 0), Some(3));
         assert!(prn.due_on(day(9), LIMA, &r).is_empty());
@@ -277,7 +302,11 @@ mod tests {
         // London springs forward on 29 March 2026: 08:00 is BST (07:00 UTC).
         let london = chrono_tz::Europe::London;
         let r = RoundTimes::default();
-        let o = timing(Frequency::Od, Utc.with_ymd_and_hms(2026, 3, 27, 12, 0, 0).unwrap(), Some(5));
+        let o = timing(
+            Frequency::Od,
+            Utc.with_ymd_and_hms(2026, 3, 27, 12, 0, 0).unwrap(),
+            Some(5),
+        );
         assert_eq!(
             o.due_on(day(28), london, &r),
             vec![Utc.with_ymd_and_hms(2026, 3, 28, 8, 0, 0).unwrap()]
