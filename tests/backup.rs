@@ -722,8 +722,9 @@ fn an_older_backup_is_upgraded_in_the_copy_and_still_verifies() {
     ok(&data, &["audit", "checkpoint"]);
     // A backup as a wardline of schema 6 would have made it: none of the
     // tables of later migrations (`backups`, the clinical record's, the
-    // code list, staff on wards with its trigger on users), user_version 6;
-    // its trail untouched.
+    // code list, staff on wards with its trigger on users, the
+    // prescriptions', and the formulary's paediatric maximum column),
+    // user_version 6; its trail untouched.
     let old = dir.path().join("schema6.db");
     ok(&data, &["backup", "--out", old.to_str().unwrap()]);
     let conn = raw(&old);
@@ -734,6 +735,9 @@ fn an_older_backup_is_upgraded_in_the_copy_and_still_verifies() {
          DROP TABLE note_addenda; DROP TABLE visit_notes; DROP TABLE visits;
          DROP TABLE code_list_entries; DROP TABLE code_list;
          DROP TRIGGER users_role_keeps_wards; DROP TABLE ward_staff;
+         DROP TABLE medication_administrations; DROP TABLE prescription_dispenses;
+         DROP TABLE prescription_overrides; DROP TABLE prescriptions;
+         ALTER TABLE stock_items DROP COLUMN paed_max_mcg_per_kg;
          PRAGMA user_version = 6;",
     )
     .unwrap();

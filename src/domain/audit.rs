@@ -52,6 +52,16 @@ pub enum AuditAction {
     // that assignment
     AssignWard,
     EndWardAssignment,
+    // prescriptions and the medication round: a prescription written, a
+    // failed check overridden with a reason, a prescription stopped, an
+    // inpatient order completed at discharge, a dose recorded, a dose
+    // record corrected
+    Prescribe,
+    OverrideCheck,
+    StopPrescription,
+    CompletePrescription,
+    RecordDose,
+    CorrectDose,
 }
 
 /// Who did it. `id` is absent for the system itself and for failed sign-ins.

@@ -20,6 +20,7 @@ pub mod news2;
 pub mod password;
 pub mod patient;
 pub mod pharmacy;
+pub mod prescribing;
 pub mod role;
 pub mod settings;
 pub mod time;

@@ -46,6 +46,10 @@ pub enum Permission {
     WriteClinicalRecord,
     /// A clinician's worklist and the NEWS2 scores on the bed board.
     ClinicalWorklist,
+    /// Prescribe medicines, and stop prescriptions.
+    Prescribe,
+    /// Record the doses of the medication round (the MAR).
+    GiveDoses,
 }
 
 impl Role {
@@ -74,6 +78,8 @@ impl Role {
             RecordVitals => matches!(self, Doctor | Nurse),
             WriteClinicalRecord => self == Doctor,
             ClinicalWorklist => matches!(self, Doctor | Nurse),
+            Prescribe => self == Doctor,
+            GiveDoses => matches!(self, Doctor | Nurse),
         }
     }
 
@@ -123,5 +129,13 @@ mod tests {
         assert!(!Role::Receptionist.can(Permission::AdmitTransferDischarge));
         assert!(Role::Nurse.can(Permission::ManageBedCleaning));
         assert!(!Role::Doctor.can(Permission::ManageBedCleaning));
+        for r in Role::iter() {
+            assert_eq!(r.can(Permission::Prescribe), r == Role::Doctor, "{r}");
+            assert_eq!(
+                r.can(Permission::GiveDoses),
+                matches!(r, Role::Doctor | Role::Nurse),
+                "{r}"
+            );
+        }
     }
 }

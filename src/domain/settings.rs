@@ -4,6 +4,7 @@
 
 use crate::domain::clock::{Tz, ZONE_HINT, parse_zone};
 use crate::domain::password::{ABSOLUTE_MIN_LENGTH, MAX_LENGTH};
+use crate::domain::prescribing::schedule::RoundTimes;
 use strum::{Display, EnumIter, EnumString, IntoEnumIterator, IntoStaticStr};
 
 /// A setting's key, as typed in `wardline settings set KEY VALUE`.
@@ -22,6 +23,9 @@ pub enum SettingKey {
     TimeZone,
     BackupWarnHours,
     DraftWarnHours,
+    WeightValidDays,
+    DoseLateMinutes,
+    MedicationRounds,
 }
 
 /// The date display formats a hospital can choose, with their chrono patterns.
@@ -67,6 +71,15 @@ impl SettingKey {
             }
             SettingKey::DraftWarnHours => {
                 "hours after which an unsigned note shows on its author's worklist"
+            }
+            SettingKey::WeightValidDays => {
+                "days a child's recorded weight counts for the mg/kg dose check"
+            }
+            SettingKey::DoseLateMinutes => {
+                "minutes either side of a dose's time that it is due; given after that, it is late"
+            }
+            SettingKey::MedicationRounds => {
+                "the wards' medication rounds: morning, midday, evening, night (e.g. 08:00 12:00 18:00 22:00)"
             }
         }
     }
@@ -144,6 +157,11 @@ impl SettingKey {
             }),
             SettingKey::BackupWarnHours => int_in(1, 24 * 31),
             SettingKey::DraftWarnHours => int_in(1, 24 * 31),
+            SettingKey::WeightValidDays => int_in(1, 365),
+            SettingKey::DoseLateMinutes => int_in(5, 720),
+            SettingKey::MedicationRounds => RoundTimes::parse(v)
+                .map(|r| r.to_string())
+                .map_err(|_| invalid("four times of day in order: morning, midday, evening and night rounds, e.g. 08:00 12:00 18:00 22:00")),
         }
     }
 }
@@ -165,6 +183,14 @@ pub struct Settings {
     pub backup_warn_hours: u32,
     /// An unsigned note older than this shows on its author's worklist.
     pub draft_warn_hours: u32,
+    /// A child's weight recorded within this many days counts for the
+    /// mg/kg dose check.
+    pub weight_valid_days: u32,
+    /// A dose is due this many minutes either side of its time; given
+    /// after that, it is late.
+    pub dose_late_minutes: u32,
+    /// The wards' four medication rounds.
+    pub medication_rounds: RoundTimes,
 }
 
 impl Settings {
@@ -183,6 +209,9 @@ impl Settings {
             time_zone,
             backup_warn_hours: 26,
             draft_warn_hours: 24,
+            weight_valid_days: 30,
+            dose_late_minutes: 60,
+            medication_rounds: RoundTimes::default(),
         }
     }
 
@@ -201,6 +230,9 @@ impl Settings {
             SettingKey::TimeZone => self.time_zone.name().to_string(),
             SettingKey::BackupWarnHours => self.backup_warn_hours.to_string(),
             SettingKey::DraftWarnHours => self.draft_warn_hours.to_string(),
+            SettingKey::WeightValidDays => self.weight_valid_days.to_string(),
+            SettingKey::DoseLateMinutes => self.dose_late_minutes.to_string(),
+            SettingKey::MedicationRounds => self.medication_rounds.to_string(),
         }
     }
 
@@ -221,6 +253,11 @@ impl Settings {
             SettingKey::TimeZone => self.time_zone = parse_zone(&v).unwrap_or(self.time_zone),
             SettingKey::BackupWarnHours => self.backup_warn_hours = num(&v),
             SettingKey::DraftWarnHours => self.draft_warn_hours = num(&v),
+            SettingKey::WeightValidDays => self.weight_valid_days = num(&v),
+            SettingKey::DoseLateMinutes => self.dose_late_minutes = num(&v),
+            SettingKey::MedicationRounds => {
+                self.medication_rounds = RoundTimes::parse(&v).unwrap_or(self.medication_rounds)
+            }
         }
         Ok(())
     }
@@ -281,6 +318,29 @@ mod tests {
         assert_eq!(s.get(SettingKey::TimeZone), "Africa/Nairobi");
         assert!(s.set(SettingKey::TimeZone, "+03:00").is_err());
         assert_eq!(s.time_zone, chrono_tz::Africa::Nairobi);
+        assert_eq!((s.weight_valid_days, s.dose_late_minutes), (30, 60));
+        assert!(s.set(SettingKey::WeightValidDays, "0").is_err());
+        assert!(s.set(SettingKey::WeightValidDays, "14").is_ok());
+        assert_eq!(s.weight_valid_days, 14);
+        assert!(s.set(SettingKey::DoseLateMinutes, "1").is_err());
+        assert!(s.set(SettingKey::DoseLateMinutes, "30").is_ok());
+        assert_eq!(s.dose_late_minutes, 30);
+        assert_eq!(
+            s.get(SettingKey::MedicationRounds),
+            "08:00 12:00 18:00 22:00"
+        );
+        assert!(
+            s.set(SettingKey::MedicationRounds, "22:00 08:00 12:00 18:00")
+                .is_err()
+        );
+        assert!(
+            s.set(SettingKey::MedicationRounds, "06:00,13:00,17:00,21:00")
+                .is_ok()
+        );
+        assert_eq!(
+            s.get(SettingKey::MedicationRounds),
+            "06:00 13:00 17:00 21:00"
+        );
     }
 
     #[test]

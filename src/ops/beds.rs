@@ -1,5 +1,6 @@
 //! The ward's changes and reads: setting up wards and beds (admins), the
-//! bed board, admit, transfer, discharge, reservations, cleaning, out of
+//! bed board, admit, transfer, discharge (which completes the admission's
+//! medication orders), reservations, cleaning, out of
 //! service, and the census. Each change checks the role, validates, and
 //! writes with its audit event in one transaction; each re-reads the bed
 //! inside that transaction, so of two terminals racing for one bed the
@@ -765,6 +766,8 @@ pub fn discharge(
                 &StatusExtras::default(),
                 now,
             )?;
+            let orders =
+                crate::ops::prescriptions::complete_at_discharge(tx, &by.user.id, &a.id, now)?;
             let after = beds::admission_by_id(tx, &a.id)?
                 .ok_or_else(|| Error::NotFound("the admission vanished".into()))?;
             let e = admission_event(
@@ -783,7 +786,7 @@ pub fn discharge(
                     }
                 ),
             );
-            Ok((after, vec![e]))
+            Ok((after, std::iter::once(e).chain(orders).collect()))
         },
     )
 }

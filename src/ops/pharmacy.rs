@@ -427,22 +427,7 @@ pub fn dispense(
                 "the stock moved since the batches were shown: nothing was dispensed; check the new choice".into(),
             ));
         }
-        for t in &plan {
-            store::insert_movement(
-                tx,
-                &NewMovement {
-                    batch_id: &t.batch_id,
-                    item_id: &item.id,
-                    kind: MovementKind::Dispense,
-                    quantity: -t.quantity,
-                    reason: "",
-                    reference: "",
-                    patient_id,
-                    actor_id: Some(by.user.id.as_str()),
-                },
-                now,
-            )?;
-        }
+        issue(tx, by, &item, &plan, patient_id, "", now)?;
         let batches = plan
             .iter()
             .map(|t| format!("{} from {}", t.quantity, t.batch_no))
@@ -463,6 +448,38 @@ pub fn dispense(
         }
         Ok::<_, Error>((plan, vec![e]))
     })
+}
+
+/// Writes one dispense ledger row per batch of `plan`; returns their
+/// sequence numbers, in the plan's order. Dispensing against a
+/// prescription writes its rows through here too.
+pub(crate) fn issue(
+    tx: &Transaction,
+    by: &Session,
+    item: &Item,
+    plan: &[Take],
+    patient_id: Option<&str>,
+    reference: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>> {
+    let mut seqs = Vec::with_capacity(plan.len());
+    for t in plan {
+        seqs.push(store::insert_movement(
+            tx,
+            &NewMovement {
+                batch_id: &t.batch_id,
+                item_id: &item.id,
+                kind: MovementKind::Dispense,
+                quantity: -t.quantity,
+                reason: "",
+                reference,
+                patient_id,
+                actor_id: Some(by.user.id.as_str()),
+            },
+            now,
+        )?);
+    }
+    Ok(seqs)
 }
 
 fn patient_mrn(tx: &rusqlite::Connection, id: &str) -> Result<String> {

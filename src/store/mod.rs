@@ -17,6 +17,7 @@ pub mod migrations;
 pub mod patient_search;
 pub mod patients;
 pub mod pharmacy;
+pub mod prescriptions;
 pub mod sessions;
 pub mod settings;
 pub mod users;

@@ -104,7 +104,8 @@ impl Admin {
         area: Rect,
         frame: &mut Frame,
     ) {
-        // Every setting shows, even at 80×24; the audit trail takes the rest.
+        // The settings take the room they need, leaving the audit trail at
+        // least three rows.
         let every_setting = SettingKey::iter().count() as u16 + 2;
         let top_height = (area.height * 55 / 100)
             .max(every_setting)
@@ -165,7 +166,17 @@ impl Admin {
         });
         let buf = frame.buffer_mut();
 
-        let lines: Vec<Line> = SettingKey::iter()
+        // Where not every setting fits, the last line says how many more
+        // there are and where to read them all.
+        let room = settings_area.height.saturating_sub(2) as usize;
+        let total = SettingKey::iter().count();
+        let shown = if total > room {
+            room.saturating_sub(1)
+        } else {
+            total
+        };
+        let mut lines: Vec<Line> = SettingKey::iter()
+            .take(shown)
             .map(|k| {
                 Line::from(vec![
                     Span::styled(format!("{:<20}", k.to_string()), theme.muted()),
@@ -173,6 +184,12 @@ impl Admin {
                 ])
             })
             .collect();
+        if shown < total {
+            lines.push(Line::from(Span::styled(
+                format!("{} more: wardline settings list", total - shown),
+                theme.muted(),
+            )));
+        }
         Paragraph::new(lines)
             .block(Block::bordered().title(" Settings "))
             .render(settings_area, buf);
