@@ -288,6 +288,9 @@ fn the_nurses_worklist_is_her_wards_round_with_a_rising_news2_first() {
     let rising = list.entries[0].news2.expect("a score");
     assert!(rising.alarming(), "{rising:?}");
     assert!(list.entries[1].news2.is_none() && list.entries[1].pending.vitals);
+    // Diagnosing is the doctor's task: the nurse's round never asks for it,
+    // the doctor's does for the same undiagnosed patients.
+    assert!(list.entries.iter().all(|e| !e.pending.diagnosis));
 
     // The doctor attends all four; her round is sorted the same way.
     let list =
@@ -306,6 +309,7 @@ fn the_nurses_worklist_is_her_wards_round_with_a_rising_news2_first() {
             "Elsewhere Tester"
         ]
     );
+    assert!(list.entries.iter().all(|e| e.pending.diagnosis));
 
     // A second doctor on ward B has its patient on his round, though he
     // does not attend it, and is in its care.

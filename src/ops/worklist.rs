@@ -41,7 +41,8 @@ pub struct Pending {
     /// no signed note of the clinician today, or one left unsigned).
     pub note: bool,
     /// No standing diagnosis (of the appointment's visit; for an admitted
-    /// patient, since admission).
+    /// patient, since admission). Only a doctor's worklist asks for one:
+    /// diagnosing is not a nurse's task.
     pub diagnosis: bool,
 }
 
@@ -122,6 +123,7 @@ pub fn worklist(
             "that clinician is not an enabled doctor or nurse account: choose another".into(),
         )
     })?;
+    let diagnoses = who.role == crate::domain::role::Role::Doctor;
     let today = clock.today();
     let (start, end) = day_bounds(clock.zone, today);
     let scores: HashMap<Id, AdmissionScore> = vitals::latest_scores(conn)?
@@ -146,7 +148,7 @@ pub fn worklist(
         let pending = Pending {
             vitals: !vitals::taken_between(conn, &q.patient_id, start, end)?,
             note,
-            diagnosis,
+            diagnosis: diagnoses && diagnosis,
         };
         let patient = tag(conn, &q.patient_id)?;
         let news2 = scores.get(&q.patient_id).map(Score::of);
@@ -185,12 +187,13 @@ pub fn worklist(
         let pending = Pending {
             vitals: !vitals::taken_between(conn, &a.patient.id, start, end)?,
             note,
-            diagnosis: !conditions::diagnosed_between(
-                conn,
-                &a.patient.id,
-                a.admitted_at,
-                end.max(clock.now),
-            )?,
+            diagnosis: diagnoses
+                && !conditions::diagnosed_between(
+                    conn,
+                    &a.patient.id,
+                    a.admitted_at,
+                    end.max(clock.now),
+                )?,
         };
         round.push(Entry {
             patient: a.patient.clone(),
