@@ -1,7 +1,7 @@
 //! `wardline bench` at a tiny size, so that it keeps working: every measure
-//! (the frames of the beds and pharmacy screens among them) is present with
-//! sane figures, and a second run reuses the hospital. No timing is
-//! asserted.
+//! (the frames of the beds and pharmacy screens, and the clinical ones,
+//! among them) is present with sane figures, the clinical record is built,
+//! and a second run reuses the hospital. No timing is asserted.
 
 use serde_json::Value;
 use std::path::Path;
@@ -30,6 +30,9 @@ const TIMED: &[&str] = &[
     "frame_pharmacy_item",
     "frame_appointments_day",
     "icd10_search_keystroke",
+    "clinical_record_open",
+    "frame_worklist",
+    "save_vitals",
 ];
 const LIKE: &[&str] = &[
     "like_mrn",
@@ -92,9 +95,54 @@ fn bench_runs_at_a_tiny_size_and_reuses_its_hospital() {
             && stderr.contains("the clinic with "),
         "{stderr}"
     );
+    // the clinical record: everyone has a visit with a signed note, a tenth
+    // come back, the busiest record has its 200 visits, and the doctor's
+    // morning has patients seen, one in the room and some waiting
+    let clinical = stderr
+        .lines()
+        .find(|l| l.starts_with("bench: the clinical record with "))
+        .unwrap_or_else(|| panic!("no clinical record line: {stderr}"));
+    let count = |after: &str| -> u64 {
+        let (_, rest) = clinical
+            .split_once(after)
+            .unwrap_or_else(|| panic!("{after:?} not in {clinical}"));
+        rest.split(|c: char| !c.is_ascii_digit())
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no number after {after:?} in {clinical}"))
+    };
+    let count_before = |word: &str| -> u64 {
+        let (head, _) = clinical
+            .split_once(word)
+            .unwrap_or_else(|| panic!("{word:?} not in {clinical}"));
+        head.trim_end()
+            .rsplit(|c: char| !c.is_ascii_digit())
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no number before {word:?} in {clinical}"))
+    };
+    let visits = count("record with ");
+    let sets = count_before(" vitals sets");
+    let notes = count_before(" signed notes");
+    let diagnoses = count_before(" diagnoses");
+    // 300 patients: one visit each, about 30 come back (two to four), the
+    // busiest 200, and the ward rounds and the morning's consultations
+    assert!((300 + 200..3_000).contains(&visits), "{clinical}");
+    assert!(sets >= visits + 1_000 - 200, "{clinical}");
+    assert!(notes + 2 >= visits && notes <= visits, "{clinical}");
+    assert!(diagnoses >= notes, "{clinical}");
+    assert!(count_before(" problems") >= 1, "{clinical}");
+    assert!(clinical.contains(", 200 visits;"), "{clinical}");
+    assert!(count_before(" seen") >= 1, "{clinical}");
+    assert_eq!(count_before(" in the room"), 1, "{clinical}");
+    assert!(count_before(" waiting") >= 1, "{clinical}");
     let table = String::from_utf8_lossy(&first.stdout);
     assert!(
-        table.contains("search: MRN") && table.contains("peak memory"),
+        table.contains("search: MRN")
+            && table.contains("clinical record: busiest, opened")
+            && table.contains("frame: worklist")
+            && table.contains("save a vitals set")
+            && table.contains("peak memory"),
         "{table}"
     );
 

@@ -27,8 +27,9 @@ const CHUNK: u64 = 50_000;
 /// Page cache while building (KiB, as a negative `cache_size`).
 const BUILD_CACHE_KIB: i64 = 512 * 1024;
 /// What the build puts in the hospital, raised whenever that changes so
-/// that an older bench file is not reused (2: wards, beds and pharmacy).
-pub const REVISION: u32 = 3;
+/// that an older bench file is not reused (2: wards, beds and pharmacy;
+/// 4: the clinical record).
+pub const REVISION: u32 = 4;
 
 /// The file of the hospital with `patients` patients.
 pub fn hospital_path(dir: &Path, patients: u64) -> PathBuf {
@@ -199,6 +200,44 @@ fn fill_wards_and_pharmacy(db: &mut Db, patients: u64) -> Result<()> {
         .context("could not book the clinic")?;
     eprintln!(
         "bench: the clinic with {booked} appointments in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let started = Instant::now();
+    let mut doctors = vec![doctor.user.id.clone()];
+    doctors.extend(
+        crate::store::users::clinicians(db.conn())?
+            .into_iter()
+            .filter(|c| c.role == Role::Doctor && c.id != doctor.user.id)
+            .map(|c| c.id),
+    );
+    let team = super::history::Team {
+        doctors,
+        nurse: nurse.user.id.clone(),
+    };
+    let written =
+        super::history::fill(db, &team, patients).context("could not write the clinical record")?;
+    let morning = super::morning::fill(db, &admin, &doctor)
+        .context("could not write the doctor's morning clinic")?;
+    let [
+        visits,
+        notes,
+        addenda,
+        sets,
+        diagnoses,
+        allergies,
+        no_known,
+        problems,
+    ] = crate::store::clinical::bulk::counts(db.conn())?;
+    eprintln!(
+        "bench: the clinical record with {visits} visits, {sets} vitals sets, {notes} signed notes, \
+         {addenda} addenda, {diagnoses} diagnoses, {allergies} allergies, {no_known} no known \
+         allergies, {problems} problems (the busiest record: seq {}, {} visits; the doctor's \
+         morning: {} seen, {} in the room, {} waiting) in {:.1} s",
+        written.busiest_seq,
+        super::history::BUSIEST_VISITS,
+        morning.seen,
+        morning.in_room,
+        morning.waiting,
         started.elapsed().as_secs_f64()
     );
     for s in [&admin, &doctor, &nurse, &pharmacist] {

@@ -8,10 +8,11 @@ use crate::store::Db;
 use crate::tui::app::{App, Mode, Options};
 use crate::tui::theme::Theme;
 use anyhow::{Context, Result, bail};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::time::Instant;
 
 /// The screen size of the frame measures.
 pub const WIDTH: u16 = 120;
@@ -106,13 +107,7 @@ pub const SCREENS: &[ScreenFrame] = &[
 ];
 
 fn open_patients_search(s: &mut Screen, p: &Probe) -> Result<()> {
-    s.typed(BENCH_USER);
-    s.key(KeyCode::Tab, NONE);
-    s.typed(PASSWORD);
-    s.key(KeyCode::Enter, NONE);
-    if !matches!(s.app.mode, Mode::Working(_)) {
-        bail!("the bench administrator could not sign in on the frame measures' screen");
-    }
+    s.sign_in(BENCH_USER, PASSWORD)?;
     s.key(KeyCode::F(2), NONE);
     s.typed(&p.search);
     s.expect("found", "patient search")
@@ -173,20 +168,64 @@ fn open_pharmacy_item(s: &mut Screen, _: &Probe) -> Result<()> {
 pub struct Screen {
     app: App,
     terminal: Terminal<TestBackend>,
+    /// The hospital's clock: from this instant on as the bench runs (`None`:
+    /// the machine's).
+    clock: Option<(DateTime<Utc>, Instant)>,
 }
 
 impl Screen {
-    fn key(&mut self, code: KeyCode, mods: KeyModifiers) {
-        self.app.handle_key(KeyEvent::new(code, mods), Utc::now());
+    /// The app on `db` at 120×40, its clock starting at `at` when given.
+    pub fn new(db: Db, at: Option<DateTime<Utc>>) -> Result<Screen> {
+        let options = Options {
+            idle_lock: None,
+            demo_accounts: None,
+            theme: Theme::plain(),
+        };
+        let clock = at.map(|t| (t, Instant::now()));
+        let now = at.unwrap_or_else(Utc::now);
+        Ok(Screen {
+            app: App::new(db, options, now)?,
+            terminal: Terminal::new(TestBackend::new(WIDTH, HEIGHT))?,
+            clock,
+        })
     }
 
-    fn typed(&mut self, text: &str) {
+    fn now(&self) -> DateTime<Utc> {
+        match self.clock {
+            Some((t, since)) => t + chrono::Duration::from_std(since.elapsed()).unwrap_or_default(),
+            None => Utc::now(),
+        }
+    }
+
+    pub(super) fn key(&mut self, code: KeyCode, mods: KeyModifiers) {
+        let now = self.now();
+        self.app.handle_key(KeyEvent::new(code, mods), now);
+    }
+
+    /// Signs in on the sign-in screen; fails unless the app is at work.
+    pub(super) fn sign_in(&mut self, user: &str, password: &str) -> Result<()> {
+        self.typed(user);
+        self.key(KeyCode::Tab, NONE);
+        self.typed(password);
+        self.key(KeyCode::Enter, NONE);
+        if !matches!(self.app.mode, Mode::Working(_)) {
+            bail!("{user} could not sign in on the frame measures' screen");
+        }
+        Ok(())
+    }
+
+    /// Signs out (the session ends as at a real terminal).
+    pub(super) fn shutdown(&mut self) {
+        self.app.shutdown();
+    }
+
+    pub(super) fn typed(&mut self, text: &str) {
         for c in text.chars() {
             self.key(KeyCode::Char(c), KeyModifiers::NONE);
         }
     }
 
-    fn draw(&mut self) -> Result<()> {
+    pub(super) fn draw(&mut self) -> Result<()> {
         let app = &self.app;
         self.terminal
             .draw(|f| app.render(f))
@@ -194,7 +233,7 @@ impl Screen {
         Ok(())
     }
 
-    fn text(&mut self) -> Result<String> {
+    pub(super) fn text(&mut self) -> Result<String> {
         self.draw()?;
         Ok(self
             .terminal
@@ -207,7 +246,7 @@ impl Screen {
     }
 
     /// Fails unless the screen shows `what`, with no error on it.
-    fn expect(&mut self, what: &str, screen: &str) -> Result<()> {
+    pub(super) fn expect(&mut self, what: &str, screen: &str) -> Result<()> {
         let text = self.text()?;
         if !text.contains(what) {
             bail!("the {screen} screen does not show {what:?}: the frame measures are broken");
@@ -216,7 +255,7 @@ impl Screen {
     }
 
     /// Fails if the status line shows an error.
-    fn expect_no_error(&self, screen: &str) -> Result<()> {
+    pub(super) fn expect_no_error(&self, screen: &str) -> Result<()> {
         match self.app.error_shown() {
             Some(e) => bail!("the {screen} screen shows an error: {e}"),
             None => Ok(()),
@@ -225,7 +264,11 @@ impl Screen {
 
     /// `samples` frames (rounded up to an even count), alternating two keys
     /// so that the screen ends as it started.
-    fn measure(&mut self, samples: usize, keys: [(KeyCode, KeyModifiers); 2]) -> Result<Summary> {
+    pub(super) fn measure(
+        &mut self,
+        samples: usize,
+        keys: [(KeyCode, KeyModifiers); 2],
+    ) -> Result<Summary> {
         let n = samples + samples % 2;
         let mut times = Vec::with_capacity(n);
         for i in 0..n {
@@ -241,19 +284,11 @@ impl Screen {
     }
 }
 
-const NONE: KeyModifiers = KeyModifiers::NONE;
+pub(super) const NONE: KeyModifiers = KeyModifiers::NONE;
 
 /// Every screen's frames, in [`SCREENS`] order.
 pub fn measure(db: Db, samples: usize, probe: &Probe) -> Result<Vec<Summary>> {
-    let options = Options {
-        idle_lock: None,
-        demo_accounts: None,
-        theme: Theme::plain(),
-    };
-    let mut s = Screen {
-        app: App::new(db, options, Utc::now())?,
-        terminal: Terminal::new(TestBackend::new(WIDTH, HEIGHT))?,
-    };
+    let mut s = Screen::new(db, None)?;
     let mut out = Vec::with_capacity(SCREENS.len());
     for screen in SCREENS {
         (screen.open)(&mut s, probe)?;

@@ -9,10 +9,14 @@
 //! `report` prints.
 
 pub mod build;
+pub mod cases;
 pub mod clinic;
+pub mod clinical;
 pub mod codes;
 pub mod frames;
+pub mod history;
 pub mod measures;
+pub mod morning;
 #[cfg(unix)]
 pub mod pty;
 pub mod queries;
@@ -62,6 +66,7 @@ const FRAME_P99_US: f64 = 4_000.0;
 const COLD_START_MS: f64 = 100.0;
 const PEAK_MB: f64 = 64.0;
 const CODE_SEARCH_P99_US: f64 = 2_000.0;
+const VITALS_P99_US: f64 = 10_000.0;
 
 /// The day the synthetic patients are registered.
 pub fn today() -> NaiveDate {
@@ -71,6 +76,15 @@ pub fn today() -> NaiveDate {
 /// The fixed registration time of the synthetic patients.
 pub fn fixed_now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 9, 8, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+/// The hour of the bench day at which the doctor's morning stands (the
+/// clinic's patients seen so far, one in the room, a few waiting) and the
+/// clinical measures run.
+pub fn clinic_now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 9, 10, 30, 0)
         .single()
         .unwrap_or_default()
 }
@@ -240,6 +254,33 @@ pub fn run(data: &DataDir, args: &BenchArgs) -> Result<()> {
             Some(s.p99_us <= FRAME_P99_US),
         ));
     }
+
+    eprintln!("bench: the clinical record, as the doctor");
+    let busiest = clinical::busiest(&db, n)?;
+    let s = clinical::open_record(Db::open(&path)?, &busiest, samples)?;
+    out.push(timed(
+        "clinical_record_open".into(),
+        "clinical record: busiest, opened".into(),
+        s,
+        "p99 ≤ 4 ms".into(),
+        Some(s.p99_us <= FRAME_P99_US),
+    ));
+    let s = clinical::worklist(Db::open(&path)?, samples)?;
+    out.push(timed(
+        "frame_worklist".into(),
+        "frame: worklist (refresh)".into(),
+        s,
+        "p99 ≤ 4 ms".into(),
+        Some(s.p99_us <= FRAME_P99_US),
+    ));
+    let s = clinical::save_vitals(&mut db, samples)?;
+    out.push(timed(
+        "save_vitals".into(),
+        "save a vitals set".into(),
+        s,
+        "p99 ≤ 10 ms".into(),
+        Some(s.p99_us <= VITALS_P99_US),
+    ));
     drop(db);
 
     program_measures(&dir, &path, &q, &mut out)?;

@@ -105,13 +105,19 @@ pub fn open(db: &mut Db, by: &Session, patient: &Id, clock: Clock) -> Result<Cli
     let conn = db.conn();
     let mut entries = Vec::new();
     if sections.notes {
+        // Notes and addenda read for the whole record at once: a patient
+        // with hundreds of visits opens in three queries, not hundreds.
+        let mut notes = visits::notes_of_patient(conn, patient)?;
+        let mut addenda = visits::addenda_of_patient(conn, patient)?;
         for v in visits::visits_of(conn, patient)? {
-            let note = visits::note_of(conn, &v.id)?;
-            let addenda = visits::addenda_of(conn, &v.id)?;
+            let note = notes.remove(&v.id);
+            let (mine, rest): (Vec<Addendum>, Vec<Addendum>) =
+                addenda.into_iter().partition(|a| a.visit_id == v.id);
+            addenda = rest;
             entries.push(VisitEntry {
                 visit: v,
                 note,
-                addenda,
+                addenda: mine,
             });
         }
     }

@@ -25,9 +25,11 @@ pub fn care_facts(
     patient: &Id,
     today: NaiveDate,
 ) -> Result<CareFacts, StoreError> {
+    // `+clinician_id`: read the patient's few visits, never walk every
+    // visit of a busy clinician (SQLite would otherwise pick that index).
     let mut stmt = conn.prepare_cached(
         "SELECT
-            EXISTS (SELECT 1 FROM visits WHERE patient_id = ?1 AND clinician_id = ?2),
+            EXISTS (SELECT 1 FROM visits WHERE patient_id = ?1 AND +clinician_id = ?2),
             EXISTS (SELECT 1 FROM admissions WHERE patient_id = ?1 AND discharged_at IS NULL
                     AND attending_id = ?2),
             EXISTS (SELECT 1 FROM appointments WHERE patient_id = ?1 AND clinician_id = ?2

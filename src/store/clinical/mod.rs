@@ -6,6 +6,7 @@
 //! append-only records, a visit's people fixed) is in the schema's
 //! triggers; these functions read and write rows.
 
+pub mod bulk;
 pub mod care;
 pub mod conditions;
 pub mod visits;

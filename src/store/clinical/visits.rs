@@ -165,6 +165,26 @@ pub fn note_of(conn: &Connection, visit: &Id) -> Result<Option<Note>, StoreError
         .optional()?)
 }
 
+/// The notes of every visit of a patient, by visit (one query for a whole
+/// record, however many visits it has).
+pub fn notes_of_patient(
+    conn: &Connection,
+    patient: &Id,
+) -> Result<std::collections::HashMap<Id, Note>, StoreError> {
+    let sql = format!(
+        "SELECT {} FROM visit_notes n JOIN visits v ON v.id = n.visit_id WHERE v.patient_id = ?1",
+        note_columns()
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([patient.as_str()], note)?;
+    let mut out = std::collections::HashMap::new();
+    for n in rows {
+        let n = n?;
+        out.insert(n.visit_id.clone(), n);
+    }
+    Ok(out)
+}
+
 /// Starts a visit's note as a first draft (version 1).
 pub fn insert_note(
     tx: &Transaction,
@@ -277,16 +297,31 @@ pub fn addenda_of(conn: &Connection, visit: &Id) -> Result<Vec<Addendum>, StoreE
         who("a.author_id")
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([visit.as_str()], |r| {
-        Ok(Addendum {
-            id: Id::from_stored(r.get(0)?),
-            visit_id: Id::from_stored(r.get(1)?),
-            author: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-            reason: r.get(3)?,
-            body: r.get(4)?,
-            added_at: ts(r, 5)?,
-        })
-    })?;
+    let rows = stmt.query_map([visit.as_str()], addendum)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn addendum(r: &Row) -> rusqlite::Result<Addendum> {
+    Ok(Addendum {
+        id: Id::from_stored(r.get(0)?),
+        visit_id: Id::from_stored(r.get(1)?),
+        author: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+        reason: r.get(3)?,
+        body: r.get(4)?,
+        added_at: ts(r, 5)?,
+    })
+}
+
+/// The addenda of every note of a patient, oldest first.
+pub fn addenda_of_patient(conn: &Connection, patient: &Id) -> Result<Vec<Addendum>, StoreError> {
+    let sql = format!(
+        "SELECT a.id, a.visit_id, {}, a.reason, a.body, a.added_at FROM note_addenda a
+         JOIN visits v ON v.id = a.visit_id
+         WHERE v.patient_id = ?1 ORDER BY a.added_at, a.id",
+        who("a.author_id")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([patient.as_str()], addendum)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
