@@ -32,9 +32,9 @@ pub fn american_into(word: &str, out: &mut String) -> bool {
     while i < b.len() {
         let (skip, with) = if let Some(n) = our_at(b, i) {
             (n, "o")
-        } else if b[i..].starts_with(b"ae") && ae_folds(b, i) {
-            (2, "e")
-        } else if b[i..].starts_with(b"oe") && oe_folds(b, i) {
+        } else if (b[i..].starts_with(b"ae") && ae_folds(b, i))
+            || (b[i..].starts_with(b"oe") && oe_folds(b, i))
+        {
             (2, "e")
         } else if b[i..].starts_with(b"is") && ise_folds(b, i) {
             (2, "iz")
