@@ -47,6 +47,7 @@ const VALUES: &[(&str, &str)] = &[
     ("audit_verify", "s per million events"),
     ("cold_start", "ms"),
     ("peak_memory", "MB"),
+    ("peak_memory_codes", "MB"),
     ("icd10_index_build", "ms"),
 ];
 
@@ -170,6 +171,7 @@ fn bench_runs_at_a_tiny_size_and_reuses_its_hospital() {
         assert!(m["samples"].as_u64().unwrap() >= 1, "{name}: {m}");
     }
     assert!(number(&measures["peak_memory"], "peak_memory", "value") > 0.0);
+    assert!(number(&measures["peak_memory_codes"], "peak_memory_codes", "value") > 0.0);
     assert!(number(&measures["import"], "import", "value") > 0.0);
     let expected = TIMED.len() + LIKE.len() + VALUES.len();
     assert_eq!(measures.as_object().unwrap().len(), expected, "{measures}");

@@ -14,7 +14,8 @@ pub const LIMIT: usize = 20;
 pub const BUILDS: usize = 3;
 
 /// What clinicians type: words in any order, abbreviated, codes with and
-/// without their dot, a British spelling that ICD-10-CM does not use.
+/// without their dot, British spellings (found through the American ones
+/// that ICD-10-CM uses).
 pub const TYPED: &[&str] = &[
     "malaria",
     "diab typ 2",
@@ -63,7 +64,7 @@ pub fn keystrokes(db: &Db, samples: usize) -> Result<Summary> {
                 let (found, t) = timed(|| codes::search_codes(db, typed, LIMIT));
                 let found = found?;
                 times.push(t);
-                if i + 1 == chars.len() && found.hits.is_empty() && *query != "anaemia" {
+                if i + 1 == chars.len() && found.hits.is_empty() {
                     bail!("the code search found nothing for {query:?}: the code list is broken");
                 }
             }

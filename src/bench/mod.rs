@@ -344,6 +344,21 @@ fn program_measures(
         target: "≤ 64 MB".into(),
         ok: Some(mb <= PEAK_MB),
     });
+    eprintln!("bench: memory of a doctor's terminal searching codes");
+    let mb = pty::peak_memory_codes(&data, codes::TYPED)?;
+    out.push(Measure {
+        name: "peak_memory_codes".into(),
+        label: "peak memory, doctor searching codes".into(),
+        figure: Figure::Value {
+            value: mb,
+            unit: "MB",
+            samples: 1,
+            max: None,
+            extra: vec![("searches", codes::TYPED.len() as f64)],
+        },
+        target: "≤ 64 MB".into(),
+        ok: Some(mb <= PEAK_MB),
+    });
     Ok(())
 }
 

@@ -1,13 +1,14 @@
 //! The real program on a pseudo-terminal: cold start (process start to the
 //! first frame of the sign-in screen) and peak resident memory while
-//! searching on the big hospital. The terminal is `crate::pty`'s, the one
+//! searching on the big hospital, patients at the front desk and diagnosis
+//! codes at a doctor's terminal. The terminal is `crate::pty`'s, the one
 //! the end-to-end tests use too.
 //!
 //! The child's data directory holds only `hospitals/BENCH.db`, a symbolic
 //! link to the bench hospital, so the program opens it as any hospital.
 
 use super::frames::{HEIGHT, WIDTH};
-use super::{BENCH_USER, CODE, PASSWORD};
+use super::{BENCH_USER, CODE, DOCTOR, PASSWORD};
 use crate::pty::{Pty, PtyChild};
 use anyhow::{Context, Result, bail};
 use std::io::Read;
@@ -20,6 +21,13 @@ use std::time::{Duration, Instant};
 const SIGN_IN_MARK: &str = "Password";
 /// What the screen shows once signed in (the greeting names the account).
 const SIGNED_IN_MARK: &str = "Administrator";
+/// The same for the bench's doctor.
+const DOCTOR_SIGNED_IN_MARK: &str = "Bench Doctor";
+/// What a visit's hint bar shows while its note is written (a visit opens
+/// so).
+const WRITING_MARK: &str = "stop writing";
+/// What the diagnosis code search shows once open.
+const CODE_SEARCH_MARK: &str = "type a code or words";
 const START_TIMEOUT: Duration = Duration::from_secs(30);
 const EXIT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -172,6 +180,45 @@ impl Running {
         Ok(())
     }
 
+    /// Signs `user` in and waits for the screen to show `mark`.
+    fn sign_in(&mut self, user: &str, mark: &str) -> Result<()> {
+        self.wait_for(SIGN_IN_MARK, 0)?;
+        self.settle(Duration::from_millis(50));
+        let from = self.output_len();
+        self.send(format!("{user}\t{PASSWORD}\r").as_bytes())?;
+        self.wait_for(mark, from)?;
+        Ok(())
+    }
+
+    /// Types each query one key at a time, then clears it with Ctrl+U.
+    fn type_queries<S: AsRef<str>>(&mut self, queries: &[S]) -> Result<()> {
+        for q in queries {
+            for c in q.as_ref().chars() {
+                let mut b = [0u8; 4];
+                self.send(c.encode_utf8(&mut b).as_bytes())?;
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            self.settle(Duration::from_millis(30));
+            self.send(b"\x15")?; // Ctrl+U
+            self.settle(Duration::from_millis(30));
+        }
+        Ok(())
+    }
+
+    /// The program's peak resident memory so far (VmHWM), in MB.
+    fn peak_mb(&self) -> Result<f64> {
+        let status_path = format!("/proc/{}/status", self.child.id());
+        let status = std::fs::read_to_string(&status_path)
+            .with_context(|| format!("could not read {status_path}"))?;
+        let kib: f64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .with_context(|| format!("{status_path} has no VmHWM line"))?;
+        Ok(kib / 1024.0)
+    }
+
     fn tail(&self) -> String {
         let out = self.output.lock().map(|o| o.clone()).unwrap_or_default();
         let text = String::from_utf8_lossy(&out[out.len().saturating_sub(300)..]).to_string();
@@ -224,33 +271,38 @@ pub fn cold_start(data: &Path, runs: usize) -> Result<Vec<f64>> {
 /// and typing `queries` into the patient search, each cleared with Ctrl+U.
 pub fn peak_memory(data: &Path, queries: &[String]) -> Result<f64> {
     let mut run = Running::start(data)?;
-    run.wait_for(SIGN_IN_MARK, 0)?;
-    run.settle(Duration::from_millis(50));
-    let from = run.output_len();
-    run.send(format!("{BENCH_USER}\t{PASSWORD}\r").as_bytes())?;
-    run.wait_for(SIGNED_IN_MARK, from)?;
+    run.sign_in(BENCH_USER, SIGNED_IN_MARK)?;
     run.send(b"\x1bOQ")?; // F2: the patients tab
     run.settle(Duration::from_millis(100));
-    for q in queries {
-        for c in q.chars() {
-            let mut b = [0u8; 4];
-            run.send(c.encode_utf8(&mut b).as_bytes())?;
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        run.settle(Duration::from_millis(30));
-        run.send(b"\x15")?; // Ctrl+U
-        run.settle(Duration::from_millis(30));
-    }
+    run.type_queries(queries)?;
     run.wait_idle()?;
-    let status_path = format!("/proc/{}/status", run.child.id());
-    let status = std::fs::read_to_string(&status_path)
-        .with_context(|| format!("could not read {status_path}"))?;
-    let kib: f64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .with_context(|| format!("{status_path} has no VmHWM line"))?;
+    let mb = run.peak_mb()?;
     run.quit()?;
-    Ok(kib / 1024.0)
+    Ok(mb)
+}
+
+/// Peak resident memory (VmHWM, in MB) of a doctor's terminal searching
+/// diagnosis codes: the bench's doctor signs in, opens the visits tab
+/// (F7), opens the first patient of the worklist (an admitted patient of
+/// theirs: a ward round, which opens on its note; Esc leaves the note),
+/// starts a diagnosis (`d`) and types `queries`,
+/// each cleared with Ctrl+U. The first key builds the code list's index.
+pub fn peak_memory_codes(data: &Path, queries: &[&str]) -> Result<f64> {
+    let mut run = Running::start(data)?;
+    run.sign_in(DOCTOR, DOCTOR_SIGNED_IN_MARK)?;
+    run.send(b"\x1b[18~")?; // F7: the visits tab
+    run.settle(Duration::from_millis(100));
+    let from = run.output_len();
+    run.send(b"\r")?; // the first patient of the worklist
+    run.wait_for(WRITING_MARK, from)?;
+    run.send(b"\x1b")?; // Esc: stop writing the note
+    run.settle(Duration::from_millis(100));
+    let from = run.output_len();
+    run.send(b"d")?;
+    run.wait_for(CODE_SEARCH_MARK, from)?;
+    run.type_queries(queries)?;
+    run.wait_idle()?;
+    let mb = run.peak_mb()?;
+    run.quit()?;
+    Ok(mb)
 }

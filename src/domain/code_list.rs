@@ -4,6 +4,10 @@
 //! The list is indexed once, in memory (`build`): every description is
 //! folded to lower case without accents or apostrophes and cut into words;
 //! the sorted vocabulary maps each word to the codes holding it (postings).
+//! A word in British spelling is indexed in American spelling too
+//! (`spelling`), and each word of a query is looked up in both, so that
+//! `anaemia` finds ICD-10-CM's "Anemia" and `anemia` a hospital list's
+//! "Anaemia".
 //! Entries are numbered in rank order (billable first, then shorter codes,
 //! then code order), so the first matches found are the best ones and a
 //! search stops after `limit`. A word of the query matches every vocabulary
@@ -120,11 +124,11 @@ pub fn words(text: &str) -> Vec<String> {
 fn fold_into(text: &str, out: &mut String) {
     out.clear();
     if text.is_ascii() {
-        out.extend(
-            text.bytes()
-                .filter(|b| !matches!(b, b'\'' | b'`'))
-                .map(|b| char::from(b.to_ascii_lowercase())),
-        );
+        out.push_str(text);
+        out.make_ascii_lowercase();
+        if memchr::memchr2(b'\'', b'`', out.as_bytes()).is_some() {
+            out.retain(|c| !matches!(c, '\'' | '`'));
+        }
     } else {
         out.extend(
             text.nfd()
@@ -134,11 +138,31 @@ fn fold_into(text: &str, out: &mut String) {
     }
 }
 
-/// The words of folded text.
+/// The words of folded text: its runs of letters and digits (ASCII text,
+/// nearly every description, is cut byte by byte).
 fn split_words(folded: &str) -> impl Iterator<Item = &str> {
-    folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
+    let ascii = folded.is_ascii();
+    let mut rest = folded;
+    std::iter::from_fn(move || {
+        let (start, len) = if ascii {
+            let b = rest.as_bytes();
+            let start = b.iter().position(u8::is_ascii_alphanumeric)?;
+            let len = b[start..]
+                .iter()
+                .position(|c| !c.is_ascii_alphanumeric())
+                .unwrap_or(b.len() - start);
+            (start, len)
+        } else {
+            let start = rest.find(char::is_alphanumeric)?;
+            let len = rest[start..]
+                .find(|c: char| !c.is_alphanumeric())
+                .unwrap_or(rest.len() - start);
+            (start, len)
+        };
+        let word = &rest[start..start + len];
+        rest = &rest[start + len..];
+        Some(word)
+    })
 }
 
 /// How a found code matched the query.
@@ -175,16 +199,14 @@ pub struct Found<'a> {
     pub more: bool,
 }
 
-/// Where one entry is: its code and description in [`CodeList::text`], its
-/// key in [`CodeList::keys`].
+/// Where one entry is: its code and description in [`CodeList::text`]
+/// (twelve bytes an entry; its key is read off its code when compared).
 #[derive(Debug, Clone, Copy)]
 struct Slot {
     code_at: u32,
     description_at: u32,
-    key_at: u32,
     description_len: u16,
     code_len: u8,
-    key_len: u8,
     billable: bool,
 }
 
@@ -197,8 +219,6 @@ pub struct CodeList {
     /// The codes and descriptions, as given (the shipped list's text is
     /// kept as it was read, not copied).
     text: String,
-    /// The codes' keys ([`code_key`]).
-    keys: String,
     /// By entry number, in rank order.
     slots: Vec<Slot>,
     /// Entry numbers in key order.
@@ -236,7 +256,6 @@ impl CodeList {
         let words = |v: &Vec<u32>| v.capacity() * 4;
         self.system.capacity()
             + self.text.capacity()
-            + self.keys.capacity()
             + self.slots.capacity() * std::mem::size_of::<Slot>()
             + words(&self.by_key)
             + self.vocabulary.capacity()
@@ -260,9 +279,15 @@ impl CodeList {
         }
     }
 
-    fn key(&self, e: u32) -> &str {
-        let s = self.slots[e as usize];
-        &self.keys[s.key_at as usize..s.key_at as usize + usize::from(s.key_len)]
+    /// The key of entry `e` ([`code_key`]) compared with `key`.
+    fn key_cmp(&self, e: u32, key: &str) -> std::cmp::Ordering {
+        key_chars(self.entry(e).code).cmp(key.chars())
+    }
+
+    /// Whether the key of entry `e` starts with `key`.
+    fn key_starts(&self, e: u32, key: &str) -> bool {
+        let mut mine = key_chars(self.entry(e).code);
+        key.chars().all(|c| mine.next() == Some(c))
     }
 
     fn word(&self, w: usize) -> &str {
@@ -273,7 +298,7 @@ impl CodeList {
     pub fn lookup(&self, code: &str) -> Option<CodeRef<'_>> {
         let key = code_key(code);
         self.by_key
-            .binary_search_by(|&e| self.key(e).cmp(&key))
+            .binary_search_by(|&e| self.key_cmp(e, &key))
             .ok()
             .map(|i| self.entry(self.by_key[i]))
     }
@@ -286,15 +311,16 @@ impl CodeList {
     /// The entries whose key starts with `key`, in key order (the code
     /// itself first).
     fn by_code(&self, key: &str) -> &[u32] {
-        let lo = self.by_key.partition_point(|&e| self.key(e) < key);
+        let before = |e: u32| self.key_cmp(e, key).is_lt();
+        let lo = self.by_key.partition_point(|&e| before(e));
         let hi = self
             .by_key
-            .partition_point(|&e| self.key(e) < key || self.key(e).starts_with(key));
+            .partition_point(|&e| before(e) || self.key_starts(e, key));
         &self.by_key[lo..hi.max(lo)]
     }
 
     /// The vocabulary words that `prefix` begins: a run of word numbers.
-    fn words_starting(&self, prefix: &str) -> std::ops::Range<usize> {
+    fn words_starting(&self, prefix: &str) -> Words {
         let n = self.vocabulary_len();
         let lo = partition(n, |w| self.word(w) < prefix);
         let hi = partition(n, |w| {
@@ -304,8 +330,19 @@ impl CodeList {
         lo..hi.max(lo)
     }
 
+    /// The vocabulary words that `typed` begins as typed, and those its
+    /// American spelling begins (an empty run when it has none).
+    fn words_matching(&self, typed: &str, spelled: &mut String) -> [Words; 2] {
+        let other = if spelling::american_into(typed, spelled) {
+            self.words_starting(spelled)
+        } else {
+            0..0
+        };
+        [self.words_starting(typed), other]
+    }
+
     /// The postings of every word in `words`.
-    fn postings_of(&self, words: &std::ops::Range<usize>) -> &[u32] {
+    fn postings_of(&self, words: &Words) -> &[u32] {
         &self.postings[self.posting_at[words.start] as usize..self.posting_at[words.end] as usize]
     }
 
@@ -313,8 +350,8 @@ impl CodeList {
     /// codes starting with it (when the query is one word holding a digit,
     /// such as `e119`, `E11.9` or `b5`), then codes whose description has
     /// a word beginning with each word of the query, in any order (`diab
-    /// typ 2`), billable and shorter codes first. An empty query finds
-    /// nothing.
+    /// typ 2`), in British or American spelling (`anaem`), billable and
+    /// shorter codes first. An empty query finds nothing.
     pub fn search(&self, query: &str, limit: usize) -> Found<'_> {
         let mut found = Found::default();
         if limit == 0 {
@@ -327,7 +364,7 @@ impl CodeList {
             let key = code_key(query);
             let codes = self.by_code(&key);
             for &e in codes.iter().take(limit) {
-                let matched = if self.key(e) == key {
+                let matched = if self.key_cmp(e, &key).is_eq() {
                     Match::Code
                 } else {
                     Match::CodePrefix
@@ -343,22 +380,22 @@ impl CodeList {
                 return found;
             }
         }
-        let mut ranges: Vec<std::ops::Range<usize>> = words(query)
+        let mut spelled = String::new();
+        let mut ranges: Vec<[Words; 2]> = words(query)
             .iter()
-            .map(|w| self.words_starting(w))
+            .map(|w| self.words_matching(w, &mut spelled))
             .collect();
-        if ranges.is_empty() || ranges.iter().any(|r| r.is_empty()) {
+        if ranges.is_empty() || ranges.iter().any(|r| r.iter().all(Words::is_empty)) {
             return found;
         }
         // The codes holding the rarest word, narrowed by each other word.
-        ranges.sort_by_key(|r| self.postings_of(r).len());
-        let mut bits = self.bits(&ranges[0]);
+        ranges.sort_by_key(|r| r.iter().map(|w| self.postings_of(w).len()).sum::<usize>());
+        let mut bits = vec![0u64; self.slots.len().div_ceil(64)];
+        self.set_bits(&ranges[0], &mut bits);
         let mut other = vec![0u64; bits.len()];
         for r in &ranges[1..] {
             other.fill(0);
-            for &e in self.postings_of(r) {
-                other[e as usize / 64] |= 1 << (e % 64);
-            }
+            self.set_bits(r, &mut other);
             for (b, o) in bits.iter_mut().zip(&other) {
                 *b &= o;
             }
@@ -384,15 +421,18 @@ impl CodeList {
         found
     }
 
-    /// One bit per entry, set for the entries holding a word of `words`.
-    fn bits(&self, words: &std::ops::Range<usize>) -> Vec<u64> {
-        let mut bits = vec![0u64; self.slots.len().div_ceil(64)];
-        for &e in self.postings_of(words) {
-            bits[e as usize / 64] |= 1 << (e % 64);
+    /// Sets the bit of every entry holding a word of `words`.
+    fn set_bits(&self, words: &[Words], bits: &mut [u64]) {
+        for w in words {
+            for &e in self.postings_of(w) {
+                bits[e as usize / 64] |= 1 << (e % 64);
+            }
         }
-        bits
     }
 }
+
+/// A run of word numbers of the sorted vocabulary.
+type Words = std::ops::Range<usize>;
 
 /// The first of `0..n` for which `before` is false (`before` true then false).
 fn partition(n: usize, before: impl Fn(usize) -> bool) -> usize {
@@ -409,5 +449,6 @@ fn partition(n: usize, before: impl Fn(usize) -> bool) -> usize {
 }
 
 mod build;
+pub mod spelling;
 #[cfg(test)]
 mod tests;

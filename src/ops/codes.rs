@@ -270,4 +270,91 @@ mod tests {
             "Unspecified malaria"
         );
     }
+
+    fn codes_found<'a>(list: &'a CodeList, query: &str, limit: usize) -> Vec<&'a str> {
+        list.search(query, limit)
+            .hits
+            .iter()
+            .map(|h| h.entry.code)
+            .collect()
+    }
+
+    #[test]
+    fn british_spellings_find_the_american_codes() {
+        let (_, list) = build_shipped().unwrap();
+        for (british, american, code) in [
+            ("anaemia", "anemia", "D64.9"),
+            ("haemorrhage", "hemorrhage", "R58"),
+            ("oedema", "edema", "R60.9"),
+            ("oesophagitis", "esophagitis", "K20.9"),
+            (
+                "gastro oesophageal reflux",
+                "gastro esophageal reflux",
+                "K21.9",
+            ),
+            ("diarrhoea", "diarrhea", "R19.7"),
+            ("paediatric feeding", "pediatric feeding", "R63.31"),
+            ("foetal haemoglobin", "fetal hemoglobin", "D56.4"),
+            ("tumour lysis", "tumor lysis", "E88.3"),
+            ("ischaemic heart", "ischemic heart", "I25.9"),
+            ("leukaemia", "leukemia", "C95.90"),
+            ("coeliac", "celiac", "K90.0"),
+            ("faecal impaction", "fecal impaction", "K56.41"),
+            ("incontinence faeces", "incontinence feces", "R15.9"),
+            ("gynaecological", "gynecological", "Z01.419"),
+            ("haematoma obstetric", "hematoma obstetric", "O90.2"),
+            (
+                "uncertain behaviour lip",
+                "uncertain behavior lip",
+                "D37.01",
+            ),
+            ("obstructed labour", "obstructed labor", "O66.9"),
+            ("preterm labour", "preterm labor", "O60.00"),
+            ("orthopaedic aftercare", "orthopedic aftercare", "Z47.89"),
+            ("oestrogen", "estrogen", "E28.0"),
+            ("caesarean", "cesarean", "O82"),
+            ("dyspnoea", "dyspnea", "R06.00"),
+            ("apnoea", "apnea", "G47.30"),
+            ("haemoglobinopathies", "hemoglobinopathies", "D58.2"),
+            // ICD-10-CM says sepsis; both spellings find the same (nothing).
+            ("septicaemia", "septicemia", ""),
+        ] {
+            let found = codes_found(&list, british, 500);
+            assert_eq!(found, codes_found(&list, american, 500), "{british}");
+            assert!(
+                code.is_empty() || found.contains(&code),
+                "{british}: {found:?}"
+            );
+        }
+        // As typed: the beginning finds the family.
+        assert!(codes_found(&list, "anaem", 500).contains(&"D64.9"));
+        assert!(codes_found(&list, "oedem", 500).contains(&"R60.9"));
+        assert!(codes_found(&list, "diarrhoe", 500).contains(&"R19.7"));
+    }
+
+    /// The spelling rules leave every word of ICD-10-CM, and every
+    /// beginning of one as typed, as it is, so American searches find what
+    /// they found before; the one exception is `haem…`, which begins both
+    /// haematobium and the British haematoma, and finds both.
+    #[test]
+    fn no_american_word_or_beginning_is_respelt() {
+        use crate::domain::code_list::{spelling::american, words};
+        let (_, list) = build_shipped().unwrap();
+        let mut vocabulary: Vec<String> = list.iter().flat_map(|e| words(e.description)).collect();
+        vocabulary.sort_unstable();
+        vocabulary.dedup();
+        assert!(vocabulary.len() > 7_000, "{}", vocabulary.len());
+        let mut respelt = Vec::new();
+        for word in &vocabulary {
+            for (i, _) in word.char_indices().skip(1).chain([(word.len(), ' ')]) {
+                let typed = &word[..i];
+                if american(typed).is_some() {
+                    respelt.push(typed.to_string());
+                }
+            }
+        }
+        respelt.sort_unstable();
+        respelt.dedup();
+        assert_eq!(respelt, ["haem", "haema", "haemat", "haemato"]);
+    }
 }

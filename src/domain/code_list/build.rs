@@ -1,21 +1,17 @@
 //! Building a [`CodeList`]: from owned codes, or from the shipped list's
 //! text, which the index then keeps as its own.
+//!
+//! What a terminal's peak memory pays for while it builds is held down:
+//! the text is kept as read, not copied; an entry is one 12-byte slot,
+//! sorted in place; the postings are counted in a first pass over the
+//! descriptions and written in a second, so no list of every word of every
+//! description is ever held; each distinct word is named once.
 
+use super::spelling::american_into;
 use super::{
     CODE_MAX, CodeList, DESCRIPTION_MAX, NewCode, Slot, at, fold_into, is_tidy, key_chars,
     split_words,
 };
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
-/// One code of the text being indexed: byte ranges of its code and
-/// description.
-#[derive(Debug, Clone, Copy)]
-struct Raw {
-    code: (u32, u8),
-    description: (u32, u16),
-    billable: bool,
-}
 
 /// Where `part`, a slice of `text`, starts in it.
 fn span(text: &str, part: &str) -> Option<u32> {
@@ -34,7 +30,7 @@ impl CodeList {
                 .map(|c| c.code.len() + c.description.len())
                 .sum(),
         );
-        let mut raws = Vec::with_capacity(codes.len());
+        let mut slots = Vec::with_capacity(codes.len());
         for c in codes {
             if c.code.len() > usize::from(u8::MAX) || c.description.len() > usize::from(u16::MAX) {
                 continue;
@@ -43,13 +39,15 @@ impl CodeList {
             text.push_str(&c.code);
             let description_at = at(text.len());
             text.push_str(&c.description);
-            raws.push(Raw {
-                code: (code_at, c.code.len() as u8),
-                description: (description_at, c.description.len() as u16),
+            slots.push(Slot {
+                code_at,
+                description_at,
+                description_len: c.description.len() as u16,
+                code_len: c.code.len() as u8,
                 billable: c.billable,
             });
         }
-        Self::index(system, text, raws)
+        Self::index(system, text, slots)
     }
 
     /// Reads and indexes the shipped list's text (see
@@ -58,120 +56,72 @@ impl CodeList {
     /// already normalized. The text is kept as the index's own. Returns the
     /// first header line and the list, or the first line that does not fit.
     pub fn from_tsv(system: &str, text: String) -> Result<(String, CodeList), String> {
-        let (header, raws) = parse_tsv(&text)?;
-        Ok((header, Self::index(system, text, raws)))
+        let (header, slots) = parse_tsv(&text)?;
+        Ok((header, Self::index(system, text, slots)))
     }
 
-    fn index(system: &str, text: String, raws: Vec<Raw>) -> CodeList {
-        let slice = |(from, len): (u32, usize)| &text[from as usize..from as usize + len];
-        let code = |r: &Raw| slice((r.code.0, usize::from(r.code.1)));
-        let mut keys = String::with_capacity(raws.iter().map(|r| usize::from(r.code.1)).sum());
-        let mut key_of = Vec::with_capacity(raws.len());
-        for r in &raws {
-            let key_at = at(keys.len());
-            keys.extend(key_chars(code(r)));
-            let len = keys.len() - key_at as usize;
-            key_of.push((key_at, len.min(usize::from(u8::MAX)) as u8));
-        }
-        let key =
-            |i: usize| &keys[key_of[i].0 as usize..key_of[i].0 as usize + usize::from(key_of[i].1)];
+    /// Indexes the entries of `text` that `slots` point at, in the order
+    /// given (which decides the repeated codes left out).
+    fn index(system: &str, text: String, mut slots: Vec<Slot>) -> CodeList {
+        let code =
+            |s: &Slot| &text[s.code_at as usize..s.code_at as usize + usize::from(s.code_len)];
         // Key order, keeping the first of each key (a stable sort).
-        let mut order: Vec<u32> = (0..at(raws.len()))
-            .filter(|&i| !key(i as usize).is_empty())
-            .collect();
-        order.sort_by(|&a, &b| key(a as usize).cmp(key(b as usize)));
-        order.dedup_by(|later, first| key(*later as usize) == key(*first as usize));
-        // Rank order; equal ranks stay in key order.
-        let mut rank: Vec<u32> = (0..at(order.len())).collect();
-        rank.sort_by_key(|&p| {
-            let i = order[p as usize] as usize;
-            (!raws[i].billable, key_of[i].1)
-        });
-        let mut by_key = vec![0u32; order.len()];
+        slots.retain(|s| key_chars(code(s)).next().is_some());
+        slots.sort_by(|a, b| key_chars(code(a)).cmp(key_chars(code(b))));
+        slots.dedup_by(|later, first| key_chars(code(later)).eq(key_chars(code(first))));
+        let rank = rank_order(&slots, |s| key_chars(code(s)).count());
+        let mut by_key = vec![0u32; slots.len()];
         for (e, &p) in rank.iter().enumerate() {
             by_key[p as usize] = at(e);
         }
+        permute(&mut slots, rank);
 
-        let mut slots = Vec::with_capacity(order.len());
-        let mut ids: HashMap<String, u32, BuildHasherDefault<Fnv>> = HashMap::default();
-        let mut names: Vec<String> = Vec::new();
-        let mut entry_words: Vec<u32> = Vec::with_capacity(order.len() * 12);
-        let mut entry_word_at: Vec<u32> = Vec::with_capacity(order.len() + 1);
-        let mut folded = String::new();
-        for &p in &rank {
-            let i = order[p as usize] as usize;
-            let r = raws[i];
-            slots.push(Slot {
-                code_at: r.code.0,
-                description_at: r.description.0,
-                key_at: key_of[i].0,
-                description_len: r.description.1,
-                code_len: r.code.1,
-                key_len: key_of[i].1,
-                billable: r.billable,
-            });
-            entry_word_at.push(at(entry_words.len()));
-            let first = entry_words.len();
-            fold_into(
-                slice((r.description.0, usize::from(r.description.1))),
-                &mut folded,
-            );
-            for w in split_words(&folded) {
-                let id = match ids.get(w) {
-                    Some(&id) => id,
-                    None => {
-                        let id = at(names.len());
-                        ids.insert(w.to_string(), id);
-                        names.push(w.to_string());
-                        id
-                    }
-                };
-                entry_words.push(id);
+        // First pass: name the words and count the entries holding each.
+        let mut names = Names::default();
+        let mut mine = Vec::new();
+        let mut scratch = Scratch::default();
+        for s in &slots {
+            names.words_of(description(&text, s), &mut scratch, &mut mine);
+            for &w in &mine {
+                names.count[w as usize] += 1;
             }
-            let mine = &mut entry_words[first..];
-            mine.sort_unstable();
-            let kept = dedup_sorted(mine);
-            entry_words.truncate(first + kept);
         }
-        entry_word_at.push(at(entry_words.len()));
-        drop(ids);
 
         // Number the words in sorted order.
         let mut sorted: Vec<u32> = (0..at(names.len())).collect();
-        sorted.sort_unstable_by(|a, b| names[*a as usize].cmp(&names[*b as usize]));
-        let mut renumber = vec![0u32; names.len()];
-        let mut vocabulary = String::new();
-        let mut word_at = Vec::with_capacity(names.len() + 1);
+        sorted.sort_unstable_by(|&a, &b| names.word(a).cmp(names.word(b)));
+        let mut renumber = vec![0u32; sorted.len()];
+        let mut vocabulary = String::with_capacity(names.text.len());
+        let mut word_at = Vec::with_capacity(sorted.len() + 1);
+        let mut posting_at = Vec::with_capacity(sorted.len() + 1);
+        posting_at.push(0u32);
         for (n, &old) in sorted.iter().enumerate() {
             renumber[old as usize] = at(n);
             word_at.push(at(vocabulary.len()));
-            vocabulary.push_str(&names[old as usize]);
+            vocabulary.push_str(names.word(old));
+            let end = posting_at[n] + names.count[old as usize];
+            posting_at.push(end);
         }
         word_at.push(at(vocabulary.len()));
+        drop(sorted);
 
-        // Postings by counting: entries are visited in order, so each
-        // word's list comes out ascending.
-        let mut posting_at = vec![0u32; names.len() + 1];
-        for &w in &entry_words {
-            posting_at[renumber[w as usize] as usize + 1] += 1;
-        }
-        for w in 0..names.len() {
-            posting_at[w + 1] += posting_at[w];
-        }
+        // Second pass: each word's entries, ascending since entries are
+        // visited in order.
+        let mut postings = vec![0u32; posting_at.last().map_or(0, |&n| n as usize)];
         let mut fill = posting_at.clone();
-        let mut postings = vec![0u32; entry_words.len()];
-        for e in 0..slots.len() {
-            for &w in &entry_words[entry_word_at[e] as usize..entry_word_at[e + 1] as usize] {
+        for (e, s) in slots.iter().enumerate() {
+            names.words_of(description(&text, s), &mut scratch, &mut mine);
+            for &w in &mine {
                 let w = renumber[w as usize] as usize;
                 postings[fill[w] as usize] = at(e);
                 fill[w] += 1;
             }
         }
+        drop(names);
 
         CodeList {
             system: system.to_string(),
             text,
-            keys,
             slots,
             by_key,
             vocabulary,
@@ -182,47 +132,193 @@ impl CodeList {
     }
 }
 
-/// FNV-1a: the vocabulary's short words hash several times faster than
+fn description<'a>(text: &'a str, s: &Slot) -> &'a str {
+    let from = s.description_at as usize;
+    &text[from..from + usize::from(s.description_len)]
+}
+
+/// The slots' positions in rank order: billable first, then shorter keys,
+/// equal ranks in the order given (a counting sort: there are few ranks).
+fn rank_order(slots: &[Slot], key_len: impl Fn(&Slot) -> usize) -> Vec<u32> {
+    const LENGTHS: usize = CODE_MAX + 1;
+    let bucket = |s: &Slot| usize::from(!s.billable) * LENGTHS + key_len(s).min(CODE_MAX);
+    let mut start = [0u32; 2 * LENGTHS + 1];
+    for s in slots {
+        start[bucket(s) + 1] += 1;
+    }
+    for b in 0..2 * LENGTHS {
+        start[b + 1] += start[b];
+    }
+    let mut rank = vec![0u32; slots.len()];
+    for (p, s) in slots.iter().enumerate() {
+        let b = bucket(s);
+        rank[start[b] as usize] = at(p);
+        start[b] += 1;
+    }
+    rank
+}
+
+/// Puts `slots[rank[e]]` at `e` for every `e`, in place (following each
+/// cycle of the permutation, marking `rank` as it goes).
+fn permute(slots: &mut [Slot], mut rank: Vec<u32>) {
+    const DONE: u32 = u32::MAX;
+    for start in 0..rank.len() {
+        if rank[start] == DONE {
+            continue;
+        }
+        let first = slots[start];
+        let mut e = start;
+        loop {
+            let p = rank[e] as usize;
+            rank[e] = DONE;
+            if p == start {
+                slots[e] = first;
+                break;
+            }
+            slots[e] = slots[p];
+            e = p;
+        }
+    }
+}
+
+const NONE: u32 = u32::MAX;
+
+/// The distinct words of the descriptions, each numbered once, in order of
+/// first sight: their text in one string, found through an open-addressing
+/// table of their numbers (no string of its own per word).
+#[derive(Default)]
+struct Names {
+    /// Word `n` is `text[at[n]..at[n + 1]]`.
+    text: String,
+    at: Vec<u32>,
+    /// The number of each word's American spelling, or [`NONE`] when the
+    /// word is spelt the American way.
+    alias: Vec<u32>,
+    /// How many entries hold each word.
+    count: Vec<u32>,
+    /// Word numbers or [`NONE`], by hash; a power of two long, at most
+    /// half full.
+    table: Vec<u32>,
+}
+
+/// Buffers reused from one description to the next.
+#[derive(Default)]
+struct Scratch {
+    folded: String,
+    spelled: String,
+}
+
+impl Names {
+    fn len(&self) -> usize {
+        self.count.len()
+    }
+
+    fn word(&self, n: u32) -> &str {
+        let from = self.at[n as usize] as usize;
+        let to = self
+            .at
+            .get(n as usize + 1)
+            .map_or(self.text.len(), |&to| to as usize);
+        &self.text[from..to]
+    }
+
+    /// The numbers of the words of `description` and of their American
+    /// spellings, ascending and each once, into `mine`; new words are named.
+    fn words_of(&mut self, description: &str, scratch: &mut Scratch, mine: &mut Vec<u32>) {
+        mine.clear();
+        fold_into(description, &mut scratch.folded);
+        for w in split_words(&scratch.folded) {
+            let n = self.name(w, &mut scratch.spelled);
+            mine.push(n);
+            let alias = self.alias[n as usize];
+            if alias != NONE {
+                mine.push(alias);
+            }
+        }
+        mine.sort_unstable();
+        mine.dedup();
+    }
+
+    /// The number of `word`, named now if new, with its American spelling.
+    fn name(&mut self, word: &str, spelled: &mut String) -> u32 {
+        let (slot, found) = self.find(word);
+        if found != NONE {
+            return found;
+        }
+        let n = self.add(slot, word);
+        // American spelling folds to itself: the alias has none of its own.
+        if american_into(word, spelled) {
+            let (slot, found) = self.find(spelled);
+            self.alias[n as usize] = if found != NONE {
+                found
+            } else {
+                self.add(slot, spelled)
+            };
+        }
+        n
+    }
+
+    /// Where `word` is in the table, or the empty place where it would go,
+    /// and its number or [`NONE`].
+    fn find(&mut self, word: &str) -> (usize, u32) {
+        if self.table.len() < 2 * (self.len() + 1) {
+            self.grow();
+        }
+        let mask = self.table.len() - 1;
+        let mut i = hash(word) & mask;
+        loop {
+            let n = self.table[i];
+            if n == NONE || self.word(n) == word {
+                return (i, n);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn add(&mut self, slot: usize, word: &str) -> u32 {
+        let n = at(self.len());
+        self.at.push(at(self.text.len()));
+        self.text.push_str(word);
+        self.alias.push(NONE);
+        self.count.push(0);
+        self.table[slot] = n;
+        n
+    }
+
+    fn grow(&mut self) {
+        let size = (self.table.len() * 2).max(1024);
+        self.table = vec![NONE; size];
+        for n in 0..at(self.len()) {
+            let mut i = hash(self.word(n)) & (size - 1);
+            while self.table[i] != NONE {
+                i = (i + 1) & (size - 1);
+            }
+            self.table[i] = n;
+        }
+    }
+}
+
+/// A multiply-rotate hash taking eight bytes at a time (as rustc's
+/// FxHash): the vocabulary's short words hash several times faster than
 /// with the standard library's SipHash, which guards against hostile keys
-/// that a code list does not hold.
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
+/// that a code list does not hold. The high half is the well-mixed one.
+fn hash(word: &str) -> usize {
+    let mut h = 0u64;
+    for chunk in word.as_bytes().chunks(8) {
+        let mut eight = [0u8; 8];
+        eight[..chunk.len()].copy_from_slice(chunk);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(eight)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
+    (h >> 32) as usize
 }
 
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
-/// Removes repeats from a sorted slice in place, returning how many remain
-/// at its front.
-fn dedup_sorted(v: &mut [u32]) -> usize {
-    let mut kept = 0;
-    for i in 0..v.len() {
-        if kept == 0 || v[i] != v[kept - 1] {
-            v[kept] = v[i];
-            kept += 1;
-        }
-    }
-    kept
-}
-
-/// The lines of the shipped list's text as ranges of it, each checked (see
+/// The lines of the shipped list's text as slots of it, each checked (see
 /// [`CodeList::from_tsv`]), and its first header line.
-fn parse_tsv(text: &str) -> Result<(String, Vec<Raw>), String> {
+fn parse_tsv(text: &str) -> Result<(String, Vec<Slot>), String> {
     let mut header = String::new();
-    let mut raws = Vec::new();
+    // One allocation of the right size, not a vector doubling through the
+    // sizes below it.
+    let mut slots = Vec::with_capacity(memchr::memchr_iter(b'\n', text.as_bytes()).count() + 1);
     for (i, line) in text.lines().enumerate() {
         if let Some(h) = line.strip_prefix('#') {
             if header.is_empty() {
@@ -270,14 +366,13 @@ fn parse_tsv(text: &str) -> Result<(String, Vec<Raw>), String> {
         else {
             return Err(format!("line {n} could not be read"));
         };
-        raws.push(Raw {
-            code: (code_at, code.len() as u8),
-            description: (
-                description_at,
-                description.len().min(usize::from(u16::MAX)) as u16,
-            ),
+        slots.push(Slot {
+            code_at,
+            description_at,
+            description_len: description.len().min(usize::from(u16::MAX)) as u16,
+            code_len: code.len() as u8,
             billable,
         });
     }
-    Ok((header, raws))
+    Ok((header, slots))
 }

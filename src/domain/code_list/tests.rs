@@ -283,3 +283,219 @@ fn the_shipped_format_is_read() {
         assert!(e.contains(says), "{text:?}: {e}");
     }
 }
+
+/// A hospital's own list in British spelling, as WHO's ICD-10 writes it.
+fn british() -> CodeList {
+    CodeList::build(
+        "ICD-10",
+        vec![
+            code("D64.9", true, "Anaemia, unspecified"),
+            code("D50.9", true, "Iron deficiency anaemia, unspecified"),
+            code("R60.0", true, "Localised oedema"),
+            code(
+                "K21.0",
+                true,
+                "Gastro-oesophageal reflux disease with oesophagitis",
+            ),
+            code(
+                "A09",
+                true,
+                "Diarrhoea and gastroenteritis of presumed infectious origin",
+            ),
+            code("O82", true, "Single delivery by caesarean section"),
+            code("C95.9", true, "Leukaemia, unspecified"),
+            code("E88.3", true, "Tumour lysis syndrome"),
+            code("O63.9", true, "Long labour, unspecified"),
+            code("K90.0", true, "Coeliac disease"),
+            code("R15", true, "Faecal incontinence"),
+            code("A41.9", true, "Septicaemia, unspecified"),
+            code("I63.9", true, "Cerebral infarction (ischaemic stroke)"),
+            code("F91.9", true, "Conduct disorder (behaviour), unspecified"),
+            code("J15.8", true, "Pneumonia due to aerobic bacteria"),
+            code("S90.1", true, "Contusion of toe"),
+        ],
+    )
+}
+
+/// What a search by words should find, spelling aside: every entry whose
+/// description has, for each query word, a word which that query word (or
+/// its American spelling) begins, in the word's own spelling or the
+/// American one.
+fn brute_force_spelt(list: &CodeList, query: &str) -> Vec<String> {
+    let us = |w: &String| spelling::american(w).unwrap_or_else(|| w.clone());
+    let query = words(query);
+    if query.is_empty() {
+        return Vec::new();
+    }
+    list.iter()
+        .filter(|e| {
+            let mine = words(e.description);
+            query.iter().all(|q| {
+                mine.iter().any(|w| {
+                    [w.clone(), us(w)]
+                        .iter()
+                        .any(|w| w.starts_with(q.as_str()) || w.starts_with(&us(q)))
+                })
+            })
+        })
+        .map(|e| e.code.to_string())
+        .collect()
+}
+
+#[test]
+fn american_words_find_a_british_list() {
+    let list = british();
+    assert_eq!(find(&list, "anemia"), ["D50.9", "D64.9"]);
+    assert_eq!(find(&list, "anem iron"), ["D50.9"]);
+    assert_eq!(find(&list, "localized edema"), ["R60.0"]);
+    assert_eq!(find(&list, "esophagitis"), ["K21.0"]);
+    assert_eq!(find(&list, "gastro esophageal"), ["K21.0"]);
+    assert_eq!(find(&list, "diarrhea"), ["A09"]);
+    assert_eq!(find(&list, "cesarean"), ["O82"]);
+    assert_eq!(find(&list, "leukemia"), ["C95.9"]);
+    assert_eq!(find(&list, "tumor"), ["E88.3"]);
+    assert_eq!(find(&list, "labor"), ["O63.9"]);
+    assert_eq!(find(&list, "celiac"), ["K90.0"]);
+    assert_eq!(find(&list, "fecal"), ["R15"]);
+    assert_eq!(find(&list, "septicemia"), ["A41.9"]);
+    assert_eq!(find(&list, "ischemic"), ["I63.9"]);
+    assert_eq!(find(&list, "behavior"), ["F91.9"]);
+}
+
+#[test]
+fn british_words_still_find_a_british_list() {
+    let list = british();
+    assert_eq!(find(&list, "anaemia"), ["D50.9", "D64.9"]);
+    assert_eq!(find(&list, "anaem"), ["D50.9", "D64.9"]);
+    assert_eq!(find(&list, "oesophagitis"), ["K21.0"]);
+    assert_eq!(find(&list, "caesarean section"), ["O82"]);
+    assert_eq!(find(&list, "labour long"), ["O63.9"]);
+    assert_eq!(find(&list, "localised"), ["R60.0"]);
+    // Words holding ae or oe in both spellings are found as they are, and
+    // nothing else is.
+    assert_eq!(find(&list, "aerobic"), ["J15.8"]);
+    assert_eq!(find(&list, "toe"), ["S90.1"]);
+    assert_eq!(find(&list, "erobic"), Vec::<String>::new());
+}
+
+#[test]
+fn british_words_find_an_american_list_as_they_are_typed() {
+    let list = CodeList::build(
+        "ICD-10-CM",
+        vec![
+            code("D64.9", true, "Anemia, unspecified"),
+            code("R60.9", true, "Edema, unspecified"),
+            code("K20.9", true, "Esophagitis, unspecified"),
+            code("R19.7", true, "Diarrhea, unspecified"),
+            code(
+                "O82",
+                true,
+                "Encounter for cesarean delivery without indication",
+            ),
+            code(
+                "J15.8",
+                true,
+                "Pneumonia due to other specified bacteria, anaerobic",
+            ),
+            code(
+                "B65.0",
+                true,
+                "Schistosomiasis due to Schistosoma haematobium",
+            ),
+            code("R58", true, "Hemorrhage, not elsewhere classified"),
+        ],
+    );
+    for (typed, expected) in [
+        ("a", vec!["D64.9", "J15.8"]),
+        ("an", vec!["D64.9", "J15.8"]),
+        ("ana", vec!["J15.8"]),
+        ("anae", vec!["J15.8"]),
+        ("anaem", vec!["D64.9"]),
+        ("anaemia", vec!["D64.9"]),
+        ("oe", vec![]),
+        ("oed", vec!["R60.9"]),
+        ("oedema", vec!["R60.9"]),
+        ("oesophagitis", vec!["K20.9"]),
+        ("diarrhoe", vec!["R19.7"]),
+        ("diarrhoea unspec", vec!["R19.7"]),
+        ("caesarean", vec!["O82"]),
+        ("haem", vec!["R58", "B65.0"]),
+        ("haematobium", vec!["B65.0"]),
+        ("haemorrhage", vec!["R58"]),
+        ("hematobium", vec![]),
+    ] {
+        assert_eq!(find(&list, typed), expected, "{typed:?}");
+    }
+}
+
+#[test]
+fn spelt_word_searches_agree_with_a_plain_scan() {
+    for list in [british(), sample()] {
+        for query in [
+            "a",
+            "an",
+            "ana",
+            "anae",
+            "anaem",
+            "anem",
+            "o",
+            "oe",
+            "oes",
+            "es",
+            "e",
+            "ed",
+            "l",
+            "loc",
+            "locali",
+            "localiz",
+            "localis",
+            "t",
+            "tu",
+            "tumo",
+            "tumou",
+            "tumor",
+            "lab",
+            "labo",
+            "labou",
+            "c",
+            "ce",
+            "coe",
+            "cel",
+            "f",
+            "fe",
+            "fa",
+            "fae",
+            "faec",
+            "s",
+            "sep",
+            "septicaem",
+            "i",
+            "isch",
+            "ischaem",
+            "b",
+            "beh",
+            "behavio",
+            "behaviou",
+            "d",
+            "di",
+            "diarrhe",
+            "diarrhoe",
+            "an u",
+            "d u",
+            "e d",
+            "g o",
+            "gastro oes",
+            "ae",
+            "aer",
+            "to",
+            "toe",
+            "x",
+        ] {
+            assert_eq!(
+                find(&list, query),
+                brute_force_spelt(&list, query),
+                "{query:?}"
+            );
+        }
+    }
+}
