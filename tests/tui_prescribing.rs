@@ -569,3 +569,92 @@ fn the_record_lists_current_and_past_medicines() {
     assert!(screen.contains("stopped"), "{screen}");
     assert!(screen.contains("rash on day 2"), "{screen}");
 }
+
+#[test]
+fn a_quantity_changed_by_hand_asks_why() {
+    let mut h = Harness::sized(100, 30, false);
+    let c = clinic(&h);
+    visit_of(&mut h, "doctor", "okafor");
+    fill(&mut h, "amox", "500", 2, "5");
+    h.press(KeyCode::Tab); // instructions
+    h.press(KeyCode::Tab); // priority
+    h.press(KeyCode::Tab); // quantity
+    h.press(KeyCode::Backspace);
+    h.press(KeyCode::Backspace);
+    h.typed("20");
+    let screen = h.screen();
+    assert!(screen.contains("Why that qty"), "{screen}");
+    assert!(screen.contains("Quantity computed: 15 capsule"), "{screen}");
+    h.ctrl('s');
+    let screen = h.screen();
+    assert!(
+        screen.contains("type why 20 is dispensed instead"),
+        "{screen}"
+    );
+    assert!(prescriptions_of(&h, &c.amina).is_empty());
+    h.typed("a whole pack of 20");
+    h.ctrl('s');
+    assert!(h.screen().contains("20 capsule to dispense"));
+    let rx = prescriptions_of(&h, &c.amina);
+    assert_eq!(rx[0].quantity, 20);
+    assert_eq!(rx[0].quantity_computed, Some(15));
+    assert_eq!(rx[0].quantity_reason.as_deref(), Some("a whole pack of 20"));
+}
+
+#[test]
+fn a_prn_order_asks_its_indication_and_most_doses_a_day() {
+    let mut h = Harness::sized(100, 30, false);
+    let c = clinic(&h);
+    visit_of(&mut h, "doctor", "okafor");
+    h.press(KeyCode::Char('m'));
+    h.typed("paracet");
+    h.press(KeyCode::Enter);
+    h.typed("500");
+    h.press(KeyCode::Tab);
+    h.press(KeyCode::Tab);
+    h.press(KeyCode::Tab);
+    assert!(!h.screen().contains("PRN for"));
+    for _ in 0..3 {
+        h.press(KeyCode::Left);
+    }
+    let screen = h.screen();
+    assert!(screen.contains("PRN (when required)"), "{screen}");
+    assert!(screen.contains("PRN for"), "{screen}");
+    assert!(screen.contains("Most a day"), "{screen}");
+    h.press(KeyCode::Tab);
+    h.press(KeyCode::Tab);
+    h.typed("4");
+    h.press(KeyCode::Tab);
+    h.typed("3");
+    h.ctrl('s');
+    let screen = h.screen();
+    assert!(screen.contains("needs its indication"), "{screen}");
+    assert!(prescriptions_of(&h, &c.amina).is_empty());
+    h.typed("pain");
+    h.ctrl('s');
+    let screen = h.screen();
+    assert!(
+        screen.contains(
+            "Prescribed Paracetamol 500 mg tablet 500 mg oral PRN for pain 3 days: 12 tablet"
+        ),
+        "{screen}"
+    );
+}
+
+#[test]
+fn a_pharmacist_sees_the_medicines_on_the_record() {
+    let mut h = Harness::sized(120, 36, false);
+    clinic(&h);
+    h.sign_in("pharm", PASSWORD);
+    h.press(KeyCode::F(2));
+    h.typed("otieno");
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('c'));
+    let screen = h.screen();
+    assert!(screen.contains("Current medicines"), "{screen}");
+    assert!(
+        screen.contains("Paracetamol 500 mg tablet 1 g oral QID"),
+        "{screen}"
+    );
+    assert!(screen.contains("rash on day 2"), "{screen}");
+}
