@@ -316,6 +316,15 @@ fn a_doctor_finds_amoxicillin_by_part_of_its_name_and_sees_the_quantity() {
         screen.contains("\"amox\" not stocked: bought outside"),
         "{screen}"
     );
+    // Words in any order, the strength and form included.
+    for _ in 0..4 {
+        h.press(KeyCode::Backspace);
+    }
+    h.typed("caps 500 amoxi");
+    let screen = h.screen();
+    assert!(screen.contains("›Amoxicillin 500 mg capsule"), "{screen}");
+    h.typed(" tablet");
+    assert!(h.screen().contains("No stocked medicine matches"));
     h.press(KeyCode::Esc);
     h.press(KeyCode::Char('y'));
     fill(&mut h, "amox", "500", 2, "5");

@@ -518,9 +518,6 @@ impl Visits {
             }
             Action::Cancel => o.mode = Mode::Overview,
             Action::Save => {
-                if f.on_medicine() && f.medicine.is_none() {
-                    f.choose();
-                }
                 let input = match f.input(&o.visit.id) {
                     Ok(i) => i,
                     Err(m) => return Said::Error(format!("Not prescribed: {m}.")),

@@ -330,7 +330,8 @@ fn ask_in_error(o: &Open) -> Said {
         }
         Some(super::Entry::Medicine(_)) => {
             return Said::Info(
-                "A medicine is not entered in error: s stops it, with the reason.".into(),
+                "A medicine is not marked in error: the prescriber stops it (s), with the reason."
+                    .into(),
             );
         }
         Some(super::Entry::Allergy(i)) => {
