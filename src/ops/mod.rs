@@ -17,6 +17,7 @@ pub mod diagnoses;
 pub mod dispensing;
 pub mod export;
 pub mod fhir;
+pub mod formulary;
 pub mod import;
 pub mod mar;
 pub mod patients;

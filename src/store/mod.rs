@@ -12,6 +12,7 @@ pub mod beds;
 pub mod bulk_insert;
 pub mod clinical;
 pub mod code_lists;
+pub mod formulary;
 pub mod health;
 pub mod migrations;
 pub mod patient_search;

@@ -219,6 +219,11 @@ pub enum Action {
     AddProblem,
     /// Resolve the selected problem.
     ResolveProblem,
+    // prescribing in a visit and the record's medicines (issue #15, part 1)
+    /// Prescribe a medicine in the open visit.
+    Prescribe,
+    /// Stop the selected medicine, with a typed reason.
+    StopMedicine,
 }
 
 /// One key with its modifiers.

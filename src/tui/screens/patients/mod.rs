@@ -7,6 +7,7 @@
 pub mod clinical;
 pub mod form;
 mod keys;
+pub mod medicines;
 pub mod record;
 
 use crate::domain::display::thousands;
@@ -806,7 +807,7 @@ impl Patients {
             clock,
         ) {
             Ok(()) => {
-                record.clinical = record::Clinical::load(ctx, &record.patient);
+                record.load_clinical(ctx);
                 record.clinical_page = record.clinical.open().is_some();
                 Ok(Said::Info(format!(
                     "Glass broken for {}: the clinical record is open, and your reason is in the audit trail.",

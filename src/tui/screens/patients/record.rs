@@ -41,6 +41,9 @@ pub struct PatientRecord {
     pub clinical_page: bool,
     /// The chosen visit's note is shown instead of the clinical page.
     pub reading: bool,
+    /// The patient's current and past prescriptions, read with the
+    /// clinical record when it opens (`None`: not open to the reader).
+    pub prescribed: Option<Result<crate::ops::prescriptions::Medicines, String>>,
     sections_loaded: bool,
 }
 
@@ -59,6 +62,7 @@ impl PatientRecord {
             visit: 0,
             clinical_page: false,
             reading: false,
+            prescribed: None,
             sections_loaded: false,
         }
     }
@@ -68,7 +72,7 @@ impl PatientRecord {
         if std::mem::replace(&mut self.sections_loaded, true) {
             return;
         }
-        self.clinical = Clinical::load(ctx, &self.patient);
+        self.load_clinical(ctx);
         self.admissions = Some(
             crate::ops::beds::admissions_of(ctx.db, ctx.session, &self.patient.id)
                 .map_err(|e| e.to_string()),
@@ -94,6 +98,21 @@ impl PatientRecord {
                     .map_err(|e| e.to_string()),
             );
         }
+    }
+
+    /// Opens the clinical record for the reader, with the medicines when
+    /// it opened.
+    pub fn load_clinical(&mut self, ctx: &mut crate::tui::screen::Ctx) {
+        self.clinical = Clinical::load(ctx, &self.patient);
+        self.prescribed = self.clinical.open().map(|_| {
+            crate::ops::prescriptions::medicines_of(
+                ctx.db,
+                ctx.session,
+                &self.patient.id,
+                ctx.clock(),
+            )
+            .map_err(|e| e.to_string())
+        });
     }
 
     /// The left column (demographics, identity, notes) and the right one
@@ -450,13 +469,20 @@ impl PatientRecord {
             self.render_columns(frame, rest, clock, theme);
             return;
         }
+        let history = |width: usize| {
+            let mut lines = clinical::history(r, self.visit, width, clock, theme);
+            if let Some(m) = &self.prescribed {
+                lines.extend(super::medicines::lines(m, width, clock, theme));
+            }
+            lines
+        };
         let columns: Vec<(Vec<Line<'static>>, Rect)> = if r.sections.vitals {
             let [l, right] =
                 Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
                     .areas(rest);
             let w = |a: Rect| a.width.saturating_sub(1) as usize;
             vec![
-                (clinical::history(r, self.visit, w(l), clock, theme), l),
+                (history(w(l)), l),
                 (
                     clinical::vitals(r, &self.patient, w(right), clock, theme),
                     right,
@@ -464,7 +490,7 @@ impl PatientRecord {
             ]
         } else {
             let w = rest.width.saturating_sub(1) as usize;
-            vec![(clinical::history(r, self.visit, w, clock, theme), rest)]
+            vec![(history(w), rest)]
         };
         for (lines, area) in columns {
             let paragraph = Paragraph::new(lines)

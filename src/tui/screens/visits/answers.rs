@@ -1,7 +1,8 @@
 //! The answers to the visits tab's questions: the reason to break the
 //! glass (then what was being opened), signing, an addendum's reason and
 //! text, the reasons for marking entries in error, an allergy, a new
-//! visit's patient and kind, a problem's onset and a problem's resolution.
+//! visit's patient and kind, a problem's onset and a problem's resolution,
+//! the reason to stop a medicine.
 
 use super::{Asked, Target, Visits, kind_named};
 use crate::domain::conditions::Severity;
@@ -152,6 +153,18 @@ impl Visits {
                 }
             }
             Asked::Allergy => self.record_allergy(&text, ctx),
+            Asked::StopMedicine { id } => {
+                match ops::prescriptions::stop(ctx.db, ctx.session, &id, &text, clock) {
+                    Ok(rx) => Ok(self.reread(ctx, &format!("Stopped {}.", rx.label()))),
+                    Err(e) => refused_by(Asked::StopMedicine { id }, e),
+                }
+            }
+            Asked::DiscardPrescription => {
+                if let Some(o) = self.open_visit_mut() {
+                    o.mode = super::Mode::Overview;
+                }
+                Ok(Said::Info("Nothing was prescribed.".into()))
+            }
             Asked::DiscardVitals => {
                 if let Some(o) = self.open_visit_mut() {
                     o.mode = super::Mode::Overview;

@@ -47,6 +47,7 @@ pub fn render(o: &Open, frame: &mut Frame, area: Rect, view: &View) {
         Mode::Vitals(f) => f.render(frame, body, theme),
         Mode::Codes(c) => c.render(frame, body, theme),
         Mode::Diagnosis(d) => d.render(frame, body, theme),
+        Mode::Prescribe(f) => super::prescribe_draw::render(f, frame, body, theme),
         Mode::Trends => render_trends(o, frame, body, theme),
         Mode::Overview | Mode::Writing => {
             let [left, right] =
@@ -280,6 +281,7 @@ fn render_side(o: &Open, frame: &mut Frame, area: Rect, view: &View) {
             )),
         });
     }
+    medicine_lines(o, chosen, &mut lines, view);
     if !o.banner.allergies.is_empty() {
         lines.push(Line::from(Span::styled("Allergies", theme.header())));
     }
@@ -334,6 +336,42 @@ fn render_side(o: &Open, frame: &mut Frame, area: Rect, view: &View) {
 }
 
 use ratatui::style::Style;
+
+/// The patient's current medicines (when there are any): the order, since
+/// when, and dispensed against owed or bought outside.
+fn medicine_lines(o: &Open, chosen: Option<Entry>, lines: &mut Vec<Line>, view: &View) {
+    let theme = view.theme;
+    if o.medicines.is_empty() {
+        return;
+    }
+    lines.push(Line::from(Span::styled("Medicines", theme.header())));
+    for (i, rx) in o.medicines.iter().enumerate() {
+        let sel = chosen == Some(Entry::Medicine(i));
+        let since = rx
+            .starts_at
+            .with_timezone(&view.clock.zone)
+            .format(view.settings.date_pattern());
+        let supply = if rx.outside() {
+            String::new()
+        } else {
+            format!(
+                " · {}/{} {} dispensed{}",
+                rx.dispensed,
+                rx.quantity,
+                rx.item_unit,
+                if rx.owed() > 0 {
+                    format!(", {} owed", rx.owed())
+                } else {
+                    String::new()
+                }
+            )
+        };
+        lines.push(Line::from(Span::styled(
+            format!("{}{} · from {since}{supply}", mark(sel), rx.label()),
+            entry_style(sel, Style::default(), theme),
+        )));
+    }
+}
 
 fn render_trends(o: &Open, frame: &mut Frame, area: Rect, theme: &Theme) {
     let sets: Vec<&VitalsRecord> = o

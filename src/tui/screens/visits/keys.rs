@@ -23,66 +23,103 @@ pub const WORKLIST: &[Binding] = table![
     ],
 ];
 
+/// A visit's first keys: writing the note, back to the worklist.
+const VISIT_OPEN: &[Binding] = &[
+    b(
+        &[plain(KeyCode::Enter), ch('w')],
+        Action::WriteNote,
+        "write note",
+        true,
+    ),
+    b(&[plain(KeyCode::Esc)], Action::Back, "worklist", true),
+];
+
+/// Charting in a visit: vitals and diagnoses.
+const VISIT_CHART: &[Binding] = &[
+    b(&[ch('v')], Action::RecordVitals, "vitals", true),
+    b(&[ch('d')], Action::AddDiagnosis, "diagnosis", true),
+];
+
+/// The rest of a visit's keys while its note is a draft.
+const VISIT_MORE: &[Binding] = &[
+    b(&[ch('A')], Action::RecordAllergy, "allergy", true),
+    b(&[ctrl('s')], Action::SignNote, "sign", true),
+    b(&[ch('a')], Action::AddAddendum, "addendum", false),
+    b(&[ch('t')], Action::ShowTrends, "trends", false),
+    b(&[ch('e')], Action::MarkInError, "entry in error", false),
+    b(&[ch('p')], Action::AddProblem, "add problem", false),
+    b(
+        &[ch('r')],
+        Action::ResolveProblem,
+        "resolve the problem",
+        false,
+    ),
+    b(&[ctrl('r')], Action::Refresh, "refresh", false),
+];
+
+/// What only a prescriber is offered in a visit (issue #15, part 1).
+const PRESCRIBING: &[Binding] = &[
+    b(&[ch('m')], Action::Prescribe, "prescribe", true),
+    b(&[ch('s')], Action::StopMedicine, "stop the medicine", false),
+];
+
 /// A visit: its note, vitals, diagnoses and allergies.
-pub const VISIT: &[Binding] = table![
-    &[
-        b(
-            &[plain(KeyCode::Enter), ch('w')],
-            Action::WriteNote,
-            "write note",
-            true,
-        ),
-        b(&[plain(KeyCode::Esc)], Action::Back, "worklist", true),
-    ],
+pub const VISIT: &[Binding] = table![VISIT_OPEN, up_down!("entry"), VISIT_CHART, VISIT_MORE];
+
+/// A visit seen by a prescriber: prescribing and stopping medicines too.
+pub const PRESCRIBER_VISIT: &[Binding] = table![
+    VISIT_OPEN,
     up_down!("entry"),
-    &[
-        b(&[ch('v')], Action::RecordVitals, "vitals", true),
-        b(&[ch('d')], Action::AddDiagnosis, "diagnosis", true),
-        b(&[ch('A')], Action::RecordAllergy, "allergy", true),
-        b(&[ctrl('s')], Action::SignNote, "sign", true),
-        b(&[ch('a')], Action::AddAddendum, "addendum", false),
-        b(&[ch('t')], Action::ShowTrends, "trends", false),
-        b(&[ch('e')], Action::MarkInError, "entry in error", false),
-        b(&[ch('p')], Action::AddProblem, "add problem", false),
-        b(
-            &[ch('r')],
-            Action::ResolveProblem,
-            "resolve the problem",
-            false
-        ),
-        b(&[ctrl('r')], Action::Refresh, "refresh", false),
-    ],
+    VISIT_CHART,
+    PRESCRIBING,
+    VISIT_MORE
+];
+
+/// A signed note's first keys.
+const SIGNED_OPEN: &[Binding] = &[
+    b(&[plain(KeyCode::Esc)], Action::Back, "worklist", true),
+    // Enter says how a signed note is corrected.
+    b(
+        &[plain(KeyCode::Enter), ch('w')],
+        Action::WriteNote,
+        "read why it cannot change",
+        false,
+    ),
+];
+
+/// Charting beside a signed note.
+const SIGNED_CHART: &[Binding] = &[
+    b(&[ch('a')], Action::AddAddendum, "addendum", true),
+    b(&[ch('v')], Action::RecordVitals, "vitals", true),
+    b(&[ch('d')], Action::AddDiagnosis, "diagnosis", true),
+];
+
+/// The rest of a signed visit's keys.
+const SIGNED_MORE: &[Binding] = &[
+    b(&[ch('A')], Action::RecordAllergy, "allergy", true),
+    b(&[ch('t')], Action::ShowTrends, "trends", false),
+    b(&[ch('e')], Action::MarkInError, "entry in error", false),
+    b(&[ch('p')], Action::AddProblem, "add problem", false),
+    b(
+        &[ch('r')],
+        Action::ResolveProblem,
+        "resolve the problem",
+        false,
+    ),
+    b(&[ctrl('r')], Action::Refresh, "refresh", false),
 ];
 
 /// A visit whose note is signed: it is read, and corrected by addenda.
-pub const SIGNED_VISIT: &[Binding] = table![
-    &[
-        b(&[plain(KeyCode::Esc)], Action::Back, "worklist", true),
-        // Enter says how a signed note is corrected.
-        b(
-            &[plain(KeyCode::Enter), ch('w')],
-            Action::WriteNote,
-            "read why it cannot change",
-            false,
-        ),
-    ],
+pub const SIGNED_VISIT: &[Binding] =
+    table![SIGNED_OPEN, up_down!("entry"), SIGNED_CHART, SIGNED_MORE];
+
+/// A signed visit seen by a prescriber: medicines are still prescribed.
+pub const PRESCRIBER_SIGNED_VISIT: &[Binding] = table![
+    SIGNED_OPEN,
     up_down!("entry"),
-    &[
-        b(&[ch('a')], Action::AddAddendum, "addendum", true),
-        b(&[ch('v')], Action::RecordVitals, "vitals", true),
-        b(&[ch('d')], Action::AddDiagnosis, "diagnosis", true),
-        b(&[ch('A')], Action::RecordAllergy, "allergy", true),
-        b(&[ch('t')], Action::ShowTrends, "trends", false),
-        b(&[ch('e')], Action::MarkInError, "entry in error", false),
-        b(&[ch('p')], Action::AddProblem, "add problem", false),
-        b(
-            &[ch('r')],
-            Action::ResolveProblem,
-            "resolve the problem",
-            false
-        ),
-        b(&[ctrl('r')], Action::Refresh, "refresh", false),
-    ],
+    SIGNED_CHART,
+    PRESCRIBING,
+    SIGNED_MORE
 ];
 
 /// Writing the note: the cursor in one of its five sections.
@@ -131,6 +168,55 @@ pub const VITALS_CHOICE: &[Binding] = table![
     CANCEL,
 ];
 
+/// Ctrl+S on the prescribing form: review the checks, then prescribe.
+const PRESCRIBE_SAVE: &[Binding] = &[b(&[ctrl('s')], Action::Save, "check and prescribe", true)];
+
+/// The prescribing form on a typed field.
+pub const PRESCRIBE: &[Binding] = table![PRESCRIBE_SAVE, FIELDS, CANCEL];
+
+/// The prescribing form on a field with options.
+pub const PRESCRIBE_CHOICE: &[Binding] = table![
+    PRESCRIBE_SAVE,
+    &[
+        b(
+            &[plain(KeyCode::Left)],
+            Action::PrevChoice,
+            "previous option",
+            false,
+        ),
+        b(
+            &[plain(KeyCode::Right)],
+            Action::NextChoice,
+            "next option",
+            true,
+        ),
+    ],
+    TAB_FIELDS,
+    CANCEL,
+];
+
+/// The prescribing form on the medicine: the formulary found as one types.
+pub const PRESCRIBE_MEDICINE: &[Binding] = table![
+    PRESCRIBE_SAVE,
+    &[b(&[plain(KeyCode::Enter)], Action::Open, "choose", true)],
+    arrows!("medicine found"),
+    &[
+        b(
+            &[plain(KeyCode::Tab)],
+            Action::NextField,
+            "choose, next field",
+            false,
+        ),
+        b(
+            &[plain(KeyCode::BackTab)],
+            Action::PrevField,
+            "previous field",
+            false,
+        ),
+    ],
+    CANCEL,
+];
+
 /// Searching the code list as one types.
 pub const CODES: &[Binding] = table![
     &[b(&[plain(KeyCode::Enter)], Action::Open, "choose", true)],
@@ -166,6 +252,11 @@ mod tests {
             WORKLIST,
             VISIT,
             SIGNED_VISIT,
+            PRESCRIBER_VISIT,
+            PRESCRIBER_SIGNED_VISIT,
+            PRESCRIBE,
+            PRESCRIBE_CHOICE,
+            PRESCRIBE_MEDICINE,
             NOTE,
             VITALS,
             VITALS_CHOICE,
@@ -178,7 +269,14 @@ mod tests {
 
     #[test]
     fn views_do_not_shadow_global_keys() {
-        for table in [WORKLIST, VISIT, SIGNED_VISIT, TRENDS] {
+        for table in [
+            WORKLIST,
+            VISIT,
+            SIGNED_VISIT,
+            PRESCRIBER_VISIT,
+            PRESCRIBER_SIGNED_VISIT,
+            TRENDS,
+        ] {
             assert_no_global_key_shadowed(table);
         }
     }

@@ -7,8 +7,10 @@
 //! The folder holds the whole area: this file the tab's state and its
 //! [`Screen`] implementation; `worklist` and `visit` what each view does
 //! with its keys; `note` the note's sections; `vitals_form` and
-//! `codes_popup` the forms over a visit; `answers` the questions asked;
-//! `draw` and `draw_visit` the drawing; `keys` the key tables.
+//! `codes_popup` the forms over a visit; `prescribe_form` prescribing (and
+//! `prescribe_draw` its drawing); `answers` the questions asked; `draw` and
+//! `draw_visit` the drawing; `keys` the key tables. The visit lists the
+//! patient's current medicines; a prescriber prescribes and stops them.
 
 mod answers;
 mod codes_popup;
@@ -16,6 +18,8 @@ mod draw;
 mod draw_visit;
 mod keys;
 mod note;
+mod prescribe_draw;
+mod prescribe_form;
 mod visit;
 mod vitals_form;
 mod worklist;
@@ -31,6 +35,7 @@ use crate::ops::worklist::Worklist;
 use crate::store::clinical::conditions::{Diagnosis, Problem};
 use crate::store::clinical::visits::{Addendum, Note, Visit};
 use crate::store::clinical::vitals::VitalsRecord;
+use crate::store::prescriptions::Prescription;
 use crate::tui::keymap::{Action, Binding};
 use crate::tui::popups::{Answer, Heard, Question};
 use crate::tui::screen::{Ctx, Request, Said, Screen, said_error};
@@ -39,6 +44,7 @@ use crate::tui::widgets::table::Selection;
 use chrono::{DateTime, NaiveDate, Utc};
 use codes_popup::CodeSearch;
 use note::NoteEditor;
+use prescribe_form::PrescribeForm;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
@@ -70,6 +76,8 @@ pub(crate) struct Open {
     /// This visit's diagnoses.
     pub diagnoses: Vec<Diagnosis>,
     pub problems: Vec<Problem>,
+    /// The patient's current medicines, oldest first.
+    pub medicines: Vec<Prescription>,
     /// The entry selected beside the note (see [`Open::entries`]).
     pub selected: usize,
     /// Opened by breaking the glass.
@@ -88,16 +96,19 @@ pub(crate) const SETS_SHOWN: usize = 6;
 pub(crate) enum Entry {
     Set(usize),
     Diagnosis(usize),
+    Medicine(usize),
     Allergy(usize),
     Problem(usize),
 }
 
 impl Open {
     /// The entries beside the note, in the order drawn: the latest vitals
-    /// sets, this visit's diagnoses, the standing allergies, the problems.
+    /// sets, this visit's diagnoses, the current medicines, the standing
+    /// allergies, the problems.
     pub fn entries(&self) -> Vec<Entry> {
         let sets = (0..self.vitals.len().min(SETS_SHOWN)).map(Entry::Set);
         let diagnoses = (0..self.diagnoses.len()).map(Entry::Diagnosis);
+        let medicines = (0..self.medicines.len()).map(Entry::Medicine);
         let allergies = (0..self.banner.allergies.len()).map(Entry::Allergy);
         let problems = self
             .problems
@@ -106,6 +117,7 @@ impl Open {
             .filter(|(_, p)| p.error.is_none())
             .map(|(i, _)| Entry::Problem(i));
         sets.chain(diagnoses)
+            .chain(medicines)
             .chain(allergies)
             .chain(problems)
             .collect()
@@ -129,6 +141,7 @@ pub(crate) enum Mode {
     Vitals(Box<VitalsEntry>),
     Codes(Box<CodeSearch>),
     Diagnosis(Box<codes_popup::DiagnosisChoice>),
+    Prescribe(Box<PrescribeForm>),
     Trends,
 }
 
@@ -173,6 +186,11 @@ pub(crate) enum Asked {
         id: Id,
     },
     DiscardVitals,
+    /// The reason to stop a medicine.
+    StopMedicine {
+        id: Id,
+    },
+    DiscardPrescription,
 }
 
 /// What to open once the glass is broken.
@@ -191,6 +209,8 @@ pub struct Visits {
     facts: Vec<RowFacts>,
     selected: Selection,
     view: View,
+    /// The signed-in clinician prescribes (the keys offered differ).
+    prescriber: bool,
 }
 
 impl Visits {
@@ -203,6 +223,10 @@ impl Visits {
             facts: Vec::new(),
             selected: Selection::default(),
             view: View::Worklist,
+            prescriber: ctx
+                .session
+                .role()
+                .can(crate::domain::role::Permission::Prescribe),
         };
         let said = v.load(ctx, true);
         (v, said)
@@ -300,13 +324,18 @@ impl Screen for Visits {
         match &self.view {
             View::Worklist => keys::WORKLIST,
             View::Visit(o) => match &o.mode {
+                Mode::Overview if o.signed() && self.prescriber => keys::PRESCRIBER_SIGNED_VISIT,
                 Mode::Overview if o.signed() => keys::SIGNED_VISIT,
+                Mode::Overview if self.prescriber => keys::PRESCRIBER_VISIT,
                 Mode::Overview => keys::VISIT,
                 Mode::Writing => keys::NOTE,
                 Mode::Vitals(f) if f.on_choice() => keys::VITALS_CHOICE,
                 Mode::Vitals(_) => keys::VITALS,
                 Mode::Codes(_) => keys::CODES,
                 Mode::Diagnosis(_) => keys::VITALS_CHOICE,
+                Mode::Prescribe(f) if f.on_medicine() => keys::PRESCRIBE_MEDICINE,
+                Mode::Prescribe(f) if f.on_choice() => keys::PRESCRIBE_CHOICE,
+                Mode::Prescribe(_) => keys::PRESCRIBE,
                 Mode::Trends => keys::TRENDS,
             },
         }
@@ -321,6 +350,7 @@ impl Screen for Visits {
                 Mode::Vitals(_) => "Vitals",
                 Mode::Codes(_) => "Code search",
                 Mode::Diagnosis(_) => "Diagnosis",
+                Mode::Prescribe(_) => "Prescribing",
                 Mode::Trends => "Trends",
             },
         }
@@ -336,7 +366,7 @@ impl Screen for Visits {
     fn takes_text(&self) -> bool {
         matches!(
             self.open_visit().map(|o| &o.mode),
-            Some(Mode::Writing | Mode::Vitals(_) | Mode::Codes(_))
+            Some(Mode::Writing | Mode::Vitals(_) | Mode::Codes(_) | Mode::Prescribe(_))
         )
     }
 
@@ -349,6 +379,7 @@ impl Screen for Visits {
             Mode::Writing => o.editor.type_key(key, now),
             Mode::Vitals(f) => f.type_key(key),
             Mode::Codes(c) => return c.type_key(key, ctx),
+            Mode::Prescribe(f) => return f.type_key(key, ctx),
             _ => {}
         }
         Said::Nothing
@@ -359,6 +390,9 @@ impl Screen for Visits {
             Some(Mode::Vitals(f)) if f.changed() => {
                 Some("Quit and throw away the vitals you were typing?")
             }
+            Some(Mode::Prescribe(f)) if f.changed() => Some(
+                "Quit and throw away the prescription you were writing? Nothing is prescribed.",
+            ),
             _ if self.open_visit().is_some_and(|o| o.stale && o.editor.dirty) => Some(
                 "Quit and throw away the note you typed? It could not be saved (Ctrl+R reads the visit again and keeps it).",
             ),

@@ -4,14 +4,16 @@
 //! was wrong entered in error.
 
 use super::note::NoteEditor;
+use super::prescribe_form::PrescribeForm;
 use super::vitals_form::VitalsEntry;
 use super::{Asked, Mode, Open, Visits};
+use crate::domain::role::Permission;
 use crate::domain::visit::NoteText;
 use crate::ops;
 use crate::store::clinical::visits::Visit;
 use crate::tui::keymap::Action;
 use crate::tui::popups::Question;
-use crate::tui::screen::{Ctx, Said, said_error};
+use crate::tui::screen::{Ctx, Said, refused, said_error};
 use crate::tui::widgets::popup::Prompt;
 
 /// Reads a visit: the patient (a READ), the allergy banner and the
@@ -30,6 +32,8 @@ pub(super) fn read(v: Visit, ctx: &mut Ctx) -> crate::error::Result<Open> {
         .filter(|d| d.visit_id == v.id)
         .cloned()
         .collect();
+    let medicines =
+        ops::prescriptions::medicines_of(ctx.db, ctx.session, &v.patient_id, ctx.clock())?.current;
     Ok(Open {
         patient,
         banner: record.allergies.clone(),
@@ -39,6 +43,7 @@ pub(super) fn read(v: Visit, ctx: &mut Ctx) -> crate::error::Result<Open> {
         vitals: record.vitals.clone(),
         diagnoses,
         problems: record.problems.clone(),
+        medicines,
         selected: 0,
         via_glass: record.via_glass,
         stale: false,
@@ -108,6 +113,7 @@ impl Visits {
             },
             Mode::Vitals(_) => return self.perform_vitals(action, ctx),
             Mode::Codes(_) | Mode::Diagnosis(_) => return self.perform_codes(action, ctx),
+            Mode::Prescribe(_) => return self.perform_prescribe(action, ctx),
             Mode::Trends => {
                 if action == Action::Back {
                     o.mode = Mode::Overview;
@@ -206,6 +212,33 @@ impl Visits {
                 .into();
             }
             Action::Refresh => return self.reread(ctx, "Refreshed."),
+            Action::Prescribe => {
+                if let Some(said) = refused(ctx, Permission::Prescribe, "prescribe") {
+                    return said;
+                }
+                o.mode = Mode::Prescribe(Box::new(PrescribeForm::new()));
+                return Said::Info(
+                    "Type part of the medicine's name (or its generic name); ↑↓ and Enter choose it."
+                        .into(),
+                );
+            }
+            Action::StopMedicine => {
+                if let Some(said) = refused(ctx, Permission::Prescribe, "stop medicines") {
+                    return said;
+                }
+                let Some(super::Entry::Medicine(i)) = o.selected_entry() else {
+                    return Said::Info(
+                        "Select a medicine with ↑↓ first (under Medicines beside the note).".into(),
+                    );
+                };
+                let rx = &o.medicines[i];
+                return Question::prompt(
+                    Prompt::new(format!("Stop {}? Type why:", rx.label()), "Reason"),
+                    Asked::StopMedicine { id: rx.id.clone() },
+                )
+                .unsaved("Quit and throw away the reason you were typing?")
+                .into();
+            }
             _ => {}
         }
         Said::Nothing
@@ -294,6 +327,12 @@ fn ask_in_error(o: &Open) -> Said {
                 format!("the diagnosis {} {}", d.coded.code, d.coded.text),
                 Asked::DiagnosisInError { id: d.id.clone() },
             )
+        }
+        Some(super::Entry::Medicine(_)) => {
+            return Said::Info(
+                "A medicine is not marked in error: the prescriber stops it (s), with the reason."
+                    .into(),
+            );
         }
         Some(super::Entry::Allergy(i)) => {
             let a = &o.banner.allergies[i];
