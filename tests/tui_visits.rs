@@ -431,6 +431,22 @@ fn a_ward_round_starts_from_the_bed_board_and_a_visit_from_the_record() {
         screen.contains("Outpatient consultation of Amina Okafor"),
         "{screen}"
     );
+    // From the record of an admitted patient, the doctor's visit is a ward
+    // round of that admission.
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::F(2));
+    h.press(KeyCode::Esc);
+    h.ctrl('u');
+    h.typed("otieno");
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('V'));
+    assert_eq!(h.tab(), Some(Tab::Visits));
+    let screen = h.screen();
+    assert!(
+        screen.contains("Ward round of Peter Otieno open"),
+        "{screen}"
+    );
     let _ = s.waiting;
 }
 

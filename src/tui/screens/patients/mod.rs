@@ -486,7 +486,11 @@ impl Patients {
                 let p = record.patient.clone();
                 self.edit(p, ctx)
             }
-            Action::StartVisit => start_visit(&id, ctx),
+            Action::StartVisit => {
+                let admitted = matches!(&record.admissions, Some(Ok(list))
+                    if list.iter().any(|(a, _)| a.discharged_at.is_none()));
+                start_visit(&id, admitted, ctx)
+            }
             Action::VerifyIdentity => match ops::verify_identity(ctx.db, ctx.session, &id, ctx.now)
             {
                 Ok(p) => {
@@ -1090,8 +1094,9 @@ impl Dialog for Patients {
 }
 
 /// Starts a visit of the patient in the visits area: a nurse's nursing
-/// note, a doctor's outpatient consultation.
-fn start_visit(patient: &crate::domain::ids::Id, ctx: &Ctx) -> Said {
+/// note; a doctor's ward round when the patient is admitted, else an
+/// outpatient consultation.
+fn start_visit(patient: &crate::domain::ids::Id, admitted: bool, ctx: &Ctx) -> Said {
     use crate::domain::role::{Permission, Role};
     use crate::domain::visit::VisitKind;
     if let Some(r) = crate::tui::screen::refused(ctx, Permission::ClinicalWorklist, "start visits")
@@ -1100,6 +1105,8 @@ fn start_visit(patient: &crate::domain::ids::Id, ctx: &Ctx) -> Said {
     }
     let kind = if ctx.session.role() == Role::Nurse {
         VisitKind::NursingNote
+    } else if admitted {
+        VisitKind::WardRound
     } else {
         VisitKind::Outpatient
     };
