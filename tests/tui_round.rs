@@ -527,3 +527,18 @@ fn the_round_fits_80_by_24() {
     let screen = h.screen();
     assert!(screen.contains("MAR · Peter Otieno"), "{screen}");
 }
+
+#[test]
+fn the_due_list_follows_the_clock_without_keys() {
+    let (mut h, _) = nurse_on_round();
+    assert!(h.screen().contains("4 due, 2 OVERDUE"));
+    // A key at 13:04 (which reads nothing), then at 13:05 the 12:00 doses
+    // are past the hour's grace: overdue too.
+    h.now = at(13, 4);
+    h.press(KeyCode::Home);
+    assert!(h.screen().contains("4 due, 2 OVERDUE"));
+    h.now = at(13, 5);
+    h.app.tick(h.now);
+    let screen = h.screen();
+    assert!(screen.contains("4 due, 4 OVERDUE"), "{screen}");
+}

@@ -79,6 +79,7 @@ impl Round {
     /// `audit` writes the READ event (opening the tab, choosing a ward).
     pub(super) fn load(&mut self, ctx: &mut Ctx, audit: bool) -> Said {
         self.trouble = None;
+        self.read_at = Some(ctx.now);
         self.wards = match ops::ward_staff::my_wards(ctx.db, ctx.session) {
             Ok(w) => w,
             Err(e) => return self.trouble(e),

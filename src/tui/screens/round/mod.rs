@@ -95,7 +95,13 @@ pub struct Round {
     view: View,
     /// Why the list could not be read, if it could not.
     trouble: Option<String>,
+    /// When the due list was read: a minute later, on a tick, it is read
+    /// again, since doses fall due and overdue as time passes.
+    read_at: Option<DateTime<Utc>>,
 }
+
+/// How long the due list stands before a tick reads it again.
+const STANDS: chrono::Duration = chrono::Duration::minutes(1);
 
 impl Round {
     /// The tab as it opens: the doses due on all the clinician's wards.
@@ -108,6 +114,7 @@ impl Round {
             selected: Selection::default(),
             view: View::Due,
             trouble: None,
+            read_at: None,
         };
         let said = r.load(ctx, true);
         (r, said)
@@ -164,6 +171,14 @@ impl Screen for Round {
         match about.downcast::<Asked>() {
             Ok(asked) => self.answer(*asked, answer, ctx),
             Err(_) => Ok(Said::Nothing),
+        }
+    }
+
+    fn tick(&mut self, ctx: &mut Ctx) -> Said {
+        let stale = self.read_at.is_none_or(|t| ctx.now - t >= STANDS);
+        match self.view {
+            View::Due if stale => self.load(ctx, false),
+            _ => Said::Nothing,
         }
     }
 
