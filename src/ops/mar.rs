@@ -19,6 +19,7 @@ use crate::store::prescriptions::{
 };
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::Connection;
+use std::collections::{HashMap, HashSet};
 
 /// How far ahead of now a dose's time may be recorded (clocks on the ward
 /// differ).
@@ -421,27 +422,9 @@ pub fn due_now(db: &Db, by: &Session, ward: &Id, clock: Clock) -> Result<Vec<Due
     let mut due = Vec::new();
     for wp in store::ward_patients(conn, ward)? {
         for rx in store::of_admission(conn, &wp.admission_id, true)? {
-            let timing = rx.timing();
-            let days = [local_date(clock.zone, from), local_date(clock.zone, to)];
-            let mut times: Vec<DateTime<Utc>> = Vec::new();
-            for d in days[0].iter_days().take_while(|d| *d <= days[1]) {
-                times.extend(timing.due_on(d, clock.zone, &settings.medication_rounds));
-            }
-            times.retain(|t| *t >= from && *t <= to);
-            if times.is_empty() {
-                continue;
-            }
             let records =
                 store::administrations_between(conn, &rx.id, from, to + Duration::seconds(1))?;
-            let standing: Vec<&Administration> = standing(&records).collect();
-            for t in times {
-                let record = standing.iter().find(|a| a.due_at == Some(t));
-                let state = dose_state(
-                    t,
-                    record.map(|a| (a.outcome, a.at)),
-                    clock.now,
-                    settings.dose_late_minutes,
-                );
+            for (t, state) in doses_between(&rx, &records, (from, to), clock, &settings) {
                 if state.waiting() {
                     due.push(Due {
                         patient: wp.clone(),
@@ -455,4 +438,96 @@ pub fn due_now(db: &Db, by: &Session, ward: &Id, clock: Clock) -> Result<Vec<Due
     }
     due.sort_by(|a, b| (a.due_at, &a.patient.bed).cmp(&(b.due_at, &b.patient.bed)));
     Ok(due)
+}
+
+/// The scheduled doses of an order due within `span` (both ends included)
+/// and where each stands at the clock's instant, given the order's records
+/// of that span.
+fn doses_between(
+    rx: &Prescription,
+    records: &[Administration],
+    (from, to): (DateTime<Utc>, DateTime<Utc>),
+    clock: Clock,
+    settings: &crate::domain::settings::Settings,
+) -> Vec<(DateTime<Utc>, DoseState)> {
+    let timing = rx.timing();
+    let (first, last) = (local_date(clock.zone, from), local_date(clock.zone, to));
+    let mut times: Vec<DateTime<Utc>> = Vec::new();
+    for d in first.iter_days().take_while(|d| *d <= last) {
+        times.extend(timing.due_on(d, clock.zone, &settings.medication_rounds));
+    }
+    times.retain(|t| *t >= from && *t <= to);
+    if times.is_empty() {
+        return Vec::new();
+    }
+    let standing: Vec<&Administration> = standing(records).collect();
+    times
+        .into_iter()
+        .map(|t| {
+            let record = standing.iter().find(|a| a.due_at == Some(t));
+            let state = dose_state(
+                t,
+                record.map(|a| (a.outcome, a.at)),
+                clock.now,
+                settings.dose_late_minutes,
+            );
+            (t, state)
+        })
+        .collect()
+}
+
+/// The admissions with a dose overdue now (nobody recorded it, and its
+/// time is past by more than `dose_late_minutes`, up to a day back), for
+/// the bed board's mark: two queries for the whole hospital, whatever its
+/// size. `audit` writes one READ event when there are any.
+pub fn overdue_admissions(
+    db: &mut Db,
+    by: &Session,
+    clock: Clock,
+    audit: bool,
+) -> Result<HashSet<Id>> {
+    by.require(Permission::GiveDoses, "see overdue doses")?;
+    let settings = db.settings()?;
+    let from = clock.now - OVERDUE_LOOKBACK;
+    let (orders, records) = {
+        let conn = db.conn();
+        (
+            store::active_inpatient_orders(conn)?,
+            store::active_inpatient_records(conn, from, clock.now + Duration::seconds(1))?,
+        )
+    };
+    let mut by_order: HashMap<&Id, Vec<Administration>> = HashMap::new();
+    for a in &records {
+        by_order
+            .entry(&a.prescription_id)
+            .or_default()
+            .push(a.clone());
+    }
+    let mut out = HashSet::new();
+    for rx in &orders {
+        let Some(admission) = &rx.admission_id else {
+            continue;
+        };
+        if out.contains(admission) {
+            continue;
+        }
+        let mine = by_order.get(&rx.id).map_or(&[][..], Vec::as_slice);
+        if doses_between(rx, mine, (from, clock.now), clock, &settings)
+            .iter()
+            .any(|(_, s)| *s == DoseState::Overdue)
+        {
+            out.insert(admission.clone());
+        }
+    }
+    if audit && !out.is_empty() {
+        let summary = format!(
+            "viewed which of the admitted patients have overdue doses ({})",
+            out.len()
+        );
+        db.write(&by.actor(), |_| {
+            let e = crate::domain::audit::AuditEvent::new(AuditAction::Read, "mar", summary);
+            Ok::<_, Error>(((), vec![e]))
+        })?;
+    }
+    Ok(out)
 }

@@ -25,6 +25,7 @@ pub mod pharmacy;
 pub mod prescriptions;
 pub mod record;
 pub mod restore;
+pub mod round;
 pub mod settings;
 pub mod visits;
 pub mod vitals;

@@ -269,6 +269,13 @@ pub fn wards_of(db: &Db, by: &Session, user_name: &str) -> Result<Vec<Assignment
     Ok(store::open_of(db.conn(), &user.id)?)
 }
 
+/// The wards the signed-in doctor or nurse works on now, by name (their
+/// medication round).
+pub fn my_wards(db: &Db, by: &Session) -> Result<Vec<Assignment>> {
+    by.require(Permission::GiveDoses, "see the wards of your round")?;
+    Ok(store::open_of(db.conn(), &by.user.id)?)
+}
+
 /// A clinician's assignments, ended ones included, newest first (admin only).
 pub fn history_of(db: &Db, by: &Session, user_name: &str) -> Result<Vec<Assignment>> {
     authorize(db.conn(), by, Permission::Administer, "see staff's wards")?;

@@ -616,3 +616,34 @@ pub fn ward_patients(conn: &Connection, ward: &Id) -> Result<Vec<WardPatient>, S
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// The active orders of every admission in a bed now (the bed board's
+/// overdue marks): one query for the whole hospital.
+pub fn active_inpatient_orders(conn: &Connection) -> Result<Vec<Prescription>, StoreError> {
+    query(
+        conn,
+        "JOIN admissions a ON a.id = p.admission_id
+         WHERE a.discharged_at IS NULL AND p.status = 'active'
+         ORDER BY p.admission_id, p.prescribed_at",
+        [],
+    )
+}
+
+/// The records of scheduled doses due in `[from, to)` of every active
+/// order of an admission in a bed now, corrections included, in the order
+/// recorded: one query for the whole hospital.
+pub fn active_inpatient_records(
+    conn: &Connection,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<Administration>, StoreError> {
+    administrations(
+        conn,
+        "WHERE prescription_id IN (
+             SELECT p.id FROM prescriptions p JOIN admissions a ON a.id = p.admission_id
+             WHERE a.discharged_at IS NULL AND p.status = 'active')
+           AND due_at >= ?1 AND due_at < ?2
+         ORDER BY recorded_at, id",
+        params![format_ts(from), format_ts(to)],
+    )
+}

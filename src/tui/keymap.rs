@@ -20,6 +20,7 @@ pub enum Tab {
     Pharmacy,
     Admin,
     Visits,
+    Round,
 }
 
 /// What a key asks for. Screens and the app perform these; nothing else
@@ -224,6 +225,19 @@ pub enum Action {
     Prescribe,
     /// Stop the selected medicine, with a typed reason.
     StopMedicine,
+    // the medication round (issue #15, part 3)
+    /// Give the selected dose (after a confirmation naming it).
+    GiveDose,
+    /// Hold the selected dose, with a reason.
+    HoldDose,
+    /// Record that the patient refused the selected dose, with a reason.
+    RefuseDose,
+    /// Record the selected dose not available, with a reason.
+    DoseNotAvailable,
+    /// Show the selected patient's medication administration record.
+    ShowMar,
+    /// Correct the selected dose record by a new one naming it.
+    CorrectDose,
 }
 
 /// One key with its modifiers.

@@ -12,6 +12,7 @@ pub mod notice;
 pub mod patients;
 pub mod pharmacy;
 pub mod picker;
+pub mod round;
 pub mod sign_in;
 pub mod visits;
 
@@ -90,6 +91,14 @@ pub const AREAS: &[Area] = &[
         permission: Permission::ClinicalWorklist,
         open: |ctx| boxed(visits::Visits::open(ctx)),
         accepts: visits::accepts,
+    },
+    Area {
+        tab: Tab::Round,
+        title: "Round",
+        function_key: 8,
+        permission: Permission::GiveDoses,
+        open: |ctx| boxed(round::Round::open(ctx)),
+        accepts: |_| false,
     },
 ];
 

@@ -19,8 +19,16 @@ pub fn top_bar(
     buf: &mut Buffer,
 ) {
     let mut spans = vec![Span::styled(" wardline ", theme.title())];
+    let label_of = |t: &Tab| format!(" {} {} ", t.key_label(), t.title());
+    let full: usize = tabs.iter().map(|t| label_of(t).chars().count()).sum();
+    // Too many tabs for the width: one space between them instead of two.
+    let tight = 10 + full + 2 > area.width as usize;
     for t in tabs {
-        let label = format!(" {} {} ", t.key_label(), t.title());
+        let label = if tight {
+            format!(" {} {}", t.key_label(), t.title())
+        } else {
+            label_of(t)
+        };
         let style = if Some(*t) == current {
             theme.tab_active()
         } else {

@@ -16,7 +16,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A tile's width and height, and the gap between tiles.
 pub const TILE_W: u16 = 19;
@@ -113,7 +113,13 @@ pub struct BoardView<'a> {
     pub filter: String,
     /// The latest NEWS2 by admission (doctors and nurses; empty otherwise).
     pub scores: &'a HashMap<Id, Score>,
+    /// The admissions with a dose overdue (those who give doses; empty
+    /// otherwise): their tiles are marked `Rx!`.
+    pub overdue: &'a HashSet<Id>,
 }
+
+/// The mark of a tile whose patient has a dose overdue.
+pub const OVERDUE_MARK: &str = "Rx!";
 
 /// A score as a tile shows it: `N7!↑` — the number, `!` when the band is
 /// high, an arrow when it rose or fell since the set before.
@@ -152,7 +158,13 @@ fn hm(t: DateTime<Utc>, zone: Tz, now: DateTime<Utc>) -> String {
 }
 
 /// The three lines of a tile.
-fn tile_lines(b: &BoardBed, score: Option<&str>, now: DateTime<Utc>, zone: Tz) -> [String; 3] {
+fn tile_lines(
+    b: &BoardBed,
+    score: Option<&str>,
+    overdue: bool,
+    now: DateTime<Utc>,
+    zone: Tz,
+) -> [String; 3] {
     let w = usize::from(TILE_W) - 2;
     let bed = &b.bed;
     let head = match (&b.occupant, bed.status) {
@@ -168,6 +180,14 @@ fn tile_lines(b: &BoardBed, score: Option<&str>, now: DateTime<Utc>, zone: Tz) -
         _ => truncate(&bed.label, w - 2),
     };
     let (second, third) = match (&b.occupant, bed.status) {
+        (Some(a), _) if overdue => (
+            a.patient.name.clone(),
+            format!(
+                "{:<n$}{OVERDUE_MARK}",
+                truncate(&a.patient.mrn, w - OVERDUE_MARK.len() - 1),
+                n = w - OVERDUE_MARK.len()
+            ),
+        ),
         (Some(a), _) => (a.patient.name.clone(), a.patient.mrn.clone()),
         (None, BedStatus::Reserved) => (
             b.reserved
@@ -210,7 +230,11 @@ fn draw_tile(
     let (x, y) = at;
     let score = b.occupant.as_ref().and_then(|a| view.scores.get(&a.id));
     let score_words = score.map(score_text);
-    let lines = tile_lines(b, score_words.as_deref(), view.now, view.zone);
+    let overdue = b
+        .occupant
+        .as_ref()
+        .is_some_and(|a| view.overdue.contains(&a.id));
+    let lines = tile_lines(b, score_words.as_deref(), overdue, view.now, view.zone);
     let status = b.bed.status;
     let base = if selected {
         theme.selected()
@@ -244,6 +268,18 @@ fn draw_tile(
             ))
         };
         Paragraph::new(line).render(r, buf);
+        if k == 2 && overdue {
+            // The mark ends the tile's third line, in the alarm style.
+            let n = OVERDUE_MARK.len() as u16;
+            let from = x + TILE_W - n;
+            let cell = Rect {
+                x: from,
+                y: yy,
+                width: n.min((area.x + area.width).saturating_sub(from)),
+                height: 1,
+            };
+            buf.set_style(cell, theme.error().patch(base));
+        }
         if k == 0
             && let (Some(sc), Some(words)) = (score, &score_words)
         {

@@ -85,6 +85,7 @@ impl Beds {
             banner,
             filter,
             scores: &self.scores,
+            overdue: &self.overdue,
         };
         board::render(&view, theme, area, frame.buffer_mut());
     }

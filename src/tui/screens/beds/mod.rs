@@ -37,7 +37,7 @@ use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use std::any::Any;
 use std::cell::Cell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use views::{Form, Setup};
 
 /// What a form saves.
@@ -134,6 +134,8 @@ pub struct Beds {
     form: Option<Form<FormFor>>,
     /// The latest NEWS2 of each admission, for doctors and nurses.
     scores: HashMap<Id, Score>,
+    /// The admissions with a dose overdue, for those who give doses.
+    overdue: HashSet<Id>,
 }
 
 impl Beds {
@@ -152,6 +154,7 @@ impl Beds {
             moving: None,
             form: None,
             scores: HashMap::new(),
+            overdue: HashSet::new(),
         };
         let said = b.load(ctx, true);
         (b, said)
@@ -176,6 +179,18 @@ impl Beds {
                 {
                     match crate::ops::worklist::board_scores(ctx.db, ctx.session, audit) {
                         Ok(s) => self.scores = s,
+                        Err(e) => said = said_error(e),
+                    }
+                }
+                self.overdue = HashSet::new();
+                if ctx
+                    .session
+                    .role()
+                    .can(crate::domain::role::Permission::GiveDoses)
+                {
+                    let clock = ctx.clock();
+                    match crate::ops::mar::overdue_admissions(ctx.db, ctx.session, clock, audit) {
+                        Ok(o) => self.overdue = o,
                         Err(e) => said = said_error(e),
                     }
                 }
