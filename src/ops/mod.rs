@@ -18,6 +18,7 @@ pub mod dispensing;
 pub mod export;
 pub mod fhir;
 pub mod import;
+pub mod labels;
 pub mod mar;
 pub mod patients;
 pub mod pharmacy;
