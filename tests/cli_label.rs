@@ -176,11 +176,22 @@ fn a_dispensed_prescription_prints_as_text_and_pdf() {
     for (width, columns) in [("80", 48), ("58", 32)] {
         let out = ok(
             data,
-            &["label", "--prescription", id, "--width", width, "--as", "pharm"],
+            &[
+                "label",
+                "--prescription",
+                id,
+                "--width",
+                width,
+                "--as",
+                "pharm",
+            ],
         );
         let text = String::from_utf8(out.stdout).unwrap();
         for line in text.lines() {
-            assert!(line.chars().count() <= columns, "{line:?} wider than {columns}");
+            assert!(
+                line.chars().count() <= columns,
+                "{line:?} wider than {columns}"
+            );
         }
         let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
         for words in [
@@ -204,7 +215,17 @@ fn a_dispensed_prescription_prints_as_text_and_pdf() {
     let pdf_arg = pdf.to_str().unwrap();
     ok(
         data,
-        &["label", "--prescription", id, "--format", "pdf", "--out", pdf_arg, "--as", "pharm"],
+        &[
+            "label",
+            "--prescription",
+            id,
+            "--format",
+            "pdf",
+            "--out",
+            pdf_arg,
+            "--as",
+            "pharm",
+        ],
     );
     #[cfg(unix)]
     {
@@ -215,7 +236,17 @@ fn a_dispensed_prescription_prints_as_text_and_pdf() {
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
     let err = refused(
         data,
-        &["label", "--prescription", id, "--format", "pdf", "--out", pdf_arg, "--as", "pharm"],
+        &[
+            "label",
+            "--prescription",
+            id,
+            "--format",
+            "pdf",
+            "--out",
+            pdf_arg,
+            "--as",
+            "pharm",
+        ],
     );
     assert!(err.contains("already exists"), "{err}");
 
@@ -229,7 +260,10 @@ fn a_dispensed_prescription_prints_as_text_and_pdf() {
                 "Medicine: Amoxicillin capsule",
                 "Quantity: 15 capsule",
             ] {
-                assert!(flat.contains(words), "{words:?} missing from the PDF's text:\n{text}");
+                assert!(
+                    flat.contains(words),
+                    "{words:?} missing from the PDF's text:\n{text}"
+                );
             }
         }
         other => {
@@ -247,8 +281,22 @@ fn a_dispensed_prescription_prints_as_text_and_pdf() {
         }
     }
 
-    let err = refused(data, &["label", "--prescription", id, "--width", "70", "--as", "pharm"]);
-    assert!(err.contains("type 58 (32 columns) or 80 (48 columns)"), "{err}");
+    let err = refused(
+        data,
+        &[
+            "label",
+            "--prescription",
+            id,
+            "--width",
+            "70",
+            "--as",
+            "pharm",
+        ],
+    );
+    assert!(
+        err.contains("type 58 (32 columns) or 80 (48 columns)"),
+        "{err}"
+    );
     let err = refused(
         data,
         &["label", "--prescription", waiting.as_str(), "--as", "pharm"],
