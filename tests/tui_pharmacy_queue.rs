@@ -331,3 +331,18 @@ fn another_terminal_dispensing_first_is_refused_in_words() {
     let s = h.screen();
     assert!(s.contains("1 waiting") && !s.contains("Paracetamol"), "{s}");
 }
+
+#[test]
+fn a_doctor_sees_the_stock_but_not_the_queue() {
+    let mut h = Harness::new(false);
+    setup(&h);
+    h.sign_in("doctor", PASSWORD);
+    h.press(KeyCode::F(5));
+    h.press(KeyCode::Char('p'));
+    let s = h.screen();
+    assert!(s.contains("see the pharmacy's queue"), "{s}");
+    assert!(
+        s.contains("Find ___") && !s.contains("Prescription queue"),
+        "{s}"
+    );
+}

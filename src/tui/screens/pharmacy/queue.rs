@@ -7,13 +7,14 @@
 use super::{Pending, Pharmacy, View};
 use crate::domain::conditions::AllergyState;
 use crate::domain::label::Paper;
+use crate::domain::role::Permission;
 use crate::ops::dispensing::{self, RxPlan};
 use crate::ops::labels;
 use crate::ops::record::AllergyBanner;
 use crate::store::prescriptions::Waiting;
 use crate::tui::keymap::Action;
 use crate::tui::popups::Question;
-use crate::tui::screen::{Ctx, Said, said_error};
+use crate::tui::screen::{Ctx, Said, refused, said_error};
 use crate::tui::widgets::table::Selection;
 
 /// One waiting prescription with its patient's allergy banner (or why it
@@ -101,10 +102,14 @@ impl Pharmacy {
             self.view = View::List;
             return self.reload(ctx);
         }
+        if let Some(no) = refused(ctx, Permission::Dispense, "see the pharmacy's queue") {
+            return no;
+        }
         self.searching = false;
         self.view = View::Queue;
         let said = self.reload_queue(ctx);
         if said != Said::Nothing {
+            self.view = View::List;
             return said;
         }
         Said::Info(match self.rx.rows.len() {
