@@ -234,7 +234,7 @@ fn dispensing_in_full_takes_a_lasting_batch_and_leaves_the_queue_with_a_label() 
     h.press(KeyCode::Char('y'));
     let s = h.screen();
     assert!(
-        s.contains("Dispensed 15 capsule of Amoxicillin 500 mg capsule to"),
+        s.contains("Dispensed 15 capsule. Label: labels/2026"),
         "{s}"
     );
     assert!(s.contains("2 waiting") && !s.contains("Tomás"), "{s}");
@@ -277,7 +277,10 @@ fn short_stock_dispenses_part_and_the_row_shows_what_is_owed() {
     h.press(KeyCode::Char('y'));
     h.press(KeyCode::Char('y'));
     let s = h.screen();
-    assert!(s.contains("6 still owed (it stays in the queue)"), "{s}");
+    assert!(
+        s.contains("Dispensed 10 tablet, 6 still owed (it stays in the queue). Label:"),
+        "{s}"
+    );
     assert!(s.contains("3 waiting") && s.contains("6 part"), "{s}");
     assert!(
         s.contains("Partly dispensed: 10 of 16 tablet given, 6 still owed."),
@@ -287,7 +290,7 @@ fn short_stock_dispenses_part_and_the_row_shows_what_is_owed() {
     h.press(KeyCode::Char('l'));
     let s = h.screen();
     assert!(
-        s.contains("Label: labels/2026") && s.contains(".txt and .pdf"),
+        s.contains("Label: labels/2026") && s.contains(".txt + .pdf"),
         "{s}"
     );
     assert_eq!(labels_in(&h).len(), 4);

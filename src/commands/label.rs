@@ -81,7 +81,7 @@ pub fn label(data: &DataDir, cli: &Cli, args: &LabelArgs, pw: &mut Passwords) ->
                 let path = data
                     .root()
                     .join("labels")
-                    .join(format!("{}.pdf", labels::file_stem(&rx, &l, &clock)));
+                    .join(format!("{}.pdf", labels::file_stem(&rx, &clock)));
                 labels::write_private(&path, &bytes)?;
                 Some(path)
             }

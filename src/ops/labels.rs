@@ -153,12 +153,13 @@ pub fn record_export(db: &mut Db, by: &Session, rx: &Prescription, whereto: &Pat
     })
 }
 
-/// A label file's name without extension: the local time, the MRN and
-/// the end of the prescription's ID (`20260309-083012-TST-000001-X-3f9a1c`).
-pub fn file_stem(rx: &Prescription, l: &Label, clock: &Clock) -> String {
+/// A label file's name without extension, short enough for the status
+/// line: the local time and the end of the prescription's ID
+/// (`20260309-083012-3f9a1c`).
+pub fn file_stem(rx: &Prescription, clock: &Clock) -> String {
     let id: Vec<char> = rx.id.as_str().chars().collect();
     let tail: String = id[id.len().saturating_sub(6)..].iter().collect();
-    format!("{}-{}-{tail}", clock.local().format("%Y%m%d-%H%M%S"), l.mrn)
+    format!("{}-{tail}", clock.local().format("%Y%m%d-%H%M%S"))
 }
 
 /// Writes the label as text (for `paper`) and as a PDF into `folder`,
@@ -173,7 +174,7 @@ pub fn write_both(
     clock: &Clock,
 ) -> Result<Written> {
     let (rx, l) = label(db, by, prescription, quantity, clock)?;
-    let stem = file_stem(&rx, &l, clock);
+    let stem = file_stem(&rx, clock);
     let written = Written {
         text: folder.join(format!("{stem}.txt")),
         pdf: folder.join(format!("{stem}.pdf")),

@@ -229,23 +229,25 @@ impl Pharmacy {
                     return said;
                 }
             };
-        let mut msg = format!(
-            "Dispensed {} {} of {}{who}",
-            done.quantity, rx.item_unit, rx.medicine
-        );
-        match done.prescription.owed() {
-            0 => msg.push('.'),
-            n => msg = format!("{n} still owed (it stays in the queue). {msg}."),
-        }
+        let what = format!("{} {} of {}{who}", done.quantity, rx.item_unit, rx.medicine);
+        let owed = match done.prescription.owed() {
+            0 => String::new(),
+            n => format!(", {n} still owed (it stays in the queue)"),
+        };
         let label = self.write_label(&rx.id, Some(done.quantity), ctx);
         let said = self.reload_queue(ctx);
         if said != Said::Nothing {
             return said;
         }
         match label {
-            Ok(written) => Said::Info(format!("{msg} {written}")),
+            // The status line has room for the file's name, not the order:
+            // the medicine and patient were on the plan just confirmed.
+            Ok(written) => Said::Info(format!(
+                "Dispensed {} {}{owed}. {written}",
+                done.quantity, rx.item_unit
+            )),
             Err(e) => Said::Error(format!(
-                "{msg} The label was not written: {e}. Press l on a dispensed prescription, or run `wardline label`."
+                "Dispensed {what}{owed}. The label was not written: {e}. Press l on a partly dispensed prescription, or run `wardline label`."
             )),
         }
     }
@@ -273,7 +275,7 @@ impl Pharmacy {
             .text
             .strip_prefix(folder.parent().unwrap_or(&folder))
             .unwrap_or(&w.text);
-        Ok(format!("Label: {} and .pdf", shown.display()))
+        Ok(format!("Label: {} + .pdf", shown.display()))
     }
 }
 
