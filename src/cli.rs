@@ -10,6 +10,7 @@ use crate::commands::backup::{BackupArgs, RestoreArgs};
 use crate::commands::beds::{self, BedsCommand, WardsCommand};
 use crate::commands::codes;
 use crate::commands::hospital::InitArgs;
+use crate::commands::label::LabelArgs;
 use crate::commands::settings::SettingsCommand;
 use crate::commands::users::UsersCommand;
 use crate::commands::{patients, pharmacy, record};
@@ -87,6 +88,9 @@ pub enum Command {
     /// Measure searches, writes, screens, start-up and memory on a synthetic
     /// hospital (built once per size, then reused); never touches real ones.
     Bench(BenchArgs),
+    /// The medicine label of a dispensed prescription, as receipt-printer
+    /// text or a PDF.
+    Label(LabelArgs),
 }
 
 #[derive(Debug, Args)]

@@ -6,7 +6,7 @@ use clap::Parser;
 use std::process::ExitCode;
 use wardline::cli::{Cli, Command, ExportCommand, ImportCommand};
 use wardline::commands::{
-    self, Passwords, appointments, audit, backup, beds, codes, hospital, patients, pharmacy,
+    self, Passwords, appointments, audit, backup, beds, codes, hospital, label, patients, pharmacy,
     record, settings, users,
 };
 
@@ -96,6 +96,7 @@ fn run(cli: &Cli) -> Result<bool> {
         Some(Command::Beds(cmd)) => beds::beds(&data, cli, cmd, &mut pw)?,
         Some(Command::Report(cmd)) => commands::report(&data, cli, cmd, &mut pw)?,
         Some(Command::Bench(args)) => wardline::bench::run(&data, args)?,
+        Some(Command::Label(args)) => label::label(&data, cli, args, &mut pw)?,
     }
     Ok(true)
 }

@@ -3,13 +3,15 @@
 //! a dispense would take first-expiry-first-out, and the dispense itself.
 //! When stock is short what there is goes out and the rest stays owed; the
 //! ledger rows name the prescription, and the file refuses more than is
-//! owed.
+//! owed. A batch that would expire before the course ends is passed over
+//! for a later one, and flagged in the plan when none is left.
 
 use crate::auth::Session;
 use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::ids::Id;
-use crate::domain::pharmacy::{Item, PlanError, Take, plan_dispense};
+use crate::domain::pharmacy::{Item, Take};
 use crate::domain::prescribing::Status;
+use crate::domain::prescribing::supply::{course_last_day, expires_in_course, plan_for_course};
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
 use crate::ops::clinical;
@@ -38,12 +40,21 @@ pub struct RxPlan {
     pub quantity: i64,
     /// What was owed before it.
     pub owed: i64,
+    /// The course's last day when this dispense is taken from today; a
+    /// batch expiring by then is passed over while lasting stock is left.
+    pub last_day: Option<NaiveDate>,
 }
 
 impl RxPlan {
     /// What stays owed after this dispense (stock was short).
     pub fn still_owed(&self) -> i64 {
         self.owed - self.quantity
+    }
+
+    /// Whether a batch of the plan expires before the course ends (taken
+    /// only because no lasting stock was left): the pharmacist is told.
+    pub fn short_dated(&self, take: &Take) -> bool {
+        expires_in_course(take.expiry, self.last_day)
     }
 }
 
@@ -76,20 +87,15 @@ fn plan_in(conn: &Connection, rx: &Prescription, today: NaiveDate) -> Result<(It
         )));
     }
     let batches = crate::store::pharmacy::batches(conn, &item.id)?;
-    let takes = match plan_dispense(&batches, owed, today) {
-        Ok(t) => t,
-        Err(PlanError::Short { available }) if available > 0 => {
-            plan_dispense(&batches, available, today)
-                .map_err(|_| Error::Refused("the stock changed while planning: try again".into()))?
-        }
-        Err(_) => {
-            return Err(Error::Refused(format!(
-                "no usable stock of {} (expired stock is never issued): nothing can be dispensed; the prescription stays in the queue with {owed} {} owed",
-                item.details.label(),
-                item.details.unit
-            )));
-        }
-    };
+    let last_day = course_last_day(today, rx.course.duration_days);
+    let takes = plan_for_course(&batches, owed, today, last_day);
+    if takes.is_empty() {
+        return Err(Error::Refused(format!(
+            "no usable stock of {} (expired stock is never issued): nothing can be dispensed; the prescription stays in the queue with {owed} {} owed",
+            item.details.label(),
+            item.details.unit
+        )));
+    }
     let quantity = takes.iter().map(|t| t.quantity).sum();
     Ok((
         item,
@@ -98,6 +104,7 @@ fn plan_in(conn: &Connection, rx: &Prescription, today: NaiveDate) -> Result<(It
             takes,
             quantity,
             owed,
+            last_day,
         },
     ))
 }

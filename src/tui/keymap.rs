@@ -238,6 +238,13 @@ pub enum Action {
     ShowMar,
     /// Correct the selected dose record by a new one naming it.
     CorrectDose,
+    // pharmacy: the prescription queue, dispensing against it, labels (#15, part 2)
+    /// Show the prescriptions waiting to be dispensed, or the stock again.
+    PrescriptionQueue,
+    /// Dispense the batches shown against the prescription (after a confirmation).
+    DispensePrescription,
+    /// Write the selected prescription's label again (text and PDF).
+    WriteLabel,
 }
 
 /// One key with its modifiers.

@@ -8,6 +8,7 @@ pub mod checks;
 pub mod mar;
 pub mod quantity;
 pub mod schedule;
+pub mod supply;
 
 use strum::{Display, EnumIter, EnumString, IntoEnumIterator, IntoStaticStr};
 

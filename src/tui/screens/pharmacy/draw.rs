@@ -32,6 +32,8 @@ impl Pharmacy {
             View::Form(f) => f.render(frame, area, ctx, theme),
             View::Confirm(c) => render_dispense_choice(c, frame, area, ctx, theme),
             View::Count(c) => c.render(frame, area, ctx, theme),
+            View::Queue => self.render_queue(frame, area, ctx, theme),
+            View::RxPlan => self.render_rx_plan(frame, area, clock, ctx, theme),
         }
     }
 

@@ -17,7 +17,45 @@ pub const STOCK_LIST: &[Binding] = table![
         b(&[ch('n')], Action::NewItem, "new item", false),
         b(&[ch('e')], Action::Edit, "edit item", false),
         b(&[ctrl('r')], Action::Refresh, "refresh", false),
+        b(
+            &[ch('p')],
+            Action::PrescriptionQueue,
+            "prescription queue",
+            false,
+        ),
     ],
+];
+
+/// The prescriptions waiting to be dispensed.
+pub const RX_QUEUE: &[Binding] = table![
+    &[b(
+        &[plain(KeyCode::Enter)],
+        Action::Open,
+        "dispense plan",
+        true
+    )],
+    list_keys!("prescription"),
+    &[
+        b(&[ch('l')], Action::WriteLabel, "label again", true),
+        b(
+            &[ch('p'), plain(KeyCode::Esc)],
+            Action::PrescriptionQueue,
+            "stock list",
+            true,
+        ),
+        b(&[ctrl('r')], Action::Refresh, "refresh", true),
+    ],
+];
+
+/// The batches a dispense against a prescription would take.
+pub const RX_PLAN: &[Binding] = &[
+    b(&[ch('y')], Action::DispensePrescription, "dispense", true),
+    b(
+        &[ch('n'), plain(KeyCode::Esc)],
+        Action::Back,
+        "back to the queue",
+        true,
+    ),
 ];
 
 /// The pharmacy tab, typing in the search box.
@@ -144,6 +182,8 @@ mod tests {
             STOCK_PATIENT_FORM,
             STOCK_DISPENSE_CONFIRM,
             STOCK_COUNT,
+            RX_QUEUE,
+            RX_PLAN,
         ] {
             assert_no_key_twice(table);
         }
@@ -153,5 +193,7 @@ mod tests {
     fn list_and_item_keys_do_not_shadow_global_keys() {
         assert_no_global_key_shadowed(STOCK_LIST);
         assert_no_global_key_shadowed(STOCK_ITEM);
+        assert_no_global_key_shadowed(RX_QUEUE);
+        assert_no_global_key_shadowed(RX_PLAN);
     }
 }

@@ -42,6 +42,7 @@ impl Pharmacy {
         }
         match action {
             Action::FocusSearch => self.searching = true,
+            Action::PrescriptionQueue => return self.toggle_queue(ctx),
             Action::FocusList => self.searching = false,
             Action::CycleFilter => {
                 self.filter = self.filter.next();

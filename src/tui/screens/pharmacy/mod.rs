@@ -1,11 +1,14 @@
 //! The pharmacy tab: the stock list with its alerts, an item's batches and
 //! ledger, and every movement by keyboard: receive, dispense (the batches
 //! chosen first-expiry-first-out are shown before confirming), return,
-//! adjust, dispose of expired stock, and the stock count.
+//! adjust, dispose of expired stock, and the stock count; and the queue of
+//! prescriptions waiting to be dispensed (`p`), dispensed against with
+//! their FEFO plan shown first and a label written for each.
 //!
 //! The folder holds the whole area: this file the tab's state, what is open
 //! and its [`Screen`](crate::tui::screen::Screen) implementation; `list`,
-//! `item`, `save`, `dispense` and `count` what each view does with its keys;
+//! `item`, `save`, `dispense`, `count` and `queue` what each view does with
+//! its keys;
 //! `forms` the stock forms; `draw` the drawing; `keys` the key tables.
 
 mod count;
@@ -15,6 +18,8 @@ mod forms;
 mod item;
 mod keys;
 mod list;
+mod queue;
+mod queue_draw;
 mod save;
 
 use crate::domain::pharmacy::{Filter, StockLevel};
@@ -41,6 +46,8 @@ pub struct Local<'a> {
     pub currency: &'a str,
     pub date_pattern: &'a str,
     pub today: NaiveDate,
+    /// The instant drawn or acted at (the queue's waiting times).
+    pub now: chrono::DateTime<chrono::Utc>,
 }
 
 fn local<'a>(ctx: &'a Ctx) -> Local<'a> {
@@ -48,6 +55,7 @@ fn local<'a>(ctx: &'a Ctx) -> Local<'a> {
         currency: &ctx.settings.currency,
         date_pattern: ctx.settings.date_pattern(),
         today: ops::today(&ctx.clock()),
+        now: ctx.now,
     }
 }
 
@@ -57,6 +65,10 @@ enum View {
     Form(Box<StockForm>),
     Confirm(Box<DispenseChoice>),
     Count(Box<CountSheet>),
+    /// The prescriptions waiting to be dispensed.
+    Queue,
+    /// The batches a dispense against the selected prescription takes.
+    RxPlan,
 }
 
 /// What a yes is for.
@@ -64,6 +76,8 @@ enum Pending {
     DiscardForm,
     ToggleActive,
     PostCount,
+    /// Dispense the plan shown against its prescription.
+    DispenseRx,
 }
 
 /// The patient picker is choosing the open form's patient.
@@ -89,6 +103,8 @@ pub struct Pharmacy {
     /// Whether the form open was started from the list (Esc and saving
     /// return there rather than to the item).
     back_to_list: bool,
+    /// The prescription queue and the plan shown from it.
+    rx: queue::RxQueue,
 }
 
 impl Pharmacy {
@@ -107,6 +123,7 @@ impl Pharmacy {
             view: View::List,
             window: 90,
             back_to_list: false,
+            rx: queue::RxQueue::default(),
         };
         let said = p.reload(ctx);
         (p, said)
@@ -114,7 +131,9 @@ impl Pharmacy {
 
     /// The tab is shown again: fresh figures, unless a form holds input.
     pub fn shown_again(&mut self, ctx: &mut Ctx) -> Said {
-        if matches!(self.view, View::List | View::Item) {
+        if matches!(self.view, View::Queue) {
+            self.reload_queue(ctx)
+        } else if matches!(self.view, View::List | View::Item) {
             self.reload(ctx)
         } else {
             Said::Nothing
@@ -191,6 +210,7 @@ impl Pharmacy {
             Pending::DiscardForm => self.close_form(ctx),
             Pending::ToggleActive => self.toggle_active(ctx),
             Pending::PostCount => self.post_count(ctx),
+            Pending::DispenseRx => self.dispense_rx(ctx),
         }
     }
 }
@@ -206,6 +226,8 @@ impl crate::tui::screen::Screen for Pharmacy {
             View::Form(_) => keys::STOCK_FORM,
             View::Confirm(_) => keys::STOCK_DISPENSE_CONFIRM,
             View::Count(_) => keys::STOCK_COUNT,
+            View::Queue => keys::RX_QUEUE,
+            View::RxPlan => keys::RX_PLAN,
         }
     }
 
@@ -217,13 +239,19 @@ impl crate::tui::screen::Screen for Pharmacy {
             View::Form(_) => "Pharmacy form",
             View::Confirm(_) => "Confirm dispense",
             View::Count(_) => "Stock count",
+            View::Queue => "Prescription queue",
+            View::RxPlan => "Dispense a prescription",
         }
     }
 
     /// Performs an action of the current key table.
     fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
         if action == Action::Refresh {
-            let said = self.reload(ctx);
+            let said = if matches!(self.view, View::Queue) {
+                self.reload_queue(ctx)
+            } else {
+                self.reload(ctx)
+            };
             return if said == Said::Nothing {
                 Said::Info("Refreshed.".into())
             } else {
@@ -236,6 +264,8 @@ impl crate::tui::screen::Screen for Pharmacy {
             View::Form(_) => self.perform_form(action, ctx),
             View::Confirm(_) => self.perform_dispense_confirm(action, ctx),
             View::Count(_) => self.perform_count(action, ctx),
+            View::Queue => self.perform_queue(action, ctx),
+            View::RxPlan => self.perform_rx_plan(action, ctx),
         }
     }
 
@@ -290,6 +320,7 @@ impl crate::tui::screen::Screen for Pharmacy {
             currency: &view.settings.currency,
             date_pattern: view.settings.date_pattern(),
             today: ops::today(&view.clock),
+            now: view.now,
         };
         Pharmacy::render(self, frame, area, &view.dates, &local, view.theme)
     }
