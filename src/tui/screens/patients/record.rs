@@ -42,6 +42,8 @@ pub struct PatientRecord {
     /// The chosen visit's note is shown instead of the clinical page.
     pub reading: bool,
     sections_loaded: bool,
+    /// The clinical record was read with the patient (one READ commit).
+    clinical_loaded: bool,
 }
 
 /// Width of the labels in the record.
@@ -60,6 +62,17 @@ impl PatientRecord {
             clinical_page: false,
             reading: false,
             sections_loaded: false,
+            clinical_loaded: false,
+        }
+    }
+
+    /// The record of a patient opened with its clinical record
+    /// ([`crate::ops::record::open_patient`]).
+    pub fn opened(patient: Patient, clinical: Clinical) -> PatientRecord {
+        PatientRecord {
+            clinical,
+            clinical_loaded: true,
+            ..PatientRecord::new(patient)
         }
     }
 
@@ -68,7 +81,9 @@ impl PatientRecord {
         if std::mem::replace(&mut self.sections_loaded, true) {
             return;
         }
-        self.clinical = Clinical::load(ctx, &self.patient);
+        if !self.clinical_loaded {
+            self.clinical = Clinical::load(ctx, &self.patient);
+        }
         self.admissions = Some(
             crate::ops::beds::admissions_of(ctx.db, ctx.session, &self.patient.id)
                 .map_err(|e| e.to_string()),
