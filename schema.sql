@@ -669,6 +669,11 @@ CREATE INDEX vitals_patient ON vitals (patient_id, taken_at);
 -- The latest set of an admission (the board's NEWS2) by index.
 CREATE INDEX vitals_admission ON vitals (admission_id, taken_at) WHERE admission_id IS NOT NULL;
 CREATE INDEX vitals_visit ON vitals (visit_id) WHERE visit_id IS NOT NULL;
+-- The worklist: who had standing vitals in a day, and each admission's
+-- latest NEWS2 and the one before it, from the indexes alone.
+CREATE INDEX vitals_standing_taken ON vitals (taken_at, patient_id) WHERE error_at IS NULL;
+CREATE INDEX vitals_admission_scores ON vitals (admission_id, taken_at, news2_score, news2_band)
+    WHERE error_at IS NULL AND news2_score IS NOT NULL;
 
 -- Append-only: the one change a set may have is being marked entered in
 -- error, once.

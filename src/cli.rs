@@ -110,6 +110,25 @@ pub struct BenchArgs {
     /// Samples of each LIKE comparison query (a full scan each).
     #[arg(long, default_value_t = 20, value_name = "K")]
     pub like_samples: usize,
+    /// Run only these groups of measures (comma-separated or repeated;
+    /// default: all): searches (patient search, LIKE, MRN floor), codes
+    /// (ICD-10 search), audit (verify), writes (register, import), frames
+    /// (the screens), clinical (busiest record, worklist, vitals save),
+    /// program (cold start, memory).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "GROUP")]
+    pub only: Vec<BenchGroup>,
+}
+
+/// A group of bench measures, for `wardline bench --only`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BenchGroup {
+    Searches,
+    Codes,
+    Audit,
+    Writes,
+    Frames,
+    Clinical,
+    Program,
 }
 
 #[derive(Debug, Args)]

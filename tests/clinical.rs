@@ -1152,3 +1152,196 @@ fn a_nurse_takes_the_vitals_of_a_patient_waiting_in_the_clinic_without_breaking_
         Err(Error::BreakGlassNeeded(_))
     ));
 }
+
+/// The worklist reads its ward round's pending flags and the rows' allergy
+/// states for all patients at once: on a round of many admissions in every
+/// state they are what the per-patient reads say, patient by patient.
+#[test]
+fn a_round_of_many_admissions_has_the_pending_flags_of_each_patient() {
+    use wardline::store::clinical::{conditions, visits, vitals};
+    let mut c = clinic();
+    let early = t0() - Duration::days(10);
+    let ward = ops::beds::add_ward(
+        &mut c.db,
+        &c.admin,
+        "Surgical",
+        WardKind::Surgical,
+        None,
+        early,
+    )
+    .unwrap();
+    ops::ward_staff::assign(&mut c.db, &c.admin, "nurse", &ward.id, early).unwrap();
+    let text = NoteText {
+        plan: "continue".into(),
+        ..NoteText::default()
+    };
+    let mut admitted = Vec::new();
+    for i in 0..12_i64 {
+        let bed = ops::beds::add_bed(
+            &mut c.db,
+            &c.admin,
+            &ward.id,
+            &format!("SUR-{i:02}"),
+            BedKind::Standard,
+            early,
+        )
+        .unwrap()
+        .id;
+        let p = c.patient(&format!("Round{i}"), "1960-01-01");
+        let doctor = c.doctor.user.id.clone();
+        ops::beds::admit(
+            &mut c.db,
+            &c.nurse,
+            &AdmitInput {
+                patient: &p.id,
+                bed: &bed,
+                attending: &doctor,
+                reason: "observation",
+            },
+            t0() - Duration::days(1 + i % 3),
+        )
+        .unwrap();
+        // Vitals today, only yesterday, or none.
+        match i % 3 {
+            0 => {
+                c.vitals(Role::Nurse, &p, normal_set(), t0() - Duration::hours(1))
+                    .unwrap();
+            }
+            1 => {
+                c.vitals(Role::Nurse, &p, normal_set(), t0() - Duration::hours(30))
+                    .unwrap();
+            }
+            _ => {}
+        }
+        // Today's round: signed (with or without a diagnosis), a draft, or
+        // only the nurse's note.
+        let round = |c: &mut Clinic, by: Session, kind: VisitKind| {
+            ops::visits::start(&mut c.db, &by, &p.id, kind, at(t0())).unwrap()
+        };
+        let (doctor, nurse) = (c.doctor.clone(), c.nurse.clone());
+        match i % 4 {
+            0 | 1 => {
+                let v = round(&mut c, doctor, VisitKind::WardRound);
+                let n = ops::visits::save_draft(&mut c.db, &c.doctor, &v.id, &text, None, at(t0()))
+                    .unwrap();
+                ops::visits::sign(&mut c.db, &c.doctor, &v.id, n.version, at(t0())).unwrap();
+                if i % 4 == 0 {
+                    let input = DiagnosisInput {
+                        visit: &v.id,
+                        code_system: "ICD-10-CM",
+                        code: "I10",
+                        text: "Essential hypertension",
+                        rank: Rank::Primary,
+                        certainty: Certainty::Confirmed,
+                    };
+                    ops::diagnoses::add(&mut c.db, &c.doctor, &input, at(t0())).unwrap();
+                }
+            }
+            2 => {
+                let v = round(&mut c, doctor, VisitKind::WardRound);
+                ops::visits::save_draft(&mut c.db, &c.doctor, &v.id, &text, None, at(t0()))
+                    .unwrap();
+            }
+            _ => {
+                let v = round(&mut c, nurse.clone(), VisitKind::NursingNote);
+                let n = ops::visits::save_draft(&mut c.db, &nurse, &v.id, &text, None, at(t0()))
+                    .unwrap();
+                ops::visits::sign(&mut c.db, &nurse, &v.id, n.version, at(t0())).unwrap();
+            }
+        }
+        match i % 3 {
+            0 => {
+                ops::allergies::record(
+                    &mut c.db,
+                    &c.doctor,
+                    &p.id,
+                    "penicillin",
+                    "rash",
+                    Severity::Moderate,
+                    at(t0()),
+                )
+                .unwrap();
+            }
+            1 => ops::allergies::record_no_known(&mut c.db, &c.doctor, &p.id, at(t0())).unwrap(),
+            _ => {}
+        }
+        admitted.push(p);
+    }
+
+    let (start, end) = wardline::domain::clock::day_bounds(ZONE, today());
+    for who in [c.doctor.clone(), c.nurse.clone()] {
+        let list = ops::worklist::worklist(&mut c.db, &who, &who.user.id, at(t0()), false).unwrap();
+        let round: Vec<_> = list
+            .entries
+            .iter()
+            .filter_map(|e| match &e.reason {
+                Reason::Admitted(a) => Some((e, a)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(round.len(), admitted.len(), "{}", who.user.user_name);
+        let conn = c.db.conn();
+        let mut seen = [[0; 2]; 3];
+        for (e, a) in &round {
+            let p = &e.patient.id;
+            let todays: Vec<Visit> = visits::visits_between(conn, p, start, end)
+                .unwrap()
+                .into_iter()
+                .filter(|v| v.clinician_id == who.user.id)
+                .collect();
+            let note = todays.is_empty()
+                || todays.iter().any(|v| {
+                    visits::note_of(conn, &v.id)
+                        .unwrap()
+                        .is_none_or(|n| n.signed_at.is_none())
+                });
+            let diagnosis = who.role() == Role::Doctor
+                && !conditions::diagnosed_between(conn, p, a.admitted_at, end.max(t0())).unwrap();
+            let vitals = !vitals::taken_between(conn, p, start, end).unwrap();
+            assert_eq!(
+                (e.pending.vitals, e.pending.note, e.pending.diagnosis),
+                (vitals, note, diagnosis),
+                "{} for {}",
+                e.patient.name,
+                who.user.user_name
+            );
+            assert_eq!(
+                e.visit.as_ref().map(|v| &v.id),
+                todays.last().map(|v| &v.id)
+            );
+            for (k, flag) in [vitals, note, diagnosis].into_iter().enumerate() {
+                seen[k][usize::from(flag)] += 1;
+            }
+        }
+        // The round holds patients with and without each pending task
+        // (a nurse is never asked for a diagnosis).
+        let doctor = who.role() == Role::Doctor;
+        assert!(seen[0][0] > 0 && seen[0][1] > 0, "{seen:?}");
+        assert!(seen[1][0] > 0 && seen[1][1] > 0, "{seen:?}");
+        assert!(seen[2][1] > 0 || !doctor, "{seen:?}");
+        assert!(seen[2][0] > 0, "{seen:?}");
+    }
+
+    let ids: Vec<Id> = admitted.iter().map(|p| p.id.clone()).collect();
+    let states = ops::record::allergy_states(&c.db, &c.doctor, &ids).unwrap();
+    let doctor = c.doctor.clone();
+    for p in &admitted {
+        let banner = ops::record::allergy_banner(&mut c.db, &doctor, &p.id, false).unwrap();
+        assert_eq!(
+            states.get(&p.id),
+            Some(&banner.state),
+            "{}",
+            p.details.given_name
+        );
+    }
+    for state in [
+        AllergyState::Allergic,
+        AllergyState::NoKnownAllergies,
+        AllergyState::NotAsked,
+    ] {
+        assert!(states.values().any(|s| *s == state), "{states:?}");
+    }
+    let births = ops::worklist::birth_dates(&c.db, &doctor, &ids).unwrap();
+    assert_eq!(births.len(), ids.len());
+    assert!(births.values().all(|b| b.to_string() == "1960-01-01"));
+}

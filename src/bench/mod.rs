@@ -27,7 +27,7 @@ pub mod wards;
 pub mod writes;
 
 use crate::auth;
-use crate::cli::BenchArgs;
+use crate::cli::{BenchArgs, BenchGroup};
 use crate::paths::DataDir;
 use crate::store::{Db, migrations};
 use anyhow::{Context, Result};
@@ -114,19 +114,62 @@ pub fn run(data: &DataDir, args: &BenchArgs) -> Result<()> {
     let session = auth::sign_in(&mut db, BENCH_USER, PASSWORD, Utc::now())
         .context("the bench administrator could not sign in")?;
     let mut out: Vec<Measure> = Vec::new();
+    let wants = |g: BenchGroup| args.only.is_empty() || args.only.contains(&g);
 
     eprintln!("bench: sampling {samples} queries of each kind");
     let q = queries::sample(&db, samples)?;
 
+    if wants(BenchGroup::Searches) {
+        searches(&db, &session, &q, like_samples, &mut out)?;
+    }
+    if wants(BenchGroup::Codes) {
+        code_search(&db, samples, &mut out)?;
+    }
+    if wants(BenchGroup::Audit) {
+        audit(&db, &mut out)?;
+    }
+    if wants(BenchGroup::Writes) {
+        writes(&mut db, &session, &dir, n, samples, &mut out)?;
+    }
+    if wants(BenchGroup::Frames) {
+        frames(&path, &q, samples, &mut out)?;
+    }
+    if wants(BenchGroup::Clinical) {
+        clinical(&mut db, &path, n, samples, &mut out)?;
+    }
+    drop(db);
+    if wants(BenchGroup::Program) {
+        program_measures(&dir, &path, &q, &mut out)?;
+    }
+
+    let machine = Machine::this();
+    print!("{}", report::table(&machine, n, &out));
+    if let Some(file) = &args.json {
+        let doc = report::json(&machine, n, migrations::current_version(), &out);
+        let text = serde_json::to_string_pretty(&doc)?;
+        std::fs::write(file, text + "\n")
+            .with_context(|| format!("could not write {}", file.display()))?;
+    }
+    Ok(())
+}
+
+/// The patient searches of every kind, their LIKE comparison and the floor.
+fn searches(
+    db: &Db,
+    session: &auth::Session,
+    q: &queries::Queries,
+    like_samples: usize,
+    out: &mut Vec<Measure>,
+) -> Result<()> {
     eprintln!("bench: searching");
     let mut searches = Vec::new();
     for kind in Kind::ALL {
-        searches.push((kind, measures::search(&db, &session, &q, kind)?));
+        searches.push((kind, measures::search(db, session, q, kind)?));
     }
     eprintln!("bench: the LIKE comparison ({like_samples} queries of each kind)");
     let mut likes = Vec::new();
     for kind in Kind::ALL {
-        likes.push((kind, measures::like(&db, &q, kind, like_samples)?));
+        likes.push((kind, measures::like(db, q, kind, like_samples)?));
     }
     for ((kind, s), (_, l)) in searches.iter().zip(&likes) {
         let ok = s.p99_us <= SEARCH_P99_US && s.p99_us * LIKE_FACTOR <= l.p99_us;
@@ -150,13 +193,17 @@ pub fn run(data: &DataDir, args: &BenchArgs) -> Result<()> {
     out.push(timed(
         "floor_mrn_lookup".into(),
         "floor: indexed MRN lookup".into(),
-        measures::floor(&db, &q)?,
+        measures::floor(db, q)?,
         "floor".into(),
         None,
     ));
+    Ok(())
+}
 
+/// ICD-10 search as typed, and the index build.
+fn code_search(db: &Db, samples: usize, out: &mut Vec<Measure>) -> Result<()> {
     eprintln!("bench: typing diagnosis code searches");
-    let s = codes::keystrokes(&db, samples)?;
+    let s = codes::keystrokes(db, samples)?;
     out.push(timed(
         "icd10_search_keystroke".into(),
         "ICD-10 search, per keystroke".into(),
@@ -178,9 +225,13 @@ pub fn run(data: &DataDir, args: &BenchArgs) -> Result<()> {
         target: String::new(),
         ok: None,
     });
+    Ok(())
+}
 
+/// Verifying the whole audit trail.
+fn audit(db: &Db, out: &mut Vec<Measure>) -> Result<()> {
     eprintln!("bench: verifying the audit trail");
-    let (t, events) = measures::audit_verify(&db)?;
+    let (t, events) = measures::audit_verify(db)?;
     let per_million = t.as_secs_f64() / (events.max(1) as f64 / 1e6);
     out.push(Measure {
         name: "audit_verify".into(),
@@ -195,9 +246,20 @@ pub fn run(data: &DataDir, args: &BenchArgs) -> Result<()> {
         target: format!("≤ {VERIFY_S_PER_MILLION} s per million"),
         ok: Some(per_million <= VERIFY_S_PER_MILLION),
     });
+    Ok(())
+}
 
+/// Registering patients one by one, and importing them from a CSV file.
+fn writes(
+    db: &mut Db,
+    session: &auth::Session,
+    dir: &std::path::Path,
+    n: u64,
+    samples: usize,
+    out: &mut Vec<Measure>,
+) -> Result<()> {
     eprintln!("bench: registering {samples} patients");
-    let r = writes::register(&mut db, &session, samples)?;
+    let r = writes::register(db, session, samples)?;
     out.push(timed(
         "register".into(),
         "register one patient".into(),
@@ -226,7 +288,16 @@ pub fn run(data: &DataDir, args: &BenchArgs) -> Result<()> {
         target: "≥ 100,000 patients/s".into(),
         ok: Some(rate >= IMPORT_PER_S),
     });
+    Ok(())
+}
 
+/// The frames of the screens, each on its own connection to the file.
+fn frames(
+    path: &std::path::Path,
+    q: &queries::Queries,
+    samples: usize,
+    out: &mut Vec<Measure>,
+) -> Result<()> {
     eprintln!("bench: drawing frames");
     let two = q.of(Kind::TwoNames);
     let probe = match two.first() {
@@ -243,7 +314,7 @@ pub fn run(data: &DataDir, args: &BenchArgs) -> Result<()> {
             more: 'b',
         },
     };
-    let frame_db = Db::open(&path)?;
+    let frame_db = Db::open(path)?;
     let frames = frames::measure(frame_db, samples, &probe)?;
     for (screen, s) in frames::SCREENS.iter().zip(frames) {
         out.push(timed(
@@ -254,10 +325,21 @@ pub fn run(data: &DataDir, args: &BenchArgs) -> Result<()> {
             Some(s.p99_us <= FRAME_P99_US),
         ));
     }
+    Ok(())
+}
 
+/// The clinical measures as the bench's doctor: the busiest record, the
+/// worklist and saving a vitals set.
+fn clinical(
+    db: &mut Db,
+    path: &std::path::Path,
+    n: u64,
+    samples: usize,
+    out: &mut Vec<Measure>,
+) -> Result<()> {
     eprintln!("bench: the clinical record, as the doctor");
-    let busiest = clinical::busiest(&db, n)?;
-    let s = clinical::open_record(Db::open(&path)?, &busiest, samples)?;
+    let busiest = clinical::busiest(db, n)?;
+    let s = clinical::open_record(Db::open(path)?, &busiest, samples)?;
     out.push(timed(
         "clinical_record_open".into(),
         "clinical record: busiest, opened".into(),
@@ -265,7 +347,7 @@ pub fn run(data: &DataDir, args: &BenchArgs) -> Result<()> {
         "p99 ≤ 4 ms".into(),
         Some(s.p99_us <= FRAME_P99_US),
     ));
-    let s = clinical::worklist(Db::open(&path)?, samples)?;
+    let s = clinical::worklist(Db::open(path)?, samples)?;
     out.push(timed(
         "frame_worklist".into(),
         "frame: worklist (refresh)".into(),
@@ -273,7 +355,7 @@ pub fn run(data: &DataDir, args: &BenchArgs) -> Result<()> {
         "p99 ≤ 4 ms".into(),
         Some(s.p99_us <= FRAME_P99_US),
     ));
-    let s = clinical::save_vitals(&mut db, samples)?;
+    let s = clinical::save_vitals(db, samples)?;
     out.push(timed(
         "save_vitals".into(),
         "save a vitals set".into(),
@@ -281,18 +363,6 @@ pub fn run(data: &DataDir, args: &BenchArgs) -> Result<()> {
         "p99 ≤ 10 ms".into(),
         Some(s.p99_us <= VITALS_P99_US),
     ));
-    drop(db);
-
-    program_measures(&dir, &path, &q, &mut out)?;
-
-    let machine = Machine::this();
-    print!("{}", report::table(&machine, n, &out));
-    if let Some(file) = &args.json {
-        let doc = report::json(&machine, n, migrations::current_version(), &out);
-        let text = serde_json::to_string_pretty(&doc)?;
-        std::fs::write(file, text + "\n")
-            .with_context(|| format!("could not write {}", file.display()))?;
-    }
     Ok(())
 }
 

@@ -177,6 +177,19 @@ pub fn current(db: &Db, by: &Session, id: &Id) -> Result<Option<Patient>> {
 
 /// Opens a record: a READ event.
 pub fn open(db: &mut Db, by: &Session, id: &Id) -> Result<Patient> {
+    open_with(db, by, id, Vec::new(), Vec::new())
+}
+
+/// [`open`], committing the other events of the same step in the same
+/// transaction: `before` the patient's READ (the search that found the
+/// patient) and `after` it (the clinical record's READ).
+pub(crate) fn open_with(
+    db: &mut Db,
+    by: &Session,
+    id: &Id,
+    before: Vec<AuditEvent>,
+    after: Vec<AuditEvent>,
+) -> Result<Patient> {
     by.require(Permission::FindPatients, "open patient records")?;
     db.write(&by.actor(), |tx| {
         authorize(tx, by, Permission::FindPatients, "open patient records")?;
@@ -187,10 +200,10 @@ pub fn open(db: &mut Db, by: &Session, id: &Id) -> Result<Patient> {
                 "that record was deleted: ask an administrator".into(),
             ));
         }
-        Ok::<_, Error>((
-            p.clone(),
-            vec![event(AuditAction::Read, &p, format!("opened {}", p.mrn))],
-        ))
+        let mut events = before;
+        events.push(event(AuditAction::Read, &p, format!("opened {}", p.mrn)));
+        events.extend(after);
+        Ok::<_, Error>((p, events))
     })
 }
 
@@ -227,17 +240,22 @@ pub fn rows(db: &Db, seqs: &[i64]) -> Result<Vec<PatientRow>> {
 
 /// Records a search: one SEARCH event holding the final query.
 pub fn record_search(db: &mut Db, by: &Session, query: &str, results: usize) -> Result<()> {
-    let query = query.trim();
-    if query.is_empty() {
+    let Some(e) = search_event(query, results) else {
         return Ok(());
-    }
-    db.write(&by.actor(), |_| {
-        let e = AuditEvent::new(
+    };
+    db.write(&by.actor(), |_| Ok::<_, Error>(((), vec![e])))
+}
+
+/// The SEARCH event of a search's final query (`None` for an empty one),
+/// for [`record_search`] or to commit with the opening of a result.
+pub fn search_event(query: &str, results: usize) -> Option<AuditEvent> {
+    let query = query.trim();
+    (!query.is_empty()).then(|| {
+        AuditEvent::new(
             AuditAction::Search,
             "patient",
             format!("searched {query:?}: {results} found"),
-        );
-        Ok::<_, Error>(((), vec![e]))
+        )
     })
 }
 

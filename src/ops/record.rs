@@ -19,8 +19,25 @@ use crate::store::clinical::vitals::{self, VitalsRecord};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
-/// How many vitals sets the record reads (newest first).
+/// How many vitals sets the whole record reads (newest first).
 pub const VITALS_SHOWN: usize = 500;
+
+/// How much of the clinical record to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extent {
+    /// All of it (the FHIR export): every visit and diagnosis, the latest
+    /// [`VITALS_SHOWN`] vitals sets.
+    Whole,
+    /// What the record's clinical page shows, so that a record of hundreds
+    /// of visits opens as fast as a short one: the latest `visits` visits
+    /// (and how many there are), their diagnoses (or, for a reader without
+    /// the notes, the latest standing ones), and the standing vitals sets
+    /// of the trends (see [`vitals::for_page`]).
+    Page { visits: usize, trend_sets: usize },
+}
+
+/// How many standing diagnoses a page shows to a reader without the notes.
+pub const DIAGNOSES_ON_PAGE: usize = 10;
 
 /// A visit as the record shows it: its note and the addenda beneath.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,11 +63,15 @@ pub struct ClinicalRecord {
     pub sections: Sections,
     /// Opened by breaking the glass (not in the reader's care).
     pub via_glass: bool,
-    /// Newest first.
+    /// Newest first (on a page, only the latest).
     pub visits: Vec<VisitEntry>,
-    /// Newest first, those entered in error included (marked).
+    /// How many visits the patient has in all.
+    pub visit_count: usize,
+    /// Newest first, those entered in error included (marked); on a page,
+    /// only the standing sets of the trends.
     pub vitals: Vec<VitalsRecord>,
-    /// Newest first, those entered in error included (marked).
+    /// Newest first, those entered in error included (marked); on a page,
+    /// those of the visits read, or the latest standing ones without notes.
     pub diagnoses: Vec<Diagnosis>,
     pub allergies: AllergyBanner,
     /// Every allergy ever recorded, those in error included.
@@ -86,11 +107,83 @@ fn sections_named(s: &Sections) -> String {
         .join(", ")
 }
 
-/// Opens a patient's clinical record: the sections open to `by` (the whole
-/// record in their care or after breaking the glass; allergies, diagnoses
-/// and problems for a pharmacist), with a READ event. Outside their care a
-/// doctor, nurse or admin is told to break the glass first.
+/// Opens a patient's whole clinical record: the sections open to `by` (the
+/// whole record in their care or after breaking the glass; allergies,
+/// diagnoses and problems for a pharmacist), with a READ event. Outside
+/// their care a doctor, nurse or admin is told to break the glass first.
 pub fn open(db: &mut Db, by: &Session, patient: &Id, clock: Clock) -> Result<ClinicalRecord> {
+    open_extent(db, by, patient, clock, Extent::Whole)
+}
+
+/// [`open`], reading as much of the record as `extent` says.
+pub fn open_extent(
+    db: &mut Db,
+    by: &Session,
+    patient: &Id,
+    clock: Clock,
+    extent: Extent,
+) -> Result<ClinicalRecord> {
+    let (record, event) = read(db, by, patient, clock, extent)?;
+    db.write(&by.actor(), |_| Ok::<_, Error>(((), vec![event])))?;
+    Ok(record)
+}
+
+/// What opening a patient's record showed of the clinical record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opening {
+    /// Nothing: not for this role (or a deleted or merged record).
+    Hidden,
+    /// Outside the reader's care: break the glass first.
+    Glass,
+    Open(Box<ClinicalRecord>),
+    /// It could not be read; the message says why.
+    Failed(String),
+}
+
+/// Opens a patient's record for the record screen: the patient (as
+/// [`crate::ops::patients::open`]) and, for a reader who may see it, as
+/// much of the clinical record as `extent` says. `searched` (the SEARCH
+/// event of the search that found the patient) and both READ events are
+/// committed in one transaction — one flush to disk, not three — before
+/// anything is shown; nothing is written when the patient cannot be
+/// opened.
+pub fn open_patient(
+    db: &mut Db,
+    by: &Session,
+    patient: &Id,
+    clock: Clock,
+    extent: Extent,
+    searched: Option<crate::domain::audit::AuditEvent>,
+) -> Result<(crate::domain::patient::Patient, Opening)> {
+    by.require(Permission::FindPatients, "open patient records")?;
+    let role = by.role();
+    let shown = (role.can(Permission::ViewClinicalRecord)
+        || role.can(Permission::ViewAllergiesAndDiagnoses))
+        && crate::store::patients::get(db.conn(), patient)?
+            .is_some_and(|p| p.deleted_at.is_none() && p.merged_into.is_none());
+    let (opening, also) = if !shown {
+        (Opening::Hidden, Vec::new())
+    } else {
+        match read(db, by, patient, clock, extent) {
+            Ok((r, e)) => (Opening::Open(Box::new(r)), vec![e]),
+            Err(Error::BreakGlassNeeded(_)) => (Opening::Glass, Vec::new()),
+            Err(e) => (Opening::Failed(e.to_string()), Vec::new()),
+        }
+    };
+    let before = searched.into_iter().collect();
+    let p = crate::ops::patients::open_with(db, by, patient, before, also)?;
+    Ok((p, opening))
+}
+
+/// Reads the clinical record as far as it opens to `by`, with the READ
+/// event that must be committed before it is shown.
+fn read(
+    db: &Db,
+    by: &Session,
+    patient: &Id,
+    clock: Clock,
+    extent: Extent,
+) -> Result<(ClinicalRecord, crate::domain::audit::AuditEvent)> {
     if !by.role().can(Permission::ViewClinicalRecord)
         && !by.role().can(Permission::ViewAllergiesAndDiagnoses)
     {
@@ -104,12 +197,33 @@ pub fn open(db: &mut Db, by: &Session, patient: &Id, clock: Clock) -> Result<Cli
     let via_glass = sections == Sections::ALL && !clinical::in_care(db.conn(), by, patient, clock)?;
     let conn = db.conn();
     let mut entries = Vec::new();
+    let mut visit_count = 0;
     if sections.notes {
-        // Notes and addenda read for the whole record at once: a patient
-        // with hundreds of visits opens in three queries, not hundreds.
-        let mut notes = visits::notes_of_patient(conn, patient)?;
-        let mut addenda = visits::addenda_of_patient(conn, patient)?;
-        for v in visits::visits_of(conn, patient)? {
+        // Notes and addenda read for all the visits read at once: a
+        // patient with hundreds of visits opens in three queries, not
+        // hundreds.
+        let (read, mut notes, mut addenda) = match extent {
+            Extent::Whole => {
+                let all = visits::visits_of(conn, patient)?;
+                visit_count = all.len();
+                (
+                    all,
+                    visits::notes_of_patient(conn, patient)?,
+                    visits::addenda_of_patient(conn, patient)?,
+                )
+            }
+            Extent::Page { visits: shown, .. } => {
+                let (latest, total) = visits::latest_visits(conn, patient, shown)?;
+                visit_count = total;
+                let ids: Vec<Id> = latest.iter().map(|v| v.id.clone()).collect();
+                (
+                    latest,
+                    visits::notes_of_visits(conn, &ids)?,
+                    visits::addenda_of_visits(conn, &ids)?,
+                )
+            }
+        };
+        for v in read {
             let note = notes.remove(&v.id);
             let (mine, rest): (Vec<Addendum>, Vec<Addendum>) =
                 addenda.into_iter().partition(|a| a.visit_id == v.id);
@@ -121,15 +235,21 @@ pub fn open(db: &mut Db, by: &Session, patient: &Id, clock: Clock) -> Result<Cli
             });
         }
     }
-    let vitals = if sections.vitals {
-        vitals::of_patient(conn, patient, VITALS_SHOWN)?
-    } else {
-        Vec::new()
+    let vitals = match (sections.vitals, extent) {
+        (false, _) => Vec::new(),
+        (true, Extent::Whole) => vitals::of_patient(conn, patient, VITALS_SHOWN)?,
+        (true, Extent::Page { trend_sets, .. }) => vitals::for_page(conn, patient, trend_sets)?,
     };
-    let diagnoses = if sections.diagnoses {
-        conditions::diagnoses_of(conn, patient)?
-    } else {
-        Vec::new()
+    let diagnoses = match (sections.diagnoses, extent) {
+        (false, _) => Vec::new(),
+        (true, Extent::Whole) => conditions::diagnoses_of(conn, patient)?,
+        (true, Extent::Page { .. }) if sections.notes => {
+            let ids: Vec<Id> = entries.iter().map(|e| e.visit.id.clone()).collect();
+            conditions::diagnoses_of_visits(conn, &ids)?
+        }
+        (true, Extent::Page { .. }) => {
+            conditions::standing_diagnoses(conn, patient, DIAGNOSES_ON_PAGE)?
+        }
     };
     let (allergies, allergy_history) = if sections.allergies {
         banner_of(conn, patient)?
@@ -154,27 +274,26 @@ pub fn open(db: &mut Db, by: &Session, patient: &Id, clock: Clock) -> Result<Cli
         sections_named(&sections),
         if via_glass { ", glass broken" } else { "" }
     );
-    db.write(&by.actor(), |_| {
-        let e = clinical::event(
-            AuditAction::Read,
-            "clinical_record",
-            patient,
-            patient,
-            summary,
-        );
-        Ok::<_, Error>(((), vec![e]))
-    })?;
-    Ok(ClinicalRecord {
+    let event = clinical::event(
+        AuditAction::Read,
+        "clinical_record",
+        patient,
+        patient,
+        summary,
+    );
+    let record = ClinicalRecord {
         patient: patient.clone(),
         sections,
         via_glass,
         visits: entries,
+        visit_count,
         vitals,
         diagnoses,
         allergies,
         allergy_history,
         problems,
-    })
+    };
+    Ok((record, event))
 }
 
 /// The allergy banner of a patient, for doctors, nurses and pharmacists
@@ -203,4 +322,19 @@ pub fn allergy_banner(
         })?;
     }
     Ok(banner)
+}
+
+/// The allergy state of each of `patients`, for lists that mark it on
+/// every row (the worklist), read in one query; no READ event (the list
+/// writes its own).
+pub fn allergy_states(
+    db: &Db,
+    by: &Session,
+    patients: &[Id],
+) -> Result<std::collections::HashMap<Id, AllergyState>> {
+    by.require(Permission::ViewAllergiesAndDiagnoses, "see allergies")?;
+    Ok(crate::store::clinical::pending::allergy_states(
+        db.conn(),
+        patients,
+    )?)
 }

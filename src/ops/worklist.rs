@@ -16,6 +16,7 @@ use crate::store::Db;
 use crate::store::beds::{self, PatientTag};
 use crate::store::clinical::care::{self, QueuedAppointment};
 use crate::store::clinical::conditions;
+use crate::store::clinical::pending;
 use crate::store::clinical::visits::{self, Note, Visit};
 use crate::store::clinical::vitals::{self, AdmissionScore};
 use chrono::{DateTime, Duration, Utc};
@@ -146,7 +147,7 @@ pub fn worklist(
             None => (true, true),
         };
         let pending = Pending {
-            vitals: !vitals::taken_between(conn, &q.patient_id, start, end)?,
+            vitals: false,
             note,
             diagnosis: diagnoses && diagnosis,
         };
@@ -166,45 +167,55 @@ pub fn worklist(
         });
     }
     let on_wards = crate::store::ward_staff::patients_on_wards_of(conn, clinician)?;
-    let mut round: Vec<Entry> = Vec::new();
-    for a in beds::active_admissions(conn)?
+    let admitted: Vec<beds::Admission> = beds::active_admissions(conn)?
         .into_iter()
         .filter(|a| &a.attending_id == clinician || on_wards.contains(&a.patient.id))
-    {
-        if entries.iter().any(|e| e.patient.id == a.patient.id) {
-            continue;
-        }
-        let todays: Vec<Visit> = visits::visits_between(conn, &a.patient.id, start, end)?
-            .into_iter()
-            .filter(|v| &v.clinician_id == clinician)
+        .filter(|a| !entries.iter().any(|e| e.patient.id == a.patient.id))
+        .collect();
+    // The round's pending facts are read for all its patients at once.
+    let mut todays: HashMap<Id, Vec<Visit>> = HashMap::new();
+    for v in pending::visits_of_clinician_between(conn, clinician, start, end)? {
+        todays.entry(v.patient_id.clone()).or_default().push(v);
+    }
+    let round_visits: Vec<Id> = admitted
+        .iter()
+        .filter_map(|a| todays.get(&a.patient.id))
+        .flatten()
+        .map(|v| v.id.clone())
+        .collect();
+    let unsigned = pending::unsigned_visits(conn, &round_visits)?;
+    let diagnosed = if diagnoses {
+        let since: Vec<(Id, DateTime<Utc>)> = admitted
+            .iter()
+            .map(|a| (a.patient.id.clone(), a.admitted_at))
             .collect();
-        let mut note = todays.is_empty();
-        for v in &todays {
-            if visits::note_of(conn, &v.id)?.is_none_or(|n| n.signed_at.is_none()) {
-                note = true;
-            }
-        }
+        pending::diagnosed_between(conn, &since, end.max(clock.now))?
+    } else {
+        Default::default()
+    };
+    let mut round: Vec<Entry> = Vec::new();
+    for a in admitted {
+        let seen = todays.remove(&a.patient.id).unwrap_or_default();
         let pending = Pending {
-            vitals: !vitals::taken_between(conn, &a.patient.id, start, end)?,
-            note,
-            diagnosis: diagnoses
-                && !conditions::diagnosed_between(
-                    conn,
-                    &a.patient.id,
-                    a.admitted_at,
-                    end.max(clock.now),
-                )?,
+            vitals: false,
+            note: seen.is_empty() || seen.iter().any(|v| unsigned.contains(&v.id)),
+            diagnosis: diagnoses && !diagnosed.contains(&a.patient.id),
         };
         round.push(Entry {
             patient: a.patient.clone(),
             news2: scores.get(&a.patient.id).map(Score::of),
-            visit: todays.last().cloned(),
+            visit: seen.last().cloned(),
             reason: Reason::Admitted(Box::new(a)),
             pending,
         });
     }
     round.sort_by_cached_key(round_order);
     entries.extend(round);
+    let ids: Vec<Id> = entries.iter().map(|e| e.patient.id.clone()).collect();
+    let taken = pending::vitals_taken_between(db.conn(), &ids, start, end)?;
+    for e in &mut entries {
+        e.pending.vitals = !taken.contains(&e.patient.id);
+    }
     let warn = Duration::hours(i64::from(db.settings()?.draft_warn_hours));
     let conn = db.conn();
     let mut stale_drafts = Vec::new();
@@ -280,11 +291,5 @@ pub fn birth_dates(
     patients: &[Id],
 ) -> Result<HashMap<Id, chrono::NaiveDate>> {
     by.require(Permission::ClinicalWorklist, "see clinicians' worklists")?;
-    let mut out = HashMap::new();
-    for id in patients {
-        if let Some(p) = crate::store::patients::get(db.conn(), id)? {
-            out.insert(id.clone(), p.details.birth_date);
-        }
-    }
-    Ok(out)
+    Ok(pending::birth_dates(db.conn(), patients)?)
 }

@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0010_code_lists.sql"),
     include_str!("../../migrations/0011_staff_wards.sql"),
     include_str!("../../migrations/0012_prescriptions.sql"),
+    include_str!("../../migrations/0013_worklist_indexes.sql"),
 ];
 
 /// What a migration needs the program for, after its script: index rows

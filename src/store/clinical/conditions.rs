@@ -109,6 +109,29 @@ pub fn diagnoses_of(conn: &Connection, patient: &Id) -> Result<Vec<Diagnosis>, S
     )
 }
 
+/// The diagnoses of some visits, newest first (as [`diagnoses_of`]).
+pub fn diagnoses_of_visits(conn: &Connection, visits: &[Id]) -> Result<Vec<Diagnosis>, StoreError> {
+    diagnoses_where(
+        conn,
+        "WHERE visit_id IN (SELECT value FROM json_each(?1))
+         ORDER BY recorded_at DESC, id DESC",
+        [super::pending::json_ids(visits)],
+    )
+}
+
+/// A patient's latest `limit` standing diagnoses, newest first.
+pub fn standing_diagnoses(
+    conn: &Connection,
+    patient: &Id,
+    limit: usize,
+) -> Result<Vec<Diagnosis>, StoreError> {
+    diagnoses_where(
+        conn,
+        "WHERE patient_id = ?1 AND error_at IS NULL ORDER BY recorded_at DESC, id DESC LIMIT ?2",
+        params![patient.as_str(), limit as i64],
+    )
+}
+
 /// A visit's diagnoses, primary first.
 pub fn diagnoses_of_visit(conn: &Connection, visit: &Id) -> Result<Vec<Diagnosis>, StoreError> {
     diagnoses_where(

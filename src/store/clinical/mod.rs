@@ -9,6 +9,7 @@
 pub mod bulk;
 pub mod care;
 pub mod conditions;
+pub mod pending;
 pub mod visits;
 pub mod vitals;
 

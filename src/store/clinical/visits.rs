@@ -41,7 +41,7 @@ fn visit(r: &Row) -> rusqlite::Result<Visit> {
     })
 }
 
-fn visits_where(
+pub(super) fn visits_where(
     conn: &Connection,
     tail: &str,
     p: impl rusqlite::Params,
@@ -110,6 +110,55 @@ pub fn visits_of(conn: &Connection, patient: &Id) -> Result<Vec<Visit>, StoreErr
         "WHERE v.patient_id = ?1 ORDER BY v.started_at DESC, v.id DESC",
         [patient.as_str()],
     )
+}
+
+/// A patient's latest `limit` visits, newest first (as [`visits_of`]
+/// orders them), and how many visits the patient has in all.
+pub fn latest_visits(
+    conn: &Connection,
+    patient: &Id,
+    limit: usize,
+) -> Result<(Vec<Visit>, usize), StoreError> {
+    let visits = visits_where(
+        conn,
+        "WHERE v.patient_id = ?1 ORDER BY v.started_at DESC, v.id DESC LIMIT ?2",
+        params![patient.as_str(), limit as i64],
+    )?;
+    let total: i64 = conn
+        .prepare_cached("SELECT count(*) FROM visits WHERE patient_id = ?1")?
+        .query_row([patient.as_str()], |r| r.get(0))?;
+    Ok((visits, usize::try_from(total).unwrap_or(0)))
+}
+
+/// The notes of some visits, by visit.
+pub fn notes_of_visits(
+    conn: &Connection,
+    visits: &[Id],
+) -> Result<std::collections::HashMap<Id, Note>, StoreError> {
+    let sql = format!(
+        "SELECT {} FROM json_each(?1) j JOIN visit_notes n ON n.visit_id = j.value",
+        note_columns()
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([super::pending::json_ids(visits)], note)?;
+    let mut out = std::collections::HashMap::new();
+    for n in rows {
+        let n = n?;
+        out.insert(n.visit_id.clone(), n);
+    }
+    Ok(out)
+}
+
+/// The addenda of some visits, oldest first (as [`addenda_of_patient`]).
+pub fn addenda_of_visits(conn: &Connection, visits: &[Id]) -> Result<Vec<Addendum>, StoreError> {
+    let sql = format!(
+        "SELECT a.id, a.visit_id, {}, a.reason, a.body, a.added_at FROM json_each(?1) j
+         JOIN note_addenda a ON a.visit_id = j.value ORDER BY a.added_at, a.id",
+        who("a.author_id")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([super::pending::json_ids(visits)], addendum)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// A patient's visits started in `[from, to)`.

@@ -158,6 +158,34 @@ pub fn of_patient(
     )
 }
 
+/// The standing sets a record page shows (newest first): when the latest
+/// was taken in an admission, every standing set of that admission; else
+/// the latest `last` standing sets. Those entered in error are left out.
+pub fn for_page(
+    conn: &Connection,
+    patient: &Id,
+    last: usize,
+) -> Result<Vec<VitalsRecord>, StoreError> {
+    let latest = query(
+        conn,
+        "WHERE patient_id = ?1 AND error_at IS NULL ORDER BY taken_at DESC, id DESC LIMIT 1",
+        [patient.as_str()],
+    )?;
+    match latest.first().and_then(|v| v.admission_id.clone()) {
+        Some(admission) => query(
+            conn,
+            "WHERE patient_id = ?1 AND admission_id = ?2 AND error_at IS NULL
+             ORDER BY taken_at DESC, id DESC",
+            params![patient.as_str(), admission.as_str()],
+        ),
+        None => query(
+            conn,
+            "WHERE patient_id = ?1 AND error_at IS NULL ORDER BY taken_at DESC, id DESC LIMIT ?2",
+            params![patient.as_str(), last as i64],
+        ),
+    }
+}
+
 /// The NEWS2 score of the latest scored set of an admission taken before
 /// `before`, errors left out (what a new score is compared with).
 pub fn previous_score(
@@ -207,20 +235,23 @@ pub struct AdmissionScore {
 }
 
 /// The latest standing NEWS2 of every active admission that has one, read
-/// through the admission index (two rows per admission).
+/// from the admission's scores index alone (no set's row is read; the
+/// admissions drive the join, so only theirs are read).
 pub fn latest_scores(conn: &Connection) -> Result<Vec<AdmissionScore>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT a.id, a.patient_id, v.news2_score, v.news2_band, v.taken_at,
-                (SELECT p.news2_score FROM vitals p
+                (SELECT p.news2_score FROM vitals p INDEXED BY vitals_admission_scores
                  WHERE p.admission_id = a.id AND p.error_at IS NULL AND p.news2_score IS NOT NULL
                    AND p.taken_at < v.taken_at
                  ORDER BY p.taken_at DESC LIMIT 1)
          FROM admissions a
-         JOIN vitals v ON v.id = (
-             SELECT l.id FROM vitals l
-             WHERE l.admission_id = a.id AND l.error_at IS NULL AND l.news2_score IS NOT NULL
-             ORDER BY l.taken_at DESC LIMIT 1)
-         WHERE a.discharged_at IS NULL",
+         CROSS JOIN vitals v INDEXED BY vitals_admission_scores
+           ON v.admission_id = a.id AND v.error_at IS NULL AND v.news2_score IS NOT NULL
+          AND v.taken_at = (
+              SELECT max(l.taken_at) FROM vitals l INDEXED BY vitals_admission_scores
+              WHERE l.admission_id = a.id AND l.error_at IS NULL AND l.news2_score IS NOT NULL)
+         WHERE a.discharged_at IS NULL
+         GROUP BY a.id",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok(AdmissionScore {

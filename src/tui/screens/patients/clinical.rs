@@ -12,7 +12,7 @@ use crate::domain::role::Permission;
 use crate::domain::visit::NoteSection;
 use crate::domain::vitals::{AgeBand, VitalField, flags};
 use crate::error::Error;
-use crate::ops::record::{ClinicalRecord, VisitEntry};
+use crate::ops::record::{ClinicalRecord, Extent, Opening, VisitEntry};
 use crate::store::clinical::vitals::VitalsRecord;
 use crate::tui::screen::{Ctx, LocalDates};
 use crate::tui::theme::Theme;
@@ -32,6 +32,12 @@ pub const GLASS_LINE: &str = "Clinical record: not in your care — press g to b
 const VISITS_SHOWN: usize = 8;
 /// How many sets a trend covers when the patient is not admitted.
 const TREND_SETS: usize = 20;
+
+/// What the clinical page reads of the record: what it shows.
+pub const PAGE: Extent = Extent::Page {
+    visits: VISITS_SHOWN,
+    trend_sets: TREND_SETS,
+};
 
 /// What the record shows of the clinical record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,10 +65,20 @@ impl Clinical {
             return Clinical::Hidden;
         }
         let clock = ctx.clock();
-        match crate::ops::record::open(ctx.db, ctx.session, &patient.id, clock) {
+        match crate::ops::record::open_extent(ctx.db, ctx.session, &patient.id, clock, PAGE) {
             Ok(r) => Clinical::Open(Box::new(r)),
             Err(Error::BreakGlassNeeded(_)) => Clinical::Glass,
             Err(e) => Clinical::Failed(e.to_string()),
+        }
+    }
+
+    /// What opening the patient's record showed of it.
+    pub fn of(opening: Opening) -> Clinical {
+        match opening {
+            Opening::Hidden => Clinical::Hidden,
+            Opening::Glass => Clinical::Glass,
+            Opening::Open(r) => Clinical::Open(r),
+            Opening::Failed(m) => Clinical::Failed(m),
         }
     }
 
@@ -397,10 +413,10 @@ pub fn history(
         for (i, v) in r.visits.iter().take(VISITS_SHOWN).enumerate() {
             lines.extend(visit_lines(r, v, i == chosen, width, dates, theme));
         }
-        if r.visits.len() > VISITS_SHOWN {
+        if r.visit_count > VISITS_SHOWN {
             muted(
                 &mut lines,
-                &format!("and {} earlier", r.visits.len() - VISITS_SHOWN),
+                &format!("and {} earlier", r.visit_count - VISITS_SHOWN),
                 theme,
             );
         }

@@ -312,15 +312,44 @@ impl Patients {
                 if let Some(Pick::MergeInto(survivor)) = self.pick.clone() {
                     return self.ask_merge(&survivor, &row);
                 }
-                let audited = self.audit_search(ctx);
-                match ops::open(ctx.db, ctx.session, &row.id) {
-                    Ok(p) => {
-                        if let Some(p) = self.choose_for_caller(p) {
-                            self.view = View::Record(PatientRecord::new(p));
+                if self.picking_for_caller() {
+                    let audited = self.audit_search(ctx);
+                    return match ops::open(ctx.db, ctx.session, &row.id) {
+                        Ok(p) => {
+                            self.outcome = Some(PickOutcome::Chosen(Box::new(p)));
+                            audited
                         }
-                        audited
+                        Err(e) => said_error(e),
+                    };
+                }
+                // The search's event is committed with the opening's.
+                let query = self.search.unaudited.take();
+                let searched = query
+                    .as_deref()
+                    .and_then(|q| ops::search_event(q, self.search.found.hits.len()));
+                let clock = ctx.clock();
+                let opened = crate::ops::record::open_patient(
+                    ctx.db,
+                    ctx.session,
+                    &row.id,
+                    clock,
+                    clinical::PAGE,
+                    searched,
+                );
+                match opened {
+                    Ok((p, clinical)) => {
+                        let clinical = record::Clinical::of(clinical);
+                        self.view = View::Record(PatientRecord::opened(p, clinical));
+                        Said::Nothing
                     }
-                    Err(e) => said_error(e),
+                    Err(e) => {
+                        // Nothing was written: the search is recorded on its own.
+                        self.search.unaudited = query;
+                        match self.audit_search(ctx) {
+                            Said::Nothing => said_error(e),
+                            said => said,
+                        }
+                    }
                 }
             }
             Action::Back => match self.pick.take() {

@@ -45,6 +45,8 @@ pub struct PatientRecord {
     /// clinical record when it opens (`None`: not open to the reader).
     pub prescribed: Option<Result<crate::ops::prescriptions::Medicines, String>>,
     sections_loaded: bool,
+    /// The clinical record was read with the patient (one READ commit).
+    clinical_loaded: bool,
 }
 
 /// Width of the labels in the record.
@@ -64,6 +66,17 @@ impl PatientRecord {
             reading: false,
             prescribed: None,
             sections_loaded: false,
+            clinical_loaded: false,
+        }
+    }
+
+    /// The record of a patient opened with its clinical record
+    /// ([`crate::ops::record::open_patient`]).
+    pub fn opened(patient: Patient, clinical: Clinical) -> PatientRecord {
+        PatientRecord {
+            clinical,
+            clinical_loaded: true,
+            ..PatientRecord::new(patient)
         }
     }
 
@@ -72,7 +85,11 @@ impl PatientRecord {
         if std::mem::replace(&mut self.sections_loaded, true) {
             return;
         }
-        self.load_clinical(ctx);
+        if self.clinical_loaded {
+            self.load_prescribed(ctx);
+        } else {
+            self.load_clinical(ctx);
+        }
         self.admissions = Some(
             crate::ops::beds::admissions_of(ctx.db, ctx.session, &self.patient.id)
                 .map_err(|e| e.to_string()),
@@ -104,6 +121,11 @@ impl PatientRecord {
     /// it opened.
     pub fn load_clinical(&mut self, ctx: &mut crate::tui::screen::Ctx) {
         self.clinical = Clinical::load(ctx, &self.patient);
+        self.load_prescribed(ctx);
+    }
+
+    /// The patient's medicines, for a reader the clinical record is open to.
+    fn load_prescribed(&mut self, ctx: &mut crate::tui::screen::Ctx) {
         self.prescribed = self.clinical.open().map(|_| {
             crate::ops::prescriptions::medicines_of(
                 ctx.db,

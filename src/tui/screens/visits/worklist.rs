@@ -4,6 +4,7 @@
 //! visit for a patient chosen in the picker.
 
 use super::{Asked, RowFacts, Target, View, Visits};
+use crate::domain::conditions::AllergyState;
 use crate::domain::role::Role;
 use crate::domain::visit::VisitKind;
 use crate::ops;
@@ -34,18 +35,17 @@ impl Visits {
             Ok(b) => b,
             Err(e) => return said_error(e),
         };
-        let mut facts = Vec::new();
-        for id in &ids {
-            let allergy = match ops::record::allergy_banner(ctx.db, ctx.session, id, false) {
-                Ok(b) => b.state,
-                Err(e) => return said_error(e),
-            };
-            facts.push(RowFacts {
+        let allergies = match ops::record::allergy_states(ctx.db, ctx.session, &ids) {
+            Ok(a) => a,
+            Err(e) => return said_error(e),
+        };
+        self.facts = ids
+            .iter()
+            .map(|id| RowFacts {
                 birth: births.get(id).copied(),
-                allergy,
-            });
-        }
-        self.facts = facts;
+                allergy: allergies.get(id).copied().unwrap_or(AllergyState::NotAsked),
+            })
+            .collect();
         let n = list.entries.len() + list.stale_drafts.len();
         self.list = Some(list);
         self.selected.clamp(n);
