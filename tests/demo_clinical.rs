@@ -10,7 +10,9 @@
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
 use wardline::auth;
+use wardline::domain::ids::Id;
 use wardline::domain::news2::{Band, Trend};
+use wardline::domain::prescribing::mar::DoseState;
 use wardline::ops;
 use wardline::ops::worklist::Reason;
 use wardline::paths::DataDir;
@@ -128,6 +130,98 @@ fn the_demo_has_a_clinical_morning_for_the_doctor(now: DateTime<Utc>) {
     assert_eq!(high.len(), 1, "one patient in the high band");
     assert_eq!(high[0].score, 8);
     assert_eq!(high[0].trend, Trend::Rising);
+    drop(w);
+    the_demo_has_the_mornings_medicines(&mut db, now);
+}
+
+/// The clinic's prescriptions at the pharmacy (dispensed, waiting, one
+/// short of stock), the override with its reason, and the ward's round:
+/// doses given, one held with its reason, one overdue.
+fn the_demo_has_the_mornings_medicines(db: &mut Db, now: DateTime<Utc>) {
+    let count = |db: &Db, sql: &str| -> i64 { db.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
+    let outpatient = "FROM prescriptions WHERE admission_id IS NULL";
+    assert!(count(db, &format!("SELECT count(*) {outpatient}")) >= 4);
+    assert!(
+        count(
+            db,
+            &format!("SELECT count(*) {outpatient} AND dispensed = quantity")
+        ) >= 2,
+        "dispensed in full"
+    );
+    assert!(
+        count(
+            db,
+            &format!("SELECT count(*) {outpatient} AND dispensed = 0")
+        ) >= 1,
+        "waiting at the pharmacy"
+    );
+    assert_eq!(
+        count(
+            db,
+            &format!("SELECT count(*) {outpatient} AND dispensed > 0 AND dispensed < quantity")
+        ),
+        1,
+        "one partly dispensed for lack of stock"
+    );
+    // Each dispense is a ledger row linked to its prescription.
+    assert_eq!(
+        count(db, "SELECT sum(dispensed) FROM prescriptions"),
+        count(db, "SELECT sum(quantity) FROM prescription_dispenses")
+    );
+    let (kind, finding, reason): (String, String, String) = db
+        .conn()
+        .query_row(
+            "SELECT check_kind, finding, reason FROM prescription_overrides",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(kind, "allergy");
+    assert!(finding.contains("amoxicillin"), "{finding}");
+    assert!(reason.contains("severe malnutrition"), "{reason}");
+
+    // The wards' orders and their doses.
+    assert!(
+        count(
+            db,
+            "SELECT count(*) FROM prescriptions WHERE admission_id IS NOT NULL"
+        ) >= 3
+    );
+    assert!(
+        count(
+            db,
+            "SELECT count(*) FROM medication_administrations WHERE outcome = 'given'"
+        ) >= 3
+    );
+    let held: String = db
+        .conn()
+        .query_row(
+            "SELECT reason FROM medication_administrations WHERE outcome = 'held'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(held.contains("BP"), "{held}");
+    let nurse = auth::sign_in(db, "nurse", wardline::demo::PASSWORD, now).unwrap();
+    let clock = db.clock(now).unwrap();
+    let wards: Vec<String> = {
+        let mut s = db.conn().prepare("SELECT id FROM wards").unwrap();
+        s.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    };
+    let overdue: usize = wards
+        .into_iter()
+        .map(|w| {
+            ops::mar::due_now(db, &nurse, &Id::from_stored(w), clock)
+                .unwrap()
+                .into_iter()
+                .filter(|d| d.state == DoseState::Overdue)
+                .count()
+        })
+        .sum();
+    assert!(overdue >= 1, "an overdue dose on the round");
 }
 
 #[test]

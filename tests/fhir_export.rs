@@ -889,3 +889,213 @@ fn the_command_exports_the_demo_childs_record() {
     assert!(!ok && text.contains("already exists"), "{text}");
     validate(&[&out]);
 }
+
+/// The entries of one resource type.
+fn of_type<'a>(b: &'a Value, t: &str) -> Vec<&'a Value> {
+    b["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["resource"])
+        .filter(|r| r["resourceType"] == t)
+        .collect()
+}
+
+#[test]
+fn the_demo_patients_medicines_export_as_valid_fhir() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = wardline::paths::DataDir::resolve(Some(dir.path().to_path_buf())).unwrap();
+    // Built at a fixed instant (10:45 in Nairobi), not the machine's time.
+    let now: DateTime<Utc> = "2026-03-12T07:45:00Z".parse().unwrap();
+    let path = wardline::demo::ensure_at(&data, false, now, chrono_tz::Africa::Nairobi)
+        .expect("the demo builds");
+    let mut db = Db::open(&path).unwrap();
+    let clock = db.clock(now).unwrap();
+    let one = |db: &Db, sql: &str, p: &str| -> i64 {
+        db.conn().query_row(sql, [p], |r| r.get(0)).unwrap()
+    };
+    let patient_of =
+        |db: &Db, sql: &str| -> String { db.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
+    // The child whose amoxicillin was written over an allergy, and the
+    // inpatient whose dose was held.
+    let child = patient_of(
+        &db,
+        "SELECT p.patient_id FROM prescription_overrides o JOIN prescriptions p ON p.id = o.prescription_id",
+    );
+    let inpatient = patient_of(
+        &db,
+        "SELECT patient_id FROM medication_administrations WHERE outcome = 'held'",
+    );
+    let doctor = auth::sign_in(&mut db, "doctor", wardline::demo::PASSWORD, now).unwrap();
+    let nurse = auth::sign_in(&mut db, "nurse", wardline::demo::PASSWORD, now).unwrap();
+    // On the patient with the most doses given, one charted as given by
+    // mistake, corrected by the nurse.
+    let busiest = patient_of(
+        &db,
+        "SELECT patient_id FROM medication_administrations WHERE outcome = 'given'
+         GROUP BY patient_id ORDER BY count(*) DESC LIMIT 1",
+    );
+    let (wrong, given_at): (String, String) = db
+        .conn()
+        .query_row(
+            "SELECT id, at FROM medication_administrations WHERE patient_id = ?1 AND outcome = 'given' ORDER BY at LIMIT 1",
+            [&busiest],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let correction = ops::mar::correct_dose(
+        &mut db,
+        &nurse,
+        &ops::mar::Correction {
+            wrong: Id::from_stored(wrong.clone()),
+            outcome: wardline::domain::prescribing::mar::Outcome::Refused,
+            at: given_at.parse().unwrap(),
+            reason: "said it makes her dizzy".into(),
+            why: "charted as given by mistake".into(),
+        },
+        clock,
+    )
+    .expect("the correction");
+    let mut files = Vec::new();
+    let mut bundles = Vec::new();
+    for (by, patient) in [(&doctor, &child), (&nurse, &inpatient), (&nurse, &busiest)] {
+        let mut out = Vec::new();
+        let n = ops::fhir::export_record(
+            &mut db,
+            by,
+            &Id::from_stored(patient.clone()),
+            &mut out,
+            clock,
+        )
+        .expect("the record exports");
+        let b: Value = serde_json::from_slice(&out).unwrap();
+        let c = counts(&b);
+        let requests = one(
+            &db,
+            "SELECT count(*) FROM prescriptions WHERE patient_id = ?1",
+            patient,
+        );
+        let dispenses = one(
+            &db,
+            "SELECT count(*) FROM prescription_dispenses d JOIN prescriptions p ON p.id = d.prescription_id WHERE p.patient_id = ?1",
+            patient,
+        );
+        let doses = one(
+            &db,
+            "SELECT count(*) FROM medication_administrations WHERE patient_id = ?1",
+            patient,
+        );
+        assert!(requests >= 1);
+        let got = |t: &str| c.get(t).copied().unwrap_or(0) as i64;
+        assert_eq!(got("MedicationRequest"), requests);
+        assert_eq!(got("MedicationDispense"), dispenses);
+        assert_eq!(got("MedicationAdministration"), doses);
+        assert_eq!(
+            (n.medication_requests, n.dispenses, n.administrations),
+            (requests as usize, dispenses as usize, doses as usize)
+        );
+        assert_eq!(n.total(), b["entry"].as_array().unwrap().len());
+        let mut refs = Vec::new();
+        references(&b, &mut refs);
+        let urls: HashSet<&str> = b["entry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["fullUrl"].as_str().unwrap())
+            .collect();
+        assert!(refs.iter().all(|r| urls.contains(r.as_str())), "{refs:?}");
+        let file = dir.path().join(format!("{patient}.json"));
+        std::fs::write(&file, &out).unwrap();
+        files.push(file);
+        bundles.push(b);
+    }
+
+    // The child's amoxicillin: an order with its dose in UCUM, the oral
+    // route in SNOMED CT, the override as a note, dispensed in full.
+    let b = &bundles[0];
+    let rq = of_type(b, "MedicationRequest");
+    let amox = rq
+        .iter()
+        .find(|r| {
+            r["medicationCodeableConcept"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("amoxicillin")
+        })
+        .expect("the amoxicillin order");
+    assert_eq!(amox["intent"], "order");
+    assert_eq!(amox["status"], "active");
+    assert!(
+        amox["medicationCodeableConcept"].get("coding").is_none(),
+        "no invented codes"
+    );
+    let dosage = &amox["dosageInstruction"][0];
+    assert_eq!(dosage["route"]["coding"][0]["code"], "26643006");
+    assert_eq!(dosage["doseAndRate"][0]["doseQuantity"]["code"], "mg");
+    assert_eq!(
+        dosage["doseAndRate"][0]["doseQuantity"]["value"].as_f64(),
+        Some(250.0)
+    );
+    assert_eq!(dosage["timing"]["repeat"]["frequency"], 2);
+    assert_eq!(dosage["timing"]["repeat"]["periodUnit"], "d");
+    assert!(
+        amox["note"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("allergy check overridden")
+    );
+    let ordered = amox["dispenseRequest"]["quantity"]["value"]
+        .as_i64()
+        .unwrap();
+    let handed: i64 = of_type(b, "MedicationDispense")
+        .iter()
+        .filter(|d| {
+            d["authorizingPrescription"][0]["reference"]
+                == format!("urn:uuid:{}", amox["id"].as_str().unwrap())
+        })
+        .map(|d| d["quantity"]["value"].as_i64().unwrap())
+        .sum();
+    assert_eq!(handed, ordered, "dispensed in full");
+
+    // The inpatient's round: the dose held with its reason.
+    let b = &bundles[1];
+    let given = of_type(b, "MedicationAdministration");
+    let held = given
+        .iter()
+        .find(|a| a["status"] == "not-done")
+        .expect("the held dose");
+    assert!(
+        held["statusReason"][0]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("held: BP")
+    );
+    // The busiest: doses given; the corrected record stays, entered in
+    // error, and its correction names it.
+    let b = &bundles[2];
+    let given = of_type(b, "MedicationAdministration");
+    assert!(
+        given
+            .iter()
+            .any(|a| a["status"] == "completed" && a["effectiveDateTime"].is_string())
+    );
+    let by_id = |id: &str| {
+        given
+            .iter()
+            .find(|a| a["id"] == id)
+            .copied()
+            .expect("the record is exported")
+    };
+    assert_eq!(by_id(&wrong)["status"], "entered-in-error");
+    let fixed = by_id(correction.id.as_str());
+    assert_eq!(fixed["status"], "not-done");
+    assert!(
+        fixed["note"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["text"].as_str().unwrap().contains(&wrong)),
+        "{fixed}"
+    );
+    validate(&files.iter().map(|f| f.as_path()).collect::<Vec<_>>());
+}

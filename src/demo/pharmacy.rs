@@ -18,6 +18,9 @@ use rand::{Rng, SeedableRng};
 pub const FORMULARY: &str = include_str!("../../assets/formulary.csv");
 
 const SEED: u64 = 0x5048_4152_4D41;
+/// The item the demo's pharmacy is short of, and how many units are left.
+const SHORT: &str = "Ferrous sulfate with folic acid";
+const SHORT_QUANTITY: i64 = 20;
 const SUPPLIERS: &[&str] = &[
     "MEDS Kenya",
     "Kenya Medical Supplies Authority",
@@ -69,6 +72,12 @@ fn stock(db: &mut Db, s: &auth::Session, now: DateTime<Utc>) -> Result<()> {
             (reorder / 2).max(5)
         } else {
             reorder * rng.gen_range(2..5)
+        };
+        // The antenatal iron ran short: a month's course goes out in part.
+        let quantity = if item.details.name == SHORT {
+            SHORT_QUANTITY
+        } else {
+            quantity
         };
         // Per unit, in cents of the demo's shillings: a tablet costs a
         // few shillings, a vial or a bottle a few hundred.

@@ -647,3 +647,46 @@ pub fn active_inpatient_records(
         params![format_ts(from), format_ts(to)],
     )
 }
+
+/// One dispense against a prescription: the ledger row's sequence, how
+/// many units, when and by whom.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RxDispense {
+    pub seq: i64,
+    pub quantity: i64,
+    pub at: DateTime<Utc>,
+    pub by: String,
+}
+
+/// A prescription's dispenses, oldest first (for the FHIR export).
+pub fn dispenses_of(conn: &Connection, prescription: &Id) -> Result<Vec<RxDispense>, StoreError> {
+    let sql = format!(
+        "SELECT d.movement_seq, d.quantity, m.at, {}
+         FROM prescription_dispenses d JOIN stock_movements m ON m.seq = d.movement_seq
+         WHERE d.prescription_id = ?1 ORDER BY d.movement_seq",
+        who("m.actor_id")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([prescription.as_str()], |r| {
+        Ok(RxDispense {
+            seq: r.get(0)?,
+            quantity: r.get(1)?,
+            at: ts(r, 2)?,
+            by: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every record of doses of a prescription, corrections included, in the
+/// order recorded (for the FHIR export).
+pub fn administrations_of(
+    conn: &Connection,
+    prescription: &Id,
+) -> Result<Vec<Administration>, StoreError> {
+    administrations(
+        conn,
+        "WHERE prescription_id = ?1 ORDER BY recorded_at, id",
+        [prescription.as_str()],
+    )
+}

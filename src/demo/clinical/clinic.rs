@@ -25,6 +25,16 @@ pub struct Seen {
     pub patients: Vec<Id>,
     /// Chronic problems found in clinic: (patient, code, text).
     pub problems: Vec<(Id, &'static str, &'static str)>,
+    /// The consultations signed with a diagnosis, for the prescriptions.
+    pub consulted: Vec<Consulted>,
+}
+
+/// A signed consultation: whose, which visit, its diagnosis and when it ended.
+pub struct Consulted {
+    pub patient: Id,
+    pub visit: Id,
+    pub code: &'static str,
+    pub done: DateTime<Utc>,
 }
 
 /// A presentation: the note, the diagnosis and the vitals that go with it.
@@ -210,7 +220,7 @@ fn consult(
     called: DateTime<Utc>,
     done: DateTime<Utc>,
     clock: Clock,
-) -> Result<()> {
+) -> Result<Id> {
     let doctor = &staff.doctor;
     let v = visits::open_for_appointment(db, doctor, appointment, at(clock, called))?;
     take(
@@ -240,7 +250,7 @@ fn consult(
     };
     diagnoses::add(db, doctor, &input, at(clock, done))?;
     visits::sign(db, doctor, &v.id, n.version, at(clock, done))?;
-    Ok(())
+    Ok(v.id)
 }
 
 fn years(p: &Patient, clock: Clock) -> i32 {
@@ -257,7 +267,7 @@ fn early_visit(
     minute: u16,
     case: &Case,
     clock: Clock,
-) -> Result<()> {
+) -> Result<Consulted> {
     let t = appointments::type_named(db, &staff.reception, type_name)?
         .with_context(|| format!("the demo needs the appointment type {type_name}"))?;
     let span = Span::new(minute, minute + 15).context("the early visit's time")?;
@@ -334,7 +344,12 @@ fn early_visit(
         None,
         at(clock, done),
     )?;
-    Ok(())
+    Ok(Consulted {
+        patient: patient.clone(),
+        visit: v.id,
+        code: case.code,
+        done,
+    })
 }
 
 /// The doctor's clinic today; `extra` are a child under five and a woman
@@ -343,9 +358,10 @@ pub fn morning_clinic(db: &mut Db, staff: &Staff, clock: Clock, extra: (&Id, &Id
     let mut seen = Seen {
         patients: Vec::new(),
         problems: Vec::new(),
+        consulted: Vec::new(),
     };
     let day = appointments::day(db, &staff.reception, clock.today(), false)?;
-    early_visit(
+    let child = early_visit(
         db,
         staff,
         extra.0,
@@ -354,7 +370,7 @@ pub fn morning_clinic(db: &mut Db, staff: &Staff, clock: Clock, extra: (&Id, &Id
         &malnutrition(),
         clock,
     )?;
-    early_visit(
+    let woman = early_visit(
         db,
         staff,
         extra.1,
@@ -364,6 +380,7 @@ pub fn morning_clinic(db: &mut Db, staff: &Staff, clock: Clock, extra: (&Id, &Id
         clock,
     )?;
     seen.patients.extend([extra.0.clone(), extra.1.clone()]);
+    seen.consulted.extend([child, woman]);
 
     let mine: Vec<_> = day
         .into_iter()
@@ -388,7 +405,13 @@ pub fn morning_clinic(db: &mut Db, staff: &Staff, clock: Clock, extra: (&Id, &Id
                     adult += 1;
                     cases.into_iter().nth(i).unwrap_or_else(malnutrition)
                 };
-                consult(db, staff, &a.id, &case, called, done, clock)?;
+                let visit = consult(db, staff, &a.id, &case, called, done, clock)?;
+                seen.consulted.push(Consulted {
+                    patient: p.id.clone(),
+                    visit,
+                    code: case.code,
+                    done,
+                });
                 if case.chronic {
                     seen.problems.push((p.id.clone(), case.code, case.text));
                 }

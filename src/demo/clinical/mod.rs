@@ -7,6 +7,7 @@
 //! and allergies and problems on several patients.
 
 mod clinic;
+mod medicines;
 mod ward;
 
 use crate::auth::{self, Session};
@@ -28,6 +29,7 @@ struct Staff {
     reception: Session,
     doctor: Session,
     nurse: Session,
+    pharmacist: Session,
 }
 
 /// Adds the clinical morning; `now` is the demo's clock (the same instant
@@ -37,10 +39,16 @@ pub fn demo_clinical(db: &mut Db, password: &str, now: DateTime<Utc>) -> Result<
         reception: auth::sign_in(db, "reception", password, now)?,
         doctor: auth::sign_in(db, "doctor", password, now)?,
         nurse: auth::sign_in(db, "nurse", password, now)?,
+        pharmacist: auth::sign_in(db, "pharmacist", password, now)?,
     };
     let clock = db.clock(now)?;
     let result = build(db, &staff, clock);
-    for s in [&staff.reception, &staff.doctor, &staff.nurse] {
+    for s in [
+        &staff.reception,
+        &staff.doctor,
+        &staff.nurse,
+        &staff.pharmacist,
+    ] {
         auth::sign_out(db, s, EndReason::Logout, now)?;
     }
     result
@@ -115,6 +123,13 @@ fn build(db: &mut Db, staff: &Staff, clock: Clock) -> Result<()> {
         ),
         ("NSAIDs (ibuprofen)", "wheeze", Severity::Severe),
     ];
+    // The malnourished child had a rash on penicillin as a baby: the
+    // amoxicillin prescribed is an override with its reason.
+    let overridden = seen
+        .consulted
+        .iter()
+        .find(|c| c.code == "E44.0")
+        .map(|c| c.patient.clone());
     let mut everyone: Vec<&Id> = Vec::new();
     for p in seen.patients.iter().chain(ward.patients.iter()) {
         if !everyone.contains(&p) {
@@ -122,6 +137,19 @@ fn build(db: &mut Db, staff: &Staff, clock: Clock) -> Result<()> {
         }
     }
     for (i, p) in everyone.iter().enumerate() {
+        if Some(*p) == overridden.as_ref() {
+            let (substance, reaction) = medicines::CHILDHOOD_RASH;
+            allergies::record(
+                db,
+                &staff.doctor,
+                p,
+                substance,
+                reaction,
+                Severity::Mild,
+                clock,
+            )?;
+            continue;
+        }
         match allergic.get(i / 4).filter(|_| i % 4 == 1) {
             Some((substance, reaction, severity)) => {
                 allergies::record(db, &staff.doctor, p, substance, reaction, *severity, clock)?;
@@ -146,5 +174,12 @@ fn build(db: &mut Db, staff: &Staff, clock: Clock) -> Result<()> {
             clock,
         )?;
     }
-    Ok(())
+    medicines::morning(
+        db,
+        staff,
+        clock,
+        &seen.consulted,
+        &ward.rounds,
+        overridden.as_ref(),
+    )
 }

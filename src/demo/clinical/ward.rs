@@ -34,6 +34,9 @@ pub struct Ward {
     pub chronic: Vec<Id>,
     /// The patient whose NEWS2 is rising.
     pub rising: Option<Id>,
+    /// Yesterday's signed ward rounds: (patient, visit, when signed), for
+    /// the orders written on them.
+    pub rounds: Vec<(Id, Id, DateTime<Utc>)>,
 }
 
 /// A stable adult's set, a little different each time.
@@ -147,6 +150,7 @@ pub fn ward_morning(db: &mut Db, staff: &Staff, clock: Clock) -> Result<Ward> {
         patients: Vec::new(),
         chronic: Vec::new(),
         rising: None,
+        rounds: Vec::new(),
     };
     let yesterday = clock.instant(
         (clock.today() - Duration::days(1))
@@ -224,13 +228,9 @@ pub fn ward_morning(db: &mut Db, staff: &Staff, clock: Clock) -> Result<Ward> {
                     };
                     diagnoses::add(db, &staff.doctor, &input, at(clock, saved))?;
                 }
-                visits::sign(
-                    db,
-                    &staff.doctor,
-                    &v.id,
-                    n.version,
-                    at(clock, saved + Duration::minutes(5)),
-                )?;
+                let signed = saved + Duration::minutes(5);
+                visits::sign(db, &staff.doctor, &v.id, n.version, at(clock, signed))?;
+                ward.rounds.push((p.id.clone(), v.id.clone(), signed));
             }
         }
         ward.patients.push(p.id.clone());

@@ -1,7 +1,8 @@
 //! A patient's clinical record as a FHIR R4 (4.0.1) Bundle of type
 //! `collection`, for another system: the Patient, an Encounter per visit,
 //! Observations for the vital signs (LOINC codes, UCUM units) and NEWS2,
-//! a Condition per diagnosis and per problem, and the AllergyIntolerances.
+//! a Condition per diagnosis and per problem, the AllergyIntolerances, and
+//! the prescriptions with their dispenses and doses (`medications`).
 //!
 //! The export opens the record through [`crate::ops::record::open`], so it
 //! holds exactly what the reader may see (a pharmacist's export has no
@@ -10,7 +11,10 @@
 //! `fullUrl` is `urn:uuid:<id>` and references point at those, so the
 //! bundle stands on its own; the clinicians are named by display only.
 
+mod medications;
 mod observations;
+
+pub use medications::RxRecord;
 
 use crate::auth::Session;
 use crate::domain::audit::AuditAction;
@@ -57,12 +61,21 @@ pub struct Exported {
     pub observations: usize,
     pub conditions: usize,
     pub allergies: usize,
+    pub medication_requests: usize,
+    pub dispenses: usize,
+    pub administrations: usize,
 }
 
 impl Exported {
     /// Every resource in the bundle, the Patient included.
     pub fn total(&self) -> usize {
-        1 + self.encounters + self.observations + self.conditions + self.allergies
+        1 + self.encounters
+            + self.observations
+            + self.conditions
+            + self.allergies
+            + self.medication_requests
+            + self.dispenses
+            + self.administrations
     }
 }
 
@@ -270,10 +283,12 @@ fn no_known_allergy(patient: &Id, by: &str, at: DateTime<Utc>) -> Value {
 }
 
 /// The bundle of a record as opened (pure: no I/O), with its counts.
-/// `mrn_system` names the hospital's MRNs.
+/// `mrn_system` names the hospital's MRNs; `rxs` are the patient's
+/// prescriptions, oldest first.
 pub fn bundle(
     p: &Patient,
     rec: &ClinicalRecord,
+    rxs: &[RxRecord],
     mrn_system: &str,
     now: DateTime<Utc>,
 ) -> Result<(Value, Exported)> {
@@ -312,6 +327,12 @@ pub fn bundle(
             n.allergies += 1;
         }
     }
+    let (meds, (requests, dispenses, administrations)) =
+        medications::of_prescriptions(rxs, &encounters);
+    entries.extend(meds);
+    n.medication_requests = requests;
+    n.dispenses = dispenses;
+    n.administrations = administrations;
     let b = json!({
         "resourceType": "Bundle",
         "type": "collection",
@@ -319,6 +340,25 @@ pub fn bundle(
         "entry": entries,
     });
     Ok((b, n))
+}
+
+/// The patient's prescriptions, oldest first, with their overrides,
+/// dispenses and records of doses.
+fn prescriptions_of(db: &Db, patient: &Id) -> Result<Vec<RxRecord>> {
+    use crate::store::prescriptions as store;
+    let conn = db.conn();
+    let mut all = store::of_patient(conn, patient, crate::ops::prescriptions::LISTED)?;
+    all.reverse();
+    all.into_iter()
+        .map(|rx| {
+            Ok(RxRecord {
+                overrides: store::overrides(conn, &rx.id)?,
+                dispenses: store::dispenses_of(conn, &rx.id)?,
+                administrations: store::administrations_of(conn, &rx.id)?,
+                prescription: rx,
+            })
+        })
+        .collect()
 }
 
 /// Writes `patient`'s record, as far as it opens to `by`, as a FHIR R4
@@ -335,7 +375,8 @@ pub fn export_record<W: Write>(
     let rec = record::open(db, by, patient, clock)?;
     let p = clinical::patient_in_use(db.conn(), patient)?;
     let system = format!("urn:wardline:{}:mrn", db.code());
-    let (b, n) = bundle(&p, &rec, &system, clock.now)?;
+    let rxs = prescriptions_of(db, patient)?;
+    let (b, n) = bundle(&p, &rec, &rxs, &system, clock.now)?;
     let summary = format!(
         "exported the clinical record of {} as FHIR ({} resources)",
         p.mrn,
