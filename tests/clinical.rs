@@ -520,6 +520,97 @@ fn the_file_refuses_what_the_rules_forbid_with_the_program_bypassed() {
 }
 
 #[test]
+fn the_latest_news2_of_each_admission_is_kept_by_the_file_from_its_sets() {
+    let mut c = clinic();
+    let adult = c.patient("Grace", "1950-01-01");
+    let admission = c.admit(&adult, t0() - Duration::days(2));
+    let score = |c: &mut Clinic| {
+        let nurse = c.nurse.clone();
+        ops::worklist::board_scores(&mut c.db, &nurse, false)
+            .unwrap()
+            .get(&admission)
+            .map(|s| (s.score, s.trend))
+    };
+    let worse = || complete(24, 93, true, 105, 112, Consciousness::Alert, 384);
+    c.vitals(Role::Nurse, &adult, normal_set(), t0() - Duration::hours(4))
+        .unwrap();
+    let high = c.vitals(Role::Nurse, &adult, worse(), t0()).unwrap();
+    assert_eq!(score(&mut c), Some((10, Trend::Rising)));
+    // A set taken earlier but recorded later is not the latest; it is the
+    // one before the latest.
+    c.vitals(Role::Nurse, &adult, worse(), t0() - Duration::hours(1))
+        .unwrap();
+    assert_eq!(score(&mut c), Some((10, Trend::Same)));
+    // Every scored set in error: no score.
+    let raw = common::raw(&c.path);
+    let ids: Vec<String> = raw
+        .prepare("SELECT id FROM vitals WHERE admission_id = ?1 AND news2_score IS NOT NULL")
+        .unwrap()
+        .query_map([admission.as_str()], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(ids.len(), 3);
+    for id in &ids {
+        let id = Id::from_stored(id.clone());
+        ops::vitals::mark_in_error(&mut c.db, &c.nurse, &id, "wrong patient", at(t0())).unwrap();
+    }
+    assert_eq!(score(&mut c), None);
+    c.vitals(Role::Nurse, &adult, worse(), t0() + Duration::hours(1))
+        .unwrap();
+    assert_eq!(score(&mut c), Some((10, Trend::First)));
+
+    // With the program bypassed, the file refuses a score its sets do not
+    // say, and keeps the one they do.
+    for sql in [
+        "UPDATE admission_news2 SET score = 0",
+        "DELETE FROM admission_news2",
+        "INSERT OR REPLACE INTO admission_news2 (admission_id, taken_at, score, band)
+         SELECT admission_id, taken_at, 0, 'low' FROM admission_news2",
+    ] {
+        refused(
+            &raw.execute(sql, []).unwrap_err(),
+            "follows its vitals sets",
+        );
+    }
+    assert_eq!(score(&mut c), Some((10, Trend::First)));
+    let _ = high;
+
+    // A file of schema 13 gets the scores of its admissions' sets when
+    // migrated.
+    drop(raw);
+    let before = score(&mut c);
+    let Clinic { path, db, .. } = c;
+    drop(db);
+    common::raw(&path)
+        .execute_batch(
+            "DROP TRIGGER admission_news2_on_set; DROP TRIGGER admission_news2_on_error;
+             DROP VIEW admission_news2_of_sets; DROP TABLE admission_news2;
+             CREATE INDEX vitals_standing_taken ON vitals (taken_at, patient_id)
+                 WHERE error_at IS NULL;
+             PRAGMA user_version = 13;",
+        )
+        .unwrap();
+    let mut db = wardline::store::Db::open(&path).unwrap();
+    let n: i64 = db
+        .conn()
+        .query_row("SELECT count(*) FROM admission_news2", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 1);
+    let (s, band, previous): (i64, String, Option<i64>) = db
+        .conn()
+        .query_row(
+            "SELECT score, band, previous FROM admission_news2 WHERE admission_id = ?1",
+            [admission.as_str()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!((s, band.as_str(), previous), (10, "high", None));
+    assert_eq!(before, Some((10, Trend::First)));
+    let _ = &mut db;
+}
+
+#[test]
 fn news2_is_stored_for_admitted_adults_with_a_complete_set_and_its_trend_reaches_the_board() {
     let mut c = clinic();
     let adult = c.patient("Grace", "1950-01-01");
@@ -1054,12 +1145,13 @@ fn the_worklist_shows_what_is_pending_in_the_hospitals_day() {
 
     let doctor = c.doctor.clone();
     let list =
-        ops::worklist::worklist(&mut c.db, &c.nurse, &doctor.user.id, at(t0()), true).unwrap();
+        ops::worklist::worklist_with_facts(&mut c.db, &c.nurse, &doctor.user.id, at(t0()), true)
+            .unwrap();
     assert_eq!(list.day, today());
     let names: Vec<&str> = list
         .entries
         .iter()
-        .map(|e| e.patient.name.as_str())
+        .map(|e| e.patient().unwrap().name.as_str())
         .collect();
     assert_eq!(names, ["Called Tester", "Waiting Tester", "Ward Tester"]);
     assert!(matches!(list.entries[0].reason, Reason::CalledIn(_)));
@@ -1067,7 +1159,9 @@ fn the_worklist_shows_what_is_pending_in_the_hospitals_day() {
     assert!(matches!(list.entries[2].reason, Reason::Admitted(_)));
     for e in &list.entries {
         assert!(
-            e.pending.vitals && e.pending.note && e.pending.diagnosis,
+            e.pending().unwrap().vitals
+                && e.pending().unwrap().note
+                && e.pending().unwrap().diagnosis,
             "{e:?}"
         );
     }
@@ -1098,8 +1192,9 @@ fn the_worklist_shows_what_is_pending_in_the_hospitals_day() {
     )
     .unwrap();
     let list =
-        ops::worklist::worklist(&mut c.db, &c.doctor, &doctor.user.id, at(t0()), false).unwrap();
-    let p = |i: usize| list.entries[i].pending;
+        ops::worklist::worklist_with_facts(&mut c.db, &c.doctor, &doctor.user.id, at(t0()), false)
+            .unwrap();
+    let p = |i: usize| list.entries[i].pending().unwrap();
     assert!(!p(0).vitals && !p(0).note && !p(0).diagnosis, "{:?}", p(0));
     assert!(p(1).vitals && p(1).note && p(1).diagnosis);
     // The ward patient: vitals taken today; today's round (23 hours ago was
@@ -1109,11 +1204,15 @@ fn the_worklist_shows_what_is_pending_in_the_hospitals_day() {
     // A longer warning hides the old draft.
     ops::settings::set(&mut c.db, &c.admin, "draft_warn_hours", "48").unwrap();
     let list =
-        ops::worklist::worklist(&mut c.db, &c.doctor, &doctor.user.id, at(t0()), false).unwrap();
+        ops::worklist::worklist_with_facts(&mut c.db, &c.doctor, &doctor.user.id, at(t0()), false)
+            .unwrap();
     assert!(list.stale_drafts.is_empty());
 
     // Receptionists and pharmacists have no worklist.
-    assert!(ops::worklist::worklist(&mut c.db, &c.desk, &doctor.user.id, at(t0()), false).is_err());
+    assert!(
+        ops::worklist::worklist_with_facts(&mut c.db, &c.desk, &doctor.user.id, at(t0()), false)
+            .is_err()
+    );
     assert!(ops::worklist::board_scores(&mut c.db, &c.pharm, false).is_err());
     // Audit: one READ for the worklist opened with audit.
     let reads: i64 =
@@ -1270,7 +1369,9 @@ fn a_round_of_many_admissions_has_the_pending_flags_of_each_patient() {
 
     let (start, end) = wardline::domain::clock::day_bounds(ZONE, today());
     for who in [c.doctor.clone(), c.nurse.clone()] {
-        let list = ops::worklist::worklist(&mut c.db, &who, &who.user.id, at(t0()), false).unwrap();
+        let list =
+            ops::worklist::worklist_with_facts(&mut c.db, &who, &who.user.id, at(t0()), false)
+                .unwrap();
         let round: Vec<_> = list
             .entries
             .iter()
@@ -1283,7 +1384,7 @@ fn a_round_of_many_admissions_has_the_pending_flags_of_each_patient() {
         let conn = c.db.conn();
         let mut seen = [[0; 2]; 3];
         for (e, a) in &round {
-            let p = &e.patient.id;
+            let p = &e.patient_id;
             let todays: Vec<Visit> = visits::visits_between(conn, p, start, end)
                 .unwrap()
                 .into_iter()
@@ -1299,10 +1400,14 @@ fn a_round_of_many_admissions_has_the_pending_flags_of_each_patient() {
                 && !conditions::diagnosed_between(conn, p, a.admitted_at, end.max(t0())).unwrap();
             let vitals = !vitals::taken_between(conn, p, start, end).unwrap();
             assert_eq!(
-                (e.pending.vitals, e.pending.note, e.pending.diagnosis),
+                (
+                    e.pending().unwrap().vitals,
+                    e.pending().unwrap().note,
+                    e.pending().unwrap().diagnosis
+                ),
                 (vitals, note, diagnosis),
                 "{} for {}",
-                e.patient.name,
+                e.patient().unwrap().name,
                 who.user.user_name
             );
             assert_eq!(
@@ -1322,26 +1427,50 @@ fn a_round_of_many_admissions_has_the_pending_flags_of_each_patient() {
         assert!(seen[2][0] > 0, "{seen:?}");
     }
 
-    let ids: Vec<Id> = admitted.iter().map(|p| p.id.clone()).collect();
-    let states = ops::record::allergy_states(&c.db, &c.doctor, &ids).unwrap();
+    // Each row's allergy state is the record's banner's, its birth date
+    // the patient's.
     let doctor = c.doctor.clone();
-    for p in &admitted {
-        let banner = ops::record::allergy_banner(&mut c.db, &doctor, &p.id, false).unwrap();
+    let whole =
+        ops::worklist::worklist_with_facts(&mut c.db, &doctor, &doctor.user.id, at(t0()), false)
+            .unwrap();
+    let mut states = Vec::new();
+    for e in &whole.entries {
+        let facts = e.facts.clone().unwrap();
+        let banner = ops::record::allergy_banner(&mut c.db, &doctor, &e.patient_id, false).unwrap();
+        assert_eq!(facts.allergy, banner.state, "{}", e.patient().unwrap().name);
         assert_eq!(
-            states.get(&p.id),
-            Some(&banner.state),
-            "{}",
-            p.details.given_name
+            facts.birth.map(|b| b.to_string()).as_deref(),
+            Some("1960-01-01")
         );
+        states.push(facts.allergy);
     }
     for state in [
         AllergyState::Allergic,
         AllergyState::NoKnownAllergies,
         AllergyState::NotAsked,
     ] {
-        assert!(states.values().any(|s| *s == state), "{states:?}");
+        assert!(states.contains(&state), "{states:?}");
     }
-    let births = ops::worklist::birth_dates(&c.db, &doctor, &ids).unwrap();
-    assert_eq!(births.len(), ids.len());
-    assert!(births.values().all(|b| b.to_string() == "1960-01-01"));
+
+    // A screen reads the facts of the rows it shows: the same facts, and
+    // none of the rows it does not.
+    let mut list =
+        ops::worklist::worklist(&mut c.db, &doctor, &doctor.user.id, at(t0()), false).unwrap();
+    assert!(list.entries.iter().all(|e| e.facts.is_none()));
+    assert_eq!(list.entries.len(), whole.entries.len());
+    ops::worklist::read_facts(&c.db, &doctor, &mut list, 2..5).unwrap();
+    for (i, (e, w)) in list.entries.iter().zip(&whole.entries).enumerate() {
+        assert_eq!(e.patient_id, w.patient_id);
+        if (2..5).contains(&i) {
+            assert_eq!(e.facts, w.facts, "row {i}");
+        } else {
+            assert_eq!(e.facts, None, "row {i}");
+        }
+    }
+    // Rows past the end are left out; a receptionist reads no facts.
+    let n = list.entries.len();
+    ops::worklist::read_facts(&c.db, &doctor, &mut list, n - 1..n + 10).unwrap();
+    assert_eq!(list.entries[n - 1].facts, whole.entries[n - 1].facts);
+    let desk = c.desk.clone();
+    assert!(ops::worklist::read_facts(&c.db, &desk, &mut list, 0..n).is_err());
 }

@@ -99,7 +99,8 @@ fn the_demo_has_a_clinical_morning_for_the_doctor(now: DateTime<Utc>) {
     // The doctor's worklist this morning.
     let doctor = auth::sign_in(&mut db, "doctor", wardline::demo::PASSWORD, now).unwrap();
     let clock = db.clock(now).unwrap();
-    let w = ops::worklist::worklist(&mut db, &doctor, &doctor.user.id, clock, false).unwrap();
+    let w = ops::worklist::worklist_with_facts(&mut db, &doctor, &doctor.user.id, clock, false)
+        .unwrap();
     assert!(!w.entries.is_empty());
     let in_clinic = w
         .entries
@@ -109,7 +110,8 @@ fn the_demo_has_a_clinical_morning_for_the_doctor(now: DateTime<Utc>) {
     assert!(in_clinic >= 1, "someone in the doctor's clinic");
     assert!(
         w.entries.iter().any(
-            |e| matches!(e.reason, Reason::CalledIn(_) | Reason::Waiting(_)) && !e.pending.vitals
+            |e| matches!(e.reason, Reason::CalledIn(_) | Reason::Waiting(_))
+                && !e.pending().unwrap().vitals
         ),
         "a patient in the clinic with the triage nurse's vitals"
     );
@@ -119,7 +121,10 @@ fn the_demo_has_a_clinical_morning_for_the_doctor(now: DateTime<Utc>) {
         .filter(|e| matches!(e.reason, Reason::Admitted(_)))
         .collect();
     assert!(admitted.len() >= 5);
-    assert!(admitted.iter().any(|e| e.pending.note), "rounds pending");
+    assert!(
+        admitted.iter().any(|e| e.pending().unwrap().note),
+        "rounds pending"
+    );
     assert_eq!(w.stale_drafts.len(), 1, "one stale draft from yesterday");
     // One adult's NEWS2 rising into the high band.
     let high: Vec<_> = admitted
@@ -250,7 +255,8 @@ fn the_demo_nurse_works_on_every_ward_and_her_round_starts_with_the_rising_news2
 
     let nurse = auth::sign_in(&mut db, "nurse", wardline::demo::PASSWORD, now).unwrap();
     let clock = db.clock(now).unwrap();
-    let w = ops::worklist::worklist(&mut db, &nurse, &nurse.user.id, clock, false).unwrap();
+    let w =
+        ops::worklist::worklist_with_facts(&mut db, &nurse, &nurse.user.id, clock, false).unwrap();
     let round: Vec<_> = w
         .entries
         .iter()

@@ -378,7 +378,8 @@ fn a_draft_saved_elsewhere_meanwhile_is_said_and_the_typed_text_kept() {
     h.now += Duration::seconds(5);
     h.app.tick(h.now);
     let (mut db, doctor) = other_terminal(&h);
-    let w = ops::worklist::worklist(&mut db, &doctor, &doctor.user.id, clock(), false).unwrap();
+    let w = ops::worklist::worklist_with_facts(&mut db, &doctor, &doctor.user.id, clock(), false)
+        .unwrap();
     let visit = w.entries[0].visit.clone().unwrap();
     let n = wardline::store::clinical::visits::note_of(db.conn(), &visit.id)
         .unwrap()
@@ -489,8 +490,9 @@ fn a_rising_news2_stands_out_on_the_worklist_and_c_shows_another_clinician() {
     let mut db = Db::open(h.app.db().path()).unwrap();
     let nurse = auth::sign_in(&mut db, "nurse", PASSWORD, t0()).unwrap();
     let doctor = auth::sign_in(&mut db, "doctor", PASSWORD, t0()).unwrap();
-    let w = ops::worklist::worklist(&mut db, &doctor, &doctor.user.id, clock(), false).unwrap();
-    let admitted = w.entries[1].patient.id.clone();
+    let w = ops::worklist::worklist_with_facts(&mut db, &doctor, &doctor.user.id, clock(), false)
+        .unwrap();
+    let admitted = w.entries[1].patient_id.clone();
     use wardline::domain::news2::Consciousness;
     use wardline::domain::vitals::Vitals;
     let set = |rr: i64, pulse: i64| Vitals {
@@ -655,4 +657,77 @@ fn the_note_typed_is_saved_when_the_program_ends() {
     let note = record.visits[0].note.clone().unwrap();
     assert_eq!(note.text.presenting_complaint, "abdominal pain");
     assert!(note.signed_at.is_none());
+}
+
+#[test]
+fn a_long_ward_round_shows_each_rows_patient_and_pending_work_as_it_scrolls() {
+    // 45 more patients admitted under the doctor than a 100 × 30 screen
+    // shows: the worklist reads each row's patient and pending work as the
+    // row comes into view.
+    let mut h = Harness::sized(100, 30, false);
+    clinic(&h);
+    let mut db = Db::open(h.app.db().path()).unwrap();
+    let early = t0() - Duration::days(10);
+    let admin = auth::sign_in(&mut db, "admin", PASSWORD, early).unwrap();
+    let nurse = auth::sign_in(&mut db, "nurse", PASSWORD, t0()).unwrap();
+    let doctor = auth::sign_in(&mut db, "doctor", PASSWORD, t0()).unwrap();
+    let ward =
+        ops::beds::add_ward(&mut db, &admin, "Surgical", WardKind::Surgical, None, early).unwrap();
+    let mut names = Vec::new();
+    for i in 0..45u8 {
+        let family = format!("{}{}", char::from(b'A' + i / 26), char::from(b'a' + i % 26));
+        let input = PatientInput::default()
+            .with(Field::GivenName, "Round")
+            .with(Field::FamilyName, &family)
+            .with(Field::BirthDate, "1970-05-05")
+            .with(Field::Sex, "F");
+        let p = ops::patients::register(&mut db, &admin, &input, &[], early).unwrap();
+        let label = format!("SUR-{:02}", i + 1);
+        let bed = ops::beds::add_bed(&mut db, &admin, &ward.id, &label, BedKind::Standard, early)
+            .unwrap();
+        ops::beds::admit(
+            &mut db,
+            &nurse,
+            &AdmitInput {
+                patient: &p.id,
+                bed: &bed.id,
+                attending: &doctor.user.id,
+                reason: "observation",
+            },
+            t0() - Duration::days(1),
+        )
+        .unwrap();
+        names.push(format!("Round {family}"));
+    }
+    h.sign_in("doctor", PASSWORD);
+    h.press(KeyCode::F(7));
+    let first = h.screen();
+    assert!(first.contains("47 patients"), "{first}");
+    assert!(first.contains(&names[0]), "{first}");
+    assert!(!first.contains(&names[44]), "{first}");
+    // End: the last bed of the round, its patient named, age and pending
+    // shown; PgUp then shows rows never shown before, read as they came.
+    h.press(KeyCode::End);
+    let last = h.screen();
+    let row = last
+        .lines()
+        .find(|l| l.contains("SUR-45"))
+        .unwrap_or_else(|| panic!("{last}"));
+    assert!(row.contains(&names[44]), "{row}");
+    assert!(row.contains("55F"), "{row}");
+    assert!(row.contains("vitals note dx"), "{row}");
+    assert!(row.contains("not asked"), "{row}");
+    h.press(KeyCode::PageUp);
+    h.press(KeyCode::PageUp);
+    let middle = h.screen();
+    for (i, name) in names.iter().enumerate() {
+        let bed = format!("SUR-{:02}", i + 1);
+        if let Some(line) = middle.lines().find(|l| l.contains(&bed)) {
+            assert!(line.contains(name), "{line}");
+            assert!(line.contains("vitals note dx"), "{line}");
+        }
+    }
+    for screen in [&first, &last, &middle] {
+        assert!(!screen.contains('…'), "{screen}");
+    }
 }

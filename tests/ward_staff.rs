@@ -275,7 +275,9 @@ fn the_nurses_worklist_is_her_wards_round_with_a_rising_news2_first() {
         ops::vitals::record(&mut w.db, &nurse, &input, at(when)).unwrap();
     }
 
-    let list = ops::worklist::worklist(&mut w.db, &nurse, &nurse.user.id, at(t0()), false).unwrap();
+    let list =
+        ops::worklist::worklist_with_facts(&mut w.db, &nurse, &nurse.user.id, at(t0()), false)
+            .unwrap();
     let beds: Vec<String> = list
         .entries
         .iter()
@@ -287,18 +289,19 @@ fn the_nurses_worklist_is_her_wards_round_with_a_rising_news2_first() {
     assert_eq!(beds, ["A-3", "A-1", "A-2"]);
     let rising = list.entries[0].news2.expect("a score");
     assert!(rising.alarming(), "{rising:?}");
-    assert!(list.entries[1].news2.is_none() && list.entries[1].pending.vitals);
+    assert!(list.entries[1].news2.is_none() && list.entries[1].pending().unwrap().vitals);
     // Diagnosing is the doctor's task: the nurse's round never asks for it,
     // the doctor's does for the same undiagnosed patients.
-    assert!(list.entries.iter().all(|e| !e.pending.diagnosis));
+    assert!(list.entries.iter().all(|e| !e.pending().unwrap().diagnosis));
 
     // The doctor attends all four; her round is sorted the same way.
     let list =
-        ops::worklist::worklist(&mut w.db, &doctor, &doctor.user.id, at(t0()), false).unwrap();
+        ops::worklist::worklist_with_facts(&mut w.db, &doctor, &doctor.user.id, at(t0()), false)
+            .unwrap();
     let names: Vec<&str> = list
         .entries
         .iter()
-        .map(|e| e.patient.name.as_str())
+        .map(|e| e.patient().unwrap().name.as_str())
         .collect();
     assert_eq!(
         names,
@@ -309,7 +312,7 @@ fn the_nurses_worklist_is_her_wards_round_with_a_rising_news2_first() {
             "Elsewhere Tester"
         ]
     );
-    assert!(list.entries.iter().all(|e| e.pending.diagnosis));
+    assert!(list.entries.iter().all(|e| e.pending().unwrap().diagnosis));
 
     // A second doctor on ward B has its patient on his round, though he
     // does not attend it, and is in its care.
@@ -317,7 +320,7 @@ fn the_nurses_worklist_is_her_wards_round_with_a_rising_news2_first() {
     let b = w.b.clone();
     ops::ward_staff::assign(&mut w.db, &admin, "warddoc", &b, t0()).unwrap();
     let ward_doctor = common::sign_in_user(&mut w.db, "warddoc", t0());
-    let list = ops::worklist::worklist(
+    let list = ops::worklist::worklist_with_facts(
         &mut w.db,
         &ward_doctor,
         &ward_doctor.user.id,
@@ -328,7 +331,7 @@ fn the_nurses_worklist_is_her_wards_round_with_a_rising_news2_first() {
     let names: Vec<&str> = list
         .entries
         .iter()
-        .map(|e| e.patient.name.as_str())
+        .map(|e| e.patient().unwrap().name.as_str())
         .collect();
     assert_eq!(names, ["Elsewhere Tester"]);
     assert!(w.opens(&ward_doctor, &elsewhere).unwrap());

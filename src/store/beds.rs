@@ -6,6 +6,7 @@
 //! race (a bed whose status changed since it was read) as a conflict.
 
 use super::StoreError;
+use super::clinical::vitals::AdmissionScore;
 use crate::domain::beds::{
     BedKind, BedStatus, Disposition, SexRestriction, StayEnd, StaySpan, StayStart, WardKind,
 };
@@ -667,6 +668,61 @@ pub fn active_admissions(conn: &Connection) -> Result<Vec<Admission>, StoreError
         "SELECT {ADMISSION_COLUMNS} {ADMISSION_FROM} WHERE a.discharged_at IS NULL"
     ))?;
     let rows = stmt.query_map([], admission)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// An active admission as a ward round orders it: where the patient lies,
+/// since when, and the latest NEWS2 the file keeps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InCare {
+    pub admission_id: Id,
+    pub patient_id: Id,
+    pub bed_label: String,
+    pub ward_name: String,
+    pub admitted_at: DateTime<Utc>,
+    pub news2: Option<AdmissionScore>,
+}
+
+/// The active admissions in the care of `clinician` (attending, or in a
+/// bed of a ward they work on): a clinician's ward round in one statement
+/// of the admissions, beds and wards alone (the patients' rows, spread
+/// over the file, are read for the rows a screen shows).
+pub fn in_care_of(conn: &Connection, clinician: &Id) -> Result<Vec<InCare>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.id, a.patient_id, b.label, w.name, a.admitted_at,
+                s.score, s.band, s.taken_at, s.previous
+         FROM admissions a JOIN beds b ON b.id = a.bed_id JOIN wards w ON w.id = b.ward_id
+         LEFT JOIN admission_news2 s ON s.admission_id = a.id
+         WHERE a.discharged_at IS NULL
+           AND (a.attending_id = ?1
+                OR b.ward_id IN (SELECT ward_id FROM ward_staff
+                                 WHERE user_id = ?1 AND ended_at IS NULL))",
+    )?;
+    let rows = stmt.query_map([clinician.as_str()], |r| {
+        let admission_id = Id::from_stored(r.get(0)?);
+        let patient_id = Id::from_stored(r.get(1)?);
+        let news2 = match r.get::<_, Option<i64>>(5)? {
+            Some(score) => Some(AdmissionScore {
+                admission_id: admission_id.clone(),
+                patient_id: patient_id.clone(),
+                score: u8::try_from(score).unwrap_or(u8::MAX),
+                band: parsed(r, 6, "NEWS2 band")?,
+                taken_at: ts(r, 7)?,
+                previous: r
+                    .get::<_, Option<i64>>(8)?
+                    .map(|s| u8::try_from(s).unwrap_or(u8::MAX)),
+            }),
+            None => None,
+        };
+        Ok(InCare {
+            admission_id,
+            patient_id,
+            bed_label: r.get(2)?,
+            ward_name: r.get(3)?,
+            admitted_at: ts(r, 4)?,
+            news2,
+        })
+    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

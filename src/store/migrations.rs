@@ -26,6 +26,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0011_staff_wards.sql"),
     include_str!("../../migrations/0012_prescriptions.sql"),
     include_str!("../../migrations/0013_worklist_indexes.sql"),
+    include_str!("../../migrations/0014_admission_news2.sql"),
 ];
 
 /// What a migration needs the program for, after its script: index rows

@@ -140,16 +140,3 @@ pub fn open_on(conn: &Connection, ward: &Id) -> Result<Vec<Assignment>, StoreErr
     let rows = stmt.query_map([ward.as_str()], assignment)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
-
-/// The patients admitted now to a bed of a ward the clinician works on
-/// (their worklist's ward round).
-pub fn patients_on_wards_of(conn: &Connection, user: &Id) -> Result<Vec<Id>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT a.patient_id FROM ward_staff s
-         JOIN beds b ON b.ward_id = s.ward_id
-         JOIN admissions a ON a.bed_id = b.id AND a.discharged_at IS NULL
-         WHERE s.user_id = ?1 AND s.ended_at IS NULL",
-    )?;
-    let rows = stmt.query_map([user.as_str()], |r| Ok(Id::from_stored(r.get(0)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}

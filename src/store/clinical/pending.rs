@@ -1,9 +1,8 @@
 //! What the worklist asks of many patients at once, one query per question
-//! for the whole list (vitals taken, notes left unsigned, diagnoses since
-//! admission, allergy states, birth dates) rather than several queries per
-//! row: a ward round of hundreds of admitted patients is read in a handful
-//! of statements. Each answers exactly what its per-patient sibling in
-//! `vitals`, `visits` and `conditions` answers.
+//! for the rows it shows (vitals taken, notes left unsigned, diagnoses,
+//! allergy states, birth dates) rather than several queries per row. Each
+//! answers exactly what its per-patient sibling in `vitals`, `visits` and
+//! `conditions` answers.
 //!
 //! The patients are passed as one JSON array bound to `json_each`, so the
 //! statement is prepared once whatever the list's length.
@@ -12,8 +11,10 @@ use super::opt_date;
 use super::visits::{Visit, visits_where};
 use crate::domain::conditions::AllergyState;
 use crate::domain::ids::Id;
+use crate::domain::patient::full_name;
 use crate::domain::time::format_ts;
 use crate::store::StoreError;
+use crate::store::beds::PatientTag;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, params};
 use std::collections::{HashMap, HashSet};
@@ -45,17 +46,13 @@ pub fn vitals_taken_between(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<HashSet<Id>, StoreError> {
-    // The day's standing sets of the whole hospital are one short range of
-    // their index: fewer pages than one index walk per patient.
-    let mut taken = id_set(
+    id_set(
         conn,
-        "SELECT DISTINCT patient_id FROM vitals INDEXED BY vitals_standing_taken
-         WHERE taken_at >= ?1 AND taken_at < ?2 AND error_at IS NULL",
-        params![format_ts(from), format_ts(to)],
-    )?;
-    let wanted: HashSet<&Id> = patients.iter().collect();
-    taken.retain(|p| wanted.contains(p));
-    Ok(taken)
+        "SELECT j.value FROM json_each(?1) j
+         WHERE EXISTS (SELECT 1 FROM vitals WHERE patient_id = j.value AND taken_at >= ?2
+                       AND taken_at < ?3 AND error_at IS NULL)",
+        params![json_ids(patients), format_ts(from), format_ts(to)],
+    )
 }
 
 /// The visits of `clinician` started in `[from, to)`, in the order they
@@ -81,6 +78,16 @@ pub fn unsigned_visits(conn: &Connection, visits: &[Id]) -> Result<HashSet<Id>, 
         "SELECT j.value FROM json_each(?1) j
          WHERE NOT EXISTS (SELECT 1 FROM visit_notes n
                            WHERE n.visit_id = j.value AND n.signed_at IS NOT NULL)",
+        [json_ids(visits)],
+    )
+}
+
+/// Those of `visits` with a standing diagnosis.
+pub fn diagnosed_visits(conn: &Connection, visits: &[Id]) -> Result<HashSet<Id>, StoreError> {
+    id_set(
+        conn,
+        "SELECT j.value FROM json_each(?1) j
+         WHERE EXISTS (SELECT 1 FROM diagnoses WHERE visit_id = j.value AND error_at IS NULL)",
         [json_ids(visits)],
     )
 }
@@ -138,22 +145,33 @@ pub fn allergy_states(
     Ok(out)
 }
 
-/// The birth dates of those of `patients` in the file.
-pub fn birth_dates(
+/// The tag (MRN, name, sex) and birth date of those of `patients` in the
+/// file.
+pub fn patient_tags(
     conn: &Connection,
     patients: &[Id],
-) -> Result<HashMap<Id, NaiveDate>, StoreError> {
+) -> Result<HashMap<Id, (PatientTag, Option<NaiveDate>)>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT p.id, p.birth_date FROM json_each(?1) j JOIN patients p ON p.id = j.value",
+        "SELECT p.id, p.mrn, p.given_name, p.middle_name, p.family_name, p.sex, p.birth_date
+         FROM json_each(?1) j JOIN patients p ON p.id = j.value",
     )?;
     let rows = stmt.query_map([json_ids(patients)], |r| {
-        Ok((r.get::<_, String>(0)?, opt_date(r, 1)?))
+        let tag = PatientTag {
+            id: Id::from_stored(r.get(0)?),
+            mrn: r.get(1)?,
+            name: full_name(
+                &r.get::<_, String>(2)?,
+                &r.get::<_, String>(3)?,
+                &r.get::<_, String>(4)?,
+            ),
+            sex: super::parsed(r, 5, "sex")?,
+        };
+        Ok((tag, opt_date(r, 6)?))
     })?;
     let mut out = HashMap::new();
     for r in rows {
-        if let (id, Some(born)) = r? {
-            out.insert(Id::from_stored(id), born);
-        }
+        let (tag, born) = r?;
+        out.insert(tag.id.clone(), (tag, born));
     }
     Ok(out)
 }

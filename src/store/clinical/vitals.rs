@@ -234,36 +234,42 @@ pub struct AdmissionScore {
     pub previous: Option<u8>,
 }
 
-/// The latest standing NEWS2 of every active admission that has one, read
-/// from the admission's scores index alone (no set's row is read; the
-/// admissions drive the join, so only theirs are read).
+/// The latest standing NEWS2 of a patient's active admission, if scored.
+pub fn latest_score_of(
+    conn: &Connection,
+    patient: &Id,
+) -> Result<Option<AdmissionScore>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT a.id, a.patient_id, s.score, s.band, s.taken_at, s.previous
+             FROM admissions a JOIN admission_news2 s ON s.admission_id = a.id
+             WHERE a.patient_id = ?1 AND a.discharged_at IS NULL",
+        )?
+        .query_row([patient.as_str()], admission_score)
+        .optional()?)
+}
+
+/// The latest standing NEWS2 of every active admission that has one, from
+/// the scores the file keeps by admission (migration 14).
 pub fn latest_scores(conn: &Connection) -> Result<Vec<AdmissionScore>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT a.id, a.patient_id, v.news2_score, v.news2_band, v.taken_at,
-                (SELECT p.news2_score FROM vitals p INDEXED BY vitals_admission_scores
-                 WHERE p.admission_id = a.id AND p.error_at IS NULL AND p.news2_score IS NOT NULL
-                   AND p.taken_at < v.taken_at
-                 ORDER BY p.taken_at DESC LIMIT 1)
-         FROM admissions a
-         CROSS JOIN vitals v INDEXED BY vitals_admission_scores
-           ON v.admission_id = a.id AND v.error_at IS NULL AND v.news2_score IS NOT NULL
-          AND v.taken_at = (
-              SELECT max(l.taken_at) FROM vitals l INDEXED BY vitals_admission_scores
-              WHERE l.admission_id = a.id AND l.error_at IS NULL AND l.news2_score IS NOT NULL)
-         WHERE a.discharged_at IS NULL
-         GROUP BY a.id",
+        "SELECT a.id, a.patient_id, s.score, s.band, s.taken_at, s.previous
+         FROM admissions a JOIN admission_news2 s ON s.admission_id = a.id
+         WHERE a.discharged_at IS NULL",
     )?;
-    let rows = stmt.query_map([], |r| {
-        Ok(AdmissionScore {
-            admission_id: Id::from_stored(r.get(0)?),
-            patient_id: Id::from_stored(r.get(1)?),
-            score: u8::try_from(r.get::<_, i64>(2)?).unwrap_or(u8::MAX),
-            band: parsed(r, 3, "NEWS2 band")?,
-            taken_at: ts(r, 4)?,
-            previous: r
-                .get::<_, Option<i64>>(5)?
-                .map(|s| u8::try_from(s).unwrap_or(u8::MAX)),
-        })
-    })?;
+    let rows = stmt.query_map([], admission_score)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn admission_score(r: &rusqlite::Row) -> rusqlite::Result<AdmissionScore> {
+    Ok(AdmissionScore {
+        admission_id: Id::from_stored(r.get(0)?),
+        patient_id: Id::from_stored(r.get(1)?),
+        score: u8::try_from(r.get::<_, i64>(2)?).unwrap_or(u8::MAX),
+        band: parsed(r, 3, "NEWS2 band")?,
+        taken_at: ts(r, 4)?,
+        previous: r
+            .get::<_, Option<i64>>(5)?
+            .map(|s| u8::try_from(s).unwrap_or(u8::MAX)),
+    })
 }

@@ -133,6 +133,7 @@ impl Visits {
         .highlight(theme.selected())
         .block(Block::bordered());
         let n = list.entries.len() + drafts;
+        self.rows_in_view.set(usize::from(table_area.height));
         table.render(
             frame,
             table_area,
@@ -140,10 +141,13 @@ impl Visits {
             n,
             |i| match list.entries.get(i) {
                 Some(e) => {
-                    let facts = self.facts.get(i);
-                    let age = facts.and_then(|f| f.birth).map_or(String::new(), |b| {
-                        format!("{}{}", age_years(b, today), e.patient.sex)
-                    });
+                    let facts = e.facts.as_ref();
+                    let age = match facts {
+                        Some(f) => f.birth.map_or(String::new(), |b| {
+                            format!("{}{}", age_years(b, today), f.patient.sex)
+                        }),
+                        None => String::new(),
+                    };
                     let score = e.news2.as_ref().map_or(
                         Cell::from(Span::styled("—", theme.muted())),
                         |s| {
@@ -160,13 +164,18 @@ impl Visits {
                         Some(AllergyState::NoKnownAllergies) => {
                             Cell::from(Span::styled("none", theme.muted()))
                         }
-                        _ => Cell::from(Span::styled("not asked", theme.warn())),
+                        Some(AllergyState::NotAsked) => {
+                            Cell::from(Span::styled("not asked", theme.warn()))
+                        }
+                        None => Cell::from(""),
                     };
                     Row::new(vec![
                         Cell::from(place(e, waiting.get(i).copied().unwrap_or(0))),
-                        Cell::from(format!("{} {}", e.patient.name, e.patient.mrn)),
+                        Cell::from(facts.map_or(String::new(), |f| {
+                            format!("{} {}", f.patient.name, f.patient.mrn)
+                        })),
                         Cell::from(age),
-                        Cell::from(pending_words(&e.pending, narrow)),
+                        Cell::from(facts.map_or("…".into(), |f| pending_words(&f.pending, narrow))),
                         score,
                         allergy,
                     ])

@@ -24,7 +24,6 @@ mod visit;
 mod vitals_form;
 mod worklist;
 
-use crate::domain::conditions::AllergyState;
 use crate::domain::ids::Id;
 use crate::domain::patient::Patient;
 use crate::domain::user::Clinician;
@@ -41,7 +40,7 @@ use crate::tui::popups::{Answer, Heard, Question};
 use crate::tui::screen::{Ctx, Request, Said, Screen, said_error};
 use crate::tui::widgets::popup::Prompt;
 use crate::tui::widgets::table::Selection;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use codes_popup::CodeSearch;
 use note::NoteEditor;
 use prescribe_form::PrescribeForm;
@@ -49,18 +48,13 @@ use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use std::any::Any;
+use std::cell::Cell;
 use vitals_form::VitalsEntry;
 
 /// Whether the visits tab takes another screen's request: opening an
 /// appointment's visit, or starting one.
 pub fn accepts(r: &Request) -> bool {
     matches!(r, Request::OpenVisit { .. } | Request::StartVisit { .. })
-}
-
-/// A row of the worklist as drawn: what the entry does not carry.
-pub(crate) struct RowFacts {
-    pub birth: Option<NaiveDate>,
-    pub allergy: AllergyState,
 }
 
 /// A visit open on the screen, with what it shows.
@@ -206,8 +200,10 @@ pub struct Visits {
     /// The clinician whose worklist is shown.
     showing: Option<Id>,
     list: Option<Worklist>,
-    facts: Vec<RowFacts>,
     selected: Selection,
+    /// How many rows the worklist's table last had room for: the rows whose
+    /// facts are read after each key.
+    rows_in_view: Cell<usize>,
     view: View,
     /// The signed-in clinician prescribes (the keys offered differ).
     prescriber: bool,
@@ -220,8 +216,8 @@ impl Visits {
             clinicians: Vec::new(),
             showing: Some(ctx.session.user.id.clone()),
             list: None,
-            facts: Vec::new(),
             selected: Selection::default(),
+            rows_in_view: Cell::new(0),
             view: View::Worklist,
             prescriber: ctx
                 .session

@@ -3,8 +3,7 @@
 //! round of an admitted patient), another clinician's list, and starting a
 //! visit for a patient chosen in the picker.
 
-use super::{Asked, RowFacts, Target, View, Visits};
-use crate::domain::conditions::AllergyState;
+use super::{Asked, Target, View, Visits};
 use crate::domain::role::Role;
 use crate::domain::visit::VisitKind;
 use crate::ops;
@@ -30,26 +29,28 @@ impl Visits {
             Ok(l) => l,
             Err(e) => return said_error(e),
         };
-        let ids: Vec<_> = list.entries.iter().map(|e| e.patient.id.clone()).collect();
-        let births = match ops::worklist::birth_dates(ctx.db, ctx.session, &ids) {
-            Ok(b) => b,
-            Err(e) => return said_error(e),
-        };
-        let allergies = match ops::record::allergy_states(ctx.db, ctx.session, &ids) {
-            Ok(a) => a,
-            Err(e) => return said_error(e),
-        };
-        self.facts = ids
-            .iter()
-            .map(|id| RowFacts {
-                birth: births.get(id).copied(),
-                allergy: allergies.get(id).copied().unwrap_or(AllergyState::NotAsked),
-            })
-            .collect();
         let n = list.entries.len() + list.stale_drafts.len();
         self.list = Some(list);
         self.selected.clamp(n);
-        Said::Nothing
+        self.read_facts_in_view(ctx)
+    }
+
+    /// Reads the facts (pending, age, allergies) of the rows the table
+    /// shows with the selection where it is: a round of hundreds of
+    /// patients is read a screenful at a time.
+    fn read_facts_in_view(&mut self, ctx: &mut Ctx) -> Said {
+        let Some(list) = self.list.as_mut() else {
+            return Said::Nothing;
+        };
+        let fit = match self.rows_in_view.get() {
+            0 => ROWS_BEFORE_FIRST_FRAME,
+            n => n,
+        };
+        let first = self.selected.offset(fit);
+        match ops::worklist::read_facts(ctx.db, ctx.session, list, first..first + fit) {
+            Ok(()) => Said::Nothing,
+            Err(e) => said_error(e),
+        }
     }
 
     fn rows(&self) -> usize {
@@ -60,7 +61,7 @@ impl Visits {
 
     pub(super) fn perform_worklist(&mut self, action: Action, ctx: &mut Ctx) -> Said {
         if self.selected.navigate(action, self.rows()) {
-            return Said::Nothing;
+            return self.read_facts_in_view(ctx);
         }
         match action {
             Action::Refresh => match self.load(ctx, false) {
@@ -84,7 +85,7 @@ impl Visits {
         let list = self.list.as_ref()?;
         let i = self.selected.index();
         if let Some(e) = list.entries.get(i) {
-            let patient = e.patient.id.clone();
+            let patient = e.patient_id.clone();
             return Some(match &e.reason {
                 Reason::CalledIn(q) | Reason::Waiting(q) => Target::Request(Request::OpenVisit {
                     appointment: q.id.clone(),
@@ -134,6 +135,9 @@ impl Visits {
         }
     }
 }
+
+/// Rows read before the table has been drawn once (a tall terminal's).
+const ROWS_BEFORE_FIRST_FRAME: usize = 60;
 
 /// The visit a clinician starts for an admitted patient: a doctor's ward
 /// round, a nurse's nursing note.
