@@ -1,5 +1,6 @@
 //! Rows that many key tables share (moving in a list, moving between a
-//! form's fields, saving and cancelling), written once, and the [`table!`]
+//! form's fields and its options, saving and cancelling, going back,
+//! refreshing), written once, and the [`table!`]
 //! macro that joins such groups into one table at compile time. A table
 //! made of groups reads, and shows in help, exactly as if written out.
 
@@ -146,6 +147,34 @@ pub const CANCEL: &[Binding] = &[b(&[plain(KeyCode::Esc)], Action::Cancel, "canc
 
 /// A form of typed fields: save, move between fields, cancel.
 pub const FORM: &[Binding] = table![SAVE, FIELDS, CANCEL];
+
+/// ← and → choose the previous and the next option of a field with options.
+pub const CHOICES: &[Binding] = &[
+    b(
+        &[plain(KeyCode::Left)],
+        Action::PrevChoice,
+        "previous option",
+        false,
+    ),
+    b(
+        &[plain(KeyCode::Right)],
+        Action::NextChoice,
+        "next option",
+        true,
+    ),
+];
+
+/// A form on a field with options: save, choose, move between fields, cancel.
+pub const CHOICE_FORM: &[Binding] = table![SAVE, CHOICES, TAB_FIELDS, CANCEL];
+
+/// Esc goes back to the view this one was opened from.
+pub const BACK: &[Binding] = &[b(&[plain(KeyCode::Esc)], Action::Back, "back", true)];
+
+/// Enter chooses the row found (a patient, a code, a medicine).
+pub const CHOOSE: &[Binding] = &[b(&[plain(KeyCode::Enter)], Action::Open, "choose", true)];
+
+/// Ctrl+R reads what is shown again from the file.
+pub const REFRESH: &[Binding] = &[b(&[ctrl('r')], Action::Refresh, "refresh", false)];
 
 /// How many rows the groups hold together.
 pub const fn total_len(groups: &[&[Binding]]) -> usize {

@@ -3,9 +3,9 @@
 //! overlay and the hint bar are still generated from them.
 
 use crate::tui::keymap::rows::{
-    CANCEL, PAGING, SAVE, SCROLL, TAB_FIELDS, home_end, table, up_down,
+    BACK, CANCEL, CHOICE_FORM, PAGING, REFRESH, SAVE, SCROLL, TAB_FIELDS, home_end, table, up_down,
 };
-use crate::tui::keymap::{Action, Binding, b, ch, ctrl, plain};
+use crate::tui::keymap::{Action, Binding, b, ch, plain};
 use ratatui::crossterm::event::KeyCode;
 
 /// The bed board.
@@ -46,7 +46,7 @@ pub const BEDS_BOARD: &[Binding] = table![
         ),
     ],
     home_end!("bed"),
-    &[b(&[ctrl('r')], Action::Refresh, "refresh", false)],
+    REFRESH,
 ];
 
 /// Choosing the bed a patient is transferred to.
@@ -86,51 +86,32 @@ const BED_ARROWS: &[Binding] = table![
 ];
 
 /// A bed's detail and history.
-pub const BEDS_DETAIL: &[Binding] = table![
-    &[b(&[plain(KeyCode::Esc)], Action::Back, "back", true)],
-    SCROLL,
-];
+pub const BEDS_DETAIL: &[Binding] = table![BACK, SCROLL];
 
 /// A beds form with the cursor in a text field.
 pub const BEDS_FORM: &[Binding] = table![SAVE, TAB_FIELDS, CANCEL];
 
 /// A beds form on a field with options.
-pub const BEDS_FORM_CHOICE: &[Binding] = table![
-    SAVE,
-    &[
-        b(
-            &[plain(KeyCode::Left)],
-            Action::PrevChoice,
-            "previous option",
-            false,
-        ),
-        b(
-            &[plain(KeyCode::Right)],
-            Action::NextChoice,
-            "next option",
-            true,
-        ),
-    ],
-    TAB_FIELDS,
-    CANCEL,
-];
+pub const BEDS_FORM_CHOICE: &[Binding] = CHOICE_FORM;
 
 /// The census of one day.
-pub const BEDS_CENSUS: &[Binding] = &[
-    b(
-        &[plain(KeyCode::Left), ch('h')],
-        Action::PrevDay,
-        "day before",
-        true,
-    ),
-    b(
-        &[plain(KeyCode::Right), ch('l')],
-        Action::NextDay,
-        "day after",
-        true,
-    ),
-    b(&[ch('g')], Action::GoToDate, "go to date", true),
-    b(&[plain(KeyCode::Esc)], Action::Back, "back", true),
+pub const BEDS_CENSUS: &[Binding] = table![
+    &[
+        b(
+            &[plain(KeyCode::Left), ch('h')],
+            Action::PrevDay,
+            "day before",
+            true,
+        ),
+        b(
+            &[plain(KeyCode::Right), ch('l')],
+            Action::NextDay,
+            "day after",
+            true,
+        ),
+        b(&[ch('g')], Action::GoToDate, "go to date", true),
+    ],
+    BACK,
 ];
 
 /// Setting up wards and beds (admin).
@@ -140,8 +121,8 @@ pub const BEDS_SETUP: &[Binding] = table![
         b(&[ch('b')], Action::NewBed, "new bed", true),
         b(&[ch('e')], Action::Edit, "rename", true),
         b(&[ch('x')], Action::Retire, "retire", true),
-        b(&[plain(KeyCode::Esc)], Action::Back, "back", true),
     ],
+    BACK,
     up_down!(),
     PAGING,
 ];

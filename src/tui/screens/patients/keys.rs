@@ -2,7 +2,7 @@
 //! from them, so help never drifts from behaviour.
 
 use crate::tui::keymap::rows::{
-    CANCEL, FIELDS, PAGING, SAVE, SCROLL, arrows, list_keys, table, up_down,
+    CANCEL, CHOOSE, FIELDS, PAGING, SAVE, SCROLL, arrows, list_keys, table, up_down,
 };
 use crate::tui::keymap::{Action, Binding, b, ch, ctrl, plain};
 use ratatui::crossterm::event::KeyCode;
@@ -48,7 +48,7 @@ pub const PATIENT_LIST: &[Binding] = table![
 /// Picking a patient from search results (the record to merge, later the
 /// patient of an appointment or an admission).
 pub const PATIENT_PICK: &[Binding] = table![
-    &[b(&[plain(KeyCode::Enter)], Action::Open, "choose", true)],
+    CHOOSE,
     arrows!("patient"),
     PAGING,
     &[b(&[plain(KeyCode::Esc)], Action::Back, "cancel", true)],
@@ -57,10 +57,8 @@ pub const PATIENT_PICK: &[Binding] = table![
 /// The patients search as a picker for another screen: choose, or register
 /// the patient first.
 pub const PATIENT_PICK_OR_REGISTER: &[Binding] = table![
-    &[
-        b(&[plain(KeyCode::Enter)], Action::Open, "choose", true),
-        b(&[ctrl('n')], Action::NewPatient, "register new", true),
-    ],
+    CHOOSE,
+    &[b(&[ctrl('n')], Action::NewPatient, "register new", true)],
     arrows!("patient"),
     PAGING,
     &[b(&[plain(KeyCode::Esc)], Action::Back, "cancel", true)],

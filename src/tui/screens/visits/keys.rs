@@ -2,7 +2,8 @@
 //! uses them. The help overlay and the hint bar are generated from them.
 
 use crate::tui::keymap::rows::{
-    CANCEL, FIELDS, SAVE, TAB_FIELDS, arrows, list_keys, table, up_down,
+    BACK, CANCEL, CHOICE_FORM, CHOICES, CHOOSE, FIELDS, FORM, REFRESH, TAB_FIELDS, arrows,
+    list_keys, table, up_down,
 };
 use crate::tui::keymap::{Action, Binding, b, ch, ctrl, plain};
 use ratatui::crossterm::event::KeyCode;
@@ -19,8 +20,8 @@ pub const WORKLIST: &[Binding] = table![
     &[
         b(&[ch('n')], Action::StartVisit, "new visit", true),
         b(&[ch('c')], Action::FilterClinician, "other clinician", true),
-        b(&[ctrl('r')], Action::Refresh, "refresh", false),
     ],
+    REFRESH,
 ];
 
 /// A visit's first keys: writing the note, back to the worklist.
@@ -41,20 +42,30 @@ const VISIT_CHART: &[Binding] = &[
 ];
 
 /// The rest of a visit's keys while its note is a draft.
-const VISIT_MORE: &[Binding] = &[
-    b(&[ch('A')], Action::RecordAllergy, "allergy", true),
-    b(&[ctrl('s')], Action::SignNote, "sign", true),
-    b(&[ch('a')], Action::AddAddendum, "addendum", false),
-    b(&[ch('t')], Action::ShowTrends, "trends", false),
-    b(&[ch('e')], Action::MarkInError, "entry in error", false),
-    b(&[ch('p')], Action::AddProblem, "add problem", false),
-    b(
-        &[ch('r')],
-        Action::ResolveProblem,
-        "resolve the problem",
-        false,
-    ),
-    b(&[ctrl('r')], Action::Refresh, "refresh", false),
+const VISIT_MORE: &[Binding] = table![
+    &[
+        b(&[ch('A')], Action::RecordAllergy, "allergy", true),
+        b(&[ctrl('s')], Action::SignNote, "sign", true),
+        b(&[ch('a')], Action::AddAddendum, "addendum", false),
+    ],
+    VISIT_LAST,
+];
+
+/// The last keys of a visit, draft or signed: trends, entries in error,
+/// problems, and reading the visit again.
+const VISIT_LAST: &[Binding] = table![
+    &[
+        b(&[ch('t')], Action::ShowTrends, "trends", false),
+        b(&[ch('e')], Action::MarkInError, "entry in error", false),
+        b(&[ch('p')], Action::AddProblem, "add problem", false),
+        b(
+            &[ch('r')],
+            Action::ResolveProblem,
+            "resolve the problem",
+            false,
+        ),
+    ],
+    REFRESH,
 ];
 
 /// What only a prescriber is offered in a visit (issue #15, part 1).
@@ -95,18 +106,9 @@ const SIGNED_CHART: &[Binding] = &[
 ];
 
 /// The rest of a signed visit's keys.
-const SIGNED_MORE: &[Binding] = &[
-    b(&[ch('A')], Action::RecordAllergy, "allergy", true),
-    b(&[ch('t')], Action::ShowTrends, "trends", false),
-    b(&[ch('e')], Action::MarkInError, "entry in error", false),
-    b(&[ch('p')], Action::AddProblem, "add problem", false),
-    b(
-        &[ch('r')],
-        Action::ResolveProblem,
-        "resolve the problem",
-        false,
-    ),
-    b(&[ctrl('r')], Action::Refresh, "refresh", false),
+const SIGNED_MORE: &[Binding] = table![
+    &[b(&[ch('A')], Action::RecordAllergy, "allergy", true)],
+    VISIT_LAST,
 ];
 
 /// A visit whose note is signed: it is read, and corrected by addenda.
@@ -145,28 +147,10 @@ pub const NOTE: &[Binding] = &[
 ];
 
 /// The vitals form.
-pub const VITALS: &[Binding] = table![SAVE, FIELDS, CANCEL];
+pub const VITALS: &[Binding] = FORM;
 
 /// The vitals form on a field with options.
-pub const VITALS_CHOICE: &[Binding] = table![
-    SAVE,
-    &[
-        b(
-            &[plain(KeyCode::Left)],
-            Action::PrevChoice,
-            "previous option",
-            false,
-        ),
-        b(
-            &[plain(KeyCode::Right)],
-            Action::NextChoice,
-            "next option",
-            true,
-        ),
-    ],
-    TAB_FIELDS,
-    CANCEL,
-];
+pub const VITALS_CHOICE: &[Binding] = CHOICE_FORM;
 
 /// Ctrl+S on the prescribing form: review the checks, then prescribe.
 const PRESCRIBE_SAVE: &[Binding] = &[b(&[ctrl('s')], Action::Save, "check and prescribe", true)];
@@ -175,30 +159,12 @@ const PRESCRIBE_SAVE: &[Binding] = &[b(&[ctrl('s')], Action::Save, "check and pr
 pub const PRESCRIBE: &[Binding] = table![PRESCRIBE_SAVE, FIELDS, CANCEL];
 
 /// The prescribing form on a field with options.
-pub const PRESCRIBE_CHOICE: &[Binding] = table![
-    PRESCRIBE_SAVE,
-    &[
-        b(
-            &[plain(KeyCode::Left)],
-            Action::PrevChoice,
-            "previous option",
-            false,
-        ),
-        b(
-            &[plain(KeyCode::Right)],
-            Action::NextChoice,
-            "next option",
-            true,
-        ),
-    ],
-    TAB_FIELDS,
-    CANCEL,
-];
+pub const PRESCRIBE_CHOICE: &[Binding] = table![PRESCRIBE_SAVE, CHOICES, TAB_FIELDS, CANCEL];
 
 /// The prescribing form on the medicine: the formulary found as one types.
 pub const PRESCRIBE_MEDICINE: &[Binding] = table![
     PRESCRIBE_SAVE,
-    &[b(&[plain(KeyCode::Enter)], Action::Open, "choose", true)],
+    CHOOSE,
     arrows!("medicine found"),
     &[
         b(
@@ -218,27 +184,25 @@ pub const PRESCRIBE_MEDICINE: &[Binding] = table![
 ];
 
 /// Searching the code list as one types.
-pub const CODES: &[Binding] = table![
-    &[b(&[plain(KeyCode::Enter)], Action::Open, "choose", true)],
-    arrows!("code"),
-    &[b(&[plain(KeyCode::Esc)], Action::Cancel, "cancel", true)],
-];
+pub const CODES: &[Binding] = table![CHOOSE, arrows!("code"), CANCEL,];
 
 /// Each vital's trend.
-pub const TRENDS: &[Binding] = &[
-    b(
-        &[plain(KeyCode::Left), ch('h')],
-        Action::Left,
-        "previous vital",
-        true,
-    ),
-    b(
-        &[plain(KeyCode::Right), ch('l')],
-        Action::Right,
-        "next vital",
-        true,
-    ),
-    b(&[plain(KeyCode::Esc)], Action::Back, "back", true),
+pub const TRENDS: &[Binding] = table![
+    &[
+        b(
+            &[plain(KeyCode::Left), ch('h')],
+            Action::Left,
+            "previous vital",
+            true,
+        ),
+        b(
+            &[plain(KeyCode::Right), ch('l')],
+            Action::Right,
+            "next vital",
+            true,
+        ),
+    ],
+    BACK,
 ];
 
 #[cfg(test)]

@@ -1,0 +1,274 @@
+//! Moving patients: admit into a free bed (or one reserved for them),
+//! transfer to another bed with a reason, and discharge with a disposition
+//! (the admission's medication orders complete with it). The bed left
+//! behind goes to cleaning.
+
+use super::{admission_event, get_bed, get_patient, get_ward, refused, write};
+use crate::auth::Session;
+use crate::domain::audit::AuditAction;
+use crate::domain::beds::{self as rules, BedStatus, Disposition};
+use crate::domain::clock::Tz;
+use crate::domain::ids::Id;
+use crate::domain::role::Permission;
+use crate::error::{Error, Result};
+use crate::store::Db;
+use crate::store::beds::{self, Admission, Bed, PatientTag, StatusExtras, Ward};
+use chrono::{DateTime, Utc};
+use rusqlite::Transaction;
+
+fn hhmm(t: DateTime<Utc>, zone: Tz) -> String {
+    t.with_timezone(&zone).format("%d %b %H:%M").to_string()
+}
+
+/// Why a bed cannot take a patient now, as a sentence; `None` if it can.
+fn bed_refusal(b: &Bed, patient: &PatientTag, ward: &Ward, zone: Tz) -> Option<String> {
+    match b.status {
+        BedStatus::Available => {}
+        BedStatus::Reserved if b.reserved_for.as_ref() == Some(&patient.id) => {}
+        BedStatus::Reserved => {
+            return Some(format!(
+                "bed {} is reserved for another patient until {}: choose another bed, or cancel that reservation first",
+                b.label,
+                b.reserved_until.map(|t| hhmm(t, zone)).unwrap_or_default()
+            ));
+        }
+        BedStatus::Occupied => {
+            return Some(format!(
+                "bed {} is occupied: choose an available bed (A on the board)",
+                b.label
+            ));
+        }
+        other => {
+            return Some(format!(
+                "bed {} is {}, not free: choose an available bed (A on the board)",
+                b.label,
+                other.label()
+            ));
+        }
+    }
+    if let Some(r) = ward.sex
+        && !r.admits(patient.sex)
+    {
+        return Some(format!(
+            "{} is {}, and {} ({}) is not recorded with that sex: choose a bed in another ward, or correct the patient's record",
+            ward.name,
+            r.label(),
+            patient.name,
+            patient.mrn
+        ));
+    }
+    None
+}
+
+/// What an admission needs.
+#[derive(Debug, Clone)]
+pub struct AdmitInput<'a> {
+    pub patient: &'a Id,
+    pub bed: &'a Id,
+    pub attending: &'a Id,
+    pub reason: &'a str,
+}
+
+/// Admits a patient with no active admission into an available bed (or one
+/// reserved for them).
+pub fn admit(
+    db: &mut Db,
+    by: &Session,
+    input: &AdmitInput,
+    now: DateTime<Utc>,
+) -> Result<Admission> {
+    let reason = rules::reason(input.reason, "reason for admission", false).map_err(refused)?;
+    let zone = db.settings()?.time_zone;
+    write(
+        db,
+        by,
+        Permission::AdmitTransferDischarge,
+        "admit patients",
+        now,
+        |tx| {
+            let patient = get_patient(tx, input.patient)?;
+            if let Some(a) = beds::active_admission_of(tx, &patient.id)? {
+                return Err(refused(format!(
+                    "{} ({}) is already admitted, in bed {} of {}: transfer them instead, or discharge them first",
+                    patient.name, patient.mrn, a.bed_label, a.ward_name
+                )));
+            }
+            let bed = get_bed(tx, input.bed)?;
+            let ward = get_ward(tx, &bed.ward_id)?;
+            if let Some(why) = bed_refusal(&bed, &patient, &ward, zone) {
+                return Err(refused(why));
+            }
+            let clinician = crate::store::users::clinicians(tx)?
+                .into_iter()
+                .find(|c| c.id == *input.attending)
+                .ok_or_else(|| {
+                    refused("choose the attending clinician: an enabled doctor or nurse".into())
+                })?;
+            beds::set_status(
+                tx,
+                &bed.id,
+                bed.status,
+                BedStatus::Occupied,
+                &StatusExtras::default(),
+                now,
+            )?;
+            let id = beds::insert_admission(
+                tx,
+                &patient.id,
+                &bed,
+                &clinician.id,
+                &reason,
+                Some(by.user.id.as_str()),
+                now,
+            )?;
+            let a = beds::admission_by_id(tx, &id)?
+                .ok_or_else(|| Error::NotFound("the new admission vanished".into()))?;
+            let e = admission_event(
+                AuditAction::Admit,
+                &id,
+                &patient.id,
+                format!(
+                    "{} admitted to {} ({}) under {}",
+                    patient.mrn, bed.label, ward.name, clinician.user_name
+                ),
+            );
+            Ok((a, vec![e]))
+        },
+    )
+}
+
+fn active(tx: &Transaction, admission: &Id) -> Result<Admission> {
+    let a = beds::admission_by_id(tx, admission)?
+        .ok_or_else(|| Error::NotFound("that admission is not in this hospital file".into()))?;
+    if a.discharged_at.is_some() {
+        return Err(refused(format!(
+            "{} ({}) was discharged meanwhile: look at the board again",
+            a.patient.name, a.patient.mrn
+        )));
+    }
+    Ok(a)
+}
+
+/// Moves an admitted patient to another free bed, with a reason; the old
+/// bed goes to cleaning.
+pub fn transfer(
+    db: &mut Db,
+    by: &Session,
+    admission: &Id,
+    to: &Id,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Admission> {
+    let reason = rules::reason(reason, "reason for the transfer", false).map_err(refused)?;
+    let zone = db.settings()?.time_zone;
+    write(
+        db,
+        by,
+        Permission::AdmitTransferDischarge,
+        "transfer patients",
+        now,
+        |tx| {
+            let a = active(tx, admission)?;
+            if &a.bed_id == to {
+                return Err(refused(format!(
+                    "{} is already in bed {}: choose another bed",
+                    a.patient.name, a.bed_label
+                )));
+            }
+            let from = get_bed(tx, &a.bed_id)?;
+            let bed = get_bed(tx, to)?;
+            let ward = get_ward(tx, &bed.ward_id)?;
+            if let Some(why) = bed_refusal(&bed, &a.patient, &ward, zone) {
+                return Err(refused(why));
+            }
+            beds::set_status(
+                tx,
+                &bed.id,
+                bed.status,
+                BedStatus::Occupied,
+                &StatusExtras::default(),
+                now,
+            )?;
+            beds::move_admission(tx, &a.id, &bed, &reason, now)?;
+            beds::set_status(
+                tx,
+                &from.id,
+                BedStatus::Occupied,
+                BedStatus::Cleaning,
+                &StatusExtras::default(),
+                now,
+            )?;
+            let after = active(tx, admission)?;
+            let e = admission_event(
+                AuditAction::Transfer,
+                &a.id,
+                &a.patient.id,
+                format!(
+                    "{} moved from {} to {} ({}): {reason}",
+                    a.patient.mrn, from.label, bed.label, ward.name
+                ),
+            );
+            Ok((after, vec![e]))
+        },
+    )
+}
+
+/// Ends an admission with a disposition and a note; the bed goes to
+/// cleaning.
+pub fn discharge(
+    db: &mut Db,
+    by: &Session,
+    admission: &Id,
+    disposition: Disposition,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<Admission> {
+    let note = rules::reason(note, "discharge note", true).map_err(refused)?;
+    write(
+        db,
+        by,
+        Permission::AdmitTransferDischarge,
+        "discharge patients",
+        now,
+        |tx| {
+            let a = active(tx, admission)?;
+            beds::discharge(
+                tx,
+                &a.id,
+                disposition,
+                &note,
+                Some(by.user.id.as_str()),
+                now,
+            )?;
+            beds::set_status(
+                tx,
+                &a.bed_id,
+                BedStatus::Occupied,
+                BedStatus::Cleaning,
+                &StatusExtras::default(),
+                now,
+            )?;
+            let orders =
+                crate::ops::prescriptions::complete_at_discharge(tx, &by.user.id, &a.id, now)?;
+            let after = beds::admission_by_id(tx, &a.id)?
+                .ok_or_else(|| Error::NotFound("the admission vanished".into()))?;
+            let e = admission_event(
+                AuditAction::Discharge,
+                &a.id,
+                &a.patient.id,
+                format!(
+                    "{} discharged from {} ({}){}",
+                    a.patient.mrn,
+                    a.bed_label,
+                    disposition.label(),
+                    if note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {note}")
+                    }
+                ),
+            );
+            Ok((after, std::iter::once(e).chain(orders).collect()))
+        },
+    )
+}

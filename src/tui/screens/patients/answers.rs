@@ -1,0 +1,133 @@
+//! The answers to the tab's questions: a merge confirmed, a form thrown
+//! away or saved despite duplicates, and the reasons typed for deleting a
+//! record or breaking the glass (a refused reason keeps its prompt open).
+
+use super::record::PatientRecord;
+use super::{Patients, Pending, View};
+use crate::domain::patient::Patient;
+use crate::ops::patients as ops;
+use crate::store::patients::PatientRow;
+use crate::tui::popups::{Answer, Heard, Question, Refused};
+use crate::tui::screen::{Ctx, Said, said_error};
+
+impl Patients {
+    pub(super) fn ask_merge(&mut self, survivor: &Patient, other: &PatientRow) -> Said {
+        if other.id == survivor.id {
+            return Said::Error(
+                "That is the record you are merging into: choose the duplicate.".into(),
+            );
+        }
+        let question = format!(
+            "Merge {} {} INTO {} {}? {} keeps its MRN and gains what it lacks, with the other's appointments, admissions and medicines; {} will find it from now on.",
+            other.mrn,
+            other.name,
+            survivor.mrn,
+            survivor.details.full_name(),
+            survivor.mrn,
+            other.mrn
+        );
+        let then = Pending::Merge {
+            survivor: survivor.id.clone(),
+            other: other.id.clone(),
+        };
+        Question::confirm(question, then).into()
+    }
+
+    /// Carries out what a question of the stack was asked for. A refused
+    /// deletion keeps its reason prompt open.
+    pub(super) fn answer(&mut self, then: Pending, answer: Answer, ctx: &mut Ctx) -> Heard {
+        let reason = match (answer, &then) {
+            (Answer::Cancelled, Pending::Delete) => {
+                return Ok(Said::Info("Nothing was deleted.".into()));
+            }
+            (Answer::Text(reason), Pending::Delete) => reason,
+            (Answer::Cancelled, Pending::BreakGlass) => {
+                return Ok(Said::Info(
+                    "The glass was not broken; the clinical record stays closed.".into(),
+                ));
+            }
+            (Answer::Text(reason), Pending::BreakGlass) => return self.break_glass(&reason, ctx),
+            (Answer::Yes, _) => String::new(),
+            _ => return Ok(Said::Nothing),
+        };
+        Ok(match then {
+            Pending::DiscardForm => self.close_form(ctx),
+            Pending::SaveDespiteDuplicates => {
+                let despite: Vec<String> = match &self.view {
+                    View::Form(f) => f.duplicates.iter().map(|d| d.row.mrn.clone()).collect(),
+                    _ => Vec::new(),
+                };
+                self.save(ctx, &despite)
+            }
+            Pending::Merge { survivor, other } => {
+                match ops::merge(ctx.db, ctx.session, &survivor, &other, ctx.now) {
+                    Ok(p) => {
+                        self.pick = None;
+                        let msg = format!("Merged into {}: its record now holds both.", p.mrn);
+                        self.view = View::Record(PatientRecord::new(p));
+                        Said::Info(msg)
+                    }
+                    Err(e) => said_error(e),
+                }
+            }
+            Pending::Delete => return self.delete(reason, ctx),
+            Pending::BreakGlass => Said::Nothing,
+        })
+    }
+
+    /// Breaks the glass with the typed reason, then opens the clinical
+    /// record; a refused reason keeps the prompt open.
+    fn break_glass(&mut self, reason: &str, ctx: &mut Ctx) -> Heard {
+        let View::Record(record) = &mut self.view else {
+            return Ok(Said::Nothing);
+        };
+        let clock = ctx.clock();
+        match crate::ops::clinical::break_glass(
+            ctx.db,
+            ctx.session,
+            &record.patient.id,
+            reason,
+            clock,
+        ) {
+            Ok(()) => {
+                record.load_clinical(ctx);
+                record.clinical_page = record.clinical.open().is_some();
+                Ok(Said::Info(format!(
+                    "Glass broken for {}: the clinical record is open, and your reason is in the audit trail.",
+                    record.patient.mrn
+                )))
+            }
+            Err(e) => Err(Refused {
+                about: Box::new(Pending::BreakGlass),
+                said: said_error(e),
+                field_error: None,
+            }),
+        }
+    }
+
+    fn delete(&mut self, reason: String, ctx: &mut Ctx) -> Heard {
+        let View::Record(record) = &mut self.view else {
+            return Ok(Said::Nothing);
+        };
+        match ops::delete(ctx.db, ctx.session, &record.patient.id, &reason, ctx.now) {
+            Ok(p) => {
+                let msg = format!(
+                    "{} deleted. An administrator can restore it (x shows deleted patients).",
+                    p.mrn
+                );
+                self.view = View::Search;
+                let said = self.run_search(ctx);
+                Ok(if said != Said::Nothing {
+                    said
+                } else {
+                    Said::Info(msg)
+                })
+            }
+            Err(e) => Err(Refused {
+                about: Box::new(Pending::Delete),
+                said: said_error(e),
+                field_error: None,
+            }),
+        }
+    }
+}
