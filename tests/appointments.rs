@@ -8,6 +8,7 @@
 mod common;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
+use common::clinic as fixture;
 use wardline::auth::Session;
 use wardline::domain::appointment::{Span, Status, parse_time};
 use wardline::domain::ids::Id;
@@ -81,12 +82,8 @@ fn clinic() -> Clinic {
     let nurse = common::sign_in_user(&mut db, "chen", now());
     let pharmacist = common::sign_in_user(&mut db, "pharm", now());
     let mut patient = |given: &str, family: &str| {
-        let input = PatientInput::default()
-            .with(Field::GivenName, given)
-            .with(Field::FamilyName, family)
-            .with(Field::BirthDate, "1980-01-01")
-            .with(Field::Sex, "U");
-        ops::patients::register(&mut db, &desk, &input, &[], now()).unwrap()
+        let input = fixture::person(given, family, "1980-01-01", "U");
+        fixture::register(&mut db, &desk, &input, now())
     };
     let amina = patient("Amina", "Okafor");
     let bao = patient("Bao", "Tran");
@@ -678,7 +675,7 @@ fn the_reminder_list_cannot_run_as_a_formula_in_a_spreadsheet() {
         .with(Field::BirthDate, "1980-01-01")
         .with(Field::Phone, "+254 712 345 678");
     let desk = c.desk.clone();
-    let p = ops::patients::register(&mut c.db, &desk, &input, &[], now()).unwrap();
+    let p = fixture::register(&mut c.db, &desk, &input, now());
     let mut b = c.booking(&p, &c.doctor.clone(), "09:00", 15);
     b.notes = "=1+1".into();
     c.book(&b).unwrap();

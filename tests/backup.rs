@@ -13,7 +13,6 @@ use common::{ADMIN_PASSWORD, Hospital, add_user, code, hospital, raw};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use rusqlite::Connection;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use wardline::domain::role::Role;
@@ -22,28 +21,9 @@ use wardline::paths::DataDir;
 use wardline::store::Db;
 use wardline::store::sessions::EndReason;
 
-const BIN: &str = env!("CARGO_BIN_EXE_wardline");
-
 /// Runs wardline on `data` with `stdin` as the passwords.
 fn run(data: &DataDir, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(data.root())
-        .arg("--password-stdin")
-        .args(args)
-        .env_remove("WARDLINE_DATA_DIR")
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run wardline");
-    let _ = child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes());
-    child.wait_with_output().expect("wardline ends")
+    common::cli::run(data.root(), args, stdin)
 }
 
 fn text(out: &Output) -> String {

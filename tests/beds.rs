@@ -5,26 +5,25 @@
 //! midnights, two terminals racing for one bed, and merge refused while a
 //! patient is admitted.
 
+mod common;
+
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use common::clinic::{self as fixture, PASSWORD};
 use rusqlite::{Connection, params};
 use std::path::PathBuf;
 use std::sync::{Arc, Barrier};
 use strum::IntoEnumIterator;
 use tempfile::TempDir;
-use wardline::auth::{self, Session};
+use wardline::auth::Session;
 use wardline::domain::beds::{BedKind, BedStatus, Disposition, SexRestriction, WardKind};
 use wardline::domain::ids::Id;
-use wardline::domain::patient::{Field, Patient, PatientInput};
-use wardline::domain::role::Role;
+use wardline::domain::patient::Patient;
 use wardline::domain::time::format_ts;
 use wardline::error::Error;
 use wardline::ops;
-use wardline::ops::accounts::NewAccount;
 use wardline::ops::beds::AdmitInput;
 use wardline::store::Db;
 use wardline::store::beds::{Bed, Ward};
-
-const PASSWORD: &str = "correct horse battery";
 
 struct Hospital {
     _dir: TempDir,
@@ -45,34 +44,23 @@ fn now() -> DateTime<Utc> {
 }
 
 fn hospital() -> Hospital {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let path = dir.path().join("hospitals/TST.db");
-    let mut db = Db::create(&path, &"TST".parse().unwrap(), "Test", chrono_tz::UTC)
-        .expect("create hospital");
-    ops::accounts::create_first_admin(&mut db, "admin", "Ada Admin", PASSWORD, now())
-        .expect("first admin");
-    let admin = auth::sign_in(&mut db, "admin", PASSWORD, now()).expect("admin signs in");
-    for (user_name, full_name, role) in [
-        ("desk", "Rose Desk", Role::Receptionist),
-        ("nurse", "Mei Lin Chen", Role::Nurse),
-        ("doctor", "Dr. Aisha Rahman", Role::Doctor),
-    ] {
-        let account = NewAccount {
-            user_name,
-            full_name,
-            role,
-            password: PASSWORD,
-        };
-        ops::accounts::add(&mut db, &admin, &account, false, now()).expect("add account");
-    }
-    let nurse = auth::sign_in(&mut db, "nurse", PASSWORD, now()).expect("nurse");
-    let doctor = auth::sign_in(&mut db, "doctor", PASSWORD, now()).expect("doctor");
-    let desk = auth::sign_in(&mut db, "desk", PASSWORD, now()).expect("desk");
-    let ward = ops::beds::add_ward(&mut db, &admin, "Medical", WardKind::Medical, None, now())
-        .expect("ward");
+    let mut c = fixture::Clinic::new(chrono_tz::UTC, now(), now());
+    c.staff(&[fixture::RECEPTIONIST, fixture::NURSE, fixture::DOCTOR]);
+    let nurse = c.signed_in("nurse", now());
+    let doctor = c.signed_in("doctor", now());
+    let desk = c.signed_in("desk", now());
+    let ward = ops::beds::add_ward(
+        &mut c.db,
+        &c.admin,
+        "Medical",
+        WardKind::Medical,
+        None,
+        now(),
+    )
+    .expect("ward");
     let women = ops::beds::add_ward(
-        &mut db,
-        &admin,
+        &mut c.db,
+        &c.admin,
         "Women's",
         WardKind::General,
         Some(SexRestriction::Female),
@@ -80,15 +68,14 @@ fn hospital() -> Hospital {
     )
     .expect("women's ward");
     for label in ["MED-01", "MED-02", "MED-03"] {
-        ops::beds::add_bed(&mut db, &admin, &ward.id, label, BedKind::Standard, now())
-            .expect("bed");
+        c.bed(&ward.id, label);
     }
-    ops::beds::add_bed(&mut db, &admin, &women.id, "W-01", BedKind::Standard, now()).expect("bed");
+    c.bed(&women.id, "W-01");
     Hospital {
-        _dir: dir,
-        path,
-        db,
-        admin,
+        _dir: c.dir.expect("a new clinic's folder"),
+        path: c.path,
+        db: c.db,
+        admin: c.admin,
         nurse,
         doctor,
         desk,
@@ -99,12 +86,8 @@ fn hospital() -> Hospital {
 
 impl Hospital {
     fn patient(&mut self, given: &str, sex: &str) -> Patient {
-        let input = PatientInput::default()
-            .with(Field::GivenName, given)
-            .with(Field::FamilyName, "Tester")
-            .with(Field::BirthDate, "1970-05-06")
-            .with(Field::Sex, sex);
-        ops::patients::register(&mut self.db, &self.desk, &input, &[], now()).expect("register")
+        let input = fixture::person(given, "Tester", "1970-05-06", sex);
+        fixture::register(&mut self.db, &self.desk, &input, now())
     }
 
     fn bed(&self, label: &str) -> Bed {
@@ -840,32 +823,7 @@ fn merge_is_refused_while_either_patient_is_admitted() {
 // ---- the command line -----------------------------------------------------------
 
 fn wardline(h: &Hospital, args: &[&str]) -> (bool, String) {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wardline"))
-        .arg("--data-dir")
-        .arg(h._dir.path())
-        .arg("--password-stdin")
-        .args(args)
-        .env_remove("WARDLINE_DATA_DIR")
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run wardline");
-    if let Some(mut stdin) = child.stdin.take() {
-        writeln!(stdin, "{PASSWORD}").unwrap();
-    }
-    let out = child.wait_with_output().expect("wardline ends");
-    (
-        out.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
+    common::cli::said(h._dir.path(), args, &format!("{PASSWORD}\n"))
 }
 
 #[test]

@@ -3,48 +3,28 @@
 //! columns) and as a PDF that `pdftotext` reads back with the accents of
 //! the patient's and the hospital's names; the refusals say what to do.
 
+mod common;
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use std::io::Write;
+use common::cli::refused;
+use common::clinic::{self as fixture, PASSWORD};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use wardline::auth;
+use std::process::{Command, Output};
 use wardline::domain::clock::Clock;
 use wardline::domain::ids::Id;
-use wardline::domain::patient::{Field, PatientInput};
-use wardline::domain::pharmacy::ItemDetails;
-use wardline::domain::prescribing::{Course, Dose, Frequency, Priority, Route};
+use wardline::domain::prescribing::Frequency;
 use wardline::domain::role::Role;
 use wardline::domain::visit::VisitKind;
 use wardline::ops;
-use wardline::ops::accounts::NewAccount;
-use wardline::ops::pharmacy::Receipt;
-use wardline::ops::prescriptions::{Medicine, PrescriptionInput};
+use wardline::ops::prescriptions::PrescriptionInput;
 use wardline::store::Db;
-
-const BIN: &str = env!("CARGO_BIN_EXE_wardline");
-const PASSWORD: &str = "correct horse battery";
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 9, 8, 30, 0).unwrap()
 }
 
 fn run(data: &Path, args: &[&str]) -> Output {
-    let mut child = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .arg("--password-stdin")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run wardline");
-    let _ = child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{PASSWORD}\n").as_bytes());
-    child.wait_with_output().unwrap()
+    common::cli::run(data, args, &format!("{PASSWORD}\n"))
 }
 
 fn ok(data: &Path, args: &[&str]) -> Output {
@@ -57,31 +37,10 @@ fn ok(data: &Path, args: &[&str]) -> Output {
     out
 }
 
-fn refused(data: &Path, args: &[&str]) -> String {
-    let out = run(data, args);
-    assert!(!out.status.success(), "{args:?} should be refused");
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 fn order(visit: &Id, item: &str) -> PrescriptionInput {
     PrescriptionInput {
-        visit: visit.clone(),
-        medicine: Medicine::Item(item.into()),
-        generic_name: String::new(),
-        dose: Dose::parse_text("500 mg").unwrap(),
-        route: Route::Oral,
-        course: Course {
-            frequency: Frequency::Tds,
-            prn_indication: None,
-            prn_max_daily: None,
-            duration_days: Some(5),
-        },
         instructions: "Take after food with a full glass of water; finish the course".into(),
-        quantity: None,
-        quantity_reason: String::new(),
-        priority: Priority::Routine,
-        starts_at: None,
-        overrides: Vec::new(),
+        ..fixture::order(visit, item, "500 mg", Frequency::Tds, Some(5))
     }
 }
 
@@ -90,60 +49,21 @@ fn order(visit: &Id, item: &str) -> PrescriptionInput {
 fn hospital(data: &Path) -> (Id, Id) {
     let path = data.join("hospitals").join("TST.db");
     let zone = chrono_tz::UTC;
-    let mut db = Db::create(&path, &"TST".parse().unwrap(), "Clínica São Tomé", zone).unwrap();
     let early = t0() - Duration::hours(2);
-    ops::accounts::create_first_admin(&mut db, "admin", "Ada Admin", PASSWORD, early).unwrap();
-    let admin = auth::sign_in(&mut db, "admin", PASSWORD, early).unwrap();
-    for (user, name, role) in [
-        ("doctor", "Dr. Aisha Rahman", Role::Doctor),
+    let mut c = fixture::Clinic::create(&path, "Clínica São Tomé", zone, early, early);
+    c.staff(&[
+        fixture::DOCTOR,
         ("pharm", "Olu Adeyemi", Role::Pharmacist),
-        ("desk", "Rose Desk", Role::Receptionist),
-    ] {
-        let a = NewAccount {
-            user_name: user,
-            full_name: name,
-            role,
-            password: PASSWORD,
-        };
-        ops::accounts::add(&mut db, &admin, &a, false, early).unwrap();
-    }
-    let doctor = auth::sign_in(&mut db, "doctor", PASSWORD, early).unwrap();
-    let pharm = auth::sign_in(&mut db, "pharm", PASSWORD, early).unwrap();
-    let amx = ops::pharmacy::add_item(
-        &mut db,
-        &admin,
-        &ItemDetails {
-            name: "Amoxicillin".into(),
-            generic_name: "amoxicillin".into(),
-            strength: "500 mg".into(),
-            form: "capsule".into(),
-            unit: "capsule".into(),
-            category: String::new(),
-            reorder_level: 0,
-        },
-        early,
-    )
-    .unwrap()
-    .id;
-    let r = Receipt {
-        item_id: amx.clone(),
-        batch_no: "AMX-1".into(),
-        expiry: t0().date_naive() + Duration::days(300),
-        quantity: 100,
-        unit_cost: 10,
-        price: 20,
-        supplier: String::new(),
-        reference: String::new(),
-    };
-    ops::pharmacy::receive(&mut db, &admin, &r, early).unwrap();
-    let input = PatientInput::default()
-        .with(Field::GivenName, "Tomás")
-        .with(Field::FamilyName, "Ortega Núñez")
-        .with(Field::BirthDate, "1970-01-01")
-        .with(Field::Sex, "M");
-    let p = ops::patients::register(&mut db, &admin, &input, &[], early)
-        .unwrap()
-        .id;
+        fixture::RECEPTIONIST,
+    ]);
+    let doctor = c.signed_in("doctor", early);
+    let pharm = c.signed_in("pharm", early);
+    let amx = c.item("Amoxicillin", "amoxicillin", "500 mg", "capsule");
+    let r = fixture::receipt(&amx, "AMX-1", t0().date_naive() + Duration::days(300), 100);
+    fixture::receive(&mut c.db, &c.admin, &r, early);
+    let input = fixture::person("Tomás", "Ortega Núñez", "1970-01-01", "M");
+    let p = fixture::register(&mut c.db, &c.admin, &input, early).id;
+    let mut db = c.db;
     let at = Clock::new(t0(), zone);
     ops::clinical::break_glass(&mut db, &doctor, &p, "walk-in at the desk", at).unwrap();
     let v = ops::visits::start(&mut db, &doctor, &p, VisitKind::WalkIn, at)

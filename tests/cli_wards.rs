@@ -2,43 +2,9 @@
 //! wards, shows them, changes and ends them; the refusals (a pharmacist, a
 //! ward that does not exist, a nurse asking) say what to do.
 
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_wardline");
-const PASSWORD: &str = "correct horse battery";
-
-fn run(data: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .arg("--password-stdin")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run wardline");
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    child.wait_with_output().unwrap()
-}
-
-fn ok(data: &Path, args: &[&str], passwords: usize) -> String {
-    let out = run(data, args, &format!("{PASSWORD}\n").repeat(passwords));
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn refused(data: &Path, args: &[&str]) -> String {
-    let out = run(data, args, &format!("{PASSWORD}\n"));
-    assert!(!out.status.success(), "{args:?} should be refused");
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use common::cli::{ok, refused};
 
 #[test]
 fn an_admin_sets_shows_and_ends_a_nurses_wards() {

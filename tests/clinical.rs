@@ -8,32 +8,29 @@
 mod common;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use common::clinic::{self as fixture, news2_set as complete};
 use std::path::PathBuf;
 use tempfile::TempDir;
 use wardline::auth::{self, Session};
-use wardline::domain::appointment::{Span, Status};
+use wardline::domain::appointment::Status;
 use wardline::domain::beds::{BedKind, WardKind};
 use wardline::domain::care::Sections;
 use wardline::domain::clock::{Clock, Tz};
 use wardline::domain::conditions::{AllergyState, Certainty, Rank, Severity};
 use wardline::domain::ids::Id;
 use wardline::domain::news2::{Band, Consciousness, Trend};
-use wardline::domain::patient::{Field, Patient, PatientInput};
+use wardline::domain::patient::Patient;
 use wardline::domain::role::Role;
 use wardline::domain::visit::{NoteText, VisitKind};
 use wardline::domain::vitals::Vitals;
 use wardline::error::Error;
 use wardline::ops;
-use wardline::ops::accounts::NewAccount;
-use wardline::ops::appointments::Booking;
-use wardline::ops::beds::AdmitInput;
 use wardline::ops::diagnoses::DiagnosisInput;
 use wardline::ops::vitals::VitalsInput;
 use wardline::ops::worklist::Reason;
 use wardline::store::Db;
 use wardline::store::clinical::visits::Visit;
 
-const PASSWORD: &str = "correct horse battery";
 const ZONE: Tz = chrono_tz::America::Lima;
 
 /// 09:00 on Monday 9 March 2026 in Lima.
@@ -50,7 +47,7 @@ fn at(t: DateTime<Utc>) -> Clock {
 }
 
 struct Clinic {
-    _dir: TempDir,
+    _dir: Option<TempDir>,
     path: PathBuf,
     db: Db,
     admin: Session,
@@ -64,29 +61,16 @@ struct Clinic {
 }
 
 fn clinic() -> Clinic {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let path = dir.path().join("hospitals/TST.db");
-    let early = t0() - Duration::days(10);
-    let mut db = Db::create(&path, &"TST".parse().unwrap(), "Test", ZONE).expect("create");
-    ops::accounts::create_first_admin(&mut db, "admin", "Ada Admin", PASSWORD, early).unwrap();
-    let admin = auth::sign_in(&mut db, "admin", PASSWORD, t0()).unwrap();
-    for (user_name, full_name, role) in [
-        ("doctor", "Dr. Aisha Rahman", Role::Doctor),
-        ("locum", "Dr. Lee Locum", Role::Doctor),
-        ("nurse", "Mei Lin Chen", Role::Nurse),
-        ("pharm", "Paul Pharm", Role::Pharmacist),
-        ("lab", "Lara Lab", Role::LabTech),
-        ("desk", "Rose Desk", Role::Receptionist),
-    ] {
-        let a = NewAccount {
-            user_name,
-            full_name,
-            role,
-            password: PASSWORD,
-        };
-        ops::accounts::add(&mut db, &admin, &a, false, early).unwrap();
-    }
-    let mut s = |n: &str| auth::sign_in(&mut db, n, PASSWORD, t0()).unwrap();
+    let mut c = fixture::Clinic::new(ZONE, t0() - Duration::days(10), t0());
+    c.staff(&[
+        fixture::DOCTOR,
+        fixture::LOCUM,
+        fixture::NURSE,
+        fixture::PHARMACIST,
+        fixture::LAB_TECH,
+        fixture::RECEPTIONIST,
+    ]);
+    let mut s = |n: &str| c.signed_in(n, t0());
     let (doctor, locum, nurse, pharm, lab, desk) = (
         s("doctor"),
         s("locum"),
@@ -95,34 +79,15 @@ fn clinic() -> Clinic {
         s("lab"),
         s("desk"),
     );
-    let ward =
-        ops::beds::add_ward(&mut db, &admin, "Medical", WardKind::Medical, None, early).unwrap();
-    // The nurse works on the medical ward: its admitted patients are in her care.
-    ops::ward_staff::assign(&mut db, &admin, "nurse", &ward.id, early).unwrap();
-    let bed = ops::beds::add_bed(
-        &mut db,
-        &admin,
-        &ward.id,
-        "MED-01",
-        BedKind::Standard,
-        early,
-    )
-    .unwrap()
-    .id;
-    ops::beds::add_bed(
-        &mut db,
-        &admin,
-        &ward.id,
-        "MED-02",
-        BedKind::Standard,
-        early,
-    )
-    .unwrap();
+    let ward = c.ward("Medical", WardKind::Medical);
+    c.nurse_on("nurse", &ward);
+    let bed = c.bed(&ward, "MED-01");
+    c.bed(&ward, "MED-02");
     Clinic {
-        _dir: dir,
-        path,
-        db,
-        admin,
+        _dir: c.dir,
+        path: c.path,
+        db: c.db,
+        admin: c.admin,
         doctor,
         locum,
         nurse,
@@ -133,95 +98,38 @@ fn clinic() -> Clinic {
     }
 }
 
-fn complete(
-    rr: i64,
-    spo2: i64,
-    oxygen: bool,
-    sbp: i64,
-    pulse: i64,
-    c: Consciousness,
-    temp: i64,
-) -> Vitals {
-    Vitals {
-        respiratory_rate: Some(rr),
-        spo2: Some(spo2),
-        on_oxygen: Some(oxygen),
-        systolic: Some(sbp),
-        diastolic: Some(sbp - 40),
-        pulse: Some(pulse),
-        consciousness: Some(c),
-        temperature_dc: Some(temp),
-        ..Vitals::default()
-    }
-}
-
 fn normal_set() -> Vitals {
     complete(16, 97, false, 125, 72, Consciousness::Alert, 369)
 }
 
 impl Clinic {
     fn patient(&mut self, given: &str, birth: &str) -> Patient {
-        let input = PatientInput::default()
-            .with(Field::GivenName, given)
-            .with(Field::FamilyName, "Tester")
-            .with(Field::BirthDate, birth)
-            .with(Field::Sex, "F");
-        ops::patients::register(
-            &mut self.db,
-            &self.desk,
-            &input,
-            &[],
-            t0() - Duration::days(9),
-        )
-        .expect("register")
+        let input = fixture::person(given, "Tester", birth, "F");
+        fixture::register(&mut self.db, &self.desk, &input, t0() - Duration::days(9))
     }
 
     /// Books `p` with the doctor today at `minute`, checks them in, and
     /// (when `call`) calls them in; returns the appointment.
     fn appointment(&mut self, p: &Patient, minute: u16, call: bool) -> Id {
-        let types = wardline::store::appointments::types(self.db.conn(), false).unwrap();
-        let consultation = types
-            .iter()
-            .find(|t| t.name == "consultation")
-            .unwrap()
-            .id
-            .clone();
-        let b = ops::appointments::book(
+        let doctor = self.doctor.user.id.clone();
+        let b = fixture::book(
             &mut self.db,
             &self.desk,
-            &Booking {
-                patient: p.id.clone(),
-                clinician: self.doctor.user.id.clone(),
-                type_id: consultation,
-                day: today(),
-                span: Span::new(minute, minute + 15).unwrap(),
-                notes: String::new(),
-            },
-            true,
+            &p.id,
+            &doctor,
+            today(),
+            minute,
             t0() - Duration::days(1),
-        )
-        .expect("book");
-        let b = ops::appointments::advance(
-            &mut self.db,
-            &self.desk,
-            &b.appt.id,
-            b.appt.version,
-            Status::CheckedIn,
-            None,
-            at(t0()),
-        )
-        .expect("check in");
+        );
+        let b = fixture::advance(&mut self.db, &self.desk, &b, Status::CheckedIn, at(t0()));
         if call {
-            ops::appointments::advance(
+            fixture::advance(
                 &mut self.db,
                 &self.doctor,
-                &b.appt.id,
-                b.appt.version,
+                &b,
                 Status::InConsultation,
-                None,
                 at(t0()),
-            )
-            .expect("call in");
+            );
         }
         b.appt.id
     }
@@ -229,19 +137,15 @@ impl Clinic {
     fn admit(&mut self, p: &Patient, when: DateTime<Utc>) -> Id {
         let attending = self.doctor.user.id.clone();
         let bed = self.bed.clone();
-        ops::beds::admit(
+        fixture::admit(
             &mut self.db,
             &self.nurse,
-            &AdmitInput {
-                patient: &p.id,
-                bed: &bed,
-                attending: &attending,
-                reason: "pneumonia",
-            },
+            &p.id,
+            &bed,
+            &attending,
+            "pneumonia",
             when,
         )
-        .expect("admit")
-        .id
     }
 
     fn vitals(
@@ -1066,7 +970,7 @@ fn who_sees_what_for_every_role_and_breaking_the_glass() {
         ops::record::open(&mut c.db, &c.nurse, &p.id, late),
         Err(Error::BreakGlassNeeded(_))
     ));
-    let nurse_again = auth::sign_in(&mut c.db, "nurse", PASSWORD, clock.now).unwrap();
+    let nurse_again = auth::sign_in(&mut c.db, "nurse", fixture::PASSWORD, clock.now).unwrap();
     assert!(matches!(
         open(&mut c, &nurse_again),
         Err(Error::BreakGlassNeeded(_))
@@ -1288,18 +1192,15 @@ fn a_round_of_many_admissions_has_the_pending_flags_of_each_patient() {
         .id;
         let p = c.patient(&format!("Round{i}"), "1960-01-01");
         let doctor = c.doctor.user.id.clone();
-        ops::beds::admit(
+        fixture::admit(
             &mut c.db,
             &c.nurse,
-            &AdmitInput {
-                patient: &p.id,
-                bed: &bed,
-                attending: &doctor,
-                reason: "observation",
-            },
+            &p.id,
+            &bed,
+            &doctor,
+            "observation",
             t0() - Duration::days(1 + i % 3),
-        )
-        .unwrap();
+        );
         // Vitals today, only yesterday, or none.
         match i % 3 {
             0 => {

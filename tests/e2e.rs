@@ -182,11 +182,7 @@ fn a_receptionist_registers_and_finds_a_patient() {
     let dir = tempfile::tempdir().unwrap();
     demo(dir.path());
     let t = Terminal::run("register", dir.path(), &[]);
-    t.wait_for("Sign in");
-    t.typed("reception");
-    t.keys(&["Tab"]);
-    t.typed("wardline-demo");
-    t.keys(&["Enter"]);
+    t.sign_in_to_demo("reception");
     t.wait_for("Signed in as");
     t.keys(&["C-n"]);
     t.wait_for("Register a new patient");
@@ -223,11 +219,7 @@ fn a_pharmacist_receives_and_dispenses_stock_by_keyboard() {
     let dir = tempfile::tempdir().unwrap();
     demo(dir.path());
     let t = Terminal::run("pharmacy", dir.path(), &[]);
-    t.wait_for("Sign in");
-    t.typed("pharmacist");
-    t.keys(&["Tab"]);
-    t.typed("wardline-demo");
-    t.keys(&["Enter"]);
+    t.sign_in_to_demo("pharmacist");
     t.wait_for("Signed in as Olusegun Adeyemi");
     t.keys(&["F5"]);
     t.wait_for("Alerts");
@@ -301,11 +293,7 @@ fn a_nurse_admits_transfers_discharges_and_cleans_on_the_bed_board() {
         wardline::ops::patients::register(&mut db, &s, &input, &[], now).unwrap();
     }
     let t = Terminal::run("beds", dir.path(), &[]);
-    t.wait_for("Sign in");
-    t.typed("nurse");
-    t.keys(&["Tab"]);
-    t.typed("wardline-demo");
-    t.keys(&["Enter"]);
+    t.sign_in_to_demo("nurse");
     t.wait_for("Signed in as Mei Lin Chen");
     t.keys(&["F4"]);
     t.wait_for("Medical ward");

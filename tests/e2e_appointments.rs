@@ -11,11 +11,7 @@ fn a_receptionist_books_with_the_next_free_slot_and_checks_the_patient_in() {
     let dir = tempfile::tempdir().unwrap();
     demo(dir.path());
     let t = Terminal::run("appointments", dir.path(), &[]);
-    t.wait_for("Sign in");
-    t.typed("reception");
-    t.keys(&["Tab"]);
-    t.typed("wardline-demo");
-    t.keys(&["Enter"]);
+    t.sign_in_to_demo("reception");
     t.wait_for("Signed in as");
 
     t.keys(&["F3"]);

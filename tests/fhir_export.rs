@@ -8,33 +8,30 @@
 mod common;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use common::clinic as fixture;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::process::Command;
 use tempfile::TempDir;
 use wardline::auth::{self, Session};
-use wardline::domain::appointment::{Span, Status};
-use wardline::domain::beds::{BedKind, WardKind};
+use wardline::domain::appointment::Status;
+use wardline::domain::beds::WardKind;
 use wardline::domain::clock::{Clock, Tz};
 use wardline::domain::conditions::{Certainty, Rank, Severity};
 use wardline::domain::ids::Id;
 use wardline::domain::news2::Consciousness;
-use wardline::domain::patient::{Field, Patient, PatientInput};
+use wardline::domain::patient::{Field, Patient};
 use wardline::domain::role::Role;
 use wardline::domain::visit::{NoteText, VisitKind};
 use wardline::domain::vitals::Vitals;
 use wardline::error::Error;
 use wardline::ops;
-use wardline::ops::accounts::NewAccount;
-use wardline::ops::appointments::Booking;
-use wardline::ops::beds::AdmitInput;
 use wardline::ops::diagnoses::DiagnosisInput;
 use wardline::ops::fhir::Exported;
 use wardline::ops::vitals::VitalsInput;
 use wardline::store::Db;
 
-const PASSWORD: &str = "correct horse battery";
 const ZONE: Tz = chrono_tz::America::Lima;
 /// The fhir.resources release whose models are FHIR R4 (4.0.1).
 const VALIDATOR: &str = "fhir.resources==6.4.0";
@@ -60,44 +57,22 @@ struct Clinic {
 }
 
 fn clinic() -> Clinic {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let path = dir.path().join("hospitals/TST.db");
-    let early = t0() - Duration::days(10);
-    let mut db = Db::create(&path, &"TST".parse().unwrap(), "Test", ZONE).expect("create");
-    ops::accounts::create_first_admin(&mut db, "admin", "Ada Admin", PASSWORD, early).unwrap();
-    let admin = auth::sign_in(&mut db, "admin", PASSWORD, t0()).unwrap();
-    for (user_name, full_name, role) in [
-        ("doctor", "Dr. Aisha Rahman", Role::Doctor),
-        ("locum", "Dr. Lee Locum", Role::Doctor),
-        ("nurse", "Mei Lin Chen", Role::Nurse),
-        ("pharm", "Paul Pharm", Role::Pharmacist),
-        ("desk", "Rose Desk", Role::Receptionist),
-    ] {
-        let a = NewAccount {
-            user_name,
-            full_name,
-            role,
-            password: PASSWORD,
-        };
-        ops::accounts::add(&mut db, &admin, &a, false, early).unwrap();
-    }
-    let mut s = |n: &str| auth::sign_in(&mut db, n, PASSWORD, t0()).unwrap();
+    let mut c = fixture::Clinic::new(ZONE, t0() - Duration::days(10), t0());
+    c.staff(&[
+        fixture::DOCTOR,
+        fixture::LOCUM,
+        fixture::NURSE,
+        fixture::PHARMACIST,
+        fixture::RECEPTIONIST,
+    ]);
+    let mut s = |n: &str| c.signed_in(n, t0());
     let (doctor, locum, nurse, pharm, desk) =
         (s("doctor"), s("locum"), s("nurse"), s("pharm"), s("desk"));
-    let ward =
-        ops::beds::add_ward(&mut db, &admin, "Medical", WardKind::Medical, None, early).unwrap();
-    let bed = ops::beds::add_bed(
-        &mut db,
-        &admin,
-        &ward.id,
-        "MED-01",
-        BedKind::Standard,
-        early,
-    )
-    .unwrap()
-    .id;
+    let ward = c.ward("Medical", WardKind::Medical);
+    let bed = c.bed(&ward, "MED-01");
+    let fixture::Clinic { dir, db, .. } = c;
     Clinic {
-        dir,
+        dir: dir.expect("a new clinic's folder"),
         db,
         doctor,
         locum,
@@ -128,67 +103,32 @@ fn full_set() -> Vitals {
 
 impl Clinic {
     fn patient(&mut self, given: &str, birth: &str, sex: &str) -> Patient {
-        let input = PatientInput::default()
-            .with(Field::GivenName, given)
-            .with(Field::FamilyName, "Tester")
-            .with(Field::BirthDate, birth)
-            .with(Field::Sex, sex)
+        let input = fixture::person(given, "Tester", birth, sex)
             .with(Field::Phone, "+255 700 000 111")
             .with(Field::City, "Arusha");
-        ops::patients::register(
-            &mut self.db,
-            &self.desk,
-            &input,
-            &[],
-            t0() - Duration::days(9),
-        )
-        .expect("register")
+        fixture::register(&mut self.db, &self.desk, &input, t0() - Duration::days(9))
     }
 
     /// A consultation with the doctor today: called in, a signed note.
     fn consultation(&mut self, p: &Patient, minute: u16) -> (Id, Id) {
-        let types = wardline::store::appointments::types(self.db.conn(), false).unwrap();
-        let consultation = types
-            .iter()
-            .find(|t| t.name == "consultation")
-            .unwrap()
-            .id
-            .clone();
-        let b = ops::appointments::book(
+        let doctor = self.doctor.user.id.clone();
+        let b = fixture::book(
             &mut self.db,
             &self.desk,
-            &Booking {
-                patient: p.id.clone(),
-                clinician: self.doctor.user.id.clone(),
-                type_id: consultation,
-                day: NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
-                span: Span::new(minute, minute + 15).unwrap(),
-                notes: String::new(),
-            },
-            true,
+            &p.id,
+            &doctor,
+            NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
+            minute,
             t0() - Duration::days(1),
-        )
-        .expect("book");
-        let b = ops::appointments::advance(
-            &mut self.db,
-            &self.desk,
-            &b.appt.id,
-            b.appt.version,
-            Status::CheckedIn,
-            None,
-            at(t0()),
-        )
-        .expect("check in");
-        ops::appointments::advance(
+        );
+        let b = fixture::advance(&mut self.db, &self.desk, &b, Status::CheckedIn, at(t0()));
+        fixture::advance(
             &mut self.db,
             &self.doctor,
-            &b.appt.id,
-            b.appt.version,
+            &b,
             Status::InConsultation,
-            None,
             at(t0()),
-        )
-        .expect("call in");
+        );
         let v = ops::visits::open_for_appointment(&mut self.db, &self.doctor, &b.appt.id, at(t0()))
             .unwrap();
         let note = NoteText {
@@ -337,18 +277,15 @@ impl Clinic {
         let admitted = t0() + Duration::hours(1);
         let attending = self.doctor.user.id.clone();
         let bed = self.bed.clone();
-        ops::beds::admit(
+        fixture::admit(
             &mut self.db,
             &self.nurse,
-            &AdmitInput {
-                patient: &p.id,
-                bed: &bed,
-                attending: &attending,
-                reason: "malaria",
-            },
+            &p.id,
+            &bed,
+            &attending,
+            "malaria",
             admitted,
-        )
-        .expect("admit");
+        );
         let round = ops::visits::start(
             &mut self.db,
             &self.doctor,
@@ -813,27 +750,7 @@ fn each_role_exports_what_it_may_see() {
 }
 
 fn wardline(data: &Path, args: &[&str]) -> (bool, String) {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wardline"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .arg("--password-stdin")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("run wardline");
-    let _ = writeln!(child.stdin.take().unwrap(), "{}", wardline::demo::PASSWORD);
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
+    common::cli::said(data, args, &format!("{}\n", wardline::demo::PASSWORD))
 }
 
 #[test]

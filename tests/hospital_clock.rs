@@ -4,22 +4,22 @@
 //! midnight (Nairobi, still yesterday in UTC), and across a daylight-saving
 //! change (London). No test reads the real clock or the machine's zone.
 
+mod common;
 mod tui_harness;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
+use common::clinic as fixture;
 use ratatui::crossterm::event::KeyCode;
 use tui_harness::{Harness, PASSWORD};
-use wardline::auth::{self, Session};
+use wardline::auth::Session;
 use wardline::domain::appointment::{Span, Status, parse_time};
-use wardline::domain::beds::{BedKind, WardKind};
+use wardline::domain::beds::WardKind;
 use wardline::domain::clock::Clock;
-use wardline::domain::patient::{Field, Patient, PatientInput};
+use wardline::domain::patient::Patient;
 use wardline::domain::pharmacy::ItemDetails;
 use wardline::domain::role::Role;
 use wardline::ops;
-use wardline::ops::accounts::NewAccount;
-use wardline::ops::beds::AdmitInput;
 use wardline::store::Db;
 use wardline::tui::app::Mode;
 
@@ -46,7 +46,7 @@ fn nairobi_after_midnight() -> DateTime<Utc> {
 }
 
 struct Hospital {
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
     db: Db,
     admin: Session,
     nurse: Session,
@@ -56,32 +56,20 @@ struct Hospital {
 
 /// A hospital in `zone` whose accounts, ward and beds were set up at `t0`.
 fn hospital(zone: Tz, t0: DateTime<Utc>) -> Hospital {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("hospitals/TST.db");
-    let mut db = Db::create(&path, &"TST".parse().unwrap(), "Test", zone).unwrap();
-    ops::accounts::create_first_admin(&mut db, "admin", "Ada Admin", PASSWORD, t0).unwrap();
-    let admin = auth::sign_in(&mut db, "admin", PASSWORD, t0).unwrap();
-    for (user_name, full_name, role) in [
-        ("nurse", "Mei Lin Chen", Role::Nurse),
-        ("doctor", "Dr. Aisha Rahman", Role::Doctor),
+    let mut c = fixture::Clinic::new(zone, t0, t0);
+    c.staff(&[
+        fixture::NURSE,
+        fixture::DOCTOR,
         ("pharm", "Olu Adeyemi", Role::Pharmacist),
-    ] {
-        let account = NewAccount {
-            user_name,
-            full_name,
-            role,
-            password: PASSWORD,
-        };
-        ops::accounts::add(&mut db, &admin, &account, false, t0).unwrap();
-    }
-    let nurse = auth::sign_in(&mut db, "nurse", PASSWORD, t0).unwrap();
-    let doctor = auth::sign_in(&mut db, "doctor", PASSWORD, t0).unwrap();
-    let pharm = auth::sign_in(&mut db, "pharm", PASSWORD, t0).unwrap();
-    let ward =
-        ops::beds::add_ward(&mut db, &admin, "Medical", WardKind::Medical, None, t0).unwrap();
+    ]);
+    let nurse = c.signed_in("nurse", t0);
+    let doctor = c.signed_in("doctor", t0);
+    let pharm = c.signed_in("pharm", t0);
+    let ward = c.ward("Medical", WardKind::Medical);
     for label in ["MED-01", "MED-02"] {
-        ops::beds::add_bed(&mut db, &admin, &ward.id, label, BedKind::Standard, t0).unwrap();
+        c.bed(&ward, label);
     }
+    let fixture::Clinic { dir, db, admin, .. } = c;
     Hospital {
         _dir: dir,
         db,
@@ -94,29 +82,22 @@ fn hospital(zone: Tz, t0: DateTime<Utc>) -> Hospital {
 
 impl Hospital {
     fn patient(&mut self, given: &str, at: DateTime<Utc>) -> Patient {
-        let input = PatientInput::default()
-            .with(Field::GivenName, given)
-            .with(Field::FamilyName, "Tester")
-            .with(Field::BirthDate, "1970-05-06")
-            .with(Field::Sex, "F");
-        ops::patients::register(&mut self.db, &self.admin, &input, &[], at).unwrap()
+        let input = fixture::person(given, "Tester", "1970-05-06", "F");
+        fixture::register(&mut self.db, &self.admin, &input, at)
     }
 
     fn admit(&mut self, p: &Patient, label: &str, at: DateTime<Utc>) {
         let bed = ops::beds::find_bed(&self.db, label).unwrap().id;
         let attending = self.doctor.user.id.clone();
-        ops::beds::admit(
+        fixture::admit(
             &mut self.db,
             &self.nurse,
-            &AdmitInput {
-                patient: &p.id,
-                bed: &bed,
-                attending: &attending,
-                reason: "pneumonia",
-            },
+            &p.id,
+            &bed,
+            &attending,
+            "pneumonia",
             at,
-        )
-        .unwrap();
+        );
     }
 
     /// (patients at 00:00, admitted, patients at 24:00) on `day`, all wards.
@@ -336,8 +317,7 @@ fn the_screen_shows_the_hospitals_time_and_opens_the_clinic_on_its_day() {
     assert!(s.contains("Thu 03 Dec 2026 (today)"), "{s}");
 
     let mut h = Harness::at(NAIROBI, nairobi_after_midnight(), 100, 30);
-    h.sign_in("reception", PASSWORD);
-    h.press(KeyCode::F(3));
+    h.sign_in_to("reception", KeyCode::F(3));
     let s = h.screen();
     assert!(s.contains("Fri 04 Dec 00:30"), "{s}");
     assert!(s.contains("Fri 04 Dec 2026 (today)"), "{s}");

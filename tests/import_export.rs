@@ -7,10 +7,8 @@ mod codes;
 mod common;
 
 use chrono::{DateTime, TimeZone, Utc};
+use common::cli::run;
 use common::{ADMIN, ADMIN_PASSWORD, Hospital, add_user, hospital, sign_in_user};
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
 use wardline::Error;
 use wardline::auth::Session;
 use wardline::domain::names;
@@ -22,8 +20,6 @@ use wardline::ops::patients as patient_ops;
 use wardline::store::Db;
 use wardline::store::patient_search::{self, MatchKind};
 use wardline::store::patients::{self, NameRows};
-
-const BIN: &str = env!("CARGO_BIN_EXE_wardline");
 
 fn now() -> DateTime<Utc> {
     Utc::now()
@@ -940,22 +936,6 @@ fn roles_without_the_permission_are_refused() {
 }
 
 // ---- the real binary ----
-
-fn run(data: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(BIN)
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .arg("--password-stdin")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run wardline");
-    // A command that stops before asking for a password closes its input.
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    child.wait_with_output().unwrap()
-}
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

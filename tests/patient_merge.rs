@@ -8,11 +8,12 @@
 mod common;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
+use common::clinic as fixture;
 use wardline::auth::Session;
 use wardline::domain::appointment::{Booked, Span, Status, parse_time};
 use wardline::domain::beds::{BedKind, Disposition, SexRestriction, WardKind};
 use wardline::domain::ids::Id;
-use wardline::domain::patient::{Field, Patient, PatientInput};
+use wardline::domain::patient::Patient;
 use wardline::domain::pharmacy::ItemDetails;
 use wardline::domain::role::Role;
 use wardline::error::Error;
@@ -71,12 +72,8 @@ fn hospital() -> H {
 
 impl H {
     fn patient(&mut self, given: &str, sex: &str) -> Patient {
-        let input = PatientInput::default()
-            .with(Field::GivenName, given)
-            .with(Field::FamilyName, "Okafor")
-            .with(Field::BirthDate, "1980-01-01")
-            .with(Field::Sex, sex);
-        ops::patients::register(&mut self.db, &self.admin, &input, &[], now()).unwrap()
+        let input = fixture::person(given, "Okafor", "1980-01-01", sex);
+        fixture::register(&mut self.db, &self.admin, &input, now())
     }
 
     /// Books `p` on [`monday`] at `time` for 15 minutes with `who`.

@@ -1,14 +1,15 @@
 //! The patients search as a picker for other screens: choosing a patient
 //! (audited as a READ), cancelling, and registering one without leaving.
 
+mod common;
+
+use common::clinic as fixture;
 mod tui_harness;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_harness::{PASSWORD, t0};
 use wardline::auth::{self, Session};
-use wardline::domain::patient::{Field, PatientInput};
 use wardline::domain::settings::Settings;
-use wardline::ops::patients;
 use wardline::store::{Db, audit};
 use wardline::tui::keymap;
 use wardline::tui::screen::Screen as _;
@@ -18,12 +19,8 @@ fn setup() -> (tempfile::TempDir, Db, Session, Settings) {
     let dir = tempfile::tempdir().unwrap();
     let mut db = tui_harness::hospital(dir.path());
     let s = auth::sign_in(&mut db, "reception", PASSWORD, t0()).unwrap();
-    let input = PatientInput::default()
-        .with(Field::GivenName, "Amina")
-        .with(Field::FamilyName, "Okafor")
-        .with(Field::BirthDate, "1988-02-29")
-        .with(Field::Sex, "F");
-    patients::register(&mut db, &s, &input, &[], t0()).unwrap();
+    let input = fixture::person("Amina", "Okafor", "1988-02-29", "F");
+    fixture::register(&mut db, &s, &input, t0());
     let settings = wardline::store::settings::load(db.conn(), &"TST".parse().unwrap()).unwrap();
     (dir, db, s, settings)
 }

@@ -4,7 +4,10 @@
 //! audit events of reads, delete and restore by role, merging, and the name
 //! index staying true to the records through all of it.
 
+mod common;
+
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
+use common::clinic::{self as fixture, PASSWORD};
 use std::path::PathBuf;
 use tempfile::TempDir;
 use wardline::auth::{self, Session};
@@ -16,13 +19,10 @@ use wardline::domain::patient::{Field, Patient, PatientDetails, PatientInput, Se
 use wardline::domain::role::Role;
 use wardline::error::Error;
 use wardline::ops;
-use wardline::ops::accounts::NewAccount;
 use wardline::ops::patients::Duplicate;
 use wardline::store::patient_search::{self, Found, MatchKind};
 use wardline::store::patients::Stamp;
 use wardline::store::{self, Db, StoreError};
-
-const PASSWORD: &str = "correct horse battery";
 
 fn now() -> DateTime<Utc> {
     Utc::now()
@@ -39,7 +39,7 @@ fn iso(d: NaiveDate) -> String {
 /// A hospital file in a temporary folder, with an admin, a receptionist
 /// ("desk"), a nurse and a lab technician, all signed in.
 struct Hospital {
-    _dir: TempDir,
+    _dir: Option<TempDir>,
     path: PathBuf,
     db: Db,
     admin: Session,
@@ -49,35 +49,20 @@ struct Hospital {
 }
 
 fn hospital() -> Hospital {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let path = dir.path().join("hospitals/TST.db");
-    let mut db = Db::create(&path, &"TST".parse().unwrap(), "Test", chrono_tz::UTC)
-        .expect("create hospital");
-    ops::accounts::create_first_admin(&mut db, "admin", "Ada Admin", PASSWORD, now())
-        .expect("first admin");
-    let admin = auth::sign_in(&mut db, "admin", PASSWORD, now()).expect("admin signs in");
-    for (user_name, full_name, role) in [
-        ("desk", "Rose Desk", Role::Receptionist),
-        ("nurse", "Mei Lin Chen", Role::Nurse),
+    let mut c = fixture::Clinic::new(chrono_tz::UTC, now(), now());
+    c.staff(&[
+        fixture::RECEPTIONIST,
+        fixture::NURSE,
         ("lab", "Lab Tech", Role::LabTech),
-    ] {
-        let account = NewAccount {
-            user_name,
-            full_name,
-            role,
-            password: PASSWORD,
-        };
-        ops::accounts::add(&mut db, &admin, &account, false, now())
-            .unwrap_or_else(|e| panic!("add {user_name}: {e}"));
-    }
-    let desk = auth::sign_in(&mut db, "desk", PASSWORD, now()).expect("desk signs in");
-    let nurse = auth::sign_in(&mut db, "nurse", PASSWORD, now()).expect("nurse signs in");
-    let lab = auth::sign_in(&mut db, "lab", PASSWORD, now()).expect("lab signs in");
+    ]);
+    let desk = c.signed_in("desk", now());
+    let nurse = c.signed_in("nurse", now());
+    let lab = c.signed_in("lab", now());
     Hospital {
-        _dir: dir,
-        path,
-        db,
-        admin,
+        _dir: c.dir,
+        path: c.path,
+        db: c.db,
+        admin: c.admin,
         desk,
         nurse,
         lab,

@@ -6,6 +6,7 @@
 mod common;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use common::clinic as fixture;
 use common::{USER_PASSWORD, add_user, hospital};
 use proptest::prelude::*;
 use wardline::auth::{self, Session};
@@ -249,12 +250,8 @@ fn dispense_takes_the_earliest_usable_expiry_first_and_splits() {
 fn dispensing_to_a_patient_is_on_the_patient_record_and_audit() {
     let mut h = setup();
     let item = stocked(&mut h);
-    let input = wardline::domain::patient::PatientInput::default()
-        .with(wardline::domain::patient::Field::GivenName, "Amina")
-        .with(wardline::domain::patient::Field::FamilyName, "Okafor")
-        .with(wardline::domain::patient::Field::BirthDate, "1988-02-28")
-        .with(wardline::domain::patient::Field::Sex, "F");
-    let p = wardline::ops::patients::register(&mut h.db, &h.admin, &input, &[], now()).unwrap();
+    let input = fixture::person("Amina", "Okafor", "1988-02-28", "F");
+    let p = fixture::register(&mut h.db, &h.admin, &input, now());
     ops::dispense(
         &mut h.db,
         &h.nurse,
@@ -766,27 +763,7 @@ proptest! {
 
 /// Runs the real binary on `data` with `password` on standard input.
 fn wardline(data: &std::path::Path, args: &[&str], password: &str) -> (bool, String) {
-    use std::io::Write;
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wardline"))
-        .arg("--data-dir")
-        .arg(data)
-        .arg("--password-stdin")
-        .args(args)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
+    common::cli::said(data, args, &format!("{password}\n"))
 }
 
 #[test]

@@ -6,35 +6,32 @@
 //! than prescribed, administrations append-only, a prescription fixed),
 //! each check and its override, lateness, and who may do what.
 
+mod common;
+
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use common::clinic::{self as fixture, order};
 use rusqlite::Connection;
 use std::path::PathBuf;
 use tempfile::TempDir;
-use wardline::auth::{self, Session};
-use wardline::domain::beds::{BedKind, Disposition, WardKind};
+use wardline::auth::Session;
+use wardline::domain::beds::{Disposition, WardKind};
 use wardline::domain::clock::{Clock, Tz};
 use wardline::domain::conditions::Severity;
 use wardline::domain::ids::Id;
-use wardline::domain::patient::{Field, Patient, PatientInput};
-use wardline::domain::pharmacy::ItemDetails;
+use wardline::domain::patient::Patient;
 use wardline::domain::prescribing::checks::CheckKind;
 use wardline::domain::prescribing::mar::{DoseState, Outcome};
-use wardline::domain::prescribing::{Course, Dose, Frequency, Priority, Route, Status};
-use wardline::domain::role::Role;
+use wardline::domain::prescribing::{Frequency, Priority, Status};
 use wardline::domain::visit::VisitKind;
 use wardline::domain::vitals::Vitals;
 use wardline::error::Error;
 use wardline::ops;
-use wardline::ops::accounts::NewAccount;
-use wardline::ops::beds::AdmitInput;
 use wardline::ops::mar::{Correction, DoseInput};
-use wardline::ops::pharmacy::Receipt;
 use wardline::ops::prescriptions::{Medicine, PrescriptionInput};
 use wardline::ops::vitals::VitalsInput;
 use wardline::store::Db;
 use wardline::store::prescriptions::Prescription;
 
-const PASSWORD: &str = "correct horse battery";
 const ZONE: Tz = chrono_tz::America::Lima;
 
 /// A local time in Lima (UTC−5) on a day of March 2026.
@@ -56,7 +53,7 @@ fn day(d: u32) -> NaiveDate {
 }
 
 struct Ward {
-    _dir: TempDir,
+    _dir: Option<TempDir>,
     path: PathBuf,
     db: Db,
     admin: Session,
@@ -71,66 +68,28 @@ struct Ward {
 }
 
 fn ward() -> Ward {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let path = dir.path().join("hospitals/TST.db");
-    let early = t0() - Duration::days(10);
-    let mut db = Db::create(&path, &"TST".parse().unwrap(), "Test", ZONE).expect("create");
-    ops::accounts::create_first_admin(&mut db, "admin", "Ada Admin", PASSWORD, early).unwrap();
-    let admin = auth::sign_in(&mut db, "admin", PASSWORD, t0()).unwrap();
-    for (user_name, full_name, role) in [
-        ("doctor", "Dr. Aisha Rahman", Role::Doctor),
-        ("nurse", "Mei Lin Chen", Role::Nurse),
-        ("pharm", "Paul Pharm", Role::Pharmacist),
-        ("desk", "Rose Desk", Role::Receptionist),
-    ] {
-        let a = NewAccount {
-            user_name,
-            full_name,
-            role,
-            password: PASSWORD,
-        };
-        ops::accounts::add(&mut db, &admin, &a, false, early).unwrap();
-    }
-    let mut s = |n: &str| auth::sign_in(&mut db, n, PASSWORD, t0()).unwrap();
+    let mut c = fixture::Clinic::new(ZONE, t0() - Duration::days(10), t0());
+    c.staff(&[
+        fixture::DOCTOR,
+        fixture::NURSE,
+        fixture::PHARMACIST,
+        fixture::RECEPTIONIST,
+    ]);
+    let mut s = |n: &str| c.signed_in(n, t0());
     let (doctor, nurse, pharm, desk) = (s("doctor"), s("nurse"), s("pharm"), s("desk"));
-    let ward = ops::beds::add_ward(&mut db, &admin, "Medical", WardKind::Medical, None, early)
-        .unwrap()
-        .id;
-    // The nurse works on the medical ward: its admitted patients are in her care.
-    ops::ward_staff::assign(&mut db, &admin, "nurse", &ward, early).unwrap();
+    let ward = c.ward("Medical", WardKind::Medical);
+    c.nurse_on("nurse", &ward);
     let beds = ["MED-01", "MED-02", "MED-03"]
         .iter()
-        .map(|label| {
-            ops::beds::add_bed(&mut db, &admin, &ward, label, BedKind::Standard, early)
-                .unwrap()
-                .id
-        })
+        .map(|label| c.bed(&ward, label))
         .collect();
-    let item = |db: &mut Db, name: &str, generic: &str, strength: &str, form: &str| {
-        ops::pharmacy::add_item(
-            db,
-            &admin,
-            &ItemDetails {
-                name: name.into(),
-                generic_name: generic.into(),
-                strength: strength.into(),
-                form: form.into(),
-                unit: form.into(),
-                category: String::new(),
-                reorder_level: 0,
-            },
-            early,
-        )
-        .unwrap()
-        .id
-    };
-    let amoxicillin = item(&mut db, "Amoxicillin", "amoxicillin", "500 mg", "capsule");
-    let paracetamol = item(&mut db, "Paracetamol", "paracetamol", "500 mg", "tablet");
+    let amoxicillin = c.item("Amoxicillin", "amoxicillin", "500 mg", "capsule");
+    let paracetamol = c.item("Paracetamol", "paracetamol", "500 mg", "tablet");
     Ward {
-        _dir: dir,
-        path,
-        db,
-        admin,
+        _dir: c.dir,
+        path: c.path,
+        db: c.db,
+        admin: c.admin,
         doctor,
         nurse,
         pharm,
@@ -144,19 +103,8 @@ fn ward() -> Ward {
 
 impl Ward {
     fn patient(&mut self, given: &str, birth: &str) -> Patient {
-        let input = PatientInput::default()
-            .with(Field::GivenName, given)
-            .with(Field::FamilyName, "Tester")
-            .with(Field::BirthDate, birth)
-            .with(Field::Sex, "F");
-        ops::patients::register(
-            &mut self.db,
-            &self.desk,
-            &input,
-            &[],
-            t0() - Duration::days(9),
-        )
-        .expect("register")
+        let input = fixture::person(given, "Tester", birth, "F");
+        fixture::register(&mut self.db, &self.desk, &input, t0() - Duration::days(9))
     }
 
     /// Admits `p` into the `n`th bed under the doctor and opens the
@@ -164,18 +112,15 @@ impl Ward {
     fn admitted(&mut self, p: &Patient, n: usize) -> Id {
         let attending = self.doctor.user.id.clone();
         let bed = self.beds[n].clone();
-        ops::beds::admit(
+        fixture::admit(
             &mut self.db,
             &self.nurse,
-            &AdmitInput {
-                patient: &p.id,
-                bed: &bed,
-                attending: &attending,
-                reason: "pneumonia",
-            },
+            &p.id,
+            &bed,
+            &attending,
+            "pneumonia",
             t0() - Duration::hours(2),
-        )
-        .expect("admit");
+        );
         ops::visits::start(
             &mut self.db,
             &self.doctor,
@@ -188,22 +133,8 @@ impl Ward {
     }
 
     fn receive(&mut self, item: &str, batch: &str, expiry: NaiveDate, quantity: i64) {
-        ops::pharmacy::receive(
-            &mut self.db,
-            &self.admin,
-            &Receipt {
-                item_id: item.into(),
-                batch_no: batch.into(),
-                expiry,
-                quantity,
-                unit_cost: 10,
-                price: 20,
-                supplier: String::new(),
-                reference: String::new(),
-            },
-            t0() - Duration::days(5),
-        )
-        .expect("receive");
+        let r = fixture::receipt(item, batch, expiry, quantity);
+        fixture::receive(&mut self.db, &self.admin, &r, t0() - Duration::days(5));
     }
 
     fn prescribe(
@@ -226,36 +157,7 @@ impl Ward {
     }
 
     fn raw(&self) -> Connection {
-        Connection::open(&self.path).expect("raw connection")
-    }
-}
-
-/// An order of `dose` of an item, `frequency` for `days`.
-fn order(
-    visit: &Id,
-    item: &str,
-    dose: &str,
-    frequency: Frequency,
-    days: Option<u32>,
-) -> PrescriptionInput {
-    PrescriptionInput {
-        visit: visit.clone(),
-        medicine: Medicine::Item(item.into()),
-        generic_name: String::new(),
-        dose: Dose::parse_text(dose).unwrap(),
-        route: Route::Oral,
-        course: Course {
-            frequency,
-            prn_indication: None,
-            prn_max_daily: None,
-            duration_days: days,
-        },
-        instructions: "after food".into(),
-        quantity: None,
-        quantity_reason: String::new(),
-        priority: Priority::Routine,
-        starts_at: None,
-        overrides: Vec::new(),
+        common::raw(&self.path)
     }
 }
 

@@ -112,8 +112,7 @@ fn a_role_sees_only_its_tabs() {
 #[test]
 fn help_lists_the_keys_of_the_screen_and_closes() {
     let mut h = Harness::new(false);
-    h.sign_in("admin", PASSWORD);
-    h.press(KeyCode::F(6));
+    h.sign_in_to("admin", KeyCode::F(6));
     h.press(KeyCode::Char('?'));
     let s = h.screen();
     assert!(s.contains("unlock account") && s.contains("Ctrl+L") && s.contains("F2, Alt+1"));
@@ -169,8 +168,7 @@ fn the_screen_locks_when_idle_and_unlocks_with_the_password() {
 #[test]
 fn ctrl_l_locks_and_another_user_can_sign_in_ending_the_first_session() {
     let mut h = Harness::new(false);
-    h.sign_in("admin", PASSWORD);
-    h.press(KeyCode::F(6));
+    h.sign_in_to("admin", KeyCode::F(6));
     h.ctrl('l');
     assert!(matches!(h.app.mode, Mode::Locked { .. }));
     assert!(
@@ -208,8 +206,7 @@ fn a_tiny_terminal_asks_for_a_larger_window_and_resizing_never_panics() {
     let s = h.screen();
     assert!(s.contains("make the window larger"));
     snapshot!("too_small", s);
-    h.sign_in("admin", PASSWORD);
-    h.press(KeyCode::F(6));
+    h.sign_in_to("admin", KeyCode::F(6));
     for (w, hgt) in [
         (1, 1),
         (2, 0),
@@ -296,8 +293,7 @@ fn the_admin_tab_unlocks_a_locked_account() {
             let _ = auth::sign_in(&mut db, "pharm", "wrong password!", h.now);
         }
     }
-    h.sign_in("admin", PASSWORD);
-    h.press(KeyCode::F(6));
+    h.sign_in_to("admin", KeyCode::F(6));
     let s = h.screen();
     assert!(s.contains("locked"), "{s}");
     h.press(KeyCode::Down);

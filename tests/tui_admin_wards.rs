@@ -4,59 +4,39 @@
 //! and the nurse's worklist (F7) then lists that ward's admitted patients
 //! and not the other ward's. A pharmacist's account gets no check list.
 
+mod common;
 mod tui_harness;
 
 use chrono::Duration;
+use common::clinic as fixture;
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use tui_harness::{Harness, PASSWORD, t0};
-use wardline::auth;
-use wardline::domain::beds::{BedKind, WardKind};
-use wardline::domain::patient::{Field, PatientInput};
-use wardline::domain::role::Role;
-use wardline::ops;
-use wardline::ops::accounts::NewAccount;
-use wardline::ops::beds::AdmitInput;
-use wardline::store::Db;
+use wardline::domain::beds::WardKind;
 
 /// Through another terminal: a doctor, a medical and a surgical ward with
 /// a patient admitted to each under the doctor.
 fn wards(h: &Harness) {
-    let mut db = Db::open(h.app.db().path()).unwrap();
     let early = t0() - Duration::days(10);
-    let admin = auth::sign_in(&mut db, "admin", PASSWORD, early).unwrap();
-    let a = NewAccount {
-        user_name: "doctor",
-        full_name: "Dr. Aisha Rahman",
-        role: Role::Doctor,
-        password: PASSWORD,
-    };
-    ops::accounts::add(&mut db, &admin, &a, false, early).unwrap();
-    let doctor = auth::sign_in(&mut db, "doctor", PASSWORD, early).unwrap();
+    let mut c = fixture::Clinic::on(h.app.db().path(), early);
+    c.staff(&[fixture::DOCTOR]);
+    let doctor = c.signed_in("doctor", early);
     for (ward, kind, label, given, family) in [
         ("Medical", WardKind::Medical, "MED-01", "Peter", "Otieno"),
         ("Surgical", WardKind::Surgical, "SUR-01", "José", "García"),
     ] {
-        let w = ops::beds::add_ward(&mut db, &admin, ward, kind, None, early).unwrap();
-        let bed =
-            ops::beds::add_bed(&mut db, &admin, &w.id, label, BedKind::Standard, early).unwrap();
-        let input = PatientInput::default()
-            .with(Field::GivenName, given)
-            .with(Field::FamilyName, family)
-            .with(Field::BirthDate, "1962-01-20")
-            .with(Field::Sex, "M");
-        let p = ops::patients::register(&mut db, &admin, &input, &[], early).unwrap();
-        ops::beds::admit(
-            &mut db,
-            &admin,
-            &AdmitInput {
-                patient: &p.id,
-                bed: &bed.id,
-                attending: &doctor.user.id,
-                reason: "pneumonia",
-            },
+        let w = c.ward(ward, kind);
+        let bed = c.bed(&w, label);
+        let input = fixture::person(given, family, "1962-01-20", "M");
+        let p = fixture::register(&mut c.db, &c.admin, &input, early);
+        fixture::admit(
+            &mut c.db,
+            &c.admin,
+            &p.id,
+            &bed,
+            &doctor.user.id,
+            "pneumonia",
             t0() - Duration::days(1),
-        )
-        .unwrap();
+        );
     }
 }
 
@@ -89,8 +69,7 @@ fn sign_in_again(h: &mut Harness, user: &str) {
 fn an_admin_assigns_the_nurse_to_a_ward_and_her_worklist_lists_its_patients() {
     let mut h = Harness::sized(120, 36, false);
     wards(&h);
-    h.sign_in("admin", PASSWORD);
-    h.press(KeyCode::F(6));
+    h.sign_in_to("admin", KeyCode::F(6));
     let screen = h.screen();
     assert!(screen.contains("w set wards"), "{screen}");
     assert!(screen.contains("Wards"), "the wards column: {screen}");

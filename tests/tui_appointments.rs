@@ -4,6 +4,9 @@
 //! asked once, check-in in one key, the queue and call-next, roles, and a
 //! disabled doctor's appointments kept in sight.
 
+mod common;
+
+use common::clinic as fixture;
 mod tui_harness;
 
 use chrono::{Duration, NaiveDate};
@@ -11,11 +14,11 @@ use ratatui::crossterm::event::KeyCode;
 use tui_harness::{Harness, PASSWORD, t0};
 use wardline::auth;
 use wardline::domain::appointment::{Span, Status, parse_time};
-use wardline::domain::patient::{Field, PatientInput};
+use wardline::domain::patient::Field;
 use wardline::domain::role::Role;
+use wardline::ops::accounts;
 use wardline::ops::accounts::NewAccount;
 use wardline::ops::appointments::{self as appts, Booking, Clock};
-use wardline::ops::{accounts, patients};
 use wardline::store::Db;
 use wardline::store::appointments as store;
 
@@ -67,17 +70,8 @@ fn clinic(h: &Harness) {
         ("Emeka", "Eze"),
         ("Farah", "Qureshi"),
     ] {
-        let input = PatientInput::default()
-            .with(Field::GivenName, g)
-            .with(Field::FamilyName, f)
-            .with(Field::BirthDate, "1985-06-01")
-            .with(Field::Sex, "U")
-            .with(Field::Phone, "0700 000 000");
-        ids.push(
-            patients::register(&mut db, &admin, &input, &[], t0())
-                .unwrap()
-                .id,
-        );
+        let input = fixture::person(g, f, "1985-06-01", "U").with(Field::Phone, "0700 000 000");
+        ids.push(fixture::register(&mut db, &admin, &input, t0()).id);
     }
     let types = store::types(db.conn(), false).unwrap();
     let consult = types
@@ -138,8 +132,7 @@ fn clinic(h: &Harness) {
 fn signed_in(user: &str) -> Harness {
     let mut h = Harness::new(false);
     clinic(&h);
-    h.sign_in(user, PASSWORD);
-    h.press(KeyCode::F(3));
+    h.sign_in_to(user, KeyCode::F(3));
     h
 }
 
@@ -202,8 +195,7 @@ fn a_disabled_doctors_appointments_stay_on_the_day_and_booking_offers_only_the_o
         let admin = auth::sign_in(&mut db, "admin", PASSWORD, t0()).unwrap();
         accounts::disable(&mut db, &admin, "doctor", t0()).unwrap();
     }
-    h.sign_in("reception", PASSWORD);
-    h.press(KeyCode::F(3));
+    h.sign_in_to("reception", KeyCode::F(3));
     let s = h.screen();
     // Her patients still come: her column stays, after the bookable ones.
     assert!(
@@ -390,9 +382,7 @@ fn the_admin_sets_hours_and_types_in_the_screen() {
 #[test]
 fn the_patient_record_lists_upcoming_and_past_appointments() {
     let mut h = signed_in("reception");
-    h.press(KeyCode::F(2));
-    h.typed("tran");
-    h.press(KeyCode::Enter);
+    h.open_record("tran");
     let s = h.screen();
     assert!(s.contains("Appointments") && s.contains("Bao Tran"), "{s}");
     // Bao's visits: 08:15 in consultation and 10:00 booked, both today.

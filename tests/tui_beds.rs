@@ -3,6 +3,9 @@
 //! transferring, discharging, cleaning, out of service, the filters, the
 //! census, and an admin setting up a ward.
 
+mod common;
+
+use common::clinic as fixture;
 mod tui_harness;
 
 use chrono::Duration;
@@ -10,7 +13,6 @@ use ratatui::crossterm::event::KeyCode;
 use tui_harness::{Harness, PASSWORD, t0};
 use wardline::auth;
 use wardline::domain::beds::{BedKind, BedStatus, SexRestriction, WardKind};
-use wardline::domain::patient::{Field, PatientInput};
 use wardline::ops;
 use wardline::ops::beds::AdmitInput;
 use wardline::store::Db;
@@ -66,12 +68,8 @@ fn wards(h: &Harness) {
         ("Wanjiru", "Kamau", "1995-06-12", "F"),
         ("Peter", "Otieno", "1962-01-20", "M"),
     ] {
-        let input = PatientInput::default()
-            .with(Field::GivenName, g)
-            .with(Field::FamilyName, f)
-            .with(Field::BirthDate, b)
-            .with(Field::Sex, s);
-        patients.push(ops::patients::register(&mut db, &admin, &input, &[], set_up).unwrap());
+        let input = fixture::person(g, f, b, s);
+        patients.push(fixture::register(&mut db, &admin, &input, set_up));
     }
     let attending = nurse.user.id.clone();
     let admit = |db: &mut Db, p: usize, bed: usize, days: i64| {
@@ -123,8 +121,7 @@ fn wards(h: &Harness) {
 fn board(w: u16, hgt: u16) -> Harness {
     let mut h = Harness::sized(w, hgt, false);
     wards(&h);
-    h.sign_in("nurse", PASSWORD);
-    h.press(KeyCode::F(4));
+    h.sign_in_to("nurse", KeyCode::F(4));
     h
 }
 
@@ -322,8 +319,7 @@ fn out_of_service_and_back_and_the_census() {
 #[test]
 fn an_admin_sets_up_a_ward_and_a_bed() {
     let mut h = Harness::sized(80, 24, false);
-    h.sign_in("admin", PASSWORD);
-    h.press(KeyCode::F(4));
+    h.sign_in_to("admin", KeyCode::F(4));
     let s = h.screen();
     assert!(s.contains("No beds yet"), "{s}");
     h.press(KeyCode::Char('m'));
@@ -367,8 +363,7 @@ fn the_patients_list_marks_admitted_patients_and_the_record_lists_admissions() {
 fn a_receptionist_sees_the_board_but_may_not_admit_or_clean() {
     let mut h = Harness::sized(80, 24, false);
     wards(&h);
-    h.sign_in("reception", PASSWORD);
-    h.press(KeyCode::F(4));
+    h.sign_in_to("reception", KeyCode::F(4));
     let s = h.screen();
     assert!(s.contains("Hospital 3/9 occupied"), "{s}");
     h.press(KeyCode::Char('a'));

@@ -2,6 +2,9 @@
 //! duplicate suggestions, the record view, edits racing another terminal,
 //! and the admin's delete, restore and merge.
 
+mod common;
+
+use common::clinic as fixture;
 mod tui_harness;
 
 use ratatui::crossterm::event::KeyCode;
@@ -12,12 +15,7 @@ use wardline::ops::patients;
 use wardline::store::{Db, audit};
 
 fn input(given: &str, family: &str, born: &str, sex: &str, phone: &str) -> PatientInput {
-    PatientInput::default()
-        .with(Field::GivenName, given)
-        .with(Field::FamilyName, family)
-        .with(Field::BirthDate, born)
-        .with(Field::Sex, sex)
-        .with(Field::Phone, phone)
+    fixture::person(given, family, born, sex).with(Field::Phone, phone)
 }
 
 /// Registers a few patients through another terminal's connection.

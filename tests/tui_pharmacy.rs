@@ -3,13 +3,15 @@
 //! beside the fields, dispensing to a patient with the FEFO choice shown
 //! before confirming, adjusting, and a stock count.
 
+mod common;
+
+use common::clinic as fixture;
 mod tui_harness;
 
 use chrono::{Duration, NaiveDate};
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use tui_harness::{Harness, PASSWORD, t0};
 use wardline::auth;
-use wardline::domain::patient::{Field, PatientInput};
 use wardline::domain::pharmacy::ItemDetails;
 use wardline::ops::pharmacy::{self as ops, Receipt};
 use wardline::store::{Db, audit};
@@ -92,18 +94,13 @@ fn stock(h: &Harness) {
     );
     receive(&mut db, &para.id, "PCM-1", day(200), 120, t0());
     let admin = auth::sign_in(&mut db, "admin", PASSWORD, t0()).unwrap();
-    let input = PatientInput::default()
-        .with(Field::GivenName, "Amina")
-        .with(Field::FamilyName, "Okafor")
-        .with(Field::BirthDate, "1988-02-28")
-        .with(Field::Sex, "F");
-    wardline::ops::patients::register(&mut db, &admin, &input, &[], t0()).unwrap();
+    let input = fixture::person("Amina", "Okafor", "1988-02-28", "F");
+    fixture::register(&mut db, &admin, &input, t0());
 }
 
 fn open_pharmacy(h: &mut Harness) {
     stock(h);
-    h.sign_in("pharm", PASSWORD);
-    h.press(KeyCode::F(5));
+    h.sign_in_to("pharm", KeyCode::F(5));
 }
 
 #[test]
@@ -295,8 +292,7 @@ fn adjusting_needs_a_reason_and_a_count_posts_differences() {
 fn a_nurse_dispenses_but_cannot_receive_and_a_receptionist_has_no_pharmacy() {
     let mut h = Harness::new(false);
     stock(&h);
-    h.sign_in("nurse", PASSWORD);
-    h.press(KeyCode::F(5));
+    h.sign_in_to("nurse", KeyCode::F(5));
     h.press(KeyCode::Char('r'));
     let s = h.screen();
     assert!(
@@ -307,8 +303,7 @@ fn a_nurse_dispenses_but_cannot_receive_and_a_receptionist_has_no_pharmacy() {
     assert!(h.screen().contains("Dispense Amoxicillin"));
     h.ctrl('l');
     let mut h = Harness::new(false);
-    h.sign_in("reception", PASSWORD);
-    h.press(KeyCode::F(5));
+    h.sign_in_to("reception", KeyCode::F(5));
     let s = h.screen();
     assert!(s.contains("cannot open Pharmacy"), "{s}");
 }

@@ -5,24 +5,21 @@
 //! stock (what is owed shown, the prescription stays), a label written
 //! again, and another terminal dispensing first.
 
+mod common;
 mod tui_harness;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use common::clinic::{self as fixture, order};
 use ratatui::crossterm::event::KeyCode;
 use tui_harness::{Harness, PASSWORD, t0};
-use wardline::auth::{self, Session};
+use wardline::auth;
 use wardline::domain::clock::Clock;
 use wardline::domain::conditions::Severity;
 use wardline::domain::ids::Id;
-use wardline::domain::patient::{Field, PatientInput};
-use wardline::domain::pharmacy::ItemDetails;
-use wardline::domain::prescribing::{Course, Dose, Frequency, Priority, Route};
-use wardline::domain::role::Role;
+use wardline::domain::prescribing::{Frequency, Priority};
 use wardline::domain::visit::VisitKind;
 use wardline::ops;
-use wardline::ops::accounts::NewAccount;
-use wardline::ops::pharmacy::Receipt;
-use wardline::ops::prescriptions::{Medicine, PrescriptionInput};
+use wardline::ops::prescriptions::PrescriptionInput;
 use wardline::store::Db;
 
 fn clock(t: DateTime<Utc>) -> Clock {
@@ -43,90 +40,28 @@ struct Rx {
     stat: Id,
 }
 
-fn item(db: &mut Db, s: &Session, name: &str, form: &str) -> String {
-    ops::pharmacy::add_item(
-        db,
-        s,
-        &ItemDetails {
-            name: name.into(),
-            generic_name: name.to_lowercase(),
-            strength: "500 mg".into(),
-            form: form.into(),
-            unit: form.into(),
-            category: String::new(),
-            reorder_level: 0,
-        },
-        t0() - Duration::days(30),
-    )
-    .unwrap()
-    .id
-}
-
-fn receive(db: &mut Db, s: &Session, item: &str, batch: &str, expiry: NaiveDate, qty: i64) {
-    let r = Receipt {
-        item_id: item.into(),
-        batch_no: batch.into(),
-        expiry,
-        quantity: qty,
-        unit_cost: 10,
-        price: 20,
-        supplier: String::new(),
-        reference: String::new(),
-    };
-    ops::pharmacy::receive(db, s, &r, t0() - Duration::days(20)).unwrap();
-}
-
-fn order(visit: &Id, item: &str, dose: &str, f: Frequency, days: Option<u32>) -> PrescriptionInput {
-    PrescriptionInput {
-        visit: visit.clone(),
-        medicine: Medicine::Item(item.into()),
-        generic_name: String::new(),
-        dose: Dose::parse_text(dose).unwrap(),
-        route: Route::Oral,
-        course: Course {
-            frequency: f,
-            prn_indication: None,
-            prn_max_daily: None,
-            duration_days: days,
-        },
-        instructions: "after food".into(),
-        quantity: None,
-        quantity_reason: String::new(),
-        priority: Priority::Routine,
-        starts_at: None,
-        overrides: Vec::new(),
-    }
-}
-
 fn setup(h: &Harness) -> Rx {
-    let mut db = Db::open(h.app.db().path()).unwrap();
     let early = t0() - Duration::days(30);
-    let admin = auth::sign_in(&mut db, "admin", PASSWORD, early).unwrap();
-    let a = NewAccount {
-        user_name: "doctor",
-        full_name: "Dr. Aisha Rahman",
-        role: Role::Doctor,
-        password: PASSWORD,
-    };
-    ops::accounts::add(&mut db, &admin, &a, false, early).unwrap();
-    let doctor = auth::sign_in(&mut db, "doctor", PASSWORD, t0() - Duration::hours(3)).unwrap();
-    let amx = item(&mut db, &admin, "Amoxicillin", "capsule");
-    let pcm = item(&mut db, &admin, "Paracetamol", "tablet");
-    receive(&mut db, &admin, &amx, "AMX-SHORT", day(3), 50);
-    receive(&mut db, &admin, &amx, "AMX-LONG", day(300), 100);
-    receive(&mut db, &admin, &pcm, "PCM-1", day(200), 10);
+    let mut c = fixture::Clinic::on(h.app.db().path(), early);
+    c.staff(&[fixture::DOCTOR]);
+    let doctor = c.signed_in("doctor", t0() - Duration::hours(3));
+    let amx = c.item("Amoxicillin", "amoxicillin", "500 mg", "capsule");
+    let pcm = c.item("Paracetamol", "paracetamol", "500 mg", "tablet");
+    for (item, batch, expiry, qty) in [
+        (&amx, "AMX-SHORT", day(3), 50),
+        (&amx, "AMX-LONG", day(300), 100),
+        (&pcm, "PCM-1", day(200), 10),
+    ] {
+        let r = fixture::receipt(item, batch, expiry, qty);
+        fixture::receive(&mut c.db, &c.admin, &r, t0() - Duration::days(20));
+    }
     let mut patient = |given: &str, family: &str, birth: &str| {
-        let input = PatientInput::default()
-            .with(Field::GivenName, given)
-            .with(Field::FamilyName, family)
-            .with(Field::BirthDate, birth)
-            .with(Field::Sex, "F");
-        ops::patients::register(&mut db, &admin, &input, &[], early)
-            .unwrap()
-            .id
+        let input = fixture::person(given, family, birth, "F");
+        fixture::register(&mut c.db, &c.admin, &input, early).id
     };
     let tomas = patient("Tomás", "Ortega", "1970-01-01");
     let amina = patient("Amina", "Okafor", "1988-02-28");
+    let mut db = c.db;
     let at = |minutes: i64| clock(t0() - Duration::minutes(minutes));
     // Walk-ins seen without an appointment: the doctor opens their records.
     let visit = |db: &mut Db, p: &Id, minutes: i64| {
@@ -166,8 +101,7 @@ fn setup(h: &Harness) -> Rx {
 
 fn open_queue(h: &mut Harness) -> Rx {
     let rx = setup(h);
-    h.sign_in("pharm", PASSWORD);
-    h.press(KeyCode::F(5));
+    h.sign_in_to("pharm", KeyCode::F(5));
     h.press(KeyCode::Char('p'));
     rx
 }
@@ -339,8 +273,7 @@ fn another_terminal_dispensing_first_is_refused_in_words() {
 fn a_doctor_sees_the_stock_but_not_the_queue() {
     let mut h = Harness::new(false);
     setup(&h);
-    h.sign_in("doctor", PASSWORD);
-    h.press(KeyCode::F(5));
+    h.sign_in_to("doctor", KeyCode::F(5));
     h.press(KeyCode::Char('p'));
     let s = h.screen();
     assert!(s.contains("see the pharmacy's queue"), "{s}");

@@ -6,32 +6,26 @@
 //! prescribing; the record's clinical page lists current and past
 //! medicines. The hospital is on UTC; every write is at a fixed time.
 
+mod common;
 mod tui_harness;
 
 use chrono::Duration;
+use common::clinic as fixture;
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use tui_harness::{Harness, PASSWORD, t0};
-use wardline::auth::{self, Session};
-use wardline::domain::appointment::Span;
-use wardline::domain::beds::{BedKind, WardKind};
+use wardline::domain::beds::WardKind;
 use wardline::domain::clock::Clock;
 use wardline::domain::conditions::Severity;
 use wardline::domain::ids::Id;
-use wardline::domain::patient::{Field, Patient, PatientInput};
-use wardline::domain::pharmacy::ItemDetails;
+use wardline::domain::patient::Patient;
 use wardline::domain::prescribing::checks::CheckKind;
-use wardline::domain::prescribing::{Course, Dose, Frequency, Priority, Route, Status};
-use wardline::domain::role::Role;
+use wardline::domain::prescribing::{Frequency, Status};
 use wardline::domain::visit::VisitKind;
 use wardline::domain::vitals::Vitals;
 use wardline::ops;
-use wardline::ops::accounts::NewAccount;
-use wardline::ops::appointments::Booking;
-use wardline::ops::beds::AdmitInput;
 use wardline::ops::pharmacy::Receipt;
-use wardline::ops::prescriptions::{Medicine, PrescriptionInput};
+use wardline::ops::prescriptions::PrescriptionInput;
 use wardline::ops::vitals::VitalsInput;
-use wardline::store::Db;
 
 fn clock() -> Clock {
     Clock::new(t0(), chrono_tz::UTC)
@@ -57,162 +51,65 @@ struct Clinic {
     paracetamol: String,
 }
 
-fn item(
-    db: &mut Db,
-    admin: &Session,
-    name: &str,
-    generic: &str,
-    strength: &str,
-    form: &str,
-) -> String {
-    let early = t0() - Duration::days(10);
-    ops::pharmacy::add_item(
-        db,
-        admin,
-        &ItemDetails {
-            name: name.into(),
-            generic_name: generic.into(),
-            strength: strength.into(),
-            form: form.into(),
-            unit: form.into(),
-            category: String::new(),
-            reorder_level: 0,
-        },
-        early,
-    )
-    .unwrap()
-    .id
-}
-
+/// An order with no instructions.
 fn order(visit: &Id, item: &str, dose: &str, f: Frequency, days: Option<u32>) -> PrescriptionInput {
     PrescriptionInput {
-        visit: visit.clone(),
-        medicine: Medicine::Item(item.into()),
-        generic_name: String::new(),
-        dose: Dose::parse_text(dose).unwrap(),
-        route: Route::Oral,
-        course: Course {
-            frequency: f,
-            prn_indication: None,
-            prn_max_daily: None,
-            duration_days: days,
-        },
         instructions: String::new(),
-        quantity: None,
-        quantity_reason: String::new(),
-        priority: Priority::Routine,
-        starts_at: None,
-        overrides: Vec::new(),
+        ..fixture::order(visit, item, dose, f, days)
     }
 }
 
 /// The doctor (`doctor`), the formulary with stock, and three patients;
 /// through another terminal.
 fn clinic(h: &Harness) -> Clinic {
-    let mut db = Db::open(h.app.db().path()).unwrap();
     let early = t0() - Duration::days(10);
-    let admin = auth::sign_in(&mut db, "admin", PASSWORD, early).unwrap();
-    let a = NewAccount {
-        user_name: "doctor",
-        full_name: "Dr. Aisha Rahman",
-        role: Role::Doctor,
-        password: PASSWORD,
-    };
-    ops::accounts::add(&mut db, &admin, &a, false, early).unwrap();
-    let desk = auth::sign_in(&mut db, "reception", PASSWORD, t0()).unwrap();
-    let doctor = auth::sign_in(&mut db, "doctor", PASSWORD, t0()).unwrap();
-    let nurse = auth::sign_in(&mut db, "nurse", PASSWORD, t0()).unwrap();
-    let amoxicillin = item(
-        &mut db,
-        &admin,
-        "Amoxicillin",
-        "amoxicillin",
-        "500 mg",
-        "capsule",
-    );
-    let paracetamol = item(
-        &mut db,
-        &admin,
-        "Paracetamol",
-        "paracetamol",
-        "500 mg",
-        "tablet",
-    );
-    item(
-        &mut db,
-        &admin,
-        "Panadol",
-        "paracetamol",
-        "500 mg",
-        "tablet",
-    );
-    ops::prescriptions::set_paediatric_max(&mut db, &admin, &paracetamol, Some(15_000), early)
+    let mut c = fixture::Clinic::on(h.app.db().path(), early);
+    c.staff(&[fixture::DOCTOR]);
+    let desk = c.signed_in("reception", t0());
+    let doctor = c.signed_in("doctor", t0());
+    let nurse = c.signed_in("nurse", t0());
+    let amoxicillin = c.item("Amoxicillin", "amoxicillin", "500 mg", "capsule");
+    let paracetamol = c.item("Paracetamol", "paracetamol", "500 mg", "tablet");
+    c.item("Panadol", "paracetamol", "500 mg", "tablet");
+    ops::prescriptions::set_paediatric_max(&mut c.db, &c.admin, &paracetamol, Some(15_000), early)
         .unwrap();
     for (it, batch, n) in [(&amoxicillin, "AMX-1", 100), (&paracetamol, "PCM-1", 200)] {
-        ops::pharmacy::receive(
-            &mut db,
-            &admin,
-            &Receipt {
-                item_id: it.clone(),
-                batch_no: batch.into(),
-                expiry: clock().today() + Duration::days(400),
-                quantity: n,
-                unit_cost: 10,
-                price: 20,
-                supplier: "Medisupply".into(),
-                reference: String::new(),
-            },
-            early,
-        )
-        .unwrap();
+        let r = Receipt {
+            supplier: "Medisupply".into(),
+            ..fixture::receipt(it, batch, clock().today() + Duration::days(400), n)
+        };
+        fixture::receive(&mut c.db, &c.admin, &r, early);
     }
     let mut patient = |g: &str, f: &str, b: &str, s: &str| {
-        let input = PatientInput::default()
-            .with(Field::GivenName, g)
-            .with(Field::FamilyName, f)
-            .with(Field::BirthDate, b)
-            .with(Field::Sex, s);
-        ops::patients::register(&mut db, &admin, &input, &[], early).unwrap()
+        fixture::register(&mut c.db, &c.admin, &fixture::person(g, f, b, s), early)
     };
     let amina = patient("Amina", "Okafor", "1988-02-20", "F");
     let peter = patient("Peter", "Otieno", "1962-01-20", "M");
     let kofi = patient("Kofi", "Mensah", "2021-11-02", "M");
-    let types = wardline::store::appointments::types(db.conn(), false).unwrap();
-    let consultation = types.iter().find(|t| t.name == "consultation").unwrap();
-    ops::appointments::book(
-        &mut db,
+    fixture::book(
+        &mut c.db,
         &desk,
-        &Booking {
-            patient: amina.id.clone(),
-            clinician: doctor.user.id.clone(),
-            type_id: consultation.id.clone(),
-            day: clock().today(),
-            span: Span::new(540, 555).unwrap(),
-            notes: String::new(),
-        },
-        true,
+        &amina.id,
+        &doctor.user.id,
+        clock().today(),
+        540,
         t0() - Duration::days(1),
-    )
-    .unwrap();
-    let ward =
-        ops::beds::add_ward(&mut db, &admin, "Medical", WardKind::Medical, None, early).unwrap();
-    ops::ward_staff::assign(&mut db, &admin, "nurse", &ward.id, early).unwrap();
+    );
+    let ward = c.ward("Medical", WardKind::Medical);
+    c.nurse_on("nurse", &ward);
     for (p, label) in [(&peter, "MED-01"), (&kofi, "MED-02")] {
-        let bed =
-            ops::beds::add_bed(&mut db, &admin, &ward.id, label, BedKind::Standard, early).unwrap();
-        ops::beds::admit(
-            &mut db,
+        let bed = c.bed(&ward, label);
+        fixture::admit(
+            &mut c.db,
             &nurse,
-            &AdmitInput {
-                patient: &p.id,
-                bed: &bed.id,
-                attending: &doctor.user.id,
-                reason: "pneumonia",
-            },
+            &p.id,
+            &bed,
+            &doctor.user.id,
+            "pneumonia",
             t0() - Duration::days(3),
-        )
-        .unwrap();
+        );
     }
+    let mut db = c.db;
     ops::allergies::record(
         &mut db,
         &doctor,
@@ -272,9 +169,7 @@ fn clinic(h: &Harness) -> Clinic {
 /// `name` from the record, with the note left for the overview.
 fn visit_of(h: &mut Harness, user: &str, name: &str) {
     h.sign_in(user, PASSWORD);
-    h.press(KeyCode::F(2));
-    h.typed(name);
-    h.press(KeyCode::Enter);
+    h.open_record(name);
     h.press(KeyCode::Char('V'));
     let screen = h.screen();
     assert!(screen.contains("open: type the note"), "{screen}");
@@ -559,9 +454,7 @@ fn the_record_lists_current_and_past_medicines() {
     let mut h = Harness::sized(120, 36, false);
     clinic(&h);
     h.sign_in("doctor", PASSWORD);
-    h.press(KeyCode::F(2));
-    h.typed("otieno");
-    h.press(KeyCode::Enter);
+    h.open_record("otieno");
     h.press(KeyCode::Char('c'));
     let screen = h.screen();
     assert!(screen.contains("Current medicines"), "{screen}");
@@ -655,9 +548,7 @@ fn a_pharmacist_sees_the_medicines_on_the_record() {
     let mut h = Harness::sized(120, 36, false);
     clinic(&h);
     h.sign_in("pharm", PASSWORD);
-    h.press(KeyCode::F(2));
-    h.typed("otieno");
-    h.press(KeyCode::Enter);
+    h.open_record("otieno");
     h.press(KeyCode::Char('c'));
     let screen = h.screen();
     assert!(screen.contains("Current medicines"), "{screen}");

@@ -6,25 +6,23 @@
 //! NEWS2 on the bed board. The hospital is on UTC; every write is at a
 //! fixed time before the screen's fixed clock.
 
+mod common;
 mod tui_harness;
 
 use chrono::{DateTime, Duration, Utc};
+use common::clinic as fixture;
 use ratatui::crossterm::event::KeyCode;
 use tui_harness::{Harness, PASSWORD, t0};
-use wardline::auth::{self, Session};
-use wardline::domain::beds::{BedKind, WardKind};
+use wardline::auth::Session;
+use wardline::domain::beds::WardKind;
 use wardline::domain::clock::Clock;
 use wardline::domain::conditions::{Certainty, Rank, Severity};
 use wardline::domain::news2::Consciousness;
-use wardline::domain::patient::{Field, PatientInput};
 use wardline::domain::pharmacy::ItemDetails;
-use wardline::domain::role::Role;
 use wardline::domain::visit::{NoteText, VisitKind};
 use wardline::domain::vitals::Vitals;
 use wardline::ops;
-use wardline::ops::accounts::NewAccount;
 use wardline::ops::allergies::ProblemInput;
-use wardline::ops::beds::AdmitInput;
 use wardline::ops::diagnoses::DiagnosisInput;
 use wardline::ops::pharmacy::Receipt;
 use wardline::ops::vitals::VitalsInput;
@@ -35,17 +33,7 @@ fn at(t: DateTime<Utc>) -> Clock {
 }
 
 fn set(rr: i64, spo2: i64, oxygen: bool, sbp: i64, pulse: i64, temp: i64) -> Vitals {
-    Vitals {
-        respiratory_rate: Some(rr),
-        spo2: Some(spo2),
-        on_oxygen: Some(oxygen),
-        systolic: Some(sbp),
-        diastolic: Some(sbp - 40),
-        pulse: Some(pulse),
-        consciousness: Some(Consciousness::Alert),
-        temperature_dc: Some(temp),
-        ..Vitals::default()
-    }
+    fixture::news2_set(rr, spo2, oxygen, sbp, pulse, Consciousness::Alert, temp)
 }
 
 fn register(
@@ -55,12 +43,8 @@ fn register(
     family: &str,
     born: &str,
 ) -> wardline::domain::patient::Patient {
-    let input = PatientInput::default()
-        .with(Field::GivenName, given)
-        .with(Field::FamilyName, family)
-        .with(Field::BirthDate, born)
-        .with(Field::Sex, "M");
-    ops::patients::register(db, by, &input, &[], t0() - Duration::days(5)).unwrap()
+    let input = fixture::person(given, family, born, "M");
+    fixture::register(db, by, &input, t0() - Duration::days(5))
 }
 
 /// Through another terminal: a doctor; a ward with two beds; Bao Tran
@@ -69,56 +53,30 @@ fn register(
 /// sets whose NEWS2 rises to 14; Amina Okafor never asked about allergies;
 /// amoxicillin in stock.
 fn hospital(h: &Harness) {
-    let mut db = Db::open(h.app.db().path()).unwrap();
     let early = t0() - Duration::days(6);
-    let admin = auth::sign_in(&mut db, "admin", PASSWORD, early).unwrap();
-    let a = NewAccount {
-        user_name: "doctor",
-        full_name: "Dr. Aisha Rahman",
-        role: Role::Doctor,
-        password: PASSWORD,
-    };
-    ops::accounts::add(&mut db, &admin, &a, false, early).unwrap();
-    let doctor = auth::sign_in(&mut db, "doctor", PASSWORD, early).unwrap();
-    let nurse = auth::sign_in(&mut db, "nurse", PASSWORD, early).unwrap();
-    let pharm = auth::sign_in(&mut db, "pharm", PASSWORD, early).unwrap();
-    let ward =
-        ops::beds::add_ward(&mut db, &admin, "Medical", WardKind::Medical, None, early).unwrap();
+    let mut clinic = fixture::Clinic::on(h.app.db().path(), early);
+    clinic.staff(&[fixture::DOCTOR]);
+    let doctor = clinic.signed_in("doctor", early);
+    let nurse = clinic.signed_in("nurse", early);
+    let pharm = clinic.signed_in("pharm", early);
+    let ward = clinic.ward("Medical", WardKind::Medical);
     // The nurse works on the medical ward: she charts its patients.
-    ops::ward_staff::assign(&mut db, &admin, "nurse", &ward.id, early).unwrap();
-    let bed = ops::beds::add_bed(
-        &mut db,
-        &admin,
-        &ward.id,
-        "MED-01",
-        BedKind::Standard,
-        early,
-    )
-    .unwrap();
-    ops::beds::add_bed(
-        &mut db,
-        &admin,
-        &ward.id,
-        "MED-02",
-        BedKind::Standard,
-        early,
-    )
-    .unwrap();
+    clinic.nurse_on("nurse", &ward);
+    let bed = clinic.bed(&ward, "MED-01");
+    clinic.bed(&ward, "MED-02");
+    let fixture::Clinic { mut db, admin, .. } = clinic;
     let bao = register(&mut db, &admin, "Bao", "Tran", "1960-01-01");
     register(&mut db, &admin, "Amina", "Okafor", "1988-02-28");
     let admitted = t0() - Duration::days(2);
-    ops::beds::admit(
+    fixture::admit(
         &mut db,
         &nurse,
-        &AdmitInput {
-            patient: &bao.id,
-            bed: &bed.id,
-            attending: &doctor.user.id,
-            reason: "pneumonia",
-        },
+        &bao.id,
+        &bed,
+        &doctor.user.id,
+        "pneumonia",
         admitted,
-    )
-    .unwrap();
+    );
     let c = at(admitted + Duration::hours(1));
     ops::allergies::record(
         &mut db,
@@ -196,37 +154,24 @@ fn hospital(h: &Harness) {
         )
         .unwrap();
     }
-    let amx = ops::pharmacy::add_item(
+    let amx = fixture::add_item(
         &mut db,
         &pharm,
         &ItemDetails {
-            name: "Amoxicillin".into(),
-            generic_name: "amoxicillin".into(),
-            strength: "500 mg".into(),
-            form: "capsule".into(),
-            unit: "capsule".into(),
             category: "Test".into(),
             reorder_level: 10,
+            ..fixture::formulary_item("Amoxicillin", "amoxicillin", "500 mg", "capsule")
         },
         early,
-    )
-    .unwrap();
-    ops::pharmacy::receive(
-        &mut db,
-        &pharm,
-        &Receipt {
-            item_id: amx.id.clone(),
-            batch_no: "AMX-1".into(),
-            expiry: t0().date_naive() + Duration::days(300),
-            quantity: 100,
-            unit_cost: 100,
-            price: 200,
-            supplier: "MEDS".into(),
-            reference: "INV-1".into(),
-        },
-        early,
-    )
-    .unwrap();
+    );
+    let delivery = Receipt {
+        unit_cost: 100,
+        price: 200,
+        supplier: "MEDS".into(),
+        reference: "INV-1".into(),
+        ..fixture::receipt(&amx, "AMX-1", t0().date_naive() + Duration::days(300), 100)
+    };
+    fixture::receive(&mut db, &pharm, &delivery, early);
 }
 
 fn signed_in(user: &str, w: u16, hgt: u16) -> Harness {
@@ -238,9 +183,7 @@ fn signed_in(user: &str, w: u16, hgt: u16) -> Harness {
 
 /// Opens Bao Tran's record from the patients tab.
 fn open_bao(h: &mut Harness) {
-    h.press(KeyCode::F(2));
-    h.typed("tran");
-    h.press(KeyCode::Enter);
+    h.open_record("tran");
 }
 
 /// The audit events of one action whose summary holds `about`.

@@ -8,24 +8,21 @@
 //! tab; the bed board marks a bed whose patient has a dose overdue; the
 //! help lists the keys.
 
+mod common;
 mod tui_harness;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use common::clinic as fixture;
 use ratatui::crossterm::event::KeyCode;
 use tui_harness::{Harness, PASSWORD};
-use wardline::auth;
-use wardline::domain::beds::{BedKind, WardKind};
+use wardline::domain::beds::WardKind;
 use wardline::domain::clock::Clock;
-use wardline::domain::patient::{Field, Patient, PatientInput};
-use wardline::domain::pharmacy::ItemDetails;
-use wardline::domain::prescribing::{Course, Dose, Frequency, Priority, Route};
+use wardline::domain::patient::Patient;
+use wardline::domain::prescribing::Frequency;
 use wardline::domain::role::Role;
 use wardline::domain::visit::VisitKind;
 use wardline::ops;
-use wardline::ops::accounts::NewAccount;
-use wardline::ops::beds::AdmitInput;
-use wardline::ops::prescriptions::{Medicine, PrescriptionInput};
-use wardline::store::Db;
+use wardline::ops::prescriptions::PrescriptionInput;
 use wardline::tui::keymap::Tab;
 
 /// A time on Monday 9 March 2026, UTC (the hospital's zone).
@@ -45,31 +42,19 @@ struct Setup {
     mary: Patient,
 }
 
+/// Five days of `dose`, after food; a PRN dose for pain, three a day at most.
 fn order(
     visit: &wardline::domain::ids::Id,
     item: &str,
     dose: &str,
     f: Frequency,
 ) -> PrescriptionInput {
-    PrescriptionInput {
-        visit: visit.clone(),
-        medicine: Medicine::Item(item.into()),
-        generic_name: String::new(),
-        dose: Dose::parse_text(dose).unwrap(),
-        route: Route::Oral,
-        course: Course {
-            frequency: f,
-            prn_indication: (f == Frequency::Prn).then(|| "pain".to_string()),
-            prn_max_daily: (f == Frequency::Prn).then_some(3),
-            duration_days: Some(5),
-        },
-        instructions: "after food".into(),
-        quantity: None,
-        quantity_reason: String::new(),
-        priority: Priority::Routine,
-        starts_at: None,
-        overrides: Vec::new(),
+    let mut o = fixture::order(visit, item, dose, f, Some(5));
+    if f == Frequency::Prn {
+        o.course.prn_indication = Some("pain".to_string());
+        o.course.prn_max_daily = Some(3);
     }
+    o
 }
 
 /// A medical ward (MED-01, MED-02) with the nurse on it and a surgical
@@ -77,58 +62,24 @@ fn order(
 /// ibuprofen PRN, Mary in MED-02 on amoxicillin TDS, all ordered by the
 /// doctor at 07:00; a second nurse on no ward. Through another terminal.
 fn ward(h: &Harness) -> Setup {
-    let mut db = Db::open(h.app.db().path()).unwrap();
     let early = at(7, 0) - Duration::days(10);
-    let admin = auth::sign_in(&mut db, "admin", PASSWORD, early).unwrap();
-    for (user_name, full_name, role) in [
-        ("doctor", "Dr. Aisha Rahman", Role::Doctor),
-        ("nurse2", "Joy Banda", Role::Nurse),
-    ] {
-        let a = NewAccount {
-            user_name,
-            full_name,
-            role,
-            password: PASSWORD,
-        };
-        ops::accounts::add(&mut db, &admin, &a, false, early).unwrap();
-    }
-    let doctor = auth::sign_in(&mut db, "doctor", PASSWORD, at(7, 0)).unwrap();
-    let nurse = auth::sign_in(&mut db, "nurse", PASSWORD, at(7, 0)).unwrap();
+    let mut c = fixture::Clinic::on(h.app.db().path(), early);
+    c.staff(&[fixture::DOCTOR, ("nurse2", "Joy Banda", Role::Nurse)]);
+    let doctor = c.signed_in("doctor", at(7, 0));
+    let nurse = c.signed_in("nurse", at(7, 0));
     let mut patient = |g: &str, f: &str, b: &str, s: &str| {
-        let input = PatientInput::default()
-            .with(Field::GivenName, g)
-            .with(Field::FamilyName, f)
-            .with(Field::BirthDate, b)
-            .with(Field::Sex, s);
-        ops::patients::register(&mut db, &admin, &input, &[], early).unwrap()
+        fixture::register(&mut c.db, &c.admin, &fixture::person(g, f, b, s), early)
     };
     let peter = patient("Peter", "Otieno", "1962-01-20", "M");
     let mary = patient("Mary", "Achieng", "1975-05-02", "F");
-    let medical =
-        ops::beds::add_ward(&mut db, &admin, "Medical", WardKind::Medical, None, early).unwrap();
-    ops::beds::add_ward(&mut db, &admin, "Surgical", WardKind::Surgical, None, early).unwrap();
-    ops::ward_staff::assign(&mut db, &admin, "nurse", &medical.id, early).unwrap();
-    let item = |db: &mut Db, name: &str, strength: &str, form: &str| {
-        ops::pharmacy::add_item(
-            db,
-            &admin,
-            &ItemDetails {
-                name: name.into(),
-                generic_name: name.to_lowercase(),
-                strength: strength.into(),
-                form: form.into(),
-                unit: form.into(),
-                category: String::new(),
-                reorder_level: 0,
-            },
-            early,
-        )
-        .unwrap()
-        .id
-    };
-    let paracetamol = item(&mut db, "Paracetamol", "500 mg", "tablet");
-    let ibuprofen = item(&mut db, "Ibuprofen", "200 mg", "tablet");
-    let amoxicillin = item(&mut db, "Amoxicillin", "500 mg", "capsule");
+    let medical = c.ward("Medical", WardKind::Medical);
+    c.ward("Surgical", WardKind::Surgical);
+    c.nurse_on("nurse", &medical);
+    let mut item =
+        |name: &str, strength: &str, form: &str| c.item(name, &name.to_lowercase(), strength, form);
+    let paracetamol = item("Paracetamol", "500 mg", "tablet");
+    let ibuprofen = item("Ibuprofen", "200 mg", "tablet");
+    let amoxicillin = item("Amoxicillin", "500 mg", "capsule");
     let clock = Clock::new(at(7, 0), chrono_tz::UTC);
     for (p, label, orders) in [
         (
@@ -145,37 +96,31 @@ fn ward(h: &Harness) -> Setup {
             vec![(amoxicillin.clone(), "500 mg", Frequency::Tds)],
         ),
     ] {
-        let bed = ops::beds::add_bed(
-            &mut db,
-            &admin,
-            &medical.id,
-            label,
-            BedKind::Standard,
-            early,
-        )
-        .unwrap();
-        ops::beds::admit(
-            &mut db,
+        let bed = c.bed(&medical, label);
+        fixture::admit(
+            &mut c.db,
             &nurse,
-            &AdmitInput {
-                patient: &p.id,
-                bed: &bed.id,
-                attending: &doctor.user.id,
-                reason: "pneumonia",
-            },
+            &p.id,
+            &bed,
+            &doctor.user.id,
+            "pneumonia",
             at(7, 0) - Duration::days(1),
-        )
-        .unwrap();
-        let visit = ops::visits::start(&mut db, &doctor, &p.id, VisitKind::WardRound, clock)
+        );
+        let visit = ops::visits::start(&mut c.db, &doctor, &p.id, VisitKind::WardRound, clock)
             .unwrap()
             .id;
         for (item, dose, f) in orders {
-            ops::prescriptions::prescribe(&mut db, &doctor, &order(&visit, &item, dose, f), clock)
-                .unwrap();
+            ops::prescriptions::prescribe(
+                &mut c.db,
+                &doctor,
+                &order(&visit, &item, dose, f),
+                clock,
+            )
+            .unwrap();
         }
     }
     ops::allergies::record(
-        &mut db,
+        &mut c.db,
         &doctor,
         &peter.id,
         "penicillin",
@@ -191,8 +136,7 @@ fn ward(h: &Harness) -> Setup {
 fn nurse_on_round() -> (Harness, Setup) {
     let mut h = Harness::at(chrono_tz::UTC, now(), 120, 30);
     let s = ward(&h);
-    h.sign_in("nurse", PASSWORD);
-    h.press(KeyCode::F(8));
+    h.sign_in_to("nurse", KeyCode::F(8));
     assert_eq!(h.tab(), Some(Tab::Round));
     (h, s)
 }
@@ -451,8 +395,7 @@ fn a_prn_dose_asks_its_indication() {
 fn a_nurse_on_no_ward_is_told_how_to_be_assigned() {
     let mut h = Harness::at(chrono_tz::UTC, now(), 100, 30);
     ward(&h);
-    h.sign_in("nurse2", PASSWORD);
-    h.press(KeyCode::F(8));
+    h.sign_in_to("nurse2", KeyCode::F(8));
     assert_eq!(h.tab(), Some(Tab::Round));
     let screen = h.screen();
     assert!(screen.contains("You work on no ward"), "{screen}");
@@ -518,8 +461,7 @@ fn help_lists_the_round_keys() {
 fn the_round_fits_80_by_24() {
     let mut h = Harness::at(chrono_tz::UTC, now(), 80, 24);
     ward(&h);
-    h.sign_in("nurse", PASSWORD);
-    h.press(KeyCode::F(8));
+    h.sign_in_to("nurse", KeyCode::F(8));
     let screen = h.screen();
     assert!(screen.contains("F8 Round"), "{screen}");
     assert!(screen.contains("OVERDUE"), "{screen}");

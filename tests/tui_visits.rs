@@ -4,21 +4,19 @@
 //! field and NEWS2 of an admitted adult, a diagnosis found by words in any
 //! order, breaking the glass, who has the tab, and its help.
 
+mod common;
 mod tui_harness;
 
 use chrono::Duration;
+use common::clinic as fixture;
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use tui_harness::{Harness, PASSWORD, t0};
 use wardline::auth;
-use wardline::domain::appointment::{Span, Status};
-use wardline::domain::beds::{BedKind, WardKind};
+use wardline::domain::appointment::Status;
+use wardline::domain::beds::WardKind;
 use wardline::domain::clock::Clock;
-use wardline::domain::patient::{Field, Patient, PatientInput};
-use wardline::domain::role::Role;
+use wardline::domain::patient::Patient;
 use wardline::ops;
-use wardline::ops::accounts::NewAccount;
-use wardline::ops::appointments::Booking;
-use wardline::ops::beds::AdmitInput;
 use wardline::store::Db;
 use wardline::tui::keymap::Tab;
 
@@ -36,84 +34,43 @@ fn clock() -> Clock {
 /// queue, one admitted under them (allergic to penicillin), and a patient
 /// of no one's care; through another terminal.
 fn clinic(h: &Harness) -> Setup {
-    let mut db = Db::open(h.app.db().path()).unwrap();
     let early = t0() - Duration::days(10);
-    let admin = auth::sign_in(&mut db, "admin", PASSWORD, early).unwrap();
-    let a = NewAccount {
-        user_name: "doctor",
-        full_name: "Dr. Aisha Rahman",
-        role: Role::Doctor,
-        password: PASSWORD,
-    };
-    ops::accounts::add(&mut db, &admin, &a, false, early).unwrap();
-    let desk = auth::sign_in(&mut db, "reception", PASSWORD, t0()).unwrap();
-    let doctor = auth::sign_in(&mut db, "doctor", PASSWORD, t0()).unwrap();
-    let nurse = auth::sign_in(&mut db, "nurse", PASSWORD, t0()).unwrap();
+    let mut c = fixture::Clinic::on(h.app.db().path(), early);
+    c.staff(&[fixture::DOCTOR]);
+    let desk = c.signed_in("reception", t0());
+    let doctor = c.signed_in("doctor", t0());
+    let nurse = c.signed_in("nurse", t0());
     let mut patient = |g: &str, f: &str, b: &str, s: &str| {
-        let input = PatientInput::default()
-            .with(Field::GivenName, g)
-            .with(Field::FamilyName, f)
-            .with(Field::BirthDate, b)
-            .with(Field::Sex, s);
-        ops::patients::register(&mut db, &admin, &input, &[], early).unwrap()
+        fixture::register(&mut c.db, &c.admin, &fixture::person(g, f, b, s), early)
     };
     let waiting = patient("Amina", "Okafor", "1988-02-20", "F");
     let admitted = patient("Peter", "Otieno", "1962-01-20", "M");
     let stranger = patient("José", "García", "1975-11-30", "M");
-    let types = wardline::store::appointments::types(db.conn(), false).unwrap();
-    let consultation = types.iter().find(|t| t.name == "consultation").unwrap();
-    let b = ops::appointments::book(
-        &mut db,
+    let b = fixture::book(
+        &mut c.db,
         &desk,
-        &Booking {
-            patient: waiting.id.clone(),
-            clinician: doctor.user.id.clone(),
-            type_id: consultation.id.clone(),
-            day: clock().today(),
-            span: Span::new(540, 555).unwrap(),
-            notes: String::new(),
-        },
-        true,
+        &waiting.id,
+        &doctor.user.id,
+        clock().today(),
+        540,
         t0() - Duration::days(1),
-    )
-    .unwrap();
-    ops::appointments::advance(
-        &mut db,
-        &desk,
-        &b.appt.id,
-        b.appt.version,
-        Status::CheckedIn,
-        None,
-        clock(),
-    )
-    .unwrap();
-    let ward =
-        ops::beds::add_ward(&mut db, &admin, "Medical", WardKind::Medical, None, early).unwrap();
+    );
+    fixture::advance(&mut c.db, &desk, &b, Status::CheckedIn, clock());
+    let ward = c.ward("Medical", WardKind::Medical);
     // The nurse works on the medical ward: she charts its patients.
-    ops::ward_staff::assign(&mut db, &admin, "nurse", &ward.id, early).unwrap();
-    let bed = ops::beds::add_bed(
-        &mut db,
-        &admin,
-        &ward.id,
-        "MED-01",
-        BedKind::Standard,
-        early,
-    )
-    .unwrap();
-    ops::beds::admit(
-        &mut db,
+    c.nurse_on("nurse", &ward);
+    let bed = c.bed(&ward, "MED-01");
+    fixture::admit(
+        &mut c.db,
         &nurse,
-        &AdmitInput {
-            patient: &admitted.id,
-            bed: &bed.id,
-            attending: &doctor.user.id,
-            reason: "pneumonia",
-        },
+        &admitted.id,
+        &bed,
+        &doctor.user.id,
+        "pneumonia",
         t0() - Duration::days(3),
-    )
-    .unwrap();
+    );
     ops::allergies::record(
-        &mut db,
+        &mut c.db,
         &doctor,
         &admitted.id,
         "penicillin",
@@ -149,8 +106,7 @@ macro_rules! masked {
 fn a_receptionist_has_no_visits_tab() {
     let mut h = Harness::sized(120, 36, false);
     clinic(&h);
-    h.sign_in("reception", PASSWORD);
-    h.press(KeyCode::F(7));
+    h.sign_in_to("reception", KeyCode::F(7));
     assert_ne!(h.tab(), Some(Tab::Visits));
     assert!(!h.screen().contains("F7 Visits"));
 }
@@ -422,9 +378,7 @@ fn a_ward_round_starts_from_the_bed_board_and_a_visit_from_the_record() {
     );
     h.press(KeyCode::Esc);
     h.press(KeyCode::Esc);
-    h.press(KeyCode::F(2));
-    h.typed("okafor");
-    h.press(KeyCode::Enter);
+    h.open_record("okafor");
     h.press(KeyCode::Char('V'));
     assert_eq!(h.tab(), Some(Tab::Visits));
     let screen = h.screen();
@@ -521,8 +475,7 @@ fn a_rising_news2_stands_out_on_the_worklist_and_c_shows_another_clinician() {
         )
         .unwrap();
     }
-    h.sign_in("doctor", PASSWORD);
-    h.press(KeyCode::F(7));
+    h.sign_in_to("doctor", KeyCode::F(7));
     let screen = h.screen();
     assert!(screen.contains("! 4 low ▲ RISING"), "{screen}");
     let mut seen = Vec::new();
@@ -541,8 +494,7 @@ fn a_rising_news2_stands_out_on_the_worklist_and_c_shows_another_clinician() {
 fn the_visit_fits_80_by_24() {
     let mut h = Harness::sized(80, 24, false);
     clinic(&h);
-    h.sign_in("doctor", PASSWORD);
-    h.press(KeyCode::F(7));
+    h.sign_in_to("doctor", KeyCode::F(7));
     let screen = h.screen();
     assert!(screen.contains("vitals note dx"), "{screen}");
     assert!(screen.contains("Amina Okafor TST-000001-X"), "{screen}");
@@ -575,8 +527,7 @@ fn an_old_unsigned_draft_is_listed_and_opens() {
         ..Default::default()
     };
     ops::visits::save_draft(&mut db, &doctor, &v.id, &text, None, at).unwrap();
-    h.sign_in("doctor", PASSWORD);
-    h.press(KeyCode::F(7));
+    h.sign_in_to("doctor", KeyCode::F(7));
     let screen = h.screen();
     assert!(screen.contains("1 draft unsigned too long"), "{screen}");
     assert!(screen.contains("unsigned since"), "{screen}");
@@ -590,8 +541,7 @@ fn an_old_unsigned_draft_is_listed_and_opens() {
 fn a_nurse_calling_in_a_doctors_patient_stays_on_the_queue() {
     let mut h = Harness::sized(120, 36, false);
     clinic(&h);
-    h.sign_in("nurse", PASSWORD);
-    h.press(KeyCode::F(3));
+    h.sign_in_to("nurse", KeyCode::F(3));
     for _ in 0..4 {
         if h.screen().contains("Amina Okafor") {
             break;

@@ -9,22 +9,20 @@
 mod common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use common::clinic::{self as fixture, PASSWORD};
 use tempfile::TempDir;
 use wardline::auth::{self, Session};
-use wardline::domain::beds::{BedKind, WardKind};
+use wardline::domain::beds::WardKind;
 use wardline::domain::clock::Clock;
 use wardline::domain::ids::Id;
 use wardline::domain::news2::Consciousness;
-use wardline::domain::patient::{Field, Patient, PatientInput};
+use wardline::domain::patient::Patient;
 use wardline::domain::role::Role;
 use wardline::domain::vitals::Vitals;
 use wardline::error::Error;
 use wardline::ops;
-use wardline::ops::beds::AdmitInput;
 use wardline::ops::worklist::Reason;
 use wardline::store::Db;
-
-const PASSWORD: &str = "correct horse battery";
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 9, 8, 30, 0).unwrap()
@@ -35,7 +33,7 @@ fn at(t: DateTime<Utc>) -> Clock {
 }
 
 struct Wards {
-    _dir: TempDir,
+    _dir: Option<TempDir>,
     path: std::path::PathBuf,
     db: Db,
     admin: Session,
@@ -49,34 +47,13 @@ struct Wards {
 }
 
 fn hospital() -> Wards {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("hospitals/TST.db");
-    let early = t0() - Duration::days(10);
-    let mut db = Db::create(&path, &"TST".parse().unwrap(), "Test", chrono_tz::UTC).unwrap();
-    ops::accounts::create_first_admin(&mut db, "admin", "Ada Admin", PASSWORD, early).unwrap();
-    let admin = auth::sign_in(&mut db, "admin", PASSWORD, t0()).unwrap();
-    for (user_name, full_name, role) in [
-        ("doctor", "Dr. Aisha Rahman", Role::Doctor),
-        ("nurse", "Mei Lin Chen", Role::Nurse),
-        ("pharm", "Paul Pharm", Role::Pharmacist),
-    ] {
-        let acc = ops::accounts::NewAccount {
-            user_name,
-            full_name,
-            role,
-            password: PASSWORD,
-        };
-        ops::accounts::add(&mut db, &admin, &acc, false, early).unwrap();
-    }
-    let doctor = auth::sign_in(&mut db, "doctor", PASSWORD, t0()).unwrap();
-    let nurse = auth::sign_in(&mut db, "nurse", PASSWORD, t0()).unwrap();
-    let pharm = auth::sign_in(&mut db, "pharm", PASSWORD, t0()).unwrap();
-    let a = ops::beds::add_ward(&mut db, &admin, "Ward A", WardKind::Medical, None, early)
-        .unwrap()
-        .id;
-    let b = ops::beds::add_ward(&mut db, &admin, "Ward B", WardKind::Surgical, None, early)
-        .unwrap()
-        .id;
+    let mut c = fixture::Clinic::new(chrono_tz::UTC, t0() - Duration::days(10), t0());
+    c.staff(&[fixture::DOCTOR, fixture::NURSE, fixture::PHARMACIST]);
+    let doctor = c.signed_in("doctor", t0());
+    let nurse = c.signed_in("nurse", t0());
+    let pharm = c.signed_in("pharm", t0());
+    let a = c.ward("Ward A", WardKind::Medical);
+    let b = c.ward("Ward B", WardKind::Surgical);
     let mut beds = Vec::new();
     for (ward, label) in [
         (&a, "A-1"),
@@ -85,17 +62,13 @@ fn hospital() -> Wards {
         (&b, "B-1"),
         (&b, "B-2"),
     ] {
-        beds.push(
-            ops::beds::add_bed(&mut db, &admin, ward, label, BedKind::Standard, early)
-                .unwrap()
-                .id,
-        );
+        beds.push(c.bed(ward, label));
     }
     Wards {
-        _dir: dir,
-        path,
-        db,
-        admin,
+        _dir: c.dir,
+        path: c.path,
+        db: c.db,
+        admin: c.admin,
         doctor,
         nurse,
         pharm,
@@ -107,38 +80,23 @@ fn hospital() -> Wards {
 
 impl Wards {
     fn patient(&mut self, given: &str) -> Patient {
-        let input = PatientInput::default()
-            .with(Field::GivenName, given)
-            .with(Field::FamilyName, "Tester")
-            .with(Field::BirthDate, "1960-01-01")
-            .with(Field::Sex, "F");
-        ops::patients::register(
-            &mut self.db,
-            &self.admin,
-            &input,
-            &[],
-            t0() - Duration::days(9),
-        )
-        .unwrap()
+        let input = fixture::person(given, "Tester", "1960-01-01", "F");
+        fixture::register(&mut self.db, &self.admin, &input, t0() - Duration::days(9))
     }
 
     /// Admits `p` to bed `bed` under the doctor; returns the admission.
     fn admit(&mut self, p: &Patient, bed: usize) -> Id {
         let attending = self.doctor.user.id.clone();
         let bed = self.beds[bed].clone();
-        ops::beds::admit(
+        fixture::admit(
             &mut self.db,
             &self.admin,
-            &AdmitInput {
-                patient: &p.id,
-                bed: &bed,
-                attending: &attending,
-                reason: "observation",
-            },
+            &p.id,
+            &bed,
+            &attending,
+            "observation",
             t0() - Duration::days(2),
         )
-        .unwrap()
-        .id
     }
 
     fn opens(&mut self, who: &Session, p: &Patient) -> Result<bool, Error> {

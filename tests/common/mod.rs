@@ -4,6 +4,9 @@
 
 #![allow(dead_code)]
 
+pub mod cli;
+pub mod clinic;
+
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use std::path::Path;

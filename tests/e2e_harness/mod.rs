@@ -117,6 +117,15 @@ impl Terminal {
         self.send(text.as_bytes());
     }
 
+    /// Waits for the sign-in screen and signs in as the demo's `user`.
+    pub fn sign_in_to_demo(&self, user: &str) {
+        self.wait_for("Sign in");
+        self.typed(user);
+        self.keys(&["Tab"]);
+        self.typed(wardline::demo::PASSWORD);
+        self.keys(&["Enter"]);
+    }
+
     fn send(&self, bytes: &[u8]) {
         if let Err(e) = self.child.write(bytes) {
             self.fail(&format!("could not type {bytes:?}: {e}"));

@@ -130,6 +130,20 @@ impl Harness {
         self.press(KeyCode::Enter);
     }
 
+    /// Signs in as `user` with [`PASSWORD`] and presses `tab`'s key (F2…F8).
+    pub fn sign_in_to(&mut self, user: &str, tab: KeyCode) {
+        self.sign_in(user, PASSWORD);
+        self.press(tab);
+    }
+
+    /// Finds a patient on the patients tab (F2) by `search` and opens the
+    /// first one found.
+    pub fn open_record(&mut self, search: &str) {
+        self.press(KeyCode::F(2));
+        self.typed(search);
+        self.press(KeyCode::Enter);
+    }
+
     pub fn screen(&mut self) -> String {
         self.terminal.draw(|f| self.app.render(f)).unwrap();
         self.terminal.backend().to_string()
