@@ -484,3 +484,31 @@ fn the_due_list_follows_the_clock_without_keys() {
     let screen = h.screen();
     assert!(screen.contains("4 due, 4 OVERDUE"), "{screen}");
 }
+
+#[test]
+fn giving_a_dose_soon_after_the_last_one_of_the_order_warns_before_yes() {
+    let (mut h, _) = nurse_on_round();
+    // Peter's overdue 08:00 paracetamol: nothing given yet, no warning.
+    h.press(KeyCode::Char('g'));
+    let screen = h.screen();
+    assert!(screen.contains("Give Paracetamol"), "{screen}");
+    assert!(!screen.contains("would double it"), "{screen}");
+    h.press(KeyCode::Char('y'));
+    // His 12:00 dose of the same QID order, half an hour early: the
+    // question names the dose just given.
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Char('g'));
+    let screen = h.screen();
+    assert!(screen.contains("Give Paracetamol"), "{screen}");
+    assert!(screen.contains("A dose of it was"), "{screen}");
+    assert!(screen.contains("given at 11:30 (0 min ago"), "{screen}");
+    assert!(screen.contains("would double it"), "{screen}");
+    // No: nothing more is recorded; Mary's amoxicillin is another order.
+    h.press(KeyCode::Char('n'));
+    assert_eq!(recorded(&h), 1);
+    h.press(KeyCode::Up);
+    h.press(KeyCode::Char('g'));
+    let screen = h.screen();
+    assert!(screen.contains("Give Amoxicillin"), "{screen}");
+    assert!(!screen.contains("would double it"), "{screen}");
+}

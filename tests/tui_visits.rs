@@ -616,37 +616,31 @@ fn a_long_ward_round_shows_each_rows_patient_and_pending_work_as_it_scrolls() {
     // row comes into view.
     let mut h = Harness::sized(100, 30, false);
     clinic(&h);
-    let mut db = Db::open(h.app.db().path()).unwrap();
     let early = t0() - Duration::days(10);
-    let admin = auth::sign_in(&mut db, "admin", PASSWORD, early).unwrap();
-    let nurse = auth::sign_in(&mut db, "nurse", PASSWORD, t0()).unwrap();
-    let doctor = auth::sign_in(&mut db, "doctor", PASSWORD, t0()).unwrap();
-    let ward =
-        ops::beds::add_ward(&mut db, &admin, "Surgical", WardKind::Surgical, None, early).unwrap();
+    let mut c = fixture::Clinic::on(h.app.db().path(), early);
+    let nurse = c.signed_in("nurse", t0());
+    let doctor = c.signed_in("doctor", t0());
+    let ward = c.ward("Surgical", WardKind::Surgical);
     let mut names = Vec::new();
     for i in 0..45u8 {
         let family = format!("{}{}", char::from(b'A' + i / 26), char::from(b'a' + i % 26));
-        let input = PatientInput::default()
-            .with(Field::GivenName, "Round")
-            .with(Field::FamilyName, &family)
-            .with(Field::BirthDate, "1970-05-05")
-            .with(Field::Sex, "F");
-        let p = ops::patients::register(&mut db, &admin, &input, &[], early).unwrap();
-        let label = format!("SUR-{:02}", i + 1);
-        let bed = ops::beds::add_bed(&mut db, &admin, &ward.id, &label, BedKind::Standard, early)
-            .unwrap();
-        ops::beds::admit(
-            &mut db,
+        let admin = c.admin.clone();
+        let p = fixture::register(
+            &mut c.db,
+            &admin,
+            &fixture::person("Round", &family, "1970-05-05", "F"),
+            early,
+        );
+        let bed = c.bed(&ward, &format!("SUR-{:02}", i + 1));
+        fixture::admit(
+            &mut c.db,
             &nurse,
-            &AdmitInput {
-                patient: &p.id,
-                bed: &bed.id,
-                attending: &doctor.user.id,
-                reason: "observation",
-            },
+            &p.id,
+            &bed,
+            &doctor.user.id,
+            "observation",
             t0() - Duration::days(1),
-        )
-        .unwrap();
+        );
         names.push(format!("Round {family}"));
     }
     h.sign_in("doctor", PASSWORD);

@@ -284,6 +284,31 @@ fn standing(records: &[Administration]) -> impl Iterator<Item = &Administration>
     })
 }
 
+/// The latest dose of `prescription` given too short a time before now
+/// (less than half the hours between its doses; none for one dose, stat
+/// and PRN orders): giving another now would double it. The round says so
+/// before a dose is recorded as given.
+pub fn given_too_recently(
+    db: &Db,
+    by: &Session,
+    prescription: &Id,
+    clock: Clock,
+) -> Result<Option<Administration>> {
+    let conn = db.conn();
+    let rx = get(conn, prescription)?;
+    require_chart(conn, by, &rx.patient_id, clock)?;
+    let at = clock.now;
+    let Some(hours) = rx.course.frequency.hours_between_doses() else {
+        return Ok(None);
+    };
+    let since = at - Duration::minutes(hours * 60 / 2);
+    let records = store::administrations_since(conn, prescription, since)?;
+    Ok(standing(&records)
+        .filter(|a| a.outcome == Outcome::Given && a.at > since && a.at <= at)
+        .max_by_key(|a| a.at)
+        .cloned())
+}
+
 /// One scheduled dose on the chart.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DueDose {

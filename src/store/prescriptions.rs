@@ -586,6 +586,21 @@ pub fn administrations_between(
     )
 }
 
+/// A prescription's records of doses given or recorded at `since` or
+/// later, with every correction of the order (which may name them).
+pub fn administrations_since(
+    conn: &Connection,
+    prescription: &Id,
+    since: DateTime<Utc>,
+) -> Result<Vec<Administration>, StoreError> {
+    administrations(
+        conn,
+        "WHERE prescription_id = ?1 AND (at >= ?2 OR corrects_id IS NOT NULL)
+         ORDER BY recorded_at, id",
+        params![prescription.as_str(), format_ts(since)],
+    )
+}
+
 /// An admitted patient of a ward, in bed order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WardPatient {

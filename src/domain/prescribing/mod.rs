@@ -105,6 +105,21 @@ pub enum Frequency {
 }
 
 impl Frequency {
+    /// The hours between two doses of a regular order (none for one dose,
+    /// stat and PRN): half of it is the least gap the round lets pass
+    /// without a word between two doses of the order given.
+    pub fn hours_between_doses(self) -> Option<i64> {
+        match self {
+            Frequency::Od | Frequency::Nocte => Some(24),
+            Frequency::Bd => Some(12),
+            Frequency::Tds | Frequency::Q8h => Some(8),
+            Frequency::Qid | Frequency::Q6h => Some(6),
+            Frequency::Q4h => Some(4),
+            Frequency::Weekly => Some(24 * 7),
+            Frequency::Once | Frequency::Prn | Frequency::Stat => None,
+        }
+    }
+
     /// The abbreviation on the chart.
     pub fn short(self) -> &'static str {
         match self {

@@ -44,16 +44,39 @@ pub(crate) fn ask_outcome(dose: DoseRef, outcome: Outcome, ctx: &Ctx) -> Said {
         format!(", the dose due at {}", hm(t, clock))
     });
     match outcome {
-        Outcome::Given => Question::confirm(
-            format!(
-                "Give {} to {}{due}? It is recorded as given now ({}) by you.",
-                dose.what,
-                dose.patient,
-                clock.at(ctx.now).format("%H:%M")
-            ),
-            Asked::Give(dose),
-        )
-        .into(),
+        Outcome::Given => {
+            let recent = match ops::mar::given_too_recently(
+                ctx.db,
+                ctx.session,
+                &dose.prescription,
+                clock,
+            ) {
+                Ok(r) => r,
+                Err(e) => return said_error(e),
+            };
+            let warning = recent.map_or(String::new(), |a| {
+                let minutes = (ctx.now - a.at).num_minutes().max(0);
+                format!(
+                    " ⚠ A dose of it was given at {} ({minutes} min ago{}): giving this one too \
+                     would double it; record this one as held if it was not meant.",
+                    hm(a.at, clock),
+                    a.due_at.map_or(String::new(), |d| format!(
+                        ", the dose due at {}",
+                        hm(d, clock)
+                    ))
+                )
+            });
+            Question::confirm(
+                format!(
+                    "Give {} to {}{due}?{warning} It is recorded as given now ({}) by you.",
+                    dose.what,
+                    dose.patient,
+                    clock.at(ctx.now).format("%H:%M")
+                ),
+                Asked::Give(dose),
+            )
+            .into()
+        }
         other => Question::prompt(
             Prompt::new(
                 format!(
