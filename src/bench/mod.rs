@@ -13,11 +13,13 @@ pub mod cases;
 pub mod clinic;
 pub mod clinical;
 pub mod codes;
+pub mod doses;
 pub mod frames;
 pub mod history;
 pub mod measures;
 pub mod medicines;
 pub mod morning;
+pub mod orders;
 pub mod prescriptions;
 #[cfg(unix)]
 pub mod pty;

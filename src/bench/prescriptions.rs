@@ -15,21 +15,18 @@
 //! movements of weekly batches received for them and never exceed what
 //! is owed, doses are recorded against active orders.
 
+use super::orders::{CLINIC_ADULT, CLINIC_CHILD, Resolved, WARD_ADULT, WARD_CHILD, resolve};
 use super::{SEED, clinic_now, today};
 use crate::auth::{self, Session};
 use crate::domain::audit::{Actor, AuditAction, AuditEvent};
-use crate::domain::clock::local_date;
 use crate::domain::ids::Id;
 use crate::domain::patient::age_years;
-use crate::domain::pharmacy::{Item, MovementKind};
-use crate::domain::prescribing::mar::Outcome;
-use crate::domain::prescribing::quantity::{QuantityInput, parse_strength, quantity_to_dispense};
-use crate::domain::prescribing::schedule::Timing;
-use crate::domain::prescribing::{Course, Dose, Frequency, Priority, Route};
+use crate::domain::pharmacy::MovementKind;
+use crate::domain::prescribing::{Frequency, Priority};
 use crate::domain::role::Role;
 use crate::store::Db;
 use crate::store::pharmacy::{self as stock, NewBatch, NewMovement};
-use crate::store::prescriptions::{self as rx, NewAdministration, NewPrescription};
+use crate::store::prescriptions::{self as rx, NewPrescription};
 use crate::store::prescriptions_bulk::{self as bulk, Counts, VisitRow};
 use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
@@ -47,159 +44,15 @@ const CHUNK: usize = 5_000;
 fn today_consultations(patients: u64) -> usize {
     (60 + patients.saturating_mul(60) / 1_000_000).min(120) as usize
 }
-/// The share of the morning's doses left unrecorded (overdue at
-/// [`clinic_now`]).
-const OVERDUE_SHARE: f64 = 0.06;
-
-/// An order: item name, strength, dose, route, frequency, days, the PRN
-/// indication with its daily maximum.
-type Order = (
-    &'static str,
-    &'static str,
-    &'static str,
-    Route,
-    Frequency,
-    Option<u32>,
-    Option<(&'static str, u32)>,
-);
-
-/// What the clinics prescribe for adults and for children under 12.
-#[rustfmt::skip]
-const CLINIC_ADULT: &[Order] = &[
-    ("Paracetamol", "500 mg", "1 g", Route::Oral, Frequency::Tds, Some(3), None),
-    ("Amoxicillin", "500 mg", "500 mg", Route::Oral, Frequency::Tds, Some(5), None),
-    ("Metronidazole", "400 mg", "400 mg", Route::Oral, Frequency::Tds, Some(5), None),
-    ("Artemether with lumefantrine", "20 mg + 120 mg", "4 tablet", Route::Oral, Frequency::Bd, Some(3), None),
-    ("Amlodipine", "5 mg", "5 mg", Route::Oral, Frequency::Od, Some(28), None),
-    ("Metformin", "500 mg", "500 mg", Route::Oral, Frequency::Bd, Some(28), None),
-    ("Ibuprofen", "400 mg", "400 mg", Route::Oral, Frequency::Tds, Some(5), None),
-    ("Omeprazole", "20 mg", "20 mg", Route::Oral, Frequency::Od, Some(14), None),
-    ("Ciprofloxacin", "500 mg", "500 mg", Route::Oral, Frequency::Bd, Some(5), None),
-    ("Paracetamol", "500 mg", "1 g", Route::Oral, Frequency::Prn, Some(3), Some(("pain or fever", 4))),
-];
-#[rustfmt::skip]
-const CLINIC_CHILD: &[Order] = &[
-    ("Paracetamol", "120 mg/5 ml", "5 ml", Route::Oral, Frequency::Tds, Some(3), None),
-    ("Amoxicillin", "125 mg/5 ml", "5 ml", Route::Oral, Frequency::Tds, Some(5), None),
-    ("Albendazole", "400 mg", "400 mg", Route::Oral, Frequency::Once, None, None),
-    ("Oral rehydration salts", "20.5 g/l", "1 sachet", Route::Oral, Frequency::Prn, Some(3), Some(("after each loose stool", 6))),
-];
-/// The ward orders, for adults and for children under 12; most until
-/// stopped (no duration), antibiotics for a week.
-#[rustfmt::skip]
-const WARD_ADULT: &[Order] = &[
-    ("Paracetamol", "500 mg", "1 g", Route::Oral, Frequency::Qid, None, None),
-    ("Ceftriaxone", "1 g", "1 g", Route::Iv, Frequency::Od, Some(7), None),
-    ("Metronidazole", "500 mg/100 ml", "500 mg", Route::Iv, Frequency::Tds, Some(7), None),
-    ("Enoxaparin", "40 mg/0.4 ml", "40 mg", Route::Sc, Frequency::Od, None, None),
-    ("Omeprazole", "20 mg", "20 mg", Route::Oral, Frequency::Od, None, None),
-    ("Furosemide", "40 mg", "40 mg", Route::Oral, Frequency::Bd, None, None),
-    ("Amlodipine", "5 mg", "5 mg", Route::Oral, Frequency::Od, None, None),
-    ("Morphine", "10 mg/ml", "5 mg", Route::Sc, Frequency::Prn, None, Some(("severe pain", 6))),
-    ("Ondansetron", "4 mg", "4 mg", Route::Oral, Frequency::Prn, None, Some(("nausea or vomiting", 3))),
-    ("Hydrocortisone", "100 mg", "100 mg", Route::Iv, Frequency::Stat, None, None),
-    ("Amoxicillin", "500 mg", "500 mg", Route::Oral, Frequency::Q8h, Some(7), None),
-];
-#[rustfmt::skip]
-const WARD_CHILD: &[Order] = &[
-    ("Paracetamol", "120 mg/5 ml", "5 ml", Route::Oral, Frequency::Q6h, None, None),
-    ("Ceftriaxone", "1 g", "500 mg", Route::Iv, Frequency::Od, Some(7), None),
-    ("Amoxicillin", "125 mg/5 ml", "5 ml", Route::Oral, Frequency::Tds, Some(7), None),
-    ("Oral rehydration salts", "20.5 g/l", "1 sachet", Route::Oral, Frequency::Prn, None, Some(("after each loose stool", 6))),
-];
-/// Days of supply of a ward order given until stopped.
-const WARD_SUPPLY_DAYS: u32 = 7;
-
-/// Why a dose was held or refused.
-const HELD: &[&str] = &[
-    "nil by mouth before theatre",
-    "BP 92/55: held, doctor informed",
-    "patient asleep, to give at next round",
-];
-const REFUSED: &[&str] = &[
-    "patient refused: nauseated",
-    "patient refused: feels better",
-];
-
-/// An order resolved against the formulary: the item and its quantity.
-struct Resolved {
-    order: &'static Order,
-    item: Item,
-    dose: Dose,
-    course: Course,
-    /// The quantity computed from the course, when it has a duration.
-    computed: Option<i64>,
-    /// What the pharmacy dispenses: the course, or a week's supply of an
-    /// order until stopped (one unit when neither can be computed).
-    quantity: i64,
-}
-
-impl Resolved {
-    fn quantity(&self) -> i64 {
-        self.quantity
-    }
-
-    fn label(&self) -> String {
-        format!(
-            "{} {} {} {}",
-            self.item.details.label(),
-            self.dose,
-            self.order.3.label(),
-            self.order.4.short()
-        )
-    }
-}
-
-fn resolve(items: &[Item], orders: &'static [Order]) -> Result<Vec<Resolved>> {
-    orders
-        .iter()
-        .map(|o| {
-            let item = items
-                .iter()
-                .find(|i| i.details.name == o.0 && i.details.strength == o.1)
-                .with_context(|| format!("the bench formulary needs {} {}", o.0, o.1))?
-                .clone();
-            let dose = Dose::parse_text(o.2).map_err(anyhow::Error::msg)?;
-            let course = Course {
-                frequency: o.4,
-                prn_indication: o.6.map(|(i, _)| i.to_string()),
-                prn_max_daily: o.6.map(|(_, n)| n),
-                duration_days: o.5,
-            };
-            let supply = |days: Option<u32>| {
-                quantity_to_dispense(&QuantityInput {
-                    dose,
-                    frequency: o.4,
-                    duration_days: days,
-                    prn_max_daily: course.prn_max_daily,
-                    item_unit: &item.details.unit,
-                    strength: parse_strength(&item.details.strength),
-                })
-            };
-            let computed = supply(o.5);
-            let quantity = computed
-                .or_else(|| supply(Some(WARD_SUPPLY_DAYS)))
-                .unwrap_or(1);
-            Ok(Resolved {
-                order: o,
-                item,
-                dose,
-                course,
-                computed,
-                quantity,
-            })
-        })
-        .collect()
-}
 
 /// A prescription to write: in which visit, what, when, how urgent, and
 /// what the pharmacy dispensed of it and when.
-struct Planned<'a> {
-    visit: &'a VisitRow,
-    what: &'a Resolved,
-    at: DateTime<Utc>,
-    priority: Priority,
-    dispensed: Option<(i64, DateTime<Utc>)>,
+pub struct Planned<'a> {
+    pub visit: &'a VisitRow,
+    pub what: &'a Resolved,
+    pub at: DateTime<Utc>,
+    pub priority: Priority,
+    pub dispensed: Option<(i64, DateTime<Utc>)>,
 }
 
 /// What the layer wrote.
@@ -349,7 +202,7 @@ pub fn add(db: &mut Db, patients: u64) -> Result<Written> {
             }
         }
     }
-    record_doses(db, &orders, &staff.nurse.user.id, &mut rng)?;
+    super::doses::record_doses(db, &orders, &staff.nurse.user.id, &mut rng)?;
     for s in [&staff.admin, &staff.nurse, &staff.pharmacist] {
         auth::sign_out(db, s, crate::store::sessions::EndReason::Logout, now)?;
     }
@@ -584,132 +437,6 @@ fn write_one(
         .on(id.as_str())
         .for_patient(v.patient_id.as_str());
     Ok((id, e))
-}
-
-/// The ward orders' doses up to [`clinic_now`]: each scheduled dose due
-/// more than half an hour ago recorded (given ten to forty minutes after
-/// its time; a few held or refused with a reason), except today's of
-/// every eighth order and a share of the others', left overdue; two PRN
-/// doses at most for each PRN order.
-fn record_doses(
-    db: &mut Db,
-    orders: &[(Id, &Planned)],
-    nurse: &Id,
-    rng: &mut StdRng,
-) -> Result<()> {
-    let now = clinic_now();
-    let settings = db.settings()?;
-    let zone = db.clock(now)?.zone;
-    let recorded_before = now - Duration::minutes(30);
-    for chunk in orders.chunks(CHUNK) {
-        let mut doses: Vec<(usize, NewDose)> = Vec::new();
-        for (k, (_, p)) in chunk.iter().enumerate() {
-            let w = p.what;
-            let timing = Timing {
-                frequency: w.course.frequency,
-                starts_at: p.at,
-                duration_days: w.course.duration_days,
-                ended_at: None,
-            };
-            if let Some((indication, _)) = w.order.6 {
-                let span = (now - Duration::hours(1) - p.at).num_minutes();
-                for _ in 0..rng.gen_range(0..=2) {
-                    if span > 0 {
-                        let at = p.at + Duration::minutes(rng.gen_range(0..span));
-                        doses.push((k, NewDose::prn(at, indication)));
-                    }
-                }
-                continue;
-            }
-            let missed = k % 8 == 0;
-            let mut day = local_date(zone, p.at);
-            while day <= today() {
-                for t in timing.due_on(day, zone, &settings.medication_rounds) {
-                    let overdue = day == today() && (missed || rng.gen_bool(OVERDUE_SHARE));
-                    if t > recorded_before || overdue {
-                        continue;
-                    }
-                    let at = (t + Duration::minutes(rng.gen_range(10..40))).min(recorded_before);
-                    let roll = rng.gen_range(0..100);
-                    let (outcome, reason) = match roll {
-                        0..=3 => (Outcome::Held, Some(HELD[roll % HELD.len()])),
-                        4..=6 => (Outcome::Refused, Some(REFUSED[roll % REFUSED.len()])),
-                        _ => (Outcome::Given, None),
-                    };
-                    doses.push((
-                        k,
-                        NewDose {
-                            due_at: Some(t),
-                            outcome,
-                            at,
-                            reason,
-                            prn: None,
-                        },
-                    ));
-                }
-                day += Duration::days(1);
-            }
-        }
-        db.write(&Actor::system(), |tx| {
-            let mut counts = vec![0usize; chunk.len()];
-            for (k, d) in &doses {
-                let (id, p) = &chunk[*k];
-                rx::insert_administration(
-                    tx,
-                    &NewAdministration {
-                        prescription: id,
-                        patient: &p.visit.patient_id,
-                        due_at: d.due_at,
-                        outcome: d.outcome,
-                        at: d.at,
-                        by: nurse,
-                        reason: d.reason,
-                        prn_indication: d.prn,
-                        corrects: None,
-                    },
-                    (d.at + Duration::minutes(2)).min(now),
-                )?;
-                counts[*k] += 1;
-            }
-            let events = chunk
-                .iter()
-                .zip(&counts)
-                .filter(|(_, n)| **n > 0)
-                .map(|((id, p), n)| {
-                    AuditEvent::new(
-                        AuditAction::RecordDose,
-                        "prescription",
-                        format!("bench medicines: {n} doses of {} recorded", p.what.label()),
-                    )
-                    .on(id.as_str())
-                    .for_patient(p.visit.patient_id.as_str())
-                })
-                .collect();
-            Ok::<_, anyhow::Error>(((), events))
-        })?;
-    }
-    Ok(())
-}
-
-/// A dose record to write.
-struct NewDose {
-    due_at: Option<DateTime<Utc>>,
-    outcome: Outcome,
-    at: DateTime<Utc>,
-    reason: Option<&'static str>,
-    prn: Option<&'static str>,
-}
-
-impl NewDose {
-    fn prn(at: DateTime<Utc>, indication: &'static str) -> NewDose {
-        NewDose {
-            due_at: None,
-            outcome: Outcome::Given,
-            at,
-            reason: None,
-            prn: Some(indication),
-        }
-    }
 }
 
 #[cfg(test)]
