@@ -114,6 +114,7 @@ pub struct BenchArgs {
     /// default: all): searches (patient search, LIKE, MRN floor), codes
     /// (ICD-10 search), audit (verify), writes (register, import), frames
     /// (the screens), clinical (busiest record, worklist, vitals save),
+    /// medicines (prescription queue, due-now round, prescribe, dispense),
     /// program (cold start, memory).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "GROUP")]
     pub only: Vec<BenchGroup>,
@@ -128,6 +129,7 @@ pub enum BenchGroup {
     Writes,
     Frames,
     Clinical,
+    Medicines,
     Program,
 }
 

@@ -1,7 +1,8 @@
 //! `wardline bench` at a tiny size, so that it keeps working: every measure
-//! (the frames of the beds and pharmacy screens, and the clinical ones,
-//! among them) is present with sane figures, the clinical record is built,
-//! and a second run reuses the hospital. No timing is asserted.
+//! (the frames of the beds and pharmacy screens, the clinical and the
+//! medicines ones, among them) is present with sane figures, the clinical
+//! record and the medicines are built, and a second run reuses the
+//! hospital. No timing is asserted.
 
 use serde_json::Value;
 use std::path::Path;
@@ -33,6 +34,11 @@ const TIMED: &[&str] = &[
     "clinical_record_open",
     "frame_worklist",
     "save_vitals",
+    "frame_pharmacy_queue",
+    "frame_ward_due_now",
+    "frame_round_all_wards",
+    "prescribe",
+    "dispense",
 ];
 const LIKE: &[&str] = &[
     "like_mrn",
@@ -137,12 +143,44 @@ fn bench_runs_at_a_tiny_size_and_reuses_its_hospital() {
     assert!(count_before(" seen") >= 1, "{clinical}");
     assert_eq!(count_before(" in the room"), 1, "{clinical}");
     assert!(count_before(" waiting") >= 1, "{clinical}");
+    // the medicines: the ward orders with their MAR, the day's queue (some
+    // partly dispensed) and the past consultations' dispensed prescriptions
+    let medicines = stderr
+        .lines()
+        .find(|l| l.starts_with("bench: layer r5 (prescriptions): "))
+        .unwrap_or_else(|| panic!("no medicines layer line: {stderr}"));
+    let count_in = |word: &str| -> u64 {
+        let (head, _) = medicines
+            .split_once(word)
+            .unwrap_or_else(|| panic!("{word:?} not in {medicines}"));
+        head.trim_end()
+            .rsplit(|c: char| !c.is_ascii_digit())
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no number before {word:?} in {medicines}"))
+    };
+    let prescriptions = count_in(" prescriptions (");
+    let ward_orders = count_in(" active ward orders");
+    let waiting = count_in(" waiting at the pharmacy");
+    let partly = count_in(" partly");
+    let dispenses = count_in(" dispenses from");
+    let doses = count_in(" doses recorded");
+    // the day's 60 consultations: a third dispensed, a sixth in part
+    assert!((30..=60).contains(&waiting) && partly >= 1, "{medicines}");
+    assert!(ward_orders >= 2 && doses >= ward_orders, "{medicines}");
+    // about one past consultation in fifteen falls in the ledger's window
+    assert!(dispenses >= 20 && prescriptions >= dispenses, "{medicines}");
+    assert!(prescriptions >= ward_orders + waiting + 20, "{medicines}");
     let table = String::from_utf8_lossy(&first.stdout);
     assert!(
         table.contains("search: MRN")
             && table.contains("clinical record: busiest, opened")
             && table.contains("frame: worklist")
             && table.contains("save a vitals set")
+            && table.contains("frame: prescription queue")
+            && table.contains("frame: a ward's round due now")
+            && table.contains("frame: round due now, every ward")
+            && table.contains("dispense a prescription")
             && table.contains("peak memory"),
         "{table}"
     );

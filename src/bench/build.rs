@@ -28,15 +28,62 @@ const CHUNK: u64 = 50_000;
 const BUILD_CACHE_KIB: i64 = 512 * 1024;
 /// What the build puts in the hospital, raised whenever that changes so
 /// that an older bench file is not reused (2: wards, beds and pharmacy;
-/// 4: the clinical record).
-pub const REVISION: u32 = 4;
+/// 4: the clinical record; 5: prescriptions, dispensing and the MAR).
+pub const REVISION: u32 = 5;
+
+/// A layer added to the hospital after its first revisions: the revision
+/// that brought it, its name, and what writes it (returning what it says
+/// it wrote).
+type Layer = (u32, &'static str, fn(&mut Db, u64) -> Result<String>);
+
+/// The layers since revision 4, in order. A file of revision
+/// [`UPGRADES_FROM`] or later is upgraded by adding only the layers it
+/// lacks to a copy of it, instead of being built again.
+const LAYERS: &[Layer] = &[(5, "prescriptions", medicines)];
+/// The oldest revision that the layers can be added to.
+const UPGRADES_FROM: u32 = 4;
+
+fn medicines(db: &mut Db, patients: u64) -> Result<String> {
+    let w = super::prescriptions::add(db, patients)?;
+    let c = w.counts;
+    Ok(format!(
+        "{} prescriptions ({} active ward orders, {} waiting at the pharmacy of which {} partly \
+         dispensed), {} dispenses from {} weekly deliveries, {} doses recorded",
+        c.prescriptions,
+        c.inpatient_orders,
+        c.waiting,
+        c.partly_dispensed,
+        c.dispenses,
+        w.batches,
+        c.administrations
+    ))
+}
 
 /// The file of the hospital with `patients` patients.
 pub fn hospital_path(dir: &Path, patients: u64) -> PathBuf {
+    path_of(dir, patients, REVISION)
+}
+
+fn path_of(dir: &Path, patients: u64, revision: u32) -> PathBuf {
     dir.join(format!(
-        "bench-{patients}-v{}-r{REVISION}.db",
+        "bench-{patients}-v{}-r{revision}.db",
         migrations::current_version()
     ))
+}
+
+/// Adds every layer brought after revision `since` up to `upto`, timing
+/// each.
+fn add_layers(db: &mut Db, patients: u64, since: u32, upto: u32) -> Result<()> {
+    for (revision, name, add) in LAYERS.iter().filter(|l| l.0 > since && l.0 <= upto) {
+        let started = Instant::now();
+        let said = add(db, patients)
+            .with_context(|| format!("could not add the {name} layer (revision {revision})"))?;
+        eprintln!(
+            "bench: layer r{revision} ({name}): {said} in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
 }
 
 /// Removes a database file with its WAL and shared-memory files.
@@ -67,12 +114,30 @@ pub fn ensure(dir: &Path, patients: u64) -> Result<PathBuf> {
     partial.push(".partial");
     let partial = PathBuf::from(partial);
     remove_db(&partial)?;
-    eprintln!(
-        "bench: building {} with {patients} patients (once; later runs reuse it)",
-        path.display()
-    );
-    build(&partial, patients)
-        .with_context(|| format!("could not build the bench hospital {}", partial.display()))?;
+    let older = (UPGRADES_FROM..REVISION)
+        .rev()
+        .map(|r| (r, path_of(dir, patients, r)))
+        .find(|(_, p)| p.exists());
+    if let Some((since, from)) = older {
+        eprintln!(
+            "bench: upgrading a copy of {} to {} (its own file is left as it is)",
+            from.display(),
+            path.display()
+        );
+        upgrade(&from, &partial, patients, since).with_context(|| {
+            format!(
+                "could not upgrade a copy of the bench hospital {}",
+                from.display()
+            )
+        })?;
+    } else {
+        eprintln!(
+            "bench: building {} with {patients} patients (once; later runs reuse it)",
+            path.display()
+        );
+        build(&partial, patients, REVISION)
+            .with_context(|| format!("could not build the bench hospital {}", partial.display()))?;
+    }
     std::fs::rename(&partial, &path).with_context(|| {
         format!(
             "could not rename {} to {}",
@@ -98,7 +163,34 @@ pub fn new_hospital(path: &Path, code: &str, name: &str) -> Result<Db> {
     Ok(db)
 }
 
-fn build(path: &Path, patients: u64) -> Result<()> {
+/// Copies the hospital of revision `since` at `from` to `to` and adds the
+/// layers it lacks.
+fn upgrade(from: &Path, to: &Path, patients: u64, since: u32) -> Result<()> {
+    let started = Instant::now();
+    std::fs::copy(from, to)
+        .with_context(|| format!("could not copy {} to {}", from.display(), to.display()))?;
+    // A log left by a run that did not fold it in belongs to the copy too.
+    let (mut wal, mut wal_to) = (from.as_os_str().to_owned(), to.as_os_str().to_owned());
+    wal.push("-wal");
+    wal_to.push("-wal");
+    if Path::new(&wal).exists() {
+        std::fs::copy(&wal, &wal_to)
+            .with_context(|| format!("could not copy {}", Path::new(&wal).display()))?;
+    }
+    eprintln!("bench: copied in {:.1} s", started.elapsed().as_secs_f64());
+    let mut db = Db::open(to)?;
+    db.conn().pragma_update(None, "synchronous", "OFF")?;
+    db.conn()
+        .pragma_update(None, "cache_size", -BUILD_CACHE_KIB)?;
+    add_layers(&mut db, patients, since, REVISION)?;
+    db.conn()
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    drop(db);
+    Ok(())
+}
+
+/// Builds the hospital of revision `upto` (the current one but in tests).
+fn build(path: &Path, patients: u64, upto: u32) -> Result<()> {
     let mut db = new_hospital(path, CODE, "Bench General Hospital")?;
     let prefix = db.settings()?.mrn_prefix;
     // Durability does not matter while building: an interrupted build is
@@ -137,6 +229,7 @@ fn build(path: &Path, patients: u64) -> Result<()> {
         );
     }
     fill_wards_and_pharmacy(&mut db, patients)?;
+    add_layers(&mut db, patients, UPGRADES_FROM, upto)?;
     db.write(&Actor::system(), |_| {
         let e = AuditEvent::new(
             AuditAction::Create,
@@ -244,4 +337,35 @@ fn fill_wards_and_pharmacy(db: &mut Db, patients: u64) -> Result<()> {
         auth::sign_out(db, s, EndReason::Logout, now)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prescriptions(path: &Path) -> i64 {
+        let db = Db::open(path).unwrap();
+        crate::store::prescriptions_bulk::counts(db.conn())
+            .unwrap()
+            .prescriptions
+    }
+
+    #[test]
+    fn an_older_revision_is_upgraded_in_a_copy_by_its_missing_layers() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = path_of(dir.path(), 300, UPGRADES_FROM);
+        build(&old, 300, UPGRADES_FROM).unwrap();
+        assert_eq!(prescriptions(&old), 0);
+        let old_len = std::fs::metadata(&old).unwrap().len();
+
+        let new = ensure(dir.path(), 300).unwrap();
+        assert_eq!(new, hospital_path(dir.path(), 300));
+        assert!(new.to_string_lossy().ends_with(&format!("-r{REVISION}.db")));
+        assert!(prescriptions(&new) > 0);
+        // the older file is left as it was
+        assert_eq!(prescriptions(&old), 0);
+        assert_eq!(std::fs::metadata(&old).unwrap().len(), old_len);
+        // and the upgraded one is reused afterwards
+        assert_eq!(ensure(dir.path(), 300).unwrap(), new);
+    }
 }

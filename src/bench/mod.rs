@@ -13,10 +13,14 @@ pub mod cases;
 pub mod clinic;
 pub mod clinical;
 pub mod codes;
+pub mod doses;
 pub mod frames;
 pub mod history;
 pub mod measures;
+pub mod medicines;
 pub mod morning;
+pub mod orders;
+pub mod prescriptions;
 #[cfg(unix)]
 pub mod pty;
 pub mod queries;
@@ -67,6 +71,8 @@ const COLD_START_MS: f64 = 100.0;
 const PEAK_MB: f64 = 64.0;
 const CODE_SEARCH_P99_US: f64 = 2_000.0;
 const VITALS_P99_US: f64 = 10_000.0;
+const PRESCRIBE_P99_US: f64 = 10_000.0;
+const DISPENSE_P99_US: f64 = 10_000.0;
 
 /// The day the synthetic patients are registered.
 pub fn today() -> NaiveDate {
@@ -136,6 +142,9 @@ pub fn run(data: &DataDir, args: &BenchArgs) -> Result<()> {
     }
     if wants(BenchGroup::Clinical) {
         clinical(&mut db, &path, n, samples, &mut out)?;
+    }
+    if wants(BenchGroup::Medicines) {
+        medicines(&mut db, &path, samples, &mut out)?;
     }
     drop(db);
     if wants(BenchGroup::Program) {
@@ -362,6 +371,61 @@ fn clinical(
         s,
         "p99 ≤ 10 ms".into(),
         Some(s.p99_us <= VITALS_P99_US),
+    ));
+    Ok(())
+}
+
+/// The medicines measures: the pharmacy's queue and the ward's due-now
+/// frames, then prescribing and dispensing what was prescribed.
+fn medicines(
+    db: &mut Db,
+    path: &std::path::Path,
+    samples: usize,
+    out: &mut Vec<Measure>,
+) -> Result<()> {
+    eprintln!("bench: the medicines: the pharmacy's queue, the ward's round, prescribe, dispense");
+    let frame = |name: &str, label: &str, s: Summary| {
+        timed(
+            name.into(),
+            label.into(),
+            s,
+            "p99 ≤ 4 ms".into(),
+            Some(s.p99_us <= FRAME_P99_US),
+        )
+    };
+    let s = medicines::pharmacy_queue(Db::open(path)?, samples)?;
+    out.push(frame(
+        "frame_pharmacy_queue",
+        "frame: prescription queue (refresh)",
+        s,
+    ));
+    let s = medicines::ward_due_now(Db::open(path)?, samples, true)?;
+    out.push(frame(
+        "frame_ward_due_now",
+        "frame: a ward's round due now (refresh)",
+        s,
+    ));
+    let s = medicines::ward_due_now(Db::open(path)?, samples, false)?;
+    out.push(frame(
+        "frame_round_all_wards",
+        "frame: round due now, every ward (refresh)",
+        s,
+    ));
+    let (s, written) = medicines::prescribe(db, samples)?;
+    out.push(timed(
+        "prescribe".into(),
+        "prescribe (with its checks)".into(),
+        s,
+        "p99 ≤ 10 ms".into(),
+        Some(s.p99_us <= PRESCRIBE_P99_US),
+    ));
+    let s = medicines::dispense(db, &written)?;
+    out.push(timed(
+        "dispense".into(),
+        "dispense a prescription (FEFO)".into(),
+        s,
+        "p99 ≤ 10 ms".into(),
+        Some(s.p99_us <= DISPENSE_P99_US),
     ));
     Ok(())
 }

@@ -437,27 +437,43 @@ pub struct Due {
 
 /// The ward's doses due now (within `dose_late_minutes` of their time)
 /// and overdue (past it, up to a day back) that nobody recorded, earliest
-/// first, then by bed.
+/// first, then by bed: three queries (the ward's patients, their active
+/// orders, the records of the span), however many beds it has.
 pub fn due_now(db: &Db, by: &Session, ward: &Id, clock: Clock) -> Result<Vec<Due>> {
     by.require(Permission::GiveDoses, "see the ward's medication round")?;
     let settings = db.settings()?;
     let conn = db.conn();
     let late = Duration::minutes(i64::from(settings.dose_late_minutes));
     let (from, to) = (clock.now - OVERDUE_LOOKBACK, clock.now + late);
+    let patients: HashMap<Id, WardPatient> = store::ward_patients(conn, ward)?
+        .into_iter()
+        .map(|wp| (wp.admission_id.clone(), wp))
+        .collect();
+    if patients.is_empty() {
+        return Ok(Vec::new());
+    }
+    let records = store::records_on_ward(conn, ward, from, to + Duration::seconds(1))?;
+    let mut by_order: HashMap<&Id, Vec<Administration>> = HashMap::new();
+    for a in &records {
+        by_order
+            .entry(&a.prescription_id)
+            .or_default()
+            .push(a.clone());
+    }
     let mut due = Vec::new();
-    for wp in store::ward_patients(conn, ward)? {
-        for rx in store::of_admission(conn, &wp.admission_id, true)? {
-            let records =
-                store::administrations_between(conn, &rx.id, from, to + Duration::seconds(1))?;
-            for (t, state) in doses_between(&rx, &records, (from, to), clock, &settings) {
-                if state.waiting() {
-                    due.push(Due {
-                        patient: wp.clone(),
-                        prescription: rx.clone(),
-                        due_at: t,
-                        state,
-                    });
-                }
+    for rx in store::active_orders_on_ward(conn, ward)? {
+        let Some(wp) = rx.admission_id.as_ref().and_then(|a| patients.get(a)) else {
+            continue;
+        };
+        let mine = by_order.get(&rx.id).map_or(&[][..], Vec::as_slice);
+        for (t, state) in doses_between(&rx, mine, (from, to), clock, &settings) {
+            if state.waiting() {
+                due.push(Due {
+                    patient: wp.clone(),
+                    prescription: rx.clone(),
+                    due_at: t,
+                    state,
+                });
             }
         }
     }

@@ -19,6 +19,7 @@ pub mod patient_search;
 pub mod patients;
 pub mod pharmacy;
 pub mod prescriptions;
+pub mod prescriptions_bulk;
 pub mod sessions;
 pub mod settings;
 pub mod users;

@@ -644,6 +644,42 @@ pub fn active_inpatient_orders(conn: &Connection) -> Result<Vec<Prescription>, S
     )
 }
 
+/// The active orders of the admissions in a ward's beds now, by admission
+/// then as prescribed: one query for the ward, whatever its size.
+pub fn active_orders_on_ward(
+    conn: &Connection,
+    ward: &Id,
+) -> Result<Vec<Prescription>, StoreError> {
+    query(
+        conn,
+        "JOIN admissions a ON a.id = p.admission_id JOIN beds b ON b.id = a.bed_id
+         WHERE b.ward_id = ?1 AND a.discharged_at IS NULL AND p.status = 'active'
+         ORDER BY p.admission_id, p.prescribed_at",
+        [ward.as_str()],
+    )
+}
+
+/// The records of scheduled doses due in `[from, to)` of those orders
+/// (see [`active_orders_on_ward`]), corrections included, in the order
+/// recorded: one query for the ward.
+pub fn records_on_ward(
+    conn: &Connection,
+    ward: &Id,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<Administration>, StoreError> {
+    administrations(
+        conn,
+        "WHERE prescription_id IN (
+             SELECT p.id FROM prescriptions p JOIN admissions a ON a.id = p.admission_id
+             JOIN beds b ON b.id = a.bed_id
+             WHERE b.ward_id = ?1 AND a.discharged_at IS NULL AND p.status = 'active')
+           AND due_at >= ?2 AND due_at < ?3
+         ORDER BY recorded_at, id",
+        params![ward.as_str(), format_ts(from), format_ts(to)],
+    )
+}
+
 /// The records of scheduled doses due in `[from, to)` of every active
 /// order of an admission in a bed now, corrections included, in the order
 /// recorded: one query for the whole hospital.

@@ -18,10 +18,12 @@ use crate::tui::screen::{Ctx, Said, refused, said_error};
 use crate::tui::widgets::table::Selection;
 
 /// One waiting prescription with its patient's allergy banner (or why it
-/// could not be read).
+/// could not be read). Only the selected row's banner lists the
+/// allergies (`full`); the others hold the state their marker shows.
 pub(super) struct QueueRow {
     pub(super) waiting: Waiting,
     pub(super) allergies: Result<AllergyBanner, String>,
+    full: bool,
 }
 
 impl QueueRow {
@@ -53,8 +55,9 @@ pub(super) fn age(minutes: i64) -> String {
 }
 
 impl Pharmacy {
-    /// Reads the queue and each patient's allergies again, keeping the
-    /// selected prescription selected.
+    /// Reads the queue and its patients' allergy states again (one query),
+    /// keeping the selected prescription selected, whose banner is read
+    /// whole.
     pub(super) fn reload_queue(&mut self, ctx: &mut Ctx) -> Said {
         let keep = self
             .selected_rx()
@@ -63,19 +66,33 @@ impl Pharmacy {
             Ok(w) => w,
             Err(e) => return said_error(e),
         };
+        let patients: Vec<_> = waiting
+            .iter()
+            .map(|w| w.prescription.patient_id.clone())
+            .collect();
+        let states = match patients.is_empty() {
+            true => Ok(Default::default()),
+            false => crate::ops::record::allergy_states(ctx.db, ctx.session, &patients)
+                .map_err(|e| e.to_string()),
+        };
         self.rx.rows = waiting
             .into_iter()
             .map(|w| {
-                let allergies = crate::ops::record::allergy_banner(
-                    ctx.db,
-                    ctx.session,
-                    &w.prescription.patient_id,
-                    false,
-                )
-                .map_err(|e| e.to_string());
+                let allergies = match &states {
+                    Ok(s) => Ok(AllergyBanner {
+                        state: s
+                            .get(&w.prescription.patient_id)
+                            .copied()
+                            .unwrap_or(AllergyState::NotAsked),
+                        allergies: Vec::new(),
+                        no_known: None,
+                    }),
+                    Err(e) => Err(e.clone()),
+                };
                 QueueRow {
                     waiting: w,
                     allergies,
+                    full: false,
                 }
             })
             .collect();
@@ -89,7 +106,23 @@ impl Pharmacy {
         self.rx
             .selected
             .select(at.unwrap_or(self.rx.selected.index()), len);
+        self.read_selected_banner(ctx);
         Said::Nothing
+    }
+
+    /// Reads the selected row's allergy banner whole, once.
+    fn read_selected_banner(&mut self, ctx: &mut Ctx) {
+        let index = self.rx.selected.index();
+        let Some(row) = self.rx.rows.get_mut(index) else {
+            return;
+        };
+        if row.full || row.allergies.is_err() {
+            return;
+        }
+        let patient = row.waiting.prescription.patient_id.clone();
+        row.allergies = crate::ops::record::allergy_banner(ctx.db, ctx.session, &patient, false)
+            .map_err(|e| e.to_string());
+        row.full = true;
     }
 
     pub(super) fn selected_rx(&self) -> Option<&QueueRow> {
@@ -121,6 +154,7 @@ impl Pharmacy {
 
     pub(super) fn perform_queue(&mut self, action: Action, ctx: &mut Ctx) -> Said {
         if self.rx.selected.navigate(action, self.rx.rows.len()) {
+            self.read_selected_banner(ctx);
             return Said::Nothing;
         }
         match action {
@@ -157,6 +191,7 @@ impl Pharmacy {
                         .map_err(|e| e.to_string());
                 if let Some(row) = self.rx.rows.get_mut(self.rx.selected.index()) {
                     row.allergies = banner;
+                    row.full = true;
                 }
                 self.rx.plan = Some(plan);
                 self.view = View::RxPlan;

@@ -118,19 +118,21 @@ impl Round {
             Ok(d) => d,
             Err(e) => return self.trouble(e),
         };
-        self.allergies.clear();
-        for d in &self.due {
-            let id = &d.patient.patient_id;
-            if self.allergies.contains_key(id) {
-                continue;
-            }
-            match ops::record::allergy_banner(ctx.db, ctx.session, id, false) {
-                Ok(b) => {
-                    self.allergies.insert(id.clone(), b.state);
-                }
+        // Each patient's allergy state, all in one query.
+        let mut patients: Vec<_> = self
+            .due
+            .iter()
+            .map(|d| d.patient.patient_id.clone())
+            .collect();
+        patients.sort();
+        patients.dedup();
+        self.allergies = match patients.is_empty() {
+            true => Default::default(),
+            false => match ops::record::allergy_states(ctx.db, ctx.session, &patients) {
+                Ok(states) => states,
                 Err(e) => return self.trouble(e),
-            }
-        }
+            },
+        };
         self.selected.clamp(self.due.len());
         Said::Nothing
     }
