@@ -323,3 +323,18 @@ pub fn allergy_banner(
     }
     Ok(banner)
 }
+
+/// The allergy state of each of `patients`, for lists that mark it on
+/// every row (the pharmacy's queue, the round), read in one query; no READ
+/// event (the list writes its own).
+pub fn allergy_states(
+    db: &Db,
+    by: &Session,
+    patients: &[Id],
+) -> Result<std::collections::HashMap<Id, AllergyState>> {
+    by.require(Permission::ViewAllergiesAndDiagnoses, "see allergies")?;
+    Ok(crate::store::clinical::pending::allergy_states(
+        db.conn(),
+        patients,
+    )?)
+}
