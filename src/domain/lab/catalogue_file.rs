@@ -15,6 +15,9 @@ use super::{Analyte, CODE_MAX, LabTest, NAME_MAX, ResultType, loinc_is_valid};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
+/// The catalogue shipped with wardline, loaded into every new hospital.
+pub const SHIPPED: &str = include_str!("../../../assets/lab_tests.csv");
+
 /// The columns, in the order the shipped file writes them.
 pub const COLUMNS: [&str; 17] = [
     "test",
@@ -322,20 +325,6 @@ fn read_analyte(cells: &Cells) -> Result<Analyte, String> {
             if min >= max {
                 return Err(format!("min {min} must be below max {max}"));
             }
-            if let (Some(l), Some(h)) = (critical_low, critical_high)
-                && l >= h
-            {
-                return Err(format!("critical_low {l} must be below critical_high {h}"));
-            }
-            let outside = |v: Option<f64>| v.is_some_and(|v| v < min || v > max);
-            if outside(critical_low)
-                || outside(critical_high)
-                || ranges.iter().any(|r| outside(r.low) || outside(r.high))
-            {
-                return Err(format!(
-                    "a range or critical limit lies outside the possible values {min}..{max}: correct it or widen min and max"
-                ));
-            }
             ResultType::Number { decimals, min, max }
         }
         "choice" => {
@@ -404,7 +393,7 @@ fn read_analyte(cells: &Cells) -> Result<Analyte, String> {
             ));
         }
     };
-    Ok(Analyte {
+    let analyte = Analyte {
         code: analyte_code,
         name: analyte_name,
         loinc,
@@ -413,7 +402,9 @@ fn read_analyte(cells: &Cells) -> Result<Analyte, String> {
         ranges,
         critical_low,
         critical_high,
-    })
+    };
+    analyte.check_limits()?;
+    Ok(analyte)
 }
 
 #[cfg(test)]
@@ -424,7 +415,6 @@ mod tests {
     use crate::domain::patient::Sex;
     use chrono::NaiveDate;
 
-    const SHIPPED: &str = include_str!("../../../assets/lab_tests.csv");
     const HEADER: &str = "test,test_name,specimen,price,analyte,analyte_name,loinc,unit,type,decimals,choices,abnormal,ranges,critical_low,critical_high,min,max";
 
     fn file(lines: &[&str]) -> String {

@@ -59,6 +59,43 @@ pub struct Analyte {
     pub critical_high: Option<f64>,
 }
 
+impl Analyte {
+    /// Checks the ranges and critical limits against each other and the
+    /// result type: critical low below critical high, every limit within
+    /// the physically possible values, none for a choice or a text.
+    pub fn check_limits(&self) -> Result<(), String> {
+        let ResultType::Number { min, max, .. } = self.kind else {
+            if self.ranges.is_empty() && self.critical_low.is_none() && self.critical_high.is_none()
+            {
+                return Ok(());
+            }
+            return Err(format!(
+                "{} is a {} result: ranges and critical limits are for numbers; leave them empty",
+                self.name,
+                self.kind.word()
+            ));
+        };
+        if let (Some(l), Some(h)) = (self.critical_low, self.critical_high)
+            && l >= h
+        {
+            return Err(format!("critical_low {l} must be below critical_high {h}"));
+        }
+        let outside = |v: Option<f64>| v.is_some_and(|v| v < min || v > max);
+        if outside(self.critical_low)
+            || outside(self.critical_high)
+            || self
+                .ranges
+                .iter()
+                .any(|r| outside(r.low) || outside(r.high))
+        {
+            return Err(format!(
+                "a range or critical limit lies outside the possible values {min}..{max}: correct it or widen min and max"
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// A test as it is ordered and priced: one analyte, or a panel of several
 /// (a full blood count) collected from one specimen.
 #[derive(Debug, Clone, PartialEq)]
