@@ -183,11 +183,7 @@ fn read_line(
 ) -> Result<(), String> {
     let test_code = code(cells.get("test"), "test")?;
     let analyte = read_analyte(cells)?;
-    let continues = tests.last().is_some_and(|t| t.code == test_code);
-    if continues {
-        let Some(test) = tests.last_mut() else {
-            return Err("internal: no test to continue".into());
-        };
+    if let Some(test) = tests.last_mut().filter(|t| t.code == test_code) {
         for (column, value) in [("test_name", &test.name), ("specimen", &test.specimen)] {
             if cells.opt(column).is_some_and(|v| v != value.as_str()) {
                 return Err(format!(

@@ -87,9 +87,13 @@ fn check_number(
             ""
         };
         return Err(format!(
-            "{}: {typed:?} is not a number{hint}: type the value in{unit}, e.g. {}",
+            "{}: {typed:?} is not a number{hint}: type the value in digits{}",
             analyte.name,
-            example(min, max, decimals)
+            analyte
+                .unit
+                .as_deref()
+                .map(|u| format!(", in {u}"))
+                .unwrap_or_default()
         ));
     }
     let places = typed.split_once('.').map_or(0, |(_, f)| f.len());
@@ -113,16 +117,6 @@ fn check_number(
         value,
         text: typed.to_string(),
     })
-}
-
-/// A value in the middle of the bounds, written with the analyte's decimals.
-fn example(min: f64, max: f64, decimals: u8) -> String {
-    let mid = if max > 100.0 * min.max(1.0) {
-        min.max(1.0) * 10.0
-    } else {
-        (min + max) / 2.0
-    };
-    format!("{mid:.*}", usize::from(decimals))
 }
 
 /// The flag of a checked value for a patient of `sex` born on `birth`,

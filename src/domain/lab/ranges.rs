@@ -58,12 +58,15 @@ impl AgeLimit {
                 "the age {text:?} is not understood: write a whole number and d, w, m or y, e.g. 28d or 18y"
             )
         };
-        let (digits, unit) = text.split_at(text.len().saturating_sub(1));
+        let Some((at, unit)) = text.char_indices().last() else {
+            return Err(bad());
+        };
+        let digits = &text[..at];
         let unit = match unit {
-            "d" => AgeUnit::Days,
-            "w" => AgeUnit::Weeks,
-            "m" => AgeUnit::Months,
-            "y" => AgeUnit::Years,
+            'd' => AgeUnit::Days,
+            'w' => AgeUnit::Weeks,
+            'm' => AgeUnit::Months,
+            'y' => AgeUnit::Years,
             _ => return Err(bad()),
         };
         let n: u32 = digits.parse().map_err(|_| bad())?;
@@ -515,6 +518,8 @@ mod tests {
         assert!(err("18y..1y: 1..2").contains("ends before"));
         assert!(err("..18y: 1..2 | 12y..: 1..3").contains("overlap"));
         assert!(err("abc..2").contains("not a number"));
+        assert!(err("18é..: 1..2").contains("d, w, m or y"));
+        assert!(err("é..: 1..2").contains("d, w, m or y"));
     }
 
     #[test]
