@@ -396,4 +396,11 @@ fn the_import_command_adds_and_changes_tests_and_refuses_a_bad_file_by_its_line(
         })
         .unwrap();
     assert_eq!(price, 1200, "K was not changed");
+    std::fs::write(&file, "name,price\nFBC,10\n").unwrap();
+    let err = refused(
+        data,
+        &["import", "tests", file.to_str().unwrap(), "--as", "admin"],
+    );
+    assert!(err.contains("nothing was imported from"), "{err}");
+    assert!(err.contains("missing: test, test_name"), "{err}");
 }

@@ -190,6 +190,11 @@ pub fn import_tests(
         ))
     })?;
     let tests = catalogue_file::parse(text).map_err(|errors| {
+        if let [whole] = errors.as_slice()
+            && whole.line == 0
+        {
+            return Error::BadFile(format!("nothing was imported from {source}: {whole}"));
+        }
         let n = errors.len();
         Error::BadFile(format!(
             "nothing was imported: {source} has {n} bad {}:\n{}\nCorrect {} and import the file again",
