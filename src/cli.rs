@@ -10,6 +10,7 @@ use crate::commands::backup::{BackupArgs, RestoreArgs};
 use crate::commands::beds::{self, BedsCommand, WardsCommand};
 use crate::commands::codes;
 use crate::commands::hospital::InitArgs;
+use crate::commands::lab;
 use crate::commands::label::LabelArgs;
 use crate::commands::settings::SettingsCommand;
 use crate::commands::users::UsersCommand;
@@ -162,6 +163,13 @@ pub enum ImportCommand {
     /// diagnosis searches use it instead of the shipped ICD-10-CM; one
     /// invalid row refuses the file. --shipped removes it again.
     Codes(codes::ImportArgs),
+    /// Load the hospital's own laboratory catalogue from a CSV file shaped
+    /// like the shipped assets/lab_tests.csv (one line per analyte: test,
+    /// analyte, LOINC, unit, type, reference ranges, critical limits,
+    /// price). Tests with a new code are added, those with a known code are
+    /// replaced, and tests the file leaves out are kept. One bad line
+    /// refuses the whole file, each bad line named with what to fix.
+    Tests(lab::ImportArgs),
 }
 
 #[derive(Debug, Subcommand)]

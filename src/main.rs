@@ -6,8 +6,8 @@ use clap::Parser;
 use std::process::ExitCode;
 use wardline::cli::{Cli, Command, ExportCommand, ImportCommand};
 use wardline::commands::{
-    self, Passwords, appointments, audit, backup, beds, codes, hospital, label, patients, pharmacy,
-    record, settings, users,
+    self, Passwords, appointments, audit, backup, beds, codes, hospital, lab, label, patients,
+    pharmacy, record, settings, users,
 };
 
 /// mimalloc instead of the system allocator: an import allocates each row's
@@ -81,6 +81,9 @@ fn run(cli: &Cli) -> Result<bool> {
         }
         Some(Command::Import(ImportCommand::Codes(args))) => {
             return codes::import_codes(&data, cli, args, &mut pw);
+        }
+        Some(Command::Import(ImportCommand::Tests(args))) => {
+            return lab::import_tests(&data, cli, args, &mut pw);
         }
         Some(Command::Export(ExportCommand::Patients(args))) => {
             patients::export_patients(&data, cli, args, &mut pw)?

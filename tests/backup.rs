@@ -703,14 +703,15 @@ fn an_older_backup_is_upgraded_in_the_copy_and_still_verifies() {
     // A backup as a wardline of schema 6 would have made it: none of the
     // tables of later migrations (`backups`, the clinical record's, the
     // code list, staff on wards with its trigger on users, the
-    // prescriptions', the admissions' latest NEWS2, and the formulary's
-    // paediatric maximum column),
+    // prescriptions', the admissions' latest NEWS2, the formulary's
+    // paediatric maximum column, and the laboratory's catalogue),
     // user_version 6; its trail untouched.
     let old = dir.path().join("schema6.db");
     ok(&data, &["backup", "--out", old.to_str().unwrap()]);
     let conn = raw(&old);
     conn.execute_batch(
-        "DROP TABLE backups;
+        "DROP TABLE lab_ranges; DROP TABLE lab_analytes; DROP TABLE lab_tests;
+         DROP TABLE backups;
          DROP VIEW admission_news2_of_sets; DROP TABLE admission_news2;
          DROP TABLE access_grants; DROP TABLE problems; DROP TABLE no_known_allergies;
          DROP TABLE allergies; DROP TABLE diagnoses; DROP TABLE vitals;

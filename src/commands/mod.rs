@@ -12,6 +12,7 @@ pub mod backup;
 pub mod beds;
 pub mod codes;
 pub mod hospital;
+pub mod lab;
 pub mod label;
 pub mod patients;
 pub mod pharmacy;

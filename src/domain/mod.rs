@@ -14,6 +14,7 @@ pub mod conditions;
 pub mod display;
 pub mod hospital;
 pub mod ids;
+pub mod lab;
 pub mod label;
 pub mod mrn;
 pub mod names;

@@ -27,6 +27,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0012_prescriptions.sql"),
     include_str!("../../migrations/0013_worklist_indexes.sql"),
     include_str!("../../migrations/0014_admission_news2.sql"),
+    include_str!("../../migrations/0015_lab_catalogue.sql"),
 ];
 
 /// What a migration needs the program for, after its script: index rows
@@ -36,6 +37,7 @@ type Step = fn(&rusqlite::Transaction) -> Result<(), StoreError>;
 const STEPS: &[(i64, Step)] = &[
     (3, super::patients::fill_name_pairs),
     (7, super::settings::pin_time_zone),
+    (15, super::lab::load_shipped),
 ];
 
 /// The schema version this program writes.

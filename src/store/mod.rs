@@ -14,6 +14,7 @@ pub mod clinical;
 pub mod code_lists;
 pub mod formulary;
 pub mod health;
+pub mod lab;
 pub mod migrations;
 pub mod patient_search;
 pub mod patients;
@@ -267,6 +268,7 @@ impl Db {
             ),
         )?;
         settings::save(&tx, &Settings::defaults(name, code.as_str(), zone))?;
+        lab::load_shipped(&tx)?;
         audit::append(
             &tx,
             &Actor::system(),
