@@ -135,7 +135,7 @@ impl Writer<'_> {
             },
         )?;
         for (k, v) in sets.iter().enumerate() {
-            bulk::insert_vitals(
+            vitals_taken(
                 tx,
                 &NewVitals {
                     patient: &p.id,
@@ -312,7 +312,7 @@ impl Writer<'_> {
                 build,
                 &mut self.rng,
             );
-            bulk::insert_vitals(
+            vitals_taken(
                 tx,
                 &NewVitals {
                     patient: &p.id,
@@ -401,7 +401,7 @@ impl Writer<'_> {
                 let score = (age >= news2::ADULT_FROM_YEARS)
                     .then(|| v.observations().map(|o| news2::score(&o)))
                     .flatten();
-                bulk::insert_vitals(
+                vitals_taken(
                     tx,
                     &NewVitals {
                         patient: &p.id,
@@ -505,4 +505,10 @@ pub fn fill(db: &mut Db, team: &Team, patients: u64) -> Result<Written> {
         Ok::<_, anyhow::Error>(((), events))
     })?;
     Ok(w.written)
+}
+
+/// A vitals set of the history, recorded when it was taken.
+fn vitals_taken(tx: &Transaction, n: &NewVitals) -> Result<()> {
+    crate::store::clinical::vitals::insert(tx, n, n.taken_at)?;
+    Ok(())
 }

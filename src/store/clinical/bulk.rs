@@ -9,7 +9,6 @@ use crate::domain::ids::Id;
 use crate::domain::time::{format_ts, parse_ts};
 use crate::domain::visit::{NoteText, VisitKind};
 use crate::store::StoreError;
-use crate::store::clinical::vitals::NewVitals;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, Transaction, params};
 
@@ -150,45 +149,6 @@ pub fn insert_addendum(
         reason,
         body,
         format_ts(at)
-    ])?;
-    Ok(())
-}
-
-/// Appends a vitals set, recorded when it was taken.
-pub fn insert_vitals(tx: &Transaction, n: &NewVitals) -> Result<(), StoreError> {
-    let v = n.vitals;
-    let at = format_ts(n.taken_at);
-    tx.prepare_cached(
-        "INSERT INTO vitals (id, patient_id, visit_id, admission_id, taken_at, taken_by, recorded_at,
-                temperature_dc, pulse, respiratory_rate, systolic, diastolic, spo2, on_oxygen,
-                spo2_scale, consciousness, weight_g, height_mm, muac_mm, pain, glucose_dmmol,
-                news2_score, news2_band)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                 ?18, ?19, ?20, ?21, ?22)",
-    )?
-    .execute(params![
-        Id::new().as_str(),
-        n.patient.as_str(),
-        n.visit.map(Id::as_str),
-        n.admission.map(Id::as_str),
-        at,
-        n.taken_by.as_str(),
-        v.temperature_dc,
-        v.pulse,
-        v.respiratory_rate,
-        v.systolic,
-        v.diastolic,
-        v.spo2,
-        v.on_oxygen,
-        v.spo2_scale.number(),
-        v.consciousness.map(|c| c.to_string()),
-        v.weight_g,
-        v.height_mm,
-        v.muac_mm,
-        v.pain,
-        v.glucose_dmmol,
-        n.news2.map(|(s, _)| i64::from(s)),
-        n.news2.map(|(_, b)| b.to_string()),
     ])?;
     Ok(())
 }

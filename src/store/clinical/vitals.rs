@@ -102,14 +102,15 @@ pub struct NewVitals<'a> {
 pub fn insert(tx: &Transaction, n: &NewVitals, now: DateTime<Utc>) -> Result<Id, StoreError> {
     let id = Id::new();
     let v = n.vitals;
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO vitals (id, patient_id, visit_id, admission_id, taken_at, taken_by, recorded_at,
                 temperature_dc, pulse, respiratory_rate, systolic, diastolic, spo2, on_oxygen,
                 spo2_scale, consciousness, weight_g, height_mm, muac_mm, pain, glucose_dmmol,
                 news2_score, news2_band)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
                  ?19, ?20, ?21, ?22, ?23)",
-        params![
+    )?
+    .execute(params![
             id.as_str(),
             n.patient.as_str(),
             n.visit.map(Id::as_str),
@@ -133,8 +134,7 @@ pub fn insert(tx: &Transaction, n: &NewVitals, now: DateTime<Utc>) -> Result<Id,
             v.glucose_dmmol,
             n.news2.map(|(s, _)| i64::from(s)),
             n.news2.map(|(_, b)| b.to_string()),
-        ],
-    )?;
+        ])?;
     Ok(id)
 }
 
@@ -261,7 +261,9 @@ pub fn latest_scores(conn: &Connection) -> Result<Vec<AdmissionScore>, StoreErro
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn admission_score(r: &rusqlite::Row) -> rusqlite::Result<AdmissionScore> {
+/// An [`AdmissionScore`] from a row whose first six columns are the
+/// admission, the patient, the score, its band, when, and the one before.
+pub(crate) fn admission_score(r: &rusqlite::Row) -> rusqlite::Result<AdmissionScore> {
     Ok(AdmissionScore {
         admission_id: Id::from_stored(r.get(0)?),
         patient_id: Id::from_stored(r.get(1)?),
