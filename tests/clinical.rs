@@ -488,7 +488,8 @@ fn the_latest_news2_of_each_admission_is_kept_by_the_file_from_its_sets() {
     drop(db);
     common::raw(&path)
         .execute_batch(
-            "DROP TABLE lab_ranges; DROP TABLE lab_analytes; DROP TABLE lab_tests;
+            "DROP TABLE lab_results; DROP TABLE lab_order_tests; DROP TABLE lab_orders;
+             DROP TABLE lab_ranges; DROP TABLE lab_analytes; DROP TABLE lab_tests;
              DROP TRIGGER admission_news2_on_set; DROP TRIGGER admission_news2_on_error;
              DROP VIEW admission_news2_of_sets; DROP TABLE admission_news2;
              CREATE INDEX vitals_standing_taken ON vitals (taken_at, patient_id)

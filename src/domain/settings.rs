@@ -26,6 +26,7 @@ pub enum SettingKey {
     WeightValidDays,
     DoseLateMinutes,
     MedicationRounds,
+    LabSelfVerify,
 }
 
 /// The date display formats a hospital can choose, with their chrono patterns.
@@ -80,6 +81,9 @@ impl SettingKey {
             }
             SettingKey::MedicationRounds => {
                 "the wards' medication rounds: morning, midday, evening, night (e.g. 08:00 12:00 18:00 22:00)"
+            }
+            SettingKey::LabSelfVerify => {
+                "yes lets a lab technician verify their own results, with a typed confirmation (a hospital with one technician); no asks for a second"
             }
         }
     }
@@ -162,6 +166,11 @@ impl SettingKey {
             SettingKey::MedicationRounds => RoundTimes::parse(v)
                 .map(|r| r.to_string())
                 .map_err(|_| invalid("four times of day in order: morning, midday, evening and night rounds, e.g. 08:00 12:00 18:00 22:00")),
+            SettingKey::LabSelfVerify => match v.to_ascii_lowercase().as_str() {
+                "yes" => Ok("yes".to_string()),
+                "no" => Ok("no".to_string()),
+                _ => Err(invalid("yes or no")),
+            },
         }
     }
 }
@@ -191,6 +200,9 @@ pub struct Settings {
     pub dose_late_minutes: u32,
     /// The wards' four medication rounds.
     pub medication_rounds: RoundTimes,
+    /// Whether a lab technician may verify their own results (with a typed
+    /// confirmation); otherwise a second one verifies.
+    pub lab_self_verify: bool,
 }
 
 impl Settings {
@@ -212,6 +224,7 @@ impl Settings {
             weight_valid_days: 30,
             dose_late_minutes: 60,
             medication_rounds: RoundTimes::default(),
+            lab_self_verify: false,
         }
     }
 
@@ -233,6 +246,9 @@ impl Settings {
             SettingKey::WeightValidDays => self.weight_valid_days.to_string(),
             SettingKey::DoseLateMinutes => self.dose_late_minutes.to_string(),
             SettingKey::MedicationRounds => self.medication_rounds.to_string(),
+            SettingKey::LabSelfVerify => {
+                if self.lab_self_verify { "yes" } else { "no" }.to_string()
+            }
         }
     }
 
@@ -258,6 +274,7 @@ impl Settings {
             SettingKey::MedicationRounds => {
                 self.medication_rounds = RoundTimes::parse(&v).unwrap_or(self.medication_rounds)
             }
+            SettingKey::LabSelfVerify => self.lab_self_verify = v == "yes",
         }
         Ok(())
     }

@@ -28,6 +28,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0013_worklist_indexes.sql"),
     include_str!("../../migrations/0014_admission_news2.sql"),
     include_str!("../../migrations/0015_lab_catalogue.sql"),
+    include_str!("../../migrations/0016_lab_orders.sql"),
 ];
 
 /// What a migration needs the program for, after its script: index rows
