@@ -20,6 +20,7 @@ pub mod fhir;
 pub mod formulary;
 pub mod import;
 pub mod lab_catalogue;
+pub mod lab;
 pub mod labels;
 pub mod mar;
 pub mod patients;

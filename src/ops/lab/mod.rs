@@ -1,0 +1,3 @@
+//! The laboratory's orders and results.
+
+pub mod record;
