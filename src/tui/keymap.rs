@@ -245,6 +245,14 @@ pub enum Action {
     DispensePrescription,
     /// Write the selected prescription's label again (text and PDF).
     WriteLabel,
+    // the laboratory on the clinician's side (issue #16)
+    /// Order laboratory tests for the visit's patient.
+    OrderLabTests,
+    /// Show the patient's laboratory results.
+    ShowLabResults,
+    /// Acknowledge the first open critical laboratory result (after a
+    /// confirmation naming it).
+    AcknowledgeCritical,
 }
 
 /// One key with its modifiers.

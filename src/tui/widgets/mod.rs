@@ -5,5 +5,6 @@ pub mod bars;
 pub mod checklist;
 pub mod field;
 pub mod form;
+pub mod lab_results;
 pub mod popup;
 pub mod table;

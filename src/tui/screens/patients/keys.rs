@@ -122,6 +122,7 @@ pub const PATIENT_CLINICAL_PAGE: &[Binding] = table![
             "details",
             true,
         ),
+        b(&[ch('R')], Action::ShowLabResults, "lab results", false),
     ],
     SCROLL,
 ];

@@ -16,6 +16,15 @@ impl Patients {
             return Said::Nothing;
         };
         let id = record.patient.id.clone();
+        if let Some(lab) = record.lab.as_mut() {
+            return match lab.perform(action, ctx) {
+                Some(said) => said,
+                None => {
+                    record.lab = None;
+                    Said::Nothing
+                }
+            };
+        }
         if record.reading {
             match action {
                 Action::Back => {
@@ -52,6 +61,15 @@ impl Patients {
                     (record.visit + n - 1) % n
                 };
                 Said::Nothing
+            }
+            Action::ShowLabResults if record.clinical_page => {
+                match crate::tui::widgets::lab_results::ResultsView::open(ctx, &id) {
+                    Ok((v, said)) => {
+                        record.lab = Some(Box::new(v));
+                        said
+                    }
+                    Err(said) => said,
+                }
             }
             Action::Open if record.clinical_page => {
                 if record.clinical.visits() == 0 {

@@ -24,6 +24,17 @@ pub const WORKLIST: &[Binding] = table![
     REFRESH,
 ];
 
+/// The worklist with open critical laboratory results at its top.
+pub const WORKLIST_CRITICAL: &[Binding] = table![
+    &[b(
+        &[ch('K')],
+        Action::AcknowledgeCritical,
+        "acknowledge critical",
+        true
+    )],
+    WORKLIST,
+];
+
 /// A visit's first keys: writing the note, back to the worklist.
 const VISIT_OPEN: &[Binding] = &[
     b(
@@ -56,6 +67,8 @@ const VISIT_MORE: &[Binding] = table![
 const VISIT_LAST: &[Binding] = table![
     &[
         b(&[ch('t')], Action::ShowTrends, "trends", false),
+        b(&[ch('l')], Action::OrderLabTests, "lab order", false),
+        b(&[ch('R')], Action::ShowLabResults, "lab results", false),
         b(&[ch('e')], Action::MarkInError, "entry in error", false),
         b(&[ch('p')], Action::AddProblem, "add problem", false),
         b(
@@ -183,6 +196,43 @@ pub const PRESCRIBE_MEDICINE: &[Binding] = table![
     CANCEL,
 ];
 
+/// Ctrl+S on the laboratory order form: order the tests chosen.
+const LAB_ORDER_SAVE: &[Binding] = &[b(&[ctrl('s')], Action::Save, "order", true)];
+
+/// The laboratory order form on its notes.
+pub const LAB_ORDER: &[Binding] = table![LAB_ORDER_SAVE, FIELDS, CANCEL];
+
+/// The laboratory order form on the priority.
+pub const LAB_ORDER_CHOICE: &[Binding] = table![LAB_ORDER_SAVE, CHOICES, TAB_FIELDS, CANCEL];
+
+/// The laboratory order form on the test search: the catalogue found as
+/// one types, Enter adding the highlighted test (or taking it off).
+pub const LAB_ORDER_TESTS: &[Binding] = table![
+    LAB_ORDER_SAVE,
+    &[b(
+        &[plain(KeyCode::Enter)],
+        Action::Open,
+        "add or remove test",
+        true
+    )],
+    arrows!("test found"),
+    &[
+        b(
+            &[plain(KeyCode::Tab)],
+            Action::NextField,
+            "next field",
+            false,
+        ),
+        b(
+            &[plain(KeyCode::BackTab)],
+            Action::PrevField,
+            "previous field",
+            false,
+        ),
+    ],
+    CANCEL,
+];
+
 /// Searching the code list as one types.
 pub const CODES: &[Binding] = table![CHOOSE, arrows!("code"), CANCEL,];
 
@@ -214,6 +264,7 @@ mod tests {
     fn no_table_binds_one_key_twice() {
         for table in [
             WORKLIST,
+            WORKLIST_CRITICAL,
             VISIT,
             SIGNED_VISIT,
             PRESCRIBER_VISIT,
@@ -226,6 +277,9 @@ mod tests {
             VITALS_CHOICE,
             CODES,
             TRENDS,
+            LAB_ORDER,
+            LAB_ORDER_CHOICE,
+            LAB_ORDER_TESTS,
         ] {
             assert_no_key_twice(table);
         }
@@ -235,11 +289,13 @@ mod tests {
     fn views_do_not_shadow_global_keys() {
         for table in [
             WORKLIST,
+            WORKLIST_CRITICAL,
             VISIT,
             SIGNED_VISIT,
             PRESCRIBER_VISIT,
             PRESCRIBER_SIGNED_VISIT,
             TRENDS,
+            WORKLIST_CRITICAL,
         ] {
             assert_no_global_key_shadowed(table);
         }
