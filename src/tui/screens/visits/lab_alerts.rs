@@ -27,11 +27,6 @@ pub(super) struct LabAlerts {
 }
 
 impl LabAlerts {
-    /// Whether there is anything to show.
-    pub fn any(&self) -> bool {
-        !self.criticals.is_empty() || !self.rejected.is_empty()
-    }
-
     /// The lines drawn above the worklist's table, at most [`ALERT_LINES`].
     pub fn lines(&self, theme: &Theme) -> Vec<Line<'static>> {
         let mut lines: Vec<Line> = self
