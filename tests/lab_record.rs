@@ -310,7 +310,7 @@ fn a_critical_result_alerts_the_orderer_and_the_carers_until_one_acknowledges_it
 fn a_corrected_critical_no_longer_alerts_and_shows_as_corrected() {
     let mut w = ward();
     let t = now() - Duration::hours(6);
-    w.resulted(&["K"], &[("K", "6.9")], t, true);
+    let orders = w.resulted(&["K"], &[("K", "6.9")], t, true);
     let doctor = w.doctor.clone();
     let alert = w.criticals(&doctor);
     assert_eq!(alert.len(), 1);
@@ -325,8 +325,7 @@ fn a_corrected_critical_no_longer_alerts_and_shows_as_corrected() {
     )
     .unwrap();
     assert!(w.criticals(&doctor).is_empty(), "the old version no longer alerts");
-    let order = w.c.lab_orders_of(&w.admitted.id.clone());
-    w.c.verify(&w.lab2, &order[0], now() - Duration::hours(1));
+    w.c.verify(&w.lab2.clone(), &orders[0], now() - Duration::hours(1));
     assert!(w.criticals(&doctor).is_empty());
     let r = record::results_of(&mut w.c.db, &doctor, &w.admitted.id, at(now())).unwrap();
     let v = r.orders[0].lines[0].value.as_ref().unwrap();
@@ -350,8 +349,7 @@ fn a_corrected_critical_no_longer_alerts_and_shows_as_corrected() {
         at(now()),
     )
     .unwrap();
-    let order = w.c.lab_orders_of(&w.admitted.id.clone());
-    w.c.verify(&w.lab2, &order[0], now());
+    w.c.verify(&w.lab2.clone(), &orders[0], now());
     let alert = w.criticals(&doctor);
     assert_eq!(alert.len(), 1);
     assert_eq!((alert[0].value.as_str(), alert[0].flag.as_str()), ("2.1", "LL"));

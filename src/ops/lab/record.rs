@@ -10,6 +10,7 @@ use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::care::Sections;
 use crate::domain::clock::Clock;
 use crate::domain::ids::Id;
+use crate::domain::lab::order::{OrderStatus, RejectReason};
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
 use crate::ops::clinical;
@@ -69,20 +70,24 @@ impl OrderResults {
     /// its reason, cancelled, partly or wholly verified.
     pub fn state(&self) -> String {
         let o = &self.order;
-        match o.status.as_str() {
-            "rejected" => {
-                let reason = o.reject_reason.as_deref().unwrap_or("other");
-                match &o.end_note {
-                    Some(n) => format!("specimen rejected: {reason} ({n})"),
-                    None => format!("specimen rejected: {reason}"),
-                }
+        let note = o
+            .end_note
+            .as_deref()
+            .map_or(String::new(), |n| format!(" ({n})"));
+        match o.status.parse::<OrderStatus>() {
+            Ok(OrderStatus::Rejected) => {
+                let reason = o
+                    .reject_reason
+                    .as_deref()
+                    .and_then(|r| r.parse::<RejectReason>().ok())
+                    .unwrap_or(RejectReason::Other);
+                format!("specimen rejected: {}{note}", reason.label())
             }
-            "cancelled" => match &o.end_note {
-                Some(n) => format!("cancelled ({n})"),
-                None => "cancelled".into(),
-            },
-            "ordered" => "pending: waiting for collection".into(),
-            "verified" => "verified".into(),
+            Ok(OrderStatus::Cancelled) => format!("cancelled{note}"),
+            Ok(OrderStatus::Ordered) => {
+                format!("pending: {}", OrderStatus::Ordered.label())
+            }
+            Ok(OrderStatus::Verified) => OrderStatus::Verified.label().into(),
             _ if self.lines.iter().any(|l| l.value.is_some()) => "partly verified".into(),
             _ => "pending".into(),
         }

@@ -194,7 +194,7 @@ impl Visits {
                             .iter()
                             .map(|x| {
                                 let tests: Vec<&str> =
-                                    x.tests.iter().map(|(code, _)| code.as_str()).collect();
+                                    x.tests.iter().map(|t| t.code.as_str()).collect();
                                 format!("{} {} ({})", x.accession, x.specimen, tests.join(", "))
                             })
                             .collect();
