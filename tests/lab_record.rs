@@ -8,7 +8,7 @@
 mod common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use common::clinic::{self as fixture, Clinic, DOCTOR, LAB_TECH, LAB_TECH_2, LOCUM, NURSE};
+use common::clinic::{self as fixture, Clinic, DOCTOR, LAB_TECH, LAB_TECH_2, LOCUM, NURSE, RECEPTIONIST};
 use wardline::auth::Session;
 use wardline::domain::beds::WardKind;
 use wardline::domain::clock::Clock;
@@ -46,7 +46,7 @@ struct Ward {
 fn ward() -> Ward {
     let early = now() - Duration::days(30);
     let mut c = Clinic::new(chrono_tz::UTC, early, now() - Duration::days(10));
-    c.staff(&[DOCTOR, LOCUM, NURSE, LAB_TECH, LAB_TECH_2]);
+    c.staff(&[DOCTOR, LOCUM, NURSE, LAB_TECH, LAB_TECH_2, RECEPTIONIST]);
     let t = now() - Duration::days(10);
     let doctor = c.signed_in("doctor", t);
     let locum = c.signed_in("locum", t);
@@ -69,6 +69,18 @@ fn ward() -> Ward {
     );
     let person = fixture::person("Omar", "Haddad", "1981-07-12", "M");
     let outpatient = fixture::register(&mut c.db, &c.admin, &person, early);
+    // Booked with the doctor: the visit is theirs to open.
+    let desk = c.signed_in("desk", t);
+    let clinic_day = (now() - Duration::days(5)).date_naive();
+    fixture::book(
+        &mut c.db,
+        &desk,
+        &outpatient.id,
+        &doctor.user.id,
+        clinic_day,
+        540,
+        t,
+    );
     let visit = ops::visits::start(
         &mut c.db,
         &doctor,
