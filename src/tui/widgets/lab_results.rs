@@ -153,18 +153,19 @@ fn flag_style(flag: &str, theme: &Theme) -> Style {
     }
 }
 
-/// An order's head line: when, accession, specimen, priority, state.
+/// An order's head line: when, accession, specimen, priority, state, who
+/// ordered it (last: a narrow terminal cuts it first).
 fn order_head(o: &OrderResults, zone: Tz, pattern: &str) -> String {
     let at = o.order.ordered_at.with_timezone(&zone);
     format!(
-        "{} {} {} · {} · {} · by {} · {}",
+        "{} {} {} · {} · {} · {} · by {}",
         at.format(pattern),
         at.format("%H:%M"),
         o.order.accession,
         o.order.specimen,
         o.order.priority,
-        o.order.ordered_by,
-        o.state()
+        o.state(),
+        o.order.ordered_by
     )
 }
 
@@ -381,7 +382,10 @@ fn render_trend(t: &Trend, frame: &mut Frame, area: Rect, dates: &LocalDates, th
         .last()
         .map(|p| p.collected_at.with_timezone(&dates.zone).format(pattern).to_string())
         .unwrap_or_default();
+    // The values and the range are listed beside the chart: no legend
+    // over the line.
     let chart = Chart::new(sets)
+        .legend_position(None)
         .block(Block::bordered())
         .x_axis(
             Axis::default()
