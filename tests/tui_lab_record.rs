@@ -248,3 +248,24 @@ fn the_bed_tile_of_a_patient_with_an_open_critical_is_marked() {
     let screen = h.screen();
     assert!(!screen.contains("!LAB"), "{screen}");
 }
+
+#[test]
+fn the_patient_record_opens_the_results_from_its_clinical_page() {
+    let mut h = Harness::sized(100, 30, false);
+    let mut s = clinic(&h);
+    s.potassium("2.5", t0() - Duration::hours(5));
+    h.sign_in("doctor", PASSWORD);
+    h.open_record("otieno");
+    h.press(KeyCode::Char('c'));
+    h.press(KeyCode::Char('R'));
+    let screen = h.screen();
+    assert!(screen.contains("Laboratory results · 1 order,"), "{screen}");
+    assert!(screen.contains("2.5 mmol/L LL"), "{screen}");
+    h.press(KeyCode::Enter);
+    assert!(h.screen().contains("Trend of K Potassium"));
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Esc);
+    let screen = h.screen();
+    assert!(!screen.contains("Laboratory results"), "{screen}");
+    assert!(screen.contains("Peter Otieno"), "{screen}");
+}

@@ -234,8 +234,9 @@ pub fn render(v: &ResultsView, frame: &mut Frame, area: Rect, dates: &LocalDates
     frame.render_widget(
         Paragraph::new(Span::styled(
             format!(
-                " Laboratory results · {} orders, newest first · Enter: trend · Esc: back",
-                v.results.orders.len()
+                " Laboratory results · {} order{}, newest first · Enter: trend · Esc: back",
+                v.results.orders.len(),
+                if v.results.orders.len() == 1 { "" } else { "s" }
             ),
             theme.title(),
         )),
