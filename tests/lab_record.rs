@@ -8,7 +8,9 @@
 mod common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use common::clinic::{self as fixture, Clinic, DOCTOR, LAB_TECH, LAB_TECH_2, LOCUM, NURSE, RECEPTIONIST};
+use common::clinic::{
+    self as fixture, Clinic, DOCTOR, LAB_TECH, LAB_TECH_2, LOCUM, NURSE, RECEPTIONIST,
+};
 use wardline::auth::Session;
 use wardline::domain::beds::WardKind;
 use wardline::domain::clock::Clock;
@@ -151,7 +153,12 @@ fn the_record_shows_clinicians_only_verified_values_and_the_state_of_each_order(
     let mut w = ward();
     let t = now() - Duration::days(1);
     w.resulted(&["K"], &[("K", "4.2")], t, true);
-    w.resulted(&["GLU"], &[("GLU", "5.0")], t + Duration::minutes(10), false);
+    w.resulted(
+        &["GLU"],
+        &[("GLU", "5.0")],
+        t + Duration::minutes(10),
+        false,
+    );
     let waiting = w.c.lab_order(
         &w.doctor,
         &w.admitted.id.clone(),
@@ -182,17 +189,16 @@ fn the_record_shows_clinicians_only_verified_values_and_the_state_of_each_order(
     assert_eq!((v.range_low, v.range_high), (Some(3.5), Some(5.1)));
     assert!(k.lines[0].numeric);
     // The opening is a READ of the patient.
-    let reads: i64 = w
-        .c
-        .db
-        .conn()
-        .query_row(
-            "SELECT count(*) FROM audit_log WHERE action = 'READ' AND entity = 'lab_results'
+    let reads: i64 =
+        w.c.db
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM audit_log WHERE action = 'READ' AND entity = 'lab_results'
                AND patient_id = ?1",
-            [w.admitted.id.as_str()],
-            |r| r.get(0),
-        )
-        .unwrap();
+                [w.admitted.id.as_str()],
+                |r| r.get(0),
+            )
+            .unwrap();
     assert_eq!(reads, 1);
     // Outside the care of the locum: the glass first; never for the lab.
     let locum = w.locum.clone();
@@ -267,7 +273,11 @@ fn the_trend_holds_the_verified_current_values_oldest_first() {
     assert_eq!(t.code, "K");
     assert_eq!(t.unit.as_deref(), Some("mmol/L"));
     let values: Vec<&str> = t.points.iter().map(|p| p.value.as_str()).collect();
-    assert_eq!(values, ["4.0", "5.5"], "oldest collection first, verified only");
+    assert_eq!(
+        values,
+        ["4.0", "5.5"],
+        "oldest collection first, verified only"
+    );
     assert_eq!(t.points[0].collected_at, day(5) + Duration::hours(1));
     assert_eq!(t.points[1].flag, "H");
     w.c.verify(&w.lab2, &last[0], now());
@@ -299,7 +309,10 @@ fn a_critical_result_alerts_the_orderer_and_the_carers_until_one_acknowledges_it
     w.resulted_for(&patient, Some(&visit), &["GLU"], &[("GLU", "1.9")], t, true);
     let both = w.criticals(&doctor);
     assert_eq!(both.len(), 2);
-    assert!(both.iter().any(|c| c.analyte_code == "GLU" && c.flag == "LL"));
+    assert!(
+        both.iter()
+            .any(|c| c.analyte_code == "GLU" && c.flag == "LL")
+    );
     assert_eq!(w.criticals(&nurse).len(), 1);
     // The nurse acknowledges the potassium: it no longer alerts anyone.
     let result = a.result_id.clone();
@@ -313,7 +326,9 @@ fn a_critical_result_alerts_the_orderer_and_the_carers_until_one_acknowledges_it
     let r = record::results_of(&mut w.c.db, &doctor, &w.admitted.id, at(now())).unwrap();
     let v = r.orders[0].lines[0].value.as_ref().unwrap();
     assert_eq!(
-        v.acknowledged.as_ref().map(|(who, when)| (who.as_str(), *when)),
+        v.acknowledged
+            .as_ref()
+            .map(|(who, when)| (who.as_str(), *when)),
         Some(("Mei Lin Chen", now()))
     );
 }
@@ -336,7 +351,10 @@ fn a_corrected_critical_no_longer_alerts_and_shows_as_corrected() {
         at(now() - Duration::hours(2)),
     )
     .unwrap();
-    assert!(w.criticals(&doctor).is_empty(), "the old version no longer alerts");
+    assert!(
+        w.criticals(&doctor).is_empty(),
+        "the old version no longer alerts"
+    );
     w.c.verify(&w.lab2.clone(), &orders[0], now() - Duration::hours(1));
     assert!(w.criticals(&doctor).is_empty());
     let r = record::results_of(&mut w.c.db, &doctor, &w.admitted.id, at(now())).unwrap();
@@ -364,14 +382,28 @@ fn a_corrected_critical_no_longer_alerts_and_shows_as_corrected() {
     w.c.verify(&w.lab2.clone(), &orders[0], now());
     let alert = w.criticals(&doctor);
     assert_eq!(alert.len(), 1);
-    assert_eq!((alert[0].value.as_str(), alert[0].flag.as_str()), ("2.1", "LL"));
+    assert_eq!(
+        (alert[0].value.as_str(), alert[0].flag.as_str()),
+        ("2.1", "LL")
+    );
 }
 
 #[test]
 fn the_bed_board_counts_open_criticals_per_patient() {
     let mut w = ward();
     let t = now() - Duration::hours(6);
-    w.resulted(&["UE"], &[("NA", "118"), ("K", "6.5"), ("UREA", "5"), ("CREA", "80"), ("CL", "100")], t, true);
+    w.resulted(
+        &["UE"],
+        &[
+            ("NA", "118"),
+            ("K", "6.5"),
+            ("UREA", "5"),
+            ("CREA", "80"),
+            ("CL", "100"),
+        ],
+        t,
+        true,
+    );
     let patients = [w.admitted.id.clone(), w.outpatient.id.clone()];
     let counts = record::criticals_of(&w.c.db, &w.nurse, &patients).unwrap();
     assert_eq!(counts.len(), 1);

@@ -114,7 +114,10 @@ fn a_doctor_orders_tests_from_a_visit_and_is_told_the_accession_numbers() {
     h.press(KeyCode::Enter);
     h.typed("14749-6");
     let screen = h.screen();
-    assert!(screen.contains("GLU Plasma glucose"), "found by LOINC: {screen}");
+    assert!(
+        screen.contains("GLU Plasma glucose"),
+        "found by LOINC: {screen}"
+    );
     h.press(KeyCode::Enter);
     h.press(KeyCode::Tab);
     h.press(KeyCode::Right);
@@ -158,7 +161,14 @@ fn the_results_show_flags_in_letters_and_a_numeric_analyte_its_trend_chart() {
     s.potassium("6.9", t0() - Duration::days(1));
     let doctor = s.c.signed_in("doctor", t0());
     let patient = s.admitted.id.clone();
-    s.c.lab_order(&doctor, &patient, None, &["CREA"], Priority::Routine, t0() - Duration::hours(1));
+    s.c.lab_order(
+        &doctor,
+        &patient,
+        None,
+        &["CREA"],
+        Priority::Routine,
+        t0() - Duration::hours(1),
+    );
     h.sign_in("doctor", PASSWORD);
     h.press(KeyCode::F(7));
     h.press(KeyCode::Down);
@@ -168,21 +178,33 @@ fn the_results_show_flags_in_letters_and_a_numeric_analyte_its_trend_chart() {
     h.press(KeyCode::Char('R'));
     let screen = h.screen();
     assert!(screen.contains("Laboratory results · 4 orders"), "{screen}");
-    assert!(screen.contains("pending: waiting for collection"), "{screen}");
+    assert!(
+        screen.contains("pending: waiting for collection"),
+        "{screen}"
+    );
     assert!(screen.contains("6.9 mmol/L HH"), "{screen}");
     assert!(screen.contains("5.6 mmol/L H"), "{screen}");
     assert!(screen.contains("(3.5–5.1)"), "{screen}");
     // The first line is the creatinine, pending: nothing to draw yet.
     h.press(KeyCode::Enter);
     let screen = h.screen();
-    assert!(screen.contains("Trend of CREA Creatinine (umol/L) · 0 values"), "{screen}");
-    assert!(screen.contains("No verified value to draw yet."), "{screen}");
+    assert!(
+        screen.contains("Trend of CREA Creatinine (umol/L) · 0 values"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("No verified value to draw yet."),
+        "{screen}"
+    );
     h.press(KeyCode::Esc);
     // The next is the latest potassium.
     h.press(KeyCode::Down);
     h.press(KeyCode::Enter);
     let screen = h.screen();
-    assert!(screen.contains("Trend of K Potassium (mmol/L) · 3 values"), "{screen}");
+    assert!(
+        screen.contains("Trend of K Potassium (mmol/L) · 3 values"),
+        "{screen}"
+    );
     assert!(screen.contains("4.1"), "{screen}");
     assert!(screen.contains("6.9 HH"), "{screen}");
     assert!(screen.contains("range 3.5–5.1 mmol/L"), "{screen}");
@@ -215,17 +237,16 @@ fn the_worklist_alerts_a_critical_result_until_the_doctor_acknowledges_it() {
     let screen = h.screen();
     assert!(screen.contains("Critical result acknowledged."), "{screen}");
     assert!(!screen.contains("!! CRITICAL"), "{screen}");
-    let who: (String, String) = s
-        .c
-        .db
-        .conn()
-        .query_row(
-            "SELECT u.user_name, r.acknowledged_at FROM lab_results r
+    let who: (String, String) =
+        s.c.db
+            .conn()
+            .query_row(
+                "SELECT u.user_name, r.acknowledged_at FROM lab_results r
              JOIN users u ON u.id = r.acknowledged_by",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
     assert_eq!(who.0, "doctor");
     // The key goes with the last alert.
     assert!(!screen.contains("K acknowledge critical"), "{screen}");

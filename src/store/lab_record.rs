@@ -377,7 +377,8 @@ mod tests {
     #[test]
     fn every_statement_reads_by_an_index() {
         let conn = Connection::open_in_memory().unwrap();
-        conn.execute_batch(include_str!("../../schema.sql")).unwrap();
+        conn.execute_batch(include_str!("../../schema.sql"))
+            .unwrap();
         let cases = [
             (
                 "SELECT o.id FROM lab_orders o JOIN users u ON u.id = o.ordered_by

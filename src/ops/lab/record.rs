@@ -119,7 +119,9 @@ fn require_record(db: &Db, by: &Session, patient: &Id, clock: Clock) -> Result<S
 /// waiting for verification.
 fn shown(rows: &[&StoredResult]) -> Option<ShownValue> {
     let verified: Vec<&&StoredResult> = rows.iter().filter(|r| r.verified_at.is_some()).collect();
-    let newest = verified.iter().max_by_key(|r| (r.verified_at, r.entered_at))?;
+    let newest = verified
+        .iter()
+        .max_by_key(|r| (r.verified_at, r.entered_at))?;
     let verified_at = newest.verified_at?;
     let mut chain = Vec::new();
     let mut at = newest.corrects_id.clone();
@@ -265,14 +267,17 @@ pub fn open_criticals(
     clock: Clock,
     audit: bool,
 ) -> Result<Vec<OpenCritical>> {
-    by.require(Permission::ClinicalWorklist, "see critical laboratory results")?;
+    by.require(
+        Permission::ClinicalWorklist,
+        "see critical laboratory results",
+    )?;
     let patients = worklist_patients(db, by, clock)?;
     let found = store::open_criticals(db.conn(), &by.user.id, &patients)?;
     if audit && !found.is_empty() {
         let summary = format!("viewed {} open critical laboratory results", found.len());
         db.write(&by.actor(), |_| {
-            let e = AuditEvent::new(AuditAction::Read, "lab_results", summary)
-                .on(by.user.id.as_str());
+            let e =
+                AuditEvent::new(AuditAction::Read, "lab_results", summary).on(by.user.id.as_str());
             Ok::<_, Error>(((), vec![e]))
         })?;
     }
@@ -283,7 +288,10 @@ pub fn open_criticals(
 /// with any), for the bed board's tiles: one seek of the partial index
 /// per patient.
 pub fn criticals_of(db: &Db, by: &Session, patients: &[Id]) -> Result<HashMap<Id, usize>> {
-    by.require(Permission::ClinicalWorklist, "see critical laboratory results")?;
+    by.require(
+        Permission::ClinicalWorklist,
+        "see critical laboratory results",
+    )?;
     let mut counts = HashMap::new();
     for p in patients {
         let n = store::critical_count(db.conn(), p)?;

@@ -13,10 +13,10 @@ use crate::tui::keymap::Action;
 use crate::tui::keymap::rows::{BACK, table, up_down};
 use crate::tui::keymap::{Binding, b, plain};
 use crate::tui::screen::{Ctx, LocalDates, Said, said_error};
-use ratatui::crossterm::event::KeyCode;
 use crate::tui::theme::Theme;
 use chrono_tz::Tz;
 use ratatui::Frame;
+use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::symbols::Marker;
@@ -171,7 +171,12 @@ fn order_head(o: &OrderResults, zone: Tz, pattern: &str) -> String {
 
 /// A value's line: analyte, value and unit, flag letters, range, marks.
 fn value_line(l: &ResultLine, theme: &Theme, on: bool) -> Line<'static> {
-    let lead = format!("{} {:<6} {:<22}", if on { "›" } else { " " }, l.code, cut(&l.name, 22));
+    let lead = format!(
+        "{} {:<6} {:<22}",
+        if on { "›" } else { " " },
+        l.code,
+        cut(&l.name, 22)
+    );
     let base = if on { theme.selected() } else { Style::new() };
     let Some(v) = &l.value else {
         return Line::from(vec![
@@ -192,7 +197,10 @@ fn value_line(l: &ResultLine, theme: &Theme, on: bool) -> Line<'static> {
     }
     let range = range_words(v.range_low, v.range_high);
     if !range.is_empty() {
-        spans.push(Span::styled(format!("  ({range})"), theme.muted().patch(base)));
+        spans.push(Span::styled(
+            format!("  ({range})"),
+            theme.muted().patch(base),
+        ));
     }
     if let Some((old, reason)) = v.corrected.first() {
         spans.push(Span::styled(
@@ -264,7 +272,9 @@ pub fn render(v: &ResultsView, frame: &mut Frame, area: Rect, dates: &LocalDates
         }
     }
     if lines.is_empty() {
-        lines.push(Line::from(" No laboratory test ordered yet: l orders tests."));
+        lines.push(Line::from(
+            " No laboratory test ordered yet: l orders tests.",
+        ));
     }
     let height = usize::from(body.height);
     let offset = (selected_at + 1).saturating_sub(height);
@@ -312,7 +322,9 @@ fn render_trend(t: &Trend, frame: &mut Frame, area: Rect, dates: &LocalDates, th
             )));
         }
     }
-    let shown_from = list.len().saturating_sub(usize::from(list_area.height.saturating_sub(2)));
+    let shown_from = list
+        .len()
+        .saturating_sub(usize::from(list_area.height.saturating_sub(2)));
     frame.render_widget(
         Paragraph::new(list.split_off(shown_from)).block(Block::bordered().title(" Values ")),
         list_area,
@@ -376,12 +388,22 @@ fn render_trend(t: &Trend, frame: &mut Frame, area: Rect, dates: &LocalDates, th
     let first_day = t
         .points
         .first()
-        .map(|p| p.collected_at.with_timezone(&dates.zone).format(pattern).to_string())
+        .map(|p| {
+            p.collected_at
+                .with_timezone(&dates.zone)
+                .format(pattern)
+                .to_string()
+        })
         .unwrap_or_default();
     let last_day = t
         .points
         .last()
-        .map(|p| p.collected_at.with_timezone(&dates.zone).format(pattern).to_string())
+        .map(|p| {
+            p.collected_at
+                .with_timezone(&dates.zone)
+                .format(pattern)
+                .to_string()
+        })
         .unwrap_or_default();
     // The values and the range are listed beside the chart: no legend
     // over the line.
@@ -393,11 +415,7 @@ fn render_trend(t: &Trend, frame: &mut Frame, area: Rect, dates: &LocalDates, th
                 .bounds([0.0, last_x])
                 .labels([first_day, last_day]),
         )
-        .y_axis(
-            Axis::default()
-                .bounds([y0, y1])
-                .labels([num(y0), num(y1)]),
-        );
+        .y_axis(Axis::default().bounds([y0, y1]).labels([num(y0), num(y1)]));
     frame.render_widget(chart, chart_area);
 }
 

@@ -261,7 +261,13 @@ fn draw_tile(
         .as_ref()
         .is_some_and(|a| view.criticals.contains(&a.patient.id));
     let mark = tile_mark(critical, overdue);
-    let lines = tile_lines(b, score_words.as_deref(), mark.as_deref(), view.now, view.zone);
+    let lines = tile_lines(
+        b,
+        score_words.as_deref(),
+        mark.as_deref(),
+        view.now,
+        view.zone,
+    );
     let status = b.bed.status;
     let base = if selected {
         theme.selected()

@@ -186,7 +186,9 @@ impl crate::tui::screen::Screen for Patients {
             View::Search if self.pick.is_some() => keys::PATIENT_PICK,
             View::Search if self.search.typing => keys::PATIENT_SEARCH,
             View::Search => keys::PATIENT_LIST,
-            View::Record(r) if r.lab.is_some() => r.lab.as_ref().map_or(keys::PATIENT_RECORD, |l| l.table()),
+            View::Record(r) if r.lab.is_some() => {
+                r.lab.as_ref().map_or(keys::PATIENT_RECORD, |l| l.table())
+            }
             View::Record(r) if r.reading => keys::PATIENT_VISIT_NOTE,
             View::Record(r) if r.clinical == record::Clinical::Glass => keys::PATIENT_RECORD_GLASS,
             View::Record(r) if r.clinical_page => keys::PATIENT_CLINICAL_PAGE,

@@ -33,9 +33,11 @@ impl LabAlerts {
             .criticals
             .iter()
             .map(|c| Line::from(Span::styled(critical_words(c), theme.error())))
-            .chain(self.rejected.iter().map(|r| {
-                Line::from(Span::styled(rejected_words(r), theme.warn()))
-            }))
+            .chain(
+                self.rejected
+                    .iter()
+                    .map(|r| Line::from(Span::styled(rejected_words(r), theme.warn()))),
+            )
             .collect();
         let all = lines.len();
         if all > ALERT_LINES {
@@ -61,7 +63,10 @@ pub(crate) fn critical_words(c: &OpenCritical) -> String {
 
 /// A rejected specimen in words.
 fn rejected_words(r: &RejectedSpecimen) -> String {
-    let note = r.note.as_deref().map_or(String::new(), |n| format!(" ({n})"));
+    let note = r
+        .note
+        .as_deref()
+        .map_or(String::new(), |n| format!(" ({n})"));
     format!(
         "REJECTED {} {} {} — {} {}: {}{note}; order again",
         r.accession, r.specimen, r.tests, r.name, r.mrn, r.reason
@@ -77,8 +82,7 @@ impl Visits {
             return Said::Nothing;
         }
         let clock = ctx.clock();
-        let criticals = match ops::lab::record::open_criticals(ctx.db, ctx.session, clock, audit)
-        {
+        let criticals = match ops::lab::record::open_criticals(ctx.db, ctx.session, clock, audit) {
             Ok(c) => c,
             Err(e) => return said_error(e),
         };

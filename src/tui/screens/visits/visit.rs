@@ -171,7 +171,8 @@ impl Visits {
             }
             Action::ShowTrends => o.mode = Mode::Trends,
             Action::OrderLabTests => {
-                if let Some(said) = refused(ctx, Permission::OrderLabTests, "order laboratory tests")
+                if let Some(said) =
+                    refused(ctx, Permission::OrderLabTests, "order laboratory tests")
                 {
                     return said;
                 }
