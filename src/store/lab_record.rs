@@ -10,32 +10,13 @@ use super::StoreError;
 use crate::domain::ids::Id;
 use crate::domain::lab::accession::Accession;
 use crate::domain::patient::full_name;
-use crate::domain::time::{format_ts, parse_ts};
+use crate::domain::time::format_ts;
+use crate::store::clinical::{opt_ts, ts};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Row, params};
 
-fn conversion(i: usize, what: &str) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        i,
-        rusqlite::types::Type::Text,
-        format!("a lab {what} the program cannot read").into(),
-    )
-}
-
-fn ts(r: &Row, i: usize) -> rusqlite::Result<DateTime<Utc>> {
-    let s: String = r.get(i)?;
-    parse_ts(&s).ok_or_else(|| conversion(i, "time"))
-}
-
-fn opt_ts(r: &Row, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
-    Ok(r.get::<_, Option<String>>(i)?.as_deref().and_then(parse_ts))
-}
-
 fn accession(r: &Row, i: usize) -> rusqlite::Result<Accession> {
-    let n: i64 = r.get(i)?;
-    u64::try_from(n)
-        .map(Accession)
-        .map_err(|_| conversion(i, "accession number"))
+    Ok(Accession(r.get::<_, i64>(i)?.unsigned_abs()))
 }
 
 /// A patient's order as the record lists it (its progress as stored).

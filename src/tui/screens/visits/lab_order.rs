@@ -5,6 +5,7 @@
 //! Ctrl+S orders them: one order per specimen, each with its accession
 //! number, told back to the clinician.
 
+use super::prescribe_draw::cut;
 use super::{Mode, Visits};
 use crate::domain::prescribing::Priority;
 use crate::ops;
@@ -215,15 +216,6 @@ impl Visits {
 
 fn priority_words(p: Option<Priority>) -> String {
     p.map_or_else(|| "routine".to_string(), |p| p.to_string())
-}
-
-fn cut(s: String, width: usize) -> String {
-    if s.chars().count() <= width {
-        return s;
-    }
-    let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
-    t.push('…');
-    t
 }
 
 /// Draws the form into `area`: the fields on the left; on the right the
