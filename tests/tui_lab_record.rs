@@ -290,3 +290,31 @@ fn the_patient_record_opens_the_results_from_its_clinical_page() {
     assert!(!screen.contains("Laboratory results"), "{screen}");
     assert!(screen.contains("Peter Otieno"), "{screen}");
 }
+
+#[test]
+fn an_admitted_patient_gets_tests_ordered_from_the_record() {
+    let mut h = Harness::sized(100, 30, false);
+    let s = clinic(&h);
+    h.sign_in("doctor", PASSWORD);
+    h.open_record("otieno");
+    h.press(KeyCode::Char('c'));
+    h.press(KeyCode::Char('l'));
+    assert!(h.screen().contains("Laboratory order"));
+    h.typed("UE");
+    h.press(KeyCode::Enter);
+    h.ctrl('s');
+    let screen = h.screen();
+    assert!(screen.contains("Ordered, routine: LAB-"), "{screen}");
+    assert!(screen.contains("(UE)"), "{screen}");
+    let admission: Option<String> =
+        s.c.db
+            .conn()
+            .query_row(
+                "SELECT admission_id FROM lab_orders WHERE patient_id = ?1",
+                [s.admitted.id.as_str()],
+                |r| r.get(0),
+            )
+            .unwrap();
+    assert!(admission.is_some(), "ordered for the admission");
+    assert!(!screen.contains("Laboratory order ·"), "{screen}");
+}

@@ -223,7 +223,8 @@ fn value_line(l: &ResultLine, theme: &Theme, on: bool) -> Line<'static> {
     Line::from(spans)
 }
 
-fn cut(s: &str, width: usize) -> String {
+/// `s` cut to `width` characters, an ellipsis ending what was cut.
+pub fn cut(s: &str, width: usize) -> String {
     if s.chars().count() <= width {
         return s.to_string();
     }

@@ -123,6 +123,12 @@ pub const PATIENT_CLINICAL_PAGE: &[Binding] = table![
             true,
         ),
         b(&[ch('R')], Action::ShowLabResults, "lab results", false),
+        b(
+            &[ch('l')],
+            Action::OrderLabTests,
+            "lab order (admitted)",
+            false
+        ),
     ],
     SCROLL,
 ];

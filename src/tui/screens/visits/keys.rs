@@ -196,43 +196,6 @@ pub const PRESCRIBE_MEDICINE: &[Binding] = table![
     CANCEL,
 ];
 
-/// Ctrl+S on the laboratory order form: order the tests chosen.
-const LAB_ORDER_SAVE: &[Binding] = &[b(&[ctrl('s')], Action::Save, "order", true)];
-
-/// The laboratory order form on its notes.
-pub const LAB_ORDER: &[Binding] = table![LAB_ORDER_SAVE, FIELDS, CANCEL];
-
-/// The laboratory order form on the priority.
-pub const LAB_ORDER_CHOICE: &[Binding] = table![LAB_ORDER_SAVE, CHOICES, TAB_FIELDS, CANCEL];
-
-/// The laboratory order form on the test search: the catalogue found as
-/// one types, Enter adding the highlighted test (or taking it off).
-pub const LAB_ORDER_TESTS: &[Binding] = table![
-    LAB_ORDER_SAVE,
-    &[b(
-        &[plain(KeyCode::Enter)],
-        Action::Open,
-        "add or remove test",
-        true
-    )],
-    arrows!("test found"),
-    &[
-        b(
-            &[plain(KeyCode::Tab)],
-            Action::NextField,
-            "next field",
-            false,
-        ),
-        b(
-            &[plain(KeyCode::BackTab)],
-            Action::PrevField,
-            "previous field",
-            false,
-        ),
-    ],
-    CANCEL,
-];
-
 /// Searching the code list as one types.
 pub const CODES: &[Binding] = table![CHOOSE, arrows!("code"), CANCEL,];
 
@@ -277,9 +240,6 @@ mod tests {
             VITALS_CHOICE,
             CODES,
             TRENDS,
-            LAB_ORDER,
-            LAB_ORDER_CHOICE,
-            LAB_ORDER_TESTS,
         ] {
             assert_no_key_twice(table);
         }

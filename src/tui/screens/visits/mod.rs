@@ -17,8 +17,8 @@ mod codes_popup;
 mod draw;
 mod draw_visit;
 mod keys;
+mod lab;
 mod lab_alerts;
-mod lab_order;
 mod note;
 mod prescribe_draw;
 mod prescribe_form;
@@ -139,7 +139,7 @@ pub(crate) enum Mode {
     Diagnosis(Box<codes_popup::DiagnosisChoice>),
     Prescribe(Box<PrescribeForm>),
     Trends,
-    LabOrder(Box<lab_order::LabOrderForm>),
+    LabOrder(Box<crate::tui::widgets::lab_order::LabOrderForm>),
     LabResults(Box<crate::tui::widgets::lab_results::ResultsView>),
 }
 
@@ -346,9 +346,7 @@ impl Screen for Visits {
                 Mode::Prescribe(f) if f.on_choice() => keys::PRESCRIBE_CHOICE,
                 Mode::Prescribe(_) => keys::PRESCRIBE,
                 Mode::Trends => keys::TRENDS,
-                Mode::LabOrder(f) if f.on_tests() => keys::LAB_ORDER_TESTS,
-                Mode::LabOrder(f) if f.on_choice() => keys::LAB_ORDER_CHOICE,
-                Mode::LabOrder(_) => keys::LAB_ORDER,
+                Mode::LabOrder(f) => f.table(),
                 Mode::LabResults(v) => v.table(),
             },
         }

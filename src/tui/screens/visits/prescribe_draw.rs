@@ -46,8 +46,7 @@ fn stock(on_hand: i64, unit: &str) -> String {
     }
 }
 
-/// `s` cut to `width` characters, an ellipsis ending what was cut.
-pub(super) fn cut(s: String, width: usize) -> String {
+fn cut(s: String, width: usize) -> String {
     if s.chars().count() <= width {
         return s;
     }

@@ -1,26 +1,64 @@
-//! The laboratory order form over a visit (the prescribing form's
-//! sibling): tests found in the catalogue as one types (code, name or
+//! The laboratory order form, over a visit or a patient's record (the
+//! prescribing form's sibling): tests found in the catalogue as one types (code, name or
 //! LOINC), Enter adding the highlighted test to the order (or taking it
 //! off again), several tests; the priority; clinical notes for the lab.
 //! Ctrl+S orders them: one order per specimen, each with its accession
 //! number, told back to the clinician.
 
-use super::prescribe_draw::cut;
-use super::{Mode, Visits};
+use crate::domain::ids::Id;
 use crate::domain::prescribing::Priority;
 use crate::ops;
 use crate::store::lab::StoredTest;
-use crate::tui::keymap::Action;
+use crate::tui::keymap::rows::{CANCEL, CHOICES, FIELDS, TAB_FIELDS, arrows, table};
+use crate::tui::keymap::{Action, Binding, b, ctrl, plain};
 use crate::tui::screen::{Ctx, Said, said_error};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::form::{Choice, Form, Input, Look};
 use ratatui::Frame;
+use ratatui::crossterm::event::KeyCode;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
+
+/// Ctrl+S on the form: order the tests chosen.
+const SAVE: &[Binding] = &[b(&[ctrl('s')], Action::Save, "order", true)];
+
+/// The form on its notes.
+pub const LAB_ORDER: &[Binding] = table![SAVE, FIELDS, CANCEL];
+
+/// The form on the priority.
+pub const LAB_ORDER_CHOICE: &[Binding] = table![SAVE, CHOICES, TAB_FIELDS, CANCEL];
+
+/// The form on the test search: the catalogue found as one types, Enter
+/// adding the highlighted test (or taking it off).
+pub const LAB_ORDER_TESTS: &[Binding] = table![
+    SAVE,
+    &[b(
+        &[plain(KeyCode::Enter)],
+        Action::Open,
+        "add or remove test",
+        true
+    )],
+    arrows!("test found"),
+    &[
+        b(
+            &[plain(KeyCode::Tab)],
+            Action::NextField,
+            "next field",
+            false,
+        ),
+        b(
+            &[plain(KeyCode::BackTab)],
+            Action::PrevField,
+            "previous field",
+            false,
+        ),
+    ],
+    CANCEL,
+];
 
 const FIND: usize = 0;
 const PRIORITY: usize = 1;
@@ -73,6 +111,17 @@ impl LabOrderForm {
 
     pub fn on_choice(&self) -> bool {
         self.form.focused_is_choice()
+    }
+
+    /// The key table in force.
+    pub fn table(&self) -> &'static [Binding] {
+        if self.on_tests() {
+            LAB_ORDER_TESTS
+        } else if self.on_choice() {
+            LAB_ORDER_CHOICE
+        } else {
+            LAB_ORDER
+        }
     }
 
     /// The cursor is in the test search.
@@ -146,76 +195,90 @@ impl LabOrderForm {
     }
 }
 
-impl Visits {
-    pub(super) fn perform_lab_order(&mut self, action: Action, ctx: &mut Ctx) -> Said {
-        let Some(o) = self.open_visit_mut() else {
-            return Said::Nothing;
-        };
-        let Mode::LabOrder(f) = &mut o.mode else {
-            return Said::Nothing;
-        };
+/// What a key on the form leads to.
+pub enum Step {
+    /// The form stays, with what to say.
+    Stay(Said),
+    /// The form closes (ordered, or left untouched), with what to say.
+    Close(Said),
+    /// Leaving would throw away what was typed: ask first.
+    AskDiscard,
+}
+
+/// The question asked before throwing away a typed order.
+pub const DISCARD_QUESTION: &str =
+    "Throw away the laboratory order you were writing? Nothing is ordered.";
+
+impl LabOrderForm {
+    /// What `action` does on the form; Ctrl+S orders the tests for
+    /// `patient`, from `visit` or (without one) for their admission.
+    pub fn perform(
+        &mut self,
+        action: Action,
+        ctx: &mut Ctx,
+        patient: &Id,
+        visit: Option<&Id>,
+    ) -> Step {
         match action {
-            Action::Up if f.on_tests() => f.move_hit(false),
-            Action::Down if f.on_tests() => f.move_hit(true),
-            Action::Open if f.on_tests() => return f.toggle(),
-            Action::NextField => f.form.next(),
-            Action::PrevField => f.form.prev(),
+            Action::Up if self.on_tests() => self.move_hit(false),
+            Action::Down if self.on_tests() => self.move_hit(true),
+            Action::Open if self.on_tests() => return Step::Stay(self.toggle()),
+            Action::NextField => self.form.next(),
+            Action::PrevField => self.form.prev(),
             Action::NextChoice | Action::PrevChoice => {
-                f.touched = true;
-                f.form.cycle(action == Action::NextChoice);
+                self.touched = true;
+                self.form.cycle(action == Action::NextChoice);
             }
-            Action::Cancel if f.changed() => {
-                return crate::tui::popups::Question::confirm(
-                    "Throw away the laboratory order you were writing? Nothing is ordered.",
-                    super::Asked::DiscardLabOrder,
-                )
-                .into();
-            }
-            Action::Cancel => o.mode = Mode::Overview,
-            Action::Save => {
-                if f.chosen.is_empty() {
-                    f.form.focus_on(FIND);
-                    return Said::Error(
-                        "Not ordered: no test chosen. Type part of a test's name, its code or LOINC code, then Enter on the line found.".into(),
-                    );
-                }
-                let codes: Vec<&str> = f.chosen.iter().map(|t| t.test.code.as_str()).collect();
-                let notes = f.form.text(NOTES).trim().to_string();
-                let input = ops::lab::OrderInput {
-                    patient: &o.patient.id,
-                    visit: Some(&o.visit.id),
-                    tests: &codes,
-                    priority: f.priority(),
-                    clinical_notes: &notes,
-                };
-                return match ops::lab::order(ctx.db, ctx.session, &input, ctx.clock()) {
-                    Ok(orders) => {
-                        o.mode = Mode::Overview;
-                        let made: Vec<String> = orders
-                            .iter()
-                            .map(|x| {
-                                let tests: Vec<&str> =
-                                    x.tests.iter().map(|t| t.code.as_str()).collect();
-                                format!("{} {} ({})", x.accession, x.specimen, tests.join(", "))
-                            })
-                            .collect();
-                        Said::Info(format!(
-                            "Ordered, {}: {}. Label each specimen with its accession number.",
-                            priority_words(orders.first().map(|x| x.priority)),
-                            made.join("; ")
-                        ))
-                    }
-                    Err(e) => said_error(e),
-                };
-            }
+            Action::Cancel if self.changed() => return Step::AskDiscard,
+            Action::Cancel => return Step::Close(Said::Nothing),
+            Action::Save => return self.save(ctx, patient, visit),
             _ => {}
         }
-        Said::Nothing
+        Step::Stay(Said::Nothing)
+    }
+
+    fn save(&mut self, ctx: &mut Ctx, patient: &Id, visit: Option<&Id>) -> Step {
+        if self.chosen.is_empty() {
+            self.form.focus_on(FIND);
+            return Step::Stay(Said::Error(
+                "Not ordered: no test chosen. Type part of a test's name, its code or LOINC code, then Enter on the line found.".into(),
+            ));
+        }
+        let codes: Vec<&str> = self.chosen.iter().map(|t| t.test.code.as_str()).collect();
+        let notes = self.form.text(NOTES).trim().to_string();
+        let input = ops::lab::OrderInput {
+            patient,
+            visit,
+            tests: &codes,
+            priority: self.priority(),
+            clinical_notes: &notes,
+        };
+        match ops::lab::order(ctx.db, ctx.session, &input, ctx.clock()) {
+            Ok(orders) => {
+                let made: Vec<String> = orders
+                    .iter()
+                    .map(|x| {
+                        let tests: Vec<&str> = x.tests.iter().map(|t| t.code.as_str()).collect();
+                        format!("{} {} ({})", x.accession, x.specimen, tests.join(", "))
+                    })
+                    .collect();
+                Step::Close(Said::Info(format!(
+                    "Ordered, {}: {}. Label each specimen with its accession number.",
+                    priority_words(orders.first().map(|x| x.priority)),
+                    made.join("; ")
+                )))
+            }
+            Err(e) => Step::Stay(said_error(e)),
+        }
     }
 }
 
 fn priority_words(p: Option<Priority>) -> String {
     p.map_or_else(|| "routine".to_string(), |p| p.to_string())
+}
+
+fn cut(s: String, width: usize) -> String {
+    crate::tui::widgets::lab_results::cut(&s, width)
 }
 
 /// Draws the form into `area`: the fields on the left; on the right the
@@ -290,35 +353,15 @@ pub fn render(f: &LabOrderForm, frame: &mut Frame, area: Rect, theme: &Theme) {
     );
 }
 
-impl Visits {
-    /// `R`: reads the patient's results and shows them over the visit.
-    pub(super) fn show_lab_results(&mut self, ctx: &mut Ctx) -> Said {
-        let Some(o) = self.open_visit_mut() else {
-            return Said::Nothing;
-        };
-        let patient = o.patient.id.clone();
-        match crate::tui::widgets::lab_results::ResultsView::open(ctx, &patient) {
-            Ok((v, said)) => {
-                o.mode = Mode::LabResults(Box::new(v));
-                said
-            }
-            Err(said) => said,
-        }
-    }
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::keymap::assert_no_key_twice;
 
-    pub(super) fn perform_lab_results(&mut self, action: Action, ctx: &mut Ctx) -> Said {
-        let Some(o) = self.open_visit_mut() else {
-            return Said::Nothing;
-        };
-        let Mode::LabResults(v) = &mut o.mode else {
-            return Said::Nothing;
-        };
-        match v.perform(action, ctx) {
-            Some(said) => said,
-            None => {
-                o.mode = Mode::Overview;
-                Said::Nothing
-            }
+    #[test]
+    fn no_table_binds_one_key_twice() {
+        for t in [LAB_ORDER, LAB_ORDER_CHOICE, LAB_ORDER_TESTS] {
+            assert_no_key_twice(t);
         }
     }
 }
