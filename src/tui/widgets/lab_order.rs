@@ -82,7 +82,14 @@ pub struct LabOrderForm {
     touched: bool,
 }
 
+impl Default for LabOrderForm {
+    fn default() -> Self {
+        LabOrderForm::new()
+    }
+}
+
 impl LabOrderForm {
+    /// An empty order: no test, routine, no notes.
     pub fn new() -> LabOrderForm {
         let form = Form::new(vec![
             Input::Text(Field::new("Find test").wide(40)),

@@ -176,8 +176,7 @@ impl Visits {
                 {
                     return said;
                 }
-                o.mode =
-                    Mode::LabOrder(Box::new(crate::tui::widgets::lab_order::LabOrderForm::new()));
+                o.mode = Mode::LabOrder(Box::default());
                 return Said::Info(
                     "Type part of a test's name, its code or LOINC code; ↑↓ and Enter add it."
                         .into(),
