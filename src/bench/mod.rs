@@ -16,6 +16,7 @@ pub mod codes;
 pub mod doses;
 pub mod frames;
 pub mod history;
+pub mod laboratory;
 pub mod measures;
 pub mod medicines;
 pub mod morning;
@@ -51,6 +52,9 @@ pub const PASSWORD: &str = "wardline-bench-2026";
 pub const DOCTOR: &str = "bench-doctor";
 pub const NURSE: &str = "bench-nurse";
 pub const PHARMACIST: &str = "bench-pharmacist";
+/// The bench lab's two technicians: one enters, the other verifies.
+pub const LAB_TECH: &str = "bench-lab";
+pub const LAB_TECH_2: &str = "bench-lab2";
 /// The seed of every generator and sample.
 pub const SEED: u64 = 20_260_309;
 /// Patients imported by the import measure, at most.
