@@ -390,10 +390,17 @@ mod tests {
         let c = crate::store::lab_bulk::counts(db.conn()).unwrap();
         let visits: i64 = db
             .conn()
-            .query_row("SELECT count(*) FROM visits WHERE kind <> 'nursing_note'", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM visits WHERE kind <> 'nursing_note'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         // about two orders of three analytes per visit
-        assert!(c.orders > visits * 3 / 2 && c.orders <= visits * 2, "{c:?}, {visits} visits");
+        assert!(
+            c.orders > visits * 3 / 2 && c.orders <= visits * 2,
+            "{c:?}, {visits} visits"
+        );
         assert!(c.results > c.orders * 2, "{c:?}");
         assert!(c.open > 0 && c.rejected > 0 && c.critical > 0, "{c:?}");
         let statuses: Vec<String> = db
@@ -406,21 +413,37 @@ mod tests {
             .unwrap();
         assert_eq!(
             statuses,
-            ["cancelled", "collected", "in_progress", "ordered", "rejected", "resulted", "verified"]
+            [
+                "cancelled",
+                "collected",
+                "in_progress",
+                "ordered",
+                "rejected",
+                "resulted",
+                "verified"
+            ]
         );
         let (first, last, n): (i64, i64, i64) = db
             .conn()
-            .query_row("SELECT min(accession), max(accession), count(*) FROM lab_orders", [], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
+            .query_row(
+                "SELECT min(accession), max(accession), count(*) FROM lab_orders",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
             .unwrap();
-        assert_eq!((first, last), (1, n), "accession numbers follow one another");
+        assert_eq!(
+            (first, last),
+            (1, n),
+            "accession numbers follow one another"
+        );
         // every verified order's results were verified by the other technician
         let own: i64 = db
             .conn()
-            .query_row("SELECT count(*) FROM lab_results WHERE verified_by = entered_by", [], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT count(*) FROM lab_results WHERE verified_by = entered_by",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(own, 0);
     }

@@ -168,7 +168,12 @@ enum Want {
 /// A value typed for `a` in the shape it is reported (its decimals),
 /// within its possible bounds, near the range as `want` says; `None` for
 /// an analyte that is not a number.
-fn draw(a: &Analyte, range: Option<&ranges::RefRange>, want: Want, rng: &mut StdRng) -> Option<String> {
+fn draw(
+    a: &Analyte,
+    range: Option<&ranges::RefRange>,
+    want: Want,
+    rng: &mut StdRng,
+) -> Option<String> {
     let ResultType::Number { decimals, min, max } = a.kind else {
         return None;
     };
@@ -184,15 +189,27 @@ fn draw(a: &Analyte, range: Option<&ranges::RefRange>, want: Want, rng: &mut Std
     let span = (high - low).max(1e-6);
     let (from, to) = match want {
         Want::Normal => (low, high),
-        Want::High => (high, a.critical_high.unwrap_or(high + span).min(high + span)),
-        Want::Low => (a.critical_low.unwrap_or(low - span / 2.0).max(low - span / 2.0), low),
+        Want::High => (
+            high,
+            a.critical_high.unwrap_or(high + span).min(high + span),
+        ),
+        Want::Low => (
+            a.critical_low
+                .unwrap_or(low - span / 2.0)
+                .max(low - span / 2.0),
+            low,
+        ),
         Want::Critical => match (a.critical_high, a.critical_low) {
             (Some(h), _) => (h + span * 0.05, h + span * 0.6),
             (None, Some(l)) => (l - span * 0.3, l - span * 0.05),
             (None, None) => (high, high + span),
         },
     };
-    let v = if to > from { rng.gen_range(from..to) } else { from };
+    let v = if to > from {
+        rng.gen_range(from..to)
+    } else {
+        from
+    };
     let step = 10f64.powi(i32::from(decimals));
     let v = ((v * step).round() / step).clamp(min, max);
     Some(format!("{v:.*}", usize::from(decimals)))
@@ -415,7 +432,11 @@ fn write_order(
     }
     let critical = rng.gen_range(0..100) == 0;
     let drawn = values(kind, v, t.collected, critical, rng);
-    let entered = if reach == Reach::InProgress { 2 } else { drawn.len() };
+    let entered = if reach == Reach::InProgress {
+        2
+    } else {
+        drawn.len()
+    };
     let mut criticals = Vec::new();
     for d in drawn.iter().take(entered) {
         let number = match &d.value {
@@ -524,7 +545,10 @@ mod tests {
             let t = times(at, i % 7 == 0, &mut rng);
             let r = reach(&t, now, &mut rng);
             if i > OPEN_HOURS * 60 {
-                assert!(matches!(r, Reach::Verified | Reach::Rejected | Reach::Cancelled));
+                assert!(matches!(
+                    r,
+                    Reach::Verified | Reach::Rejected | Reach::Cancelled
+                ));
             }
             if r >= Reach::Resulted {
                 assert!(t.entered <= now);

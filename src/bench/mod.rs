@@ -16,6 +16,7 @@ pub mod codes;
 pub mod doses;
 pub mod frames;
 pub mod history;
+pub mod lab;
 pub mod laboratory;
 pub mod measures;
 pub mod medicines;

@@ -4,7 +4,9 @@
 //! trigger of migration 16 checks every row: an order inserted waiting
 //! for collection, its tests, then collected, its results entered,
 //! verified by a second technician, acknowledged when critical; or
-//! rejected, or cancelled.
+//! rejected, or cancelled. And the bench's own reads of what it wrote:
+//! a patient's latest order and results by date, as the record lists
+//! them.
 
 use super::StoreError;
 use crate::domain::ids::Id;
@@ -261,6 +263,59 @@ pub fn acknowledge(
     .execute(params![result.as_str(), by.as_str(), format_ts(at)])?;
     Ok(())
 }
+
+/// The patient's latest lab order.
+pub fn latest_order_of(conn: &Connection, patient: &Id) -> Result<Option<Id>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM lab_orders WHERE patient_id = ?1 ORDER BY ordered_at DESC LIMIT 1",
+            [patient.as_str()],
+            |r| r.get::<_, String>(0),
+        )
+        .optional()?
+        .map(Id::from_stored))
+}
+
+/// One verified result on the record: when collected, the analyte, the
+/// value with its unit and flag.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordResult {
+    pub collected_at: String,
+    pub accession: i64,
+    pub analyte: String,
+    pub value: String,
+    pub unit: Option<String>,
+    pub flag: String,
+}
+
+/// The patient's current verified results, newest collection first, at
+/// most [`RECORD_ROWS`]: what the record's results list reads.
+pub fn results_by_date(conn: &Connection, patient: &Id) -> Result<Vec<RecordResult>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT o.collected_at, o.accession, a.name, r.value, a.unit, r.flag
+         FROM lab_results r
+         JOIN lab_orders o ON o.id = r.order_id
+         JOIN lab_analytes a ON a.id = r.analyte_id
+         WHERE r.patient_id = ?1 AND r.verified_at IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM lab_results c WHERE c.corrects_id = r.id)
+         ORDER BY o.collected_at DESC, o.accession, a.position
+         LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![patient.as_str(), RECORD_ROWS], |r| {
+        Ok(RecordResult {
+            collected_at: r.get(0)?,
+            accession: r.get(1)?,
+            analyte: r.get(2)?,
+            value: r.get(3)?,
+            unit: r.get(4)?,
+            flag: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The most results the record lists at once.
+pub const RECORD_ROWS: i64 = 200;
 
 /// What the laboratory of a hospital adds up to.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
