@@ -288,17 +288,19 @@ pub struct RecordResult {
     pub flag: String,
 }
 
-/// The patient's current verified results, newest collection first, at
-/// most [`RECORD_ROWS`]: what the record's results list reads.
+/// The patient's current verified results, newest order first (walking
+/// the patient's orders backwards, so that a long record costs no more
+/// than the page), at most [`RECORD_ROWS`]: what the record's results
+/// list reads.
 pub fn results_by_date(conn: &Connection, patient: &Id) -> Result<Vec<RecordResult>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT o.collected_at, o.accession, a.name, r.value, a.unit, r.flag
-         FROM lab_results r
-         JOIN lab_orders o ON o.id = r.order_id
+         FROM lab_orders o
+         JOIN lab_results r ON r.order_id = o.id
          JOIN lab_analytes a ON a.id = r.analyte_id
-         WHERE r.patient_id = ?1 AND r.verified_at IS NOT NULL
+         WHERE o.patient_id = ?1 AND r.verified_at IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM lab_results c WHERE c.corrects_id = r.id)
-         ORDER BY o.collected_at DESC, o.accession, a.position
+         ORDER BY o.ordered_at DESC, o.accession DESC, a.position
          LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![patient.as_str(), RECORD_ROWS], |r| {
