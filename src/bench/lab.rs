@@ -1,6 +1,7 @@
 //! The laboratory measures at [`clinic_now`] on the bench day: the lab
-//! technician's worklist frame (every open order read and made into the
-//! worklist's rows), the record's results frame (a busy patient's latest
+//! technician's worklist frame (every open order read with
+//! `ops::lab::worklist` and made into the worklist's rows, as the lab's
+//! screen shows them), the record's results frame (a busy patient's latest
 //! order in detail as the doctor reads it, and the record's list of the
 //! patient's results by date) and entering the results of a three-analyte
 //! order with synchronous=FULL.
@@ -10,7 +11,7 @@ use super::{DOCTOR, LAB_TECH, LAB_TECH_2, PASSWORD, clinic_now};
 use crate::auth::{self, Session};
 use crate::domain::ids::Id;
 use crate::domain::prescribing::Priority;
-use crate::ops::lab::{self, OrderInput};
+use crate::ops::lab::{self, OrderInput, WorklistRow, WorklistView};
 use crate::store::Db;
 use crate::store::sessions::EndReason;
 use anyhow::{Context, Result, bail};
@@ -29,6 +30,45 @@ const ENTRY_VALUES: [[(&str, &str); 3]; 3] = [
 fn sign_in(db: &mut Db, user: &str) -> Result<Session> {
     auth::sign_in(db, user, PASSWORD, clinic_now())
         .with_context(|| format!("the bench account {user} could not sign in"))
+}
+
+/// The cells of a worklist row as the lab's screen shows them.
+fn cells(r: &WorklistRow) -> [String; 10] {
+    [
+        r.accession.to_string(),
+        r.priority.to_string(),
+        r.status.label().to_string(),
+        format!("{} {}", r.patient_name, r.mrn),
+        format!("{} {:?}", r.age, r.sex),
+        r.ward_bed.clone().unwrap_or_default(),
+        r.tests.join(", "),
+        r.specimen.clone(),
+        format!("{} {}", r.ordered_at.format("%H:%M"), r.ordered_by_name),
+        if r.has_critical { "critical" } else { "" }.to_string(),
+    ]
+}
+
+/// The lab technician's worklist of every open order, read and made into
+/// rows, `samples` times; with how many rows it shows. Stops when the
+/// bench day has no open work.
+pub fn worklist(mut db: Db, samples: usize) -> Result<(Summary, usize)> {
+    let tech = sign_in(&mut db, LAB_TECH)?;
+    let clock = db.clock(clinic_now())?;
+    let mut times = Vec::with_capacity(samples);
+    let mut shown = 0;
+    for _ in 0..samples {
+        let (rows, t) = timed(|| -> Result<Vec<[String; 10]>> {
+            let list = lab::worklist(&mut db, &tech, WorklistView::Open, clock)?;
+            Ok(list.iter().map(cells).collect())
+        });
+        shown = rows?.len();
+        times.push(t);
+    }
+    if shown == 0 {
+        bail!("the bench lab's worklist is empty: the hospital is incomplete");
+    }
+    auth::sign_out(&mut db, &tech, EndReason::Logout, clinic_now())?;
+    Ok((Summary::of(&times), shown))
 }
 
 /// The doctor's results of the patient: the latest order in detail, and

@@ -439,8 +439,9 @@ fn medicines(
     Ok(())
 }
 
-/// The laboratory measures: the record's results of the busiest patient
-/// as the doctor reads them, and entering an order's results.
+/// The laboratory measures: the lab's worklist, the record's results of
+/// the busiest patient as the doctor reads them, and entering an order's
+/// results.
 fn laboratory(
     db: &mut Db,
     path: &std::path::Path,
@@ -448,7 +449,7 @@ fn laboratory(
     samples: usize,
     out: &mut Vec<Measure>,
 ) -> Result<()> {
-    eprintln!("bench: the laboratory: the results of the busiest record, result entry");
+    eprintln!("bench: the laboratory: the worklist, the busiest record's results, result entry");
     let frame = |name: &str, label: String, s: Summary| {
         timed(
             name.into(),
@@ -458,6 +459,12 @@ fn laboratory(
             Some(s.p99_us <= FRAME_P99_US),
         )
     };
+    let (s, shown) = lab::worklist(Db::open(path)?, samples)?;
+    out.push(frame(
+        "frame_lab_worklist",
+        format!("frame: lab worklist, all open ({shown})"),
+        s,
+    ));
     let busiest = clinical::busiest(db, n)?;
     let (detail, record, listed) = lab::results(Db::open(path)?, &busiest.id, samples)?;
     out.push(frame(
