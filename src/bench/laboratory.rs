@@ -2,7 +2,7 @@
 //! analytes from each doctor's visit (electrolytes and creatinine, a
 //! renal profile, liver tests, lipids, an inflammation and bone profile,
 //! HbA1c with ESR and reticulocytes), accession numbers in the order they
-//! were made. Everything older than a day and a half is verified (a few
+//! were made. Everything older than a day is verified (a few
 //! rejected or cancelled); the last day's orders are open in every status
 //! (waiting, collected, in progress, resulted), some verified, rejected or
 //! cancelled. About 1% of the orders carry a critical value, acknowledged
@@ -45,7 +45,7 @@ const KINDS: [&[&str]; 6] = [
 ];
 /// Orders made since this long before [`clinic_now`] are the lab's open
 /// day; older ones are finished.
-const OPEN_HOURS: i64 = 36;
+const OPEN_HOURS: i64 = 24;
 
 /// A kind of order as the catalogue holds it.
 struct Kind {
