@@ -66,18 +66,10 @@ fn kinds(db: &Db) -> Result<Vec<Kind>> {
         for code in codes {
             let stored = crate::store::lab::by_code(db.conn(), code)?
                 .with_context(|| format!("the catalogue has no test {code}"))?;
-            let (test_id, ids) = bulk::test_ids(db.conn(), code)?
-                .with_context(|| format!("the catalogue has no test {code}"))?;
-            for a in stored.test.analytes {
-                let id = ids
-                    .iter()
-                    .find(|(c, _)| *c == a.code)
-                    .map(|(_, id)| id.clone())
-                    .with_context(|| format!("the analyte {} of {code} is inactive", a.code))?;
-                kind.analytes.push((id, a));
-            }
+            let analytes = crate::store::lab::analytes_with_ids(db.conn(), stored.id.as_str())?;
+            kind.analytes.extend(analytes);
             kind.specimen = stored.test.specimen;
-            kind.tests.push(test_id);
+            kind.tests.push(stored.id);
         }
         out.push(kind);
     }

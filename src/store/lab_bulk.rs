@@ -1,7 +1,7 @@
 //! Writing laboratory orders in bulk (the bench hospital's laboratory
-//! layer): the visits to order from, page by page, the catalogue's ids,
-//! and each step of an order's life as its own row change, so that every
-//! trigger of migration 16 checks every row: an order inserted waiting
+//! layer): the visits to order from, and each step of an order's life as
+//! its own row change, so that every trigger of migration 16 checks every
+//! row: an order inserted waiting
 //! for collection, its tests, then collected, its results entered,
 //! verified by a second technician, acknowledged when critical; or
 //! rejected, or cancelled. And the bench's own reads of what it wrote:
@@ -82,29 +82,6 @@ pub fn visit(conn: &Connection, rowid: i64) -> Result<LabVisit, StoreError> {
          WHERE v.rowid = ?1",
     )?;
     Ok(stmt.query_row([rowid], lab_visit)?)
-}
-
-/// The id of the catalogue's test with this code, and of each of its
-/// active analytes by code.
-pub fn test_ids(
-    conn: &Connection,
-    code: &str,
-) -> Result<Option<(Id, Vec<(String, Id)>)>, StoreError> {
-    let Some(test) = conn
-        .query_row("SELECT id FROM lab_tests WHERE code = ?1", [code], |r| {
-            r.get::<_, String>(0)
-        })
-        .optional()?
-    else {
-        return Ok(None);
-    };
-    let mut stmt = conn.prepare_cached(
-        "SELECT code, id FROM lab_analytes WHERE test_id = ?1 AND active = 1 ORDER BY position",
-    )?;
-    let analytes = stmt
-        .query_map([&test], |r| Ok((r.get(0)?, Id::from_stored(r.get(1)?))))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(Some((Id::from_stored(test), analytes)))
 }
 
 /// The accession number after the hospital's last.
