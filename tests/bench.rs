@@ -179,7 +179,10 @@ fn bench_runs_at_a_tiny_size_and_reuses_its_hospital() {
         .lines()
         .find(|l| l.starts_with("bench: layer r6 (laboratory): "))
         .unwrap_or_else(|| panic!("no laboratory layer line: {stderr}"));
-    assert!(lab.contains(" lab orders with ") && lab.contains(" open, "), "{lab}");
+    assert!(
+        lab.contains(" lab orders with ") && lab.contains(" open, "),
+        "{lab}"
+    );
     let table = String::from_utf8_lossy(&first.stdout);
     assert!(
         table.contains("search: MRN")
