@@ -116,7 +116,8 @@ pub struct BenchArgs {
     /// (ICD-10 search), audit (verify), writes (register, import), frames
     /// (the screens), clinical (busiest record, worklist, vitals save),
     /// medicines (prescription queue, due-now round, prescribe, dispense),
-    /// program (cold start, memory).
+    /// laboratory (lab worklist, results, result entry), program (cold
+    /// start, memory).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "GROUP")]
     pub only: Vec<BenchGroup>,
 }
@@ -131,6 +132,7 @@ pub enum BenchGroup {
     Frames,
     Clinical,
     Medicines,
+    Laboratory,
     Program,
 }
 

@@ -39,6 +39,10 @@ const TIMED: &[&str] = &[
     "frame_round_all_wards",
     "prescribe",
     "dispense",
+    "frame_lab_worklist",
+    "lab_order_detail",
+    "lab_record_results",
+    "lab_enter_results",
 ];
 const LIKE: &[&str] = &[
     "like_mrn",
@@ -171,6 +175,14 @@ fn bench_runs_at_a_tiny_size_and_reuses_its_hospital() {
     // about one past consultation in fifteen falls in the ledger's window
     assert!(dispenses >= 20 && prescriptions >= dispenses, "{medicines}");
     assert!(prescriptions >= ward_orders + waiting + 20, "{medicines}");
+    let lab = stderr
+        .lines()
+        .find(|l| l.starts_with("bench: layer r6 (laboratory): "))
+        .unwrap_or_else(|| panic!("no laboratory layer line: {stderr}"));
+    assert!(
+        lab.contains(" lab orders with ") && lab.contains(" open, "),
+        "{lab}"
+    );
     let table = String::from_utf8_lossy(&first.stdout);
     assert!(
         table.contains("search: MRN")
@@ -181,6 +193,8 @@ fn bench_runs_at_a_tiny_size_and_reuses_its_hospital() {
             && table.contains("frame: a ward's round due now")
             && table.contains("frame: round due now, every ward")
             && table.contains("dispense a prescription")
+            && table.contains("frame: lab worklist, all open")
+            && table.contains("lab: enter an order's three results")
             && table.contains("peak memory"),
         "{table}"
     );

@@ -28,8 +28,9 @@ const CHUNK: u64 = 50_000;
 const BUILD_CACHE_KIB: i64 = 512 * 1024;
 /// What the build puts in the hospital, raised whenever that changes so
 /// that an older bench file is not reused (2: wards, beds and pharmacy;
-/// 4: the clinical record; 5: prescriptions, dispensing and the MAR).
-pub const REVISION: u32 = 5;
+/// 4: the clinical record; 5: prescriptions, dispensing and the MAR;
+/// 6: the laboratory's orders and results).
+pub const REVISION: u32 = 6;
 
 /// A layer added to the hospital after its first revisions: the revision
 /// that brought it, its name, and what writes it (returning what it says
@@ -39,7 +40,10 @@ type Layer = (u32, &'static str, fn(&mut Db, u64) -> Result<String>);
 /// The layers since revision 4, in order. A file of revision
 /// [`UPGRADES_FROM`] or later is upgraded by adding only the layers it
 /// lacks to a copy of it, instead of being built again.
-const LAYERS: &[Layer] = &[(5, "prescriptions", medicines)];
+const LAYERS: &[Layer] = &[
+    (5, "prescriptions", medicines),
+    (6, "laboratory", laboratory),
+];
 /// The oldest revision that the layers can be added to.
 const UPGRADES_FROM: u32 = 4;
 
@@ -56,6 +60,15 @@ fn medicines(db: &mut Db, patients: u64) -> Result<String> {
         c.dispenses,
         w.batches,
         c.administrations
+    ))
+}
+
+fn laboratory(db: &mut Db, patients: u64) -> Result<String> {
+    let c = super::laboratory::add(db, patients)?;
+    Ok(format!(
+        "{} lab orders with {} results ({} open, {} rejected), {} critical values of which {} \
+         not yet acknowledged",
+        c.orders, c.results, c.open, c.rejected, c.critical, c.unacknowledged
     ))
 }
 
@@ -367,5 +380,71 @@ mod tests {
         assert_eq!(std::fs::metadata(&old).unwrap().len(), old_len);
         // and the upgraded one is reused afterwards
         assert_eq!(ensure(dir.path(), 300).unwrap(), new);
+    }
+
+    #[test]
+    fn the_laboratory_has_a_day_open_in_every_status_and_a_few_critical_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = ensure(dir.path(), 300).unwrap();
+        let db = Db::open(&path).unwrap();
+        let c = crate::store::lab_bulk::counts(db.conn()).unwrap();
+        let visits: i64 = db
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM visits WHERE kind <> 'nursing_note'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        // about two orders of three analytes per visit
+        assert!(
+            c.orders > visits * 3 / 2 && c.orders <= visits * 2,
+            "{c:?}, {visits} visits"
+        );
+        assert!(c.results > c.orders * 2, "{c:?}");
+        assert!(c.open > 0 && c.rejected > 0 && c.critical > 0, "{c:?}");
+        let statuses: Vec<String> = db
+            .conn()
+            .prepare("SELECT DISTINCT status FROM lab_orders ORDER BY status")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            statuses,
+            [
+                "cancelled",
+                "collected",
+                "in_progress",
+                "ordered",
+                "rejected",
+                "resulted",
+                "verified"
+            ]
+        );
+        let (first, last, n): (i64, i64, i64) = db
+            .conn()
+            .query_row(
+                "SELECT min(accession), max(accession), count(*) FROM lab_orders",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (first, last),
+            (1, n),
+            "accession numbers follow one another"
+        );
+        // every verified order's results were verified by the other technician
+        let own: i64 = db
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM lab_results WHERE verified_by = entered_by",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(own, 0);
     }
 }

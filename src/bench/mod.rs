@@ -16,6 +16,8 @@ pub mod codes;
 pub mod doses;
 pub mod frames;
 pub mod history;
+pub mod lab;
+pub mod laboratory;
 pub mod measures;
 pub mod medicines;
 pub mod morning;
@@ -51,6 +53,9 @@ pub const PASSWORD: &str = "wardline-bench-2026";
 pub const DOCTOR: &str = "bench-doctor";
 pub const NURSE: &str = "bench-nurse";
 pub const PHARMACIST: &str = "bench-pharmacist";
+/// The bench lab's two technicians: one enters, the other verifies.
+pub const LAB_TECH: &str = "bench-lab";
+pub const LAB_TECH_2: &str = "bench-lab2";
 /// The seed of every generator and sample.
 pub const SEED: u64 = 20_260_309;
 /// Patients imported by the import measure, at most.
@@ -73,6 +78,7 @@ const CODE_SEARCH_P99_US: f64 = 2_000.0;
 const VITALS_P99_US: f64 = 10_000.0;
 const PRESCRIBE_P99_US: f64 = 10_000.0;
 const DISPENSE_P99_US: f64 = 10_000.0;
+const RESULT_ENTRY_P99_US: f64 = 10_000.0;
 
 /// The day the synthetic patients are registered.
 pub fn today() -> NaiveDate {
@@ -145,6 +151,9 @@ pub fn run(data: &DataDir, args: &BenchArgs) -> Result<()> {
     }
     if wants(BenchGroup::Medicines) {
         medicines(&mut db, &path, samples, &mut out)?;
+    }
+    if wants(BenchGroup::Laboratory) {
+        laboratory(&mut db, &path, n, samples, &mut out)?;
     }
     drop(db);
     if wants(BenchGroup::Program) {
@@ -426,6 +435,55 @@ fn medicines(
         s,
         "p99 ≤ 10 ms".into(),
         Some(s.p99_us <= DISPENSE_P99_US),
+    ));
+    Ok(())
+}
+
+/// The laboratory measures: the lab's worklist, the record's results of
+/// the busiest patient as the doctor reads them, and entering an order's
+/// results.
+fn laboratory(
+    db: &mut Db,
+    path: &std::path::Path,
+    n: u64,
+    samples: usize,
+    out: &mut Vec<Measure>,
+) -> Result<()> {
+    eprintln!("bench: the laboratory: the worklist, the busiest record's results, result entry");
+    let frame = |name: &str, label: String, s: Summary| {
+        timed(
+            name.into(),
+            label,
+            s,
+            "p99 ≤ 4 ms".into(),
+            Some(s.p99_us <= FRAME_P99_US),
+        )
+    };
+    let (s, shown) = lab::worklist(Db::open(path)?, samples)?;
+    out.push(frame(
+        "frame_lab_worklist",
+        format!("frame: lab worklist, all open ({shown})"),
+        s,
+    ));
+    let busiest = clinical::busiest(db, n)?;
+    let (detail, record, listed) = lab::results(Db::open(path)?, &busiest.id, samples)?;
+    out.push(frame(
+        "lab_order_detail",
+        "lab: latest order of the busiest record".into(),
+        detail,
+    ));
+    out.push(frame(
+        "lab_record_results",
+        format!("lab: the busiest record's results ({listed})"),
+        record,
+    ));
+    let s = lab::enter_results(db, samples)?;
+    out.push(timed(
+        "lab_enter_results".into(),
+        "lab: enter an order's three results".into(),
+        s,
+        "p99 ≤ 10 ms".into(),
+        Some(s.p99_us <= RESULT_ENTRY_P99_US),
     ));
     Ok(())
 }

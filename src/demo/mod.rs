@@ -39,6 +39,7 @@ pub const ACCOUNTS: &[(&str, &str, Role)] = &[
     ("nurse", "Mei Lin Chen", Role::Nurse),
     ("pharmacist", "Olusegun Adeyemi", Role::Pharmacist),
     ("labtech", "Priya Natarajan", Role::LabTech),
+    ("labtech2", "Joseph Kamau", Role::LabTech),
 ];
 
 /// Synthetic patients registered in the demo, besides the near duplicates.

@@ -4,9 +4,12 @@
 //! open draft and the waiting ones with the nurse's vitals, the ward's
 //! vitals over each admission with one adult's NEWS2 rising into the high
 //! band this morning, yesterday's ward rounds and one stale draft (`ward`),
-//! and allergies and problems on several patients.
+//! allergies and problems on several patients, the morning's medicines
+//! (`medicines`) and the laboratory's morning with a diabetic patient's
+//! HbA1c over eighteen months (`lab`).
 
 mod clinic;
+mod lab;
 mod medicines;
 mod ward;
 
@@ -24,12 +27,16 @@ use chrono::{DateTime, NaiveDate, Utc};
 /// The code list the demo's diagnoses and problems use.
 const ICD: &str = "ICD-10-CM";
 
-/// The three sessions the morning is written by.
+/// The sessions the morning is written by.
 struct Staff {
     reception: Session,
     doctor: Session,
     nurse: Session,
     pharmacist: Session,
+    /// The lab technician who collects and enters, and the second one
+    /// who verifies.
+    lab: Session,
+    lab2: Session,
 }
 
 /// Adds the clinical morning; `now` is the demo's clock (the same instant
@@ -40,6 +47,8 @@ pub fn demo_clinical(db: &mut Db, password: &str, now: DateTime<Utc>) -> Result<
         doctor: auth::sign_in(db, "doctor", password, now)?,
         nurse: auth::sign_in(db, "nurse", password, now)?,
         pharmacist: auth::sign_in(db, "pharmacist", password, now)?,
+        lab: auth::sign_in(db, "labtech", password, now)?,
+        lab2: auth::sign_in(db, "labtech2", password, now)?,
     };
     let clock = db.clock(now)?;
     let result = build(db, &staff, clock);
@@ -48,6 +57,8 @@ pub fn demo_clinical(db: &mut Db, password: &str, now: DateTime<Utc>) -> Result<
         &staff.doctor,
         &staff.nurse,
         &staff.pharmacist,
+        &staff.lab,
+        &staff.lab2,
     ] {
         auth::sign_out(db, s, EndReason::Logout, now)?;
     }
@@ -181,5 +192,7 @@ fn build(db: &mut Db, staff: &Staff, clock: Clock) -> Result<()> {
         &seen.consulted,
         &ward.rounds,
         overridden.as_ref(),
-    )
+    )?;
+    // The second of the chronic patients has diabetes on the problem list.
+    lab::lab_morning(db, staff, clock, ward.chronic.get(1))
 }
