@@ -2,8 +2,8 @@
 //! technician's worklist frame (every open order read with
 //! `ops::lab::worklist` and made into the worklist's rows, as the lab's
 //! screen shows them), the record's results frame (a busy patient's latest
-//! order in detail as the doctor reads it, and the record's list of the
-//! patient's results by date) and entering the results of a three-analyte
+//! order in detail as the doctor reads it, and the record's results by
+//! date through `ops::lab::record::results_of`, its READ event written) and entering the results of a three-analyte
 //! order with synchronous=FULL.
 
 use super::stats::{Summary, timed};
@@ -85,8 +85,8 @@ pub fn results(mut db: Db, patient: &Id, samples: usize) -> Result<(Summary, Sum
         let (d, t) = timed(|| lab::detail(&mut db, &doctor, &latest, clock));
         d?;
         detail.push(t);
-        let (rows, t) = timed(|| crate::store::lab_bulk::results_by_date(db.conn(), patient));
-        listed = rows?.len();
+        let (rows, t) = timed(|| lab::record::results_of(&mut db, &doctor, patient, clock));
+        listed = rows?.orders.iter().map(|o| o.lines.len()).sum();
         record.push(t);
     }
     auth::sign_out(&mut db, &doctor, EndReason::Logout, clinic_now())?;

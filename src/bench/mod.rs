@@ -474,7 +474,7 @@ fn laboratory(
     ));
     out.push(frame(
         "lab_record_results",
-        format!("lab: the busiest record's results ({listed})"),
+        format!("lab: the busiest record's results ({listed} values)"),
         record,
     ));
     let s = lab::enter_results(db, samples)?;

@@ -253,49 +253,6 @@ pub fn latest_order_of(conn: &Connection, patient: &Id) -> Result<Option<Id>, St
         .map(Id::from_stored))
 }
 
-/// One verified result on the record: when collected, the analyte, the
-/// value with its unit and flag.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RecordResult {
-    pub collected_at: String,
-    pub accession: i64,
-    pub analyte: String,
-    pub value: String,
-    pub unit: Option<String>,
-    pub flag: String,
-}
-
-/// The patient's current verified results, newest order first (walking
-/// the patient's orders backwards, so that a long record costs no more
-/// than the page), at most [`RECORD_ROWS`]: what the record's results
-/// list reads.
-pub fn results_by_date(conn: &Connection, patient: &Id) -> Result<Vec<RecordResult>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT o.collected_at, o.accession, a.name, r.value, a.unit, r.flag
-         FROM lab_orders o
-         JOIN lab_results r ON r.order_id = o.id
-         JOIN lab_analytes a ON a.id = r.analyte_id
-         WHERE o.patient_id = ?1 AND r.verified_at IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM lab_results c WHERE c.corrects_id = r.id)
-         ORDER BY o.ordered_at DESC, o.accession DESC, a.position
-         LIMIT ?2",
-    )?;
-    let rows = stmt.query_map(params![patient.as_str(), RECORD_ROWS], |r| {
-        Ok(RecordResult {
-            collected_at: r.get(0)?,
-            accession: r.get(1)?,
-            analyte: r.get(2)?,
-            value: r.get(3)?,
-            unit: r.get(4)?,
-            flag: r.get(5)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// The most results the record lists at once.
-pub const RECORD_ROWS: i64 = 200;
-
 /// What the laboratory of a hospital adds up to.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
