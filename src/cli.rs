@@ -10,10 +10,10 @@ use crate::commands::backup::{BackupArgs, RestoreArgs};
 use crate::commands::beds::{self, BedsCommand, WardsCommand};
 use crate::commands::codes;
 use crate::commands::hospital::InitArgs;
-use crate::commands::lab;
 use crate::commands::label::LabelArgs;
 use crate::commands::settings::SettingsCommand;
 use crate::commands::users::UsersCommand;
+use crate::commands::{lab, lab_reports};
 use crate::commands::{patients, pharmacy, record};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -195,4 +195,13 @@ pub enum ReportCommand {
     Stock(pharmacy::StockArgs),
     /// Pharmacy batches with stock that expire within N days (expired ones too).
     Expiry(pharmacy::ExpiryArgs),
+    /// Laboratory turnaround of the orders made from --from to --to: per
+    /// test and priority, the median and 90th percentile minutes from order
+    /// to collection, collection to verification and order to verification
+    /// of the verified orders; orders still open, rejected and cancelled
+    /// counted apart.
+    LabTurnaround(lab_reports::LabReportArgs),
+    /// Laboratory workload from --from to --to: per day and test, the tests
+    /// ordered and how many were collected, verified, rejected, cancelled.
+    LabWorkload(lab_reports::LabReportArgs),
 }

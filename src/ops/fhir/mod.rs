@@ -11,6 +11,7 @@
 //! `fullUrl` is `urn:uuid:<id>` and references point at those, so the
 //! bundle stands on its own; the clinicians are named by display only.
 
+mod lab;
 mod medications;
 mod observations;
 

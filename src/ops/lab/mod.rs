@@ -1,0 +1,4 @@
+//! The laboratory's operations.
+
+pub mod label;
+pub mod reports;

@@ -1,0 +1,73 @@
+//! The rows behind the laboratory's turnaround and workload reports: each
+//! test of each order made in a period, with the order's priority, status
+//! and time stamps. Read by the `lab_orders_ordered` index (orders by the
+//! instant they were made), so a period costs its own orders, never the
+//! whole history.
+
+use super::StoreError;
+use crate::domain::prescribing::Priority;
+use crate::domain::time::{format_ts, parse_ts};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, Row};
+
+/// One test of one order, as the reports count it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderedTest {
+    pub test_code: String,
+    pub test_name: String,
+    pub priority: Priority,
+    /// The order's status as stored (`ordered`, `collected`, …, `rejected`,
+    /// `cancelled`).
+    pub status: String,
+    pub ordered_at: DateTime<Utc>,
+    pub collected_at: Option<DateTime<Utc>>,
+    /// When every result was first verified (kept through a correction).
+    pub verified_at: Option<DateTime<Utc>>,
+}
+
+fn bad(i: usize, what: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        i,
+        rusqlite::types::Type::Text,
+        what.to_string().into(),
+    )
+}
+
+fn at(r: &Row, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+    match r.get::<_, Option<String>>(i)? {
+        None => Ok(None),
+        Some(s) => parse_ts(&s).map(Some).ok_or_else(|| bad(i, "time")),
+    }
+}
+
+/// Every test of the orders made from `start` (included) to `end`
+/// (excluded), oldest order first, its tests in the order they were asked
+/// for.
+pub fn ordered_tests(
+    conn: &Connection,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<Vec<OrderedTest>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.code, t.name, o.priority, o.status, o.ordered_at, o.collected_at,
+                o.verified_at
+         FROM lab_orders o INDEXED BY lab_orders_ordered
+         JOIN lab_order_tests ot ON ot.order_id = o.id
+         JOIN lab_tests t ON t.id = ot.test_id
+         WHERE o.ordered_at >= ?1 AND o.ordered_at < ?2
+         ORDER BY o.ordered_at, o.id, ot.position",
+    )?;
+    let rows = stmt.query_map([format_ts(start), format_ts(end)], |r| {
+        let priority: String = r.get(2)?;
+        Ok(OrderedTest {
+            test_code: r.get(0)?,
+            test_name: r.get(1)?,
+            priority: priority.parse().map_err(|_| bad(2, "priority"))?,
+            status: r.get(3)?,
+            ordered_at: at(r, 4)?.ok_or_else(|| bad(4, "time"))?,
+            collected_at: at(r, 5)?,
+            verified_at: at(r, 6)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
