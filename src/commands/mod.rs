@@ -13,6 +13,7 @@ pub mod beds;
 pub mod codes;
 pub mod hospital;
 pub mod lab;
+pub mod lab_label;
 pub mod lab_reports;
 pub mod label;
 pub mod patients;

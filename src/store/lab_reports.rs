@@ -2,9 +2,10 @@
 //! test of each order made in a period, with the order's priority, status
 //! and time stamps. Read by the `lab_orders_ordered` index (orders by the
 //! instant they were made), so a period costs its own orders, never the
-//! whole history.
+//! whole history. Also a patient's orders, for the record's FHIR export.
 
 use super::StoreError;
+use crate::domain::ids::Id;
 use crate::domain::prescribing::Priority;
 use crate::domain::time::{format_ts, parse_ts};
 use chrono::{DateTime, Utc};
@@ -69,5 +70,16 @@ pub fn ordered_tests(
             verified_at: at(r, 6)?,
         })
     })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The ids of a patient's lab orders, oldest first (by the
+/// `lab_orders_patient` index), for the record's export.
+pub fn orders_of_patient(conn: &Connection, patient: &Id) -> Result<Vec<Id>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM lab_orders INDEXED BY lab_orders_patient
+         WHERE patient_id = ?1 ORDER BY ordered_at, accession",
+    )?;
+    let rows = stmt.query_map([patient.as_str()], |r| Ok(Id::from_stored(r.get(0)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

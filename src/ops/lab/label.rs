@@ -5,8 +5,19 @@
 //! hospital's zone; as receipt-printer text and as a PDF made with the
 //! medicine labels' page code. Printing one is an EXPORT event.
 
+use super::{LabOrder, by_accession};
+use crate::auth::Session;
+use crate::domain::audit::AuditAction;
+use crate::domain::clock::Clock;
+use crate::domain::lab::accession::Accession;
+use crate::domain::lab::order::OrderStatus;
 use crate::domain::label::{Paper, wrap};
+use crate::error::{Error, Result};
+use crate::ops::clinical;
 use crate::ops::labels::{PageLine, page};
+use crate::store::Db;
+use chrono::{DateTime, Utc};
+use std::path::Path;
 
 /// How much larger than the text the accession number is set in the PDF.
 const ACCESSION_SIZE: f32 = 2.5;
@@ -123,6 +134,73 @@ impl SpecimenLabel {
             .collect();
         page(&lines)
     }
+}
+
+/// The label of the order with this accession number, for a lab
+/// technician or a clinician who may open the order (an audited read); an
+/// order cancelled or rejected gets none.
+pub fn specimen_label(
+    db: &mut Db,
+    by: &Session,
+    accession: Accession,
+    clock: Clock,
+) -> Result<(LabOrder, SpecimenLabel)> {
+    let d = by_accession(db, by, &accession, clock)?;
+    let o = d.order;
+    if matches!(o.status, OrderStatus::Cancelled | OrderStatus::Rejected) {
+        return Err(Error::Refused(format!(
+            "{accession} is {}: nothing is to be collected for it; order the tests again for a new label",
+            o.status.label()
+        )));
+    }
+    let settings = db.settings()?;
+    let date = settings.date_pattern();
+    let local = |t: DateTime<Utc>| {
+        format!(
+            "{} {}",
+            clock.at(t).format(date),
+            clock.at(t).format("%H:%M")
+        )
+    };
+    let p = d.patient;
+    let mut born = p.birth_date.format(date).to_string();
+    if p.birth_date_estimated {
+        born.push_str(" (estimated)");
+    }
+    let label = SpecimenLabel {
+        hospital: settings.hospital_name.clone(),
+        accession: o.accession.to_string(),
+        patient: p.name,
+        mrn: p.mrn,
+        sex: p.sex.fhir().to_string(),
+        born,
+        tests: o.tests.iter().map(|t| t.name.clone()).collect(),
+        specimen: o.specimen.clone(),
+        priority: o.priority.to_string().to_uppercase(),
+        ordered: local(o.ordered_at),
+        collected: o.collected_at.map(local),
+    };
+    Ok((o, label))
+}
+
+/// Records that a specimen label left the file (an EXPORT event naming the
+/// patient).
+pub fn record_export(db: &mut Db, by: &Session, o: &LabOrder, whereto: &Path) -> Result<()> {
+    let summary = format!(
+        "wrote the specimen label of {} to {}",
+        o.accession,
+        whereto.display()
+    );
+    db.write(&by.actor(), |_| {
+        let e = clinical::event(
+            AuditAction::Export,
+            "lab_order",
+            &o.id,
+            &o.patient_id,
+            summary,
+        );
+        Ok::<_, Error>(((), vec![e]))
+    })
 }
 
 #[cfg(test)]

@@ -239,7 +239,7 @@ fn require_reader(by: &Session) -> Result<()> {
     if by.user.role.can(Permission::Administer) {
         return Ok(());
     }
-    by.require(Permission::Administer, "see the laboratory's reports")
+    by.require(Permission::RunLab, "see the laboratory's reports")
 }
 
 /// The tests of the orders made in the period's days (hospital zone).
