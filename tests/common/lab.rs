@@ -69,6 +69,13 @@ impl Clinic {
             .unwrap_or_else(|e| panic!("enter results of {}: {e}", order.accession))
     }
 
+    /// The order as `lab` sees it now (an audited read).
+    pub fn results_seen(&mut self, lab: &Session, order: &LabOrder) -> OrderDetail {
+        let clock = self.clock(self.early);
+        ops::lab::detail(&mut self.db, lab, &order.id, clock)
+            .unwrap_or_else(|e| panic!("open {}: {e}", order.accession))
+    }
+
     /// `lab` (a technician who entered none of them) verifies `order`'s
     /// entered results at `at`.
     pub fn verify(&mut self, lab: &Session, order: &LabOrder, at: DateTime<Utc>) -> OrderDetail {

@@ -10,11 +10,13 @@ pub mod label;
 pub mod orders;
 pub mod reports;
 pub mod results;
+pub mod worklist;
 
 pub use crate::store::lab_orders::results::LabResult;
 pub use crate::store::lab_orders::{LabOrder, OrderedTest};
 pub use orders::{OrderInput, cancel, collect, order, reject};
 pub use results::{acknowledge, correct, enter_results, verify};
+pub use worklist::{WorklistRow, WorklistView, worklist};
 
 use crate::auth::Session;
 use crate::domain::audit::AuditAction;

@@ -5,6 +5,7 @@
 //! triggers of migration 16.
 
 pub mod results;
+pub mod worklist;
 
 use super::StoreError;
 use super::clinical::{opt_ts, parsed, ts, who};
