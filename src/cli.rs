@@ -90,7 +90,7 @@ pub enum Command {
     /// hospital (built once per size, then reused); never touches real ones.
     Bench(BenchArgs),
     /// The medicine label of a dispensed prescription, as receipt-printer
-    /// text or a PDF.
+    /// text or a PDF; `label specimen ACCESSION`, a lab specimen's label.
     Label(LabelArgs),
 }
 
@@ -181,7 +181,8 @@ pub enum ExportCommand {
     Patients(patients::ExportArgs),
     /// Export one patient's clinical record (as far as it is open to you)
     /// as a FHIR R4 Bundle: Patient, Encounters, vital-sign Observations,
-    /// Conditions and AllergyIntolerances.
+    /// Conditions, AllergyIntolerances, the medicines, and the lab's
+    /// ServiceRequests, Specimens, Observations and DiagnosticReports.
     Record(record::RecordExportArgs),
 }
 

@@ -307,3 +307,55 @@ fn only_the_lab_and_administrators_read_the_reports() {
     assert!(reports::workload(&l.c.db, &lab2, period).is_ok());
     assert!(Period::new(day(10), day(9)).is_err());
 }
+
+#[test]
+fn the_commands_print_the_reports() {
+    let l = lab();
+    let data =
+        l.c.path
+            .parent()
+            .and_then(|p| p.parent())
+            .unwrap()
+            .to_path_buf();
+    let pw = format!("{}\n", fixture::PASSWORD);
+    let args = ["--from", "2026-03-09", "--to", "2026-03-09", "--as", "lab"];
+    let run = |report: &str, extra: &[&str]| {
+        let all: Vec<&str> = ["report", report]
+            .iter()
+            .chain(&args)
+            .chain(extra)
+            .copied()
+            .collect();
+        let (ok, out) = common::cli::said(&data, &all, &pw);
+        assert!(ok, "{out}");
+        out
+    };
+    let csv = run("lab-turnaround", &["--format", "csv"]);
+    assert!(
+        csv.starts_with("from,to,test,test_name,priority,verified,"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(
+            "2026-03-09,2026-03-09,K,Potassium,stat,4,15.0,30.0,35.0,60.0,50.0,90.0,0,0,0"
+        ),
+        "{csv}"
+    );
+    let text = run("lab-workload", &[]);
+    assert!(text.contains("Laboratory workload"), "{text}");
+    let (ok, out) = common::cli::said(
+        &data,
+        &[
+            "report",
+            "lab-workload",
+            "--from",
+            "2026-03-10",
+            "--to",
+            "9 March",
+            "--as",
+            "lab",
+        ],
+        &pw,
+    );
+    assert!(!ok && out.contains("type it as YYYY-MM-DD"), "{out}");
+}
