@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::fhir::validate;
+use common::fhir::{references, validate};
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use common::clinic as fixture;
@@ -392,22 +392,6 @@ fn counts(b: &Value) -> BTreeMap<String, usize> {
             .or_default() += 1;
     }
     m
-}
-
-/// Every `reference` anywhere in the bundle.
-fn references(v: &Value, out: &mut Vec<String>) {
-    match v {
-        Value::Object(m) => {
-            for (k, x) in m {
-                match (k.as_str(), x) {
-                    ("reference", Value::String(s)) => out.push(s.clone()),
-                    _ => references(x, out),
-                }
-            }
-        }
-        Value::Array(a) => a.iter().for_each(|x| references(x, out)),
-        _ => {}
-    }
 }
 
 fn loinc_of(o: &Value) -> &str {

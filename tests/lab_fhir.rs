@@ -10,7 +10,7 @@ mod common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use common::clinic::{self as fixture, Clinic};
-use common::fhir::validate;
+use common::fhir::{references, validate};
 use serde_json::Value;
 use std::collections::HashSet;
 use wardline::auth::Session;
@@ -153,21 +153,6 @@ fn of_type<'a>(b: &'a Value, kind: &str) -> Vec<&'a Value> {
 
 fn loinc(o: &Value) -> &str {
     o["code"]["coding"][0]["code"].as_str().unwrap_or("")
-}
-
-fn references(v: &Value, out: &mut Vec<String>) {
-    match v {
-        Value::Object(m) => {
-            for (k, x) in m {
-                match (k.as_str(), x) {
-                    ("reference", Value::String(s)) => out.push(s.clone()),
-                    _ => references(x, out),
-                }
-            }
-        }
-        Value::Array(a) => a.iter().for_each(|x| references(x, out)),
-        _ => {}
-    }
 }
 
 #[test]

@@ -5,11 +5,12 @@
 //! whole history. Also a patient's orders, for the record's FHIR export.
 
 use super::StoreError;
+use super::clinical::{opt_ts, parsed, ts};
 use crate::domain::ids::Id;
 use crate::domain::prescribing::Priority;
-use crate::domain::time::{format_ts, parse_ts};
+use crate::domain::time::format_ts;
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, Row};
+use rusqlite::Connection;
 
 /// One test of one order, as the reports count it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,21 +25,6 @@ pub struct OrderedTest {
     pub collected_at: Option<DateTime<Utc>>,
     /// When every result was first verified (kept through a correction).
     pub verified_at: Option<DateTime<Utc>>,
-}
-
-fn bad(i: usize, what: &str) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        i,
-        rusqlite::types::Type::Text,
-        what.to_string().into(),
-    )
-}
-
-fn at(r: &Row, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
-    match r.get::<_, Option<String>>(i)? {
-        None => Ok(None),
-        Some(s) => parse_ts(&s).map(Some).ok_or_else(|| bad(i, "time")),
-    }
 }
 
 /// Every test of the orders made from `start` (included) to `end`
@@ -59,15 +45,14 @@ pub fn ordered_tests(
          ORDER BY o.ordered_at, o.id, ot.position",
     )?;
     let rows = stmt.query_map([format_ts(start), format_ts(end)], |r| {
-        let priority: String = r.get(2)?;
         Ok(OrderedTest {
             test_code: r.get(0)?,
             test_name: r.get(1)?,
-            priority: priority.parse().map_err(|_| bad(2, "priority"))?,
+            priority: parsed(r, 2, "priority")?,
             status: r.get(3)?,
-            ordered_at: at(r, 4)?.ok_or_else(|| bad(4, "time"))?,
-            collected_at: at(r, 5)?,
-            verified_at: at(r, 6)?,
+            ordered_at: ts(r, 4)?,
+            collected_at: opt_ts(r, 5)?,
+            verified_at: opt_ts(r, 6)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

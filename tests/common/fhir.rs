@@ -1,6 +1,7 @@
 //! The FHIR tests' validator: tests/fhir/validate.py, which checks bundles
 //! with the `fhir.resources` package (the R4 release).
 
+use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
 
@@ -38,4 +39,20 @@ pub fn validate(files: &[&Path]) {
         "the FHIR validator refused the export:\n{text}"
     );
     assert!(text.contains("valid FHIR 4.0.1 Bundle"), "{text}");
+}
+
+/// Every `reference` string anywhere in `v`, in document order.
+pub fn references(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                match (k.as_str(), x) {
+                    ("reference", Value::String(s)) => out.push(s.clone()),
+                    _ => references(x, out),
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| references(x, out)),
+        _ => {}
+    }
 }
