@@ -10,10 +10,10 @@ use crate::commands::backup::{BackupArgs, RestoreArgs};
 use crate::commands::beds::{self, BedsCommand, WardsCommand};
 use crate::commands::codes;
 use crate::commands::hospital::InitArgs;
-use crate::commands::lab;
 use crate::commands::label::LabelArgs;
 use crate::commands::settings::SettingsCommand;
 use crate::commands::users::UsersCommand;
+use crate::commands::{lab, lab_reports};
 use crate::commands::{patients, pharmacy, record};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -90,7 +90,7 @@ pub enum Command {
     /// hospital (built once per size, then reused); never touches real ones.
     Bench(BenchArgs),
     /// The medicine label of a dispensed prescription, as receipt-printer
-    /// text or a PDF.
+    /// text or a PDF; `label specimen ACCESSION`, a lab specimen's label.
     Label(LabelArgs),
 }
 
@@ -183,7 +183,8 @@ pub enum ExportCommand {
     Patients(patients::ExportArgs),
     /// Export one patient's clinical record (as far as it is open to you)
     /// as a FHIR R4 Bundle: Patient, Encounters, vital-sign Observations,
-    /// Conditions and AllergyIntolerances.
+    /// Conditions, AllergyIntolerances, the medicines, and the lab's
+    /// ServiceRequests, Specimens, Observations and DiagnosticReports.
     Record(record::RecordExportArgs),
 }
 
@@ -197,4 +198,13 @@ pub enum ReportCommand {
     Stock(pharmacy::StockArgs),
     /// Pharmacy batches with stock that expire within N days (expired ones too).
     Expiry(pharmacy::ExpiryArgs),
+    /// Laboratory turnaround of the orders made from --from to --to: per
+    /// test and priority, the median and 90th percentile minutes from order
+    /// to collection, collection to verification and order to verification
+    /// of the verified orders; orders still open, rejected and cancelled
+    /// counted apart.
+    LabTurnaround(lab_reports::LabReportArgs),
+    /// Laboratory workload from --from to --to: per day and test, the tests
+    /// ordered and how many were collected, verified, rejected, cancelled.
+    LabWorkload(lab_reports::LabReportArgs),
 }

@@ -7,12 +7,13 @@
 
 mod common;
 
+use common::fhir::{references, validate};
+
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use common::clinic as fixture;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
-use std::process::Command;
 use tempfile::TempDir;
 use wardline::auth::{self, Session};
 use wardline::domain::appointment::Status;
@@ -33,8 +34,6 @@ use wardline::ops::vitals::VitalsInput;
 use wardline::store::Db;
 
 const ZONE: Tz = chrono_tz::America::Lima;
-/// The fhir.resources release whose models are FHIR R4 (4.0.1).
-const VALIDATOR: &str = "fhir.resources==6.4.0";
 
 /// 09:00 on Monday 9 March 2026 in Lima.
 fn t0() -> DateTime<Utc> {
@@ -395,22 +394,6 @@ fn counts(b: &Value) -> BTreeMap<String, usize> {
     m
 }
 
-/// Every `reference` anywhere in the bundle.
-fn references(v: &Value, out: &mut Vec<String>) {
-    match v {
-        Value::Object(m) => {
-            for (k, x) in m {
-                match (k.as_str(), x) {
-                    ("reference", Value::String(s)) => out.push(s.clone()),
-                    _ => references(x, out),
-                }
-            }
-        }
-        Value::Array(a) => a.iter().for_each(|x| references(x, out)),
-        _ => {}
-    }
-}
-
 fn loinc_of(o: &Value) -> &str {
     o["code"]["coding"][0]["code"].as_str().unwrap_or("")
 }
@@ -420,39 +403,6 @@ fn observation<'a>(b: &'a Value, loinc: &str) -> Vec<&'a Value> {
         .into_iter()
         .filter(|o| loinc_of(o) == loinc)
         .collect()
-}
-
-/// Runs tests/fhir/validate.py on the files; skipped (with what to install)
-/// when python3 or fhir.resources is missing, unless CI=true.
-fn validate(files: &[&Path]) {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fhir/validate.py");
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    let out = match Command::new("python3").arg(&script).args(files).output() {
-        Ok(o) => o,
-        Err(e) => {
-            let msg = format!(
-                "python3 is not available ({e}): install Python 3, then pip install {VALIDATOR}"
-            );
-            assert!(!ci, "{msg}");
-            eprintln!("SKIPPED the FHIR validation: {msg}");
-            return;
-        }
-    };
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    if out.status.code() == Some(3) {
-        assert!(!ci, "the FHIR validator is missing under CI: {text}");
-        eprintln!("SKIPPED the FHIR validation: {text}");
-        return;
-    }
-    assert!(
-        out.status.success(),
-        "the FHIR validator refused the export:\n{text}"
-    );
-    assert!(text.contains("valid FHIR 4.0.1 Bundle"), "{text}");
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! `wardline label`: the medicine label of a dispensed prescription, as
 //! text for a 58 or 80 mm receipt printer (standard output, or a file) or
-//! as a PDF (a file: `--out`, else one in `<data dir>/labels/`). Writing
-//! one is recorded in the audit trail as an EXPORT.
+//! as a PDF (a file: `--out`, else one in `<data dir>/labels/`); and
+//! `wardline label specimen ACCESSION`, the label of a lab order's
+//! specimen (in `lab_label`). Writing one is recorded in the audit trail as
+//! an EXPORT.
 
 use super::{
     AsUser, Passwords, as_user, export_to_new_file, hospital_clock, open_hospital, refuse_existing,
@@ -12,7 +14,7 @@ use crate::domain::label::Paper;
 use crate::ops::labels;
 use crate::paths::DataDir;
 use anyhow::{Result, anyhow};
-use clap::{Args, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -26,10 +28,13 @@ pub enum LabelFormat {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct LabelArgs {
+    #[command(subcommand)]
+    pub other: Option<LabelCommand>,
     /// The prescription's ID (shown by the pharmacy's queue and the record).
-    #[arg(long, value_name = "ID")]
-    pub prescription: String,
+    #[arg(long, value_name = "ID", required = true)]
+    pub prescription: Option<String>,
     /// What to write.
     #[arg(long, value_enum, default_value = "text")]
     pub format: LabelFormat,
@@ -43,11 +48,30 @@ pub struct LabelArgs {
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     #[command(flatten)]
-    pub by: AsUser,
+    pub by: Option<AsUser>,
 }
 
-/// `wardline label --prescription ID`.
+/// Labels other than the medicine label.
+#[derive(Debug, Subcommand)]
+pub enum LabelCommand {
+    /// The label of a lab order's specimen: patient, MRN, sex, birth date,
+    /// the accession number (large), tests, specimen, priority and times.
+    Specimen(super::lab_label::SpecimenLabelArgs),
+}
+
+/// `wardline label --prescription ID` and `wardline label specimen …`.
 pub fn label(data: &DataDir, cli: &Cli, args: &LabelArgs, pw: &mut Passwords) -> Result<()> {
+    let (prescription, by) = match (&args.other, &args.prescription, &args.by) {
+        (Some(LabelCommand::Specimen(a)), ..) => {
+            return super::lab_label::specimen_label(data, cli, a, pw);
+        }
+        (None, Some(p), Some(by)) => (p, by),
+        _ => {
+            return Err(anyhow!(
+                "say which label: --prescription ID --as USER, or specimen ACCESSION --as USER"
+            ));
+        }
+    };
     let paper = Paper::from_mm(args.width).ok_or_else(|| {
         anyhow!(
             "--width {} is not a receipt paper: type 58 (32 columns) or 80 (48 columns)",
@@ -58,8 +82,8 @@ pub fn label(data: &DataDir, cli: &Cli, args: &LabelArgs, pw: &mut Passwords) ->
     if let Some(path) = &args.out {
         refuse_existing(path)?;
     }
-    let id = Id::from_stored(args.prescription.trim().to_string());
-    let written = as_user(&mut db, &args.by, pw, |db, s, _| {
+    let id = Id::from_stored(prescription.trim().to_string());
+    let written = as_user(&mut db, by, pw, |db, s, _| {
         let clock = hospital_clock(db)?;
         let (rx, l) = labels::label(db, s, &id, None, &clock)?;
         let bytes = match args.format {

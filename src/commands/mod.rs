@@ -13,6 +13,8 @@ pub mod beds;
 pub mod codes;
 pub mod hospital;
 pub mod lab;
+pub mod lab_label;
+pub mod lab_reports;
 pub mod label;
 pub mod patients;
 pub mod pharmacy;
@@ -135,13 +137,16 @@ pub enum ReportFormat {
 }
 
 /// `wardline report …`: reports printed to standard output; the census is
-/// in `beds`, stock and expiry in `pharmacy`.
+/// in `beds`, stock and expiry in `pharmacy`, the laboratory's in
+/// `lab_reports`.
 pub fn report(data: &DataDir, cli: &Cli, cmd: &ReportCommand, pw: &mut Passwords) -> Result<()> {
     let mut db = open_hospital(data, cli.hospital.as_deref())?;
     match cmd {
         ReportCommand::Census(args) => beds::report_census(&mut db, args, pw)?,
         ReportCommand::Stock(args) => pharmacy::report_stock(&mut db, args, pw)?,
         ReportCommand::Expiry(args) => pharmacy::report_expiry(&mut db, args, pw)?,
+        ReportCommand::LabTurnaround(args) => lab_reports::report_turnaround(&mut db, args, pw)?,
+        ReportCommand::LabWorkload(args) => lab_reports::report_workload(&mut db, args, pw)?,
     }
     Ok(())
 }

@@ -86,12 +86,13 @@ pub fn export_record(
     let count =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let message = format!(
-        "Exported the record of {mrn} as FHIR: {} ({}, {}, {}, {})",
+        "Exported the record of {mrn} as FHIR: {} ({}, {}, {}, {}, {})",
         count(n.total(), "resource", "resources"),
         count(n.encounters, "encounter", "encounters"),
         count(n.observations, "observation", "observations"),
         count(n.conditions, "condition", "conditions"),
         count(n.allergies, "allergy statement", "allergy statements"),
+        count(n.lab_results, "lab result", "lab results"),
     );
     match &args.out {
         Some(path) => println!("{message} to {}.", path.display()),

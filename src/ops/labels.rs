@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 mod pdf;
 
-pub use pdf::pdf;
+pub use pdf::{PageLine, page, pdf};
 
 /// The label of a prescription's medicine for `quantity` dispensed (the
 /// whole dispensed so far when `None`), dated today in the hospital.

@@ -18,6 +18,7 @@ pub mod lab;
 pub mod lab_bulk;
 pub mod lab_orders;
 pub mod lab_record;
+pub mod lab_reports;
 pub mod migrations;
 pub mod patient_search;
 pub mod patients;

@@ -67,3 +67,31 @@ pub fn refused(data: &Path, args: &[&str]) -> String {
     assert!(!out.status.success(), "{args:?} should be refused");
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+
+/// The text `pdftotext` reads from the PDF at `path`, its words joined by
+/// single spaces; `None` (said on standard error) when pdftotext is
+/// missing, which fails the test under CI=true.
+pub fn pdf_words(path: &Path) -> Option<String> {
+    match Command::new("pdftotext").arg(path).arg("-").output() {
+        Ok(out) if out.status.success() => Some(
+            String::from_utf8_lossy(&out.stdout)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        other => {
+            let why = match other {
+                Ok(out) => format!("pdftotext failed: {}", String::from_utf8_lossy(&out.stderr)),
+                Err(e) => format!("pdftotext could not run ({e})"),
+            };
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "{why}: CI must have it (poppler-utils, installed by .ci/run)"
+            );
+            eprintln!(
+                "SKIPPED the PDF's text check: {why}. Install poppler-utils (`apt-get install poppler-utils`) to run it."
+            );
+            None
+        }
+    }
+}

@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod clinic;
+pub mod fhir;
 pub mod lab;
 
 use chrono::{DateTime, Utc};

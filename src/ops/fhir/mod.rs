@@ -2,7 +2,9 @@
 //! `collection`, for another system: the Patient, an Encounter per visit,
 //! Observations for the vital signs (LOINC codes, UCUM units) and NEWS2,
 //! a Condition per diagnosis and per problem, the AllergyIntolerances, and
-//! the prescriptions with their dispenses and doses (`medications`).
+//! the prescriptions with their dispenses and doses (`medications`), and
+//! the lab orders with their specimens, verified results and reports
+//! (`lab`) when the whole record is open to the reader.
 //!
 //! The export opens the record through [`crate::ops::record::open`], so it
 //! holds exactly what the reader may see (a pharmacist's export has no
@@ -11,6 +13,7 @@
 //! `fullUrl` is `urn:uuid:<id>` and references point at those, so the
 //! bundle stands on its own; the clinicians are named by display only.
 
+mod lab;
 mod medications;
 mod observations;
 
@@ -27,6 +30,7 @@ use crate::domain::visit::VisitKind;
 use crate::error::{Error, Result};
 use crate::ops::clinical;
 use crate::ops::export::fhir_entry;
+use crate::ops::lab::OrderDetail;
 use crate::ops::record::{self, ClinicalRecord, VisitEntry};
 use crate::store::Db;
 use crate::store::clinical::ErrorMark;
@@ -64,6 +68,10 @@ pub struct Exported {
     pub medication_requests: usize,
     pub dispenses: usize,
     pub administrations: usize,
+    pub service_requests: usize,
+    pub specimens: usize,
+    pub lab_results: usize,
+    pub lab_reports: usize,
 }
 
 impl Exported {
@@ -76,6 +84,10 @@ impl Exported {
             + self.medication_requests
             + self.dispenses
             + self.administrations
+            + self.service_requests
+            + self.specimens
+            + self.lab_results
+            + self.lab_reports
     }
 }
 
@@ -283,16 +295,19 @@ fn no_known_allergy(patient: &Id, by: &str, at: DateTime<Utc>) -> Value {
 }
 
 /// The bundle of a record as opened (pure: no I/O), with its counts.
-/// `mrn_system` names the hospital's MRNs; `rxs` are the patient's
-/// prescriptions, oldest first.
+/// `hospital` is the hospital's code (it names the MRNs' and accession
+/// numbers' systems); `rxs` are the patient's prescriptions and `labs` its
+/// lab orders as a clinician sees them, oldest first.
 pub fn bundle(
     p: &Patient,
     rec: &ClinicalRecord,
     rxs: &[RxRecord],
-    mrn_system: &str,
+    labs: &[OrderDetail],
+    hospital: &str,
     now: DateTime<Utc>,
 ) -> Result<(Value, Exported)> {
-    let patient = serde_json::to_value(fhir_entry(p, mrn_system))
+    let mrn_system = format!("urn:wardline:{hospital}:mrn");
+    let patient = serde_json::to_value(fhir_entry(p, &mrn_system))
         .map_err(|e| Error::Output(std::io::Error::other(e)))?;
     let mut entries = vec![patient];
     let mut n = Exported::default();
@@ -333,6 +348,12 @@ pub fn bundle(
     n.medication_requests = requests;
     n.dispenses = dispenses;
     n.administrations = administrations;
+    let (lab, counts) = lab::of_orders(labs, p.id.as_str(), hospital, &encounters);
+    entries.extend(lab);
+    n.service_requests = counts.service_requests;
+    n.specimens = counts.specimens;
+    n.lab_results = counts.observations;
+    n.lab_reports = counts.reports;
     let b = json!({
         "resourceType": "Bundle",
         "type": "collection",
@@ -361,6 +382,16 @@ fn prescriptions_of(db: &Db, patient: &Id) -> Result<Vec<RxRecord>> {
         .collect()
 }
 
+/// The patient's lab orders, oldest first, as a clinician sees them
+/// (verified values only).
+fn lab_orders_of(db: &Db, patient: &Id) -> Result<Vec<OrderDetail>> {
+    let conn = db.conn();
+    crate::store::lab_reports::orders_of_patient(conn, patient)?
+        .iter()
+        .map(|id| crate::ops::lab::build_detail(conn, crate::ops::lab::load(conn, id)?, false))
+        .collect()
+}
+
 /// Writes `patient`'s record, as far as it opens to `by`, as a FHIR R4
 /// Bundle to `out`. Opening the record refuses who may not see it (and
 /// asks a clinician outside the patient's care to break the glass first);
@@ -374,9 +405,15 @@ pub fn export_record<W: Write>(
 ) -> Result<Exported> {
     let rec = record::open(db, by, patient, clock)?;
     let p = clinical::patient_in_use(db.conn(), patient)?;
-    let system = format!("urn:wardline:{}:mrn", db.code());
     let rxs = prescriptions_of(db, patient)?;
-    let (b, n) = bundle(&p, &rec, &rxs, &system, clock.now)?;
+    // Results belong with the whole record: vitals open means it is open.
+    let labs = if rec.sections.vitals {
+        lab_orders_of(db, patient)?
+    } else {
+        Vec::new()
+    };
+    let hospital = db.code().to_string();
+    let (b, n) = bundle(&p, &rec, &rxs, &labs, &hospital, clock.now)?;
     let summary = format!(
         "exported the clinical record of {} as FHIR ({} resources)",
         p.mrn,

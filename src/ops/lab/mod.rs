@@ -6,8 +6,10 @@
 //! audited read of the patient's record: clinicians see verified values
 //! only, the lab sees everything.
 
+pub mod label;
 pub mod orders;
 pub mod record;
+pub mod reports;
 pub mod results;
 pub mod worklist;
 

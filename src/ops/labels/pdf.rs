@@ -13,12 +13,51 @@ const FONT_SIZE: f32 = 7.0;
 const LEADING: f32 = 9.0;
 const MARGIN: f32 = 4.0 * MM;
 
+/// One line of a label page: its text and the size it is set in; a line
+/// larger than the label's text is centred.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageLine {
+    pub text: String,
+    pub size: f32,
+}
+
+impl PageLine {
+    /// A line in the labels' text size.
+    pub fn plain(text: impl Into<String>) -> PageLine {
+        PageLine {
+            text: text.into(),
+            size: FONT_SIZE,
+        }
+    }
+
+    /// A line set `times` larger than the text, centred.
+    pub fn large(text: impl Into<String>, times: f32) -> PageLine {
+        PageLine {
+            text: text.into(),
+            size: FONT_SIZE * times,
+        }
+    }
+
+    fn leading(&self) -> f32 {
+        LEADING * self.size / FONT_SIZE
+    }
+}
+
 /// The label's PDF bytes: the 48-column layout on an 80 mm wide page as
 /// tall as the label.
 pub fn pdf(label: &Label) -> Vec<u8> {
-    let lines = label.lines(Paper::Wide);
+    let lines: Vec<PageLine> = label
+        .lines(Paper::Wide)
+        .into_iter()
+        .map(PageLine::plain)
+        .collect();
+    page(&lines)
+}
+
+/// A one-page PDF 80 mm wide and as tall as `lines`, set in Courier.
+pub fn page(lines: &[PageLine]) -> Vec<u8> {
     let width = 80.0 * MM;
-    let height = 2.0 * MARGIN + LEADING * lines.len() as f32;
+    let height = 2.0 * MARGIN + lines.iter().map(PageLine::leading).sum::<f32>();
     let (catalog, tree, page_id, font, contents) = (
         Ref::new(1),
         Ref::new(2),
@@ -39,13 +78,21 @@ pub fn pdf(label: &Label) -> Vec<u8> {
         .base_font(Name(b"Courier"))
         .encoding_predefined(Name(b"WinAnsiEncoding"));
     let mut content = Content::new();
-    for (i, line) in lines.iter().enumerate() {
-        let y = height - MARGIN - LEADING * (i as f32 + 1.0) + 2.0;
-        let bytes = win_ansi(line);
+    let mut below_top = MARGIN;
+    for line in lines {
+        below_top += line.leading();
+        let y = height - below_top + 2.0;
+        let bytes = win_ansi(&line.text);
+        // Courier's characters are 0.6 of its size wide.
+        let x = if line.size > FONT_SIZE {
+            ((width - 0.6 * line.size * bytes.len() as f32) / 2.0).max(MARGIN)
+        } else {
+            MARGIN
+        };
         content
             .begin_text()
-            .set_font(Name(b"F1"), FONT_SIZE)
-            .next_line(MARGIN, y)
+            .set_font(Name(b"F1"), line.size)
+            .next_line(x, y)
             .show(Str(&bytes))
             .end_text();
     }
