@@ -14,6 +14,7 @@ use crate::domain::time::format_ts;
 use crate::store::clinical::{opt_ts, ts};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Row, params};
+use std::collections::HashMap;
 
 fn accession(r: &Row, i: usize) -> rusqlite::Result<Accession> {
     Ok(Accession(r.get::<_, i64>(i)?.unsigned_abs()))
@@ -84,28 +85,47 @@ pub struct OrderedAnalyte {
     pub numeric: bool,
 }
 
-/// The analytes an order's tests ask for, in the order's and the tests'
-/// order (by the primary keys of the order's tests and the analytes).
-pub fn analytes_of(conn: &Connection, order: &Id) -> Result<Vec<OrderedAnalyte>, StoreError> {
+/// The orders' ids as the JSON array the `IN (SELECT value FROM
+/// json_each(?))` of the statements below reads.
+fn ids_json(orders: &[Id]) -> String {
+    serde_json::to_string(&orders.iter().map(Id::as_str).collect::<Vec<_>>())
+        .unwrap_or_else(|_| "[]".to_string())
+}
+
+/// The analytes each order's tests ask for, in the order's and the tests'
+/// order (by the primary keys of the order's tests and the analytes): one
+/// statement for a page of orders.
+pub fn analytes_of(
+    conn: &Connection,
+    orders: &[Id],
+) -> Result<HashMap<Id, Vec<OrderedAnalyte>>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT lt.code, lt.name, a.id, a.code, a.name, a.unit, a.result_type
+        "SELECT t.order_id, lt.code, lt.name, a.id, a.code, a.name, a.unit, a.result_type
          FROM lab_order_tests t JOIN lab_tests lt ON lt.id = t.test_id
               JOIN lab_analytes a ON a.test_id = t.test_id AND a.active = 1
-         WHERE t.order_id = ?1
-         ORDER BY t.position, a.position",
+         WHERE t.order_id IN (SELECT value FROM json_each(?1))
+         ORDER BY t.order_id, t.position, a.position",
     )?;
-    let rows = stmt.query_map([order.as_str()], |r| {
-        Ok(OrderedAnalyte {
-            test_code: r.get(0)?,
-            test_name: r.get(1)?,
-            analyte_id: Id::from_stored(r.get(2)?),
-            code: r.get(3)?,
-            name: r.get(4)?,
-            unit: r.get(5)?,
-            numeric: r.get::<_, String>(6)? == "number",
-        })
+    let rows = stmt.query_map([ids_json(orders)], |r| {
+        Ok((
+            Id::from_stored(r.get(0)?),
+            OrderedAnalyte {
+                test_code: r.get(1)?,
+                test_name: r.get(2)?,
+                analyte_id: Id::from_stored(r.get(3)?),
+                code: r.get(4)?,
+                name: r.get(5)?,
+                unit: r.get(6)?,
+                numeric: r.get::<_, String>(7)? == "number",
+            },
+        ))
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let mut by_order: HashMap<Id, Vec<OrderedAnalyte>> = HashMap::new();
+    for row in rows {
+        let (order, analyte) = row?;
+        by_order.entry(order).or_default().push(analyte);
+    }
+    Ok(by_order)
 }
 
 /// A result row of an order, verified or not (the ops decide who sees it).
@@ -127,35 +147,46 @@ pub struct StoredResult {
     pub acknowledged_by: Option<String>,
 }
 
-/// Every result row of an order, oldest entry first (by
-/// `lab_results_order`).
-pub fn results_of_order(conn: &Connection, order: &Id) -> Result<Vec<StoredResult>, StoreError> {
+/// Every result row of each order, oldest entry first (by
+/// `lab_results_order`): one statement for a page of orders.
+pub fn results_of_orders(
+    conn: &Connection,
+    orders: &[Id],
+) -> Result<HashMap<Id, Vec<StoredResult>>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT r.id, r.analyte_id, r.value, r.value_number, r.flag, r.range_low, r.range_high,
-                r.entered_at, r.verified_at, r.corrects_id, r.correction_reason,
+        "SELECT r.order_id, r.id, r.analyte_id, r.value, r.value_number, r.flag, r.range_low,
+                r.range_high, r.entered_at, r.verified_at, r.corrects_id, r.correction_reason,
                 r.acknowledged_at, u.full_name
          FROM lab_results r LEFT JOIN users u ON u.id = r.acknowledged_by
-         WHERE r.order_id = ?1
-         ORDER BY r.entered_at, r.id",
+         WHERE r.order_id IN (SELECT value FROM json_each(?1))
+         ORDER BY r.order_id, r.entered_at, r.id",
     )?;
-    let rows = stmt.query_map([order.as_str()], |r| {
-        Ok(StoredResult {
-            id: Id::from_stored(r.get(0)?),
-            analyte_id: Id::from_stored(r.get(1)?),
-            value: r.get(2)?,
-            number: r.get(3)?,
-            flag: r.get(4)?,
-            range_low: r.get(5)?,
-            range_high: r.get(6)?,
-            entered_at: ts(r, 7)?,
-            verified_at: opt_ts(r, 8)?,
-            corrects_id: r.get::<_, Option<String>>(9)?.map(Id::from_stored),
-            correction_reason: r.get(10)?,
-            acknowledged_at: opt_ts(r, 11)?,
-            acknowledged_by: r.get(12)?,
-        })
+    let rows = stmt.query_map([ids_json(orders)], |r| {
+        Ok((
+            Id::from_stored(r.get(0)?),
+            StoredResult {
+                id: Id::from_stored(r.get(1)?),
+                analyte_id: Id::from_stored(r.get(2)?),
+                value: r.get(3)?,
+                number: r.get(4)?,
+                flag: r.get(5)?,
+                range_low: r.get(6)?,
+                range_high: r.get(7)?,
+                entered_at: ts(r, 8)?,
+                verified_at: opt_ts(r, 9)?,
+                corrects_id: r.get::<_, Option<String>>(10)?.map(Id::from_stored),
+                correction_reason: r.get(11)?,
+                acknowledged_at: opt_ts(r, 12)?,
+                acknowledged_by: r.get(13)?,
+            },
+        ))
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let mut by_order: HashMap<Id, Vec<StoredResult>> = HashMap::new();
+    for row in rows {
+        let (order, result) = row?;
+        by_order.entry(order).or_default().push(result);
+    }
+    Ok(by_order)
 }
 
 /// An analyte's code, name and unit (by its primary key).
@@ -368,8 +399,16 @@ mod tests {
             ),
             (
                 "SELECT r.id FROM lab_results r LEFT JOIN users u ON u.id = r.acknowledged_by
-                 WHERE r.order_id = 'o' ORDER BY r.entered_at, r.id",
+                 WHERE r.order_id IN (SELECT value FROM json_each('[\"o\"]'))
+                 ORDER BY r.order_id, r.entered_at, r.id",
                 "lab_results_order",
+            ),
+            (
+                "SELECT t.order_id FROM lab_order_tests t JOIN lab_tests lt ON lt.id = t.test_id
+                      JOIN lab_analytes a ON a.test_id = t.test_id AND a.active = 1
+                 WHERE t.order_id IN (SELECT value FROM json_each('[\"o\"]'))
+                 ORDER BY t.order_id, t.position, a.position",
+                "USING PRIMARY KEY (order_id=?)",
             ),
             (
                 "SELECT r.id FROM lab_results r JOIN lab_orders o ON o.id = r.order_id

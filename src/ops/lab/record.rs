@@ -182,12 +182,15 @@ fn lines_of(analytes: Vec<OrderedAnalyte>, results: &[StoredResult]) -> Vec<Resu
 pub fn results_of(db: &mut Db, by: &Session, patient: &Id, clock: Clock) -> Result<Results> {
     let mrn = require_record(db, by, patient, clock)?;
     let conn = db.conn();
-    let mut orders = Vec::new();
-    for order in store::orders_of(conn, patient, ORDERS_SHOWN)? {
-        let analytes = store::analytes_of(conn, &order.id)?;
-        let results = store::results_of_order(conn, &order.id)?;
+    let listed = store::orders_of(conn, patient, ORDERS_SHOWN)?;
+    let ids: Vec<Id> = listed.iter().map(|o| o.id.clone()).collect();
+    let mut analytes = store::analytes_of(conn, &ids)?;
+    let mut results = store::results_of_orders(conn, &ids)?;
+    let mut orders = Vec::with_capacity(listed.len());
+    for order in listed {
+        let results = results.remove(&order.id).unwrap_or_default();
         orders.push(OrderResults {
-            lines: lines_of(analytes, &results),
+            lines: lines_of(analytes.remove(&order.id).unwrap_or_default(), &results),
             order,
         });
     }
