@@ -21,6 +21,7 @@ pub enum Tab {
     Admin,
     Visits,
     Round,
+    Lab,
 }
 
 /// What a key asks for. Screens and the app perform these; nothing else
@@ -245,6 +246,22 @@ pub enum Action {
     DispensePrescription,
     /// Write the selected prescription's label again (text and PDF).
     WriteLabel,
+    // the lab's worklist (issue #16)
+    /// Show the next list of the lab's worklist (after the last, the first).
+    NextLabList,
+    /// Show the lab's list at this place (0: waiting for collection … 5:
+    /// rejected today).
+    ShowLabList(u8),
+    /// Record the selected order's specimen collected (now, or a time typed).
+    CollectSpecimen,
+    /// Reject the selected order's specimen, with a reason.
+    RejectSpecimen,
+    /// Enter (or re-enter) the selected order's results.
+    EnterResults,
+    /// Verify the selected order's entered results.
+    VerifyResults,
+    /// Correct a verified result by a new version, with a reason.
+    CorrectResult,
 }
 
 /// One key with its modifiers.

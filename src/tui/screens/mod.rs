@@ -8,6 +8,7 @@ pub mod appointments;
 pub mod beds;
 pub mod change_password;
 pub mod help;
+pub mod lab;
 pub mod notice;
 pub mod patients;
 pub mod pharmacy;
