@@ -62,6 +62,19 @@ pub enum AuditAction {
     CompletePrescription,
     RecordDose,
     CorrectDose,
+    // the laboratory: tests ordered, an order cancelled, a specimen
+    // collected or rejected, results entered, verified (by a second
+    // technician, or by the one who entered them where the hospital allows
+    // it), corrected, and a critical result acknowledged
+    LabOrder,
+    CancelLabOrder,
+    CollectSpecimen,
+    RejectSpecimen,
+    EnterResults,
+    VerifyResults,
+    LabSelfVerify,
+    CorrectResult,
+    AcknowledgeResult,
 }
 
 /// Who did it. `id` is absent for the system itself and for failed sign-ins.

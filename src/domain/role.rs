@@ -50,6 +50,12 @@ pub enum Permission {
     Prescribe,
     /// Record the doses of the medication round (the MAR).
     GiveDoses,
+    /// Order laboratory tests, cancel them before collection, and
+    /// acknowledge a critical result.
+    OrderLabTests,
+    /// The laboratory's work: collect specimens (or reject them), enter,
+    /// verify and correct results.
+    RunLab,
 }
 
 impl Role {
@@ -80,6 +86,8 @@ impl Role {
             ClinicalWorklist => matches!(self, Doctor | Nurse),
             Prescribe => self == Doctor,
             GiveDoses => matches!(self, Doctor | Nurse),
+            OrderLabTests => matches!(self, Doctor | Nurse),
+            RunLab => self == LabTech,
         }
     }
 

@@ -19,6 +19,7 @@ pub mod export;
 pub mod fhir;
 pub mod formulary;
 pub mod import;
+pub mod lab;
 pub mod lab_catalogue;
 pub mod labels;
 pub mod mar;

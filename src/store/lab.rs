@@ -254,6 +254,18 @@ fn split(list: Option<String>) -> Vec<String> {
 
 /// The active analytes of a test, in order.
 fn analytes_of(conn: &Connection, test_id: &str) -> Result<Vec<Analyte>, StoreError> {
+    Ok(analytes_with_ids(conn, test_id)?
+        .into_iter()
+        .map(|(_, a)| a)
+        .collect())
+}
+
+/// The active analytes of a test, in order, each with its id (the id a
+/// result names).
+pub fn analytes_with_ids(
+    conn: &Connection,
+    test_id: &str,
+) -> Result<Vec<(Id, Analyte)>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, code, name, loinc, unit, result_type, decimals, min_value, max_value,
                 choices, abnormal, critical_low, critical_high
@@ -291,7 +303,7 @@ fn analytes_of(conn: &Connection, test_id: &str) -> Result<Vec<Analyte>, StoreEr
     for row in rows {
         let (id, mut analyte) = row?;
         analyte.ranges = ranges_of(conn, &id)?;
-        analytes.push(analyte);
+        analytes.push((Id::from_stored(id), analyte));
     }
     Ok(analytes)
 }

@@ -15,6 +15,7 @@ pub mod code_lists;
 pub mod formulary;
 pub mod health;
 pub mod lab;
+pub mod lab_orders;
 pub mod migrations;
 pub mod patient_search;
 pub mod patients;

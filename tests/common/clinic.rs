@@ -42,6 +42,8 @@ pub const NURSE: Staff = ("nurse", "Mei Lin Chen", Role::Nurse);
 pub const PHARMACIST: Staff = ("pharm", "Paul Pharm", Role::Pharmacist);
 /// The lab technician.
 pub const LAB_TECH: Staff = ("lab", "Lara Lab", Role::LabTech);
+/// A second lab technician, who verifies what the first entered.
+pub const LAB_TECH_2: Staff = ("lab2", "Lou Lab", Role::LabTech);
 /// The receptionist at the front desk.
 pub const RECEPTIONIST: Staff = ("desk", "Rose Desk", Role::Receptionist);
 

@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod clinic;
+pub mod lab;
 
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;

@@ -6,6 +6,7 @@
 pub mod accession;
 pub mod catalogue_file;
 pub mod entry;
+pub mod order;
 pub mod ranges;
 
 pub use ranges::{AgeLimit, AgeUnit, Flag, RefRange};

@@ -25,16 +25,16 @@ fn conversion(i: usize, what: &str) -> rusqlite::Error {
     )
 }
 
-fn ts(r: &Row, i: usize) -> rusqlite::Result<DateTime<Utc>> {
+pub(crate) fn ts(r: &Row, i: usize) -> rusqlite::Result<DateTime<Utc>> {
     let s: String = r.get(i)?;
     parse_ts(&s).ok_or_else(|| conversion(i, "time"))
 }
 
-fn opt_ts(r: &Row, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+pub(crate) fn opt_ts(r: &Row, i: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
     Ok(r.get::<_, Option<String>>(i)?.as_deref().and_then(parse_ts))
 }
 
-fn parsed<T: std::str::FromStr>(r: &Row, i: usize, what: &str) -> rusqlite::Result<T> {
+pub(crate) fn parsed<T: std::str::FromStr>(r: &Row, i: usize, what: &str) -> rusqlite::Result<T> {
     let s: String = r.get(i)?;
     s.parse().map_err(|_| conversion(i, what))
 }
@@ -50,7 +50,7 @@ fn opt_date(r: &Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
 
 /// The SQL for a user's shown name (full name, else user name) from an id
 /// column.
-fn who(column: &str) -> String {
+pub(crate) fn who(column: &str) -> String {
     format!(
         "(SELECT CASE WHEN full_name <> '' THEN full_name ELSE user_name END FROM users WHERE id = {column})"
     )
