@@ -101,6 +101,14 @@ pub const AREAS: &[Area] = &[
         open: |ctx| boxed(round::Round::open(ctx)),
         accepts: |_| false,
     },
+    Area {
+        tab: Tab::Lab,
+        title: "Lab",
+        function_key: 9,
+        permission: Permission::RunLab,
+        open: |ctx| boxed(lab::Lab::open(ctx)),
+        accepts: |_| false,
+    },
 ];
 
 fn boxed<S: Screen + 'static>((screen, said): (S, Said)) -> Opened {

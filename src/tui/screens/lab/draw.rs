@@ -4,11 +4,12 @@
 //! accession box, and an open order with its results, flags, who entered
 //! and verified them, and what a correction replaced.
 
-use super::entry_draw::flag_style;
+use super::Lab;
+use super::entry_draw::letters_style;
 use super::lists::{LISTS, short, title, waited};
 use super::order::analytes;
 use super::worklist::tests_of;
-use super::Lab;
+use crate::domain::lab::order::SELF_VERIFY_WORD;
 use crate::domain::prescribing::Priority;
 use crate::ops::lab::{LabResult, WorklistRow};
 use crate::tui::screen::View as Drawn;
@@ -96,23 +97,29 @@ impl Lab {
             [
                 Constraint::Length(7),
                 Constraint::Length(12),
-                Constraint::Min(22),
-                Constraint::Length(12),
-                Constraint::Min(14),
-                Constraint::Length(16),
+                Constraint::Min(20),
+                Constraint::Length(11),
+                Constraint::Min(16),
+                Constraint::Length(19),
                 Constraint::Length(7),
             ],
         )
         .header(
             Row::new(vec![
-                "Pri", "Accession", "Patient", "Ward/bed", "Tests", "Ordered", "Waiting",
+                "Pri",
+                "Accession",
+                "Patient",
+                "Ward/bed",
+                "Tests",
+                "Ordered",
+                "Waiting",
             ])
             .style(theme.header()),
         )
         .row_highlight_style(theme.selected())
         .block(block);
-        let mut state = TableState::default()
-            .with_selected((!self.rows.is_empty()).then(|| selected - first));
+        let mut state =
+            TableState::default().with_selected((!self.rows.is_empty()).then(|| selected - first));
         frame.render_stateful_widget(table, table_area, &mut state);
         if self.rows.is_empty() {
             let r = Rect {
@@ -162,7 +169,11 @@ impl Lab {
         .areas(inner);
         let p = &d.patient;
         let age = crate::domain::patient::age_label(p.birth_date, false, v.dates.today);
-        let mut steps = format!(" Ordered {} by {}", when(o.ordered_at, v), o.ordered_by_name);
+        let mut steps = format!(
+            " Ordered {} by {}",
+            when(o.ordered_at, v),
+            o.ordered_by_name
+        );
         if let (Some(at), Some(by)) = (o.collected_at, &o.collected_by_name) {
             steps.push_str(&format!(" · collected {} by {by}", when(at, v)));
         }
@@ -175,7 +186,10 @@ impl Lab {
                 p.name, p.mrn, p.sex, o.specimen
             )),
             Line::from(vec![
-                Span::styled(format!(" {}", priority(o.priority)), priority_style(o.priority, theme)),
+                Span::styled(
+                    format!(" {}", priority(o.priority)),
+                    priority_style(o.priority, theme),
+                ),
                 Span::raw(format!(" · {}", tests_of(o))),
             ]),
             Line::from(steps),
@@ -185,7 +199,10 @@ impl Lab {
                 format!(
                     " Rejected: {}{}",
                     reason.label(),
-                    o.end_note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default()
+                    o.end_note
+                        .as_deref()
+                        .map(|n| format!(" ({n})"))
+                        .unwrap_or_default()
                 ),
                 theme.error(),
             )));
@@ -213,40 +230,46 @@ impl Lab {
             ],
         )
         .highlight(theme.selected());
-        table.render(frame, table_area, Some(self.result.index()), all.len(), |k| {
-            let (t, a) = all[k];
-            let name = if t.analytes.len() > 1 {
-                format!("{}: {}", t.code, a.analyte.name)
-            } else {
-                a.analyte.name.clone()
-            };
-            let unit = a.analyte.unit.clone().unwrap_or_default();
-            match &a.current {
-                None => Row::new(vec![
-                    name,
-                    "—".into(),
-                    unit,
-                    String::new(),
-                    String::new(),
-                    "to enter".into(),
-                    String::new(),
-                ]),
-                Some(r) => Row::new(vec![
-                    name,
-                    if a.history.is_empty() {
-                        r.value.clone()
-                    } else {
-                        format!("{} (new)", r.value)
-                    },
-                    unit,
-                    r.flag.letters().to_string(),
-                    range(r),
-                    format!("{} {}", when(r.entered_at, v), r.entered_by_name),
-                    verified(r, v),
-                ])
-                .style(flag_style(r.flag, theme)),
-            }
-        });
+        table.render(
+            frame,
+            table_area,
+            Some(self.result.index()),
+            all.len(),
+            |k| {
+                let (t, a) = all[k];
+                let name = if t.analytes.len() > 1 {
+                    format!("{}: {}", t.test.code, a.analyte.name)
+                } else {
+                    a.analyte.name.clone()
+                };
+                let unit = a.analyte.unit.clone().unwrap_or_default();
+                match &a.current {
+                    None => Row::new(vec![
+                        name,
+                        "—".into(),
+                        unit,
+                        String::new(),
+                        String::new(),
+                        "to enter".into(),
+                        String::new(),
+                    ]),
+                    Some(r) => Row::new(vec![
+                        name,
+                        if a.history.is_empty() {
+                            r.value.clone()
+                        } else {
+                            format!("{} (new)", r.value)
+                        },
+                        unit,
+                        r.flag.clone(),
+                        range(r),
+                        format!("{} {}", when(r.entered_at, v), r.entered_by_name),
+                        verified(r, v),
+                    ])
+                    .style(letters_style(&r.flag, theme)),
+                }
+            },
+        );
         let mut notes = Vec::new();
         if let Some((_, a)) = all.get(self.result.index()) {
             for old in &a.history {
@@ -255,7 +278,7 @@ impl Lab {
                         " Corrected: {} {} {} entered {} by {}, {} — replaced{}",
                         a.analyte.name,
                         old.value,
-                        old.flag.letters(),
+                        old.flag,
                         when(old.entered_at, v),
                         old.entered_by_name,
                         verified(old, v),
@@ -269,6 +292,20 @@ impl Lab {
                 )));
             }
         }
+        let mine = all.iter().any(|(_, a)| {
+            a.current
+                .as_ref()
+                .is_some_and(|r| r.verified_at.is_none() && r.entered_by == self.me)
+        });
+        if mine && notes.is_empty() {
+            notes.push(Line::from(if v.settings.lab_self_verify {
+                format!(
+                    " You entered results here: with no second technician, v asks you to type {SELF_VERIFY_WORD}."
+                )
+            } else {
+                " You entered results here: a second lab technician verifies them. An administrator can let a lab with one technician verify its own (setting lab_self_verify).".to_string()
+            }));
+        }
         if notes.is_empty() {
             notes.push(Line::from(Span::styled(
                 " Flags: L low · H high · LL HH critical · A abnormal",
@@ -277,7 +314,6 @@ impl Lab {
         }
         frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: false }), foot);
     }
-
 }
 
 /// A result's range as it was flagged against.
@@ -303,7 +339,10 @@ fn worklist_row<'a>(r: &'a WorklistRow, v: &Drawn) -> Row<'a> {
     let cell = |a: String, b: String| Text::from(vec![Line::from(a), Line::from(b)]);
     Row::new(vec![
         Text::from(vec![
-            Line::from(Span::styled(priority(r.priority), priority_style(r.priority, theme))),
+            Line::from(Span::styled(
+                priority(r.priority),
+                priority_style(r.priority, theme),
+            )),
             Line::from(Span::styled(mark, theme.error())),
         ]),
         cell(r.accession.to_string(), String::new()),
@@ -313,7 +352,7 @@ fn worklist_row<'a>(r: &'a WorklistRow, v: &Drawn) -> Row<'a> {
         ),
         cell(place, String::new()),
         cell(r.tests.join(", "), r.specimen.clone()),
-        cell(when(r.ordered_at, v), format!("by {}", r.ordered_by)),
+        cell(when(r.ordered_at, v), format!("by {}", r.ordered_by_name)),
         cell(waited, String::new()),
     ])
     .height(2)

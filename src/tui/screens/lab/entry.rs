@@ -38,7 +38,9 @@ pub struct Line {
     /// The test it belongs to, heading a panel's analytes.
     pub test: String,
     pub analyte: Analyte,
-    pub analyte_id: Id,
+    /// The code the value is saved under: the analyte's, or `TEST.CODE`
+    /// where two tests of the order share it.
+    pub code: String,
     pub value: Value,
     /// The unverified value entered before, if any.
     pub before: String,
@@ -62,13 +64,7 @@ pub enum Checked {
 impl Line {
     /// A line for an analyte, holding the unverified value entered before
     /// (`before`), or showing its verified value.
-    pub fn new(
-        test: &str,
-        analyte: Analyte,
-        analyte_id: Id,
-        before: Option<&str>,
-        verified: Option<&str>,
-    ) -> Line {
+    pub fn new(test: &str, analyte: Analyte, before: Option<&str>, verified: Option<&str>) -> Line {
         let before = before.unwrap_or("").to_string();
         let value = match &analyte.kind {
             ResultType::Choice { options, .. } => Value::Picked {
@@ -79,8 +75,8 @@ impl Line {
         };
         Line {
             test: test.to_string(),
+            code: analyte.code.clone(),
             analyte,
-            analyte_id,
             value,
             before,
             verified: verified.map(str::to_string),
@@ -92,9 +88,9 @@ impl Line {
     pub fn typed(&self) -> &str {
         match &self.value {
             Value::Typed(f) => f.value(),
-            Value::Picked { options, index } => {
-                index.and_then(|i| options.get(i)).map_or("", String::as_str)
-            }
+            Value::Picked { options, index } => index
+                .and_then(|i| options.get(i))
+                .map_or("", String::as_str),
         }
     }
 
@@ -121,9 +117,7 @@ impl Line {
 
     /// The patient's reference range, `3.5–5.1`, or "" without one.
     pub fn range(&self, who: &FlaggedFor) -> String {
-        range_text(
-            ranges::choose(&self.analyte.ranges, who.sex, who.birth, who.on).as_ref(),
-        )
+        range_text(ranges::choose(&self.analyte.ranges, who.sex, who.birth, who.on).as_ref())
     }
 
     /// A key typed on the line: text into a typed value; on a choice, the
@@ -134,11 +128,9 @@ impl Line {
             Value::Typed(f) => f.type_key(key),
             Value::Picked { options, index } => {
                 if let KeyCode::Char(c) = key.code {
-                    let found = options.iter().position(|o| {
-                        o.chars()
-                            .next()
-                            .is_some_and(|f| f.eq_ignore_ascii_case(&c))
-                    });
+                    let found = options
+                        .iter()
+                        .position(|o| o.chars().next().is_some_and(|f| f.eq_ignore_ascii_case(&c)));
                     if found.is_some() {
                         *index = found;
                     }
@@ -196,7 +188,13 @@ pub struct EntryForm {
 
 impl EntryForm {
     /// The form with the cursor on the first line still to enter.
-    pub fn new(order: Id, version: i64, heading: String, who: FlaggedFor, lines: Vec<Line>) -> Self {
+    pub fn new(
+        order: Id,
+        version: i64,
+        heading: String,
+        who: FlaggedFor,
+        lines: Vec<Line>,
+    ) -> Self {
         let focus = lines
             .iter()
             .position(|l| !l.locked() && l.before.is_empty())
@@ -289,7 +287,7 @@ impl EntryForm {
             self.lines
                 .iter()
                 .filter(|l| l.changed() && !l.typed().trim().is_empty())
-                .map(|l| (l.analyte.code.clone(), l.typed().trim().to_string()))
+                .map(|l| (l.code.clone(), l.typed().trim().to_string()))
                 .collect(),
         )
     }
@@ -351,10 +349,10 @@ mod tests {
 
     fn form() -> EntryForm {
         let lines = vec![
-            Line::new("Electrolytes", number("K", "3.5..5.1"), Id::new(), None, None),
-            Line::new("Electrolytes", number("NA", ""), Id::new(), Some("140"), None),
-            Line::new("Malaria", choice(), Id::new(), None, None),
-            Line::new("Glucose", number("GLU", ""), Id::new(), None, Some("5.0")),
+            Line::new("Electrolytes", number("K", "3.5..5.1"), None, None),
+            Line::new("Electrolytes", number("NA", ""), Some("140"), None),
+            Line::new("Malaria", choice(), None, None),
+            Line::new("Glucose", number("GLU", ""), None, Some("5.0")),
         ];
         EntryForm::new(Id::new(), 3, "LAB".into(), who(), lines)
     }
@@ -411,7 +409,12 @@ mod tests {
         na.type_key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));
         assert!(f.to_save().is_none());
         assert_eq!(f.focus, 1);
-        assert!(f.lines[1].error.as_deref().is_some_and(|e| e.contains("replaced")));
+        assert!(
+            f.lines[1]
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("replaced"))
+        );
     }
 
     #[test]

@@ -19,10 +19,15 @@ const VALUE: u16 = 16;
 /// The style of a flag: critical as an error, L/H/A as a warning; the
 /// letters always say it too.
 pub fn flag_style(flag: Flag, theme: &Theme) -> Style {
-    match flag {
-        Flag::CriticalLow | Flag::CriticalHigh => theme.error(),
-        Flag::Low | Flag::High | Flag::Abnormal => theme.warn(),
-        Flag::Normal | Flag::NoRange => Style::new(),
+    letters_style(flag.letters(), theme)
+}
+
+/// The style of a stored flag's letters (see [`flag_style`]).
+pub fn letters_style(letters: &str, theme: &Theme) -> Style {
+    match letters {
+        "LL" | "HH" => theme.error(),
+        "L" | "H" | "A" => theme.warn(),
+        _ => Style::new(),
     }
 }
 
@@ -84,7 +89,12 @@ pub fn render(form: &EntryForm, frame: &mut Frame, area: Rect, theme: &Theme) {
         .position(|r| matches!(r, Row::Analyte(i) if *i == form.focus))
         .unwrap_or(0);
     let first = offset(focus_row, usize::from(body.height));
-    for (k, row) in rows.iter().enumerate().skip(first).take(usize::from(body.height)) {
+    for (k, row) in rows
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(usize::from(body.height))
+    {
         let r = Rect {
             y: body.y + (k - first) as u16,
             height: 1,
@@ -106,7 +116,10 @@ pub fn render(form: &EntryForm, frame: &mut Frame, area: Rect, theme: &Theme) {
         height: foot_height,
         ..inner
     };
-    frame.render_widget(Paragraph::new(footer(form, theme)).wrap(Wrap { trim: false }), foot);
+    frame.render_widget(
+        Paragraph::new(footer(form, theme)).wrap(Wrap { trim: false }),
+        foot,
+    );
 }
 
 fn analyte_row(
@@ -121,9 +134,16 @@ fn analyte_row(
     let focused = i == form.focus && !l.locked();
     let name = format!("{}{}", if indented { "   " } else { " " }, l.analyte.name);
     let name: String = name.chars().take(NAME + 1).collect();
-    let label_style = if focused { theme.focused() } else { Style::new() };
+    let label_style = if focused {
+        theme.focused()
+    } else {
+        Style::new()
+    };
     frame.render_widget(
-        Paragraph::new(Span::styled(format!("{name:<w$}", w = NAME + 2), label_style)),
+        Paragraph::new(Span::styled(
+            format!("{name:<w$}", w = NAME + 2),
+            label_style,
+        )),
         r,
     );
     let at = r.x + NAME as u16 + 2;
@@ -143,7 +163,11 @@ fn analyte_row(
                 "" => "choose".to_string(),
                 v => v.to_string(),
             };
-            let style = if focused { theme.tab_active() } else { theme.tab() };
+            let style = if focused {
+                theme.tab_active()
+            } else {
+                theme.tab()
+            };
             frame.render_widget(
                 Paragraph::new(Span::styled(format!("◂ {shown} ▸"), style)),
                 value_area,
@@ -166,7 +190,9 @@ fn analyte_row(
     };
     let rest = Rect {
         x: value_area.x + value_area.width,
-        width: r.width.saturating_sub(value_area.x + value_area.width - r.x),
+        width: r
+            .width
+            .saturating_sub(value_area.x + value_area.width - r.x),
         ..r
     };
     let unit = l.analyte.unit.clone().unwrap_or_default();

@@ -153,7 +153,8 @@ impl SmallForm {
     }
 
     pub fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
-        let block = Block::bordered().title(Span::styled(format!(" {} ", self.title()), theme.title()));
+        let block =
+            Block::bordered().title(Span::styled(format!(" {} ", self.title()), theme.title()));
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let head = Rect {
@@ -161,7 +162,9 @@ impl SmallForm {
             ..inner
         };
         let note = match self.kind {
-            Kind::Reject => "The ordering clinician sees the reason; a note is required for \"other\".",
+            Kind::Reject => {
+                "The ordering clinician sees the reason; a note is required for \"other\"."
+            }
             Kind::Correct(_) => {
                 "The verified value is kept and shown as corrected; the new one is verified in its turn."
             }
@@ -180,8 +183,13 @@ impl SmallForm {
             x: inner.x + 1,
             width: inner.width.saturating_sub(2),
         };
-        self.fields
-            .render(frame, body, Look::new(10).gap(1).errors_below(), true, theme);
+        self.fields.render(
+            frame,
+            body,
+            Look::new(10).gap(1).errors_below(),
+            true,
+            theme,
+        );
     }
 }
 
@@ -205,10 +213,22 @@ mod tests {
         let at = collection_time("11:05", &clock()).expect("a time");
         assert_eq!(
             at,
-            Some(Utc.with_ymd_and_hms(2026, 3, 9, 8, 5, 0).single().expect("t"))
+            Some(
+                Utc.with_ymd_and_hms(2026, 3, 9, 8, 5, 0)
+                    .single()
+                    .expect("t")
+            )
         );
-        assert!(collection_time("11:45", &clock()).unwrap_err().contains("still to come"));
-        assert!(collection_time("soon", &clock()).unwrap_err().contains("HH:MM"));
+        assert!(
+            collection_time("11:45", &clock())
+                .unwrap_err()
+                .contains("still to come")
+        );
+        assert!(
+            collection_time("soon", &clock())
+                .unwrap_err()
+                .contains("HH:MM")
+        );
     }
 
     #[test]
@@ -223,7 +243,11 @@ mod tests {
         f.fields.set_text(2, "wrong sample tube");
         assert_eq!(
             f.correction(),
-            Some((results[0].0.clone(), "4.1".into(), "wrong sample tube".into()))
+            Some((
+                results[0].0.clone(),
+                "4.1".into(),
+                "wrong sample tube".into()
+            ))
         );
     }
 }

@@ -1,7 +1,9 @@
 //! The lab tab's key tables, one per view, kept beside the screen that uses
 //! them. The help overlay and the hint bar are generated from them.
 
-use crate::tui::keymap::rows::{CANCEL, CHOICES, FORM, REFRESH, SAVE, TAB_FIELDS, list_keys, table};
+use crate::tui::keymap::rows::{
+    CANCEL, CHOICES, FORM, REFRESH, SAVE, TAB_FIELDS, list_keys, table,
+};
 use crate::tui::keymap::{Action, Binding, b, ch, plain};
 use ratatui::crossterm::event::KeyCode;
 
@@ -20,11 +22,26 @@ pub const WORKLIST: &[Binding] = table![
     STEPS,
     &[
         b(&[ch('/')], Action::FocusSearch, "find accession", true),
-        b(&[plain(KeyCode::Tab)], Action::NextLabList, "next list", true),
-        b(&[ch('1')], Action::ShowLabList(0), "waiting for collection", false),
+        b(
+            &[plain(KeyCode::Tab)],
+            Action::NextLabList,
+            "next list",
+            true
+        ),
+        b(
+            &[ch('1')],
+            Action::ShowLabList(0),
+            "waiting for collection",
+            false
+        ),
         b(&[ch('2')], Action::ShowLabList(1), "collected", false),
         b(&[ch('3')], Action::ShowLabList(2), "in progress", false),
-        b(&[ch('4')], Action::ShowLabList(3), "resulted: to verify", false),
+        b(
+            &[ch('4')],
+            Action::ShowLabList(3),
+            "resulted: to verify",
+            false
+        ),
         b(&[ch('5')], Action::ShowLabList(4), "verified today", false),
         b(&[ch('6')], Action::ShowLabList(5), "rejected today", false),
     ],
@@ -33,8 +50,18 @@ pub const WORKLIST: &[Binding] = table![
 
 /// Typing or scanning an accession number.
 pub const FIND: &[Binding] = &[
-    b(&[plain(KeyCode::Enter)], Action::Open, "open the order", true),
-    b(&[plain(KeyCode::Esc)], Action::FocusList, "back to the list", true),
+    b(
+        &[plain(KeyCode::Enter)],
+        Action::Open,
+        "open the order",
+        true,
+    ),
+    b(
+        &[plain(KeyCode::Esc)],
+        Action::FocusList,
+        "back to the list",
+        true,
+    ),
 ];
 
 /// One order: its tests, results and flags, and its steps.
@@ -42,7 +69,12 @@ pub const ORDER: &[Binding] = table![
     &[b(&[plain(KeyCode::Esc)], Action::Back, "back", true)],
     list_keys!("result"),
     STEPS,
-    &[b(&[ch('a')], Action::CorrectResult, "correct a result", true)],
+    &[b(
+        &[ch('a')],
+        Action::CorrectResult,
+        "correct a result",
+        true
+    )],
     REFRESH,
 ];
 

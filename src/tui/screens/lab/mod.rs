@@ -76,9 +76,8 @@ pub struct Lab {
     /// The selected analyte of the open order.
     result: Selection,
     view: View,
-    /// Whether the open order was opened from the list (Esc goes back
-    /// there) or forms return to it.
-    from_order: bool,
+    /// The signed-in technician: results they entered need another to verify.
+    me: Id,
 }
 
 impl Lab {
@@ -93,7 +92,7 @@ impl Lab {
             order: None,
             result: Selection::default(),
             view: View::List,
-            from_order: false,
+            me: ctx.session.user.id.clone(),
         };
         let said = lab.reload(ctx);
         (lab, said)

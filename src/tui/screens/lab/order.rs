@@ -121,6 +121,8 @@ impl Lab {
             birth: d.patient.birth_date,
             on: ctx.clock().at(collected).date_naive(),
         };
+        let all = analytes(d);
+        let shared = |code: &str| all.iter().filter(|(_, a)| a.analyte.code == code).count() > 1;
         let lines = d
             .tests
             .iter()
@@ -130,13 +132,18 @@ impl Lab {
                     let unverified = current.filter(|r| r.verified_at.is_none());
                     let verified = current.filter(|r| r.verified_at.is_some());
                     Line::new(
-                        &t.name,
+                        &t.test.name,
                         a.analyte.clone(),
-                        a.id.clone(),
                         unverified.map(|r| r.value.as_str()),
                         verified.map(|r| r.value.as_str()),
                     )
                 })
+            })
+            .map(|mut l: Line| {
+                if shared(&l.analyte.code) {
+                    l.code = format!("{}.{}", test_code(d, &l.test), l.analyte.code);
+                }
+                l
             })
             .collect();
         self.view = View::Entry(Box::new(EntryForm::new(
@@ -188,7 +195,7 @@ impl Lab {
         }
         if !ctx.settings.lab_self_verify {
             return Said::Error(format!(
-                "You entered {mine} of these results: a second lab technician verifies them. (An administrator may set lab_self_verify for a lab with one technician.)"
+                "You entered {mine} of these results: a second lab technician verifies them."
             ));
         }
         Question::prompt(
@@ -217,7 +224,10 @@ impl Lab {
         match ops::verify(ctx.db, ctx.session, order, version, word, ctx.clock()) {
             Ok(d) => {
                 let msg = if d.order.status == OrderStatus::Verified {
-                    format!("{} verified: the clinician sees the results.", d.order.accession)
+                    format!(
+                        "{} verified: the clinician sees the results.",
+                        d.order.accession
+                    )
                 } else {
                     format!(
                         "{}: the entered results are verified; the rest wait for entry.",
@@ -250,7 +260,7 @@ impl Lab {
                 Some((
                     i,
                     r.id.clone(),
-                    format!("{} {} {unit} {}", a.analyte.name, r.value, r.flag.letters())
+                    format!("{} {} {unit} {}", a.analyte.name, r.value, r.flag)
                         .trim_end()
                         .to_string(),
                 ))
@@ -393,9 +403,7 @@ impl Lab {
             }
             Kind::Correct(_) => {
                 let Some((result, value, reason)) = form.correction() else {
-                    return Said::Error(
-                        "The correction needs a new value and its reason.".into(),
-                    );
+                    return Said::Error("The correction needs a new value and its reason.".into());
                 };
                 ops::correct(ctx.db, ctx.session, &result, &value, &reason, ctx.clock()).map(
                     |d| {
@@ -431,7 +439,11 @@ impl Lab {
         if reread != Said::Nothing {
             return reread;
         }
-        if self.order.as_ref().is_some_and(|d| d.order.version != version) {
+        if self
+            .order
+            .as_ref()
+            .is_some_and(|d| d.order.version != version)
+        {
             self.view = View::Order;
             let _ = self.reload_list(ctx);
             return Said::Error(format!(
@@ -441,6 +453,14 @@ impl Lab {
         }
         said
     }
+}
+
+/// The code of the order's test named `name`.
+fn test_code<'a>(d: &'a OrderDetail, name: &str) -> &'a str {
+    d.tests
+        .iter()
+        .find(|t| t.test.name == name)
+        .map_or("", |t| t.test.code.as_str())
 }
 
 /// Every analyte of an order in the order of its tests, with its test.

@@ -18,7 +18,7 @@ use crate::tui::widgets::popup::Prompt;
 impl Lab {
     /// Reads every list's count and the shown list's orders.
     pub(super) fn reload_list(&mut self, ctx: &mut Ctx) -> Said {
-        let keep = self.selected_row().map(|r| r.id.clone());
+        let keep = self.selected_row().map(|r| r.order_id.clone());
         for (i, view) in LISTS.iter().enumerate() {
             match ops::worklist(ctx.db, ctx.session, *view, ctx.clock()) {
                 Ok(rows) => {
@@ -30,7 +30,7 @@ impl Lab {
                 Err(e) => return said_error(e),
             }
         }
-        let at = keep.and_then(|id| self.rows.iter().position(|r| r.id == id));
+        let at = keep.and_then(|id| self.rows.iter().position(|r| r.order_id == id));
         self.selected
             .select(at.unwrap_or(self.selected.index()), self.rows.len());
         Said::Nothing
@@ -73,7 +73,7 @@ impl Lab {
             | Action::RejectSpecimen
             | Action::EnterResults
             | Action::VerifyResults => {
-                let Some(id) = self.selected_row().map(|r| r.id.clone()) else {
+                let Some(id) = self.selected_row().map(|r| r.order_id.clone()) else {
                     return Said::Info(
                         "No order in this list: Tab or 1–6 shows another, / finds an accession."
                             .into(),
@@ -223,7 +223,7 @@ pub(super) fn capitalised(s: &str) -> String {
 pub(super) fn tests_of(o: &ops::LabOrder) -> String {
     o.tests
         .iter()
-        .map(|(_, name)| name.as_str())
+        .map(|t| t.name.as_str())
         .collect::<Vec<_>>()
         .join(", ")
 }
