@@ -257,7 +257,7 @@ impl EntryForm {
     /// The values to save (analyte code, as typed): the changed ones. A
     /// value that cannot be saved is marked on its line, the cursor goes to
     /// the first such line, and nothing is returned.
-    pub fn to_save(&mut self) -> Option<Vec<(String, String)>> {
+    pub fn values_to_save(&mut self) -> Option<Vec<(String, String)>> {
         let who = self.who;
         let mut first_bad = None;
         for (i, line) in self.lines.iter_mut().enumerate() {
@@ -368,7 +368,7 @@ mod tests {
         assert_eq!(line.range(&who()), "3.5–5.1");
         typed(line, "x");
         assert!(matches!(line.check(&who()), Checked::Bad(e) if e.contains("not a number")));
-        assert!(f.to_save().is_none(), "a bad value saves nothing");
+        assert!(f.values_to_save().is_none(), "a bad value saves nothing");
         assert!(f.lines[0].error.is_some());
         assert_eq!(f.focus, 0);
     }
@@ -388,7 +388,7 @@ mod tests {
         assert_eq!(f.focus, 2);
         assert_eq!(f.filled(), 4);
         assert_eq!(
-            f.to_save(),
+            f.values_to_save(),
             Some(vec![
                 ("K".to_string(), "4.0".to_string()),
                 ("MRDT".to_string(), "positive".to_string())
@@ -407,7 +407,7 @@ mod tests {
         na.type_key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));
         na.type_key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));
         na.type_key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE));
-        assert!(f.to_save().is_none());
+        assert!(f.values_to_save().is_none());
         assert_eq!(f.focus, 1);
         assert!(
             f.lines[1]

@@ -300,7 +300,7 @@ impl Lab {
             }
             Action::Cancel => return self.cancel_form(),
             Action::Save => {
-                let Some(values) = form.to_save() else {
+                let Some(values) = form.values_to_save() else {
                     return Said::Error(
                         "A value cannot be saved: the line marked ✗ says what to type.".into(),
                     );
