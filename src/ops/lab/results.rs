@@ -13,12 +13,14 @@ use crate::domain::lab::entry::{ResultValue, check_value, flag};
 use crate::domain::lab::order::{OrderStatus, SELF_VERIFY_WORD, check_note};
 use crate::domain::lab::ranges::choose;
 use crate::domain::lab::{Analyte, ResultType};
+use crate::domain::patient::Sex;
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
 use crate::ops::clinical::{self, event};
 use crate::store::lab_orders::results::{self as store, NewResult, Value};
 use crate::store::lab_orders::{self as orders, LabOrder};
 use crate::store::{Db, patients};
+use chrono::NaiveDate;
 use rusqlite::Connection;
 
 /// A typed value checked, flagged and ready to write.
@@ -42,43 +44,48 @@ impl Checked {
     }
 }
 
-/// Checks `typed` for `analyte` and flags it for the order's patient as
-/// they were on the day the specimen was collected (hospital zone).
-fn check(
-    conn: &Connection,
-    o: &LabOrder,
-    analyte: &Analyte,
-    typed: &str,
-    clock: Clock,
-) -> Result<std::result::Result<Checked, String>> {
-    let p = patients::get(conn, &o.patient_id)?.ok_or_else(|| {
-        Error::NotFound("that order's patient is not in this hospital file".into())
-    })?;
-    let on = clock
-        .at(o.collected_at.unwrap_or(o.ordered_at))
-        .date_naive();
-    let value = match check_value(analyte, typed) {
-        Ok(v) => v,
-        Err(e) => return Ok(Err(e)),
-    };
-    let f = flag(analyte, &value, p.details.sex, p.details.birth_date, on);
-    let range = match analyte.kind {
-        ResultType::Number { .. } => {
-            choose(&analyte.ranges, p.details.sex, p.details.birth_date, on)
-        }
-        _ => None,
-    };
-    let (text, number) = match value {
-        ResultValue::Number { value, text } => (text, Some(value)),
-        ResultValue::Choice(t) | ResultValue::Text(t) => (t, None),
-    };
-    Ok(Ok(Checked {
-        text,
-        number,
-        flag: f.letters(),
-        low: range.as_ref().and_then(|r| r.low),
-        high: range.as_ref().and_then(|r| r.high),
-    }))
+/// The patient an order's values are flagged for: their sex and birth
+/// date, and the day the specimen was collected (hospital zone).
+struct FlaggedFor {
+    sex: Sex,
+    birth: NaiveDate,
+    on: NaiveDate,
+}
+
+impl FlaggedFor {
+    fn of(conn: &Connection, o: &LabOrder, clock: Clock) -> Result<FlaggedFor> {
+        let p = patients::get(conn, &o.patient_id)?.ok_or_else(|| {
+            Error::NotFound("that order's patient is not in this hospital file".into())
+        })?;
+        Ok(FlaggedFor {
+            sex: p.details.sex,
+            birth: p.details.birth_date,
+            on: clock
+                .at(o.collected_at.unwrap_or(o.ordered_at))
+                .date_naive(),
+        })
+    }
+
+    /// Checks `typed` for `analyte` and flags it for this patient.
+    fn check(&self, analyte: &Analyte, typed: &str) -> std::result::Result<Checked, String> {
+        let value = check_value(analyte, typed)?;
+        let f = flag(analyte, &value, self.sex, self.birth, self.on);
+        let range = match analyte.kind {
+            ResultType::Number { .. } => choose(&analyte.ranges, self.sex, self.birth, self.on),
+            _ => None,
+        };
+        let (text, number) = match value {
+            ResultValue::Number { value, text } => (text, Some(value)),
+            ResultValue::Choice(t) | ResultValue::Text(t) => (t, None),
+        };
+        Ok(Checked {
+            text,
+            number,
+            flag: f.letters(),
+            low: range.as_ref().and_then(|r| r.low),
+            high: range.as_ref().and_then(|r| r.high),
+        })
+    }
 }
 
 /// Every analyte of the order has a current result (and, with
@@ -167,6 +174,7 @@ pub fn enter_results(
             }
             let tests = analytes_of_order(tx, &o)?;
             let all = store::of_order(tx, &o.id)?;
+            let patient = FlaggedFor::of(tx, &o, clock)?;
             let mut problems = Vec::new();
             let mut ready: Vec<(&Id, Checked, Option<LabResult>)> = Vec::new();
             for (code, typed) in values {
@@ -185,7 +193,7 @@ pub fn enter_results(
                     ));
                     continue;
                 }
-                match check(tx, &o, analyte, typed, clock)? {
+                match patient.check(analyte, typed) {
                     Ok(c) => ready.push((id, c, current)),
                     Err(e) => problems.push(e),
                 }
@@ -377,7 +385,9 @@ pub fn correct(
                         .into(),
                 )
                 })?;
-            let c = check(tx, &o, analyte, typed, clock)?.map_err(Error::Refused)?;
+            let c = FlaggedFor::of(tx, &o, clock)?
+                .check(analyte, typed)
+                .map_err(Error::Refused)?;
             store::insert(
                 tx,
                 &NewResult {
