@@ -160,17 +160,24 @@ fn the_worklist_puts_stat_first_then_urgent_then_routine_with_counts() {
     let urgent = s.find("URGENT").expect("the urgent order");
     let routine = s.find("routine").expect("the routine order");
     assert!(stat < urgent && urgent < routine, "{s}");
-    assert!(s.contains("F9 Lab") && s.contains("1 Waiting 3"), "{s}");
+    assert!(
+        s.contains("F9 Lab") && s.contains("Waiting 3  Collected 0"),
+        "{s}"
+    );
     assert!(s.contains("Waiting for collection (3)"), "{s}");
     assert!(s.contains(&m.stat.accession.to_string()), "{s}");
     assert!(s.contains("Medical M1") || s.contains("Medical"), "{s}");
     assert!(s.contains("20 min") && s.contains("1 h 00"), "{s}");
     snapshot!("lab_worklist", s);
-    // The other lists, by number and by Tab.
-    h.press(KeyCode::Char('2'));
+    // The other lists, by Tab and Shift+Tab.
+    h.press(KeyCode::Tab);
     assert!(h.screen().contains("Collected (0)"));
     h.press(KeyCode::Tab);
     assert!(h.screen().contains("In progress (0)"));
+    h.press(KeyCode::BackTab);
+    h.press(KeyCode::BackTab);
+    h.press(KeyCode::BackTab);
+    assert!(h.screen().contains("Rejected today (0)"));
 }
 
 #[test]
@@ -221,10 +228,7 @@ fn collecting_now_moves_the_order_to_the_collected_list() {
     assert_eq!(status(&h, &m, &m.stat), OrderStatus::Collected);
     h.press(KeyCode::Esc);
     let s = h.screen();
-    assert!(
-        s.contains("1 Waiting 2") && s.contains("2 Collected 1"),
-        "{s}"
-    );
+    assert!(s.contains("Waiting 2  Collected 1"), "{s}");
 }
 
 #[test]
@@ -247,7 +251,7 @@ fn a_specimen_is_rejected_with_its_reason() {
     assert!(s.contains("rejected (insufficient"), "{s}");
     assert_eq!(status(&h, &m, &m.routine), OrderStatus::Rejected);
     h.press(KeyCode::Esc);
-    h.press(KeyCode::Char('6'));
+    h.press(KeyCode::BackTab);
     let s = h.screen();
     assert!(
         s.contains("Rejected today (1)") && s.contains("MRDT"),
@@ -262,7 +266,7 @@ fn results_are_flagged_as_typed_and_a_bad_number_is_refused_in_the_form() {
     let lab = m.clinic.signed_in("lab", ago(15));
     m.clinic.collect(&lab, &m.stat, ago(15));
     at_the_lab(&mut h, "lab");
-    h.press(KeyCode::Char('2'));
+    h.press(KeyCode::Tab);
     h.press(KeyCode::Char('e'));
     let s = h.screen();
     assert!(s.contains("Potassium") && s.contains("Creatinine"), "{s}");
@@ -315,7 +319,9 @@ fn a_second_technician_verifies_the_results() {
     let mut m = morning(&h);
     resulted(&mut m, "6.9");
     at_the_lab(&mut h, "lab2");
-    h.press(KeyCode::Char('4'));
+    for _ in 0..3 {
+        h.press(KeyCode::Tab);
+    }
     let s = h.screen();
     assert!(
         s.contains("Resulted: to verify (1)") && s.contains("!! crit"),
@@ -340,7 +346,9 @@ fn self_verification_is_refused_then_allowed_with_the_word_under_the_setting() {
     let mut m = morning(&h);
     resulted(&mut m, "4.2");
     at_the_lab(&mut h, "lab");
-    h.press(KeyCode::Char('4'));
+    for _ in 0..3 {
+        h.press(KeyCode::Tab);
+    }
     h.press(KeyCode::Char('v'));
     let s = h.screen();
     assert!(
@@ -354,7 +362,9 @@ fn self_verification_is_refused_then_allowed_with_the_word_under_the_setting() {
     h.ctrl('l');
     h.typed(PASSWORD);
     h.press(KeyCode::Enter);
-    h.press(KeyCode::Char('4'));
+    for _ in 0..3 {
+        h.press(KeyCode::Tab);
+    }
     h.press(KeyCode::Char('v'));
     let s = h.screen();
     assert!(s.contains("type VERIFY"), "{s}");
@@ -442,4 +452,43 @@ fn another_terminal_collecting_first_is_said_and_the_order_read_again() {
     let s = h.screen();
     assert!(s.contains("Another terminal changed"), "{s}");
     assert!(s.contains("Lou Lab"), "read again: collected by Lou: {s}");
+}
+
+#[test]
+fn every_view_fits_an_80_by_24_terminal_and_help_lists_the_lab_keys() {
+    let mut h = Harness::new(false);
+    let mut m = morning(&h);
+    let lab = m.clinic.signed_in("lab", ago(15));
+    m.clinic.collect(&lab, &m.urgent, ago(15));
+    at_the_lab(&mut h, "lab");
+    let s = h.screen();
+    assert!(
+        s.contains("STAT") && s.contains("Waiting for collection (2)"),
+        "{s}"
+    );
+    h.press(KeyCode::F(1));
+    let s = h.screen();
+    assert!(
+        s.contains("collect") && s.contains("find accession") && s.contains("previous list"),
+        "{s}"
+    );
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Tab);
+    h.press(KeyCode::Char('e'));
+    let s = h.screen();
+    // The full blood count's analytes under their test, the cursor's in view.
+    assert!(
+        s.contains("Full blood count") && s.contains("White cell count"),
+        "{s}"
+    );
+    for _ in 0..12 {
+        h.press(KeyCode::Tab);
+    }
+    let s = h.screen();
+    assert!(s.contains("of 10 entered"), "{s}");
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('a'));
+    assert!(h.screen().contains("has no verified result"));
+    h.press(KeyCode::Char('r'));
+    assert!(h.screen().contains("Reject the specimen"));
 }

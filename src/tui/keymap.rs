@@ -249,9 +249,8 @@ pub enum Action {
     // the lab's worklist (issue #16)
     /// Show the next list of the lab's worklist (after the last, the first).
     NextLabList,
-    /// Show the lab's list at this place (0: waiting for collection … 5:
-    /// rejected today).
-    ShowLabList(u8),
+    /// Show the previous list of the lab's worklist (before the first, the last).
+    PrevLabList,
     /// Record the selected order's specimen collected (now, or a time typed).
     CollectSpecimen,
     /// Reject the selected order's specimen, with a reason.

@@ -68,7 +68,7 @@ impl Lab {
                 theme.tab()
             };
             spans.push(Span::styled(
-                format!(" {} {} {} ", i + 1, short(i), self.counts[i]),
+                format!(" {} {} ", short(i), self.counts[i]),
                 style,
             ));
         }
@@ -130,7 +130,7 @@ impl Lab {
             };
             frame.render_widget(
                 Paragraph::new(Span::styled(
-                    "No order in this list. Tab or 1–6 shows another list.",
+                    "No order in this list. Tab shows another list.",
                     theme.muted(),
                 )),
                 r,

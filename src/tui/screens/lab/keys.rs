@@ -29,21 +29,11 @@ pub const WORKLIST: &[Binding] = table![
             true
         ),
         b(
-            &[ch('1')],
-            Action::ShowLabList(0),
-            "waiting for collection",
-            false
+            &[plain(KeyCode::BackTab)],
+            Action::PrevLabList,
+            "previous list",
+            false,
         ),
-        b(&[ch('2')], Action::ShowLabList(1), "collected", false),
-        b(&[ch('3')], Action::ShowLabList(2), "in progress", false),
-        b(
-            &[ch('4')],
-            Action::ShowLabList(3),
-            "resulted: to verify",
-            false
-        ),
-        b(&[ch('5')], Action::ShowLabList(4), "verified today", false),
-        b(&[ch('6')], Action::ShowLabList(5), "rejected today", false),
     ],
     REFRESH,
 ];

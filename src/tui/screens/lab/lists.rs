@@ -1,10 +1,10 @@
 //! The worklist's six lists (waiting for collection … rejected today), in
-//! the order of their number keys, what each is called, and how long an
+//! the order Tab goes through them, what each is called, and how long an
 //! order has waited, in words.
 
 use crate::ops::lab::WorklistView;
 
-/// The lists, in the order of the keys 1 to 6 and of Tab.
+/// The lists, in the order Tab shows them.
 pub const LISTS: [WorklistView; 6] = [
     WorklistView::Waiting,
     WorklistView::Collected,
@@ -26,7 +26,7 @@ pub fn title(i: usize) -> &'static str {
     }
 }
 
-/// A short name for the strip of lists: `1 Waiting 3`.
+/// A short name for the strip of lists: `Waiting 3`.
 pub fn short(i: usize) -> &'static str {
     match i {
         0 => "Waiting",

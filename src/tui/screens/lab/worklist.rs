@@ -63,7 +63,7 @@ impl Lab {
         }
         match action {
             Action::NextLabList => self.show_list(self.list + 1, ctx),
-            Action::ShowLabList(i) => self.show_list(usize::from(i), ctx),
+            Action::PrevLabList => self.show_list(self.list + LISTS.len() - 1, ctx),
             Action::FocusSearch => {
                 self.finding = Some(Field::new("Accession").wide(20));
                 Said::Info("Type or scan the accession number, then Enter.".into())
@@ -75,8 +75,7 @@ impl Lab {
             | Action::VerifyResults => {
                 let Some(id) = self.selected_row().map(|r| r.order_id.clone()) else {
                     return Said::Info(
-                        "No order in this list: Tab or 1–6 shows another, / finds an accession."
-                            .into(),
+                        "No order in this list: Tab shows another, / finds an accession.".into(),
                     );
                 };
                 let said = self.load_order(&id, ctx);
@@ -163,7 +162,7 @@ impl Lab {
                         return Ok(said);
                     }
                     Said::Info(format!(
-                        "{} collected: it waits for its results (list 2).",
+                        "{} collected: it waits for its results.",
                         o.accession
                     ))
                 }
