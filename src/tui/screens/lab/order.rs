@@ -64,15 +64,7 @@ impl Lab {
                 d.order.accession,
                 status.label()
             )),
-            Action::RejectSpecimen
-                if matches!(
-                    status,
-                    OrderStatus::Ordered
-                        | OrderStatus::Collected
-                        | OrderStatus::InProgress
-                        | OrderStatus::Resulted
-                ) =>
-            {
+            Action::RejectSpecimen if status.is_open() => {
                 self.view = View::Small(Box::new(SmallForm::reject(
                     d.order.id.clone(),
                     d.order.version,
@@ -106,10 +98,7 @@ impl Lab {
                 o.status.label()
             ));
         };
-        if !matches!(
-            o.status,
-            OrderStatus::Collected | OrderStatus::InProgress | OrderStatus::Resulted
-        ) {
+        if !o.status.takes_results() {
             return Said::Info(format!(
                 "{} is {}: a verified result changes only by a correction (a).",
                 o.accession,
