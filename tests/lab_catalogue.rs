@@ -302,14 +302,18 @@ fn a_migrated_hospital_gets_the_shipped_catalogue() {
     drop(db);
     let conn = common::raw(&path);
     conn.execute_batch(
-        "DROP TABLE lab_ranges; DROP TABLE lab_analytes; DROP TABLE lab_tests;
+        "DROP TABLE lab_results; DROP TABLE lab_order_tests; DROP TABLE lab_orders;
+         DROP TABLE lab_ranges; DROP TABLE lab_analytes; DROP TABLE lab_tests;
          PRAGMA user_version = 14;",
     )
     .expect("make the file as migration 14 left it");
     drop(conn);
     let db = Db::open(&path).expect("migrate");
     drop(db);
-    assert_eq!(common::user_version(&path), 15);
+    assert_eq!(
+        common::user_version(&path),
+        wardline::store::migrations::current_version()
+    );
     assert_eq!(active_tests(&path), shipped_count());
 }
 

@@ -155,12 +155,23 @@ pub(crate) fn build_detail(
     order: LabOrder,
     lab_view: bool,
 ) -> Result<OrderDetail> {
+    let analytes = analytes_of_order(conn, &order)?;
+    detail_from(conn, order, analytes, lab_view)
+}
+
+/// As [`build_detail`], with the order's tests and analytes read already.
+pub(crate) fn detail_from(
+    conn: &Connection,
+    order: LabOrder,
+    ordered: Vec<TestAnalytes>,
+    lab_view: bool,
+) -> Result<OrderDetail> {
     let p = patients::get(conn, &order.patient_id)?.ok_or_else(|| {
         Error::NotFound("that order's patient is not in this hospital file".into())
     })?;
     let all = result_store::of_order(conn, &order.id)?;
     let mut tests = Vec::new();
-    for (test, analytes) in analytes_of_order(conn, &order)? {
+    for (test, analytes) in ordered {
         let analytes = analytes
             .into_iter()
             .map(|(analyte_id, analyte)| {

@@ -4,7 +4,10 @@
 //! with the typed word, audited apart), corrects a verified one by a new
 //! version with a reason; a clinician acknowledges a critical one.
 
-use super::{LabResult, OrderDetail, analytes_of_order, build_detail, chain, check_version, load};
+use super::{
+    LabResult, OrderDetail, TestAnalytes, analytes_of_order, chain, check_version, detail_from,
+    load,
+};
 use crate::auth::Session;
 use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::clock::Clock;
@@ -90,17 +93,12 @@ impl FlaggedFor {
 
 /// Every analyte of the order has a current result (and, with
 /// `verified`, a verified one).
-fn complete(conn: &Connection, o: &LabOrder, verified: bool) -> Result<bool> {
-    let all = store::of_order(conn, &o.id)?;
-    for (_, analytes) in analytes_of_order(conn, o)? {
-        for (id, _) in analytes {
-            match chain(&all, &id).last() {
-                Some(r) if !verified || r.is_verified() => {}
-                _ => return Ok(false),
-            }
-        }
-    }
-    Ok(true)
+fn complete(tests: &[TestAnalytes], all: &[LabResult], verified: bool) -> bool {
+    tests.iter().flat_map(|(_, a)| a).all(|(id, _)| {
+        chain(all, id)
+            .last()
+            .is_some_and(|r| !verified || r.is_verified())
+    })
 }
 
 /// Finds an analyte of the order by its code, or `TEST.CODE` where two of
@@ -223,7 +221,8 @@ pub fn enter_results(
                     }
                 }
             }
-            let status = if complete(tx, &o, false)? {
+            let entered = ready.len();
+            let status = if complete(&tests, &store::of_order(tx, &o.id)?, false) {
                 OrderStatus::Resulted
             } else {
                 OrderStatus::InProgress
@@ -234,9 +233,9 @@ pub fn enter_results(
                 "lab_order",
                 &o.id,
                 &o.patient_id,
-                format!("entered {} results of {}", ready.len(), o.accession),
+                format!("entered {entered} results of {}", o.accession),
             );
-            Ok((build_detail(tx, load(tx, order)?, true)?, vec![e]))
+            Ok((detail_from(tx, load(tx, order)?, tests, true)?, vec![e]))
         },
     )
 }
@@ -271,10 +270,11 @@ pub fn verify(
                 )));
             }
             let all = store::of_order(tx, &o.id)?;
+            let tests = analytes_of_order(tx, &o)?;
             let mut waiting = Vec::new();
-            for (_, analytes) in analytes_of_order(tx, &o)? {
+            for (_, analytes) in &tests {
                 for (id, _) in analytes {
-                    if let Some(r) = chain(&all, &id).pop().filter(|r| !r.is_verified()) {
+                    if let Some(r) = chain(&all, id).pop().filter(|r| !r.is_verified()) {
                         waiting.push(r);
                     }
                 }
@@ -310,7 +310,7 @@ pub fn verify(
                     clock.now,
                 )?;
             }
-            let (status, verified_at) = if complete(tx, &o, true)? {
+            let (status, verified_at) = if complete(&tests, &store::of_order(tx, &o.id)?, true) {
                 (OrderStatus::Verified, Some(clock.now))
             } else {
                 (o.status, None)
@@ -331,7 +331,7 @@ pub fn verify(
                 &o.patient_id,
                 format!("verified {} results of {}{how}", waiting.len(), o.accession),
             );
-            Ok((build_detail(tx, load(tx, order)?, true)?, vec![e]))
+            Ok((detail_from(tx, load(tx, order)?, tests, true)?, vec![e]))
         },
     )
 }
@@ -415,7 +415,7 @@ pub fn correct(
                     analyte.name, o.accession
                 ),
             );
-            Ok((build_detail(tx, load(tx, &o.id)?, true)?, vec![e]))
+            Ok((super::build_detail(tx, load(tx, &o.id)?, true)?, vec![e]))
         },
     )
 }
