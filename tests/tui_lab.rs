@@ -15,7 +15,6 @@ use chrono::{DateTime, Duration, Utc};
 use common::clinic::{self as fixture, Clinic};
 use ratatui::crossterm::event::KeyCode;
 use tui_harness::{Harness, PASSWORD, t0};
-use wardline::auth::Session;
 use wardline::domain::beds::WardKind;
 use wardline::domain::clock::Clock;
 use wardline::domain::ids::Id;
@@ -36,7 +35,6 @@ fn ago(minutes: i64) -> DateTime<Utc> {
 /// The lab's morning, put in through another terminal.
 struct Morning {
     clinic: Clinic,
-    doctor: Session,
     /// Amina's stat potassium and creatinine (serum), 20 minutes old; she
     /// is on Medical, bed M1.
     stat: LabOrder,
@@ -118,7 +116,6 @@ fn morning(h: &Harness) -> Morning {
         .remove(0);
     Morning {
         clinic: c,
-        doctor,
         stat,
         urgent,
         routine,
@@ -140,10 +137,17 @@ fn resulted(m: &mut Morning, potassium: &str) -> Id {
     o.id.clone()
 }
 
-fn status(h: &Harness, m: &Morning, order: &LabOrder) -> OrderStatus {
+/// Tab from the first list to the orders to verify.
+fn to_verify(h: &mut Harness) {
+    for _ in 0..3 {
+        h.press(KeyCode::Tab);
+    }
+}
+
+/// Where `order` stands now, read through another terminal.
+fn status(h: &Harness, order: &LabOrder) -> OrderStatus {
     let mut db = wardline::store::Db::open(h.app.db().path()).unwrap();
     let lab = wardline::auth::sign_in(&mut db, "lab2", PASSWORD, t0()).unwrap();
-    let _ = m;
     ops::lab::detail(&mut db, &lab, &order.id, clock(t0()))
         .unwrap()
         .order
@@ -225,7 +229,7 @@ fn collecting_now_moves_the_order_to_the_collected_list() {
     h.press(KeyCode::Enter);
     let s = h.screen();
     assert!(s.contains("collected"), "{s}");
-    assert_eq!(status(&h, &m, &m.stat), OrderStatus::Collected);
+    assert_eq!(status(&h, &m.stat), OrderStatus::Collected);
     h.press(KeyCode::Esc);
     let s = h.screen();
     assert!(s.contains("Waiting 2  Collected 1"), "{s}");
@@ -249,7 +253,7 @@ fn a_specimen_is_rejected_with_its_reason() {
     h.ctrl('s');
     let s = h.screen();
     assert!(s.contains("rejected (insufficient"), "{s}");
-    assert_eq!(status(&h, &m, &m.routine), OrderStatus::Rejected);
+    assert_eq!(status(&h, &m.routine), OrderStatus::Rejected);
     h.press(KeyCode::Esc);
     h.press(KeyCode::BackTab);
     let s = h.screen();
@@ -297,7 +301,7 @@ fn results_are_flagged_as_typed_and_a_bad_number_is_refused_in_the_form() {
     h.ctrl('s');
     let s = h.screen();
     assert!(s.contains("cannot be saved"), "{s}");
-    assert_eq!(status(&h, &m, &m.stat), OrderStatus::Collected);
+    assert_eq!(status(&h, &m.stat), OrderStatus::Collected);
     // Correct the creatinine: the order is resulted.
     if !first_is_k {
         h.press(KeyCode::BackTab);
@@ -310,7 +314,7 @@ fn results_are_flagged_as_typed_and_a_bad_number_is_refused_in_the_form() {
     let s = h.screen();
     assert!(s.contains("resulted"), "{s}");
     assert!(s.contains("HH"), "the order view shows the flag too: {s}");
-    assert_eq!(status(&h, &m, &m.stat), OrderStatus::Resulted);
+    assert_eq!(status(&h, &m.stat), OrderStatus::Resulted);
 }
 
 #[test]
@@ -319,9 +323,7 @@ fn a_second_technician_verifies_the_results() {
     let mut m = morning(&h);
     resulted(&mut m, "6.9");
     at_the_lab(&mut h, "lab2");
-    for _ in 0..3 {
-        h.press(KeyCode::Tab);
-    }
+    to_verify(&mut h);
     let s = h.screen();
     assert!(
         s.contains("Resulted: to verify (1)") && s.contains("!! crit"),
@@ -337,7 +339,7 @@ fn a_second_technician_verifies_the_results() {
         "{s}"
     );
     assert!(s.contains("Lou Lab"), "{s}");
-    assert_eq!(status(&h, &m, &m.stat), OrderStatus::Verified);
+    assert_eq!(status(&h, &m.stat), OrderStatus::Verified);
 }
 
 #[test]
@@ -346,35 +348,27 @@ fn self_verification_is_refused_then_allowed_with_the_word_under_the_setting() {
     let mut m = morning(&h);
     resulted(&mut m, "4.2");
     at_the_lab(&mut h, "lab");
-    for _ in 0..3 {
-        h.press(KeyCode::Tab);
-    }
+    to_verify(&mut h);
     h.press(KeyCode::Char('v'));
     let s = h.screen();
     assert!(
         s.contains("a second lab technician verifies them") && s.contains("lab_self_verify"),
         "{s}"
     );
-    assert_eq!(status(&h, &m, &m.stat), OrderStatus::Resulted);
+    assert_eq!(status(&h, &m.stat), OrderStatus::Resulted);
     ops::settings::set(&mut m.clinic.db, &m.clinic.admin, "lab_self_verify", "yes").unwrap();
     // The setting is read as the user comes back to the screen (which
     // opens afresh, on the first list).
     h.ctrl('l');
     h.typed(PASSWORD);
     h.press(KeyCode::Enter);
-    for _ in 0..3 {
-        h.press(KeyCode::Tab);
-    }
+    to_verify(&mut h);
     h.press(KeyCode::Char('v'));
     let s = h.screen();
     assert!(s.contains("type VERIFY"), "{s}");
     h.typed("yes");
     h.press(KeyCode::Enter);
-    assert_eq!(
-        status(&h, &m, &m.stat),
-        OrderStatus::Resulted,
-        "the wrong word"
-    );
+    assert_eq!(status(&h, &m.stat), OrderStatus::Resulted, "the wrong word");
     for _ in 0..3 {
         h.press(KeyCode::Backspace);
     }
@@ -383,7 +377,7 @@ fn self_verification_is_refused_then_allowed_with_the_word_under_the_setting() {
     let s = h.screen();
     assert!(s.contains("verified"), "{s}");
     assert!(s.contains("(self)"), "{s}");
-    assert_eq!(status(&h, &m, &m.stat), OrderStatus::Verified);
+    assert_eq!(status(&h, &m.stat), OrderStatus::Verified);
     assert!(h.actions().iter().any(|a| a == "LAB_SELF_VERIFY"));
 }
 
@@ -420,7 +414,7 @@ fn a_verified_value_is_corrected_with_a_reason_and_the_old_one_shown() {
     h.ctrl('s');
     let s = h.screen();
     assert!(s.contains("corrected"), "{s}");
-    assert_eq!(status(&h, &m, &m.stat), OrderStatus::Resulted);
+    assert_eq!(status(&h, &m.stat), OrderStatus::Resulted);
     // The old value shows as corrected beside the new one.
     for _ in 0..4 {
         if h.screen().contains("Corrected: Potassium 6.9") {
@@ -431,7 +425,6 @@ fn a_verified_value_is_corrected_with_a_reason_and_the_old_one_shown() {
     let s = h.screen();
     assert!(s.contains("Corrected: Potassium 6.9"), "{s}");
     assert!(s.contains("4.9 (new)"), "{s}");
-    let _ = m.doctor;
 }
 
 #[test]

@@ -1,9 +1,7 @@
 //! The lab tab's key tables, one per view, kept beside the screen that uses
 //! them. The help overlay and the hint bar are generated from them.
 
-use crate::tui::keymap::rows::{
-    CANCEL, CHOICES, FORM, REFRESH, SAVE, TAB_FIELDS, list_keys, table,
-};
+use crate::tui::keymap::rows::{CHOICE_FORM, FORM, REFRESH, list_keys, table};
 use crate::tui::keymap::{Action, Binding, b, ch, plain};
 use ratatui::crossterm::event::KeyCode;
 
@@ -72,7 +70,7 @@ pub const ORDER: &[Binding] = table![
 pub const ENTRY: &[Binding] = FORM;
 
 /// The result form, on a value chosen from its options.
-pub const ENTRY_PICK: &[Binding] = table![SAVE, CHOICES, TAB_FIELDS, CANCEL];
+pub const ENTRY_PICK: &[Binding] = CHOICE_FORM;
 
 #[cfg(test)]
 mod tests {
