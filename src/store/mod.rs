@@ -16,6 +16,7 @@ pub mod formulary;
 pub mod health;
 pub mod lab;
 pub mod lab_orders;
+pub mod lab_record;
 pub mod migrations;
 pub mod patient_search;
 pub mod patients;

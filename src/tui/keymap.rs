@@ -261,6 +261,14 @@ pub enum Action {
     VerifyResults,
     /// Correct a verified result by a new version, with a reason.
     CorrectResult,
+    // the laboratory on the clinician's side (issue #16)
+    /// Order laboratory tests for the visit's patient.
+    OrderLabTests,
+    /// Show the patient's laboratory results.
+    ShowLabResults,
+    /// Acknowledge the first open critical laboratory result (after a
+    /// confirmation naming it).
+    AcknowledgeCritical,
 }
 
 /// One key with its modifiers.

@@ -7,6 +7,7 @@
 //! only, the lab sees everything.
 
 pub mod orders;
+pub mod record;
 pub mod results;
 pub mod worklist;
 

@@ -116,10 +116,28 @@ pub struct BoardView<'a> {
     /// The admissions with a dose overdue (those who give doses; empty
     /// otherwise): their tiles are marked `Rx!`.
     pub overdue: &'a HashSet<Id>,
+    /// The patients with an open critical laboratory result (doctors and
+    /// nurses; empty otherwise): their tiles are marked `!LAB`.
+    pub criticals: &'a HashSet<Id>,
 }
 
 /// The mark of a tile whose patient has a dose overdue.
 pub const OVERDUE_MARK: &str = "Rx!";
+
+/// The mark of a tile whose patient has a critical laboratory result no
+/// clinician has acknowledged yet.
+pub const CRITICAL_MARK: &str = "!LAB";
+
+/// The marks ending a tile's third line, in the alarm style: `!LAB`, `Rx!`
+/// or both.
+fn tile_mark(critical: bool, overdue: bool) -> Option<String> {
+    match (critical, overdue) {
+        (true, true) => Some(format!("{CRITICAL_MARK} {OVERDUE_MARK}")),
+        (true, false) => Some(CRITICAL_MARK.into()),
+        (false, true) => Some(OVERDUE_MARK.into()),
+        (false, false) => None,
+    }
+}
 
 /// A score as a tile shows it: `N7!↑` — the number, `!` when the band is
 /// high, an arrow when it rose or fell since the set before.
@@ -161,7 +179,7 @@ fn hm(t: DateTime<Utc>, zone: Tz, now: DateTime<Utc>) -> String {
 fn tile_lines(
     b: &BoardBed,
     score: Option<&str>,
-    overdue: bool,
+    mark: Option<&str>,
     now: DateTime<Utc>,
     zone: Tz,
 ) -> [String; 3] {
@@ -180,14 +198,18 @@ fn tile_lines(
         _ => truncate(&bed.label, w - 2),
     };
     let (second, third) = match (&b.occupant, bed.status) {
-        (Some(a), _) if overdue => (
-            a.patient.name.clone(),
-            format!(
-                "{:<n$}{OVERDUE_MARK}",
-                truncate(&a.patient.mrn, w - OVERDUE_MARK.len() - 1),
-                n = w - OVERDUE_MARK.len()
-            ),
-        ),
+        (Some(a), _) if mark.is_some() => {
+            let mark = mark.unwrap_or_default();
+            let n = mark.chars().count();
+            (
+                a.patient.name.clone(),
+                format!(
+                    "{:<width$}{mark}",
+                    truncate(&a.patient.mrn, w.saturating_sub(n + 1)),
+                    width = w.saturating_sub(n)
+                ),
+            )
+        }
         (Some(a), _) => (a.patient.name.clone(), a.patient.mrn.clone()),
         (None, BedStatus::Reserved) => (
             b.reserved
@@ -234,7 +256,18 @@ fn draw_tile(
         .occupant
         .as_ref()
         .is_some_and(|a| view.overdue.contains(&a.id));
-    let lines = tile_lines(b, score_words.as_deref(), overdue, view.now, view.zone);
+    let critical = b
+        .occupant
+        .as_ref()
+        .is_some_and(|a| view.criticals.contains(&a.patient.id));
+    let mark = tile_mark(critical, overdue);
+    let lines = tile_lines(
+        b,
+        score_words.as_deref(),
+        mark.as_deref(),
+        view.now,
+        view.zone,
+    );
     let status = b.bed.status;
     let base = if selected {
         theme.selected()
@@ -268,9 +301,11 @@ fn draw_tile(
             ))
         };
         Paragraph::new(line).render(r, buf);
-        if k == 2 && overdue {
+        if k == 2
+            && let Some(mark) = &mark
+        {
             // The mark ends the tile's third line, in the alarm style.
-            let n = OVERDUE_MARK.len() as u16;
+            let n = mark.chars().count() as u16;
             let from = x + TILE_W - n;
             let cell = Rect {
                 x: from,

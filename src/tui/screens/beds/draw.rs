@@ -86,6 +86,7 @@ impl Beds {
             filter,
             scores: &self.scores,
             overdue: &self.overdue,
+            criticals: &self.criticals,
         };
         board::render(&view, theme, area, frame.buffer_mut());
     }

@@ -136,6 +136,9 @@ pub struct Beds {
     scores: HashMap<Id, Score>,
     /// The admissions with a dose overdue, for those who give doses.
     overdue: HashSet<Id>,
+    /// The patients with an open critical laboratory result, for doctors
+    /// and nurses.
+    criticals: HashSet<Id>,
 }
 
 impl Beds {
@@ -155,9 +158,22 @@ impl Beds {
             form: None,
             scores: HashMap::new(),
             overdue: HashSet::new(),
+            criticals: HashSet::new(),
         };
         let said = b.load(ctx, true);
         (b, said)
+    }
+
+    /// The admitted patients with an open critical laboratory result.
+    fn read_criticals(&self, ctx: &mut Ctx) -> crate::error::Result<HashSet<Id>> {
+        let patients: Vec<Id> = self
+            .board
+            .beds
+            .iter()
+            .filter_map(|b| b.occupant.as_ref().map(|a| a.patient.id.clone()))
+            .collect();
+        let counts = crate::ops::lab::record::criticals_of(ctx.db, ctx.session, &patients)?;
+        Ok(counts.into_keys().collect())
     }
 
     /// Reads the board again, keeping the selected bed where it can.
@@ -179,6 +195,10 @@ impl Beds {
                 {
                     match crate::ops::worklist::board_scores(ctx.db, ctx.session, audit) {
                         Ok(s) => self.scores = s,
+                        Err(e) => said = said_error(e),
+                    }
+                    match self.read_criticals(ctx) {
+                        Ok(c) => self.criticals = c,
                         Err(e) => said = said_error(e),
                     }
                 }

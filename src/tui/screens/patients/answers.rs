@@ -72,6 +72,12 @@ impl Patients {
             }
             Pending::Delete => return self.delete(reason, ctx),
             Pending::BreakGlass => Said::Nothing,
+            Pending::DiscardLabOrder => {
+                if let View::Record(r) = &mut self.view {
+                    r.lab_order = None;
+                }
+                Said::Info("Nothing was ordered.".into())
+            }
         })
     }
 

@@ -122,6 +122,13 @@ pub const PATIENT_CLINICAL_PAGE: &[Binding] = table![
             "details",
             true,
         ),
+        b(&[ch('R')], Action::ShowLabResults, "lab results", false),
+        b(
+            &[ch('l')],
+            Action::OrderLabTests,
+            "lab order (admitted)",
+            false
+        ),
     ],
     SCROLL,
 ];

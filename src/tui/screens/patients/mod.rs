@@ -92,6 +92,8 @@ enum Pending {
     Delete,
     /// The reason typed is for breaking the glass on the record open.
     BreakGlass,
+    /// Throwing away the laboratory order being typed on the record.
+    DiscardLabOrder,
 }
 
 pub struct Patients {
@@ -186,6 +188,13 @@ impl crate::tui::screen::Screen for Patients {
             View::Search if self.pick.is_some() => keys::PATIENT_PICK,
             View::Search if self.search.typing => keys::PATIENT_SEARCH,
             View::Search => keys::PATIENT_LIST,
+            View::Record(r) if r.lab_order.is_some() => r
+                .lab_order
+                .as_ref()
+                .map_or(keys::PATIENT_RECORD, |f| f.table()),
+            View::Record(r) if r.lab.is_some() => {
+                r.lab.as_ref().map_or(keys::PATIENT_RECORD, |l| l.table())
+            }
             View::Record(r) if r.reading => keys::PATIENT_VISIT_NOTE,
             View::Record(r) if r.clinical == record::Clinical::Glass => keys::PATIENT_RECORD_GLASS,
             View::Record(r) if r.clinical_page => keys::PATIENT_CLINICAL_PAGE,
@@ -231,7 +240,7 @@ impl crate::tui::screen::Screen for Patients {
         match &self.view {
             View::Search => self.search.typing,
             View::Form(f) => f.duplicate_focus.is_none(),
-            View::Record(_) => false,
+            View::Record(r) => r.lab_order.is_some(),
         }
     }
 
@@ -256,11 +265,21 @@ impl crate::tui::screen::Screen for Patients {
                 let identity_changed = form.type_key(key);
                 Self::check_form(form, ctx, identity_changed)
             }
-            View::Record(_) => Said::Nothing,
+            View::Record(r) => match r.lab_order.as_mut() {
+                Some(f) => f.type_key(key, ctx),
+                None => Said::Nothing,
+            },
         }
     }
 
     fn unsaved_input(&self) -> Option<&'static str> {
+        if let View::Record(r) = &self.view
+            && r.lab_order.as_ref().is_some_and(|f| f.changed())
+        {
+            return Some(
+                "Quit and throw away the laboratory order you were writing? Nothing is ordered.",
+            );
+        }
         self.has_unsaved_input()
             .then_some("Quit and throw away the patient form you were typing?")
     }

@@ -44,6 +44,12 @@ pub struct PatientRecord {
     /// The patient's current and past prescriptions, read with the
     /// clinical record when it opens (`None`: not open to the reader).
     pub prescribed: Option<Result<crate::ops::prescriptions::Medicines, String>>,
+    /// The patient's laboratory results, shown over the clinical page
+    /// after `R` (a doctor or nurse with the record open).
+    pub lab: Option<Box<crate::tui::widgets::lab_results::ResultsView>>,
+    /// Tests being ordered from the record (`l`; for an admitted patient,
+    /// for their admission).
+    pub lab_order: Option<Box<crate::tui::widgets::lab_order::LabOrderForm>>,
     sections_loaded: bool,
     /// The clinical record was read with the patient (one READ commit).
     clinical_loaded: bool,
@@ -65,6 +71,8 @@ impl PatientRecord {
             clinical_page: false,
             reading: false,
             prescribed: None,
+            lab: None,
+            lab_order: None,
             sections_loaded: false,
             clinical_loaded: false,
         }
@@ -476,6 +484,14 @@ impl PatientRecord {
         .areas(inner);
         if let Some(b) = banner {
             frame.render_widget(Paragraph::new(b).wrap(Wrap { trim: false }), top);
+        }
+        if let Some(f) = &self.lab_order {
+            crate::tui::widgets::lab_order::render(f, frame, rest, theme);
+            return;
+        }
+        if let Some(lab) = &self.lab {
+            crate::tui::widgets::lab_results::render(lab, frame, rest, clock, theme);
+            return;
         }
         if self.reading
             && let Some(v) = r.visits.get(self.visit)

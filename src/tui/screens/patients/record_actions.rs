@@ -16,6 +16,28 @@ impl Patients {
             return Said::Nothing;
         };
         let id = record.patient.id.clone();
+        if let Some(f) = record.lab_order.as_mut() {
+            use crate::tui::widgets::lab_order::{DISCARD_QUESTION, Step};
+            return match f.perform(action, ctx, &id, None) {
+                Step::Stay(said) => said,
+                Step::Close(said) => {
+                    record.lab_order = None;
+                    said
+                }
+                Step::AskDiscard => {
+                    Question::confirm(DISCARD_QUESTION, Pending::DiscardLabOrder).into()
+                }
+            };
+        }
+        if let Some(lab) = record.lab.as_mut() {
+            return match lab.perform(action, ctx) {
+                Some(said) => said,
+                None => {
+                    record.lab = None;
+                    Said::Nothing
+                }
+            };
+        }
         if record.reading {
             match action {
                 Action::Back => {
@@ -52,6 +74,27 @@ impl Patients {
                     (record.visit + n - 1) % n
                 };
                 Said::Nothing
+            }
+            Action::OrderLabTests if record.clinical_page => {
+                if let Some(refused) =
+                    refused(ctx, Permission::OrderLabTests, "order laboratory tests")
+                {
+                    return refused;
+                }
+                record.lab_order =
+                    Some(Box::new(crate::tui::widgets::lab_order::LabOrderForm::new()));
+                Said::Info(
+                    "Ordered for the patient's admission. Type part of a test's name, its code or LOINC code; ↑↓ and Enter add it.".into(),
+                )
+            }
+            Action::ShowLabResults if record.clinical_page => {
+                match crate::tui::widgets::lab_results::ResultsView::open(ctx, &id) {
+                    Ok((v, said)) => {
+                        record.lab = Some(Box::new(v));
+                        said
+                    }
+                    Err(said) => said,
+                }
             }
             Action::Open if record.clinical_page => {
                 if record.clinical.visits() == 0 {

@@ -60,6 +60,7 @@ impl Visits {
         };
         let clock = ctx.clock();
         match asked {
+            Asked::AcknowledgeCritical { result } => self.acknowledge(&result, ctx),
             Asked::BreakGlass { patient, then } => {
                 if text.trim().is_empty() {
                     return refuse(
@@ -164,6 +165,12 @@ impl Visits {
                     o.mode = super::Mode::Overview;
                 }
                 Ok(Said::Info("Nothing was prescribed.".into()))
+            }
+            Asked::DiscardLabOrder => {
+                if let Some(o) = self.open_visit_mut() {
+                    o.mode = super::Mode::Overview;
+                }
+                Ok(Said::Info("Nothing was ordered.".into()))
             }
             Asked::DiscardVitals => {
                 if let Some(o) = self.open_visit_mut() {

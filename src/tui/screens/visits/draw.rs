@@ -83,8 +83,14 @@ impl Visits {
             return;
         };
         let drafts = list.stale_drafts.len();
-        let [head, table_area] =
-            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+        let alerts = self.alerts.lines(theme);
+        let [head, alerts_area, table_area] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(alerts.len() as u16),
+            Constraint::Min(0),
+        ])
+        .areas(area);
+        frame.render_widget(Paragraph::new(alerts), alerts_area);
         let who = self
             .clinicians
             .iter()

@@ -49,6 +49,10 @@ pub fn render(o: &Open, frame: &mut Frame, area: Rect, view: &View) {
         Mode::Diagnosis(d) => d.render(frame, body, theme),
         Mode::Prescribe(f) => super::prescribe_draw::render(f, frame, body, theme),
         Mode::Trends => render_trends(o, frame, body, theme),
+        Mode::LabOrder(f) => crate::tui::widgets::lab_order::render(f, frame, body, theme),
+        Mode::LabResults(v) => {
+            crate::tui::widgets::lab_results::render(v, frame, body, &view.dates, theme)
+        }
         Mode::Overview | Mode::Writing => {
             let [left, right] =
                 Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)])

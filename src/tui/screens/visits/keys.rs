@@ -24,6 +24,17 @@ pub const WORKLIST: &[Binding] = table![
     REFRESH,
 ];
 
+/// The worklist with open critical laboratory results at its top.
+pub const WORKLIST_CRITICAL: &[Binding] = table![
+    &[b(
+        &[ch('K')],
+        Action::AcknowledgeCritical,
+        "acknowledge critical",
+        true
+    )],
+    WORKLIST,
+];
+
 /// A visit's first keys: writing the note, back to the worklist.
 const VISIT_OPEN: &[Binding] = &[
     b(
@@ -56,6 +67,8 @@ const VISIT_MORE: &[Binding] = table![
 const VISIT_LAST: &[Binding] = table![
     &[
         b(&[ch('t')], Action::ShowTrends, "trends", false),
+        b(&[ch('l')], Action::OrderLabTests, "lab order", false),
+        b(&[ch('R')], Action::ShowLabResults, "lab results", false),
         b(&[ch('e')], Action::MarkInError, "entry in error", false),
         b(&[ch('p')], Action::AddProblem, "add problem", false),
         b(
@@ -214,6 +227,7 @@ mod tests {
     fn no_table_binds_one_key_twice() {
         for table in [
             WORKLIST,
+            WORKLIST_CRITICAL,
             VISIT,
             SIGNED_VISIT,
             PRESCRIBER_VISIT,
@@ -235,11 +249,13 @@ mod tests {
     fn views_do_not_shadow_global_keys() {
         for table in [
             WORKLIST,
+            WORKLIST_CRITICAL,
             VISIT,
             SIGNED_VISIT,
             PRESCRIBER_VISIT,
             PRESCRIBER_SIGNED_VISIT,
             TRENDS,
+            WORKLIST_CRITICAL,
         ] {
             assert_no_global_key_shadowed(table);
         }

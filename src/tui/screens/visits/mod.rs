@@ -17,6 +17,8 @@ mod codes_popup;
 mod draw;
 mod draw_visit;
 mod keys;
+mod lab;
+mod lab_alerts;
 mod note;
 mod prescribe_draw;
 mod prescribe_form;
@@ -137,6 +139,8 @@ pub(crate) enum Mode {
     Diagnosis(Box<codes_popup::DiagnosisChoice>),
     Prescribe(Box<PrescribeForm>),
     Trends,
+    LabOrder(Box<crate::tui::widgets::lab_order::LabOrderForm>),
+    LabResults(Box<crate::tui::widgets::lab_results::ResultsView>),
 }
 
 enum View {
@@ -185,6 +189,11 @@ pub(crate) enum Asked {
         id: Id,
     },
     DiscardPrescription,
+    DiscardLabOrder,
+    /// Acknowledging an open critical laboratory result.
+    AcknowledgeCritical {
+        result: Id,
+    },
 }
 
 /// What to open once the glass is broken.
@@ -207,6 +216,8 @@ pub struct Visits {
     view: View,
     /// The signed-in clinician prescribes (the keys offered differ).
     prescriber: bool,
+    /// The laboratory's alerts on the clinician's own worklist.
+    alerts: lab_alerts::LabAlerts,
 }
 
 impl Visits {
@@ -223,6 +234,7 @@ impl Visits {
                 .session
                 .role()
                 .can(crate::domain::role::Permission::Prescribe),
+            alerts: Default::default(),
         };
         let said = v.load(ctx, true);
         (v, said)
@@ -318,6 +330,7 @@ impl Visits {
 impl Screen for Visits {
     fn table(&self) -> &'static [Binding] {
         match &self.view {
+            View::Worklist if !self.alerts.criticals.is_empty() => keys::WORKLIST_CRITICAL,
             View::Worklist => keys::WORKLIST,
             View::Visit(o) => match &o.mode {
                 Mode::Overview if o.signed() && self.prescriber => keys::PRESCRIBER_SIGNED_VISIT,
@@ -333,6 +346,8 @@ impl Screen for Visits {
                 Mode::Prescribe(f) if f.on_choice() => keys::PRESCRIBE_CHOICE,
                 Mode::Prescribe(_) => keys::PRESCRIBE,
                 Mode::Trends => keys::TRENDS,
+                Mode::LabOrder(f) => f.table(),
+                Mode::LabResults(v) => v.table(),
             },
         }
     }
@@ -348,6 +363,9 @@ impl Screen for Visits {
                 Mode::Diagnosis(_) => "Diagnosis",
                 Mode::Prescribe(_) => "Prescribing",
                 Mode::Trends => "Trends",
+                Mode::LabOrder(_) => "Laboratory order",
+                Mode::LabResults(v) if v.showing_trend() => "Laboratory trend",
+                Mode::LabResults(_) => "Laboratory results",
             },
         }
     }
@@ -362,7 +380,13 @@ impl Screen for Visits {
     fn takes_text(&self) -> bool {
         matches!(
             self.open_visit().map(|o| &o.mode),
-            Some(Mode::Writing | Mode::Vitals(_) | Mode::Codes(_) | Mode::Prescribe(_))
+            Some(
+                Mode::Writing
+                    | Mode::Vitals(_)
+                    | Mode::Codes(_)
+                    | Mode::Prescribe(_)
+                    | Mode::LabOrder(_)
+            )
         )
     }
 
@@ -376,6 +400,7 @@ impl Screen for Visits {
             Mode::Vitals(f) => f.type_key(key),
             Mode::Codes(c) => return c.type_key(key, ctx),
             Mode::Prescribe(f) => return f.type_key(key, ctx),
+            Mode::LabOrder(f) => return f.type_key(key, ctx),
             _ => {}
         }
         Said::Nothing
@@ -388,6 +413,9 @@ impl Screen for Visits {
             }
             Some(Mode::Prescribe(f)) if f.changed() => Some(
                 "Quit and throw away the prescription you were writing? Nothing is prescribed.",
+            ),
+            Some(Mode::LabOrder(f)) if f.changed() => Some(
+                "Quit and throw away the laboratory order you were writing? Nothing is ordered.",
             ),
             _ if self.open_visit().is_some_and(|o| o.stale && o.editor.dirty) => Some(
                 "Quit and throw away the note you typed? It could not be saved (Ctrl+R reads the visit again and keeps it).",

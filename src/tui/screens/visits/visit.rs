@@ -114,6 +114,8 @@ impl Visits {
             Mode::Vitals(_) => return self.perform_vitals(action, ctx),
             Mode::Codes(_) | Mode::Diagnosis(_) => return self.perform_codes(action, ctx),
             Mode::Prescribe(_) => return self.perform_prescribe(action, ctx),
+            Mode::LabOrder(_) => return self.perform_lab_order(action, ctx),
+            Mode::LabResults(_) => return self.perform_lab_results(action, ctx),
             Mode::Trends => {
                 if action == Action::Back {
                     o.mode = Mode::Overview;
@@ -168,6 +170,19 @@ impl Visits {
                 )));
             }
             Action::ShowTrends => o.mode = Mode::Trends,
+            Action::OrderLabTests => {
+                if let Some(said) =
+                    refused(ctx, Permission::OrderLabTests, "order laboratory tests")
+                {
+                    return said;
+                }
+                o.mode = Mode::LabOrder(Box::default());
+                return Said::Info(
+                    "Type part of a test's name, its code or LOINC code; ↑↓ and Enter add it."
+                        .into(),
+                );
+            }
+            Action::ShowLabResults => return self.show_lab_results(ctx),
             Action::MarkInError => return ask_in_error(o),
             Action::AddDiagnosis => {
                 o.mode = Mode::Codes(Box::new(super::codes_popup::CodeSearch::new(

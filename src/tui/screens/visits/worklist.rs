@@ -31,6 +31,9 @@ impl Visits {
         };
         let n = list.entries.len() + list.stale_drafts.len();
         self.list = Some(list);
+        if let said @ Said::Error(_) = self.load_alerts(ctx, audit) {
+            return said;
+        }
         self.selected.clamp(n);
         self.read_facts_in_view(ctx)
     }
@@ -73,6 +76,7 @@ impl Visits {
                 None => Said::Info("No patient on the worklist: n starts a visit.".into()),
             },
             Action::FilterClinician => self.next_clinician(ctx),
+            Action::AcknowledgeCritical => self.ask_acknowledge(),
             Action::StartVisit => {
                 Question::patient(ctx, "Start a visit for", Asked::NewVisitPatient).into()
             }
