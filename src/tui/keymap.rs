@@ -21,6 +21,7 @@ pub enum Tab {
     Admin,
     Visits,
     Round,
+    Lab,
 }
 
 /// What a key asks for. Screens and the app perform these; nothing else
@@ -245,6 +246,21 @@ pub enum Action {
     DispensePrescription,
     /// Write the selected prescription's label again (text and PDF).
     WriteLabel,
+    // the lab's worklist (issue #16)
+    /// Show the next list of the lab's worklist (after the last, the first).
+    NextLabList,
+    /// Show the previous list of the lab's worklist (before the first, the last).
+    PrevLabList,
+    /// Record the selected order's specimen collected (now, or a time typed).
+    CollectSpecimen,
+    /// Reject the selected order's specimen, with a reason.
+    RejectSpecimen,
+    /// Enter (or re-enter) the selected order's results.
+    EnterResults,
+    /// Verify the selected order's entered results.
+    VerifyResults,
+    /// Correct a verified result by a new version, with a reason.
+    CorrectResult,
     // the laboratory on the clinician's side (issue #16)
     /// Order laboratory tests for the visit's patient.
     OrderLabTests,

@@ -8,6 +8,7 @@ pub mod appointments;
 pub mod beds;
 pub mod change_password;
 pub mod help;
+pub mod lab;
 pub mod notice;
 pub mod patients;
 pub mod pharmacy;
@@ -98,6 +99,14 @@ pub const AREAS: &[Area] = &[
         function_key: 8,
         permission: Permission::GiveDoses,
         open: |ctx| boxed(round::Round::open(ctx)),
+        accepts: |_| false,
+    },
+    Area {
+        tab: Tab::Lab,
+        title: "Lab",
+        function_key: 9,
+        permission: Permission::RunLab,
+        open: |ctx| boxed(lab::Lab::open(ctx)),
         accepts: |_| false,
     },
 ];
