@@ -64,9 +64,13 @@ CREATE TABLE lab_orders (
 CREATE INDEX lab_orders_patient ON lab_orders (patient_id, ordered_at);
 CREATE INDEX lab_orders_visit ON lab_orders (visit_id) WHERE visit_id IS NOT NULL;
 CREATE INDEX lab_orders_admission ON lab_orders (admission_id) WHERE admission_id IS NOT NULL;
--- The lab's worklist: orders still to be collected, resulted or verified.
-CREATE INDEX lab_orders_open ON lab_orders (status, ordered_at)
+-- The lab's worklist: orders still to be collected, resulted or verified,
+-- with what the list is sorted by, so the list is read from the index.
+CREATE INDEX lab_orders_open ON lab_orders (status, priority, ordered_at, accession, id)
     WHERE status IN ('ordered', 'collected', 'in_progress', 'resulted');
+-- The lab's lists of the day's verified and rejected orders.
+CREATE INDEX lab_orders_verified_on ON lab_orders (verified_at) WHERE status = 'verified';
+CREATE INDEX lab_orders_rejected_on ON lab_orders (ended_at) WHERE status = 'rejected';
 -- The turnaround and workload reports: orders by the day they were made.
 CREATE INDEX lab_orders_ordered ON lab_orders (ordered_at);
 -- Rejected specimens the ordering clinician is shown.

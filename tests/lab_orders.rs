@@ -21,7 +21,7 @@ use wardline::domain::prescribing::Priority;
 use wardline::domain::visit::VisitKind;
 use wardline::error::Error;
 use wardline::ops;
-use wardline::ops::lab::{LabOrder, OrderInput, WorklistView};
+use wardline::ops::lab::{LabOrder, OrderInput, WorklistRow, WorklistView};
 
 const ZONE: Tz = chrono_tz::Africa::Nairobi;
 
@@ -31,6 +31,20 @@ fn nairobi(day: u32, h: u32, m: u32) -> DateTime<Utc> {
 }
 
 /// 09:00 on Monday 9 March 2026 in Nairobi.
+/// Every row of a worklist view, read.
+fn listed(
+    db: &mut wardline::store::Db,
+    by: &Session,
+    view: WorklistView,
+    when: Clock,
+) -> Vec<WorklistRow> {
+    let mut list = ops::lab::worklist(db, by, view, when).unwrap();
+    let n = list.len();
+    ops::lab::read_rows(db, by, &mut list, 0..n, when).unwrap();
+    assert_eq!(list.rows().count(), n, "every row of {view:?} read");
+    list.rows().cloned().collect()
+}
+
 fn t0() -> DateTime<Utc> {
     nairobi(9, 9, 0)
 }
@@ -777,6 +791,7 @@ fn each_role_does_only_its_part() {
             ops::lab::acknowledge(db, who, &k.id, when),
             ops::lab::detail(db, who, &o.id, when).map(|_| ()),
             ops::lab::worklist(db, who, WorklistView::Open, when).map(|_| ()),
+            ops::lab::count(db, who, WorklistView::Waiting, when).map(|_| ()),
         ];
         for (i, r) in refusals.into_iter().enumerate() {
             assert!(
@@ -800,6 +815,7 @@ fn each_role_does_only_its_part() {
             ops::lab::verify(db, &doctor, &o.id, 1, None, when).map(|_| ()),
             ops::lab::correct(db, &doctor, &k.id, "4.0", "x", when).map(|_| ()),
             ops::lab::worklist(db, &doctor, WorklistView::Open, when).map(|_| ()),
+            ops::lab::count(db, &doctor, WorklistView::Waiting, when).map(|_| ()),
         ];
         for (i, r) in doctor_refused.into_iter().enumerate() {
             assert!(
@@ -895,6 +911,51 @@ fn a_step_made_on_a_stale_version_is_refused_with_a_sentence() {
     assert!(e.contains("cannot be earlier"), "{e}");
 }
 
+/// A list is its orders in order; rows are read for the range a screen
+/// shows and no more, and an order read later keeps its place.
+#[test]
+fn the_worklist_reads_the_rows_of_the_range_asked_only() {
+    let mut l = lab();
+    let (doctor, lab) = (l.doctor.clone(), l.lab.clone());
+    let p = l.admitted("Wema", "1990-03-09", "F", 0);
+    let orders: Vec<LabOrder> = (0..5)
+        .map(|i| {
+            l.c.lab_order(
+                &doctor,
+                &p.id,
+                None,
+                &["K"],
+                Priority::Routine,
+                t0() + Duration::minutes(i),
+            )
+            .remove(0)
+        })
+        .collect();
+    let when = at(t0() + Duration::minutes(30));
+    let mut list = ops::lab::worklist(&mut l.c.db, &lab, WorklistView::Waiting, when).unwrap();
+    assert_eq!(list.len(), 5);
+    assert_eq!(list.rows().count(), 0, "nothing read before asked");
+    ops::lab::read_rows(&mut l.c.db, &lab, &mut list, 1..3, when).unwrap();
+    let read: Vec<Option<u64>> = (0..5).map(|i| list.row(i).map(|r| r.accession.0)).collect();
+    assert_eq!(
+        read,
+        [
+            None,
+            Some(orders[1].accession.0),
+            Some(orders[2].accession.0),
+            None,
+            None
+        ]
+    );
+    ops::lab::read_rows(&mut l.c.db, &lab, &mut list, 3..40, when).unwrap();
+    assert_eq!(
+        list.row(4).map(|r| r.accession.0),
+        Some(orders[4].accession.0)
+    );
+    assert!(list.row(0).is_none());
+    assert_eq!(list.position(&orders[3].id), Some(3));
+}
+
 #[test]
 fn the_worklist_puts_stat_first_then_urgent_then_routine_oldest_first() {
     let mut l = lab();
@@ -917,8 +978,7 @@ fn the_worklist_puts_stat_first_then_urgent_then_routine_oldest_first() {
     let routine_new = order(&mut l, "HB", Priority::Routine, 15);
     let when = at(t0() + Duration::minutes(30));
     let mut accessions = |view| -> Vec<u64> {
-        ops::lab::worklist(&mut l.c.db, &lab, view, when)
-            .unwrap()
+        listed(&mut l.c.db, &lab, view, when)
             .iter()
             .map(|r| r.accession.0)
             .collect()
@@ -928,7 +988,7 @@ fn the_worklist_puts_stat_first_then_urgent_then_routine_oldest_first() {
         .map(|o| o.accession.0)
         .collect();
     assert_eq!(accessions(WorklistView::Waiting), expected);
-    let rows = ops::lab::worklist(&mut l.c.db, &lab, WorklistView::Open, when).unwrap();
+    let rows = listed(&mut l.c.db, &lab, WorklistView::Open, when);
     let top = &rows[0];
     assert_eq!(top.patient_name, "Wema Tester");
     assert_eq!((top.age, top.mrn.as_str()), (36, p.mrn.as_str()));
@@ -960,8 +1020,7 @@ fn the_worklist_puts_stat_first_then_urgent_then_routine_oldest_first() {
     l.c.verify(&lab2, &urgent, t(45));
     let when = at(t(50));
     let mut accessions = |view| -> Vec<u64> {
-        ops::lab::worklist(&mut l.c.db, &lab, view, when)
-            .unwrap()
+        listed(&mut l.c.db, &lab, view, when)
             .iter()
             .map(|r| r.accession.0)
             .collect()
@@ -978,8 +1037,21 @@ fn the_worklist_puts_stat_first_then_urgent_then_routine_oldest_first() {
         accessions(WorklistView::Open),
         [stat.accession.0, routine_new.accession.0]
     );
-    let rows = ops::lab::worklist(&mut l.c.db, &lab, WorklistView::Resulted, when).unwrap();
+    let rows = listed(&mut l.c.db, &lab, WorklistView::Resulted, when);
     assert!(rows[0].has_critical);
+    // Each list's count is its length, counted apart.
+    for view in [
+        WorklistView::Waiting,
+        WorklistView::Collected,
+        WorklistView::InProgress,
+        WorklistView::Resulted,
+        WorklistView::Verified,
+        WorklistView::Rejected,
+        WorklistView::Open,
+    ] {
+        let n = ops::lab::count(&mut l.c.db, &lab, view, when).unwrap();
+        assert_eq!(n, listed(&mut l.c.db, &lab, view, when).len(), "{view:?}");
+    }
     // Tomorrow the day's verified and rejected orders are gone from view.
     let tomorrow = at(t0() + Duration::days(1));
     for view in [WorklistView::Verified, WorklistView::Rejected] {
@@ -987,6 +1059,7 @@ fn the_worklist_puts_stat_first_then_urgent_then_routine_oldest_first() {
             ops::lab::worklist(&mut l.c.db, &lab, view, tomorrow)
                 .unwrap()
                 .is_empty()
+                && ops::lab::count(&mut l.c.db, &lab, view, tomorrow).unwrap() == 0
         );
     }
 }

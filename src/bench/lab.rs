@@ -1,7 +1,7 @@
 //! The laboratory measures at [`clinic_now`] on the bench day: the lab
-//! technician's worklist frame (every open order read with
-//! `ops::lab::worklist` and made into the worklist's rows, as the lab's
-//! screen shows them), the record's results frame (a busy patient's latest
+//! technician's worklist frame (as the Lab tab refreshes: the six lists'
+//! counts, the list of every open order, the rows of a screenful of it
+//! read and made into cells), the record's results frame (a busy patient's latest
 //! order in detail as the doctor reads it, and the record's results by
 //! date through `ops::lab::record::results_of`, its READ event written) and entering the results of a three-analyte
 //! order with synchronous=FULL.
@@ -48,27 +48,48 @@ fn cells(r: &WorklistRow) -> [String; 10] {
     ]
 }
 
-/// The lab technician's worklist of every open order, read and made into
-/// rows, `samples` times; with how many rows it shows. Stops when the
-/// bench day has no open work.
+/// How many orders a tall terminal's worklist shows at once (two lines
+/// each); the Lab tab reads no more than it shows.
+pub const SCREENFUL: usize = 24;
+
+/// The lab technician's worklist frame, `samples` times: the six lists'
+/// counts, every open order listed, and a screenful's rows read and made
+/// into cells; with how many orders the list held. Stops when the bench
+/// day has no open work.
 pub fn worklist(mut db: Db, samples: usize) -> Result<(Summary, usize)> {
     let tech = sign_in(&mut db, LAB_TECH)?;
     let clock = db.clock(clinic_now())?;
     let mut times = Vec::with_capacity(samples);
-    let mut shown = 0;
+    let mut listed = 0;
+    let counted = [
+        WorklistView::Waiting,
+        WorklistView::Collected,
+        WorklistView::InProgress,
+        WorklistView::Resulted,
+        WorklistView::Verified,
+        WorklistView::Rejected,
+    ];
     for _ in 0..samples {
-        let (rows, t) = timed(|| -> Result<Vec<[String; 10]>> {
-            let list = lab::worklist(&mut db, &tech, WorklistView::Open, clock)?;
-            Ok(list.iter().map(cells).collect())
+        let (rows, t) = timed(|| -> Result<(usize, Vec<[String; 10]>)> {
+            for view in counted {
+                lab::count(&mut db, &tech, view, clock)?;
+            }
+            let mut list = lab::worklist(&mut db, &tech, WorklistView::Open, clock)?;
+            lab::read_rows(&mut db, &tech, &mut list, 0..SCREENFUL, clock)?;
+            Ok((list.len(), list.rows().map(cells).collect()))
         });
-        shown = rows?.len();
+        let (n, rows) = rows?;
+        if rows.len() != n.min(SCREENFUL) {
+            bail!("the bench lab's worklist read {} rows of {n}", rows.len());
+        }
+        listed = n;
         times.push(t);
     }
-    if shown == 0 {
+    if listed == 0 {
         bail!("the bench lab's worklist is empty: the hospital is incomplete");
     }
     auth::sign_out(&mut db, &tech, EndReason::Logout, clinic_now())?;
-    Ok((Summary::of(&times), shown))
+    Ok((Summary::of(&times), listed))
 }
 
 /// The doctor's results of the patient: the latest order in detail, and

@@ -462,7 +462,10 @@ fn laboratory(
     let (s, shown) = lab::worklist(Db::open(path)?, samples)?;
     out.push(frame(
         "frame_lab_worklist",
-        format!("frame: lab worklist, all open ({shown})"),
+        format!(
+            "frame: lab worklist, all open ({shown}), {} read",
+            lab::SCREENFUL.min(shown)
+        ),
         s,
     ));
     let busiest = clinical::busiest(db, n)?;

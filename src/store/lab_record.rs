@@ -11,7 +11,7 @@ use crate::domain::ids::Id;
 use crate::domain::lab::accession::Accession;
 use crate::domain::patient::full_name;
 use crate::domain::time::format_ts;
-use crate::store::clinical::{opt_ts, ts};
+use crate::store::clinical::{json_ids, opt_ts, ts};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Row, params};
 use std::collections::HashMap;
@@ -85,13 +85,6 @@ pub struct OrderedAnalyte {
     pub numeric: bool,
 }
 
-/// The orders' ids as the JSON array the `IN (SELECT value FROM
-/// json_each(?))` of the statements below reads.
-fn ids_json(orders: &[Id]) -> String {
-    serde_json::to_string(&orders.iter().map(Id::as_str).collect::<Vec<_>>())
-        .unwrap_or_else(|_| "[]".to_string())
-}
-
 /// The analytes each order's tests ask for, in the order's and the tests'
 /// order (by the primary keys of the order's tests and the analytes): one
 /// statement for a page of orders.
@@ -106,7 +99,7 @@ pub fn analytes_of(
          WHERE t.order_id IN (SELECT value FROM json_each(?1))
          ORDER BY t.order_id, t.position, a.position",
     )?;
-    let rows = stmt.query_map([ids_json(orders)], |r| {
+    let rows = stmt.query_map([json_ids(orders)], |r| {
         Ok((
             Id::from_stored(r.get(0)?),
             OrderedAnalyte {
@@ -161,7 +154,7 @@ pub fn results_of_orders(
          WHERE r.order_id IN (SELECT value FROM json_each(?1))
          ORDER BY r.order_id, r.entered_at, r.id",
     )?;
-    let rows = stmt.query_map([ids_json(orders)], |r| {
+    let rows = stmt.query_map([json_ids(orders)], |r| {
         Ok((
             Id::from_stored(r.get(0)?),
             StoredResult {
@@ -266,8 +259,7 @@ pub fn open_criticals(
     clinician: &Id,
     patients: &[Id],
 ) -> Result<Vec<OpenCritical>, StoreError> {
-    let list = serde_json::to_string(&patients.iter().map(Id::as_str).collect::<Vec<_>>())
-        .map_err(|e| StoreError::Conflict(format!("the patient list could not be passed: {e}")))?;
+    let list = json_ids(patients);
     let mut stmt = conn.prepare_cached(
         "SELECT r.id, r.patient_id, p.mrn, p.given_name, p.middle_name, p.family_name,
                 a.code, a.name, a.unit, r.value, r.flag, r.verified_at, o.accession, o.ordered_by

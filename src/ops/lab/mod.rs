@@ -17,7 +17,7 @@ pub use crate::store::lab_orders::results::LabResult;
 pub use crate::store::lab_orders::{LabOrder, OrderedTest};
 pub use orders::{OrderInput, cancel, collect, order, reject};
 pub use results::{acknowledge, correct, enter_results, verify};
-pub use worklist::{WorklistRow, WorklistView, worklist};
+pub use worklist::{Worklist, WorklistRow, WorklistView, count, read_rows, worklist};
 
 use crate::auth::Session;
 use crate::domain::audit::AuditAction;

@@ -14,12 +14,11 @@ use crate::domain::role::Permission;
 use crate::error::Result;
 use crate::store::Db;
 use crate::store::lab_orders::worklist::{self as store, Filter};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
+use std::ops::Range;
 
-/// How many orders a worklist shows.
-pub const SHOWN: usize = 500;
-/// How far back today's verified and rejected orders may have been made.
-pub const LOOKBACK: Duration = Duration::days(14);
+/// How many orders a list holds at most (its count says how many there are).
+pub const SHOWN: usize = 5_000;
 
 /// Which orders the worklist shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::EnumIter)]
@@ -79,34 +78,91 @@ pub struct WorklistRow {
     pub has_critical: bool,
 }
 
-/// The orders of `view`, for a lab technician.
-pub fn worklist(
-    db: &mut Db,
-    by: &Session,
-    view: WorklistView,
-    clock: Clock,
-) -> Result<Vec<WorklistRow>> {
-    by.require(Permission::RunLab, "see the lab's worklist")?;
+/// A list of the worklist: its orders in order, and the rows read so far
+/// (a screen reads those it shows, see [`read_rows`]).
+#[derive(Debug, Clone, Default)]
+pub struct Worklist {
+    orders: Vec<Id>,
+    rows: Vec<Option<WorklistRow>>,
+}
+
+impl Worklist {
+    /// How many orders the list holds.
+    pub fn len(&self) -> usize {
+        self.orders.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.orders.is_empty()
+    }
+
+    /// The `i`th order's row, once read.
+    pub fn row(&self, i: usize) -> Option<&WorklistRow> {
+        self.rows.get(i).and_then(Option::as_ref)
+    }
+
+    /// Where the order `id` stands in the list.
+    pub fn position(&self, id: &Id) -> Option<usize> {
+        self.orders.iter().position(|o| o == id)
+    }
+
+    /// The rows read, in the list's order.
+    pub fn rows(&self) -> impl Iterator<Item = &WorklistRow> {
+        self.rows.iter().flatten()
+    }
+}
+
+fn filter(view: WorklistView, clock: Clock) -> Filter {
     let (from, to) = day_bounds(clock.zone, clock.today());
-    let today = |status| Filter::EndedWithin {
-        status,
-        since: from - LOOKBACK,
-        from,
-        to,
-    };
-    let filter = match view {
+    match view {
         WorklistView::Waiting => Filter::Open(OrderStatus::Ordered),
         WorklistView::Collected => Filter::Open(OrderStatus::Collected),
         WorklistView::InProgress => Filter::Open(OrderStatus::InProgress),
         WorklistView::Resulted => Filter::Open(OrderStatus::Resulted),
         WorklistView::Open => Filter::AllOpen,
-        WorklistView::Verified => today(OrderStatus::Verified),
-        WorklistView::Rejected => today(OrderStatus::Rejected),
-    };
+        WorklistView::Verified => Filter::VerifiedWithin { from, to },
+        WorklistView::Rejected => Filter::RejectedWithin { from, to },
+    }
+}
+
+/// The orders of `view`, for a lab technician, in the worklist's order
+/// (stat, urgent, routine; the oldest first), none of their rows read yet.
+pub fn worklist(db: &mut Db, by: &Session, view: WorklistView, clock: Clock) -> Result<Worklist> {
+    by.require(Permission::RunLab, "see the lab's worklist")?;
+    let orders = store::order_ids(db.conn(), filter(view, clock), SHOWN)?;
+    Ok(Worklist {
+        rows: vec![None; orders.len()],
+        orders,
+    })
+}
+
+/// How many orders `view` holds.
+pub fn count(db: &mut Db, by: &Session, view: WorklistView, clock: Clock) -> Result<usize> {
+    by.require(Permission::RunLab, "see the lab's worklist")?;
+    Ok(store::count(db.conn(), filter(view, clock))?)
+}
+
+/// Reads the rows of the orders at `range` of `list` not yet read (a
+/// range past the end reads what there is).
+pub fn read_rows(
+    db: &mut Db,
+    by: &Session,
+    list: &mut Worklist,
+    range: Range<usize>,
+    clock: Clock,
+) -> Result<()> {
+    by.require(Permission::RunLab, "see the lab's worklist")?;
+    let end = range.end.min(list.orders.len());
+    let wanted: Vec<Id> = (range.start.min(end)..end)
+        .filter(|&i| list.rows[i].is_none())
+        .map(|i| list.orders[i].clone())
+        .collect();
     let today = clock.today();
-    Ok(store::lines(db.conn(), filter, SHOWN)?
-        .into_iter()
-        .map(|l| WorklistRow {
+    for l in store::lines_of(db.conn(), &wanted)? {
+        let Some(i) = list.position(&l.order_id) else {
+            continue;
+        };
+        list.rows[i] = Some(WorklistRow {
             patient_name: full_name(&l.given_name, &l.middle_name, &l.family_name),
             age: age_years(l.birth_date, today),
             ward_bed: l.ward.zip(l.bed).map(|(w, b)| format!("{w} {b}")),
@@ -124,6 +180,7 @@ pub fn worklist(
             collected_at: l.collected_at,
             version: l.version,
             has_critical: l.has_critical,
-        })
-        .collect())
+        });
+    }
+    Ok(())
 }

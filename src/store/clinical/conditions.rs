@@ -115,7 +115,7 @@ pub fn diagnoses_of_visits(conn: &Connection, visits: &[Id]) -> Result<Vec<Diagn
         conn,
         "WHERE visit_id IN (SELECT value FROM json_each(?1))
          ORDER BY recorded_at DESC, id DESC",
-        [super::pending::json_ids(visits)],
+        [super::json_ids(visits)],
     )
 }
 

@@ -50,6 +50,12 @@ fn opt_date(r: &Row, i: usize) -> rusqlite::Result<Option<NaiveDate>> {
 
 /// The SQL for a user's shown name (full name, else user name) from an id
 /// column.
+/// Ids as one JSON array, bound to a statement's `json_each(?)` so that a
+/// list of any length is one statement.
+pub(crate) fn json_ids(ids: &[crate::domain::ids::Id]) -> String {
+    serde_json::Value::from(ids.iter().map(|i| i.as_str()).collect::<Vec<_>>()).to_string()
+}
+
 pub(crate) fn who(column: &str) -> String {
     format!(
         "(SELECT CASE WHEN full_name <> '' THEN full_name ELSE user_name END FROM users WHERE id = {column})"

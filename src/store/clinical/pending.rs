@@ -15,14 +15,10 @@ use crate::domain::patient::full_name;
 use crate::domain::time::format_ts;
 use crate::store::StoreError;
 use crate::store::beds::PatientTag;
+use crate::store::clinical::json_ids;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, params};
 use std::collections::{HashMap, HashSet};
-
-/// Ids as a JSON array, for `json_each`.
-pub(super) fn json_ids(ids: &[Id]) -> String {
-    serde_json::Value::from(ids.iter().map(|i| i.as_str()).collect::<Vec<_>>()).to_string()
-}
 
 fn id_set(
     conn: &Connection,

@@ -140,7 +140,7 @@ pub fn notes_of_visits(
         note_columns()
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([super::pending::json_ids(visits)], note)?;
+    let rows = stmt.query_map([super::json_ids(visits)], note)?;
     let mut out = std::collections::HashMap::new();
     for n in rows {
         let n = n?;
@@ -157,7 +157,7 @@ pub fn addenda_of_visits(conn: &Connection, visits: &[Id]) -> Result<Vec<Addendu
         who("a.author_id")
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([super::pending::json_ids(visits)], addendum)?;
+    let rows = stmt.query_map([super::json_ids(visits)], addendum)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

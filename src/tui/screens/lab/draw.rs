@@ -85,13 +85,12 @@ impl Lab {
         let visible = usize::from(inner_height.saturating_sub(1) / 2);
         let selected = self.selected.index().min(self.rows.len().saturating_sub(1));
         let first = offset(selected, visible);
-        let rows = self
-            .rows
-            .iter()
-            .enumerate()
-            .skip(first)
-            .take(visible)
-            .map(|(_, r)| worklist_row(r, v));
+        self.rows_in_view.set(visible);
+        let rows =
+            (first..(first + visible).min(self.rows.len())).map(|i| match self.rows.row(i) {
+                Some(r) => worklist_row(r, v),
+                None => unread_row(v),
+            });
         let table = Table::new(
             rows,
             [
@@ -356,4 +355,10 @@ fn worklist_row<'a>(r: &'a WorklistRow, v: &Drawn) -> Row<'a> {
         cell(waited, String::new()),
     ])
     .height(2)
+}
+
+/// A row not read yet (the terminal grew since the rows in view were
+/// read): the next key reads it.
+fn unread_row<'a>(v: &Drawn) -> Row<'a> {
+    Row::new(vec![Text::from(Span::styled("…", v.theme.muted()))]).height(2)
 }

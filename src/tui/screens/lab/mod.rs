@@ -22,7 +22,7 @@ mod order;
 mod worklist;
 
 use crate::domain::ids::Id;
-use crate::ops::lab::{OrderDetail, WorklistRow};
+use crate::ops::lab::{OrderDetail, Worklist};
 use crate::tui::keymap::{Action, Binding};
 use crate::tui::popups::{Answer, Heard};
 use crate::tui::screen::{Ctx, Said, Screen};
@@ -34,6 +34,7 @@ use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use std::any::Any;
+use std::cell::Cell;
 
 /// What the tab shows.
 enum View {
@@ -65,7 +66,11 @@ enum Pending {
 pub struct Lab {
     /// Which of the six lists is shown (see [`lists::LISTS`]).
     list: usize,
-    rows: Vec<WorklistRow>,
+    /// The shown list's orders, with the rows of those in view read.
+    rows: Worklist,
+    /// How many orders the table showed at the last frame (0 before the
+    /// first), so the rows in view are read before the next.
+    rows_in_view: Cell<usize>,
     /// How many orders each list holds, as last read.
     counts: [usize; 6],
     selected: Selection,
@@ -85,7 +90,8 @@ impl Lab {
     pub fn open(ctx: &mut Ctx) -> (Lab, Said) {
         let mut lab = Lab {
             list: 0,
-            rows: Vec::new(),
+            rows: Worklist::default(),
+            rows_in_view: Cell::new(0),
             counts: [0; 6],
             selected: Selection::default(),
             finding: None,

@@ -16,28 +16,48 @@ use crate::tui::widgets::field::Field;
 use crate::tui::widgets::popup::Prompt;
 
 impl Lab {
-    /// Reads every list's count and the shown list's orders.
+    /// Reads every list's count and the shown list's orders, then the
+    /// rows of those in view.
     pub(super) fn reload_list(&mut self, ctx: &mut Ctx) -> Said {
         let keep = self.selected_row().map(|r| r.order_id.clone());
         for (i, view) in LISTS.iter().enumerate() {
-            match ops::worklist(ctx.db, ctx.session, *view, ctx.clock()) {
-                Ok(rows) => {
-                    self.counts[i] = rows.len();
-                    if i == self.list {
-                        self.rows = rows;
-                    }
-                }
+            match ops::count(ctx.db, ctx.session, *view, ctx.clock()) {
+                Ok(n) => self.counts[i] = n,
                 Err(e) => return said_error(e),
             }
         }
-        let at = keep.and_then(|id| self.rows.iter().position(|r| r.order_id == id));
+        match ops::worklist(ctx.db, ctx.session, LISTS[self.list], ctx.clock()) {
+            Ok(list) => self.rows = list,
+            Err(e) => return said_error(e),
+        }
+        let at = keep.and_then(|id| self.rows.position(&id));
         self.selected
             .select(at.unwrap_or(self.selected.index()), self.rows.len());
-        Said::Nothing
+        self.read_rows_in_view(ctx)
+    }
+
+    /// Reads the rows the table shows with the selection where it is: a
+    /// list of thousands is read a screenful at a time.
+    fn read_rows_in_view(&mut self, ctx: &mut Ctx) -> Said {
+        let fit = match self.rows_in_view.get() {
+            0 => ROWS_BEFORE_FIRST_FRAME,
+            n => n,
+        };
+        let first = self.selected.offset(fit);
+        match ops::read_rows(
+            ctx.db,
+            ctx.session,
+            &mut self.rows,
+            first..first + fit,
+            ctx.clock(),
+        ) {
+            Ok(()) => Said::Nothing,
+            Err(e) => said_error(e),
+        }
     }
 
     pub(super) fn selected_row(&self) -> Option<&WorklistRow> {
-        self.rows.get(self.selected.index())
+        self.rows.row(self.selected.index())
     }
 
     /// Shows list `i`, from its first order.
@@ -59,7 +79,7 @@ impl Lab {
             };
         }
         if self.selected.navigate(action, self.rows.len()) {
-            return Said::Nothing;
+            return self.read_rows_in_view(ctx);
         }
         match action {
             Action::NextLabList => self.show_list(self.list + 1, ctx),
@@ -231,3 +251,6 @@ pub(super) fn tests_of(o: &ops::LabOrder) -> String {
 pub(super) fn patient_of(d: &ops::OrderDetail) -> String {
     format!("{} {}", d.patient.name, d.patient.mrn)
 }
+
+/// How many rows are read before the first frame says how many fit.
+const ROWS_BEFORE_FIRST_FRAME: usize = 30;
