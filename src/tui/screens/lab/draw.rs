@@ -224,8 +224,8 @@ impl Lab {
                 Constraint::Length(9),
                 Constraint::Length(4),
                 Constraint::Length(11),
-                Constraint::Length(14),
-                Constraint::Min(14),
+                Constraint::Length(16),
+                Constraint::Min(18),
             ],
         )
         .highlight(theme.selected());
@@ -236,7 +236,7 @@ impl Lab {
             all.len(),
             |k| {
                 let (t, a) = all[k];
-                let name = if t.analytes.len() > 1 {
+                let name = if t.analytes.len() > 1 && d.tests.len() > 1 {
                     format!("{}: {}", t.test.code, a.analyte.name)
                 } else {
                     a.analyte.name.clone()
