@@ -340,6 +340,25 @@ fn a_second_technician_verifies_the_results() {
     );
     assert!(s.contains("Lou Lab"), "{s}");
     assert_eq!(status(&h, &m.stat), OrderStatus::Verified);
+    // The day's verified list says how long each order took, not how long
+    // it has waited since.
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Tab);
+    let s = h.screen();
+    assert!(s.contains("Verified today (1)"), "{s}");
+    let header = s
+        .lines()
+        .find(|l| l.contains("Accession"))
+        .unwrap_or_default();
+    assert!(
+        header.contains("Took") && !header.contains("Waiting"),
+        "{s}"
+    );
+    let row = s
+        .lines()
+        .find(|l| l.contains(&m.stat.accession.to_string()))
+        .unwrap_or_default();
+    assert!(row.contains("08:10") && row.contains(" 20 min "), "{s}");
 }
 
 #[test]

@@ -38,6 +38,11 @@ pub enum WorklistView {
 }
 
 impl WorklistView {
+    /// The view lists orders done with (verified or rejected), not waiting.
+    pub fn ended(self) -> bool {
+        matches!(self, WorklistView::Verified | WorklistView::Rejected)
+    }
+
     /// How the lab names the view.
     pub fn label(self) -> &'static str {
         match self {
@@ -73,6 +78,8 @@ pub struct WorklistRow {
     pub ordered_at: DateTime<Utc>,
     pub ordered_by_name: String,
     pub collected_at: Option<DateTime<Utc>>,
+    /// When the order was verified, rejected or cancelled.
+    pub ended_at: Option<DateTime<Utc>>,
     pub version: i64,
     /// A result of the order is critical (LL or HH).
     pub has_critical: bool,
@@ -178,6 +185,7 @@ pub fn read_rows(
             ordered_at: l.ordered_at,
             ordered_by_name: l.ordered_by_name,
             collected_at: l.collected_at,
+            ended_at: l.ended_at,
             version: l.version,
             has_critical: l.has_critical,
         });

@@ -93,6 +93,8 @@ pub struct WorklistLine {
     pub ordered_at: DateTime<Utc>,
     pub ordered_by_name: String,
     pub collected_at: Option<DateTime<Utc>>,
+    /// When the order was verified, rejected or cancelled.
+    pub ended_at: Option<DateTime<Utc>>,
     pub version: i64,
     /// A result of the order is flagged LL or HH.
     pub has_critical: bool,
@@ -124,6 +126,7 @@ fn line(r: &Row) -> rusqlite::Result<WorklistLine> {
         collected_at: opt_ts(r, 17)?,
         version: r.get(18)?,
         has_critical: r.get(19)?,
+        ended_at: opt_ts(r, 20)?,
     })
 }
 
@@ -175,7 +178,8 @@ fn lines_sql() -> String {
                      WHERE ot.order_id = o.id ORDER BY ot.position)),
                 o.specimen, o.ordered_at, {}, o.collected_at, o.version,
                 EXISTS (SELECT 1 FROM lab_results r
-                        WHERE r.order_id = o.id AND r.flag IN ('LL', 'HH'))
+                        WHERE r.order_id = o.id AND r.flag IN ('LL', 'HH')),
+                coalesce(o.verified_at, o.ended_at)
          FROM json_each(?1) j
          JOIN lab_orders o ON o.id = j.value
          JOIN patients p ON p.id = o.patient_id

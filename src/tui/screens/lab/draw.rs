@@ -111,7 +111,11 @@ impl Lab {
                 "Ward/bed",
                 "Tests",
                 "Ordered",
-                "Waiting",
+                if LISTS[self.list].ended() {
+                    "Took"
+                } else {
+                    "Waiting"
+                },
             ])
             .style(theme.header()),
         )
@@ -332,7 +336,7 @@ fn verified(r: &LabResult, v: &Drawn) -> String {
 /// One order of the worklist, on two lines.
 fn worklist_row<'a>(r: &'a WorklistRow, v: &Drawn) -> Row<'a> {
     let theme = v.theme;
-    let waited = waited((v.now - r.ordered_at).num_minutes());
+    let waited = waited((r.ended_at.unwrap_or(v.now) - r.ordered_at).num_minutes());
     let mark = if r.has_critical { "!! crit" } else { "" };
     let place = r.ward_bed.clone().unwrap_or_else(|| "outpatient".into());
     let cell = |a: String, b: String| Text::from(vec![Line::from(a), Line::from(b)]);

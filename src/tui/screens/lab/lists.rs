@@ -38,7 +38,8 @@ pub fn short(i: usize) -> &'static str {
     }
 }
 
-/// How long an order has waited: `12 min`, `3 h 05`, `2 d`.
+/// How long an order has waited (or took, once verified or rejected):
+/// `12 min`, `3 h 05`, `2 d`.
 pub fn waited(minutes: i64) -> String {
     match minutes.max(0) {
         m if m < 60 => format!("{m} min"),
