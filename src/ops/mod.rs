@@ -26,6 +26,7 @@ pub mod mar;
 pub mod patients;
 pub mod pharmacy;
 pub mod prescriptions;
+pub mod receipt;
 pub mod record;
 pub mod restore;
 pub mod round;

@@ -1,0 +1,275 @@
+//! The receipt handed over at the cash desk for each payment or refund:
+//! the hospital, the receipt number (large, the number the hospital's
+//! books are kept by), when and by whom it was taken, the patient and the
+//! bill, the bill's lines with the patient's share, what was paid and how
+//! (the mobile money reference, the cash tendered and the change), and the
+//! balance left. As receipt-printer text for 58 mm or 80 mm paper and as a
+//! PDF made with the labels' page code.
+
+use crate::domain::label::{Paper, wrap};
+use crate::ops::labels::{PageLine, page};
+
+/// How much larger than the text the receipt number is set in the PDF.
+const NUMBER_SIZE: f32 = 2.0;
+
+/// What one receipt says, already in words and the hospital's money.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    /// The hospital's name.
+    pub hospital: String,
+    /// `Receipt 000123`, or `Refund receipt 000124`.
+    pub title: String,
+    /// The receipt number as printed (`000123`).
+    pub number: String,
+    /// Local date and time it was taken.
+    pub taken: String,
+    pub cashier: String,
+    pub patient: String,
+    pub mrn: String,
+    /// The bill's number and what it is for (`B-000045 · visit 04/12/2026`).
+    pub bill: String,
+    /// The payer scheme and member number, when not self-pay.
+    pub scheme: Option<String>,
+    /// The bill's lines: what, and the patient's share of it.
+    pub lines: Vec<(String, String)>,
+    /// The patient's share of the bill.
+    pub total: String,
+    /// Paid on this bill before this receipt.
+    pub paid_before: String,
+    /// `Cash`, `Mobile money`, `Card`, `Scheme`.
+    pub method: String,
+    /// The mobile money or card reference.
+    pub reference: Option<String>,
+    /// What this receipt is for (negative for a refund).
+    pub amount: String,
+    /// Cash handed over and the change given back.
+    pub tendered: Option<(String, String)>,
+    /// Why a refund was made.
+    pub reason: Option<String>,
+    /// What the patient still owes on the bill after this receipt.
+    pub balance: String,
+}
+
+/// A line of the receipt, and whether it is the large receipt number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiptLine {
+    pub text: String,
+    pub large: bool,
+}
+
+impl Receipt {
+    /// The lines of the receipt, none longer than the paper's columns;
+    /// amounts right-aligned, the receipt number centred on its own line.
+    pub fn layout(&self, paper: Paper) -> Vec<ReceiptLine> {
+        let width = paper.columns();
+        let centred = |t: &str| {
+            let pad = width.saturating_sub(t.chars().count()) / 2;
+            format!("{}{t}", " ".repeat(pad))
+        };
+        let plain = |text: String| ReceiptLine { text, large: false };
+        let mut out = vec![plain("=".repeat(width))];
+        out.extend(
+            wrap(&self.hospital, width, 0)
+                .iter()
+                .map(|l| plain(centred(l))),
+        );
+        out.extend(
+            wrap(&self.title, width, 0)
+                .iter()
+                .map(|l| plain(centred(l))),
+        );
+        out.push(ReceiptLine {
+            text: centred(&self.number),
+            large: true,
+        });
+        out.push(plain("-".repeat(width)));
+        let mut fields = vec![
+            ("Date", self.taken.clone()),
+            ("Cashier", self.cashier.clone()),
+            ("Patient", self.patient.clone()),
+            ("MRN", self.mrn.clone()),
+            ("Bill", self.bill.clone()),
+        ];
+        if let Some(s) = &self.scheme {
+            fields.push(("Scheme", s.clone()));
+        }
+        for (caption, value) in fields {
+            out.extend(
+                wrap(&format!("{caption}: {value}"), width, 2)
+                    .into_iter()
+                    .map(plain),
+            );
+        }
+        out.push(plain("-".repeat(width)));
+        for (what, amount) in &self.lines {
+            out.extend(priced(what, amount, width).into_iter().map(plain));
+        }
+        out.push(plain("-".repeat(width)));
+        let mut sums = vec![
+            ("Patient's share", self.total.clone()),
+            ("Paid before", self.paid_before.clone()),
+            (self.method.as_str(), self.amount.clone()),
+        ];
+        if let Some((tendered, change)) = &self.tendered {
+            sums.push(("Tendered", tendered.clone()));
+            sums.push(("Change", change.clone()));
+        }
+        for (what, amount) in sums {
+            out.extend(priced(what, &amount, width).into_iter().map(plain));
+        }
+        if let Some(r) = &self.reference {
+            out.extend(
+                wrap(&format!("Reference: {r}"), width, 2)
+                    .into_iter()
+                    .map(plain),
+            );
+        }
+        if let Some(r) = &self.reason {
+            out.extend(
+                wrap(&format!("Reason: {r}"), width, 2)
+                    .into_iter()
+                    .map(plain),
+            );
+        }
+        out.push(plain("-".repeat(width)));
+        out.extend(
+            priced("Balance due", &self.balance, width)
+                .into_iter()
+                .map(plain),
+        );
+        out.push(plain("=".repeat(width)));
+        out
+    }
+
+    /// The receipt as text for a receipt printer, ending in a newline.
+    pub fn text(&self, paper: Paper) -> String {
+        let mut s = self
+            .layout(paper)
+            .into_iter()
+            .map(|l| l.text)
+            .collect::<Vec<_>>()
+            .join("\n");
+        s.push('\n');
+        s
+    }
+
+    /// The receipt as a one-page PDF 80 mm wide, the number large.
+    pub fn pdf(&self) -> Vec<u8> {
+        let lines: Vec<PageLine> = self
+            .layout(Paper::Wide)
+            .into_iter()
+            .map(|l| {
+                if l.large {
+                    PageLine::large(l.text.trim(), NUMBER_SIZE)
+                } else {
+                    PageLine::plain(l.text)
+                }
+            })
+            .collect();
+        page(&lines)
+    }
+}
+
+/// `what` on the left and `amount` on the right of `width` columns; a
+/// description too long for the line wraps above the amount.
+fn priced(what: &str, amount: &str, width: usize) -> Vec<String> {
+    let room = width.saturating_sub(amount.chars().count() + 1);
+    let mut lines = wrap(what, room.max(1), 2);
+    let last = lines.pop().unwrap_or_default();
+    let gap = width.saturating_sub(last.chars().count() + amount.chars().count());
+    lines.push(format!("{last}{}{amount}", " ".repeat(gap.max(1))));
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn receipt() -> Receipt {
+        Receipt {
+            hospital: "Riverside Community Hospital".into(),
+            title: "Receipt".into(),
+            number: "000123".into(),
+            taken: "04/12/2026 10:42".into(),
+            cashier: "Halima Yusuf".into(),
+            patient: "Amina Tester".into(),
+            mrn: "TST-000042-7".into(),
+            bill: "B-000045 · visit 04/12/2026".into(),
+            scheme: Some("NHIF 80% · member 12345678".into()),
+            lines: vec![
+                ("Consultation (general outpatient)".into(), "100.00".into()),
+                ("Full blood count".into(), "90.00".into()),
+                (
+                    "Amoxicillin 500 mg capsule × 21 (batch AMX2291)".into(),
+                    "42.00".into(),
+                ),
+            ],
+            total: "KES 232.00".into(),
+            paid_before: "KES 0.00".into(),
+            method: "Cash".into(),
+            reference: None,
+            amount: "KES 232.00".into(),
+            tendered: Some(("KES 500.00".into(), "KES 268.00".into())),
+            reason: None,
+            balance: "KES 0.00".into(),
+        }
+    }
+
+    #[test]
+    fn every_line_fits_its_paper_with_amounts_at_the_right_edge() {
+        for paper in [Paper::Narrow, Paper::Wide] {
+            let lines = receipt().layout(paper);
+            for l in &lines {
+                assert!(
+                    l.text.chars().count() <= paper.columns(),
+                    "{:?} is wider than {} columns",
+                    l.text,
+                    paper.columns()
+                );
+            }
+            let large: Vec<_> = lines.iter().filter(|l| l.large).collect();
+            assert_eq!(large.len(), 1);
+            assert_eq!(large[0].text.trim(), "000123");
+            let text = receipt().text(paper);
+            for amount in ["Change", "Balance due", "Tendered"] {
+                let line = text.lines().find(|l| l.starts_with(amount)).unwrap_or("");
+                assert_eq!(line.chars().count(), paper.columns(), "{line:?}\n{text}");
+            }
+            let wrapped = text.lines().find(|l| l.ends_with(" 42.00")).unwrap_or("");
+            assert_eq!(wrapped.chars().count(), paper.columns(), "{text}");
+        }
+        let text = receipt().text(Paper::Wide);
+        for words in [
+            "Patient: Amina Tester",
+            "MRN: TST-000042-7",
+            "Cashier: Halima Yusuf",
+            "Scheme: NHIF 80% · member 12345678",
+        ] {
+            assert!(text.contains(words), "{words:?} missing:\n{text}");
+        }
+        assert!(!text.contains("Reference:") && !text.contains("Reason:"));
+    }
+
+    #[test]
+    fn a_refund_says_why_and_mobile_money_its_reference() {
+        let r = Receipt {
+            title: "Refund receipt".into(),
+            method: "Mobile money".into(),
+            reference: Some("QKJ4H7Y2TB".into()),
+            amount: "KES -90.00".into(),
+            tendered: None,
+            reason: Some("Full blood count not done: specimen rejected".into()),
+            ..receipt()
+        };
+        let text = r.text(Paper::Narrow);
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains("Refund receipt"), "{text}");
+        assert!(flat.contains("Reference: QKJ4H7Y2TB"), "{text}");
+        assert!(
+            flat.contains("Reason: Full blood count not done: specimen rejected"),
+            "{text}"
+        );
+        assert!(!flat.contains("Tendered"), "{text}");
+        assert!(r.pdf().starts_with(b"%PDF-"));
+    }
+}
