@@ -6,6 +6,7 @@
 pub mod appointment;
 pub mod audit;
 pub mod backup;
+pub mod bed_days;
 pub mod beds;
 pub mod care;
 pub mod clock;
