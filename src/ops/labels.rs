@@ -16,6 +16,7 @@ use crate::store::prescriptions::Prescription;
 use std::path::{Path, PathBuf};
 
 mod pdf;
+pub mod slip;
 
 pub use pdf::{PageLine, page, pdf};
 

@@ -6,8 +6,8 @@
 //! balance left. As receipt-printer text for 58 mm or 80 mm paper and as a
 //! PDF made with the labels' page code.
 
-use crate::domain::label::{Paper, wrap};
-use crate::ops::labels::{PageLine, page};
+use crate::domain::label::Paper;
+use crate::ops::labels::slip::{self, Slip, SlipLine};
 
 /// How much larger than the text the receipt number is set in the PDF.
 const NUMBER_SIZE: f32 = 2.0;
@@ -50,135 +50,57 @@ pub struct Receipt {
     pub balance: String,
 }
 
-/// A line of the receipt, and whether it is the large receipt number.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReceiptLine {
-    pub text: String,
-    pub large: bool,
-}
-
 impl Receipt {
     /// The lines of the receipt, none longer than the paper's columns;
     /// amounts right-aligned, the receipt number centred on its own line.
-    pub fn layout(&self, paper: Paper) -> Vec<ReceiptLine> {
-        let width = paper.columns();
-        let centred = |t: &str| {
-            let pad = width.saturating_sub(t.chars().count()) / 2;
-            format!("{}{t}", " ".repeat(pad))
-        };
-        let plain = |text: String| ReceiptLine { text, large: false };
-        let mut out = vec![plain("=".repeat(width))];
-        out.extend(
-            wrap(&self.hospital, width, 0)
-                .iter()
-                .map(|l| plain(centred(l))),
-        );
-        out.extend(
-            wrap(&self.title, width, 0)
-                .iter()
-                .map(|l| plain(centred(l))),
-        );
-        out.push(ReceiptLine {
-            text: centred(&self.number),
-            large: true,
-        });
-        out.push(plain("-".repeat(width)));
-        let mut fields = vec![
-            ("Date", self.taken.clone()),
-            ("Cashier", self.cashier.clone()),
-            ("Patient", self.patient.clone()),
-            ("MRN", self.mrn.clone()),
-            ("Bill", self.bill.clone()),
-        ];
+    pub fn layout(&self, paper: Paper) -> Vec<SlipLine> {
+        let mut slip = Slip::new(paper);
+        slip.rule('=');
+        slip.centred(&self.hospital);
+        slip.centred(&self.title);
+        slip.large(&self.number);
+        slip.rule('-');
+        slip.field("Date", &self.taken);
+        slip.field("Cashier", &self.cashier);
+        slip.field("Patient", &self.patient);
+        slip.field("MRN", &self.mrn);
+        slip.field("Bill", &self.bill);
         if let Some(s) = &self.scheme {
-            fields.push(("Scheme", s.clone()));
+            slip.field("Scheme", s);
         }
-        for (caption, value) in fields {
-            out.extend(
-                wrap(&format!("{caption}: {value}"), width, 2)
-                    .into_iter()
-                    .map(plain),
-            );
-        }
-        out.push(plain("-".repeat(width)));
+        slip.rule('-');
         for (what, amount) in &self.lines {
-            out.extend(priced(what, amount, width).into_iter().map(plain));
+            slip.priced(what, amount);
         }
-        out.push(plain("-".repeat(width)));
-        let mut sums = vec![
-            ("Patient's share", self.total.clone()),
-            ("Paid before", self.paid_before.clone()),
-            (self.method.as_str(), self.amount.clone()),
-        ];
+        slip.rule('-');
+        slip.priced("Patient's share", &self.total);
+        slip.priced("Paid before", &self.paid_before);
+        slip.priced(&self.method, &self.amount);
         if let Some((tendered, change)) = &self.tendered {
-            sums.push(("Tendered", tendered.clone()));
-            sums.push(("Change", change.clone()));
-        }
-        for (what, amount) in sums {
-            out.extend(priced(what, &amount, width).into_iter().map(plain));
+            slip.priced("Tendered", tendered);
+            slip.priced("Change", change);
         }
         if let Some(r) = &self.reference {
-            out.extend(
-                wrap(&format!("Reference: {r}"), width, 2)
-                    .into_iter()
-                    .map(plain),
-            );
+            slip.field("Reference", r);
         }
         if let Some(r) = &self.reason {
-            out.extend(
-                wrap(&format!("Reason: {r}"), width, 2)
-                    .into_iter()
-                    .map(plain),
-            );
+            slip.field("Reason", r);
         }
-        out.push(plain("-".repeat(width)));
-        out.extend(
-            priced("Balance due", &self.balance, width)
-                .into_iter()
-                .map(plain),
-        );
-        out.push(plain("=".repeat(width)));
-        out
+        slip.rule('-');
+        slip.priced("Balance due", &self.balance);
+        slip.rule('=');
+        slip.lines()
     }
 
     /// The receipt as text for a receipt printer, ending in a newline.
     pub fn text(&self, paper: Paper) -> String {
-        let mut s = self
-            .layout(paper)
-            .into_iter()
-            .map(|l| l.text)
-            .collect::<Vec<_>>()
-            .join("\n");
-        s.push('\n');
-        s
+        slip::text(self.layout(paper))
     }
 
     /// The receipt as a one-page PDF 80 mm wide, the number large.
     pub fn pdf(&self) -> Vec<u8> {
-        let lines: Vec<PageLine> = self
-            .layout(Paper::Wide)
-            .into_iter()
-            .map(|l| {
-                if l.large {
-                    PageLine::large(l.text.trim(), NUMBER_SIZE)
-                } else {
-                    PageLine::plain(l.text)
-                }
-            })
-            .collect();
-        page(&lines)
+        slip::pdf(self.layout(Paper::Wide), NUMBER_SIZE)
     }
-}
-
-/// `what` on the left and `amount` on the right of `width` columns; a
-/// description too long for the line wraps above the amount.
-fn priced(what: &str, amount: &str, width: usize) -> Vec<String> {
-    let room = width.saturating_sub(amount.chars().count() + 1);
-    let mut lines = wrap(what, room.max(1), 2);
-    let last = lines.pop().unwrap_or_default();
-    let gap = width.saturating_sub(last.chars().count() + amount.chars().count());
-    lines.push(format!("{last}{}{amount}", " ".repeat(gap.max(1))));
-    lines
 }
 
 #[cfg(test)]

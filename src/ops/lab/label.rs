@@ -11,10 +11,10 @@ use crate::domain::audit::AuditAction;
 use crate::domain::clock::Clock;
 use crate::domain::lab::accession::Accession;
 use crate::domain::lab::order::OrderStatus;
-use crate::domain::label::{Paper, wrap};
+use crate::domain::label::Paper;
 use crate::error::{Error, Result};
 use crate::ops::clinical;
-use crate::ops::labels::{PageLine, page};
+use crate::ops::labels::slip::{self, Slip, SlipLine};
 use crate::store::Db;
 use chrono::{DateTime, Utc};
 use std::path::Path;
@@ -46,93 +46,51 @@ pub struct SpecimenLabel {
     pub collected: Option<String>,
 }
 
-/// A line of the label, and whether it is the large accession number.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LabelLine {
-    pub text: String,
-    pub large: bool,
-}
-
 impl SpecimenLabel {
     /// The lines of the label, none longer than the paper's columns; the
     /// accession number centred on its own line.
-    pub fn layout(&self, paper: Paper) -> Vec<LabelLine> {
-        let width = paper.columns();
-        let centred = |t: &str| {
-            let pad = width.saturating_sub(t.chars().count()) / 2;
-            format!("{}{t}", " ".repeat(pad))
-        };
-        let plain = |text: String| LabelLine { text, large: false };
-        let mut out = vec![plain("=".repeat(width))];
-        out.extend(
-            wrap(&self.hospital, width, 0)
-                .iter()
-                .map(|l| plain(centred(l))),
-        );
-        out.push(plain("-".repeat(width)));
-        out.push(LabelLine {
-            text: centred(&self.accession),
-            large: true,
-        });
-        out.push(plain("-".repeat(width)));
+    pub fn layout(&self, paper: Paper) -> Vec<SlipLine> {
+        let mut slip = Slip::new(paper);
+        slip.rule('=');
+        slip.centred(&self.hospital);
+        slip.rule('-');
+        slip.large(&self.accession);
+        slip.rule('-');
+        let collected = self
+            .collected
+            .clone()
+            .unwrap_or_else(|| "____________ by ____".to_string());
         let fields = [
-            ("Patient", self.patient.clone()),
-            ("MRN", self.mrn.clone()),
-            ("Sex", self.sex.clone()),
-            ("Born", self.born.clone()),
-            ("Tests", self.tests.join(", ")),
-            ("Specimen", self.specimen.clone()),
-            ("Priority", self.priority.clone()),
-            ("Ordered", self.ordered.clone()),
-            (
-                "Collected",
-                self.collected
-                    .clone()
-                    .unwrap_or_else(|| "____________ by ____".to_string()),
-            ),
+            ("Patient", self.patient.as_str()),
+            ("MRN", &self.mrn),
+            ("Sex", &self.sex),
+            ("Born", &self.born),
+            ("Tests", &self.tests.join(", ")),
+            ("Specimen", &self.specimen),
+            ("Priority", &self.priority),
+            ("Ordered", &self.ordered),
+            ("Collected", &collected),
         ];
         for (caption, value) in fields {
             let value = if value.trim().is_empty() {
-                "—".to_string()
+                "—"
             } else {
                 value
             };
-            out.extend(
-                wrap(&format!("{caption}: {value}"), width, 2)
-                    .into_iter()
-                    .map(plain),
-            );
+            slip.field(caption, value);
         }
-        out.push(plain("=".repeat(width)));
-        out
+        slip.rule('=');
+        slip.lines()
     }
 
     /// The label as text for a receipt printer, ending in a newline.
     pub fn text(&self, paper: Paper) -> String {
-        let mut s = self
-            .layout(paper)
-            .into_iter()
-            .map(|l| l.text)
-            .collect::<Vec<_>>()
-            .join("\n");
-        s.push('\n');
-        s
+        slip::text(self.layout(paper))
     }
 
     /// The label as a one-page PDF 80 mm wide, the accession number large.
     pub fn pdf(&self) -> Vec<u8> {
-        let lines: Vec<PageLine> = self
-            .layout(Paper::Wide)
-            .into_iter()
-            .map(|l| {
-                if l.large {
-                    PageLine::large(l.text.trim(), ACCESSION_SIZE)
-                } else {
-                    PageLine::plain(l.text)
-                }
-            })
-            .collect();
-        page(&lines)
+        slip::pdf(self.layout(Paper::Wide), ACCESSION_SIZE)
     }
 }
 
