@@ -9,6 +9,7 @@ use crate::domain::role::{Permission, Role};
 use crate::domain::user::User;
 use crate::error::{Error, Result};
 use crate::store::sessions::{self, EndReason};
+use crate::store::users::Attempt;
 use crate::store::{Db, users};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -116,8 +117,11 @@ fn normalise(user_name: &str) -> String {
     user_name.trim().to_lowercase().chars().take(64).collect()
 }
 
-/// Checks a user name and password against the lockout rules. A failure is
-/// counted and audited; a success is returned for the caller to record.
+/// Checks a user name and password against the lockout rules. The attempt
+/// is counted in its own write transaction before the password is checked
+/// (see [`users::claim_attempt`]), so parallel attempts cannot check more
+/// passwords than the lockout allows; a failure is audited, a success is
+/// returned for the caller to record (and to clear the count).
 fn check_password(
     db: &mut Db,
     user_name: &str,
@@ -126,23 +130,36 @@ fn check_password(
 ) -> Result<User> {
     let name = normalise(user_name);
     let settings = db.settings()?;
-    let (_, locked_until) = users::throttle(db.conn(), &name)?;
     let account = users::find(db.conn(), &name)?;
     let entity_id = account.as_ref().map(|(u, _)| u.id.to_string());
-    if let Some(until) = locked_until.filter(|t| *t > now) {
-        db.write(&Actor::anonymous(&name), |_| {
+    let attempt = db.write(&Actor::anonymous(&name), |tx| {
+        let attempt = users::claim_attempt(
+            tx,
+            &name,
+            settings.lockout_threshold,
+            settings.lockout_minutes,
+            now,
+        )?;
+        let mut events = Vec::new();
+        if let Attempt::Locked(_) = attempt {
             let mut e = AuditEvent::new(
                 AuditAction::LoginFailed,
                 "user",
                 "sign-in refused: account locked",
             );
-            e.entity_id = entity_id;
-            Ok::<_, Error>(((), vec![e]))
-        })?;
-        return Err(Error::Locked {
-            until: until.with_timezone(&settings.time_zone),
-        });
-    }
+            e.entity_id.clone_from(&entity_id);
+            events.push(e);
+        }
+        Ok::<_, Error>((attempt, events))
+    })?;
+    let locks = match attempt {
+        Attempt::Locked(until) => {
+            return Err(Error::Locked {
+                until: until.with_timezone(&settings.time_zone),
+            });
+        }
+        Attempt::Check { locks } => locks,
+    };
     let matched = match &account {
         Some((u, hash)) => verify_password(hash, password) && u.disabled_at.is_none(),
         None => {
@@ -153,20 +170,14 @@ fn check_password(
     if matched {
         return account.map(|(u, _)| u).ok_or(Error::InvalidCredentials);
     }
-    let lock = db.write(&Actor::anonymous(&name), |tx| {
-        let lock = users::record_failure(
-            tx,
-            &name,
-            settings.lockout_threshold,
-            settings.lockout_minutes,
-            now,
-        )?;
+    db.write(&Actor::anonymous(&name), |tx| {
         let mut events = vec![AuditEvent::new(
             AuditAction::LoginFailed,
             "user",
             "wrong user name or password",
         )];
-        if lock.is_some() {
+        if locks.is_some() {
+            users::keep_lock(tx, &name)?;
             events.push(AuditEvent::new(
                 AuditAction::LockedOut,
                 "user",
@@ -179,9 +190,9 @@ fn check_password(
         for e in &mut events {
             e.entity_id.clone_from(&entity_id);
         }
-        Ok::<_, Error>((lock, events))
+        Ok::<_, Error>(((), events))
     })?;
-    Err(match lock {
+    Err(match locks {
         Some(until) => Error::Locked {
             until: until.with_timezone(&settings.time_zone),
         },

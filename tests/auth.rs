@@ -764,3 +764,60 @@ fn a_session_ends_after_twelve_hours() {
         .0;
     assert_eq!(user.last_login_at, Some(t0));
 }
+
+/// Sign-ins of one name arriving all at once, each from its own
+/// connection as terminals and commands make them: every attempt is
+/// counted before its password is checked, so no more than the lockout's
+/// threshold of wrong passwords is ever checked, and the rest are refused
+/// as locked without a check.
+#[test]
+fn parallel_wrong_passwords_check_no_more_than_the_threshold() {
+    for attempts in [40, 100] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = hospital(dir.path());
+        add_user(&mut h.db, &h.admin, "nora", Role::Nurse);
+        let path = h.db.path().to_path_buf();
+        let start = head_seq(&h.db);
+        let t0 = now();
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(attempts));
+        let threads: Vec<_> = (0..attempts)
+            .map(|_| {
+                let (path, barrier) = (path.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    let mut db = Db::open(&path).unwrap();
+                    barrier.wait();
+                    auth::sign_in(&mut db, "nora", "not the password at all", t0)
+                        .expect_err("a wrong password signed in")
+                })
+            })
+            .collect();
+        let mut locked = 0;
+        for t in threads {
+            match t.join().unwrap() {
+                Error::Locked { .. } => locked += 1,
+                Error::InvalidCredentials => {}
+                other => panic!("{other:?}"),
+            }
+        }
+        let events = events_after(&h.db, start);
+        let checked = events
+            .iter()
+            .filter(|e| e.summary == "wrong user name or password")
+            .count();
+        assert_eq!(checked, 5, "{attempts} at once: {:?}", actions(&events));
+        assert_eq!(locked, attempts - 4, "{attempts} at once");
+        let refused = events
+            .iter()
+            .filter(|e| e.summary == "sign-in refused: account locked")
+            .count();
+        assert_eq!(refused, attempts - 5);
+        assert_eq!(actions(&events).iter().filter(|a| *a == LOCKED).count(), 1);
+        // The lock holds against the right password too, then ends.
+        assert!(matches!(
+            auth::sign_in(&mut h.db, "nora", USER_PASSWORD, t0 + Duration::minutes(1)),
+            Err(Error::Locked { .. })
+        ));
+        auth::sign_in(&mut h.db, "nora", USER_PASSWORD, t0 + Duration::minutes(16))
+            .expect("the lock has ended");
+    }
+}

@@ -154,32 +154,52 @@ pub fn throttle(
         .unwrap_or((0, None)))
 }
 
-/// Counts one more failure; returns the lock's end when this failure locks.
-pub fn record_failure(
+/// What a sign-in attempt may do, decided before its password is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    /// The user name is locked until then: the password is not checked.
+    Locked(DateTime<Utc>),
+    /// The password may be checked. `locks` is the lock this attempt set
+    /// as the last one allowed: it stays if the password is wrong, and a
+    /// right one clears it.
+    Check { locks: Option<DateTime<Utc>> },
+}
+
+/// Counts an attempt as a failure before its password is checked (a right
+/// password clears the count), in the caller's write transaction: however
+/// many attempts arrive at once, each sees the ones before it, so no more
+/// than `threshold` passwords are checked before the name is locked.
+pub fn claim_attempt(
     tx: &Transaction,
     user_name: &str,
     threshold: u32,
     lock_minutes: u32,
     now: DateTime<Utc>,
-) -> Result<Option<DateTime<Utc>>, StoreError> {
+) -> Result<Attempt, StoreError> {
     let (failures, locked_until) = throttle(tx, user_name)?;
-    let expired_lock = locked_until.is_some_and(|t| t <= now);
-    let failures = if expired_lock { 1 } else { failures + 1 };
-    let lock = (failures >= i64::from(threshold))
+    if let Some(until) = locked_until.filter(|t| *t > now) {
+        return Ok(Attempt::Locked(until));
+    }
+    let failures = if locked_until.is_some() { 1 } else { failures + 1 };
+    let locks = (failures >= i64::from(threshold))
         .then(|| now + chrono::Duration::minutes(i64::from(lock_minutes)));
-    let stored_failures = if lock.is_some() { 0 } else { failures };
-    let keep_lock = if expired_lock { None } else { locked_until };
     tx.execute(
         "INSERT INTO login_throttle (user_name, failures, locked_until) VALUES (?1, ?2, ?3)
          ON CONFLICT (user_name) DO UPDATE SET failures = excluded.failures,
                                                locked_until = excluded.locked_until",
-        (
-            user_name,
-            stored_failures,
-            lock.or(keep_lock).map(format_ts),
-        ),
+        (user_name, failures, locks.map(format_ts)),
     )?;
-    Ok(lock)
+    Ok(Attempt::Check { locks })
+}
+
+/// After the attempt that set the lock failed: the lock stays, the count
+/// starts again from nothing for when it ends.
+pub fn keep_lock(tx: &Transaction, user_name: &str) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE login_throttle SET failures = 0 WHERE user_name = ?1",
+        [user_name],
+    )?;
+    Ok(())
 }
 
 /// Forgets failures and any lock (a good sign-in, or an admin's unlock).
