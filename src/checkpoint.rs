@@ -83,7 +83,7 @@ pub enum AuditProblem {
 }
 
 /// The outcome of verifying a hospital's audit trail.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct AuditReport {
     pub count: i64,
     pub head: String,

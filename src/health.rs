@@ -10,6 +10,7 @@ use crate::paths::DataDir;
 use crate::store::Db;
 use crate::store::health::{self, ForeignKeyProblem};
 use anyhow::Result;
+use std::path::Path;
 
 /// Everything the checks found.
 #[derive(Debug, Clone)]
@@ -21,6 +22,9 @@ pub struct HealthReport {
     pub stock: Vec<String>,
     pub batches: i64,
     pub audit: AuditReport,
+    /// The checks after SQLite's were not run: the file is damaged, and
+    /// they would read the damaged pages.
+    pub skipped: bool,
 }
 
 impl HealthReport {
@@ -43,6 +47,13 @@ impl HealthReport {
                     .iter()
                     .map(|l| format!("INTEGRITY PROBLEM: {l}")),
             );
+        }
+        if self.skipped {
+            out.push(
+                "The file is damaged, so the other checks were not run. Restore the latest backup (`wardline restore`) and run `wardline check` on it."
+                    .to_string(),
+            );
+            return out;
         }
         if self.foreign_keys.is_empty() {
             out.push("foreign_key_check: ok".to_string());
@@ -85,15 +96,67 @@ pub fn audit_lines(report: &AuditReport) -> Vec<String> {
     }
 }
 
+/// What the check of every page of a live hospital file found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PagesCheck {
+    Sound,
+    /// The first problem SQLite reported; writes are stopped (see
+    /// [`crate::store::damage`]).
+    Damaged(String),
+    /// The check could not run (the file went away, the disk failed).
+    CouldNotRun(String),
+}
+
+/// Reads every page of the hospital file at `path` from a connection of
+/// its own, in one read transaction that blocks no terminal; damage found
+/// is recorded so that this process writes nothing more.
+pub fn check_pages(path: &Path) -> PagesCheck {
+    let lines = crate::store::health::open_for_check(path)
+        .and_then(|conn| crate::store::health::quick_check(&conn));
+    match lines {
+        Ok(lines) if lines == ["ok"] => PagesCheck::Sound,
+        Ok(lines) => {
+            let first = lines.into_iter().next().unwrap_or_default();
+            crate::store::damage::record(&first);
+            PagesCheck::Damaged(first)
+        }
+        Err(crate::store::StoreError::DamagedInUse(detail)) => PagesCheck::Damaged(detail),
+        Err(e) => PagesCheck::CouldNotRun(e.to_string()),
+    }
+}
+
+/// [`check_pages`] on a thread of its own, for the terminal screen, which
+/// hears the result between keys.
+pub fn check_pages_in_background(path: &Path) -> std::sync::mpsc::Receiver<PagesCheck> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let path = path.to_path_buf();
+    std::thread::spawn(move || {
+        let _ = tx.send(check_pages(&path));
+    });
+    rx
+}
+
 /// Runs every check on `db`; the audit trail is held to the checkpoint log
 /// in `data` as the hospital file or as a copy (see [`Scope`]).
 pub fn check(db: &Db, data: &DataDir, scope: Scope) -> Result<HealthReport> {
     let conn = db.conn();
+    let integrity = health::integrity_check(conn)?;
+    if integrity != ["ok"] {
+        return Ok(HealthReport {
+            integrity,
+            foreign_keys: Vec::new(),
+            stock: Vec::new(),
+            batches: 0,
+            audit: AuditReport::default(),
+            skipped: true,
+        });
+    }
     Ok(HealthReport {
-        integrity: health::integrity_check(conn)?,
+        integrity,
         foreign_keys: health::foreign_key_problems(conn)?,
         stock: crate::store::pharmacy::ledger_problems(conn)?,
         batches: crate::store::pharmacy::batch_count(conn)?,
         audit: checkpoint::verify_in(db, data, scope)?,
+        skipped: false,
     })
 }

@@ -359,6 +359,44 @@ fn a_newer_file_is_refused_untouched() {
     assert_eq!(user_version(&path), 99);
 }
 
+/// A file whose schema version is negative (no wardline writes one) is
+/// refused like a foreign file, by opening, reading only and listing
+/// hospitals alike, and left as it was.
+#[test]
+fn a_negative_schema_version_is_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = closed_hospital(dir.path());
+    {
+        let conn = raw(&path);
+        conn.pragma_update(None, "user_version", -1).unwrap();
+    }
+    let before = bytes(&path);
+    for opened in [Db::open(&path), Db::open_read_only(&path)] {
+        match opened {
+            Err(StoreError::NotWardline(p)) => assert_eq!(p, path),
+            other => panic!("expected NotWardline, got {other:?}"),
+        }
+    }
+    let data = dir.path().join("data");
+    let hospitals = data.join("hospitals");
+    std::fs::create_dir_all(&hospitals).unwrap();
+    let listed = hospitals.join("NEG.db");
+    std::fs::copy(&path, &listed).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wardline"))
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("hospitals")
+        .env_remove("WARDLINE_DATA_DIR")
+        .output()
+        .unwrap();
+    let said =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("not a wardline hospital file"), "{said}");
+    assert_eq!(bytes(&path), before);
+    assert_eq!(bytes(&listed), before, "listing hospitals changed the file");
+    assert_eq!(user_version(&listed), -1);
+}
+
 #[test]
 fn a_foreign_sqlite_file_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();

@@ -60,7 +60,12 @@ pub fn migrate(conn: &mut Connection, migrations: &[&str]) -> Result<(), StoreEr
     if from >= target {
         return Ok(());
     }
-    for (i, sql) in migrations.iter().enumerate().skip(from as usize) {
+    let Ok(done) = usize::try_from(from) else {
+        return Err(StoreError::Conflict(format!(
+            "the file says it has had {from} migrations, which no wardline file can: it was left untouched; check the path"
+        )));
+    };
+    for (i, sql) in migrations.iter().enumerate().skip(done) {
         tx.execute_batch(sql)?;
         let version = i as i64 + 1;
         for (_, step) in STEPS.iter().filter(|(v, _)| *v == version) {

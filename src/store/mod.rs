@@ -12,6 +12,7 @@ pub mod beds;
 pub mod bulk_insert;
 pub mod clinical;
 pub mod code_lists;
+pub mod damage;
 pub mod formulary;
 pub mod health;
 pub mod lab;
@@ -80,10 +81,31 @@ pub enum StoreError {
     InUse(PathBuf),
     #[error("{0}")]
     Conflict(String),
+    #[error(
+        "the hospital file is damaged ({0}): this terminal writes nothing more to it. Close wardline on every terminal, run `wardline check`, and restore the latest backup with `wardline restore`"
+    )]
+    DamagedInUse(String),
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     #[error("file error: {0}")]
     Io(#[from] std::io::Error),
+}
+
+/// A corruption error, from whichever query met it, is recorded as damage
+/// (see [`damage`]): the process writes nothing more. A busy file is said
+/// in words.
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => StoreError::Busy,
+            Some(ErrorCode::DatabaseCorrupt) | Some(ErrorCode::NotADatabase) => {
+                let detail = e.to_string();
+                damage::record(&detail);
+                StoreError::DamagedInUse(detail)
+            }
+            _ => StoreError::Sqlite(e),
+        }
+    }
 }
 
 impl StoreError {
@@ -142,6 +164,9 @@ impl Db {
             return Err(StoreError::NotWardline(path.to_path_buf()));
         }
         let version = read("PRAGMA user_version")?;
+        if version < 0 {
+            return Err(StoreError::NotWardline(path.to_path_buf()));
+        }
         let supported = migrations.len() as i64;
         if version > supported {
             return Err(StoreError::TooNew {
@@ -198,6 +223,9 @@ impl Db {
             return Err(StoreError::NotWardline(path.to_path_buf()));
         }
         let version = read("PRAGMA user_version")?;
+        if version < 0 {
+            return Err(StoreError::NotWardline(path.to_path_buf()));
+        }
         let supported = migrations::current_version();
         if version > supported {
             return Err(StoreError::TooNew {
@@ -302,8 +330,10 @@ impl Db {
     where
         E: From<StoreError>,
     {
-        let path = self.path.clone();
-        let classify = |e: rusqlite::Error| E::from(StoreError::classify(e, &path));
+        if let Some(detail) = damage::found() {
+            return Err(E::from(StoreError::DamagedInUse(detail)));
+        }
+        let classify = |e: rusqlite::Error| E::from(StoreError::from(e));
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -327,6 +357,9 @@ impl Db {
     /// Folds what other readers no longer need of the write-ahead log into the
     /// file, without waiting for any reader or writer.
     pub fn checkpoint_wal(&self) -> Result<(), StoreError> {
+        if let Some(detail) = damage::found() {
+            return Err(StoreError::DamagedInUse(detail));
+        }
         self.conn
             .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
         Ok(())

@@ -180,7 +180,11 @@ pub fn claim_attempt(
     if let Some(until) = locked_until.filter(|t| *t > now) {
         return Ok(Attempt::Locked(until));
     }
-    let failures = if locked_until.is_some() { 1 } else { failures + 1 };
+    let failures = if locked_until.is_some() {
+        1
+    } else {
+        failures + 1
+    };
     let locks = (failures >= i64::from(threshold))
         .then(|| now + chrono::Duration::minutes(i64::from(lock_minutes)));
     tx.execute(

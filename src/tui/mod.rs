@@ -95,6 +95,7 @@ pub fn run_file(data: &DataDir, path: &Path, options: Options) -> Result<()> {
     let db = Db::open(path)
         .with_context(|| format!("could not open the hospital file {}", path.display()))?;
     let mut app = App::new(db, options, Utc::now())?;
+    app.check_pages_in_background();
     tracing::info!(hospital = %app.db().code(), "terminal screen started");
     let mut terminal = ratatui::init();
     let result = event_loop(&mut terminal, &mut app);
