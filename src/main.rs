@@ -20,7 +20,14 @@ use wardline::paths::DataDir;
 use wardline::{demo, tui};
 
 fn main() -> ExitCode {
+    let no_dumps = wardline::process_guard::no_core_dumps();
     let cli = Cli::parse();
+    if !opens_the_screen(&cli) {
+        wardline::process_guard::end_quietly_on_closed_output();
+    }
+    if let Err(e) = no_dumps {
+        eprintln!("wardline: core dumps could not be turned off ({e}); carrying on");
+    }
     match run(&cli) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
@@ -28,6 +35,16 @@ fn main() -> ExitCode {
             eprintln!("wardline: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Whether the command opens the terminal screen (which keeps a closed
+/// output an error rather than an end).
+fn opens_the_screen(cli: &Cli) -> bool {
+    match &cli.command {
+        None => true,
+        Some(Command::Demo(args)) => !args.no_tui,
+        Some(_) => false,
     }
 }
 
