@@ -669,3 +669,63 @@ fn the_write_ahead_log_is_folded_when_asked_not_by_each_commit() {
     db.checkpoint_wal().unwrap();
     assert!(pages(db.path()) > before);
 }
+
+/// A write that meets a full disk says so in words (SQLite's own "database
+/// or disk is full" never reaches a person), changes nothing, and the next
+/// write works once there is room. The full disk is the file's page limit.
+#[test]
+fn a_full_disk_is_said_in_words_and_nothing_is_half_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = common::hospital(dir.path());
+    let pages: i64 =
+        h.db.conn()
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .unwrap();
+    h.db.conn()
+        .pragma_update(None, "max_page_count", pages)
+        .unwrap();
+    let before = wardline::store::audit::head(h.db.conn()).unwrap();
+    let mut refused = None;
+    for i in 0..10_000 {
+        let name = format!("user{i:05}");
+        let r = wardline::ops::accounts::add(
+            &mut h.db,
+            &h.admin,
+            &wardline::ops::accounts::NewAccount {
+                user_name: &name,
+                full_name: &"A long full name to fill the pages ".repeat(2),
+                role: wardline::domain::role::Role::Nurse,
+                password: common::USER_PASSWORD,
+            },
+            false,
+            chrono::Utc::now(),
+        );
+        if let Err(e) = r {
+            refused = Some((i, e));
+            break;
+        }
+    }
+    let (added, e) = refused.expect("the page limit was never reached");
+    let said = e.to_string();
+    assert!(said.starts_with("the disk is full"), "{said}");
+    assert!(!said.contains("database or disk is full"), "{said}");
+    let users: i64 =
+        h.db.conn()
+            .query_row(
+                "SELECT count(*) FROM users WHERE user_name LIKE 'user%'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+    assert_eq!(users, added as i64, "the refused account was half written");
+    assert!(wardline::store::audit::head(h.db.conn()).unwrap().0 > before.0);
+    h.db.conn()
+        .pragma_update(None, "max_page_count", 1_000_000_000)
+        .unwrap();
+    common::add_user(
+        &mut h.db,
+        &h.admin,
+        "roomy",
+        wardline::domain::role::Role::Nurse,
+    );
+}

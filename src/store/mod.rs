@@ -85,10 +85,24 @@ pub enum StoreError {
         "the hospital file is damaged ({0}): this terminal writes nothing more to it. Close wardline on every terminal, run `wardline check`, and restore the latest backup with `wardline restore`"
     )]
     DamagedInUse(String),
+    #[error(
+        "the disk is full: nothing of this change was saved. Free space on the disk that holds the hospital's data folder, then try again"
+    )]
+    DiskFull,
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
     #[error("file error: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
+}
+
+/// A full disk is said in words whichever write met it.
+impl From<std::io::Error> for StoreError {
+    fn from(e: std::io::Error) -> StoreError {
+        match e.kind() {
+            std::io::ErrorKind::StorageFull => StoreError::DiskFull,
+            _ => StoreError::Io(e),
+        }
+    }
 }
 
 /// A corruption error, from whichever query met it, is recorded as damage
@@ -98,6 +112,7 @@ impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> StoreError {
         match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => StoreError::Busy,
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull,
             Some(ErrorCode::DatabaseCorrupt) | Some(ErrorCode::NotADatabase) => {
                 let detail = e.to_string();
                 damage::record(&detail);
@@ -113,6 +128,7 @@ impl StoreError {
     fn classify(e: rusqlite::Error, path: &Path) -> StoreError {
         match e.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => StoreError::Busy,
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull,
             Some(ErrorCode::DatabaseCorrupt) | Some(ErrorCode::NotADatabase) => {
                 StoreError::Damaged {
                     path: path.to_path_buf(),
