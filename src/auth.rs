@@ -216,9 +216,20 @@ pub fn sign_in(
     let id = db.write(&actor, |tx| {
         users::clear_throttle(tx, &user.user_name)?;
         users::record_login(tx, &user.id, now)?;
+        let mut events = Vec::new();
+        for stale in sessions::expire_stale(tx, &user.id, now - MAX_SESSION, now)? {
+            events.push(
+                AuditEvent::new(
+                    AuditAction::Logout,
+                    "session",
+                    "signed out: the session was still open past its maximum length (its program was stopped)",
+                )
+                .on(stale.as_str()),
+            );
+        }
         let id = sessions::start(tx, &user.id, now)?;
-        let e = AuditEvent::new(AuditAction::Login, "session", "signed in").on(id.as_str());
-        Ok::<_, Error>((id, vec![e]))
+        events.push(AuditEvent::new(AuditAction::Login, "session", "signed in").on(id.as_str()));
+        Ok::<_, Error>((id, events))
     })?;
     Ok(Session {
         id,

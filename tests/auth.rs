@@ -821,3 +821,38 @@ fn parallel_wrong_passwords_check_no_more_than_the_threshold() {
             .expect("the lock has ended");
     }
 }
+
+/// A command killed mid-way leaves its session open: the user's next
+/// sign-in ends every session of theirs older than the maximum length as
+/// expired (audited), and leaves a younger one (a terminal in use) open.
+#[test]
+fn sessions_left_open_past_their_maximum_length_expire_at_the_next_sign_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    add_user(&mut h.db, &h.admin, "nora", Role::Nurse);
+    let t0 = now();
+    let killed = auth::sign_in(&mut h.db, "nora", USER_PASSWORD, t0).unwrap();
+    let in_use = auth::sign_in(&mut h.db, "nora", USER_PASSWORD, t0 + Duration::hours(2)).unwrap();
+    let start = head_seq(&h.db);
+    let later = t0 + MAX_SESSION + Duration::minutes(1);
+    let fresh = auth::sign_in(&mut h.db, "nora", USER_PASSWORD, later).unwrap();
+    let state = |id: &wardline::domain::ids::Id| -> (Option<String>, Option<String>) {
+        h.db.conn()
+            .query_row(
+                "SELECT ended_at, end_reason FROM sessions WHERE id = ?1",
+                [id.as_str()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+    };
+    assert_eq!(
+        state(&killed.id),
+        (Some(format_ts(later)), Some("expired".to_string()))
+    );
+    assert_eq!(state(&in_use.id), (None, None));
+    assert_eq!(state(&fresh.id), (None, None));
+    let events = events_after(&h.db, start);
+    assert_eq!(actions(&events), ["LOGOUT", "LOGIN"]);
+    assert_eq!(events[0].entity_id.as_deref(), Some(killed.id.as_str()));
+    assert!(events[0].summary.contains("past its maximum length"));
+}

@@ -40,3 +40,28 @@ pub fn end(
     )?;
     Ok(())
 }
+
+/// Ends as expired the user's sessions still open that started before
+/// `started_before` (a command killed mid-way, a terminal switched off):
+/// no session stays open past its maximum length. Returns their ids.
+pub fn expire_stale(
+    tx: &Transaction,
+    user_id: &Id,
+    started_before: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Id>, StoreError> {
+    let mut stmt = tx.prepare_cached(
+        "UPDATE sessions SET ended_at = ?3, end_reason = 'expired'
+         WHERE user_id = ?1 AND ended_at IS NULL AND started_at < ?2
+         RETURNING id",
+    )?;
+    let rows = stmt.query_map(
+        (user_id.as_str(), format_ts(started_before), format_ts(now)),
+        |r| r.get::<_, String>(0),
+    )?;
+    let mut ids = rows
+        .map(|r| r.map(Id::from_stored))
+        .collect::<Result<Vec<_>, _>>()?;
+    ids.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    Ok(ids)
+}
