@@ -856,3 +856,16 @@ fn sessions_left_open_past_their_maximum_length_expire_at_the_next_sign_in() {
     assert_eq!(events[0].entity_id.as_deref(), Some(killed.id.as_str()));
     assert!(events[0].summary.contains("past its maximum length"));
 }
+
+/// An unknown user name is checked against a decoy hash of the same cost
+/// as a real one, made in advance: never hashed on first use, which made a
+/// wrong name measurably slower than a wrong password.
+#[test]
+fn the_decoy_hash_costs_what_a_real_one_does() {
+    let real = hash_password(ADMIN_PASSWORD).unwrap();
+    let parameters = |h: &str| h.rsplitn(3, '$').nth(2).map(str::to_string);
+    assert_eq!(parameters(auth::DECOY_HASH), parameters(&real));
+    assert!(parameters(&real).is_some_and(|p| p.starts_with("$argon2id$v=19$m=19456,t=2,p=1")));
+    assert!(!verify_password(auth::DECOY_HASH, ""));
+    assert!(!verify_password(auth::DECOY_HASH, ADMIN_PASSWORD));
+}
