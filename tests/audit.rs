@@ -564,3 +564,54 @@ fn the_command_line_catches_a_cut_tail_after_a_checkpoint() {
     let out = wardline(&data, &["check"]);
     assert!(!out.status.success(), "check passed a cut tail");
 }
+
+/// `wardline check` writes nothing: a closed file is read with no `-wal` or
+/// `-shm` made beside it and its bytes unchanged (so a file on a full disk
+/// or a read-only medium can be checked), and a file a terminal holds open
+/// is read with what its write-ahead log holds.
+#[test]
+fn check_reads_a_closed_or_a_live_file_without_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, count) = populated(dir.path());
+    let path = hospital_path(&data);
+    let side = |suffix: &str| {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        PathBuf::from(p)
+    };
+    assert!(!side("-wal").exists() && !side("-shm").exists());
+    let before = std::fs::read(&path).unwrap();
+    // Nothing can be made beside the file (a full disk, a read-only medium:
+    // here a folder stands where the `-shm` would go).
+    std::fs::create_dir(side("-shm")).unwrap();
+    let out = wardline(&data, &["check"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains(&format!("{count} events")),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "check changed the file"
+    );
+    assert!(!side("-wal").exists(), "check made a log beside the file");
+    std::fs::remove_dir(side("-shm")).unwrap();
+
+    // A terminal has the file open and has just written.
+    let mut live = Db::open(&path).unwrap();
+    live.defer_wal_checkpoints().unwrap();
+    let s = sign_in_user(&mut live, "nora", Utc::now());
+    let now_count = wardline::store::audit::head(live.conn()).unwrap().0;
+    assert!(now_count > count);
+    assert!(side("-wal").exists());
+    let out = wardline(&data, &["check"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains(&format!("{now_count} events")),
+        "{}",
+        text(&out)
+    );
+    auth::sign_out(&mut live, &s, EndReason::Logout, Utc::now()).unwrap();
+}

@@ -5,7 +5,8 @@ use super::open_hospital;
 use crate::checkpoint;
 use crate::cli::Cli;
 use crate::paths::DataDir;
-use anyhow::Result;
+use crate::store::Db;
+use anyhow::{Context, Result};
 use clap::Subcommand;
 
 #[derive(Debug, Subcommand)]
@@ -47,7 +48,9 @@ const AUDIT_ADVICE: &str = "The audit trail does not verify: restore the file fr
 
 /// `wardline check`: every problem is printed; the result says whether all passed.
 pub fn check(data: &DataDir, cli: &Cli) -> Result<bool> {
-    let db = open_hospital(data, cli.hospital.as_deref())?;
+    let (_, path) = data.choose_hospital(cli.hospital.as_deref())?;
+    let db = Db::open_for_check(&path)
+        .with_context(|| format!("could not open the hospital file {}", path.display()))?;
     let report = crate::health::check(&db, data, checkpoint::Scope::Live)?;
     for line in report.lines() {
         println!("{line}");

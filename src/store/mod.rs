@@ -218,14 +218,29 @@ impl Db {
     /// write-ahead log lies beside it, since what it holds would be ignored.
     pub fn open_read_only(path: &Path) -> Result<Db, StoreError> {
         check_header(path)?;
-        let mut wal = path.as_os_str().to_owned();
-        wal.push("-wal");
-        if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+        if has_wal(path) {
             return Err(StoreError::InUse(path.to_path_buf()));
         }
         let uri = format!("file:{}?mode=ro&immutable=1", uri_path(path)?);
+        Self::read_only(path, &uri)
+    }
+
+    /// Opens a hospital file to check it, writing nothing in it or beside
+    /// it: a closed file as [`Db::open_read_only`] does (no `-shm` needed,
+    /// so a file on a full disk or a read-only medium is checked too), a
+    /// file terminals have open with its write-ahead log read as well.
+    pub fn open_for_check(path: &Path) -> Result<Db, StoreError> {
+        check_header(path)?;
+        if !has_wal(path) {
+            return Self::open_read_only(path);
+        }
+        let uri = format!("file:{}?mode=ro", uri_path(path)?);
+        Self::read_only(path, &uri)
+    }
+
+    fn read_only(path: &Path, uri: &str) -> Result<Db, StoreError> {
         let conn = Connection::open_with_flags(
-            &uri,
+            uri,
             OpenFlags::SQLITE_OPEN_READ_ONLY
                 | OpenFlags::SQLITE_OPEN_URI
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -440,6 +455,13 @@ fn apply_pragmas(conn: &Connection) -> rusqlite::Result<()> {
 
 /// A path as an SQLite URI's path: the characters a URI gives meaning to
 /// are escaped.
+/// Whether a write-ahead log with something in it lies beside the file.
+fn has_wal(path: &Path) -> bool {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0)
+}
+
 fn uri_path(path: &Path) -> Result<String, StoreError> {
     let text = path.to_str().ok_or_else(|| StoreError::Damaged {
         path: path.to_path_buf(),
