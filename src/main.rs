@@ -32,7 +32,10 @@ fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(e) => {
-            eprintln!("wardline: {e:#}");
+            eprintln!(
+                "wardline: {}",
+                wardline::domain::text::printable(&format!("{e:#}"))
+            );
             ExitCode::FAILURE
         }
     }

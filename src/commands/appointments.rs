@@ -192,14 +192,14 @@ pub fn appointments(
             )?;
             for t in crate::ops::appointments::types(db, s, true)? {
                 let retired = if t.retired { "  (retired)" } else { "" };
-                println!("{:<20} {:>3} min{retired}", t.name, t.minutes);
+                say!("{:<20} {:>3} min{retired}", t.name, t.minutes);
             }
             Ok(())
         }),
         AppointmentsCommand::AddType { name, minutes, by } => {
             as_user(&mut db, by, pw, |db, s, _| {
                 let t = appointment_ops::add_type(db, s, name, minutes)?;
-                println!("Added appointment type {} ({} min).", t.name, t.minutes);
+                say!("Added appointment type {} ({} min).", t.name, t.minutes);
                 Ok(())
             })
         }
@@ -222,7 +222,7 @@ pub fn appointments(
             let new_name = new_name.as_deref().unwrap_or(&t.name);
             let minutes = minutes.clone().unwrap_or_else(|| t.minutes.to_string());
             let t = appointment_ops::edit_type(db, s, &t, new_name, &minutes, retired)?;
-            println!(
+            say!(
                 "Appointment type {} is {} min{}.",
                 t.name,
                 t.minutes,
@@ -238,14 +238,14 @@ pub fn appointments(
                 )?;
                 let c = clinician(db, s, who)?;
                 let h = crate::ops::appointments::hours(db, s, &c.id)?;
-                println!("{} ({})", c.name(), c.role.label());
+                say!("{} ({})", c.name(), c.role.label());
                 for (day, spans) in rules::WEEKDAYS.iter().zip(&h.week) {
                     let text = if spans.is_empty() {
                         "not working".to_string()
                     } else {
                         rules::ranges_text(spans)
                     };
-                    println!("  {day}  {text}");
+                    say!("  {day}  {text}");
                 }
                 let today = hospital_clock(db)?.today();
                 let off: Vec<String> = h
@@ -255,7 +255,7 @@ pub fn appointments(
                     .map(|d| d.to_string())
                     .collect();
                 if !off.is_empty() {
-                    println!("  days off: {}", off.join(", "));
+                    say!("  days off: {}", off.join(", "));
                 }
                 Ok(())
             })
@@ -272,7 +272,7 @@ pub fn appointments(
             })?;
             let h = appointment_ops::set_hours(db, s, &c.id, wd, ranges)?;
             let spans = &h.week[wd];
-            println!(
+            say!(
                 "{} on {}: {}.",
                 c.name(),
                 rules::WEEKDAYS[wd],
@@ -295,9 +295,9 @@ pub fn appointments(
             let day = parse_day(db, date)?;
             appointment_ops::set_day_off(db, s, &c.id, day, !remove, reason)?;
             if *remove {
-                println!("{} works on {day} after all.", c.name());
+                say!("{} works on {day} after all.", c.name());
             } else {
-                println!("{} is off on {day}.", c.name());
+                say!("{} is off on {day}.", c.name());
             }
             Ok(())
         }),
@@ -351,7 +351,7 @@ pub fn appointments(
                 notes: notes.clone(),
             };
             let b = appointment_ops::book(db, s, &booking, *outside_hours, Utc::now())?;
-            println!("Booked {}.", b.describe());
+            say!("Booked {}.", b.describe());
             Ok(())
         }),
         AppointmentsCommand::List { date, by } => as_user(&mut db, by, pw, |db, s, _| {
@@ -362,11 +362,11 @@ pub fn appointments(
             };
             let list = appointment_ops::day(db, s, day, true)?;
             if list.is_empty() {
-                println!("No appointments on {day}.");
+                say!("No appointments on {day}.");
             }
             for b in list {
                 let late = rules::is_late(b.appt.status, b.appt.day, &b.appt.span, clock.local());
-                println!(
+                say!(
                     "{}  {:<16} {:<24} {:<14} {:<14} {}",
                     b.appt.span,
                     b.clinician_name,
@@ -422,7 +422,7 @@ pub fn export_appointments(
         }
     );
     match out {
-        Some(path) => println!("{message} to {}.", path.display()),
+        Some(path) => say!("{message} to {}.", path.display()),
         None => eprintln!("{message}."),
     }
     Ok(())

@@ -26,8 +26,8 @@ pub fn audit(data: &DataDir, cli: &Cli, cmd: &AuditCommand) -> Result<bool> {
         }
         AuditCommand::Checkpoint => {
             let cp = checkpoint::write(&db, data)?;
-            println!("Checkpoint written: {} events, head {}", cp.count, cp.head);
-            println!("Log: {}", data.checkpoint_file(db.code()).display());
+            say!("Checkpoint written: {} events, head {}", cp.count, cp.head);
+            say!("Log: {}", data.checkpoint_file(db.code()).display());
             Ok(true)
         }
     }
@@ -35,10 +35,10 @@ pub fn audit(data: &DataDir, cli: &Cli, cmd: &AuditCommand) -> Result<bool> {
 
 fn print_audit_report(report: &checkpoint::AuditReport) -> bool {
     for line in crate::health::audit_lines(report) {
-        println!("{line}");
+        say!("{line}");
     }
     if !report.problems.is_empty() {
-        println!("{AUDIT_ADVICE}");
+        say!("{AUDIT_ADVICE}");
     }
     report.problems.is_empty()
 }
@@ -53,13 +53,13 @@ pub fn check(data: &DataDir, cli: &Cli) -> Result<bool> {
         .with_context(|| format!("could not open the hospital file {}", path.display()))?;
     let report = crate::health::check(&db, data, checkpoint::Scope::Live)?;
     for line in report.lines() {
-        println!("{line}");
+        say!("{line}");
     }
     if !report.audit.problems.is_empty() {
-        println!("{AUDIT_ADVICE}");
+        say!("{AUDIT_ADVICE}");
     }
     if report.ok() {
-        println!("All checks passed.");
+        say!("All checks passed.");
     }
     Ok(report.ok())
 }

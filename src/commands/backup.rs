@@ -48,7 +48,7 @@ fn size(bytes: u64) -> String {
 
 fn print_checks(report: &HealthReport) {
     for line in report.lines() {
-        println!("  {line}");
+        say!("  {line}");
     }
 }
 
@@ -63,25 +63,26 @@ pub fn backup(data: &DataDir, cli: &Cli, args: &BackupArgs) -> Result<bool> {
         Ok(t) => t,
         Err(e) => {
             if let Some(BackupError::FailedCheck { report, .. }) = e.downcast_ref() {
-                println!("The copy failed its check:");
+                say!("The copy failed its check:");
                 print_checks(report);
             }
             return Err(e);
         }
     };
-    println!(
+    say!(
         "Backup written: {} ({})",
         taken.path.display(),
         size(taken.record.size_bytes)
     );
-    println!("Checked the copy:");
+    say!("Checked the copy:");
     print_checks(&taken.report);
-    println!(
+    say!(
         "Audit trail of the copy: {} events, head {}",
-        taken.record.events, taken.record.head_hash
+        taken.record.events,
+        taken.record.head_hash
     );
     for old in &taken.removed {
-        println!("Removed the older automatic backup {}", old.display());
+        say!("Removed the older automatic backup {}", old.display());
     }
     Ok(true)
 }
@@ -90,21 +91,21 @@ pub fn backup(data: &DataDir, cli: &Cli, args: &BackupArgs) -> Result<bool> {
 fn verify(data: &DataDir, file: &Path) -> Result<bool> {
     let (code, report) = backup_ops::check_file(data, file)?;
     let bytes = std::fs::metadata(file).map(|m| m.len()).unwrap_or_default();
-    println!(
+    say!(
         "Backup {} of hospital {code} ({})",
         file.display(),
         size(bytes)
     );
     print_checks(&report);
     if report.ok() {
-        println!(
+        say!(
             "The backup passes every check: {} events, head {}. It can be restored with `wardline restore {} --as ADMIN`.",
             report.audit.count,
             report.audit.head,
             file.display()
         );
     } else {
-        println!("The backup fails its check: do not rely on it; take a new backup.");
+        say!("The backup fails its check: do not rely on it; take a new backup.");
     }
     Ok(report.ok())
 }
@@ -121,28 +122,27 @@ pub fn restore(data: &DataDir, cli: &Cli, args: &RestoreArgs, pw: &mut Passwords
         Ok(r) => r,
         Err(e) => {
             if let Some(restore_ops::RestoreError::Damaged(report)) = e.downcast_ref() {
-                println!("The backup fails its check:");
+                say!("The backup fails its check:");
                 print_checks(report);
             }
             return Err(e);
         }
     };
-    println!(
+    say!(
         "Restored hospital {} from {}:",
         restored.code,
         args.file.display()
     );
     print_checks(&restored.report);
-    println!("Hospital file: {}", restored.path.display());
+    say!("Hospital file: {}", restored.path.display());
     if let Some(r) = &restored.replaced {
-        println!("The replaced file is kept as {}", r.display());
+        say!("The replaced file is kept as {}", r.display());
     }
-    println!(
+    say!(
         "Audit trail: {} events (the last records this restore), head {}",
-        restored.events, restored.head
+        restored.events,
+        restored.head
     );
-    println!(
-        "The checkpoint log records the restore; take a new backup now with `wardline backup`."
-    );
+    say!("The checkpoint log records the restore; take a new backup now with `wardline backup`.");
     Ok(true)
 }

@@ -129,9 +129,12 @@ pub fn wards(data: &DataDir, cli: &Cli, cmd: &WardsCommand, pw: &mut Passwords) 
             let (wards, board) = as_user(&mut db, by, pw, |db, s, _| {
                 Ok((beds::wards(db, s)?, beds::beds_of(db, s, None)?))
             })?;
-            println!(
+            say!(
                 "{:<30}  {:<11}  {:<11}  {:>4}  OCCUPIED",
-                "WARD", "KIND", "TAKES", "BEDS"
+                "WARD",
+                "KIND",
+                "TAKES",
+                "BEDS"
             );
             for w in wards {
                 let of: Vec<_> = board.iter().filter(|b| b.ward_id == w.id).collect();
@@ -139,7 +142,7 @@ pub fn wards(data: &DataDir, cli: &Cli, cmd: &WardsCommand, pw: &mut Passwords) 
                     .iter()
                     .filter(|b| b.status == crate::domain::beds::BedStatus::Occupied)
                     .count();
-                println!(
+                say!(
                     "{:<30}  {:<11}  {:<11}  {:>4}  {occupied}",
                     w.name,
                     w.kind.label(),
@@ -159,21 +162,21 @@ pub fn wards(data: &DataDir, cli: &Cli, cmd: &WardsCommand, pw: &mut Passwords) 
             let w = as_user(&mut db, by, pw, |db, s, _| {
                 Ok(beds::add_ward(db, s, name, kind, sex, now)?)
             })?;
-            println!("Added ward {} ({}).", w.name, w.kind.label());
+            say!("Added ward {} ({}).", w.name, w.kind.label());
         }
         W::Rename { ward, to, by } => {
             let w = as_user(&mut db, by, pw, |db, s, _| {
                 let w = beds::find_ward(db, ward)?;
                 Ok(beds::rename_ward(db, s, &w.id, to, now)?)
             })?;
-            println!("Renamed ward {ward} to {}.", w.name);
+            say!("Renamed ward {ward} to {}.", w.name);
         }
         W::Retire { ward, by } => {
             let w = as_user(&mut db, by, pw, |db, s, _| {
                 let w = beds::find_ward(db, ward)?;
                 Ok(beds::retire_ward(db, s, &w.id, now)?)
             })?;
-            println!(
+            say!(
                 "Retired ward {} and its beds; their history is kept.",
                 w.name
             );
@@ -198,9 +201,9 @@ pub fn beds(data: &DataDir, cli: &Cli, cmd: &BedsCommand, pw: &mut Passwords) ->
                 };
                 Ok(beds::beds_of(db, s, w.as_ref())?)
             })?;
-            println!("{:<12}  {:<30}  {:<10}  STATUS", "BED", "WARD", "KIND");
+            say!("{:<12}  {:<30}  {:<10}  STATUS", "BED", "WARD", "KIND");
             for b in list {
-                println!(
+                say!(
                     "{:<12}  {:<30}  {:<10}  {} {}",
                     b.label,
                     b.ward_name,
@@ -221,14 +224,14 @@ pub fn beds(data: &DataDir, cli: &Cli, cmd: &BedsCommand, pw: &mut Passwords) ->
                 let w = beds::find_ward(db, ward)?;
                 Ok(beds::add_bed(db, s, &w.id, label, kind, now)?)
             })?;
-            println!("Added bed {} to {}; it is available.", b.label, b.ward_name);
+            say!("Added bed {} to {}; it is available.", b.label, b.ward_name);
         }
         B::Rename { bed, to, by } => {
             let b = as_user(&mut db, by, pw, |db, s, _| {
                 let b = beds::find_bed(db, bed)?;
                 Ok(beds::rename_bed(db, s, &b.id, to, now)?)
             })?;
-            println!(
+            say!(
                 "Relabelled bed {} as {}.",
                 bed.trim().to_uppercase(),
                 b.label
@@ -239,7 +242,7 @@ pub fn beds(data: &DataDir, cli: &Cli, cmd: &BedsCommand, pw: &mut Passwords) ->
                 let b = beds::find_bed(db, bed)?;
                 Ok(beds::retire_bed(db, s, &b.id, now)?)
             })?;
-            println!("Retired bed {}; its history is kept.", b.label);
+            say!("Retired bed {}; its history is kept.", b.label);
         }
     }
     Ok(())
@@ -259,7 +262,7 @@ pub fn report_census(db: &mut Db, args: &CensusArgs, pw: &mut Passwords) -> Resu
         Ok(crate::ops::census::census(db, s, date)?)
     })?;
     match format {
-        ReportFormat::Text => print!("{}", crate::ops::census::census_text(&census)),
+        ReportFormat::Text => say_text!("{}", crate::ops::census::census_text(&census)),
         ReportFormat::Csv => {
             crate::ops::census::write_census_csv(&census, std::io::stdout().lock())?
         }

@@ -55,7 +55,7 @@ pub fn import_codes(
         )?)
     })?;
     for note in &report.invalid {
-        println!("{note}");
+        say!("{note}");
     }
     if !report.invalid.is_empty() {
         let n = report.invalid.len();
@@ -65,7 +65,7 @@ pub fn import_codes(
         );
     }
     if !report.ignored_columns.is_empty() {
-        println!("Columns not read: {}.", report.ignored_columns.join(", "));
+        say!("Columns not read: {}.", report.ignored_columns.join(", "));
     }
     let mut loaded = format!(
         "Loaded {} {} codes ({} billable) from {source}",
@@ -79,8 +79,8 @@ pub fn import_codes(
             thousands(*n as u64)
         ));
     }
-    println!("{loaded}.");
-    println!(
+    say!("{loaded}.");
+    say!(
         "Diagnosis searches now use {} ({} codes). `wardline import codes --shipped` returns to the shipped {SHIPPED_SYSTEM}.",
         report.system,
         thousands(report.imported as u64)
@@ -94,13 +94,13 @@ fn use_shipped(db: &mut Db, by: &AsUser, pw: &mut Passwords) -> Result<bool> {
     })?;
     let list = codes::list_in_use(db)?;
     match removed {
-        Some((system, n)) => println!(
+        Some((system, n)) => say!(
             "Removed the hospital's {system} list ({} codes).",
             thousands(n as u64)
         ),
-        None => println!("The hospital has no list of its own: nothing changed."),
+        None => say!("The hospital has no list of its own: nothing changed."),
     }
-    println!(
+    say!(
         "Diagnosis searches use the shipped {} ({} codes; {}).",
         list.system,
         thousands(list.codes as u64),

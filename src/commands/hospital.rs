@@ -60,12 +60,12 @@ pub fn init(data: &DataDir, args: &InitArgs, pw: &mut Passwords) -> Result<()> {
         return Err(e.into());
     }
     checkpoint::write(&db, data)?;
-    println!("Created hospital {code} ({name}) at {}", path.display());
-    println!(
+    say!("Created hospital {code} ({name}) at {}", path.display());
+    say!(
         "Time zone: {} (change it with `wardline settings set time_zone NAME --as ADMIN`).",
         zone.name()
     );
-    println!("Administrator: {admin}. Open it with `wardline --hospital {code}`.");
+    say!("Administrator: {admin}. Open it with `wardline --hospital {code}`.");
     Ok(())
 }
 
@@ -102,16 +102,16 @@ fn init_zone(given: Option<&str>, pw: &Passwords) -> Result<Tz> {
 pub fn hospitals(data: &DataDir) -> Result<()> {
     let all = data.hospitals()?;
     if all.is_empty() {
-        println!("{}", crate::paths::no_hospital_message(data));
+        say!("{}", crate::paths::no_hospital_message(data));
         return Ok(());
     }
-    println!("{:<8}  {:<40}  FILE", "CODE", "NAME");
+    say!("{:<8}  {:<40}  FILE", "CODE", "NAME");
     for (code, path) in all {
         let name = match Db::open(&path).and_then(|db| db.settings()) {
             Ok(s) => s.hospital_name,
             Err(e) => format!("(cannot open: {e})"),
         };
-        println!("{:<8}  {:<40}  {}", code.as_str(), name, path.display());
+        say!("{:<8}  {:<40}  {}", code.as_str(), name, path.display());
     }
     Ok(())
 }

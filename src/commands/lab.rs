@@ -48,19 +48,19 @@ pub fn import_tests(
             format!(": {}", codes.join(", "))
         }
     };
-    println!(
+    say!(
         "Added {} {}{}.",
         report.added.len(),
         tests(report.added.len()),
         list(&report.added)
     );
-    println!(
+    say!(
         "Changed {} {}{}.",
         report.changed.len(),
         tests(report.changed.len()),
         list(&report.changed)
     );
-    println!(
+    say!(
         "{} {} already as the file says; tests the file leaves out are kept as they were.",
         report.unchanged,
         tests(report.unchanged)

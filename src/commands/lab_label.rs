@@ -61,7 +61,7 @@ pub fn specimen_label(
             }
             None => {
                 let mut out = std::io::stdout().lock();
-                out.write_all(l.text(paper).as_bytes())?;
+                out.write_all(crate::domain::text::printable(&l.text(paper)).as_bytes())?;
                 out.flush()?;
                 PathBuf::from("standard output")
             }

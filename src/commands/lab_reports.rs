@@ -43,7 +43,7 @@ pub fn report_turnaround(db: &mut Db, args: &LabReportArgs, pw: &mut Passwords) 
         Ok(reports::turnaround(db, s, period)?)
     })?;
     match args.format {
-        ReportFormat::Text => print!("{}", reports::turnaround_text(&t)),
+        ReportFormat::Text => say_text!("{}", reports::turnaround_text(&t)),
         ReportFormat::Csv => reports::write_turnaround_csv(&t, std::io::stdout().lock())?,
     }
     Ok(())
@@ -56,7 +56,7 @@ pub fn report_workload(db: &mut Db, args: &LabReportArgs, pw: &mut Passwords) ->
         Ok(reports::workload(db, s, period)?)
     })?;
     match args.format {
-        ReportFormat::Text => print!("{}", reports::workload_text(&w)),
+        ReportFormat::Text => say_text!("{}", reports::workload_text(&w)),
         ReportFormat::Csv => reports::write_workload_csv(&w, std::io::stdout().lock())?,
     }
     Ok(())

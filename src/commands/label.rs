@@ -97,7 +97,8 @@ pub fn label(data: &DataDir, cli: &Cli, args: &LabelArgs, pw: &mut Passwords) ->
             }
             (None, LabelFormat::Text) => {
                 let mut out = std::io::stdout().lock();
-                out.write_all(&bytes)?;
+                let text = String::from_utf8_lossy(&bytes);
+                out.write_all(crate::domain::text::printable(&text).as_bytes())?;
                 out.flush()?;
                 None
             }

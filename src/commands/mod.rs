@@ -6,6 +6,26 @@
 //! around a command, opening the hospital, `--as`, the report format, and
 //! writing an export to a new file.
 
+/// Prints a line of a command's output with any control character that
+/// text from the file holds shown, not obeyed (`domain::text::printable`):
+/// a name saved by an older version with an escape sequence in it cannot
+/// rewrite the terminal it is listed on.
+macro_rules! say {
+    () => {
+        println!()
+    };
+    ($($t:tt)*) => {
+        println!("{}", $crate::domain::text::printable(&format!($($t)*)))
+    };
+}
+
+/// [`say!`] without the line's end.
+macro_rules! say_text {
+    ($($t:tt)*) => {
+        print!("{}", $crate::domain::text::printable(&format!($($t)*)))
+    };
+}
+
 pub mod appointments;
 pub mod audit;
 pub mod backup;

@@ -161,7 +161,7 @@ pub fn export_patients(
         format.name()
     );
     match out {
-        Some(path) => println!("{message} to {}.", path.display()),
+        Some(path) => say!("{message} to {}.", path.display()),
         None => eprintln!("{message}."),
     }
     Ok(())

@@ -64,7 +64,7 @@ pub fn import_items(
         )?)
     })?;
     for line in &report.invalid {
-        println!("{line}");
+        say!("{line}");
     }
     if !report.invalid.is_empty() {
         bail!(
@@ -78,9 +78,9 @@ pub fn import_items(
         );
     }
     for label in &report.existing {
-        println!("already in the catalogue, left as it is: {label}");
+        say!("already in the catalogue, left as it is: {label}");
     }
-    println!(
+    say!(
         "Imported {} {} from {source}.",
         report.imported,
         if report.imported == 1 {

@@ -95,7 +95,7 @@ pub fn export_record(
         count(n.lab_results, "lab result", "lab results"),
     );
     match &args.out {
-        Some(path) => println!("{message} to {}.", path.display()),
+        Some(path) => say!("{message} to {}.", path.display()),
         None => eprintln!("{message}."),
     }
     Ok(())

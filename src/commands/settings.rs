@@ -36,7 +36,7 @@ pub fn settings(
         SettingsCommand::List { by } => {
             let s = as_user(&mut db, by, pw, |db, s, _| Ok(settings::list(db, s)?))?;
             for key in SettingKey::iter() {
-                println!(
+                say!(
                     "{:<22}  {:<36}  {}",
                     key.to_string(),
                     s.get(key),
@@ -48,7 +48,7 @@ pub fn settings(
             let stored = as_user(&mut db, by, pw, |db, s, _| {
                 Ok(settings::set(db, s, key, value)?)
             })?;
-            println!("{key} = {stored}");
+            say!("{key} = {stored}");
         }
     }
     Ok(())

@@ -113,20 +113,23 @@ pub fn users(data: &DataDir, cli: &Cli, cmd: &UsersCommand, pw: &mut Passwords) 
                 };
                 Ok(accounts::add(db, s, &account, false, now)?)
             })?;
-            println!("Created account {} ({}).", u.user_name, u.role);
+            say!("Created account {} ({}).", u.user_name, u.role);
         }
         UsersCommand::List { by } => {
             let list = as_user(&mut db, by, pw, |db, s, _| Ok(accounts::list(db, s)?))?;
-            println!(
+            say!(
                 "{:<20}  {:<28}  {:<12}  {:<22}  LAST SIGN-IN",
-                "USER", "NAME", "ROLE", "STATUS"
+                "USER",
+                "NAME",
+                "ROLE",
+                "STATUS"
             );
             for u in list {
                 let last = u
                     .last_login_at
                     .map(|t| t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string())
                     .unwrap_or_else(|| "never".into());
-                println!(
+                say!(
                     "{:<20}  {:<28}  {:<12}  {:<22}  {last}",
                     u.user_name,
                     u.full_name,
@@ -139,7 +142,7 @@ pub fn users(data: &DataDir, cli: &Cli, cmd: &UsersCommand, pw: &mut Passwords) 
             let u = as_user(&mut db, by, pw, |db, s, _| {
                 Ok(accounts::unlock(db, s, user)?)
             })?;
-            println!("Unlocked {}: it can sign in again.", u.user_name);
+            say!("Unlocked {}: it can sign in again.", u.user_name);
         }
         UsersCommand::ResetPassword { user, by } => {
             let u = as_user(&mut db, by, pw, |db, s, pw| {
@@ -150,7 +153,7 @@ pub fn users(data: &DataDir, cli: &Cli, cmd: &UsersCommand, pw: &mut Passwords) 
                 let temporary = pw.ask_new(&format!("Temporary password for {user}"))?;
                 Ok(accounts::reset_password(db, s, user, &temporary, now)?)
             })?;
-            println!(
+            say!(
                 "Reset the password of {}: they must change it when they next sign in.",
                 u.user_name
             );
@@ -159,13 +162,13 @@ pub fn users(data: &DataDir, cli: &Cli, cmd: &UsersCommand, pw: &mut Passwords) 
             let u = as_user(&mut db, by, pw, |db, s, _| {
                 Ok(accounts::disable(db, s, user, now)?)
             })?;
-            println!("Disabled {}: it can no longer sign in.", u.user_name);
+            say!("Disabled {}: it can no longer sign in.", u.user_name);
         }
         UsersCommand::Enable { user, by } => {
             let u = as_user(&mut db, by, pw, |db, s, _| {
                 Ok(accounts::enable(db, s, user, now)?)
             })?;
-            println!("Enabled {}: it can sign in again.", u.user_name);
+            say!("Enabled {}: it can sign in again.", u.user_name);
         }
         UsersCommand::Wards {
             user,
@@ -195,7 +198,7 @@ pub fn users(data: &DataDir, cli: &Cli, cmd: &UsersCommand, pw: &mut Passwords) 
             });
             sign_out(&mut db, &session)?;
             result?;
-            println!("Password changed for {}.", session.user.user_name);
+            say!("Password changed for {}.", session.user.user_name);
         }
     }
     Ok(())
@@ -206,11 +209,11 @@ fn show_wards(db: &mut Db, s: &Session, user: &str, zone: Tz) -> Result<()> {
     let wards = ward_staff::wards_of(db, s, user)?;
     let name = user.trim().to_lowercase();
     if wards.is_empty() {
-        println!("{name} is assigned to no ward.");
+        say!("{name} is assigned to no ward.");
     }
     for a in wards {
         let since = a.assigned_at.with_timezone(&zone).format("%Y-%m-%d %H:%M");
-        println!("{:<24}  since {since}", a.ward_name);
+        say!("{:<24}  since {since}", a.ward_name);
     }
     Ok(())
 }
@@ -230,18 +233,18 @@ fn set_wards(
     let set = ward_staff::set_wards(db, s, user, &ids, now)?;
     let name = &set.user.user_name;
     if set.wards.is_empty() {
-        println!("{name} is assigned to no ward now.");
+        say!("{name} is assigned to no ward now.");
     } else {
-        println!("{name} works on {} now.", set.wards.join(", "));
+        say!("{name} works on {} now.", set.wards.join(", "));
     }
     if !set.assigned.is_empty() {
-        println!("Assigned: {}.", set.assigned.join(", "));
+        say!("Assigned: {}.", set.assigned.join(", "));
     }
     if !set.ended.is_empty() {
-        println!("Ended: {}.", set.ended.join(", "));
+        say!("Ended: {}.", set.ended.join(", "));
     }
     if set.assigned.is_empty() && set.ended.is_empty() {
-        println!("Nothing changed.");
+        say!("Nothing changed.");
     }
     Ok(())
 }

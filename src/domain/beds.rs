@@ -232,6 +232,7 @@ pub fn ward_name(text: &str) -> Result<String, String> {
     if t.chars().count() > 40 {
         return Err("the ward's name is too long: at most 40 characters".into());
     }
+    crate::domain::text::refuse_control("ward's name", t, false)?;
     Ok(t.to_string())
 }
 
@@ -266,6 +267,7 @@ pub fn reason(text: &str, what: &str, optional: bool) -> Result<String, String> 
     if t.chars().count() > 200 {
         return Err(format!("the {what} is too long: at most 200 characters"));
     }
+    crate::domain::text::refuse_control(what, t, false)?;
     Ok(t.to_string())
 }
 

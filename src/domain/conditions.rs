@@ -76,6 +76,7 @@ pub fn check_coded(system: &str, code: &str, text: &str) -> Result<Coded, String
     if text.chars().count() > 300 {
         return Err("the text is too long: at most 300 characters".into());
     }
+    crate::domain::text::refuse_control("diagnosis text", text, false)?;
     Ok(Coded {
         system: system.to_string(),
         code,
@@ -96,6 +97,8 @@ pub fn check_allergy(substance: &str, reaction: &str) -> Result<(String, String)
     if r.chars().count() > 200 {
         return Err("the reaction is too long: at most 200 characters".into());
     }
+    crate::domain::text::refuse_control("substance", s, false)?;
+    crate::domain::text::refuse_control("reaction", r, false)?;
     Ok((s.to_string(), r.to_string()))
 }
 

@@ -26,6 +26,7 @@ pub mod pharmacy;
 pub mod prescribing;
 pub mod role;
 pub mod settings;
+pub mod text;
 pub mod time;
 pub mod user;
 pub mod visit;

@@ -165,6 +165,11 @@ fn text(problems: &mut Vec<Problem>, field: ItemField, value: &str, required: bo
             field: field.label(),
             message: format!("is too long: at most {MAX_TEXT} characters"),
         });
+    } else if crate::domain::text::has_control(&v, false) {
+        problems.push(Problem {
+            field: field.label(),
+            message: "holds a control character (an escape or other invisible code, often pasted): type it again without it".into(),
+        });
     }
     v
 }

@@ -119,6 +119,10 @@ impl SettingKey {
             SettingKey::HospitalName => {
                 if v.is_empty() || v.chars().count() > 80 {
                     Err(invalid("a name of 1 to 80 characters"))
+                } else if crate::domain::text::has_control(v, false) {
+                    Err(invalid(
+                        "a name without control characters (an escape or other invisible code, often pasted)",
+                    ))
                 } else {
                     Ok(v.to_string())
                 }

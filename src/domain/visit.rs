@@ -114,6 +114,7 @@ impl NoteText {
                     s.label()
                 ));
             }
+            crate::domain::text::refuse_control(&s.label().to_lowercase(), &text, true)?;
             *out.get_mut(s) = text;
         }
         Ok(out)
@@ -146,6 +147,8 @@ pub fn check_addendum(reason: &str, body: &str) -> Result<(String, String), Stri
             "the addendum is longer than {MAX_SECTION} characters: shorten it"
         ));
     }
+    crate::domain::text::refuse_control("reason", reason, false)?;
+    crate::domain::text::refuse_control("addendum", body, true)?;
     Ok((
         reason.to_string(),
         body.replace("\r\n", "\n").replace('\r', "\n"),
@@ -162,6 +165,7 @@ pub fn check_reason(text: &str, what: &str) -> Result<String, String> {
     if t.chars().count() > 200 {
         return Err(format!("the {what} is too long: at most 200 characters"));
     }
+    crate::domain::text::refuse_control(what, t, false)?;
     Ok(t.to_string())
 }
 

@@ -33,6 +33,7 @@ fn validate(db: &Db, a: &NewAccount) -> Result<(String, String)> {
             "the full name is too long: use at most 100 characters".into(),
         ));
     }
+    crate::domain::text::refuse_control("full name", full_name, false).map_err(Error::Refused)?;
     let full_name = if full_name.is_empty() {
         name.clone()
     } else {

@@ -105,6 +105,7 @@ fn check_booking(
             "the notes are longer than 500 characters: shorten them".into(),
         ));
     }
+    crate::domain::text::refuse_control("notes", &b.notes, true).map_err(Error::Refused)?;
     let clashes = store::clashes(conn, b.day, &b.span, &b.clinician, &b.patient, except)?;
     if let Some(m) = clash_message(b, &clashes) {
         return Err(Error::Refused(m));

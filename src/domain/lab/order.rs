@@ -136,6 +136,7 @@ pub fn check_note(text: &str, what: &str, required: bool) -> Result<Option<Strin
             Ok(None)
         };
     }
+    crate::domain::text::refuse_control(what, t, true)?;
     if t.chars().count() > NOTE_MAX {
         return Err(format!(
             "the {what} is longer than {NOTE_MAX} characters: shorten it"

@@ -479,6 +479,7 @@ pub fn check_text(text: &str, what: &str, required: bool, max: usize) -> Result<
     if t.chars().count() > max {
         return Err(format!("the {what} is too long: at most {max} characters"));
     }
+    crate::domain::text::refuse_control(what, &t, false)?;
     Ok(t)
 }
 

@@ -44,6 +44,7 @@ pub fn order(db: &mut Db, by: &Session, input: &OrderInput, clock: Clock) -> Res
             "the clinical notes are longer than {NOTES_MAX} characters: shorten them"
         )));
     }
+    crate::domain::text::refuse_control("clinical notes", notes, true).map_err(Error::Refused)?;
     if input.tests.iter().all(|t| t.trim().is_empty()) {
         return Err(Error::Refused("choose at least one test to order".into()));
     }
