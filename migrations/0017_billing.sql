@@ -181,10 +181,13 @@ CREATE TABLE charges (
 ) STRICT;
 CREATE INDEX charges_bill ON charges (bill_id);
 CREATE INDEX charges_source ON charges (source_kind, source_id) WHERE source_id IS NOT NULL;
+-- A closed bill takes no new charge; a reversal still lands on the bill
+-- of the line it undoes (an order cancelled after an interim bill closed
+-- is a credit on that bill).
 CREATE TRIGGER charges_check BEFORE INSERT ON charges
 BEGIN
     SELECT RAISE(ABORT, 'this bill is closed: post the charge on the patient''s open bill')
-    WHERE (SELECT closed_at FROM bills WHERE id = NEW.bill_id) IS NOT NULL;
+    WHERE NEW.reverses IS NULL AND (SELECT closed_at FROM bills WHERE id = NEW.bill_id) IS NOT NULL;
     SELECT RAISE(ABORT, 'a reversal undoes its line exactly, on the same bill, and a reversal is not reversed')
     WHERE NEW.reverses IS NOT NULL AND NOT EXISTS (
         SELECT 1 FROM charges o

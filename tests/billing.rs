@@ -483,6 +483,7 @@ fn a_reversal_undoes_its_charge_once() {
 #[test]
 fn an_interim_bill_closes_and_the_stay_goes_on_on_a_new_one() {
     let mut d = Desk::new();
+    let dressing = d.charge("DRESS", 1, at(2, 9));
     d.charge("DRESS", 1, at(2, 9));
     let first = d.bill();
     let cashier = d.cashier.clone();
@@ -498,6 +499,14 @@ fn an_interim_bill_closes_and_the_stay_goes_on_on_a_new_one() {
     assert_eq!(second.number, first.number + 1);
     let all = billing::bills_of_patient(&d.c.db, &cashier, &d.patient).unwrap();
     assert_eq!(all.len(), 2);
+    assert_eq!(
+        billing::outstanding(&d.c.db, &cashier, &d.patient).unwrap(),
+        50_000
+    );
+    // A line of the closed bill is still reversed there, as a credit on it.
+    let doctor = d.doctor.clone();
+    let credit = bills::reverse(&mut d.c.db, &doctor, &dressing.id, "not done", at(10, 9)).unwrap();
+    assert_eq!(credit.bill_id, first.id);
     assert_eq!(
         billing::outstanding(&d.c.db, &cashier, &d.patient).unwrap(),
         35_000
@@ -686,6 +695,100 @@ fn an_older_file_is_migrated_and_takes_a_cashier_at_once() {
         .unwrap();
     assert_eq!(integrity, "ok");
     drop(dir);
+}
+
+#[test]
+fn a_lab_order_posts_its_priced_tests_and_cancelling_or_rejecting_it_reverses_them() {
+    let mut d = Desk::new();
+    d.c.staff(&[fixture::LAB_TECH]);
+    let admin = d.c.admin.clone();
+    for (code, price) in [("K", 45_000), ("FBC", 80_000)] {
+        let version = wardline::store::lab::by_code(d.c.db.conn(), code)
+            .unwrap()
+            .expect("a shipped test")
+            .version;
+        wardline::ops::lab_catalogue::change_price(
+            &mut d.c.db,
+            &admin,
+            code,
+            price,
+            version,
+            "the new tariff",
+            nairobi(2, 8, 30),
+        )
+        .unwrap();
+    }
+    let doctor = d.doctor.clone();
+    let lab = d.c.signed_in("lab", nairobi(2, 9, 0));
+    let patient = d.patient.clone();
+    // Two specimens: two orders, each posting its own test.
+    let orders = d.c.lab_order(
+        &doctor,
+        &patient,
+        None,
+        &["K", "FBC"],
+        wardline::domain::prescribing::Priority::Routine,
+        nairobi(2, 9, 0),
+    );
+    assert_eq!(orders.len(), 2);
+    let bill = d.bill().id;
+    let detail = billing::bill_detail(&d.c.db, &d.cashier, &bill).unwrap();
+    let mut lines: Vec<(i64, String)> = detail
+        .charges
+        .iter()
+        .map(|c| (c.amount, c.description.clone()))
+        .collect();
+    lines.sort();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(detail.totals.charged, 125_000);
+    for c in &detail.charges {
+        assert!(
+            matches!(&c.source, billing::Source::LabOrder(o) if orders.iter().any(|x| &x.id == o))
+        );
+    }
+    // A cancelled order and a rejected specimen each reverse their line.
+    let (first, second) = (&orders[0], &orders[1]);
+    let version = d.c.order_version(first);
+    wardline::ops::lab::cancel(
+        &mut d.c.db,
+        &doctor,
+        &first.id,
+        version,
+        "ordered on the wrong patient",
+        at(2, 10),
+    )
+    .unwrap();
+    let version = d.c.order_version(second);
+    wardline::ops::lab::reject(
+        &mut d.c.db,
+        &lab,
+        &second.id,
+        version,
+        wardline::domain::lab::order::RejectReason::Haemolysed,
+        None,
+        at(2, 10),
+    )
+    .unwrap();
+    let detail = billing::bill_detail(&d.c.db, &d.cashier, &bill).unwrap();
+    assert_eq!(detail.charges.len(), 4);
+    assert_eq!(detail.totals.charged, 0);
+    assert_eq!(
+        detail
+            .charges
+            .iter()
+            .filter(|c| c.reverses.is_some())
+            .count(),
+        2
+    );
+    let posted: i64 = d
+        .raw()
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action IN ('POST_CHARGE', 'REVERSE_CHARGE')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(posted, 4);
 }
 
 /// One step of the property test.

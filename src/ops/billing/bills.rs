@@ -291,3 +291,63 @@ pub fn reverse(
         Ok((c, vec![e]))
     })
 }
+
+/// A priced test of a new lab order: its id, name and price.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PricedTest<'a> {
+    pub id: &'a Id,
+    pub name: &'a str,
+    pub price: i64,
+}
+
+/// Posts a new lab order's tests inside its transaction: each test with a
+/// price, on the admission's bill for an admitted patient, else on the
+/// bill of the visit it was ordered from. Tests the lab has not priced
+/// (price 0) post nothing.
+pub fn post_lab_order_in(
+    tx: &Transaction,
+    order: &Id,
+    of: BillOf,
+    tests: &[PricedTest],
+    by: &Id,
+    clock: Clock,
+) -> Result<Vec<AuditEvent>> {
+    let priced: Vec<&PricedTest> = tests.iter().filter(|t| t.price > 0).collect();
+    if priced.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (bill, opened) = open_or_find_in(tx, of, clock)?;
+    let mut events: Vec<AuditEvent> = opened.into_iter().collect();
+    for t in priced {
+        let (_, e) = post_in(
+            tx,
+            &bill,
+            &Line {
+                source: Source::LabOrder(order.clone()),
+                charged: Charged::LabTest(t.id.clone()),
+                description: t.name,
+                quantity: 1,
+                unit_price: t.price,
+            },
+            by,
+            clock,
+        )?;
+        events.push(e);
+    }
+    Ok(events)
+}
+
+/// Reverses every line still standing that came from `source` (a lab
+/// order cancelled or its specimen rejected), inside its transaction.
+pub fn reverse_source_in(
+    tx: &Transaction,
+    source: &Source,
+    reason: &str,
+    by: &Id,
+    clock: Clock,
+) -> Result<Vec<AuditEvent>> {
+    store::standing_charges_of(tx, source)?
+        .iter()
+        .map(|c| reverse_in(tx, c, reason, by, clock).map(|(_, e)| e))
+        .collect()
+}
