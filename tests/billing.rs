@@ -791,6 +791,58 @@ fn a_lab_order_posts_its_priced_tests_and_cancelling_or_rejecting_it_reverses_th
     assert_eq!(posted, 4);
 }
 
+#[test]
+fn a_dispense_to_an_admitted_patient_is_charged_at_each_batchs_price() {
+    let mut d = Desk::new();
+    let admin = d.c.admin.clone();
+    let item = d.c.item("Amoxil", "amoxicillin", "500 mg", "capsule");
+    let expiry = NaiveDate::from_ymd_opt(2027, 1, 31).unwrap();
+    // Two batches: the earlier expiry goes first (the fixture's price is 20).
+    fixture::receive(
+        &mut d.c.db,
+        &admin,
+        &fixture::receipt(&item, "EARLY", expiry, 4),
+        nairobi(2, 8, 30),
+    );
+    let mut later = fixture::receipt(&item, "LATE", expiry + Duration::days(90), 50);
+    later.price = 35;
+    fixture::receive(&mut d.c.db, &admin, &later, nairobi(2, 8, 30));
+    let patient = d.patient.as_str().to_string();
+    wardline::ops::pharmacy::dispense(
+        &mut d.c.db,
+        &admin,
+        &item,
+        10,
+        Some(&patient),
+        None,
+        nairobi(2, 9, 0),
+    )
+    .unwrap();
+    let detail = billing::bill_detail(&d.c.db, &d.cashier, &d.bill().id).unwrap();
+    let mut lines: Vec<(i64, i64, i64)> = detail
+        .charges
+        .iter()
+        .map(|c| (c.quantity, c.unit_price, c.amount))
+        .collect();
+    lines.sort();
+    assert_eq!(lines, vec![(4, 20, 80), (6, 35, 210)]);
+    assert!(
+        detail
+            .charges
+            .iter()
+            .all(|c| matches!(c.source, billing::Source::Dispense(_))
+                && matches!(c.charged, billing::Charged::Batch(_)))
+    );
+    // Stock issued to no one is charged to no one.
+    wardline::ops::pharmacy::dispense(&mut d.c.db, &admin, &item, 1, None, None, nairobi(2, 9, 5))
+        .unwrap();
+    let count: i64 = d
+        .raw()
+        .query_row("SELECT count(*) FROM charges", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(count, 2);
+}
+
 /// One step of the property test.
 #[derive(Debug, Clone)]
 enum Step {

@@ -11,6 +11,7 @@ use crate::domain::billing::shares::{self, Cover};
 use crate::domain::billing::{REASON_MAX, bill_number, check_text};
 use crate::domain::clock::Clock;
 use crate::domain::ids::Id;
+use crate::domain::pharmacy::Take;
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
 use crate::ops::clinical::{self, event, patient_in_use};
@@ -125,8 +126,14 @@ pub fn post_in(
     if line.unit_price < 0 {
         return Err(Error::Refused("a price is 0 or more: correct it".into()));
     }
-    let description =
-        check_text(line.description, "charge's description", true, 120).map_err(Error::Refused)?;
+    // Named by the program from what was charged: kept to the file's 120
+    // characters rather than refused.
+    let description: String = line.description.trim().chars().take(120).collect();
+    if description.is_empty() {
+        return Err(Error::Refused(
+            "a charge needs a description: name what is charged".into(),
+        ));
+    }
     let amount = line.quantity.checked_mul(line.unit_price).ok_or_else(|| {
         Error::Refused("that charge is too large: check the quantity and price".into())
     })?;
@@ -350,4 +357,49 @@ pub fn reverse_source_in(
         .iter()
         .map(|c| reverse_in(tx, c, reason, by, clock).map(|(_, e)| e))
         .collect()
+}
+
+/// Posts a dispense inside its transaction: each batch taken, quantity ×
+/// the batch's selling price, from its ledger row `seqs[i]` (in the order
+/// of `takes`). Batches without a price post nothing.
+pub fn post_dispense_in(
+    tx: &Transaction,
+    of: BillOf,
+    medicine: &str,
+    dispensed: &[(i64, &Take)],
+    by: &Id,
+    clock: Clock,
+) -> Result<Vec<AuditEvent>> {
+    let mut lines = Vec::new();
+    for (seq, take) in dispensed {
+        let batch = crate::store::pharmacy::get_batch(tx, &take.batch_id)?.ok_or_else(|| {
+            Error::NotFound(format!("batch {} is not in the file", take.batch_no))
+        })?;
+        if batch.price > 0 {
+            lines.push((*seq, *take, batch.price));
+        }
+    }
+    if lines.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (bill, opened) = open_or_find_in(tx, of, clock)?;
+    let mut events: Vec<AuditEvent> = opened.into_iter().collect();
+    for (seq, take, price) in lines {
+        let description = format!("{medicine} (batch {})", take.batch_no);
+        let (_, e) = post_in(
+            tx,
+            &bill,
+            &Line {
+                source: Source::Dispense(Id::from_stored(seq.to_string())),
+                charged: Charged::Batch(Id::from_stored(take.batch_id.clone())),
+                description: &description,
+                quantity: take.quantity,
+                unit_price: price,
+            },
+            by,
+            clock,
+        )?;
+        events.push(e);
+    }
+    Ok(events)
 }
