@@ -487,6 +487,9 @@ fn the_latest_news2_of_each_admission_is_kept_by_the_file_from_its_sets() {
     let Clinic { path, db, .. } = c;
     drop(db);
     common::raw(&path)
+        .execute_batch(common::WITHOUT_BILLING)
+        .unwrap();
+    common::raw(&path)
         .execute_batch(
             "DROP TABLE lab_results; DROP TABLE lab_order_tests; DROP TABLE lab_orders;
              DROP TABLE lab_ranges; DROP TABLE lab_analytes; DROP TABLE lab_tests;

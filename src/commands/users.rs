@@ -21,7 +21,7 @@ pub enum UsersCommand {
     Add {
         #[arg(long)]
         user: String,
-        /// admin, receptionist, doctor, nurse, pharmacist or lab_tech.
+        /// admin, receptionist, doctor, nurse, pharmacist, lab_tech or cashier.
         #[arg(long)]
         role: String,
         /// The person's full name.

@@ -75,6 +75,18 @@ pub enum AuditAction {
     LabSelfVerify,
     CorrectResult,
     AcknowledgeResult,
+    // billing: a tariff price set from a date, a patient's payer scheme set,
+    // a bill opened or closed, a charge posted or reversed, a payment taken
+    // or refunded, a cashier's day closed
+    SetPrice,
+    SetPatientScheme,
+    OpenBill,
+    CloseBill,
+    PostCharge,
+    ReverseCharge,
+    TakePayment,
+    RefundPayment,
+    CloseCashUp,
 }
 
 /// Who did it. `id` is absent for the system itself and for failed sign-ins.

@@ -106,7 +106,7 @@ pub fn access(role: Role, in_care: bool, glass_broken: bool) -> Access {
         Role::Admin if glass_broken => Access::Open(Sections::ALL),
         Role::Doctor | Role::Nurse | Role::Admin => Access::BreakGlass,
         Role::Pharmacist => Access::Open(Sections::MEDICATION_SAFETY),
-        Role::Receptionist | Role::LabTech | Role::Patient => Access::Refused,
+        Role::Receptionist | Role::LabTech | Role::Cashier | Role::Patient => Access::Refused,
     }
 }
 
@@ -143,6 +143,7 @@ mod tests {
                 Role::Pharmacist,
                 Role::Receptionist,
                 Role::LabTech,
+                Role::Cashier,
                 Role::Patient,
             ] {
                 assert!(!in_care(r, &f), "{r:?} {f:?}");

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod backup;
 pub mod bed_days;
 pub mod beds;
+pub mod billing;
 pub mod care;
 pub mod clock;
 pub mod code_list;

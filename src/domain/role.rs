@@ -13,6 +13,8 @@ pub enum Role {
     Pharmacist,
     LabTech,
     Patient,
+    /// The cash desk: charges, payments, receipts, the day's cash-up.
+    Cashier,
 }
 
 /// One capability from the design's table.
@@ -56,6 +58,18 @@ pub enum Permission {
     /// The laboratory's work: collect specimens (or reject them), enter,
     /// verify and correct results.
     RunLab,
+    /// Take payments at the cash desk and close one's own day (cash-up).
+    TakePayments,
+    /// Refund a payment, with a reason.
+    RefundPayments,
+    /// Set the tariff's prices and the payer schemes.
+    ManageTariff,
+    /// Record which payer scheme covers a patient.
+    SetPatientScheme,
+    /// Post a manual charge (a procedure, a service) or reverse a charge.
+    PostCharges,
+    /// See bills, their lines, payments and balances.
+    ViewBills,
 }
 
 impl Role {
@@ -88,6 +102,12 @@ impl Role {
             GiveDoses => matches!(self, Doctor | Nurse),
             OrderLabTests => matches!(self, Doctor | Nurse),
             RunLab => self == LabTech,
+            TakePayments => matches!(self, Cashier | Admin),
+            RefundPayments => self == Admin,
+            ManageTariff => self == Admin,
+            SetPatientScheme => matches!(self, Receptionist | Cashier | Admin),
+            PostCharges => matches!(self, Doctor | Nurse | Admin),
+            ViewBills => matches!(self, Cashier | Admin | Receptionist | Doctor | Nurse),
         }
     }
 
@@ -101,6 +121,7 @@ impl Role {
             Role::Pharmacist => "pharmacist",
             Role::LabTech => "lab technician",
             Role::Patient => "patient",
+            Role::Cashier => "cashier",
         }
     }
 
@@ -123,6 +144,7 @@ mod tests {
         assert_eq!("lab_tech".parse::<Role>().unwrap(), Role::LabTech);
         assert_eq!(Role::Receptionist.to_string(), "receptionist");
         assert!("surgeon".parse::<Role>().is_err());
+        assert_eq!("cashier".parse::<Role>().unwrap(), Role::Cashier);
     }
 
     #[test]
@@ -145,5 +167,24 @@ mod tests {
                 "{r}"
             );
         }
+    }
+
+    #[test]
+    fn the_cash_desk_is_the_cashiers_and_the_admins() {
+        use strum::IntoEnumIterator;
+        for r in Role::iter() {
+            assert_eq!(
+                r.can(Permission::TakePayments),
+                matches!(r, Role::Cashier | Role::Admin),
+                "{r}"
+            );
+            assert_eq!(r.can(Permission::RefundPayments), r == Role::Admin, "{r}");
+            assert_eq!(r.can(Permission::ManageTariff), r == Role::Admin, "{r}");
+        }
+        assert!(Role::Cashier.can(Permission::SetPatientScheme));
+        assert!(Role::Receptionist.can(Permission::SetPatientScheme));
+        assert!(!Role::Cashier.can(Permission::PostCharges));
+        assert!(Role::Cashier.can(Permission::FindPatients));
+        assert!(!Role::Cashier.can(Permission::ViewClinicalRecord));
     }
 }

@@ -14,8 +14,10 @@ use crate::domain::prescribing::Status;
 use crate::domain::prescribing::supply::{course_last_day, expires_in_course, plan_for_course};
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
+use crate::ops::billing::bills;
 use crate::ops::clinical;
 use crate::store::Db;
+use crate::store::billing::BillOf;
 use crate::store::prescriptions::{self as store, Prescription, Waiting};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
@@ -134,7 +136,8 @@ pub fn dispense(
     shown: Option<&[Take]>,
     now: DateTime<Utc>,
 ) -> Result<RxPlan> {
-    let today = crate::ops::pharmacy::today(&db.clock(now)?);
+    let clock = db.clock(now)?;
+    let today = crate::ops::pharmacy::today(&clock);
     clinical::write(db, by, Permission::Dispense, "dispense", |tx| {
         let rx = get(tx, prescription)?;
         let patient = clinical::patient_in_use(tx, &rx.patient_id)?;
@@ -159,6 +162,25 @@ pub fn dispense(
         for (seq, take) in seqs.iter().zip(&plan.takes) {
             store::link_dispense(tx, *seq, &rx.id, take.quantity)?;
         }
+        // An inpatient's medicines go on the admission's bill, an
+        // outpatient's on the bill of the visit that prescribed them.
+        let admission = match &rx.admission_id {
+            Some(a) => Some(a.clone()),
+            None => crate::store::beds::active_admission_of(tx, &rx.patient_id)?.map(|a| a.id),
+        };
+        let bill_of = match &admission {
+            Some(a) => BillOf::Admission(a),
+            None => BillOf::Visit(&rx.visit_id),
+        };
+        let dispensed: Vec<(i64, &Take)> = seqs.iter().copied().zip(&plan.takes).collect();
+        let charges = bills::post_dispense_in(
+            tx,
+            bill_of,
+            &item.details.label(),
+            &dispensed,
+            &by.user.id,
+            clock,
+        )?;
         let batches = plan
             .takes
             .iter()
@@ -188,7 +210,7 @@ pub fn dispense(
                 prescription: after,
                 ..plan
             },
-            vec![e],
+            std::iter::once(e).chain(charges).collect(),
         ))
     })
 }

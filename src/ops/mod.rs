@@ -8,6 +8,7 @@ pub mod appointments;
 pub mod audit_trail;
 pub mod backup;
 pub mod beds;
+pub mod billing;
 pub mod census;
 pub mod clinical;
 pub mod code_import;

@@ -29,6 +29,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0014_admission_news2.sql"),
     include_str!("../../migrations/0015_lab_catalogue.sql"),
     include_str!("../../migrations/0016_lab_orders.sql"),
+    include_str!("../../migrations/0017_billing.sql"),
 ];
 
 /// What a migration needs the program for, after its script: index rows
@@ -39,7 +40,17 @@ const STEPS: &[(i64, Step)] = &[
     (3, super::patients::fill_name_pairs),
     (7, super::settings::pin_time_zone),
     (15, super::lab::load_shipped),
+    (17, reread_schema),
 ];
+
+/// Makes every connection, this one included, read the schema's text again
+/// after a migration rewrote a stored definition in place (migration 17's
+/// wider list of roles): SQLite rereads it when the schema cookie moves.
+fn reread_schema(tx: &rusqlite::Transaction) -> Result<(), StoreError> {
+    let cookie: i64 = tx.query_row("PRAGMA schema_version", [], |r| r.get(0))?;
+    tx.pragma_update(None, "schema_version", cookie + 1)?;
+    Ok(())
+}
 
 /// The schema version this program writes.
 pub fn current_version() -> i64 {

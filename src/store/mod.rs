@@ -9,6 +9,7 @@ pub mod appointments;
 pub mod audit;
 pub mod backup;
 pub mod beds;
+pub mod billing;
 pub mod bulk_insert;
 pub mod clinical;
 pub mod code_lists;

@@ -14,7 +14,9 @@ use crate::domain::lab::order::{
 use crate::domain::prescribing::Priority;
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
+use crate::ops::billing::bills::{self, PricedTest};
 use crate::ops::clinical::{self, event};
+use crate::store::billing::{BillOf, Source};
 use crate::store::clinical::visits;
 use crate::store::lab_orders::{self as store, Ending, NewOrder};
 use crate::store::{Db, beds, lab as catalogue};
@@ -67,12 +69,18 @@ pub fn order(db: &mut Db, by: &Session, input: &OrderInput, clock: Clock) -> Res
                         patient.mrn
                     )));
                 }
-            } else if admission.is_none() {
-                return Err(Error::Refused(format!(
-                    "{} has no visit chosen and is not admitted: open their visit and order from it",
-                    patient.mrn
-                )));
             }
+            // An admitted patient's tests go on the admission's bill.
+            let bill_of = match (admission.as_ref(), input.visit) {
+                (Some(a), _) => BillOf::Admission(a),
+                (None, Some(v)) => BillOf::Visit(v),
+                (None, None) => {
+                    return Err(Error::Refused(format!(
+                        "{} has no visit chosen and is not admitted: open their visit and order from it",
+                        patient.mrn
+                    )));
+                }
+            };
             let mut found = Vec::new();
             let mut problems = Vec::new();
             for code in input
@@ -118,6 +126,17 @@ pub fn order(db: &mut Db, by: &Session, input: &OrderInput, clock: Clock) -> Res
                     },
                     clock.now,
                 )?;
+                let priced: Vec<PricedTest> = g
+                    .tests
+                    .iter()
+                    .map(|t| PricedTest {
+                        id: &t.id,
+                        name: &t.test.name,
+                        price: t.test.price,
+                    })
+                    .collect();
+                let charges =
+                    bills::post_lab_order_in(tx, &id, bill_of, &priced, &by.user.id, clock)?;
                 let names: Vec<&str> = g.tests.iter().map(|t| t.test.name.as_str()).collect();
                 events.push(event(
                     AuditAction::LabOrder,
@@ -132,6 +151,7 @@ pub fn order(db: &mut Db, by: &Session, input: &OrderInput, clock: Clock) -> Res
                         input.priority
                     ),
                 ));
+                events.extend(charges);
                 ids.push(id);
             }
             let orders = ids
@@ -152,13 +172,16 @@ fn step(
     doing: &str,
     order: &Id,
     version: i64,
-    change: impl FnOnce(&rusqlite::Transaction, &LabOrder) -> Result<crate::domain::audit::AuditEvent>,
+    change: impl FnOnce(
+        &rusqlite::Transaction,
+        &LabOrder,
+    ) -> Result<Vec<crate::domain::audit::AuditEvent>>,
 ) -> Result<LabOrder> {
     clinical::write(db, by, p, doing, |tx| {
         let o = load(tx, order)?;
         check_version(&o, version)?;
-        let e = change(tx, &o)?;
-        Ok((load(tx, order)?, vec![e]))
+        let events = change(tx, &o)?;
+        Ok((load(tx, order)?, events))
     })
 }
 
@@ -199,13 +222,22 @@ pub fn cancel(
                 &by.user.id,
                 clock.now,
             )?;
-            Ok(event(
+            let reversals = bills::reverse_source_in(
+                tx,
+                &Source::LabOrder(o.id.clone()),
+                &format!("{} cancelled: {note}", o.accession),
+                &by.user.id,
+                clock,
+            )?;
+            Ok(std::iter::once(event(
                 AuditAction::CancelLabOrder,
                 "lab_order",
                 &o.id,
                 &o.patient_id,
                 format!("cancelled {}: {note}", o.accession),
             ))
+            .chain(reversals)
+            .collect())
         },
     )
 }
@@ -249,13 +281,13 @@ pub fn collect(
                 )));
             }
             store::collect(tx, &o.id, version, &by.user.id, at)?;
-            Ok(event(
+            Ok(vec![event(
                 AuditAction::CollectSpecimen,
                 "lab_order",
                 &o.id,
                 &o.patient_id,
                 format!("collected the specimen of {} ({})", o.accession, o.specimen),
-            ))
+            )])
         },
     )
 }
@@ -303,7 +335,18 @@ pub fn reject(
                 &by.user.id,
                 clock.now,
             )?;
-            Ok(event(
+            let reversals = bills::reverse_source_in(
+                tx,
+                &Source::LabOrder(o.id.clone()),
+                &format!(
+                    "the specimen of {} was rejected: {}",
+                    o.accession,
+                    reason.label()
+                ),
+                &by.user.id,
+                clock,
+            )?;
+            Ok(std::iter::once(event(
                 AuditAction::RejectSpecimen,
                 "lab_order",
                 &o.id,
@@ -314,6 +357,8 @@ pub fn reject(
                     reason.label()
                 ),
             ))
+            .chain(reversals)
+            .collect())
         },
     )
 }

@@ -5,10 +5,13 @@
 use super::{get_item, item_event, patient_mrn, quantity_ok, today, units};
 use crate::auth::{Session, authorize};
 use crate::domain::audit::AuditAction;
+use crate::domain::ids::Id;
 use crate::domain::pharmacy::{Item, MovementKind, PlanError, Take, plan_dispense};
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
+use crate::ops::billing::bills;
 use crate::store::Db;
+use crate::store::billing::BillOf;
 use crate::store::pharmacy::{self as store, NewMovement};
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Transaction;
@@ -68,7 +71,8 @@ pub fn dispense(
 ) -> Result<Vec<Take>> {
     by.require(Permission::Dispense, "dispense")?;
     quantity_ok(quantity)?;
-    let today = today(&db.clock(now)?);
+    let clock = db.clock(now)?;
+    let today = today(&clock);
     db.write(&by.actor(), |tx| {
         authorize(tx, by, Permission::Dispense, "dispense")?;
         let item = get_item(tx, item_id)?;
@@ -90,7 +94,30 @@ pub fn dispense(
                 "the stock moved since the batches were shown: nothing was dispensed; check the new choice".into(),
             ));
         }
-        issue(tx, by, &item, &plan, patient_id, "", now)?;
+        let seqs = issue(tx, by, &item, &plan, patient_id, "", now)?;
+        // Dispensed to an admitted patient: charged on the admission's
+        // bill. Without an admission there is no bill to charge here; a
+        // dispense against a prescription is charged to its visit.
+        let admission = match patient_id {
+            Some(pid) => {
+                crate::store::beds::active_admission_of(tx, &Id::from_stored(pid.to_string()))?
+            }
+            None => None,
+        };
+        let charges = match &admission {
+            Some(a) => {
+                let dispensed: Vec<(i64, &Take)> = seqs.iter().copied().zip(&plan).collect();
+                bills::post_dispense_in(
+                    tx,
+                    BillOf::Admission(&a.id),
+                    &item.details.label(),
+                    &dispensed,
+                    &by.user.id,
+                    clock,
+                )?
+            }
+            None => Vec::new(),
+        };
         let batches = plan
             .iter()
             .map(|t| format!("{} from {}", t.quantity, t.batch_no))
@@ -109,7 +136,7 @@ pub fn dispense(
         if let Some(pid) = patient_id {
             e = e.for_patient(pid);
         }
-        Ok::<_, Error>((plan, vec![e]))
+        Ok::<_, Error>((plan, std::iter::once(e).chain(charges).collect()))
     })
 }
 
