@@ -100,8 +100,8 @@ pub fn check_refund(refund: i64, paid: i64) -> Result<(), String> {
     Ok(())
 }
 
-/// A typed reason or note, trimmed, refused when empty (if `required`) or
-/// too long.
+/// A typed reason or note, trimmed, refused when empty (if `required`),
+/// too long, or holding a control character.
 pub fn check_text(typed: &str, what: &str, required: bool, max: usize) -> Result<String, String> {
     let t = typed.trim();
     if required && t.is_empty() {
@@ -112,6 +112,7 @@ pub fn check_text(typed: &str, what: &str, required: bool, max: usize) -> Result
             "the {what} is longer than {max} characters: shorten it"
         ));
     }
+    crate::domain::text::refuse_control(what, t, false)?;
     Ok(t.to_string())
 }
 
@@ -159,5 +160,7 @@ mod tests {
         assert!(check_text("  ", "reason", true, 20).is_err());
         assert_eq!(check_text("", "note", false, 20), Ok(String::new()));
         assert!(check_text(&"x".repeat(21), "note", false, 20).is_err());
+        let e = check_text("QKJ\u{1b}[2J", "transaction reference", false, 20).unwrap_err();
+        assert!(e.contains("control character"), "{e}");
     }
 }
