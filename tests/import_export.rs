@@ -1067,3 +1067,70 @@ fn the_binary_imports_and_exports() {
     assert_eq!(audit(&db, "IMPORT").len(), 1);
     assert_eq!(audit(&db, "EXPORT").len(), 2);
 }
+
+/// A file imported once is refused the second time (its SHA-256 is in the
+/// first import's audit event), saying when and by whom it came in and
+/// how to import it again on purpose; `--again` does.
+#[test]
+fn the_binary_refuses_a_file_imported_before_unless_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let password = format!("{ADMIN_PASSWORD}\n");
+    let out = run(
+        &data,
+        &["init", "--code", "TST", "--name", "Test", "--admin", ADMIN],
+        &password,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let file = dir.path().join("ward-list.csv");
+    std::fs::write(
+        &file,
+        format!("{HEADER}\nAmina,Okafor,1980-02-29,F,\nKofi,Mensah,1975-06-01,M,\n"),
+    )
+    .unwrap();
+    let arg = file.to_str().unwrap();
+    let import = |again: bool| {
+        let mut args = vec!["import", "patients", arg, "--as", ADMIN];
+        if again {
+            args.push("--again");
+        }
+        run(&data, &args, &password)
+    };
+    let patients = || {
+        let out = run(
+            &data,
+            &["export", "patients", "--format", "csv", "--as", ADMIN],
+            &password,
+        );
+        text(&out.stdout).lines().count() - 1
+    };
+    let out = import(false);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(patients(), 2);
+
+    let out = import(false);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("was imported already") && err.contains("by admin"),
+        "{err}"
+    );
+    assert!(
+        err.contains("imported 2 patients") && err.contains("--again"),
+        "{err}"
+    );
+    assert_eq!(patients(), 2, "the second import registered patients");
+
+    // A changed file is another file.
+    std::fs::write(
+        &file,
+        format!("{HEADER}\nAmina,Okafor,1980-02-29,F,\nKofi,Mensah,1975-06-01,M,\nEsi,Boateng,1990-01-01,F,\n"),
+    )
+    .unwrap();
+    let out = import(false);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(patients(), 5);
+    let out = import(true);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(patients(), 8);
+}

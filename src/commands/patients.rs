@@ -20,6 +20,10 @@ pub struct ImportArgs {
     /// Import the valid rows and report the invalid ones.
     #[arg(long)]
     pub skip_invalid: bool,
+    /// Import a file that was imported before (every patient of it is
+    /// registered again).
+    #[arg(long)]
+    pub again: bool,
     #[command(flatten)]
     pub by: AsUser,
 }
@@ -57,15 +61,34 @@ pub fn import_patients(
 ) -> Result<bool> {
     let (file, skip_invalid, by) = (args.file.as_path(), args.skip_invalid, &args.by);
     let mut db = open_hospital(data, cli.hospital.as_deref())?;
-    let reader = std::fs::File::open(file)
-        .with_context(|| format!("could not open {}: check the file name", file.display()))?;
+    let open = || {
+        std::fs::File::open(file)
+            .with_context(|| format!("could not open {}: check the file name", file.display()))
+    };
+    let sha256 = import::fingerprint(open()?)
+        .with_context(|| format!("could not read {}", file.display()))?;
+    let reader = open()?;
     let source = file.display().to_string();
+    let noted = format!("{source} ({})", import::fingerprint_note(&sha256));
     let report = as_user(&mut db, by, pw, |db, s, _| {
+        if !args.again
+            && let Some(earlier) = import::earlier_import(db, s, &sha256)?
+        {
+            let when = earlier
+                .at
+                .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                .unwrap_or_else(|| "an earlier day".into());
+            bail!(
+                "{source} was imported already, on {when} by {} ({}): importing it again would register each of its patients a second time. Check the patients it brought in; if they really must be registered again, add --again",
+                earlier.by,
+                earlier.summary
+            );
+        }
         Ok(import::import_patients(
             db,
             s,
             reader,
-            &source,
+            &noted,
             skip_invalid,
             Utc::now(),
         )?)

@@ -480,6 +480,45 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{} {}", thousands(n), if n == 1 { one } else { many })
 }
 
+/// The SHA-256 of a file's bytes in hex: what an import's audit event
+/// remembers of the file, so that importing it again is noticed.
+pub fn fingerprint<R: Read>(mut file: R) -> std::io::Result<String> {
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    std::io::copy(&mut file, &mut hasher)?;
+    Ok(hex::encode(hasher.finalize()))
+}
+
+/// How a file's fingerprint is written in its import's audit event.
+pub fn fingerprint_note(sha256: &str) -> String {
+    format!("sha256 {sha256}")
+}
+
+/// An earlier import of the same file: when, by whom, and what it did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EarlierImport {
+    pub at: Option<DateTime<Utc>>,
+    pub by: String,
+    /// Its audit event's summary (how many patients it imported).
+    pub summary: String,
+}
+
+/// The first import of the file whose fingerprint is `sha256`, if there
+/// was one.
+pub fn earlier_import(db: &Db, by: &Session, sha256: &str) -> Result<Option<EarlierImport>> {
+    by.require(Permission::RegisterPatients, "import patients")?;
+    let found = crate::store::audit::first_with(
+        db.conn(),
+        &AuditAction::Import.to_string(),
+        &fingerprint_note(sha256),
+    )?;
+    Ok(found.map(|r| EarlierImport {
+        at: crate::domain::time::parse_ts(&r.at),
+        by: r.actor_name,
+        summary: r.summary,
+    }))
+}
+
 /// Imports the patients of a CSV file read from `file`; `source` names it in
 /// the audit trail. With `skip_invalid`, the valid rows are imported and the
 /// invalid ones reported; without it, one invalid row refuses the whole file

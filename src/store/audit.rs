@@ -107,6 +107,21 @@ pub fn recent(conn: &Connection, limit: usize) -> Result<Vec<AuditRecord>, Store
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The first event of `action` whose summary holds `needle` (an imported
+/// file's fingerprint), oldest first. Reads the whole trail: for commands
+/// that are rare and slow anyway, such as an import.
+pub fn first_with(
+    conn: &Connection,
+    action: &str,
+    needle: &str,
+) -> Result<Option<AuditRecord>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM audit_log WHERE action = ?1 AND instr(summary, ?2) > 0
+         ORDER BY seq LIMIT 1"
+    ))?;
+    Ok(stmt.query_row([action, needle], record).optional()?)
+}
+
 /// The result of walking the whole chain.
 #[derive(Debug)]
 pub enum ChainState {
