@@ -1134,3 +1134,31 @@ fn the_binary_refuses_a_file_imported_before_unless_again() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(patients(), 8);
 }
+
+/// A file with a line without end, or a header naming thousands of unknown
+/// columns, is refused in a sentence of its own size, not the file's: the
+/// reader stops past a megabyte on one line instead of holding it all.
+#[test]
+fn huge_lines_and_headers_are_refused_briefly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    let huge = format!("{HEADER}\nAmina,{},1980-02-29,F,\n", "x".repeat(3 << 20));
+    let admin = h.admin.clone();
+    let e = import_as(&mut h.db, &admin, &huge, false)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("line 2 is longer than 1024 KiB"), "{e}");
+    assert!(e.len() < 500, "{} characters said", e.len());
+
+    let header: Vec<String> = (0..50_000).map(|i| format!("column_{i}")).collect();
+    let wide = format!("{}\n", header.join(","));
+    let e = import_as(&mut h.db, &admin, &wide, false)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("column_0") && e.contains("and 49990 more"),
+        "{e}"
+    );
+    assert!(e.len() < 1_000, "{} characters said", e.len());
+    assert_eq!(count(&h.db), 0);
+}

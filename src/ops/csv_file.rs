@@ -36,6 +36,8 @@ pub struct LineCounter<R> {
     /// Where the last break ends when it is a `\r` that a `\n` may
     /// complete.
     cr_end: Option<u64>,
+    /// Bytes passed on since the last line break.
+    since_break: u64,
 }
 
 impl<R: Read> LineCounter<R> {
@@ -47,6 +49,7 @@ impl<R: Read> LineCounter<R> {
             breaks: VecDeque::new(),
             before: 0,
             cr_end: None,
+            since_break: 0,
         }
     }
 }
@@ -78,6 +81,33 @@ impl<R> LineCounter<R> {
     }
 }
 
+/// The longest physical line a CSV file may have: a row of any file
+/// wardline reads is well under a kilobyte, and a line without end would
+/// otherwise be held in memory whole before anything could say so.
+pub const MAX_LINE_BYTES: u64 = 1 << 20;
+
+/// Names from a file said back in a message: at most ten, each cut to 40
+/// characters, and how many more there were.
+pub fn a_few(names: &[String]) -> Vec<String> {
+    const SHOWN: usize = 10;
+    const LONGEST: usize = 40;
+    let mut out: Vec<String> = names
+        .iter()
+        .take(SHOWN)
+        .map(|n| {
+            if n.chars().count() > LONGEST {
+                format!("{}…", n.chars().take(LONGEST).collect::<String>())
+            } else {
+                n.clone()
+            }
+        })
+        .collect();
+    if names.len() > SHOWN {
+        out.push(format!("and {} more", names.len() - SHOWN));
+    }
+    out
+}
+
 impl<R: Read> Read for LineCounter<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
@@ -92,6 +122,21 @@ impl<R: Read> Read for LineCounter<R> {
             self.cr_end = (chunk[i] == b'\r').then_some(at + 1);
         }
         self.offset += n as u64;
+        let last_break = memchr::memrchr2(b'\n', b'\r', chunk);
+        self.since_break = match last_break {
+            Some(i) => (n - i - 1) as u64,
+            None => self.since_break + n as u64,
+        };
+        if self.since_break > MAX_LINE_BYTES {
+            let line = self.before + self.breaks.len() as u64 + 1;
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "line {line} is longer than {} KiB: a row of a CSV file is far shorter; check that this is the right file",
+                    MAX_LINE_BYTES / 1024
+                ),
+            ));
+        }
         Ok(n)
     }
 }

@@ -142,7 +142,7 @@ fn columns(header: &csv::StringRecord) -> Result<Vec<Column>> {
     }
     if !unknown.is_empty() {
         return Err(Error::UnknownColumns {
-            unknown,
+            unknown: crate::ops::csv_file::a_few(&unknown),
             allowed: allowed_columns().join(", "),
         });
     }
