@@ -23,7 +23,7 @@ pub enum Error {
         until: DateTime<Tz>,
     },
     #[error(
-        "the password of {0} was reset and must be changed first: sign in to the terminal screen, or run `wardline users passwd --as {0}`"
+        "the password of {0} was set by an administrator and must be changed first: sign in to the terminal screen, or run `wardline users passwd --as {0}`"
     )]
     MustChangePassword(String),
     #[error(transparent)]

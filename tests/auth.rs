@@ -869,3 +869,40 @@ fn the_decoy_hash_costs_what_a_real_one_does() {
     assert!(!verify_password(auth::DECOY_HASH, ""));
     assert!(!verify_password(auth::DECOY_HASH, ADMIN_PASSWORD));
 }
+
+/// A password an administrator chose on the command line works once: to
+/// sign in and choose one's own. Commands are refused until then, saying
+/// how; `users passwd` changes it.
+#[test]
+fn an_account_made_on_the_command_line_chooses_its_own_password_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = hospital(dir.path());
+    let data = h.data.root().to_path_buf();
+    drop(h);
+    let chosen = "temporary ward key 7";
+    let (ok, said) = common::cli::said(
+        &data,
+        &[
+            "users", "add", "--user", "nora", "--role", "nurse", "--as", ADMIN,
+        ],
+        &format!("{ADMIN_PASSWORD}\n{chosen}\n"),
+    );
+    assert!(ok, "{said}");
+    assert!(said.contains("choose their own"), "{said}");
+    let wards = ["wards", "list", "--as", "nora"];
+    let (ok, said) = common::cli::said(&data, &wards, &format!("{chosen}\n"));
+    assert!(!ok, "{said}");
+    assert!(
+        said.contains("set by an administrator and must be changed first")
+            && said.contains("wardline users passwd --as nora"),
+        "{said}"
+    );
+    let (ok, said) = common::cli::said(
+        &data,
+        &["users", "passwd", "--as", "nora"],
+        &format!("{chosen}\n{USER_PASSWORD}\n"),
+    );
+    assert!(ok, "{said}");
+    let (ok, said) = common::cli::said(&data, &wards, &format!("{USER_PASSWORD}\n"));
+    assert!(ok, "{said}");
+}

@@ -4,7 +4,11 @@
 
 mod common;
 
-use common::cli::{ok, refused};
+use common::ADMIN_PASSWORD;
+use common::cli::{ok, refused, run};
+
+/// The staff's own passwords, chosen at their first sign-in.
+const OWN_PASSWORD: &str = "a nurse's own phrase 4";
 
 #[test]
 fn an_admin_sets_shows_and_ends_a_nurses_wards() {
@@ -24,6 +28,17 @@ fn an_admin_sets_shows_and_ends_a_nurses_wards() {
                 "users", "add", "--user", user, "--role", role, "--as", "admin",
             ],
             2,
+        );
+        // The password the admin chose works once, to choose one's own.
+        let out = run(
+            data,
+            &["users", "passwd", "--as", user],
+            &format!("{ADMIN_PASSWORD}\n{OWN_PASSWORD}\n"),
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
         );
     }
     for (name, kind) in [
@@ -98,10 +113,13 @@ fn an_admin_sets_shows_and_ends_a_nurses_wards() {
         e.contains("no ward named") && e.contains("wards list"),
         "{e}"
     );
-    let e = refused(
+    let out = run(
         data,
         &["users", "wards", "--user", "mei", "--none", "--as", "mei"],
+        &format!("{OWN_PASSWORD}\n"),
     );
+    assert!(!out.status.success());
+    let e = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(
         e.contains("a nurse may not assign staff to wards: ask an administrator"),
         "{e}"

@@ -111,9 +111,13 @@ pub fn users(data: &DataDir, cli: &Cli, cmd: &UsersCommand, pw: &mut Passwords) 
                     role,
                     password: &password,
                 };
-                Ok(accounts::add(db, s, &account, false, now)?)
+                Ok(accounts::add(db, s, &account, true, now)?)
             })?;
-            say!("Created account {} ({}).", u.user_name, u.role);
+            say!(
+                "Created account {} ({}): the password you chose works once, to sign in and choose their own.",
+                u.user_name,
+                u.role
+            );
         }
         UsersCommand::List { by } => {
             let list = as_user(&mut db, by, pw, |db, s, _| Ok(accounts::list(db, s)?))?;
