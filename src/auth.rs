@@ -315,7 +315,10 @@ pub fn change_own_password(
     if new_password != confirm {
         return Err(crate::domain::password::PasswordError::Mismatch.into());
     }
-    let policy = db.settings()?.password_policy();
+    let policy = db
+        .settings()?
+        .password_policy()
+        .in_hospital(db.code().as_str());
     policy.check(&session.user.user_name, new_password)?;
     if let Some((_, old)) = users::find(db.conn(), &session.user.user_name)?
         && verify_password(&old, new_password)

@@ -47,8 +47,9 @@ pub fn init(data: &DataDir, args: &InitArgs, pw: &mut Passwords) -> Result<()> {
         );
     }
     let zone = init_zone(args.time_zone.as_deref(), pw)?;
-    let policy =
-        crate::domain::settings::Settings::defaults(&name, code.as_str(), zone).password_policy();
+    let policy = crate::domain::settings::Settings::defaults(&name, code.as_str(), zone)
+        .password_policy()
+        .in_hospital(code.as_str());
     let password = pw.ask_new(&format!("New password for {admin}"))?;
     policy.check(&admin, &password)?;
     let mut db = Db::create(&path, &code, &name, zone)?;

@@ -296,6 +296,7 @@ impl Settings {
     pub fn password_policy(&self) -> crate::domain::password::PasswordPolicy {
         crate::domain::password::PasswordPolicy {
             min_length: self.password_min_length,
+            demo: false,
         }
     }
 }

@@ -39,7 +39,10 @@ fn validate(db: &Db, a: &NewAccount) -> Result<(String, String)> {
     } else {
         full_name.to_string()
     };
-    db.settings()?.password_policy().check(&name, a.password)?;
+    db.settings()?
+        .password_policy()
+        .in_hospital(db.code().as_str())
+        .check(&name, a.password)?;
     Ok((name, full_name))
 }
 
@@ -174,6 +177,7 @@ pub fn reset_password(
     let target = find(db.conn(), user_name)?;
     db.settings()?
         .password_policy()
+        .in_hospital(db.code().as_str())
         .check(&target.user_name, temporary)?;
     let hash = hash_password(temporary)?;
     change(db, by, user_name, "reset passwords", |tx, user| {
