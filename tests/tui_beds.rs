@@ -380,3 +380,64 @@ fn a_receptionist_sees_the_board_but_may_not_admit_or_clean() {
     let s = h.screen();
     assert!(s.contains("may not set up wards and beds"), "{s}");
 }
+
+#[test]
+fn discharging_a_patient_who_owes_asks_once_and_says_how_much() {
+    let mut h = board(80, 24);
+    {
+        let mut db = Db::open(h.app.db().path()).unwrap();
+        let admin = auth::sign_in(&mut db, "admin", PASSWORD, t0()).unwrap();
+        let set_up = t0() - Duration::days(30);
+        let clock = wardline::domain::clock::Clock::new(set_up, chrono_tz::UTC);
+        let from = set_up.date_naive();
+        for (code, price) in [("BED-MEDICAL", 150_000), ("BED-DAY", 2_000)] {
+            ops::billing::tariff::add_item(
+                &mut db,
+                &admin,
+                code,
+                "Bed-day",
+                wardline::domain::billing::ServiceGroup::BedDay,
+                clock,
+            )
+            .unwrap();
+            ops::billing::tariff::set_price(&mut db, &admin, code, price, from, clock).unwrap();
+        }
+    }
+    // José García came to MED-02 this morning: a day case, one medical
+    // bed-day, which the discharge would post.
+    h.press(KeyCode::Home);
+    for _ in 0..4 {
+        h.press(KeyCode::Right);
+    }
+    h.press(KeyCode::Char('d'));
+    let s = h.screen();
+    assert!(s.contains("José García"), "{s}");
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(
+        s.contains("has USD 1,500.00 outstanding") && s.contains("Discharge anyway?"),
+        "{s}"
+    );
+    h.press(KeyCode::Char('n'));
+    let s = h.screen();
+    assert!(s.contains("Nothing was changed"), "{s}");
+    assert_eq!(status_of(&h, "MED-02"), BedStatus::Occupied);
+    // The form is still open: saving asks again, and yes discharges.
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(s.contains("USD 1,500.00"), "{s}");
+    h.press(KeyCode::Char('y'));
+    let s = h.screen();
+    assert!(s.contains("José García discharged (home)"), "{s}");
+    assert_eq!(status_of(&h, "MED-02"), BedStatus::Cleaning);
+    // The day charged once, at the medical ward's price.
+    let conn = rusqlite::Connection::open(h.app.db().path()).unwrap();
+    let charged: (i64, i64) = conn
+        .query_row(
+            "SELECT count(*), total(amount) FROM charges WHERE source_kind = 'admission_day'",
+            [],
+            |r| Ok((r.get(0)?, r.get::<_, f64>(1)? as i64)),
+        )
+        .unwrap();
+    assert_eq!(charged, (1, 150_000));
+}

@@ -14,6 +14,7 @@ use crate::domain::ids::Id;
 use crate::domain::patient::Patient;
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
+use crate::ops::billing::events as billing_events;
 use crate::store::Db;
 use crate::store::appointments::{self as store, NewAppointment, StatusChange};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -325,7 +326,22 @@ pub fn advance(
         if let Some(r) = &reason {
             summary.push_str(&format!(": {r}"));
         }
-        Ok::<_, Error>((after.clone(), vec![event(AuditAction::Update, &after.appt, summary)]))
+        let mut events = vec![event(AuditAction::Update, &after.appt, summary)];
+        // The hospital charges a consultation when it is completed: the
+        // patient was seen. Its visit's bill takes it; a consultation
+        // completed before its visit was opened is charged at the opening.
+        if to == Status::Completed
+            && let Some(v) = crate::store::clinical::visits::visit_of_appointment(tx, id)?
+        {
+            events.extend(billing_events::post_consultation_in(
+                tx,
+                &v,
+                &b.type_name,
+                &by.user.id,
+                clock,
+            )?);
+        }
+        Ok::<_, Error>((after.clone(), events))
     })
 }
 
@@ -406,10 +422,19 @@ pub fn undo(
             a.day,
             a.span
         );
-        Ok::<_, Error>((
-            after.clone(),
-            vec![event(AuditAction::Update, &after.appt, summary)],
-        ))
+        let mut events = vec![event(AuditAction::Update, &after.appt, summary)];
+        if a.status == Status::Completed
+            && let Some(v) = crate::store::clinical::visits::visit_of_appointment(tx, id)?
+        {
+            events.extend(billing_events::reverse_consultation_in(
+                tx,
+                &v.id,
+                &format!("consultation's completion undone: {reason}"),
+                &by.user.id,
+                clock,
+            )?);
+        }
+        Ok::<_, Error>((after.clone(), events))
     })
 }
 

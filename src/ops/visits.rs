@@ -111,7 +111,18 @@ pub fn open_for_appointment(
             &a.patient_id,
             format!("{} opened for {} ({})", kind.label(), booked.mrn, a.span),
         );
-        Ok((v, vec![e]))
+        let mut events = vec![e];
+        // Completed before its visit was opened: charged now.
+        if a.status == Status::Completed {
+            events.extend(crate::ops::billing::events::post_consultation_in(
+                tx,
+                &v,
+                &booked.type_name,
+                &by.user.id,
+                clock,
+            )?);
+        }
+        Ok((v, events))
     })
 }
 

@@ -7,10 +7,11 @@ use super::{admission_event, get_bed, get_patient, get_ward, refused, write};
 use crate::auth::Session;
 use crate::domain::audit::AuditAction;
 use crate::domain::beds::{self as rules, BedStatus, Disposition};
-use crate::domain::clock::Tz;
+use crate::domain::clock::{Clock, Tz};
 use crate::domain::ids::Id;
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
+use crate::ops::billing::events as bed_day_charges;
 use crate::store::Db;
 use crate::store::beds::{self, Admission, Bed, PatientTag, StatusExtras, Ward};
 use chrono::{DateTime, Utc};
@@ -199,6 +200,9 @@ pub fn transfer(
                 now,
             )?;
             let after = active(tx, admission)?;
+            // The days up to the transfer, each at the ward of its midnight.
+            let charges =
+                bed_day_charges::post_bed_days_in(tx, &a.id, &by.user.id, Clock::new(now, zone))?;
             let e = admission_event(
                 AuditAction::Transfer,
                 &a.id,
@@ -208,7 +212,7 @@ pub fn transfer(
                     a.patient.mrn, from.label, bed.label, ward.name
                 ),
             );
-            Ok((after, vec![e]))
+            Ok((after, std::iter::once(e).chain(charges).collect()))
         },
     )
 }
@@ -224,6 +228,7 @@ pub fn discharge(
     now: DateTime<Utc>,
 ) -> Result<Admission> {
     let note = rules::reason(note, "discharge note", true).map_err(refused)?;
+    let zone = db.settings()?.time_zone;
     write(
         db,
         by,
@@ -250,6 +255,9 @@ pub fn discharge(
             )?;
             let orders =
                 crate::ops::prescriptions::complete_at_discharge(tx, &by.user.id, &a.id, now)?;
+            // The stay's last days (a day case's one day) are charged now.
+            let charges =
+                bed_day_charges::post_bed_days_in(tx, &a.id, &by.user.id, Clock::new(now, zone))?;
             let after = beds::admission_by_id(tx, &a.id)?
                 .ok_or_else(|| Error::NotFound("the admission vanished".into()))?;
             let e = admission_event(
@@ -268,7 +276,35 @@ pub fn discharge(
                     }
                 ),
             );
-            Ok((after, std::iter::once(e).chain(orders).collect()))
+            Ok((
+                after,
+                std::iter::once(e).chain(orders).chain(charges).collect(),
+            ))
         },
     )
+}
+
+/// What the patient of `admission` would owe if discharged now: the
+/// balance over all their bills and the bed-days the discharge would post
+/// (zero or less: nothing owed). The discharge asks once when it is more.
+pub fn balance_at_discharge(
+    db: &Db,
+    by: &Session,
+    admission: &Id,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    by.require(Permission::AdmitTransferDischarge, "discharge patients")?;
+    let zone = db.settings()?.time_zone;
+    let a = beds::admission_by_id(db.conn(), admission)?
+        .ok_or_else(|| Error::NotFound("that admission is not in this hospital file".into()))?;
+    let owed = crate::ops::billing::outstanding(db, by, &a.patient.id)?;
+    let days: i64 = if a.discharged_at.is_none() {
+        bed_day_charges::days_due_at_discharge(db.conn(), &a.id, Clock::new(now, zone))?
+            .iter()
+            .map(|d| d.price)
+            .sum()
+    } else {
+        0
+    };
+    Ok(owed + days)
 }

@@ -16,7 +16,7 @@ mod board;
 mod merge;
 mod setup;
 
-pub use admissions::{AdmitInput, admit, discharge, transfer};
+pub use admissions::{AdmitInput, admit, balance_at_discharge, discharge, transfer};
 pub use bed_status::{back_in_service, cancel_reservation, mark_clean, out_of_service, reserve};
 pub use board::{
     BedDetail, Board, BoardBed, HISTORY, admissions_of, bed_detail, board, clinicians,

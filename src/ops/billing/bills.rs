@@ -59,11 +59,36 @@ pub fn open_or_find_in(
     Ok((bill, Some(e)))
 }
 
-/// The open bill of a visit or admission, opened if it has none.
+/// The open bill of a visit or admission, opened if it has none; an
+/// admission's bed-days due by the clock are posted on it first.
 pub fn open_or_find(db: &mut Db, by: &Session, of: BillOf, clock: Clock) -> Result<Bill> {
     clinical::write(db, by, Permission::ViewBills, "open a bill", |tx| {
+        let mut events = match of {
+            BillOf::Admission(a) => super::events::post_bed_days_in(tx, a, &by.user.id, clock)?,
+            BillOf::Visit(_) => Vec::new(),
+        };
         let (bill, e) = open_or_find_in(tx, of, clock)?;
-        Ok((bill, e.into_iter().collect()))
+        events.extend(e);
+        Ok((bill, events))
+    })
+}
+
+/// A bill read for payment: an admission's bed-days due by the clock are
+/// posted first (on its open bill), then the bill is shown with its
+/// totals, lines and payments.
+pub fn for_payment(
+    db: &mut Db,
+    by: &Session,
+    bill: &Id,
+    clock: Clock,
+) -> Result<super::BillDetail> {
+    clinical::write(db, by, Permission::ViewBills, "open a bill", |tx| {
+        let b = store::bill_by_id(tx, bill)?.ok_or_else(missing_bill)?;
+        let events = match &b.admission_id {
+            Some(a) => super::events::post_bed_days_in(tx, a, &by.user.id, clock)?,
+            None => Vec::new(),
+        };
+        Ok((super::detail_of(tx, b)?, events))
     })
 }
 

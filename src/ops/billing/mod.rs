@@ -6,6 +6,7 @@
 
 pub mod bills;
 pub mod desk;
+pub mod events;
 pub mod tariff;
 
 use crate::auth::Session;
@@ -42,15 +43,21 @@ pub struct BillDetail {
     pub payments: Vec<Payment>,
 }
 
+/// One bill with its totals, lines and payments, for anyone who sees bills.
 pub fn bill_detail(db: &Db, by: &Session, bill: &Id) -> Result<BillDetail> {
     by.require(Permission::ViewBills, "see bills")?;
     let conn = db.conn();
     let b = store::bill_by_id(conn, bill)?.ok_or_else(missing_bill)?;
+    detail_of(conn, b)
+}
+
+/// `bill` with its totals, lines and payments as `conn` reads them.
+fn detail_of(conn: &rusqlite::Connection, bill: Bill) -> Result<BillDetail> {
     Ok(BillDetail {
-        totals: store::totals(conn, bill)?,
-        charges: store::charges_of_bill(conn, bill)?,
-        payments: store::payments_of_bill(conn, bill)?,
-        bill: b,
+        totals: store::totals(conn, &bill.id)?,
+        charges: store::charges_of_bill(conn, &bill.id)?,
+        payments: store::payments_of_bill(conn, &bill.id)?,
+        bill,
     })
 }
 

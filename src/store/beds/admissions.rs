@@ -344,3 +344,23 @@ struct StaySpanParts {
     ended_at: Option<DateTime<Utc>>,
     ended_by: Option<StayEnd>,
 }
+
+/// The stays of an admission as bed-days are counted from them: when each
+/// began and ended, and the kind of its ward; in time order.
+pub fn ward_stays_of(
+    conn: &Connection,
+    admission: &Id,
+) -> Result<Vec<crate::domain::bed_days::Stay<WardKind>>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT w.kind, s.started_at, s.ended_at FROM bed_stays s JOIN wards w ON w.id = s.ward_id
+         WHERE s.admission_id = ?1 ORDER BY s.started_at, s.rowid",
+    )?;
+    let rows = stmt.query_map([admission.as_str()], |r| {
+        Ok(crate::domain::bed_days::Stay {
+            kind: parsed(r, 0, "ward kind")?,
+            from: ts(r, 1)?,
+            to: opt_ts(r, 2)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -649,6 +649,18 @@ pub fn standing_charges_of(conn: &Connection, source: &Source) -> Result<Vec<Cha
         .collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// Whether any line, standing or reversed, came from `source`.
+pub fn posted_from(conn: &Connection, source: &Source) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM charges
+             WHERE source_kind = ?1 AND source_id = ?2 AND source_day IS ?3)",
+        )?
+        .query_row(params![source.kind(), source.id(), source.day()], |r| {
+            r.get(0)
+        })?)
+}
+
 // Payments.
 
 /// A payment or refund to record.

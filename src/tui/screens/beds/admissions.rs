@@ -192,6 +192,7 @@ impl Beds {
             ]),
             purpose: FormFor::Discharge {
                 admission: a.id.clone(),
+                who: format!("{} ({})", a.patient.name, a.patient.mrn),
             },
         });
         Said::Nothing

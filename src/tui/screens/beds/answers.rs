@@ -5,10 +5,11 @@
 
 use super::{Asked, Beds, Confirmed, FormFor};
 use crate::domain::beds::{BedKind, Disposition, SexRestriction, WardKind, parse_until};
+use crate::domain::billing::money;
 use crate::error::Error;
 use crate::ops::beds::{self as ops, AdmitInput};
 use crate::tui::keymap::Action;
-use crate::tui::popups::{Answer, Heard, Refused};
+use crate::tui::popups::{Answer, Heard, Question, Refused};
 use crate::tui::screen::{Ctx, Said, said_error};
 use chrono::Utc;
 use strum::IntoEnumIterator;
@@ -65,20 +66,31 @@ impl Beds {
                     )
                 })
             }
-            FormFor::Discharge { admission } => {
+            FormFor::Discharge { admission, who } => {
                 let disposition = Disposition::iter()
                     .nth(f.choice(0))
                     .unwrap_or(Disposition::Home);
-                ops::discharge(ctx.db, ctx.session, admission, disposition, &f.text(1), now).map(
-                    |a| {
-                        format!(
-                            "{} discharged ({}); bed {} goes to cleaning.",
-                            a.patient.name,
-                            disposition.label(),
-                            a.bed_label
+                let note = f.text(1);
+                match ops::balance_at_discharge(ctx.db, ctx.session, admission, now) {
+                    // Asked once, saying how much; the form stays open
+                    // behind the question, for a no.
+                    Ok(owed) if owed > 0 => {
+                        return Question::confirm(
+                            format!(
+                                "{who} has {} outstanding on their bills (the last bed-days included). Discharge anyway?",
+                                money(owed, &ctx.settings.currency)
+                            ),
+                            Confirmed::Discharge {
+                                admission: admission.clone(),
+                                disposition,
+                                note,
+                            },
                         )
-                    },
-                )
+                        .into();
+                    }
+                    Ok(_) => discharged(ctx, admission, disposition, &note),
+                    Err(e) => Err(e),
+                }
             }
             FormFor::NewWard => {
                 let kind = WardKind::iter()
@@ -248,6 +260,17 @@ impl Beds {
                         true,
                     )
                 }),
+            Confirmed::Discharge {
+                admission,
+                disposition,
+                note,
+            } => {
+                let r = discharged(ctx, &admission, disposition, &note);
+                if r.is_ok() {
+                    self.form = None;
+                }
+                r.map(|m| (m, false))
+            }
             Confirmed::RetireBed { bed } => {
                 ops::retire_bed(ctx.db, ctx.session, &bed, now).map(|b| {
                     (
@@ -263,4 +286,21 @@ impl Beds {
             Err(e) => said_error(e),
         }
     }
+}
+
+/// Discharges the admission and says so.
+fn discharged(
+    ctx: &mut Ctx,
+    admission: &crate::domain::ids::Id,
+    disposition: Disposition,
+    note: &str,
+) -> Result<String, Error> {
+    ops::discharge(ctx.db, ctx.session, admission, disposition, note, ctx.now).map(|a| {
+        format!(
+            "{} discharged ({}); bed {} goes to cleaning.",
+            a.patient.name,
+            disposition.label(),
+            a.bed_label
+        )
+    })
 }

@@ -23,7 +23,7 @@ mod picking;
 mod setup;
 mod views;
 
-use crate::domain::beds::BedStatus;
+use crate::domain::beds::{BedStatus, Disposition};
 use crate::domain::ids::Id;
 use crate::domain::patient::Patient;
 use crate::ops::beds::{self as ops, BedDetail, Board};
@@ -49,6 +49,8 @@ enum FormFor {
     },
     Discharge {
         admission: Id,
+        /// The patient, as the question about their balance names them.
+        who: String,
     },
     NewWard,
     NewBed {
@@ -85,10 +87,24 @@ enum Asked {
 
 /// What a yes answer does.
 enum Confirmed {
-    CancelReservation { bed: Id },
-    BackInService { bed: Id },
-    RetireWard { ward: Id },
-    RetireBed { bed: Id },
+    CancelReservation {
+        bed: Id,
+    },
+    BackInService {
+        bed: Id,
+    },
+    RetireWard {
+        ward: Id,
+    },
+    RetireBed {
+        bed: Id,
+    },
+    /// A discharge asked about once because the patient owes money.
+    Discharge {
+        admission: Id,
+        disposition: Disposition,
+        note: String,
+    },
 }
 
 /// Why the patient picker is open.
