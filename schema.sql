@@ -1696,6 +1696,8 @@ CREATE TABLE charges (
     CHECK ((tariff_item_id IS NOT NULL) + (lab_test_id IS NOT NULL) + (batch_id IS NOT NULL) = 1)
 ) STRICT;
 CREATE INDEX charges_bill ON charges (bill_id);
+-- The lines posted in a period, for revenue and a scheme's claims.
+CREATE INDEX charges_posted ON charges (posted_at);
 CREATE INDEX charges_source ON charges (source_kind, source_id) WHERE source_id IS NOT NULL;
 -- A closed bill takes no new charge; a reversal still lands on the bill
 -- of the line it undoes (an order cancelled after an interim bill closed

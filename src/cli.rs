@@ -13,7 +13,7 @@ use crate::commands::hospital::InitArgs;
 use crate::commands::label::LabelArgs;
 use crate::commands::settings::SettingsCommand;
 use crate::commands::users::UsersCommand;
-use crate::commands::{lab, lab_reports};
+use crate::commands::{billing_reports, lab, lab_reports, receipt};
 use crate::commands::{patients, pharmacy, record};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -92,6 +92,9 @@ pub enum Command {
     /// The medicine label of a dispensed prescription, as receipt-printer
     /// text or a PDF; `label specimen ACCESSION`, a lab specimen's label.
     Label(LabelArgs),
+    /// A payment's or refund's receipt printed again, as receipt-printer
+    /// text or a PDF (cashiers and administrators).
+    Receipt(receipt::ReceiptArgs),
 }
 
 #[derive(Debug, Args)]
@@ -207,4 +210,13 @@ pub enum ReportCommand {
     /// Laboratory workload from --from to --to: per day and test, the tests
     /// ordered and how many were collected, verified, rejected, cancelled.
     LabWorkload(lab_reports::LabReportArgs),
+    /// The takings of one hospital day: payments, refunds and net by method
+    /// and by cashier, with the totals (cashiers and administrators).
+    Takings(billing_reports::TakingsArgs),
+    /// Revenue by service group from --from to --to: the lines charged less
+    /// their reversals, with the patients' and the schemes' shares.
+    Revenue(lab_reports::LabReportArgs),
+    /// A payer scheme's claims for a month: a line per bill with the
+    /// patient, MRN, member number, the bill's lines and the scheme's share.
+    Claims(billing_reports::ClaimsArgs),
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use wardline::cli::{Cli, Command, ExportCommand, ImportCommand};
 use wardline::commands::{
     self, Passwords, appointments, audit, backup, beds, codes, hospital, lab, label, patients,
-    pharmacy, record, settings, users,
+    pharmacy, receipt, record, settings, users,
 };
 
 /// mimalloc instead of the system allocator: an import allocates each row's
@@ -120,6 +120,7 @@ fn run(cli: &Cli) -> Result<bool> {
         Some(Command::Report(cmd)) => commands::report(&data, cli, cmd, &mut pw)?,
         Some(Command::Bench(args)) => wardline::bench::run(&data, args)?,
         Some(Command::Label(args)) => label::label(&data, cli, args, &mut pw)?,
+        Some(Command::Receipt(args)) => receipt::receipt(&data, cli, args, &mut pw)?,
     }
     Ok(true)
 }

@@ -322,19 +322,7 @@ fn a_refund_is_an_admins_with_a_reason_and_at_most_what_was_paid() {
 fn an_insured_patient_pays_the_co_payment_then_their_share_and_a_waiver_nothing() {
     let mut d = Desk::new();
     let admin = d.c.admin.clone();
-    tariff::add_scheme(
-        &mut d.c.db,
-        &admin,
-        &SchemeInput {
-            code: "NHIF",
-            name: "National Hospital Insurance",
-            kind: SchemeKind::Insurance,
-            coverage_bp: 8_000,
-            co_payment: 5_000,
-            active: true,
-        },
-    )
-    .unwrap();
+    tariff::add_scheme(&mut d.c.db, &admin, &fixture::NHIF).unwrap();
     tariff::add_scheme(
         &mut d.c.db,
         &admin,

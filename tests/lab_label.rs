@@ -7,7 +7,7 @@
 mod common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use common::cli::{pdf_words, said};
+use common::cli::{assert_fits, assert_private_pdf, assert_says, pdf_words, said};
 use common::clinic::{self as fixture, Clinic, PASSWORD};
 use std::path::Path;
 use wardline::domain::beds::WardKind;
@@ -82,26 +82,21 @@ fn a_specimen_label_prints_as_text_and_pdf() {
             ],
         );
         assert!(ok, "{out}");
-        for line in out.lines() {
-            assert!(
-                line.chars().count() <= columns,
-                "{line:?} is wider than {columns}"
-            );
-        }
-        let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
-        for words in [
-            accession.as_str(),
-            &format!("MRN: {mrn}"),
-            "Patient: Tomás Ortega Núñez",
-            "Sex: male",
-            "Tests: Potassium, Creatinine",
-            "Specimen: serum",
-            "Priority: STAT",
-            // 13:30 UTC is 08:30 in Lima.
-            "08:30",
-        ] {
-            assert!(flat.contains(words), "{words:?} missing:\n{out}");
-        }
+        assert_fits(&out, columns);
+        assert_says(
+            &out,
+            &[
+                accession.as_str(),
+                &format!("MRN: {mrn}"),
+                "Patient: Tomás Ortega Núñez",
+                "Sex: male",
+                "Tests: Potassium, Creatinine",
+                "Specimen: serum",
+                "Priority: STAT",
+                // 13:30 UTC is 08:30 in Lima.
+                "08:30",
+            ],
+        );
     }
 
     let pdf = data.join("label.pdf");
@@ -119,14 +114,7 @@ fn a_specimen_label_prints_as_text_and_pdf() {
         ],
     );
     assert!(ok, "{out}");
-    let bytes = std::fs::read(&pdf).unwrap();
-    assert!(bytes.starts_with(b"%PDF-"));
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&pdf).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o600);
-    }
+    assert_private_pdf(&pdf);
     if let Some(flat) = pdf_words(&pdf) {
         for words in [
             accession.as_str(),

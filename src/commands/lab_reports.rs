@@ -23,13 +23,15 @@ pub struct LabReportArgs {
     pub by: AsUser,
 }
 
-fn day(flag: &str, typed: &str) -> Result<NaiveDate> {
+/// A day typed for `flag` as YYYY-MM-DD, refused in words otherwise.
+pub(super) fn day(flag: &str, typed: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(typed.trim(), "%Y-%m-%d").map_err(|_| {
         anyhow!("{flag} {typed:?} is not a date: type it as YYYY-MM-DD, e.g. 2026-03-14")
     })
 }
 
-fn period(args: &LabReportArgs) -> Result<Period> {
+/// The period typed with --from and --to.
+pub(super) fn period(args: &LabReportArgs) -> Result<Period> {
     Ok(Period::new(
         day("--from", &args.from)?,
         day("--to", &args.to)?,

@@ -30,6 +30,7 @@ pub mod appointments;
 pub mod audit;
 pub mod backup;
 pub mod beds;
+pub mod billing_reports;
 pub mod codes;
 pub mod hospital;
 pub mod lab;
@@ -38,6 +39,7 @@ pub mod lab_reports;
 pub mod label;
 pub mod patients;
 pub mod pharmacy;
+pub mod receipt;
 pub mod record;
 pub mod settings;
 pub mod users;
@@ -158,7 +160,7 @@ pub enum ReportFormat {
 
 /// `wardline report …`: reports printed to standard output; the census is
 /// in `beds`, stock and expiry in `pharmacy`, the laboratory's in
-/// `lab_reports`.
+/// `lab_reports`, billing's in `billing_reports`.
 pub fn report(data: &DataDir, cli: &Cli, cmd: &ReportCommand, pw: &mut Passwords) -> Result<()> {
     let mut db = open_hospital(data, cli.hospital.as_deref())?;
     match cmd {
@@ -167,6 +169,9 @@ pub fn report(data: &DataDir, cli: &Cli, cmd: &ReportCommand, pw: &mut Passwords
         ReportCommand::Expiry(args) => pharmacy::report_expiry(&mut db, args, pw)?,
         ReportCommand::LabTurnaround(args) => lab_reports::report_turnaround(&mut db, args, pw)?,
         ReportCommand::LabWorkload(args) => lab_reports::report_workload(&mut db, args, pw)?,
+        ReportCommand::Takings(args) => billing_reports::report_takings(&mut db, args, pw)?,
+        ReportCommand::Revenue(args) => billing_reports::report_revenue(&mut db, args, pw)?,
+        ReportCommand::Claims(args) => billing_reports::report_claims(&mut db, args, pw)?,
     }
     Ok(())
 }

@@ -369,20 +369,9 @@ pub fn rejected_for(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    /// The query plans of this module's statements, on the shipped schema.
-    fn plan(conn: &Connection, sql: &str) -> String {
-        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
-        let rows = stmt.query_map([], |r| r.get::<_, String>(3)).unwrap();
-        rows.map(Result::unwrap).collect::<Vec<_>>().join("\n")
-    }
-
     #[test]
     fn every_statement_reads_by_an_index() {
-        let conn = Connection::open_in_memory().unwrap();
-        conn.execute_batch(include_str!("../../schema.sql"))
-            .unwrap();
+        let conn = crate::store::plans::shipped_schema();
         let cases = [
             (
                 "SELECT o.id FROM lab_orders o JOIN users u ON u.id = o.ordered_by
@@ -425,16 +414,6 @@ mod tests {
                 "lab_orders_rejected",
             ),
         ];
-        for (sql, index) in cases {
-            let p = plan(&conn, sql);
-            assert!(p.contains(index), "{sql}\n{p}");
-            for line in p.lines() {
-                let scans_a_table = line.starts_with("SCAN ")
-                    && !line.contains("USING INDEX")
-                    && !line.contains("USING COVERING INDEX")
-                    && !line.contains("json_each");
-                assert!(!scans_a_table, "{sql}\n{p}");
-            }
-        }
+        crate::store::plans::assert_read_by_index(&conn, &cases);
     }
 }

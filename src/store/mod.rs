@@ -25,6 +25,8 @@ pub mod migrations;
 pub mod patient_search;
 pub mod patients;
 pub mod pharmacy;
+#[cfg(test)]
+pub(crate) mod plans;
 pub mod prescriptions;
 pub mod prescriptions_bulk;
 pub mod sessions;

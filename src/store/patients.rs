@@ -833,6 +833,16 @@ pub fn survivor_of(conn: &Connection, id: &Id) -> Result<Id, StoreError> {
     Ok(current)
 }
 
+/// The full name read from three columns of a row, from `first`: given,
+/// middle and family name.
+pub fn name_at(r: &Row, first: usize) -> rusqlite::Result<String> {
+    Ok(full_name(
+        &r.get::<_, String>(first)?,
+        &r.get::<_, String>(first + 1)?,
+        &r.get::<_, String>(first + 2)?,
+    ))
+}
+
 /// One line of a patient list: just what the list shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatientRow {

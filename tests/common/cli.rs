@@ -95,3 +95,33 @@ pub fn pdf_words(path: &Path) -> Option<String> {
         }
     }
 }
+
+/// Asserts no line of `out` is wider than `columns` characters.
+pub fn assert_fits(out: &str, columns: usize) {
+    for line in out.lines() {
+        assert!(
+            line.chars().count() <= columns,
+            "{line:?} is wider than {columns}"
+        );
+    }
+}
+
+/// Asserts `out`, its words joined by single spaces, says each of `words`.
+pub fn assert_says(out: &str, words: &[&str]) {
+    let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    for w in words {
+        assert!(flat.contains(w), "{w:?} missing:\n{out}");
+    }
+}
+
+/// Asserts the file at `path` is a PDF readable by its owner only.
+pub fn assert_private_pdf(path: &Path) {
+    let bytes = std::fs::read(path).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}

@@ -10,6 +10,7 @@ use tempfile::TempDir;
 use wardline::auth::{self, Session};
 use wardline::domain::appointment::{Booked, Span, Status};
 use wardline::domain::beds::{BedKind, WardKind};
+use wardline::domain::billing::SchemeKind;
 use wardline::domain::clock::{Clock, Tz};
 use wardline::domain::ids::Id;
 use wardline::domain::news2::Consciousness;
@@ -22,6 +23,7 @@ use wardline::ops;
 use wardline::ops::accounts::NewAccount;
 use wardline::ops::appointments::Booking;
 use wardline::ops::beds::AdmitInput;
+use wardline::ops::billing::tariff::SchemeInput;
 use wardline::ops::pharmacy::Receipt;
 use wardline::ops::prescriptions::{Medicine, PrescriptionInput};
 use wardline::store::Db;
@@ -46,6 +48,17 @@ pub const LAB_TECH: Staff = ("lab", "Lara Lab", Role::LabTech);
 pub const LAB_TECH_2: Staff = ("lab2", "Lou Lab", Role::LabTech);
 /// The receptionist at the front desk.
 pub const RECEPTIONIST: Staff = ("desk", "Rose Desk", Role::Receptionist);
+
+/// The insurance scheme the billing tests use: 80% of each line after a
+/// co-payment of 50.00 per bill.
+pub const NHIF: SchemeInput<'static> = SchemeInput {
+    code: "NHIF",
+    name: "National Hospital Insurance",
+    kind: SchemeKind::Insurance,
+    coverage_bp: 8_000,
+    co_payment: 5_000,
+    active: true,
+};
 
 /// A hospital file being set up by its administrator.
 pub struct Clinic {

@@ -1,12 +1,17 @@
 //! Billing as the hospital sees it: the tariff and payer schemes
 //! (tariff.rs), bills and their charges (bills.rs), and the cash desk's
-//! payments, refunds and cash-up (desk.rs). Every change takes the one
-//! write path (role checked again inside the transaction, audit event
-//! appended, the file's refusals in words); the reads here check the role.
+//! payments, refunds and cash-up (desk.rs); the charges that post
+//! themselves from consultations and bed-days (events.rs); the reports on
+//! them (reports.rs) and the receipts printed from payments (receipts.rs).
+//! Every change takes the one write path (role checked again inside the
+//! transaction, audit event appended, the file's refusals in words); the
+//! reads here check the role.
 
 pub mod bills;
 pub mod desk;
 pub mod events;
+pub mod receipts;
+pub mod reports;
 pub mod tariff;
 
 use crate::auth::Session;
@@ -19,6 +24,7 @@ use crate::store::billing as store;
 pub use crate::store::billing::{
     Bill, ByMethod, CashUp, Charge, Charged, Payment, Scheme, Source, TariffItem, Totals,
 };
+pub use receipts::receipt_of;
 
 /// A patient's bills, newest first, each with its totals.
 pub fn bills_of_patient(db: &Db, by: &Session, patient: &Id) -> Result<Vec<(Bill, Totals)>> {

@@ -2,6 +2,8 @@
 //! patient's, bills and their lines, payments and cash-ups. The file holds
 //! billing's rules (see migration 17); these functions read and append.
 
+pub mod reports;
+
 use super::StoreError;
 use crate::domain::billing::shares::Cover;
 use crate::domain::billing::{Method, SchemeKind, ServiceGroup};
