@@ -140,18 +140,8 @@ mod tests {
     #[test]
     fn every_line_fits_its_paper_with_amounts_at_the_right_edge() {
         for paper in [Paper::Narrow, Paper::Wide] {
-            let lines = receipt().layout(paper);
-            for l in &lines {
-                assert!(
-                    l.text.chars().count() <= paper.columns(),
-                    "{:?} is wider than {} columns",
-                    l.text,
-                    paper.columns()
-                );
-            }
-            let large: Vec<_> = lines.iter().filter(|l| l.large).collect();
-            assert_eq!(large.len(), 1);
-            assert_eq!(large[0].text.trim(), "000123");
+            let large = crate::ops::labels::slip::assert_fits(&receipt().layout(paper), paper);
+            assert_eq!(large, "000123");
             let text = receipt().text(paper);
             for amount in ["Change", "Balance due", "Tendered"] {
                 let line = text.lines().find(|l| l.starts_with(amount)).unwrap_or("");

@@ -11,7 +11,6 @@
 use crate::auth::{self, Session};
 use crate::domain::clock::{Clock, Tz};
 use crate::domain::settings::Settings;
-use crate::health::PagesCheck;
 use crate::store::Db;
 use crate::store::sessions::EndReason;
 use crate::tui::keymap::{self, Action, Binding, Tab};
@@ -28,7 +27,7 @@ use crate::tui::widgets::bars;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Layout};
 use ratatui::text::Span;
 use ratatui::widgets::{Paragraph, Wrap};
 
@@ -85,6 +84,8 @@ pub enum Mode {
 }
 
 mod asking;
+mod damage;
+use damage::{damage_banner, damage_lines};
 #[cfg(test)]
 mod popup_tests;
 
@@ -119,36 +120,6 @@ pub struct App {
     quit: bool,
     /// The background check of every page of the file, until it reports.
     pages_check: Option<std::sync::mpsc::Receiver<crate::health::PagesCheck>>,
-}
-
-/// What the banner over every screen says when the hospital file is
-/// damaged, wrapped to `width` columns.
-fn damage_lines(detail: &str, width: u16) -> Vec<String> {
-    let text = format!(
-        "SQLite found: {detail}. This terminal writes nothing more to the file. Close wardline on every terminal, run `wardline check`, and restore the latest backup with `wardline restore`."
-    );
-    crate::domain::label::wrap(&text, usize::from(width.saturating_sub(2)).max(1), 0)
-}
-
-/// Says, over every screen, that the hospital file is damaged, that this
-/// terminal writes nothing more, and what to do.
-fn damage_banner(
-    lines: Vec<String>,
-    theme: &crate::tui::theme::Theme,
-    area: Rect,
-    frame: &mut Frame,
-) {
-    let block = ratatui::widgets::Block::bordered()
-        .border_style(theme.error())
-        .title(Span::styled(
-            " The hospital file is damaged ",
-            theme.error(),
-        ));
-    let text: Vec<ratatui::text::Line> = lines
-        .into_iter()
-        .map(|l| ratatui::text::Line::from(Span::styled(l, theme.error())))
-        .collect();
-    frame.render_widget(Paragraph::new(text).block(block), area);
 }
 
 /// An error message as a sentence on screen.
@@ -372,44 +343,6 @@ impl App {
             now: *now,
         };
         f(Lent { screens, popups }, &mut ctx)
-    }
-
-    /// Starts reading every page of the file on a thread of its own; the
-    /// result is heard between keys ([`App::tick`]), and damage shown over
-    /// every screen.
-    pub fn check_pages_in_background(&mut self) {
-        self.pages_check = Some(crate::health::check_pages_in_background(self.db.path()));
-    }
-
-    fn hear_pages_check(&mut self) {
-        let Some(rx) = &self.pages_check else {
-            return;
-        };
-        let result = match rx.try_recv() {
-            Ok(r) => r,
-            Err(std::sync::mpsc::TryRecvError::Empty) => return,
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-                PagesCheck::CouldNotRun("the check stopped before it finished".into())
-            }
-        };
-        self.pages_check = None;
-        match result {
-            PagesCheck::Sound => tracing::info!("every page of the hospital file read back sound"),
-            PagesCheck::Damaged(_) => {}
-            PagesCheck::CouldNotRun(why) => {
-                tracing::warn!(
-                    why,
-                    "the background check of the file's pages could not run"
-                );
-                self.message = Some(Message {
-                    text: format!(
-                        "The check of the hospital file could not run ({why}): run `wardline check` today."
-                    ),
-                    error: false,
-                    warning: true,
-                });
-            }
-        }
     }
 
     /// Time passing without keys: idle lock and the session's maximum length.

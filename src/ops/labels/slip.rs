@@ -108,3 +108,20 @@ pub fn pdf(lines: Vec<SlipLine>, times: f32) -> Vec<u8> {
         .collect();
     page(&lines)
 }
+
+/// Asserts every line of `lines` fits `paper`, and returns the one large
+/// line's text (a slip has exactly one): the check each slip's tests make.
+#[cfg(test)]
+pub fn assert_fits(lines: &[SlipLine], paper: Paper) -> String {
+    for l in lines {
+        assert!(
+            l.text.chars().count() <= paper.columns(),
+            "{:?} is wider than {} columns",
+            l.text,
+            paper.columns()
+        );
+    }
+    let large: Vec<_> = lines.iter().filter(|l| l.large).collect();
+    assert_eq!(large.len(), 1);
+    large[0].text.trim().to_string()
+}
