@@ -79,6 +79,8 @@ CREATE TABLE patient_counter (
 ) STRICT;
 INSERT INTO patient_counter (id, next) VALUES (1, 1);
 
+-- died_at (migration 18, placed where ALTER TABLE puts it): when the
+-- patient died, NULL while alive.
 CREATE TABLE patients (
     id                     TEXT PRIMARY KEY NOT NULL,
     seq                    INTEGER NOT NULL UNIQUE CHECK (seq >= 1),
@@ -120,7 +122,8 @@ CREATE TABLE patients (
     deleted_by             TEXT REFERENCES users (id),
     delete_reason          TEXT,
     merged_into            TEXT REFERENCES patients (id),
-    merged_at              TEXT CHECK (merged_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
+    merged_at              TEXT CHECK (merged_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'), died_at TEXT
+    CHECK (died_at IS NULL OR died_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
     CHECK (given_name <> '' OR middle_name <> '' OR family_name <> ''),
     CHECK ((deleted_at IS NULL) = (delete_reason IS NULL)),
     CHECK ((merged_into IS NULL) = (merged_at IS NULL)),
@@ -1827,3 +1830,45 @@ SELECT b.id AS bill_id,
        coalesce((SELECT sum(amount) FROM charges WHERE bill_id = b.id), 0)
          - coalesce((SELECT sum(amount) FROM payments WHERE bill_id = b.id), 0) AS balance
 FROM bills b;
+
+-- Migration 18: the hospital's own secrets, and a patient's death.
+
+-- Secrets the program keeps with the hospital and nowhere else, by name.
+-- `user_name_key` keys the hash that stands for a user name nobody has
+-- (a password typed into the user-name field is never kept as text).
+CREATE TABLE hospital_secrets (
+    name   TEXT PRIMARY KEY NOT NULL CHECK (name NOT GLOB '*[^a-z_]*'),
+    value  BLOB NOT NULL CHECK (length(value) >= 32)
+) STRICT;
+INSERT INTO hospital_secrets (name, value) VALUES ('user_name_key', randomblob(32));
+
+CREATE TRIGGER hospital_secrets_no_update BEFORE UPDATE ON hospital_secrets
+BEGIN
+    SELECT RAISE(ABORT, 'a hospital secret never changes');
+END;
+
+CREATE TRIGGER hospital_secrets_no_delete BEFORE DELETE ON hospital_secrets
+BEGIN
+    SELECT RAISE(ABORT, 'a hospital secret is never deleted');
+END;
+
+-- A patient who has died is not booked, admitted or dispensed to, with the
+-- program bypassed too.
+CREATE TRIGGER appointments_not_after_death BEFORE INSERT ON appointments
+WHEN (SELECT died_at FROM patients WHERE id = NEW.patient_id) IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'the patient has died: no appointment can be booked');
+END;
+
+CREATE TRIGGER admissions_not_after_death BEFORE INSERT ON admissions
+WHEN (SELECT died_at FROM patients WHERE id = NEW.patient_id) IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'the patient has died: they cannot be admitted');
+END;
+
+CREATE TRIGGER dispenses_not_after_death BEFORE INSERT ON stock_movements
+WHEN NEW.kind = 'dispense' AND NEW.patient_id IS NOT NULL
+  AND (SELECT died_at FROM patients WHERE id = NEW.patient_id) IS NOT NULL
+BEGIN
+    SELECT RAISE(ABORT, 'the patient has died: nothing is dispensed to them');
+END;

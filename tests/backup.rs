@@ -709,7 +709,7 @@ fn an_older_backup_is_upgraded_in_the_copy_and_still_verifies() {
     let old = dir.path().join("schema6.db");
     ok(&data, &["backup", "--out", old.to_str().unwrap()]);
     let conn = raw(&old);
-    conn.execute_batch(common::WITHOUT_BILLING).unwrap();
+    conn.execute_batch(common::UNDO_SINCE_BILLING).unwrap();
     conn.execute_batch(
         "DROP TABLE lab_results; DROP TABLE lab_order_tests; DROP TABLE lab_orders;
          DROP TABLE lab_ranges; DROP TABLE lab_analytes; DROP TABLE lab_tests;

@@ -487,7 +487,7 @@ fn the_latest_news2_of_each_admission_is_kept_by_the_file_from_its_sets() {
     let Clinic { path, db, .. } = c;
     drop(db);
     common::raw(&path)
-        .execute_batch(common::WITHOUT_BILLING)
+        .execute_batch(common::UNDO_SINCE_BILLING)
         .unwrap();
     common::raw(&path)
         .execute_batch(

@@ -301,7 +301,7 @@ fn a_migrated_hospital_gets_the_shipped_catalogue() {
     } = clinic();
     drop(db);
     let conn = common::raw(&path);
-    conn.execute_batch(common::WITHOUT_BILLING).unwrap();
+    conn.execute_batch(common::UNDO_SINCE_BILLING).unwrap();
     conn.execute_batch(
         "DROP TABLE lab_results; DROP TABLE lab_order_tests; DROP TABLE lab_orders;
          DROP TABLE lab_ranges; DROP TABLE lab_analytes; DROP TABLE lab_tests;

@@ -23,10 +23,13 @@ pub const CODE: &str = "TST";
 pub const HOSPITAL_NAME: &str = "Test General Hospital";
 pub const ADMIN: &str = "admin";
 pub const ADMIN_PASSWORD: &str = "correct horse battery";
-/// Drops what migration 17 (billing) added, for tests that make a file as
-/// an older migration left it. The accounts' wider list of roles stays:
-/// migration 17 finds it already wide.
-pub const WITHOUT_BILLING: &str = "DROP VIEW bill_totals; DROP TABLE cash_ups; DROP TABLE payments;
+/// Drops what migrations 17 (billing) and 18 (secrets, deaths) added, for
+/// tests that make a file as an older migration left it. The accounts'
+/// wider list of roles stays: migration 17 finds it already wide.
+pub const UNDO_SINCE_BILLING: &str = "DROP TRIGGER dispenses_not_after_death;
+    DROP TRIGGER admissions_not_after_death; DROP TRIGGER appointments_not_after_death;
+    ALTER TABLE patients DROP COLUMN died_at; DROP TABLE hospital_secrets;
+    DROP VIEW bill_totals; DROP TABLE cash_ups; DROP TABLE payments;
     DROP TABLE charges; DROP TABLE bills; DROP TABLE patient_schemes; DROP TABLE payer_schemes;
     DROP TABLE tariff_prices; DROP TABLE tariff_items;";
 /// The password every extra account made by [`add_user`] gets.
