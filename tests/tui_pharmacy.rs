@@ -429,3 +429,61 @@ fn a_new_item_then_returns_and_disposal_from_the_item_view() {
         .collect();
     assert_eq!(kinds[..2], ["ADJUST", "ADJUST"]);
 }
+
+#[test]
+fn no_key_acts_behind_the_too_small_screen_but_quit_asks_and_lock() {
+    let mut h = Harness::new(false);
+    open_pharmacy(&mut h);
+    h.press(KeyCode::Char('d'));
+    h.typed("25");
+    h.ctrl('p');
+    h.typed("okafor");
+    h.press(KeyCode::Enter);
+    h.ctrl('s');
+    assert!(h.screen().contains("Dispense 25 capsule"));
+
+    h.terminal.backend_mut().resize(60, 20);
+    let s = h.screen();
+    assert!(
+        s.contains("The window is 60×20.") && s.contains("make the window larger"),
+        "{s}"
+    );
+    assert!(
+        s.contains("quit (asks first)") && !s.contains("Dispense"),
+        "{s}"
+    );
+    for c in ['y', 'n', 'd', 'q'] {
+        h.press(KeyCode::Char(c));
+    }
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::F(2));
+    assert!(!h.actions().contains(&"DISPENSE".to_string()));
+
+    // Quitting asks first, on the small screen itself; no keeps working.
+    h.ctrl('q');
+    let s = h.screen();
+    assert!(
+        s.contains("Quit and throw away the pharmacy form") && s.contains("(y yes · n no)"),
+        "{s}"
+    );
+    h.press(KeyCode::Char('n'));
+    assert!(!h.app.should_quit());
+
+    h.terminal.backend_mut().resize(80, 24);
+    let s = h.screen();
+    assert!(
+        s.contains("Dispense 25 capsule"),
+        "the question is still open: {s}"
+    );
+    h.press(KeyCode::Char('n'));
+    assert!(!h.actions().contains(&"DISPENSE".to_string()));
+
+    h.terminal.backend_mut().resize(60, 20);
+    h.screen();
+    h.ctrl('l');
+    h.terminal.backend_mut().resize(80, 24);
+    let s = h.screen();
+    assert!(s.contains("Screen locked") || s.contains("locked"), "{s}");
+    assert_eq!(h.actions()[0], "SESSION_LOCK");
+}

@@ -29,7 +29,6 @@ use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::text::Span;
-use ratatui::widgets::{Paragraph, Wrap};
 
 /// The smallest terminal wardline draws in.
 pub const MIN_WIDTH: u16 = 80;
@@ -88,6 +87,7 @@ mod damage;
 use damage::{damage_banner, damage_lines};
 #[cfg(test)]
 mod popup_tests;
+mod too_small;
 
 /// What a confirmed question of the app's own goes on to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +120,8 @@ pub struct App {
     quit: bool,
     /// The background check of every page of the file, until it reports.
     pages_check: Option<std::sync::mpsc::Receiver<crate::health::PagesCheck>>,
+    /// The size of the last frame drawn: keys act only on what was seen.
+    drawn: std::cell::Cell<Option<ratatui::layout::Rect>>,
 }
 
 /// An error message as a sentence on screen.
@@ -149,6 +151,7 @@ impl App {
             wal_pending: true,
             quit: false,
             pages_check: None,
+            drawn: std::cell::Cell::new(None),
         })
     }
 
@@ -251,6 +254,10 @@ impl App {
         self.last_input = now;
         self.wal_pending = true;
         self.message = None;
+        if self.window_too_small() {
+            self.key_while_too_small(key);
+            return;
+        }
         if self.help {
             if keymap::lookup(keymap::HELP, &key) == Some(Action::CloseHelp) {
                 self.help = false;
@@ -388,26 +395,10 @@ impl App {
         match action {
             Action::ShowHelp => self.help = true,
             Action::CloseHelp => self.help = false,
-            Action::Quit => {
-                let unsaved_password =
-                    matches!(&self.mode, Mode::ChangePassword { form, .. } if form.has_input());
-                let unsaved_screen = match &self.mode {
-                    Mode::Working(w) => w.screens.iter().find_map(|(tab, s)| {
-                        self.popups
-                            .of_tab(*tab)
-                            .find_map(|e| e.question.unsaved_input())
-                            .or_else(|| s.unsaved_input())
-                    }),
-                    _ => None,
-                };
-                if unsaved_password {
-                    self.ask("Quit and throw away the password you typed?", Pending::Quit);
-                } else if let Some(question) = unsaved_screen {
-                    self.ask(question, Pending::Quit);
-                } else {
-                    self.perform_pending(Pending::Quit);
-                }
-            }
+            Action::Quit => match self.quit_question() {
+                Some(question) => self.ask(question, Pending::Quit),
+                None => self.perform_pending(Pending::Quit),
+            },
             Action::Lock => self.lock("locked with Ctrl+L"),
             Action::GoTo(tab) => self.go_to(tab),
             Action::NextField | Action::PrevField => match &mut self.mode {
@@ -447,6 +438,22 @@ impl App {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// What to ask before quitting, when quitting would lose what was typed.
+    fn quit_question(&self) -> Option<&'static str> {
+        match &self.mode {
+            Mode::ChangePassword { form, .. } if form.has_input() => {
+                Some("Quit and throw away the password you typed?")
+            }
+            Mode::Working(w) => w.screens.iter().find_map(|(tab, s)| {
+                self.popups
+                    .of_tab(*tab)
+                    .find_map(|e| e.question.unsaved_input())
+                    .or_else(|| s.unsaved_input())
+            }),
+            _ => None,
         }
     }
 
@@ -703,20 +710,9 @@ impl App {
     pub fn render(&self, frame: &mut Frame) {
         let area = frame.area();
         let theme = self.options.theme;
-        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-            let text = vec![
-                ratatui::text::Line::from(format!("The window is {}×{}.", area.width, area.height)),
-                ratatui::text::Line::from(format!(
-                    "wardline needs at least {MIN_WIDTH}×{MIN_HEIGHT}: make the window larger."
-                )),
-            ];
-            let top = area.height.saturating_sub(2) / 2;
-            let r = ratatui::layout::Rect {
-                y: area.y + top,
-                height: area.height - top,
-                ..area
-            };
-            frame.render_widget(Paragraph::new(text).centered().wrap(Wrap { trim: true }), r);
+        self.drawn.set(Some(area));
+        if too_small::too_small(area) {
+            self.render_too_small(frame);
             return;
         }
         let damage = crate::store::damage::found().map(|d| damage_lines(&d, area.width));

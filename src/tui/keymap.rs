@@ -398,6 +398,14 @@ const EVERYWHERE: &[Binding] = &[
     b(&[ctrl('q')], Action::Quit, "quit", true),
 ];
 
+/// The keys that act while the window is too small to show anything:
+/// quitting (which asks first) and locking. Every other key is ignored, so
+/// that nothing happens that the user cannot see.
+pub const TOO_SMALL: &[Binding] = &[
+    b(&[ctrl('q')], Action::Quit, "quit (asks first)", true),
+    b(&[ctrl('l')], Action::Lock, "lock", true),
+];
+
 /// The sign-in screen, and the lock screen (which is a sign-in for the same
 /// or another user).
 pub const SIGN_IN: &[Binding] = table![
