@@ -206,6 +206,12 @@ fn a_tiny_terminal_asks_for_a_larger_window_and_resizing_never_panics() {
     let s = h.screen();
     assert!(s.contains("make the window larger"));
     snapshot!("too_small", s);
+    // Keys typed while nothing can be seen do nothing: sign in once the
+    // window is large enough.
+    h.sign_in_to("admin", KeyCode::F(6));
+    assert!(h.app.session().is_none());
+    h.terminal.backend_mut().resize(80, 24);
+    h.screen();
     h.sign_in_to("admin", KeyCode::F(6));
     for (w, hgt) in [
         (1, 1),
@@ -348,4 +354,81 @@ fn question_mark_opens_help_on_every_tab_unless_typed_into_a_field() {
     h.press(KeyCode::Tab);
     h.key(KeyCode::Char('?'), KeyModifiers::SHIFT);
     assert!(h.screen().contains("Everywhere"), "{}", h.screen());
+}
+
+#[test]
+fn locking_keeps_a_half_typed_form_for_its_user_and_asks_before_another_discards_it() {
+    let mut h = Harness::new(false);
+    h.sign_in("reception", PASSWORD);
+    h.ctrl('n');
+    h.typed("Wanjiru");
+    h.press(KeyCode::Tab);
+    h.press(KeyCode::Tab);
+    h.typed("Kamau");
+    assert!(h.screen().contains("Kamau"));
+
+    h.ctrl('l');
+    let s = h.screen();
+    assert!(s.contains("Screen locked"), "{s}");
+    assert!(
+        !s.contains("Wanjiru") && !s.contains("Kamau"),
+        "nothing shown while locked: {s}"
+    );
+    h.typed(PASSWORD);
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(s.contains("Unlocked."), "{s}");
+    assert!(
+        s.contains("Register") && s.contains("Wanjiru") && s.contains("Kamau"),
+        "back on the form with its text: {s}"
+    );
+    // Typing goes on in the field it was in.
+    h.typed("-Otieno");
+    assert!(h.screen().contains("Kamau-Otieno"));
+
+    // The idle lock keeps it too.
+    h.app.tick(h.now + Duration::minutes(30));
+    assert!(matches!(h.app.mode, Mode::Locked { .. }));
+    assert!(!h.screen().contains("Kamau-Otieno"));
+
+    // Another user: asked once, after their password is checked; no keeps
+    // the first user's work and ends the newcomer's session.
+    let other = |h: &mut Harness| {
+        h.key(KeyCode::BackTab, KeyModifiers::SHIFT);
+        for _ in 0.."reception".len() {
+            h.press(KeyCode::Backspace);
+        }
+        h.typed("nurse");
+        h.press(KeyCode::Tab);
+        h.typed(PASSWORD);
+        h.press(KeyCode::Enter);
+    };
+    other(&mut h);
+    let s = h.screen();
+    assert!(s.contains("was typing something not yet saved"), "{s}");
+    h.press(KeyCode::Char('n'));
+    assert!(matches!(h.app.mode, Mode::Locked { .. }));
+    assert_eq!(
+        h.app.session().map(|s| s.user.user_name.as_str()),
+        Some("reception")
+    );
+    let recent = audit::recent(h.app.db().conn(), 2).unwrap();
+    assert!(
+        recent[0].action == "LOGOUT" && recent[0].actor_name == "nurse",
+        "{recent:?}"
+    );
+    other(&mut h);
+    h.press(KeyCode::Char('y'));
+    assert_eq!(
+        h.app.session().map(|s| s.user.user_name.as_str()),
+        Some("nurse")
+    );
+    assert!(!h.screen().contains("Kamau-Otieno"));
+    let recent = audit::recent(h.app.db().conn(), 3).unwrap();
+    assert!(
+        recent
+            .iter()
+            .any(|r| r.action == "LOGOUT" && r.actor_name == "reception"),
+        "{recent:?}"
+    );
 }

@@ -16,12 +16,7 @@ use crate::store::sessions::EndReason;
 use crate::tui::keymap::{self, Action, Binding, Tab};
 use crate::tui::popups::{Asker, Popups, Question};
 use crate::tui::screen::{Ctx, LocalDates, Said, Screen, View};
-use crate::tui::screens::{
-    self,
-    change_password::ChangePassword,
-    help, notice,
-    sign_in::{LockedBy, SignIn},
-};
+use crate::tui::screens::{self, change_password::ChangePassword, help, notice, sign_in::SignIn};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::bars;
 use chrono::{DateTime, Utc};
@@ -75,16 +70,21 @@ pub enum Mode {
         form: ChangePassword,
     },
     Working(Workspace),
+    /// The screen locked: what the user was doing is kept whole (forms and
+    /// typed text included) and never drawn until they unlock.
     Locked {
-        session: Session,
-        tab: Tab,
+        workspace: Workspace,
         form: SignIn,
+        /// Another user signed in at the lock screen, waiting for their
+        /// answer before the first user's unsaved work is thrown away.
+        newcomer: Option<Session>,
     },
 }
 
 mod asking;
 mod damage;
 use damage::{damage_banner, damage_lines};
+mod locking;
 #[cfg(test)]
 mod popup_tests;
 mod too_small;
@@ -94,6 +94,9 @@ mod too_small;
 enum Pending {
     Quit,
     SignOut,
+    /// Another user signs in at the lock screen, ending the first session
+    /// and throwing away what it had not saved.
+    ReplaceSession,
 }
 
 struct Message {
@@ -176,8 +179,8 @@ impl App {
     pub fn session(&self) -> Option<&Session> {
         match &self.mode {
             Mode::SignIn(_) => None,
-            Mode::ChangePassword { session, .. } | Mode::Locked { session, .. } => Some(session),
-            Mode::Working(w) => Some(&w.session),
+            Mode::ChangePassword { session, .. } => Some(session),
+            Mode::Working(w) | Mode::Locked { workspace: w, .. } => Some(&w.session),
         }
     }
 
@@ -473,6 +476,7 @@ impl App {
                 self.end_session(EndReason::Logout);
                 self.say("Signed out.");
             }
+            Pending::ReplaceSession => self.replace_session(),
         }
     }
 
@@ -484,8 +488,8 @@ impl App {
                 self.mode = Mode::SignIn(form);
                 return;
             }
-            Mode::ChangePassword { session, .. } | Mode::Locked { session, .. } => session,
-            Mode::Working(w) => w.session,
+            Mode::ChangePassword { session, .. } => session,
+            Mode::Working(w) | Mode::Locked { workspace: w, .. } => w.session,
         };
         self.help = false;
         self.popups.clear();
@@ -499,30 +503,6 @@ impl App {
     pub fn shutdown(&mut self) {
         self.leave_screen();
         self.end_session(EndReason::Logout);
-    }
-
-    fn lock(&mut self, why: &str) {
-        self.leave_screen();
-        let mode = std::mem::replace(&mut self.mode, Mode::SignIn(SignIn::new()));
-        let (session, tab) = match mode {
-            Mode::Working(w) => (w.session, w.tab),
-            Mode::ChangePassword { session, .. } => (session, Tab::Patients),
-            other => {
-                self.mode = other;
-                return;
-            }
-        };
-        self.help = false;
-        self.popups.clear();
-        let audited = auth::lock_session(&mut self.db, &session, why);
-        let form = SignIn::lock_screen(LockedBy {
-            user_name: session.user.user_name.clone(),
-            full_name: session.user.full_name.clone(),
-        });
-        self.mode = Mode::Locked { session, tab, form };
-        if let Err(e) = audited {
-            self.complain(e);
-        }
     }
 
     fn submit(&mut self) {
@@ -540,31 +520,7 @@ impl App {
                     Err(e) => form.failed(sentence(e)),
                 }
             }
-            Mode::Locked { session, form, .. } => {
-                let typed = form.user.value().trim().to_lowercase();
-                let password = form.password.value().to_string();
-                if typed.is_empty() {
-                    form.failed("Type your user name, then your password.".into());
-                } else if typed == session.user.user_name {
-                    match auth::unlock_session(&mut self.db, session, &password, now) {
-                        Ok(()) => self.unlock(),
-                        Err(e) => form.failed(sentence(e)),
-                    }
-                } else {
-                    match auth::sign_in(&mut self.db, &typed, &password, now) {
-                        Ok(new) => {
-                            let old = session.clone();
-                            let ended =
-                                auth::sign_out(&mut self.db, &old, EndReason::Replaced, now);
-                            self.start(new, None);
-                            if let Err(e) = ended {
-                                self.complain(e);
-                            }
-                        }
-                        Err(e) => form.failed(sentence(e)),
-                    }
-                }
-            }
+            Mode::Locked { .. } => self.submit_locked(),
             Mode::ChangePassword { session, form } => {
                 let (new, confirm) = (
                     form.new.value().to_string(),
@@ -580,16 +536,6 @@ impl App {
                 }
             }
             Mode::Working(_) => {}
-        }
-    }
-
-    fn unlock(&mut self) {
-        let mode = std::mem::replace(&mut self.mode, Mode::SignIn(SignIn::new()));
-        if let Mode::Locked { session, tab, .. } = mode {
-            self.start(session, Some(tab));
-            self.say("Unlocked.");
-        } else {
-            self.mode = mode;
         }
     }
 

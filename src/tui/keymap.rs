@@ -406,6 +406,10 @@ pub const TOO_SMALL: &[Binding] = &[
     b(&[ctrl('l')], Action::Lock, "lock", true),
 ];
 
+/// The same while nobody is at work (signing in, or locked): only quitting.
+pub const TOO_SMALL_SIGNED_OUT: &[Binding] =
+    &[b(&[ctrl('q')], Action::Quit, "quit (asks first)", true)];
+
 /// The sign-in screen, and the lock screen (which is a sign-in for the same
 /// or another user).
 pub const SIGN_IN: &[Binding] = table![

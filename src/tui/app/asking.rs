@@ -113,8 +113,10 @@ impl App {
 
     /// The app's own questions: quitting and signing out.
     fn app_answered(&mut self, about: Box<dyn Any>, answer: Answer) {
-        if let (Answer::Yes, Ok(then)) = (answer, about.downcast::<Pending>()) {
-            self.perform_pending(*then);
+        match (answer, about.downcast::<Pending>()) {
+            (Answer::Yes, Ok(then)) => self.perform_pending(*then),
+            (_, Ok(then)) if *then == Pending::ReplaceSession => self.keep_locked_session(),
+            _ => {}
         }
     }
 

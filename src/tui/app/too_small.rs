@@ -1,8 +1,8 @@
 //! A window too small to draw wardline in: the screen says so, and no key
 //! acts behind it but quitting (with its question, shown here) and locking.
 
-use super::{App, MIN_HEIGHT, MIN_WIDTH, Pending};
-use crate::tui::keymap::{self, Action};
+use super::{App, MIN_HEIGHT, MIN_WIDTH, Mode, Pending};
+use crate::tui::keymap::{self, Action, Binding};
 use crate::tui::popups::{Asker, Popup};
 use crate::tui::widgets::bars;
 use ratatui::Frame;
@@ -22,6 +22,14 @@ impl App {
         self.drawn.get().is_some_and(too_small)
     }
 
+    /// The keys that act on the too-small screen: locking only while at work.
+    fn too_small_keys(&self) -> &'static [Binding] {
+        match self.mode {
+            Mode::Working(_) | Mode::ChangePassword { .. } => keymap::TOO_SMALL,
+            Mode::SignIn(_) | Mode::Locked { .. } => keymap::TOO_SMALL_SIGNED_OUT,
+        }
+    }
+
     /// A key pressed while the window is too small: only the app's own
     /// question (quit?) is answered, and only quit and lock act.
     pub(super) fn key_while_too_small(&mut self, key: KeyEvent) {
@@ -35,7 +43,7 @@ impl App {
             }
             return;
         }
-        match keymap::lookup(keymap::TOO_SMALL, &key) {
+        match keymap::lookup(self.too_small_keys(), &key) {
             // Nothing can be seen to be lost: quitting always asks first.
             Some(Action::Quit) => {
                 let question = self.quit_question().unwrap_or("Quit wardline?");
@@ -89,7 +97,7 @@ impl App {
                 ..area
             };
             bars::hint_bar(
-                &[keymap::TOO_SMALL],
+                &[self.too_small_keys()],
                 &self.options.theme,
                 hints,
                 frame.buffer_mut(),
