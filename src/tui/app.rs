@@ -77,7 +77,7 @@ pub enum Mode {
         form: SignIn,
         /// Another user signed in at the lock screen, waiting for their
         /// answer before the first user's unsaved work is thrown away.
-        newcomer: Option<Session>,
+        newcomer: Option<Box<Session>>,
     },
 }
 

@@ -83,7 +83,7 @@ impl App {
             Ok(new) => {
                 let unsaved = self.unsaved_of_locked();
                 if let Mode::Locked { newcomer, .. } = &mut self.mode {
-                    *newcomer = Some(new);
+                    *newcomer = Some(Box::new(new));
                 }
                 match unsaved {
                     Some(who) => self.ask(
@@ -152,7 +152,7 @@ impl App {
             EndReason::Replaced,
             self.now,
         );
-        self.start(new, None);
+        self.start(*new, None);
         if let Err(e) = ended {
             self.complain(e);
         }
