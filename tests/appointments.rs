@@ -16,7 +16,7 @@ use wardline::domain::patient::{Field, Patient, PatientInput};
 use wardline::domain::role::Role;
 use wardline::error::Error;
 use wardline::ops;
-use wardline::ops::appointments::{Booking, Clock};
+use wardline::ops::appointments::{Allow, Booking, Clock};
 use wardline::store::Db;
 use wardline::store::appointments as store;
 
@@ -28,6 +28,13 @@ fn monday() -> NaiveDate {
     }
     d
 }
+
+/// Outside working hours agreed to, as the screen's question does.
+const OUTSIDE_HOURS: Allow = Allow {
+    outside_hours: true,
+    far_ahead: false,
+    back_entry: None,
+};
 
 fn sp(a: &str, b: &str) -> Span {
     Span::new(parse_time(a).unwrap(), parse_time(b).unwrap()).unwrap()
@@ -62,8 +69,10 @@ struct Clinic {
     consultation: Id,
 }
 
+/// The desk's clock when it books: a week before [`monday`], so that every
+/// booking is ahead and within the booking horizon whatever the real date.
 fn now() -> DateTime<Utc> {
-    Utc::now()
+    clock(monday() - Duration::days(7), "08:00").now
 }
 
 fn clinic() -> Clinic {
@@ -133,7 +142,7 @@ impl Clinic {
     }
 
     fn book(&mut self, b: &Booking) -> Result<wardline::domain::appointment::Booked, Error> {
-        ops::appointments::book(&mut self.db, &self.desk, b, false, now())
+        ops::appointments::book(&mut self.db, &self.desk, b, &Allow::default(), now())
     }
 
     fn audit_summaries(&self) -> Vec<String> {
@@ -250,7 +259,7 @@ fn outside_working_hours_is_refused_unless_confirmed() {
         e.contains("outside") && e.contains("08:00–12:00, 13:00–17:00"),
         "{e}"
     );
-    ops::appointments::book(&mut c.db, &c.desk, &b, true, now()).unwrap();
+    ops::appointments::book(&mut c.db, &c.desk, &b, &OUTSIDE_HOURS, now()).unwrap();
 
     // A day off counts as outside hours.
     let d = monday() + Duration::days(1);
@@ -444,8 +453,16 @@ fn rescheduling_keeps_the_history_linked_both_ways() {
         .unwrap();
     // Moving it later by ten minutes overlaps only itself: allowed.
     let to = c.booking(&c.amina.clone(), &c.doctor.clone(), "09:10", 15);
-    let new = ops::appointments::reschedule(&mut c.db, &c.desk, &old.appt.id, 1, &to, false, now())
-        .unwrap();
+    let new = ops::appointments::reschedule(
+        &mut c.db,
+        &c.desk,
+        &old.appt.id,
+        1,
+        &to,
+        &Allow::default(),
+        now(),
+    )
+    .unwrap();
     let old = store::get(c.db.conn(), &old.appt.id).unwrap().unwrap();
     assert_eq!(old.appt.status, Status::Cancelled);
     assert_eq!(old.appt.cancel_reason.as_deref(), Some("rescheduled"));
@@ -459,7 +476,7 @@ fn rescheduling_keeps_the_history_linked_both_ways() {
         &old.appt.id,
         old.appt.version,
         &to,
-        false,
+        &Allow::default(),
         now(),
     )
     .unwrap_err();
@@ -596,11 +613,12 @@ fn the_next_free_slot_skips_taken_time_lunch_and_days_off() {
 fn roles_decide_who_books_and_who_sets_up() {
     let mut c = clinic();
     let b = c.booking(&c.amina.clone(), &c.doctor.clone(), "09:00", 15);
-    let e = ops::appointments::book(&mut c.db, &c.pharmacist, &b, false, now()).unwrap_err();
+    let e = ops::appointments::book(&mut c.db, &c.pharmacist, &b, &Allow::default(), now())
+        .unwrap_err();
     assert!(matches!(e, Error::NotPermitted(_)), "{e}");
     let e = ops::appointments::day(&mut c.db, &c.pharmacist, monday(), true).unwrap_err();
     assert!(matches!(e, Error::NotPermitted(_)), "{e}");
-    ops::appointments::book(&mut c.db, &c.nurse, &b, false, now()).unwrap();
+    ops::appointments::book(&mut c.db, &c.nurse, &b, &Allow::default(), now()).unwrap();
     let e = ops::appointments::add_type(&mut c.db, &c.desk, "ultrasound", "20").unwrap_err();
     assert!(matches!(e, Error::NotPermitted(_)), "{e}");
     let e = ops::appointments::set_hours(&mut c.db, &c.desk, &c.doctor.user.id, 0, "").unwrap_err();
@@ -732,4 +750,43 @@ fn the_file_itself_refuses_overlapping_appointments() {
         .unwrap_err();
     assert!(e.to_string().contains("overlaps"), "{e}");
     let _ = &mut c.db;
+}
+
+#[test]
+fn a_past_day_needs_an_admins_reason_and_beyond_the_horizon_needs_a_yes() {
+    let mut c = clinic();
+    let mut past = c.booking(&c.amina.clone(), &c.doctor.clone(), "09:00", 15);
+    past.day = monday() - Duration::days(14);
+    let e = c.book(&past).unwrap_err();
+    assert!(
+        matches!(&e, Error::Refused(m) if m.contains("is in the past")),
+        "{e}"
+    );
+    let reason = Allow {
+        back_entry: Some("paper register".into()),
+        ..Allow::default()
+    };
+    let e = ops::appointments::book(&mut c.db, &c.desk, &past, &reason, now()).unwrap_err();
+    assert!(
+        matches!(&e, Error::NotPermitted(m) if m.contains("only an administrator")),
+        "{e}"
+    );
+    let b = ops::appointments::book(&mut c.db, &c.admin, &past, &reason, now()).unwrap();
+    assert_eq!(b.appt.day, past.day);
+
+    // The hospital's horizon is a setting: 30 days here.
+    wardline::ops::settings::set(&mut c.db, &c.admin, "booking_horizon_days", "30").unwrap();
+    let mut far = c.booking(&c.bao.clone(), &c.doctor.clone(), "09:00", 15);
+    far.day = monday() + Duration::days(30);
+    let e = c.book(&far).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("days away, beyond the hospital's 30-day booking horizon"),
+        "{e}"
+    );
+    let yes = Allow {
+        far_ahead: true,
+        ..Allow::default()
+    };
+    ops::appointments::book(&mut c.db, &c.desk, &far, &yes, now()).unwrap();
 }

@@ -39,7 +39,9 @@ fn a_booking_succeeds_exactly_when_it_overlaps_nothing_it_shares() {
     common::add_user(&mut db, &admin, "doc1", Role::Doctor);
     common::add_user(&mut db, &admin, "doc2", Role::Nurse);
     common::add_user(&mut db, &admin, "desk", Role::Receptionist);
-    let desk = common::sign_in_user(&mut db, "desk", Utc::now());
+    // The desk works a week before the first day booked, whatever the date.
+    let booked_at = chrono::TimeZone::with_ymd_and_hms(&Utc, 2031, 12, 25, 8, 0, 0).unwrap();
+    let desk = common::sign_in_user(&mut db, "desk", booked_at);
     let clinicians: Vec<Id> = store::clinicians(db.conn())
         .unwrap()
         .into_iter()
@@ -52,7 +54,7 @@ fn a_booking_succeeds_exactly_when_it_overlaps_nothing_it_shares() {
                 .with(Field::GivenName, *n)
                 .with(Field::BirthDate, "1990-05-05")
                 .with(Field::Sex, "U");
-            ops::patients::register(&mut db, &desk, &input, &[], Utc::now())
+            ops::patients::register(&mut db, &desk, &input, &[], booked_at)
                 .unwrap()
                 .id
         })
@@ -91,7 +93,11 @@ fn a_booking_succeeds_exactly_when_it_overlaps_nothing_it_shares() {
                             span,
                             notes: String::new(),
                         };
-                        let got = ops::appointments::book(&mut db, &desk, &b, true, Utc::now());
+                        let allow = ops::appointments::Allow {
+                            outside_hours: true,
+                            ..Default::default()
+                        };
+                        let got = ops::appointments::book(&mut db, &desk, &b, &allow, booked_at);
                         prop_assert_eq!(
                             got.is_ok(),
                             expect_ok,
@@ -107,7 +113,7 @@ fn a_booking_succeeds_exactly_when_it_overlaps_nothing_it_shares() {
                     Step::Cancel(n) => {
                         if let Some((_, _, _, id, version)) = model.get(n) {
                             let clock = Clock {
-                                now: Utc::now(),
+                                now: booked_at,
                                 zone: chrono_tz::UTC,
                             };
                             let r = ops::appointments::advance(

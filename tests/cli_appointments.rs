@@ -92,7 +92,17 @@ fn an_admin_sets_up_books_lists_and_exports_the_reminder_list() {
         1,
     );
 
-    // 2031-03-05 is a Wednesday.
+    // A Wednesday two to three weeks ahead of the real date (the binary
+    // books by the real clock): ahead of today, within the booking horizon.
+    let wednesday = {
+        use chrono::Datelike;
+        let mut d = chrono::Utc::now().date_naive() + chrono::Duration::days(14);
+        while d.weekday() != chrono::Weekday::Wed {
+            d = d.succ_opt().unwrap();
+        }
+        d.to_string()
+    };
+    let wednesday = wednesday.as_str();
     let booked = ok(
         data,
         &with(
@@ -106,7 +116,7 @@ fn an_admin_sets_up_books_lists_and_exports_the_reminder_list() {
                 "--type",
                 "ultrasound",
                 "--date",
-                "2031-03-05",
+                wednesday,
                 "--time",
                 "09:00",
                 "--notes",
@@ -133,7 +143,7 @@ fn an_admin_sets_up_books_lists_and_exports_the_reminder_list() {
                 "--type",
                 "consultation",
                 "--date",
-                "2031-03-05",
+                wednesday,
                 "--time",
                 "09:10",
             ],
@@ -154,7 +164,7 @@ fn an_admin_sets_up_books_lists_and_exports_the_reminder_list() {
                 "--type",
                 "consultation",
                 "--date",
-                "2031-03-05",
+                wednesday,
                 "--time",
                 "12:30",
             ],
@@ -178,7 +188,7 @@ fn an_admin_sets_up_books_lists_and_exports_the_reminder_list() {
                 "--type",
                 "consultation",
                 "--date",
-                "2031-03-05",
+                wednesday,
                 "--time",
                 "next",
             ],
@@ -193,7 +203,7 @@ fn an_admin_sets_up_books_lists_and_exports_the_reminder_list() {
 
     let list = ok(
         data,
-        &with(&["appointments", "list", "--date", "2031-03-05"], &admin),
+        &with(&["appointments", "list", "--date", wednesday], &admin),
         1,
     );
     assert!(
@@ -207,7 +217,7 @@ fn an_admin_sets_up_books_lists_and_exports_the_reminder_list() {
                 "export",
                 "appointments",
                 "--date",
-                "2031-03-05",
+                wednesday,
                 "--format",
                 "csv",
             ],
@@ -221,7 +231,7 @@ fn an_admin_sets_up_books_lists_and_exports_the_reminder_list() {
         "date,start,end,mrn,patient,phone,clinician,type,status,notes"
     );
     assert!(
-        lines[1].starts_with("2031-03-05,08:00,08:15,TST-000002-"),
+        lines[1].starts_with(&format!("{wednesday},08:00,08:15,TST-000002-")),
         "{export}"
     );
     assert!(

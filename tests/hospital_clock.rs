@@ -263,7 +263,10 @@ fn book_and_check_in(
         &mut h.db,
         &h.admin,
         &booking,
-        true,
+        &ops::appointments::Allow {
+            outside_hours: true,
+            ..Default::default()
+        },
         clock.now - Duration::days(1),
     )?;
     ops::appointments::advance(

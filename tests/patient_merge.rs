@@ -23,9 +23,9 @@ use wardline::ops::beds::AdmitInput;
 use wardline::ops::pharmacy::Receipt;
 use wardline::store::Db;
 
+/// The hospital's clock: fixed, some days before [`monday`]'s bookings.
 fn now() -> DateTime<Utc> {
-    use chrono::SubsecRound;
-    Utc::now().trunc_subsecs(6)
+    chrono::TimeZone::with_ymd_and_hms(&Utc, 2031, 2, 20, 8, 0, 0).unwrap()
 }
 
 /// A Monday some way ahead, so that bookings are in the future.
@@ -88,7 +88,7 @@ impl H {
             span: Span::new(start, start + 15).unwrap(),
             notes: String::new(),
         };
-        ops::appointments::book(&mut self.db, &self.admin, &b, false, now()).unwrap()
+        ops::appointments::book(&mut self.db, &self.admin, &b, &Default::default(), now()).unwrap()
     }
 
     fn merge(&mut self, survivor: &Patient, other: &Patient) -> Result<Patient, Error> {

@@ -19,8 +19,8 @@ use wardline::domain::role::Role;
 use wardline::ops::accounts;
 use wardline::ops::accounts::NewAccount;
 use wardline::ops::appointments::{self as appts, Booking, Clock};
-use wardline::store::Db;
 use wardline::store::appointments as store;
+use wardline::store::{Db, audit};
 
 fn day() -> NaiveDate {
     t0().date_naive()
@@ -99,7 +99,14 @@ fn clinic(h: &Harness) {
             span: sp(a, b),
             notes: String::new(),
         };
-        appts::book(&mut db, &admin, &booking, false, t0() - Duration::days(3)).unwrap()
+        appts::book(
+            &mut db,
+            &admin,
+            &booking,
+            &Default::default(),
+            t0() - Duration::days(3),
+        )
+        .unwrap()
     };
     let a1 = book(0, &doc, &consult, "08:00", "08:15");
     let a2 = book(1, &doc, &consult, "08:15", "08:30");
@@ -258,7 +265,7 @@ fn booking_through_the_picker_with_the_next_free_slot_then_a_clash_is_refused() 
     h.ctrl('s');
     let s = h.screen();
     assert!(
-        s.contains("Booked Mon 09 Mar 09:00–09:15 Amina Okafor"),
+        s.contains("Booked Mon 09 Mar 2026 09:00–09:15 Amina Okafor"),
         "{s}"
     );
 
@@ -294,10 +301,16 @@ fn outside_working_hours_asks_once() {
     h.typed("12:15");
     h.ctrl('s');
     let s = h.screen();
-    assert!(s.contains("outside Dr. Aisha Rahman's working"), "{s}");
+    assert!(
+        s.contains("Mon 09 Mar 2026 12:15–12:30 is outside Dr. Aisha Rahman's"),
+        "{s}"
+    );
     h.press(KeyCode::Char('y'));
     let s = h.screen();
-    assert!(s.contains("Booked Mon 09 Mar 12:15–12:30 Emeka Eze"), "{s}");
+    assert!(
+        s.contains("Booked Mon 09 Mar 2026 12:15–12:30 Emeka Eze"),
+        "{s}"
+    );
 }
 
 #[test]
@@ -463,5 +476,92 @@ fn a_walk_in_arrives_checked_in_and_an_admin_undoes_it_with_a_reason() {
         last.summary.ends_with("pressed on the wrong patient"),
         "{}",
         last.summary
+    );
+}
+
+/// The latest booking's audit event.
+fn created_event(h: &Harness) -> wardline::domain::audit::AuditRecord {
+    audit::recent(h.app.db().conn(), 5)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.action == "CREATE")
+        .expect("a CREATE event")
+}
+
+/// The booking form for Emeka Eze at `date` (typed over the form's day)
+/// and `time`, saved.
+fn book_eze_on(h: &mut Harness, date: &str, time: &str) -> String {
+    h.press(KeyCode::Char('n'));
+    h.typed("eze");
+    h.press(KeyCode::Enter);
+    for _ in 0..2 {
+        h.press(KeyCode::Tab);
+    }
+    h.ctrl('u');
+    h.typed(date);
+    h.press(KeyCode::Tab);
+    h.typed(time);
+    h.ctrl('s');
+    h.screen()
+}
+
+#[test]
+fn a_past_day_is_refused_and_a_far_one_asks_once_with_the_year_shown() {
+    let mut h = signed_in("reception");
+    let s = book_eze_on(&mut h, "2020-01-01", "10:00");
+    assert!(
+        s.contains("Wed 01 Jan 2020 is in the past: choose a day from today on"),
+        "{s}"
+    );
+    assert!(s.contains("Book an appointment"), "still on the form: {s}");
+    h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('y'));
+
+    let s = book_eze_on(&mut h, "2099-01-01", "10:00");
+    assert!(
+        s.contains("Thu 01 Jan 2099 is 26,596 days away") && s.contains("Book anyway?"),
+        "{s}"
+    );
+    h.press(KeyCode::Char('y'));
+    let s = h.screen();
+    assert!(
+        s.contains("Booked Thu 01 Jan 2099 10:00–10:15 Emeka Eze"),
+        "{s}"
+    );
+    let created = created_event(&h);
+    assert!(
+        created.summary.contains("2099-01-01"),
+        "{}",
+        created.summary
+    );
+}
+
+#[test]
+fn an_admin_back_enters_a_past_booking_with_a_reason_kept_in_the_trail() {
+    let mut h = signed_in("admin");
+    let s = book_eze_on(&mut h, "2026-03-02", "10:00");
+    assert!(
+        s.contains("Mon 02 Mar 2026 is in the past. Why is this booking entered now?"),
+        "{s}"
+    );
+    h.press(KeyCode::Enter);
+    assert!(
+        h.screen()
+            .contains("Type why this booking is entered on a past day")
+    );
+    h.typed("paper register of the outreach clinic");
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(
+        s.contains("Booked Mon 02 Mar 2026 10:00–10:15 Emeka Eze"),
+        "{s}"
+    );
+    let created = created_event(&h);
+    assert!(
+        created
+            .summary
+            .ends_with("(a past day, entered because: paper register of the outreach clinic)"),
+        "{}",
+        created.summary
     );
 }

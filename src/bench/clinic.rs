@@ -98,7 +98,7 @@ pub fn fill(
                     span: *span,
                     notes: String::new(),
                 };
-                match ops::book(db, desk, &booking, false, now) {
+                match ops::book(db, desk, &booking, &ops::Allow::default(), now) {
                     Ok(_) => booked += 1,
                     // The same patient drawn twice at one time: skip.
                     Err(Error::Refused(_)) => {}

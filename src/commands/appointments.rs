@@ -110,6 +110,12 @@ pub enum AppointmentsCommand {
         /// Book even outside the clinician's working hours.
         #[arg(long)]
         outside_hours: bool,
+        /// Book even further ahead than the hospital's booking horizon.
+        #[arg(long)]
+        far_ahead: bool,
+        /// An administrator entering a booking on a past day, with the reason.
+        #[arg(long, value_name = "REASON")]
+        back_entry: Option<String>,
         #[command(flatten)]
         by: AsUser,
     },
@@ -310,6 +316,8 @@ pub fn appointments(
             minutes,
             notes,
             outside_hours,
+            far_ahead,
+            back_entry,
             by,
         } => as_user(&mut db, by, pw, |db, s, _| {
             let c = clinician(db, s, who)?;
@@ -350,8 +358,13 @@ pub fn appointments(
                 span,
                 notes: notes.clone(),
             };
-            let b = appointment_ops::book(db, s, &booking, *outside_hours, Utc::now())?;
-            say!("Booked {}.", b.describe());
+            let allow = appointment_ops::Allow {
+                outside_hours: *outside_hours,
+                far_ahead: *far_ahead,
+                back_entry: back_entry.clone(),
+            };
+            let b = appointment_ops::book(db, s, &booking, &allow, Utc::now())?;
+            say!("Booked {}.", b.describe_long());
             Ok(())
         }),
         AppointmentsCommand::List { date, by } => as_user(&mut db, by, pw, |db, s, _| {

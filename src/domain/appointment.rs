@@ -407,6 +407,54 @@ pub fn check_when(day: NaiveDate, time: &str, minutes: &str) -> Result<When, Str
     Ok(When { day, span })
 }
 
+/// A booking's day as a person should see it in a confirmation: with the
+/// weekday and the year, so that a slip of the year is never hidden.
+pub fn long_day(day: NaiveDate) -> String {
+    day.format("%a %d %b %Y").to_string()
+}
+
+/// Where a booking's day stands against the hospital's today and its
+/// booking horizon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BookingDay {
+    /// Today or a day within the horizon.
+    Ahead,
+    /// Before today: refused, but an admin may enter it with a reason.
+    Past,
+    /// More than `horizon` days away: asked once (often a mistyped year).
+    BeyondHorizon { days: i64, horizon: u32 },
+}
+
+/// Places `day` against `today` and a horizon of `horizon` days.
+pub fn booking_day(day: NaiveDate, today: NaiveDate, horizon: u32) -> BookingDay {
+    let days = (day - today).num_days();
+    if days < 0 {
+        BookingDay::Past
+    } else if days > i64::from(horizon) {
+        BookingDay::BeyondHorizon { days, horizon }
+    } else {
+        BookingDay::Ahead
+    }
+}
+
+impl BookingDay {
+    /// Why `day` is not booked without a word, or `None` when it is.
+    pub fn concern(self, day: NaiveDate) -> Option<String> {
+        match self {
+            BookingDay::Ahead => None,
+            BookingDay::Past => Some(format!(
+                "{} is in the past: choose a day from today on (only an administrator can enter a past booking, with a reason)",
+                long_day(day)
+            )),
+            BookingDay::BeyondHorizon { days, horizon } => Some(format!(
+                "{} is {} days away, beyond the hospital's {horizon}-day booking horizon: check the year",
+                long_day(day),
+                crate::domain::display::thousands(days.unsigned_abs())
+            )),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -641,6 +689,32 @@ mod tests {
         );
         assert!(check_reason("  ").is_err());
     }
+    #[test]
+    fn a_booking_day_is_past_ahead_or_beyond_the_horizon() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd).unwrap();
+        assert_eq!(booking_day(today, today, 400), BookingDay::Ahead);
+        assert_eq!(booking_day(d(2026, 12, 3), today, 400), BookingDay::Past);
+        assert_eq!(booking_day(d(2028, 1, 8), today, 400), BookingDay::Ahead);
+        assert_eq!(
+            booking_day(d(2028, 1, 9), today, 400),
+            BookingDay::BeyondHorizon {
+                days: 401,
+                horizon: 400
+            }
+        );
+        let far = booking_day(d(2099, 1, 1), today, 400)
+            .concern(d(2099, 1, 1))
+            .unwrap();
+        assert!(
+            far.starts_with("Thu 01 Jan 2099 is 26,326 days away"),
+            "{far}"
+        );
+        let past = booking_day(d(2020, 1, 1), today, 400)
+            .concern(d(2020, 1, 1))
+            .unwrap();
+        assert!(past.starts_with("Wed 01 Jan 2020 is in the past"), "{past}");
+    }
 }
 
 /// An appointment type: what the visit is for, and how long it usually takes.
@@ -689,6 +763,19 @@ pub struct Booked {
 }
 
 impl Booked {
+    /// The same with the day in full, weekday and year: a confirmation.
+    pub fn describe_long(&self) -> String {
+        format!(
+            "{} ({}) {} {} {} with {}",
+            self.patient_name,
+            self.mrn,
+            long_day(self.appt.day),
+            self.appt.span,
+            self.type_name,
+            self.clinician_name
+        )
+    }
+
     /// "Amina Okafor (DMC-000123-K) 09:00–09:15 consultation with Dr. Rahman".
     pub fn describe(&self) -> String {
         format!(

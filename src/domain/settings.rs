@@ -27,6 +27,7 @@ pub enum SettingKey {
     DoseLateMinutes,
     MedicationRounds,
     LabSelfVerify,
+    BookingHorizonDays,
 }
 
 /// The date display formats a hospital can choose, with their chrono patterns.
@@ -81,6 +82,9 @@ impl SettingKey {
             }
             SettingKey::MedicationRounds => {
                 "the wards' medication rounds: morning, midday, evening, night (e.g. 08:00 12:00 18:00 22:00)"
+            }
+            SettingKey::BookingHorizonDays => {
+                "days ahead a booking is taken without asking; further ahead asks once (often a mistyped year)"
             }
             SettingKey::LabSelfVerify => {
                 "yes lets a lab technician verify their own results, with a typed confirmation (a hospital with one technician); no asks for a second"
@@ -170,6 +174,7 @@ impl SettingKey {
             SettingKey::MedicationRounds => RoundTimes::parse(v)
                 .map(|r| r.to_string())
                 .map_err(|_| invalid("four times of day in order: morning, midday, evening and night rounds, e.g. 08:00 12:00 18:00 22:00")),
+            SettingKey::BookingHorizonDays => int_in(7, 3660),
             SettingKey::LabSelfVerify => match v.to_ascii_lowercase().as_str() {
                 "yes" => Ok("yes".to_string()),
                 "no" => Ok("no".to_string()),
@@ -207,6 +212,8 @@ pub struct Settings {
     /// Whether a lab technician may verify their own results (with a typed
     /// confirmation); otherwise a second one verifies.
     pub lab_self_verify: bool,
+    /// A booking further ahead than this many days asks once.
+    pub booking_horizon_days: u32,
 }
 
 impl Settings {
@@ -229,6 +236,7 @@ impl Settings {
             dose_late_minutes: 60,
             medication_rounds: RoundTimes::default(),
             lab_self_verify: false,
+            booking_horizon_days: 400,
         }
     }
 
@@ -253,6 +261,7 @@ impl Settings {
             SettingKey::LabSelfVerify => {
                 if self.lab_self_verify { "yes" } else { "no" }.to_string()
             }
+            SettingKey::BookingHorizonDays => self.booking_horizon_days.to_string(),
         }
     }
 
@@ -279,6 +288,7 @@ impl Settings {
                 self.medication_rounds = RoundTimes::parse(&v).unwrap_or(self.medication_rounds)
             }
             SettingKey::LabSelfVerify => self.lab_self_verify = v == "yes",
+            SettingKey::BookingHorizonDays => self.booking_horizon_days = num(&v),
         }
         Ok(())
     }

@@ -49,6 +49,59 @@ pub struct Booking {
     pub notes: String,
 }
 
+/// What the person booking agreed to when asked once, or gave: the rules a
+/// booking may pass only knowingly.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Allow {
+    /// Outside the clinician's working hours (the command line's
+    /// `--outside-hours`).
+    pub outside_hours: bool,
+    /// Further ahead than the hospital's booking horizon (`--far-ahead`).
+    pub far_ahead: bool,
+    /// An administrator's reason for entering a booking on a past day
+    /// (`--back-entry REASON`); kept in the audit trail.
+    pub back_entry: Option<String>,
+}
+
+/// Holds a booking's day to today and the hospital's horizon, unless the
+/// person booking knowingly allowed it; returns the back-entry reason to
+/// record, if the day is past.
+fn check_day(
+    db: &Db,
+    by: &Session,
+    day: NaiveDate,
+    allow: &Allow,
+    now: DateTime<Utc>,
+) -> Result<Option<String>> {
+    let settings = db.settings()?;
+    let today = Clock::new(now, settings.time_zone).today();
+    match rules::booking_day(day, today, settings.booking_horizon_days) {
+        rules::BookingDay::Ahead => Ok(None),
+        rules::BookingDay::Past => {
+            let reason = allow.back_entry.as_deref().map(str::trim).unwrap_or("");
+            let concern = rules::BookingDay::Past.concern(day).unwrap_or_default();
+            if reason.is_empty() {
+                return Err(Error::Refused(concern));
+            }
+            if !by.role().can(Permission::Administer) {
+                return Err(Error::NotPermitted(concern));
+            }
+            let reason = check_reason(reason).map_err(Error::Refused)?;
+            Ok(Some(reason))
+        }
+        far @ rules::BookingDay::BeyondHorizon { .. } => {
+            if allow.far_ahead {
+                Ok(None)
+            } else {
+                Err(Error::Refused(format!(
+                    "{}, or book anyway",
+                    far.concern(day).unwrap_or_default()
+                )))
+            }
+        }
+    }
+}
+
 /// The refusal that names the appointments a booking would overlap.
 fn clash_message(b: &Booking, clashes: &[Booked]) -> Option<String> {
     let c = clashes.first()?;
@@ -126,20 +179,21 @@ fn check_booking(
     Ok((clinician, t, patient.mrn))
 }
 
-/// Books an appointment. Outside the clinician's working hours it is refused
-/// unless `outside_hours_ok` (the screen asks once; the command line takes
-/// `--outside-hours`).
+/// Books an appointment. Outside the clinician's working hours, on a past
+/// day or beyond the booking horizon it is refused unless `allow` says the
+/// person knows (the screen asks once; the command line takes flags).
 pub fn book(
     db: &mut Db,
     by: &Session,
     b: &Booking,
-    outside_hours_ok: bool,
+    allow: &Allow,
     now: DateTime<Utc>,
 ) -> Result<Booked> {
     by.require(Permission::ManageAppointments, "book appointments")?;
+    let back_entry = check_day(db, by, b.day, allow, now)?;
     db.write(&by.actor(), |tx| {
         authorize(tx, by, Permission::ManageAppointments, "book appointments")?;
-        let (c, t, mrn) = check_booking(tx, b, None, outside_hours_ok)?;
+        let (c, t, mrn) = check_booking(tx, b, None, allow.outside_hours)?;
         let new = NewAppointment {
             patient: &b.patient,
             clinician: &b.clinician,
@@ -153,13 +207,16 @@ pub fn book(
         };
         let id = store::insert(tx, &new, Some(by.user.id.as_str()), now)?;
         let booked = fetch(tx, &id)?;
-        let summary = format!(
+        let mut summary = format!(
             "booked {mrn} {} {} {} with {}",
             b.day,
             b.span,
             t.name,
             c.name()
         );
+        if let Some(reason) = &back_entry {
+            summary.push_str(&format!(" (a past day, entered because: {reason})"));
+        }
         Ok::<_, Error>((
             booked.clone(),
             vec![event(AuditAction::Create, &booked.appt, summary)],
@@ -446,10 +503,11 @@ pub fn reschedule(
     id: &Id,
     version: i64,
     to: &Booking,
-    outside_hours_ok: bool,
+    allow: &Allow,
     now: DateTime<Utc>,
 ) -> Result<Booked> {
     by.require(Permission::ManageAppointments, "reschedule appointments")?;
+    let back_entry = check_day(db, by, to.day, allow, now)?;
     db.write(&by.actor(), |tx| {
         authorize(
             tx,
@@ -470,7 +528,7 @@ pub fn reschedule(
                     .into(),
             ));
         }
-        let (c, t, mrn) = check_booking(tx, to, Some(id), outside_hours_ok)?;
+        let (c, t, mrn) = check_booking(tx, to, Some(id), allow.outside_hours)?;
         let cancelled = StatusChange {
             cancel_reason: Some("rescheduled".into()),
             ..StatusChange::default()
@@ -502,7 +560,7 @@ pub fn reschedule(
         )
         .map_err(crate::store::StoreError::from)?;
         let booked = fetch(tx, &new_id)?;
-        let summary = format!(
+        let mut summary = format!(
             "rescheduled {mrn} from {} {} to {} {} {} with {}",
             old.appt.day,
             old.appt.span,
@@ -511,6 +569,9 @@ pub fn reschedule(
             t.name,
             c.name()
         );
+        if let Some(reason) = &back_entry {
+            summary.push_str(&format!(" (a past day, entered because: {reason})"));
+        }
         let events = vec![
             event(
                 AuditAction::Update,

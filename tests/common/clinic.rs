@@ -286,7 +286,10 @@ pub fn book(
             span: Span::new(minute, minute + 15).expect("a quarter hour"),
             notes: String::new(),
         },
-        true,
+        &ops::appointments::Allow {
+            outside_hours: true,
+            ..Default::default()
+        },
         when,
     )
     .expect("book")

@@ -284,7 +284,10 @@ fn early_visit(
             span,
             notes: "seen before the clinic opened".into(),
         },
-        true,
+        &appointments::Allow {
+            outside_hours: true,
+            ..Default::default()
+        },
         start - Duration::days(2),
     )?;
     let arrived = start - Duration::minutes(10);

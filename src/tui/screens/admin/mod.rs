@@ -175,11 +175,18 @@ impl Admin {
         } else {
             total
         };
+        // The key column as wide as the longest key and a space: a key never
+        // runs into its value.
+        let key_width = SettingKey::iter()
+            .map(|k| k.to_string().chars().count())
+            .max()
+            .unwrap_or(0)
+            + 1;
         let mut lines: Vec<Line> = SettingKey::iter()
             .take(shown)
             .map(|k| {
                 Line::from(vec![
-                    Span::styled(format!("{:<20}", k.to_string()), theme.muted()),
+                    Span::styled(format!("{:<key_width$}", k.to_string()), theme.muted()),
                     Span::raw(self.settings.get(k)),
                 ])
             })

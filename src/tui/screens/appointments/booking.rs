@@ -3,7 +3,7 @@
 //! saving it (asking first when the time is outside working hours).
 
 use super::form::{BookingForm, Chosen, Purpose, Slot};
-use super::prompts::{BookingPatient, Pending};
+use super::prompts::{Asking, BookingPatient, Pending};
 use super::{Appointments, Ctx, View, nothing_selected};
 use crate::domain::appointment::{self as rules, Status, hhmm};
 use crate::domain::role::Permission;
@@ -12,6 +12,7 @@ use crate::tui::keymap::Action;
 use crate::tui::popups::{Answer, Question};
 use crate::tui::screen::{Said, said_error};
 use crate::tui::widgets::field::Field as TextField;
+use crate::tui::widgets::popup::Prompt;
 use chrono::NaiveTime;
 
 impl Appointments {
@@ -197,7 +198,7 @@ impl Appointments {
                     self.view = View::Day;
                 }
             }
-            Action::Save => return self.save_form(ctx, false),
+            Action::Save => return self.save_form(ctx, ops::Allow::default()),
             _ => {}
         }
         Said::Nothing
@@ -300,7 +301,9 @@ impl Appointments {
         }
     }
 
-    pub(super) fn save_form(&mut self, ctx: &mut Ctx, outside_hours_ok: bool) -> Said {
+    /// Saves the booking form, asking once for each rule the booking
+    /// passes only knowingly (`allow` holds what was agreed so far).
+    pub(super) fn save_form(&mut self, ctx: &mut Ctx, allow: ops::Allow) -> Said {
         let View::Form(form) = &self.view else {
             return Said::Nothing;
         };
@@ -317,20 +320,67 @@ impl Appointments {
                 return Said::Nothing;
             }
         };
+        let today = ctx.clock().today();
+        let day = rules::booking_day(booking.day, today, ctx.settings.booking_horizon_days);
+        if day == rules::BookingDay::Past && allow.back_entry.is_none() {
+            if ctx.session.role().can(Permission::Administer) {
+                let p = Prompt::new(
+                    format!(
+                        "{} is in the past. Why is this booking entered now? (kept in the audit trail)",
+                        rules::long_day(booking.day)
+                    ),
+                    "Reason",
+                );
+                return Question::prompt(p, Asking::BackEntry(allow)).into();
+            }
+            let m = day.concern(booking.day).unwrap_or_default();
+            if let View::Form(form) = &mut self.view {
+                form.error = Some(sentence(&m));
+                form.info = None;
+            }
+            return Said::Nothing;
+        }
+        if let rules::BookingDay::BeyondHorizon { .. } = day
+            && !allow.far_ahead
+        {
+            let question = format!(
+                "{} Book anyway?",
+                sentence(&day.concern(booking.day).unwrap_or_default())
+            );
+            return Question::confirm(
+                question,
+                Pending::Book(ops::Allow {
+                    far_ahead: true,
+                    ..allow
+                }),
+            )
+            .into();
+        }
         let ci = form.clinician;
-        if !outside_hours_ok
+        if !allow.outside_hours
             && let (Some(hours), Some(c)) = (self.hours.get(ci), self.clinicians.get(ci))
             && !hours.covers(booking.day, &booking.span)
         {
             let question = format!(
                 "{} {} is outside {}'s working hours ({} that day). Book anyway?",
-                booking.day.format("%a %d %b"),
+                rules::long_day(booking.day),
                 booking.span,
                 c.name(),
                 hours.describe(booking.day)
             );
-            return Question::confirm(question, Pending::BookOutsideHours).into();
+            return Question::confirm(
+                question,
+                Pending::Book(ops::Allow {
+                    outside_hours: true,
+                    ..allow
+                }),
+            )
+            .into();
         }
+        let allow = ops::Allow {
+            outside_hours: true,
+            ..allow
+        };
         let result = match &form.purpose {
             Purpose::Reschedule { id, version } => ops::reschedule(
                 ctx.db,
@@ -338,10 +388,10 @@ impl Appointments {
                 id,
                 *version,
                 &booking,
-                true,
+                &allow,
                 ctx.clock().now,
             ),
-            _ => ops::book(ctx.db, ctx.session, &booking, true, ctx.clock().now),
+            _ => ops::book(ctx.db, ctx.session, &booking, &allow, ctx.clock().now),
         };
         match result {
             Ok(b) => {
@@ -356,7 +406,7 @@ impl Appointments {
                 Said::Info(format!(
                     "{} {} {} {} with {}.",
                     if rescheduled { "Moved to" } else { "Booked" },
-                    b.appt.day.format("%a %d %b"),
+                    rules::long_day(b.appt.day),
                     b.appt.span,
                     b.patient_name,
                     b.clinician_name

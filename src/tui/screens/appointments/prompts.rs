@@ -30,12 +30,16 @@ pub(super) enum Asking {
     DayOff {
         clinician: Id,
     },
+    /// An administrator's reason for a booking on a past day, with what
+    /// was agreed to before it.
+    BackEntry(ops::Allow),
 }
 
 /// What a yes is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Pending {
-    BookOutsideHours,
+    /// Book with this agreed to as well (outside hours, far ahead).
+    Book(ops::Allow),
     DiscardForm,
 }
 
@@ -68,7 +72,7 @@ impl Appointments {
 
     fn answer_confirm(&mut self, then: Pending, answer: Answer, ctx: &mut Ctx) -> Said {
         match (answer, then) {
-            (Answer::Yes, Pending::BookOutsideHours) => self.save_form(ctx, true),
+            (Answer::Yes, Pending::Book(allow)) => self.save_form(ctx, allow),
             (Answer::Yes, Pending::DiscardForm) => {
                 self.view = View::Day;
                 Said::Info("Nothing booked.".into())
@@ -79,6 +83,19 @@ impl Appointments {
 
     fn answer_prompt(&mut self, asking: &Asking, answer: &str, ctx: &mut Ctx) -> Said {
         match asking {
+            Asking::BackEntry(allow) => {
+                if answer.trim().is_empty() {
+                    return Said::Error(
+                        "Type why this booking is entered on a past day, or Esc to leave it."
+                            .into(),
+                    );
+                }
+                let allow = ops::Allow {
+                    back_entry: Some(answer.to_string()),
+                    ..allow.clone()
+                };
+                self.save_form(ctx, allow)
+            }
             Asking::GoToDate => match crate::domain::patient::parse_date(answer, self.date_pattern)
             {
                 Some(d) => {
