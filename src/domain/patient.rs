@@ -296,6 +296,9 @@ pub struct Patient {
     pub deleted_at: Option<DateTime<Utc>>,
     pub delete_reason: Option<String>,
     pub merged_into: Option<Id>,
+    /// When the patient died, once recorded: they are then marked deceased
+    /// wherever they appear and are not booked, admitted or dispensed to.
+    pub died_at: Option<DateTime<Utc>>,
 }
 
 /// One field's problem, shown next to it. The message says what is wrong

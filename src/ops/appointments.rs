@@ -154,6 +154,7 @@ fn check_booking(
             patient.mrn
         )));
     }
+    crate::ops::deaths::refuse_if_deceased(&patient, "booked")?;
     if b.notes.chars().count() > 500 {
         return Err(Error::Refused(
             "the notes are longer than 500 characters: shorten them".into(),

@@ -14,6 +14,7 @@ pub mod clinical;
 pub mod code_import;
 pub mod codes;
 pub mod csv_file;
+pub mod deaths;
 pub mod diagnoses;
 pub mod dispensing;
 pub mod export;

@@ -25,7 +25,7 @@ pub const COLUMNS: &str =
     postal_code, country, national_id, emergency_name, emergency_relation, emergency_phone,
     insurance_provider, insurance_policy, insurance_valid_until, notes,
     (SELECT user_name FROM users WHERE users.id = patients.verified_by), verified_at,
-    created_at, updated_at, version, deleted_at, delete_reason, merged_into";
+    created_at, updated_at, version, deleted_at, delete_reason, merged_into, died_at";
 
 fn conversion(i: usize, what: &str) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
@@ -84,6 +84,7 @@ pub fn patient(r: &Row) -> rusqlite::Result<Patient> {
         deleted_at: ts(r, 31)?,
         delete_reason: r.get(32)?,
         merged_into: r.get::<_, Option<String>>(33)?.map(Id::from_stored),
+        died_at: ts(r, 34)?,
     })
 }
 
@@ -748,6 +749,48 @@ pub fn soft_delete(
     Ok(())
 }
 
+/// Records that the patient died at `died_at` (once: a second record is
+/// refused as a conflict).
+pub fn record_death(
+    tx: &Transaction,
+    id: &Id,
+    died_at: DateTime<Utc>,
+    stamp: &Stamp,
+) -> Result<(), StoreError> {
+    let n = tx.execute(
+        "UPDATE patients SET died_at = ?2, updated_at = ?3, updated_by = ?4, version = version + 1
+         WHERE id = ?1 AND died_at IS NULL",
+        params![
+            id.as_str(),
+            format_ts(died_at),
+            format_ts(stamp.at),
+            stamp.user_id
+        ],
+    )?;
+    if n == 0 {
+        return Err(StoreError::Conflict(
+            "the patient's death is already recorded: look at the record again".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Takes a wrongly recorded death off the patient (an administrator's
+/// correction, whose reason is in the audit trail).
+pub fn clear_death(tx: &Transaction, id: &Id, stamp: &Stamp) -> Result<(), StoreError> {
+    let n = tx.execute(
+        "UPDATE patients SET died_at = NULL, updated_at = ?2, updated_by = ?3, version = version + 1
+         WHERE id = ?1 AND died_at IS NOT NULL",
+        params![id.as_str(), format_ts(stamp.at), stamp.user_id],
+    )?;
+    if n == 0 {
+        return Err(StoreError::Conflict(
+            "no death is recorded for this patient: look at the record again".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Brings a soft-deleted patient back.
 pub fn restore(tx: &Transaction, id: &Id, stamp: &Stamp) -> Result<(), StoreError> {
     tx.execute(
@@ -857,6 +900,8 @@ pub struct PatientRow {
     pub deleted: bool,
     /// The bed the patient is admitted to now, if any.
     pub bed: Option<String>,
+    /// The patient has died (recorded): shown as deceased.
+    pub deceased: bool,
 }
 
 /// The list rows of the given sequence numbers, in the order given.
@@ -865,7 +910,8 @@ pub fn rows(conn: &Connection, seqs: &[i64]) -> Result<Vec<PatientRow>, StoreErr
         "SELECT seq, id, mrn, given_name, middle_name, family_name, sex, birth_date,
                 birth_date_estimated, phone, deleted_at IS NOT NULL,
                 (SELECT b.label FROM admissions a JOIN beds b ON b.id = a.bed_id
-                 WHERE a.patient_id = patients.id AND a.discharged_at IS NULL)
+                 WHERE a.patient_id = patients.id AND a.discharged_at IS NULL),
+                died_at IS NOT NULL
          FROM patients WHERE seq = ?1",
     )?;
     let mut out = Vec::with_capacity(seqs.len());
@@ -888,6 +934,7 @@ pub fn rows(conn: &Connection, seqs: &[i64]) -> Result<Vec<PatientRow>, StoreErr
                     phone: r.get(9)?,
                     deleted: r.get(10)?,
                     bed: r.get(11)?,
+                    deceased: r.get(12)?,
                 })
             })
             .optional()?;

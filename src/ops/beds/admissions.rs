@@ -218,12 +218,48 @@ pub fn transfer(
 }
 
 /// Ends an admission with a disposition and a note; the bed goes to
-/// cleaning.
+/// cleaning. Discharged as deceased, the patient's death is recorded as
+/// now ([`discharge_deceased`] takes the time of death).
 pub fn discharge(
     db: &mut Db,
     by: &Session,
     admission: &Id,
     disposition: Disposition,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<Admission> {
+    let died_at = (disposition == Disposition::Deceased).then_some(now);
+    discharge_with(db, by, admission, disposition, died_at, note, now)
+}
+
+/// Discharges a patient who died at `died_at` (between their admission and
+/// now): their death is recorded and their appointments still to come are
+/// cancelled, in the discharge's transaction.
+pub fn discharge_deceased(
+    db: &mut Db,
+    by: &Session,
+    admission: &Id,
+    died_at: DateTime<Utc>,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<Admission> {
+    discharge_with(
+        db,
+        by,
+        admission,
+        Disposition::Deceased,
+        Some(died_at),
+        note,
+        now,
+    )
+}
+
+fn discharge_with(
+    db: &mut Db,
+    by: &Session,
+    admission: &Id,
+    disposition: Disposition,
+    died_at: Option<DateTime<Utc>>,
     note: &str,
     now: DateTime<Utc>,
 ) -> Result<Admission> {
@@ -237,6 +273,20 @@ pub fn discharge(
         now,
         |tx| {
             let a = active(tx, admission)?;
+            let death = match died_at {
+                Some(at) => {
+                    if at < a.admitted_at {
+                        return Err(Error::Refused(
+                            "the time of death is before the admission: check the date and time"
+                                .into(),
+                        ));
+                    }
+                    let patient = crate::store::patients::get(tx, &a.patient.id)?
+                        .ok_or_else(|| Error::NotFound("the patient vanished".into()))?;
+                    crate::ops::deaths::record_in(tx, by, &patient, at, Clock::new(now, zone))?
+                }
+                None => Vec::new(),
+            };
             beds::discharge(
                 tx,
                 &a.id,
@@ -278,7 +328,11 @@ pub fn discharge(
             );
             Ok((
                 after,
-                std::iter::once(e).chain(orders).chain(charges).collect(),
+                std::iter::once(e)
+                    .chain(death)
+                    .chain(orders)
+                    .chain(charges)
+                    .collect(),
             ))
         },
     )

@@ -16,7 +16,9 @@ mod board;
 mod merge;
 mod setup;
 
-pub use admissions::{AdmitInput, admit, balance_at_discharge, discharge, transfer};
+pub use admissions::{
+    AdmitInput, admit, balance_at_discharge, discharge, discharge_deceased, transfer,
+};
 pub use bed_status::{back_in_service, cancel_reservation, mark_clean, out_of_service, reserve};
 pub use board::{
     BedDetail, Board, BoardBed, HISTORY, admissions_of, bed_detail, board, clinicians,
@@ -164,6 +166,7 @@ fn get_patient(tx: &Transaction, id: &Id) -> Result<PatientTag> {
             p.mrn
         )));
     }
+    crate::ops::deaths::refuse_if_deceased(&p, "admitted or given a bed")?;
     beds::patient_tag(tx, id)?
         .ok_or_else(|| Error::NotFound("that patient is not in this hospital file".into()))
 }

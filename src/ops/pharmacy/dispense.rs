@@ -2,7 +2,7 @@
 //! confirming, the dispense refused when the stock moved since, and the
 //! ledger rows that dispensing against a prescription writes too.
 
-use super::{get_item, item_event, patient_mrn, quantity_ok, today, units};
+use super::{get_item, item_event, quantity_ok, recipient_mrn, today, units};
 use crate::auth::{Session, authorize};
 use crate::domain::audit::AuditAction;
 use crate::domain::ids::Id;
@@ -83,7 +83,7 @@ pub fn dispense(
             )));
         }
         let mrn = match patient_id {
-            Some(pid) => Some(patient_mrn(tx, pid)?),
+            Some(pid) => Some(recipient_mrn(tx, pid)?),
             None => None,
         };
         let plan = plan_in(tx, &item, quantity, today)?;

@@ -102,6 +102,17 @@ fn patient_mrn(tx: &rusqlite::Connection, id: &str) -> Result<String> {
     Ok(p.mrn)
 }
 
+/// The MRN of a patient stock is dispensed to: one in use who has not died.
+fn recipient_mrn(tx: &rusqlite::Connection, id: &str) -> Result<String> {
+    let mrn = patient_mrn(tx, id)?;
+    if let Some(p) =
+        crate::store::patients::get(tx, &crate::domain::ids::Id::from_stored(id.to_string()))?
+    {
+        crate::ops::deaths::refuse_if_deceased(&p, "dispensed to")?;
+    }
+    Ok(mrn)
+}
+
 /// One movement of one batch by hand: return, adjust, dispose or count.
 struct Change<'a> {
     kind: MovementKind,
