@@ -527,24 +527,23 @@ impl App {
                     form.failed("Type your user name, then your password.".into());
                     return;
                 }
-                let password = form.password.value().to_string();
-                match auth::sign_in(&mut self.db, &user, &password, now) {
+                match auth::sign_in(&mut self.db, &user, form.password.value(), now) {
                     Ok(session) => self.start(session, None),
                     Err(e) => form.failed(sentence(e)),
                 }
             }
             Mode::Locked { session, form, .. } => {
                 let typed = form.user.value().trim().to_lowercase();
-                let password = form.password.value().to_string();
+                let password = form.password.value();
                 if typed.is_empty() {
                     form.failed("Type your user name, then your password.".into());
                 } else if typed == session.user.user_name {
-                    match auth::unlock_session(&mut self.db, session, &password, now) {
+                    match auth::unlock_session(&mut self.db, session, password, now) {
                         Ok(()) => self.unlock(),
                         Err(e) => form.failed(sentence(e)),
                     }
                 } else {
-                    match auth::sign_in(&mut self.db, &typed, &password, now) {
+                    match auth::sign_in(&mut self.db, &typed, password, now) {
                         Ok(new) => {
                             let old = session.clone();
                             let ended =
@@ -559,11 +558,8 @@ impl App {
                 }
             }
             Mode::ChangePassword { session, form } => {
-                let (new, confirm) = (
-                    form.new.value().to_string(),
-                    form.confirm.value().to_string(),
-                );
-                match auth::change_own_password(&mut self.db, session, &new, &confirm, now) {
+                let (new, confirm) = (form.new.value(), form.confirm.value());
+                match auth::change_own_password(&mut self.db, session, new, confirm, now) {
                     Ok(()) => {
                         let session = session.clone();
                         self.start(session, None);
