@@ -6,11 +6,12 @@
 use crate::domain::audit::{Actor, AuditAction, AuditEvent};
 use crate::domain::ids::Id;
 use crate::domain::role::{Permission, Role};
+use crate::domain::sign_in_name;
 use crate::domain::user::User;
 use crate::error::{Error, Result};
 use crate::store::sessions::{self, EndReason};
 use crate::store::users::Attempt;
-use crate::store::{Db, users};
+use crate::store::{Db, secrets, users};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Duration, Utc};
@@ -111,25 +112,27 @@ pub fn authorize(
     }
 }
 
-fn normalise(user_name: &str) -> String {
-    user_name.trim().to_lowercase().chars().take(64).collect()
-}
-
 /// Checks a user name and password against the lockout rules. The attempt
 /// is counted in its own write transaction before the password is checked
 /// (see [`users::claim_attempt`]), so parallel attempts cannot check more
 /// passwords than the lockout allows; a failure is audited, a success is
 /// returned for the caller to record (and to clear the count).
+///
+/// A name no account has is counted and audited under its keyed tag
+/// ([`sign_in_name::UserNameKey::tag`]), never as typed: it may be a password.
 fn check_password(
     db: &mut Db,
     user_name: &str,
     password: &str,
     now: DateTime<Utc>,
 ) -> Result<User> {
-    let name = normalise(user_name);
     let settings = db.settings()?;
-    let account = users::find(db.conn(), &name)?;
+    let account = users::find(db.conn(), &sign_in_name::fold(user_name))?;
     let entity_id = account.as_ref().map(|(u, _)| u.id.to_string());
+    let name = match &account {
+        Some((u, _)) => u.user_name.clone(),
+        None => secrets::user_name_key(db.conn())?.tag(user_name),
+    };
     let attempt = db.write(&Actor::anonymous(&name), |tx| {
         let attempt = users::claim_attempt(
             tx,

@@ -35,6 +35,10 @@ fn actions(events: &[AuditRecord]) -> Vec<String> {
     events.iter().map(|e| e.action.clone()).collect()
 }
 
+fn user_name_key(db: &Db) -> wardline::domain::sign_in_name::UserNameKey {
+    wardline::store::secrets::user_name_key(db.conn()).expect("the hospital's key for user names")
+}
+
 fn head_seq(db: &Db) -> i64 {
     wardline::store::audit::head(db.conn()).unwrap().0
 }
@@ -352,9 +356,10 @@ fn an_unknown_user_name_locks_the_same_way() {
             assert!(matches!(k, Error::Locked { .. }), "{k:?}");
         }
     }
+    let tag = user_name_key(&h.db).tag("ghost");
     let ghost: Vec<_> = events_after(&h.db, start)
         .into_iter()
-        .filter(|e| e.actor_name == "ghost")
+        .filter(|e| e.actor_name == tag)
         .collect();
     assert_eq!(
         actions(&ghost),
@@ -912,4 +917,165 @@ fn an_account_made_on_the_command_line_chooses_its_own_password_first() {
     assert!(ok, "{said}");
     let (ok, said) = common::cli::said(&data, &wards, &format!("{USER_PASSWORD}\n"));
     assert!(ok, "{said}");
+}
+
+/// A fixed instant, so that nothing here depends on the day it runs.
+fn at(hour: u32, minute: u32) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    Utc.with_ymd_and_hms(2026, 3, 2, hour, minute, 0).unwrap()
+}
+
+/// Every row of `table` in which any column, read as text, holds `text`
+/// whatever its case.
+fn rows_holding(db: &Db, table: &str, text: &str) -> Vec<String> {
+    let conn = db.conn();
+    let columns: Vec<String> = conn
+        .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(!columns.is_empty(), "no table {table}");
+    let mut found = Vec::new();
+    for c in columns {
+        let mut stmt = conn
+            .prepare(&format!(
+                "SELECT CAST({c} AS TEXT) FROM {table}
+                 WHERE instr(lower(CAST({c} AS TEXT)), lower(?1)) > 0"
+            ))
+            .unwrap();
+        let hits = stmt.query_map([text], |r| r.get::<_, String>(0)).unwrap();
+        for hit in hits {
+            found.push(format!("{table}.{c} = {}", hit.unwrap()));
+        }
+    }
+    found
+}
+
+/// Review finding 13: a password typed into the user-name field was kept,
+/// lower-cased, in the audit trail and the lockout table for ever. Now only
+/// its keyed tag is kept, and the tag still counts to a lock.
+#[test]
+fn a_user_name_nobody_has_is_kept_only_as_its_tag_and_still_locks() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    let typed = "My-Secret-Pass-99";
+    let t0 = at(10, 0);
+    let start = head_seq(&h.db);
+
+    for (i, variant) in [typed, "my-secret-pass-99", " MY-SECRET-PASS-99 ", typed]
+        .iter()
+        .enumerate()
+    {
+        match wrong_sign_in(&mut h.db, variant, t0) {
+            Error::InvalidCredentials => {}
+            other => panic!("failure {} gave {other:?}", i + 1),
+        }
+    }
+    match wrong_sign_in(&mut h.db, typed, t0) {
+        Error::Locked { until } => assert_eq!(until, t0 + Duration::minutes(15)),
+        other => panic!("the 5th failure gave {other:?}"),
+    }
+    assert!(matches!(
+        auth::sign_in(&mut h.db, typed, "anything", t0 + Duration::minutes(5)),
+        Err(Error::Locked { .. })
+    ));
+
+    for table in ["audit_log", "login_throttle"] {
+        let found = rows_holding(&h.db, table, typed);
+        assert!(found.is_empty(), "the typed name was kept: {found:?}");
+    }
+    let tag = user_name_key(&h.db).tag(typed);
+    assert!(
+        tag.len() == "unknown:".len() + 16
+            && tag.starts_with("unknown:")
+            && tag[8..].bytes().all(|b| b.is_ascii_hexdigit()),
+        "{tag}"
+    );
+    let events = events_after(&h.db, start);
+    assert_eq!(
+        actions(&events),
+        [FAILED, FAILED, FAILED, FAILED, FAILED, LOCKED, FAILED]
+    );
+    assert!(events.iter().all(|e| e.actor_name == tag), "{events:?}");
+    let (failures, locked_until) = wardline::store::users::throttle(h.db.conn(), &tag).unwrap();
+    assert_eq!(
+        (failures, locked_until),
+        (0, Some(t0 + Duration::minutes(15)))
+    );
+}
+
+/// The tag of one name is the same at every attempt in one hospital, so an
+/// administrator sees repeated tries on it; another hospital, with its own
+/// key, tags the same name differently.
+#[test]
+fn a_tag_is_stable_in_one_hospital_and_differs_in_another() {
+    let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut first = hospital(one.path());
+    let mut second = hospital(two.path());
+    let t0 = at(9, 30);
+    let kept = |db: &mut Db, typed: &str| {
+        let start = head_seq(db);
+        wrong_sign_in(db, typed, t0);
+        let events = events_after(db, start);
+        assert_eq!(actions(&events), [FAILED]);
+        events[0].actor_name.clone()
+    };
+    let a = kept(&mut first.db, "ghost");
+    assert_eq!(kept(&mut first.db, "Ghost "), a);
+    assert_eq!(user_name_key(&first.db).tag("ghost"), a);
+    assert_ne!(kept(&mut first.db, "ghost2"), a);
+    let b = kept(&mut second.db, "ghost");
+    assert!(b.starts_with("unknown:"), "{b}");
+    assert_ne!(a, b, "two hospitals gave one tag");
+}
+
+/// A known account's failed sign-in names the account, as before.
+#[test]
+fn a_known_users_failed_sign_in_still_names_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    add_user(&mut h.db, &h.admin, "nora", Role::Nurse);
+    let start = head_seq(&h.db);
+    wrong_sign_in(&mut h.db, "Nora", at(8, 0));
+    let events = events_after(&h.db, start);
+    assert_eq!(actions(&events), [FAILED]);
+    assert_eq!(events[0].actor_name, "nora");
+    assert_eq!(
+        wardline::store::users::throttle(h.db.conn(), "nora").unwrap(),
+        (1, None)
+    );
+    assert!(rows_holding(&h.db, "login_throttle", "unknown:").is_empty());
+}
+
+/// The review's own reproduction: `--as` with a password on the command
+/// line leaves no trace of it in the file, its output or its log.
+#[test]
+fn a_password_given_as_the_user_on_the_command_line_is_never_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = hospital(dir.path());
+    let data = h.data.root().to_path_buf();
+    let file = h.data.hospital_file(&common::code());
+    drop(h);
+    let typed = "My-Secret-Pass-99";
+    let (ok, said) = common::cli::said(&data, &["users", "list", "--as", typed], "x\n");
+    assert!(!ok, "{said}");
+    assert!(
+        !said.to_lowercase().contains(&typed.to_lowercase()),
+        "{said}"
+    );
+    let db = Db::open(&file).unwrap();
+    for table in ["audit_log", "login_throttle"] {
+        let found = rows_holding(&db, table, typed);
+        assert!(found.is_empty(), "the typed name was kept: {found:?}");
+    }
+    let logs = data.join("logs");
+    for entry in std::fs::read_dir(&logs).into_iter().flatten().flatten() {
+        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        assert!(
+            !text.to_lowercase().contains(&typed.to_lowercase()),
+            "{text}"
+        );
+    }
 }

@@ -55,11 +55,17 @@ use chrono::Utc;
 use clap::{Args, ValueEnum};
 use std::io::{BufRead, BufWriter, Write};
 use std::path::Path;
+use zeroize::Zeroizing;
 
 /// Where passwords come from: the terminal without echo, or standard input.
+/// Every password read is held in a buffer wiped when it is dropped.
 pub struct Passwords {
     stdin: bool,
 }
+
+/// Room for a line of standard input without the buffer moving (a move
+/// would leave a copy behind that is not wiped); a longer line still works.
+const LINE_ROOM: usize = 1024;
 
 impl Passwords {
     pub fn new(stdin: bool) -> Self {
@@ -72,9 +78,9 @@ impl Passwords {
     }
 
     /// Asks for an existing password.
-    pub fn ask(&mut self, prompt: &str) -> Result<String> {
+    pub fn ask(&mut self, prompt: &str) -> Result<Zeroizing<String>> {
         if self.stdin {
-            let mut line = String::new();
+            let mut line = Zeroizing::new(String::with_capacity(LINE_ROOM));
             let n = std::io::stdin()
                 .lock()
                 .read_line(&mut line)
@@ -84,16 +90,20 @@ impl Passwords {
                     "standard input ended before the password for \"{prompt}\": give one password per line"
                 );
             }
-            Ok(line.trim_end_matches(['\n', '\r']).to_string())
+            let end = line.trim_end_matches(['\n', '\r']).len();
+            line.truncate(end);
+            Ok(line)
         } else {
-            rpassword::prompt_password(format!("{prompt}: ")).context(
-                "could not read a password from the terminal: use --password-stdin to pipe it in",
-            )
+            rpassword::prompt_password(format!("{prompt}: "))
+                .map(Zeroizing::new)
+                .context(
+                    "could not read a password from the terminal: use --password-stdin to pipe it in",
+                )
         }
     }
 
     /// Asks for a new password; on a terminal, twice, to catch a typo.
-    pub fn ask_new(&mut self, prompt: &str) -> Result<String> {
+    pub fn ask_new(&mut self, prompt: &str) -> Result<Zeroizing<String>> {
         let first = self.ask(prompt)?;
         if !self.stdin {
             let again = self.ask(&format!("{prompt} (again)"))?;
@@ -240,4 +250,18 @@ fn fit(text: &str, width: usize) -> String {
 /// The hospital's clock now.
 fn hospital_clock(db: &Db) -> Result<Clock> {
     Ok(db.clock(Utc::now())?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every password a command reads (`--password-stdin` or the terminal)
+    /// is held in a buffer that wipes itself when dropped.
+    #[test]
+    fn passwords_a_command_reads_are_held_in_zeroizing_buffers() {
+        fn zeroizing(_: fn(&mut Passwords, &str) -> Result<Zeroizing<String>>) {}
+        zeroizing(Passwords::ask);
+        zeroizing(Passwords::ask_new);
+    }
 }

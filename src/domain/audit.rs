@@ -107,11 +107,12 @@ impl Actor {
         }
     }
 
-    /// Someone not signed in, e.g. a failed sign-in under a typed user name.
-    pub fn anonymous(typed_name: &str) -> Self {
+    /// Someone not signed in, e.g. a failed sign-in: `name` is the account's
+    /// user name, or the tag of a name no account has (never its text).
+    pub fn anonymous(name: &str) -> Self {
         Actor {
             id: None,
-            name: typed_name.to_string(),
+            name: name.to_string(),
             role: None,
         }
     }

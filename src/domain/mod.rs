@@ -27,6 +27,7 @@ pub mod pharmacy;
 pub mod prescribing;
 pub mod role;
 pub mod settings;
+pub mod sign_in_name;
 pub mod text;
 pub mod time;
 pub mod user;

@@ -29,6 +29,7 @@ pub mod pharmacy;
 pub(crate) mod plans;
 pub mod prescriptions;
 pub mod prescriptions_bulk;
+pub mod secrets;
 pub mod sessions;
 pub mod settings;
 pub mod users;

@@ -1,4 +1,5 @@
-//! Staff account rows and the per-name sign-in throttle.
+//! Staff account rows and the per-name sign-in throttle (a name no account
+//! has is counted under its tag, see `domain::sign_in_name`).
 
 use super::StoreError;
 use crate::domain::ids::Id;
@@ -137,7 +138,8 @@ pub fn record_login(tx: &Transaction, id: &Id, now: DateTime<Utc>) -> Result<(),
     Ok(())
 }
 
-/// Failed attempts in a row and the lock, for a typed user name.
+/// Failed attempts in a row and the lock, under the name a sign-in is kept
+/// by: an account's user name, or the tag of a name no account has.
 pub fn throttle(
     conn: &Connection,
     user_name: &str,

@@ -514,19 +514,15 @@ impl App {
                     form.failed("Type your user name, then your password.".into());
                     return;
                 }
-                let password = form.password.value().to_string();
-                match auth::sign_in(&mut self.db, &user, &password, now) {
+                match auth::sign_in(&mut self.db, &user, form.password.value(), now) {
                     Ok(session) => self.start(session, None),
                     Err(e) => form.failed(sentence(e)),
                 }
             }
             Mode::Locked { .. } => self.submit_locked(),
             Mode::ChangePassword { session, form } => {
-                let (new, confirm) = (
-                    form.new.value().to_string(),
-                    form.confirm.value().to_string(),
-                );
-                match auth::change_own_password(&mut self.db, session, &new, &confirm, now) {
+                let (new, confirm) = (form.new.value(), form.confirm.value());
+                match auth::change_own_password(&mut self.db, session, new, confirm, now) {
                     Ok(()) => {
                         let session = session.clone();
                         self.start(session, None);

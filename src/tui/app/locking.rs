@@ -67,19 +67,19 @@ impl App {
             return;
         };
         let typed = form.user.value().trim().to_lowercase();
-        let password = form.password.value().to_string();
+        let password = form.password.value();
         if typed.is_empty() {
             form.failed("Type your user name, then your password.".into());
             return;
         }
         if typed == workspace.session.user.user_name {
-            match auth::unlock_session(&mut self.db, &workspace.session, &password, now) {
+            match auth::unlock_session(&mut self.db, &workspace.session, password, now) {
                 Ok(()) => self.unlock(),
                 Err(e) => form.failed(sentence(e)),
             }
             return;
         }
-        match auth::sign_in(&mut self.db, &typed, &password, now) {
+        match auth::sign_in(&mut self.db, &typed, password, now) {
             Ok(new) => {
                 let unsaved = self.unsaved_of_locked();
                 if let Mode::Locked { newcomer, .. } = &mut self.mode {

@@ -1,6 +1,8 @@
 //! A labelled one-line text field, optionally masked, with its error beside it.
+//! A masked field keeps its text in a [`SecretText`], wiped when dropped.
 
 use crate::tui::theme::Theme;
+use crate::tui::widgets::secret_text::SecretText;
 use ratatui::Frame;
 use ratatui::crossterm::event::{Event, KeyEvent};
 use ratatui::layout::Rect;
@@ -11,18 +13,22 @@ use tui_input::backend::crossterm::EventHandler;
 
 pub struct Field {
     pub label: &'static str,
-    input: Input,
-    masked: bool,
+    text: Text,
     width: u16,
     pub error: Option<String>,
+}
+
+/// What a field holds: text shown as typed, or a password shown as dots.
+enum Text {
+    Shown(Input),
+    Masked(SecretText),
 }
 
 impl Field {
     pub fn new(label: &'static str) -> Self {
         Field {
             label,
-            input: Input::default(),
-            masked: false,
+            text: Text::Shown(Input::default()),
             width: 32,
             error: None,
         }
@@ -30,7 +36,7 @@ impl Field {
 
     pub fn masked(label: &'static str) -> Self {
         Field {
-            masked: true,
+            text: Text::Masked(SecretText::new()),
             ..Field::new(label)
         }
     }
@@ -42,30 +48,44 @@ impl Field {
     }
 
     pub fn with_value(mut self, value: &str) -> Self {
-        self.input = Input::new(value.to_string());
+        self.set_value(value);
         self
     }
 
     pub fn value(&self) -> &str {
-        self.input.value()
+        match &self.text {
+            Text::Shown(input) => input.value(),
+            Text::Masked(secret) => secret.as_str(),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.input.value().is_empty()
+        self.value().is_empty()
     }
 
     /// Replaces the text (a value found for the user), cursor at its end.
+    /// A masked field is only ever typed into.
     pub fn set_value(&mut self, value: &str) {
-        self.input = Input::new(value.to_string());
+        if let Text::Shown(input) = &mut self.text {
+            *input = Input::new(value.to_string());
+        }
     }
 
     pub fn clear(&mut self) {
-        self.input.reset();
+        match &mut self.text {
+            Text::Shown(input) => input.reset(),
+            Text::Masked(secret) => secret.clear(),
+        }
     }
 
     /// Edits the text with a key (characters, Backspace, arrows, Home, End…).
     pub fn type_key(&mut self, key: KeyEvent) {
-        self.input.handle_event(&Event::Key(key));
+        match &mut self.text {
+            Text::Shown(input) => {
+                input.handle_event(&Event::Key(key));
+            }
+            Text::Masked(secret) => secret.type_key(key),
+        }
         self.error = None;
     }
 
@@ -92,12 +112,18 @@ impl Field {
         with_error: bool,
     ) {
         let width = area.width.saturating_sub(label_width + 2).min(self.width) as usize;
-        let shown: String = if self.masked {
-            "•".repeat(self.input.value().chars().count())
-        } else {
-            self.input.value().to_string()
+        let (shown, scroll, cursor) = match &self.text {
+            Text::Shown(input) => (
+                input.value().to_string(),
+                input.visual_scroll(width.max(1)),
+                input.visual_cursor(),
+            ),
+            Text::Masked(secret) => (
+                "•".repeat(secret.len()),
+                secret.cursor().saturating_sub(width.max(1)),
+                secret.cursor(),
+            ),
         };
-        let scroll = self.input.visual_scroll(width.max(1));
         let visible: String = shown.chars().skip(scroll).take(width).collect();
         let pad = width.saturating_sub(visible.chars().count());
         let label_style = if focused {
@@ -124,7 +150,7 @@ impl Field {
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), area);
         if focused {
-            let cursor = self.input.visual_cursor().saturating_sub(scroll).min(width);
+            let cursor = cursor.saturating_sub(scroll).min(width);
             frame.set_cursor_position((area.x + label_width + 1 + cursor as u16, area.y));
         }
     }

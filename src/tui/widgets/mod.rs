@@ -8,4 +8,5 @@ pub mod form;
 pub mod lab_order;
 pub mod lab_results;
 pub mod popup;
+pub mod secret_text;
 pub mod table;

@@ -63,6 +63,29 @@ pub fn offset(selected: usize, visible: usize) -> usize {
     selected.saturating_sub(visible.saturating_sub(1))
 }
 
+/// `text` as it fits in `width` columns: whole, or cut with a closing `…`
+/// so that a cut never passes for the whole value.
+pub fn fit_or_mark(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
 /// A table of rows under a header row, in an optional block, that scrolls
 /// to keep its selected row in view.
 pub struct ScrollTable<'a> {
@@ -133,6 +156,14 @@ mod tests {
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
     use ratatui::widgets::Borders;
+
+    #[test]
+    fn a_cut_value_ends_in_a_mark() {
+        assert_eq!(fit_or_mark("YYYY-MM-DD", 10), "YYYY-MM-DD");
+        assert_eq!(fit_or_mark("YYYY-MM-DD", 9), "YYYY-MM-…");
+        assert_eq!(fit_or_mark("Lakeside Clinic", 1), "…");
+        assert_eq!(fit_or_mark("x", 0), "");
+    }
 
     #[test]
     fn moves_stay_inside_the_list() {

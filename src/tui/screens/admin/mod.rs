@@ -182,12 +182,18 @@ impl Admin {
             .max()
             .unwrap_or(0)
             + 1;
+        // A value too long for the panel ends in … (all of it: `wardline
+        // settings list`).
+        let value_width = (settings_area.width as usize).saturating_sub(2 + key_width);
         let mut lines: Vec<Line> = SettingKey::iter()
             .take(shown)
             .map(|k| {
                 Line::from(vec![
                     Span::styled(format!("{:<key_width$}", k.to_string()), theme.muted()),
-                    Span::raw(self.settings.get(k)),
+                    Span::raw(crate::tui::widgets::table::fit_or_mark(
+                        &self.settings.get(k),
+                        value_width,
+                    )),
                 ])
             })
             .collect();
