@@ -34,7 +34,7 @@ pub mod settings;
 pub mod users;
 pub mod ward_staff;
 
-use crate::domain::audit::{Actor, AuditEvent};
+use crate::domain::audit::{Actor, AuditAction, AuditEvent};
 use crate::domain::clock::{Clock, Tz};
 use crate::domain::hospital::HospitalCode;
 use crate::domain::settings::Settings;
@@ -148,6 +148,9 @@ pub struct Db {
     conn: Connection,
     path: PathBuf,
     code: HospitalCode,
+    /// Whether this connection appended audit events after the last
+    /// CHECKPOINT it appended (a command anchors them before it ends).
+    unanchored: bool,
 }
 
 impl std::fmt::Debug for Db {
@@ -197,7 +200,7 @@ impl Db {
         read("SELECT count(*) FROM sqlite_schema")?;
         apply_pragmas(&conn).map_err(|e| StoreError::classify(e, path))?;
         let mut conn = conn;
-        migrations::migrate(&mut conn, migrations).map_err(|e| match e {
+        let migrated = migrations::migrate(&mut conn, migrations).map_err(|e| match e {
             StoreError::Sqlite(e) => StoreError::classify(e, path),
             other => other,
         })?;
@@ -212,6 +215,7 @@ impl Db {
             conn,
             path: path.to_path_buf(),
             code,
+            unanchored: migrated,
         })
     }
 
@@ -282,6 +286,7 @@ impl Db {
             conn,
             path: path.to_path_buf(),
             code,
+            unanchored: false,
         })
     }
 
@@ -351,6 +356,7 @@ impl Db {
             conn,
             path: path.to_path_buf(),
             code: code.clone(),
+            unanchored: true,
         })
     }
 
@@ -375,7 +381,17 @@ impl Db {
         let (value, events) = change(&tx)?;
         audit::append(&tx, actor, &events).map_err(E::from)?;
         tx.commit().map_err(classify)?;
+        if let Some(last) = events.last() {
+            self.unanchored = last.action != AuditAction::Checkpoint;
+        }
         Ok(value)
+    }
+
+    /// Whether this connection has appended audit events (a sign-in, a
+    /// read, a schema upgrade) since it last appended a CHECKPOINT: a
+    /// command that ends with some writes a checkpoint for them.
+    pub fn has_unanchored_events(&self) -> bool {
+        self.unanchored
     }
 
     /// Leaves folding the write-ahead log into the file to
