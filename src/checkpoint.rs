@@ -461,6 +461,42 @@ mod tests {
     }
 
     #[test]
+    fn a_line_cut_off_while_written_is_torn_and_the_next_starts_on_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataDir::resolve(Some(dir.path().to_path_buf())).unwrap();
+        let code: HospitalCode = "TST".parse().unwrap();
+        let first = cp(Kind::Checkpoint, 12);
+        append_line(&data, &code, first.clone()).unwrap();
+        let path = data.checkpoint_file(&code);
+        let whole = std::fs::read_to_string(&path).unwrap();
+        let cut = &whole[..whole.len() - 10];
+        std::fs::write(&path, cut).unwrap();
+        let log = read(&data, &code).unwrap();
+        assert!(log.lines.is_empty());
+        assert_eq!(
+            log.unreadable,
+            [Unreadable {
+                line: 1,
+                text: cut.to_string(),
+                torn_last: true
+            }]
+        );
+
+        append_line(&data, &code, cp(Kind::Checkpoint, 13)).unwrap();
+        let log = read(&data, &code).unwrap();
+        assert_eq!(log.lines, [cp(Kind::Checkpoint, 13)]);
+        assert!(!log.unreadable[0].torn_last);
+        let event = Anchor {
+            seq: first.count,
+            at: first.at,
+            hash: first.head,
+        };
+        assert!(is_torn_line_of(&log.unreadable[0].text, &event));
+        assert!(!is_torn_line_of("2026-03-09T08:00:00.000000Z 7", &event));
+        assert!(!is_torn_line_of(whole.trim_end(), &event), "a whole line");
+    }
+
+    #[test]
     fn a_restore_sets_aside_only_what_its_backup_never_had() {
         // The backup held 20 events; its restore event is number 23.
         let lines = [
