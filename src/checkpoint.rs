@@ -3,9 +3,16 @@
 //! A hash chain cannot see its last rows cut off; a checkpoint written
 //! elsewhere can. `audit verify` checks the chain and every checkpoint.
 //!
+//! Writing a checkpoint appends a CHECKPOINT event to the trail, then the
+//! log line that names that event (its time, number and hash). So the trail
+//! itself says which lines the log must hold: a log cut short, deleted or
+//! replaced lacks some, and `audit verify` says which. Every command-line
+//! command that appended events ends with one (`commands::open_hospital`).
+//!
 //! The log has two kinds of line:
 //!
-//! - `<time> <count> <head>`: a checkpoint, as every log has always held;
+//! - `<time> <count> <head>`: a checkpoint; `<time>` is its CHECKPOINT
+//!   event's (older logs hold lines of other events too);
 //! - `<time> restore <count> <head> <kept>`: the hospital file was replaced
 //!   by a backup holding `<kept>` events, and its `RESTORE_BACKUP` event is
 //!   number `<count>` with hash `<head>` (between the two may lie a schema
@@ -16,15 +23,21 @@
 //! replaced file); the earlier lines it does cover must still agree, and the
 //! restore line itself is checked like a checkpoint, whose event must be a
 //! `RESTORE_BACKUP`. So a restored file verifies, while a file cut off or
-//! rewritten by other means is still caught.
+//! rewritten by other means is still caught. A restore that starts the log
+//! (onto a new machine) vouches for the backup's own CHECKPOINT events.
+//!
+//! A line cut off while it was appended (a crash, a full disk) is a warning,
+//! not tampering: the last line without its end, or a line that is the
+//! beginning of a CHECKPOINT event's line. The next line starts on its own.
 
-use crate::domain::audit::{AuditAction, ChainBreak};
+use crate::domain::audit::{Actor, AuditAction, AuditEvent, ChainBreak};
 use crate::domain::hospital::HospitalCode;
 use crate::paths::DataDir;
-use crate::store::Db;
-use crate::store::audit::{self, ChainState};
+use crate::store::audit::{self, Anchor, ChainState};
+use crate::store::{Db, StoreError};
 use anyhow::Context;
-use std::io::Write;
+use std::io::{Read, Seek, Write};
+use std::path::Path;
 
 /// One line of a checkpoint log: `<time> <count> <head hash>`, or
 /// `<time> restore <count> <head hash> <kept>` for a restore.
@@ -55,7 +68,9 @@ pub enum Scope {
     /// The hospital file itself: every checkpoint in force must be in it.
     Live,
     /// A copy taken at some moment (a backup): checkpoints written after
-    /// it, with more events than it has, do not concern it.
+    /// it, with more events than it has, do not concern it; and on a
+    /// machine with no checkpoint log yet (a backup about to be restored
+    /// onto a new machine) its own checkpoints have nothing to be held to.
     Copy,
 }
 
@@ -80,6 +95,24 @@ pub enum AuditProblem {
         "the restore recorded at {at} names event {seq}, which is not a restore: the checkpoint log or the trail was edited"
     )]
     NotARestore { at: String, seq: i64 },
+    #[error(
+        "the checkpoint log lacks the checkpoint of event {seq} written at {at}: the log was cut, deleted or replaced"
+    )]
+    MissingCheckpoint { seq: i64, at: String },
+}
+
+/// Something `audit verify` found that is no sign of tampering but needs
+/// doing: it is said, and the trail still verifies.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AuditWarning {
+    #[error(
+        "the last line of the checkpoint log was cut off while it was being written (a crash or a full disk): run `wardline audit checkpoint` to write a whole one"
+    )]
+    TornLastLine,
+    #[error(
+        "line {line} of the checkpoint log was cut off while it was being written (a crash or a full disk); the lines after it are whole"
+    )]
+    TornLine { line: usize },
 }
 
 /// The outcome of verifying a hospital's audit trail.
@@ -90,11 +123,36 @@ pub struct AuditReport {
     /// The checkpoint lines in force that the trail was held to.
     pub checkpoints: usize,
     pub problems: Vec<AuditProblem>,
+    pub warnings: Vec<AuditWarning>,
 }
 
-/// Appends the current count and head hash to the hospital's checkpoint log.
-pub fn write(db: &Db, data: &DataDir) -> anyhow::Result<Checkpoint> {
-    append(db, data, Kind::Checkpoint)
+/// Records a checkpoint: a CHECKPOINT event appended to the trail (through
+/// the one write path), then the log line naming that event.
+pub fn write(db: &mut Db, data: &DataDir) -> anyhow::Result<Checkpoint> {
+    let seq = db
+        .write(&Actor::system(), |tx| {
+            let (count, _) = audit::head(tx)?;
+            let event = AuditEvent::new(
+                AuditAction::Checkpoint,
+                "audit",
+                "the event count and head hash written to the checkpoint log",
+            );
+            Ok::<_, StoreError>((count + 1, vec![event]))
+        })
+        .context("could not record the checkpoint in the audit trail")?;
+    let anchor = audit::anchor_at(db.conn(), seq)?.with_context(|| {
+        format!("the checkpoint event {seq} just written cannot be read back: run `wardline check`")
+    })?;
+    append_line(
+        data,
+        db.code(),
+        Checkpoint {
+            at: anchor.at,
+            count: anchor.seq,
+            head: anchor.hash,
+            kind: Kind::Checkpoint,
+        },
+    )
 }
 
 /// Appends a restore line: hospital `code`'s file has just been replaced by
@@ -119,25 +177,34 @@ pub fn write_restore(
     )
 }
 
-fn append(db: &Db, data: &DataDir, kind: Kind) -> anyhow::Result<Checkpoint> {
-    let (count, head) = audit::head(db.conn())?;
-    let cp = Checkpoint {
-        at: crate::domain::time::format_ts(chrono::Utc::now()),
-        count,
-        head,
-        kind,
-    };
-    append_line(data, db.code(), cp)
-}
-
 fn append_line(data: &DataDir, code: &HospitalCode, cp: Checkpoint) -> anyhow::Result<Checkpoint> {
     let path = data.checkpoint_file(code);
+    let torn = ends_mid_line(&path)
+        .with_context(|| format!("could not read the checkpoint log {}", path.display()))?;
     let mut f = crate::paths::open_private_append(&path)
         .with_context(|| format!("could not open the checkpoint log {}", path.display()))?;
-    writeln!(f, "{}", line(&cp))
+    let start = if torn { "\n" } else { "" };
+    writeln!(f, "{start}{}", line(&cp))
         .and_then(|_| f.sync_all())
         .with_context(|| format!("could not write the checkpoint log {}", path.display()))?;
     Ok(cp)
+}
+
+/// Whether the log's last line lacks its end (it was cut off while being
+/// written), so that the next line must start on a line of its own.
+fn ends_mid_line(path: &Path) -> std::io::Result<bool> {
+    let mut f = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    if f.metadata()?.len() == 0 {
+        return Ok(false);
+    }
+    f.seek(std::io::SeekFrom::End(-1))?;
+    let mut last = [0u8];
+    f.read_exact(&mut last)?;
+    Ok(last[0] != b'\n')
 }
 
 /// The text of one line of the log.
@@ -148,6 +215,22 @@ fn line(cp: &Checkpoint) -> String {
             format!("{} {RESTORE_WORD} {} {} {kept}", cp.at, cp.count, cp.head)
         }
     }
+}
+
+/// The whole line a CHECKPOINT event's log line is.
+fn line_of(event: &Anchor) -> String {
+    line(&Checkpoint {
+        at: event.at.clone(),
+        count: event.seq,
+        head: event.hash.clone(),
+        kind: Kind::Checkpoint,
+    })
+}
+
+/// Whether `text` is the beginning of `event`'s line, cut off.
+fn is_torn_line_of(text: &str, event: &Anchor) -> bool {
+    let whole = line_of(event);
+    text.len() < whole.len() && whole.starts_with(text)
 }
 
 /// Reads one line of the log; `None` for any other shape.
@@ -189,27 +272,49 @@ pub fn in_force(lines: &[Checkpoint]) -> Vec<Checkpoint> {
     kept
 }
 
-/// Reads the checkpoint log; unreadable lines become problems.
-pub fn read(data: &DataDir, db: &Db) -> anyhow::Result<(Vec<Checkpoint>, Vec<AuditProblem>)> {
-    let path = data.checkpoint_file(db.code());
+/// The checkpoint log as read: its lines, and those that are not lines.
+#[derive(Debug, Clone, Default)]
+pub struct Log {
+    pub lines: Vec<Checkpoint>,
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// A line of the log that is no checkpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    /// Its number in the log, from 1.
+    pub line: usize,
+    pub text: String,
+    /// The log's last line, without its end: cut off while being written.
+    pub torn_last: bool,
+}
+
+/// Reads hospital `code`'s checkpoint log (none is an empty log).
+pub fn read(data: &DataDir, code: &HospitalCode) -> anyhow::Result<Log> {
+    let path = data.checkpoint_file(code);
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => return Err(e).with_context(|| format!("could not read {}", path.display())),
     };
-    let mut found = Vec::new();
-    let mut problems = Vec::new();
-    for (i, line) in text
+    let ends_whole = text.is_empty() || text.ends_with('\n');
+    let last = text.lines().count();
+    let mut log = Log::default();
+    for (i, l) in text
         .lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
     {
-        match parse_line(line) {
-            Some(cp) => found.push(cp),
-            None => problems.push(AuditProblem::BadLine { line: i + 1 }),
+        match parse_line(l) {
+            Some(cp) => log.lines.push(cp),
+            None => log.unreadable.push(Unreadable {
+                line: i + 1,
+                text: l.to_string(),
+                torn_last: i + 1 == last && !ends_whole,
+            }),
         }
     }
-    Ok((found, problems))
+    Ok(log)
 }
 
 /// Verifies the hospital file's chain and checks it against every
@@ -219,10 +324,23 @@ pub fn verify(db: &Db, data: &DataDir) -> anyhow::Result<AuditReport> {
 }
 
 /// Verifies the chain of `db` and checks it against the checkpoints in
-/// force, as the hospital file ([`Scope::Live`]) or as a copy of it.
+/// force, as the hospital file ([`Scope::Live`]) or as a copy of it; and
+/// every CHECKPOINT event of the trail against its line in the log.
 pub fn verify_in(db: &Db, data: &DataDir, scope: Scope) -> anyhow::Result<AuditReport> {
-    let (lines, mut problems) = read(data, db)?;
-    let checkpoints = in_force(&lines);
+    let log = read(data, db.code())?;
+    let anchors = audit::anchors_of(db.conn(), AuditAction::Checkpoint.into())?;
+    let mut problems = Vec::new();
+    let mut warnings = Vec::new();
+    for u in &log.unreadable {
+        if u.torn_last {
+            warnings.push(AuditWarning::TornLastLine);
+        } else if anchors.iter().any(|a| is_torn_line_of(&u.text, a)) {
+            warnings.push(AuditWarning::TornLine { line: u.line });
+        } else {
+            problems.push(AuditProblem::BadLine { line: u.line });
+        }
+    }
+    let checkpoints = in_force(&log.lines);
     let (count, head) = match audit::verify_chain(db.conn())? {
         ChainState::Intact { count, head } => (count, head),
         ChainState::Broken(b) => {
@@ -259,12 +377,50 @@ pub fn verify_in(db: &Db, data: &DataDir, scope: Scope) -> anyhow::Result<AuditR
             });
         }
     }
+    problems.extend(missing_lines(&log, &checkpoints, &anchors, scope));
     Ok(AuditReport {
         count,
         head,
         checkpoints: compared,
         problems,
+        warnings,
     })
+}
+
+/// The CHECKPOINT events whose line the log lacks. A line in force with
+/// the event's number but another hash is reported as a rewritten trail
+/// already; a line cut off while being written is warned about instead; a
+/// restore that starts the log vouches for the events of its backup; a copy
+/// checked where there is no log at all has nothing to be held to.
+fn missing_lines(
+    log: &Log,
+    in_force: &[Checkpoint],
+    anchors: &[Anchor],
+    scope: Scope,
+) -> Vec<AuditProblem> {
+    let vouched_up_to = match log.lines.first() {
+        None if scope == Scope::Copy && log.unreadable.is_empty() => i64::MAX,
+        Some(Checkpoint {
+            kind: Kind::Restore { kept },
+            ..
+        }) => *kept,
+        _ => 0,
+    };
+    anchors
+        .iter()
+        .filter(|a| a.seq > vouched_up_to)
+        .filter(|a| {
+            !log.lines
+                .iter()
+                .any(|l| l.kind == Kind::Checkpoint && l.count == a.seq && l.head == a.hash)
+        })
+        .filter(|a| !in_force.iter().any(|l| l.count == a.seq))
+        .filter(|a| !log.unreadable.iter().any(|u| is_torn_line_of(&u.text, a)))
+        .map(|a| AuditProblem::MissingCheckpoint {
+            seq: a.seq,
+            at: a.at.clone(),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -302,6 +458,42 @@ mod tests {
         ] {
             assert_eq!(parse_line(&bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_line_cut_off_while_written_is_torn_and_the_next_starts_on_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = DataDir::resolve(Some(dir.path().to_path_buf())).unwrap();
+        let code: HospitalCode = "TST".parse().unwrap();
+        let first = cp(Kind::Checkpoint, 12);
+        append_line(&data, &code, first.clone()).unwrap();
+        let path = data.checkpoint_file(&code);
+        let whole = std::fs::read_to_string(&path).unwrap();
+        let cut = &whole[..whole.len() - 10];
+        std::fs::write(&path, cut).unwrap();
+        let log = read(&data, &code).unwrap();
+        assert!(log.lines.is_empty());
+        assert_eq!(
+            log.unreadable,
+            [Unreadable {
+                line: 1,
+                text: cut.to_string(),
+                torn_last: true
+            }]
+        );
+
+        append_line(&data, &code, cp(Kind::Checkpoint, 13)).unwrap();
+        let log = read(&data, &code).unwrap();
+        assert_eq!(log.lines, [cp(Kind::Checkpoint, 13)]);
+        assert!(!log.unreadable[0].torn_last);
+        let event = Anchor {
+            seq: first.count,
+            at: first.at,
+            hash: first.head,
+        };
+        assert!(is_torn_line_of(&log.unreadable[0].text, &event));
+        assert!(!is_torn_line_of("2026-03-09T08:00:00.000000Z 7", &event));
+        assert!(!is_torn_line_of(whole.trim_end(), &event), "a whole line");
     }
 
     #[test]

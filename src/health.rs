@@ -80,9 +80,10 @@ impl HealthReport {
     }
 }
 
-/// What `audit verify` prints of a report, without advice.
+/// What `audit verify` prints of a report, without advice: the verdict,
+/// then any warning.
 pub fn audit_lines(report: &AuditReport) -> Vec<String> {
-    if report.problems.is_empty() {
+    let mut out = if report.problems.is_empty() {
         vec![format!(
             "Audit trail intact: {} events, head {} ({} checkpoints agree)",
             report.count, report.head, report.checkpoints
@@ -93,7 +94,14 @@ pub fn audit_lines(report: &AuditReport) -> Vec<String> {
             .iter()
             .map(|p| format!("AUDIT PROBLEM: {p}"))
             .collect()
-    }
+    };
+    out.extend(
+        report
+            .warnings
+            .iter()
+            .map(|w| format!("AUDIT WARNING: {w}")),
+    );
+    out
 }
 
 /// What the check of every page of a live hospital file found.

@@ -74,7 +74,7 @@ fn verify(data: &DataDir) -> AuditReport {
 }
 
 fn write_checkpoint(data: &DataDir) -> checkpoint::Checkpoint {
-    checkpoint::write(&open(data), data).expect("write a checkpoint")
+    checkpoint::write(&mut open(data), data).expect("write a checkpoint")
 }
 
 /// The file as someone holding it would tamper with it: the append-only
@@ -106,7 +106,7 @@ fn chain(data: &DataDir) -> ChainState {
 fn an_untouched_trail_verifies() {
     let dir = tempfile::tempdir().unwrap();
     let (data, count) = populated(dir.path());
-    let db = open(&data);
+    let mut db = open(&data);
     let rows = common::audit_count(db.conn());
     assert_eq!(rows, count);
     let max: i64 = db
@@ -140,10 +140,17 @@ fn an_untouched_trail_verifies() {
     }
     assert_eq!(actions[0], "CREATE", "the hospital's creation comes first");
 
-    // Checkpoints of an intact trail agree, now and after more events.
-    let cp = checkpoint::write(&db, &data).unwrap();
-    assert_eq!(cp.count, rows);
-    assert_eq!(cp.head, report.head);
+    // Checkpoints of an intact trail agree, now and after more events. A
+    // checkpoint is itself an event (CHECKPOINT), and its line names it.
+    let cp = checkpoint::write(&mut db, &data).unwrap();
+    assert_eq!(cp.count, rows + 1);
+    assert_eq!(cp.head, last_hash(db.conn()));
+    assert_eq!(
+        wardline::store::audit::action_at(db.conn(), cp.count)
+            .unwrap()
+            .as_deref(),
+        Some("CHECKPOINT")
+    );
     drop(db);
     let mut db = open(&data);
     db.write(&Actor::system(), |_| {
@@ -153,10 +160,10 @@ fn an_untouched_trail_verifies() {
         ))
     })
     .unwrap();
-    checkpoint::write(&db, &data).unwrap();
+    checkpoint::write(&mut db, &data).unwrap();
     let report = checkpoint::verify(&db, &data).unwrap();
     assert!(report.problems.is_empty(), "{:?}", report.problems);
-    assert_eq!(report.count, rows + 1);
+    assert_eq!(report.count, rows + 3);
     assert_eq!(report.checkpoints, 2);
 
     #[cfg(unix)]
@@ -322,7 +329,8 @@ fn a_cut_tail_is_caught_only_by_a_checkpoint() {
     let dir = tempfile::tempdir().unwrap();
     let (data, count) = populated(dir.path());
     let cp = write_checkpoint(&data);
-    assert_eq!(cp.count, count);
+    assert_eq!(cp.count, count + 1);
+    let count = cp.count;
     assert!(verify(&data).problems.is_empty());
 
     tamper(
@@ -352,8 +360,9 @@ fn a_cut_tail_is_caught_only_by_a_checkpoint() {
 #[test]
 fn a_rewritten_tail_is_caught_by_a_checkpoint() {
     let dir = tempfile::tempdir().unwrap();
-    let (data, count) = populated(dir.path());
+    let (data, _) = populated(dir.path());
     let cp = write_checkpoint(&data);
+    let count = cp.count;
     tamper(
         &data,
         &format!(
@@ -391,8 +400,9 @@ fn a_rewritten_tail_is_caught_by_a_checkpoint() {
     // The same with fewer events than were removed is a cut tail.
     drop(db);
     let dir = tempfile::tempdir().unwrap();
-    let (data, count) = populated(dir.path());
+    let (data, _) = populated(dir.path());
     let cp = write_checkpoint(&data);
+    let count = cp.count;
     tamper(
         &data,
         &format!("DELETE FROM audit_log WHERE seq > {}", count - 3),
@@ -415,8 +425,9 @@ fn a_rewritten_tail_is_caught_by_a_checkpoint() {
 #[test]
 fn a_recomputed_chain_passes_alone_but_not_against_a_checkpoint() {
     let dir = tempfile::tempdir().unwrap();
-    let (data, count) = populated(dir.path());
+    let (data, _) = populated(dir.path());
     let cp = write_checkpoint(&data);
+    let count = cp.count;
     let k = count / 2;
 
     // Someone edits row k and recomputes every hash from there on, which
@@ -549,6 +560,8 @@ fn the_command_line_catches_a_cut_tail_after_a_checkpoint() {
     let (data, count) = populated(dir.path());
     let out = wardline(&data, &["audit", "checkpoint"]);
     assert!(out.status.success(), "{}", text(&out));
+    // The checkpoint is an event of its own.
+    let count = count + 1;
     tamper(
         &data,
         &format!("DELETE FROM audit_log WHERE seq > {}", count - 3),

@@ -180,11 +180,19 @@ fn a_backup_is_a_private_checked_copy_recorded_in_the_hospital() {
     drop(c);
 
     // Recorded in the hospital: a BACKUP event by the system, a row in
-    // `backups`, and a checkpoint line.
+    // `backups`, and a checkpoint (its CHECKPOINT event, then its line).
     let all = actions(db.conn());
-    let (seq, action, actor) = all.last().unwrap();
-    assert_eq!((action.as_str(), actor.as_str()), ("BACKUP", "system"));
-    assert_eq!(*seq, before + 1);
+    let tail: Vec<(i64, &str, &str)> = all[all.len() - 2..]
+        .iter()
+        .map(|(seq, action, actor)| (*seq, action.as_str(), actor.as_str()))
+        .collect();
+    assert_eq!(
+        tail,
+        [
+            (before + 1, "BACKUP", "system"),
+            (before + 2, "CHECKPOINT", "system")
+        ]
+    );
     let latest = wardline::ops::backup::latest(&db, &admin).unwrap().unwrap();
     assert_eq!(latest.path, copy.display().to_string());
     assert!(latest.automatic);
@@ -193,7 +201,7 @@ fn a_backup_is_a_private_checked_copy_recorded_in_the_hospital() {
     let log = std::fs::read_to_string(data.checkpoint_file(&code())).unwrap();
     assert!(
         log.lines()
-            .any(|l| l.split(' ').nth(1) == Some(&(before + 1).to_string())),
+            .any(|l| l.split(' ').nth(1) == Some(&(before + 2).to_string())),
         "{log}"
     );
 }

@@ -6,7 +6,7 @@ use crate::checkpoint;
 use crate::cli::Cli;
 use crate::paths::DataDir;
 use crate::store::Db;
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 
 #[derive(Debug, Subcommand)]
@@ -18,14 +18,21 @@ pub enum AuditCommand {
 }
 
 pub fn audit(data: &DataDir, cli: &Cli, cmd: &AuditCommand) -> Result<bool> {
-    let db = open_hospital(data, cli.hospital.as_deref())?;
+    let mut db = open_hospital(data, cli.hospital.as_deref())?;
     match cmd {
         AuditCommand::Verify => {
             let report = checkpoint::verify(&db, data)?;
             Ok(print_audit_report(&report))
         }
         AuditCommand::Checkpoint => {
-            let cp = checkpoint::write(&db, data)?;
+            let report = checkpoint::verify(&db, data)?;
+            if !report.problems.is_empty() {
+                print_audit_report(&report);
+                bail!(
+                    "no checkpoint was written: one would vouch for a trail that does not verify. Restore the hospital file from a backup (`wardline restore`) and keep this one for investigation"
+                );
+            }
+            let cp = checkpoint::write(&mut db, data)?;
             say!("Checkpoint written: {} events, head {}", cp.count, cp.head);
             say!("Log: {}", data.checkpoint_file(db.code()).display());
             Ok(true)

@@ -60,7 +60,7 @@ pub fn init(data: &DataDir, args: &InitArgs, pw: &mut Passwords) -> Result<()> {
         let _ = std::fs::remove_file(&path);
         return Err(e.into());
     }
-    checkpoint::write(&db, data)?;
+    checkpoint::write(&mut db, data)?;
     say!("Created hospital {code} ({name}) at {}", path.display());
     say!(
         "Time zone: {} (change it with `wardline settings set time_zone NAME --as ADMIN`).",

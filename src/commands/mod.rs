@@ -117,10 +117,56 @@ impl Passwords {
     }
 }
 
-/// Opens the hospital a command names (or the only one).
-pub fn open_hospital(data: &DataDir, code: Option<&str>) -> Result<Db> {
+/// Opens the hospital a command names (or the only one). When the command
+/// ends, its audit events are anchored (see [`CommandHospital`]).
+pub fn open_hospital(data: &DataDir, code: Option<&str>) -> Result<CommandHospital> {
     let (_, path) = data.choose_hospital(code)?;
-    Db::open(&path).with_context(|| format!("could not open the hospital file {}", path.display()))
+    let db = Db::open(&path)
+        .with_context(|| format!("could not open the hospital file {}", path.display()))?;
+    Ok(CommandHospital {
+        db,
+        data: data.clone(),
+    })
+}
+
+/// The hospital file a command-line command works on. When the command
+/// ends, successfully or not, the audit events it appended (a sign-in, a
+/// read and an export count as much as a change) are anchored by a
+/// checkpoint, so that none can later be cut off or rewritten unseen.
+pub struct CommandHospital {
+    db: Db,
+    data: DataDir,
+}
+
+impl std::ops::Deref for CommandHospital {
+    type Target = Db;
+
+    fn deref(&self) -> &Db {
+        &self.db
+    }
+}
+
+impl std::ops::DerefMut for CommandHospital {
+    fn deref_mut(&mut self) -> &mut Db {
+        &mut self.db
+    }
+}
+
+impl Drop for CommandHospital {
+    fn drop(&mut self) {
+        if std::thread::panicking() || !self.db.has_unanchored_events() {
+            return;
+        }
+        if let Err(e) = crate::checkpoint::write(&mut self.db, &self.data) {
+            tracing::warn!(error = %e, "no checkpoint after a command");
+            eprintln!(
+                "wardline: {}",
+                crate::domain::text::printable(&format!(
+                    "this command's audit events were saved, but no checkpoint could be written for them ({e:#}): run `wardline audit checkpoint`"
+                ))
+            );
+        }
+    }
 }
 
 pub(crate) fn sign_in(db: &mut Db, by: &AsUser, pw: &mut Passwords) -> Result<Session> {

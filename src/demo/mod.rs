@@ -109,7 +109,7 @@ fn build(
         let _ = std::fs::remove_file(path);
         return result;
     }
-    crate::checkpoint::write(&db, data)?;
+    crate::checkpoint::write(&mut db, data)?;
     Ok(())
 }
 

@@ -42,6 +42,9 @@ pub enum AuditAction {
     // one (RESTORE_BACKUP; RESTORE is a deleted patient brought back)
     Backup,
     RestoreBackup,
+    // the event count and head hash written to the checkpoint log outside
+    // the file; the log's line carries this event's number and hash
+    Checkpoint,
     // the clinical record: a note signed, an addendum added, a record
     // marked entered in error, a record opened by breaking the glass
     Sign,

@@ -177,3 +177,42 @@ pub fn action_at(conn: &Connection, seq: i64) -> Result<Option<String>, StoreErr
         })
         .optional()?)
 }
+
+/// An event as the checkpoint log names it: its number, time and hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub seq: i64,
+    pub at: String,
+    pub hash: String,
+}
+
+/// Every event of `action`, in order, as number, time and hash.
+pub fn anchors_of(conn: &Connection, action: &str) -> Result<Vec<Anchor>, StoreError> {
+    let mut stmt =
+        conn.prepare_cached("SELECT seq, at, hash FROM audit_log WHERE action = ?1 ORDER BY seq")?;
+    let rows = stmt.query_map([action], |r| {
+        Ok(Anchor {
+            seq: r.get(0)?,
+            at: r.get(1)?,
+            hash: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Event `seq` as the checkpoint log names it, if there is one.
+pub fn anchor_at(conn: &Connection, seq: i64) -> Result<Option<Anchor>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT seq, at, hash FROM audit_log WHERE seq = ?1",
+            [seq],
+            |r| {
+                Ok(Anchor {
+                    seq: r.get(0)?,
+                    at: r.get(1)?,
+                    hash: r.get(2)?,
+                })
+            },
+        )
+        .optional()?)
+}

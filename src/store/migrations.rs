@@ -61,16 +61,17 @@ pub fn current_version() -> i64 {
 /// Brings the file up to `migrations.len()` in one IMMEDIATE transaction,
 /// re-reading the version inside it so that two terminals opening an old file
 /// at once migrate it only once. A failing migration leaves the file as it was.
-pub fn migrate(conn: &mut Connection, migrations: &[&str]) -> Result<(), StoreError> {
+/// Returns whether this connection migrated it (and so appended its event).
+pub fn migrate(conn: &mut Connection, migrations: &[&str]) -> Result<bool, StoreError> {
     let target = migrations.len() as i64;
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version >= target {
-        return Ok(());
+        return Ok(false);
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let from: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if from >= target {
-        return Ok(());
+        return Ok(false);
     }
     let Ok(done) = usize::try_from(from) else {
         return Err(StoreError::Conflict(format!(
@@ -96,5 +97,5 @@ pub fn migrate(conn: &mut Connection, migrations: &[&str]) -> Result<(), StoreEr
     )?;
     tx.commit()?;
     tracing::info!(from, to = target, "hospital file migrated");
-    Ok(())
+    Ok(true)
 }

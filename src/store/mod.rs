@@ -35,7 +35,7 @@ pub mod settings;
 pub mod users;
 pub mod ward_staff;
 
-use crate::domain::audit::{Actor, AuditEvent};
+use crate::domain::audit::{Actor, AuditAction, AuditEvent};
 use crate::domain::clock::{Clock, Tz};
 use crate::domain::hospital::HospitalCode;
 use crate::domain::settings::Settings;
@@ -149,6 +149,9 @@ pub struct Db {
     conn: Connection,
     path: PathBuf,
     code: HospitalCode,
+    /// Whether this connection appended audit events after the last
+    /// CHECKPOINT it appended (a command anchors them before it ends).
+    unanchored: bool,
 }
 
 impl std::fmt::Debug for Db {
@@ -198,7 +201,7 @@ impl Db {
         read("SELECT count(*) FROM sqlite_schema")?;
         apply_pragmas(&conn).map_err(|e| StoreError::classify(e, path))?;
         let mut conn = conn;
-        migrations::migrate(&mut conn, migrations).map_err(|e| match e {
+        let migrated = migrations::migrate(&mut conn, migrations).map_err(|e| match e {
             StoreError::Sqlite(e) => StoreError::classify(e, path),
             other => other,
         })?;
@@ -213,6 +216,7 @@ impl Db {
             conn,
             path: path.to_path_buf(),
             code,
+            unanchored: migrated,
         })
     }
 
@@ -283,6 +287,7 @@ impl Db {
             conn,
             path: path.to_path_buf(),
             code,
+            unanchored: false,
         })
     }
 
@@ -352,6 +357,7 @@ impl Db {
             conn,
             path: path.to_path_buf(),
             code: code.clone(),
+            unanchored: true,
         })
     }
 
@@ -376,7 +382,17 @@ impl Db {
         let (value, events) = change(&tx)?;
         audit::append(&tx, actor, &events).map_err(E::from)?;
         tx.commit().map_err(classify)?;
+        if let Some(last) = events.last() {
+            self.unanchored = last.action != AuditAction::Checkpoint;
+        }
         Ok(value)
+    }
+
+    /// Whether this connection has appended audit events (a sign-in, a
+    /// read, a schema upgrade) since it last appended a CHECKPOINT: a
+    /// command that ends with some writes a checkpoint for them.
+    pub fn has_unanchored_events(&self) -> bool {
+        self.unanchored
     }
 
     /// Leaves folding the write-ahead log into the file to

@@ -166,6 +166,11 @@ impl App {
         &self.db
     }
 
+    /// The hospital file, to write the checkpoint on leaving.
+    pub fn db_mut(&mut self) -> &mut Db {
+        &mut self.db
+    }
+
     /// The error the status line shows, if any (the bench refuses to time
     /// a screen that shows one).
     pub fn error_shown(&self) -> Option<&str> {

@@ -102,7 +102,7 @@ pub fn run_file(data: &DataDir, path: &Path, options: Options) -> Result<()> {
     ratatui::restore();
     app.shutdown();
     result?;
-    crate::checkpoint::write(app.db(), data)?;
+    crate::checkpoint::write(app.db_mut(), data)?;
     tracing::info!("terminal screen closed");
     Ok(())
 }
