@@ -102,7 +102,12 @@ pub fn import_patients(
     };
     let mut out = BufWriter::new(std::io::stdout().lock());
     let written = (|| -> std::io::Result<()> {
-        for note in report.invalid.iter().chain(&report.duplicates) {
+        for note in report
+            .invalid
+            .iter()
+            .chain(&report.already_on_file)
+            .chain(&report.duplicates)
+        {
             writeln!(out, "{note}")?;
         }
         if report.committed {
@@ -118,6 +123,13 @@ pub fn import_patients(
                     count(report.invalid.len(), "invalid row", "invalid rows")
                 )?;
             }
+        }
+        if !report.already_on_file.is_empty() {
+            writeln!(
+                out,
+                "Skipped {} already on file (listed above): their old MRN is held by a patient registered before.",
+                count(report.already_on_file.len(), "row", "rows")
+            )?;
         }
         if !report.duplicates.is_empty() {
             writeln!(

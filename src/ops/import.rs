@@ -8,8 +8,11 @@
 //! If any row is invalid, nothing is imported unless the caller asked to skip
 //! invalid rows.
 //! Possible duplicates, among the rows and against the patients already in
-//! use, are reported but not refused. The whole import is one transaction
-//! with one IMPORT audit event.
+//! use, are reported but not refused. A row whose old record number is
+//! already held (by a patient in use, or by an earlier row of the file) was
+//! imported before: it is skipped and listed, so that importing an updated
+//! export again brings in only its new patients. The whole import is one
+//! transaction with one IMPORT audit event.
 //!
 //! The file is read on a second thread that parses and validates rows while
 //! this one writes them. Into a hospital with no patients yet, the secondary
@@ -85,6 +88,9 @@ pub struct ImportReport {
     pub invalid: Vec<LineNote>,
     /// Every possible duplicate, by line.
     pub duplicates: Vec<LineNote>,
+    /// Every row skipped because its old record number is already on file,
+    /// by line.
+    pub already_on_file: Vec<LineNote>,
     /// Whether the patients were written: false when invalid rows refused
     /// the whole file.
     pub committed: bool,
@@ -164,6 +170,7 @@ struct Batch {
     rows: Vec<ValidRow>,
     invalid: Vec<LineNote>,
     duplicates: Vec<LineNote>,
+    already_on_file: Vec<LineNote>,
     names: Option<SortedNameRows>,
 }
 
@@ -180,7 +187,12 @@ struct Reader {
     date_pattern: &'static str,
     by_key: HashMap<String, u64>,
     by_phone: HashMap<String, u64>,
-    by_mrn: HashMap<String, u64>,
+    /// The old record numbers (folded) of the valid rows so far: their
+    /// line and the MRN they are given.
+    by_mrn: HashMap<String, (u64, String)>,
+    /// The hospital file read on its own connection, to find old record
+    /// numbers already on file; `None` when no patient in use has one.
+    on_file: Option<Connection>,
     /// Whether valid rows are imported when others are invalid.
     skip_invalid: bool,
     /// Whether an invalid row was seen: without `skip_invalid`, nothing
@@ -226,7 +238,40 @@ impl Matches {
 
 const SAME_NAME_AND_BIRTH: &str = "same birth date and a family name that sounds alike";
 const SAME_PHONE: &str = "same phone number";
-const SAME_MRN: &str = "same old MRN";
+
+/// The MRN of the patient in use holding the old record number `key`, if
+/// one does: the patients on file before the import (the import's own rows
+/// are not visible to this connection until it commits).
+fn held_on_file(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached(
+            "SELECT mrn FROM patients INDEXED BY patients_legacy
+             WHERE legacy_key = ?1 AND legacy_key <> ''
+               AND deleted_at IS NULL AND merged_into IS NULL
+             ORDER BY seq LIMIT 1",
+        )?
+        .query_row([key], |r| r.get(0))
+        .optional()?)
+}
+
+/// A read-only connection to the hospital file for [`held_on_file`], or
+/// `None` when no patient in use has an old record number (nothing to
+/// look up).
+fn legacy_lookup(path: &std::path::Path) -> Result<Option<Connection>, StoreError> {
+    use rusqlite::OpenFlags;
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let any: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM patients INDEXED BY patients_legacy
+         WHERE legacy_key <> '' AND deleted_at IS NULL AND merged_into IS NULL)",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(any.then_some(conn))
+}
 
 impl Reader {
     /// Reads the whole file, sending batches until it ends or the writer
@@ -248,7 +293,7 @@ impl Reader {
                     line = record
                         .position()
                         .map_or(last_line + 1, |p| csv.get_mut().line_at(p.byte()));
-                    self.row(line, &record, &mut batch, &mut names);
+                    self.row(line, &record, &mut batch, &mut names)?;
                 }
                 Err(e) => {
                     line = e
@@ -298,9 +343,9 @@ impl Reader {
         record: &csv::StringRecord,
         batch: &mut Batch,
         names: &mut NameRows,
-    ) {
+    ) -> Result<()> {
         if record.iter().all(|v| v.trim().is_empty()) {
-            return;
+            return Ok(());
         }
         let mut input = PatientInput::default();
         let mut mrn = "";
@@ -331,8 +376,25 @@ impl Reader {
                 line,
                 message: problems.join("; "),
             });
-            return;
+            return Ok(());
         };
+        let old_key = patients::legacy_key(mrn);
+        if !old_key.is_empty() {
+            let earlier = match self.by_mrn.get(&old_key) {
+                Some((first, mrn)) => Some(format!("{mrn} (line {first})")),
+                None => match &self.on_file {
+                    Some(conn) => held_on_file(conn, &old_key)?,
+                    None => None,
+                },
+            };
+            if let Some(earlier) = earlier {
+                batch.already_on_file.push(LineNote {
+                    line,
+                    message: format!("already imported as MRN {earlier}"),
+                });
+                return Ok(());
+            }
+        }
         let phone_tail = phone_tail(&details.phone);
         let mut patient = NewPatient::new(self.next_seq, &self.prefix, details, mrn);
         self.next_seq += 1;
@@ -347,7 +409,6 @@ impl Reader {
                 SAME_NAME_AND_BIRTH,
             ),
             (&mut self.by_phone, phone_tail.as_str(), SAME_PHONE),
-            (&mut self.by_mrn, patient.legacy_key(), SAME_MRN),
         ] {
             if key.is_empty() {
                 continue;
@@ -360,11 +421,15 @@ impl Reader {
             }
         }
         matches.notes(line, &mut batch.duplicates);
+        if !old_key.is_empty() {
+            self.by_mrn.insert(old_key, (line, patient.mrn.clone()));
+        }
         batch.rows.push(ValidRow {
             line,
             patient,
             phone_tail,
         });
+        Ok(())
     }
 }
 
@@ -411,16 +476,6 @@ fn existing_matches(
         &row.phone_tail,
         Some(format!("{}\u{10FFFF}", row.phone_tail)),
         SAME_PHONE,
-    )?;
-    collect(
-        &format!(
-            "SELECT mrn FROM patients
-             WHERE legacy_key = ?1 AND legacy_key <> '' AND {LIVE} AND seq < ?2
-             ORDER BY seq LIMIT ?3"
-        ),
-        row.patient.legacy_key(),
-        None,
-        SAME_MRN,
     )?;
     matches.notes(row.line, out);
     Ok(())
@@ -543,8 +598,10 @@ pub fn import_patients<R: Read + Send>(
             "could not read the header line ({e}): the first line must name the columns, and the file must be UTF-8 CSV"
         ))
     })?;
+    let columns = columns(header)?;
+    let has_mrn = columns.contains(&Column::Mrn);
     let reader = Reader {
-        columns: columns(header)?,
+        columns,
         prefix: settings.mrn_prefix.clone(),
         next_seq: 0,
         today: crate::domain::clock::local_date(settings.time_zone, now),
@@ -552,6 +609,11 @@ pub fn import_patients<R: Read + Send>(
         by_key: HashMap::new(),
         by_phone: HashMap::new(),
         by_mrn: HashMap::new(),
+        on_file: if has_mrn {
+            legacy_lookup(db.path())?
+        } else {
+            None
+        },
         skip_invalid,
         any_invalid: false,
     };
@@ -579,6 +641,12 @@ pub fn import_patients<R: Read + Send>(
             notes.push(format!(
                 "{} skipped",
                 plural(report.invalid.len() as u64, "invalid row", "invalid rows")
+            ));
+        }
+        if !report.already_on_file.is_empty() {
+            notes.push(format!(
+                "{} already on file skipped",
+                plural(report.already_on_file.len() as u64, "row", "rows")
             ));
         }
         if !report.duplicates.is_empty() {
@@ -656,6 +724,7 @@ fn write_rows<R: Read + Send>(
             for batch in &receive {
                 report.invalid.extend(batch.invalid);
                 report.duplicates.extend(batch.duplicates);
+                report.already_on_file.extend(batch.already_on_file);
                 let mut new = Vec::with_capacity(batch.rows.len());
                 for row in batch.rows {
                     report.valid += 1;
