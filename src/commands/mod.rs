@@ -110,7 +110,12 @@ impl Passwords {
 /// Opens the hospital a command names (or the only one).
 pub fn open_hospital(data: &DataDir, code: Option<&str>) -> Result<Db> {
     let (_, path) = data.choose_hospital(code)?;
-    Db::open(&path).with_context(|| format!("could not open the hospital file {}", path.display()))
+    let mut db = Db::open(&path)
+        .with_context(|| format!("could not open the hospital file {}", path.display()))?;
+    db.on_import_wait(Box::new(|progress| {
+        eprintln!("{}", progress.waiting_message());
+    }));
+    Ok(db)
 }
 
 pub(crate) fn sign_in(db: &mut Db, by: &AsUser, pw: &mut Passwords) -> Result<Session> {

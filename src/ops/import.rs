@@ -15,7 +15,9 @@
 //! transaction with one IMPORT audit event.
 //!
 //! The file is read on a second thread that parses and validates rows while
-//! this one writes them. Into a hospital with no patients yet, the secondary
+//! this one writes them. While it holds the write lock, the import publishes
+//! how far it is ([`crate::store::import_progress`]) so that other terminals
+//! wait for it and say so instead of giving up. Into a hospital with no patients yet, the secondary
 //! indexes of `patients` are built once at the end instead of row by row.
 
 use crate::auth::{Session, authorize};
@@ -26,6 +28,7 @@ use crate::domain::role::Permission;
 use crate::domain::time::format_ts;
 use crate::error::{Error, Result};
 use crate::ops::csv_file::{LineCounter, unescape_cell};
+use crate::store::import_progress::{ImportProgress, Publisher};
 use crate::store::patients::{self, NameRows, NewPatient, SortedNameRows, phone_key};
 use crate::store::{Db, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -172,6 +175,8 @@ struct Batch {
     duplicates: Vec<LineNote>,
     already_on_file: Vec<LineNote>,
     names: Option<SortedNameRows>,
+    /// Bytes of the file read when the batch was sent.
+    bytes: u64,
 }
 
 /// The reading side: parses, validates, spots duplicates among rows, and
@@ -323,15 +328,19 @@ impl Reader {
             if names.len() >= NameRows::BULK {
                 batch.names = Some(names.sorted());
             }
-            if (batch.rows.len() + batch.invalid.len() >= BATCH || batch.names.is_some())
-                && send.send(std::mem::take(&mut batch)).is_err()
+            if batch.rows.len() + batch.invalid.len() + batch.already_on_file.len() >= BATCH
+                || batch.names.is_some()
             {
-                return Ok(());
+                batch.bytes = csv.position().byte();
+                if send.send(std::mem::take(&mut batch)).is_err() {
+                    return Ok(());
+                }
             }
         }
         if !names.is_empty() {
             batch.names = Some(names.sorted());
         }
+        batch.bytes = csv.position().byte();
         let _ = send.send(batch);
         Ok(())
     }
@@ -586,6 +595,20 @@ pub fn import_patients<R: Read + Send>(
     skip_invalid: bool,
     now: DateTime<Utc>,
 ) -> Result<ImportReport> {
+    import_patients_sized(db, by, file, None, source, skip_invalid, now)
+}
+
+/// [`import_patients`] of a file whose size in bytes is known, so that the
+/// terminals waiting for it are told what share of it is read.
+pub fn import_patients_sized<R: Read + Send>(
+    db: &mut Db,
+    by: &Session,
+    file: R,
+    size: Option<u64>,
+    source: &str,
+    skip_invalid: bool,
+    now: DateTime<Utc>,
+) -> Result<ImportReport> {
     by.require(Permission::RegisterPatients, "import patients")?;
     let settings = db.settings()?;
     let mut csv = csv::ReaderBuilder::new()
@@ -629,9 +652,22 @@ pub fn import_patients<R: Read + Send>(
     db.conn()
         .pragma_update(None, "temp_store", "MEMORY")
         .map_err(StoreError::from)?;
+    let hospital_file = db.path().to_path_buf();
+    // Published once the write lock is held, and removed when the import
+    // has ended (committed, refused or failed) as the publisher is dropped.
+    let mut progress: Option<Publisher> = None;
     let result = db.write(&by.actor(), |tx| {
         authorize(tx, by, Permission::RegisterPatients, "import patients")?;
-        let report = write_rows(tx, reader, csv, by, skip_invalid, now)?;
+        match Publisher::start(
+            &hospital_file,
+            ImportProgress::starting(&by.user.user_name, now, size),
+        ) {
+            Ok(p) => progress = Some(p),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not publish the import's progress: other terminals' changes may give up as busy");
+            }
+        }
+        let report = write_rows(tx, reader, csv, by, skip_invalid, now, progress.as_mut())?;
         let mut summary = format!(
             "imported {} from {source}",
             plural(report.imported, "patient", "patients")
@@ -662,6 +698,7 @@ pub fn import_patients<R: Read + Send>(
         let event = AuditEvent::new(AuditAction::Import, "patient", summary);
         Ok((report, vec![event]))
     });
+    drop(progress);
     let restored = db
         .conn()
         .pragma_update(None, "cache_size", cache_before)
@@ -689,6 +726,7 @@ fn write_rows<R: Read + Send>(
     by: &Session,
     skip_invalid: bool,
     now: DateTime<Utc>,
+    mut progress: Option<&mut Publisher>,
 ) -> Result<ImportReport, Abort> {
     // The sequence numbers the rows take: allocated for good once their
     // count is known (nobody else can take any meanwhile: this
@@ -725,6 +763,12 @@ fn write_rows<R: Read + Send>(
                 report.invalid.extend(batch.invalid);
                 report.duplicates.extend(batch.duplicates);
                 report.already_on_file.extend(batch.already_on_file);
+                let rows_read = (report.invalid.len() + report.already_on_file.len()) as u64
+                    + report.valid
+                    + batch.rows.len() as u64;
+                if let Some(p) = progress.as_mut() {
+                    p.update(rows_read, batch.bytes);
+                }
                 let mut new = Vec::with_capacity(batch.rows.len());
                 for row in batch.rows {
                     report.valid += 1;

@@ -16,6 +16,7 @@ pub mod code_lists;
 pub mod damage;
 pub mod formulary;
 pub mod health;
+pub mod import_progress;
 pub mod lab;
 pub mod lab_bulk;
 pub mod lab_orders;
@@ -143,11 +144,19 @@ impl StoreError {
     }
 }
 
+/// What a terminal does to tell its user that a change of theirs waits for
+/// another terminal's import (see [`Db::on_import_wait`]).
+pub type ImportWaitHook = Box<dyn FnMut(&import_progress::ImportProgress) + Send>;
+
+/// How often a change waiting for an import looks at its progress.
+const IMPORT_POLL: Duration = Duration::from_millis(200);
+
 /// An open hospital file.
 pub struct Db {
     conn: Connection,
     path: PathBuf,
     code: HospitalCode,
+    import_wait: Option<ImportWaitHook>,
 }
 
 impl std::fmt::Debug for Db {
@@ -212,6 +221,7 @@ impl Db {
             conn,
             path: path.to_path_buf(),
             code,
+            import_wait: None,
         })
     }
 
@@ -282,6 +292,7 @@ impl Db {
             conn,
             path: path.to_path_buf(),
             code,
+            import_wait: None,
         })
     }
 
@@ -351,11 +362,37 @@ impl Db {
             conn,
             path: path.to_path_buf(),
             code: code.clone(),
+            import_wait: None,
         })
+    }
+
+    /// Registers how this terminal tells its user that a change waits for
+    /// another terminal's import: called once when the wait begins and again
+    /// as the import progresses (see [`import_progress::Told`]).
+    pub fn on_import_wait(&mut self, hook: ImportWaitHook) {
+        self.import_wait = Some(hook);
+    }
+
+    /// Waits while another terminal's import runs, telling the user through
+    /// the hook; returns at once when none runs.
+    fn wait_for_import(&mut self) {
+        let mut told = import_progress::Told::default();
+        while let Some(progress) = import_progress::running(&self.path) {
+            if told.worth_telling(&progress)
+                && let Some(hook) = self.import_wait.as_mut()
+            {
+                hook(&progress);
+            }
+            std::thread::sleep(IMPORT_POLL);
+        }
     }
 
     /// The one write path: runs `change` inside `BEGIN IMMEDIATE`, appends the
     /// audit events it returns, and commits. Any error rolls everything back.
+    ///
+    /// While another terminal's import holds the file, the change waits for
+    /// it to end, however long, instead of giving up as busy (see
+    /// [`import_progress`]).
     pub fn write<T, E>(
         &mut self,
         actor: &Actor,
@@ -368,14 +405,28 @@ impl Db {
             return Err(E::from(StoreError::DamagedInUse(detail)));
         }
         let classify = |e: rusqlite::Error| E::from(StoreError::from(e));
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(classify)?;
-        let (value, events) = change(&tx)?;
-        audit::append(&tx, actor, &events).map_err(E::from)?;
-        tx.commit().map_err(classify)?;
-        Ok(value)
+        loop {
+            self.wait_for_import();
+            match self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+            {
+                Ok(tx) => {
+                    let (value, events) = change(&tx)?;
+                    audit::append(&tx, actor, &events).map_err(E::from)?;
+                    tx.commit().map_err(classify)?;
+                    return Ok(value);
+                }
+                Err(e) => {
+                    let e = StoreError::from(e);
+                    if !matches!(e, StoreError::Busy)
+                        || import_progress::running(&self.path).is_none()
+                    {
+                        return Err(E::from(e));
+                    }
+                }
+            }
+        }
     }
 
     /// Leaves folding the write-ahead log into the file to
