@@ -17,8 +17,9 @@
 //! The file is read on a second thread that parses and validates rows while
 //! this one writes them. While it holds the write lock, the import publishes
 //! how far it is ([`crate::store::import_progress`]) so that other terminals
-//! wait for it and say so instead of giving up. Into a hospital with no patients yet, the secondary
-//! indexes of `patients` are built once at the end instead of row by row.
+//! wait for it and say so instead of giving up. Into a hospital with no
+//! patients yet, the secondary indexes of `patients` are built once at the
+//! end instead of row by row.
 
 use crate::auth::{Session, authorize};
 use crate::domain::audit::{AuditAction, AuditEvent};
@@ -244,40 +245,6 @@ impl Matches {
 const SAME_NAME_AND_BIRTH: &str = "same birth date and a family name that sounds alike";
 const SAME_PHONE: &str = "same phone number";
 
-/// The MRN of the patient in use holding the old record number `key`, if
-/// one does: the patients on file before the import (the import's own rows
-/// are not visible to this connection until it commits).
-fn held_on_file(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
-    use rusqlite::OptionalExtension;
-    Ok(conn
-        .prepare_cached(
-            "SELECT mrn FROM patients INDEXED BY patients_legacy
-             WHERE legacy_key = ?1 AND legacy_key <> ''
-               AND deleted_at IS NULL AND merged_into IS NULL
-             ORDER BY seq LIMIT 1",
-        )?
-        .query_row([key], |r| r.get(0))
-        .optional()?)
-}
-
-/// A read-only connection to the hospital file for [`held_on_file`], or
-/// `None` when no patient in use has an old record number (nothing to
-/// look up).
-fn legacy_lookup(path: &std::path::Path) -> Result<Option<Connection>, StoreError> {
-    use rusqlite::OpenFlags;
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    let any: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM patients INDEXED BY patients_legacy
-         WHERE legacy_key <> '' AND deleted_at IS NULL AND merged_into IS NULL)",
-        [],
-        |r| r.get(0),
-    )?;
-    Ok(any.then_some(conn))
-}
-
 impl Reader {
     /// Reads the whole file, sending batches until it ends or the writer
     /// stops listening.
@@ -392,7 +359,7 @@ impl Reader {
             let earlier = match self.by_mrn.get(&old_key) {
                 Some((first, mrn)) => Some(format!("{mrn} (line {first})")),
                 None => match &self.on_file {
-                    Some(conn) => held_on_file(conn, &old_key)?,
+                    Some(conn) => patients::live_legacy_holder(conn, &old_key)?,
                     None => None,
                 },
             };
@@ -633,7 +600,7 @@ pub fn import_patients_sized<R: Read + Send>(
         by_phone: HashMap::new(),
         by_mrn: HashMap::new(),
         on_file: if has_mrn {
-            legacy_lookup(db.path())?
+            patients::legacy_lookup(db.path())?
         } else {
             None
         },
