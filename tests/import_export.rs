@@ -1222,3 +1222,55 @@ fn huge_lines_and_headers_are_refused_briefly() {
     assert!(e.len() < 1_000, "{} characters said", e.len());
     assert_eq!(count(&h.db), 0);
 }
+
+/// The binary lists the rows already on file like the possible duplicates
+/// and says how many it skipped.
+#[test]
+fn the_binary_lists_and_counts_rows_already_on_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let password = format!("{ADMIN_PASSWORD}\n");
+    let out = run(
+        &data,
+        &["init", "--code", "TST", "--name", "Test", "--admin", ADMIN],
+        &password,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let first = dir.path().join("first.csv");
+    std::fs::write(
+        &first,
+        "mrn,given_name,family_name,birth_date,sex\nOLD-1,Amina,Okafor,1980-02-29,F\n",
+    )
+    .unwrap();
+    let out = run(
+        &data,
+        &["import", "patients", first.to_str().unwrap(), "--as", ADMIN],
+        &password,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let second = dir.path().join("second.csv");
+    std::fs::write(
+        &second,
+        "mrn,given_name,family_name,birth_date,sex\nOLD-1,Amina,Okafor,1980-02-29,F\nNEW-1,Kofi,Mensah,1975-06-01,M\n",
+    )
+    .unwrap();
+    let arg = second.to_str().unwrap();
+    let out = run(
+        &data,
+        &["import", "patients", arg, "--as", ADMIN],
+        &password,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert!(
+        lines[0].starts_with("line 2: already imported as MRN TST-000001-"),
+        "{stdout}"
+    );
+    assert_eq!(lines[1], format!("Imported 1 patient from {arg}."));
+    assert_eq!(
+        lines[2],
+        "Skipped 1 row already on file (listed above): their old MRN is held by a patient registered before."
+    );
+}
