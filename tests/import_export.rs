@@ -530,6 +530,57 @@ fn unknown_or_repeated_columns_are_refused_naming_them_and_the_allowed_ones() {
     assert!(audit(&h.db, "IMPORT").is_empty());
 }
 
+/// A row whose old number is held by a patient in use, or by an earlier
+/// row of the file, was imported before: it is skipped and listed (even
+/// without --skip-invalid), and the summary counts it. A deleted patient's
+/// old number is free again.
+#[test]
+fn rows_whose_old_number_is_on_file_are_skipped_as_already_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = hospital(dir.path());
+    import_at_fixed_time(
+        &mut h,
+        "mrn,given_name,family_name,birth_date,sex\n\
+         OLD-1,Amina,Okafor,1980-02-29,F\n\
+         OLD-2,Kofi,Mensah,1975-06-01,M\n",
+        false,
+    );
+    let before = all_patients(&h.db);
+    let admin = h.admin.clone();
+    patient_ops::delete(
+        &mut h.db,
+        &admin,
+        &before[1].id,
+        "registered twice",
+        fixed_now(),
+    )
+    .unwrap();
+    let csv = "mrn,given_name,family_name,birth_date,sex\n\
+               old 1,Amina,Okafor,1980-02-29,F\n\
+               NEW-1,Yaw,Boateng,1999-09-09,M\n\
+               new1,Yaw,Boateng,1999-09-09,M\n\
+               OLD-2,Kofi,Mensah,1975-06-01,M\n";
+    let report = import_at_fixed_time(&mut h, csv, false);
+    assert!(report.committed);
+    assert_eq!(report.imported, 2, "NEW-1 and the deleted patient's OLD-2");
+    assert_eq!(report.valid, 2);
+    let after = all_patients(&h.db);
+    assert_eq!(after.len(), 3);
+    assert_eq!(
+        lines(&report.already_on_file),
+        [
+            format!("line 2: already imported as MRN {}", before[0].mrn),
+            format!("line 4: already imported as MRN {} (line 3)", after[1].mrn),
+        ]
+    );
+    assert_eq!(after[1].legacy_mrn, "NEW-1");
+    assert!(report.duplicates.is_empty(), "{:?}", report.duplicates);
+    assert_eq!(
+        audit(&h.db, "IMPORT")[1],
+        "imported 2 patients from test.csv (2 rows already on file skipped)"
+    );
+}
+
 #[test]
 fn duplicates_among_the_rows_and_against_existing_patients_are_reported_not_refused() {
     let dir = tempfile::tempdir().unwrap();
@@ -551,7 +602,7 @@ fn duplicates_among_the_rows_and_against_existing_patients_are_reported_not_refu
                B-3,Abena,Osei,1988-08-08,F,\n";
     let report = import(&mut h, csv, false);
     assert!(report.committed);
-    assert_eq!(report.imported, 6, "duplicates are imported");
+    assert_eq!(report.imported, 4, "duplicates are imported");
     assert_eq!(
         lines(&report.duplicates),
         [
@@ -560,13 +611,22 @@ fn duplicates_among_the_rows_and_against_existing_patients_are_reported_not_refu
             ),
             format!("line 3: possibly the same person as MRN {existing} (same phone number)"),
             "line 5: possibly the same person as line 4 (same phone number)".to_string(),
-            format!("line 6: possibly the same person as MRN {existing} (same old MRN)"),
-            "line 7: possibly the same person as line 4 (same old MRN)".to_string(),
         ]
     );
     assert_eq!(
+        lines(&report.already_on_file),
+        [
+            format!("line 6: already imported as MRN {existing}"),
+            format!(
+                "line 7: already imported as MRN {} (line 4)",
+                all_patients(&h.db)[3].mrn
+            ),
+        ],
+        "a repeated old MRN is not a possible duplicate: the row was imported before"
+    );
+    assert_eq!(
         audit(&h.db, "IMPORT")[1],
-        "imported 6 patients from test.csv (5 possible duplicates)"
+        "imported 4 patients from test.csv (2 rows already on file skipped, 3 possible duplicates)"
     );
 }
 
@@ -1161,4 +1221,56 @@ fn huge_lines_and_headers_are_refused_briefly() {
     );
     assert!(e.len() < 1_000, "{} characters said", e.len());
     assert_eq!(count(&h.db), 0);
+}
+
+/// The binary lists the rows already on file like the possible duplicates
+/// and says how many it skipped.
+#[test]
+fn the_binary_lists_and_counts_rows_already_on_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let password = format!("{ADMIN_PASSWORD}\n");
+    let out = run(
+        &data,
+        &["init", "--code", "TST", "--name", "Test", "--admin", ADMIN],
+        &password,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let first = dir.path().join("first.csv");
+    std::fs::write(
+        &first,
+        "mrn,given_name,family_name,birth_date,sex\nOLD-1,Amina,Okafor,1980-02-29,F\n",
+    )
+    .unwrap();
+    let out = run(
+        &data,
+        &["import", "patients", first.to_str().unwrap(), "--as", ADMIN],
+        &password,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let second = dir.path().join("second.csv");
+    std::fs::write(
+        &second,
+        "mrn,given_name,family_name,birth_date,sex\nOLD-1,Amina,Okafor,1980-02-29,F\nNEW-1,Kofi,Mensah,1975-06-01,M\n",
+    )
+    .unwrap();
+    let arg = second.to_str().unwrap();
+    let out = run(
+        &data,
+        &["import", "patients", arg, "--as", ADMIN],
+        &password,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert!(
+        lines[0].starts_with("line 2: already imported as MRN TST-000001-"),
+        "{stdout}"
+    );
+    assert_eq!(lines[1], format!("Imported 1 patient from {arg}."));
+    assert_eq!(
+        lines[2],
+        "Skipped 1 row already on file (listed above): their old MRN is held by a patient registered before."
+    );
 }

@@ -121,8 +121,11 @@ impl Passwords {
 /// ends, its audit events are anchored (see [`CommandHospital`]).
 pub fn open_hospital(data: &DataDir, code: Option<&str>) -> Result<CommandHospital> {
     let (_, path) = data.choose_hospital(code)?;
-    let db = Db::open(&path)
+    let mut db = Db::open(&path)
         .with_context(|| format!("could not open the hospital file {}", path.display()))?;
+    db.on_import_wait(Box::new(|progress| {
+        eprintln!("{}", progress.waiting_message());
+    }));
     Ok(CommandHospital {
         db,
         data: data.clone(),

@@ -24,8 +24,68 @@ pub struct ImportArgs {
     /// registered again).
     #[arg(long)]
     pub again: bool,
+    /// Import even though other terminals are signed in (their changes wait
+    /// until the import ends), without asking: for scripts.
+    #[arg(long)]
+    pub yes: bool,
     #[command(flatten)]
     pub by: AsUser,
+}
+
+/// Asks before an import when other terminals are signed in: their changes
+/// wait until it ends. `--yes` answers for scripts; without a person to ask
+/// (standard input not a terminal, or answering passwords) it is refused.
+fn confirm_others_wait(
+    db: &crate::store::Db,
+    session: &crate::auth::Session,
+    yes: bool,
+    pw: &Passwords,
+) -> Result<()> {
+    use std::io::{BufRead, IsTerminal};
+    let now = Utc::now();
+    let others = crate::store::sessions::open_elsewhere(
+        db.conn(),
+        &session.id,
+        now - crate::auth::MAX_SESSION,
+    )?;
+    if others.is_empty() || yes {
+        return Ok(());
+    }
+    let mut names: Vec<&str> = Vec::new();
+    for name in &others {
+        if !names.contains(&name.as_str()) {
+            names.push(name);
+        }
+    }
+    let signed_in = format!(
+        "{} {} signed in ({})",
+        count(others.len(), "other terminal", "other terminals"),
+        if others.len() == 1 { "is" } else { "are" },
+        names.join(", ")
+    );
+    if pw.from_stdin() || !std::io::stdin().is_terminal() {
+        bail!(
+            "{signed_in}; their changes would wait until the import ends. Nothing was imported: add --yes to import anyway, or import when they have signed out"
+        );
+    }
+    eprint!("{signed_in}; their changes wait until the import ends. Import? [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .context("could not read the answer from the terminal")?;
+    if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes" | "YES") {
+        bail!("nothing was imported: you answered no");
+    }
+    Ok(())
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!(
+        "{} {}",
+        thousands(n as u64),
+        if n == 1 { one } else { many }
+    )
 }
 
 /// What an export is written as.
@@ -68,9 +128,10 @@ pub fn import_patients(
     let sha256 = import::fingerprint(open()?)
         .with_context(|| format!("could not read {}", file.display()))?;
     let reader = open()?;
+    let size = reader.metadata().ok().map(|m| m.len());
     let source = file.display().to_string();
     let noted = format!("{source} ({})", import::fingerprint_note(&sha256));
-    let report = as_user(&mut db, by, pw, |db, s, _| {
+    let report = as_user(&mut db, by, pw, |db, s, pw| {
         if !args.again
             && let Some(earlier) = import::earlier_import(db, s, &sha256)?
         {
@@ -84,25 +145,25 @@ pub fn import_patients(
                 earlier.summary
             );
         }
-        Ok(import::import_patients(
+        confirm_others_wait(db, s, args.yes, pw)?;
+        Ok(import::import_patients_sized(
             db,
             s,
             reader,
+            size,
             &noted,
             skip_invalid,
             Utc::now(),
         )?)
     })?;
-    let count = |n: usize, one: &str, many: &str| {
-        format!(
-            "{} {}",
-            thousands(n as u64),
-            if n == 1 { one } else { many }
-        )
-    };
     let mut out = BufWriter::new(std::io::stdout().lock());
     let written = (|| -> std::io::Result<()> {
-        for note in report.invalid.iter().chain(&report.duplicates) {
+        for note in report
+            .invalid
+            .iter()
+            .chain(&report.already_on_file)
+            .chain(&report.duplicates)
+        {
             writeln!(out, "{note}")?;
         }
         if report.committed {
@@ -118,6 +179,13 @@ pub fn import_patients(
                     count(report.invalid.len(), "invalid row", "invalid rows")
                 )?;
             }
+        }
+        if !report.already_on_file.is_empty() {
+            writeln!(
+                out,
+                "Skipped {} already on file (listed above): their old MRN is held by a patient registered before.",
+                count(report.already_on_file.len(), "row", "rows")
+            )?;
         }
         if !report.duplicates.is_empty() {
             writeln!(

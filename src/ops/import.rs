@@ -8,12 +8,18 @@
 //! If any row is invalid, nothing is imported unless the caller asked to skip
 //! invalid rows.
 //! Possible duplicates, among the rows and against the patients already in
-//! use, are reported but not refused. The whole import is one transaction
-//! with one IMPORT audit event.
+//! use, are reported but not refused. A row whose old record number is
+//! already held (by a patient in use, or by an earlier row of the file) was
+//! imported before: it is skipped and listed, so that importing an updated
+//! export again brings in only its new patients. The whole import is one
+//! transaction with one IMPORT audit event.
 //!
 //! The file is read on a second thread that parses and validates rows while
-//! this one writes them. Into a hospital with no patients yet, the secondary
-//! indexes of `patients` are built once at the end instead of row by row.
+//! this one writes them. While it holds the write lock, the import publishes
+//! how far it is ([`crate::store::import_progress`]) so that other terminals
+//! wait for it and say so instead of giving up. Into a hospital with no
+//! patients yet, the secondary indexes of `patients` are built once at the
+//! end instead of row by row.
 
 use crate::auth::{Session, authorize};
 use crate::domain::audit::{AuditAction, AuditEvent};
@@ -23,6 +29,7 @@ use crate::domain::role::Permission;
 use crate::domain::time::format_ts;
 use crate::error::{Error, Result};
 use crate::ops::csv_file::{LineCounter, unescape_cell};
+use crate::store::import_progress::{ImportProgress, Publisher};
 use crate::store::patients::{self, NameRows, NewPatient, SortedNameRows, phone_key};
 use crate::store::{Db, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -85,6 +92,9 @@ pub struct ImportReport {
     pub invalid: Vec<LineNote>,
     /// Every possible duplicate, by line.
     pub duplicates: Vec<LineNote>,
+    /// Every row skipped because its old record number is already on file,
+    /// by line.
+    pub already_on_file: Vec<LineNote>,
     /// Whether the patients were written: false when invalid rows refused
     /// the whole file.
     pub committed: bool,
@@ -164,7 +174,10 @@ struct Batch {
     rows: Vec<ValidRow>,
     invalid: Vec<LineNote>,
     duplicates: Vec<LineNote>,
+    already_on_file: Vec<LineNote>,
     names: Option<SortedNameRows>,
+    /// Bytes of the file read when the batch was sent.
+    bytes: u64,
 }
 
 /// The reading side: parses, validates, spots duplicates among rows, and
@@ -180,7 +193,12 @@ struct Reader {
     date_pattern: &'static str,
     by_key: HashMap<String, u64>,
     by_phone: HashMap<String, u64>,
-    by_mrn: HashMap<String, u64>,
+    /// The old record numbers (folded) of the valid rows so far: their
+    /// line and the MRN they are given.
+    by_mrn: HashMap<String, (u64, String)>,
+    /// The hospital file read on its own connection, to find old record
+    /// numbers already on file; `None` when no patient in use has one.
+    on_file: Option<Connection>,
     /// Whether valid rows are imported when others are invalid.
     skip_invalid: bool,
     /// Whether an invalid row was seen: without `skip_invalid`, nothing
@@ -226,7 +244,6 @@ impl Matches {
 
 const SAME_NAME_AND_BIRTH: &str = "same birth date and a family name that sounds alike";
 const SAME_PHONE: &str = "same phone number";
-const SAME_MRN: &str = "same old MRN";
 
 impl Reader {
     /// Reads the whole file, sending batches until it ends or the writer
@@ -248,7 +265,7 @@ impl Reader {
                     line = record
                         .position()
                         .map_or(last_line + 1, |p| csv.get_mut().line_at(p.byte()));
-                    self.row(line, &record, &mut batch, &mut names);
+                    self.row(line, &record, &mut batch, &mut names)?;
                 }
                 Err(e) => {
                     line = e
@@ -278,15 +295,19 @@ impl Reader {
             if names.len() >= NameRows::BULK {
                 batch.names = Some(names.sorted());
             }
-            if (batch.rows.len() + batch.invalid.len() >= BATCH || batch.names.is_some())
-                && send.send(std::mem::take(&mut batch)).is_err()
+            if batch.rows.len() + batch.invalid.len() + batch.already_on_file.len() >= BATCH
+                || batch.names.is_some()
             {
-                return Ok(());
+                batch.bytes = csv.position().byte();
+                if send.send(std::mem::take(&mut batch)).is_err() {
+                    return Ok(());
+                }
             }
         }
         if !names.is_empty() {
             batch.names = Some(names.sorted());
         }
+        batch.bytes = csv.position().byte();
         let _ = send.send(batch);
         Ok(())
     }
@@ -298,9 +319,9 @@ impl Reader {
         record: &csv::StringRecord,
         batch: &mut Batch,
         names: &mut NameRows,
-    ) {
+    ) -> Result<()> {
         if record.iter().all(|v| v.trim().is_empty()) {
-            return;
+            return Ok(());
         }
         let mut input = PatientInput::default();
         let mut mrn = "";
@@ -331,8 +352,25 @@ impl Reader {
                 line,
                 message: problems.join("; "),
             });
-            return;
+            return Ok(());
         };
+        let old_key = patients::legacy_key(mrn);
+        if !old_key.is_empty() {
+            let earlier = match self.by_mrn.get(&old_key) {
+                Some((first, mrn)) => Some(format!("{mrn} (line {first})")),
+                None => match &self.on_file {
+                    Some(conn) => patients::live_legacy_holder(conn, &old_key)?,
+                    None => None,
+                },
+            };
+            if let Some(earlier) = earlier {
+                batch.already_on_file.push(LineNote {
+                    line,
+                    message: format!("already imported as MRN {earlier}"),
+                });
+                return Ok(());
+            }
+        }
         let phone_tail = phone_tail(&details.phone);
         let mut patient = NewPatient::new(self.next_seq, &self.prefix, details, mrn);
         self.next_seq += 1;
@@ -347,7 +385,6 @@ impl Reader {
                 SAME_NAME_AND_BIRTH,
             ),
             (&mut self.by_phone, phone_tail.as_str(), SAME_PHONE),
-            (&mut self.by_mrn, patient.legacy_key(), SAME_MRN),
         ] {
             if key.is_empty() {
                 continue;
@@ -360,11 +397,15 @@ impl Reader {
             }
         }
         matches.notes(line, &mut batch.duplicates);
+        if !old_key.is_empty() {
+            self.by_mrn.insert(old_key, (line, patient.mrn.clone()));
+        }
         batch.rows.push(ValidRow {
             line,
             patient,
             phone_tail,
         });
+        Ok(())
     }
 }
 
@@ -411,16 +452,6 @@ fn existing_matches(
         &row.phone_tail,
         Some(format!("{}\u{10FFFF}", row.phone_tail)),
         SAME_PHONE,
-    )?;
-    collect(
-        &format!(
-            "SELECT mrn FROM patients
-             WHERE legacy_key = ?1 AND legacy_key <> '' AND {LIVE} AND seq < ?2
-             ORDER BY seq LIMIT ?3"
-        ),
-        row.patient.legacy_key(),
-        None,
-        SAME_MRN,
     )?;
     matches.notes(row.line, out);
     Ok(())
@@ -531,6 +562,20 @@ pub fn import_patients<R: Read + Send>(
     skip_invalid: bool,
     now: DateTime<Utc>,
 ) -> Result<ImportReport> {
+    import_patients_sized(db, by, file, None, source, skip_invalid, now)
+}
+
+/// [`import_patients`] of a file whose size in bytes is known, so that the
+/// terminals waiting for it are told what share of it is read.
+pub fn import_patients_sized<R: Read + Send>(
+    db: &mut Db,
+    by: &Session,
+    file: R,
+    size: Option<u64>,
+    source: &str,
+    skip_invalid: bool,
+    now: DateTime<Utc>,
+) -> Result<ImportReport> {
     by.require(Permission::RegisterPatients, "import patients")?;
     let settings = db.settings()?;
     let mut csv = csv::ReaderBuilder::new()
@@ -543,8 +588,10 @@ pub fn import_patients<R: Read + Send>(
             "could not read the header line ({e}): the first line must name the columns, and the file must be UTF-8 CSV"
         ))
     })?;
+    let columns = columns(header)?;
+    let has_mrn = columns.contains(&Column::Mrn);
     let reader = Reader {
-        columns: columns(header)?,
+        columns,
         prefix: settings.mrn_prefix.clone(),
         next_seq: 0,
         today: crate::domain::clock::local_date(settings.time_zone, now),
@@ -552,6 +599,11 @@ pub fn import_patients<R: Read + Send>(
         by_key: HashMap::new(),
         by_phone: HashMap::new(),
         by_mrn: HashMap::new(),
+        on_file: if has_mrn {
+            patients::legacy_lookup(db.path())?
+        } else {
+            None
+        },
         skip_invalid,
         any_invalid: false,
     };
@@ -567,9 +619,22 @@ pub fn import_patients<R: Read + Send>(
     db.conn()
         .pragma_update(None, "temp_store", "MEMORY")
         .map_err(StoreError::from)?;
+    let hospital_file = db.path().to_path_buf();
+    // Published once the write lock is held, and removed when the import
+    // has ended (committed, refused or failed) as the publisher is dropped.
+    let mut progress: Option<Publisher> = None;
     let result = db.write(&by.actor(), |tx| {
         authorize(tx, by, Permission::RegisterPatients, "import patients")?;
-        let report = write_rows(tx, reader, csv, by, skip_invalid, now)?;
+        match Publisher::start(
+            &hospital_file,
+            ImportProgress::starting(&by.user.user_name, now, size),
+        ) {
+            Ok(p) => progress = Some(p),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not publish the import's progress: other terminals' changes may give up as busy");
+            }
+        }
+        let report = write_rows(tx, reader, csv, by, skip_invalid, now, progress.as_mut())?;
         let mut summary = format!(
             "imported {} from {source}",
             plural(report.imported, "patient", "patients")
@@ -579,6 +644,12 @@ pub fn import_patients<R: Read + Send>(
             notes.push(format!(
                 "{} skipped",
                 plural(report.invalid.len() as u64, "invalid row", "invalid rows")
+            ));
+        }
+        if !report.already_on_file.is_empty() {
+            notes.push(format!(
+                "{} already on file skipped",
+                plural(report.already_on_file.len() as u64, "row", "rows")
             ));
         }
         if !report.duplicates.is_empty() {
@@ -594,6 +665,7 @@ pub fn import_patients<R: Read + Send>(
         let event = AuditEvent::new(AuditAction::Import, "patient", summary);
         Ok((report, vec![event]))
     });
+    drop(progress);
     let restored = db
         .conn()
         .pragma_update(None, "cache_size", cache_before)
@@ -621,6 +693,7 @@ fn write_rows<R: Read + Send>(
     by: &Session,
     skip_invalid: bool,
     now: DateTime<Utc>,
+    mut progress: Option<&mut Publisher>,
 ) -> Result<ImportReport, Abort> {
     // The sequence numbers the rows take: allocated for good once their
     // count is known (nobody else can take any meanwhile: this
@@ -656,6 +729,13 @@ fn write_rows<R: Read + Send>(
             for batch in &receive {
                 report.invalid.extend(batch.invalid);
                 report.duplicates.extend(batch.duplicates);
+                report.already_on_file.extend(batch.already_on_file);
+                let rows_read = (report.invalid.len() + report.already_on_file.len()) as u64
+                    + report.valid
+                    + batch.rows.len() as u64;
+                if let Some(p) = progress.as_mut() {
+                    p.update(rows_read, batch.bytes);
+                }
                 let mut new = Vec::with_capacity(batch.rows.len());
                 for row in batch.rows {
                     report.valid += 1;

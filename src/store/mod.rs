@@ -16,6 +16,7 @@ pub mod code_lists;
 pub mod damage;
 pub mod formulary;
 pub mod health;
+pub mod import_progress;
 pub mod lab;
 pub mod lab_bulk;
 pub mod lab_orders;
@@ -144,6 +145,13 @@ impl StoreError {
     }
 }
 
+/// What a terminal does to tell its user that a change of theirs waits for
+/// another terminal's import (see [`Db::on_import_wait`]).
+pub type ImportWaitHook = Box<dyn FnMut(&import_progress::ImportProgress) + Send>;
+
+/// How often a change waiting for an import looks at its progress.
+const IMPORT_POLL: Duration = Duration::from_millis(200);
+
 /// An open hospital file.
 pub struct Db {
     conn: Connection,
@@ -152,6 +160,7 @@ pub struct Db {
     /// Whether this connection appended audit events after the last
     /// CHECKPOINT it appended (a command anchors them before it ends).
     unanchored: bool,
+    import_wait: Option<ImportWaitHook>,
 }
 
 impl std::fmt::Debug for Db {
@@ -217,6 +226,7 @@ impl Db {
             path: path.to_path_buf(),
             code,
             unanchored: migrated,
+            import_wait: None,
         })
     }
 
@@ -288,6 +298,7 @@ impl Db {
             path: path.to_path_buf(),
             code,
             unanchored: false,
+            import_wait: None,
         })
     }
 
@@ -358,11 +369,37 @@ impl Db {
             path: path.to_path_buf(),
             code: code.clone(),
             unanchored: true,
+            import_wait: None,
         })
+    }
+
+    /// Registers how this terminal tells its user that a change waits for
+    /// another terminal's import: called once when the wait begins and again
+    /// as the import progresses (see [`import_progress::Told`]).
+    pub fn on_import_wait(&mut self, hook: ImportWaitHook) {
+        self.import_wait = Some(hook);
+    }
+
+    /// Waits while another terminal's import runs, telling the user through
+    /// the hook; returns at once when none runs.
+    fn wait_for_import(&mut self) {
+        let mut told = import_progress::Told::default();
+        while let Some(progress) = import_progress::running(&self.path) {
+            if told.worth_telling(&progress)
+                && let Some(hook) = self.import_wait.as_mut()
+            {
+                hook(&progress);
+            }
+            std::thread::sleep(IMPORT_POLL);
+        }
     }
 
     /// The one write path: runs `change` inside `BEGIN IMMEDIATE`, appends the
     /// audit events it returns, and commits. Any error rolls everything back.
+    ///
+    /// While another terminal's import holds the file, the change waits for
+    /// it to end, however long, instead of giving up as busy (see
+    /// [`import_progress`]).
     pub fn write<T, E>(
         &mut self,
         actor: &Actor,
@@ -375,17 +412,31 @@ impl Db {
             return Err(E::from(StoreError::DamagedInUse(detail)));
         }
         let classify = |e: rusqlite::Error| E::from(StoreError::from(e));
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(classify)?;
-        let (value, events) = change(&tx)?;
-        audit::append(&tx, actor, &events).map_err(E::from)?;
-        tx.commit().map_err(classify)?;
-        if let Some(last) = events.last() {
-            self.unanchored = last.action != AuditAction::Checkpoint;
+        loop {
+            self.wait_for_import();
+            match self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+            {
+                Ok(tx) => {
+                    let (value, events) = change(&tx)?;
+                    audit::append(&tx, actor, &events).map_err(E::from)?;
+                    tx.commit().map_err(classify)?;
+                    if let Some(last) = events.last() {
+                        self.unanchored = last.action != AuditAction::Checkpoint;
+                    }
+                    return Ok(value);
+                }
+                Err(e) => {
+                    let e = StoreError::from(e);
+                    if !matches!(e, StoreError::Busy)
+                        || import_progress::running(&self.path).is_none()
+                    {
+                        return Err(E::from(e));
+                    }
+                }
+            }
         }
-        Ok(value)
     }
 
     /// Whether this connection has appended audit events (a sign-in, a

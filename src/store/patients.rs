@@ -951,3 +951,37 @@ pub fn count_in_use(conn: &Connection) -> Result<i64, StoreError> {
         |r| r.get(0),
     )?)
 }
+
+/// The MRN of the patient in use holding the old record number `key` (as
+/// [`legacy_key`] folds it), if one does. On the import's own connection
+/// ([`legacy_lookup`]) it sees the patients on file before the import, not
+/// the rows the import has written but not committed.
+pub fn live_legacy_holder(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT mrn FROM patients INDEXED BY patients_legacy
+             WHERE legacy_key = ?1 AND legacy_key <> ''
+               AND deleted_at IS NULL AND merged_into IS NULL
+             ORDER BY seq LIMIT 1",
+        )?
+        .query_row([key], |r| r.get(0))
+        .optional()?)
+}
+
+/// A read-only connection to the hospital file for [`live_legacy_holder`], or
+/// `None` when no patient in use has an old record number (nothing to
+/// look up).
+pub fn legacy_lookup(path: &std::path::Path) -> Result<Option<Connection>, StoreError> {
+    use rusqlite::OpenFlags;
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let any: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM patients INDEXED BY patients_legacy
+         WHERE legacy_key <> '' AND deleted_at IS NULL AND merged_into IS NULL)",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(any.then_some(conn))
+}

@@ -65,3 +65,23 @@ pub fn expire_stale(
     ids.sort_by(|a, b| a.as_str().cmp(b.as_str()));
     Ok(ids)
 }
+
+/// The user names of the sessions open elsewhere (other than `own`) that
+/// started at or after `started_since`, one per session, in start order:
+/// the terminals signed in now (older open sessions were left by a command
+/// killed mid-way or a terminal switched off).
+pub fn open_elsewhere(
+    conn: &rusqlite::Connection,
+    own: &Id,
+    started_since: DateTime<Utc>,
+) -> Result<Vec<String>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.user_name FROM sessions s JOIN users u ON u.id = s.user_id
+         WHERE s.ended_at IS NULL AND s.id <> ?1 AND s.started_at >= ?2
+         ORDER BY s.started_at, s.id",
+    )?;
+    let names = stmt
+        .query_map((own.as_str(), format_ts(started_since)), |r| r.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
+    Ok(names)
+}

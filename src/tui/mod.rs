@@ -92,8 +92,9 @@ fn pick(
 /// Runs the terminal screen on one hospital file until the user quits; on a
 /// clean exit the session is signed out and an audit checkpoint written.
 pub fn run_file(data: &DataDir, path: &Path, options: Options) -> Result<()> {
-    let db = Db::open(path)
+    let mut db = Db::open(path)
         .with_context(|| format!("could not open the hospital file {}", path.display()))?;
+    db.on_import_wait(Box::new(say_import_wait));
     let mut app = App::new(db, options, Utc::now())?;
     app.check_pages_in_background();
     tracing::info!(hospital = %app.db().code(), "terminal screen started");
@@ -105,6 +106,31 @@ pub fn run_file(data: &DataDir, path: &Path, options: Options) -> Result<()> {
     crate::checkpoint::write(app.db_mut(), data)?;
     tracing::info!("terminal screen closed");
     Ok(())
+}
+
+/// Tells the user, on the screen's bottom line, that a change waits for
+/// another terminal's import: the screen is not redrawn while a change
+/// waits, so the line is written straight to the terminal, and the next
+/// redraw replaces it.
+fn say_import_wait(progress: &crate::store::import_progress::ImportProgress) {
+    use ratatui::crossterm::{cursor, style, terminal};
+    use std::io::Write;
+    let Ok((columns, rows)) = terminal::size() else {
+        return;
+    };
+    let message: String = progress
+        .waiting_message()
+        .chars()
+        .take(usize::from(columns))
+        .collect();
+    let mut out = std::io::stdout();
+    let _ = ratatui::crossterm::queue!(
+        out,
+        cursor::MoveTo(0, rows.saturating_sub(1)),
+        terminal::Clear(terminal::ClearType::CurrentLine),
+        style::Print(message),
+    );
+    let _ = out.flush();
 }
 
 fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> Result<()> {
