@@ -376,8 +376,8 @@ fn self_verification_is_refused_then_allowed_with_the_word_under_the_setting() {
     );
     assert_eq!(status(&h, &m.stat), OrderStatus::Resulted);
     ops::settings::set(&mut m.clinic.db, &m.clinic.admin, "lab_self_verify", "yes").unwrap();
-    // The setting is read as the user comes back to the screen (which
-    // opens afresh, on the first list).
+    // The setting is read again as the user unlocks the screen, which
+    // keeps where they were.
     h.ctrl('l');
     h.typed(PASSWORD);
     h.press(KeyCode::Enter);

@@ -126,10 +126,17 @@ impl App {
             let Workspace { session, tab, .. } = workspace;
             self.start(session, Some(tab));
         } else {
+            // Settings another terminal changed meanwhile apply from now.
+            match self.db.settings() {
+                Ok(s) => self.settings = s,
+                Err(e) => self.complain(e),
+            }
             self.last_input = self.now;
             self.mode = Mode::Working(workspace);
         }
-        self.say("Unlocked.");
+        if self.message.is_none() {
+            self.say("Unlocked.");
+        }
     }
 
     /// The newcomer's session replaces the locked one, whose screens and
