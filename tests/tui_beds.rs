@@ -441,3 +441,79 @@ fn discharging_a_patient_who_owes_asks_once_and_says_how_much() {
         .unwrap();
     assert_eq!(charged, (1, 150_000));
 }
+
+#[test]
+fn discharging_as_deceased_asks_the_time_names_the_patient_and_marks_them_everywhere() {
+    let mut h = board(100, 30);
+    // José García in MED-02, admitted this morning.
+    h.press(KeyCode::Home);
+    for _ in 0..4 {
+        h.press(KeyCode::Right);
+    }
+    h.press(KeyCode::Char('d'));
+    for _ in 0..4 {
+        h.press(KeyCode::Right);
+    }
+    let s = h.screen();
+    assert!(s.contains("◂ deceased ▸"), "{s}");
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(s.contains("When did José García (TST-"), "{s}");
+    h.typed("25:99");
+    h.press(KeyCode::Enter);
+    assert!(h.screen().contains("is not a time"));
+    h.ctrl('u');
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(
+        s.contains("Record that José García (TST-") && s.contains("died Mon 09 Mar 2026"),
+        "{s}"
+    );
+    assert_eq!(status_of(&h, "MED-02"), BedStatus::Occupied, "nothing yet");
+    h.press(KeyCode::Char('y'));
+    let s = h.screen();
+    assert!(
+        s.contains("José García recorded as deceased (died Mon 09 Mar 2026"),
+        "{s}"
+    );
+    assert_eq!(status_of(&h, "MED-02"), BedStatus::Cleaning);
+
+    // Marked in the search, and in the record's title and body.
+    h.press(KeyCode::F(2));
+    h.typed("garcía");
+    let s = h.screen();
+    assert!(s.contains("DECEASED José García"), "{s}");
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(
+        s.contains("José García  DECEASED") && s.contains("DECEASED: died Mon 09 Mar 2026"),
+        "{s}"
+    );
+    h.press(KeyCode::Char('u'));
+    assert!(
+        h.screen().contains("an administrator"),
+        "a nurse cannot undo it"
+    );
+
+    // The administrator takes a death recorded in error off, with a reason.
+    h.ctrl('l');
+    h.key(
+        KeyCode::BackTab,
+        ratatui::crossterm::event::KeyModifiers::SHIFT,
+    );
+    for _ in 0.."nurse".len() {
+        h.press(KeyCode::Backspace);
+    }
+    h.sign_in("admin", PASSWORD);
+    h.press(KeyCode::F(2));
+    h.typed("garcía");
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('u'));
+    let s = h.screen();
+    assert!(s.contains("José García is recorded as deceased."), "{s}");
+    h.typed("recorded on the wrong patient");
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(s.contains("is no longer recorded as deceased"), "{s}");
+    assert!(!s.contains("DECEASED"), "{s}");
+}

@@ -293,6 +293,26 @@ pub fn parse_until(text: &str, now: NaiveDateTime) -> Option<NaiveDateTime> {
     }
 }
 
+/// A time of death as typed: nothing for now, `HH:MM` for that time today
+/// (or yesterday, when today's is still to come: a death found at dawn),
+/// or `YYYY-MM-DD HH:MM`.
+pub fn parse_time_of_death(text: &str, now: NaiveDateTime) -> Option<NaiveDateTime> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Some(now);
+    }
+    if let Ok(full) = NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M") {
+        return Some(full);
+    }
+    let time = NaiveTime::parse_from_str(t, "%H:%M").ok()?;
+    let today = now.date().and_time(time);
+    if today <= now {
+        Some(today)
+    } else {
+        now.date().pred_opt().map(|d| d.and_time(time))
+    }
+}
+
 /// How a stay in a bed began.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Display, EnumString, IntoStaticStr)]
 #[strum(serialize_all = "snake_case")]
@@ -578,5 +598,27 @@ mod tests {
                 l.at_end
             );
         }
+    }
+
+    #[test]
+    fn a_time_of_death_is_now_a_time_today_or_a_full_date() {
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 12, 4)
+            .unwrap()
+            .and_hms_opt(6, 30, 0)
+            .unwrap();
+        let at = |d: u32, h: u32, m: u32| {
+            chrono::NaiveDate::from_ymd_opt(2026, 12, d)
+                .unwrap()
+                .and_hms_opt(h, m, 0)
+                .unwrap()
+        };
+        assert_eq!(parse_time_of_death("  ", now), Some(now));
+        assert_eq!(parse_time_of_death("05:40", now), Some(at(4, 5, 40)));
+        assert_eq!(parse_time_of_death("23:10", now), Some(at(3, 23, 10)));
+        assert_eq!(
+            parse_time_of_death("2026-12-02 14:00", now),
+            Some(at(2, 14, 0))
+        );
+        assert_eq!(parse_time_of_death("yesterday", now), None);
     }
 }

@@ -92,6 +92,8 @@ pub enum Action {
     DeletePatient,
     /// Restore a deleted record (admin).
     RestorePatient,
+    /// Take a wrongly recorded death off the record, with a reason (admin).
+    CorrectDeath,
     /// Merge another record into this one (admin).
     MergePatient,
     /// Move to the list of possible duplicates.

@@ -4,13 +4,16 @@
 //! change leaves its form or question open.
 
 use super::{Asked, Beds, Confirmed, FormFor};
-use crate::domain::beds::{BedKind, Disposition, SexRestriction, WardKind, parse_until};
+use crate::domain::beds::{
+    BedKind, Disposition, SexRestriction, WardKind, parse_time_of_death, parse_until,
+};
 use crate::domain::billing::money;
 use crate::error::Error;
 use crate::ops::beds::{self as ops, AdmitInput};
 use crate::tui::keymap::Action;
 use crate::tui::popups::{Answer, Heard, Question, Refused};
 use crate::tui::screen::{Ctx, Said, said_error};
+use crate::tui::widgets::popup::Prompt;
 use chrono::Utc;
 use strum::IntoEnumIterator;
 
@@ -71,6 +74,23 @@ impl Beds {
                     .nth(f.choice(0))
                     .unwrap_or(Disposition::Home);
                 let note = f.text(1);
+                if disposition == Disposition::Deceased {
+                    let prompt = Prompt::new(
+                        format!(
+                            "When did {who} die? Type HH:MM (today), or YYYY-MM-DD HH:MM; Enter alone for now."
+                        ),
+                        "Died",
+                    );
+                    return Question::prompt(
+                        prompt,
+                        Asked::TimeOfDeath {
+                            admission: admission.clone(),
+                            who: who.clone(),
+                            note,
+                        },
+                    )
+                    .into();
+                }
                 match ops::balance_at_discharge(ctx.db, ctx.session, admission, now) {
                     // Asked once, saying how much; the form stays open
                     // behind the question, for a no.
@@ -160,6 +180,21 @@ impl Beds {
                 }),
             };
         }
+        if let Asked::TimeOfDeath {
+            admission,
+            who,
+            note,
+        } = &asked
+        {
+            return match self.ask_to_record_death(admission, who, note, &answer, ctx) {
+                Ok(said) => Ok(said),
+                Err(e) => Err(Refused {
+                    about: Box::new(asked),
+                    said: said_error(e),
+                    field_error: None,
+                }),
+            };
+        }
         let result: Result<(String, bool), Error> = match &asked {
             Asked::TransferReason {
                 admission,
@@ -210,7 +245,7 @@ impl Beds {
                 .map(|w| (format!("Ward renamed {}.", w.name), true)),
             Asked::RenameBed { bed } => ops::rename_bed(ctx.db, ctx.session, bed, &answer, now)
                 .map(|b| (format!("Bed relabelled {}.", b.label), true)),
-            Asked::CensusDate => return Ok(Said::Nothing),
+            Asked::CensusDate | Asked::TimeOfDeath { .. } => return Ok(Said::Nothing),
         };
         match result {
             Ok((message, setup)) => {
@@ -271,6 +306,27 @@ impl Beds {
                 }
                 r.map(|m| (m, false))
             }
+            Confirmed::DischargeDeceased {
+                admission,
+                died_at,
+                note,
+            } => {
+                let r = ops::discharge_deceased(ctx.db, ctx.session, &admission, died_at, &note, now)
+                    .map(|a| {
+                        format!(
+                            "{} recorded as deceased (died {}) and discharged; bed {} goes to cleaning.",
+                            a.patient.name,
+                            died_at
+                                .with_timezone(&ctx.settings.time_zone)
+                                .format("%a %d %b %Y %H:%M"),
+                            a.bed_label
+                        )
+                    });
+                if r.is_ok() {
+                    self.form = None;
+                }
+                r.map(|m| (m, false))
+            }
             Confirmed::RetireBed { bed } => {
                 ops::retire_bed(ctx.db, ctx.session, &bed, now).map(|b| {
                     (
@@ -285,6 +341,75 @@ impl Beds {
             Ok((message, false)) => self.after_change(ctx, message),
             Err(e) => said_error(e),
         }
+    }
+}
+
+impl Beds {
+    /// The time of death typed: the question that names the patient, the
+    /// time, what the death cancels and any balance, before anything is
+    /// written.
+    fn ask_to_record_death(
+        &mut self,
+        admission: &crate::domain::ids::Id,
+        who: &str,
+        note: &str,
+        answer: &str,
+        ctx: &mut Ctx,
+    ) -> Result<Said, Error> {
+        let zone = ctx.settings.time_zone;
+        let local = ctx.now.with_timezone(&zone).naive_local();
+        let died_at = parse_time_of_death(answer, local)
+            .and_then(|t| t.and_local_timezone(zone).single())
+            .map(|t| t.with_timezone(&Utc))
+            .ok_or_else(|| {
+                Error::Refused(format!(
+                    "{answer:?} is not a time: type HH:MM, e.g. 05:40, or YYYY-MM-DD HH:MM"
+                ))
+            })?;
+        if died_at > ctx.now {
+            return Err(Error::Refused(
+                "that time is still to come: type when the patient died".into(),
+            ));
+        }
+        let patient = crate::store::beds::admission_by_id(ctx.db.conn(), admission)?
+            .map(|a| a.patient.id)
+            .ok_or_else(|| Error::NotFound("that admission is not in this hospital file".into()))?;
+        let cancelled = crate::ops::deaths::still_to_come(ctx.db, &patient, ctx.clock())?;
+        let owed = ops::balance_at_discharge(ctx.db, ctx.session, admission, ctx.now)?;
+        let mut question = format!(
+            "Record that {who} died {} and discharge them as deceased?",
+            died_at.with_timezone(&zone).format("%a %d %b %Y %H:%M")
+        );
+        match cancelled.as_slice() {
+            [] => {}
+            [one] => question.push_str(&format!(
+                " Their appointment {} is cancelled.",
+                crate::ops::deaths::describe(one)
+            )),
+            many => question.push_str(&format!(
+                " Their {} appointments still to come are cancelled: {}.",
+                many.len(),
+                many.iter()
+                    .map(crate::ops::deaths::describe)
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )),
+        }
+        if owed > 0 {
+            question.push_str(&format!(
+                " They have {} outstanding on their bills.",
+                money(owed, &ctx.settings.currency)
+            ));
+        }
+        Ok(Question::confirm(
+            question,
+            Confirmed::DischargeDeceased {
+                admission: admission.clone(),
+                died_at,
+                note: note.to_string(),
+            },
+        )
+        .into())
     }
 }
 

@@ -83,6 +83,12 @@ enum Asked {
     RenameBed {
         bed: Id,
     },
+    /// Discharging as deceased: when the patient died.
+    TimeOfDeath {
+        admission: Id,
+        who: String,
+        note: String,
+    },
 }
 
 /// What a yes answer does.
@@ -103,6 +109,12 @@ enum Confirmed {
     Discharge {
         admission: Id,
         disposition: Disposition,
+        note: String,
+    },
+    /// A death to record, with the discharge it ends.
+    DischargeDeceased {
+        admission: Id,
+        died_at: chrono::DateTime<chrono::Utc>,
         note: String,
     },
 }

@@ -41,6 +41,12 @@ impl Patients {
                 return Ok(Said::Info("Nothing was deleted.".into()));
             }
             (Answer::Text(reason), Pending::Delete) => reason,
+            (Answer::Cancelled, Pending::CorrectDeath) => {
+                return Ok(Said::Info("Nothing was changed.".into()));
+            }
+            (Answer::Text(reason), Pending::CorrectDeath) => {
+                return self.correct_death(&reason, ctx);
+            }
             (Answer::Cancelled, Pending::BreakGlass) => {
                 return Ok(Said::Info(
                     "The glass was not broken; the clinical record stays closed.".into(),
@@ -71,6 +77,7 @@ impl Patients {
                 }
             }
             Pending::Delete => return self.delete(reason, ctx),
+            Pending::CorrectDeath => Said::Nothing,
             Pending::BreakGlass => Said::Nothing,
             Pending::DiscardLabOrder => {
                 if let View::Record(r) = &mut self.view {
@@ -105,6 +112,30 @@ impl Patients {
             }
             Err(e) => Err(Refused {
                 about: Box::new(Pending::BreakGlass),
+                said: said_error(e),
+                field_error: None,
+            }),
+        }
+    }
+
+    /// An administrator takes a death recorded in error off the record
+    /// open; a refused reason keeps the prompt open.
+    fn correct_death(&mut self, reason: &str, ctx: &mut Ctx) -> Heard {
+        let View::Record(record) = &mut self.view else {
+            return Ok(Said::Nothing);
+        };
+        match crate::ops::deaths::correct(ctx.db, ctx.session, &record.patient.id, reason, ctx.now)
+        {
+            Ok(p) => {
+                let msg = format!(
+                    "{} is no longer recorded as deceased; appointments the death cancelled stay cancelled.",
+                    p.mrn
+                );
+                record.patient = p;
+                Ok(Said::Info(msg))
+            }
+            Err(e) => Err(Refused {
+                about: Box::new(Pending::CorrectDeath),
                 said: said_error(e),
                 field_error: None,
             }),

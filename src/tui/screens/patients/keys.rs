@@ -73,6 +73,12 @@ pub const PATIENT_RECORD: &[Binding] = table![
         b(&[ch('d')], Action::DeletePatient, "delete (admin)", false),
         b(&[ch('r')], Action::RestorePatient, "restore (admin)", false),
         b(
+            &[ch('u')],
+            Action::CorrectDeath,
+            "undo a death recorded in error (admin)",
+            false,
+        ),
+        b(
             &[ch('m')],
             Action::MergePatient,
             "merge another record in (admin)",

@@ -90,6 +90,9 @@ enum Pending {
     },
     /// The reason typed is for deleting the record open.
     Delete,
+    /// The reason typed is for taking a wrongly recorded death off the
+    /// record open.
+    CorrectDeath,
     /// The reason typed is for breaking the glass on the record open.
     BreakGlass,
     /// Throwing away the laboratory order being typed on the record.

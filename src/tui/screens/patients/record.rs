@@ -175,6 +175,15 @@ impl PatientRecord {
                 ]));
             }
         };
+        if let Some(at) = p.died_at {
+            lines.push(Line::from(Span::styled(
+                format!(
+                    "DECEASED: died {}",
+                    at.with_timezone(&clock.zone).format("%a %d %b %Y %H:%M")
+                ),
+                theme.error(),
+            )));
+        }
         if let Some(at) = p.deleted_at {
             lines.push(Line::from(Span::styled(
                 format!(
@@ -423,9 +432,14 @@ impl PatientRecord {
         let p = &self.patient;
         let d = &p.details;
         let title = format!(
-            " {}  {}  {} {} ",
+            " {}  {}{}  {} {} ",
             p.mrn,
             d.full_name(),
+            if p.died_at.is_some() {
+                "  DECEASED"
+            } else {
+                ""
+            },
             d.sex,
             age_label(d.birth_date, d.birth_date_estimated, clock.today)
         );

@@ -151,6 +151,26 @@ impl Patients {
                 }
                 Err(e) => said_error(e),
             },
+            Action::CorrectDeath => {
+                if let Some(refused) =
+                    refused(ctx, Permission::Administer, "correct a recorded death")
+                {
+                    return refused;
+                }
+                let p = &record.patient;
+                if p.died_at.is_none() {
+                    return Said::Error(format!("No death is recorded for {}.", p.mrn));
+                }
+                let prompt = Prompt::new(
+                    format!(
+                        "{} {} is recorded as deceased. If that is an error, type why; the record becomes alive again and the reason is kept:",
+                        p.mrn,
+                        p.details.full_name()
+                    ),
+                    "Reason",
+                );
+                Question::prompt(prompt, Pending::CorrectDeath).into()
+            }
             Action::DeletePatient => {
                 if let Some(refused) = refused(
                     ctx,

@@ -335,6 +335,9 @@ impl Patients {
             if r.deleted {
                 name = format!("DELETED {name}");
             }
+            if r.deceased {
+                name = format!("DECEASED {name}");
+            }
             if let Some(bed) = &r.bed {
                 name = format!("{name} · IN {bed}");
             }
