@@ -211,15 +211,24 @@ fn admit_transfer_discharge_and_clean_by_keyboard() {
     assert!(s.contains("Peter Otieno admitted to bed MED-06"), "{s}");
     assert_eq!(status_of(&h, "MED-06"), BedStatus::Occupied);
 
-    // a man into the women's ward is refused
+    // a man into the women's ward is refused as the bed is chosen, before
+    // any reason is typed, the whole refusal shown
     h.press(KeyCode::Char('t'));
     h.press(KeyCode::Home);
     h.press(KeyCode::Right);
     h.press(KeyCode::Enter);
-    h.typed("needs quiet");
-    h.press(KeyCode::Enter);
     let s = h.screen();
-    assert!(s.contains("women only"), "{s}");
+    assert!(s.contains("Maternity is women only"), "{s}");
+    assert!(!s.contains("Type the reason"), "{s}");
+    let words: String = s
+        .lines()
+        .map(|l| l.trim_matches(['"', ' ']))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        words.contains("choose a bed in another ward, or correct the patient's record."),
+        "the refusal's advice is cut: {s}"
+    );
     h.press(KeyCode::Esc);
 
     // John Doe (MED-01) cannot go to MED-03 while it is cleaning
@@ -516,4 +525,51 @@ fn discharging_as_deceased_asks_the_time_names_the_patient_and_marks_them_everyw
     let s = h.screen();
     assert!(s.contains("is no longer recorded as deceased"), "{s}");
     assert!(!s.contains("DECEASED"), "{s}");
+}
+
+#[test]
+fn a_cot_for_an_adult_asks_once_before_the_admission_form() {
+    let mut h = board(100, 30);
+    {
+        let mut db = Db::open(h.app.db().path()).unwrap();
+        let admin = auth::sign_in(&mut db, "admin", PASSWORD, t0()).unwrap();
+        let paeds = ops::beds::add_ward(
+            &mut db,
+            &admin,
+            "Paediatric",
+            WardKind::Paediatric,
+            None,
+            t0() - Duration::days(1),
+        )
+        .unwrap();
+        ops::beds::add_bed(
+            &mut db,
+            &admin,
+            &paeds.id,
+            "COT-1",
+            BedKind::Cot,
+            t0() - Duration::days(1),
+        )
+        .unwrap();
+    }
+    h.ctrl('r');
+    h.press(KeyCode::End);
+    assert!(h.screen().contains("COT-1"));
+    h.press(KeyCode::Char('a'));
+    h.typed("otieno");
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(
+        s.contains("Bed COT-1 is a cot (for children under 3), and Peter Otieno")
+            && s.contains("is 64. Admit them to it anyway?"),
+        "{s}"
+    );
+    h.press(KeyCode::Char('n'));
+    assert!(!h.screen().contains("Attending"));
+    h.press(KeyCode::Char('a'));
+    h.typed("otieno");
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('y'));
+    let s = h.screen();
+    assert!(s.contains("Peter Otieno") && s.contains("Attending"), "{s}");
 }

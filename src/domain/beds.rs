@@ -133,6 +133,37 @@ impl BedKind {
         }
     }
 
+    /// The ages a bed of this kind is made for, in whole years below which
+    /// a patient fits it (a bassinet under 1, a cot under 3); `None` for
+    /// any age.
+    pub fn under_years(self) -> Option<i32> {
+        match self {
+            BedKind::Bassinet => Some(1),
+            BedKind::Cot => Some(3),
+            _ => None,
+        }
+    }
+
+    /// Why a patient born on `birth` does not fit this kind of bed on
+    /// `today`, as a sentence; `None` when they do. Asked once, since a
+    /// ward may have reasons (a small adult, no other bed).
+    pub fn age_concern(
+        self,
+        label: &str,
+        who: &str,
+        birth: chrono::NaiveDate,
+        today: chrono::NaiveDate,
+    ) -> Option<String> {
+        let under = self.under_years()?;
+        let age = crate::domain::patient::age_years(birth, today);
+        (age >= under).then(|| {
+            format!(
+                "Bed {label} is a {} (for children under {under}), and {who} is {age}.",
+                self.label()
+            )
+        })
+    }
+
     /// The kinds as typed on the command line, for error messages.
     pub fn all_names() -> String {
         use strum::IntoEnumIterator;

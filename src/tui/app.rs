@@ -664,11 +664,17 @@ impl App {
         }
         let damage = crate::store::damage::found().map(|d| damage_lines(&d, area.width));
         let banner_height = damage.as_ref().map_or(0, |l| l.len() + 2);
+        let right = self.status_right();
+        let status_height = bars::status_height(
+            self.message.as_ref().map(|m| m.text.as_str()),
+            &right,
+            area.width,
+        );
         let [top, banner, body, status, hints] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(u16::try_from(banner_height).unwrap_or(u16::MAX)),
             Constraint::Min(0),
-            Constraint::Length(1),
+            Constraint::Length(status_height),
             Constraint::Length(1),
         ])
         .areas(area);
@@ -727,17 +733,6 @@ impl App {
             entry.question.render(frame, body, &view);
         }
 
-        let clock = self
-            .now
-            .with_timezone(&self.zone())
-            .format("%a %d %b %H:%M")
-            .to_string();
-        let right = match self.session() {
-            Some(s) if !matches!(self.mode, Mode::Locked { .. }) => {
-                format!("{} ({}) · {clock} ", s.user.user_name, s.role().label())
-            }
-            _ => format!("{clock} "),
-        };
         let message = self.message.as_ref().map(|m| {
             Span::styled(
                 m.text.clone(),
@@ -764,6 +759,22 @@ impl App {
                 }
             }
             help::render("Keys", &sections, &theme, body, frame.buffer_mut());
+        }
+    }
+
+    /// The right of the status line: who is signed in (not while locked)
+    /// and the hospital's clock.
+    fn status_right(&self) -> String {
+        let clock = self
+            .now
+            .with_timezone(&self.zone())
+            .format("%a %d %b %H:%M")
+            .to_string();
+        match self.session() {
+            Some(s) if !matches!(self.mode, Mode::Locked { .. }) => {
+                format!("{} ({}) · {clock} ", s.user.user_name, s.role().label())
+            }
+            _ => format!("{clock} "),
         }
     }
 

@@ -61,6 +61,55 @@ fn bed_refusal(b: &Bed, patient: &PatientTag, ward: &Ward, zone: Tz) -> Option<S
     None
 }
 
+/// What the board knows before a patient is placed in a bed: a refusal
+/// that admitting, transferring or reserving would meet (said before any
+/// reason is typed), and a concern to ask about once (a cot for an adult).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Placement {
+    pub refusal: Option<String>,
+    pub age_concern: Option<String>,
+}
+
+/// Whether `patient` can be placed in `bed` now, without writing anything.
+pub fn placement(
+    db: &Db,
+    by: &Session,
+    bed: &Id,
+    patient: &Id,
+    now: DateTime<Utc>,
+) -> Result<Placement> {
+    by.require(Permission::ViewBedBoard, "look at the bed board")?;
+    let zone = db.settings()?.time_zone;
+    let conn = db.conn();
+    let b = beds::bed_by_id(conn, bed)?.ok_or_else(|| {
+        Error::NotFound("that bed is not in this hospital file: look at the board again".into())
+    })?;
+    let ward = beds::ward_by_id(conn, &b.ward_id)?
+        .ok_or_else(|| Error::NotFound("that ward is not in this hospital file".into()))?;
+    let tag = beds::patient_tag(conn, patient)?
+        .ok_or_else(|| Error::NotFound("that patient is not in this hospital file".into()))?;
+    let p = crate::store::patients::get(conn, patient)?
+        .ok_or_else(|| Error::NotFound("that patient is not in this hospital file".into()))?;
+    let refusal = bed_refusal(&b, &tag, &ward, zone).map(|why| {
+        let mut chars = why.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect::<String>() + ".")
+            .unwrap_or_default()
+    });
+    let today = Clock::new(now, zone).today();
+    let age_concern = b.kind.age_concern(
+        &b.label,
+        &format!("{} ({})", tag.name, tag.mrn),
+        p.details.birth_date,
+        today,
+    );
+    Ok(Placement {
+        refusal,
+        age_concern,
+    })
+}
+
 /// What an admission needs.
 #[derive(Debug, Clone)]
 pub struct AdmitInput<'a> {

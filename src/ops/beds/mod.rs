@@ -17,7 +17,8 @@ mod merge;
 mod setup;
 
 pub use admissions::{
-    AdmitInput, admit, balance_at_discharge, discharge, discharge_deceased, transfer,
+    AdmitInput, Placement, admit, balance_at_discharge, discharge, discharge_deceased, placement,
+    transfer,
 };
 pub use bed_status::{back_in_service, cancel_reservation, mark_clean, out_of_service, reserve};
 pub use board::{

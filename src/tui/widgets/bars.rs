@@ -92,6 +92,25 @@ pub fn hint_bar(tables: &[&[Binding]], theme: &Theme, area: Rect, buf: &mut Buff
 
 /// The status line: the message on the left, who and when on the right; a
 /// message too long to share the line takes all of it.
+/// The most lines a status message takes: more than that is not a
+/// status but a page.
+pub const STATUS_LINES: u16 = 4;
+
+/// How many lines the status line needs in `width` columns: one when the
+/// message fits beside `right`, else as many as the message wraps to (up
+/// to [`STATUS_LINES`]), so that a refusal is never cut mid-sentence.
+pub fn status_height(message: Option<&str>, right: &str, width: u16) -> u16 {
+    let Some(m) = message else {
+        return 1;
+    };
+    let used = m.chars().count() as u16 + 1;
+    if used + right.chars().count() as u16 + 1 <= width {
+        return 1;
+    }
+    let lines = crate::tui::widgets::form::wrap(m, usize::from(width.saturating_sub(2)).max(1));
+    (lines.len() as u16).clamp(1, STATUS_LINES)
+}
+
 pub fn status_line(
     message: Option<Span<'_>>,
     right: &str,
@@ -113,7 +132,19 @@ pub fn status_line(
         area
     };
     if let Some(m) = message {
-        Paragraph::new(Line::from(vec![Span::raw(" "), m])).render(left, buf);
+        let style = m.style;
+        let lines: Vec<Line> = if share {
+            vec![Line::from(vec![Span::raw(" "), m])]
+        } else {
+            crate::tui::widgets::form::wrap(
+                &m.content,
+                usize::from(left.width.saturating_sub(2)).max(1),
+            )
+            .into_iter()
+            .map(|l| Line::from(vec![Span::raw(" "), Span::styled(l, style)]))
+            .collect()
+        };
+        Paragraph::new(lines).render(left, buf);
     }
     if share {
         let right_area = Rect {

@@ -4,7 +4,7 @@
 //! answered (`answers.rs`).
 
 use super::views::{Form, when};
-use super::{Asked, Beds, FormFor, Moving, Picking, UNSAVED};
+use super::{Asked, Beds, Confirmed, FormFor, Id, Moving, Picking, UNSAVED};
 use crate::domain::beds::{BedStatus, Disposition, days_between};
 use crate::domain::patient::Patient;
 use crate::domain::role::Permission;
@@ -119,13 +119,17 @@ impl Beds {
         );
         self.moving = Some(Moving {
             admission: a.id.clone(),
+            patient: a.patient.id.clone(),
             who: a.patient.name.clone(),
             from: b.bed.label.clone(),
         });
         Said::Info(msg)
     }
 
-    pub(super) fn choose_transfer_bed(&mut self) -> Said {
+    /// Enter on the bed a transfer goes to: refused at once when the bed
+    /// cannot take the patient, asked once when it is not made for their
+    /// age, and then the reason.
+    pub(super) fn choose_transfer_bed(&mut self, ctx: &mut Ctx) -> Said {
         let Some(b) = self.selected_bed() else {
             return Self::no_bed();
         };
@@ -139,6 +143,33 @@ impl Beds {
                 b.bed.status.label()
             ));
         }
+        let bed = b.bed.id.clone();
+        match ops::placement(ctx.db, ctx.session, &bed, &m.patient, ctx.now) {
+            Ok(p) => {
+                if let Some(why) = p.refusal {
+                    return Said::Error(why);
+                }
+                if let Some(concern) = p.age_concern {
+                    return Question::confirm(
+                        format!("{concern} Move them to it anyway?"),
+                        Confirmed::TransferDespiteAge { bed },
+                    )
+                    .into();
+                }
+            }
+            Err(e) => return said_error(e),
+        }
+        self.transfer_reason(&bed)
+    }
+
+    /// The reason of a transfer to `bed`, asked once the bed is chosen.
+    pub(super) fn transfer_reason(&mut self, bed: &Id) -> Said {
+        let (Some(m), Some(b)) = (
+            &self.moving,
+            self.board.beds.iter().find(|b| b.bed.id == *bed),
+        ) else {
+            return Said::Error("That bed is gone from the board: look again.".into());
+        };
         let question = format!(
             "Transfer {} from {} to {}. Type the reason:",
             m.who, m.from, b.bed.label

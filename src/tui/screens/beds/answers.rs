@@ -275,6 +275,13 @@ impl Beds {
             return Said::Info("Nothing was changed.".into());
         }
         let now = ctx.now;
+        let then = match then {
+            Confirmed::AdmitDespiteAge { patient, bed } => {
+                return self.admit_to(*patient, &bed, ctx);
+            }
+            Confirmed::TransferDespiteAge { bed } => return self.transfer_reason(&bed),
+            other => other,
+        };
         let result: Result<(String, bool), Error> = match then {
             Confirmed::CancelReservation { bed } => {
                 ops::cancel_reservation(ctx.db, ctx.session, &bed, now).map(|b| {
@@ -326,6 +333,9 @@ impl Beds {
                     self.form = None;
                 }
                 r.map(|m| (m, false))
+            }
+            Confirmed::AdmitDespiteAge { .. } | Confirmed::TransferDespiteAge { .. } => {
+                return Said::Nothing;
             }
             Confirmed::RetireBed { bed } => {
                 ops::retire_bed(ctx.db, ctx.session, &bed, now).map(|b| {

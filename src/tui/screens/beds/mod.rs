@@ -111,6 +111,14 @@ enum Confirmed {
         disposition: Disposition,
         note: String,
     },
+    /// A patient placed in a bed not made for their age, asked once.
+    AdmitDespiteAge {
+        patient: Box<Patient>,
+        bed: Id,
+    },
+    TransferDespiteAge {
+        bed: Id,
+    },
     /// A death to record, with the discharge it ends.
     DischargeDeceased {
         admission: Id,
@@ -128,6 +136,7 @@ enum Picking {
 /// A transfer waiting for its new bed.
 struct Moving {
     admission: Id,
+    patient: Id,
     who: String,
     from: String,
 }

@@ -51,7 +51,7 @@ impl Beds {
                     return Said::Info(format!("Transfer of {} cancelled.", m.who));
                 }
             }
-            Action::Open if self.moving.is_some() => return self.choose_transfer_bed(),
+            Action::Open if self.moving.is_some() => return self.choose_transfer_bed(ctx),
             Action::Open => return self.open_detail(ctx),
             Action::Admit => return self.start_admit(ctx),
             Action::StartVisit => return self.start_round(ctx),

@@ -1,7 +1,7 @@
 //! The patient picker, asked to choose whom to admit or for whom to reserve
 //! a bed: what follows once a patient is chosen (or the picker is left).
 
-use super::{Asked, Beds, Picking};
+use super::{Asked, Beds, Confirmed, Picking};
 use crate::ops::beds as ops;
 use crate::tui::popups::{Answer, Question};
 use crate::tui::screen::{Ctx, Said, said_error};
@@ -9,6 +9,23 @@ use crate::tui::widgets::field::Field as TextField;
 use crate::tui::widgets::popup::Prompt;
 
 impl Beds {
+    /// The admission form for `patient` in `bed`, if the bed is still on
+    /// the board.
+    pub(super) fn admit_to(
+        &mut self,
+        patient: crate::domain::patient::Patient,
+        bed: &crate::domain::ids::Id,
+        ctx: &mut Ctx,
+    ) -> Said {
+        match self.board.beds.iter().find(|b| b.bed.id == *bed) {
+            Some(b) => {
+                let bed = b.bed.clone();
+                self.admit_form(patient, &bed, ctx)
+            }
+            None => Said::Error("That bed is gone from the board: look again.".into()),
+        }
+    }
+
     /// The picker asked for `picking` answered.
     pub(super) fn after_picker(&mut self, picking: Picking, answer: Answer, ctx: &mut Ctx) -> Said {
         let patient = match answer {
@@ -27,15 +44,32 @@ impl Beds {
                     Ok(None) => {}
                     Err(e) => return said_error(e),
                 }
-                match self.board.beds.iter().find(|b| b.bed.id == bed) {
-                    Some(b) => {
-                        let bed = b.bed.clone();
-                        self.admit_form(*patient, &bed, ctx)
+                match ops::placement(ctx.db, ctx.session, &bed, &patient.id, ctx.now) {
+                    Ok(p) => {
+                        if let Some(why) = p.refusal {
+                            return Said::Error(why);
+                        }
+                        if let Some(concern) = p.age_concern {
+                            return Question::confirm(
+                                format!("{concern} Admit them to it anyway?"),
+                                Confirmed::AdmitDespiteAge { patient, bed },
+                            )
+                            .into();
+                        }
                     }
-                    None => Said::Error("That bed is gone from the board: look again.".into()),
+                    Err(e) => return said_error(e),
                 }
+                self.admit_to(*patient, &bed, ctx)
             }
             Picking::Reserve { bed } => {
+                match ops::placement(ctx.db, ctx.session, &bed, &patient.id, ctx.now) {
+                    Ok(p) => {
+                        if let Some(why) = p.refusal {
+                            return Said::Error(why);
+                        }
+                    }
+                    Err(e) => return said_error(e),
+                }
                 let label = self
                     .board
                     .beds
