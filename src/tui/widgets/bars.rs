@@ -104,7 +104,7 @@ pub fn status_height(message: Option<&str>, right: &str, width: u16) -> u16 {
         return 1;
     };
     let used = m.chars().count() as u16 + 1;
-    if used + right.chars().count() as u16 + 1 <= width {
+    if used + (right.chars().count() as u16) < width {
         return 1;
     }
     let lines = crate::tui::widgets::form::wrap(m, usize::from(width.saturating_sub(2)).max(1));
