@@ -73,10 +73,7 @@ impl Session {
         if self.user.role.can(p) {
             Ok(())
         } else {
-            Err(Error::NotPermitted(format!(
-                "a {} may not {doing}: ask an administrator",
-                self.user.role.label()
-            )))
+            Err(Error::NotPermitted(self.user.role.refusal(p, doing)))
         }
     }
 
@@ -100,10 +97,7 @@ pub fn authorize(
             if u.role.can(p) {
                 Ok(())
             } else {
-                Err(Error::NotPermitted(format!(
-                    "a {} may not {doing}: ask an administrator",
-                    u.role.label()
-                )))
+                Err(Error::NotPermitted(u.role.refusal(p, doing)))
             }
         }
         _ => Err(Error::NotPermitted(

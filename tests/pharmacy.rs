@@ -514,7 +514,7 @@ fn roles_decide_who_sees_receives_and_dispenses() {
     let msg = refusal(ops::stock_list(&h.db, &desk, today()));
     assert_eq!(
         msg,
-        "a receptionist may not see the stock: ask an administrator"
+        "a receptionist may not see the stock: ask a doctor, a nurse, a pharmacist or an administrator"
     );
     assert!(ops::stock_list(&h.db, &doc, today()).is_ok());
     let msg = refusal(ops::dispensed_to(&h.db, &desk, "any"));
@@ -523,14 +523,20 @@ fn roles_decide_who_sees_receives_and_dispenses() {
         "{msg}"
     );
     let msg = refusal(ops::dispense(&mut h.db, &doc, &item, 1, None, None, now()));
-    assert_eq!(msg, "a doctor may not dispense: ask an administrator");
+    assert_eq!(
+        msg,
+        "a doctor may not dispense: ask a nurse, a pharmacist or an administrator"
+    );
     let msg = refusal(ops::receive(
         &mut h.db,
         &h.nurse,
         &receipt(&item, "N-1", days(100), 1),
         now(),
     ));
-    assert_eq!(msg, "a nurse may not receive stock: ask an administrator");
+    assert_eq!(
+        msg,
+        "a nurse may not receive stock: ask a pharmacist or an administrator"
+    );
     let batch = store::batches(h.db.conn(), &item).unwrap()[1].id.clone();
     let msg = refusal(ops::adjust(
         &mut h.db,

@@ -375,9 +375,25 @@ fn a_receptionist_sees_the_board_but_may_not_admit_or_clean() {
     h.sign_in_to("reception", KeyCode::F(4));
     let s = h.screen();
     assert!(s.contains("Hospital 3/9 occupied"), "{s}");
+    // The hint bar and help offer only what a receptionist may do.
+    let hints = s.lines().last().unwrap_or_default().to_string();
+    for forbidden in ["admit", "transfer", "discharge", "clean"] {
+        assert!(!hints.contains(forbidden), "{forbidden} offered: {hints}");
+    }
+    h.press(KeyCode::F(1));
+    let s = h.screen();
+    assert!(s.contains("census") || s.contains("free only"), "{s}");
+    for forbidden in ["admit", "transfer", "discharge", "reserve", "F5 ", "F6 "] {
+        assert!(!s.contains(forbidden), "{forbidden} in help: {s}");
+    }
+    h.press(KeyCode::Esc);
     h.press(KeyCode::Char('a'));
     let s = h.screen();
-    assert!(s.contains("A receptionist may not admit patients"), "{s}");
+    // The refusal names who can help.
+    assert!(
+        s.contains("A receptionist may not admit patients: ask a doctor, a nurse or an"),
+        "{s}"
+    );
     for _ in 0..5 {
         h.press(KeyCode::Right);
     }

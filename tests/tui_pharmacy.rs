@@ -296,7 +296,7 @@ fn a_nurse_dispenses_but_cannot_receive_and_a_receptionist_has_no_pharmacy() {
     h.press(KeyCode::Char('r'));
     let s = h.screen();
     assert!(
-        s.contains("A nurse may not receive stock: ask an administrator"),
+        s.contains("A nurse may not receive stock: ask a pharmacist or an administrator"),
         "{s}"
     );
     h.press(KeyCode::Char('d'));

@@ -72,6 +72,36 @@ pub enum Permission {
     ViewBills,
 }
 
+/// The staff who hold `p`, as a person would be told to ask them: the
+/// clinical and desk roles first, an administrator last ("a doctor, a nurse
+/// or an administrator"); patients are never named.
+pub fn who_can(p: Permission) -> String {
+    use strum::IntoEnumIterator;
+    let mut roles: Vec<Role> = Role::iter()
+        .filter(|r| *r != Role::Patient && *r != Role::Admin && r.can(p))
+        .collect();
+    if Role::Admin.can(p) {
+        roles.push(Role::Admin);
+    }
+    let names: Vec<String> = roles
+        .iter()
+        .map(|r| {
+            let label = r.label();
+            let article = if label.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            format!("{article} {label}")
+        })
+        .collect();
+    match names.as_slice() {
+        [] => "an administrator".into(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
 impl Role {
     /// Whether this role holds the capability. A patient's access to their own
     /// record is handled where the record is opened, not here.
@@ -109,6 +139,13 @@ impl Role {
             PostCharges => matches!(self, Doctor | Nurse | Admin),
             ViewBills => matches!(self, Cashier | Admin | Receptionist | Doctor | Nurse),
         }
+    }
+
+    /// The refusal for this role wanting `p` to `doing`, naming who can
+    /// help: "a receptionist may not admit patients: ask a doctor, a nurse
+    /// or an administrator".
+    pub fn refusal(self, p: Permission, doing: &str) -> String {
+        format!("a {} may not {doing}: ask {}", self.label(), who_can(p))
     }
 
     /// How the role reads on screen.
@@ -186,5 +223,22 @@ mod tests {
         assert!(!Role::Cashier.can(Permission::PostCharges));
         assert!(Role::Cashier.can(Permission::FindPatients));
         assert!(!Role::Cashier.can(Permission::ViewClinicalRecord));
+    }
+
+    #[test]
+    fn a_refusal_names_the_roles_that_can_help() {
+        assert_eq!(
+            Role::Receptionist.refusal(Permission::AdmitTransferDischarge, "admit patients"),
+            "a receptionist may not admit patients: ask a doctor, a nurse or an administrator"
+        );
+        assert_eq!(
+            Role::Nurse.refusal(Permission::ManageStock, "receive stock"),
+            "a nurse may not receive stock: ask a pharmacist or an administrator"
+        );
+        assert_eq!(who_can(Permission::Prescribe), "a doctor");
+        assert_eq!(
+            who_can(Permission::DeleteRestoreMergePatients),
+            "an administrator"
+        );
     }
 }

@@ -746,18 +746,36 @@ impl App {
             )
         });
         bars::status_line(message, &right, &theme, status, frame.buffer_mut());
-        let tables: Vec<&[Binding]> = self.tables().into_iter().map(|(_, t)| t).collect();
+        let role = self.session().map(|s| s.role());
+        let offered = |table: &[Binding]| -> Vec<Binding> {
+            table
+                .iter()
+                .filter(|b| b.offered_to(role))
+                .copied()
+                .collect()
+        };
+        let tables: Vec<Vec<Binding>> =
+            self.tables().into_iter().map(|(_, t)| offered(t)).collect();
+        let tables: Vec<&[Binding]> = tables.iter().map(Vec::as_slice).collect();
         bars::hint_bar(&tables, &theme, hints, frame.buffer_mut());
 
         if self.help {
             let mut sections = self.help_sections();
-            if let Some(role) = self.session().map(|s| s.role()) {
+            if let Some(role) = role {
                 for (_, table) in sections.iter_mut() {
                     if std::ptr::eq(*table, keymap::global()) {
                         *table = keymap::global_of(role);
                     }
                 }
             }
+            let sections: Vec<(&str, Vec<Binding>)> = sections
+                .into_iter()
+                .map(|(title, t)| (title, offered(t)))
+                .collect();
+            let sections: Vec<(&str, &[Binding])> = sections
+                .iter()
+                .map(|(title, t)| (*title, t.as_slice()))
+                .collect();
             help::render("Keys", &sections, &theme, body, frame.buffer_mut());
         }
     }

@@ -364,6 +364,9 @@ pub struct Binding {
     pub does: &'static str,
     /// Whether the bottom hint bar shows it.
     pub hint: bool,
+    /// What the key asks of the user's role: a role without it is neither
+    /// shown the key in the hint bar nor in help.
+    pub needs: Option<crate::domain::role::Permission>,
 }
 
 /// A row of a key table: its keys, its action, what it does, and whether
@@ -374,10 +377,27 @@ pub const fn b(keys: &'static [Key], action: Action, does: &'static str, hint: b
         action,
         does,
         hint,
+        needs: None,
     }
 }
 
 impl Binding {
+    /// The same key, shown only to a role that holds `p`.
+    pub const fn needs(self, p: crate::domain::role::Permission) -> Binding {
+        Binding {
+            needs: Some(p),
+            ..self
+        }
+    }
+
+    /// Whether `role` (or nobody signed in) is offered this key.
+    pub fn offered_to(&self, role: Option<crate::domain::role::Role>) -> bool {
+        match (self.needs, role) {
+            (Some(p), Some(r)) => r.can(p),
+            _ => true,
+        }
+    }
+
     /// All the keys, e.g. "↑, k".
     pub fn keys_label(&self) -> String {
         self.keys
@@ -516,6 +536,7 @@ pub fn global() -> &'static [Binding] {
                     action: Action::GoTo(area.tab),
                     does: String::leak(format!("{} tab", area.title)),
                     hint: false,
+                    needs: Some(area.tab.permission()),
                 }
             });
         tabs.chain(EVERYWHERE.iter().copied()).collect()

@@ -2,6 +2,7 @@
 //! form and the set-up. The help overlay and the hint bar are made from
 //! them, so help never drifts from behaviour.
 
+use crate::domain::role::Permission;
 use crate::tui::keymap::rows::{
     CANCEL, FIELDS, FORM, PAGING, SAVE, TAB_FIELDS, home_end, table, up_down,
 };
@@ -40,13 +41,15 @@ pub const APPT_DAY: &[Binding] = table![
             Action::StartConsultation,
             "call into consultation",
             false,
-        ),
+        )
+        .needs(Permission::RunConsultations),
         b(
             &[ch('d')],
             Action::CompleteConsultation,
             "consultation done",
             false,
-        ),
+        )
+        .needs(Permission::RunConsultations),
         b(&[ch('m')], Action::MarkNoShow, "mark no-show", false),
         b(
             &[ch('x')],
@@ -60,8 +63,10 @@ pub const APPT_DAY: &[Binding] = table![
             Action::UndoStatus,
             "undo a change (admin)",
             false,
-        ),
-        b(&[ch('h')], Action::SetUp, "types and hours (admin)", false),
+        )
+        .needs(Permission::Administer),
+        b(&[ch('h')], Action::SetUp, "types and hours (admin)", false)
+            .needs(Permission::Administer),
     ],
     up_down!("appointment"),
     home_end!("appointment"),
@@ -85,13 +90,14 @@ pub const APPT_DAY: &[Binding] = table![
 /// The queue of arrived patients.
 pub const APPT_QUEUE: &[Binding] = table![
     &[
-        b(&[ch('n')], Action::CallNext, "call next", true),
+        b(&[ch('n')], Action::CallNext, "call next", true).needs(Permission::RunConsultations),
         b(
             &[ch('s')],
             Action::StartConsultation,
             "call selected",
             false,
-        ),
+        )
+        .needs(Permission::RunConsultations),
         b(
             &[ch('c')],
             Action::FilterClinician,

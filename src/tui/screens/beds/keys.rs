@@ -2,6 +2,7 @@
 //! the screen that reads them (moved out of `keymap.rs`, unchanged); the help
 //! overlay and the hint bar are still generated from them.
 
+use crate::domain::role::Permission;
 use crate::tui::keymap::rows::{
     BACK, CANCEL, CHOICE_FORM, PAGING, REFRESH, SAVE, SCROLL, TAB_FIELDS, home_end, table, up_down,
 };
@@ -12,23 +13,27 @@ use ratatui::crossterm::event::KeyCode;
 pub const BEDS_BOARD: &[Binding] = table![
     &[
         b(&[plain(KeyCode::Enter)], Action::Open, "bed", true),
-        b(&[ch('a')], Action::Admit, "admit", true),
-        b(&[ch('t')], Action::Transfer, "transfer", true),
-        b(&[ch('d')], Action::Discharge, "discharge", true),
-        b(&[ch('c')], Action::MarkClean, "clean", true),
-        b(&[ch('r')], Action::Reserve, "reserve / cancel", false),
+        b(&[ch('a')], Action::Admit, "admit", true).needs(Permission::AdmitTransferDischarge),
+        b(&[ch('t')], Action::Transfer, "transfer", true).needs(Permission::AdmitTransferDischarge),
+        b(&[ch('d')], Action::Discharge, "discharge", true)
+            .needs(Permission::AdmitTransferDischarge),
+        b(&[ch('c')], Action::MarkClean, "clean", true).needs(Permission::ManageBedCleaning),
+        b(&[ch('r')], Action::Reserve, "reserve / cancel", false)
+            .needs(Permission::AdmitTransferDischarge),
         b(
             &[ch('o')],
             Action::ToggleService,
             "out of service / back",
             false,
-        ),
+        )
+        .needs(Permission::ManageBedCleaning),
     ],
     WARD_AND_FREE,
     &[
         b(&[ch('s')], Action::Census, "census", false),
-        b(&[ch('m')], Action::SetUp, "wards, beds (admin)", false),
-        b(&[ch('V')], Action::StartVisit, "ward round (F7)", false),
+        b(&[ch('m')], Action::SetUp, "wards, beds (admin)", false).needs(Permission::Administer),
+        b(&[ch('V')], Action::StartVisit, "ward round (F7)", false)
+            .needs(Permission::ClinicalWorklist),
     ],
     BED_ARROWS,
     &[

@@ -1,6 +1,7 @@
 //! The patients tab's key tables: the help overlay and the hint bar are made
 //! from them, so help never drifts from behaviour.
 
+use crate::domain::role::Permission;
 use crate::tui::keymap::rows::{
     CANCEL, CHOOSE, FIELDS, PAGING, SAVE, SCROLL, arrows, list_keys, table, up_down,
 };
@@ -19,7 +20,8 @@ pub const PATIENT_SEARCH: &[Binding] = table![
             "to results",
             true,
         ),
-        b(&[ctrl('n')], Action::NewPatient, "new patient", true),
+        b(&[ctrl('n')], Action::NewPatient, "new patient", true)
+            .needs(Permission::RegisterPatients),
     ],
 ];
 
@@ -34,14 +36,16 @@ pub const PATIENT_LIST: &[Binding] = table![
             "search",
             true,
         ),
-        b(&[ch('n'), ctrl('n')], Action::NewPatient, "new", true),
+        b(&[ch('n'), ctrl('n')], Action::NewPatient, "new", true)
+            .needs(Permission::RegisterPatients),
         b(&[ch('e')], Action::Edit, "edit", true),
         b(
             &[ch('x')],
             Action::ToggleDeleted,
             "show deleted (admin)",
             false,
-        ),
+        )
+        .needs(Permission::DeleteRestoreMergePatients),
     ],
 ];
 
@@ -70,21 +74,26 @@ pub const PATIENT_RECORD: &[Binding] = table![
         b(&[plain(KeyCode::Esc)], Action::Back, "back", true),
         b(&[ch('e')], Action::Edit, "edit", true),
         b(&[ch('v')], Action::VerifyIdentity, "verify identity", true),
-        b(&[ch('d')], Action::DeletePatient, "delete (admin)", false),
-        b(&[ch('r')], Action::RestorePatient, "restore (admin)", false),
+        b(&[ch('d')], Action::DeletePatient, "delete (admin)", false)
+            .needs(Permission::DeleteRestoreMergePatients),
+        b(&[ch('r')], Action::RestorePatient, "restore (admin)", false)
+            .needs(Permission::DeleteRestoreMergePatients),
         b(
             &[ch('u')],
             Action::CorrectDeath,
             "undo a death recorded in error (admin)",
             false,
-        ),
+        )
+        .needs(Permission::Administer),
         b(
             &[ch('m')],
             Action::MergePatient,
             "merge another record in (admin)",
             false,
-        ),
-        b(&[ch('V')], Action::StartVisit, "start a visit (F7)", false),
+        )
+        .needs(Permission::DeleteRestoreMergePatients),
+        b(&[ch('V')], Action::StartVisit, "start a visit (F7)", false)
+            .needs(Permission::ClinicalWorklist),
     ],
     SCROLL,
 ];

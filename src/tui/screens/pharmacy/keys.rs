@@ -1,6 +1,7 @@
 //! The pharmacy tab's key tables, one per view, kept beside the screen that
 //! uses them. The help overlay and the hint bar are generated from them.
 
+use crate::domain::role::Permission;
 use crate::tui::keymap::rows::{FORM, arrows, list_keys, table, up_down};
 use crate::tui::keymap::{Action, Binding, b, ch, ctrl, plain};
 use ratatui::crossterm::event::KeyCode;
@@ -12,10 +13,10 @@ pub const STOCK_LIST: &[Binding] = table![
     &[
         b(&[ch('/')], Action::FocusSearch, "search", true),
         b(&[ch('f')], Action::CycleFilter, "filter", true),
-        b(&[ch('d')], Action::DispenseStock, "dispense", true),
-        b(&[ch('r')], Action::ReceiveStock, "receive", true),
-        b(&[ch('n')], Action::NewItem, "new item", false),
-        b(&[ch('e')], Action::Edit, "edit item", false),
+        b(&[ch('d')], Action::DispenseStock, "dispense", true).needs(Permission::Dispense),
+        b(&[ch('r')], Action::ReceiveStock, "receive", true).needs(Permission::ManageStock),
+        b(&[ch('n')], Action::NewItem, "new item", false).needs(Permission::ManageStock),
+        b(&[ch('e')], Action::Edit, "edit item", false).needs(Permission::ManageStock),
         b(&[ctrl('r')], Action::Refresh, "refresh", false),
         b(
             &[ch('p')],
@@ -49,7 +50,7 @@ pub const RX_QUEUE: &[Binding] = table![
 
 /// The batches a dispense against a prescription would take.
 pub const RX_PLAN: &[Binding] = &[
-    b(&[ch('y')], Action::DispensePrescription, "dispense", true),
+    b(&[ch('y')], Action::DispensePrescription, "dispense", true).needs(Permission::Dispense),
     b(
         &[ch('n'), plain(KeyCode::Esc)],
         Action::Back,
@@ -87,19 +88,21 @@ pub const STOCK_ITEM: &[Binding] = table![
             "scroll the ledger down",
             false,
         ),
-        b(&[ch('d')], Action::DispenseStock, "dispense", true),
-        b(&[ch('r')], Action::ReceiveStock, "receive", true),
-        b(&[ch('t')], Action::ReturnStock, "return to batch", false),
-        b(&[ch('a')], Action::AdjustStock, "adjust batch", true),
-        b(&[ch('x')], Action::DisposeStock, "dispose expired", false),
-        b(&[ch('c')], Action::CountStock, "count", true),
-        b(&[ch('e')], Action::Edit, "edit item", false),
+        b(&[ch('d')], Action::DispenseStock, "dispense", true).needs(Permission::Dispense),
+        b(&[ch('r')], Action::ReceiveStock, "receive", true).needs(Permission::ManageStock),
+        b(&[ch('t')], Action::ReturnStock, "return to batch", false).needs(Permission::Dispense),
+        b(&[ch('a')], Action::AdjustStock, "adjust batch", true).needs(Permission::ManageStock),
+        b(&[ch('x')], Action::DisposeStock, "dispose expired", false)
+            .needs(Permission::ManageStock),
+        b(&[ch('c')], Action::CountStock, "count", true).needs(Permission::ManageStock),
+        b(&[ch('e')], Action::Edit, "edit item", false).needs(Permission::ManageStock),
         b(
             &[ch('o')],
             Action::ToggleActive,
             "deactivate / reactivate",
             false,
-        ),
+        )
+        .needs(Permission::ManageStock),
     ],
 ];
 
