@@ -49,6 +49,19 @@ fn the_demo_has_a_clinical_morning_for_the_doctor(now: DateTime<Utc>) {
     let conn = db.conn();
     let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
 
+    // Whatever the hour, nothing has happened after the moment the demo
+    // was built: no arrival, call, completion or any other event is in the
+    // future (#22).
+    let built = wardline::domain::time::format_ts(now);
+    for sql in [
+        "SELECT count(*) FROM appointments WHERE checked_in_at > ?1 OR called_at > ?1 OR completed_at > ?1",
+        "SELECT count(*) FROM vitals WHERE taken_at > ?1",
+        "SELECT count(*) FROM visit_notes WHERE signed_at > ?1",
+    ] {
+        let n: i64 = conn.query_row(sql, [&built], |r| r.get(0)).unwrap();
+        assert_eq!(n, 0, "{sql} at {built}");
+    }
+
     // Consultations seen today and yesterday's ward rounds, signed; the
     // patient in the room and one stale round in draft.
     assert!(count("SELECT count(*) FROM visit_notes WHERE signed_at IS NOT NULL") >= 6);

@@ -1,7 +1,10 @@
 //! The demo's clinic day: the doctor's and the nurse's working hours, a day
 //! off, and appointments from last week to next week; today has patients
 //! done, a few no-shows, one late, one in consultation, some waiting, and
-//! the rest still booked, around the time the demo is built.
+//! the rest still booked, around the time the demo is built. Whatever the
+//! hour, what has happened lies in the past and what is to come in the
+//! future: today's weekday gets a clinic session around the building time
+//! (an early or an evening session when built outside the usual hours).
 
 use crate::auth::Session;
 use crate::domain::appointment::{Span, Status, parse_ranges};
@@ -44,6 +47,25 @@ const HOURS: &[(&str, [&str; 7])] = &[
         ],
     ),
 ];
+
+/// `ranges` with a session from about three hours before `minute` to
+/// three hours after it (within the day) merged in, so that a day built
+/// at any hour has a clinic running with a morning's worth behind it.
+fn with_session_around(ranges: &[Span], minute: u16) -> Vec<Span> {
+    let start = minute.saturating_sub(180) / 30 * 30;
+    let end = (minute + 180).min(crate::domain::appointment::DAY_END);
+    let mut all: Vec<Span> = ranges.to_vec();
+    all.push(Span { start, end });
+    all.sort_by_key(|s| s.start);
+    let mut merged: Vec<Span> = Vec::new();
+    for s in all {
+        match merged.last_mut() {
+            Some(last) if s.start <= last.end => last.end = last.end.max(s.end),
+            _ => merged.push(s),
+        }
+    }
+    merged
+}
 
 /// One appointment of the demo, before it is written.
 struct Planned {
@@ -91,6 +113,11 @@ pub fn demo_appointments(db: &mut Db, session: &Session, now: DateTime<Utc>) -> 
         for (d, text) in week.iter().enumerate() {
             hours.week[d] = parse_ranges(text).map_err(anyhow::Error::msg)?;
         }
+        let weekday = chrono::Datelike::weekday(&today).num_days_from_monday() as usize;
+        hours.week[weekday] = with_session_around(
+            &hours.week[weekday],
+            crate::domain::appointment::minute_of(local),
+        );
         clinicians.push((c, hours));
     }
     let patient_ids: Vec<Id> = {
@@ -125,14 +152,11 @@ pub fn demo_appointments(db: &mut Db, session: &Session, now: DateTime<Utc>) -> 
                 0.6
             };
             let ranges = hours.on(day).to_vec();
-            // Today turns around a pivot: `now`, held inside the working day
-            // so that the day shows its history and its future at any hour.
-            let (first, last) = match (ranges.first(), ranges.last()) {
-                (Some(f), Some(l)) => (f.start, l.end),
-                _ => continue,
-            };
-            let now_minute = crate::domain::appointment::minute_of(local);
-            let pivot = now_minute.clamp(first + 90, last.saturating_sub(60).max(first + 90));
+            if ranges.is_empty() {
+                continue;
+            }
+            // Today turns around the moment the demo is built.
+            let pivot = crate::domain::appointment::minute_of(local);
             let mut in_room = false;
             let mut past = 0;
             for r in ranges {
@@ -233,7 +257,8 @@ pub fn demo_appointments(db: &mut Db, session: &Session, now: DateTime<Utc>) -> 
                 continue;
             }
             let start = i64::from(p.span.start);
-            let arrived = to_utc(p.day, start + p.arrived);
+            // Nobody arrives after the moment the demo is built.
+            let arrived = to_utc(p.day, start + p.arrived).min(now - Duration::minutes(2));
             let called = to_utc(p.day, start + p.arrived.max(0) + 5).max(arrived);
             let done = to_utc(p.day, i64::from(p.span.end) + 5).max(called);
             let stamps = match p.status {

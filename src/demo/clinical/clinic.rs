@@ -364,26 +364,32 @@ pub fn morning_clinic(db: &mut Db, staff: &Staff, clock: Clock, extra: (&Id, &Id
         consulted: Vec::new(),
     };
     let day = appointments::day(db, &staff.reception, clock.today(), false)?;
-    let child = early_visit(
-        db,
-        staff,
-        extra.0,
-        "consultation",
-        7 * 60,
-        &malnutrition(),
-        clock,
-    )?;
-    let woman = early_visit(
-        db,
-        staff,
-        extra.1,
-        "antenatal",
-        7 * 60 + 20,
-        &antenatal(),
-        clock,
-    )?;
-    seen.patients.extend([extra.0.clone(), extra.1.clone()]);
-    seen.consulted.extend([child, woman]);
+    // The two early visits are seen before the doctor's first session of
+    // the day begins (which has begun by now: see the demo's hours).
+    let hours = appointments::hours(db, &staff.reception, &staff.doctor.user.id)?;
+    let opens = hours.on(clock.today()).first().map_or(0, |s| s.start);
+    if opens >= 40 {
+        let child = early_visit(
+            db,
+            staff,
+            extra.0,
+            "consultation",
+            opens - 40,
+            &malnutrition(),
+            clock,
+        )?;
+        let woman = early_visit(
+            db,
+            staff,
+            extra.1,
+            "antenatal",
+            opens - 20,
+            &antenatal(),
+            clock,
+        )?;
+        seen.patients.extend([extra.0.clone(), extra.1.clone()]);
+        seen.consulted.extend([child, woman]);
+    }
 
     let mine: Vec<_> = day
         .into_iter()
@@ -433,7 +439,7 @@ pub fn morning_clinic(db: &mut Db, staff: &Staff, clock: Clock, extra: (&Id, &Id
                         &p.id,
                         None,
                         v,
-                        t + Duration::minutes(5),
+                        (t + Duration::minutes(5)).min(called),
                         clock,
                     )?;
                 }
@@ -471,7 +477,10 @@ pub fn morning_clinic(db: &mut Db, staff: &Staff, clock: Clock, extra: (&Id, &Id
                         &p.id,
                         None,
                         v,
-                        t + Duration::minutes(6),
+                        // A few minutes after arriving, and never later than now.
+                        (t + Duration::minutes(6))
+                            .min(clock.now - Duration::minutes(1))
+                            .max(t),
                         clock,
                     )?;
                 }
