@@ -46,3 +46,17 @@ WHEN NEW.kind = 'dispense' AND NEW.patient_id IS NOT NULL
 BEGIN
     SELECT RAISE(ABORT, 'the patient has died: nothing is dispensed to them');
 END;
+
+-- A charge that came from an event is posted once: while a line for the
+-- same source (and day, for a bed-day) stands unreversed, another is
+-- refused, with the program bypassed too. A reversed line may be posted
+-- again (a consultation completed again after an undo).
+CREATE TRIGGER charges_once_per_source BEFORE INSERT ON charges
+WHEN NEW.reverses IS NULL AND NEW.source_id IS NOT NULL
+  AND EXISTS (SELECT 1 FROM charges c
+              WHERE c.source_kind = NEW.source_kind AND c.source_id = NEW.source_id
+                AND c.source_day IS NEW.source_day AND c.reverses IS NULL
+                AND NOT EXISTS (SELECT 1 FROM charges r WHERE r.reverses = c.id))
+BEGIN
+    SELECT RAISE(ABORT, 'this event is already charged: reverse its line before posting it again');
+END;

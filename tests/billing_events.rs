@@ -233,6 +233,27 @@ fn a_completed_consultation_is_charged_once_at_the_price_of_its_day() {
     fixture::advance(&mut h.c.db, &h.doctor, &back, Status::Completed, at(20, 13));
     assert_eq!(h.owed(), 50_000);
     assert_eq!(h.lines().len(), 3);
+
+    // The file itself posts a standing line once: a copy of it is refused
+    // with the program bypassed.
+    let conn = common::raw(&h.c.path);
+    let e = conn
+        .execute(
+            "INSERT INTO charges (id, bill_id, source_kind, source_id, source_day, tariff_item_id,
+                 lab_test_id, batch_id, description, quantity, unit_price, amount, patient_share,
+                 scheme_share, co_payment, posted_at, posted_by)
+             SELECT 'again', bill_id, source_kind, source_id, source_day, tariff_item_id,
+                 lab_test_id, batch_id, description, quantity, unit_price, amount, patient_share,
+                 scheme_share, co_payment, posted_at, posted_by
+             FROM charges c
+             WHERE reverses IS NULL AND NOT EXISTS (SELECT 1 FROM charges r WHERE r.reverses = c.id)",
+            [],
+        )
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("this event is already charged"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -26,7 +26,8 @@ pub const ADMIN_PASSWORD: &str = "correct horse battery";
 /// Drops what migrations 17 (billing) and 18 (secrets, deaths) added, for
 /// tests that make a file as an older migration left it. The accounts'
 /// wider list of roles stays: migration 17 finds it already wide.
-pub const UNDO_SINCE_BILLING: &str = "DROP TRIGGER dispenses_not_after_death;
+pub const UNDO_SINCE_BILLING: &str =
+    "DROP TRIGGER charges_once_per_source; DROP TRIGGER dispenses_not_after_death;
     DROP TRIGGER admissions_not_after_death; DROP TRIGGER appointments_not_after_death;
     ALTER TABLE patients DROP COLUMN died_at; DROP TABLE hospital_secrets;
     DROP VIEW bill_totals; DROP TABLE cash_ups; DROP TABLE payments;
