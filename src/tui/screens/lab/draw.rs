@@ -14,7 +14,7 @@ use crate::domain::prescribing::Priority;
 use crate::ops::lab::{LabResult, WorklistRow};
 use crate::tui::screen::View as Drawn;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::table::{ScrollTable, offset};
+use crate::tui::widgets::table::{Column, Line as TableLine, ScrollTable, offset};
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -217,21 +217,16 @@ impl Lab {
         }
         frame.render_widget(Paragraph::new(head_lines), head);
         let all = analytes(d);
-        let table = ScrollTable::new(
-            Row::new(vec![
-                "Analyte", "Value", "Unit", "Flag", "Range", "Entered", "Verified",
-            ])
-            .style(theme.header()),
-            [
-                Constraint::Min(20),
-                Constraint::Length(10),
-                Constraint::Length(9),
-                Constraint::Length(4),
-                Constraint::Length(11),
-                Constraint::Length(16),
-                Constraint::Min(18),
-            ],
-        )
+        let table = ScrollTable::new([
+            Column::text("Analyte", 16).grow(),
+            Column::code("Value"),
+            Column::code("Unit"),
+            Column::text("Flag", 4),
+            Column::code("Range"),
+            Column::text("Entered", 12),
+            Column::text("Verified", 12).grow(),
+        ])
+        .header_style(theme.header())
         .highlight(theme.selected());
         table.render(
             frame,
@@ -247,7 +242,7 @@ impl Lab {
                 };
                 let unit = a.analyte.unit.clone().unwrap_or_default();
                 match &a.current {
-                    None => Row::new(vec![
+                    None => TableLine::new(vec![
                         name,
                         "—".into(),
                         unit,
@@ -256,7 +251,7 @@ impl Lab {
                         "to enter".into(),
                         String::new(),
                     ]),
-                    Some(r) => Row::new(vec![
+                    Some(r) => TableLine::new(vec![
                         name,
                         if a.history.is_empty() {
                             r.value.clone()
