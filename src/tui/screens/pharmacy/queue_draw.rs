@@ -61,8 +61,8 @@ impl Pharmacy {
             Column::code("!"),
             Column::text("Urgency", 7),
             Column::code("Waiting"),
-            Column::name("Patient", 18).grow(),
-            Column::name("Medicine", 16).grow(),
+            Column::name("Patient", 25).grow(),
+            Column::text("Medicine", 20).grow(),
             Column::code("Rx/Disp/Owed"),
         ])
         .header_style(theme.header())
