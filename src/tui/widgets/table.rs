@@ -403,8 +403,9 @@ impl<'a> ScrollTable<'a> {
     }
 
     /// Draws rows `0..len` (built by `row` for those in view only), with
-    /// row `selected` highlighted and in view. Returns the cells of the
-    /// selected row that do not show whole, for the screen's detail line.
+    /// row `selected` highlighted and in view. The cells of the selected
+    /// row that do not show whole are written out in full on the block's
+    /// bottom line, and returned for a screen without a block.
     pub fn render(
         self,
         frame: &mut Frame,
@@ -461,7 +462,13 @@ impl<'a> ScrollTable<'a> {
         let mut table = Table::new(rows, widths.iter().map(|&w| Constraint::Length(w)))
             .header(header)
             .row_highlight_style(self.highlight);
-        if let Some(block) = self.block {
+        if let Some(mut block) = self.block {
+            if !cuts.is_empty() {
+                let room = usize::from(area.width.saturating_sub(4));
+                let whole = fit_or_mark(&cuts_line(&cuts), room);
+                block = block
+                    .title_bottom(ratatui::text::Line::from(format!(" {whole} ")).right_aligned());
+            }
             table = table.block(block);
         }
         let mut state = TableState::default().with_selected(in_view_selected);
@@ -551,6 +558,26 @@ mod tests {
             .collect();
         assert!(line.ends_with("BN2024-000123-KEMSA1"), "{line}");
         assert!(line.starts_with("Amo… BN2024"), "{line}");
+    }
+
+    #[test]
+    fn the_block_shows_the_selected_rows_cut_values_in_full() {
+        let mut t = Terminal::new(TestBackend::new(36, 5)).unwrap();
+        t.draw(|f| {
+            ScrollTable::new([Column::name("Item", 4).grow(), Column::number("On hand")])
+                .block(Block::default().borders(Borders::ALL))
+                .render(f, f.area(), Some(0), 2, |i| {
+                    Line::new([["Paracetamol 500 mg tablet", "Atenolol"][i], "1,000,250"])
+                });
+        })
+        .unwrap();
+        let bottom: String = (0..36)
+            .map(|x| t.backend().buffer()[(x, 4)].symbol().to_string())
+            .collect();
+        assert!(
+            bottom.contains(" Item: Paracetamol 500 mg tablet "),
+            "{bottom}"
+        );
     }
 
     #[test]
