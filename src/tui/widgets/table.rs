@@ -157,28 +157,32 @@ impl Column {
     }
 }
 
-/// One cell's text and style; the widget fits it to its column.
+/// One cell's text and style (a line, or one per line of a taller row);
+/// the widget fits each line to its column.
 #[derive(Debug, Clone, Default)]
 pub struct Cell {
-    text: String,
-    style: Style,
+    lines: Vec<(String, Style)>,
 }
 
 impl Cell {
     pub fn styled(text: impl Into<String>, style: Style) -> Self {
         Cell {
-            text: text.into(),
-            style,
+            lines: vec![(text.into(), style)],
+        }
+    }
+
+    /// A cell of several lines, each with its style, for a row made
+    /// taller with [`ScrollTable::row_height`].
+    pub fn lines(lines: impl IntoIterator<Item = (String, Style)>) -> Self {
+        Cell {
+            lines: lines.into_iter().collect(),
         }
     }
 }
 
 impl From<String> for Cell {
     fn from(text: String) -> Self {
-        Cell {
-            text,
-            style: Style::new(),
-        }
+        Cell::styled(text, Style::new())
     }
 }
 
@@ -357,6 +361,7 @@ pub struct ScrollTable<'a> {
     block: Option<Block<'a>>,
     highlight: Style,
     top: usize,
+    row_height: u16,
 }
 
 impl<'a> ScrollTable<'a> {
@@ -367,7 +372,14 @@ impl<'a> ScrollTable<'a> {
             block: None,
             highlight: Style::new(),
             top: 0,
+            row_height: 1,
         }
+    }
+
+    /// Rows of `lines` lines each (1 unless set).
+    pub fn row_height(mut self, lines: u16) -> Self {
+        self.row_height = lines.max(1);
+        self
     }
 
     /// With no selection, the first row shown (a list scrolled by hand).
@@ -399,7 +411,7 @@ impl<'a> ScrollTable<'a> {
             Some(b) => b.inner(area),
             None => area,
         };
-        usize::from(inner.height.saturating_sub(1))
+        usize::from(inner.height.saturating_sub(1) / self.row_height)
     }
 
     /// Draws rows `0..len` (built by `row` for those in view only), with
@@ -425,7 +437,9 @@ impl<'a> ScrollTable<'a> {
         let mut content: Vec<u16> = self.columns.iter().map(|c| width_of(&c.title)).collect();
         for line in &lines {
             for (c, cell) in content.iter_mut().zip(&line.cells) {
-                *c = (*c).max(width_of(&cell.text));
+                for (text, _) in &cell.lines {
+                    *c = (*c).max(width_of(text));
+                }
             }
         }
         let widths = allocate(&self.columns, &content, inner.width);
@@ -446,17 +460,24 @@ impl<'a> ScrollTable<'a> {
                 .map(|(k, line)| {
                     let cells = self.columns.iter().zip(&widths).zip(line.cells).map(
                         |((col, &w), cell)| {
-                            let shown = fit(col.kind, &cell.text, w);
-                            if Some(k) == in_view_selected && shown.trim() != cell.text.trim() {
-                                cuts.push(Cut {
-                                    title: col.title.clone(),
-                                    text: cell.text.clone(),
-                                });
-                            }
-                            ratatui::widgets::Cell::from(shown).style(cell.style)
+                            let shown = cell.lines.into_iter().map(|(text, style)| {
+                                let fitted = fit(col.kind, &text, w);
+                                if Some(k) == in_view_selected && fitted.trim() != text.trim() {
+                                    cuts.push(Cut {
+                                        title: col.title.clone(),
+                                        text,
+                                    });
+                                }
+                                ratatui::text::Line::styled(fitted, style)
+                            });
+                            ratatui::widgets::Cell::from(ratatui::text::Text::from(
+                                shown.collect::<Vec<_>>(),
+                            ))
                         },
                     );
-                    Row::new(cells.collect::<Vec<_>>()).style(line.style)
+                    Row::new(cells.collect::<Vec<_>>())
+                        .style(line.style)
+                        .height(self.row_height)
                 })
                 .collect();
         let mut table = Table::new(rows, widths.iter().map(|&w| Constraint::Length(w)))
@@ -578,6 +599,34 @@ mod tests {
             bottom.contains(" Item: Paracetamol 500 mg tablet "),
             "{bottom}"
         );
+    }
+
+    #[test]
+    fn a_two_line_row_fits_each_line_and_counts_twice() {
+        let t = ScrollTable::new([Column::code("MRN")]).row_height(2);
+        assert_eq!(t.visible(Rect::new(0, 0, 20, 7)), 3);
+        let mut term = Terminal::new(TestBackend::new(20, 3)).unwrap();
+        term.draw(|f| {
+            ScrollTable::new([Column::text("Patient", 4), Column::number("Age")])
+                .row_height(2)
+                .render(f, f.area(), Some(0), 1, |_| {
+                    Line::new([
+                        Cell::lines([
+                            ("Amina".to_string(), Style::new()),
+                            ("TST-000001-X".to_string(), Style::new()),
+                        ]),
+                        Cell::from("38"),
+                    ])
+                });
+        })
+        .unwrap();
+        let line = |y| -> String {
+            (0..20)
+                .map(|x| term.backend().buffer()[(x, y)].symbol().to_string())
+                .collect()
+        };
+        assert_eq!(line(1), "Amina         38    ");
+        assert_eq!(line(2), "TST-000001-X        ");
     }
 
     #[test]
