@@ -606,3 +606,25 @@ fn two_products_told_apart_only_by_strength_and_form_stay_apart_at_80_columns() 
     );
     snapshot!("told_apart_80", s);
 }
+
+#[test]
+fn the_adjust_form_and_the_correction_group_a_million_the_same_way() {
+    let mut h = Harness::new(false);
+    receive_a_million(&mut h);
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Char('a'));
+    let s = h.screen();
+    assert!(
+        s.contains("Batch BN2024-000123-KEMSA1 holds 1,000,000."),
+        "{s}"
+    );
+    h.typed("cou");
+    h.press(KeyCode::Tab);
+    h.typed("-1000000");
+    h.press(KeyCode::Tab);
+    h.typed("extra zeros");
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(s.contains(" -1,000,000 "), "the correction in the ledger: {s}");
+    assert!(s.contains("On hand 250 tablet"), "{s}");
+}
