@@ -625,6 +625,9 @@ fn the_adjust_form_and_the_correction_group_a_million_the_same_way() {
     h.typed("extra zeros");
     h.ctrl('s');
     let s = h.screen();
-    assert!(s.contains(" -1,000,000 "), "the correction in the ledger: {s}");
+    assert!(
+        s.contains(" -1,000,000 "),
+        "the correction in the ledger: {s}"
+    );
     assert!(s.contains("On hand 250 tablet"), "{s}");
 }
