@@ -358,7 +358,7 @@ fn a_second_technician_verifies_the_results() {
         .lines()
         .find(|l| l.contains(&m.stat.accession.to_string()))
         .unwrap_or_default();
-    assert!(row.contains("08:10") && row.contains(" 20 min "), "{s}");
+    assert!(row.contains("08:10") && row.contains(" 20 min│"), "{s}");
 }
 
 #[test]

@@ -421,3 +421,31 @@ fn a_receptionist_cannot_delete_or_see_deleted_patients() {
     h.press(KeyCode::Char('x'));
     assert!(h.screen().contains("may not see deleted patients"));
 }
+
+/// Issue #22: at 80 columns the search list cut phones
+/// (`+254 (0) 767 097`); a phone number shows whole, the name gives room.
+#[test]
+fn a_long_phone_shows_whole_in_the_search_list_at_80_columns() {
+    let mut h = Harness::new(false);
+    let mut db = Db::open(h.app.db().path()).unwrap();
+    let admin = auth::sign_in(&mut db, "admin", PASSWORD, t0()).unwrap();
+    let p = input(
+        "Wanjiku Njeri Achieng",
+        "Kamau-Otieno",
+        "1990-03-14",
+        "F",
+        "+254 (0) 767 097 582",
+    );
+    patients::register(&mut db, &admin, &p, &[], t0()).unwrap();
+    h.sign_in("reception", PASSWORD);
+    h.typed("kamau");
+    let s = h.screen();
+    assert!(s.contains("1 found"), "{s}");
+    assert!(s.contains("+254 (0) 767 097 582"), "{s}");
+    let row = s.lines().find(|l| l.contains("TST-")).unwrap_or_default();
+    assert!(row.contains('…'), "the long name is cut and marked: {s}");
+    assert!(
+        s.contains("Name: Wanjiku Njeri Achieng Kamau-Otieno"),
+        "the cut name in full under the list: {s}"
+    );
+}

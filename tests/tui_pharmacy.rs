@@ -487,3 +487,147 @@ fn no_key_acts_behind_the_too_small_screen_but_quit_asks_and_lock() {
     assert!(s.contains("Screen locked") || s.contains("locked"), "{s}");
     assert_eq!(h.actions()[0], "SESSION_LOCK");
 }
+
+/// Issue #22 (hands-on test B1): a million tablets received into a long
+/// batch number, beside two products whose names differ only at the end.
+fn wide_stock(h: &Harness) {
+    let mut db = Db::open(h.app.db().path()).unwrap();
+    let s = auth::sign_in(&mut db, "pharm", PASSWORD, t0()).unwrap();
+    let amox = |strength: &str, form: &str, unit: &str| ItemDetails {
+        generic_name: "amoxicillin + clavulanic acid".into(),
+        ..item("Amoxicillin with clavulanic acid", strength, form, unit, 40)
+    };
+    let tab = ops::add_item(
+        &mut db,
+        &s,
+        &amox("500 mg + 125 mg", "tablet", "tablet"),
+        t0(),
+    )
+    .unwrap();
+    ops::add_item(
+        &mut db,
+        &s,
+        &amox("125 mg + 31.25 mg/5 ml", "suspension", "bottle"),
+        t0(),
+    )
+    .unwrap();
+    let ate = ops::add_item(
+        &mut db,
+        &s,
+        &item("Atenolol", "50 mg", "tablet", "tablet", 500),
+        t0(),
+    )
+    .unwrap();
+    for (id, batch, qty) in [(&tab.id, "AMC-1", 1_500), (&ate.id, "ATN-1", 250)] {
+        let receipt = Receipt {
+            item_id: id.clone(),
+            batch_no: batch.into(),
+            expiry: day(400),
+            quantity: qty,
+            unit_cost: 10,
+            price: 20,
+            supplier: "KEMSA".into(),
+            reference: String::new(),
+        };
+        ops::receive(&mut db, &s, &receipt, t0()).unwrap();
+    }
+}
+
+/// Receives 1,000,000 tablets of atenolol into batch BN2024-000123-KEMSA1
+/// with the keys, as the pharmacist in the report did.
+fn receive_a_million(h: &mut Harness) {
+    wide_stock(h);
+    h.sign_in_to("pharm", KeyCode::F(5));
+    h.press(KeyCode::Char('/'));
+    h.typed("atenolol");
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('r'));
+    h.typed("BN2024-000123-KEMSA1");
+    h.press(KeyCode::Tab);
+    h.typed("2028-01-01");
+    h.press(KeyCode::Tab);
+    h.typed("1000000");
+    h.press(KeyCode::Tab);
+    h.typed("0");
+    h.press(KeyCode::Tab);
+    h.typed("0");
+    h.ctrl('s');
+}
+
+#[test]
+fn a_million_tablets_show_whole_in_the_stock_list_and_the_ledger() {
+    for (w, hgt) in [(80, 24), (100, 30)] {
+        let mut h = Harness::sized(w, hgt, false);
+        receive_a_million(&mut h);
+        let s = h.screen();
+        assert!(s.contains("Received 1,000,000 tablet"), "{s}");
+        assert!(s.contains("On hand 1,000,250 tablet"), "{s}");
+        assert!(s.contains(" +1,000,000 "), "the ledger at {w}: {s}");
+        let boxed = s.lines().filter(|l| {
+            l.starts_with("\"│") && l.contains(" BN2024-000123-KEMSA1 ")
+                || l.contains("│BN2024-000123-KEMSA1 ")
+        });
+        assert_eq!(
+            boxed.count(),
+            2,
+            "the batch whole in the batches and the ledger at {w}: {s}"
+        );
+        assert!(s.contains(" 1,000,000 "), "the batch's stock at {w}: {s}");
+        if w == 80 {
+            snapshot!("million_tablets_item", s);
+        }
+        h.press(KeyCode::Esc);
+        let s = h.screen();
+        let line = s.lines().find(|l| l.contains("Atenolol 50 mg tablet"));
+        assert!(
+            line.is_some_and(|l| l.contains(" 1,000,250 ")),
+            "the stock list at {w}: {s}"
+        );
+    }
+}
+
+#[test]
+fn two_products_told_apart_only_by_strength_and_form_stay_apart_at_80_columns() {
+    let mut h = Harness::new(false);
+    wide_stock(&h);
+    h.sign_in_to("pharm", KeyCode::F(5));
+    let s = h.screen();
+    let amox: Vec<&str> = s.lines().filter(|l| l.contains("│Amoxicillin")).collect();
+    assert_eq!(amox.len(), 2, "{s}");
+    assert!(amox.iter().any(|l| l.contains("125 mg tablet")), "{s}");
+    assert!(amox.iter().any(|l| l.contains("suspension")), "{s}");
+    assert!(
+        amox.iter().all(|l| l.contains('…')),
+        "a cut name is marked: {s}"
+    );
+    assert!(
+        s.contains("Item: Amoxicillin with clavulanic acid 125 mg + 31.25 mg/5 ml suspension"),
+        "the selected row's name whole below the list: {s}"
+    );
+    snapshot!("told_apart_80", s);
+}
+
+#[test]
+fn the_adjust_form_and_the_correction_group_a_million_the_same_way() {
+    let mut h = Harness::new(false);
+    receive_a_million(&mut h);
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Char('a'));
+    let s = h.screen();
+    assert!(
+        s.contains("Batch BN2024-000123-KEMSA1 holds 1,000,000."),
+        "{s}"
+    );
+    h.typed("cou");
+    h.press(KeyCode::Tab);
+    h.typed("-1000000");
+    h.press(KeyCode::Tab);
+    h.typed("extra zeros");
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(
+        s.contains(" -1,000,000 "),
+        "the correction in the ledger: {s}"
+    );
+    assert!(s.contains("On hand 250 tablet"), "{s}");
+}

@@ -7,11 +7,11 @@ use crate::tui::keymap::{self, Action, Binding};
 use crate::tui::popups::{Answer, Dialog};
 use crate::tui::screen::{Ctx, Said, Screen, View};
 use crate::tui::widgets::popup::{centered, frame_box};
-use crate::tui::widgets::table::{ScrollTable, Selection};
+use crate::tui::widgets::table::{Column, Line as TableLine, ScrollTable, Selection};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
-use ratatui::widgets::{Paragraph, Row, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
 /// The check list and what it answers once done.
 pub struct Checklist {
@@ -100,11 +100,8 @@ impl Screen for Checklist {
             );
             return;
         }
-        let table = ScrollTable::new(
-            Row::new(["", ""]),
-            [Constraint::Length(3), Constraint::Min(10)],
-        )
-        .highlight(theme.selected());
+        let table = ScrollTable::new([Column::code(""), Column::text("", 10).grow()])
+            .highlight(theme.selected());
         table.render(
             frame,
             list,
@@ -112,7 +109,7 @@ impl Screen for Checklist {
             self.items.len(),
             |i| {
                 let (label, on) = &self.items[i];
-                Row::new([if *on { "[x]" } else { "[ ]" }.to_string(), label.clone()])
+                TableLine::new([if *on { "[x]" } else { "[ ]" }.to_string(), label.clone()])
             },
         );
     }

@@ -19,12 +19,12 @@ use crate::tui::keymap::{Action, Binding};
 use crate::tui::popups::{Answer, Heard};
 use crate::tui::screen::{Ctx, Said, Screen, View, said_error};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::table::{ScrollTable, Selection};
+use crate::tui::widgets::table::{Cell, Column, Line as TableLine, ScrollTable, Selection};
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Row, Table, Widget};
+use ratatui::widgets::{Block, Paragraph, Widget};
 use std::any::Any;
 use std::collections::HashMap;
 use strum::IntoEnumIterator;
@@ -118,18 +118,16 @@ impl Admin {
         // The wards column shows where there is room for it; the selected
         // clinician's wards always show under the list.
         let wide = users_area.width >= 48 + WARDS_WIDTH;
-        let mut header = vec!["User", "Role", "Status", "Last login"];
-        let mut widths = vec![
-            Constraint::Length(9),
-            Constraint::Length(12),
-            Constraint::Length(11),
-            Constraint::Length(11),
+        let mut columns = vec![
+            Column::code("User"),
+            Column::text("Role", 6),
+            Column::text("Status", 6),
+            Column::text("Last login", 11),
         ];
         if wide {
-            header.push("Wards");
-            widths.push(Constraint::Min(WARDS_WIDTH - 1));
+            columns.push(Column::text("Wards", 8).grow());
         } else {
-            widths[3] = Constraint::Min(11);
+            columns[3] = Column::text("Last login", 11).grow();
         }
         let mut block = Block::bordered().title(format!(" Staff accounts ({}) ", self.users.len()));
         if let Some(u) = self.selected_user()
@@ -137,7 +135,8 @@ impl Admin {
         {
             block = block.title_bottom(format!(" {}: {} ", u.user_name, self.wards_of(&u.id)));
         }
-        let users = ScrollTable::new(Row::new(header).style(theme.header()), widths)
+        let users = ScrollTable::new(columns)
+            .header_style(theme.header())
             .highlight(theme.selected())
             .block(block);
         let selected = Some(self.selected.index());
@@ -150,19 +149,19 @@ impl Admin {
                 _ => theme.warn(),
             };
             let mut cells = vec![
-                Span::raw(u.user_name.clone()),
-                Span::raw(u.role.to_string()),
-                Span::styled(status, style),
-                Span::raw(
+                Cell::from(u.user_name.clone()),
+                Cell::from(u.role.to_string()),
+                Cell::styled(status, style),
+                Cell::from(
                     u.last_login_at
                         .map(|t| t.with_timezone(&zone).format("%m-%d %H:%M").to_string())
                         .unwrap_or_else(|| "never".into()),
                 ),
             ];
             if wide && matches!(u.role, Role::Doctor | Role::Nurse) {
-                cells.push(Span::raw(self.wards_of(&u.id)));
+                cells.push(Cell::from(self.wards_of(&u.id)));
             }
-            Row::new(cells)
+            TableLine::new(cells)
         });
         let buf = frame.buffer_mut();
 
@@ -222,31 +221,28 @@ impl Admin {
             " Audit trail: {} events, head {head}… · Last backup: {backup} ",
             self.audit_count
         );
-        let rows = self.recent.iter().map(|r| {
+        ScrollTable::new([
+            Column::number("#"),
+            Column::text("When", 11),
+            Column::text("Who", 8),
+            Column::text("Action", 8),
+            Column::text("What", 10).grow(),
+        ])
+        .header_style(theme.header())
+        .block(Block::bordered().title(title))
+        .render(frame, bottom, None, self.recent.len(), |i| {
+            let r = &self.recent[i];
             let at = crate::domain::time::parse_ts(&r.at)
                 .map(|t| t.with_timezone(&zone).format("%m-%d %H:%M").to_string())
                 .unwrap_or_default();
-            Row::new(vec![
-                r.seq.to_string(),
+            TableLine::new(vec![
+                crate::domain::display::grouped(r.seq),
                 at,
                 r.actor_name.clone(),
                 r.action.clone(),
                 r.summary.clone(),
             ])
         });
-        let table = Table::new(
-            rows,
-            [
-                Constraint::Length(6),
-                Constraint::Length(11),
-                Constraint::Length(12),
-                Constraint::Length(13),
-                Constraint::Min(10),
-            ],
-        )
-        .header(Row::new(["#", "When", "Who", "Action", "What"]).style(theme.header()))
-        .block(Block::bordered().title(title));
-        Widget::render(table, bottom, buf);
     }
 }
 

@@ -4,12 +4,12 @@
 use super::{Appointments, MIN_COLUMN, ROW_MINUTES, TIME_COLUMN, View};
 use crate::domain::appointment::{self as rules, Booked, Span, Status, hhmm, is_late};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::table::ScrollTable;
+use crate::tui::widgets::table::{Column, Line as TableLine, ScrollTable};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span as TextSpan};
-use ratatui::widgets::{Block, Paragraph, Row};
+use ratatui::widgets::{Block, Paragraph};
 
 /// How a column of a clinician who no longer takes bookings is marked.
 const INACTIVE: &str = "(inactive)";
@@ -365,25 +365,23 @@ impl Appointments {
             frame.render_widget(text, area);
             return;
         }
-        let widths = [
-            Constraint::Length(13),
-            Constraint::Length(8),
-            Constraint::Min(14),
-            Constraint::Length(13),
-            Constraint::Length(12),
-            Constraint::Min(0),
-        ];
-        let header = Row::new(vec!["Time", "Status", "Patient", "MRN", "Type", "Notes"])
-            .style(theme.header());
-        let table = ScrollTable::new(header, widths)
-            .highlight(theme.selected())
-            .block(Block::bordered().title(TextSpan::styled(title, theme.title())));
+        let table = ScrollTable::new([
+            Column::text("Time", 13),
+            Column::text("Status", 6),
+            Column::text("Patient", 14).grow(),
+            Column::code("MRN"),
+            Column::text("Type", 8),
+            Column::text("Notes", 5).grow(),
+        ])
+        .header_style(theme.header())
+        .highlight(theme.selected())
+        .block(Block::bordered().title(TextSpan::styled(title, theme.title())));
         let index = selected_id.and_then(|id| shown.iter().position(|b| b.appt.id == id));
         table.render(frame, area, index, shown.len(), |i| {
             let b = shown[i];
             let (tag, _) = self.tag(b);
             let outside = hours.is_some_and(|h| !h.covers(b.appt.day, &b.appt.span));
-            let time = Row::new(vec![
+            let time = TableLine::new(vec![
                 format!("{}{}", b.appt.span, if outside { " ░" } else { "" }),
                 tag.to_string(),
                 b.patient_name.clone(),
@@ -533,31 +531,21 @@ impl Appointments {
             );
             return;
         }
-        let widths = [
-            Constraint::Length(3),
-            Constraint::Length(7),
-            Constraint::Length(8),
-            Constraint::Min(14),
-            Constraint::Length(13),
-            Constraint::Length(16),
-            Constraint::Min(10),
-        ];
-        let header = Row::new(vec![
-            "#",
-            "Arrived",
-            "Waiting",
-            "Patient",
-            "MRN",
-            "Clinician",
-            "Booked",
+        let table = ScrollTable::new([
+            Column::number("#"),
+            Column::text("Arrived", 7),
+            Column::number("Waiting"),
+            Column::text("Patient", 14).grow(),
+            Column::code("MRN"),
+            Column::text("Clinician", 10),
+            Column::text("Booked", 10).grow(),
         ])
-        .style(theme.header());
-        let table = ScrollTable::new(header, widths)
-            .highlight(theme.selected())
-            .block(Block::bordered().title(TextSpan::styled(
-                " In order of arrival · n calls the first in ",
-                theme.muted(),
-            )));
+        .header_style(theme.header())
+        .highlight(theme.selected())
+        .block(Block::bordered().title(TextSpan::styled(
+            " In order of arrival · n calls the first in ",
+            theme.muted(),
+        )));
         let selected = Some(self.queue_selected.index());
         table.render(frame, body, selected, q.len(), |i| {
             let (b, w) = (q[i], waits[i]);
@@ -566,10 +554,10 @@ impl Appointments {
                 .checked_in_at
                 .map(|t| t.with_timezone(&zone).format("%H:%M").to_string())
                 .unwrap_or_default();
-            Row::new(vec![
-                format!("{}", i + 1),
+            TableLine::new(vec![
+                crate::domain::display::thousands(i as u64 + 1),
                 arrived,
-                format!("{w} min"),
+                format!("{} min", crate::domain::display::grouped(w)),
                 b.patient_name.clone(),
                 b.mrn.clone(),
                 b.clinician_name.clone(),

@@ -14,13 +14,13 @@ use crate::domain::prescribing::Priority;
 use crate::ops::lab::{LabResult, WorklistRow};
 use crate::tui::screen::View as Drawn;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::table::{ScrollTable, offset};
+use crate::tui::widgets::table::{Cell, Column, Line as TableLine, ScrollTable};
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 
 /// The priority as the lab reads it, in capitals when it is not routine.
 pub fn priority(p: Priority) -> &'static str {
@@ -81,49 +81,35 @@ impl Lab {
             ),
             theme.title(),
         ));
-        let inner_height = block.inner(table_area).height;
-        let visible = usize::from(inner_height.saturating_sub(1) / 2);
-        let selected = self.selected.index().min(self.rows.len().saturating_sub(1));
-        let first = offset(selected, visible);
-        self.rows_in_view.set(visible);
-        let rows =
-            (first..(first + visible).min(self.rows.len())).map(|i| match self.rows.row(i) {
+        let table = ScrollTable::new([
+            Column::text("Pri", 7),
+            Column::code("Accession"),
+            Column::name("Patient", 18).grow(),
+            Column::text("Ward/bed", 8),
+            Column::text("Tests", 12).grow(),
+            Column::text("Ordered", 11),
+            Column::code(if LISTS[self.list].ended() {
+                "Took"
+            } else {
+                "Waiting"
+            }),
+        ])
+        .row_height(2)
+        .header_style(theme.header())
+        .highlight(theme.selected())
+        .block(block);
+        self.rows_in_view.set(table.visible(table_area));
+        let selected = (!self.rows.is_empty()).then(|| self.selected.index());
+        table.render(
+            frame,
+            table_area,
+            selected,
+            self.rows.len(),
+            |i| match self.rows.row(i) {
                 Some(r) => worklist_row(r, v),
                 None => unread_row(v),
-            });
-        let table = Table::new(
-            rows,
-            [
-                Constraint::Length(7),
-                Constraint::Length(12),
-                Constraint::Min(20),
-                Constraint::Length(11),
-                Constraint::Min(16),
-                Constraint::Length(19),
-                Constraint::Length(7),
-            ],
-        )
-        .header(
-            Row::new(vec![
-                "Pri",
-                "Accession",
-                "Patient",
-                "Ward/bed",
-                "Tests",
-                "Ordered",
-                if LISTS[self.list].ended() {
-                    "Took"
-                } else {
-                    "Waiting"
-                },
-            ])
-            .style(theme.header()),
-        )
-        .row_highlight_style(theme.selected())
-        .block(block);
-        let mut state =
-            TableState::default().with_selected((!self.rows.is_empty()).then(|| selected - first));
-        frame.render_stateful_widget(table, table_area, &mut state);
+            },
+        );
         if self.rows.is_empty() {
             let r = Rect {
                 x: table_area.x + 2,
@@ -217,21 +203,16 @@ impl Lab {
         }
         frame.render_widget(Paragraph::new(head_lines), head);
         let all = analytes(d);
-        let table = ScrollTable::new(
-            Row::new(vec![
-                "Analyte", "Value", "Unit", "Flag", "Range", "Entered", "Verified",
-            ])
-            .style(theme.header()),
-            [
-                Constraint::Min(20),
-                Constraint::Length(10),
-                Constraint::Length(9),
-                Constraint::Length(4),
-                Constraint::Length(11),
-                Constraint::Length(16),
-                Constraint::Min(18),
-            ],
-        )
+        let table = ScrollTable::new([
+            Column::text("Analyte", 16).grow(),
+            Column::code("Value"),
+            Column::code("Unit"),
+            Column::text("Flag", 4),
+            Column::code("Range"),
+            Column::text("Entered", 12),
+            Column::text("Verified", 12).grow(),
+        ])
+        .header_style(theme.header())
         .highlight(theme.selected());
         table.render(
             frame,
@@ -247,7 +228,7 @@ impl Lab {
                 };
                 let unit = a.analyte.unit.clone().unwrap_or_default();
                 match &a.current {
-                    None => Row::new(vec![
+                    None => TableLine::new(vec![
                         name,
                         "—".into(),
                         unit,
@@ -256,7 +237,7 @@ impl Lab {
                         "to enter".into(),
                         String::new(),
                     ]),
-                    Some(r) => Row::new(vec![
+                    Some(r) => TableLine::new(vec![
                         name,
                         if a.history.is_empty() {
                             r.value.clone()
@@ -334,19 +315,20 @@ fn verified(r: &LabResult, v: &Drawn) -> String {
 }
 
 /// One order of the worklist, on two lines.
-fn worklist_row<'a>(r: &'a WorklistRow, v: &Drawn) -> Row<'a> {
+fn worklist_row(r: &WorklistRow, v: &Drawn) -> TableLine {
     let theme = v.theme;
     let waited = waited((r.ended_at.unwrap_or(v.now) - r.ordered_at).num_minutes());
     let mark = if r.has_critical { "!! crit" } else { "" };
     let place = r.ward_bed.clone().unwrap_or_else(|| "outpatient".into());
-    let cell = |a: String, b: String| Text::from(vec![Line::from(a), Line::from(b)]);
-    Row::new(vec![
-        Text::from(vec![
-            Line::from(Span::styled(
-                priority(r.priority),
+    let plain = Style::new();
+    let cell = |a: String, b: String| Cell::lines([(a, plain), (b, plain)]);
+    TableLine::new(vec![
+        Cell::lines([
+            (
+                priority(r.priority).to_string(),
                 priority_style(r.priority, theme),
-            )),
-            Line::from(Span::styled(mark, theme.error())),
+            ),
+            (mark.to_string(), theme.error()),
         ]),
         cell(r.accession.to_string(), String::new()),
         cell(
@@ -358,11 +340,10 @@ fn worklist_row<'a>(r: &'a WorklistRow, v: &Drawn) -> Row<'a> {
         cell(when(r.ordered_at, v), format!("by {}", r.ordered_by_name)),
         cell(waited, String::new()),
     ])
-    .height(2)
 }
 
 /// A row not read yet (the terminal grew since the rows in view were
 /// read): the next key reads it.
-fn unread_row<'a>(v: &Drawn) -> Row<'a> {
-    Row::new(vec![Text::from(Span::styled("…", v.theme.muted()))]).height(2)
+fn unread_row(v: &Drawn) -> TableLine {
+    TableLine::new([Cell::styled("…", v.theme.muted())])
 }

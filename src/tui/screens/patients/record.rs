@@ -309,9 +309,19 @@ impl PatientRecord {
                         .map(|t| date(t.with_timezone(&clock.zone).date_naive()))
                         .unwrap_or_default();
                     let what = if m.quantity < 0 {
-                        format!("{} returned {} {}", m.item, -m.quantity, m.unit)
+                        format!(
+                            "{} returned {} {}",
+                            m.item,
+                            crate::domain::display::grouped(-m.quantity),
+                            m.unit
+                        )
                     } else {
-                        format!("{} × {} {}", m.item, m.quantity, m.unit)
+                        format!(
+                            "{} × {} {}",
+                            m.item,
+                            crate::domain::display::grouped(m.quantity),
+                            m.unit
+                        )
                     };
                     row(&mut lines, &when, what);
                 }

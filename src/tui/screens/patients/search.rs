@@ -14,11 +14,11 @@ use crate::store::patients::PatientRow;
 use crate::tui::keymap::Action;
 use crate::tui::screen::{Ctx, LocalDates, Said, refused, said_error};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::table::{ScrollTable, Selection};
+use crate::tui::widgets::table::{Column, Line as TableLine, ScrollTable, Selection};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Row};
+use ratatui::widgets::{Block, Paragraph};
 
 /// How many rows around the selection are read from the file.
 const WINDOW: usize = 40;
@@ -311,25 +311,24 @@ impl Patients {
         frame.render_widget(Paragraph::new(Line::from(spans)), count_area);
 
         let wide = table_area.width >= 100;
-        let mut widths = vec![
-            Constraint::Length(13),
-            Constraint::Min(16),
-            Constraint::Length(3),
-            Constraint::Length(5),
-            Constraint::Length(10),
-            Constraint::Length(16),
+        let mut columns = vec![
+            Column::code("MRN"),
+            Column::text("Name", 16).grow(),
+            Column::text("Sex", 3),
+            Column::text("Age", 5),
+            Column::text("Born", 10),
+            Column::code("Phone"),
         ];
-        let mut header = vec!["MRN", "Name", "Sex", "Age", "Born", "Phone"];
         if wide {
-            widths.push(Constraint::Length(12));
-            header.push("Match");
+            columns.push(Column::text("Match", 5));
         }
-        let table = ScrollTable::new(Row::new(header).style(theme.header()), widths)
+        let table = ScrollTable::new(columns)
+            .header_style(theme.header())
             .highlight(theme.selected())
             .block(Block::bordered());
         table.render(frame, table_area, Some(s.selected.index()), n, |i| {
             let Some(r) = s.rows.get(&i) else {
-                return Row::new(vec![String::from("…")]);
+                return TableLine::new(["…"]);
             };
             let mut name = r.name.clone();
             if r.deleted {
@@ -359,7 +358,7 @@ impl Patients {
                         .to_string(),
                 );
             }
-            Row::new(cells)
+            TableLine::new(cells)
         });
     }
 }

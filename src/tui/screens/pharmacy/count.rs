@@ -3,6 +3,7 @@
 //! posted as count movements in one step, once confirmed.
 
 use super::{Local, Pending, Pharmacy, View};
+use crate::domain::display::{grouped, signed};
 use crate::domain::pharmacy::{Batch, Item, parse_quantity};
 use crate::ops::pharmacy::{self as ops, Counted};
 use crate::tui::keymap::Action;
@@ -10,13 +11,13 @@ use crate::tui::popups::Question;
 use crate::tui::screen::{Ctx, Said, said_error};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
-use crate::tui::widgets::table::ScrollTable;
+use crate::tui::widgets::table::{Column, Line as TableLine, ScrollTable};
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
-use ratatui::widgets::{Block, Paragraph, Row, Wrap};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 
 /// A stock count of one item: each batch's ledger quantity and what was counted.
 pub struct CountSheet {
@@ -114,7 +115,7 @@ impl CountSheet {
             .enumerate()
             .filter_map(|(i, b)| {
                 let n = self.counted(i)?;
-                (n != b.on_hand).then(|| format!("{} {:+}", b.batch_no, n - b.on_hand))
+                (n != b.on_hand).then(|| format!("{} {}", b.batch_no, signed(n - b.on_hand)))
             })
             .collect()
     }
@@ -142,16 +143,15 @@ impl CountSheet {
             .wrap(Wrap { trim: true }),
             intro,
         );
-        let header = Row::new(vec!["Batch", "Expiry", "Ledger", "Counted", "Difference"])
-            .style(theme.header());
-        let widths = [
-            Constraint::Min(12),
-            Constraint::Length(18),
-            Constraint::Length(8),
-            Constraint::Length(10),
-            Constraint::Length(10),
-        ];
-        let table = ScrollTable::new(header, widths).highlight(theme.selected());
+        let table = ScrollTable::new([
+            Column::code("Batch"),
+            Column::text("Expiry", 10).grow(),
+            Column::number("Ledger"),
+            Column::code("Counted"),
+            Column::number("Difference"),
+        ])
+        .header_style(theme.header())
+        .highlight(theme.selected());
         table.render(
             frame,
             table_area,
@@ -166,7 +166,7 @@ impl CountSheet {
                     .unwrap_or_default();
                 let diff = match self.counted(i) {
                     Some(n) if n == b.on_hand => "=".to_string(),
-                    Some(n) => format!("{:+}", n - b.on_hand),
+                    Some(n) => signed(n - b.on_hand),
                     None => "?".to_string(),
                 };
                 let state = if b.expiry <= local.today {
@@ -179,10 +179,10 @@ impl CountSheet {
                 } else {
                     format!(" {counted:<8} ")
                 };
-                Row::new(vec![
+                TableLine::new(vec![
                     b.batch_no.clone(),
                     format!("{}{state}", b.expiry.format(local.date_pattern)),
-                    b.on_hand.to_string(),
+                    grouped(b.on_hand),
                     counted,
                     diff,
                 ])

@@ -4,6 +4,7 @@
 
 use super::forms::{Purpose, StockForm};
 use super::{Pharmacy, View};
+use crate::domain::display::grouped;
 use crate::domain::pharmacy::Take;
 use crate::ops::pharmacy as ops;
 use crate::tui::keymap::Action;
@@ -87,7 +88,7 @@ impl Pharmacy {
                             .unwrap_or_default();
                         let msg = format!(
                             "Dispensed {} {} of {}{to}.",
-                            choice.quantity,
+                            grouped(choice.quantity),
                             level.item.details.unit,
                             level.item.details.label()
                         );

@@ -5,16 +5,17 @@
 
 use super::forms::Purpose;
 use super::{DispenseChoice, Local, Pharmacy, View};
-use crate::domain::display::thousands;
+use crate::domain::display::{grouped, signed, thousands};
 use crate::domain::pharmacy::{Batch, Item, StockLevel, money, stock_level};
 use crate::store::pharmacy::MovementRow;
 use crate::tui::screen::LocalDates;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::table::ScrollTable;
+use crate::tui::widgets::table::Line as Cells;
+use crate::tui::widgets::table::{Column, ScrollTable};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 
 impl Pharmacy {
     /// Draws the current view from the state alone.
@@ -67,16 +68,14 @@ impl Pharmacy {
             count_area,
         );
 
-        let table = ScrollTable::new(
-            Row::new(vec!["Item", "On hand", "Unit", "Expires", "Alerts"]).style(theme.header()),
-            [
-                Constraint::Min(20),
-                Constraint::Length(8),
-                Constraint::Length(9),
-                Constraint::Length(10),
-                Constraint::Length(17),
-            ],
-        )
+        let table = ScrollTable::new([
+            Column::name("Item", 20).grow(),
+            Column::number("On hand"),
+            Column::text("Unit", 6),
+            Column::text("Expires", 10),
+            Column::text("Alerts", 6),
+        ])
+        .header_style(theme.header())
         .highlight(theme.selected())
         .block(Block::bordered());
         table.render(frame, table_area, Some(self.selected.index()), n, |k| {
@@ -88,9 +87,9 @@ impl Pharmacy {
             } else {
                 ratatui::style::Style::new()
             };
-            Row::new(vec![
+            Cells::new(vec![
                 l.item.details.label(),
-                thousands(l.on_hand.max(0) as u64),
+                grouped(l.on_hand),
                 l.item.details.unit.clone(),
                 l.nearest_expiry
                     .map(|d| d.format(local.date_pattern).to_string())
@@ -162,26 +161,17 @@ impl Pharmacy {
             );
             return;
         }
-        let header = Row::new(vec![
-            "Batch".to_string(),
-            "Expiry".to_string(),
-            String::new(),
-            "On hand".to_string(),
-            format!("Cost {}", local.currency),
-            format!("Price {}", local.currency),
-            "Supplier".to_string(),
+        let table = ScrollTable::new([
+            Column::code("Batch"),
+            Column::text("Expiry", 10),
+            Column::text("", 7),
+            Column::number("On hand"),
+            Column::number(format!("Cost {}", local.currency)),
+            Column::number(format!("Price {}", local.currency)),
+            Column::text("Supplier", 8).grow(),
         ])
-        .style(theme.header());
-        let widths = [
-            Constraint::Length(12),
-            Constraint::Length(10),
-            Constraint::Length(9),
-            Constraint::Length(7),
-            Constraint::Length(9),
-            Constraint::Length(9),
-            Constraint::Min(8),
-        ];
-        let table = ScrollTable::new(header, widths).highlight(theme.selected());
+        .header_style(theme.header())
+        .highlight(theme.selected());
         table.render(frame, batches_area, Some(self.batch), batches.len(), |i| {
             let b = &batches[i];
             let left = (b.expiry - local.today).num_days();
@@ -199,11 +189,11 @@ impl Pharmacy {
             } else {
                 ratatui::style::Style::new()
             };
-            Row::new(vec![
+            Cells::new(vec![
                 b.batch_no.clone(),
                 b.expiry.format(local.date_pattern).to_string(),
                 state,
-                b.on_hand.to_string(),
+                grouped(b.on_hand),
                 crate::domain::pharmacy::amount(b.unit_cost, local.currency),
                 crate::domain::pharmacy::amount(b.price, local.currency),
                 b.supplier.clone(),
@@ -221,10 +211,19 @@ impl Pharmacy {
         clock: &LocalDates,
         theme: &Theme,
     ) {
-        // only the rows that fit below the header are formatted
-        let fits = usize::from(ledger_area.height.saturating_sub(1));
-        let rows = ledger.iter().skip(self.ledger_scroll).take(fits);
-        let ledger_rows = rows.map(|m| {
+        let table = ScrollTable::new([
+            Column::text("When", 11),
+            Column::text("Kind", 8),
+            Column::code("Batch"),
+            Column::number("Qty"),
+            Column::text("By", 6),
+            Column::text("Patient / reason", 10).grow(),
+        ])
+        .header_style(theme.header())
+        .from_row(self.ledger_scroll);
+        // only the rows in view are formatted
+        table.render(frame, ledger_area, None, ledger.len(), |i| {
+            let m = &ledger[i];
             let at = crate::domain::time::parse_ts(&m.at)
                 .map(|t| {
                     t.with_timezone(&clock.zone)
@@ -247,38 +246,15 @@ impl Pharmacy {
                     format!("{note} ref {}", m.reference)
                 };
             }
-            Row::new(vec![
+            Cells::new(vec![
                 at,
                 m.kind.clone(),
                 m.batch_no.clone(),
-                format!("{:+}", m.quantity),
+                signed(m.quantity),
                 m.actor.clone().unwrap_or_default(),
                 note,
             ])
         });
-        let ledger_table = Table::new(
-            ledger_rows,
-            [
-                Constraint::Length(11),
-                Constraint::Length(8),
-                Constraint::Length(12),
-                Constraint::Length(7),
-                Constraint::Length(10),
-                Constraint::Min(10),
-            ],
-        )
-        .header(
-            Row::new(vec![
-                "When",
-                "Kind",
-                "Batch",
-                "Qty",
-                "By",
-                "Patient / reason",
-            ])
-            .style(theme.header()),
-        );
-        frame.render_widget(ledger_table, ledger_area);
     }
 }
 
@@ -328,11 +304,11 @@ fn item_info(item: &Item, level: &StockLevel, local: &Local, theme: &Theme) -> V
         ]),
         Line::from(vec![
             Span::styled(" On hand ", theme.muted()),
-            Span::raw(format!("{} {}", level.on_hand, d.unit)),
+            Span::raw(format!("{} {}", grouped(level.on_hand), d.unit)),
             Span::styled("  usable ", theme.muted()),
-            Span::raw(level.usable.to_string()),
+            Span::raw(grouped(level.usable)),
             Span::styled("  reorder at ", theme.muted()),
-            Span::raw(d.reorder_level.to_string()),
+            Span::raw(grouped(d.reorder_level)),
             Span::styled("  value ", theme.muted()),
             Span::raw(money(level.value, local.currency)),
         ]),
@@ -384,7 +360,7 @@ fn render_dispense_choice(
     let mut lines = vec![
         Line::from(format!(
             " Dispense {} {} of {}",
-            c.quantity,
+            grouped(c.quantity),
             level.item.details.unit,
             level.item.details.label()
         )),
@@ -396,26 +372,27 @@ fn render_dispense_choice(
         theme.muted(),
     )));
     frame.render_widget(Paragraph::new(lines), head);
-    let rows = c.plan.iter().zip(&c.before).map(|(t, before)| {
-        Row::new(vec![
-            t.batch_no.clone(),
-            t.expiry.format(local.date_pattern).to_string(),
-            t.quantity.to_string(),
-            (before - t.quantity).to_string(),
-        ])
-    });
-    frame.render_widget(
-        Table::new(
-            rows,
-            [
-                Constraint::Length(16),
-                Constraint::Length(12),
-                Constraint::Length(8),
-                Constraint::Length(10),
-            ],
-        )
-        .header(Row::new(vec!["Batch", "Expiry", "Take", "Left after"]).style(theme.header())),
+    ScrollTable::new([
+        Column::code("Batch"),
+        Column::text("Expiry", 10),
+        Column::number("Take"),
+        Column::number("Left after"),
+    ])
+    .header_style(theme.header())
+    .render(
+        frame,
         table_area,
+        None,
+        c.plan.len().min(c.before.len()),
+        |i| {
+            let (t, before) = (&c.plan[i], c.before[i]);
+            Cells::new(vec![
+                t.batch_no.clone(),
+                t.expiry.format(local.date_pattern).to_string(),
+                grouped(t.quantity),
+                grouped(before - t.quantity),
+            ])
+        },
     );
     frame.render_widget(
         Paragraph::new(vec![

@@ -332,7 +332,7 @@ impl StockForm {
                     "Batch {} expires {}; it holds {}.",
                     batch.batch_no,
                     date(batch.expiry),
-                    batch.on_hand
+                    crate::domain::display::grouped(batch.on_hand)
                 ),
                 match &self.patient {
                     Some(p) => format!("Returned by: {} {}", p.mrn, p.details.full_name()),
@@ -343,7 +343,7 @@ impl StockForm {
                 format!(
                     "Batch {} holds {}. Reasons: {}.",
                     batch.batch_no,
-                    batch.on_hand,
+                    crate::domain::display::grouped(batch.on_hand),
                     adjust_reasons()
                 ),
                 "A negative quantity takes stock away; damaged and lost only take away.".into(),
@@ -352,7 +352,7 @@ impl StockForm {
                 "Batch {} expired {}; it holds {}.",
                 batch.batch_no,
                 date(batch.expiry),
-                batch.on_hand
+                crate::domain::display::grouped(batch.on_hand)
             )],
         }
     }

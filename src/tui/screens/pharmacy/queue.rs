@@ -6,6 +6,7 @@
 
 use super::{Pending, Pharmacy, View};
 use crate::domain::conditions::AllergyState;
+use crate::domain::display::grouped;
 use crate::domain::label::Paper;
 use crate::domain::role::Permission;
 use crate::ops::dispensing::{self, RxPlan};
@@ -279,7 +280,8 @@ impl Pharmacy {
             // the medicine and patient were on the plan just confirmed.
             Ok(written) => Said::Info(format!(
                 "Dispensed {} {}{owed}. {written}",
-                done.quantity, rx.item_unit
+                grouped(done.quantity),
+                rx.item_unit
             )),
             Err(e) => Said::Error(format!(
                 "Dispensed {what}{owed}. The label was not written: {e}. Press l on a partly dispensed prescription, or run `wardline label`."

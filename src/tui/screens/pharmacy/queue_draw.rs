@@ -6,16 +6,17 @@
 
 use super::queue::{QueueRow, age};
 use super::{Local, Pharmacy};
+use crate::domain::display::grouped;
 use crate::domain::prescribing::Priority;
 use crate::tui::screen::LocalDates;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::allergies;
-use crate::tui::widgets::table::ScrollTable;
+use crate::tui::widgets::table::{Column, Line as TableLine, ScrollTable};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 
 fn priority(p: Priority) -> &'static str {
     match p {
@@ -29,7 +30,12 @@ fn priority(p: Priority) -> &'static str {
 fn quantity_cell(r: &QueueRow) -> String {
     let rx = &r.waiting.prescription;
     let part = if rx.dispensed > 0 { " part" } else { "" };
-    format!("{}/{}/{}{part}", rx.quantity, rx.dispensed, rx.owed())
+    format!(
+        "{}/{}/{}{part}",
+        grouped(rx.quantity),
+        grouped(rx.dispensed),
+        grouped(rx.owed())
+    )
 }
 
 impl Pharmacy {
@@ -51,25 +57,15 @@ impl Pharmacy {
             Paragraph::new(Span::styled(count, theme.muted())),
             count_area,
         );
-        let table = ScrollTable::new(
-            Row::new(vec![
-                "!",
-                "Urgency",
-                "Waiting",
-                "Patient",
-                "Medicine",
-                "Rx/Disp/Owed",
-            ])
-            .style(theme.header()),
-            [
-                Constraint::Length(1),
-                Constraint::Length(7),
-                Constraint::Length(7),
-                Constraint::Min(25),
-                Constraint::Min(20),
-                Constraint::Length(12),
-            ],
-        )
+        let table = ScrollTable::new([
+            Column::code("!"),
+            Column::text("Urgency", 7),
+            Column::code("Waiting"),
+            Column::name("Patient", 25).grow(),
+            Column::text("Medicine", 20).grow(),
+            Column::code("Rx/Disp/Owed"),
+        ])
+        .header_style(theme.header())
         .highlight(theme.selected())
         .block(Block::bordered().title(Span::styled(" Prescription queue ", theme.title())));
         table.render(frame, table_area, Some(self.rx.selected.index()), n, |k| {
@@ -81,7 +77,7 @@ impl Pharmacy {
                 Priority::Urgent => theme.warn(),
                 Priority::Routine => Style::new(),
             };
-            Row::new(vec![
+            TableLine::new(vec![
                 r.marker().to_string(),
                 priority(rx.priority).to_string(),
                 age(waited),
@@ -178,12 +174,20 @@ impl Pharmacy {
             )),
         ];
         frame.render_widget(Paragraph::new(head_lines), head);
-        let rows = plan.takes.iter().map(|t| {
+        ScrollTable::new([
+            Column::code(" Batch"),
+            Column::text("Expires", 10),
+            Column::number("Take"),
+            Column::text("Note", 10).grow(),
+        ])
+        .header_style(theme.header())
+        .render(frame, table_area, None, plan.takes.len(), |i| {
+            let t = &plan.takes[i];
             let short = plan.short_dated(t);
-            Row::new(vec![
+            TableLine::new(vec![
                 format!(" {}", t.batch_no),
                 t.expiry.format(local.date_pattern).to_string(),
-                t.quantity.to_string(),
+                grouped(t.quantity),
                 if short {
                     "expires before the course ends".to_string()
                 } else {
@@ -192,19 +196,6 @@ impl Pharmacy {
             ])
             .style(if short { theme.warn() } else { Style::new() })
         });
-        frame.render_widget(
-            Table::new(
-                rows,
-                [
-                    Constraint::Length(16),
-                    Constraint::Length(12),
-                    Constraint::Length(8),
-                    Constraint::Min(10),
-                ],
-            )
-            .header(Row::new(vec![" Batch", "Expires", "Take", "Note"]).style(theme.header())),
-            table_area,
-        );
         let mut notes = vec![Line::from("")];
         if plan.still_owed() > 0 {
             notes.push(Line::from(Span::styled(

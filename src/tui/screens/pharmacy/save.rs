@@ -5,6 +5,7 @@
 
 use super::forms::{Purpose, Request};
 use super::{FormPatient, Pending, Pharmacy, View, local};
+use crate::domain::display::{grouped, signed};
 use crate::error::Error;
 use crate::ops::pharmacy as ops;
 use crate::tui::keymap::Action;
@@ -72,7 +73,10 @@ impl Pharmacy {
                 ops::receive(ctx.db, ctx.session, &r, now).map(|b| {
                     format!(
                         "Received {} {} of {label} into batch {} (now {}).",
-                        r.quantity, item.details.unit, b.batch_no, b.on_hand
+                        grouped(r.quantity),
+                        item.details.unit,
+                        b.batch_no,
+                        grouped(b.on_hand)
                     )
                 })
             }
@@ -92,24 +96,32 @@ impl Pharmacy {
                 )
                 .map(|b| {
                     format!(
-                        "Returned {quantity} {} to batch {} (now {}).",
-                        item.details.unit, b.batch_no, b.on_hand
+                        "Returned {} {} to batch {} (now {}).",
+                        grouped(quantity),
+                        item.details.unit,
+                        b.batch_no,
+                        grouped(b.on_hand)
                     )
                 })
             }
             (Purpose::Adjust { batch, .. }, Request::Adjust { why, delta, note }) => {
                 ops::adjust(ctx.db, ctx.session, &batch.id, delta, why, &note, now).map(|b| {
                     format!(
-                        "Adjusted batch {} by {delta:+} (now {}).",
-                        b.batch_no, b.on_hand
+                        "Adjusted batch {} by {} (now {}).",
+                        b.batch_no,
+                        signed(delta),
+                        grouped(b.on_hand)
                     )
                 })
             }
             (Purpose::Dispose { batch, item }, Request::Dispose { quantity, reason }) => {
                 ops::dispose(ctx.db, ctx.session, &batch.id, quantity, &reason, now).map(|b| {
                     format!(
-                        "Disposed of {quantity} {} of batch {} (now {}).",
-                        item.details.unit, b.batch_no, b.on_hand
+                        "Disposed of {} {} of batch {} (now {}).",
+                        grouped(quantity),
+                        item.details.unit,
+                        b.batch_no,
+                        grouped(b.on_hand)
                     )
                 })
             }

@@ -10,12 +10,12 @@ use crate::domain::conditions::AllergyState;
 use crate::domain::prescribing::mar::DoseState;
 use crate::tui::screen::View;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::table::ScrollTable;
+use crate::tui::widgets::table::{Cell, Column, Line as TableLine, ScrollTable};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Wrap};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 
 /// A dose's state as the round shows it: overdue in the alarm style, due
 /// now as a warning; the word is always there.
@@ -29,11 +29,11 @@ pub(crate) fn state_style(state: DoseState, theme: &Theme) -> Style {
     }
 }
 
-fn allergy_cell(state: Option<&AllergyState>, theme: &Theme) -> Cell<'static> {
+fn allergy_cell(state: Option<&AllergyState>, theme: &Theme) -> Cell {
     match state {
-        Some(AllergyState::Allergic) => Cell::from(Span::styled("ALLERGY", theme.error())),
-        Some(AllergyState::NoKnownAllergies) => Cell::from(Span::styled("none", theme.muted())),
-        _ => Cell::from(Span::styled("not asked", theme.warn())),
+        Some(AllergyState::Allergic) => Cell::styled("ALLERGY", theme.error()),
+        Some(AllergyState::NoKnownAllergies) => Cell::styled("none", theme.muted()),
+        _ => Cell::styled("not asked", theme.warn()),
     }
 }
 
@@ -86,22 +86,17 @@ impl Round {
         words.push_str(&format!(" · {}", view.clock.at(view.now).format("%H:%M")));
         frame.render_widget(Paragraph::new(Span::styled(words, theme.title())), head);
         let clock = view.clock;
-        let table = ScrollTable::new(
-            Row::new(vec![
-                "Due", "Bed", "Patient", "Medicine", "Route", "Freq", "State", "Allergy",
-            ])
-            .style(theme.header()),
-            [
-                Constraint::Length(5),
-                Constraint::Length(6),
-                Constraint::Fill(4),
-                Constraint::Fill(5),
-                Constraint::Length(5),
-                Constraint::Length(4),
-                Constraint::Length(7),
-                Constraint::Length(9),
-            ],
-        )
+        let table = ScrollTable::new([
+            Column::code("Due"),
+            Column::code("Bed"),
+            Column::name("Patient", 14).grow(),
+            Column::name("Medicine", 16).grow(),
+            Column::text("Route", 5),
+            Column::text("Freq", 4),
+            Column::text("State", 7),
+            Column::text("Allergy", 7),
+        ])
+        .header_style(theme.header())
         .highlight(theme.selected())
         .block(Block::bordered());
         table.render(
@@ -112,18 +107,18 @@ impl Round {
             |i| match self.due.get(i) {
                 Some(d) => {
                     let rx = &d.prescription;
-                    Row::new(vec![
+                    TableLine::new(vec![
                         Cell::from(hm(d.due_at, clock)),
                         Cell::from(d.patient.bed.clone()),
                         Cell::from(format!("{} {}", d.patient.name, d.patient.mrn)),
                         Cell::from(format!("{} {}", rx.medicine, rx.dose)),
                         Cell::from(rx.route.label()),
                         Cell::from(rx.course.frequency.short()),
-                        Cell::from(Span::styled(d.state.label(), state_style(d.state, theme))),
+                        Cell::styled(d.state.label(), state_style(d.state, theme)),
                         allergy_cell(self.allergies.get(&d.patient.patient_id), theme),
                     ])
                 }
-                None => Row::new(Vec::<Cell>::new()),
+                None => TableLine::default(),
             },
         );
         if let Some(d) = self.due.get(self.selected.index()) {

@@ -14,11 +14,11 @@ use crate::domain::prescribing::{Frequency, Status};
 use crate::store::prescriptions::Administration;
 use crate::tui::screen::View;
 use crate::tui::widgets::allergies;
-use crate::tui::widgets::table::ScrollTable;
+use crate::tui::widgets::table::{Cell, Column, Line as TableLine, ScrollTable};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
-use ratatui::widgets::{Block, Cell, Paragraph, Row};
+use ratatui::widgets::{Block, Paragraph};
 
 /// A record in words: `given 08:10 by Mei Lin Chen: reason`.
 fn record_words(a: &Administration, clock: Clock) -> String {
@@ -66,24 +66,22 @@ pub(super) fn render(m: &MarView, frame: &mut Frame, area: Rect, view: &View) {
         );
         return;
     }
-    let table = ScrollTable::new(
-        Row::new(vec!["Time", "State", "What happened"]).style(theme.header()),
-        [
-            Constraint::Length(9),
-            Constraint::Length(13),
-            Constraint::Min(20),
-        ],
-    )
+    let table = ScrollTable::new([
+        Column::text("Time", 7),
+        Column::text("State", 11),
+        Column::text("What happened", 20).grow(),
+    ])
+    .header_style(theme.header())
     .highlight(theme.selected())
     .block(Block::bordered());
     table.render(frame, body, Some(m.selected.index()), m.rows.len(), |i| {
         let Some(row) = m.rows.get(i) else {
-            return Row::new(Vec::<Cell>::new());
+            return TableLine::default();
         };
         match row {
             MarRow::Order(l) => {
                 let Some(line) = m.chart.lines.get(*l) else {
-                    return Row::new(Vec::<Cell>::new());
+                    return TableLine::default();
                 };
                 let rx = &line.prescription;
                 let mut words = rx.label();
@@ -95,15 +93,15 @@ pub(super) fn render(m: &MarView, frame: &mut Frame, area: Rect, view: &View) {
                     Status::Active => "order".to_string(),
                     other => other.to_string(),
                 };
-                Row::new(vec![Cell::from("▪"), Cell::from(kind), Cell::from(words)])
+                TableLine::new(vec![Cell::from("▪"), Cell::from(kind), Cell::from(words)])
                     .style(theme.title())
             }
             MarRow::Dose(l, k) => {
                 let Some(line) = m.chart.lines.get(*l) else {
-                    return Row::new(Vec::<Cell>::new());
+                    return TableLine::default();
                 };
                 let Some(d) = line.doses.get(*k) else {
-                    return Row::new(Vec::<Cell>::new());
+                    return TableLine::default();
                 };
                 let words = match first_record(line, *k) {
                     Some(first) => {
@@ -116,9 +114,9 @@ pub(super) fn render(m: &MarView, frame: &mut Frame, area: Rect, view: &View) {
                     None if d.state.waiting() => "not recorded".into(),
                     None => String::new(),
                 };
-                Row::new(vec![
+                TableLine::new(vec![
                     Cell::from(format!("  {}", hm(d.due_at, clock))),
-                    Cell::from(Span::styled(d.state.label(), state_style(d.state, theme))),
+                    Cell::styled(d.state.label(), state_style(d.state, theme)),
                     Cell::from(words),
                 ])
             }
@@ -135,20 +133,20 @@ pub(super) fn render(m: &MarView, frame: &mut Frame, area: Rect, view: &View) {
                 if fixes > 1 {
                     w.push_str(" (corrected below)");
                 }
-                Row::new(vec![
+                TableLine::new(vec![
                     Cell::from(format!("  {}", hm(a.at, clock))),
-                    Cell::from(Span::styled(
+                    Cell::styled(
                         format!("PRN {}", a.outcome.label()),
                         state_style(DoseState::Given { late: false }, theme),
-                    )),
+                    ),
                     Cell::from(w),
                 ])
             }
             MarRow::Fix(a) => {
                 let why = a.corrects.as_ref().map_or("", |(_, w)| w.as_str());
-                Row::new(vec![
+                TableLine::new(vec![
                     Cell::from(""),
-                    Cell::from(Span::styled("  ↳ corrected", theme.warn())),
+                    Cell::styled("  ↳ corrected", theme.warn()),
                     Cell::from(format!(
                         "{}{} · why: {why} · by {} at {}",
                         a.outcome.label(),

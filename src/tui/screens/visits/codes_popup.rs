@@ -14,12 +14,12 @@ use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field;
 use crate::tui::widgets::form::{Choice, Form, Input, Look};
 use crate::tui::widgets::popup::Prompt;
-use crate::tui::widgets::table::{ScrollTable, Selection};
+use crate::tui::widgets::table::{Column, Line as TableLine, ScrollTable, Selection};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
-use ratatui::widgets::{Block, Paragraph, Row};
+use ratatui::widgets::{Block, Paragraph};
 
 /// How many codes a search shows.
 const SHOWN: usize = 50;
@@ -111,16 +111,15 @@ impl CodeSearch {
             )
         };
         frame.render_widget(Paragraph::new(Span::styled(words, theme.muted())), count);
-        let table = ScrollTable::new(
-            Row::new(vec!["Code", "Description"]).style(theme.header()),
-            [Constraint::Length(9), Constraint::Min(10)],
-        )
-        .highlight(theme.selected())
-        .block(Block::bordered());
+        let table =
+            ScrollTable::new([Column::code("Code"), Column::text("Description", 10).grow()])
+                .header_style(theme.header())
+                .highlight(theme.selected())
+                .block(Block::bordered());
         table.render(frame, list, Some(self.selected.index()), n, |i| {
             let h = &self.hits[i];
             let heading = if h.code.billable { "" } else { " (heading)" };
-            Row::new(vec![
+            TableLine::new(vec![
                 h.code.code.clone(),
                 format!("{}{heading}", h.code.description),
             ])

@@ -9,12 +9,12 @@ use crate::domain::news2::{Band, Trend};
 use crate::domain::patient::age_years;
 use crate::ops::worklist::{Entry, Pending, Reason, Score};
 use crate::tui::screen::View;
-use crate::tui::widgets::table::ScrollTable;
+use crate::tui::widgets::table::{Cell, Column, Line as TableLine, ScrollTable};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row};
+use ratatui::text::Span;
+use ratatui::widgets::{Block, Paragraph};
 
 /// What is still to do, in words (`narrow`: shortened for 80 columns).
 pub fn pending_words(p: &Pending, narrow: bool) -> String {
@@ -122,20 +122,15 @@ impl Visits {
                 k += 1;
             }
         }
-        let table = ScrollTable::new(
-            Row::new(vec![
-                "Where", "Patient", "Age", "Pending", "NEWS2", "Allergy",
-            ])
-            .style(theme.header()),
-            [
-                Constraint::Length(7),
-                Constraint::Min(18),
-                Constraint::Length(4),
-                Constraint::Length(if narrow { 14 } else { 23 }),
-                Constraint::Length(if narrow { 13 } else { 23 }),
-                Constraint::Length(9),
-            ],
-        )
+        let table = ScrollTable::new([
+            Column::code("Where"),
+            Column::name("Patient", 18).grow(),
+            Column::text("Age", 4),
+            Column::text("Pending", if narrow { 14 } else { 23 }),
+            Column::text("NEWS2", if narrow { 13 } else { 23 }),
+            Column::text("Allergy", 7),
+        ])
+        .header_style(theme.header())
         .highlight(theme.selected())
         .block(Block::bordered());
         let n = list.entries.len() + drafts;
@@ -154,28 +149,22 @@ impl Visits {
                         }),
                         None => String::new(),
                     };
-                    let score = e.news2.as_ref().map_or(
-                        Cell::from(Span::styled("—", theme.muted())),
-                        |s| {
-                            Cell::from(Span::styled(
+                    let score = e
+                        .news2
+                        .as_ref()
+                        .map_or(Cell::styled("—", theme.muted()), |s| {
+                            Cell::styled(
                                 score_words(s, narrow),
                                 band_style(s.band, s.alarming(), theme),
-                            ))
-                        },
-                    );
+                            )
+                        });
                     let allergy = match facts.map(|f| f.allergy) {
-                        Some(AllergyState::Allergic) => {
-                            Cell::from(Span::styled("ALLERGY", theme.error()))
-                        }
-                        Some(AllergyState::NoKnownAllergies) => {
-                            Cell::from(Span::styled("none", theme.muted()))
-                        }
-                        Some(AllergyState::NotAsked) => {
-                            Cell::from(Span::styled("not asked", theme.warn()))
-                        }
+                        Some(AllergyState::Allergic) => Cell::styled("ALLERGY", theme.error()),
+                        Some(AllergyState::NoKnownAllergies) => Cell::styled("none", theme.muted()),
+                        Some(AllergyState::NotAsked) => Cell::styled("not asked", theme.warn()),
                         None => Cell::from(""),
                     };
-                    Row::new(vec![
+                    TableLine::new(vec![
                         Cell::from(place(e, waiting.get(i).copied().unwrap_or(0))),
                         Cell::from(facts.map_or(String::new(), |f| {
                             format!("{} {}", f.patient.name, f.patient.mrn)
@@ -193,14 +182,11 @@ impl Visits {
                         .saved_at
                         .with_timezone(&view.clock.zone)
                         .format(view.settings.date_pattern());
-                    Row::new(vec![
-                        Cell::from(Span::styled("draft", theme.warn())),
+                    TableLine::new(vec![
+                        Cell::styled("draft", theme.warn()),
                         Cell::from(format!("{} {}", d.patient.name, d.patient.mrn)),
                         Cell::from(""),
-                        Cell::from(Line::from(Span::styled(
-                            format!("unsigned since {saved}"),
-                            theme.warn(),
-                        ))),
+                        Cell::styled(format!("unsigned since {saved}"), theme.warn()),
                         Cell::from(d.visit.kind.label()),
                         Cell::from(""),
                     ])

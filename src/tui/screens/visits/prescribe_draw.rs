@@ -40,7 +40,10 @@ pub fn render(f: &PrescribeForm, frame: &mut Frame, area: Rect, theme: &Theme) {
 /// The stock of an item in words.
 fn stock(on_hand: i64, unit: &str) -> String {
     if on_hand > 0 {
-        format!("{on_hand} {unit} in stock")
+        format!(
+            "{} {unit} in stock",
+            crate::domain::display::grouped(on_hand)
+        )
     } else {
         "none in stock".to_string()
     }
