@@ -565,3 +565,92 @@ fn an_admin_back_enters_a_past_booking_with_a_reason_kept_in_the_trail() {
         created.summary
     );
 }
+
+/// The status of the named patient's appointment at `start` today.
+fn status_of(h: &Harness, patient: &str, start: &str) -> Status {
+    store::day(h.app.db().conn(), day())
+        .unwrap()
+        .into_iter()
+        .find(|b| b.patient_name == patient && wardline::domain::appointment::hhmm(b.appt.span.start) == start)
+        .unwrap()
+        .appt
+        .status
+}
+
+#[test]
+fn the_desk_finds_a_patient_in_the_day_by_name_or_mrn_and_checks_her_in() {
+    let mut h = signed_in("reception");
+    // `/`, a few letters: the selection is on Farah's 09:00 antenatal visit.
+    h.press(KeyCode::Char('/'));
+    h.typed("qur");
+    let s = h.screen();
+    assert!(s.contains("Find qur"), "{s}");
+    assert!(s.contains(" 09:00–09:20 TST-"), "{s}");
+    assert!(s.contains("Farah Qureshi · antenatal · Mei Lin Chen"), "{s}");
+    // Enter keeps it; `i` checks her in: five keys besides the letters.
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('i'));
+    let s = h.screen();
+    assert!(s.contains("Farah Qureshi (Mei Lin Chen) checked in"), "{s}");
+    assert_eq!(status_of(&h, "Farah Qureshi", "09:00"), Status::CheckedIn);
+
+    // By MRN digits, any word of the name; Esc goes back to where it was.
+    h.press(KeyCode::Home);
+    let mrn_of_dina = store::day(h.app.db().conn(), day())
+        .unwrap()
+        .into_iter()
+        .find(|b| b.patient_name == "Dina Haddad")
+        .unwrap()
+        .mrn;
+    h.press(KeyCode::Char('/'));
+    h.typed(&mrn_of_dina[4..10]);
+    assert!(h.screen().contains("Dina Haddad · consultation"), "{}", h.screen());
+    h.press(KeyCode::Esc);
+    let s = h.screen();
+    assert!(s.contains("Amina Okafor · consultation · Dr. Aisha Rahman · done"), "{s}");
+    assert!(!s.contains("Find "), "{s}");
+    // Two of Bao's appointments today: ↓ goes to the next match.
+    h.press(KeyCode::Char('/'));
+    h.typed("tran b");
+    assert!(h.screen().contains(" 08:15–08:30 "), "{}", h.screen());
+    h.press(KeyCode::Down);
+    assert!(h.screen().contains(" 10:00–10:15 "), "{}", h.screen());
+    // Nobody by that name: the line says so and the selection stays.
+    h.typed("zz");
+    let s = h.screen();
+    assert!(s.contains("nobody on this day") && s.contains(" 10:00–10:15 "), "{s}");
+}
+
+#[test]
+fn the_desk_checks_in_from_the_patients_record_the_next_appointment_today() {
+    let mut h = signed_in("reception");
+    // Bao is in consultation at 08:15 and booked again at 10:00: `i` on his
+    // record checks in the 10:00 one.
+    h.open_record("tran");
+    h.press(KeyCode::Char('i'));
+    let s = h.screen();
+    assert!(
+        s.contains("Bao Tran checked in for 10:00–10:15 consultation with Dr. Aisha Rahman"),
+        "{s}"
+    );
+    assert_eq!(status_of(&h, "Bao Tran", "10:00"), Status::CheckedIn);
+    assert_eq!(status_of(&h, "Bao Tran", "08:15"), Status::InConsultation);
+    assert!(s.contains("2026-03-09 10:00 arrived"), "{s}");
+    // Nothing left to check in today: the record says what to do instead.
+    h.press(KeyCode::Char('i'));
+    let s = h.screen();
+    assert!(
+        s.contains("Bao Tran has no appointment to check in today: book one"),
+        "{s}"
+    );
+
+    // The pharmacist may find the patient but not check him in.
+    let mut p = Harness::new(false);
+    clinic(&p);
+    p.sign_in("pharm", PASSWORD);
+    p.open_record("qureshi");
+    p.press(KeyCode::Char('i'));
+    let s = p.screen();
+    assert!(s.contains("may not check patients in"), "{s}");
+    assert_eq!(status_of(&p, "Farah Qureshi", "09:00"), Status::Scheduled);
+}

@@ -30,6 +30,7 @@ impl Appointments {
             }
             Action::PrevDay | Action::NextDay | Action::Today => self.change_day(action, ctx),
             Action::GoToDate => self.ask_date(),
+            Action::FocusSearch => self.open_find(),
             Action::FilterClinician => self.next_filter(),
             Action::Refresh => self.refresh(ctx),
             Action::NewAppointment | Action::WalkIn => self.open_booking(action, ctx),

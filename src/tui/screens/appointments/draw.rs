@@ -113,7 +113,11 @@ impl Appointments {
         if waiting > 0 {
             spans.push(TextSpan::raw(format!(" · {waiting} waiting (q)")));
         }
-        frame.render_widget(Paragraph::new(Line::from(spans)), head);
+        if self.find.is_some() {
+            self.render_find(frame, head, theme);
+        } else {
+            frame.render_widget(Paragraph::new(Line::from(spans)), head);
+        }
 
         if self.clinicians.is_empty() {
             frame.render_widget(

@@ -9,6 +9,7 @@
 //! record), `registration.rs` (the form) and `answers.rs` (the questions).
 
 mod answers;
+mod check_in;
 pub mod clinical;
 pub mod form;
 mod keys;
