@@ -654,3 +654,61 @@ fn the_desk_checks_in_from_the_patients_record_the_next_appointment_today() {
     assert!(s.contains("may not check patients in"), "{s}");
     assert_eq!(status_of(&p, "Farah Qureshi", "09:00"), Status::Scheduled);
 }
+
+/// Books the named patient with the doctor today, `from`–`to`, and checks
+/// them in when `arrived`.
+fn book_with_doctor(h: &Harness, patient: &str, from: &str, to: &str, arrived: bool) {
+    let mut db = Db::open(h.app.db().path()).unwrap();
+    let admin = auth::sign_in(&mut db, "admin", PASSWORD, t0()).unwrap();
+    let doctor = store::clinicians(db.conn()).unwrap()[0].id.clone();
+    let consult = store::type_named(db.conn(), "consultation")
+        .unwrap()
+        .unwrap()
+        .id;
+    let patient_id = store::day(db.conn(), day())
+        .unwrap()
+        .into_iter()
+        .find(|b| b.patient_name == patient)
+        .unwrap()
+        .appt
+        .patient_id;
+    let booking = Booking {
+        patient: patient_id,
+        clinician: doctor,
+        type_id: consult,
+        day: day(),
+        span: sp(from, to),
+        notes: String::new(),
+    };
+    let b = appts::book(&mut db, &admin, &booking, &Default::default(), t0()).unwrap();
+    if arrived {
+        appts::advance(&mut db, &admin, &b.appt.id, b.appt.version, Status::CheckedIn, None, at("08:29")).unwrap();
+    }
+}
+
+#[test]
+fn two_appointments_in_one_grid_cell_are_both_named_and_each_selected_in_turn() {
+    let mut h = Harness::sized(120, 30, false);
+    clinic(&h);
+    book_with_doctor(&h, "Amina Okafor", "09:00", "09:10", false);
+    book_with_doctor(&h, "Emeka Eze", "09:10", "09:25", true);
+    h.sign_in_to("reception", KeyCode::F(3));
+    // The 09:00 cell names both: Amina's booking and Emeka, who arrived.
+    let s = h.screen();
+    assert!(s.contains("09:00 booked  Amina Okafor +1 Emeka Eze"), "{s}");
+    // ↓ from Amina's 09:00 reaches Emeka's 09:10 (past the nurse's 09:00).
+    for _ in 0..10 {
+        if h.screen().contains(" 09:00–09:10 ") {
+            break;
+        }
+        h.press(KeyCode::Down);
+    }
+    let s = h.screen();
+    assert!(s.contains("also here: 09:10 Emeka Eze arrived (↑↓ select)"), "{s}");
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Down);
+    let s = h.screen();
+    assert!(s.contains(" 09:10–09:25 ") && s.contains("Emeka Eze · consultation"), "{s}");
+    assert!(s.contains("09:10 arrived Emeka Eze +1 Amina Okafor"), "{s}");
+    assert!(s.contains("also here: 09:00 Amina Okafor scheduled"), "{s}");
+}

@@ -32,6 +32,7 @@ mod prompts;
 mod queue;
 mod setup;
 mod setup_actions;
+mod slots;
 
 /// How often a day view or queue left open is read again.
 const RELOAD_EVERY: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
