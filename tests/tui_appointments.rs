@@ -338,10 +338,18 @@ fn check_in_in_one_key_then_the_queue_and_call_next() {
         "{s}"
     );
     snapshot!("appointments_queue", s);
+    // Dr. Rahman already has Bao in the room: calling Carlos asks once.
     h.press(KeyCode::Char('n'));
     let s = h.screen();
     assert!(
-        s.contains("Carlos Mendes called in to Dr. Aisha Rahman"),
+        s.contains("Dr. Aisha Rahman already has Bao Tran in consultation since")
+            && s.contains("08:16. Call Carlos Mendes in too?"),
+        "{s}"
+    );
+    h.press(KeyCode::Char('y'));
+    let s = h.screen();
+    assert!(
+        s.contains("Carlos Mendes (Dr. Aisha Rahman) called into consultation"),
         "{s}"
     );
     assert!(s.contains("2 waiting"), "{s}");
@@ -711,4 +719,36 @@ fn two_appointments_in_one_grid_cell_are_both_named_and_each_selected_in_turn() 
     assert!(s.contains(" 09:10–09:25 ") && s.contains("Emeka Eze · consultation"), "{s}");
     assert!(s.contains("09:10 arrived Emeka Eze +1 Amina Okafor"), "{s}");
     assert!(s.contains("also here: 09:00 Amina Okafor scheduled"), "{s}");
+}
+
+#[test]
+fn calling_a_second_patient_in_asks_once_and_no_leaves_them_waiting() {
+    let mut h = signed_in("doctor");
+    for _ in 0..10 {
+        if h.screen().contains(" 08:30–08:45 ") {
+            break;
+        }
+        h.press(KeyCode::Down);
+    }
+    h.press(KeyCode::Char('s'));
+    let s = h.screen();
+    assert!(
+        s.contains("Dr. Aisha Rahman already has Bao Tran in consultation since")
+            && s.contains("Call Carlos Mendes in too?"),
+        "{s}"
+    );
+    h.press(KeyCode::Char('n'));
+    assert_eq!(status_of(&h, "Carlos Mendes", "08:30"), Status::CheckedIn);
+    // Once Bao's consultation is done, Carlos is called in without a question.
+    for _ in 0..10 {
+        if h.screen().contains(" 08:15–08:30 ") {
+            break;
+        }
+        h.press(KeyCode::Up);
+    }
+    h.press(KeyCode::Char('d'));
+    assert_eq!(status_of(&h, "Bao Tran", "08:15"), Status::Completed);
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Char('s'));
+    assert_eq!(status_of(&h, "Carlos Mendes", "08:30"), Status::InConsultation);
 }

@@ -1,8 +1,11 @@
 //! The front desk's rules for finding a patient in the day's appointments:
 //! which appointment a typed name or MRN means, and which of a patient's
-//! appointments today an arrival checks in.
+//! appointments today an arrival checks in; and who a clinician already
+//! has in consultation when another patient is called in.
 
 use crate::domain::appointment::{Booked, Status};
+use crate::domain::clock::Tz;
+use crate::domain::ids::Id;
 use crate::domain::names;
 
 /// Whether the typed `query` names this patient: every typed word starts a
@@ -44,6 +47,30 @@ pub fn to_check_in<'a>(appointments: &'a [Booked], today: chrono::NaiveDate, now
         .find(|b| b.appt.span.end > now_minute)
         .or(waiting.last())
         .copied()
+}
+
+/// The patient `clinician` already has in consultation, other than the
+/// appointment `calling` about to be called in.
+pub fn in_consultation_with<'a>(day: &'a [Booked], clinician: &Id, calling: &Id) -> Option<&'a Booked> {
+    day.iter().find(|b| {
+        b.appt.clinician_id == *clinician
+            && b.appt.id != *calling
+            && b.appt.status == Status::InConsultation
+    })
+}
+
+/// "Dr X already has Y in consultation since 10:05": the question (or the
+/// refusal) before a clinician has a second patient in the room.
+pub fn already_in_consultation(busy: &Booked, zone: Tz) -> String {
+    let since = busy
+        .appt
+        .called_at
+        .map(|t| format!(" since {}", t.with_timezone(&zone).format("%H:%M")))
+        .unwrap_or_default();
+    format!(
+        "{} already has {} in consultation{since}",
+        busy.clinician_name, busy.patient_name
+    )
 }
 
 #[cfg(test)]

@@ -191,13 +191,30 @@ impl Appointments {
         let Some(b) = self.current() else {
             return nothing_selected();
         };
-        match ops::advance(
+        if to == Status::InConsultation {
+            return self.call_in(&b, ctx);
+        }
+        self.advance_one(&b.appt.id, b.appt.version, to, reason, ops::AllowCallIn::default(), ctx)
+    }
+
+    /// Moves one appointment on, with what was agreed to, and says so.
+    pub(super) fn advance_one(
+        &mut self,
+        id: &crate::domain::ids::Id,
+        version: i64,
+        to: Status,
+        reason: Option<&str>,
+        allow: ops::AllowCallIn,
+        ctx: &mut Ctx,
+    ) -> Said {
+        match ops::advance_allowing(
             ctx.db,
             ctx.session,
-            &b.appt.id,
-            b.appt.version,
+            id,
+            version,
             to,
             reason,
+            allow,
             ctx.clock(),
         ) {
             Ok(after) => {

@@ -22,6 +22,7 @@ use std::any::Any;
 use std::collections::BTreeSet;
 
 mod booking;
+mod call_in;
 mod day;
 mod draw;
 mod find;
