@@ -579,7 +579,10 @@ fn status_of(h: &Harness, patient: &str, start: &str) -> Status {
     store::day(h.app.db().conn(), day())
         .unwrap()
         .into_iter()
-        .find(|b| b.patient_name == patient && wardline::domain::appointment::hhmm(b.appt.span.start) == start)
+        .find(|b| {
+            b.patient_name == patient
+                && wardline::domain::appointment::hhmm(b.appt.span.start) == start
+        })
         .unwrap()
         .appt
         .status
@@ -594,7 +597,10 @@ fn the_desk_finds_a_patient_in_the_day_by_name_or_mrn_and_checks_her_in() {
     let s = h.screen();
     assert!(s.contains("Find qur"), "{s}");
     assert!(s.contains(" 09:00–09:20 TST-"), "{s}");
-    assert!(s.contains("Farah Qureshi · antenatal · Mei Lin Chen"), "{s}");
+    assert!(
+        s.contains("Farah Qureshi · antenatal · Mei Lin Chen"),
+        "{s}"
+    );
     // Enter keeps it; `i` checks her in: five keys besides the letters.
     h.press(KeyCode::Enter);
     h.press(KeyCode::Char('i'));
@@ -612,10 +618,17 @@ fn the_desk_finds_a_patient_in_the_day_by_name_or_mrn_and_checks_her_in() {
         .mrn;
     h.press(KeyCode::Char('/'));
     h.typed(&mrn_of_dina[4..10]);
-    assert!(h.screen().contains("Dina Haddad · consultation"), "{}", h.screen());
+    assert!(
+        h.screen().contains("Dina Haddad · consultation"),
+        "{}",
+        h.screen()
+    );
     h.press(KeyCode::Esc);
     let s = h.screen();
-    assert!(s.contains("Amina Okafor · consultation · Dr. Aisha Rahman · done"), "{s}");
+    assert!(
+        s.contains("Amina Okafor · consultation · Dr. Aisha Rahman · done"),
+        "{s}"
+    );
     assert!(!s.contains("Find "), "{s}");
     // Two of Bao's appointments today: ↓ goes to the next match.
     h.press(KeyCode::Char('/'));
@@ -626,7 +639,10 @@ fn the_desk_finds_a_patient_in_the_day_by_name_or_mrn_and_checks_her_in() {
     // Nobody by that name: the line says so and the selection stays.
     h.typed("zz");
     let s = h.screen();
-    assert!(s.contains("nobody on this day") && s.contains(" 10:00–10:15 "), "{s}");
+    assert!(
+        s.contains("nobody on this day") && s.contains(" 10:00–10:15 "),
+        "{s}"
+    );
 }
 
 #[test]
@@ -690,7 +706,16 @@ fn book_with_doctor(h: &Harness, patient: &str, from: &str, to: &str, arrived: b
     };
     let b = appts::book(&mut db, &admin, &booking, &Default::default(), t0()).unwrap();
     if arrived {
-        appts::advance(&mut db, &admin, &b.appt.id, b.appt.version, Status::CheckedIn, None, at("08:29")).unwrap();
+        appts::advance(
+            &mut db,
+            &admin,
+            &b.appt.id,
+            b.appt.version,
+            Status::CheckedIn,
+            None,
+            at("08:29"),
+        )
+        .unwrap();
     }
 }
 
@@ -712,11 +737,17 @@ fn two_appointments_in_one_grid_cell_are_both_named_and_each_selected_in_turn() 
         h.press(KeyCode::Down);
     }
     let s = h.screen();
-    assert!(s.contains("also here: 09:10 Emeka Eze arrived (↑↓ select)"), "{s}");
+    assert!(
+        s.contains("also here: 09:10 Emeka Eze arrived (↑↓ select)"),
+        "{s}"
+    );
     h.press(KeyCode::Down);
     h.press(KeyCode::Down);
     let s = h.screen();
-    assert!(s.contains(" 09:10–09:25 ") && s.contains("Emeka Eze · consultation"), "{s}");
+    assert!(
+        s.contains(" 09:10–09:25 ") && s.contains("Emeka Eze · consultation"),
+        "{s}"
+    );
     assert!(s.contains("09:10 arrived Emeka Eze +1 Amina Okafor"), "{s}");
     assert!(s.contains("also here: 09:00 Amina Okafor scheduled"), "{s}");
 }
@@ -750,5 +781,8 @@ fn calling_a_second_patient_in_asks_once_and_no_leaves_them_waiting() {
     assert_eq!(status_of(&h, "Bao Tran", "08:15"), Status::Completed);
     h.press(KeyCode::Down);
     h.press(KeyCode::Char('s'));
-    assert_eq!(status_of(&h, "Carlos Mendes", "08:30"), Status::InConsultation);
+    assert_eq!(
+        status_of(&h, "Carlos Mendes", "08:30"),
+        Status::InConsultation
+    );
 }

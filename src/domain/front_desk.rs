@@ -36,7 +36,11 @@ pub fn finds_patient(query: &str, name: &str, mrn: &str) -> bool {
 /// Which of a patient's appointments `today` an arrival at `now_minute`
 /// checks in: the only one still scheduled, or of several the next (the
 /// first not yet over; when all are over, the last).
-pub fn to_check_in<'a>(appointments: &'a [Booked], today: chrono::NaiveDate, now_minute: u16) -> Option<&'a Booked> {
+pub fn to_check_in(
+    appointments: &[Booked],
+    today: chrono::NaiveDate,
+    now_minute: u16,
+) -> Option<&Booked> {
     let mut waiting: Vec<&Booked> = appointments
         .iter()
         .filter(|b| b.appt.day == today && b.appt.status == Status::Scheduled)
@@ -51,7 +55,11 @@ pub fn to_check_in<'a>(appointments: &'a [Booked], today: chrono::NaiveDate, now
 
 /// The patient `clinician` already has in consultation, other than the
 /// appointment `calling` about to be called in.
-pub fn in_consultation_with<'a>(day: &'a [Booked], clinician: &Id, calling: &Id) -> Option<&'a Booked> {
+pub fn in_consultation_with<'a>(
+    day: &'a [Booked],
+    clinician: &Id,
+    calling: &Id,
+) -> Option<&'a Booked> {
     day.iter().find(|b| {
         b.appt.clinician_id == *clinician
             && b.appt.id != *calling

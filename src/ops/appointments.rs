@@ -339,7 +339,16 @@ pub fn advance(
     reason: Option<&str>,
     clock: Clock,
 ) -> Result<Booked> {
-    advance_allowing(db, by, id, version, to, reason, AllowCallIn::default(), clock)
+    advance_allowing(
+        db,
+        by,
+        id,
+        version,
+        to,
+        reason,
+        AllowCallIn::default(),
+        clock,
+    )
 }
 
 /// [`advance`], with what the person agreed to when asked once: calling a

@@ -194,7 +194,14 @@ impl Appointments {
         if to == Status::InConsultation {
             return self.call_in(&b, ctx);
         }
-        self.advance_one(&b.appt.id, b.appt.version, to, reason, ops::AllowCallIn::default(), ctx)
+        self.advance_one(
+            &b.appt.id,
+            b.appt.version,
+            to,
+            reason,
+            ops::AllowCallIn::default(),
+            ctx,
+        )
     }
 
     /// Moves one appointment on, with what was agreed to, and says so.

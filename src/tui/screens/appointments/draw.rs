@@ -306,7 +306,10 @@ impl Appointments {
                         .map(|b| ***b)
                         .collect();
                     let text = if others.is_empty() {
-                        format!("{time_and_tag} {} · {}", first.patient_name, first.type_name)
+                        format!(
+                            "{time_and_tag} {} · {}",
+                            first.patient_name, first.type_name
+                        )
                     } else {
                         super::slots::crowded_cell(&time_and_tag, first, &others)
                     };

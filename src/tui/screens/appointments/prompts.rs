@@ -42,7 +42,10 @@ pub(super) enum Pending {
     Book(ops::Allow),
     /// Call this appointment in although its clinician already has a
     /// patient in consultation.
-    CallIn { id: Id, version: i64 },
+    CallIn {
+        id: Id,
+        version: i64,
+    },
     DiscardForm,
 }
 

@@ -36,9 +36,8 @@ pub(super) fn check_in(record: &mut PatientRecord, ctx: &mut Ctx) -> Said {
         None,
         clock,
     );
-    record.appointments = Some(
-        ops::for_patient(ctx.db, ctx.session, &record.patient.id).map_err(|e| e.to_string()),
-    );
+    record.appointments =
+        Some(ops::for_patient(ctx.db, ctx.session, &record.patient.id).map_err(|e| e.to_string()));
     match result {
         Ok(after) => Said::Info(format!(
             "{} checked in for {} {} with {}: waiting in the queue.",

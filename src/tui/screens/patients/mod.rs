@@ -11,6 +11,7 @@
 mod answers;
 mod check_in;
 pub mod clinical;
+mod duplicates_panel;
 pub mod form;
 mod keys;
 pub mod medicines;
