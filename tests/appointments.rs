@@ -818,7 +818,8 @@ fn a_second_patient_is_called_in_to_a_busy_clinician_only_when_allowed() {
     let text = e.to_string();
     assert!(
         text.contains("rahman already has Bao Tran in consultation since 10:05")
-            && text.contains("call Amina Okafor in too knowingly (on the command line, --also)"),
+            && text
+                .contains("call Amina Okafor in again and answer yes to have both in consultation"),
         "{text}"
     );
     let amina = ops::appointments::queue(&c.db, &c.desk, day).unwrap()[0].clone();

@@ -68,7 +68,7 @@ pub struct Allow {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct AllowCallIn {
     /// Calling a patient in while the clinician already has another in
-    /// consultation (the command line's `--also`).
+    /// consultation (the screen's question answered yes).
     pub second_in_consultation: bool,
 }
 
@@ -386,7 +386,7 @@ pub fn advance_allowing(
             let day = store::day(tx, a.day)?;
             if let Some(busy) = front_desk::in_consultation_with(&day, &a.clinician_id, id) {
                 return Err(Error::Refused(format!(
-                    "{}: mark that consultation done first, or call {} in too knowingly (on the command line, --also)",
+                    "{}: mark that consultation done first, or call {} in again and answer yes to have both in consultation",
                     front_desk::already_in_consultation(busy, clock.zone),
                     b.patient_name
                 )));

@@ -250,7 +250,13 @@ impl Appointments {
                     after.appt.span, after.patient_name, after.clinician_name
                 ))
             }
-            Err(e) => said_error(e),
+            Err(e) => {
+                // Another terminal may have changed the day (a patient
+                // called in meanwhile): read it again so that trying once
+                // more sees it.
+                let _ = self.load_day(ctx, false);
+                said_error(e)
+            }
         }
     }
 }
