@@ -790,3 +790,53 @@ fn a_past_day_needs_an_admins_reason_and_beyond_the_horizon_needs_a_yes() {
     };
     ops::appointments::book(&mut c.db, &c.desk, &far, &yes, now()).unwrap();
 }
+
+#[test]
+fn a_second_patient_is_called_in_to_a_busy_clinician_only_when_allowed() {
+    let mut c = clinic();
+    let day = monday();
+    // Walk-ins are checked in on arrival: Bao, then Amina, with the doctor.
+    for (p, at) in [(c.bao.id.clone(), "09:58"), (c.amina.id.clone(), "09:59")] {
+        ops::appointments::walk_in(
+            &mut c.db,
+            &c.desk,
+            &p,
+            &c.doctor.user.id,
+            &c.consultation,
+            clock(day, at),
+        )
+        .unwrap();
+    }
+    let first =
+        ops::appointments::call_next(&mut c.db, &c.doctor, None, clock(day, "10:05")).unwrap();
+    assert_eq!(first.patient_name, "Bao Tran");
+    // Calling the next one in while Bao is in the room is refused, naming
+    // both, with the way on.
+    let e =
+        ops::appointments::call_next(&mut c.db, &c.doctor, None, clock(day, "10:07")).unwrap_err();
+    assert!(matches!(e, Error::Refused(_)), "{e}");
+    let text = e.to_string();
+    assert!(
+        text.contains("rahman already has Bao Tran in consultation since 10:05")
+            && text
+                .contains("call Amina Okafor in again and answer yes to have both in consultation"),
+        "{text}"
+    );
+    let amina = ops::appointments::queue(&c.db, &c.desk, day).unwrap()[0].clone();
+    assert_eq!(amina.appt.status, Status::CheckedIn);
+    // Agreed to: both are in consultation.
+    let called = ops::appointments::advance_allowing(
+        &mut c.db,
+        &c.doctor,
+        &amina.appt.id,
+        amina.appt.version,
+        Status::InConsultation,
+        None,
+        ops::appointments::AllowCallIn {
+            second_in_consultation: true,
+        },
+        clock(day, "10:08"),
+    )
+    .unwrap();
+    assert_eq!(called.appt.status, Status::InConsultation);
+}

@@ -338,10 +338,18 @@ fn check_in_in_one_key_then_the_queue_and_call_next() {
         "{s}"
     );
     snapshot!("appointments_queue", s);
+    // Dr. Rahman already has Bao in the room: calling Carlos asks once.
     h.press(KeyCode::Char('n'));
     let s = h.screen();
     assert!(
-        s.contains("Carlos Mendes called in to Dr. Aisha Rahman"),
+        s.contains("Dr. Aisha Rahman already has Bao Tran in consultation since")
+            && s.contains("08:16. Call Carlos Mendes in too?"),
+        "{s}"
+    );
+    h.press(KeyCode::Char('y'));
+    let s = h.screen();
+    assert!(
+        s.contains("Carlos Mendes (Dr. Aisha Rahman) called into consultation"),
         "{s}"
     );
     assert!(s.contains("2 waiting"), "{s}");
@@ -563,5 +571,218 @@ fn an_admin_back_enters_a_past_booking_with_a_reason_kept_in_the_trail() {
             .ends_with("(a past day, entered because: paper register of the outreach clinic)"),
         "{}",
         created.summary
+    );
+}
+
+/// The status of the named patient's appointment at `start` today.
+fn status_of(h: &Harness, patient: &str, start: &str) -> Status {
+    store::day(h.app.db().conn(), day())
+        .unwrap()
+        .into_iter()
+        .find(|b| {
+            b.patient_name == patient
+                && wardline::domain::appointment::hhmm(b.appt.span.start) == start
+        })
+        .unwrap()
+        .appt
+        .status
+}
+
+#[test]
+fn the_desk_finds_a_patient_in_the_day_by_name_or_mrn_and_checks_her_in() {
+    let mut h = signed_in("reception");
+    // `/`, a few letters: the selection is on Farah's 09:00 antenatal visit.
+    h.press(KeyCode::Char('/'));
+    h.typed("qur");
+    let s = h.screen();
+    assert!(s.contains("Find qur"), "{s}");
+    assert!(s.contains(" 09:00–09:20 TST-"), "{s}");
+    assert!(
+        s.contains("Farah Qureshi · antenatal · Mei Lin Chen"),
+        "{s}"
+    );
+    // Enter keeps it; `i` checks her in: five keys besides the letters.
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('i'));
+    let s = h.screen();
+    assert!(s.contains("Farah Qureshi (Mei Lin Chen) checked in"), "{s}");
+    assert_eq!(status_of(&h, "Farah Qureshi", "09:00"), Status::CheckedIn);
+
+    // By MRN digits, any word of the name; Esc goes back to where it was.
+    h.press(KeyCode::Home);
+    let mrn_of_dina = store::day(h.app.db().conn(), day())
+        .unwrap()
+        .into_iter()
+        .find(|b| b.patient_name == "Dina Haddad")
+        .unwrap()
+        .mrn;
+    h.press(KeyCode::Char('/'));
+    h.typed(&mrn_of_dina[4..10]);
+    assert!(
+        h.screen().contains("Dina Haddad · consultation"),
+        "{}",
+        h.screen()
+    );
+    h.press(KeyCode::Esc);
+    let s = h.screen();
+    assert!(
+        s.contains("Amina Okafor · consultation · Dr. Aisha Rahman · done"),
+        "{s}"
+    );
+    assert!(!s.contains("Find "), "{s}");
+    // Two of Bao's appointments today: ↓ goes to the next match.
+    h.press(KeyCode::Char('/'));
+    h.typed("tran b");
+    assert!(h.screen().contains(" 08:15–08:30 "), "{}", h.screen());
+    h.press(KeyCode::Down);
+    assert!(h.screen().contains(" 10:00–10:15 "), "{}", h.screen());
+    // Nobody by that name: the line says so and the selection stays.
+    h.typed("zz");
+    let s = h.screen();
+    assert!(
+        s.contains("nobody on this day") && s.contains(" 10:00–10:15 "),
+        "{s}"
+    );
+}
+
+#[test]
+fn the_desk_checks_in_from_the_patients_record_the_next_appointment_today() {
+    let mut h = signed_in("reception");
+    // Bao is in consultation at 08:15 and booked again at 10:00: `i` on his
+    // record checks in the 10:00 one.
+    h.open_record("tran");
+    h.press(KeyCode::Char('i'));
+    let s = h.screen();
+    assert!(
+        s.contains("Bao Tran checked in for 10:00–10:15 consultation with Dr. Aisha Rahman"),
+        "{s}"
+    );
+    assert_eq!(status_of(&h, "Bao Tran", "10:00"), Status::CheckedIn);
+    assert_eq!(status_of(&h, "Bao Tran", "08:15"), Status::InConsultation);
+    assert!(s.contains("2026-03-09 10:00 arrived"), "{s}");
+    // Nothing left to check in today: the record says what to do instead.
+    h.press(KeyCode::Char('i'));
+    let s = h.screen();
+    assert!(
+        s.contains("Bao Tran has no appointment to check in today: book one"),
+        "{s}"
+    );
+
+    // The pharmacist may find the patient but not check him in.
+    let mut p = Harness::new(false);
+    clinic(&p);
+    p.sign_in("pharm", PASSWORD);
+    p.open_record("qureshi");
+    p.press(KeyCode::Char('i'));
+    let s = p.screen();
+    assert!(s.contains("may not check patients in"), "{s}");
+    assert_eq!(status_of(&p, "Farah Qureshi", "09:00"), Status::Scheduled);
+}
+
+/// Books the named patient with the doctor today, `from`–`to`, and checks
+/// them in when `arrived`.
+fn book_with_doctor(h: &Harness, patient: &str, from: &str, to: &str, arrived: bool) {
+    let mut db = Db::open(h.app.db().path()).unwrap();
+    let admin = auth::sign_in(&mut db, "admin", PASSWORD, t0()).unwrap();
+    let doctor = store::clinicians(db.conn()).unwrap()[0].id.clone();
+    let consult = store::type_named(db.conn(), "consultation")
+        .unwrap()
+        .unwrap()
+        .id;
+    let patient_id = store::day(db.conn(), day())
+        .unwrap()
+        .into_iter()
+        .find(|b| b.patient_name == patient)
+        .unwrap()
+        .appt
+        .patient_id;
+    let booking = Booking {
+        patient: patient_id,
+        clinician: doctor,
+        type_id: consult,
+        day: day(),
+        span: sp(from, to),
+        notes: String::new(),
+    };
+    let b = appts::book(&mut db, &admin, &booking, &Default::default(), t0()).unwrap();
+    if arrived {
+        appts::advance(
+            &mut db,
+            &admin,
+            &b.appt.id,
+            b.appt.version,
+            Status::CheckedIn,
+            None,
+            at("08:29"),
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn two_appointments_in_one_grid_cell_are_both_named_and_each_selected_in_turn() {
+    let mut h = Harness::sized(120, 30, false);
+    clinic(&h);
+    book_with_doctor(&h, "Amina Okafor", "09:00", "09:10", false);
+    book_with_doctor(&h, "Emeka Eze", "09:10", "09:25", true);
+    h.sign_in_to("reception", KeyCode::F(3));
+    // The 09:00 cell names both: Amina's booking and Emeka, who arrived.
+    let s = h.screen();
+    assert!(s.contains("09:00 booked  Amina Okafor +1 Emeka Eze"), "{s}");
+    // ↓ from Amina's 09:00 reaches Emeka's 09:10 (past the nurse's 09:00).
+    for _ in 0..10 {
+        if h.screen().contains(" 09:00–09:10 ") {
+            break;
+        }
+        h.press(KeyCode::Down);
+    }
+    let s = h.screen();
+    assert!(
+        s.contains("also here: 09:10 Emeka Eze arrived (↑↓ select)"),
+        "{s}"
+    );
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Down);
+    let s = h.screen();
+    assert!(
+        s.contains(" 09:10–09:25 ") && s.contains("Emeka Eze · consultation"),
+        "{s}"
+    );
+    assert!(s.contains("09:10 arrived Emeka Eze +1 Amina Okafor"), "{s}");
+    assert!(s.contains("also here: 09:00 Amina Okafor scheduled"), "{s}");
+}
+
+#[test]
+fn calling_a_second_patient_in_asks_once_and_no_leaves_them_waiting() {
+    let mut h = signed_in("doctor");
+    for _ in 0..10 {
+        if h.screen().contains(" 08:30–08:45 ") {
+            break;
+        }
+        h.press(KeyCode::Down);
+    }
+    h.press(KeyCode::Char('s'));
+    let s = h.screen();
+    assert!(
+        s.contains("Dr. Aisha Rahman already has Bao Tran in consultation since")
+            && s.contains("Call Carlos Mendes in too?"),
+        "{s}"
+    );
+    h.press(KeyCode::Char('n'));
+    assert_eq!(status_of(&h, "Carlos Mendes", "08:30"), Status::CheckedIn);
+    // Once Bao's consultation is done, Carlos is called in without a question.
+    for _ in 0..10 {
+        if h.screen().contains(" 08:15–08:30 ") {
+            break;
+        }
+        h.press(KeyCode::Up);
+    }
+    h.press(KeyCode::Char('d'));
+    assert_eq!(status_of(&h, "Bao Tran", "08:15"), Status::Completed);
+    h.press(KeyCode::Down);
+    h.press(KeyCode::Char('s'));
+    assert_eq!(
+        status_of(&h, "Carlos Mendes", "08:30"),
+        Status::InConsultation
     );
 }

@@ -449,3 +449,40 @@ fn a_long_phone_shows_whole_in_the_search_list_at_80_columns() {
         "the cut name in full under the list: {s}"
     );
 }
+
+#[test]
+fn the_duplicates_panel_shows_birth_dates_and_phones_ranked_by_fields_agreeing_with_sex() {
+    let mut h = Harness::sized(100, 40, false);
+    {
+        let mut db = Db::open(h.app.db().path()).unwrap();
+        let admin = auth::sign_in(&mut db, "admin", PASSWORD, t0()).unwrap();
+        for (g, f, b, s, p) in [
+            ("Grace", "Mwangi", "2024-06-05", "M", "0711 000 001"),
+            ("Grace", "Mwangi", "2024-03-01", "F", "0722 000 002"),
+        ] {
+            patients::register(&mut db, &admin, &input(g, f, b, s, p), &[], t0()).unwrap();
+        }
+    }
+    h.sign_in("reception", PASSWORD);
+    h.ctrl('n');
+    h.typed("Grace");
+    h.press(KeyCode::Tab);
+    h.press(KeyCode::Tab);
+    h.typed("Mwangi");
+    h.press(KeyCode::Tab);
+    h.typed("2024-06-05");
+    h.press(KeyCode::Tab);
+    h.press(KeyCode::Tab);
+    h.typed("F");
+    let s = h.screen();
+    assert!(s.contains("Possible duplicates (2)"), "{s}");
+    // Each shows its birth date and phone.
+    assert!(s.contains("born 2024-03-01 · 0722 000 002"), "{s}");
+    assert!(s.contains("born 2024-06-05 · 0711 000 001"), "{s}");
+    // The girl (name and sex agree) comes before the boy born that day
+    // (name and birth date agree, but not sex).
+    let girl = s.find("born 2024-03-01").expect(&s);
+    let boy = s.find("born 2024-06-05").expect(&s);
+    assert!(girl < boy, "{s}");
+    assert!(s.contains("but recorded M: less likely"), "{s}");
+}

@@ -14,6 +14,8 @@ pub mod clock;
 pub mod code_list;
 pub mod conditions;
 pub mod display;
+pub mod duplicates;
+pub mod front_desk;
 pub mod hospital;
 pub mod ids;
 pub mod lab;

@@ -10,6 +10,7 @@ use crate::domain::appointment::{
     check_move, check_reason, check_undo,
 };
 use crate::domain::audit::{AuditAction, AuditEvent};
+use crate::domain::front_desk;
 use crate::domain::ids::Id;
 use crate::domain::patient::Patient;
 use crate::domain::role::Permission;
@@ -61,6 +62,14 @@ pub struct Allow {
     /// An administrator's reason for entering a booking on a past day
     /// (`--back-entry REASON`); kept in the audit trail.
     pub back_entry: Option<String>,
+}
+
+/// What the person calling a patient in agreed to when asked once.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AllowCallIn {
+    /// Calling a patient in while the clinician already has another in
+    /// consultation (the screen's question answered yes).
+    pub second_in_consultation: bool,
 }
 
 /// Holds a booking's day to today and the hospital's horizon, unless the
@@ -330,6 +339,32 @@ pub fn advance(
     reason: Option<&str>,
     clock: Clock,
 ) -> Result<Booked> {
+    advance_allowing(
+        db,
+        by,
+        id,
+        version,
+        to,
+        reason,
+        AllowCallIn::default(),
+        clock,
+    )
+}
+
+/// [`advance`], with what the person agreed to when asked once: calling a
+/// patient in while the clinician already has another in consultation is
+/// refused unless `allow.second_in_consultation`.
+#[allow(clippy::too_many_arguments)]
+pub fn advance_allowing(
+    db: &mut Db,
+    by: &Session,
+    id: &Id,
+    version: i64,
+    to: Status,
+    reason: Option<&str>,
+    allow: AllowCallIn,
+    clock: Clock,
+) -> Result<Booked> {
     let (p, doing) = permission_for(to);
     by.require(p, doing)?;
     let reason = match to {
@@ -346,6 +381,16 @@ pub fn advance(
                 "{}'s appointment is on {}, not today: check patients in on the day, or reschedule it to today",
                 b.patient_name, a.day
             )));
+        }
+        if to == Status::InConsultation && !allow.second_in_consultation {
+            let day = store::day(tx, a.day)?;
+            if let Some(busy) = front_desk::in_consultation_with(&day, &a.clinician_id, id) {
+                return Err(Error::Refused(format!(
+                    "{}: mark that consultation done first, or call {} in again and answer yes to have both in consultation",
+                    front_desk::already_in_consultation(busy, clock.zone),
+                    b.patient_name
+                )));
+            }
         }
         if to == Status::NoShow {
             let start = a.day.and_time(chrono::NaiveTime::MIN)

@@ -5,6 +5,7 @@
 
 use crate::auth::{Session, authorize};
 use crate::domain::audit::{AuditAction, AuditEvent};
+use crate::domain::duplicates::{Person, compare};
 use crate::domain::ids::Id;
 use crate::domain::patient::{Field, Patient, PatientDetails, PatientInput, validate};
 use crate::domain::role::Permission;
@@ -45,6 +46,8 @@ pub struct Duplicate {
     pub row: PatientRow,
     /// Why it matched: "same phone", "similar name and birth date", or both.
     pub reason: String,
+    /// Which fields typed agree with the patient's; the list is ranked by it.
+    pub agreement: crate::domain::duplicates::Agreement,
 }
 
 /// Possible duplicates of what is typed so far: the same phone, or a birth
@@ -93,14 +96,39 @@ pub fn duplicates(
     )?;
     let seqs: Vec<i64> = found.iter().map(|(s, _)| *s).collect();
     let rows = patients::rows(db.conn(), &seqs)?;
-    Ok(rows
+    let full_name = crate::domain::patient::full_name(
+        input.get(Field::GivenName),
+        input.get(Field::MiddleName),
+        input.get(Field::FamilyName),
+    );
+    let typed = Person {
+        name: &full_name,
+        birth_date: crate::domain::patient::parse_date(input.get(Field::BirthDate), pattern),
+        phone: input.get(Field::Phone),
+        sex: crate::domain::patient::Sex::parse(input.get(Field::Sex)),
+    };
+    let mut list: Vec<Duplicate> = rows
         .into_iter()
         .zip(found)
-        .map(|(row, (_, reasons))| Duplicate {
-            row,
-            reason: reasons.join(" + "),
+        .map(|(row, (_, reasons))| {
+            let agreement = compare(
+                &typed,
+                &Person {
+                    name: &row.name,
+                    birth_date: Some(row.birth_date),
+                    phone: &row.phone,
+                    sex: Some(row.sex),
+                },
+            );
+            Duplicate {
+                row,
+                reason: reasons.join(" + "),
+                agreement,
+            }
         })
-        .collect())
+        .collect();
+    list.sort_by_key(|d| std::cmp::Reverse(d.agreement.rank()));
+    Ok(list)
 }
 
 /// Registers a patient. `despite` lists the MRNs of possible duplicates the

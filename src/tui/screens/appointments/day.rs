@@ -30,6 +30,7 @@ impl Appointments {
             }
             Action::PrevDay | Action::NextDay | Action::Today => self.change_day(action, ctx),
             Action::GoToDate => self.ask_date(),
+            Action::FocusSearch => self.open_find(),
             Action::FilterClinician => self.next_filter(),
             Action::Refresh => self.refresh(ctx),
             Action::NewAppointment | Action::WalkIn => self.open_booking(action, ctx),
@@ -190,13 +191,37 @@ impl Appointments {
         let Some(b) = self.current() else {
             return nothing_selected();
         };
-        match ops::advance(
-            ctx.db,
-            ctx.session,
+        if to == Status::InConsultation {
+            return self.call_in(&b, ctx);
+        }
+        self.advance_one(
             &b.appt.id,
             b.appt.version,
             to,
             reason,
+            ops::AllowCallIn::default(),
+            ctx,
+        )
+    }
+
+    /// Moves one appointment on, with what was agreed to, and says so.
+    pub(super) fn advance_one(
+        &mut self,
+        id: &crate::domain::ids::Id,
+        version: i64,
+        to: Status,
+        reason: Option<&str>,
+        allow: ops::AllowCallIn,
+        ctx: &mut Ctx,
+    ) -> Said {
+        match ops::advance_allowing(
+            ctx.db,
+            ctx.session,
+            id,
+            version,
+            to,
+            reason,
+            allow,
             ctx.clock(),
         ) {
             Ok(after) => {
@@ -225,7 +250,13 @@ impl Appointments {
                     after.appt.span, after.patient_name, after.clinician_name
                 ))
             }
-            Err(e) => said_error(e),
+            Err(e) => {
+                // Another terminal may have changed the day (a patient
+                // called in meanwhile): read it again so that trying once
+                // more sees it.
+                let _ = self.load_day(ctx, false);
+                said_error(e)
+            }
         }
     }
 }

@@ -113,7 +113,11 @@ impl Appointments {
         if waiting > 0 {
             spans.push(TextSpan::raw(format!(" · {waiting} waiting (q)")));
         }
-        frame.render_widget(Paragraph::new(Line::from(spans)), head);
+        if self.find.is_some() {
+            self.render_find(frame, head, theme);
+        } else {
+            frame.render_widget(Paragraph::new(Line::from(spans)), head);
+        }
 
         if self.clinicians.is_empty() {
             frame.render_widget(
@@ -287,24 +291,28 @@ impl Appointments {
                 let working = self.hours.get(c).is_some_and(|h| h.working_at(self.day, t));
                 let cell_w = width.saturating_sub(1) as usize;
                 buf.set_stringn(x, y, "│", 1, theme.muted());
-                // Two starting in one row: the selected one shows, with "+1".
+                // Several starting in one row: the selected one shows, the
+                // others named after it.
                 let first = starting
                     .iter()
                     .find(|b| selected.is_some_and(|s| s.appt.id == b.appt.id))
                     .or(starting.first());
                 if let Some(first) = first {
                     let (tag, _) = self.tag(first);
-                    let more = if starting.len() > 1 {
-                        format!("+{} ", starting.len() - 1)
+                    let time_and_tag = format!("{} {tag:<7}", hhmm(first.appt.span.start));
+                    let others: Vec<&Booked> = starting
+                        .iter()
+                        .filter(|b| b.appt.id != first.appt.id)
+                        .map(|b| ***b)
+                        .collect();
+                    let text = if others.is_empty() {
+                        format!(
+                            "{time_and_tag} {} · {}",
+                            first.patient_name, first.type_name
+                        )
                     } else {
-                        String::new()
+                        super::slots::crowded_cell(&time_and_tag, first, &others)
                     };
-                    let text = format!(
-                        "{} {tag:<7} {more}{} · {}",
-                        hhmm(first.appt.span.start),
-                        first.patient_name,
-                        first.type_name
-                    );
                     let is_sel = selected.is_some_and(|s| s.appt.id == first.appt.id);
                     let style = if is_sel {
                         theme.selected()
@@ -399,6 +407,7 @@ impl Appointments {
 
     fn render_selected(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let shown = self.shown();
+        let on_grid = self.columns(area.width).1;
         let unset: Vec<&str> = self
             .clinicians
             .iter()
@@ -455,6 +464,9 @@ impl Appointments {
                 }
                 if !b.appt.notes.is_empty() {
                     more.push(format!("notes: {}", b.appt.notes));
+                }
+                if let Some(mates) = self.slot_mates_line(b).filter(|_| on_grid) {
+                    more.insert(0, mates);
                 }
                 let hint = match b.appt.status {
                     Status::Scheduled if late => "i check in · m no-show · r reschedule · x cancel",

@@ -4,7 +4,7 @@
 
 use crate::domain::role::Permission;
 use crate::tui::keymap::rows::{
-    CANCEL, FIELDS, FORM, PAGING, SAVE, TAB_FIELDS, home_end, table, up_down,
+    CANCEL, FIELDS, FORM, PAGING, SAVE, TAB_FIELDS, arrows, home_end, table, up_down,
 };
 use crate::tui::keymap::{Action, Binding, b, ch, ctrl, plain};
 use ratatui::crossterm::event::KeyCode;
@@ -13,6 +13,7 @@ use ratatui::crossterm::event::KeyCode;
 pub const APPT_DAY: &[Binding] = table![
     &[
         b(&[ch('n')], Action::NewAppointment, "book", true),
+        b(&[ch('/')], Action::FocusSearch, "find", true),
         b(&[ch('i')], Action::CheckIn, "check in", true),
         b(&[ch('q')], Action::ShowQueue, "queue", true),
         b(
@@ -85,6 +86,20 @@ pub const APPT_DAY: &[Binding] = table![
         ),
         b(&[ctrl('r')], Action::Refresh, "refresh", false),
     ],
+];
+
+/// The find line over the day view: letters are typed into it.
+pub const APPT_FIND: &[Binding] = table![
+    &[
+        b(
+            &[plain(KeyCode::Enter)],
+            Action::FocusList,
+            "keep this one",
+            true,
+        ),
+        b(&[plain(KeyCode::Esc)], Action::Back, "back", true),
+    ],
+    arrows!("match"),
 ];
 
 /// The queue of arrived patients.
@@ -195,6 +210,7 @@ mod tests {
     fn no_table_binds_one_key_twice() {
         for table in [
             APPT_DAY,
+            APPT_FIND,
             APPT_QUEUE,
             APPT_FORM_CHOICE,
             APPT_FORM_TEXT,
@@ -209,6 +225,7 @@ mod tests {
     fn no_table_shadows_a_global_key() {
         for table in [
             APPT_DAY,
+            APPT_FIND,
             APPT_QUEUE,
             APPT_FORM_CHOICE,
             APPT_FORM_TEXT,

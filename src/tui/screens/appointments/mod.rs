@@ -22,8 +22,10 @@ use std::any::Any;
 use std::collections::BTreeSet;
 
 mod booking;
+mod call_in;
 mod day;
 mod draw;
+mod find;
 mod form;
 mod keys;
 mod load;
@@ -31,6 +33,7 @@ mod prompts;
 mod queue;
 mod setup;
 mod setup_actions;
+mod slots;
 
 /// How often a day view or queue left open is read again.
 const RELOAD_EVERY: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
@@ -70,6 +73,8 @@ pub struct Appointments {
     anchor: Option<u16>,
     queue_selected: Selection,
     view: View,
+    /// The find line over the day view, while open (`/`).
+    find: Option<find::Find>,
     /// Days whose list was read into the audit trail already.
     audited: BTreeSet<NaiveDate>,
     /// The clinic's local time when last loaded (for late and waiting).
@@ -97,6 +102,7 @@ impl Appointments {
             anchor: None,
             queue_selected: Selection::default(),
             view: View::Day,
+            find: None,
             audited: BTreeSet::new(),
             local_now: std::cell::Cell::new(ctx.clock().local()),
             zone: ctx.clock().zone,
@@ -113,6 +119,7 @@ impl Appointments {
     /// The key table in force.
     pub fn table(&self) -> &'static [Binding] {
         match &self.view {
+            View::Day if self.find.is_some() => keys::APPT_FIND,
             View::Day => keys::APPT_DAY,
             View::Queue => keys::APPT_QUEUE,
             View::Form(f) => f.table(),
@@ -168,6 +175,7 @@ impl Appointments {
     /// Otherwise they fall to the global keys (`?`).
     pub fn takes_text(&self) -> bool {
         matches!(&self.view, View::Form(_))
+            || (matches!(&self.view, View::Day) && self.find.is_some())
             || matches!(&self.view, View::Setup(s) if s.type_form.is_some())
     }
 
@@ -182,12 +190,17 @@ impl Appointments {
                 s.type_key(key);
                 Said::Nothing
             }
+            View::Day => {
+                self.type_find(key);
+                Said::Nothing
+            }
             _ => Said::Nothing,
         }
     }
 
     pub fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
         match &self.view {
+            View::Day if self.find.is_some() => self.perform_find(action),
             View::Day => self.perform_day(action, ctx),
             View::Queue => self.perform_queue(action, ctx),
             View::Form(_) => self.perform_form(action, ctx),

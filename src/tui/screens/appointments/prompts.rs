@@ -40,6 +40,12 @@ pub(super) enum Asking {
 pub(super) enum Pending {
     /// Book with this agreed to as well (outside hours, far ahead).
     Book(ops::Allow),
+    /// Call this appointment in although its clinician already has a
+    /// patient in consultation.
+    CallIn {
+        id: Id,
+        version: i64,
+    },
     DiscardForm,
 }
 
@@ -73,6 +79,12 @@ impl Appointments {
     fn answer_confirm(&mut self, then: Pending, answer: Answer, ctx: &mut Ctx) -> Said {
         match (answer, then) {
             (Answer::Yes, Pending::Book(allow)) => self.save_form(ctx, allow),
+            (Answer::Yes, Pending::CallIn { id, version }) => {
+                let allow = ops::AllowCallIn {
+                    second_in_consultation: true,
+                };
+                self.advance_one(&id, version, Status::InConsultation, None, allow, ctx)
+            }
             (Answer::Yes, Pending::DiscardForm) => {
                 self.view = View::Day;
                 Said::Info("Nothing booked.".into())

@@ -21,6 +21,9 @@ impl Appointments {
             Action::Refresh => return self.load_day(ctx, false),
             Action::StartConsultation => return self.advance(Status::InConsultation, None, ctx),
             Action::CallNext => {
+                if let Some(next) = self.next_if_clinician_busy(ctx) {
+                    return self.call_in(&next, ctx);
+                }
                 let clinician = self
                     .filter
                     .and_then(|i| self.clinicians.get(i))

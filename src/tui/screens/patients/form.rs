@@ -2,7 +2,7 @@
 //! their fields as soon as they are known, and possible duplicates alongside.
 
 use crate::domain::ids::Id;
-use crate::domain::patient::{Field, FieldError, PatientInput, age_label};
+use crate::domain::patient::{Field, FieldError, PatientInput};
 use crate::ops::patients::Duplicate;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field as TextField;
@@ -41,12 +41,13 @@ pub struct PatientForm {
 }
 
 /// The fields whose change calls for a new duplicate check.
-const IDENTITY: [Field; 6] = [
+const IDENTITY: [Field; 7] = [
     Field::GivenName,
     Field::MiddleName,
     Field::FamilyName,
     Field::BirthDate,
     Field::EstimatedAge,
+    Field::Sex,
     Field::Phone,
 ];
 
@@ -203,20 +204,7 @@ impl PatientForm {
                 } else {
                     ratatui::style::Style::new()
                 };
-                lines.push(Line::from(Span::styled(d.row.name.clone(), style)));
-                lines.push(Line::from(Span::styled(
-                    format!(
-                        " {} {} {}",
-                        d.row.mrn,
-                        d.row.sex,
-                        age_label(d.row.birth_date, d.row.estimated, today)
-                    ),
-                    theme.muted(),
-                )));
-                lines.push(Line::from(Span::styled(
-                    format!(" {}", d.reason),
-                    theme.warn(),
-                )));
+                lines.extend(super::duplicates_panel::lines(d, style, today, theme));
             }
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         }

@@ -74,6 +74,8 @@ pub const PATIENT_RECORD: &[Binding] = table![
         b(&[plain(KeyCode::Esc)], Action::Back, "back", true),
         b(&[ch('e')], Action::Edit, "edit", true),
         b(&[ch('v')], Action::VerifyIdentity, "verify identity", true),
+        b(&[ch('i')], Action::CheckIn, "check in today", false)
+            .needs(Permission::ManageAppointments),
         b(&[ch('d')], Action::DeletePatient, "delete (admin)", false)
             .needs(Permission::DeleteRestoreMergePatients),
         b(&[ch('r')], Action::RestorePatient, "restore (admin)", false)

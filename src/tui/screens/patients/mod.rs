@@ -9,7 +9,9 @@
 //! record), `registration.rs` (the form) and `answers.rs` (the questions).
 
 mod answers;
+mod check_in;
 pub mod clinical;
+mod duplicates_panel;
 pub mod form;
 mod keys;
 pub mod medicines;
