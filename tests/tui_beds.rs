@@ -205,6 +205,8 @@ fn admit_transfer_discharge_and_clean_by_keyboard() {
     let s = h.screen();
     assert!(s.contains("Peter Otieno") && s.contains("Attending"), "{s}");
     snapshot!("beds_admit_form", s);
+    // The form starts on its first field, the attending; Tab to the reason.
+    h.press(KeyCode::Tab);
     h.typed("chest pain");
     h.ctrl('s');
     let s = h.screen();

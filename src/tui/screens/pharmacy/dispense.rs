@@ -86,9 +86,11 @@ impl Pharmacy {
                             .map(|p| format!(" to {} {}", p.mrn, p.details.full_name()))
                             .unwrap_or_default();
                         let msg = format!(
-                            "Dispensed {} {} of {}{to}.",
-                            choice.quantity,
-                            level.item.details.unit,
+                            "Dispensed {} of {}{to}.",
+                            crate::domain::display::quantity_of(
+                                choice.quantity,
+                                &level.item.details.unit
+                            ),
                             level.item.details.label()
                         );
                         let said = self.close_form(ctx);

@@ -3,6 +3,7 @@
 //! screen performs the requests.
 
 use super::Local;
+use crate::domain::display::{grouped, quantity_of};
 use crate::domain::patient::Patient;
 use crate::domain::pharmacy::{
     AdjustReason, Batch, FORMS, Item, ItemDetails, ItemField, MAX_TEXT, StockLevel, adjust_reasons,
@@ -318,9 +319,8 @@ impl StockForm {
             )],
             Purpose::Dispense { level } => vec![
                 format!(
-                    "Usable stock: {} {}; first expiry first out, never expired stock.",
-                    crate::domain::display::thousands(level.usable.max(0) as u64),
-                    level.item.details.unit
+                    "Usable stock: {}; first expiry first out, never expired stock.",
+                    quantity_of(level.usable.max(0), &level.item.details.unit)
                 ),
                 match &self.patient {
                     Some(p) => format!("Patient: {} {}", p.mrn, p.details.full_name()),
@@ -332,7 +332,7 @@ impl StockForm {
                     "Batch {} expires {}; it holds {}.",
                     batch.batch_no,
                     date(batch.expiry),
-                    batch.on_hand
+                    grouped(batch.on_hand)
                 ),
                 match &self.patient {
                     Some(p) => format!("Returned by: {} {}", p.mrn, p.details.full_name()),
@@ -343,7 +343,7 @@ impl StockForm {
                 format!(
                     "Batch {} holds {}. Reasons: {}.",
                     batch.batch_no,
-                    batch.on_hand,
+                    grouped(batch.on_hand),
                     adjust_reasons()
                 ),
                 "A negative quantity takes stock away; damaged and lost only take away.".into(),
@@ -352,7 +352,7 @@ impl StockForm {
                 "Batch {} expired {}; it holds {}.",
                 batch.batch_no,
                 date(batch.expiry),
-                batch.on_hand
+                grouped(batch.on_hand)
             )],
         }
     }

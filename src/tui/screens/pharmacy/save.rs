@@ -5,6 +5,7 @@
 
 use super::forms::{Purpose, Request};
 use super::{FormPatient, Pending, Pharmacy, View, local};
+use crate::domain::display::{grouped, quantity_of};
 use crate::error::Error;
 use crate::ops::pharmacy as ops;
 use crate::tui::keymap::Action;
@@ -71,8 +72,10 @@ impl Pharmacy {
                 let label = item.details.label();
                 ops::receive(ctx.db, ctx.session, &r, now).map(|b| {
                     format!(
-                        "Received {} {} of {label} into batch {} (now {}).",
-                        r.quantity, item.details.unit, b.batch_no, b.on_hand
+                        "Received {} of {label} into batch {} (now {}).",
+                        quantity_of(r.quantity, &item.details.unit),
+                        b.batch_no,
+                        grouped(b.on_hand)
                     )
                 })
             }
@@ -92,24 +95,31 @@ impl Pharmacy {
                 )
                 .map(|b| {
                     format!(
-                        "Returned {quantity} {} to batch {} (now {}).",
-                        item.details.unit, b.batch_no, b.on_hand
+                        "Returned {} to batch {} (now {}).",
+                        quantity_of(quantity, &item.details.unit),
+                        b.batch_no,
+                        grouped(b.on_hand)
                     )
                 })
             }
             (Purpose::Adjust { batch, .. }, Request::Adjust { why, delta, note }) => {
                 ops::adjust(ctx.db, ctx.session, &batch.id, delta, why, &note, now).map(|b| {
                     format!(
-                        "Adjusted batch {} by {delta:+} (now {}).",
-                        b.batch_no, b.on_hand
+                        "Adjusted batch {} by {}{} (now {}).",
+                        b.batch_no,
+                        if delta > 0 { "+" } else { "" },
+                        grouped(delta),
+                        grouped(b.on_hand)
                     )
                 })
             }
             (Purpose::Dispose { batch, item }, Request::Dispose { quantity, reason }) => {
                 ops::dispose(ctx.db, ctx.session, &batch.id, quantity, &reason, now).map(|b| {
                     format!(
-                        "Disposed of {quantity} {} of batch {} (now {}).",
-                        item.details.unit, b.batch_no, b.on_hand
+                        "Disposed of {} of batch {} (now {}).",
+                        quantity_of(quantity, &item.details.unit),
+                        b.batch_no,
+                        grouped(b.on_hand)
                     )
                 })
             }
