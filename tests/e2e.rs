@@ -315,6 +315,8 @@ fn a_nurse_admits_transfers_discharges_and_cleans_on_the_bed_board() {
     t.wait_for("Zawadi Testcase");
     t.keys(&["Enter"]);
     t.wait_for("Attending");
+    // The form starts on the attending; Tab to the reason.
+    t.keys(&["Tab"]);
     t.typed("chest pain");
     t.keys(&["C-s"]);
     t.wait_for("Zawadi Testcase admitted to bed ICU-3");
