@@ -221,7 +221,14 @@ fn receiving_checks_each_field_then_adds_the_batch() {
             && s.contains("an amount"),
         "{s}"
     );
-    // The cursor went to the first field in error: the expiry.
+    // The cursor went to the first field in error: the expiry. A day that
+    // does not exist is named.
+    h.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    h.typed("2027-02-30");
+    h.ctrl('s');
+    let s = h.screen();
+    // (At 80 columns the end of the message beside the field is cut.)
+    assert!(s.contains("2027-02-30: February has no 30"), "{s}");
     h.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
     h.typed("2027-06-30");
     h.press(KeyCode::Tab);

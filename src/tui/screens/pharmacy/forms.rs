@@ -238,13 +238,11 @@ impl StockForm {
                 if batch_no.is_none() {
                     self.fail(0, "as printed on the pack");
                 }
-                let expiry = crate::domain::patient::parse_date(&self.value(1), local.date_pattern);
-                match expiry {
-                    None => self.fail(1, &format!("a date, {}", pattern_hint(local.date_pattern))),
-                    Some(d) if d <= local.today => {
-                        self.fail(1, "expired or expires today: refused")
-                    }
-                    Some(_) => {}
+                let expiry = crate::domain::patient::read_date(&self.value(1), local.date_pattern);
+                match &expiry {
+                    Err(why) => self.fail(1, &why.to_string()),
+                    Ok(d) if *d <= local.today => self.fail(1, "expired or expires today: refused"),
+                    Ok(_) => {}
                 }
                 let q = quantity(self, 2);
                 let cost = parse_money(&self.value(3), local.currency);
@@ -258,7 +256,7 @@ impl StockForm {
                 Some(Request::Receive(Receipt {
                     item_id: item.id,
                     batch_no: batch_no?,
-                    expiry: expiry?,
+                    expiry: expiry.ok()?,
                     quantity: q?,
                     unit_cost: cost?,
                     price: price?,
