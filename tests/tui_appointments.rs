@@ -565,3 +565,22 @@ fn an_admin_back_enters_a_past_booking_with_a_reason_kept_in_the_trail() {
         created.summary
     );
 }
+
+#[test]
+fn typing_on_the_type_of_a_booking_picks_the_type_starting_with_it() {
+    let mut h = signed_in("reception");
+    h.press(KeyCode::Char('n'));
+    h.typed("okafor");
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Tab);
+    let type_line = |h: &mut Harness| {
+        h.screen()
+            .lines()
+            .find(|l| l.contains("Type"))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(type_line(&mut h).contains("consultation"), "{}", h.screen());
+    h.typed("a");
+    assert!(type_line(&mut h).contains("antenatal"), "{}", h.screen());
+}

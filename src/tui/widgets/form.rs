@@ -120,6 +120,21 @@ impl Choice {
     }
 }
 
+/// The first option after `from` (round the end) whose name starts with
+/// `letter`, ignoring case: how a choice is picked by typing.
+pub fn option_starting_with<'a>(
+    options: impl ExactSizeIterator<Item = &'a str> + Clone,
+    from: usize,
+    letter: char,
+) -> Option<usize> {
+    let n = options.len();
+    let letter = letter.to_lowercase().to_string();
+    let names: Vec<String> = options.map(str::to_lowercase).collect();
+    (1..=n)
+        .map(|k| (from + k) % n)
+        .find(|&i| names[i].starts_with(&letter))
+}
+
 /// One field of a form.
 pub enum Input {
     Text(Field),
