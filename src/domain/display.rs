@@ -35,6 +35,11 @@ pub fn quantity_of(n: i64, unit: &str) -> String {
     if n.unsigned_abs() == 1 || !is_word {
         return format!("{number} {unit}");
     }
+    if let Some(stem) = unit.strip_suffix('y')
+        && !stem.ends_with(['a', 'e', 'i', 'o', 'u'])
+    {
+        return format!("{number} {stem}ies");
+    }
     let ending = if ["s", "x", "ch", "sh"].iter().any(|e| unit.ends_with(e)) {
         "es"
     } else {
@@ -69,5 +74,7 @@ mod tests {
         assert_eq!(quantity_of(-3, "box"), "-3 boxes");
         assert_eq!(quantity_of(250, "ml"), "250 ml");
         assert_eq!(quantity_of(2, "g/l"), "2 g/l");
+        assert_eq!(quantity_of(6, "pessary"), "6 pessaries");
+        assert_eq!(quantity_of(3, "ampoule"), "3 ampoules");
     }
 }
