@@ -251,7 +251,7 @@ fn a_pharmacist_receives_and_dispenses_stock_by_keyboard() {
     t.keys(&["Tab"]);
     t.typed("7");
     t.keys(&["C-s"]);
-    t.wait_for("Received 100 capsule of Amoxicillin 500 mg capsule into batch E2E-1");
+    t.wait_for("Received 100 capsules of Amoxicillin 500 mg capsule into batch E2E-1");
 
     t.typed("d");
     t.wait_for("Usable stock:");
@@ -264,7 +264,7 @@ fn a_pharmacist_receives_and_dispenses_stock_by_keyboard() {
     let screen = t.wait_for("Confirm dispense");
     assert!(screen.contains("first expiry first out"), "{screen}");
     t.typed("y");
-    t.wait_for("Dispensed 30 capsule of Amoxicillin 500 mg capsule to DEMO-");
+    t.wait_for("Dispensed 30 capsules of Amoxicillin 500 mg capsule to DEMO-");
     t.keys(&["C-q"]);
     t.wait_until_gone("F5 Pharmacy");
 
@@ -315,6 +315,8 @@ fn a_nurse_admits_transfers_discharges_and_cleans_on_the_bed_board() {
     t.wait_for("Zawadi Testcase");
     t.keys(&["Enter"]);
     t.wait_for("Attending");
+    // The form starts on the attending; Tab to the reason.
+    t.keys(&["Tab"]);
     t.typed("chest pain");
     t.keys(&["C-s"]);
     t.wait_for("Zawadi Testcase admitted to bed ICU-3");

@@ -405,7 +405,7 @@ fn invalid_rows_refuse_the_whole_file_and_each_is_reported_with_its_line() {
     assert_eq!(
         lines(&report.invalid),
         [
-            "line 3: birth date: not a date: type it as YYYY-MM-DD",
+            "line 3: birth date: 1975-02-30: February has no 30th",
             "line 4: given name: type at least one name, a given name or a family name",
             "line 5: birth date: required: type the birth date (YYYY-MM-DD) or an estimated age (about 45)",
             "line 6: sex: type M (male), F (female), O (other) or U (unknown); phone: has 2 digits: a phone number has 4 to 15 digits",

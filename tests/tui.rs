@@ -166,6 +166,27 @@ fn the_screen_locks_when_idle_and_unlocks_with_the_password() {
 }
 
 #[test]
+fn on_the_lock_screen_another_user_goes_up_and_types_their_name_over_the_first() {
+    let mut h = Harness::new(false);
+    h.sign_in_to("admin", KeyCode::F(6));
+    h.ctrl('l');
+    let s = h.screen();
+    assert!(
+        s.contains("↑ or Shift+Tab to User"),
+        "the hint says how: {s}"
+    );
+    h.press(KeyCode::Up);
+    h.typed("nurse");
+    h.press(KeyCode::Tab);
+    h.typed(PASSWORD);
+    h.press(KeyCode::Enter);
+    assert_eq!(
+        h.app.session().map(|s| s.user.user_name.as_str()),
+        Some("nurse")
+    );
+}
+
+#[test]
 fn ctrl_l_locks_and_another_user_can_sign_in_ending_the_first_session() {
     let mut h = Harness::new(false);
     h.sign_in_to("admin", KeyCode::F(6));

@@ -786,3 +786,22 @@ fn calling_a_second_patient_in_asks_once_and_no_leaves_them_waiting() {
         Status::InConsultation
     );
 }
+
+#[test]
+fn typing_on_the_type_of_a_booking_picks_the_type_starting_with_it() {
+    let mut h = signed_in("reception");
+    h.press(KeyCode::Char('n'));
+    h.typed("okafor");
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Tab);
+    let type_line = |h: &mut Harness| {
+        h.screen()
+            .lines()
+            .find(|l| l.contains("Type"))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(type_line(&mut h).contains("consultation"), "{}", h.screen());
+    h.typed("a");
+    assert!(type_line(&mut h).contains("antenatal"), "{}", h.screen());
+}

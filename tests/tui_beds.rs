@@ -205,6 +205,8 @@ fn admit_transfer_discharge_and_clean_by_keyboard() {
     let s = h.screen();
     assert!(s.contains("Peter Otieno") && s.contains("Attending"), "{s}");
     snapshot!("beds_admit_form", s);
+    // The form starts on its first field, the attending; Tab to the reason.
+    h.press(KeyCode::Tab);
     h.typed("chest pain");
     h.ctrl('s');
     let s = h.screen();
@@ -314,7 +316,7 @@ fn out_of_service_and_back_and_the_census() {
     h.typed("2026-02-30");
     h.press(KeyCode::Enter);
     let s = h.screen();
-    assert!(s.contains("\"2026-02-30\" is not a date"), "{s}");
+    assert!(s.contains("2026-02-30: February has no 30th."), "{s}");
     h.ctrl('u');
     h.typed("2026-03-01");
     h.press(KeyCode::Enter);
@@ -588,4 +590,81 @@ fn a_cot_for_an_adult_asks_once_before_the_admission_form() {
     h.press(KeyCode::Char('y'));
     let s = h.screen();
     assert!(s.contains("Peter Otieno") && s.contains("Attending"), "{s}");
+}
+
+#[test]
+fn the_admit_form_starts_on_the_attending_and_typing_picks_one() {
+    let mut h = Harness::sized(80, 24, false);
+    wards(&h);
+    {
+        let mut db = Db::open(h.app.db().path()).unwrap();
+        let admin = auth::sign_in(&mut db, "admin", PASSWORD, t0()).unwrap();
+        let doctor = wardline::ops::accounts::NewAccount {
+            user_name: "drk",
+            full_name: "Kwame Asante",
+            role: wardline::domain::role::Role::Doctor,
+            password: PASSWORD,
+        };
+        wardline::ops::accounts::add(&mut db, &admin, &doctor, false, t0()).unwrap();
+    }
+    h.sign_in_to("nurse", KeyCode::F(4));
+    h.press(KeyCode::End);
+    h.press(KeyCode::Char('a'));
+    h.typed("otieno");
+    h.press(KeyCode::Enter);
+    let attending = |h: &mut Harness| {
+        h.screen()
+            .lines()
+            .find(|l| l.contains("Attending"))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(attending(&mut h).contains("Mei Lin Chen"), "the user first");
+    // The focus is on the attending: a typed letter picks the clinician.
+    h.typed("k");
+    assert!(
+        attending(&mut h).contains("Kwame Asante (drk)"),
+        "{}",
+        h.screen()
+    );
+    h.press(KeyCode::Tab);
+    h.typed("chest pain");
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(s.contains("Peter Otieno admitted to bed MED-06"), "{s}");
+}
+
+#[test]
+fn the_census_date_prompt_replaces_its_date_and_names_a_day_that_does_not_exist() {
+    let mut h = board(80, 24);
+    h.press(KeyCode::Char('s'));
+    h.press(KeyCode::Char('g'));
+    // The prompt opens on today's date, selected: typing replaces it.
+    h.typed("2026-02-30");
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(s.contains("2026-02-30: February has no 30th."), "{s}");
+    h.ctrl('u');
+    h.typed("2026-03-01");
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(s.contains("Census for Sun 01 Mar 2026"), "{s}");
+}
+
+#[test]
+fn the_reservation_prompt_replaces_its_suggested_time() {
+    let mut h = board(80, 24);
+    h.press(KeyCode::End);
+    h.press(KeyCode::Char('r'));
+    h.typed("otieno");
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(s.contains("until when?"), "{s}");
+    h.typed("18:30");
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(
+        s.contains("Bed MED-06 reserved for Peter Otieno until 09 Mar 18:30."),
+        "{s}"
+    );
 }

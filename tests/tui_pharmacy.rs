@@ -158,7 +158,7 @@ fn dispensing_shows_the_fefo_choice_then_records_it_for_the_patient() {
     open_pharmacy(&mut h);
     h.press(KeyCode::Char('d'));
     let s = h.screen();
-    assert!(s.contains("Usable stock: 120 capsule;"), "{s}");
+    assert!(s.contains("Usable stock: 120 capsules;"), "{s}");
     h.typed("130");
     h.ctrl('s');
     let s = h.screen();
@@ -176,7 +176,7 @@ fn dispensing_shows_the_fefo_choice_then_records_it_for_the_patient() {
     h.ctrl('s');
     let s = h.screen();
     assert!(
-        s.contains("Dispense 25 capsule of Amoxicillin 500 mg capsule"),
+        s.contains("Dispense 25 capsules of Amoxicillin 500 mg capsule"),
         "{s}"
     );
     assert!(
@@ -187,7 +187,7 @@ fn dispensing_shows_the_fefo_choice_then_records_it_for_the_patient() {
     h.press(KeyCode::Char('y'));
     let s = h.screen();
     assert!(
-        s.contains("Dispensed 25 capsule of Amoxicillin 500 mg capsule to TST-000001-"),
+        s.contains("Dispensed 25 capsules of Amoxicillin 500 mg capsule to TST-000001-"),
         "{s}"
     );
     let last = &audit::recent(h.app.db().conn(), 1).unwrap()[0];
@@ -221,7 +221,14 @@ fn receiving_checks_each_field_then_adds_the_batch() {
             && s.contains("an amount"),
         "{s}"
     );
-    // The cursor went to the first field in error: the expiry.
+    // The cursor went to the first field in error: the expiry. A day that
+    // does not exist is named.
+    h.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    h.typed("2027-02-30");
+    h.ctrl('s');
+    let s = h.screen();
+    // (At 80 columns the end of the message beside the field is cut.)
+    assert!(s.contains("2027-02-30: February has no 30"), "{s}");
     h.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
     h.typed("2027-06-30");
     h.press(KeyCode::Tab);
@@ -236,7 +243,7 @@ fn receiving_checks_each_field_then_adds_the_batch() {
     let s = h.screen();
     assert!(
         s.contains(
-            "Received 200 sachet of Oral rehydration salts 20.5 g/l sachet into batch ORS-9"
+            "Received 200 sachets of Oral rehydration salts 20.5 g/l sachet into batch ORS-9"
         ),
         "{s}"
     );
@@ -271,10 +278,13 @@ fn adjusting_needs_a_reason_and_a_count_posts_differences() {
     h.ctrl('s');
     let s = h.screen();
     assert!(s.contains("Adjusted batch AMX-SOON by -3 (now 17)"), "{s}");
+    // A blind count: each batch typed in turn, ↓ to the next.
     h.press(KeyCode::Char('c'));
+    h.typed("12");
     h.press(KeyCode::Down);
-    h.key(KeyCode::Char('u'), KeyModifiers::CONTROL);
     h.typed("15");
+    h.press(KeyCode::Down);
+    h.typed("100");
     let s = h.screen();
     assert!(s.contains("To post: AMX-SOON -2"), "{s}");
     h.ctrl('s');
@@ -284,8 +294,65 @@ fn adjusting_needs_a_reason_and_a_count_posts_differences() {
     );
     h.press(KeyCode::Char('y'));
     let s = h.screen();
-    assert!(s.contains("Count posted: 1 batch(es) corrected."), "{s}");
+    assert!(s.contains("Count posted: 1 batch corrected."), "{s}");
     assert!(s.contains("count"), "{s}");
+}
+
+#[test]
+fn a_stock_count_is_blind_and_refuses_a_batch_left_uncounted() {
+    let mut h = Harness::new(false);
+    open_pharmacy(&mut h);
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('c'));
+    let line = |h: &mut Harness, batch: &str| {
+        h.screen()
+            .lines()
+            .find(|l| l.contains(batch))
+            .unwrap_or_default()
+            .to_string()
+    };
+    // Nothing counted yet: no count filled in, no ledger quantity shown.
+    let old = line(&mut h, "AMX-OLD");
+    assert!(
+        old.contains("·        [________]") && !old.contains("12"),
+        "{old}"
+    );
+    assert!(!line(&mut h, "AMX-LATE").contains("100"));
+    // Typing 4 gives 4, never appended to an expected quantity.
+    h.typed("4");
+    let old = line(&mut h, "AMX-OLD");
+    assert!(old.contains("[4_______]") && !old.contains("12"), "{old}");
+    // Moving on enters the count: the ledger and the difference show.
+    h.press(KeyCode::Down);
+    let old = line(&mut h, "AMX-OLD");
+    assert!(old.contains("12") && old.contains("-8"), "{old}");
+    let soon = line(&mut h, "AMX-SOON");
+    assert!(
+        soon.contains("·        [________]"),
+        "the next is still blind: {soon}"
+    );
+    h.typed("20");
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(
+        s.contains("Batch AMX-LATE has no count yet: type what is on the shelf (0 if none)"),
+        "an empty count is never taken as 0: {s}"
+    );
+    assert!(!s.contains("Please confirm"), "{s}");
+    assert!(
+        line(&mut h, "AMX-LATE").contains("[________]"),
+        "the empty one is selected"
+    );
+    h.typed("0");
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(
+        s.contains("Post the count of") && s.contains("movements: AMX-OLD -8, AMX-LATE -100?"),
+        "{s}"
+    );
+    h.press(KeyCode::Char('y'));
+    let s = h.screen();
+    assert!(s.contains("Count posted: 2 batches corrected."), "{s}");
 }
 
 #[test]
@@ -402,7 +469,7 @@ fn a_new_item_then_returns_and_disposal_from_the_item_view() {
     h.ctrl('s');
     let s = h.screen();
     assert!(
-        s.contains("Returned 2 capsule to batch AMX-SOON (now 22)."),
+        s.contains("Returned 2 capsules to batch AMX-SOON (now 22)."),
         "{s}"
     );
     h.press(KeyCode::Char('x'));
@@ -417,7 +484,7 @@ fn a_new_item_then_returns_and_disposal_from_the_item_view() {
     h.ctrl('s');
     let s = h.screen();
     assert!(
-        s.contains("Disposed of 12 capsule of batch AMX-OLD (now 0)."),
+        s.contains("Disposed of 12 capsules of batch AMX-OLD (now 0)."),
         "{s}"
     );
     assert!(s.contains("dispose") && s.contains("return"), "{s}");

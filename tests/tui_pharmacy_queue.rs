@@ -153,7 +153,7 @@ fn dispensing_in_full_takes_a_lasting_batch_and_leaves_the_queue_with_a_label() 
     h.press(KeyCode::End);
     h.press(KeyCode::Enter);
     let s = h.screen();
-    assert!(s.contains("This dispense: 15 capsule"), "{s}");
+    assert!(s.contains("This dispense: 15 capsules"), "{s}");
     assert!(
         s.contains("AMX-LONG") && !s.contains("AMX-SHORT"),
         "the batch expiring within the 5-day course is passed over: {s}"
@@ -162,13 +162,13 @@ fn dispensing_in_full_takes_a_lasting_batch_and_leaves_the_queue_with_a_label() 
     h.press(KeyCode::Char('y'));
     let s = h.screen();
     assert!(
-        s.contains("Please confirm") && s.contains("Dispense 15 capsule of Amoxicillin"),
+        s.contains("Please confirm") && s.contains("Dispense 15 capsules of Amoxicillin"),
         "{s}"
     );
     h.press(KeyCode::Char('y'));
     let s = h.screen();
     assert!(
-        s.contains("Dispensed 15 capsule. Label: labels/2026"),
+        s.contains("Dispensed 15 capsules. Label: labels/2026"),
         "{s}"
     );
     assert!(s.contains("2 waiting") && !s.contains("Tomás"), "{s}");
@@ -205,19 +205,19 @@ fn short_stock_dispenses_part_and_the_row_shows_what_is_owed() {
     h.press(KeyCode::Enter);
     let s = h.screen();
     assert!(
-        s.contains("Stock is short: 10 tablet go out now and 6 tablet stay owed"),
+        s.contains("Stock is short: 10 tablets go out now and 6 tablets stay owed"),
         "{s}"
     );
     h.press(KeyCode::Char('y'));
     h.press(KeyCode::Char('y'));
     let s = h.screen();
     assert!(
-        s.contains("Dispensed 10 tablet, 6 still owed (it stays in the queue). Label:"),
+        s.contains("Dispensed 10 tablets, 6 still owed (it stays in the queue). Label:"),
         "{s}"
     );
     assert!(s.contains("3 waiting") && s.contains("6 part"), "{s}");
     assert!(
-        s.contains("Partly dispensed: 10 of 16 tablet given, 6 still owed."),
+        s.contains("Partly dispensed: 10 of 16 tablets given, 6 still owed."),
         "{s}"
     );
     // The label of what was dispensed, written again.

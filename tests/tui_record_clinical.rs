@@ -398,7 +398,7 @@ fn the_dispense_confirmation_shows_the_allergy() {
     );
     h.ctrl('s');
     let s = h.screen();
-    assert!(s.contains("Dispense 2 capsule of Amoxicillin"), "{s}");
+    assert!(s.contains("Dispense 2 capsules of Amoxicillin"), "{s}");
     assert!(
         s.contains("⚠ ALLERGIES: Penicillin (anaphylaxis, severe)"),
         "{s}"

@@ -28,6 +28,32 @@ pub fn signed(n: i64) -> String {
     }
 }
 
+/// A count and its noun, singular for one: "1 batch", "1,000 tablets".
+pub fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+/// A quantity in an item's unit, grouped and pluralised when the unit is
+/// a word: "1 tablet", "1,000 tablets", "20 ml", "-3 boxes".
+pub fn quantity_of(n: i64, unit: &str) -> String {
+    let number = grouped(n);
+    let is_word = unit.chars().count() > 2 && unit.chars().all(char::is_alphabetic);
+    if n.unsigned_abs() == 1 || !is_word {
+        return format!("{number} {unit}");
+    }
+    if let Some(stem) = unit.strip_suffix('y')
+        && !stem.ends_with(['a', 'e', 'i', 'o', 'u'])
+    {
+        return format!("{number} {stem}ies");
+    }
+    let ending = if ["s", "x", "ch", "sh"].iter().any(|e| unit.ends_with(e)) {
+        "es"
+    } else {
+        "s"
+    };
+    format!("{number} {unit}{ending}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,5 +74,23 @@ mod tests {
         assert_eq!(signed(-1_000_000), "-1,000,000");
         assert_eq!(signed(0), "+0");
         assert_eq!(grouped(i64::MIN), "-9,223,372,036,854,775,808");
+    }
+
+    #[test]
+    fn one_is_singular_and_many_are_grouped() {
+        assert_eq!(plural(1, "movement", "movements"), "1 movement");
+        assert_eq!(plural(0, "batch", "batches"), "0 batches");
+        assert_eq!(plural(1000, "tablet", "tablets"), "1,000 tablets");
+    }
+
+    #[test]
+    fn amounts_name_their_unit_as_people_say_it() {
+        assert_eq!(quantity_of(1, "tablet"), "1 tablet");
+        assert_eq!(quantity_of(1000, "tablet"), "1,000 tablets");
+        assert_eq!(quantity_of(-3, "box"), "-3 boxes");
+        assert_eq!(quantity_of(250, "ml"), "250 ml");
+        assert_eq!(quantity_of(2, "g/l"), "2 g/l");
+        assert_eq!(quantity_of(6, "pessary"), "6 pessaries");
+        assert_eq!(quantity_of(3, "ampoule"), "3 ampoules");
     }
 }

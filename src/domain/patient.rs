@@ -348,6 +348,165 @@ pub fn parse_date(text: &str, pattern: &str) -> Option<NaiveDate> {
         .ok()
 }
 
+/// Why a typed date is not a date: its shape is not the hospital's format,
+/// or it names a day or month that does not exist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotADate {
+    /// Not in the format: `format` is how to type it (DD/MM/YYYY).
+    Shape { format: String },
+    /// A month past 12 (or 0).
+    NoSuchMonth { typed: String, month: u32 },
+    /// A day the month does not have: `31/02/2020`.
+    NoSuchDay {
+        typed: String,
+        month: u32,
+        year: i32,
+        day: u32,
+    },
+}
+
+impl std::fmt::Display for NotADate {
+    /// The part that follows a field's name: `not a date: type it as
+    /// DD/MM/YYYY`, `31/02/2020: February has no 31st`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotADate::Shape { format } => write!(f, "not a date: type it as {format}"),
+            NotADate::NoSuchMonth { typed, month } => {
+                write!(f, "{typed}: there is no month {month}, months go 1 to 12")
+            }
+            NotADate::NoSuchDay {
+                typed,
+                month,
+                year,
+                day,
+            } => {
+                let name = month_name(*month);
+                if *month == 2 && *day == 29 {
+                    write!(
+                        f,
+                        "{typed}: {name} {year} has no 29th, {year} is not a leap year"
+                    )
+                } else {
+                    write!(f, "{typed}: {name} has no {day}{}", ordinal_suffix(*day))
+                }
+            }
+        }
+    }
+}
+
+impl NotADate {
+    /// The error as a sentence about what was typed, for a status line:
+    /// `"3/x" is not a date: type it as DD/MM/YYYY.`
+    pub fn sentence(&self, typed: &str) -> String {
+        match self {
+            NotADate::Shape { format } => {
+                format!("{:?} is not a date: type it as {format}.", typed.trim())
+            }
+            other => format!("{other}."),
+        }
+    }
+}
+
+/// How a date pattern is typed: "DD/MM/YYYY" for "%d/%m/%Y".
+pub fn date_format_name(pattern: &str) -> String {
+    pattern
+        .replace("%Y", "YYYY")
+        .replace("%m", "MM")
+        .replace("%d", "DD")
+}
+
+/// Reads a date as [`parse_date`] does, or says why it is not one: a day or
+/// month that does not exist is named, anything else gets the format.
+pub fn read_date(text: &str, pattern: &str) -> Result<NaiveDate, NotADate> {
+    if let Some(d) = parse_date(text, pattern) {
+        return Ok(d);
+    }
+    let typed = text.trim().to_string();
+    let shape = || NotADate::Shape {
+        format: date_format_name(pattern),
+    };
+    let parts: Vec<&str> = typed
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let separators_ok = typed
+        .chars()
+        .all(|c| c.is_ascii_digit() || "/.-".contains(c));
+    if parts.len() != 3 || !separators_ok {
+        return Err(shape());
+    }
+    // Where day, month and year stand: the pattern's order, or YYYY-MM-DD
+    // when the text starts with a four-digit year.
+    let order: Vec<char> = if parts[0].len() == 4 {
+        vec!['Y', 'm', 'd']
+    } else {
+        let mut at: Vec<(usize, char)> = ['Y', 'm', 'd']
+            .iter()
+            .filter_map(|c| pattern.find(&format!("%{c}")).map(|i| (i, *c)))
+            .collect();
+        at.sort_unstable();
+        at.into_iter().map(|(_, c)| c).collect()
+    };
+    let get = |c: char| {
+        order
+            .iter()
+            .position(|o| *o == c)
+            .and_then(|i| parts.get(i))
+            .and_then(|p| p.parse::<u32>().ok())
+    };
+    let (Some(day), Some(month), Some(year)) = (get('d'), get('m'), get('Y')) else {
+        return Err(shape());
+    };
+    if order.len() != 3 || parts[order.iter().position(|o| *o == 'Y').unwrap_or(0)].len() != 4 {
+        return Err(shape());
+    }
+    if !(1..=12).contains(&month) {
+        return Err(NotADate::NoSuchMonth { typed, month });
+    }
+    let year = i32::try_from(year).map_err(|_| shape())?;
+    if day == 0 || NaiveDate::from_ymd_opt(year, month, day).is_none() {
+        return Err(NotADate::NoSuchDay {
+            typed,
+            month,
+            year,
+            day,
+        });
+    }
+    Err(shape())
+}
+
+fn month_name(month: u32) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    NAMES
+        .get(month.saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or("That month")
+}
+
+/// "st" for 1, 21, 31; "nd", "rd"; "th" otherwise (11th, 12th, 13th).
+fn ordinal_suffix(n: u32) -> &'static str {
+    match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    }
+}
+
 /// Whole years from `birth` to `today`.
 pub fn age_years(birth: NaiveDate, today: NaiveDate) -> i32 {
     let mut years = today.year() - birth.year();
@@ -493,26 +652,20 @@ pub fn validate(
             "type at least one name, a given name or a family name".into(),
         );
     }
-    let format_hint = date_pattern
-        .replace("%Y", "YYYY")
-        .replace("%m", "MM")
-        .replace("%d", "DD");
+    let format_hint = date_format_name(date_pattern);
     let typed_birth = text(Field::BirthDate);
     let typed_age = text(Field::EstimatedAge);
     let mut birth = None;
     let mut estimated = false;
     if !typed_birth.is_empty() {
-        match parse_date(&typed_birth, date_pattern) {
-            None => err(
-                Field::BirthDate,
-                format!("not a date: type it as {format_hint}"),
-            ),
-            Some(d) if d > today => err(Field::BirthDate, "in the future: check the date".into()),
-            Some(d) if age_years(d, today) > 150 => err(
+        match read_date(&typed_birth, date_pattern) {
+            Err(why) => err(Field::BirthDate, why.to_string()),
+            Ok(d) if d > today => err(Field::BirthDate, "in the future: check the date".into()),
+            Ok(d) if age_years(d, today) > 150 => err(
                 Field::BirthDate,
                 "more than 150 years ago: check the year".into(),
             ),
-            Some(d) => birth = Some(d),
+            Ok(d) => birth = Some(d),
         }
         if !typed_age.is_empty() {
             err(
@@ -564,14 +717,13 @@ pub fn validate(
     let valid_until = if typed_until.is_empty() {
         None
     } else {
-        let d = parse_date(&typed_until, date_pattern);
-        if d.is_none() {
-            err(
-                Field::InsuranceValidUntil,
-                format!("not a date: type it as {format_hint}"),
-            );
+        match read_date(&typed_until, date_pattern) {
+            Ok(d) => Some(d),
+            Err(why) => {
+                err(Field::InsuranceValidUntil, why.to_string());
+                None
+            }
         }
-        d
     };
     match (birth, sex) {
         (Some(birth_date), Some(sex)) if errors.is_empty() => Ok(PatientDetails {
@@ -836,7 +988,7 @@ mod tests {
             said,
             [
                 "given name: type at least one name, a given name or a family name",
-                "birth date: not a date: type it as DD/MM/YYYY",
+                "birth date: 31/02/1990: February has no 31st",
                 "sex: type M (male), F (female), O (other) or U (unknown)",
                 "phone: has 2 digits: a phone number has 4 to 15 digits",
                 "e-mail: not an e-mail address: type it like name@example.org",
@@ -878,5 +1030,45 @@ mod tests {
         )
         .unwrap();
         assert_eq!(d, again);
+    }
+
+    #[test]
+    fn a_date_that_does_not_exist_is_named() {
+        let dmy = "%d/%m/%Y";
+        let said = |t: &str, p: &str| read_date(t, p).unwrap_err().to_string();
+        assert_eq!(said("31/02/2020", dmy), "31/02/2020: February has no 31st");
+        assert_eq!(said("31/04/2026", dmy), "31/04/2026: April has no 31st");
+        assert_eq!(
+            said("29/02/2021", dmy),
+            "29/02/2021: February 2021 has no 29th, 2021 is not a leap year"
+        );
+        assert_eq!(
+            said("12/13/2026", dmy),
+            "12/13/2026: there is no month 13, months go 1 to 12"
+        );
+        assert_eq!(said("2020-02-30", dmy), "2020-02-30: February has no 30th");
+        assert_eq!(
+            said("02/31/2020", "%m/%d/%Y"),
+            "02/31/2020: February has no 31st"
+        );
+        assert_eq!(said("0/1/2020", dmy), "0/1/2020: January has no 0th");
+        assert_eq!(said("next week", dmy), "not a date: type it as DD/MM/YYYY");
+        assert_eq!(said("1/2", dmy), "not a date: type it as DD/MM/YYYY");
+        assert_eq!(
+            read_date("yesterday", dmy)
+                .unwrap_err()
+                .sentence(" yesterday "),
+            "\"yesterday\" is not a date: type it as DD/MM/YYYY."
+        );
+        assert_eq!(
+            read_date("31/02/2020", dmy)
+                .unwrap_err()
+                .sentence("31/02/2020"),
+            "31/02/2020: February has no 31st."
+        );
+        assert_eq!(
+            read_date(" 29/02/2024 ", dmy),
+            Ok(NaiveDate::from_ymd_opt(2024, 2, 29).unwrap())
+        );
     }
 }

@@ -36,7 +36,8 @@ impl SignIn {
         }
     }
 
-    /// The lock screen for a signed-in user: their name filled in, the cursor
+    /// The lock screen for a signed-in user: their name filled in and
+    /// selected (another user's name typed there replaces it), the cursor
     /// on the password.
     pub fn lock_screen(by: LockedBy) -> Self {
         SignIn {
@@ -102,7 +103,7 @@ impl SignIn {
         y += 1;
         if let Some(by) = &self.locked_by {
             let text = format!(
-                "{} ({}) is signed in. Type the password to unlock, or another user name to sign in as someone else.",
+                "{} ({}) is signed in: type the password to unlock. Someone else? ↑ or Shift+Tab to User, then type your user name (it replaces theirs).",
                 by.full_name, by.user_name
             );
             let area = Rect {

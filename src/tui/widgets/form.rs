@@ -9,17 +9,20 @@
 use crate::tui::theme::Theme;
 use crate::tui::widgets::field::Field;
 use ratatui::Frame;
-use ratatui::crossterm::event::KeyEvent;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-/// One of a few options, changed with ← and →.
+/// One of a few options, changed with ← and →, or picked by typing the
+/// start of its name.
 pub struct Choice {
     pub label: &'static str,
     options: Vec<String>,
     index: usize,
     pub error: Option<String>,
+    /// The letters typed in a row, matched against the options' starts.
+    typed: String,
 }
 
 impl Choice {
@@ -29,6 +32,7 @@ impl Choice {
             options,
             index: 0,
             error: None,
+            typed: String::new(),
         }
     }
 
@@ -43,8 +47,43 @@ impl Choice {
         self.index
     }
 
+    /// A character typed on the choice: the option whose name starts with
+    /// the letters typed so far (this one if it still matches), else the
+    /// next one starting with this letter; true when the option changed.
+    fn type_char(&mut self, c: char) -> bool {
+        let before = self.index;
+        let mut prefix = std::mem::take(&mut self.typed);
+        let going_on = !prefix.is_empty();
+        prefix.push(c);
+        let found = going_on
+            .then(|| self.find(&prefix, self.index))
+            .flatten()
+            .map(|i| (i, prefix))
+            .or_else(|| {
+                let one = c.to_string();
+                self.find(&one, self.index + 1).map(|i| (i, one))
+            });
+        if let Some((i, typed)) = found {
+            self.index = i;
+            self.typed = typed;
+            self.error = None;
+        }
+        self.index != before
+    }
+
+    /// The first option from `from` on (round the end) starting with
+    /// `prefix`, ignoring case.
+    fn find(&self, prefix: &str, from: usize) -> Option<usize> {
+        let n = self.options.len();
+        let prefix = prefix.to_lowercase();
+        (0..n)
+            .map(|k| (from + k) % n)
+            .find(|&i| self.options[i].to_lowercase().starts_with(&prefix))
+    }
+
     /// The next option (forward) or the previous one, round the ends.
     fn cycle(&mut self, forward: bool) {
+        self.typed.clear();
         let n = self.options.len();
         if n > 0 {
             self.index = if forward {
@@ -79,6 +118,21 @@ impl Choice {
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), area);
     }
+}
+
+/// The first option after `from` (round the end) whose name starts with
+/// `letter`, ignoring case: how a choice is picked by typing.
+pub fn option_starting_with<'a>(
+    options: impl ExactSizeIterator<Item = &'a str> + Clone,
+    from: usize,
+    letter: char,
+) -> Option<usize> {
+    let n = options.len();
+    let letter = letter.to_lowercase().to_string();
+    let names: Vec<String> = options.map(str::to_lowercase).collect();
+    (1..=n)
+        .map(|k| (from + k) % n)
+        .find(|&i| names[i].starts_with(&letter))
 }
 
 /// One field of a form.
@@ -248,8 +302,9 @@ impl Form {
         }
     }
 
-    /// A key typed into the focused field, when it is a typed one; true when
-    /// its text changed.
+    /// A key typed into the focused field: text into a typed one, the
+    /// start of an option's name on a choice; true when what the field
+    /// holds changed.
     pub fn type_key(&mut self, key: KeyEvent) -> bool {
         match self.inputs.get_mut(self.focus) {
             Some(Input::Text(f)) => {
@@ -257,7 +312,17 @@ impl Form {
                 f.type_key(key);
                 f.value() != before
             }
-            _ => false,
+            Some(Input::Choice(c)) => match key.code {
+                KeyCode::Char(ch)
+                    if !key
+                        .modifiers
+                        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+                {
+                    c.type_char(ch)
+                }
+                _ => false,
+            },
+            None => false,
         }
     }
 
@@ -414,7 +479,6 @@ mod tests {
     use super::*;
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
-    use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
     fn key(c: char) -> KeyEvent {
         KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
@@ -464,7 +528,8 @@ mod tests {
     #[test]
     fn choices_cycle_and_typing_goes_to_text_fields_only() {
         let mut f = sample().with_focus(1);
-        assert!(!f.type_key(key('z')), "a choice takes no typing");
+        assert!(!f.type_key(key('z')), "no option starts with z");
+        assert_eq!(f.choice(1), 0);
         f.cycle(false);
         assert_eq!(f.choice(1), 2, "before the first comes the last");
         f.cycle(true);
@@ -476,6 +541,29 @@ mod tests {
         assert_eq!(f.text(0), "A");
         assert_eq!(f.text(1), "", "a choice has no text");
         assert_eq!(Choice::new("K", vec!["a".into()]).at(5).index(), 0);
+    }
+
+    #[test]
+    fn typing_on_a_choice_picks_the_option_starting_with_the_letters() {
+        let wards = ["Dr Adams", "Dr Brown", "Nurse Bello", "Dr Bailey"];
+        let mut f = Form::new(vec![Input::Choice(Choice::new(
+            "Attending",
+            wards.iter().map(|s| s.to_string()).collect(),
+        ))]);
+        assert!(f.type_key(key('n')));
+        assert_eq!(f.choice(0), 2, "the first option starting with n");
+        assert!(!f.type_key(key('U')), "letters in a row narrow the name");
+        assert_eq!(f.choice(0), 2);
+        f.cycle(true);
+        assert!(f.type_key(key('d')));
+        assert_eq!(f.choice(0), 0, "from the next option round the end");
+        f.type_key(key('r'));
+        f.type_key(key(' '));
+        assert!(f.type_key(key('b')));
+        assert_eq!(f.choice(0), 1, "Dr B…");
+        assert!(f.type_key(key('a')), "Dr Ba… is the next");
+        assert_eq!(f.choice(0), 3);
+        assert!(f.changed());
     }
 
     #[test]

@@ -218,14 +218,8 @@ impl Appointments {
             .types
             .get(form.kind)
             .ok_or("Choose an appointment type.")?;
-        let day = crate::domain::patient::parse_date(form.date.value(), self.date_pattern)
-            .ok_or_else(|| {
-                format!(
-                    "The date {:?} cannot be read: write it like {}.",
-                    form.date.value(),
-                    self.today_text()
-                )
-            })?;
+        let day = crate::domain::patient::read_date(form.date.value(), self.date_pattern)
+            .map_err(|why| why.sentence(form.date.value()))?;
         let when = rules::check_when(day, form.time.value(), form.minutes.value())
             .map_err(|m| sentence(&m))?;
         Ok(Booking {

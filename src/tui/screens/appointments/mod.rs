@@ -183,7 +183,32 @@ impl Appointments {
     pub fn type_key(&mut self, key: KeyEvent) -> Said {
         match &mut self.view {
             View::Form(f) => {
-                f.type_key(key);
+                use crate::tui::widgets::form::option_starting_with;
+                let letter = match key.code {
+                    ratatui::crossterm::event::KeyCode::Char(c) => Some(c),
+                    _ => None,
+                };
+                match (f.focused(), letter) {
+                    (form::Slot::Clinician, Some(c)) => {
+                        let names = self.clinicians[..self.bookable.min(self.clinicians.len())]
+                            .iter()
+                            .map(Clinician::name);
+                        if let Some(i) = option_starting_with(names, f.clinician, c) {
+                            f.clinician = i;
+                            f.touched = true;
+                            f.error = None;
+                        }
+                    }
+                    (form::Slot::Type, Some(c)) => {
+                        let names = self.types.iter().map(|t| t.name.as_str());
+                        if let Some(i) = option_starting_with(names, f.kind, c) {
+                            f.set_type(i, &self.types);
+                            f.touched = true;
+                            f.error = None;
+                        }
+                    }
+                    _ => f.type_key(key),
+                }
                 Said::Nothing
             }
             View::Setup(s) => {

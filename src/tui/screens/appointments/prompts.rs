@@ -108,19 +108,17 @@ impl Appointments {
                 };
                 self.save_form(ctx, allow)
             }
-            Asking::GoToDate => match crate::domain::patient::parse_date(answer, self.date_pattern)
-            {
-                Some(d) => {
-                    self.day = d;
-                    self.selected = Default::default();
-                    self.view = View::Day;
-                    self.load_day(ctx, true)
+            Asking::GoToDate => {
+                match crate::domain::patient::read_date(answer, self.date_pattern) {
+                    Ok(d) => {
+                        self.day = d;
+                        self.selected = Default::default();
+                        self.view = View::Day;
+                        self.load_day(ctx, true)
+                    }
+                    Err(why) => Said::Error(why.sentence(answer)),
                 }
-                None => Said::Error(format!(
-                    "That is not a date: write it like {}.",
-                    self.today_text()
-                )),
-            },
+            }
             Asking::CancelReason { id, version } => {
                 match ops::advance(
                     ctx.db,

@@ -89,8 +89,7 @@ impl Beds {
             fields: form::Form::new(vec![
                 Input::Choice(Choice::new("Attending", options).at(me)),
                 Input::Text(TextField::new("Reason").wide(56)),
-            ])
-            .with_focus(1),
+            ]),
             purpose: FormFor::Admit {
                 patient: Box::new(p),
                 bed: bed.id.clone(),

@@ -168,14 +168,11 @@ impl Beds {
         let now = ctx.now;
         if matches!(asked, Asked::CensusDate) {
             let pattern = ctx.settings.date_pattern();
-            return match crate::domain::patient::parse_date(&answer, pattern) {
-                Some(d) => Ok(self.open_census(d, ctx)),
-                None => Err(Refused {
+            return match crate::domain::patient::read_date(&answer, pattern) {
+                Ok(d) => Ok(self.open_census(d, ctx)),
+                Err(why) => Err(Refused {
                     about: Box::new(asked),
-                    said: Said::Error(format!(
-                        "{answer:?} is not a date: type it as {} or YYYY-MM-DD.",
-                        ctx.settings.date_format
-                    )),
+                    said: Said::Error(why.sentence(&answer)),
                     field_error: None,
                 }),
             };

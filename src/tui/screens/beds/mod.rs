@@ -361,11 +361,10 @@ impl Screen for Beds {
         }
     }
 
-    /// Whether typed characters go into a field (so `?` is text, not help).
+    /// Whether typed characters go into a field (so `?` is text, not help);
+    /// on a choice they pick the option starting with them.
     fn takes_text(&self) -> bool {
-        self.form
-            .as_ref()
-            .is_some_and(|f| !f.fields.focused_is_choice())
+        self.form.is_some()
     }
 
     /// Text typed into the form field that has the cursor.

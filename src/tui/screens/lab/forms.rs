@@ -99,8 +99,7 @@ impl SmallForm {
                 Input::Choice(Choice::new("Result", options).at(selected)),
                 Input::Text(Field::new("New value").wide(20)),
                 Input::Text(Field::new("Reason").wide(50)),
-            ])
-            .with_focus(1),
+            ]),
             kind: Kind::Correct(results),
         }
     }

@@ -1,9 +1,11 @@
 //! The stock count of one item: the sheet of its batches with what was
 //! counted on the shelf, and the tab's count keys; the differences are
-//! posted as count movements in one step, once confirmed.
+//! posted as count movements in one step, once confirmed. The count is
+//! blind: each batch's count starts empty and its ledger quantity shows
+//! only once its count is entered (the user moves on, or saves).
 
 use super::{Local, Pending, Pharmacy, View};
-use crate::domain::display::{grouped, signed};
+use crate::domain::display::{grouped, plural, signed};
 use crate::domain::pharmacy::{Batch, Item, parse_quantity};
 use crate::ops::pharmacy::{self as ops, Counted};
 use crate::tui::keymap::Action;
@@ -24,6 +26,8 @@ pub struct CountSheet {
     pub item: Item,
     pub batches: Vec<Batch>,
     counted: Vec<TextField>,
+    /// Whether each batch's count was entered, so its ledger may show.
+    entered: Vec<bool>,
     pub selected: usize,
 }
 
@@ -37,14 +41,11 @@ impl CountSheet {
             .collect();
         let counted = batches
             .iter()
-            .map(|b| {
-                TextField::new("Counted")
-                    .wide(8)
-                    .with_value(&b.on_hand.to_string())
-            })
+            .map(|_| TextField::new("Counted").wide(8))
             .collect();
         CountSheet {
             item,
+            entered: vec![false; batches.len()],
             batches,
             counted,
             selected: 0,
@@ -56,8 +57,10 @@ impl CountSheet {
         self.batches.is_empty()
     }
 
-    /// Moves to the next (or previous) batch.
+    /// Moves to the next (or previous) batch; the count typed on the batch
+    /// left is entered.
     pub fn move_by(&mut self, down: bool) {
+        self.enter(self.selected);
         let last = self.batches.len().saturating_sub(1);
         self.selected = if down {
             (self.selected + 1).min(last)
@@ -73,6 +76,24 @@ impl CountSheet {
         }
     }
 
+    /// Marks batch `i`'s count entered, when one is typed.
+    fn enter(&mut self, i: usize) {
+        if self.counted(i).is_some()
+            && let Some(e) = self.entered.get_mut(i)
+        {
+            *e = true;
+        }
+    }
+
+    /// Batch `i`'s count, once entered (the ledger may show beside it).
+    fn entered_count(&self, i: usize) -> Option<i64> {
+        if self.entered.get(i).copied().unwrap_or(false) {
+            self.counted(i)
+        } else {
+            None
+        }
+    }
+
     fn counted(&self, i: usize) -> Option<i64> {
         let t = self.counted.get(i)?.value().trim();
         if t == "0" {
@@ -81,12 +102,13 @@ impl CountSheet {
         parse_quantity(t)
     }
 
-    /// Whether any count differs from the ledger (or is not a number yet).
+    /// Whether anything was counted.
     pub fn changed(&self) -> bool {
-        (0..self.batches.len()).any(|i| self.counted(i) != Some(self.batches[i].on_hand))
+        self.counted.iter().any(|f| !f.is_empty())
     }
 
-    /// The count as posted, or the first batch whose count is not a number.
+    /// The count as posted, every count then entered; or the first batch
+    /// left empty or not counted in a whole number, never taken as 0.
     pub fn lines(&mut self) -> Result<Vec<Counted>, String> {
         let mut lines = Vec::new();
         for (i, b) in self.batches.iter().enumerate() {
@@ -98,23 +120,32 @@ impl CountSheet {
                 }),
                 None => {
                     self.selected = i;
-                    return Err(format!(
-                        "Type the counted quantity of batch {} as a whole number (0 if none).",
-                        b.batch_no
-                    ));
+                    let empty = self.counted.get(i).is_none_or(TextField::is_empty);
+                    return Err(if empty {
+                        format!(
+                            "Batch {} has no count yet: type what is on the shelf (0 if none), then Ctrl+S.",
+                            b.batch_no
+                        )
+                    } else {
+                        format!(
+                            "Type the counted quantity of batch {} as a whole number (0 if none).",
+                            b.batch_no
+                        )
+                    });
                 }
             }
         }
+        self.entered.iter_mut().for_each(|e| *e = true);
         Ok(lines)
     }
 
-    /// The differences the count would post, e.g. "SOON-1 -2".
+    /// The differences the entered counts would post, e.g. "SOON-1 -2".
     pub fn differences(&self) -> Vec<String> {
         self.batches
             .iter()
             .enumerate()
             .filter_map(|(i, b)| {
-                let n = self.counted(i)?;
+                let n = self.entered_count(i)?;
                 (n != b.on_hand).then(|| format!("{} {}", b.batch_no, signed(n - b.on_hand)))
             })
             .collect()
@@ -137,7 +168,7 @@ impl CountSheet {
         .areas(inner);
         frame.render_widget(
             Paragraph::new(format!(
-                " Type what is on the shelf for each batch ({}). Differences are posted as count movements in one step.",
+                " Type what is on the shelf for each batch ({}), ↓ to the next; its ledger shows once counted. Ctrl+S posts the differences as count movements.",
                 self.item.details.unit
             ))
             .wrap(Wrap { trim: true }),
@@ -164,10 +195,10 @@ impl CountSheet {
                     .get(i)
                     .map(|f| f.value().to_string())
                     .unwrap_or_default();
-                let diff = match self.counted(i) {
-                    Some(n) if n == b.on_hand => "=".to_string(),
-                    Some(n) => signed(n - b.on_hand),
-                    None => "?".to_string(),
+                let (ledger, diff) = match self.entered_count(i) {
+                    Some(n) if n == b.on_hand => (grouped(b.on_hand), "=".to_string()),
+                    Some(n) => (grouped(b.on_hand), signed(n - b.on_hand)),
+                    None => ("·".to_string(), String::new()),
                 };
                 let state = if b.expiry <= local.today {
                     " EXPIRED"
@@ -182,17 +213,19 @@ impl CountSheet {
                 TableLine::new(vec![
                     b.batch_no.clone(),
                     format!("{}{state}", b.expiry.format(local.date_pattern)),
-                    grouped(b.on_hand),
+                    ledger,
                     counted,
                     diff,
                 ])
             },
         );
         let diffs = self.differences();
-        let summary = if diffs.is_empty() {
-            " No differences so far: Ctrl+S posts a count that agrees with the ledger.".to_string()
-        } else {
+        let summary = if !diffs.is_empty() {
             format!(" To post: {}", diffs.join(", "))
+        } else if !self.entered.iter().all(|e| *e) {
+            " No differences so far.".to_string()
+        } else {
+            " No differences: Ctrl+S posts a count that agrees with the ledger.".to_string()
         };
         frame.render_widget(
             Paragraph::new(Span::styled(summary, theme.warn())).wrap(Wrap { trim: true }),
@@ -259,7 +292,10 @@ impl Pharmacy {
                 Said::Info(if n == 0 {
                     "Count recorded: every batch agreed with the ledger.".into()
                 } else {
-                    format!("Count posted: {n} batch(es) corrected.")
+                    format!(
+                        "Count posted: {} corrected.",
+                        plural(n as u64, "batch", "batches")
+                    )
                 })
             }
             Err(e) => said_error(e),

@@ -4,7 +4,6 @@
 
 use super::forms::{Purpose, StockForm};
 use super::{Pharmacy, View};
-use crate::domain::display::grouped;
 use crate::domain::pharmacy::Take;
 use crate::ops::pharmacy as ops;
 use crate::tui::keymap::Action;
@@ -87,9 +86,11 @@ impl Pharmacy {
                             .map(|p| format!(" to {} {}", p.mrn, p.details.full_name()))
                             .unwrap_or_default();
                         let msg = format!(
-                            "Dispensed {} {} of {}{to}.",
-                            grouped(choice.quantity),
-                            level.item.details.unit,
+                            "Dispensed {} of {}{to}.",
+                            crate::domain::display::quantity_of(
+                                choice.quantity,
+                                &level.item.details.unit
+                            ),
                             level.item.details.label()
                         );
                         let said = self.close_form(ctx);

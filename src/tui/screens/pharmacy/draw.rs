@@ -5,7 +5,7 @@
 
 use super::forms::Purpose;
 use super::{DispenseChoice, Local, Pharmacy, View};
-use crate::domain::display::{grouped, signed, thousands};
+use crate::domain::display::{grouped, plural, quantity_of, signed, thousands};
 use crate::domain::pharmacy::{Batch, Item, StockLevel, money, stock_level};
 use crate::store::pharmacy::MovementRow;
 use crate::tui::screen::LocalDates;
@@ -131,8 +131,8 @@ impl Pharmacy {
         frame.render_widget(
             Paragraph::new(Span::styled(
                 format!(
-                    " Ledger ({} movements, newest first; PgUp PgDn scroll)",
-                    v.ledger.len()
+                    " Ledger ({}, newest first; PgUp PgDn scroll)",
+                    plural(v.ledger.len() as u64, "movement", "movements")
                 ),
                 theme.header(),
             )),
@@ -304,7 +304,7 @@ fn item_info(item: &Item, level: &StockLevel, local: &Local, theme: &Theme) -> V
         ]),
         Line::from(vec![
             Span::styled(" On hand ", theme.muted()),
-            Span::raw(format!("{} {}", grouped(level.on_hand), d.unit)),
+            Span::raw(quantity_of(level.on_hand, &d.unit)),
             Span::styled("  usable ", theme.muted()),
             Span::raw(grouped(level.usable)),
             Span::styled("  reorder at ", theme.muted()),
@@ -359,9 +359,8 @@ fn render_dispense_choice(
     };
     let mut lines = vec![
         Line::from(format!(
-            " Dispense {} {} of {}",
-            grouped(c.quantity),
-            level.item.details.unit,
+            " Dispense {} of {}",
+            quantity_of(c.quantity, &level.item.details.unit),
             level.item.details.label()
         )),
         Line::from(format!(" {to}")),

@@ -3,6 +3,7 @@
 //! screen performs the requests.
 
 use super::Local;
+use crate::domain::display::{grouped, quantity_of};
 use crate::domain::patient::Patient;
 use crate::domain::pharmacy::{
     AdjustReason, Batch, FORMS, Item, ItemDetails, ItemField, MAX_TEXT, StockLevel, adjust_reasons,
@@ -237,13 +238,11 @@ impl StockForm {
                 if batch_no.is_none() {
                     self.fail(0, "as printed on the pack");
                 }
-                let expiry = crate::domain::patient::parse_date(&self.value(1), local.date_pattern);
-                match expiry {
-                    None => self.fail(1, &format!("a date, {}", pattern_hint(local.date_pattern))),
-                    Some(d) if d <= local.today => {
-                        self.fail(1, "expired or expires today: refused")
-                    }
-                    Some(_) => {}
+                let expiry = crate::domain::patient::read_date(&self.value(1), local.date_pattern);
+                match &expiry {
+                    Err(why) => self.fail(1, &why.to_string()),
+                    Ok(d) if *d <= local.today => self.fail(1, "expired or expires today: refused"),
+                    Ok(_) => {}
                 }
                 let q = quantity(self, 2);
                 let cost = parse_money(&self.value(3), local.currency);
@@ -257,7 +256,7 @@ impl StockForm {
                 Some(Request::Receive(Receipt {
                     item_id: item.id,
                     batch_no: batch_no?,
-                    expiry: expiry?,
+                    expiry: expiry.ok()?,
                     quantity: q?,
                     unit_cost: cost?,
                     price: price?,
@@ -318,9 +317,8 @@ impl StockForm {
             )],
             Purpose::Dispense { level } => vec![
                 format!(
-                    "Usable stock: {} {}; first expiry first out, never expired stock.",
-                    crate::domain::display::thousands(level.usable.max(0) as u64),
-                    level.item.details.unit
+                    "Usable stock: {}; first expiry first out, never expired stock.",
+                    quantity_of(level.usable.max(0), &level.item.details.unit)
                 ),
                 match &self.patient {
                     Some(p) => format!("Patient: {} {}", p.mrn, p.details.full_name()),
@@ -332,7 +330,7 @@ impl StockForm {
                     "Batch {} expires {}; it holds {}.",
                     batch.batch_no,
                     date(batch.expiry),
-                    crate::domain::display::grouped(batch.on_hand)
+                    grouped(batch.on_hand)
                 ),
                 match &self.patient {
                     Some(p) => format!("Returned by: {} {}", p.mrn, p.details.full_name()),
@@ -343,7 +341,7 @@ impl StockForm {
                 format!(
                     "Batch {} holds {}. Reasons: {}.",
                     batch.batch_no,
-                    crate::domain::display::grouped(batch.on_hand),
+                    grouped(batch.on_hand),
                     adjust_reasons()
                 ),
                 "A negative quantity takes stock away; damaged and lost only take away.".into(),
@@ -352,7 +350,7 @@ impl StockForm {
                 "Batch {} expired {}; it holds {}.",
                 batch.batch_no,
                 date(batch.expiry),
-                crate::domain::display::grouped(batch.on_hand)
+                grouped(batch.on_hand)
             )],
         }
     }

@@ -6,7 +6,7 @@
 
 use super::{Pending, Pharmacy, View};
 use crate::domain::conditions::AllergyState;
-use crate::domain::display::grouped;
+use crate::domain::display::quantity_of;
 use crate::domain::label::Paper;
 use crate::domain::role::Permission;
 use crate::ops::dispensing::{self, RxPlan};
@@ -225,13 +225,15 @@ impl Pharmacy {
                 let rx = &plan.prescription;
                 let short = match plan.still_owed() {
                     0 => String::new(),
-                    n => format!(" Stock is short: {n} {} stays owed.", rx.item_unit),
+                    n => format!(
+                        " Stock is short: {} stays owed.",
+                        quantity_of(n, &rx.item_unit)
+                    ),
                 };
                 Question::confirm(
                     format!(
-                        "Dispense {} {} of {} to {} {}?{short}",
-                        plan.quantity,
-                        rx.item_unit,
+                        "Dispense {} of {} to {} {}?{short}",
+                        quantity_of(plan.quantity, &rx.item_unit),
                         rx.medicine,
                         row.waiting.mrn,
                         row.waiting.patient_name
@@ -265,7 +267,11 @@ impl Pharmacy {
                     return said;
                 }
             };
-        let what = format!("{} {} of {}{who}", done.quantity, rx.item_unit, rx.medicine);
+        let what = format!(
+            "{} of {}{who}",
+            quantity_of(done.quantity, &rx.item_unit),
+            rx.medicine
+        );
         let owed = match done.prescription.owed() {
             0 => String::new(),
             n => format!(", {n} still owed (it stays in the queue)"),
@@ -279,9 +285,8 @@ impl Pharmacy {
             // The status line has room for the file's name, not the order:
             // the medicine and patient were on the plan just confirmed.
             Ok(written) => Said::Info(format!(
-                "Dispensed {} {}{owed}. {written}",
-                grouped(done.quantity),
-                rx.item_unit
+                "Dispensed {}{owed}. {written}",
+                quantity_of(done.quantity, &rx.item_unit)
             )),
             Err(e) => Said::Error(format!(
                 "Dispensed {what}{owed}. The label was not written: {e}. Press l on a partly dispensed prescription, or run `wardline label`."

@@ -6,7 +6,7 @@
 
 use super::queue::{QueueRow, age};
 use super::{Local, Pharmacy};
-use crate::domain::display::grouped;
+use crate::domain::display::{grouped, quantity_of};
 use crate::domain::prescribing::Priority;
 use crate::tui::screen::LocalDates;
 use crate::tui::theme::Theme;
@@ -105,14 +105,13 @@ impl Pharmacy {
         ];
         let owed = if rx.dispensed > 0 {
             format!(
-                " Partly dispensed: {} of {} {} given, {} still owed.",
-                rx.dispensed,
-                rx.quantity,
-                rx.item_unit,
-                rx.owed()
+                " Partly dispensed: {} of {} given, {} still owed.",
+                grouped(rx.dispensed),
+                quantity_of(rx.quantity, &rx.item_unit),
+                grouped(rx.owed())
             )
         } else {
-            format!(" {} {} to dispense.", rx.quantity, rx.item_unit)
+            format!(" {} to dispense.", quantity_of(rx.quantity, &rx.item_unit))
         };
         lines.push(Line::from(owed));
         lines.push(allergies::line_or_error(&r.allergies, " ", theme));
@@ -162,13 +161,15 @@ impl Pharmacy {
             )),
             allergies::line_or_error(&r.allergies, " ", theme),
             Line::from(format!(
-                " Prescribed {} {}, dispensed {}, owed {}.",
-                rx.quantity, rx.item_unit, rx.dispensed, plan.owed
+                " Prescribed {}, dispensed {}, owed {}.",
+                quantity_of(rx.quantity, &rx.item_unit),
+                grouped(rx.dispensed),
+                grouped(plan.owed)
             )),
             Line::from(Span::styled(
                 format!(
-                    " This dispense: {} {} from these batches, first expiry first out:",
-                    plan.quantity, rx.item_unit
+                    " This dispense: {} from these batches, first expiry first out:",
+                    quantity_of(plan.quantity, &rx.item_unit)
                 ),
                 theme.muted(),
             )),
@@ -200,11 +201,9 @@ impl Pharmacy {
         if plan.still_owed() > 0 {
             notes.push(Line::from(Span::styled(
                 format!(
-                    " Stock is short: {} {} go out now and {} {} stay owed; the prescription stays in the queue.",
-                    plan.quantity,
-                    rx.item_unit,
-                    plan.still_owed(),
-                    rx.item_unit
+                    " Stock is short: {} go out now and {} stay owed; the prescription stays in the queue.",
+                    quantity_of(plan.quantity, &rx.item_unit),
+                    quantity_of(plan.still_owed(), &rx.item_unit)
                 ),
                 theme.warn(),
             )));

@@ -5,7 +5,7 @@
 
 use super::forms::{Purpose, Request};
 use super::{FormPatient, Pending, Pharmacy, View, local};
-use crate::domain::display::{grouped, signed};
+use crate::domain::display::{grouped, quantity_of, signed};
 use crate::error::Error;
 use crate::ops::pharmacy as ops;
 use crate::tui::keymap::Action;
@@ -72,9 +72,8 @@ impl Pharmacy {
                 let label = item.details.label();
                 ops::receive(ctx.db, ctx.session, &r, now).map(|b| {
                     format!(
-                        "Received {} {} of {label} into batch {} (now {}).",
-                        grouped(r.quantity),
-                        item.details.unit,
+                        "Received {} of {label} into batch {} (now {}).",
+                        quantity_of(r.quantity, &item.details.unit),
                         b.batch_no,
                         grouped(b.on_hand)
                     )
@@ -96,9 +95,8 @@ impl Pharmacy {
                 )
                 .map(|b| {
                     format!(
-                        "Returned {} {} to batch {} (now {}).",
-                        grouped(quantity),
-                        item.details.unit,
+                        "Returned {} to batch {} (now {}).",
+                        quantity_of(quantity, &item.details.unit),
                         b.batch_no,
                         grouped(b.on_hand)
                     )
@@ -117,9 +115,8 @@ impl Pharmacy {
             (Purpose::Dispose { batch, item }, Request::Dispose { quantity, reason }) => {
                 ops::dispose(ctx.db, ctx.session, &batch.id, quantity, &reason, now).map(|b| {
                     format!(
-                        "Disposed of {} {} of batch {} (now {}).",
-                        grouped(quantity),
-                        item.details.unit,
+                        "Disposed of {} of batch {} (now {}).",
+                        quantity_of(quantity, &item.details.unit),
                         b.batch_no,
                         grouped(b.on_hand)
                     )

@@ -196,15 +196,12 @@ impl Visits {
                 let onset = if text.trim().is_empty() {
                     None
                 } else {
-                    match crate::domain::patient::parse_date(&text, ctx.settings.date_pattern()) {
-                        Some(d) => Some(d),
-                        None => {
+                    match crate::domain::patient::read_date(&text, ctx.settings.date_pattern()) {
+                        Ok(d) => Some(d),
+                        Err(why) => {
                             return refuse(
                                 Asked::ProblemOnset { code },
-                                format!(
-                                    "Type the onset as {} or leave it empty.",
-                                    ctx.settings.date_format
-                                ),
+                                format!("{} Or leave it empty.", why.sentence(&text)),
                             );
                         }
                     }
@@ -225,14 +222,13 @@ impl Visits {
                 }
             }
             Asked::ResolveProblem { id } => {
-                let Some(day) =
-                    crate::domain::patient::parse_date(&text, ctx.settings.date_pattern())
-                else {
-                    return refuse(
-                        Asked::ResolveProblem { id },
-                        format!("Type the day as {}.", ctx.settings.date_format),
-                    );
-                };
+                let day =
+                    match crate::domain::patient::read_date(&text, ctx.settings.date_pattern()) {
+                        Ok(d) => d,
+                        Err(why) => {
+                            return refuse(Asked::ResolveProblem { id }, why.sentence(&text));
+                        }
+                    };
                 match ops::allergies::resolve_problem(ctx.db, ctx.session, &id, day, clock) {
                     Ok(_) => Ok(self.reread(ctx, "Problem resolved.")),
                     Err(e) => refused_by(Asked::ResolveProblem { id }, e),

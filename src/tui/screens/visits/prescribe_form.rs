@@ -194,8 +194,12 @@ impl PrescribeForm {
     }
 
     fn input_for(&self, slot: Slot) -> Input {
-        let text =
-            |w: u16| Input::Text(Field::new(slot.label()).wide(w).with_value(self.text(slot)));
+        // What the line held, not selected: the form is rebuilt while typing.
+        let text = |w: u16| {
+            let mut field = Field::new(slot.label()).wide(w);
+            field.set_value(self.text(slot));
+            Input::Text(field)
+        };
         let held = self.index(slot).is_some();
         let choice = |options: Vec<String>, default: usize| {
             let at = if held { self.choice(slot) } else { default };
