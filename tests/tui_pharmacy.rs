@@ -241,10 +241,10 @@ fn receiving_checks_each_field_then_adds_the_batch() {
     h.typed("20");
     h.ctrl('s');
     let s = h.screen();
+    // The message wraps whole onto the status line's second line.
     assert!(
-        s.contains(
-            "Received 200 sachets of Oral rehydration salts 20.5 g/l sachet into batch ORS-9"
-        ),
+        s.contains("Received 200 sachets of Oral rehydration salts 20.5 g/l sachet into batch")
+            && s.contains("ORS-9 (now 200)."),
         "{s}"
     );
     assert!(
@@ -314,7 +314,7 @@ fn a_stock_count_is_blind_and_refuses_a_batch_left_uncounted() {
     // Nothing counted yet: no count filled in, no ledger quantity shown.
     let old = line(&mut h, "AMX-OLD");
     assert!(
-        old.contains("·        [________]") && !old.contains("12"),
+        old.contains(" · [________]") && !old.contains("12"),
         "{old}"
     );
     assert!(!line(&mut h, "AMX-LATE").contains("100"));
@@ -328,7 +328,7 @@ fn a_stock_count_is_blind_and_refuses_a_batch_left_uncounted() {
     assert!(old.contains("12") && old.contains("-8"), "{old}");
     let soon = line(&mut h, "AMX-SOON");
     assert!(
-        soon.contains("·        [________]"),
+        soon.contains(" · [________]"),
         "the next is still blind: {soon}"
     );
     h.typed("20");
