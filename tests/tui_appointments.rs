@@ -640,7 +640,7 @@ fn the_desk_finds_a_patient_in_the_day_by_name_or_mrn_and_checks_her_in() {
     h.typed("zz");
     let s = h.screen();
     assert!(
-        s.contains("nobody on this day") && s.contains(" 10:00–10:15 "),
+        s.contains("nobody on this day matches") && s.contains(" 10:00–10:15 "),
         "{s}"
     );
 }

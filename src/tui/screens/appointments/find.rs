@@ -112,7 +112,7 @@ impl Appointments {
         find.field.render_line(frame, area, 5, true, theme, false);
         let said = match (find.field.is_empty(), find.matches) {
             (true, _) => "name or MRN · Enter keeps · Esc back".to_string(),
-            (false, 0) => "nobody on this day".to_string(),
+            (false, 0) => "nobody on this day matches".to_string(),
             (false, 1) => "1 found · Enter keeps · i then checks in".to_string(),
             (false, n) => format!("{n} found · ↓ next · Enter keeps"),
         };
