@@ -61,9 +61,9 @@ fn bed_refusal(b: &Bed, patient: &PatientTag, ward: &Ward, zone: Tz) -> Option<S
     None
 }
 
-/// What the board knows before a patient is placed in a bed: a refusal
-/// that admitting, transferring or reserving would meet (said before any
-/// reason is typed), and a concern to ask about once (a cot for an adult).
+/// What the board knows before a patient is placed in a bed: the refusal
+/// that admitting, transferring or reserving would meet, in the words the
+/// change itself would use (said before any reason is typed), and a concern to ask about once (a cot for an adult).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Placement {
     pub refusal: Option<String>,
@@ -90,13 +90,7 @@ pub fn placement(
         .ok_or_else(|| Error::NotFound("that patient is not in this hospital file".into()))?;
     let p = crate::store::patients::get(conn, patient)?
         .ok_or_else(|| Error::NotFound("that patient is not in this hospital file".into()))?;
-    let refusal = bed_refusal(&b, &tag, &ward, zone).map(|why| {
-        let mut chars = why.chars();
-        chars
-            .next()
-            .map(|c| c.to_uppercase().chain(chars).collect::<String>() + ".")
-            .unwrap_or_default()
-    });
+    let refusal = bed_refusal(&b, &tag, &ward, zone);
     let today = Clock::new(now, zone).today();
     let age_concern = b.kind.age_concern(
         &b.label,

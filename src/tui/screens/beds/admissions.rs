@@ -8,6 +8,7 @@ use super::{Asked, Beds, Confirmed, FormFor, Id, Moving, Picking, UNSAVED};
 use crate::domain::beds::{BedStatus, Disposition, days_between};
 use crate::domain::patient::Patient;
 use crate::domain::role::Permission;
+use crate::error::Error;
 use crate::ops::beds as ops;
 use crate::store::beds::Bed;
 use crate::tui::popups::Question;
@@ -146,7 +147,7 @@ impl Beds {
         match ops::placement(ctx.db, ctx.session, &bed, &m.patient, ctx.now) {
             Ok(p) => {
                 if let Some(why) = p.refusal {
-                    return Said::Error(why);
+                    return said_error(Error::Refused(format!("{why}.")));
                 }
                 if let Some(concern) = p.age_concern {
                     return Question::confirm(

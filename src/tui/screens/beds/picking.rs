@@ -2,6 +2,7 @@
 //! a bed: what follows once a patient is chosen (or the picker is left).
 
 use super::{Asked, Beds, Confirmed, Picking};
+use crate::error::Error;
 use crate::ops::beds as ops;
 use crate::tui::popups::{Answer, Question};
 use crate::tui::screen::{Ctx, Said, said_error};
@@ -47,7 +48,7 @@ impl Beds {
                 match ops::placement(ctx.db, ctx.session, &bed, &patient.id, ctx.now) {
                     Ok(p) => {
                         if let Some(why) = p.refusal {
-                            return Said::Error(why);
+                            return said_error(Error::Refused(format!("{why}.")));
                         }
                         if let Some(concern) = p.age_concern {
                             return Question::confirm(
@@ -65,7 +66,7 @@ impl Beds {
                 match ops::placement(ctx.db, ctx.session, &bed, &patient.id, ctx.now) {
                     Ok(p) => {
                         if let Some(why) = p.refusal {
-                            return Said::Error(why);
+                            return said_error(Error::Refused(format!("{why}.")));
                         }
                     }
                     Err(e) => return said_error(e),
