@@ -219,4 +219,8 @@ pub enum ReportCommand {
     /// A payer scheme's claims for a month: a line per bill with the
     /// patient, MRN, member number, the bill's lines and the scheme's share.
     Claims(billing_reports::ClaimsArgs),
+    /// Outstanding balances: every patient who still owes on any bill, the
+    /// largest first, with their bills and the oldest's age (cashiers and
+    /// administrators; an audited read).
+    Outstanding(billing_reports::OutstandingArgs),
 }

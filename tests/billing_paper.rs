@@ -21,6 +21,7 @@ use wardline::domain::ids::Id;
 use wardline::domain::role::Role;
 use wardline::error::Error;
 use wardline::ops::billing::desk::{self, PaymentInput, RefundInput};
+use wardline::ops::billing::outstanding;
 use wardline::ops::billing::reports::{self, GroupRevenue, Month, Takings, TakingsLine};
 use wardline::ops::billing::tariff::{self, PatientSchemeInput};
 use wardline::ops::billing::{self, bills};
@@ -421,6 +422,76 @@ fn only_cashiers_and_administrators_read_billings_reports() {
     assert!(reports::takings(&d.c.db, &d.c.admin, march(2)).is_ok());
 }
 
+#[test]
+fn outstanding_balances_list_who_owes_the_largest_first_as_an_audited_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut d = day(&dir.path().join("hospitals/TST.db"));
+    let till = d.till.clone();
+    let o = outstanding::outstanding(&mut d.c.db, &till, at(5, 9, 0)).unwrap();
+    // Baraka: 1,500.00 charged (the reversed dressings cancel), 560.00 paid
+    // net of the refund; Amina: 650.00 charged, 170.00 paid (NHIF's share
+    // is still to be settled).
+    let lines: Vec<(&str, &str, i64, i64, i64)> = o
+        .lines
+        .iter()
+        .map(|l| (l.name.as_str(), l.mrn.as_str(), l.bills, l.days, l.balance))
+        .collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(
+        (lines[0].0, lines[0].2, lines[0].3, lines[0].4),
+        ("Baraka Mwangi", 1, 3, 94_000)
+    );
+    assert_eq!(
+        (lines[1].0, lines[1].2, lines[1].3, lines[1].4),
+        ("Amina Otieno", 1, 3, 48_000)
+    );
+    assert_eq!(o.total, 142_000);
+    let text = outstanding::outstanding_text(&o);
+    assert!(text.contains("2 patients owing KES 1,420.00"), "{text}");
+    assert!(
+        text.contains("KES 940.00") && text.contains("2026-03-02"),
+        "{text}"
+    );
+    let csv = csv(&o, |o, w| outstanding::write_outstanding_csv(o, w));
+    assert!(
+        csv.starts_with("as_of,mrn,patient,bills,oldest,days,balance"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(",Baraka Mwangi,1,2026-03-02,3,940.00"),
+        "{csv}"
+    );
+    let raw = common::raw(&d.c.path);
+    let read: String = raw
+        .query_row(
+            "SELECT summary FROM audit_log WHERE action = 'READ' AND entity = 'bill' ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        read,
+        "outstanding balances read: 2 patients owing KES 1,420.00"
+    );
+    // Paid in full, Amina leaves the list.
+    let bill = open_bill(&d.c, &till, &d.amina);
+    pay(
+        &mut d.c,
+        &till,
+        &bill,
+        (Method::Card, 48_000, None, ""),
+        at(5, 9, 5),
+    );
+    let o = outstanding::outstanding(&mut d.c.db, &till, at(5, 9, 10)).unwrap();
+    assert_eq!(o.lines.len(), 1);
+    assert_eq!(o.total, 94_000);
+    let doctor = d.doctor.clone();
+    assert!(matches!(
+        outstanding::outstanding(&mut d.c.db, &doctor, at(5, 9, 0)),
+        Err(Error::NotPermitted(_))
+    ));
+}
+
 fn run(data: &Path, args: &[&str]) -> (bool, String) {
     said(data, args, &format!("{PASSWORD}\n"))
 }
@@ -566,6 +637,16 @@ fn the_reports_print_from_the_binary() {
         ],
     );
     assert!(!ok && out.contains("YYYY-MM"), "{out}");
+    let (ok, out) = run(data, &["report", "outstanding", "--as", "till"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("2 patients owing KES 1,420.00"), "{out}");
+    let (ok, out) = run(
+        data,
+        &["report", "outstanding", "--format", "csv", "--as", "till"],
+    );
+    assert!(ok && out.contains(",Amina Otieno,1,2026-03-02,"), "{out}");
+    let (ok, out) = run(data, &["report", "outstanding", "--as", "doctor"]);
+    assert!(!ok, "a doctor read who owes:\n{out}");
     // A doctor reads none of them.
     let day = [
         "--from",

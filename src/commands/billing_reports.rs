@@ -1,10 +1,12 @@
-//! `wardline report takings`, `report revenue` and `report claims`:
-//! billing's reports (the day's takings by method and cashier, revenue by
-//! service group over a period, a scheme's claims for a month) in the
+//! `wardline report takings`, `report revenue`, `report claims` and
+//! `report outstanding`: billing's reports (the day's takings by method and
+//! cashier, revenue by service group over a period, a scheme's claims for a
+//! month, who still owes) in the
 //! hospital's days, as a table or CSV on standard output.
 
 use super::lab_reports::{LabReportArgs, day, period};
 use super::{AsUser, Passwords, ReportFormat, as_user, hospital_clock};
+use crate::ops::billing::outstanding;
 use crate::ops::billing::reports::{self, Month};
 use crate::store::Db;
 use anyhow::Result;
@@ -15,6 +17,14 @@ pub struct TakingsArgs {
     /// The hospital day, YYYY-MM-DD.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: String,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ReportFormat,
+    #[command(flatten)]
+    pub by: AsUser,
+}
+
+#[derive(Debug, Args)]
+pub struct OutstandingArgs {
     #[arg(long, value_enum, default_value = "text")]
     pub format: ReportFormat,
     #[command(flatten)]
@@ -90,5 +100,19 @@ pub fn report_claims(db: &mut Db, args: &ClaimsArgs, pw: &mut Passwords) -> Resu
         &c,
         reports::claims_text,
         reports::write_claims_csv,
+    )
+}
+
+/// `wardline report outstanding`.
+pub fn report_outstanding(db: &mut Db, args: &OutstandingArgs, pw: &mut Passwords) -> Result<()> {
+    let o = as_user(db, &args.by, pw, |db, s, _| {
+        let clock = hospital_clock(db)?;
+        Ok(outstanding::outstanding(db, s, clock)?)
+    })?;
+    print(
+        args.format,
+        &o,
+        outstanding::outstanding_text,
+        outstanding::write_outstanding_csv,
     )
 }

@@ -231,6 +231,7 @@ pub fn report(data: &DataDir, cli: &Cli, cmd: &ReportCommand, pw: &mut Passwords
         ReportCommand::Takings(args) => billing_reports::report_takings(&mut db, args, pw)?,
         ReportCommand::Revenue(args) => billing_reports::report_revenue(&mut db, args, pw)?,
         ReportCommand::Claims(args) => billing_reports::report_claims(&mut db, args, pw)?,
+        ReportCommand::Outstanding(args) => billing_reports::report_outstanding(&mut db, args, pw)?,
     }
     Ok(())
 }

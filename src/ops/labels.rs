@@ -96,7 +96,7 @@ pub fn label(
     Ok((rx, l))
 }
 
-/// The files a label was written to.
+/// The files a label or a receipt was written to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
     pub text: PathBuf,
@@ -118,7 +118,7 @@ pub fn folder_of(hospital_file: &Path) -> PathBuf {
 pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     let failed = |e: std::io::Error| {
         Error::Refused(format!(
-            "the label could not be written to {}: {e}; check that the folder exists and can be written",
+            "{} could not be written: {e}; check that the folder exists and can be written",
             path.display()
         ))
     };

@@ -22,6 +22,7 @@ pub enum Tab {
     Visits,
     Round,
     Lab,
+    Billing,
 }
 
 /// What a key asks for. Screens and the app perform these; nothing else
@@ -271,6 +272,23 @@ pub enum Action {
     /// Acknowledge the first open critical laboratory result (after a
     /// confirmation naming it).
     AcknowledgeCritical,
+    // the cash desk (issue #17)
+    /// Show the other of the desk's lists (to pay, all today).
+    NextBillList,
+    /// Close the cashier's day: the cash counted against the takings.
+    CashUp,
+    /// Set the payer scheme that covers the patient.
+    SetScheme,
+    TakePayment,
+    /// Write the selected payment's receipt (text and PDF).
+    PrintReceipt,
+    RefundPayment,
+    /// Post a manual charge from the tariff.
+    PostCharge,
+    /// Reverse the selected line, with a reason.
+    ReverseCharge,
+    /// Close the bill (an interim bill of a long stay, a settled visit's).
+    CloseBill,
 }
 
 /// One key with its modifiers.

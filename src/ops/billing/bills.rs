@@ -73,9 +73,9 @@ pub fn open_or_find(db: &mut Db, by: &Session, of: BillOf, clock: Clock) -> Resu
     })
 }
 
-/// A bill read for payment: an admission's bed-days due by the clock are
-/// posted first (on its open bill), then the bill is shown with its
-/// totals, lines and payments.
+/// A bill read for payment (an audited READ): an admission's bed-days due
+/// by the clock are posted first (on its open bill), then the bill is shown
+/// with its totals, lines and payments.
 pub fn for_payment(
     db: &mut Db,
     by: &Session,
@@ -84,10 +84,17 @@ pub fn for_payment(
 ) -> Result<super::BillDetail> {
     clinical::write(db, by, Permission::ViewBills, "open a bill", |tx| {
         let b = store::bill_by_id(tx, bill)?.ok_or_else(missing_bill)?;
-        let events = match &b.admission_id {
+        let mut events = match &b.admission_id {
             Some(a) => super::events::post_bed_days_in(tx, a, &by.user.id, clock)?,
             None => Vec::new(),
         };
+        events.push(event(
+            AuditAction::Read,
+            "bill",
+            &b.id,
+            &b.patient_id,
+            format!("bill {} read for payment", bill_number(b.number)),
+        ));
         Ok((super::detail_of(tx, b)?, events))
     })
 }

@@ -15,8 +15,9 @@ use crate::domain::role::Permission;
 use crate::error::{Error, Result};
 use crate::ops::clinical::{self, event};
 use crate::store::Db;
+use crate::store::billing::desk::DeskRow;
 use crate::store::billing::{
-    self as store, Bill, ByMethod, CashUp, NewCashUp, NewPayment, Payment,
+    self as store, Bill, ByMethod, CashUp, NewCashUp, NewPayment, Payment, Scheme, TariffItem,
 };
 use chrono::NaiveDate;
 use rusqlite::Transaction;
@@ -290,4 +291,57 @@ pub fn close_cash_up(
             Ok((cash_up, vec![e]))
         },
     )
+}
+
+/// The bills the desk works on today: those with a line posted or a
+/// payment taken on the hospital's day, the latest opened first.
+pub fn day_bills(db: &Db, by: &Session, clock: Clock) -> Result<Vec<DeskRow>> {
+    by.require(Permission::ViewBills, "see bills")?;
+    let (from, to) = crate::domain::clock::day_bounds(clock.zone, clock.today());
+    Ok(store::desk::bills_of_day(
+        db.conn(),
+        from,
+        to,
+        clock.today(),
+    )?)
+}
+
+/// A patient's bills as the desk lists them, newest first.
+pub fn patient_bills(db: &Db, by: &Session, patient: &Id) -> Result<Vec<DeskRow>> {
+    by.require(Permission::ViewBills, "see bills")?;
+    Ok(store::desk::bills_of_patient(db.conn(), patient)?)
+}
+
+/// The signed-in cashier's cash-up of today, when their day is closed.
+pub fn my_cash_up(db: &Db, by: &Session, clock: Clock) -> Result<Option<CashUp>> {
+    by.require(Permission::TakePayments, "see the day's cash-up")?;
+    Ok(store::cash_up_of(db.conn(), &by.user.id, clock.today())?)
+}
+
+/// The payer schemes a desk may set on a patient.
+pub fn offered_schemes(db: &Db, by: &Session) -> Result<Vec<Scheme>> {
+    by.require(Permission::SetPatientScheme, "set a patient's payer scheme")?;
+    Ok(store::desk::offered_schemes(db.conn())?)
+}
+
+/// The scheme covering a patient today and their member number (none is
+/// self-pay).
+pub fn scheme_of_patient(
+    db: &Db,
+    by: &Session,
+    patient: &Id,
+    clock: Clock,
+) -> Result<Option<(Scheme, String)>> {
+    by.require(Permission::ViewBills, "see bills")?;
+    Ok(store::scheme_of_patient_on(
+        db.conn(),
+        patient,
+        clock.today(),
+    )?)
+}
+
+/// The tariff's items priced today, for a manual charge.
+pub fn priced_today(db: &Db, by: &Session, clock: Clock) -> Result<Vec<(TariffItem, i64)>> {
+    by.require(Permission::PostCharges, "post charges")?;
+    Ok(store::desk::priced_on(db.conn(), clock.today())?)
 }

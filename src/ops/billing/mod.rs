@@ -2,7 +2,8 @@
 //! (tariff.rs), bills and their charges (bills.rs), and the cash desk's
 //! payments, refunds and cash-up (desk.rs); the charges that post
 //! themselves from consultations and bed-days (events.rs); the reports on
-//! them (reports.rs) and the receipts printed from payments (receipts.rs).
+//! them (reports.rs, and outstanding.rs who still owes) and the receipts
+//! printed from payments (receipts.rs).
 //! Every change takes the one write path (role checked again inside the
 //! transaction, audit event appended, the file's refusals in words); the
 //! reads here check the role.
@@ -10,6 +11,7 @@
 pub mod bills;
 pub mod desk;
 pub mod events;
+pub mod outstanding;
 pub mod receipts;
 pub mod reports;
 pub mod tariff;

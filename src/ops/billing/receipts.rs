@@ -9,14 +9,16 @@ use crate::auth::Session;
 use crate::domain::audit::AuditAction;
 use crate::domain::billing::{Method, SchemeKind, bill_number, money, receipt_number};
 use crate::domain::clock::{Clock, local_date};
+use crate::domain::label::Paper;
 use crate::domain::pharmacy::amount;
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
 use crate::ops::clinical;
+use crate::ops::labels::{Written, write_private};
 use crate::ops::receipt::Receipt;
 use crate::store::billing::{self as store, Payment, reports as rows};
 use crate::store::{Db, patients};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn missing_receipt(number: i64) -> Error {
     Error::NotFound(format!(
@@ -163,6 +165,39 @@ pub fn record_export(db: &mut Db, by: &Session, number: i64, whereto: &Path) -> 
         );
         Ok::<_, Error>(((), vec![e]))
     })
+}
+
+/// Where the terminal screen writes receipts: `<data dir>/receipts/`,
+/// beside the `hospitals/` folder of the hospital file.
+pub fn folder_of(hospital_file: &Path) -> PathBuf {
+    hospital_file
+        .parent()
+        .and_then(Path::parent)
+        .unwrap_or_else(|| Path::new("."))
+        .join("receipts")
+}
+
+/// Writes the receipt numbered `number` into `folder` as 80 mm printer
+/// text and as a PDF (`receipt-000123.txt`, `.pdf`, readable by their
+/// owner only), each an EXPORT.
+pub fn write_both(
+    db: &mut Db,
+    by: &Session,
+    number: i64,
+    folder: &Path,
+    clock: Clock,
+) -> Result<Written> {
+    let r = receipt_of(db, by, number, clock)?;
+    let stem = format!("receipt-{}", receipt_number(number));
+    let written = Written {
+        text: folder.join(format!("{stem}.txt")),
+        pdf: folder.join(format!("{stem}.pdf")),
+    };
+    write_private(&written.text, r.text(Paper::Wide).as_bytes())?;
+    record_export(db, by, number, &written.text)?;
+    write_private(&written.pdf, &r.pdf())?;
+    record_export(db, by, number, &written.pdf)?;
+    Ok(written)
 }
 
 #[cfg(test)]

@@ -207,3 +207,47 @@ mod tests {
         crate::store::plans::assert_read_by_index(&conn, &cases);
     }
 }
+
+/// A patient who owes money: over their bills with a balance left.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owing {
+    pub patient_id: Id,
+    pub mrn: String,
+    pub name: String,
+    /// How many of their bills have a balance.
+    pub bills: i64,
+    /// When the oldest of those bills was opened.
+    pub oldest: DateTime<Utc>,
+    pub balance: i64,
+}
+
+/// Every patient with a balance left on any bill (lines less payments),
+/// the largest first: one pass over the lines and one over the payments.
+pub fn owing(conn: &Connection) -> Result<Vec<Owing>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "WITH lines AS (SELECT bill_id, sum(amount) AS charged FROM charges GROUP BY bill_id),
+                  paid AS (SELECT bill_id, sum(amount) AS paid FROM payments GROUP BY bill_id),
+                  left_to_pay AS (
+                      SELECT b.patient_id, b.opened_at, l.charged - coalesce(p.paid, 0) AS balance
+                      FROM lines l JOIN bills b ON b.id = l.bill_id
+                      LEFT JOIN paid p ON p.bill_id = l.bill_id
+                      WHERE l.charged - coalesce(p.paid, 0) > 0)
+             SELECT o.patient_id, pt.mrn, pt.given_name, pt.middle_name, pt.family_name,
+                    count(*), min(o.opened_at), sum(o.balance)
+             FROM left_to_pay o JOIN patients pt ON pt.id = o.patient_id
+             GROUP BY o.patient_id
+             ORDER BY sum(o.balance) DESC, pt.mrn",
+        )?
+        .query_map([], |r| {
+            Ok(Owing {
+                patient_id: Id::from_stored(r.get(0)?),
+                mrn: r.get(1)?,
+                name: name_at(r, 2)?,
+                bills: r.get(5)?,
+                oldest: parse_ts(&r.get::<_, String>(6)?).unwrap_or_default(),
+                balance: r.get(7)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?)
+}

@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod appointments;
 pub mod beds;
+pub mod billing;
 pub mod change_password;
 pub mod help;
 pub mod lab;
@@ -107,6 +108,14 @@ pub const AREAS: &[Area] = &[
         function_key: 9,
         permission: Permission::RunLab,
         open: |ctx| boxed(lab::Lab::open(ctx)),
+        accepts: |_| false,
+    },
+    Area {
+        tab: Tab::Billing,
+        title: "Billing",
+        function_key: 10,
+        permission: Permission::ViewBills,
+        open: |ctx| boxed(billing::Billing::open(ctx)),
         accepts: |_| false,
     },
 ];

@@ -9,7 +9,9 @@ use ratatui::widgets::{Paragraph, Widget};
 
 /// ` wardline  F2 Patients  F3 Appointments …    Hospital name`: the tabs
 /// first (they must always fit in 80 columns), the hospital on the right in
-/// whatever room is left.
+/// whatever room is left. When a role's tabs do not fit, they close up to
+/// one space, then the name `wardline` gives way, then the tabs other than
+/// the current one show their key alone.
 pub fn top_bar(
     hospital: &str,
     tabs: &[Tab],
@@ -18,28 +20,51 @@ pub fn top_bar(
     area: Rect,
     buf: &mut Buffer,
 ) {
-    let mut spans = vec![Span::styled(" wardline ", theme.title())];
-    let label_of = |t: &Tab| format!(" {} {} ", t.key_label(), t.title());
-    let full: usize = tabs.iter().map(|t| label_of(t).chars().count()).sum();
-    // Too many tabs for the width: one space between them instead of two.
-    let tight = 10 + full + 2 > area.width as usize;
-    for t in tabs {
-        let label = if tight {
-            format!(" {} {}", t.key_label(), t.title())
+    let width = area.width as usize;
+    let wide = |t: &Tab| format!(" {} {} ", t.key_label(), t.title());
+    let tight = |t: &Tab| format!(" {} {}", t.key_label(), t.title());
+    let keys_only = |t: &Tab| {
+        if Some(*t) == current {
+            tight(t)
         } else {
-            label_of(t)
-        };
+            format!(" {}", t.key_label())
+        }
+    };
+    // Each layout: whether ` wardline ` shows, the room it keeps beside
+    // the tabs (for the hospital's name), and each tab's label.
+    type Label<'a> = &'a dyn Fn(&Tab) -> String;
+    let layouts: [(bool, usize, Label); 4] = [
+        (true, 12, &wide),
+        (true, 10, &tight),
+        (false, 0, &tight),
+        (false, 0, &keys_only),
+    ];
+    let fits = |(_, room, label): &&(bool, usize, Label)| {
+        room + tabs.iter().map(|t| label(t).chars().count()).sum::<usize>() <= width
+    };
+    let (brand, _, label) = layouts
+        .iter()
+        .find(fits)
+        .unwrap_or(&layouts[layouts.len() - 1]);
+    let mut spans = Vec::new();
+    if *brand {
+        spans.push(Span::styled(" wardline ", theme.title()));
+    }
+    for t in tabs {
         let style = if Some(*t) == current {
             theme.tab_active()
         } else {
             theme.tab()
         };
-        spans.push(Span::styled(label, style));
+        spans.push(Span::styled(label(t), style));
     }
     let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
     let room = (area.width as usize).saturating_sub(used + 2);
+    // A name cut to a letter or two says nothing: it is left out instead.
     let name: String = if hospital.chars().count() <= room {
         hospital.to_string()
+    } else if room < 8 {
+        String::new()
     } else {
         let mut n: String = hospital.chars().take(room.saturating_sub(1)).collect();
         if room > 1 {
@@ -153,5 +178,57 @@ pub fn status_line(
             ..area
         };
         Paragraph::new(Span::styled(right.to_string(), theme.muted())).render(right_area, buf);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bar(tabs: &[Tab], current: Tab, width: u16) -> String {
+        let area = Rect::new(0, 0, width, 1);
+        let mut buf = Buffer::empty(area);
+        top_bar(
+            "Lakeside Clinic",
+            tabs,
+            Some(current),
+            &Theme::plain(),
+            area,
+            &mut buf,
+        );
+        (0..width)
+            .map(|x| buf[(x, 0)].symbol().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn every_tab_key_shows_whole_in_80_columns() {
+        use Tab::*;
+        let nurse = [
+            Patients,
+            Appointments,
+            Beds,
+            Pharmacy,
+            Visits,
+            Round,
+            Billing,
+        ];
+        let line = bar(&nurse, Beds, 80);
+        assert!(!line.contains("wardline"), "{line}");
+        for words in ["F2 Patients", "F3 Appointments", "F8 Round", "F10 Billing"] {
+            assert!(line.contains(words), "{words:?} in {line:?}");
+        }
+        let admin = [Patients, Appointments, Beds, Pharmacy, Admin, Billing];
+        let line = bar(&admin, Admin, 80);
+        assert!(line.starts_with(" wardline  F2 Patients"), "{line}");
+        let all: Vec<Tab> = Tab::all().collect();
+        let line = bar(&all, Lab, 80);
+        assert!(line.contains(" F9 Lab") && line.contains(" F10 "), "{line}");
+        assert!(!line.contains("Appointments"), "{line}");
+        let line = bar(&all, Lab, 160);
+        assert!(
+            line.contains("F3 Appointments") && line.contains("F10 Billing"),
+            "{line}"
+        );
     }
 }
