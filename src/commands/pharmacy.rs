@@ -5,7 +5,7 @@
 
 use super::{AsUser, Passwords, ReportFormat, as_user, fit, open_hospital};
 use crate::cli::Cli;
-use crate::domain::display::thousands;
+use crate::domain::display::{quantity_of, thousands};
 use crate::paths::DataDir;
 use crate::store::Db;
 use anyhow::{Context, Result, bail};
@@ -54,7 +54,7 @@ pub fn pharmacy(
             let batches = done
                 .batches
                 .iter()
-                .map(|(batch, q)| format!("{q} to batch {batch}"))
+                .map(|(batch, q)| format!("{} to batch {batch}", quantity_of(*q, &done.unit)))
                 .collect::<Vec<_>>()
                 .join(", ");
             let charges = match done.charges_reversed {
@@ -68,9 +68,8 @@ pub fn pharmacy(
                 ""
             };
             say!(
-                "Reversed dispense {number} of {} {} of {}: {batches}; {charges}{owed}.",
-                done.quantity(),
-                done.unit,
+                "Reversed dispense {number} of {} of {}: {batches}; {charges}{owed}.",
+                quantity_of(done.quantity(), &done.unit),
                 done.item
             );
         }

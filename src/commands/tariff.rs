@@ -37,7 +37,7 @@ pub enum TariffCommand {
         #[arg(long)]
         group: String,
         /// The price in the hospital's money, e.g. 1500 or 1,500.50.
-        #[arg(long, value_name = "AMOUNT")]
+        #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
         price: String,
         /// The first day of the price, YYYY-MM-DD; today when left out.
         #[arg(long, value_name = "DATE")]
@@ -51,6 +51,7 @@ pub enum TariffCommand {
         /// The item's code.
         code: String,
         /// The price in the hospital's money, e.g. 1500 or 1,500.50.
+        #[arg(allow_hyphen_values = true)]
         amount: String,
         /// The first day of the new price, YYYY-MM-DD.
         #[arg(long, value_name = "DATE")]
@@ -82,7 +83,7 @@ pub enum SchemesCommand {
         coverage: Option<String>,
         /// What the patient pays first on each bill of an insurance scheme,
         /// in the hospital's money; none when left out.
-        #[arg(long, value_name = "AMOUNT")]
+        #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
         co_payment: Option<String>,
         #[command(flatten)]
         by: AsUser,
