@@ -48,30 +48,62 @@ fn an_admin_sets_up_the_tariff_and_schemes_and_a_patients_cover() {
     let out = ok(
         data,
         &[
-            "tariff", "add", "xray-chest", "--name", "Chest X-ray", "--group", "procedure",
-            "--price", "1,500.50", "--from", "2026-01-01", "--as", "admin",
+            "tariff",
+            "add",
+            "xray-chest",
+            "--name",
+            "Chest X-ray",
+            "--group",
+            "procedure",
+            "--price",
+            "1,500.50",
+            "--from",
+            "2026-01-01",
+            "--as",
+            "admin",
         ],
         1,
     );
     assert_says(
         &out,
-        &["Added XRAY-CHEST (Chest X-ray, procedure) to the tariff at KES 1,500.50 from 2026-01-01."],
+        &[
+            "Added XRAY-CHEST (Chest X-ray, procedure) to the tariff at KES 1,500.50 from 2026-01-01.",
+        ],
     );
     let out = ok(
         data,
         &[
-            "tariff", "price", "XRAY-CHEST", "1800", "--from", "2026-07-01", "--as", "admin",
+            "tariff",
+            "price",
+            "XRAY-CHEST",
+            "1800",
+            "--from",
+            "2026-07-01",
+            "--as",
+            "admin",
         ],
         1,
     );
-    assert_says(&out, &["The price of XRAY-CHEST is KES 1,800.00 from 2026-07-01"]);
+    assert_says(
+        &out,
+        &["The price of XRAY-CHEST is KES 1,800.00 from 2026-07-01"],
+    );
     // Each day reads the price it had.
     let out = ok(
         data,
         &["tariff", "list", "--on", "2026-03-01", "--as", "admin"],
         1,
     );
-    assert_says(&out, &["XRAY-CHEST", "Chest X-ray", "procedure", "1,500.50", "1 item"]);
+    assert_says(
+        &out,
+        &[
+            "XRAY-CHEST",
+            "Chest X-ray",
+            "procedure",
+            "1,500.50",
+            "1 item",
+        ],
+    );
     let out = ok(
         data,
         &["tariff", "list", "--on", "2026-07-01", "--as", "admin"],
@@ -88,40 +120,82 @@ fn an_admin_sets_up_the_tariff_and_schemes_and_a_patients_cover() {
     let out = ok(
         data,
         &[
-            "schemes", "add", "NHIF", "--name", "National Hospital Insurance", "--kind",
-            "insurance", "--coverage", "80", "--co-payment", "200", "--as", "admin",
-        ],
-        1,
-    );
-    assert_says(
-        &out,
-        &["Added payer scheme NHIF (National Hospital Insurance): pays 80.00% after a co-payment of KES 200.00."],
-    );
-    let out = ok(
-        data,
-        &[
-            "schemes", "add", "WAIVE", "--name", "Social welfare", "--kind", "waiver", "--as",
+            "schemes",
+            "add",
+            "NHIF",
+            "--name",
+            "National Hospital Insurance",
+            "--kind",
+            "insurance",
+            "--coverage",
+            "80",
+            "--co-payment",
+            "200",
+            "--as",
             "admin",
         ],
         1,
     );
-    assert_says(&out, &["Added payer scheme WAIVE (Social welfare): waives everything."]);
-    let out = ok(data, &["schemes", "list", "--as", "admin"], 1);
-    assert_says(&out, &["NHIF", "insurance", "WAIVE", "waiver", "2 payer schemes."]);
-
+    assert_says(
+        &out,
+        &[
+            "Added payer scheme NHIF (National Hospital Insurance): pays 80.00% after a co-payment of KES 200.00.",
+        ],
+    );
     let out = ok(
         data,
         &[
-            "patients", "scheme", &mrn, "--scheme", "nhif", "--member", "NH-44821", "--from",
-            "2026-01-01", "--to", "2026-12-31", "--as", "admin",
+            "schemes",
+            "add",
+            "WAIVE",
+            "--name",
+            "Social welfare",
+            "--kind",
+            "waiver",
+            "--as",
+            "admin",
         ],
         1,
     );
     assert_says(
         &out,
-        &[&format!("{mrn} is covered by NHIF from 2026-01-01 to 2026-12-31.")],
+        &["Added payer scheme WAIVE (Social welfare): waives everything."],
     );
-    assert!(!out.contains("NH-44821"), "the member number is not printed: {out}");
+    let out = ok(data, &["schemes", "list", "--as", "admin"], 1);
+    assert_says(
+        &out,
+        &["NHIF", "insurance", "WAIVE", "waiver", "2 payer schemes."],
+    );
+
+    let out = ok(
+        data,
+        &[
+            "patients",
+            "scheme",
+            &mrn,
+            "--scheme",
+            "nhif",
+            "--member",
+            "NH-44821",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-12-31",
+            "--as",
+            "admin",
+        ],
+        1,
+    );
+    assert_says(
+        &out,
+        &[&format!(
+            "{mrn} is covered by NHIF from 2026-01-01 to 2026-12-31."
+        )],
+    );
+    assert!(
+        !out.contains("NH-44821"),
+        "the member number is not printed: {out}"
+    );
 }
 
 #[test]
@@ -132,7 +206,14 @@ fn a_receptionist_sets_a_patients_scheme_but_not_the_tariff() {
     ok(
         data,
         &[
-            "schemes", "add", "WAIVE", "--name", "Social welfare", "--kind", "waiver", "--as",
+            "schemes",
+            "add",
+            "WAIVE",
+            "--name",
+            "Social welfare",
+            "--kind",
+            "waiver",
+            "--as",
             "admin",
         ],
         1,
@@ -140,7 +221,14 @@ fn a_receptionist_sets_a_patients_scheme_but_not_the_tariff() {
     ok(
         data,
         &[
-            "users", "add", "--user", "rose", "--role", "receptionist", "--as", "admin",
+            "users",
+            "add",
+            "--user",
+            "rose",
+            "--role",
+            "receptionist",
+            "--as",
+            "admin",
         ],
         2,
     );
@@ -149,18 +237,33 @@ fn a_receptionist_sets_a_patients_scheme_but_not_the_tariff() {
         &["users", "passwd", "--as", "rose"],
         &format!("{ADMIN_PASSWORD}\n{OWN_PASSWORD}\n"),
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let rose = format!("{OWN_PASSWORD}\n");
 
     let out = run(
         data,
         &[
-            "patients", "scheme", &mrn, "--scheme", "WAIVE", "--from", "2026-02-01", "--as",
+            "patients",
+            "scheme",
+            &mrn,
+            "--scheme",
+            "WAIVE",
+            "--from",
+            "2026-02-01",
+            "--as",
             "rose",
         ],
         &rose,
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_says(
         &String::from_utf8_lossy(&out.stdout),
         &[&format!("{mrn} is covered by WAIVE from 2026-02-01.")],
@@ -198,34 +301,73 @@ fn typing_mistakes_are_refused_in_words() {
     let e = add("-3", "procedure");
     assert!(e.contains("no minus sign"), "{e}");
     let e = add("150", "surgery");
-    assert!(e.contains("unknown group \"surgery\"") && e.contains("procedure"), "{e}");
+    assert!(
+        e.contains("unknown group \"surgery\"") && e.contains("procedure"),
+        "{e}"
+    );
     let out = ok(data, &["tariff", "list", "--as", "admin"], 1);
     assert_says(&out, &["0 items on the tariff"]);
 
     let e = refused(
         data,
-        &["tariff", "price", "NOPE", "100", "--from", "2026-01-01", "--as", "admin"],
+        &[
+            "tariff",
+            "price",
+            "NOPE",
+            "100",
+            "--from",
+            "2026-01-01",
+            "--as",
+            "admin",
+        ],
     );
-    assert!(e.contains("the tariff has no item NOPE: add it first"), "{e}");
+    assert!(
+        e.contains("the tariff has no item NOPE: add it first"),
+        "{e}"
+    );
     let e = refused(
         data,
         &[
-            "schemes", "add", "AAR", "--name", "AAR", "--kind", "insurance", "--as", "admin",
+            "schemes",
+            "add",
+            "AAR",
+            "--name",
+            "AAR",
+            "--kind",
+            "insurance",
+            "--as",
+            "admin",
         ],
     );
     assert!(e.contains("--coverage"), "{e}");
     let e = refused(
         data,
         &[
-            "schemes", "add", "AAR", "--name", "AAR", "--kind", "insurance", "--coverage", "120",
-            "--as", "admin",
+            "schemes",
+            "add",
+            "AAR",
+            "--name",
+            "AAR",
+            "--kind",
+            "insurance",
+            "--coverage",
+            "120",
+            "--as",
+            "admin",
         ],
     );
     assert!(e.contains("from 0 to 100"), "{e}");
     let e = refused(
         data,
         &[
-            "patients", "scheme", &mrn, "--scheme", "AAR", "--from", "2026-01-01", "--as",
+            "patients",
+            "scheme",
+            &mrn,
+            "--scheme",
+            "AAR",
+            "--from",
+            "2026-01-01",
+            "--as",
             "admin",
         ],
     );
@@ -233,8 +375,15 @@ fn typing_mistakes_are_refused_in_words() {
     let e = refused(
         data,
         &[
-            "patients", "scheme", "TST-999999", "--scheme", "AAR", "--from", "2026-01-01",
-            "--as", "admin",
+            "patients",
+            "scheme",
+            "TST-999999",
+            "--scheme",
+            "AAR",
+            "--from",
+            "2026-01-01",
+            "--as",
+            "admin",
         ],
     );
     assert!(e.contains("no patient has the MRN"), "{e}");

@@ -728,7 +728,10 @@ fn a_dispense_made_in_error_is_reversed_from_the_items_ledger() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(rows.len(), 2);
-    assert!(s.contains("No.") && s.contains(&format!("│{:>3} ", rows[1])), "{s}");
+    assert!(
+        s.contains("No.") && s.contains(&format!("│{:>3} ", rows[1])),
+        "{s}"
+    );
     h.press(KeyCode::Char('v'));
     let s = h.screen();
     assert!(s.contains("Reverse which dispense of Amoxicillin"), "{s}");
@@ -740,7 +743,10 @@ fn a_dispense_made_in_error_is_reversed_from_the_items_ledger() {
     h.typed(&rows[1].to_string());
     h.press(KeyCode::Enter);
     let s = h.screen();
-    assert!(s.contains(&format!("Why is dispense {} reversed?", rows[1])), "{s}");
+    assert!(
+        s.contains(&format!("Why is dispense {} reversed?", rows[1])),
+        "{s}"
+    );
     h.typed("given to the wrong patient");
     h.press(KeyCode::Enter);
     let s = h.screen();

@@ -84,9 +84,7 @@ impl Pharmacy {
             ));
         }
         let prompt = Prompt::new(
-            format!(
-                "Why is dispense {seq} reversed? (kept in the ledger and on the bill)"
-            ),
+            format!("Why is dispense {seq} reversed? (kept in the ledger and on the bill)"),
             "Reason",
         );
         Question::prompt(prompt, Pending::ReverseWhy(seq))
@@ -113,7 +111,13 @@ impl Pharmacy {
             .unwrap_or_default();
         let back = rows
             .iter()
-            .map(|m| format!("{} to batch {}", quantity_of(-m.quantity, &unit), m.batch_no))
+            .map(|m| {
+                format!(
+                    "{} to batch {}",
+                    quantity_of(-m.quantity, &unit),
+                    m.batch_no
+                )
+            })
             .collect::<Vec<_>>()
             .join(", ");
         let from = first
