@@ -12,6 +12,7 @@ use crate::commands::codes;
 use crate::commands::hospital::InitArgs;
 use crate::commands::label::LabelArgs;
 use crate::commands::settings::SettingsCommand;
+use crate::commands::tariff::{PatientsCommand, SchemesCommand, TariffCommand};
 use crate::commands::users::UsersCommand;
 use crate::commands::{billing_reports, lab, lab_reports, receipt};
 use crate::commands::{patients, pharmacy, record};
@@ -95,6 +96,18 @@ pub enum Command {
     /// A payment's or refund's receipt printed again, as receipt-printer
     /// text or a PDF (cashiers and administrators).
     Receipt(receipt::ReceiptArgs),
+    /// The pharmacy's corrections: a dispense made in error reversed.
+    #[command(subcommand)]
+    Pharmacy(pharmacy::PharmacyCommand),
+    /// The tariff: items, groups and prices over time (set by administrators).
+    #[command(subcommand)]
+    Tariff(TariffCommand),
+    /// Payer schemes: insurance and waivers (set by administrators).
+    #[command(subcommand)]
+    Schemes(SchemesCommand),
+    /// Patients: the payer scheme covering a patient.
+    #[command(subcommand)]
+    Patients(PatientsCommand),
 }
 
 #[derive(Debug, Args)]

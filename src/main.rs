@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use wardline::cli::{Cli, Command, ExportCommand, ImportCommand};
 use wardline::commands::{
     self, Passwords, appointments, audit, backup, beds, codes, hospital, lab, label, patients,
-    pharmacy, receipt, record, settings, users,
+    pharmacy, receipt, record, settings, tariff, users,
 };
 
 /// mimalloc instead of the system allocator: an import allocates each row's
@@ -121,6 +121,10 @@ fn run(cli: &Cli) -> Result<bool> {
         Some(Command::Bench(args)) => wardline::bench::run(&data, args)?,
         Some(Command::Label(args)) => label::label(&data, cli, args, &mut pw)?,
         Some(Command::Receipt(args)) => receipt::receipt(&data, cli, args, &mut pw)?,
+        Some(Command::Pharmacy(cmd)) => pharmacy::pharmacy(&data, cli, cmd, &mut pw)?,
+        Some(Command::Tariff(cmd)) => tariff::tariff(&data, cli, cmd, &mut pw)?,
+        Some(Command::Schemes(cmd)) => tariff::schemes(&data, cli, cmd, &mut pw)?,
+        Some(Command::Patients(cmd)) => tariff::patients(&data, cli, cmd, &mut pw)?,
     }
     Ok(true)
 }

@@ -3,8 +3,12 @@
 //! day, reversed when the completion is undone; each bed-day of an
 //! admission at the ward kind of its midnight, posted at transfer,
 //! discharge and when the bill is opened, never twice; nothing when the
-//! tariff has no price. The hospital is in London, whose clocks go back on
-//! 25 October 2026 (a 25-hour day).
+//! tariff has no price. A dispense made in error reversed: its stock back
+//! in each batch, its charges reversed, its prescription owing again, once
+//! only (held by the file too), never into an expired batch. A visit
+//! started from the record charged its consultation when its note is
+//! signed, once; a ward round never. The hospital is in London, whose
+//! clocks go back on 25 October 2026 (a 25-hour day).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -18,6 +22,8 @@ use wardline::domain::beds::{Disposition, WardKind};
 use wardline::domain::billing::ServiceGroup;
 use wardline::domain::clock::{Clock, Tz};
 use wardline::domain::ids::Id;
+use wardline::domain::prescribing::Frequency;
+use wardline::domain::visit::{NoteText, VisitKind};
 use wardline::ops;
 use wardline::ops::billing::{self, Source, bills, tariff};
 use wardline::store::billing::BillOf;
@@ -406,4 +412,343 @@ fn the_balance_at_discharge_counts_the_bills_and_the_days_the_discharge_will_pos
         ops::beds::balance_at_discharge(&h.c.db, &desk, &admission, london(24, 9, 0)).is_err(),
         "the desk does not discharge"
     );
+}
+
+/// A pharmacy with amoxicillin in two batches (4 at 20, then 50 at 35),
+/// the patient's outpatient visit, and a course of 15 capsules prescribed
+/// from it; returns the item, the prescription and the pharmacist.
+fn prescribed(h: &mut Hospital) -> (String, Id, Session) {
+    h.c.staff(&[fixture::PHARMACIST]);
+    let pharm = h.c.signed_in("pharm", london(2, 9, 30));
+    let admin = h.c.admin.clone();
+    let item = h.c.item("Amoxil", "amoxicillin", "500 mg", "capsule");
+    fixture::receive(
+        &mut h.c.db,
+        &admin,
+        &fixture::receipt(
+            &item,
+            "EARLY",
+            NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+            4,
+        ),
+        london(1, 8, 30),
+    );
+    let mut later = fixture::receipt(
+        &item,
+        "LATE",
+        NaiveDate::from_ymd_opt(2027, 3, 31).unwrap(),
+        50,
+    );
+    later.price = 35;
+    fixture::receive(&mut h.c.db, &admin, &later, london(1, 8, 30));
+    let doctor = h.doctor.clone();
+    let v = walk_in(h, VisitKind::Outpatient, at(2, 9));
+    let rx = ops::prescriptions::prescribe(
+        &mut h.c.db,
+        &doctor,
+        &fixture::order(&v, &item, "500 mg", Frequency::Tds, Some(5)),
+        at(2, 9),
+    )
+    .unwrap();
+    assert_eq!(rx.quantity, 15);
+    (item, rx.id, pharm)
+}
+
+/// The doctor starts a visit of `kind` from the patient's record.
+fn walk_in(h: &mut Hospital, kind: VisitKind, clock: Clock) -> Id {
+    h.doctor = h.c.signed_in("doctor", clock.now);
+    let doctor = h.doctor.clone();
+    if let Err(e) =
+        ops::clinical::break_glass(&mut h.c.db, &doctor, &h.patient, "seen at the desk", clock)
+    {
+        assert!(e.to_string().contains("open to you already"), "{e}");
+    }
+    ops::visits::start(&mut h.c.db, &doctor, &h.patient, kind, clock)
+        .unwrap()
+        .id
+}
+
+/// The doctor writes and signs the visit's note.
+fn sign(h: &mut Hospital, visit: &Id, clock: Clock) -> wardline::error::Result<()> {
+    let doctor = h.doctor.clone();
+    let note = NoteText {
+        presenting_complaint: "cough for a week".into(),
+        assessment: "bronchitis".into(),
+        plan: "rest and fluids".into(),
+        ..NoteText::default()
+    };
+    let n = ops::visits::save_draft(&mut h.c.db, &doctor, visit, &note, None, clock).unwrap();
+    ops::visits::sign(&mut h.c.db, &doctor, visit, n.version, clock).map(|_| ())
+}
+
+/// Each batch of the item with what it holds, by batch number.
+fn on_hand(h: &Hospital, item: &str) -> Vec<(String, i64)> {
+    let mut held: Vec<(String, i64)> = wardline::store::pharmacy::batches(h.c.db.conn(), item)
+        .unwrap()
+        .into_iter()
+        .map(|b| (b.batch_no, b.on_hand))
+        .collect();
+    held.sort();
+    held
+}
+
+/// The ledger numbers of the item's dispense rows, oldest first.
+fn dispense_rows(h: &Hospital, item: &str) -> Vec<i64> {
+    let conn = common::raw(h.c.db.path());
+    let mut stmt = conn
+        .prepare(
+            "SELECT seq FROM stock_movements WHERE item_id = ?1 AND kind = 'dispense' ORDER BY seq",
+        )
+        .unwrap();
+    stmt.query_map([item], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+#[test]
+fn a_reversed_dispense_puts_back_its_stock_charges_and_prescription() {
+    let mut h = Hospital::new();
+    let (item, rx, pharm) = prescribed(&mut h);
+    let done = ops::dispensing::dispense(&mut h.c.db, &pharm, &rx, None, london(2, 10, 0)).unwrap();
+    assert_eq!(done.prescription.owed(), 0);
+    assert_eq!(
+        on_hand(&h, &item),
+        vec![("EARLY".into(), 0), ("LATE".into(), 39)]
+    );
+    assert_eq!(h.owed(), 4 * 20 + 11 * 35);
+    let rows = dispense_rows(&h, &item);
+    assert_eq!(rows.len(), 2, "one ledger row per batch taken");
+
+    // Either row names the dispense; every batch it took is given back.
+    let back = ops::pharmacy::reverse_dispense(
+        &mut h.c.db,
+        &pharm,
+        rows[1],
+        "dispensed to the wrong patient",
+        london(2, 10, 30),
+    )
+    .unwrap();
+    assert_eq!(back.quantity(), 15);
+    assert_eq!(back.charges_reversed, 2);
+    assert_eq!(back.prescription.as_ref(), Some(&rx));
+    assert_eq!(
+        on_hand(&h, &item),
+        vec![("EARLY".into(), 4), ("LATE".into(), 50)]
+    );
+    assert_eq!(h.owed(), 0, "both charges reversed on the bill");
+    let lines = h.lines();
+    assert_eq!(lines.len(), 4);
+    assert!(lines.iter().all(|(s, _)| matches!(s, Source::Dispense(_))));
+    let rx_now = wardline::store::prescriptions::get(h.c.db.conn(), &rx)
+        .unwrap()
+        .unwrap();
+    assert_eq!((rx_now.dispensed, rx_now.owed()), (0, 15));
+    assert!(
+        ops::dispensing::queue(&h.c.db, &pharm)
+            .unwrap()
+            .iter()
+            .any(|w| w.prescription.id == rx),
+        "the prescription is waiting in the pharmacy's queue again"
+    );
+    // The returns name the dispense rows they reverse.
+    let conn = common::raw(h.c.db.path());
+    let refs: Vec<String> = conn
+        .prepare("SELECT reference FROM stock_movements WHERE kind = 'return' ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(
+        refs,
+        vec![
+            format!("reversal of dispense {}", rows[0]),
+            format!("reversal of dispense {}", rows[1])
+        ]
+    );
+
+    // Twice is refused, by either row's number, and changes nothing.
+    for seq in &rows {
+        let e =
+            ops::pharmacy::reverse_dispense(&mut h.c.db, &pharm, *seq, "again", london(2, 11, 0))
+                .unwrap_err()
+                .to_string();
+        assert!(e.contains("reversed already"), "{e}");
+    }
+    assert_eq!(
+        on_hand(&h, &item),
+        vec![("EARLY".into(), 4), ("LATE".into(), 50)]
+    );
+
+    // What it owes is dispensed again, and charged again.
+    let again =
+        ops::dispensing::dispense(&mut h.c.db, &pharm, &rx, None, london(2, 12, 0)).unwrap();
+    assert_eq!((again.quantity, again.prescription.owed()), (15, 0));
+    assert_eq!(h.owed(), 4 * 20 + 11 * 35);
+}
+
+#[test]
+fn the_file_refuses_a_second_reversal_and_any_change_to_one() {
+    let mut h = Hospital::new();
+    let (item, rx, pharm) = prescribed(&mut h);
+    ops::dispensing::dispense(&mut h.c.db, &pharm, &rx, None, london(2, 10, 0)).unwrap();
+    let rows = dispense_rows(&h, &item);
+    // Reversed by its first row: both batches go back.
+    ops::pharmacy::reverse_dispense(
+        &mut h.c.db,
+        &pharm,
+        rows[0],
+        "wrong strength",
+        london(2, 10, 30),
+    )
+    .unwrap();
+    let conn = common::raw(h.c.db.path());
+    // A second return and reversal of the same row, the program bypassed.
+    let (batch, patient, user): (String, String, String) = conn
+        .query_row(
+            "SELECT batch_id, patient_id, actor_id FROM stock_movements WHERE seq = ?1",
+            [rows[0]],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    conn.execute(
+        "INSERT INTO stock_movements (batch_id, item_id, kind, quantity, reason, patient_id, actor_id, at)
+         VALUES (?1, ?2, 'return', 4, 'again', ?3, ?4, '2026-10-02T10:00:00Z')",
+        rusqlite::params![batch, item, patient, user],
+    )
+    .unwrap();
+    let second = conn.last_insert_rowid();
+    let e = conn
+        .execute(
+            "INSERT INTO dispense_reversals (movement_seq, return_seq, reason, reversed_by, reversed_at)
+             VALUES (?1, ?2, 'again', ?3, '2026-10-02T10:00:00Z')",
+            rusqlite::params![rows[0], second, user],
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("UNIQUE") || e.contains("PRIMARY KEY"), "{e}");
+    let e = conn
+        .execute(
+            "UPDATE dispense_reversals SET reason = 'nothing happened'",
+            [],
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("append-only"), "{e}");
+    let e = conn
+        .execute("DELETE FROM dispense_reversals", [])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("append-only"), "{e}");
+    // The prescription's dispensed quantity is its dispenses less those
+    // reversed, and cannot be written otherwise.
+    let e = conn
+        .execute(
+            "UPDATE prescriptions SET dispensed = 15 WHERE id = ?1",
+            [rx.as_str()],
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("not reversed"), "{e}");
+    let dispensed: i64 = conn
+        .query_row(
+            "SELECT dispensed FROM prescriptions WHERE id = ?1",
+            [rx.as_str()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(dispensed, 0);
+}
+
+#[test]
+fn a_dispense_from_a_batch_expired_since_is_not_reversed() {
+    let mut h = Hospital::new();
+    h.c.staff(&[fixture::PHARMACIST]);
+    let pharm = h.c.signed_in("pharm", london(2, 8, 0));
+    let admin = h.c.admin.clone();
+    let item = h.c.item("Amoxil", "amoxicillin", "500 mg", "capsule");
+    fixture::receive(
+        &mut h.c.db,
+        &admin,
+        &fixture::receipt(&item, "SHORT", october(10), 20),
+        london(1, 8, 30),
+    );
+    let patient = h.patient.as_str().to_string();
+    ops::pharmacy::dispense(
+        &mut h.c.db,
+        &pharm,
+        &item,
+        6,
+        Some(&patient),
+        None,
+        london(2, 9, 0),
+    )
+    .unwrap();
+    let rows = dispense_rows(&h, &item);
+    let pharm = h.c.signed_in("pharm", london(12, 8, 0));
+    let e = ops::pharmacy::reverse_dispense(
+        &mut h.c.db,
+        &pharm,
+        rows[0],
+        "not needed",
+        london(12, 9, 0),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("SHORT has expired") && e.contains("dispose"),
+        "{e}"
+    );
+    assert_eq!(on_hand(&h, &item), vec![("SHORT".into(), 14)]);
+    // Before its expiry the same dispense goes back.
+    let pharm = h.c.signed_in("pharm", london(9, 8, 0));
+    ops::pharmacy::reverse_dispense(&mut h.c.db, &pharm, rows[0], "not needed", london(9, 9, 0))
+        .unwrap();
+    assert_eq!(on_hand(&h, &item), vec![("SHORT".into(), 20)]);
+    // A ledger row that is not a dispense names none.
+    let e = ops::pharmacy::reverse_dispense(&mut h.c.db, &pharm, 1, "typo", london(9, 9, 0))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("not a dispense"), "{e}");
+}
+
+#[test]
+fn a_visit_without_an_appointment_is_charged_when_its_note_is_signed_once() {
+    let mut h = Hospital::new();
+    h.consultation_items();
+    h.price("CONSULT", 1_500, october(1));
+    h.price("CONSULT-CONSULTATION", 2_500, october(1));
+    let v = walk_in(&mut h, VisitKind::Outpatient, at(2, 10));
+    assert_eq!(h.lines(), vec![], "nothing is charged before signing");
+    sign(&mut h, &v, at(2, 11)).unwrap();
+    // The generic consultation at the price of the day, on the visit's bill.
+    assert_eq!(h.lines(), vec![(Source::Visit(v.clone()), 1_500)]);
+    let doctor = h.doctor.clone();
+    let e = ops::visits::sign(&mut h.c.db, &doctor, &v, 1, at(2, 12)).unwrap_err();
+    assert!(e.to_string().contains("signed already"), "{e}");
+    assert_eq!(h.lines(), vec![(Source::Visit(v), 1_500)]);
+    assert_eq!(h.owed(), 1_500);
+}
+
+#[test]
+fn a_ward_round_and_an_unpriced_visit_charge_no_consultation() {
+    let mut h = Hospital::new();
+    h.consultation_items();
+    let v = walk_in(&mut h, VisitKind::Outpatient, at(2, 10));
+    sign(&mut h, &v, at(2, 11)).unwrap();
+    assert_eq!(h.lines(), vec![], "CONSULT has no price: nothing posts");
+    h.price("CONSULT", 1_500, october(1));
+    let bed = h.ward_bed("Medical", WardKind::Medical, "MED-1");
+    let admission = h.admit(&bed, london(3, 8, 0));
+    let round = walk_in(&mut h, VisitKind::WardRound, at(3, 9));
+    sign(&mut h, &round, at(3, 10)).unwrap();
+    assert!(
+        h.lines()
+            .iter()
+            .all(|(s, _)| !matches!(s, Source::Visit(_))),
+        "a ward round charges no consultation: {:?}",
+        h.lines()
+    );
+    let _ = admission;
 }

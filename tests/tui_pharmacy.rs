@@ -698,3 +698,85 @@ fn the_adjust_form_and_the_correction_group_a_million_the_same_way() {
     );
     assert!(s.contains("On hand 250 tablet"), "{s}");
 }
+
+#[test]
+fn a_dispense_made_in_error_is_reversed_from_the_items_ledger() {
+    let mut h = Harness::new(false);
+    open_pharmacy(&mut h);
+    h.press(KeyCode::Char('d'));
+    h.typed("25");
+    h.ctrl('p');
+    h.typed("okafor");
+    h.press(KeyCode::Enter);
+    h.ctrl('s');
+    h.press(KeyCode::Char('y'));
+    let s = h.screen();
+    assert!(s.contains("Dispensed 25 capsules"), "{s}");
+    if !s.contains("Ledger (") {
+        h.press(KeyCode::Enter);
+    }
+    let s = h.screen();
+    // The ledger numbers its rows: the dispense wrote the newest two.
+    let rows: Vec<i64> = h
+        .app
+        .db()
+        .conn()
+        .prepare("SELECT seq FROM stock_movements WHERE kind = 'dispense' ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(
+        s.contains("No.") && s.contains(&format!("│{:>3} ", rows[1])),
+        "{s}"
+    );
+    h.press(KeyCode::Char('v'));
+    let s = h.screen();
+    assert!(s.contains("Reverse which dispense of Amoxicillin"), "{s}");
+    h.typed("1");
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(s.contains("No. 1 is not a dispense of this item"), "{s}");
+    h.press(KeyCode::Char('v'));
+    h.typed(&rows[1].to_string());
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(
+        s.contains(&format!("Why is dispense {} reversed?", rows[1])),
+        "{s}"
+    );
+    h.typed("given to the wrong patient");
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(
+        s.contains("dispensed to TST-000001-")
+            && s.contains("20 capsules to")
+            && s.contains("batch AMX-SOON, 5 capsules to batch AMX-LATE"),
+        "{s}"
+    );
+    h.press(KeyCode::Char('y'));
+    let s = h.screen();
+    assert!(
+        s.contains("25 capsules of Amoxicillin 500 mg capsule back in stock"),
+        "{s}"
+    );
+    let last = &audit::recent(h.app.db().conn(), 1).unwrap()[0];
+    assert_eq!(last.action, "REVERSE_DISPENSE");
+    assert!(
+        last.summary
+            .contains("(20 to AMX-SOON, 5 to AMX-LATE): given to the wrong patient"),
+        "{}",
+        last.summary
+    );
+    // A second time is refused in words.
+    h.press(KeyCode::Char('v'));
+    h.typed(&rows[0].to_string());
+    h.press(KeyCode::Enter);
+    h.typed("again");
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('y'));
+    let s = h.screen();
+    assert!(s.contains("reversed already"), "{s}");
+}

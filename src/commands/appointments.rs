@@ -153,7 +153,7 @@ pub struct ExportArgs {
 }
 
 /// Reads a day as typed on the command line: ISO or the hospital's format.
-fn parse_day(db: &Db, text: &str) -> Result<chrono::NaiveDate> {
+pub(super) fn parse_day(db: &Db, text: &str) -> Result<chrono::NaiveDate> {
     let settings = db.settings()?;
     crate::domain::patient::parse_date(text, settings.date_pattern())
         .with_context(|| format!("{text:?} is not a date: write it as YYYY-MM-DD, like 2026-03-14"))

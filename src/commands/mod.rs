@@ -42,6 +42,7 @@ pub mod pharmacy;
 pub mod receipt;
 pub mod record;
 pub mod settings;
+pub mod tariff;
 pub mod users;
 
 use crate::auth::{self, Session};

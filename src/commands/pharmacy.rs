@@ -1,17 +1,81 @@
-//! `wardline import items`, `wardline report stock` and `wardline report
-//! expiry`: the pharmacy's catalogue loaded from a file, and what its stock
-//! is worth and when it expires.
+//! `wardline import items`, `wardline report stock`, `wardline report
+//! expiry` and `wardline pharmacy reverse-dispense`: the pharmacy's
+//! catalogue loaded from a file, what its stock is worth and when it
+//! expires, and a dispense made in error taken back.
 
 use super::{AsUser, Passwords, ReportFormat, as_user, fit, open_hospital};
 use crate::cli::Cli;
-use crate::domain::display::thousands;
+use crate::domain::display::{quantity_of, thousands};
 use crate::paths::DataDir;
 use crate::store::Db;
 use anyhow::{Context, Result, bail};
 use chrono::Utc;
-use clap::Args;
+use clap::{Args, Subcommand};
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
+
+#[derive(Debug, Subcommand)]
+pub enum PharmacyCommand {
+    /// Reverse a dispense made in error (pharmacists): every batch it took
+    /// gets its stock back, its charges are reversed on the bill, and a
+    /// prescription it was dispensed against owes the quantity again.
+    /// Refused when a batch has expired since (dispose of it instead).
+    ReverseDispense {
+        /// The dispense's number: the No. of one of its rows in the item's
+        /// ledger.
+        number: i64,
+        /// Why it is reversed; kept in the ledger and on the bill.
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        by: AsUser,
+    },
+}
+
+/// `wardline pharmacy …`: the pharmacy's corrections.
+pub fn pharmacy(
+    data: &DataDir,
+    cli: &Cli,
+    cmd: &PharmacyCommand,
+    pw: &mut Passwords,
+) -> Result<()> {
+    let mut db = open_hospital(data, cli.hospital.as_deref())?;
+    match cmd {
+        PharmacyCommand::ReverseDispense { number, reason, by } => {
+            let done = as_user(&mut db, by, pw, |db, s, _| {
+                Ok(crate::ops::pharmacy::reverse_dispense(
+                    db,
+                    s,
+                    *number,
+                    reason,
+                    Utc::now(),
+                )?)
+            })?;
+            let batches = done
+                .batches
+                .iter()
+                .map(|(batch, q)| format!("{} to batch {batch}", quantity_of(*q, &done.unit)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let charges = match done.charges_reversed {
+                0 => "it had no charges".to_string(),
+                1 => "its charge was reversed on the bill".to_string(),
+                n => format!("its {n} charges were reversed on the bill"),
+            };
+            let owed = if done.prescription.is_some() {
+                "; the prescription owes it again"
+            } else {
+                ""
+            };
+            say!(
+                "Reversed dispense {number} of {} of {}: {batches}; {charges}{owed}.",
+                quantity_of(done.quantity(), &done.unit),
+                done.item
+            );
+        }
+    }
+    Ok(())
+}
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {

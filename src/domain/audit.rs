@@ -33,6 +33,7 @@ pub enum AuditAction {
     // pharmacy
     Receive,
     Dispense,
+    ReverseDispense,
     Adjust,
     // beds
     Admit,

@@ -249,8 +249,21 @@ pub fn save_draft(
     })
 }
 
+/// Whether a visit's consultation is charged when its note is signed: a
+/// consultation started from the record, with no appointment (those are
+/// charged at completion) and no admission. Ward rounds and nursing notes
+/// charge none.
+fn charged_at_signing(v: &Visit) -> bool {
+    matches!(
+        v.kind,
+        VisitKind::Outpatient | VisitKind::WalkIn | VisitKind::Antenatal
+    ) && v.appointment_id.is_none()
+        && v.admission_id.is_none()
+}
+
 /// Signs the note at the version the screen shows; from then on it never
-/// changes. Only its author or the visit's clinician signs.
+/// changes. Only its author or the visit's clinician signs. A consultation
+/// started from the record without an appointment is charged now.
 pub fn sign(db: &mut Db, by: &Session, visit: &Id, version: i64, clock: Clock) -> Result<Note> {
     let kind = get_visit(db.conn(), visit)?.kind;
     let (p, doing) = permission(kind);
@@ -291,7 +304,12 @@ pub fn sign(db: &mut Db, by: &Session, visit: &Id, version: i64, clock: Clock) -
             &v.patient_id,
             format!("{} note signed", v.kind.label()),
         );
-        Ok((signed, vec![e]))
+        let charges = if charged_at_signing(&v) {
+            crate::ops::billing::events::post_unbooked_consultation_in(tx, &v, &by.user.id, clock)?
+        } else {
+            Vec::new()
+        };
+        Ok((signed, std::iter::once(e).chain(charges).collect()))
     })
 }
 

@@ -14,6 +14,7 @@ pub mod bulk_insert;
 pub mod clinical;
 pub mod code_lists;
 pub mod damage;
+pub mod dispense_reversals;
 pub mod formulary;
 pub mod health;
 pub mod import_progress;

@@ -118,6 +118,8 @@ pub enum Action {
     AdjustStock,
     /// Dispose of the selected expired batch.
     DisposeStock,
+    /// Reverse a dispense made in error, named by its ledger number.
+    ReverseDispense,
     /// Count the item's batches and post the differences.
     CountStock,
     /// Deactivate or reactivate the item.

@@ -23,11 +23,35 @@ pub const CODE: &str = "TST";
 pub const HOSPITAL_NAME: &str = "Test General Hospital";
 pub const ADMIN: &str = "admin";
 pub const ADMIN_PASSWORD: &str = "correct horse battery";
-/// Drops what migrations 17 (billing) and 18 (secrets, deaths) added, for
+/// Drops what migrations 17 (billing), 18 (secrets, deaths) and 19 (dispense
+/// reversals) added, and puts back the prescription triggers 19 replaced, for
 /// tests that make a file as an older migration left it. The accounts'
 /// wider list of roles stays: migration 17 finds it already wide.
 pub const UNDO_SINCE_BILLING: &str =
-    "DROP TRIGGER charges_once_per_source; DROP TRIGGER dispenses_not_after_death;
+    "DROP TABLE dispense_reversals;
+    DROP TRIGGER prescriptions_dispensed_is_ledger;
+    CREATE TRIGGER prescriptions_dispensed_is_ledger BEFORE UPDATE OF dispensed ON prescriptions
+    WHEN NEW.dispensed IS NOT (SELECT coalesce(sum(quantity), 0) FROM prescription_dispenses
+                               WHERE prescription_id = NEW.id)
+    BEGIN
+        SELECT RAISE(ABORT, 'a prescription''s dispensed quantity must equal the sum of its dispenses');
+    END;
+    DROP TRIGGER prescription_dispenses_check;
+    CREATE TRIGGER prescription_dispenses_check BEFORE INSERT ON prescription_dispenses
+    BEGIN
+        SELECT RAISE(ABORT, 'only a dispense movement of the prescribed item to its patient, of the same quantity, can be linked to a prescription')
+        WHERE NOT EXISTS (
+            SELECT 1 FROM stock_movements m JOIN prescriptions p ON p.id = NEW.prescription_id
+            WHERE m.seq = NEW.movement_seq AND m.kind = 'dispense' AND m.item_id = p.item_id
+              AND m.patient_id = p.patient_id AND -m.quantity = NEW.quantity);
+        SELECT RAISE(ABORT, 'the prescription is no longer active: nothing more is dispensed against it')
+        WHERE (SELECT status FROM prescriptions WHERE id = NEW.prescription_id) IS NOT 'active';
+        SELECT RAISE(ABORT, 'a dispense against a prescription never exceeds what is prescribed and still owed')
+        WHERE (SELECT coalesce(sum(quantity), 0) FROM prescription_dispenses
+               WHERE prescription_id = NEW.prescription_id) + NEW.quantity
+            > (SELECT quantity FROM prescriptions WHERE id = NEW.prescription_id);
+    END;
+    DROP TRIGGER charges_once_per_source; DROP TRIGGER dispenses_not_after_death;
     DROP TRIGGER admissions_not_after_death; DROP TRIGGER appointments_not_after_death;
     ALTER TABLE patients DROP COLUMN died_at; DROP TABLE hospital_secrets;
     DROP VIEW bill_totals; DROP TABLE cash_ups; DROP TABLE payments;

@@ -116,6 +116,24 @@ pub fn check_text(typed: &str, what: &str, required: bool, max: usize) -> Result
     Ok(t.to_string())
 }
 
+/// A coverage typed as a percentage ("80", "80%", "72.5") in basis points
+/// (8000, 7250): 0 to 100, with at most two decimals.
+pub fn parse_percent(typed: &str) -> Option<i64> {
+    let t = typed.trim().trim_end_matches('%').trim();
+    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
+    if whole.is_empty()
+        || whole.len() > 3
+        || frac.len() > 2
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    let frac: i64 = format!("{frac:0<2}").parse().ok()?;
+    Some(whole * 100 + frac).filter(|bp| *bp <= 10_000)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,6 +167,30 @@ mod tests {
         assert_eq!("bed_day".parse::<ServiceGroup>(), Ok(ServiceGroup::BedDay));
         assert_eq!("self_pay".parse::<SchemeKind>(), Ok(SchemeKind::SelfPay));
         assert_eq!(money(123_456, "KES"), "KES 1,234.56");
+    }
+
+    #[test]
+    fn a_coverage_is_read_as_basis_points() {
+        assert_eq!(parse_percent("80"), Some(8_000));
+        assert_eq!(parse_percent(" 80% "), Some(8_000));
+        assert_eq!(parse_percent("72.5"), Some(7_250));
+        assert_eq!(parse_percent("0.05"), Some(5));
+        assert_eq!(parse_percent("100"), Some(10_000));
+        assert_eq!(parse_percent("100.01"), None);
+        assert_eq!(parse_percent("1.234"), None);
+        assert_eq!(parse_percent("-5"), None);
+        assert_eq!(parse_percent("eighty"), None);
+        assert_eq!(parse_percent(""), None);
+    }
+
+    #[test]
+    fn amounts_are_read_in_the_currencys_minor_digits() {
+        assert_eq!(parse_money("1500", "KES"), Some(150_000));
+        assert_eq!(parse_money("1500.50", "KES"), Some(150_050));
+        assert_eq!(parse_money("1,500.50", "KES"), Some(150_050));
+        assert_eq!(parse_money("1,500", "UGX"), Some(1_500));
+        assert_eq!(parse_money("1.500", "KWD"), Some(1_500));
+        assert_eq!(parse_money("1500.505", "KES"), None);
     }
 
     #[test]

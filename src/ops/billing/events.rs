@@ -1,6 +1,8 @@
 //! Charges that post themselves from what happens to a patient: the
 //! consultation of a completed appointment, charged on its visit's bill at
-//! the tariff item of its appointment type, and the bed-days of an
+//! the tariff item of its appointment type; the consultation of a visit
+//! started from the record without one, charged at `CONSULT` when its note
+//! is signed; and the bed-days of an
 //! admission, charged at the tariff item of the kind of ward each midnight
 //! was spent in. Both post inside the transaction of the event that makes
 //! them due, never twice for one source, and never at a made-up price: an
@@ -80,18 +82,36 @@ pub fn post_consultation_in(
     by: &Id,
     clock: Clock,
 ) -> Result<Vec<AuditEvent>> {
+    let own = consultation_code(type_name);
+    post_consultation_at(tx, visit, &[own.as_str(), CONSULTATION], by, clock)
+}
+
+/// Posts the consultation of a visit started from the record without an
+/// appointment (its note signed now), inside the caller's transaction: at
+/// the price of the day of `CONSULT`; nothing when it is unpriced, or when
+/// the visit's consultation stands charged.
+pub fn post_unbooked_consultation_in(
+    tx: &Transaction,
+    visit: &Visit,
+    by: &Id,
+    clock: Clock,
+) -> Result<Vec<AuditEvent>> {
+    post_consultation_at(tx, visit, &[CONSULTATION], by, clock)
+}
+
+/// Posts `visit`'s consultation at the first of `codes` priced today.
+fn post_consultation_at(
+    tx: &Transaction,
+    visit: &Visit,
+    codes: &[&str],
+    by: &Id,
+    clock: Clock,
+) -> Result<Vec<AuditEvent>> {
     let source = Source::Visit(visit.id.clone());
     if !store::standing_charges_of(tx, &source)?.is_empty() {
         return Ok(Vec::new());
     }
-    let own = consultation_code(type_name);
-    let Some((item, price)) = priced(
-        tx,
-        &[own.as_str(), CONSULTATION],
-        ServiceGroup::Consultation,
-        clock.today(),
-    )?
-    else {
+    let Some((item, price)) = priced(tx, codes, ServiceGroup::Consultation, clock.today())? else {
         return Ok(Vec::new());
     };
     let (bill, opened) = open_or_find_in(tx, BillOf::Visit(&visit.id), clock)?;

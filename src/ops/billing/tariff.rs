@@ -35,6 +35,19 @@ fn check_name(typed: &str) -> Result<String> {
     check_text(typed, "name", true, 80).map_err(Error::Refused)
 }
 
+/// The tariff as it stands on `day`: every item with its price that day
+/// (none when unpriced), by code, for anyone who sees bills.
+pub fn tariff_on(db: &Db, by: &Session, day: NaiveDate) -> Result<Vec<(TariffItem, Option<i64>)>> {
+    by.require(Permission::ViewBills, "see the tariff")?;
+    Ok(store::tariff_on(db.conn(), day)?)
+}
+
+/// The hospital's payer schemes, by code, for anyone who sees bills.
+pub fn schemes(db: &Db, by: &Session) -> Result<Vec<Scheme>> {
+    by.require(Permission::ViewBills, "see the payer schemes")?;
+    Ok(store::schemes(db.conn())?)
+}
+
 /// An administrator adds an item to the tariff (its price is set apart).
 pub fn add_item(
     db: &mut Db,

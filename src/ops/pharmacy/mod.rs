@@ -6,7 +6,8 @@
 //! This module holds what the changes share (the pharmacy's today, the
 //! re-reads of an item or batch, the checks of a quantity and a reason, one
 //! batch's movement by hand); the changes live by area: `catalogue`,
-//! `stock`, `receiving`, `dispense`, `adjustments`, `count`, `reports`.
+//! `stock`, `receiving`, `dispense`, `reversal`, `adjustments`, `count`,
+//! `reports`.
 
 mod adjustments;
 mod catalogue;
@@ -14,6 +15,7 @@ mod count;
 mod dispense;
 mod receiving;
 mod reports;
+mod reversal;
 mod stock;
 
 pub use adjustments::{adjust, dispose, return_to_stock};
@@ -23,6 +25,7 @@ pub(crate) use dispense::issue;
 pub use dispense::{dispense, plan};
 pub use receiving::{Receipt, receive};
 pub use reports::{expiry_report, write_expiry_csv, write_stock_csv};
+pub use reversal::{DispenseReversed, reverse_dispense};
 pub use stock::{ItemView, LEDGER_ROWS, dispensed_to, item_view, open_item, stock_list};
 
 use crate::auth::Session;

@@ -4,7 +4,7 @@
 //! Read through the `charges_posted` and `payments_day` indexes, never the
 //! whole history.
 
-use super::{BILL_COLUMNS, Bill, SCHEME_COLUMNS, Scheme, TariffItem, Totals, bill, scheme, totals};
+use super::{BILL_COLUMNS, Bill, Scheme, TariffItem, Totals, bill, totals};
 use crate::domain::patient::full_name;
 use crate::domain::time::format_ts;
 use crate::store::StoreError;
@@ -76,25 +76,18 @@ fn row_of(conn: &Connection, bill: Bill) -> Result<DeskRow, StoreError> {
 
 /// The schemes still offered, by name.
 pub fn offered_schemes(conn: &Connection) -> Result<Vec<Scheme>, StoreError> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {SCHEME_COLUMNS} FROM payer_schemes WHERE active = 1 ORDER BY name"
-        ))?
-        .query_map([], scheme)?
-        .collect::<rusqlite::Result<Vec<_>>>()?)
+    let mut offered: Vec<Scheme> = super::schemes(conn)?
+        .into_iter()
+        .filter(|s| s.active)
+        .collect();
+    offered.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(offered)
 }
 
 /// The tariff's items with a price on `day`, by code, with that price.
 pub fn priced_on(conn: &Connection, day: NaiveDate) -> Result<Vec<(TariffItem, i64)>, StoreError> {
-    let items = conn
-        .prepare_cached("SELECT id, code, name, service_group FROM tariff_items ORDER BY code")?
-        .query_map([], super::tariff_item)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut priced = Vec::new();
-    for item in items {
-        if let Some(price) = super::price_on(conn, &item.id, day)? {
-            priced.push((item, price));
-        }
-    }
-    Ok(priced)
+    Ok(super::tariff_on(conn, day)?
+        .into_iter()
+        .filter_map(|(item, price)| price.map(|p| (item, p)))
+        .collect())
 }

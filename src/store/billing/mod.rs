@@ -208,6 +208,22 @@ pub fn tariff_item_by_code(
         .optional()?)
 }
 
+/// Every tariff item with its price on `day` (none when unpriced), by code.
+pub fn tariff_on(
+    conn: &Connection,
+    day: NaiveDate,
+) -> Result<Vec<(TariffItem, Option<i64>)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT i.id, i.code, i.name, i.service_group,
+                (SELECT p.price FROM tariff_prices p
+                 WHERE p.item_id = i.id AND p.effective_from <= ?1
+                 ORDER BY p.effective_from DESC LIMIT 1)
+         FROM tariff_items i ORDER BY i.code",
+    )?;
+    let rows = stmt.query_map([day.to_string()], |r| Ok((tariff_item(r)?, r.get(4)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 pub fn insert_tariff_item(
     tx: &Transaction,
     item: &TariffItem,
@@ -293,6 +309,15 @@ pub fn scheme_by_code(conn: &Connection, code: &str) -> Result<Option<Scheme>, S
         ))?
         .query_row([code], scheme)
         .optional()?)
+}
+
+/// Every payer scheme, by code.
+pub fn schemes(conn: &Connection) -> Result<Vec<Scheme>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {SCHEME_COLUMNS} FROM payer_schemes ORDER BY code"
+    ))?;
+    let rows = stmt.query_map([], scheme)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn insert_scheme(tx: &Transaction, s: &Scheme) -> Result<(), StoreError> {

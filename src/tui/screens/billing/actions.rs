@@ -279,7 +279,7 @@ impl Billing {
                 };
                 if items.is_empty() {
                     return Said::Error(
-                        "The tariff has no item priced today: an administrator sets prices with `wardline tariff`.".into(),
+                        "The tariff has no item priced today: an administrator prices items with `wardline tariff price`.".into(),
                     );
                 }
                 let form = DeskForm::charge(

@@ -212,6 +212,7 @@ impl Pharmacy {
         theme: &Theme,
     ) {
         let table = ScrollTable::new([
+            Column::number("No."),
             Column::text("When", 11),
             Column::text("Kind", 8),
             Column::code("Batch"),
@@ -247,6 +248,7 @@ impl Pharmacy {
                 };
             }
             Cells::new(vec![
+                m.seq.to_string(),
                 at,
                 m.kind.clone(),
                 m.batch_no.clone(),

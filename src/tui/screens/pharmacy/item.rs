@@ -176,6 +176,7 @@ impl Pharmacy {
                 };
                 self.view = View::Form(Box::new(StockForm::new(purpose, &local(ctx))));
             }
+            Action::ReverseDispense => return self.ask_which_dispense(ctx),
             Action::CountStock => {
                 if let Some(r) = refused(ctx, Permission::ManageStock, "post a stock count") {
                     return r;

@@ -91,6 +91,13 @@ pub const STOCK_ITEM: &[Binding] = table![
         b(&[ch('d')], Action::DispenseStock, "dispense", true).needs(Permission::Dispense),
         b(&[ch('r')], Action::ReceiveStock, "receive", true).needs(Permission::ManageStock),
         b(&[ch('t')], Action::ReturnStock, "return to batch", false).needs(Permission::Dispense),
+        b(
+            &[ch('v')],
+            Action::ReverseDispense,
+            "reverse a dispense",
+            false
+        )
+        .needs(Permission::Dispense),
         b(&[ch('a')], Action::AdjustStock, "adjust batch", true).needs(Permission::ManageStock),
         b(&[ch('x')], Action::DisposeStock, "dispose expired", false)
             .needs(Permission::ManageStock),

@@ -8,7 +8,7 @@
 //! The folder holds the whole area: this file the tab's state, what is open
 //! and its [`Screen`](crate::tui::screen::Screen) implementation; `list`,
 //! `item`, `save`, `dispense`, `count` and `queue` what each view does with
-//! its keys;
+//! its keys; `reversal` a dispense made in error taken back (`v`);
 //! `forms` the stock forms; `draw` the drawing; `keys` the key tables.
 
 mod count;
@@ -20,6 +20,7 @@ mod keys;
 mod list;
 mod queue;
 mod queue_draw;
+mod reversal;
 mod save;
 
 use crate::domain::pharmacy::{Filter, StockLevel};
@@ -78,6 +79,12 @@ enum Pending {
     PostCount,
     /// Dispense the plan shown against its prescription.
     DispenseRx,
+    /// The ledger number of the dispense to reverse is typed.
+    ReverseWhich,
+    /// Why the dispense of this ledger number is reversed is typed.
+    ReverseWhy(i64),
+    /// Reverse the dispense of this ledger number, for this reason.
+    ReverseDispense(i64, String),
 }
 
 /// The patient picker is choosing the open form's patient.
@@ -203,14 +210,21 @@ impl Pharmacy {
     }
 
     fn answer_confirm(&mut self, then: Pending, answer: Answer, ctx: &mut Ctx) -> Said {
-        if !matches!(answer, Answer::Yes) {
-            return Said::Nothing;
-        }
+        let then = match (then, answer) {
+            (Pending::ReverseWhich, Answer::Text(typed)) => return self.ask_why_reversed(&typed),
+            (Pending::ReverseWhy(seq), Answer::Text(reason)) => {
+                return self.confirm_reversal(seq, reason);
+            }
+            (then, Answer::Yes) => then,
+            _ => return Said::Nothing,
+        };
         match then {
             Pending::DiscardForm => self.close_form(ctx),
             Pending::ToggleActive => self.toggle_active(ctx),
             Pending::PostCount => self.post_count(ctx),
             Pending::DispenseRx => self.dispense_rx(ctx),
+            Pending::ReverseDispense(seq, reason) => self.reverse_dispense(seq, &reason, ctx),
+            Pending::ReverseWhich | Pending::ReverseWhy(_) => Said::Nothing,
         }
     }
 }
