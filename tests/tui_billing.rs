@@ -482,3 +482,65 @@ fn the_billing_tab_is_for_the_roles_that_see_bills() {
     assert!(s.contains("Billing") && s.contains("Patients"), "{s}");
     assert!(!s.contains("Beds") && !s.contains("Pharmacy"), "{s}");
 }
+
+#[test]
+fn a_nurse_charges_an_admitted_patient_who_has_no_bill_yet() {
+    let (mut h, mut m) = harness();
+    let admin = m.clinic.admin.clone();
+    let doctor = m.clinic.signed_in("doctor", ago(30));
+    let ward = m.clinic.ward("Surgical", WardKind::General);
+    let bed = m.clinic.bed(&ward, "S1");
+    let baraka = fixture::register(
+        &mut m.clinic.db,
+        &admin,
+        &fixture::person("Baraka", "Mwangi", "1975-02-11", "M"),
+        ago(40),
+    )
+    .id;
+    fixture::admit(
+        &mut m.clinic.db,
+        &admin,
+        &baraka,
+        &bed,
+        &doctor.user.id,
+        "fracture",
+        ago(20),
+    );
+    fixture::register(
+        &mut m.clinic.db,
+        &admin,
+        &fixture::person("Zawadi", "Njeri", "1990-07-07", "F"),
+        ago(40),
+    );
+    h.sign_in_to("nurse", KeyCode::F(10));
+    h.typed("/");
+    h.typed("njeri");
+    h.press(KeyCode::Enter);
+    h.typed("c");
+    let s = h.screen();
+    assert!(
+        s.contains("Zawadi Njeri") && s.contains("is not admitted and has no visit today"),
+        "{s}"
+    );
+
+    h.typed("/");
+    h.typed("mwangi");
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(s.contains("Bills, newest first (0 bills)"), "{s}");
+    h.typed("c");
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(
+        s.contains("Charge 1 × Wound dressing at KES 300.00 (KES 300.00) to the"),
+        "{s}"
+    );
+    h.typed("y");
+    let s = h.screen();
+    assert!(s.contains("Charged 1 × Wound dressing: KES 300.00."), "{s}");
+    assert!(
+        s.contains("Bills, newest first (1 bill)") && s.contains("owes KES 300.00"),
+        "{s}"
+    );
+    assert_eq!(count(&h, "SELECT count(*) FROM bills"), 3);
+}

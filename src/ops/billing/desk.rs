@@ -345,3 +345,27 @@ pub fn priced_today(db: &Db, by: &Session, clock: Clock) -> Result<Vec<(TariffIt
     by.require(Permission::PostCharges, "post charges")?;
     Ok(store::desk::priced_on(db.conn(), clock.today())?)
 }
+
+/// What a new manual charge for a patient goes on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChargeTo {
+    /// The stay of an admitted patient.
+    Stay(Id),
+    /// The patient's latest visit of today.
+    Visit(Id),
+}
+
+/// Where a charge for `patient` goes now: their stay while admitted, else
+/// their latest visit started today; none when they have neither.
+pub fn charge_to(db: &Db, by: &Session, patient: &Id, clock: Clock) -> Result<Option<ChargeTo>> {
+    by.require(Permission::PostCharges, "post charges")?;
+    let conn = db.conn();
+    if let Some(stay) = crate::store::beds::active_admission_of(conn, patient)? {
+        return Ok(Some(ChargeTo::Stay(stay.id)));
+    }
+    let (latest, _) = crate::store::clinical::visits::latest_visits(conn, patient, 1)?;
+    Ok(latest
+        .into_iter()
+        .find(|v| clock.at(v.started_at).date_naive() == clock.today())
+        .map(|v| ChargeTo::Visit(v.id)))
+}

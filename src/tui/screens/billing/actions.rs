@@ -207,9 +207,44 @@ impl Billing {
                 self.open_bill(&id, true, ctx)
             }
             Action::SetScheme => self.start_scheme(ctx),
+            Action::PostCharge => self.start_patient_charge(ctx),
             Action::ChoosePatient => self.choose_patient(ctx),
             _ => Said::Nothing,
         }
+    }
+
+    /// A charge for the patient shown: on their stay while admitted, else
+    /// on today's visit (the bill opens if it has none yet).
+    fn start_patient_charge(&mut self, ctx: &mut Ctx) -> Said {
+        if let Some(s) = refused(ctx, Permission::PostCharges, "post charges") {
+            return s;
+        }
+        let Some(p) = &self.patient else {
+            return Said::Nothing;
+        };
+        let who = format!("{} {}", p.name, p.mrn);
+        let target = match desk::charge_to(ctx.db, ctx.session, &p.id, ctx.clock()) {
+            Ok(t) => t,
+            Err(e) => return said_error(e),
+        };
+        let (of, onto) = match target {
+            Some(desk::ChargeTo::Stay(a)) => ((None, Some(a)), format!("the stay of {who}")),
+            Some(desk::ChargeTo::Visit(v)) => ((Some(v), None), format!("today's visit of {who}")),
+            None => {
+                return Said::Info(format!(
+                    "{who} is not admitted and has no visit today: a charge goes on a stay's or a visit's bill."
+                ));
+            }
+        };
+        let items = match priced_items(ctx) {
+            Ok(i) => i,
+            Err(said) => return said,
+        };
+        let currency = ctx.settings.currency.clone();
+        let form = DeskForm::charge(of, onto.clone(), items, onto, &currency);
+        self.bill = None;
+        self.view = View::Form(Box::new(form));
+        Said::Nothing
     }
 
     pub(super) fn perform_bill(&mut self, action: Action, ctx: &mut Ctx) -> Said {
@@ -273,18 +308,14 @@ impl Billing {
                 if let Some(s) = refused(ctx, Permission::PostCharges, "post charges") {
                     return s;
                 }
-                let items = match desk::priced_today(ctx.db, ctx.session, ctx.clock()) {
+                let items = match priced_items(ctx) {
                     Ok(i) => i,
-                    Err(e) => return said_error(e),
+                    Err(said) => return said,
                 };
-                if items.is_empty() {
-                    return Said::Error(
-                        "The tariff has no item priced today: an administrator prices items with `wardline tariff price`.".into(),
-                    );
-                }
+                let onto = format!("bill {number} of {} {}", b.name, b.mrn);
                 let form = DeskForm::charge(
-                    d.bill.visit_id.clone(),
-                    d.bill.admission_id.clone(),
+                    (d.bill.visit_id.clone(), d.bill.admission_id.clone()),
+                    onto,
                     items,
                     about,
                     &currency,
@@ -542,15 +573,18 @@ impl Billing {
                 )
             }
             Kind::Charge {
-                visit, admission, ..
+                visit,
+                admission,
+                onto,
+                ..
             } => {
-                let (visit, admission) = (visit.clone(), admission.clone());
+                let (visit, admission, onto) = (visit.clone(), admission.clone(), onto.clone());
                 let Some((item, price, quantity)) = form.read_charge() else {
                     return fix_marked();
                 };
                 Question::confirm(
                     format!(
-                        "Charge {quantity} × {} at {} ({}) to {whose}?",
+                        "Charge {quantity} × {} at {} ({}) to {onto}?",
                         item.name,
                         money(price, &currency),
                         money(price * quantity, &currency)
@@ -773,6 +807,17 @@ impl Billing {
             Err(e) => Ok(said_error(e)),
         }
     }
+}
+
+/// The tariff's items priced today; none is said as what to do.
+fn priced_items(ctx: &mut Ctx) -> Result<Vec<(crate::store::billing::TariffItem, i64)>, Said> {
+    let items = desk::priced_today(ctx.db, ctx.session, ctx.clock()).map_err(said_error)?;
+    if items.is_empty() {
+        return Err(Said::Error(
+            "The tariff has no item priced today: an administrator prices items with `wardline tariff price`.".into(),
+        ));
+    }
+    Ok(items)
 }
 
 /// The form's mistakes are marked on its fields.

@@ -25,6 +25,8 @@ pub enum Kind {
     Charge {
         visit: Option<Id>,
         admission: Option<Id>,
+        /// Where it goes, in words: `bill B-000045 of …`, `the stay of …`.
+        onto: String,
         items: Vec<(TariffItem, i64)>,
     },
     /// The scheme covering a patient, from a date.
@@ -114,8 +116,8 @@ impl DeskForm {
 
     /// A manual charge: the item, the quantity.
     pub fn charge(
-        visit: Option<Id>,
-        admission: Option<Id>,
+        (visit, admission): (Option<Id>, Option<Id>),
+        onto: String,
         items: Vec<(TariffItem, i64)>,
         about: String,
         currency: &str,
@@ -133,6 +135,7 @@ impl DeskForm {
             kind: Kind::Charge {
                 visit,
                 admission,
+                onto,
                 items,
             },
         }

@@ -30,7 +30,8 @@ pub const DESK: &[Binding] = table![
     REFRESH,
 ];
 
-/// One patient's bills, newest first, and the scheme that covers them.
+/// One patient's bills, newest first, the scheme that covers them, and a
+/// charge on their stay or today's visit.
 pub const PATIENT: &[Binding] = table![
     &[b(
         &[plain(KeyCode::Enter)],
@@ -42,6 +43,7 @@ pub const PATIENT: &[Binding] = table![
     list_keys!("bill"),
     &[
         b(&[ch('s')], Action::SetScheme, "payer scheme", true).needs(Permission::SetPatientScheme),
+        b(&[ch('c')], Action::PostCharge, "charge", true).needs(Permission::PostCharges),
         b(&[ch('/')], Action::ChoosePatient, "another patient", false),
     ],
     REFRESH,

@@ -163,7 +163,9 @@ impl Billing {
         match &self.view {
             View::Form(f) => match f.kind {
                 forms::Kind::CashUp { .. } => View::Desk,
-                forms::Kind::Scheme { .. } if self.bill.is_none() => View::Patient,
+                forms::Kind::Scheme { .. } | forms::Kind::Charge { .. } if self.bill.is_none() => {
+                    View::Patient
+                }
                 _ => View::Bill,
             },
             View::Desk => View::Desk,
