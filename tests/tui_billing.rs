@@ -135,7 +135,7 @@ fn a_cashier_takes_cash_with_change_and_the_receipt_is_written() {
         "{s}"
     );
     assert!(s.contains("300.00") && s.contains("241.00"), "{s}");
-    assert!(s.contains("Taken today: cash KES 0.00"), "{s}");
+    assert!(s.contains("Taken today (KES): cash 0.00"), "{s}");
     // The latest opened first: Tomás, then Amina.
     h.press(KeyCode::Down);
     h.press(KeyCode::Enter);
@@ -143,7 +143,7 @@ fn a_cashier_takes_cash_with_change_and_the_receipt_is_written() {
     assert!(s.contains("Bill B-000001 · admission · open"), "{s}");
     assert!(s.contains("Wound dressing"), "{s}");
     assert!(s.contains("Payer today: self-pay"), "{s}");
-    assert!(s.contains("to pay KES 300.00"), "{s}");
+    assert!(s.contains("To pay KES 300.00"), "{s}");
     assert!(
         h.actions().iter().any(|a| a.starts_with("READ")),
         "{:?}",
@@ -174,7 +174,7 @@ fn a_cashier_takes_cash_with_change_and_the_receipt_is_written() {
         "{s}"
     );
     assert!(s.contains("receipts/receipt-000001.txt + .pdf"), "{s}");
-    assert!(s.contains("to pay KES 0.00"), "{s}");
+    assert!(s.contains("To pay KES 0.00"), "{s}");
     assert!(s.contains("000001") && s.contains("Cash"), "{s}");
     let text = std::fs::read_to_string(h.dir.path().join("receipts/receipt-000001.txt")).unwrap();
     assert!(
@@ -206,7 +206,7 @@ fn a_cashier_takes_cash_with_change_and_the_receipt_is_written() {
     let s = h.screen();
     assert!(s.contains("Today's bills to pay (1 bill)"), "{s}");
     assert!(!s.contains("Amina Otieno"), "{s}");
-    assert!(s.contains("Taken today: cash KES 300.00"), "{s}");
+    assert!(s.contains("Taken today (KES): cash 300.00"), "{s}");
     h.press(KeyCode::Tab);
     let s = h.screen();
     assert!(s.contains("All of today's bills (2 bills)"), "{s}");
@@ -247,14 +247,14 @@ fn mobile_money_needs_its_reference_and_the_cash_up_closes_the_day() {
     h.ctrl('s');
     h.typed("y");
     let s = h.screen();
-    assert!(s.contains("to pay KES 200.00"), "{s}");
+    assert!(s.contains("To pay KES 200.00"), "{s}");
     h.press(KeyCode::Esc);
 
     h.typed("u");
     let s = h.screen();
     assert!(s.contains("Close the day: cash-up"), "{s}");
     assert!(
-        s.contains("Expected: cash KES 100.00 · mobile money KES 241.00"),
+        s.contains("Expected (KES): cash 100.00 · mobile money 241.00"),
         "{s}"
     );
     h.typed("95");
@@ -382,7 +382,7 @@ fn a_nurse_charges_and_reverses_a_line_but_takes_no_payment() {
     h.typed("y");
     let s = h.screen();
     assert!(s.contains("Charged 1 × Injection: KES 120.50."), "{s}");
-    assert!(s.contains("to pay KES 420.50"), "{s}");
+    assert!(s.contains("To pay KES 420.50"), "{s}");
 
     // The dressing was not done after all.
     h.press(KeyCode::Home);
@@ -404,7 +404,7 @@ fn a_nurse_charges_and_reverses_a_line_but_takes_no_payment() {
         s.contains("reversal of Wound dressing: charged to the wrong patient"),
         "{s}"
     );
-    assert!(s.contains("to pay KES 120.50"), "{s}");
+    assert!(s.contains("To pay KES 120.50"), "{s}");
     h.press(KeyCode::Home);
     h.typed("x");
     assert!(h.screen().contains("Wound dressing is reversed already."));

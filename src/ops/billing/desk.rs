@@ -7,7 +7,8 @@ use super::missing_bill;
 use crate::auth::Session;
 use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::billing::{
-    self, Method, REASON_MAX, REFERENCE_MAX, bill_number, check_text, money, receipt_number,
+    self, Method, REASON_MAX, REFERENCE_MAX, ServiceGroup, bill_number, check_text, money,
+    receipt_number,
 };
 use crate::domain::clock::Clock;
 use crate::domain::ids::Id;
@@ -340,10 +341,14 @@ pub fn scheme_of_patient(
     )?)
 }
 
-/// The tariff's items priced today, for a manual charge.
+/// The procedures and services priced today, for a manual charge (the
+/// other groups post themselves from their events).
 pub fn priced_today(db: &Db, by: &Session, clock: Clock) -> Result<Vec<(TariffItem, i64)>> {
     by.require(Permission::PostCharges, "post charges")?;
-    Ok(store::desk::priced_on(db.conn(), clock.today())?)
+    Ok(store::desk::priced_on(db.conn(), clock.today())?
+        .into_iter()
+        .filter(|(i, _)| matches!(i.group, ServiceGroup::Procedure | ServiceGroup::Service))
+        .collect())
 }
 
 /// What a new manual charge for a patient goes on.

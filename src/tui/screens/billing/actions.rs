@@ -814,7 +814,7 @@ fn priced_items(ctx: &mut Ctx) -> Result<Vec<(crate::store::billing::TariffItem,
     let items = desk::priced_today(ctx.db, ctx.session, ctx.clock()).map_err(said_error)?;
     if items.is_empty() {
         return Err(Said::Error(
-            "The tariff has no item priced today: an administrator prices items with `wardline tariff price`.".into(),
+            "The tariff has no procedure or service priced today: an administrator prices them with `wardline tariff price`.".into(),
         ));
     }
     Ok(items)

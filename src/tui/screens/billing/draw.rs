@@ -68,14 +68,15 @@ fn cover(scheme: &Option<(Scheme, String)>) -> String {
     }
 }
 
-/// Amounts by method in a line: `cash KES 1,200.00 · mobile money …`.
+/// Amounts by method, the currency said once before them:
+/// `(KES): cash 1,200.00 · mobile money …`.
 fn by_method(m: &ByMethod, currency: &str) -> String {
     format!(
-        "cash {} · mobile money {} · card {} · scheme {}",
-        money(m.cash, currency),
-        money(m.mobile_money, currency),
-        money(m.card, currency),
-        money(m.scheme, currency)
+        "({currency}): cash {} · mobile money {} · card {} · scheme {}",
+        amount(m.cash, currency),
+        amount(m.mobile_money, currency),
+        amount(m.card, currency),
+        amount(m.scheme, currency)
     )
 }
 
@@ -128,7 +129,7 @@ impl Billing {
         let currency = &v.settings.currency;
         let [strip, day, table_area] = Layout::vertical([
             Constraint::Length(1),
-            Constraint::Length(1),
+            Constraint::Length(2),
             Constraint::Min(4),
         ])
         .areas(area);
@@ -157,16 +158,13 @@ impl Billing {
                 ),
                 theme.muted(),
             )),
-            (None, Some(t)) => Line::from(vec![
-                Span::raw(" Taken today: "),
-                Span::raw(by_method(t, currency)),
-            ]),
+            (None, Some(t)) => Line::from(format!(" Taken today {}", by_method(t, currency))),
             (None, None) => Line::from(Span::styled(
                 " Bills with a line posted or a payment taken today",
                 theme.muted(),
             )),
         };
-        frame.render_widget(Paragraph::new(day_line), day);
+        frame.render_widget(Paragraph::new(day_line).wrap(Wrap { trim: false }), day);
         let shown = self.shown();
         let title = match self.list {
             DeskList::ToPay => format!(" Today's bills to pay ({}) ", bills_count(shown.len())),
@@ -365,26 +363,25 @@ impl Billing {
             ])
         });
         let t = &d.totals;
-        let balance = if t.balance > 0 {
-            Span::styled(
-                format!("to pay {}", money(t.balance, currency)),
-                theme.warn(),
-            )
+        let style = if t.balance > 0 {
+            theme.warn()
         } else {
-            Span::styled(format!("to pay {}", money(t.balance, currency)), theme.ok())
+            theme.ok()
         };
         frame.render_widget(
-            Paragraph::new(Line::from(vec![
-                Span::raw(format!(
-                    " Charged {} · scheme {} · patient {} · paid {} · ",
+            Paragraph::new(vec![
+                Line::from(format!(
+                    " Charged {} · scheme {} · patient {} · paid {}",
                     amount(t.charged, currency),
                     amount(t.scheme_share, currency),
                     amount(t.patient_share, currency),
                     amount(t.paid, currency)
                 )),
-                balance,
-            ]))
-            .wrap(Wrap { trim: false }),
+                Line::from(Span::styled(
+                    format!(" To pay {}", money(t.balance, currency)),
+                    style,
+                )),
+            ]),
             foot,
         );
     }
@@ -431,7 +428,7 @@ pub(super) fn render_form(_b: &Billing, f: &DeskForm, frame: &mut Frame, area: R
         ))),
         Kind::CashUp { expected } => {
             head.push(Line::from(format!(
-                " Expected: {}",
+                " Expected {}",
                 by_method(expected, currency)
             )));
             head.push(Line::from(Span::styled(
@@ -440,7 +437,16 @@ pub(super) fn render_form(_b: &Billing, f: &DeskForm, frame: &mut Frame, area: R
             )));
         }
     }
-    let head_height = (head.len() as u16).min(inner.height);
+    let text_width = usize::from(inner.width.saturating_sub(1)).max(1);
+    let wrapped: usize = head
+        .iter()
+        .map(|l| {
+            crate::tui::widgets::form::wrap(&l.to_string(), text_width)
+                .len()
+                .max(1)
+        })
+        .sum();
+    let head_height = (wrapped as u16).min(inner.height);
     frame.render_widget(
         Paragraph::new(head).wrap(Wrap { trim: false }),
         Rect {
