@@ -783,6 +783,72 @@ fn a_lab_order_posts_its_priced_tests_and_cancelling_or_rejecting_it_reverses_th
 }
 
 #[test]
+fn an_order_of_two_priced_tests_on_one_specimen_posts_both_and_cancelling_reverses_both() {
+    let mut d = Desk::new();
+    let admin = d.c.admin.clone();
+    for (code, price) in [("K", 45_000), ("CREA", 60_000)] {
+        let version = wardline::store::lab::by_code(d.c.db.conn(), code)
+            .unwrap()
+            .expect("a shipped test")
+            .version;
+        wardline::ops::lab_catalogue::change_price(
+            &mut d.c.db,
+            &admin,
+            code,
+            price,
+            version,
+            "the new tariff",
+            nairobi(2, 8, 30),
+        )
+        .unwrap();
+    }
+    let doctor = d.doctor.clone();
+    let patient = d.patient.clone();
+    // Both are serum tests: one order, one specimen, two priced lines.
+    let orders = d.c.lab_order(
+        &doctor,
+        &patient,
+        None,
+        &["K", "CREA"],
+        wardline::domain::prescribing::Priority::Routine,
+        nairobi(2, 9, 0),
+    );
+    assert_eq!(orders.len(), 1);
+    let bill = d.bill().id;
+    let detail = billing::bill_detail(&d.c.db, &d.cashier, &bill).unwrap();
+    assert_eq!(detail.charges.len(), 2, "{:?}", detail.charges);
+    assert_eq!(detail.totals.charged, 105_000);
+    // The file still refuses the same test of the same order twice.
+    let first = detail.charges[0].id.clone();
+    let again = d.raw().execute(
+        "INSERT INTO charges (id, bill_id, source_kind, source_id, lab_test_id, description,
+                              quantity, unit_price, amount, patient_share, scheme_share,
+                              co_payment, posted_at, posted_by)
+         SELECT 'again', bill_id, source_kind, source_id, lab_test_id, description, quantity,
+                unit_price, amount, patient_share, scheme_share, co_payment, posted_at, posted_by
+         FROM charges WHERE id = ?1",
+        [first.as_str()],
+    );
+    assert!(
+        again.is_err_and(|e| e.to_string().contains("already charged")),
+        "the same test of one order was charged twice"
+    );
+    let version = d.c.order_version(&orders[0]);
+    wardline::ops::lab::cancel(
+        &mut d.c.db,
+        &doctor,
+        &orders[0].id,
+        version,
+        "ordered twice",
+        at(2, 10),
+    )
+    .unwrap();
+    let detail = billing::bill_detail(&d.c.db, &d.cashier, &bill).unwrap();
+    assert_eq!(detail.charges.len(), 4);
+    assert_eq!(detail.totals.charged, 0);
+}
+
+#[test]
 fn a_dispense_to_an_admitted_patient_is_charged_at_each_batchs_price() {
     let mut d = Desk::new();
     let admin = d.c.admin.clone();

@@ -664,12 +664,14 @@ pub fn charges_of_bill(conn: &Connection, bill_id: &Id) -> Result<Vec<Charge>, S
         .collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-/// The lines not yet reversed that came from `source`.
+/// The lines not yet reversed that came from `source`, found by the
+/// source's index (`+reverses`: the unique index on `reverses` would
+/// otherwise be taken for the search and walk every line).
 pub fn standing_charges_of(conn: &Connection, source: &Source) -> Result<Vec<Charge>, StoreError> {
     Ok(conn
         .prepare_cached(&format!(
             "SELECT {CHARGE_COLUMNS} FROM charges c
-             WHERE source_kind = ?1 AND source_id IS ?2 AND source_day IS ?3 AND reverses IS NULL
+             WHERE source_kind = ?1 AND source_id IS ?2 AND source_day IS ?3 AND +reverses IS NULL
                AND NOT EXISTS (SELECT 1 FROM charges r WHERE r.reverses = c.id)
              ORDER BY posted_at, rowid"
         ))?
