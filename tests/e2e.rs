@@ -337,6 +337,10 @@ fn a_nurse_admits_transfers_discharges_and_cleans_on_the_bed_board() {
     t.keys(&["Tab"]);
     t.typed("walking, eating well");
     t.keys(&["C-s"]);
+    // The demo's tariff prices the stay: the discharge asks once about
+    // the balance it leaves.
+    t.wait_for("Discharge anyway?");
+    t.keys(&["y"]);
     t.wait_for("bed SUR-8 goes to cleaning");
     t.keys(&["c"]);
     t.wait_for("Bed SUR-8 marked clean");

@@ -1,10 +1,12 @@
 //! The demo hospital: a ready clinic to try wardline on, with one account per
 //! staff role and a few thousand synthetic patients. Later areas add their
 //! synthetic data here, one module per area (`appointments`, `beds`,
-//! `pharmacy`); `synthetic` generates the patients, for the benchmark too.
+//! `pharmacy`, `clinical`, `billing`); `synthetic` generates the patients,
+//! for the benchmark too.
 
 pub mod appointments;
 pub mod beds;
+pub mod billing;
 pub mod clinical;
 pub mod pharmacy;
 pub mod synthetic;
@@ -40,6 +42,7 @@ pub const ACCOUNTS: &[(&str, &str, Role)] = &[
     ("pharmacist", "Olusegun Adeyemi", Role::Pharmacist),
     ("labtech", "Priya Natarajan", Role::LabTech),
     ("labtech2", "Joseph Kamau", Role::LabTech),
+    ("cashier", "Samuel Otieno", Role::Cashier),
 ];
 
 /// Synthetic patients registered in the demo, besides the near duplicates.
@@ -128,10 +131,15 @@ fn populate(db: &mut Db, now: chrono::DateTime<Utc>) -> Result<()> {
     }
     settings::set(db, &session, "currency", "KES")?;
     add_patients(db, &session, now)?;
+    // Priced before anything happens, so the clinic and the wards charge
+    // themselves as they go.
+    billing::demo_tariff(db, &session, now)?;
     appointments::demo_appointments(db, &session, now)?;
     pharmacy::demo_pharmacy(db, "pharmacist", PASSWORD, now)?;
     beds::demo_beds(db, &session, PASSWORD, now)?;
-    clinical::demo_clinical(db, PASSWORD, now)?;
+    billing::demo_cover(db, &session, now)?;
+    clinical::demo_clinical(db, &session, PASSWORD, now)?;
+    billing::demo_desk(db, &session, PASSWORD, now)?;
     auth::sign_out(db, &session, EndReason::Logout, now)?;
     // The morning's sign-ins, so the audit trail reads like a working day.
     for (user, _, _) in &ACCOUNTS[1..4] {

@@ -6,7 +6,8 @@
 //! haemolysed, a critical potassium verified and acknowledged by the
 //! doctor, another critical value verified and not yet acknowledged; and
 //! a diabetic patient's HbA1c and glucose every three months over the
-//! last eighteen, from outpatient visits, rising then falling.
+//! last eighteen, from outpatient visits, rising then falling (written
+//! first, before the lab's prices: those reviews were charged nothing).
 
 use super::{ICD, Staff};
 use crate::domain::clock::Clock;
@@ -163,6 +164,17 @@ pub fn lab_morning(db: &mut Db, staff: &Staff, clock: Clock, diabetic: Option<&I
         .filter(|a| clock.now - a.admitted_at >= Duration::hours(6))
         .collect();
     admitted.sort_by_key(|a| a.admitted_at);
+    let patient = match diabetic {
+        Some(p) => p.clone(),
+        None => match admitted.first() {
+            Some(a) => a.patient.id.clone(),
+            None => bail!("the demo needs an admitted patient for the diabetic's results"),
+        },
+    };
+    // The older reviews were charged nothing: the lab priced its tests
+    // only yesterday, and the morning's orders charge themselves.
+    hba1c_series(db, staff, clock, &patient)?;
+    crate::demo::billing::lab_prices(db, &staff.admin, clock.now)?;
     let mut ward = admitted.iter().filter(|a| Some(&a.patient.id) != diabetic);
     let first = clock.now - Duration::hours(5);
     for (k, m) in MORNING.iter().enumerate() {
@@ -172,14 +184,7 @@ pub fn lab_morning(db: &mut Db, staff: &Staff, clock: Clock, diabetic: Option<&I
         let ordered = first + Duration::minutes(30 * k as i64);
         morning_order(db, staff, clock, &a.patient.id, m, ordered)?;
     }
-    let patient = match diabetic {
-        Some(p) => p.clone(),
-        None => match admitted.first() {
-            Some(a) => a.patient.id.clone(),
-            None => bail!("the demo needs an admitted patient for the diabetic's results"),
-        },
-    };
-    hba1c_series(db, staff, clock, &patient)
+    Ok(())
 }
 
 /// Orders `m` for an admitted patient at `ordered` and takes it as far as

@@ -29,6 +29,8 @@ const ICD: &str = "ICD-10-CM";
 
 /// The sessions the morning is written by.
 struct Staff {
+    /// The administrator, who enters the laboratory's prices.
+    admin: Session,
     reception: Session,
     doctor: Session,
     nurse: Session,
@@ -40,9 +42,15 @@ struct Staff {
 }
 
 /// Adds the clinical morning; `now` is the demo's clock (the same instant
-/// the rest of the demo is built at).
-pub fn demo_clinical(db: &mut Db, password: &str, now: DateTime<Utc>) -> Result<()> {
+/// the rest of the demo is built at); `admin` stays signed in.
+pub fn demo_clinical(
+    db: &mut Db,
+    admin: &Session,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let staff = Staff {
+        admin: admin.clone(),
         reception: auth::sign_in(db, "reception", password, now)?,
         doctor: auth::sign_in(db, "doctor", password, now)?,
         nurse: auth::sign_in(db, "nurse", password, now)?,
