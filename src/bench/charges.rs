@@ -483,7 +483,7 @@ fn postings(db: &Db, setup: &Setup, now: DateTime<Utc>, rng: &mut StdRng) -> Res
             });
         }
     }
-    out.sort_by(|a, b| a.at.cmp(&b.at));
+    out.sort_by_key(|a| a.at);
     Ok(out)
 }
 
@@ -737,7 +737,7 @@ fn pay(
             reason: None,
         });
     }
-    takings.sort_by(|a, b| a.at.cmp(&b.at));
+    takings.sort_by_key(|a| a.at);
     let zone = db.settings()?.time_zone;
     for chunk in takings.chunks(CHUNK) {
         db.write(&Actor::system(), |tx| {
@@ -868,4 +868,103 @@ fn close_bills(db: &mut Db, settled: &[Settled]) -> Result<()> {
         })?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(db: &Db, sql: &str) -> i64 {
+        db.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn every_event_of_billings_days_is_charged_once_and_paid_within_its_balance() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = super::super::build::ensure(dir.path(), 300).unwrap();
+        let db = Db::open(&path).unwrap();
+        let c = bulk::counts(db.conn()).unwrap();
+        assert!(c.bills > 50 && c.charges > c.bills, "{c:?}");
+        assert!(
+            c.payments > 50 && c.cash_ups > 10 && c.closed_bills > 0,
+            "{c:?}"
+        );
+        // about a third of the register has a scheme
+        assert!((60..=140).contains(&c.patient_schemes), "{c:?}");
+        // every kind of line is there, and the cancelled or rejected lab
+        // orders are reversed
+        for kind in ["visit", "lab_order", "dispense", "admission_day", "manual"] {
+            let n = one(
+                &db,
+                &format!("SELECT count(*) FROM charges WHERE source_kind = '{kind}'"),
+            );
+            assert!(n > 0, "no {kind} line");
+        }
+        let ended = one(
+            &db,
+            &format!(
+                "SELECT count(*) FROM lab_orders o WHERE status IN ('cancelled', 'rejected')
+                 AND ordered_at >= '{}' AND EXISTS (SELECT 1 FROM charges c
+                     WHERE c.source_kind = 'lab_order' AND c.source_id = o.id)",
+                first_day()
+            ),
+        );
+        assert!(ended > 0 && c.reversals == ended, "{c:?}, {ended} ended");
+        // each consultation of billing's days charged once
+        let consultations = one(
+            &db,
+            &format!(
+                "SELECT count(*) FROM visits WHERE kind IN ('outpatient', 'walk_in', 'antenatal')
+                 AND started_at >= '{}' AND started_at < '2026-03-09T09:50:00Z'",
+                first_day()
+            ),
+        );
+        let charged = one(
+            &db,
+            "SELECT count(DISTINCT source_id) FROM charges WHERE source_kind = 'visit'",
+        );
+        let twice = one(
+            &db,
+            "SELECT count(*) FROM (SELECT source_id FROM charges WHERE source_kind = 'visit'
+             GROUP BY source_id HAVING count(*) > 1)",
+        );
+        assert!(
+            charged >= consultations && twice == 0,
+            "{charged} of {consultations}"
+        );
+        // nobody paid more than their bill, and a closed bill is settled
+        assert_eq!(
+            one(&db, "SELECT count(*) FROM bill_totals WHERE balance < 0"),
+            0
+        );
+        assert_eq!(
+            one(
+                &db,
+                "SELECT count(*) FROM bills b JOIN bill_totals t ON t.bill_id = b.id
+                 WHERE b.closed_at IS NOT NULL AND t.balance <> 0"
+            ),
+            0
+        );
+        // past days are closed, the bench day is open; receipts run on
+        assert!(
+            one(
+                &db,
+                &format!("SELECT count(*) FROM cash_ups WHERE day >= '{}'", today())
+            ) == 0
+        );
+        assert_eq!(
+            one(&db, "SELECT max(receipt) - count(*) FROM payments"),
+            0,
+            "receipts without gaps"
+        );
+        // the payments follow the clock: no receipt older than the one before
+        assert_eq!(
+            one(
+                &db,
+                "SELECT count(*) FROM payments a JOIN payments b ON b.receipt = a.receipt + 1
+                 WHERE b.taken_at < a.taken_at"
+            ),
+            0
+        );
+    }
 }
