@@ -224,15 +224,7 @@ pub fn add(db: &mut Db, _patients: u64) -> Result<Counts> {
     close_days(db, &setup, now, &mut rng)?;
     close_bills(db, &last_paid)?;
     said("the days and the settled bills closed");
-    let analysed: bool = db.conn().query_row(
-        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1')",
-        [],
-        |r| r.get(0),
-    )?;
-    if analysed {
-        db.conn()
-            .execute_batch("DELETE FROM sqlite_stat1; ANALYZE sqlite_schema")?;
-    }
+    forget_statistics(db)?;
     auth::sign_out(
         db,
         &setup.admin,
@@ -240,6 +232,24 @@ pub fn add(db: &mut Db, _patients: u64) -> Result<Counts> {
         now,
     )?;
     Ok(bulk::counts(db.conn())?)
+}
+
+/// Drops the statistics that ANALYZE left, tables and all (`sqlite_stat1`
+/// and `sqlite_stat4`): an empty `sqlite_stat1` or the samples of
+/// `sqlite_stat4` are enough to change SQLite's plans, and a hospital's
+/// file has none.
+fn forget_statistics(db: &Db) -> Result<()> {
+    let tables: Vec<String> = db
+        .conn()
+        .prepare(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name GLOB 'sqlite_stat[0-9]'",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for t in tables {
+        db.conn().execute_batch(&format!("DROP TABLE {t}"))?;
+    }
+    Ok(())
 }
 
 /// The tariff, the lab's prices, the schemes and the cashiers, through
@@ -907,6 +917,19 @@ mod tests {
 
     fn one(db: &Db, sql: &str) -> i64 {
         db.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn the_statistics_taken_while_posting_are_dropped_with_their_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = super::super::build::new_hospital(&dir.path().join("h.db"), "STAT", "S").unwrap();
+        db.conn().execute_batch("ANALYZE charges").unwrap();
+        let stat = "SELECT count(*) FROM sqlite_schema WHERE name GLOB 'sqlite_stat*'";
+        assert!(one(&db, stat) >= 1);
+        forget_statistics(&db).unwrap();
+        assert_eq!(one(&db, stat), 0);
+        // and nothing to drop is nothing to do
+        forget_statistics(&db).unwrap();
     }
 
     #[test]
