@@ -141,7 +141,7 @@ const LAB_PRICES: [(&str, i64); 5] = [
     ("HBA1C", 1_500),
 ];
 
-/// The first instant of billing.
+/// Billing's first day.
 pub fn first_day() -> NaiveDate {
     today() - Duration::days(HISTORY_DAYS)
 }

@@ -6,7 +6,8 @@
 //! `build` makes the hospital, `queries` picks what to search for,
 //! `measures` and `writes` time the database work, `frames` the screens,
 //! `pty` the real program on a pseudo-terminal, `stats` summarises and
-//! `report` prints.
+//! `report` prints; each later area has a module that builds its data (as
+//! `charges` builds billing's) and one that times it (as `billing`).
 
 pub mod billing;
 pub mod build;
