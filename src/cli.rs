@@ -132,8 +132,9 @@ pub struct BenchArgs {
     /// (ICD-10 search), audit (verify), writes (register, import), frames
     /// (the screens), clinical (busiest record, worklist, vitals save),
     /// medicines (prescription queue, due-now round, prescribe, dispense),
-    /// laboratory (lab worklist, results, result entry), program (cold
-    /// start, memory).
+    /// laboratory (lab worklist, results, result entry), billing (manual
+    /// charge, payment, the day's takings, a month's claims), program
+    /// (cold start, memory).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "GROUP")]
     pub only: Vec<BenchGroup>,
 }
@@ -149,6 +150,7 @@ pub enum BenchGroup {
     Clinical,
     Medicines,
     Laboratory,
+    Billing,
     Program,
 }
 

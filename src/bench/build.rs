@@ -6,7 +6,8 @@
 //! from [`Generator`] with a fixed seed and date, in chunks of
 //! [`CHUNK`] per transaction, each with its own CREATE audit event; then
 //! the bench's doctor, nurse and pharmacist fill the wards
-//! ([`super::wards`]) and the pharmacy ([`super::stock`]).
+//! ([`super::wards`]) and the pharmacy ([`super::stock`]); later
+//! revisions add their layers ([`LAYERS`]).
 
 use super::{BENCH_USER, CODE, DOCTOR, NURSE, PASSWORD, PHARMACIST, SEED, fixed_now, today};
 use crate::auth;
@@ -29,8 +30,8 @@ const BUILD_CACHE_KIB: i64 = 512 * 1024;
 /// What the build puts in the hospital, raised whenever that changes so
 /// that an older bench file is not reused (2: wards, beds and pharmacy;
 /// 4: the clinical record; 5: prescriptions, dispensing and the MAR;
-/// 6: the laboratory's orders and results).
-pub const REVISION: u32 = 6;
+/// 6: the laboratory's orders and results; 7: billing).
+pub const REVISION: u32 = 7;
 
 /// A layer added to the hospital after its first revisions: the revision
 /// that brought it, its name, and what writes it (returning what it says
@@ -43,6 +44,7 @@ type Layer = (u32, &'static str, fn(&mut Db, u64) -> Result<String>);
 const LAYERS: &[Layer] = &[
     (5, "prescriptions", medicines),
     (6, "laboratory", laboratory),
+    (7, "billing", billing),
 ];
 /// The oldest revision that the layers can be added to.
 const UPGRADES_FROM: u32 = 4;
@@ -69,6 +71,23 @@ fn laboratory(db: &mut Db, patients: u64) -> Result<String> {
         "{} lab orders with {} results ({} open, {} rejected), {} critical values of which {} \
          not yet acknowledged",
         c.orders, c.results, c.open, c.rejected, c.critical, c.unacknowledged
+    ))
+}
+
+fn billing(db: &mut Db, patients: u64) -> Result<String> {
+    let c = super::charges::add(db, patients)?;
+    Ok(format!(
+        "{} bills ({} closed) with {} charges and {} reversals, {} payments and {} refunds over \
+         {} days, {} cash-ups, {} patients with a scheme",
+        c.bills,
+        c.closed_bills,
+        c.charges,
+        c.reversals,
+        c.payments,
+        c.refunds,
+        c.days,
+        c.cash_ups,
+        c.patient_schemes
     ))
 }
 

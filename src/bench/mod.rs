@@ -6,10 +6,13 @@
 //! `build` makes the hospital, `queries` picks what to search for,
 //! `measures` and `writes` time the database work, `frames` the screens,
 //! `pty` the real program on a pseudo-terminal, `stats` summarises and
-//! `report` prints.
+//! `report` prints; each later area has a module that builds its data (as
+//! `charges` builds billing's) and one that times it (as `billing`).
 
+pub mod billing;
 pub mod build;
 pub mod cases;
+pub mod charges;
 pub mod clinic;
 pub mod clinical;
 pub mod codes;
@@ -79,6 +82,9 @@ const VITALS_P99_US: f64 = 10_000.0;
 const PRESCRIBE_P99_US: f64 = 10_000.0;
 const DISPENSE_P99_US: f64 = 10_000.0;
 const RESULT_ENTRY_P99_US: f64 = 10_000.0;
+const PAYMENT_P99_US: f64 = 10_000.0;
+/// Runs of the claims report, at most (each reads a month of lines).
+const CLAIMS_SAMPLES: usize = 20;
 
 /// The day the synthetic patients are registered.
 pub fn today() -> NaiveDate {
@@ -154,6 +160,9 @@ pub fn run(data: &DataDir, args: &BenchArgs) -> Result<()> {
     }
     if wants(BenchGroup::Laboratory) {
         laboratory(&mut db, &path, n, samples, &mut out)?;
+    }
+    if wants(BenchGroup::Billing) {
+        billing(&mut db, &path, samples, &mut out)?;
     }
     drop(db);
     if wants(BenchGroup::Program) {
@@ -487,6 +496,57 @@ fn laboratory(
         s,
         "p99 ≤ 10 ms".into(),
         Some(s.p99_us <= RESULT_ENTRY_P99_US),
+    ));
+    Ok(())
+}
+
+/// The billing measures: a procedure posted by hand, a payment taken on
+/// it, the busiest day's takings and the insurance scheme's claims for
+/// the last whole month.
+fn billing(
+    db: &mut Db,
+    path: &std::path::Path,
+    samples: usize,
+    out: &mut Vec<Measure>,
+) -> Result<()> {
+    eprintln!("bench: billing: a manual charge, a payment, the day's takings, a month's claims");
+    let (s, posted) = billing::post_manual(db, samples)?;
+    out.push(timed(
+        "billing_post_manual".into(),
+        "billing: post a procedure by hand".into(),
+        s,
+        String::new(),
+        None,
+    ));
+    let s = billing::take_payments(db, &posted)?;
+    out.push(timed(
+        "billing_take_payment".into(),
+        "billing: take a payment".into(),
+        s,
+        "p99 ≤ 10 ms".into(),
+        Some(s.p99_us <= PAYMENT_P99_US),
+    ));
+    let (s, day) = billing::takings(Db::open(path)?, samples)?;
+    out.push(timed(
+        "billing_takings_day".into(),
+        format!(
+            "billing: takings of {} ({} payments, {} cashiers)",
+            day.day, day.payments, day.cashiers
+        ),
+        s,
+        String::new(),
+        None,
+    ));
+    let (s, seen) = billing::claims(Db::open(path)?, samples.min(CLAIMS_SAMPLES))?;
+    out.push(timed(
+        "billing_claims_month".into(),
+        format!(
+            "billing: claims of {} ({} bills, {} lines)",
+            seen.month, seen.claims, seen.lines
+        ),
+        s,
+        String::new(),
+        None,
     ));
     Ok(())
 }

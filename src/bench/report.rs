@@ -90,20 +90,22 @@ fn value_text(value: f64, unit: &str) -> String {
 
 /// The table printed to standard output.
 pub fn table(machine: &Machine, patients: u64, measures: &[Measure]) -> String {
-    let mut rows: Vec<[String; 7]> = vec![[
+    let mut rows: Vec<[String; 8]> = vec![[
         "measure".into(),
         "samples".into(),
         "p50 / value".into(),
+        "p95".into(),
         "p99".into(),
         "max".into(),
         "target".into(),
         "result".into(),
     ]];
     for m in measures {
-        let (samples, p50, p99, max) = match &m.figure {
+        let (samples, p50, p95, p99, max) = match &m.figure {
             Figure::Timed(s) => (
                 s.samples.to_string(),
                 duration_us(s.p50_us),
+                duration_us(s.p95_us),
                 duration_us(s.p99_us),
                 duration_us(s.max_us),
             ),
@@ -117,6 +119,7 @@ pub fn table(machine: &Machine, patients: u64, measures: &[Measure]) -> String {
                 samples.to_string(),
                 value_text(*value, unit),
                 String::new(),
+                String::new(),
                 max.map(|v| value_text(v, unit)).unwrap_or_default(),
             ),
         };
@@ -129,13 +132,14 @@ pub fn table(machine: &Machine, patients: u64, measures: &[Measure]) -> String {
             m.label.clone(),
             samples,
             p50,
+            p95,
             p99,
             max,
             m.target.clone(),
             result.into(),
         ]);
     }
-    let mut widths = [0usize; 7];
+    let mut widths = [0usize; 8];
     for r in &rows {
         for (w, c) in widths.iter_mut().zip(r) {
             *w = (*w).max(c.chars().count());
@@ -152,7 +156,7 @@ pub fn table(machine: &Machine, patients: u64, measures: &[Measure]) -> String {
             .enumerate()
             .map(|(j, (c, w))| {
                 let pad = w - c.chars().count();
-                if (1..=4).contains(&j) {
+                if (1..=5).contains(&j) {
                     format!("{}{c}", " ".repeat(pad))
                 } else {
                     format!("{c}{}", " ".repeat(pad))
@@ -183,6 +187,7 @@ pub fn json(machine: &Machine, patients: u64, schema_version: i64, measures: &[M
         match &m.figure {
             Figure::Timed(s) => {
                 o.insert("p50_us".into(), json!(round(s.p50_us, 1)));
+                o.insert("p95_us".into(), json!(round(s.p95_us, 1)));
                 o.insert("p99_us".into(), json!(round(s.p99_us, 1)));
                 o.insert("max_us".into(), json!(round(s.max_us, 1)));
                 o.insert("samples".into(), json!(s.samples));

@@ -1,4 +1,4 @@
-//! Summaries of timed samples: p50, p99 and max, by nearest rank.
+//! Summaries of timed samples: p50, p95, p99 and max, by nearest rank.
 
 use std::time::{Duration, Instant};
 
@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 pub struct Summary {
     pub samples: usize,
     pub p50_us: f64,
+    pub p95_us: f64,
     pub p99_us: f64,
     pub max_us: f64,
 }
@@ -19,6 +20,7 @@ impl Summary {
         Summary {
             samples: us.len(),
             p50_us: rank(&us, 0.50),
+            p95_us: rank(&us, 0.95),
             p99_us: rank(&us, 0.99),
             max_us: us.last().copied().unwrap_or(0.0),
         }
@@ -64,6 +66,7 @@ mod tests {
         let s = Summary::of(&d);
         assert_eq!(s.samples, 100);
         assert_eq!(s.p50_us.round(), 50.0);
+        assert_eq!(s.p95_us.round(), 95.0);
         assert_eq!(s.p99_us.round(), 99.0);
         assert_eq!(s.max_us.round(), 100.0);
         assert_eq!(Summary::of(&[]).samples, 0);

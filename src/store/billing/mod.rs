@@ -2,6 +2,7 @@
 //! patient's, bills and their lines, payments and cash-ups. The file holds
 //! billing's rules (see migration 17); these functions read and append.
 
+pub mod bulk;
 pub mod desk;
 pub mod reports;
 
