@@ -257,8 +257,12 @@ pub fn demo_appointments(db: &mut Db, session: &Session, now: DateTime<Utc>) -> 
                 continue;
             }
             let start = i64::from(p.span.start);
-            // Nobody arrives after the moment the demo is built.
-            let arrived = to_utc(p.day, start + p.arrived).min(now - Duration::minutes(2));
+            // Nobody arrives after the moment the demo is built, nor before
+            // the day of their appointment began (an early arrival for a
+            // session that starts at midnight).
+            let arrived = to_utc(p.day, (start + p.arrived).max(0))
+                .min(now - Duration::minutes(2))
+                .max(to_utc(p.day, 0));
             let called = to_utc(p.day, start + p.arrived.max(0) + 5).max(arrived);
             let done = to_utc(p.day, i64::from(p.span.end) + 5).max(called);
             let stamps = match p.status {
