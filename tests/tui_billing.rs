@@ -544,3 +544,27 @@ fn a_nurse_charges_an_admitted_patient_who_has_no_bill_yet() {
     );
     assert_eq!(count(&h, "SELECT count(*) FROM bills"), 3);
 }
+
+#[test]
+fn the_receipt_is_written_for_the_hospitals_paper() {
+    let (mut h, mut m) = harness();
+    let admin = m.clinic.admin.clone();
+    wardline::ops::settings::set(&mut m.clinic.db, &admin, "receipt_paper_mm", "58").unwrap();
+    assert!(
+        wardline::ops::settings::set(&mut m.clinic.db, &admin, "receipt_paper_mm", "72").is_err()
+    );
+    h.sign_in_to("till", KeyCode::F(10));
+    h.press(KeyCode::Enter);
+    h.typed("p");
+    h.ctrl('s');
+    h.typed("y");
+    assert!(h.screen().contains("Receipt 000001"));
+    let text = std::fs::read_to_string(h.dir.path().join("receipts/receipt-000001.txt")).unwrap();
+    assert!(text.contains("Tomás Ortega"), "{text}");
+    for line in text.lines() {
+        assert!(
+            line.chars().count() <= 32,
+            "{line:?} is wider than 58 mm paper"
+        );
+    }
+}

@@ -28,6 +28,7 @@ pub enum SettingKey {
     MedicationRounds,
     LabSelfVerify,
     BookingHorizonDays,
+    ReceiptPaperMm,
 }
 
 /// The date display formats a hospital can choose, with their chrono patterns.
@@ -88,6 +89,9 @@ impl SettingKey {
             }
             SettingKey::LabSelfVerify => {
                 "yes lets a lab technician verify their own results, with a typed confirmation (a hospital with one technician); no asks for a second"
+            }
+            SettingKey::ReceiptPaperMm => {
+                "the cash desk's receipt printer paper: 80 (48 columns) or 58 (32 columns) mm wide"
             }
         }
     }
@@ -175,6 +179,10 @@ impl SettingKey {
                 .map(|r| r.to_string())
                 .map_err(|_| invalid("four times of day in order: morning, midday, evening and night rounds, e.g. 08:00 12:00 18:00 22:00")),
             SettingKey::BookingHorizonDays => int_in(7, 3660),
+            SettingKey::ReceiptPaperMm => match v.trim() {
+                "58" | "80" => Ok(v.trim().to_string()),
+                _ => Err(invalid("58 or 80 (the paper's width in mm)")),
+            },
             SettingKey::LabSelfVerify => match v.to_ascii_lowercase().as_str() {
                 "yes" => Ok("yes".to_string()),
                 "no" => Ok("no".to_string()),
@@ -214,6 +222,8 @@ pub struct Settings {
     pub lab_self_verify: bool,
     /// A booking further ahead than this many days asks once.
     pub booking_horizon_days: u32,
+    /// The width of the cash desk's receipt paper, 58 or 80 mm.
+    pub receipt_paper_mm: u32,
 }
 
 impl Settings {
@@ -237,6 +247,7 @@ impl Settings {
             medication_rounds: RoundTimes::default(),
             lab_self_verify: false,
             booking_horizon_days: 400,
+            receipt_paper_mm: 80,
         }
     }
 
@@ -262,6 +273,7 @@ impl Settings {
                 if self.lab_self_verify { "yes" } else { "no" }.to_string()
             }
             SettingKey::BookingHorizonDays => self.booking_horizon_days.to_string(),
+            SettingKey::ReceiptPaperMm => self.receipt_paper_mm.to_string(),
         }
     }
 
@@ -289,6 +301,7 @@ impl Settings {
             }
             SettingKey::LabSelfVerify => self.lab_self_verify = v == "yes",
             SettingKey::BookingHorizonDays => self.booking_horizon_days = num(&v),
+            SettingKey::ReceiptPaperMm => self.receipt_paper_mm = num(&v),
         }
         Ok(())
     }

@@ -177,9 +177,10 @@ pub fn folder_of(hospital_file: &Path) -> PathBuf {
         .join("receipts")
 }
 
-/// Writes the receipt numbered `number` into `folder` as 80 mm printer
-/// text and as a PDF (`receipt-000123.txt`, `.pdf`, readable by their
-/// owner only), each an EXPORT.
+/// Writes the receipt numbered `number` into `folder` as printer text for
+/// the hospital's receipt paper (the `receipt_paper_mm` setting) and as a
+/// PDF (`receipt-000123.txt`, `.pdf`, readable by their owner only), each
+/// an EXPORT.
 pub fn write_both(
     db: &mut Db,
     by: &Session,
@@ -187,13 +188,14 @@ pub fn write_both(
     folder: &Path,
     clock: Clock,
 ) -> Result<Written> {
+    let paper = Paper::from_mm(db.settings()?.receipt_paper_mm).unwrap_or(Paper::Wide);
     let r = receipt_of(db, by, number, clock)?;
     let stem = format!("receipt-{}", receipt_number(number));
     let written = Written {
         text: folder.join(format!("{stem}.txt")),
         pdf: folder.join(format!("{stem}.pdf")),
     };
-    write_private(&written.text, r.text(Paper::Wide).as_bytes())?;
+    write_private(&written.text, r.text(paper).as_bytes())?;
     record_export(db, by, number, &written.text)?;
     write_private(&written.pdf, &r.pdf())?;
     record_export(db, by, number, &written.pdf)?;
