@@ -346,9 +346,9 @@ fn revenue_is_net_of_reversals_by_service_group_within_the_hospitals_days() {
 #[test]
 fn a_schemes_claims_list_each_bill_with_its_lines_and_share() {
     let dir = tempfile::tempdir().unwrap();
-    let d = day(&dir.path().join("hospitals/TST.db"));
+    let mut d = day(&dir.path().join("hospitals/TST.db"));
     let month = Month::parse("2026-03").unwrap();
-    let claims = reports::claims(&d.c.db, &d.till, "nhif", month, at(5, 9, 0)).unwrap();
+    let claims = reports::claims(&mut d.c.db, &d.till, "nhif", month, at(5, 9, 0)).unwrap();
     assert_eq!(claims.claims.len(), 1);
     let claim = &claims.claims[0];
     let mrn = wardline::store::patients::get(d.c.db.conn(), &d.amina)
@@ -371,6 +371,15 @@ fn a_schemes_claims_list_each_bill_with_its_lines_and_share() {
         ]
     );
     assert_eq!((claim.scheme_share, claims.total), (48_000, 48_000));
+    // The claims name patients: reading them is audited.
+    let read: String = common::raw(&d.c.path)
+        .query_row(
+            "SELECT summary FROM audit_log WHERE action = 'READ' ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(read, "claims on NHIF for 2026-03 read: 1 bill");
     let text = reports::claims_text(&claims);
     assert!(text.contains("member NH-44817"), "{text}");
     assert!(
@@ -391,10 +400,10 @@ fn a_schemes_claims_list_each_bill_with_its_lines_and_share() {
     assert_eq!(lines[3], "NHIF,2026-03,TOTAL,,,,,,480.00");
     // No lines in February; an unknown scheme is named.
     let feb = Month::parse("2026-02").unwrap();
-    let none = reports::claims(&d.c.db, &d.till, "NHIF", feb, at(5, 9, 0)).unwrap();
+    let none = reports::claims(&mut d.c.db, &d.till, "NHIF", feb, at(5, 9, 0)).unwrap();
     assert_eq!((none.claims.len(), none.total), (0, 0));
     assert!(matches!(
-        reports::claims(&d.c.db, &d.till, "AAR", month, at(5, 9, 0)),
+        reports::claims(&mut d.c.db, &d.till, "AAR", month, at(5, 9, 0)),
         Err(Error::NotFound(m)) if m.contains("AAR")
     ));
 }
@@ -402,7 +411,7 @@ fn a_schemes_claims_list_each_bill_with_its_lines_and_share() {
 #[test]
 fn only_cashiers_and_administrators_read_billings_reports() {
     let dir = tempfile::tempdir().unwrap();
-    let d = day(&dir.path().join("hospitals/TST.db"));
+    let mut d = day(&dir.path().join("hospitals/TST.db"));
     let period = Period::new(march(2), march(2)).unwrap();
     let month = Month::parse("2026-03").unwrap();
     for who in [&d.doctor, &d.desk] {
@@ -415,7 +424,7 @@ fn only_cashiers_and_administrators_read_billings_reports() {
             Err(Error::NotPermitted(_))
         ));
         assert!(matches!(
-            reports::claims(&d.c.db, who, "NHIF", month, at(5, 9, 0)),
+            reports::claims(&mut d.c.db, who, "NHIF", month, at(5, 9, 0)),
             Err(Error::NotPermitted(_))
         ));
     }

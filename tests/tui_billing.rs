@@ -471,13 +471,15 @@ fn an_administrator_refunds_with_a_reason() {
 }
 
 #[test]
-fn the_billing_tab_is_for_the_roles_that_see_bills() {
+fn the_billing_tab_is_for_the_roles_that_see_bills_and_a_cashiers_first() {
     let (mut h, _m) = harness();
     h.sign_in("pharm", tui_harness::PASSWORD);
     h.press(KeyCode::F(10));
     assert_ne!(h.tab(), Some(wardline::tui::keymap::Tab::Billing));
     let (mut h, _m) = harness();
     h.sign_in("till", tui_harness::PASSWORD);
+    // A cashier starts at the cash desk.
+    assert_eq!(h.tab(), Some(wardline::tui::keymap::Tab::Billing));
     let s = h.screen();
     assert!(s.contains("Billing") && s.contains("Patients"), "{s}");
     assert!(!s.contains("Beds") && !s.contains("Pharmacy"), "{s}");

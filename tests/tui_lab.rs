@@ -122,9 +122,12 @@ fn morning(h: &Harness) -> Morning {
     }
 }
 
-/// Signs `user` in and opens the lab tab.
+/// Signs `user` in: a lab technician starts on the lab tab (F9 opens it
+/// again).
 fn at_the_lab(h: &mut Harness, user: &str) {
-    h.sign_in_to(user, KeyCode::F(9));
+    h.sign_in(user, PASSWORD);
+    assert_eq!(h.tab(), Some(wardline::tui::keymap::Tab::Lab));
+    h.press(KeyCode::F(9));
 }
 
 /// The stat order collected and its potassium and creatinine entered by

@@ -158,7 +158,7 @@ pub fn claims(mut db: Db, samples: usize) -> Result<(Summary, ClaimsSeen)> {
         lines: 0,
     };
     for _ in 0..samples {
-        let (c, took) = timed(|| reports::claims(&db, &cashier, INSURANCE, month, clock));
+        let (c, took) = timed(|| reports::claims(&mut db, &cashier, INSURANCE, month, clock));
         let c = c?;
         seen.claims = c.claims.len();
         seen.lines = c.claims.iter().map(|c| c.lines.len()).sum();

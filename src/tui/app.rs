@@ -560,6 +560,7 @@ impl App {
             .collect();
         let tab = tab
             .filter(|t| allowed.contains(t))
+            .or(crate::tui::screens::home(session.role()).filter(|t| allowed.contains(t)))
             .or(allowed.first().copied())
             .unwrap_or(Tab::Patients);
         let name = session.user.full_name.clone();

@@ -19,7 +19,7 @@ use crate::ops::lab::reports::Period;
 use crate::store::Db;
 use crate::store::billing::{self as store, reports as rows};
 use chrono::{Datelike, NaiveDate};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use strum::IntoEnumIterator;
 
 /// Who may read billing's reports: the cashiers and the administrators.
@@ -248,7 +248,8 @@ pub struct Claims {
 
 /// The claims on the scheme `code` for the lines posted in `month` (days
 /// in `clock`'s zone) while it covered the patient: one per bill.
-pub fn claims(db: &Db, by: &Session, code: &str, month: Month, clock: Clock) -> Result<Claims> {
+/// Reading them is an audited READ, since the claims name patients.
+pub fn claims(db: &mut Db, by: &Session, code: &str, month: Month, clock: Clock) -> Result<Claims> {
     require_reader(by)?;
     let currency = db.settings()?.currency;
     let conn = db.conn();
@@ -260,7 +261,9 @@ pub fn claims(db: &Db, by: &Session, code: &str, month: Month, clock: Clock) -> 
     })?;
     let (start, _) = day_bounds(clock.zone, month.first);
     let (_, end) = day_bounds(clock.zone, month.last);
-    let mut claims: Vec<(Id, Claim)> = Vec::new();
+    let mut claims: Vec<Claim> = Vec::new();
+    // Where each bill's claim is in `claims`.
+    let mut of_bill: HashMap<Id, usize> = HashMap::new();
     let mut cover: BTreeMap<(String, NaiveDate), Option<(Id, String)>> = BTreeMap::new();
     for l in rows::scheme_lines(conn, start, end)? {
         let day = local_date(clock.zone, l.covered_at);
@@ -278,27 +281,38 @@ pub fn claims(db: &Db, by: &Session, code: &str, month: Month, clock: Clock) -> 
             continue;
         };
         let line = (l.description.clone(), l.amount, l.scheme_share);
-        match claims.iter_mut().find(|(b, _)| *b == l.bill_id) {
-            Some((_, c)) => {
+        match of_bill.get(&l.bill_id).and_then(|&i| claims.get_mut(i)) {
+            Some(c) => {
                 c.lines.push(line);
                 c.scheme_share += l.scheme_share;
             }
             None => {
-                claims.push((
-                    l.bill_id.clone(),
-                    Claim {
-                        bill: bill_number(l.bill_number),
-                        patient: l.patient.clone(),
-                        mrn: l.mrn.clone(),
-                        member_number: member,
-                        lines: vec![line],
-                        scheme_share: l.scheme_share,
-                    },
-                ));
+                of_bill.insert(l.bill_id.clone(), claims.len());
+                claims.push(Claim {
+                    bill: bill_number(l.bill_number),
+                    patient: l.patient.clone(),
+                    mrn: l.mrn.clone(),
+                    member_number: member,
+                    lines: vec![line],
+                    scheme_share: l.scheme_share,
+                });
             }
         }
     }
-    let claims: Vec<Claim> = claims.into_iter().map(|(_, c)| c).collect();
+    let summary = format!(
+        "claims on {} for {} read: {}",
+        scheme.code,
+        month.label(),
+        crate::domain::display::plural(claims.len() as u64, "bill", "bills")
+    );
+    db.write(&by.actor(), |_| {
+        let e = crate::domain::audit::AuditEvent::new(
+            crate::domain::audit::AuditAction::Read,
+            "bill",
+            summary,
+        );
+        Ok::<_, Error>(((), vec![e]))
+    })?;
     Ok(Claims {
         total: claims.iter().map(|c| c.scheme_share).sum(),
         scheme_code: scheme.code,

@@ -150,6 +150,18 @@ impl Tab {
     }
 }
 
+/// The tab a role starts on when it may open it: the cash desk for a
+/// cashier, the worklist for a lab technician; the others start on the
+/// first tab they may open.
+pub fn home(role: crate::domain::role::Role) -> Option<Tab> {
+    use crate::domain::role::Role;
+    match role {
+        Role::Cashier => Some(Tab::Billing),
+        Role::LabTech => Some(Tab::Lab),
+        _ => None,
+    }
+}
+
 /// The first area that accepts `request`, among those `allowed`.
 pub fn taker(request: &Request, allowed: impl Fn(Tab) -> bool) -> Option<Tab> {
     AREAS
