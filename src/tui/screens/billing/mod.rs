@@ -8,10 +8,12 @@
 //!
 //! The folder holds the whole area: this file the tab's state and its
 //! [`Screen`](crate::tui::screen::Screen) implementation; `actions` the
-//! keys of each view and the answers to its questions; `forms` the forms;
+//! keys of each view; `answers` its forms saved and its questions
+//! answered; `forms` the forms;
 //! `draw` the drawing; `keys` the key tables.
 
 mod actions;
+mod answers;
 mod draw;
 mod forms;
 mod keys;
