@@ -4,7 +4,7 @@
 //! Read through the `charges_posted` and `payments_day` indexes, never the
 //! whole history.
 
-use super::{BILL_COLUMNS, Bill, Scheme, TariffItem, Totals, bill, totals};
+use super::{BILL_COLUMNS, Bill, Scheme, TariffItem, Totals, bill};
 use crate::domain::patient::full_name;
 use crate::domain::time::format_ts;
 use crate::store::StoreError;
@@ -20,6 +20,39 @@ pub struct DeskRow {
     pub totals: Totals,
 }
 
+/// A desk row's columns: the bill's, its patient's name and MRN, and its
+/// totals, read in one query (`b`, `p`, `t`).
+fn row_columns() -> String {
+    format!(
+        "{}, p.given_name, p.middle_name, p.family_name, p.mrn,
+         t.charged, t.patient_share, t.scheme_share, t.paid, t.balance",
+        BILL_COLUMNS
+            .split(", ")
+            .map(|c| format!("b.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+fn desk_row(r: &rusqlite::Row) -> rusqlite::Result<DeskRow> {
+    Ok(DeskRow {
+        bill: bill(r)?,
+        patient_name: full_name(
+            &r.get::<_, String>(7)?,
+            &r.get::<_, String>(8)?,
+            &r.get::<_, String>(9)?,
+        ),
+        mrn: r.get(10)?,
+        totals: Totals {
+            charged: r.get(11)?,
+            patient_share: r.get(12)?,
+            scheme_share: r.get(13)?,
+            paid: r.get(14)?,
+            balance: r.get(15)?,
+        },
+    })
+}
+
 /// The bills with a line posted in `[from, to)` or a payment on `day`,
 /// the latest opened first.
 pub fn bills_of_day(
@@ -29,19 +62,21 @@ pub fn bills_of_day(
     day: NaiveDate,
 ) -> Result<Vec<DeskRow>, StoreError> {
     let sql = format!(
-        "SELECT {BILL_COLUMNS} FROM bills WHERE id IN (
+        "SELECT {} FROM bills b JOIN patients p ON p.id = b.patient_id
+         JOIN bill_totals t ON t.bill_id = b.id
+         WHERE b.id IN (
              SELECT bill_id FROM charges WHERE posted_at >= ?1 AND posted_at < ?2
              UNION SELECT bill_id FROM payments WHERE day = ?3)
-         ORDER BY opened_at DESC, number DESC"
+         ORDER BY b.opened_at DESC, b.number DESC",
+        row_columns()
     );
-    let bills = conn
+    Ok(conn
         .prepare_cached(&sql)?
         .query_map(
             params![format_ts(from), format_ts(to), day.to_string()],
-            bill,
+            desk_row,
         )?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    bills.into_iter().map(|b| row_of(conn, b)).collect()
+        .collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 /// A patient's bills as the desk lists them, newest first.
@@ -49,29 +84,16 @@ pub fn bills_of_patient(
     conn: &Connection,
     patient: &crate::domain::ids::Id,
 ) -> Result<Vec<DeskRow>, StoreError> {
-    let bills = conn
-        .prepare_cached(&format!(
-            "SELECT {BILL_COLUMNS} FROM bills WHERE patient_id = ?1 ORDER BY opened_at DESC, number DESC"
-        ))?
-        .query_map([patient.as_str()], bill)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    bills.into_iter().map(|b| row_of(conn, b)).collect()
-}
-
-fn row_of(conn: &Connection, bill: Bill) -> Result<DeskRow, StoreError> {
-    let (given, middle, family, mrn): (String, String, String, String) = conn
-        .prepare_cached(
-            "SELECT given_name, middle_name, family_name, mrn FROM patients WHERE id = ?1",
-        )?
-        .query_row([bill.patient_id.as_str()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })?;
-    Ok(DeskRow {
-        totals: totals(conn, &bill.id)?,
-        bill,
-        patient_name: full_name(&given, &middle, &family),
-        mrn,
-    })
+    let sql = format!(
+        "SELECT {} FROM bills b JOIN patients p ON p.id = b.patient_id
+         JOIN bill_totals t ON t.bill_id = b.id
+         WHERE b.patient_id = ?1 ORDER BY b.opened_at DESC, b.number DESC",
+        row_columns()
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_map([patient.as_str()], desk_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
 /// The schemes still offered, by name.
