@@ -27,7 +27,7 @@ CREATE TABLE users (
     disabled_at           TEXT CHECK (disabled_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
     last_login_at         TEXT CHECK (last_login_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
     version               INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1)
-) STRICT;
+, patient_id TEXT REFERENCES patients (id)) STRICT;
 
 -- Failed sign-ins counted per typed user name, whether or not an account has it,
 -- so that the lockout message never tells which user names exist.
@@ -123,7 +123,8 @@ CREATE TABLE patients (
     delete_reason          TEXT,
     merged_into            TEXT REFERENCES patients (id),
     merged_at              TEXT CHECK (merged_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'), died_at TEXT
-    CHECK (died_at IS NULL OR died_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
+    CHECK (died_at IS NULL OR died_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'), portal_enabled INTEGER NOT NULL DEFAULT 1
+    CHECK (portal_enabled IN (0, 1)),
     CHECK (given_name <> '' OR middle_name <> '' OR family_name <> ''),
     CHECK ((deleted_at IS NULL) = (delete_reason IS NULL)),
     CHECK ((merged_into IS NULL) = (merged_at IS NULL)),
@@ -1938,4 +1939,47 @@ END;
 CREATE TRIGGER dispense_reversals_no_delete BEFORE DELETE ON dispense_reversals
 BEGIN
     SELECT RAISE(ABORT, 'a dispense''s reversal is append-only: it stays with the ledger');
+END;
+
+-- Patients' own (portal) accounts (migration 21): patient_id on users and
+-- portal_enabled on patients are in their tables above, where ALTER TABLE
+-- puts them. A patient account is linked to exactly one patient, only
+-- patient accounts are linked, a patient has at most one account, it is
+-- made only for a verified patient, and deleting the patient disables it.
+
+-- The patient a patient account belongs to. A patient account is linked to
+-- exactly one patient, only patient accounts are linked, and a patient has
+-- at most one account: each held here, with the program bypassed too.
+CREATE UNIQUE INDEX users_one_per_patient ON users (patient_id) WHERE patient_id IS NOT NULL;
+
+CREATE TRIGGER users_patient_link_on_insert BEFORE INSERT ON users
+WHEN (NEW.role = 'patient') <> (NEW.patient_id IS NOT NULL)
+BEGIN
+    SELECT RAISE(ABORT, 'a patient account is linked to exactly one patient, and only patient accounts are linked');
+END;
+
+CREATE TRIGGER users_patient_link_on_update BEFORE UPDATE OF role, patient_id ON users
+WHEN (NEW.role = 'patient') <> (NEW.patient_id IS NOT NULL)
+BEGIN
+    SELECT RAISE(ABORT, 'a patient account is linked to exactly one patient, and only patient accounts are linked');
+END;
+
+-- An account is made only for a patient whose identity has been verified,
+-- and never for a deleted or merged record.
+CREATE TRIGGER users_patient_verified BEFORE INSERT ON users
+WHEN NEW.patient_id IS NOT NULL
+  AND (SELECT verified_at IS NULL OR deleted_at IS NOT NULL OR merged_into IS NOT NULL
+       FROM patients WHERE id = NEW.patient_id)
+BEGIN
+    SELECT RAISE(ABORT, 'a portal account is made only for a patient whose identity has been verified, and whose record is neither deleted nor merged');
+END;
+
+-- The per-patient switch that turns portal access off at once (1 = on).
+
+-- Deleting a patient disables their account in the same write.
+CREATE TRIGGER patients_delete_disables_account AFTER UPDATE OF deleted_at ON patients
+WHEN NEW.deleted_at IS NOT NULL AND OLD.deleted_at IS NULL
+BEGIN
+    UPDATE users SET disabled_at = NEW.deleted_at, updated_at = NEW.deleted_at, version = version + 1
+    WHERE patient_id = NEW.id AND disabled_at IS NULL;
 END;

@@ -33,6 +33,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0018_secrets_and_deaths.sql"),
     include_str!("../../migrations/0019_dispense_reversals.sql"),
     include_str!("../../migrations/0020_charges_once_per_item.sql"),
+    include_str!("../../migrations/0021_patient_accounts.sql"),
 ];
 
 /// What a migration needs the program for, after its script: index rows

@@ -253,3 +253,23 @@ pub fn clinician(r: &Row) -> rusqlite::Result<Clinician> {
         })?,
     })
 }
+
+/// The patient a patient (portal) account belongs to; `None` for a staff
+/// account. The portal reads a patient's own record through this link only,
+/// never through an id the patient could type or change.
+pub fn linked_patient(conn: &Connection, user_id: &Id) -> Result<Option<Id>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT patient_id FROM users WHERE id = ?1")?;
+    Ok(stmt
+        .query_row([user_id.as_str()], |r| r.get::<_, Option<String>>(0))
+        .optional()?
+        .flatten()
+        .map(Id::from_stored))
+}
+
+/// The patient account linked to a patient, if one was made.
+pub fn account_of_patient(conn: &Connection, patient_id: &Id) -> Result<Option<User>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE u.patient_id = ?1"))?;
+    Ok(stmt
+        .query_row([patient_id.as_str()], |r| user(r).map(|(u, _)| u))
+        .optional()?)
+}
