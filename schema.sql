@@ -169,6 +169,8 @@ CREATE TABLE patient_name_pairs (
 
 -- paed_max_mcg_per_kg (migration 12, added last as ALTER TABLE does): the
 -- formulary's paediatric maximum, micrograms per kilogram in one dose.
+-- max_dispense (migration 23, added last too): the largest plausible single
+-- dispense; more asks once.
 CREATE TABLE stock_items (
     id             TEXT PRIMARY KEY NOT NULL,
     name           TEXT NOT NULL CHECK (name <> '' AND length(name) <= 80),
@@ -185,7 +187,8 @@ CREATE TABLE stock_items (
     updated_at     TEXT NOT NULL CHECK (updated_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
     version        INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1)
 , paed_max_mcg_per_kg INTEGER
-    CHECK (paed_max_mcg_per_kg IS NULL OR paed_max_mcg_per_kg BETWEEN 1 AND 1000000)) STRICT;
+    CHECK (paed_max_mcg_per_kg IS NULL OR paed_max_mcg_per_kg BETWEEN 1 AND 1000000), max_dispense INTEGER
+    CHECK (max_dispense IS NULL OR max_dispense BETWEEN 1 AND 10000000)) STRICT;
 
 -- A batch's on_hand is kept by the ledger's trigger only: it starts at 0,
 -- never goes below 0, and always equals the sum of the batch's movements.

@@ -160,6 +160,7 @@ fn paracetamol() -> ItemDetails {
         unit: "tablet".into(),
         category: "Analgesic".into(),
         reorder_level: 10,
+        max_dispense: None,
     }
 }
 

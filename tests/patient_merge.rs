@@ -369,6 +369,7 @@ fn paracetamol() -> ItemDetails {
         unit: "tablet".into(),
         category: "Analgesic".into(),
         reorder_level: 10,
+        max_dispense: None,
     }
 }
 

@@ -62,6 +62,7 @@ fn amoxicillin() -> ItemDetails {
         unit: "capsule".into(),
         category: "Antibiotic".into(),
         reorder_level: 100,
+        max_dispense: None,
     }
 }
 
@@ -577,6 +578,7 @@ fn the_catalogue_edits_deactivates_and_refuses_duplicates() {
         &item.id,
         item.version,
         &ItemDetails {
+            max_dispense: None,
             reorder_level: 300,
             ..amoxicillin()
         },
@@ -1006,4 +1008,117 @@ fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
         .records()
         .map(|r| r.unwrap().iter().map(str::to_string).collect())
         .collect()
+}
+
+/// Issue #23: implausible stock changes ask once. Unanswered they are
+/// refused with the question and write nothing; answered yes they are
+/// written with the question and the answer in the audit event.
+#[test]
+fn implausible_stock_changes_ask_once_and_the_answer_is_audited() {
+    let mut h = setup();
+    // Fixed instants: the year's use is measured back from the change.
+    let t = |day: i64| -> DateTime<Utc> {
+        "2026-03-09T08:00:00Z".parse::<DateTime<Utc>>().unwrap() + Duration::days(day)
+    };
+    let d = |day: i64| t(day).date_naive();
+    let oxytocin = ItemDetails {
+        name: "Oxytocin".into(),
+        generic_name: "oxytocin".into(),
+        strength: "10 IU/ml".into(),
+        form: "injection".into(),
+        unit: "ampoule".into(),
+        category: "Obstetric".into(),
+        reorder_level: 100,
+        max_dispense: Some(10),
+    };
+    let item = ops::add_item(&mut h.db, &h.pharm, &oxytocin, t(0)).unwrap();
+    // 300 ampoules is 3 months at the reorder level (no use yet): no question.
+    ops::receive(
+        &mut h.db,
+        &h.pharm,
+        &receipt(&item.id, "OXY-1", d(400), 300),
+        t(0),
+    )
+    .unwrap();
+
+    // An expiry in 2099 asks, naming the date; nothing is written.
+    let events = common::audit_count(h.db.conn());
+    let far = receipt(&item.id, "OXY-2", "2099-01-01".parse().unwrap(), 50);
+    let e = ops::receive(&mut h.db, &h.pharm, &far, t(1)).unwrap_err();
+    assert!(matches!(e, Error::AskFirst(_)), "{e:?}");
+    assert!(
+        e.to_string()
+            .contains("2099-01-01 is more than 6 years ahead"),
+        "{e}"
+    );
+    assert_eq!(on_hand(&h.db, &item.id), [("OXY-1".to_string(), 300)]);
+    assert_eq!(common::audit_count(h.db.conn()), events);
+    ops::receive_confirmed(&mut h.db, &h.pharm, &far, t(1)).unwrap();
+    let last = last_event(&h.db);
+    assert_eq!(last.action, "RECEIVE");
+    assert!(
+        last.summary
+            .contains("(asked: the expiry date 2099-01-01 is more than 6 years ahead"),
+        "{}",
+        last.summary
+    );
+    assert!(last.summary.ends_with("answered yes)"), "{}", last.summary);
+
+    // 210 ampoules to one patient: more than the usual largest of 10.
+    let e = ops::dispense(&mut h.db, &h.pharm, &item.id, 210, None, None, t(2)).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "210 ampoules is more than the usual largest dispense of 10 ampoules: if it is right, confirm it (y on the screen, --confirm on the command line)"
+    );
+    // A dispense that is short anyway is refused for that, without a question.
+    let e = ops::dispense(&mut h.db, &h.pharm, &item.id, 5000, None, None, t(2)).unwrap_err();
+    assert!(e.to_string().contains("only 350 ampoule usable"), "{e}");
+    ops::dispense(&mut h.db, &h.pharm, &item.id, 10, None, None, t(2)).unwrap();
+    ops::dispense_confirmed(&mut h.db, &h.pharm, &item.id, 30, None, None, t(2)).unwrap();
+    let last = last_event(&h.db);
+    assert!(
+        last.summary.contains(
+            "(asked: 30 ampoules is more than the usual largest dispense of 10 ampoules; answered yes)"
+        ),
+        "{}",
+        last.summary
+    );
+
+    // 40 used in the year: 4 a month, so 12 months is 48. An adjustment of
+    // +49 asks; -49 asks too; +48 does not.
+    let batch = store::batches(h.db.conn(), &item.id).unwrap().remove(0);
+    let adjust = |h: &mut H, delta| {
+        ops::adjust(
+            &mut h.db,
+            &h.pharm,
+            &batch.id,
+            delta,
+            AdjustReason::Other,
+            "count slip",
+            t(3),
+        )
+    };
+    let e = adjust(&mut h, 49).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("49 ampoules is more than 12 months of use (about 4 ampoules a month)"),
+        "{e}"
+    );
+    assert!(matches!(adjust(&mut h, -49), Err(Error::AskFirst(_))));
+    adjust(&mut h, 48).unwrap();
+    // The setting sets the months.
+    let admin = h.admin.clone();
+    wardline::ops::settings::set(&mut h.db, &admin, "stock_large_change", "24").unwrap();
+    adjust(&mut h, 49).unwrap();
+    ops::adjust_confirmed(
+        &mut h.db,
+        &h.pharm,
+        &batch.id,
+        1_000_000,
+        AdjustReason::Other,
+        "typo",
+        t(3),
+    )
+    .unwrap();
+    assert!(last_event(&h.db).summary.contains("answered yes"));
 }

@@ -29,6 +29,7 @@ fn item(name: &str, strength: &str, form: &str, unit: &str, reorder: i64) -> Ite
         unit: unit.into(),
         category: "Test".into(),
         reorder_level: reorder,
+        max_dispense: None,
     }
 }
 
@@ -596,7 +597,9 @@ fn wide_stock(h: &Harness) {
             supplier: "KEMSA".into(),
             reference: String::new(),
         };
-        ops::receive(&mut db, &s, &receipt, t0()).unwrap();
+        // 1,500 tablets against a reorder level of 40 asks once: this
+        // terminal was asked and said yes.
+        ops::receive_confirmed(&mut db, &s, &receipt, t0()).unwrap();
     }
 }
 
@@ -619,6 +622,13 @@ fn receive_a_million(h: &mut Harness) {
     h.press(KeyCode::Tab);
     h.typed("0");
     h.ctrl('s');
+    // A million against a reorder level of 500 and no use yet asks once.
+    let s = h.screen();
+    assert!(
+        s.contains("1,000,000 tablets is more than 12 times the item's reorder"),
+        "{s}"
+    );
+    h.press(KeyCode::Char('y'));
 }
 
 #[test]
@@ -691,6 +701,9 @@ fn the_adjust_form_and_the_correction_group_a_million_the_same_way() {
     h.press(KeyCode::Tab);
     h.typed("extra zeros");
     h.ctrl('s');
+    let s = h.screen();
+    assert!(s.contains("1,000,000 tablets is more than 12 times"), "{s}");
+    h.press(KeyCode::Char('y'));
     let s = h.screen();
     assert!(
         s.contains(" -1,000,000 "),
@@ -779,4 +792,96 @@ fn a_dispense_made_in_error_is_reversed_from_the_items_ledger() {
     h.press(KeyCode::Char('y'));
     let s = h.screen();
     assert!(s.contains("reversed already"), "{s}");
+}
+
+/// Issue #23 (hands-on test 2): 210 ampoules of oxytocin dispensed to one
+/// patient and an expiry in 2099 were taken without a question. Each now
+/// asks once, and the answer is in the audit event.
+#[test]
+fn an_implausible_dispense_or_expiry_asks_once() {
+    let mut h = Harness::new(false);
+    stock(&h);
+    {
+        let mut db = Db::open(h.app.db().path()).unwrap();
+        let s = auth::sign_in(&mut db, "pharm", PASSWORD, t0()).unwrap();
+        let oxy = ops::add_item(
+            &mut db,
+            &s,
+            &ItemDetails {
+                max_dispense: Some(10),
+                ..item("Oxytocin", "10 IU/ml", "injection", "ampoule", 100)
+            },
+            t0(),
+        )
+        .unwrap();
+        let r = Receipt {
+            item_id: oxy.id,
+            batch_no: "OXY-1".into(),
+            expiry: day(300),
+            quantity: 300,
+            unit_cost: 50,
+            price: 80,
+            supplier: "KEMSA".into(),
+            reference: String::new(),
+        };
+        ops::receive(&mut db, &s, &r, t0()).unwrap();
+    }
+    h.sign_in_to("pharm", KeyCode::F(5));
+    h.press(KeyCode::Char('/'));
+    h.typed("oxytocin");
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Char('d'));
+    h.typed("210");
+    h.ctrl('p');
+    h.typed("okafor");
+    h.press(KeyCode::Enter);
+    h.ctrl('s');
+    assert!(h.screen().contains("Dispense 210 ampoules of Oxytocin"));
+    h.press(KeyCode::Char('y'));
+    let s = h.screen();
+    assert!(
+        s.contains("210 ampoules is more than the usual largest dispense"),
+        "{s}"
+    );
+    // No: nothing is dispensed, the choice stays on screen.
+    h.press(KeyCode::Char('n'));
+    let s = h.screen();
+    assert!(s.contains("Dispense 210 ampoules of Oxytocin"), "{s}");
+    assert_ne!(h.actions().last().map(String::as_str), Some("DISPENSE"));
+    h.press(KeyCode::Char('y'));
+    h.press(KeyCode::Char('y'));
+    let s = h.screen();
+    assert!(s.contains("Dispensed 210 ampoules of Oxytocin"), "{s}");
+    let last = &audit::recent(h.app.db().conn(), 1).unwrap()[0];
+    assert_eq!(last.action, "DISPENSE");
+    assert!(
+        last.summary
+            .contains("asked: 210 ampoules is more than the usual largest dispense of 10 ampoules; answered yes"),
+        "{}",
+        last.summary
+    );
+
+    // A delivery with its expiry typed as 2099.
+    h.press(KeyCode::Char('r'));
+    h.typed("OXY-2");
+    h.press(KeyCode::Tab);
+    h.typed("2099-01-01");
+    h.press(KeyCode::Tab);
+    h.typed("50");
+    h.press(KeyCode::Tab);
+    h.typed("0.50");
+    h.press(KeyCode::Tab);
+    h.typed("0.80");
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(
+        s.contains("The expiry date 2099-01-01 is more than 6"),
+        "{s}"
+    );
+    h.press(KeyCode::Char('y'));
+    let s = h.screen();
+    assert!(s.contains("Received 50 ampoules of Oxytocin"), "{s}");
+    let last = &audit::recent(h.app.db().conn(), 1).unwrap()[0];
+    assert_eq!(last.action, "RECEIVE");
+    assert!(last.summary.contains("answered yes"), "{}", last.summary);
 }

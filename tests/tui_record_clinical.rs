@@ -160,6 +160,7 @@ fn hospital(h: &Harness) {
         &ItemDetails {
             category: "Test".into(),
             reorder_level: 10,
+            max_dispense: None,
             ..fixture::formulary_item("Amoxicillin", "amoxicillin", "500 mg", "capsule")
         },
         early,

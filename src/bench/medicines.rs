@@ -282,7 +282,9 @@ fn receive_for(db: &mut Db, by: &Session, waiting: &[Id], at: DateTime<Utc>) -> 
             supplier: "MEDS Kenya".into(),
             reference: "bench dispense measure".into(),
         };
-        pharmacy::receive(db, by, &receipt, at).context("receiving the bench delivery failed")?;
+        // A large delivery's question was asked and answered yes.
+        pharmacy::receive_confirmed(db, by, &receipt, at)
+            .context("receiving the bench delivery failed")?;
     }
     Ok(())
 }

@@ -179,7 +179,9 @@ pub fn fill(db: &mut Db, pharmacist: &Session, patients: u64) -> Result<u64> {
                 reference: format!("GRN-{:05}", 40_000 + batches),
             };
             let at = delivered + Duration::minutes(i as i64);
-            ops::receive(db, pharmacist, &receipt, at)
+            // The bench's deliveries are as planned: a question about a
+            // large one was asked and answered yes.
+            ops::receive_confirmed(db, pharmacist, &receipt, at)
                 .with_context(|| format!("receiving {}", item.details.label()))?;
         }
         let until = delivered + Duration::days(DELIVERY_DAYS);
@@ -189,7 +191,9 @@ pub fn fill(db: &mut Db, pharmacist: &Session, patients: u64) -> Result<u64> {
         {
             next += 1;
             let patient = p.patient.map(|k| people[k].as_str());
-            match ops::dispense(
+            // The plan's quantities are the bench's own: one above an
+            // item's usual largest dispense was asked and answered yes.
+            match ops::dispense_confirmed(
                 db,
                 pharmacist,
                 &items[p.item].id,

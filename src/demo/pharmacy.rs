@@ -155,7 +155,11 @@ fn dispense_some(
         let patient = (k % 4 != 3)
             .then(|| patients.get(k % patients.len().max(1)))
             .flatten();
-        let quantity = rng.gen_range(1..=30);
+        // Within the item's usual largest dispense: ten bottles of syrup
+        // to one patient would ask.
+        let quantity = rng
+            .gen_range(1..=30)
+            .min(item.details.max_dispense.unwrap_or(30));
         match ops::dispense(
             db,
             s,

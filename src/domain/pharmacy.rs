@@ -47,6 +47,8 @@ pub enum ItemField {
     Unit,
     Category,
     ReorderLevel,
+    /// The largest plausible single dispense; more asks once.
+    MaxDispense,
 }
 
 impl ItemField {
@@ -60,6 +62,7 @@ impl ItemField {
             ItemField::Unit => "Unit",
             ItemField::Category => "Category",
             ItemField::ReorderLevel => "Reorder level",
+            ItemField::MaxDispense => "Largest dispense",
         }
     }
 
@@ -73,6 +76,7 @@ impl ItemField {
             ItemField::Unit => "unit",
             ItemField::Category => "category",
             ItemField::ReorderLevel => "reorder_level",
+            ItemField::MaxDispense => "max_dispense",
         }
     }
 }
@@ -100,6 +104,9 @@ pub struct ItemDetails {
     pub unit: String,
     pub category: String,
     pub reorder_level: i64,
+    /// The largest plausible single dispense, where known: dispensing more
+    /// asks once (210 ampoules of oxytocin to one patient is a typing slip).
+    pub max_dispense: Option<i64>,
 }
 
 impl ItemDetails {
@@ -139,6 +146,7 @@ impl ItemDetails {
             ItemField::Unit => self.unit.clone(),
             ItemField::Category => self.category.clone(),
             ItemField::ReorderLevel => self.reorder_level.to_string(),
+            ItemField::MaxDispense => self.max_dispense.map(|n| n.to_string()).unwrap_or_default(),
         }
     }
 }
@@ -238,6 +246,23 @@ pub fn validate_item(get: impl Fn(ItemField) -> String) -> Result<ItemDetails, V
             }
         }
     };
+    let largest = get(ItemField::MaxDispense);
+    let max_dispense = if largest.trim().is_empty() {
+        None
+    } else {
+        match largest.trim().parse::<i64>() {
+            Ok(n) if (1..=MAX_QUANTITY).contains(&n) => Some(n),
+            _ => {
+                problems.push(Problem {
+                    field: ItemField::MaxDispense.label(),
+                    message: format!(
+                        "must be a whole number of units from 1 to {MAX_QUANTITY}, or empty when not known"
+                    ),
+                });
+                None
+            }
+        }
+    };
     if problems.is_empty() {
         Ok(ItemDetails {
             name,
@@ -247,6 +272,7 @@ pub fn validate_item(get: impl Fn(ItemField) -> String) -> Result<ItemDetails, V
             unit,
             category,
             reorder_level,
+            max_dispense,
         })
     } else {
         Err(problems)
@@ -761,6 +787,7 @@ mod tests {
             details: ItemDetails {
                 name: "Paracetamol".into(),
                 reorder_level: 100,
+                max_dispense: None,
                 ..ItemDetails::default()
             },
             active: true,

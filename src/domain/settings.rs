@@ -29,6 +29,8 @@ pub enum SettingKey {
     LabSelfVerify,
     BookingHorizonDays,
     ReceiptPaperMm,
+    StockLargeChange,
+    ExpiryMaxYears,
 }
 
 /// The date display formats a hospital can choose, with their chrono patterns.
@@ -92,6 +94,12 @@ impl SettingKey {
             }
             SettingKey::ReceiptPaperMm => {
                 "the cash desk's receipt printer paper: 80 (48 columns) or 58 (32 columns) mm wide"
+            }
+            SettingKey::StockLargeChange => {
+                "months of an item's average use beyond which a receipt or an adjustment asks once (a mistyped quantity)"
+            }
+            SettingKey::ExpiryMaxYears => {
+                "years ahead beyond which a received batch's expiry date asks once (often a mistyped year)"
             }
         }
     }
@@ -183,6 +191,8 @@ impl SettingKey {
                 "58" | "80" => Ok(v.trim().to_string()),
                 _ => Err(invalid("58 or 80 (the paper's width in mm)")),
             },
+            SettingKey::StockLargeChange => int_in(1, 120),
+            SettingKey::ExpiryMaxYears => int_in(1, 50),
             SettingKey::LabSelfVerify => match v.to_ascii_lowercase().as_str() {
                 "yes" => Ok("yes".to_string()),
                 "no" => Ok("no".to_string()),
@@ -224,6 +234,11 @@ pub struct Settings {
     pub booking_horizon_days: u32,
     /// The width of the cash desk's receipt paper, 58 or 80 mm.
     pub receipt_paper_mm: u32,
+    /// Months of average use a single receipt or adjustment may move
+    /// before it asks once.
+    pub stock_large_change: u32,
+    /// Years ahead an expiry date may lie before it asks once.
+    pub expiry_max_years: u32,
 }
 
 impl Settings {
@@ -248,6 +263,8 @@ impl Settings {
             lab_self_verify: false,
             booking_horizon_days: 400,
             receipt_paper_mm: 80,
+            stock_large_change: 12,
+            expiry_max_years: 6,
         }
     }
 
@@ -274,6 +291,8 @@ impl Settings {
             }
             SettingKey::BookingHorizonDays => self.booking_horizon_days.to_string(),
             SettingKey::ReceiptPaperMm => self.receipt_paper_mm.to_string(),
+            SettingKey::StockLargeChange => self.stock_large_change.to_string(),
+            SettingKey::ExpiryMaxYears => self.expiry_max_years.to_string(),
         }
     }
 
@@ -302,6 +321,8 @@ impl Settings {
             SettingKey::LabSelfVerify => self.lab_self_verify = v == "yes",
             SettingKey::BookingHorizonDays => self.booking_horizon_days = num(&v),
             SettingKey::ReceiptPaperMm => self.receipt_paper_mm = num(&v),
+            SettingKey::StockLargeChange => self.stock_large_change = num(&v),
+            SettingKey::ExpiryMaxYears => self.expiry_max_years = num(&v),
         }
         Ok(())
     }

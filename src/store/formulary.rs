@@ -50,7 +50,7 @@ pub fn search(
     };
     let mut sql = String::from(
         "SELECT i.id, i.name, i.generic_name, i.strength, i.form, i.unit, i.category,
-                i.reorder_level, i.active, i.version,
+                i.reorder_level, i.active, i.version, i.max_dispense,
                 coalesce((SELECT sum(b.on_hand) FROM stock_batches b
                           WHERE b.item_id = i.id AND b.on_hand > 0 AND b.expiry > ?1), 0)
          FROM stock_items i
@@ -90,11 +90,12 @@ pub fn search(
                     unit: r.get(5)?,
                     category: r.get(6)?,
                     reorder_level: r.get(7)?,
+                    max_dispense: r.get(10)?,
                 },
                 active: r.get(8)?,
                 version: r.get(9)?,
             },
-            on_hand: r.get(10)?,
+            on_hand: r.get(11)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

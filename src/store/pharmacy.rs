@@ -13,8 +13,7 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 const DATE: &str = "%Y-%m-%d";
 
-const ITEM_COLUMNS: &str =
-    "id, name, generic_name, strength, form, unit, category, reorder_level, active, version";
+const ITEM_COLUMNS: &str = "id, name, generic_name, strength, form, unit, category, reorder_level, active, version, max_dispense";
 
 fn item(r: &Row) -> rusqlite::Result<Item> {
     Ok(Item {
@@ -27,6 +26,7 @@ fn item(r: &Row) -> rusqlite::Result<Item> {
             unit: r.get(5)?,
             category: r.get(6)?,
             reorder_level: r.get(7)?,
+            max_dispense: r.get(10)?,
         },
         active: r.get(8)?,
         version: r.get(9)?,
@@ -81,8 +81,8 @@ pub fn insert_item(
     let at = format_ts(now);
     tx.execute(
         "INSERT INTO stock_items (id, name, generic_name, strength, form, unit, category,
-             reorder_level, identity_key, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+             reorder_level, identity_key, created_at, updated_at, max_dispense)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11)",
         params![
             id.as_str(),
             d.name,
@@ -93,7 +93,8 @@ pub fn insert_item(
             d.category,
             d.reorder_level,
             d.identity_key(),
-            at
+            at,
+            d.max_dispense
         ],
     )
     .map_err(|e| duplicate(e, d))?;
@@ -138,7 +139,7 @@ pub fn update_item(
         .execute(
             "UPDATE stock_items SET name = ?3, generic_name = ?4, strength = ?5, form = ?6,
                  unit = ?7, category = ?8, reorder_level = ?9, identity_key = ?10,
-                 updated_at = ?11, version = version + 1
+                 updated_at = ?11, max_dispense = ?12, version = version + 1
              WHERE id = ?1 AND version = ?2",
             params![
                 id,
@@ -151,7 +152,8 @@ pub fn update_item(
                 d.category,
                 d.reorder_level,
                 d.identity_key(),
-                format_ts(now)
+                format_ts(now),
+                d.max_dispense
             ],
         )
         .map_err(|e| duplicate(e, d))?;
@@ -453,4 +455,19 @@ pub fn ledger_problems(conn: &Connection) -> Result<Vec<String>, StoreError> {
 /// How many batches the ledger check covered.
 pub fn batch_count(conn: &Connection) -> Result<i64, StoreError> {
     Ok(conn.query_row("SELECT count(*) FROM stock_batches", [], |r| r.get(0))?)
+}
+
+/// Units of an item dispensed since `since` (returns not taken off): the
+/// measure of its use that a large receipt or adjustment is asked against.
+pub fn dispensed_since(
+    conn: &Connection,
+    item_id: &str,
+    since: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT coalesce(-sum(quantity), 0) FROM stock_movements
+             WHERE item_id = ?1 AND kind = 'dispense' AND at >= ?2",
+        )?
+        .query_row(params![item_id, format_ts(since)], |r| r.get(0))?)
 }

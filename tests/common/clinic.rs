@@ -186,6 +186,7 @@ pub fn formulary_item(name: &str, generic: &str, strength: &str, form: &str) -> 
         unit: form.into(),
         category: String::new(),
         reorder_level: 0,
+        max_dispense: None,
     }
 }
 

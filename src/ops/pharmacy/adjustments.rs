@@ -3,8 +3,8 @@
 //! stock disposed of.
 
 use super::{
-    Change, batch_movement, get_batch, item_event, patient_mrn, quantity_ok, reason_required,
-    today, units,
+    Change, asked, batch_movement, get_batch, item_event, monthly_use, patient_mrn, quantity_ok,
+    reason_required, today, units,
 };
 use crate::auth::{Session, authorize};
 use crate::domain::audit::AuditAction;
@@ -74,12 +74,40 @@ pub fn return_to_stock(
 }
 
 /// Adjusts a batch by `delta` (negative takes stock away) for a reason.
-/// Damaged and lost can only take stock away.
+/// Damaged and lost can only take stock away. A change of more than the
+/// `stock_large_change` setting's months of use is refused with the
+/// question ([`Error::AskFirst`]) until asked: see [`adjust_confirmed`].
 pub fn adjust(
     db: &mut Db,
     by: &Session,
     batch_id: &str,
     delta: i64,
+    why: AdjustReason,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<Batch> {
+    adjust_as(db, by, batch_id, (delta, false), why, note, now)
+}
+
+/// [`adjust`] after the person was asked its question and said yes; the
+/// question and the answer go into the audit event.
+pub fn adjust_confirmed(
+    db: &mut Db,
+    by: &Session,
+    batch_id: &str,
+    delta: i64,
+    why: AdjustReason,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<Batch> {
+    adjust_as(db, by, batch_id, (delta, true), why, note, now)
+}
+
+fn adjust_as(
+    db: &mut Db,
+    by: &Session,
+    batch_id: &str,
+    (delta, confirmed): (i64, bool),
     why: AdjustReason,
     note: &str,
     now: DateTime<Utc>,
@@ -94,9 +122,18 @@ pub fn adjust(
     }
     let note = reason_required(note)?;
     let reason = format!("{}: {note}", why.label());
+    let months = db.settings()?.stock_large_change;
     db.write(&by.actor(), |tx| {
         authorize(tx, by, Permission::ManageStock, "adjust stock")?;
         let (batch, item) = get_batch(tx, batch_id)?;
+        let concerns: Vec<_> = crate::domain::stock_concerns::change_concern(
+            delta,
+            monthly_use(tx, &item.id, now)?,
+            item.details.reorder_level,
+            months,
+        )
+        .into_iter()
+        .collect();
         batch_movement(
             tx,
             by,
@@ -109,11 +146,13 @@ pub fn adjust(
             },
             now,
         )?;
+        // Asked after the refusals: a question before a "no" is pointless.
+        let answer = asked(&concerns, &item, confirmed)?;
         let e = item_event(
             AuditAction::Adjust,
             &item,
             format!(
-                "adjusted batch {} of {} by {delta:+} ({reason})",
+                "adjusted batch {} of {} by {delta:+} ({reason}){answer}",
                 batch.batch_no,
                 item.details.label()
             ),

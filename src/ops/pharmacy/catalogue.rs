@@ -124,7 +124,8 @@ pub struct ItemImport {
 }
 
 /// Loads catalogue items from CSV whose header names the columns
-/// (name, generic_name, strength, form, unit, category, reorder_level).
+/// (name, generic_name, strength, form, unit, category, reorder_level,
+/// max_dispense).
 /// All rows are checked first; one invalid row refuses the file. Items
 /// already in the catalogue are reported and left unchanged.
 pub fn import_items(

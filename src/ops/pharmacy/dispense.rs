@@ -2,7 +2,7 @@
 //! confirming, the dispense refused when the stock moved since, and the
 //! ledger rows that dispensing against a prescription writes too.
 
-use super::{get_item, item_event, quantity_ok, recipient_mrn, today, units};
+use super::{asked, get_item, item_event, quantity_ok, recipient_mrn, today, units};
 use crate::auth::{Session, authorize};
 use crate::domain::audit::AuditAction;
 use crate::domain::ids::Id;
@@ -59,12 +59,40 @@ pub fn plan(
 
 /// Dispenses first-expiry-first-out. `shown` is the choice the user saw
 /// and confirmed: when the stock changed meanwhile the dispense is refused
-/// so that nothing is issued that was not shown.
+/// so that nothing is issued that was not shown. More than the item's
+/// largest plausible single dispense is refused with the question
+/// ([`Error::AskFirst`]) until asked: see [`dispense_confirmed`].
 pub fn dispense(
     db: &mut Db,
     by: &Session,
     item_id: &str,
     quantity: i64,
+    patient_id: Option<&str>,
+    shown: Option<&[Take]>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Take>> {
+    dispense_as(db, by, item_id, (quantity, false), patient_id, shown, now)
+}
+
+/// [`dispense`] after the person was asked its question and said yes; the
+/// question and the answer go into the audit event.
+pub fn dispense_confirmed(
+    db: &mut Db,
+    by: &Session,
+    item_id: &str,
+    quantity: i64,
+    patient_id: Option<&str>,
+    shown: Option<&[Take]>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Take>> {
+    dispense_as(db, by, item_id, (quantity, true), patient_id, shown, now)
+}
+
+fn dispense_as(
+    db: &mut Db,
+    by: &Session,
+    item_id: &str,
+    (quantity, confirmed): (i64, bool),
     patient_id: Option<&str>,
     shown: Option<&[Take]>,
     now: DateTime<Utc>,
@@ -86,7 +114,13 @@ pub fn dispense(
             Some(pid) => Some(recipient_mrn(tx, pid)?),
             None => None,
         };
+        let concerns: Vec<_> =
+            crate::domain::stock_concerns::dispense_concern(quantity, item.details.max_dispense)
+                .into_iter()
+                .collect();
+        // Asked after the refusals: a question before a "no" is pointless.
         let plan = plan_in(tx, &item, quantity, today)?;
+        let answer = asked(&concerns, &item, confirmed)?;
         if let Some(shown) = shown
             && shown != plan.as_slice()
         {
@@ -128,7 +162,7 @@ pub fn dispense(
             AuditAction::Dispense,
             &item,
             format!(
-                "dispensed {} of {}{to} ({batches})",
+                "dispensed {} of {}{to} ({batches}){answer}",
                 units(quantity, &item),
                 item.details.label()
             ),

@@ -18,12 +18,12 @@ mod reports;
 mod reversal;
 mod stock;
 
-pub use adjustments::{adjust, dispose, return_to_stock};
+pub use adjustments::{adjust, adjust_confirmed, dispose, return_to_stock};
 pub use catalogue::{ItemImport, add_item, edit_item, import_items, set_active};
 pub use count::{Counted, post_count};
 pub(crate) use dispense::issue;
-pub use dispense::{dispense, plan};
-pub use receiving::{Receipt, receive};
+pub use dispense::{dispense, dispense_confirmed, plan};
+pub use receiving::{Receipt, receive, receive_confirmed};
 pub use reports::{expiry_report, write_expiry_csv, write_stock_csv};
 pub use reversal::{DispenseReversed, reverse_dispense};
 pub use stock::{ItemView, LEDGER_ROWS, dispensed_to, item_view, open_item, stock_list};
@@ -91,6 +91,29 @@ fn reason_required(reason: &str) -> Result<String> {
 
 fn units(n: i64, item: &Item) -> String {
     format!("{n} {}", item.details.unit)
+}
+
+/// Asks the concerns of a change once: refused with the question when
+/// there are concerns and the person has not said yes; with a yes, the
+/// words to add to the audit event's summary.
+fn asked(
+    concerns: &[crate::domain::stock_concerns::StockConcern],
+    item: &Item,
+    confirmed: bool,
+) -> Result<String> {
+    let unit = |n| crate::domain::display::quantity_of(n, &item.details.unit);
+    match crate::domain::stock_concerns::ask(concerns, unit) {
+        None => Ok(String::new()),
+        Some(q) if confirmed => Ok(format!(" (asked: {q}; answered yes)")),
+        Some(q) => Err(Error::AskFirst(q)),
+    }
+}
+
+/// The item's average monthly use: what was dispensed in the year before
+/// `now`, a twelfth of it, rounded up.
+fn monthly_use(tx: &rusqlite::Connection, item_id: &str, now: DateTime<Utc>) -> Result<i64> {
+    let year = store::dispensed_since(tx, item_id, now - chrono::Duration::days(365))?;
+    Ok((year + 11) / 12)
 }
 
 fn patient_mrn(tx: &rusqlite::Connection, id: &str) -> Result<String> {

@@ -1,11 +1,12 @@
 //! Receiving a delivery: a new batch, or a top-up of the batch with the
 //! same number, expiry and amounts. Expired stock is never received.
 
-use super::{get_item, item_event, quantity_ok, today, units};
+use super::{asked, get_item, item_event, monthly_use, quantity_ok, today, units};
 use crate::auth::{Session, authorize};
 use crate::domain::audit::AuditAction;
 use crate::domain::pharmacy::{Batch, MovementKind, usable};
 use crate::domain::role::Permission;
+use crate::domain::stock_concerns::{StockConcern, change_concern, expiry_concern};
 use crate::error::{Error, Result};
 use crate::store::Db;
 use crate::store::pharmacy::{self as store, NewBatch, NewMovement};
@@ -26,8 +27,32 @@ pub struct Receipt {
 }
 
 /// Receives stock into a new batch, or tops up a batch of the same number
-/// and expiry. An expiry today or in the past is refused.
+/// and expiry. An expiry today or in the past is refused. A quantity of
+/// more than the `stock_large_change` setting's months of use, or an expiry
+/// more than `expiry_max_years` ahead, is refused with the question
+/// ([`Error::AskFirst`]) until asked: see [`receive_confirmed`].
 pub fn receive(db: &mut Db, by: &Session, r: &Receipt, now: DateTime<Utc>) -> Result<Batch> {
+    receive_as(db, by, r, false, now)
+}
+
+/// [`receive`] after the person was asked its question and said yes; the
+/// question and the answer go into the audit event.
+pub fn receive_confirmed(
+    db: &mut Db,
+    by: &Session,
+    r: &Receipt,
+    now: DateTime<Utc>,
+) -> Result<Batch> {
+    receive_as(db, by, r, true, now)
+}
+
+fn receive_as(
+    db: &mut Db,
+    by: &Session,
+    r: &Receipt,
+    confirmed: bool,
+    now: DateTime<Utc>,
+) -> Result<Batch> {
     by.require(Permission::ManageStock, "receive stock")?;
     quantity_ok(r.quantity)?;
     let today = today(&db.clock(now)?);
@@ -47,6 +72,7 @@ pub fn receive(db: &mut Db, by: &Session, r: &Receipt, now: DateTime<Utc>) -> Re
     }
     let supplier = r.supplier.trim().to_string();
     let reference = r.reference.trim().to_string();
+    let settings = db.settings()?;
     db.write(&by.actor(), |tx| {
         authorize(tx, by, Permission::ManageStock, "receive stock")?;
         let item = get_item(tx, &r.item_id)?;
@@ -56,6 +82,18 @@ pub fn receive(db: &mut Db, by: &Session, r: &Receipt, now: DateTime<Utc>) -> Re
                 item.details.label()
             )));
         }
+        let concerns: Vec<StockConcern> = [
+            change_concern(
+                r.quantity,
+                monthly_use(tx, &item.id, now)?,
+                item.details.reorder_level,
+                settings.stock_large_change,
+            ),
+            expiry_concern(r.expiry, today, settings.expiry_max_years),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         let batch_id = match store::find_batch(tx, &item.id, &batch_no)? {
             Some(b) if b.expiry != r.expiry => {
                 return Err(Error::Refused(format!(
@@ -83,6 +121,9 @@ pub fn receive(db: &mut Db, by: &Session, r: &Receipt, now: DateTime<Utc>) -> Re
                 now,
             )?,
         };
+        // Asked after the refusals (a question before a "no" is pointless);
+        // a new batch written above goes with the transaction.
+        let answer = asked(&concerns, &item, confirmed)?;
         store::insert_movement(
             tx,
             &NewMovement {
@@ -111,6 +152,7 @@ pub fn receive(db: &mut Db, by: &Session, r: &Receipt, now: DateTime<Utc>) -> Re
         if !reference.is_empty() {
             summary.push_str(&format!(", ref {reference}"));
         }
+        summary.push_str(&answer);
         Ok::<_, Error>((b, vec![item_event(AuditAction::Receive, &item, summary)]))
     })
 }

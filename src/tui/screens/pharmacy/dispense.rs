@@ -3,10 +3,12 @@
 //! the form as it was typed.
 
 use super::forms::{Purpose, StockForm};
-use super::{Pharmacy, View};
+use super::{Pending, Pharmacy, View};
 use crate::domain::pharmacy::Take;
+use crate::error::Error;
 use crate::ops::pharmacy as ops;
 use crate::tui::keymap::Action;
+use crate::tui::popups::Question;
 use crate::tui::screen::{Ctx, Said, said_error};
 
 /// A dispense waiting for its confirmation.
@@ -63,54 +65,64 @@ impl Pharmacy {
                 self.view = View::Form(Box::new(choice.form));
                 Said::Info("Nothing was dispensed.".into())
             }
-            Action::Yes => {
-                let View::Confirm(choice) = &self.view else {
-                    return Said::Nothing;
-                };
-                let Purpose::Dispense { level } = &choice.form.purpose else {
-                    return Said::Nothing;
-                };
-                let patient = choice.form.patient.as_ref();
-                let result = ops::dispense(
-                    ctx.db,
-                    ctx.session,
-                    &level.item.id,
-                    choice.quantity,
-                    patient.map(|p| p.id.as_str()),
-                    Some(&choice.plan),
-                    ctx.now,
+            Action::Yes => self.dispense_planned(ctx, false),
+            _ => Said::Nothing,
+        }
+    }
+
+    /// Dispenses the plan shown; `asked` when its quantity, above the
+    /// item's usual largest dispense, was asked and the answer was yes.
+    pub(super) fn dispense_planned(&mut self, ctx: &mut Ctx, asked: bool) -> Said {
+        let View::Confirm(choice) = &self.view else {
+            return Said::Nothing;
+        };
+        let Purpose::Dispense { level } = &choice.form.purpose else {
+            return Said::Nothing;
+        };
+        let patient = choice.form.patient.as_ref();
+        let dispense = if asked {
+            ops::dispense_confirmed
+        } else {
+            ops::dispense
+        };
+        let result = dispense(
+            ctx.db,
+            ctx.session,
+            &level.item.id,
+            choice.quantity,
+            patient.map(|p| p.id.as_str()),
+            Some(&choice.plan),
+            ctx.now,
+        );
+        match result {
+            Ok(_) => {
+                let to = patient
+                    .map(|p| format!(" to {} {}", p.mrn, p.details.full_name()))
+                    .unwrap_or_default();
+                let msg = format!(
+                    "Dispensed {} of {}{to}.",
+                    crate::domain::display::quantity_of(choice.quantity, &level.item.details.unit),
+                    level.item.details.label()
                 );
-                match result {
-                    Ok(_) => {
-                        let to = patient
-                            .map(|p| format!(" to {} {}", p.mrn, p.details.full_name()))
-                            .unwrap_or_default();
-                        let msg = format!(
-                            "Dispensed {} of {}{to}.",
-                            crate::domain::display::quantity_of(
-                                choice.quantity,
-                                &level.item.details.unit
-                            ),
-                            level.item.details.label()
-                        );
-                        let said = self.close_form(ctx);
-                        if said == Said::Nothing {
-                            Said::Info(msg)
-                        } else {
-                            said
-                        }
-                    }
-                    Err(e) => {
-                        let View::Confirm(choice) = std::mem::replace(&mut self.view, View::List)
-                        else {
-                            return said_error(e);
-                        };
-                        self.view = View::Form(Box::new(choice.form));
-                        said_error(e)
-                    }
+                let said = self.close_form(ctx);
+                if said == Said::Nothing {
+                    Said::Info(msg)
+                } else {
+                    said
                 }
             }
-            _ => Said::Nothing,
+            Err(Error::AskFirst(question)) => Question::confirm(
+                format!("{}. Dispense it?", super::save::capital(&question)),
+                Pending::DispenseAsked,
+            )
+            .into(),
+            Err(e) => {
+                let View::Confirm(choice) = std::mem::replace(&mut self.view, View::List) else {
+                    return said_error(e);
+                };
+                self.view = View::Form(Box::new(choice.form));
+                said_error(e)
+            }
         }
     }
 }

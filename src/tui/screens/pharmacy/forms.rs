@@ -221,6 +221,9 @@ impl StockForm {
                                 let short = match fields[i] {
                                     ItemField::Form => "not a known form (see below)".to_string(),
                                     ItemField::ReorderLevel => "a whole number, 0 or more".into(),
+                                    ItemField::MaxDispense => {
+                                        "a whole number, 1 or more, or empty".into()
+                                    }
                                     _ if p.message.starts_with("is required") => {
                                         "required: type it".into()
                                     }

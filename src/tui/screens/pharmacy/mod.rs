@@ -85,6 +85,11 @@ enum Pending {
     ReverseWhy(i64),
     /// Reverse the dispense of this ledger number, for this reason.
     ReverseDispense(i64, String),
+    /// Save the open form again: its implausible figures were asked and
+    /// the answer was yes.
+    SaveAsked,
+    /// Dispense the plan shown again: its quantity was asked, answered yes.
+    DispenseAsked,
 }
 
 /// The patient picker is choosing the open form's patient.
@@ -224,6 +229,8 @@ impl Pharmacy {
             Pending::PostCount => self.post_count(ctx),
             Pending::DispenseRx => self.dispense_rx(ctx),
             Pending::ReverseDispense(seq, reason) => self.reverse_dispense(seq, &reason, ctx),
+            Pending::SaveAsked => self.save_form_as(ctx, true),
+            Pending::DispenseAsked => self.dispense_planned(ctx, true),
             Pending::ReverseWhich | Pending::ReverseWhy(_) => Said::Nothing,
         }
     }

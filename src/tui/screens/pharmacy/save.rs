@@ -45,6 +45,13 @@ impl Pharmacy {
     }
 
     pub(super) fn save_form(&mut self, ctx: &mut Ctx) -> Said {
+        self.save_form_as(ctx, false)
+    }
+
+    /// Saves the open form; `asked` when its implausible figures (a receipt
+    /// or adjustment of many months' use, a far expiry) were asked and the
+    /// answer was yes.
+    pub(super) fn save_form_as(&mut self, ctx: &mut Ctx, asked: bool) -> Said {
         let View::Form(form) = &mut self.view else {
             return Said::Nothing;
         };
@@ -70,7 +77,12 @@ impl Pharmacy {
             }
             (Purpose::Receive { item }, Request::Receive(r)) => {
                 let label = item.details.label();
-                ops::receive(ctx.db, ctx.session, &r, now).map(|b| {
+                let receive = if asked {
+                    ops::receive_confirmed
+                } else {
+                    ops::receive
+                };
+                receive(ctx.db, ctx.session, &r, now).map(|b| {
                     format!(
                         "Received {} of {label} into batch {} (now {}).",
                         quantity_of(r.quantity, &item.details.unit),
@@ -103,7 +115,12 @@ impl Pharmacy {
                 })
             }
             (Purpose::Adjust { batch, .. }, Request::Adjust { why, delta, note }) => {
-                ops::adjust(ctx.db, ctx.session, &batch.id, delta, why, &note, now).map(|b| {
+                let adjust = if asked {
+                    ops::adjust_confirmed
+                } else {
+                    ops::adjust
+                };
+                adjust(ctx.db, ctx.session, &batch.id, delta, why, &note, now).map(|b| {
                     format!(
                         "Adjusted batch {} by {} (now {}).",
                         b.batch_no,
@@ -133,7 +150,21 @@ impl Pharmacy {
                     said
                 }
             }
+            Err(Error::AskFirst(question)) => Question::confirm(
+                format!("{}. Save it?", capital(&question)),
+                Pending::SaveAsked,
+            )
+            .into(),
             Err(e) => said_error(e),
         }
+    }
+}
+
+/// The question with its first letter capitalised, to open a popup.
+pub(super) fn capital(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
