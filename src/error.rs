@@ -38,9 +38,10 @@ pub enum Error {
     NotFound(String),
     #[error("{0}")]
     Refused(String),
-    /// A stock change that is allowed but implausible (a dispense above the
-    /// item's usual largest, many months' use, a far expiry): the person is
-    /// asked once and the change is made again, confirmed.
+    /// A change that is allowed but unusual or implausible (a dispense above
+    /// the item's usual largest, many months' use, a far expiry, an inpatient
+    /// checked in at the outpatient desk): the person is asked once and the
+    /// change is made again, confirmed.
     #[error("{0}: if it is right, confirm it (y on the screen, --confirm on the command line)")]
     AskFirst(String),
     /// The record opens only by breaking the glass with a typed reason.

@@ -834,6 +834,7 @@ fn a_second_patient_is_called_in_to_a_busy_clinician_only_when_allowed() {
         None,
         ops::appointments::AllowCallIn {
             second_in_consultation: true,
+            ..Default::default()
         },
         clock(day, "10:08"),
     )

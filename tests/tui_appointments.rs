@@ -805,3 +805,112 @@ fn typing_on_the_type_of_a_booking_picks_the_type_starting_with_it() {
     h.typed("a");
     assert!(type_line(&mut h).contains("antenatal"), "{}", h.screen());
 }
+
+/// Farah Qureshi (booked with the nurse at 09:00) admitted yesterday to
+/// bed MED-4 of the Medical ward.
+fn farah_admitted(h: &Harness) {
+    {
+        use wardline::domain::beds::{BedKind, WardKind};
+        use wardline::ops::beds;
+        let mut db = Db::open(h.app.db().path()).unwrap();
+        let admin = auth::sign_in(&mut db, "admin", PASSWORD, t0()).unwrap();
+        let early = t0() - Duration::days(1);
+        let ward =
+            beds::add_ward(&mut db, &admin, "Medical", WardKind::Medical, None, early).unwrap();
+        let bed =
+            beds::add_bed(&mut db, &admin, &ward.id, "MED-4", BedKind::Standard, early).unwrap();
+        let farah = store::day(db.conn(), day())
+            .unwrap()
+            .into_iter()
+            .find(|b| b.patient_name == "Farah Qureshi")
+            .unwrap()
+            .appt
+            .patient_id;
+        let doctor = store::clinicians(db.conn()).unwrap()[0].id.clone();
+        fixture::admit(
+            &mut db,
+            &admin,
+            &farah,
+            &bed.id,
+            &doctor,
+            "pneumonia",
+            early,
+        );
+    }
+}
+
+/// Issue #23 (hands-on test 2): a patient admitted to a ward could be
+/// checked in at the outpatient desk and called in without a word. Both
+/// now say the patient is an inpatient, with the ward and bed, and ask once.
+#[test]
+fn an_inpatient_checked_in_or_called_in_is_named_and_asked_once() {
+    let mut h = Harness::new(false);
+    clinic(&h);
+    farah_admitted(&h);
+    h.sign_in_to("nurse", KeyCode::F(3));
+    h.press(KeyCode::Char('c'));
+    for _ in 0..20 {
+        if h.screen().contains("Farah Qureshi · antenatal") && h.screen().contains(" 09:00–09:20 ")
+        {
+            break;
+        }
+        h.press(KeyCode::Down);
+    }
+    h.press(KeyCode::Char('i'));
+    let s = h.screen();
+    assert!(
+        s.contains("Farah Qureshi (TST-000006-") && s.contains("is an inpatient, admitted"),
+        "{s}"
+    );
+    assert!(s.contains("Medical, bed MED-4"), "{s}");
+    h.press(KeyCode::Char('n'));
+    assert_eq!(status_of(&h, "Farah Qureshi", "09:00"), Status::Scheduled);
+    h.press(KeyCode::Char('i'));
+    h.press(KeyCode::Char('y'));
+    let s = h.screen();
+    assert!(s.contains("Farah Qureshi (Mei Lin Chen) checked in"), "{s}");
+    let last = &audit::recent(h.app.db().conn(), 1).unwrap()[0];
+    assert!(
+        last.summary
+            .contains("(an inpatient, admitted to Medical, bed MED-4: asked and answered yes)"),
+        "{}",
+        last.summary
+    );
+    // Calling her in asks again: the nurse calling is not the desk.
+    h.press(KeyCode::Char('s'));
+    let s = h.screen();
+    assert!(
+        s.contains("is an inpatient") && s.contains("Call them in for"),
+        "{s}"
+    );
+    h.press(KeyCode::Char('y'));
+    assert_eq!(
+        status_of(&h, "Farah Qureshi", "09:00"),
+        Status::InConsultation
+    );
+}
+
+#[test]
+fn an_inpatient_checked_in_from_the_record_is_asked_about_once() {
+    let mut h = Harness::new(false);
+    clinic(&h);
+    farah_admitted(&h);
+    h.sign_in("reception", PASSWORD);
+    h.open_record("qureshi");
+    h.press(KeyCode::Char('i'));
+    let s = h.screen();
+    assert!(
+        s.contains("is an inpatient, admitted") && s.contains("Medical, bed MED-4"),
+        "{s}"
+    );
+    h.press(KeyCode::Char('n'));
+    assert_eq!(status_of(&h, "Farah Qureshi", "09:00"), Status::Scheduled);
+    h.press(KeyCode::Char('i'));
+    h.press(KeyCode::Char('y'));
+    let s = h.screen();
+    assert!(
+        s.contains("Farah Qureshi checked in for 09:00–09:20"),
+        "{s}"
+    );
+    assert_eq!(status_of(&h, "Farah Qureshi", "09:00"), Status::CheckedIn);
+}

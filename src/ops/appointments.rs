@@ -70,6 +70,9 @@ pub struct AllowCallIn {
     /// Calling a patient in while the clinician already has another in
     /// consultation (the screen's question answered yes).
     pub second_in_consultation: bool,
+    /// Checking in or calling in an inpatient (admitted to a ward) for an
+    /// outpatient appointment: asked once, naming the ward and bed.
+    pub inpatient: bool,
 }
 
 /// Holds a booking's day to today and the hospital's horizon, unless the
@@ -382,6 +385,19 @@ pub fn advance_allowing(
                 b.patient_name, a.day
             )));
         }
+        let mut inpatient = String::new();
+        if matches!(to, Status::CheckedIn | Status::InConsultation)
+            && let Some(adm) = crate::store::beds::active_admission_of(tx, &a.patient_id)?
+        {
+            let place = format!("admitted to {}, bed {}", adm.ward_name, adm.bed_label);
+            if !allow.inpatient {
+                return Err(Error::AskFirst(format!(
+                    "{} ({}) is an inpatient, {place}",
+                    b.patient_name, b.mrn
+                )));
+            }
+            inpatient = format!(" (an inpatient, {place}: asked and answered yes)");
+        }
         if to == Status::InConsultation && !allow.second_in_consultation {
             let day = store::day(tx, a.day)?;
             if let Some(busy) = front_desk::in_consultation_with(&day, &a.clinician_id, id) {
@@ -429,6 +445,7 @@ pub fn advance_allowing(
         if let Some(r) = &reason {
             summary.push_str(&format!(": {r}"));
         }
+        summary.push_str(&inpatient);
         let mut events = vec![event(AuditAction::Update, &after.appt, summary)];
         // The hospital charges a consultation when it is completed: the
         // patient was seen. Its visit's bill takes it; a consultation

@@ -302,6 +302,7 @@ pub fn book(
 pub fn advance(db: &mut Db, by: &Session, b: &Booked, to: Status, clock: Clock) -> Booked {
     let allow = ops::appointments::AllowCallIn {
         second_in_consultation: true,
+        ..Default::default()
     };
     ops::appointments::advance_allowing(db, by, &b.appt.id, b.appt.version, to, None, allow, clock)
         .unwrap_or_else(|e| panic!("move the appointment to {to:?}: {e}"))

@@ -320,6 +320,7 @@ fn early_visit(
         None,
         appointments::AllowCallIn {
             second_in_consultation: true,
+            ..Default::default()
         },
         at(clock, start),
     )?;

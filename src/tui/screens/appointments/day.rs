@@ -250,6 +250,23 @@ impl Appointments {
                     after.appt.span, after.patient_name, after.clinician_name
                 ))
             }
+            Err(Error::AskFirst(question)) => {
+                let what = if to == Status::InConsultation {
+                    "Call them in for this appointment anyway?"
+                } else {
+                    "Check them in for this appointment anyway?"
+                };
+                Question::confirm(
+                    format!("{question}. {what}"),
+                    super::prompts::Pending::Inpatient {
+                        id: id.clone(),
+                        version,
+                        to,
+                        allow,
+                    },
+                )
+                .into()
+            }
             Err(e) => {
                 // Another terminal may have changed the day (a patient
                 // called in meanwhile): read it again so that trying once

@@ -46,6 +46,14 @@ pub(super) enum Pending {
         id: Id,
         version: i64,
     },
+    /// Check in or call in this appointment although its patient is an
+    /// inpatient (the question named the ward and bed).
+    Inpatient {
+        id: Id,
+        version: i64,
+        to: Status,
+        allow: ops::AllowCallIn,
+    },
     DiscardForm,
 }
 
@@ -82,8 +90,24 @@ impl Appointments {
             (Answer::Yes, Pending::CallIn { id, version }) => {
                 let allow = ops::AllowCallIn {
                     second_in_consultation: true,
+                    ..ops::AllowCallIn::default()
                 };
                 self.advance_one(&id, version, Status::InConsultation, None, allow, ctx)
+            }
+            (
+                Answer::Yes,
+                Pending::Inpatient {
+                    id,
+                    version,
+                    to,
+                    allow,
+                },
+            ) => {
+                let allow = ops::AllowCallIn {
+                    inpatient: true,
+                    ..allow
+                };
+                self.advance_one(&id, version, to, None, allow, ctx)
             }
             (Answer::Yes, Pending::DiscardForm) => {
                 self.view = View::Day;

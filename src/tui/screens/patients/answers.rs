@@ -79,6 +79,10 @@ impl Patients {
             Pending::Delete => return self.delete(reason, ctx),
             Pending::CorrectDeath => Said::Nothing,
             Pending::BreakGlass => Said::Nothing,
+            Pending::CheckInInpatient => match &mut self.view {
+                View::Record(r) => super::check_in::check_in(r, ctx, true),
+                _ => Said::Nothing,
+            },
             Pending::DiscardLabOrder => {
                 if let View::Record(r) = &mut self.view {
                     r.lab_order = None;

@@ -99,6 +99,8 @@ enum Pending {
     BreakGlass,
     /// Throwing away the laboratory order being typed on the record.
     DiscardLabOrder,
+    /// Check the record's patient in although they are an inpatient.
+    CheckInInpatient,
 }
 
 pub struct Patients {

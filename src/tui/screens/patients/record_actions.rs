@@ -130,7 +130,7 @@ impl Patients {
                 record.scroll = record.scroll.saturating_add(1).min(60);
                 Said::Nothing
             }
-            Action::CheckIn => super::check_in::check_in(record, ctx),
+            Action::CheckIn => super::check_in::check_in(record, ctx, false),
             Action::Edit => {
                 let p = record.patient.clone();
                 self.edit(p, ctx)
