@@ -162,7 +162,7 @@ pub struct Line {
 fn birth(d: &PatientDetails, pattern: &str) -> String {
     let date = d.birth_date.format(pattern).to_string();
     if d.birth_date_estimated {
-        format!("about {date} (est.)")
+        format!("{date} (est.)")
     } else {
         date
     }

@@ -14,6 +14,7 @@ pub mod clinical;
 mod duplicates_panel;
 pub mod form;
 mod keys;
+mod merge_preview;
 pub mod medicines;
 pub mod record;
 mod record_actions;
@@ -90,6 +91,8 @@ enum Pending {
         survivor: Id,
         other: Id,
     },
+    /// Undoing the merge found from this record.
+    Unmerge(Id),
     /// The reason typed is for deleting the record open.
     Delete,
     /// The reason typed is for taking a wrongly recorded death off the
