@@ -588,7 +588,7 @@ fn the_survivors_estimated_birth_date_is_not_overwritten_by_a_far_off_date() {
     let born = uno.details.birth_date + Duration::days(400);
     near = near.with(
         wardline::domain::patient::Field::BirthDate,
-        &born.format("%Y-%m-%d").to_string(),
+        born.format("%Y-%m-%d").to_string(),
     );
     let known = fixture::register(&mut h.db, &h.admin, &near, now());
     let after = h.merge(&after, &known).expect("one person");

@@ -71,10 +71,11 @@ impl H {
 
     fn book(&mut self, p: &Patient, time: &str) -> Id {
         let start = parse_time(time).unwrap();
-        let consultation = wardline::store::appointments::type_named(self.db.conn(), "consultation")
-            .unwrap()
-            .unwrap()
-            .id;
+        let consultation =
+            wardline::store::appointments::type_named(self.db.conn(), "consultation")
+                .unwrap()
+                .unwrap()
+                .id;
         let b = Booking {
             patient: p.id.clone(),
             clinician: self.doctor.user.id.clone(),
@@ -219,8 +220,8 @@ fn unmerge_brings_both_records_back_with_their_appointments_and_admissions() {
 
     // The other record is found by name again.
     let hits = ops::patients::find(&h.db, &h.admin, "anne okafor", false).unwrap();
-    let rows = ops::patients::rows(&h.db, &hits.hits.iter().map(|x| x.seq).collect::<Vec<_>>())
-        .unwrap();
+    let rows =
+        ops::patients::rows(&h.db, &hits.hits.iter().map(|x| x.seq).collect::<Vec<_>>()).unwrap();
     assert!(rows.iter().any(|r| r.id == dup.id), "{rows:?}");
 
     let events = h.events("UNMERGE");
@@ -249,12 +250,9 @@ fn unmerge_is_refused_after_a_later_edit_naming_it() {
     let (ann, dup) = two_records(&mut h);
     let merged = ops::patients::merge(&mut h.db, &h.admin, &ann.id, &dup.id, now()).unwrap();
     let settings = h.db.settings().unwrap();
-    let edit = PatientInput::from_details(
-        &merged.details,
-        settings.date_pattern(),
-        now().date_naive(),
-    )
-    .with(Field::City, "Kisumu");
+    let edit =
+        PatientInput::from_details(&merged.details, settings.date_pattern(), now().date_naive())
+            .with(Field::City, "Kisumu");
     let edited_at = now() + Duration::minutes(30);
     let reception = {
         common::add_user(&mut h.db, &h.admin, "desk", Role::Receptionist);

@@ -22,7 +22,8 @@ fn two_people(h: &Harness) -> (Patient, Patient) {
     let uno = fixture::person("Testa", "Uno", "", "F")
         .with(Field::EstimatedAge, "60")
         .with(Field::Phone, "0712 000 111");
-    let due = fixture::person("Testb", "Due", "2000-01-01", "M").with(Field::NationalId, "29001122");
+    let due =
+        fixture::person("Testb", "Due", "2000-01-01", "M").with(Field::NationalId, "29001122");
     let uno = patients::register(&mut db, &admin, &uno, &[], t0()).unwrap();
     let due = patients::register(&mut db, &admin, &due, &[], t0()).unwrap();
     (uno, due)

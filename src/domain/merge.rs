@@ -118,9 +118,9 @@ pub fn names_sound_alike(a: &str, b: &str) -> bool {
         return true;
     }
     let long_keys: Vec<String> = long.iter().flat_map(|w| names::sounds(w)).collect();
-    short.iter().all(|w| {
-        long.contains(w) || names::sounds(w).iter().any(|k| long_keys.contains(k))
-    })
+    short
+        .iter()
+        .all(|w| long.contains(w) || names::sounds(w).iter().any(|k| long_keys.contains(k)))
 }
 
 /// The differences between two records that make a merge ask for
@@ -307,7 +307,10 @@ mod tests {
         let o = person("Testb", "Due", "2000-01-01", false, Sex::M);
         let w = warnings(&s, &o);
         assert!(w.contains(&Warning::SexDiffers(Sex::F, Sex::M)));
-        assert!(w.iter().any(|w| matches!(w, Warning::BirthDatesApart { .. })));
+        assert!(
+            w.iter()
+                .any(|w| matches!(w, Warning::BirthDatesApart { .. }))
+        );
         assert!(w.contains(&Warning::NamesDiffer));
         let a = person("Ann", "Okafor", "1980-01-01", false, Sex::F);
         let b = person("Anne", "Okafor", "1980-06-01", false, Sex::U);

@@ -492,14 +492,7 @@ pub fn merge(
     other: &Id,
     now: DateTime<Utc>,
 ) -> Result<Patient> {
-    merge_confirmed(
-        db,
-        by,
-        survivor,
-        other,
-        &MergeConfirmation::default(),
-        now,
-    )
+    merge_confirmed(db, by, survivor, other, &MergeConfirmation::default(), now)
 }
 
 /// Checks the confirmation against the differences between the records;

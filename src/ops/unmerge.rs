@@ -64,10 +64,7 @@ fn record_for(conn: &Connection, patient: &Patient) -> Result<MergeRecord> {
 }
 
 fn when(clock: &Clock, at: DateTime<Utc>, pattern: &str) -> String {
-    clock
-        .at(at)
-        .format(&format!("{pattern} %H:%M"))
-        .to_string()
+    clock.at(at).format(&format!("{pattern} %H:%M")).to_string()
 }
 
 /// Refuses the undo when either record changed after the merge, naming

@@ -277,7 +277,9 @@ fn read(conn: &Connection, sql: &str, patient: &Id) -> Result<Option<MergeRecord
         "SELECT kind, row_id FROM patient_merge_moves WHERE merge_id = ?1 ORDER BY kind, row_id",
     )?;
     let mut rows = Vec::new();
-    for r in stmt.query_map([&id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+    for r in stmt.query_map([&id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })? {
         let (kind, row) = r?;
         let kind = kind.parse::<Kind>().map_err(|_| {
             StoreError::Conflict(format!(

@@ -14,7 +14,12 @@ use crate::tui::screen::{Ctx, Said, said_error};
 impl Patients {
     /// Shows both records side by side before merging `other` into
     /// `survivor` (reading the other in full is a READ event).
-    pub(super) fn ask_merge(&mut self, survivor: &Patient, other: &PatientRow, ctx: &mut Ctx) -> Said {
+    pub(super) fn ask_merge(
+        &mut self,
+        survivor: &Patient,
+        other: &PatientRow,
+        ctx: &mut Ctx,
+    ) -> Said {
         if other.id == survivor.id {
             return Said::Error(
                 "That is the record you are merging into: choose the duplicate.".into(),

@@ -272,8 +272,10 @@ impl Screen for MergePreviewDialog {
         if typed {
             let [w, r] =
                 Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(fields);
-            self.word.render_line(frame, w, 12, !self.on_reason, theme, false);
-            self.reason.render_line(frame, r, 12, self.on_reason, theme, false);
+            self.word
+                .render_line(frame, w, 12, !self.on_reason, theme, false);
+            self.reason
+                .render_line(frame, r, 12, self.on_reason, theme, false);
         }
         if let Some(e) = &self.error {
             frame.render_widget(

@@ -200,11 +200,9 @@ impl Patients {
                 Err(e) => said_error(e),
             },
             Action::UndoMerge => {
-                if let Some(refused) = refused(
-                    ctx,
-                    Permission::DeleteRestoreMergePatients,
-                    "undo merges",
-                ) {
+                if let Some(refused) =
+                    refused(ctx, Permission::DeleteRestoreMergePatients, "undo merges")
+                {
                     return refused;
                 }
                 let patient = record.patient.clone();
