@@ -1988,7 +1988,8 @@ END;
 
 -- One row per merge: both records, when and by whom, the reason, both
 -- records' full values before the merge (JSON), both records' version right
--- after it, and when and by whom it was undone. Append-only except for the
+-- after it, the merge's last audit event (later events about either record
+-- are changes an undo would ignore), and when and by whom it was undone. Append-only except for the
 -- undo stamp, which is set once; a record is merged away by at most one
 -- merge that is not undone.
 CREATE TABLE patient_merges (
@@ -2002,6 +2003,7 @@ CREATE TABLE patient_merges (
     other_before      TEXT NOT NULL CHECK (json_valid(other_before)),
     survivor_version  INTEGER NOT NULL CHECK (survivor_version >= 1),
     other_version     INTEGER NOT NULL CHECK (other_version >= 1),
+    audit_seq         INTEGER NOT NULL CHECK (audit_seq >= 1),
     undone_at         TEXT CHECK (undone_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T*Z'),
     undone_by         TEXT REFERENCES users (id),
     CHECK (survivor_id <> other_id),
@@ -2023,6 +2025,7 @@ WHEN OLD.undone_at IS NOT NULL
   OR NEW.merged_by IS NOT OLD.merged_by OR NEW.reason IS NOT OLD.reason
   OR NEW.survivor_before IS NOT OLD.survivor_before OR NEW.other_before IS NOT OLD.other_before
   OR NEW.survivor_version IS NOT OLD.survivor_version OR NEW.other_version IS NOT OLD.other_version
+  OR NEW.audit_seq IS NOT OLD.audit_seq
 BEGIN
     SELECT RAISE(ABORT, 'a merge record is append-only: only its undo is stamped, once');
 END;

@@ -345,3 +345,68 @@ fn the_merge_record_is_kept_with_the_program_bypassed() {
     }
     drop(h.dir);
 }
+
+#[test]
+fn the_command_line_undoes_a_merge_from_the_merged_away_mrn() {
+    let mut h = hospital();
+    let (ann, dup) = two_records(&mut h);
+    let theirs = h.book(&dup, "10:00");
+    ops::patients::merge(&mut h.db, &h.admin, &ann.id, &dup.id, now()).unwrap();
+    let data = h.dir.path().to_path_buf();
+    let path = h.db.path().to_path_buf();
+    drop(h.db);
+
+    let stdin = format!("{}\n", common::ADMIN_PASSWORD);
+    let (ok, said) = common::cli::said(
+        &data,
+        &["patients", "unmerge", &dup.mrn, "--as", common::ADMIN],
+        &stdin,
+    );
+    assert!(ok, "{said}");
+    assert!(
+        said.contains(&format!(
+            "Undid the merge of {} into {}: both records are as they were",
+            dup.mrn, ann.mrn
+        )),
+        "{said}"
+    );
+    let conn = common::raw(&path);
+    let (merged_into, appointment_of): (Option<String>, String) = conn
+        .query_row(
+            "SELECT (SELECT merged_into FROM patients WHERE id = ?1),
+                    (SELECT patient_id FROM appointments WHERE id = ?2)",
+            [dup.id.as_str(), theirs.as_str()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(merged_into, None);
+    assert_eq!(appointment_of, dup.id.as_str());
+
+    let (ok, said) = common::cli::said(
+        &data,
+        &["patients", "unmerge", &dup.mrn, "--as", common::ADMIN],
+        &stdin,
+    );
+    assert!(
+        !ok && said.contains("has no merge that can be undone"),
+        "{said}"
+    );
+}
+
+#[test]
+fn unmerge_is_refused_after_an_appointment_is_booked_for_the_survivor() {
+    let mut h = hospital();
+    let (ann, dup) = two_records(&mut h);
+    h.book(&dup, "10:00");
+    ops::patients::merge(&mut h.db, &h.admin, &ann.id, &dup.id, now()).unwrap();
+    // Opening the record changes nothing: the undo stays possible.
+    ops::patients::open(&mut h.db, &h.admin, &ann.id).unwrap();
+    ops::unmerge::undoable(&h.db, &h.admin, &dup.id, now()).expect("still undoable");
+    h.book(&ann, "11:00");
+    let m = h.unmerge(&dup, now()).unwrap_err().to_string();
+    assert!(
+        m.contains("changed after the merge") && m.contains("undo is no longer possible"),
+        "{m}"
+    );
+    assert_eq!(h.get(&dup).merged_into, Some(ann.id.clone()));
+}

@@ -605,23 +605,7 @@ pub fn merge_confirmed(
         patients::merge(tx, &s, &o, &details, &stamp(by, now))?;
         let after = get(survivor)?;
         let other_after = get(other)?;
-        patient_merges::insert(
-            tx,
-            &patient_merges::MergeRecord {
-                id: Id::new(),
-                survivor: s.id.clone(),
-                other: o.id.clone(),
-                merged_at: now,
-                merged_by: Some(by.user.id.as_str().to_string()),
-                reason: reason.clone(),
-                survivor_before: s.details.clone(),
-                other_before: o.details.clone(),
-                survivor_version: after.version,
-                other_version: other_after.version,
-                moved: patient_merges::still_moved(tx, &attached, &s.id)?,
-                undone_at: None,
-            },
-        )?;
+        let moved = patient_merges::still_moved(tx, &attached, &s.id)?;
         let mut summary = format!(
             "{} merged into {}{}",
             o.mrn,
@@ -647,6 +631,27 @@ pub fn merge_confirmed(
             event(AuditAction::Merge, &o, summary),
         ];
         events.extend(moves);
+        // The merge's events are appended right after the trail's head, so
+        // the last is this one: any event added to the merge goes above.
+        let audit_seq = patient_merges::audit_head(tx)? + events.len() as i64;
+        patient_merges::insert(
+            tx,
+            &patient_merges::MergeRecord {
+                id: Id::new(),
+                survivor: s.id.clone(),
+                other: o.id.clone(),
+                merged_at: now,
+                merged_by: Some(by.user.id.as_str().to_string()),
+                reason: reason.clone(),
+                survivor_before: s.details.clone(),
+                other_before: o.details.clone(),
+                survivor_version: after.version,
+                other_version: other_after.version,
+                audit_seq,
+                moved,
+                undone_at: None,
+            },
+        )?;
         Ok::<_, Error>((after, events))
     })
 }

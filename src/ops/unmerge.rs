@@ -114,6 +114,14 @@ fn check(
             )));
         }
     }
+    if let Some((at, by, what)) = patient_merges::first_change_after(conn, record)? {
+        return Err(Error::Refused(format!(
+            "{} or {} changed after the merge ({what}, on {} by {by}): undo is no longer possible; correct the records by hand",
+            s.mrn,
+            o.mrn,
+            when(clock, at, pattern)
+        )));
+    }
     Ok((s, o))
 }
 

@@ -149,6 +149,8 @@ pub struct MergeRecord {
     pub other_before: PatientDetails,
     pub survivor_version: i64,
     pub other_version: i64,
+    /// The sequence number of the merge's last audit event.
+    pub audit_seq: i64,
     pub moved: Moved,
     pub undone_at: Option<DateTime<Utc>>,
 }
@@ -224,8 +226,8 @@ fn details_from(text: &str) -> Result<PatientDetails, StoreError> {
 pub fn insert(tx: &Transaction, m: &MergeRecord) -> Result<(), StoreError> {
     tx.execute(
         "INSERT INTO patient_merges (id, survivor_id, other_id, merged_at, merged_by, reason,
-                survivor_before, other_before, survivor_version, other_version)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                survivor_before, other_before, survivor_version, other_version, audit_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             m.id.as_str(),
             m.survivor.as_str(),
@@ -236,7 +238,8 @@ pub fn insert(tx: &Transaction, m: &MergeRecord) -> Result<(), StoreError> {
             details_json(&m.survivor_before),
             details_json(&m.other_before),
             m.survivor_version,
-            m.other_version
+            m.other_version,
+            m.audit_seq
         ],
     )?;
     let mut stmt = tx.prepare_cached(
@@ -250,7 +253,7 @@ pub fn insert(tx: &Transaction, m: &MergeRecord) -> Result<(), StoreError> {
 
 const RECORD_COLUMNS: &str = "id, survivor_id, other_id, merged_at,
     (SELECT user_name FROM users WHERE users.id = merged_by), reason, survivor_before,
-    other_before, survivor_version, other_version, undone_at";
+    other_before, survivor_version, other_version, undone_at, audit_seq";
 
 fn read(conn: &Connection, sql: &str, patient: &Id) -> Result<Option<MergeRecord>, StoreError> {
     let row = conn
@@ -267,10 +270,11 @@ fn read(conn: &Connection, sql: &str, patient: &Id) -> Result<Option<MergeRecord
                 r.get::<_, i64>(8)?,
                 r.get::<_, i64>(9)?,
                 r.get::<_, Option<String>>(10)?,
+                r.get::<_, i64>(11)?,
             ))
         })
         .optional()?;
-    let Some((id, survivor, other, at, by, reason, sb, ob, sv, ov, undone)) = row else {
+    let Some((id, survivor, other, at, by, reason, sb, ob, sv, ov, undone, audit_seq)) = row else {
         return Ok(None);
     };
     let mut stmt = conn.prepare_cached(
@@ -299,6 +303,7 @@ fn read(conn: &Connection, sql: &str, patient: &Id) -> Result<Option<MergeRecord
         other_before: details_from(&ob)?,
         survivor_version: sv,
         other_version: ov,
+        audit_seq,
         moved: Moved { rows },
         undone_at: undone.as_deref().and_then(parse_ts),
     }))
@@ -331,6 +336,35 @@ pub fn latest_live_into(
         ),
         patient,
     )
+}
+
+/// The last sequence number of the audit trail: the merge's events follow it.
+pub fn audit_head(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(
+        conn.query_row("SELECT coalesce(max(seq), 0) FROM audit_log", [], |r| {
+            r.get(0)
+        })?,
+    )
+}
+
+/// The first event after the merge that changed something of either
+/// record (reads, searches, exports and broken glass change nothing): its
+/// time, who, and what.
+pub fn first_change_after(
+    conn: &Connection,
+    m: &MergeRecord,
+) -> Result<Option<(DateTime<Utc>, String, String)>, StoreError> {
+    let row: Option<(String, String, String)> = conn
+        .query_row(
+            "SELECT at, actor_name, summary FROM audit_log
+             WHERE seq > ?1 AND patient_id IN (?2, ?3)
+               AND action NOT IN ('READ', 'SEARCH', 'EXPORT', 'BREAK_GLASS')
+             ORDER BY seq LIMIT 1",
+            params![m.audit_seq, m.survivor.as_str(), m.other.as_str()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    Ok(row.map(|(at, by, what)| (parse_ts(&at).unwrap_or_default(), by, what)))
 }
 
 /// When a patient's record last changed and who changed it (their full

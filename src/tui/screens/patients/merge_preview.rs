@@ -160,7 +160,7 @@ impl Screen for MergePreviewDialog {
             Constraint::Length(1),
             Constraint::Min(3),
             Constraint::Length(1),
-            Constraint::Length(if typed { 3 } else { 2 }),
+            Constraint::Length(3),
             Constraint::Length(if typed { 2 } else { 0 }),
             Constraint::Length(1),
         ])
