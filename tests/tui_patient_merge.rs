@@ -148,5 +148,25 @@ fn two_records_of_one_person_merge_with_a_plain_confirmation_naming_both() {
     assert!(!s.contains("Type MERGE"), "{s}");
     h.press(KeyCode::Enter);
     assert!(h.screen().contains(&format!("Merged into {}", ann.mrn)));
-    assert_eq!(record(&h, &ann).details.phone, "0700 123 456");
+    let merged = record(&h, &ann);
+    assert_eq!(merged.details.phone, "0700 123 456");
+
+    // Another terminal edits the survivor: the undo is refused, naming it.
+    let mut db = Db::open(h.app.db().path()).unwrap();
+    let admin = auth::sign_in(&mut db, "admin", PASSWORD, t0()).unwrap();
+    let edit = wardline::domain::patient::PatientInput::from_details(
+        &merged.details,
+        "%Y-%m-%d",
+        t0().date_naive(),
+    )
+    .with(Field::City, "Mombasa");
+    patients::update(&mut db, &admin, &ann.id, merged.version, &edit, t0()).unwrap();
+    drop(db);
+    h.press(KeyCode::Char('M'));
+    let s = h.screen();
+    assert!(
+        s.contains(&format!("{} was edited on 2026-03-09 08:30", ann.mrn)),
+        "{s}"
+    );
+    assert_eq!(record(&h, &anne).merged_into, Some(ann.id.clone()));
 }
