@@ -95,6 +95,22 @@ impl H {
         ops::patients::merge(&mut self.db, &self.admin, &survivor.id, &other.id, now())
     }
 
+    /// A merge of records that differ, confirmed with `MERGE` and a reason.
+    fn merge_anyway(&mut self, survivor: &Patient, other: &Patient) -> Result<Patient, Error> {
+        let confirmation = ops::patients::MergeConfirmation {
+            word: "MERGE".into(),
+            reason: "same person: registered twice by the night desk".into(),
+        };
+        ops::patients::merge_confirmed(
+            &mut self.db,
+            &self.admin,
+            &survivor.id,
+            &other.id,
+            &confirmation,
+            now(),
+        )
+    }
+
     fn appointments(&self, p: &Patient) -> Vec<Id> {
         ops::appointments::for_patient(&self.db, &self.admin, &p.id)
             .unwrap()
@@ -163,9 +179,12 @@ fn appointments_move_to_the_survivor_and_the_merge_says_so() {
     let summaries = h.merge_summaries();
     assert_eq!(summaries.len(), 2, "{summaries:?}");
     for s in &summaries {
-        assert_eq!(
-            s,
-            &format!("{} merged into {}: 2 appointments moved", dup.mrn, ann.mrn)
+        assert!(
+            s.starts_with(&format!(
+                "{} merged into {}: 2 appointments moved; {} was: Given name Ann",
+                dup.mrn, ann.mrn, ann.mrn
+            )),
+            "{s}"
         );
     }
     // Each moved appointment has its own event, on the survivor.
@@ -287,12 +306,13 @@ fn past_admissions_and_a_reservation_move_to_the_survivor() {
     );
     let bed = ops::beds::find_bed(&h.db, "MED-02").unwrap();
     assert_eq!(bed.reserved_for, Some(ann.id.clone()));
-    assert_eq!(
-        h.merge_summaries()[0],
-        format!(
-            "{} merged into {}: 1 admission, 1 bed reservation moved",
+    let summary = &h.merge_summaries()[0];
+    assert!(
+        summary.starts_with(&format!(
+            "{} merged into {}: 1 admission, 1 bed reservation moved;",
             dup.mrn, ann.mrn
-        )
+        )),
+        "{summary}"
     );
 }
 
@@ -340,7 +360,7 @@ fn two_reservations_or_a_ward_the_survivor_does_not_fit_refuse_the_merge() {
     let until = now() + Duration::days(1);
     let w = ops::beds::find_bed(&h.db, "W-01").unwrap().id;
     ops::beds::reserve(&mut h.db, &h.nurse, &w, &sama.id, until, now()).unwrap();
-    let m = h.merge(&sam, &sama).unwrap_err().to_string();
+    let m = h.merge_anyway(&sam, &sama).unwrap_err().to_string();
     assert!(
         m.contains("W-01") && m.contains("cancel the reservation, then merge"),
         "{m}"
@@ -348,7 +368,7 @@ fn two_reservations_or_a_ward_the_survivor_does_not_fit_refuse_the_merge() {
 
     let med = ops::beds::find_bed(&h.db, "MED-01").unwrap().id;
     ops::beds::reserve(&mut h.db, &h.nurse, &med, &sam.id, until, now()).unwrap();
-    let m = h.merge(&sam, &sama).unwrap_err().to_string();
+    let m = h.merge_anyway(&sam, &sama).unwrap_err().to_string();
     assert!(
         m.contains("MED-01") && m.contains("W-01") && m.contains("cancel one of the reservations"),
         "{m}"
@@ -517,4 +537,62 @@ fn the_survivors_record_lists_what_the_other_had() {
         (medicines[0].item.as_str(), medicines[0].quantity),
         ("Paracetamol 500 mg tablet", 4)
     );
+}
+
+/// The hands-on test's merge: a woman of about 60, registered with an
+/// estimated age, and a man born in 2000. The merge asks for `MERGE` and a
+/// reason, and the survivor keeps its estimated birth date: a known date 34
+/// years off is another person's, not a better guess. A known date within
+/// the estimate's five years does replace it.
+#[test]
+fn the_survivors_estimated_birth_date_is_not_overwritten_by_a_far_off_date() {
+    let mut h = hospital();
+    let uno = fixture::register(
+        &mut h.db,
+        &h.admin,
+        &fixture::person("Testa", "Uno", "", "F")
+            .with(wardline::domain::patient::Field::EstimatedAge, "60"),
+        now(),
+    );
+    assert!(uno.details.birth_date_estimated);
+    let due = fixture::register(
+        &mut h.db,
+        &h.admin,
+        &fixture::person("Testb", "Due", "2000-01-01", "M"),
+        now(),
+    );
+    let refused = h.merge(&uno, &due).unwrap_err().to_string();
+    assert!(
+        refused.contains("may be two different people")
+            && refused.contains("the sex differs (F and M)")
+            && refused.contains("type MERGE and a reason"),
+        "{refused}"
+    );
+    assert_eq!(h.merged_into(&due), None);
+
+    let after = h.merge_anyway(&uno, &due).expect("merge confirmed");
+    assert_eq!(after.details.birth_date, uno.details.birth_date);
+    assert!(after.details.birth_date_estimated);
+    assert_eq!(after.details.sex, uno.details.sex);
+    assert_eq!(after.details.given_name, "Testa");
+    let summary = &h.merge_summaries()[0];
+    for part in [
+        "merged although the sex differs (F and M)",
+        "reason: same person: registered twice by the night desk",
+        "(est.)",
+        "Born 2000-01-01",
+    ] {
+        assert!(summary.contains(part), "{part:?} missing from {summary}");
+    }
+
+    let mut near = fixture::person("Testa", "Uno", "", "F");
+    let born = uno.details.birth_date + Duration::days(400);
+    near = near.with(
+        wardline::domain::patient::Field::BirthDate,
+        born.format("%Y-%m-%d").to_string(),
+    );
+    let known = fixture::register(&mut h.db, &h.admin, &near, now());
+    let after = h.merge(&after, &known).expect("one person");
+    assert_eq!(after.details.birth_date, born);
+    assert!(!after.details.birth_date_estimated);
 }

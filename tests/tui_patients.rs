@@ -383,10 +383,14 @@ fn an_admin_deletes_restores_and_merges_by_keyboard() {
     h.press(KeyCode::Enter);
     let s = h.screen();
     assert!(
-        s.contains("Merge TST-000001-") && s.contains("INTO TST-000002-"),
-        "{s}"
+        s.contains("Merge TST-000001-X into TST-000002-")
+            && s.contains("the birth dates are 11 years apart"),
+        "the preview names both and warns about their ages:\n{s}"
     );
-    h.press(KeyCode::Char('y'));
+    h.typed("MERGE");
+    h.press(KeyCode::Tab);
+    h.typed("one man, registered twice");
+    h.press(KeyCode::Enter);
     let s = h.screen();
     assert!(s.contains("Merged into TST-000002-"), "{s}");
     assert!(

@@ -43,6 +43,7 @@ pub mod receipt;
 pub mod record;
 pub mod settings;
 pub mod tariff;
+pub mod unmerge;
 pub mod users;
 
 use crate::auth::{self, Session};

@@ -112,6 +112,15 @@ pub enum PatientsCommand {
         #[command(flatten)]
         by: AsUser,
     },
+    /// Undo a merge of two patient records (administrators), while neither
+    /// record has changed since: both come back as they were, and the
+    /// appointments, admissions and reservations it moved go back.
+    Unmerge {
+        /// The merged-away record's MRN, or the survivor's (its latest merge).
+        mrn: String,
+        #[command(flatten)]
+        by: AsUser,
+    },
 }
 
 /// An amount typed in the hospital's money, as minor units.
@@ -327,7 +336,8 @@ pub fn schemes(data: &DataDir, cli: &Cli, cmd: &SchemesCommand, pw: &mut Passwor
     Ok(())
 }
 
-/// `wardline patients scheme MRN …`: the scheme covering a patient.
+/// `wardline patients scheme MRN …`: the scheme covering a patient;
+/// `wardline patients unmerge MRN`: a merge undone.
 pub fn patients(
     data: &DataDir,
     cli: &Cli,
@@ -336,6 +346,7 @@ pub fn patients(
 ) -> Result<()> {
     let mut db = open_hospital(data, cli.hospital.as_deref())?;
     match cmd {
+        PatientsCommand::Unmerge { mrn, by } => super::unmerge::unmerge(&mut db, mrn, by, pw)?,
         PatientsCommand::Scheme {
             mrn,
             scheme,

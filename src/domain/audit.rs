@@ -26,6 +26,8 @@ pub enum AuditAction {
     Delete,
     Restore,
     Merge,
+    // a merge undone by an administrator: both records as they were
+    Unmerge,
     Read,
     Search,
     Import,

@@ -20,6 +20,7 @@ pub mod hospital;
 pub mod ids;
 pub mod lab;
 pub mod label;
+pub mod merge;
 pub mod mrn;
 pub mod names;
 pub mod news2;

@@ -33,6 +33,7 @@ pub mod record;
 pub mod restore;
 pub mod round;
 pub mod settings;
+pub mod unmerge;
 pub mod visits;
 pub mod vitals;
 pub mod ward_staff;

@@ -7,10 +7,12 @@ use crate::auth::{Session, authorize};
 use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::duplicates::{Person, compare};
 use crate::domain::ids::Id;
+use crate::domain::merge;
 use crate::domain::patient::{Field, Patient, PatientDetails, PatientInput, validate};
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
 use crate::store::Db;
+use crate::store::patient_merges;
 use crate::store::patient_search::{self, Found, MatchKind};
 use crate::store::patients::{self, PatientRow, Stamp};
 use chrono::{DateTime, Utc};
@@ -392,44 +394,8 @@ pub fn restore(db: &mut Db, by: &Session, id: &Id, now: DateTime<Utc>) -> Result
     })
 }
 
-/// The survivor's details with its empty fields filled from the other's.
-pub fn filled(survivor: &PatientDetails, other: &PatientDetails) -> PatientDetails {
-    let mut d = survivor.clone();
-    let fill = |mine: &mut String, theirs: &String| {
-        if mine.trim().is_empty() {
-            mine.clone_from(theirs);
-        }
-    };
-    fill(&mut d.given_name, &other.given_name);
-    fill(&mut d.middle_name, &other.middle_name);
-    fill(&mut d.family_name, &other.family_name);
-    fill(&mut d.phone, &other.phone);
-    fill(&mut d.email, &other.email);
-    fill(&mut d.address_line1, &other.address_line1);
-    fill(&mut d.address_line2, &other.address_line2);
-    fill(&mut d.city, &other.city);
-    fill(&mut d.region, &other.region);
-    fill(&mut d.postal_code, &other.postal_code);
-    fill(&mut d.country, &other.country);
-    fill(&mut d.national_id, &other.national_id);
-    fill(&mut d.emergency_name, &other.emergency_name);
-    fill(&mut d.emergency_relation, &other.emergency_relation);
-    fill(&mut d.emergency_phone, &other.emergency_phone);
-    fill(&mut d.insurance_provider, &other.insurance_provider);
-    fill(&mut d.insurance_policy, &other.insurance_policy);
-    fill(&mut d.notes, &other.notes);
-    if d.insurance_valid_until.is_none() {
-        d.insurance_valid_until = other.insurance_valid_until;
-    }
-    if d.birth_date_estimated && !other.birth_date_estimated {
-        d.birth_date = other.birth_date;
-        d.birth_date_estimated = false;
-    }
-    if d.sex == crate::domain::patient::Sex::U {
-        d.sex = other.sex;
-    }
-    d
-}
+/// The survivor's details after a merge: see [`crate::domain::merge::filled`].
+pub use crate::domain::merge::filled;
 
 /// What a merge moved, for its audit events: ": 3 appointments, 1
 /// admission moved", or nothing when nothing was attached to the other.
@@ -450,18 +416,131 @@ fn moved_summary(appointments: usize, admissions: usize, reservations: usize) ->
     }
 }
 
-/// Merges `other` into `survivor` (admin only): the survivor keeps its MRN,
-/// gains what it lacked, and the other's MRN finds the survivor from now on.
-/// The other's appointments, admissions and bed reservation move to the
-/// survivor in the same transaction; the medicines dispensed to the other
-/// stay in the append-only ledger and are listed with the survivor's. The
-/// audit trail's past events keep the other's id: they are history, and
-/// the merge events link the two records.
+/// How an administrator confirmed a merge: the word typed (see
+/// [`merge::CONFIRM_WORD`]) and the reason. Both are required when the two
+/// records differ (another sex, birth dates far apart, names not alike);
+/// a reason given otherwise is kept too.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MergeConfirmation {
+    pub word: String,
+    pub reason: String,
+}
+
+/// Both records side by side before a merge, what the survivor will hold,
+/// and why they may be two people.
+#[derive(Debug, Clone)]
+pub struct MergePreview {
+    pub survivor: Patient,
+    pub other: Patient,
+    pub lines: Vec<merge::Line>,
+    pub warnings: Vec<merge::Warning>,
+}
+
+impl MergePreview {
+    /// Whether the merge needs the word `MERGE` and a reason.
+    pub fn needs_word(&self) -> bool {
+        !self.warnings.is_empty()
+    }
+}
+
+/// The preview of merging `other` into `survivor` (admin only). Reading
+/// the other record in full is a READ event of it.
+pub fn merge_preview(db: &mut Db, by: &Session, survivor: &Id, other: &Id) -> Result<MergePreview> {
+    by.require(Permission::DeleteRestoreMergePatients, "merge patients")?;
+    if survivor == other {
+        return Err(Error::Refused(
+            "choose two different records to merge".into(),
+        ));
+    }
+    let pattern = db.settings()?.date_pattern();
+    db.write(&by.actor(), |tx| {
+        authorize(
+            tx,
+            by,
+            Permission::DeleteRestoreMergePatients,
+            "merge patients",
+        )?;
+        let get = |id: &Id| {
+            patients::get(tx, id)?
+                .ok_or_else(|| Error::NotFound("that patient is not in this hospital file".into()))
+        };
+        let (s, o) = (get(survivor)?, get(other)?);
+        let preview = MergePreview {
+            lines: merge::preview(&s.details, &o.details, pattern),
+            warnings: merge::warnings(&s.details, &o.details),
+            survivor: s,
+            other: o,
+        };
+        let read = event(
+            AuditAction::Read,
+            &preview.other,
+            format!(
+                "opened {} to compare it with {} before a merge",
+                preview.other.mrn, preview.survivor.mrn
+            ),
+        );
+        Ok::<_, Error>((preview, vec![read]))
+    })
+}
+
+/// Merges `other` into `survivor` when the two look like one person; see
+/// [`merge_confirmed`].
 pub fn merge(
     db: &mut Db,
     by: &Session,
     survivor: &Id,
     other: &Id,
+    now: DateTime<Utc>,
+) -> Result<Patient> {
+    merge_confirmed(db, by, survivor, other, &MergeConfirmation::default(), now)
+}
+
+/// Checks the confirmation against the differences between the records;
+/// returns the reason to keep.
+fn confirmed(
+    s: &Patient,
+    o: &Patient,
+    warnings: &[merge::Warning],
+    confirmation: &MergeConfirmation,
+) -> Result<String> {
+    let reason = confirmation.reason.trim();
+    if reason.chars().count() > 200 {
+        return Err(Error::Refused(
+            "the reason is too long: at most 200 characters".into(),
+        ));
+    }
+    if warnings.is_empty() {
+        return Ok(reason.to_string());
+    }
+    let why: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+    if confirmation.word.trim() != merge::CONFIRM_WORD || reason.is_empty() {
+        return Err(Error::Refused(format!(
+            "{} and {} may be two different people: {}. To merge them anyway, type {} and a reason",
+            s.mrn,
+            o.mrn,
+            why.join(", "),
+            merge::CONFIRM_WORD
+        )));
+    }
+    Ok(reason.to_string())
+}
+
+/// Merges `other` into `survivor` (admin only): the survivor keeps its MRN
+/// and its values, gains what it lacked, and the other's MRN finds the
+/// survivor from now on. The other's appointments, admissions and bed
+/// reservation move to the survivor in the same transaction; the medicines
+/// dispensed to the other stay in the append-only ledger and are listed
+/// with the survivor's. The audit trail's past events keep the other's id:
+/// they are history, and the merge events link the two records. A merge
+/// record keeps both records' values and every row moved, so that
+/// [`crate::ops::unmerge::unmerge`] can undo it; it is written last, so
+/// that it sees every row moved above, whichever area moved it.
+pub fn merge_confirmed(
+    db: &mut Db,
+    by: &Session,
+    survivor: &Id,
+    other: &Id,
+    confirmation: &MergeConfirmation,
     now: DateTime<Utc>,
 ) -> Result<Patient> {
     by.require(Permission::DeleteRestoreMergePatients, "merge patients")?;
@@ -504,6 +583,9 @@ pub fn merge(
                 )));
             }
         }
+        let warnings = merge::warnings(&s.details, &o.details);
+        let reason = confirmed(&s, &o, &warnings, confirmation)?;
+        let attached = patient_merges::attached_to(tx, &o.id)?;
         let details = filled(&s.details, &o.details);
         let becoming = Patient {
             details: details.clone(),
@@ -522,17 +604,54 @@ pub fn merge(
         moves.extend(bed_moves);
         patients::merge(tx, &s, &o, &details, &stamp(by, now))?;
         let after = get(survivor)?;
-        let summary = format!(
+        let other_after = get(other)?;
+        let moved = patient_merges::still_moved(tx, &attached, &s.id)?;
+        let mut summary = format!(
             "{} merged into {}{}",
             o.mrn,
             after.mrn,
             moved_summary(appointments, admissions, reservations)
         );
+        if !warnings.is_empty() {
+            let why: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+            summary.push_str(&format!("; merged although {}", why.join(", ")));
+        }
+        if !reason.is_empty() {
+            summary.push_str(&format!("; reason: {reason}"));
+        }
+        summary.push_str(&format!(
+            "; {} was: {}; {} was: {}",
+            s.mrn,
+            merge::summary(&s.details, date_pattern),
+            o.mrn,
+            merge::summary(&o.details, date_pattern)
+        ));
         let mut events = vec![
             event(AuditAction::Merge, &after, summary.clone()),
             event(AuditAction::Merge, &o, summary),
         ];
         events.extend(moves);
+        // The merge's events are appended right after the trail's head, so
+        // the last is this one: any event added to the merge goes above.
+        let audit_seq = patient_merges::audit_head(tx)? + events.len() as i64;
+        patient_merges::insert(
+            tx,
+            &patient_merges::MergeRecord {
+                id: Id::new(),
+                survivor: s.id.clone(),
+                other: o.id.clone(),
+                merged_at: now,
+                merged_by: Some(by.user.id.as_str().to_string()),
+                reason: reason.clone(),
+                survivor_before: s.details.clone(),
+                other_before: o.details.clone(),
+                survivor_version: after.version,
+                other_version: other_after.version,
+                audit_seq,
+                moved,
+                undone_at: None,
+            },
+        )?;
         Ok::<_, Error>((after, events))
     })
 }

@@ -34,6 +34,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0019_dispense_reversals.sql"),
     include_str!("../../migrations/0020_charges_once_per_item.sql"),
     include_str!("../../migrations/0021_patient_accounts.sql"),
+    include_str!("../../migrations/0022_patient_merges.sql"),
     include_str!("../../migrations/0023_largest_dispense.sql"),
 ];
 

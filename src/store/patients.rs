@@ -611,7 +611,8 @@ pub fn insert(
         .ok_or_else(|| StoreError::Conflict("the new patient vanished while it was written".into()))
 }
 
-fn add_terms(tx: &Transaction, seq: i64, d: &PatientDetails) -> Result<(), StoreError> {
+/// Puts a patient's name into the search index (a record in use again).
+pub(super) fn add_terms(tx: &Transaction, seq: i64, d: &PatientDetails) -> Result<(), StoreError> {
     let mut rows = NameRows::default();
     let index = names::name_index(&d.given_name, &d.middle_name, &d.family_name);
     rows.add_index(seq, index, &d.birth_date.format(DATE).to_string());

@@ -97,6 +97,8 @@ pub enum Action {
     CorrectDeath,
     /// Merge another record into this one (admin).
     MergePatient,
+    /// Undo the latest merge of this record (admin).
+    UndoMerge,
     /// Move to the list of possible duplicates.
     FocusDuplicates,
     /// Open a record outside one's care, with a typed reason.

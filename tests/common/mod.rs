@@ -24,8 +24,9 @@ pub const HOSPITAL_NAME: &str = "Test General Hospital";
 pub const ADMIN: &str = "admin";
 pub const ADMIN_PASSWORD: &str = "correct horse battery";
 /// Drops what migrations 17 (billing), 18 (secrets, deaths) and 19 (dispense
-/// reversals) added, and puts back the prescription triggers 19 replaced, for
-/// tests that make a file as an older migration left it. The accounts'
+/// reversals), 21 (patients' own accounts) and 22 (merge records) added, and
+/// puts back the prescription triggers 19 replaced, for tests that make a
+/// file as an older migration left it. The accounts'
 /// wider list of roles stays: migration 17 finds it already wide.
 pub const UNDO_SINCE_BILLING: &str =
     "DROP TABLE dispense_reversals;
@@ -56,7 +57,13 @@ pub const UNDO_SINCE_BILLING: &str =
     ALTER TABLE patients DROP COLUMN died_at; DROP TABLE hospital_secrets;
     DROP VIEW bill_totals; DROP TABLE cash_ups; DROP TABLE payments;
     DROP TABLE charges; DROP TABLE bills; DROP TABLE patient_schemes; DROP TABLE payer_schemes;
-    DROP TABLE tariff_prices; DROP TABLE tariff_items;";
+    DROP TABLE tariff_prices; DROP TABLE tariff_items;
+    DROP TABLE patient_merge_moves; DROP TABLE patient_merges;
+    DROP TRIGGER users_patient_link_on_insert; DROP TRIGGER users_patient_link_on_update;
+    DROP TRIGGER users_patient_verified; DROP TRIGGER patients_delete_disables_account;
+    DROP INDEX users_one_per_patient; ALTER TABLE users DROP COLUMN patient_id;
+    ALTER TABLE patients DROP COLUMN portal_enabled;
+    ALTER TABLE stock_items DROP COLUMN max_dispense;";
 /// The password every extra account made by [`add_user`] gets.
 pub const USER_PASSWORD: &str = "quiet ward lantern";
 

@@ -2,6 +2,7 @@
 //! away or saved despite duplicates, and the reasons typed for deleting a
 //! record or breaking the glass (a refused reason keeps its prompt open).
 
+use super::merge_preview::MergePreviewDialog;
 use super::record::PatientRecord;
 use super::{Patients, Pending, View};
 use crate::domain::patient::Patient;
@@ -11,26 +12,63 @@ use crate::tui::popups::{Answer, Heard, Question, Refused};
 use crate::tui::screen::{Ctx, Said, said_error};
 
 impl Patients {
-    pub(super) fn ask_merge(&mut self, survivor: &Patient, other: &PatientRow) -> Said {
+    /// Shows both records side by side before merging `other` into
+    /// `survivor` (reading the other in full is a READ event).
+    pub(super) fn ask_merge(
+        &mut self,
+        survivor: &Patient,
+        other: &PatientRow,
+        ctx: &mut Ctx,
+    ) -> Said {
         if other.id == survivor.id {
             return Said::Error(
                 "That is the record you are merging into: choose the duplicate.".into(),
             );
         }
-        let question = format!(
-            "Merge {} {} INTO {} {}? {} keeps its MRN and gains what it lacks, with the other's appointments, admissions and medicines; {} will find it from now on.",
-            other.mrn,
-            other.name,
-            survivor.mrn,
-            survivor.details.full_name(),
-            survivor.mrn,
-            other.mrn
-        );
-        let then = Pending::Merge {
-            survivor: survivor.id.clone(),
-            other: other.id.clone(),
-        };
-        Question::confirm(question, then).into()
+        match ops::merge_preview(ctx.db, ctx.session, &survivor.id, &other.id) {
+            Ok(preview) => {
+                let then = Pending::Merge {
+                    survivor: survivor.id.clone(),
+                    other: other.id.clone(),
+                };
+                Question::dialog(Box::new(MergePreviewDialog::new(preview)), then)
+                    .unsaved("Leave the merge and the reason you typed?")
+                    .into()
+            }
+            Err(e) => said_error(e),
+        }
+    }
+
+    /// Asks before undoing the merge found from the record open, naming
+    /// both records; says why when it cannot be undone.
+    pub(super) fn ask_unmerge(&mut self, patient: &Patient, ctx: &mut Ctx) -> Said {
+        match crate::ops::unmerge::undoable(ctx.db, ctx.session, &patient.id, ctx.now) {
+            Ok(u) => {
+                let when = ctx
+                    .clock()
+                    .at(u.record.merged_at)
+                    .format(&format!("{} %H:%M", ctx.settings.date_pattern()))
+                    .to_string();
+                Question::confirm(
+                    format!(
+                        "Undo the merge of {} {} into {} {} (made {when}{})? Both records come back as they were before it, and what it moved goes back to {}.",
+                        u.other.mrn,
+                        u.other.details.full_name(),
+                        u.survivor.mrn,
+                        u.survivor.details.full_name(),
+                        u.record
+                            .merged_by
+                            .as_deref()
+                            .map(|b| format!(" by {b}"))
+                            .unwrap_or_default(),
+                        u.other.mrn
+                    ),
+                    Pending::Unmerge(patient.id.clone()),
+                )
+                .into()
+            }
+            Err(e) => said_error(e),
+        }
     }
 
     /// Carries out what a question of the stack was asked for. A refused
@@ -53,6 +91,10 @@ impl Patients {
                 ));
             }
             (Answer::Text(reason), Pending::BreakGlass) => return self.break_glass(&reason, ctx),
+            (Answer::Text(reason), Pending::Merge { .. }) => reason,
+            (Answer::Cancelled, Pending::Merge { .. }) => {
+                return Ok(Said::Info("Nothing was merged.".into()));
+            }
             (Answer::Yes, _) => String::new(),
             _ => return Ok(Said::Nothing),
         };
@@ -66,11 +108,45 @@ impl Patients {
                 self.save(ctx, &despite)
             }
             Pending::Merge { survivor, other } => {
-                match ops::merge(ctx.db, ctx.session, &survivor, &other, ctx.now) {
+                let confirmation = ops::MergeConfirmation {
+                    word: if reason.is_empty() {
+                        String::new()
+                    } else {
+                        crate::domain::merge::CONFIRM_WORD.into()
+                    },
+                    reason,
+                };
+                match ops::merge_confirmed(
+                    ctx.db,
+                    ctx.session,
+                    &survivor,
+                    &other,
+                    &confirmation,
+                    ctx.now,
+                ) {
                     Ok(p) => {
                         self.pick = None;
-                        let msg = format!("Merged into {}: its record now holds both.", p.mrn);
+                        let msg = format!(
+                            "Merged into {}: its record now holds both. M undoes it while neither record changes.",
+                            p.mrn
+                        );
                         self.view = View::Record(PatientRecord::new(p));
+                        Said::Info(msg)
+                    }
+                    Err(e) => said_error(e),
+                }
+            }
+            Pending::Unmerge(patient) => {
+                match crate::ops::unmerge::unmerge(ctx.db, ctx.session, &patient, ctx.now) {
+                    Ok((survivor, other)) => {
+                        let msg = format!(
+                            "Merge undone: {} {} and {} {} are separate records again.",
+                            survivor.mrn,
+                            survivor.details.full_name(),
+                            other.mrn,
+                            other.details.full_name()
+                        );
+                        self.view = View::Record(PatientRecord::new(survivor));
                         Said::Info(msg)
                     }
                     Err(e) => said_error(e),

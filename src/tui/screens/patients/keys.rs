@@ -94,10 +94,50 @@ pub const PATIENT_RECORD: &[Binding] = table![
             false,
         )
         .needs(Permission::DeleteRestoreMergePatients),
+        b(
+            &[ch('M')],
+            Action::UndoMerge,
+            "undo the latest merge (admin)",
+            false,
+        )
+        .needs(Permission::DeleteRestoreMergePatients),
         b(&[ch('V')], Action::StartVisit, "start a visit (F7)", false)
             .needs(Permission::ClinicalWorklist),
     ],
     SCROLL,
+];
+
+/// The merge preview of two records alike: Enter (or y) merges.
+pub const MERGE_PREVIEW: &[Binding] = table![
+    &[
+        b(
+            &[plain(KeyCode::Enter), ch('y')],
+            Action::Submit,
+            "merge",
+            true
+        ),
+        b(&[plain(KeyCode::Esc)], Action::Cancel, "cancel", true),
+    ],
+    SCROLL,
+    PAGING,
+];
+
+/// The merge preview of records that may be two people: type MERGE and a
+/// reason, then Enter.
+pub const MERGE_PREVIEW_TYPED: &[Binding] = table![
+    &[
+        b(&[plain(KeyCode::Enter)], Action::Submit, "merge", true),
+        b(&[plain(KeyCode::Esc)], Action::Cancel, "cancel", true),
+        b(
+            &[plain(KeyCode::Tab), plain(KeyCode::BackTab)],
+            Action::NextField,
+            "word / reason",
+            true
+        ),
+        b(&[plain(KeyCode::Up)], Action::Up, "scroll up", false),
+        b(&[plain(KeyCode::Down)], Action::Down, "scroll down", false),
+    ],
+    PAGING,
 ];
 
 /// A patient's record outside the reader's care: `g` breaks the glass.

@@ -15,6 +15,7 @@ mod duplicates_panel;
 pub mod form;
 mod keys;
 pub mod medicines;
+mod merge_preview;
 pub mod record;
 mod record_actions;
 mod registration;
@@ -90,6 +91,8 @@ enum Pending {
         survivor: Id,
         other: Id,
     },
+    /// Undoing the merge found from this record.
+    Unmerge(Id),
     /// The reason typed is for deleting the record open.
     Delete,
     /// The reason typed is for taking a wrongly recorded death off the

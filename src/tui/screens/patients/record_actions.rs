@@ -199,6 +199,15 @@ impl Patients {
                 }
                 Err(e) => said_error(e),
             },
+            Action::UndoMerge => {
+                if let Some(refused) =
+                    refused(ctx, Permission::DeleteRestoreMergePatients, "undo merges")
+                {
+                    return refused;
+                }
+                let patient = record.patient.clone();
+                self.ask_unmerge(&patient, ctx)
+            }
             Action::MergePatient => {
                 if let Some(refused) = refused(
                     ctx,

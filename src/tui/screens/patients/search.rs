@@ -139,7 +139,7 @@ impl Patients {
                     );
                 };
                 if let Some(Pick::MergeInto(survivor)) = self.pick.clone() {
-                    return self.ask_merge(&survivor, &row);
+                    return self.ask_merge(&survivor, &row, ctx);
                 }
                 if self.picking_for_caller() {
                     let audited = self.audit_search(ctx);
