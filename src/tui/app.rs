@@ -299,6 +299,35 @@ impl App {
         }
     }
 
+    /// Handles text pasted at `now` (the terminal's bracketed paste): it goes
+    /// to the text field that has the cursor — in the top popup, else the
+    /// screen — as text, never as keys: a line break in it is not Enter and
+    /// its letters are not hotkeys. Where no text field has the cursor, the
+    /// status line says so and nothing changes.
+    pub fn handle_paste(&mut self, text: &str, now: DateTime<Utc>) {
+        self.now = now;
+        self.last_input = now;
+        self.wal_pending = true;
+        self.message = None;
+        if self.window_too_small() || self.help {
+            self.say(crate::tui::screen::NOT_PASTED);
+            return;
+        }
+        if self.popups.top(self.current_tab()).is_some() {
+            self.popup_paste(text);
+            return;
+        }
+        match &mut self.mode {
+            Mode::SignIn(form) | Mode::Locked { form, .. } => form.paste(text),
+            Mode::ChangePassword { form, .. } => form.paste(text),
+            Mode::Working(_) => {
+                if self.with_screen(|s, ctx| s.paste(text, ctx)).is_none() {
+                    self.say(crate::tui::screen::NOT_PASTED);
+                }
+            }
+        }
+    }
+
     /// Whether the tab shown has the cursor in a text field, so that typed
     /// characters (`?` too) go there rather than to the keys of every screen.
     fn screen_takes_text(&self) -> bool {
@@ -466,8 +495,12 @@ impl App {
     }
 
     fn ask(&mut self, question: &str, then: Pending) {
-        self.popups
-            .push(None, Asker::App, Question::confirm(question, then));
+        self.popups.push(
+            None,
+            Asker::App,
+            Question::confirm(question, then),
+            self.now,
+        );
     }
 
     fn perform_pending(&mut self, p: Pending) {
@@ -647,7 +680,7 @@ impl App {
         match said.unwrap_or(Said::Nothing) {
             Said::Error(m) => self.complain(m),
             Said::Ask(q) => {
-                self.popups.push(Some(tab), Asker::Screen, *q);
+                self.popups.push(Some(tab), Asker::Screen, *q, self.now);
             }
             Said::Go(request) => self.hear(Some(tab), Asker::Screen, Said::Go(request)),
             Said::Nothing | Said::Info(_) => {}

@@ -81,6 +81,14 @@ pub fn said_error(e: Error) -> Said {
     })
 }
 
+/// What a paste says where no text field has the cursor: nothing changed.
+pub fn not_pasted() -> Said {
+    Said::Info(NOT_PASTED.into())
+}
+
+/// The words of [`not_pasted`].
+pub const NOT_PASTED: &str = "Pasted text is only taken into a text field: nothing changed. Move the cursor into a field (/ finds, Tab moves), then paste again.";
+
 /// The status message when the signed-in role may not do something.
 pub fn refused(ctx: &Ctx, p: Permission, doing: &str) -> Option<Said> {
     ctx.session.require(p, doing).err().map(said_error)
@@ -129,6 +137,13 @@ pub trait Screen {
     /// A key typed into the text field that has the cursor.
     fn type_key(&mut self, _key: KeyEvent, _ctx: &mut Ctx) -> Said {
         Said::Nothing
+    }
+
+    /// Text pasted while the screen is shown (a bracketed paste): it goes
+    /// into the text field that has the cursor as text, never as keys. A
+    /// screen with no text field under the cursor says so.
+    fn paste(&mut self, _text: &str, _ctx: &mut Ctx) -> Said {
+        not_pasted()
     }
 
     /// The question to ask before quitting when the screen holds typed

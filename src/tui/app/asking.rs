@@ -5,7 +5,12 @@
 use super::{App, Pending, Workspace, is_text};
 use crate::tui::keymap::{self, Action, Binding, Tab};
 use crate::tui::popups::{Answer, Asker, Dialog, Entry, Popup, Question, Refused};
-use crate::tui::screen::{Ctx, Said};
+use crate::tui::screen::{Ctx, Said, not_pasted};
+
+/// What the status line says when a question ignores keys that came as it
+/// opened (see [`crate::tui::popups::SETTLE`]).
+const TOO_SOON: &str =
+    "… Keys that came as the question opened are not its answer: read it, then answer.";
 use ratatui::crossterm::event::KeyEvent;
 use std::any::Any;
 
@@ -18,6 +23,10 @@ impl App {
             return false;
         };
         let (id, asker) = (top.id, top.asker);
+        if top.too_soon(self.now) {
+            self.say(TOO_SOON);
+            return true;
+        }
         match (
             &top.question.popup,
             keymap::lookup(top.question.table(), &key),
@@ -52,6 +61,30 @@ impl App {
         true
     }
 
+    /// Text pasted while a popup is open: into a typed answer or the
+    /// picker's search as text; a yes/no question takes none and says so.
+    pub(super) fn popup_paste(&mut self, text: &str) {
+        let Some(top) = self.popups.top(self.current_tab()) else {
+            return;
+        };
+        let id = top.id;
+        match &top.question.popup {
+            Popup::Confirm(_) => self.hear(None, Asker::App, not_pasted()),
+            Popup::Prompt(_) => {
+                if let Some(Popup::Prompt(p)) =
+                    self.popups.get_mut(id).map(|e| &mut e.question.popup)
+                {
+                    p.answer.paste(text);
+                }
+            }
+            Popup::Dialog(_) => {
+                if let Some(said) = self.in_dialog(id, |d, ctx| d.paste(text, ctx)) {
+                    self.dialog_said(id, said);
+                }
+            }
+        }
+    }
+
     /// Closes the question `id` and gives `answer` with its token to whoever
     /// asked; a refusal puts the question back as it was.
     fn answer(&mut self, id: u64, answer: Answer) {
@@ -60,6 +93,7 @@ impl App {
             tab,
             asker,
             question,
+            opened,
         }) = self.popups.take(id)
         else {
             return;
@@ -105,6 +139,7 @@ impl App {
                         about,
                         unsaved,
                     },
+                    opened,
                 });
                 self.hear(tab, asker, said);
             }
@@ -144,7 +179,7 @@ impl App {
             Said::Info(m) => self.say(m),
             Said::Error(m) => self.complain(m),
             Said::Ask(q) => {
-                self.popups.push(tab, asker, *q);
+                self.popups.push(tab, asker, *q, self.now);
             }
             Said::Go(request) => self.go_with(request),
         }
