@@ -69,6 +69,20 @@ pub enum Request {
         patient: crate::domain::ids::Id,
         kind: crate::domain::visit::VisitKind,
     },
+    /// Open a patient's record (Enter on an appointment or a queue row),
+    /// audited as the record's READ like a search result's.
+    OpenRecord { patient: crate::domain::ids::Id },
+}
+
+impl Request {
+    /// What the request opens, in words, for a role that may open no area
+    /// taking it.
+    pub fn what(&self) -> &'static str {
+        match self {
+            Request::OpenVisit { .. } | Request::StartVisit { .. } => "visits",
+            Request::OpenRecord { .. } => "patient records",
+        }
+    }
 }
 
 /// What an error says on the status line: its message, capitalised.

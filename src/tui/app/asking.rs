@@ -193,6 +193,12 @@ impl App {
         };
         let role = session.role();
         let Some(tab) = crate::tui::screens::taker(&request, |t| role.can(t.permission())) else {
+            let refusal = format!(
+                "a {} cannot open {}: ask an administrator if you need it",
+                role.label(),
+                request.what()
+            );
+            self.complain(refusal);
             return;
         };
         self.go_to(tab);

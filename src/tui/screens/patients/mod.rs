@@ -38,7 +38,7 @@ use record::PatientRecord;
 use std::any::Any;
 use std::collections::BTreeMap;
 
-pub use crate::tui::screen::{Ctx, Said, not_pasted, refused, said_error};
+pub use crate::tui::screen::{Ctx, Request, Said, not_pasted, refused, said_error};
 
 /// The search box and its results.
 struct Search {
@@ -318,6 +318,41 @@ impl crate::tui::screen::Screen for Patients {
         self.audit_search(ctx)
     }
 
+    /// Another tab asks for a patient's record (Enter on an appointment or
+    /// a queue row): it opens as a search result's does, audited as a READ,
+    /// unless a form here holds what was typed.
+    fn open_request(&mut self, request: Request, ctx: &mut Ctx) -> Said {
+        let Request::OpenRecord { patient } = request else {
+            return Said::Nothing;
+        };
+        if self.unsaved_input().is_some() {
+            return Said::Info(
+                "The patients tab holds a form you were typing: save it (Ctrl+S) or leave it (Esc), then open the record again."
+                    .into(),
+            );
+        }
+        let audited = self.audit_search(ctx);
+        let opened = crate::ops::record::open_patient(
+            ctx.db,
+            ctx.session,
+            &patient,
+            ctx.clock(),
+            clinical::PAGE,
+            None,
+        );
+        match opened {
+            Ok((p, clinical)) => {
+                self.pick = None;
+                self.form_return = None;
+                let mut record = PatientRecord::opened(p, record::Clinical::of(clinical));
+                record.load_sections(ctx);
+                self.view = View::Record(record);
+                audited
+            }
+            Err(e) => said_error(e),
+        }
+    }
+
     /// The desk's search and selection stay as they were.
     fn shown_again(&mut self, _ctx: &mut Ctx) -> Said {
         Said::Nothing
@@ -326,6 +361,12 @@ impl crate::tui::screen::Screen for Patients {
     fn render(&self, frame: &mut Frame, area: Rect, view: &crate::tui::screen::View) {
         Patients::render(self, frame, area, &view.dates, view.theme)
     }
+}
+
+/// Whether the patients tab takes another screen's request: opening a
+/// patient's record.
+pub fn accepts(request: &Request) -> bool {
+    matches!(request, Request::OpenRecord { .. })
 }
 
 /// The patients search as the patient picker popup (see [`Patients::picker`]).

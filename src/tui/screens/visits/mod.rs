@@ -271,10 +271,13 @@ impl Visits {
                 crate::ops::visits::start(ctx.db, ctx.session, patient, *kind, ctx.clock())
             }
             Target::Visit(v) => Ok(v.clone()),
+            // Not a visit: the patients tab takes it (see `accepts`).
+            Target::Request(Request::OpenRecord { .. }) => return Said::Nothing,
         };
         let patient = match &target {
             Target::Request(Request::OpenVisit { patient, .. })
-            | Target::Request(Request::StartVisit { patient, .. }) => patient.clone(),
+            | Target::Request(Request::StartVisit { patient, .. })
+            | Target::Request(Request::OpenRecord { patient }) => patient.clone(),
             Target::Visit(v) => v.patient_id.clone(),
         };
         let result = opened.and_then(|v| self.show_visit(v, ctx));
