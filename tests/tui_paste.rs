@@ -264,7 +264,7 @@ fn enter_on_an_appointment_opens_the_patients_record() {
     h.sign_in_to("doctor", KeyCode::F(3));
     assert!(h.screen().contains("Amina Okafor"), "{}", h.screen());
     assert!(
-        h.screen().contains("Enter open patient's record"),
+        h.screen().contains("Enter open record"),
         "the hint bar shows it"
     );
     h.press(KeyCode::Enter);
