@@ -44,9 +44,14 @@ fn sign_in_switch_tabs_lock_unlock_quit_and_the_terminal_is_left_usable() {
     t.typed("wardline-demo");
     t.keys(&["Enter"]);
     t.wait_for("Unlocked.");
+    assert!(t.bracketed_paste(), "a paste arrives as text while it runs");
 
     t.keys(&["C-q"]);
     t.wait_until_gone("F2 Patients");
+    assert!(
+        !t.bracketed_paste(),
+        "bracketed paste is turned off on the way out"
+    );
     t.typed("stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo -e icanon -e -icanon; echo done-$((40+2))");
     t.keys(&["Enter"]);
     let screen = t.wait_for("done-42");

@@ -172,6 +172,12 @@ impl Terminal {
         }
     }
 
+    /// Whether the terminal is in bracketed paste mode (as the program
+    /// last set it).
+    pub fn bracketed_paste(&self) -> bool {
+        lock(&self.seen).parser.screen().bracketed_paste()
+    }
+
     /// The screen's text, a line per row, as a person sees it.
     pub fn screen(&self) -> String {
         screen_text(&lock(&self.seen).parser)
