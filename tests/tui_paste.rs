@@ -35,7 +35,7 @@ fn register(h: &Harness, people: &[(&str, &str, &str, &str)]) -> Vec<Patient> {
 /// The number in a patient's MRN (`TST-000002-V` → `000002`), as a clerk
 /// copies it from a spreadsheet.
 fn number(p: &Patient) -> String {
-    p.mrn.to_string().split('-').nth(1).unwrap().to_string()
+    p.mrn.split('-').nth(1).unwrap().to_string()
 }
 
 /// Text pasted a second after the last key.

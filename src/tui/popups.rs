@@ -42,6 +42,10 @@ pub struct Question {
     /// What to ask before quitting while the popup holds typed input; `None`
     /// when that input may be lost silently (a suggested date).
     pub unsaved: Option<&'static str>,
+    /// Whether it ignores the keys that come within [`SETTLE`] of its
+    /// opening: every question that changes or removes something does; one
+    /// that only finds or shows (a date to go to) takes keys at once.
+    pub settles: bool,
 }
 
 impl Question {
@@ -72,7 +76,16 @@ impl Question {
             popup,
             about: Box::new(about),
             unsaved: None,
+            settles: true,
         }
+    }
+
+    /// A question that only finds or shows something (the date to go to):
+    /// it takes keys as soon as it opens, so that a user who knows it can
+    /// type ahead.
+    pub fn at_once(mut self) -> Question {
+        self.settles = false;
+        self
     }
 
     /// Asks `quit` before quitting while this popup holds typed input.
@@ -208,12 +221,13 @@ pub struct Entry {
 
 impl Entry {
     /// Whether a key at `now` comes too soon after the question opened to
-    /// be its answer (see [`SETTLE`]). A popup with keys of its own (the
+    /// be its answer (see [`SETTLE`] and [`Question::at_once`]). A popup with keys of its own (the
     /// picker) takes keys at once: it only searches, and what it leads to
     /// asks in its turn. A clock set back never holds keys up.
     pub fn too_soon(&self, now: DateTime<Utc>) -> bool {
         let since = now - self.opened;
-        matches!(self.question.popup, Popup::Confirm(_) | Popup::Prompt(_))
+        self.question.settles
+            && matches!(self.question.popup, Popup::Confirm(_) | Popup::Prompt(_))
             && since >= chrono::TimeDelta::zero()
             && since < SETTLE
     }

@@ -102,6 +102,7 @@ impl App {
             mut popup,
             about,
             unsaved,
+            settles,
         } = question;
         let heard = match (asker, tab) {
             (Asker::App, _) => {
@@ -138,6 +139,7 @@ impl App {
                         popup,
                         about,
                         unsaved,
+                        settles,
                     },
                     opened,
                 });

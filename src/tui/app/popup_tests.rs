@@ -401,3 +401,21 @@ fn a_paste_goes_into_a_typed_answer_as_text_and_never_answers_a_question() {
             .starts_with("Pasted text is only taken into a text field")
     }),);
 }
+
+#[test]
+fn a_question_that_only_finds_takes_keys_at_once() {
+    let (_dir, mut app, h) = app();
+    let question = Question::prompt(Prompt::new("Which day?", "Date"), ForReason).at_once();
+    let now = app.now;
+    app.popups
+        .push(Some(Tab::Patients), Asker::Screen, question, now);
+    for c in "fell\n".chars() {
+        let code = if c == '\n' {
+            KeyCode::Enter
+        } else {
+            KeyCode::Char(c)
+        };
+        press_after(&mut app, 2, code);
+    }
+    assert_eq!(heard(&h), ["reason fell"]);
+}

@@ -98,7 +98,7 @@ impl Appointments {
     /// `g`: asks which day to show.
     fn ask_date(&mut self) -> Said {
         let p = Prompt::new(format!("Which day? Like {}.", self.today_text()), "Date");
-        Question::prompt(p, Asking::GoToDate).into()
+        Question::prompt(p, Asking::GoToDate).at_once().into()
     }
 
     /// Ctrl+R: reads the clinicians, hours, types and the day again.
