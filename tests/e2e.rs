@@ -266,7 +266,7 @@ fn a_pharmacist_receives_and_dispenses_stock_by_keyboard() {
     t.keys(&["Enter"]);
     t.wait_for("chosen.");
     t.keys(&["C-s"]);
-    let screen = t.wait_for("Confirm dispense");
+    let screen = t.wait_for_question("Confirm dispense");
     assert!(screen.contains("first expiry first out"), "{screen}");
     t.typed("y");
     t.wait_for("Dispensed 30 capsules of Amoxicillin 500 mg capsule to DEMO-");

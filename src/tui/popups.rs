@@ -225,12 +225,18 @@ impl Entry {
     /// picker) takes keys at once: it only searches, and what it leads to
     /// asks in its turn. A clock set back never holds keys up.
     pub fn too_soon(&self, now: DateTime<Utc>) -> bool {
-        let since = now - self.opened;
         self.question.settles
             && matches!(self.question.popup, Popup::Confirm(_) | Popup::Prompt(_))
-            && since >= chrono::TimeDelta::zero()
-            && since < SETTLE
+            && settling(self.opened, now)
     }
+}
+
+/// Whether `now` lies within [`SETTLE`] of `opened`: a key then is not an
+/// answer to what opened (a question here, a screen's own confirmation
+/// such as the dispense plan). A clock set back never holds keys up.
+pub fn settling(opened: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    let since = now - opened;
+    since >= chrono::TimeDelta::zero() && since < SETTLE
 }
 
 /// The open questions, oldest first. Each tab sees its own and the app's;

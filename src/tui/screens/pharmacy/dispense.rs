@@ -1,6 +1,7 @@
 //! A dispense between its form and the ledger: the batches chosen first
 //! expiry first out are shown, and only `y` dispenses them; `n` goes back to
-//! the form as it was typed.
+//! the form as it was typed. Like a question, the plan ignores a `y` that
+//! comes within 300 ms of its showing.
 
 use super::forms::{Purpose, StockForm};
 use super::{Pharmacy, View};
@@ -16,6 +17,9 @@ pub(super) struct DispenseChoice {
     pub(super) plan: Vec<Take>,
     /// What each batch of the plan holds before the dispense.
     pub(super) before: Vec<i64>,
+    /// When the plan was shown: `y` in a burst of keys with it (a paste
+    /// sent as keys) does not dispense.
+    pub(super) shown_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Pharmacy {
@@ -47,6 +51,7 @@ impl Pharmacy {
                     quantity,
                     plan,
                     before,
+                    shown_at: ctx.now,
                 }));
                 Said::Nothing
             }
@@ -67,6 +72,12 @@ impl Pharmacy {
                 let View::Confirm(choice) = &self.view else {
                     return Said::Nothing;
                 };
+                if crate::tui::popups::settling(choice.shown_at, ctx.now) {
+                    return Said::Info(
+                        "… Keys that came with the plan are not its answer: read it, then y dispenses."
+                            .into(),
+                    );
+                }
                 let Purpose::Dispense { level } = &choice.form.purpose else {
                     return Said::Nothing;
                 };
