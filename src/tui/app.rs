@@ -85,6 +85,7 @@ mod asking;
 mod damage;
 use damage::{damage_banner, damage_lines};
 mod locking;
+mod pasting;
 #[cfg(test)]
 mod popup_tests;
 mod too_small;
@@ -294,35 +295,6 @@ impl App {
                 }
                 if let Some(action) = keymap::lookup(keymap::global(), &key) {
                     self.perform(action);
-                }
-            }
-        }
-    }
-
-    /// Handles text pasted at `now` (the terminal's bracketed paste): it goes
-    /// to the text field that has the cursor — in the top popup, else the
-    /// screen — as text, never as keys: a line break in it is not Enter and
-    /// its letters are not hotkeys. Where no text field has the cursor, the
-    /// status line says so and nothing changes.
-    pub fn handle_paste(&mut self, text: &str, now: DateTime<Utc>) {
-        self.now = now;
-        self.last_input = now;
-        self.wal_pending = true;
-        self.message = None;
-        if self.window_too_small() || self.help {
-            self.say(crate::tui::screen::NOT_PASTED);
-            return;
-        }
-        if self.popups.top(self.current_tab()).is_some() {
-            self.popup_paste(text);
-            return;
-        }
-        match &mut self.mode {
-            Mode::SignIn(form) | Mode::Locked { form, .. } => form.paste(text),
-            Mode::ChangePassword { form, .. } => form.paste(text),
-            Mode::Working(_) => {
-                if self.with_screen(|s, ctx| s.paste(text, ctx)).is_none() {
-                    self.say(crate::tui::screen::NOT_PASTED);
                 }
             }
         }

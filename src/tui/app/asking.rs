@@ -5,7 +5,7 @@
 use super::{App, Pending, Workspace, is_text};
 use crate::tui::keymap::{self, Action, Binding, Tab};
 use crate::tui::popups::{Answer, Asker, Dialog, Entry, Popup, Question, Refused};
-use crate::tui::screen::{Ctx, Said, not_pasted};
+use crate::tui::screen::{Ctx, Said};
 
 /// What the status line says when a question ignores keys that came as it
 /// opened (see [`crate::tui::popups::SETTLE`]).
@@ -59,30 +59,6 @@ impl App {
             _ => return asker == Asker::App,
         }
         true
-    }
-
-    /// Text pasted while a popup is open: into a typed answer or the
-    /// picker's search as text; a yes/no question takes none and says so.
-    pub(super) fn popup_paste(&mut self, text: &str) {
-        let Some(top) = self.popups.top(self.current_tab()) else {
-            return;
-        };
-        let id = top.id;
-        match &top.question.popup {
-            Popup::Confirm(_) => self.hear(None, Asker::App, not_pasted()),
-            Popup::Prompt(_) => {
-                if let Some(Popup::Prompt(p)) =
-                    self.popups.get_mut(id).map(|e| &mut e.question.popup)
-                {
-                    p.answer.paste(text);
-                }
-            }
-            Popup::Dialog(_) => {
-                if let Some(said) = self.in_dialog(id, |d, ctx| d.paste(text, ctx)) {
-                    self.dialog_said(id, said);
-                }
-            }
-        }
     }
 
     /// Closes the question `id` and gives `answer` with its token to whoever
@@ -159,7 +135,7 @@ impl App {
 
     /// What a dialog said after a key or an answer: when it is done, its
     /// answer goes to its asker (whose message replaces the dialog's).
-    fn dialog_said(&mut self, id: u64, said: Said) {
+    pub(super) fn dialog_said(&mut self, id: u64, said: Said) {
         let Some(entry) = self.popups.get_mut(id) else {
             return;
         };
@@ -210,7 +186,7 @@ impl App {
     }
 
     /// Runs `f` on the dialog `id`, with what it needs from the app.
-    fn in_dialog<R>(
+    pub(super) fn in_dialog<R>(
         &mut self,
         id: u64,
         f: impl FnOnce(&mut dyn Dialog, &mut Ctx) -> R,
