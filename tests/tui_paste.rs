@@ -348,3 +348,20 @@ fn a_paste_goes_into_the_pickers_search_and_a_choice_takes_none() {
     let s = h.screen();
     assert!(s.contains(NOT_PASTED), "a choice takes no paste:\n{s}");
 }
+
+#[test]
+fn enter_on_a_queue_row_keeps_a_half_typed_patient_form() {
+    let mut h = Harness::sized(120, 36, false);
+    clinic(&h);
+    h.sign_in_to("reception", KeyCode::F(2));
+    h.ctrl('n');
+    h.typed("Halfway");
+    h.press(KeyCode::F(3));
+    h.press(KeyCode::Char('q'));
+    h.press(KeyCode::Enter);
+    assert_eq!(h.tab(), Some(Tab::Patients));
+    let s = h.screen();
+    assert!(s.contains("Halfway"), "the form as typed:\n{s}");
+    assert!(s.contains("holds a form you were typing"), "{s}");
+    assert_eq!(last_read(&h), None, "no record opened");
+}
