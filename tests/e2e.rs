@@ -44,9 +44,14 @@ fn sign_in_switch_tabs_lock_unlock_quit_and_the_terminal_is_left_usable() {
     t.typed("wardline-demo");
     t.keys(&["Enter"]);
     t.wait_for("Unlocked.");
+    assert!(t.bracketed_paste(), "a paste arrives as text while it runs");
 
     t.keys(&["C-q"]);
     t.wait_until_gone("F2 Patients");
+    assert!(
+        !t.bracketed_paste(),
+        "bracketed paste is turned off on the way out"
+    );
     t.typed("stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo -e icanon -e -icanon; echo done-$((40+2))");
     t.keys(&["Enter"]);
     let screen = t.wait_for("done-42");
@@ -261,7 +266,7 @@ fn a_pharmacist_receives_and_dispenses_stock_by_keyboard() {
     t.keys(&["Enter"]);
     t.wait_for("chosen.");
     t.keys(&["C-s"]);
-    let screen = t.wait_for("Confirm dispense");
+    let screen = t.wait_for_question("Confirm dispense");
     assert!(screen.contains("first expiry first out"), "{screen}");
     t.typed("y");
     t.wait_for("Dispensed 30 capsules of Amoxicillin 500 mg capsule to DEMO-");
@@ -327,7 +332,7 @@ fn a_nurse_admits_transfers_discharges_and_cleans_on_the_bed_board() {
     t.keys(&["w", "w", "w"]);
     t.wait_for("ward Surgical ward");
     t.keys(&["End", "Enter"]);
-    t.wait_for("Type the reason");
+    t.wait_for_question("Type the reason");
     t.typed("stepped down");
     t.keys(&["Enter"]);
     t.wait_for("Zawadi Testcase moved to bed SUR-8");
@@ -339,7 +344,7 @@ fn a_nurse_admits_transfers_discharges_and_cleans_on_the_bed_board() {
     t.keys(&["C-s"]);
     // The demo's tariff prices the stay: the discharge asks once about
     // the balance it leaves.
-    t.wait_for("Discharge anyway?");
+    t.wait_for_question("Discharge anyway?");
     t.keys(&["y"]);
     t.wait_for("bed SUR-8 goes to cleaning");
     t.keys(&["c"]);
@@ -371,4 +376,27 @@ fn a_nurse_admits_transfers_discharges_and_cleans_on_the_bed_board() {
         )
         .unwrap();
     assert_eq!(status, "available 1");
+}
+
+#[test]
+fn a_real_bracketed_paste_is_text_in_the_search_never_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let t = Terminal::run("paste", dir.path(), &[]);
+    t.sign_in_to_demo("admin");
+    t.wait_for("Signed in as Grace Mwangi");
+    t.keys(&["F2"]);
+    t.wait_for("Ctrl+N new patient");
+    // An MRN, a line break and a hotkey letter, as a clerk pastes them
+    // from a spreadsheet: as keys they would open the record and `d` its
+    // delete question.
+    t.pasted("000001\nd");
+    let screen = t.wait_for("Find 000001 d");
+    assert!(!screen.contains("Delete"), "{screen}");
+    assert!(!screen.contains("Demographics"), "{screen}");
+    t.pasted("kamau\npeter");
+    let screen = t.wait_for("Find 000001 dkamau peter");
+    assert!(!screen.contains("Edit DEMO-"), "{screen}");
+    t.keys(&["C-q"]);
+    t.wait_until_gone("F2 Patients");
 }

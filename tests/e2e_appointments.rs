@@ -42,7 +42,7 @@ fn a_receptionist_books_with_the_next_free_slot_and_checks_the_patient_in() {
     t.keys(&["BTab", "C-u"]);
     t.typed(&now.format("%Y-%m-%d").to_string());
     t.keys(&["C-s"]);
-    t.wait_for("anyway?");
+    t.wait_for_question("anyway?");
     t.typed("y");
     let s = t.wait_for("Booked ");
     assert!(s.contains(span), "{s}");

@@ -185,6 +185,13 @@ fn dispensing_shows_the_fefo_choice_then_records_it_for_the_patient() {
         "{s}"
     );
     snapshot!("dispense_confirmation", s);
+    // A `y` in a burst with the plan (a paste sent as keys) does not dispense.
+    h.app.handle_key(
+        ratatui::crossterm::event::KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE),
+        h.now + Duration::milliseconds(5),
+    );
+    assert!(h.screen().contains("AMX-SOON"), "still the plan");
+    assert!(!h.actions().iter().any(|a| a == "DISPENSE"));
     h.press(KeyCode::Char('y'));
     let s = h.screen();
     assert!(

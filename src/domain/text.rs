@@ -43,9 +43,65 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     )
 }
 
+/// Pasted text for a one-line field: each run of line breaks and tabs
+/// becomes one space, other control characters are dropped, and the line
+/// break a copied cell or line ends with is left out.
+pub fn pasted_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut gap = false;
+    for c in text.trim_end_matches(['\n', '\r']).chars() {
+        if matches!(c, '\n' | '\r' | '\t') {
+            gap = true;
+        } else if !c.is_control() {
+            if std::mem::take(&mut gap) {
+                out.push(' ');
+            }
+            out.push(c);
+        }
+    }
+    if gap {
+        out.push(' ');
+    }
+    out
+}
+
+/// Pasted text for a field of several lines (a note): line breaks (of any
+/// system) and tabs kept, other control characters dropped.
+pub fn pasted_lines(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect()
+}
+
+/// Pasted text for a masked field (a password): no line break, no control
+/// character at all.
+pub fn pasted_secret(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_paste_into_one_line_folds_its_breaks_and_drops_controls() {
+        assert_eq!(pasted_line("3014\nd"), "3014 d");
+        assert_eq!(pasted_line("kamau\r\n\tpeter\n"), "kamau peter");
+        assert_eq!(pasted_line("a\u{1b}[2Jb\u{7}"), "a[2Jb");
+        assert_eq!(pasted_line("\tx\t"), " x ");
+        assert_eq!(pasted_line("\n"), "");
+    }
+
+    #[test]
+    fn a_paste_into_a_note_keeps_its_lines() {
+        assert_eq!(
+            pasted_lines("fever\r\ncough\rnight\tsweats\u{1b}"),
+            "fever\ncough\nnight\tsweats"
+        );
+        assert_eq!(pasted_secret("pa ss\tword\n"), "pa ssword");
+    }
 
     #[test]
     fn escapes_bells_and_other_controls_are_refused_line_breaks_where_allowed() {

@@ -85,6 +85,7 @@ mod asking;
 mod damage;
 use damage::{damage_banner, damage_lines};
 mod locking;
+mod pasting;
 #[cfg(test)]
 mod popup_tests;
 mod too_small;
@@ -466,8 +467,12 @@ impl App {
     }
 
     fn ask(&mut self, question: &str, then: Pending) {
-        self.popups
-            .push(None, Asker::App, Question::confirm(question, then));
+        self.popups.push(
+            None,
+            Asker::App,
+            Question::confirm(question, then),
+            self.now,
+        );
     }
 
     fn perform_pending(&mut self, p: Pending) {
@@ -647,7 +652,7 @@ impl App {
         match said.unwrap_or(Said::Nothing) {
             Said::Error(m) => self.complain(m),
             Said::Ask(q) => {
-                self.popups.push(Some(tab), Asker::Screen, *q);
+                self.popups.push(Some(tab), Asker::Screen, *q, self.now);
             }
             Said::Go(request) => self.hear(Some(tab), Asker::Screen, Said::Go(request)),
             Said::Nothing | Said::Info(_) => {}

@@ -60,9 +60,9 @@ pub fn run_choosing(data: &DataDir, code: Option<&str>, options: Options) -> Res
             .collect(),
         selected: 0,
     };
-    let mut terminal = ratatui::init();
+    let mut terminal = enter();
     let chosen = pick(&mut terminal, &mut picker, &options.theme);
-    ratatui::restore();
+    leave();
     match chosen? {
         Some(i) => run_file(data, &all[i].1, options),
         None => Ok(()),
@@ -98,14 +98,47 @@ pub fn run_file(data: &DataDir, path: &Path, options: Options) -> Result<()> {
     let mut app = App::new(db, options, Utc::now())?;
     app.check_pages_in_background();
     tracing::info!(hospital = %app.db().code(), "terminal screen started");
-    let mut terminal = ratatui::init();
+    let mut terminal = enter();
     let result = event_loop(&mut terminal, &mut app);
-    ratatui::restore();
+    leave();
     app.shutdown();
     result?;
     crate::checkpoint::write(app.db_mut(), data)?;
     tracing::info!("terminal screen closed");
     Ok(())
+}
+
+/// Takes the terminal for the screens (raw mode, the alternate screen) and
+/// turns on bracketed paste, so that pasted text arrives as one
+/// [`Event::Paste`] — text for a field — rather than as keys that could run
+/// commands. A panic gives the terminal back as it was found, paste mode
+/// included, before its message is printed.
+fn enter() -> DefaultTerminal {
+    let terminal = ratatui::init();
+    let ratatui_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        end_bracketed_paste();
+        ratatui_hook(info);
+    }));
+    let _ = ratatui::crossterm::execute!(
+        std::io::stdout(),
+        ratatui::crossterm::event::EnableBracketedPaste
+    );
+    terminal
+}
+
+/// Gives the terminal back (on every way out, errors included): bracketed
+/// paste off, the normal screen and mode restored.
+fn leave() {
+    end_bracketed_paste();
+    ratatui::restore();
+}
+
+fn end_bracketed_paste() {
+    let _ = ratatui::crossterm::execute!(
+        std::io::stdout(),
+        ratatui::crossterm::event::DisableBracketedPaste
+    );
 }
 
 /// Tells the user, on the screen's bottom line, that a change waits for
@@ -143,6 +176,7 @@ fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> Result<()> {
                 Event::Key(key) if key.kind == KeyEventKind::Press => {
                     app.handle_key(key, Utc::now())
                 }
+                Event::Paste(text) => app.handle_paste(&text, Utc::now()),
                 _ => {}
             }
         }

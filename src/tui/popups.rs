@@ -7,11 +7,21 @@
 //!
 //! The stack only keeps and orders the questions; the app routes keys to the
 //! top one and calls the asker, since only it can lend a screen its [`Ctx`].
+//!
+//! A question ignores the keys that come within [`SETTLE`] of its opening:
+//! a terminal without bracketed paste sends pasted text as a burst of keys,
+//! and the letters after the one that opened a question must not answer it.
 
 use crate::tui::keymap::{self, Binding, Tab};
 use crate::tui::screen::{Ctx, Said, Screen, View};
 use crate::tui::widgets::popup::{self, Prompt};
+use chrono::{DateTime, Utc};
 use std::any::Any;
+
+/// How long a yes/no question or a typed answer ignores keys after it
+/// opens: no person reads a question and answers it this fast, while the
+/// keys of a paste (or keys typed ahead) come within milliseconds.
+pub const SETTLE: chrono::TimeDelta = chrono::TimeDelta::milliseconds(300);
 
 /// What is shown and answered.
 pub enum Popup {
@@ -32,6 +42,10 @@ pub struct Question {
     /// What to ask before quitting while the popup holds typed input; `None`
     /// when that input may be lost silently (a suggested date).
     pub unsaved: Option<&'static str>,
+    /// Whether it ignores the keys that come within [`SETTLE`] of its
+    /// opening: every question that changes or removes something does; one
+    /// that only finds or shows (a date to go to) takes keys at once.
+    pub settles: bool,
 }
 
 impl Question {
@@ -62,7 +76,16 @@ impl Question {
             popup,
             about: Box::new(about),
             unsaved: None,
+            settles: true,
         }
+    }
+
+    /// A question that only finds or shows something (the date to go to):
+    /// it takes keys as soon as it opens, so that a user who knows it can
+    /// type ahead.
+    pub fn at_once(mut self) -> Question {
+        self.settles = false;
+        self
     }
 
     /// Asks `quit` before quitting while this popup holds typed input.
@@ -192,6 +215,28 @@ pub struct Entry {
     pub tab: Option<Tab>,
     pub asker: Asker,
     pub question: Question,
+    /// When it opened, on the app's clock.
+    pub opened: DateTime<Utc>,
+}
+
+impl Entry {
+    /// Whether a key at `now` comes too soon after the question opened to
+    /// be its answer (see [`SETTLE`] and [`Question::at_once`]). A popup with keys of its own (the
+    /// picker) takes keys at once: it only searches, and what it leads to
+    /// asks in its turn. A clock set back never holds keys up.
+    pub fn too_soon(&self, now: DateTime<Utc>) -> bool {
+        self.question.settles
+            && matches!(self.question.popup, Popup::Confirm(_) | Popup::Prompt(_))
+            && settling(self.opened, now)
+    }
+}
+
+/// Whether `now` lies within [`SETTLE`] of `opened`: a key then is not an
+/// answer to what opened (a question here, a screen's own confirmation
+/// such as the dispense plan). A clock set back never holds keys up.
+pub fn settling(opened: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    let since = now - opened;
+    since >= chrono::TimeDelta::zero() && since < SETTLE
 }
 
 /// The open questions, oldest first. Each tab sees its own and the app's;
@@ -203,14 +248,21 @@ pub struct Popups {
 }
 
 impl Popups {
-    /// Opens `question` on top, asked by `asker` on behalf of `tab`.
-    pub fn push(&mut self, tab: Option<Tab>, asker: Asker, question: Question) -> u64 {
+    /// Opens `question` on top at `opened`, asked by `asker` on behalf of `tab`.
+    pub fn push(
+        &mut self,
+        tab: Option<Tab>,
+        asker: Asker,
+        question: Question,
+        opened: DateTime<Utc>,
+    ) -> u64 {
         self.next += 1;
         self.entries.push(Entry {
             id: self.next,
             tab,
             asker,
             question,
+            opened,
         });
         self.next
     }

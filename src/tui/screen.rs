@@ -69,6 +69,20 @@ pub enum Request {
         patient: crate::domain::ids::Id,
         kind: crate::domain::visit::VisitKind,
     },
+    /// Open a patient's record (Enter on an appointment or a queue row),
+    /// audited as the record's READ like a search result's.
+    OpenRecord { patient: crate::domain::ids::Id },
+}
+
+impl Request {
+    /// What the request opens, in words, for a role that may open no area
+    /// taking it.
+    pub fn what(&self) -> &'static str {
+        match self {
+            Request::OpenVisit { .. } | Request::StartVisit { .. } => "visits",
+            Request::OpenRecord { .. } => "patient records",
+        }
+    }
 }
 
 /// What an error says on the status line: its message, capitalised.
@@ -80,6 +94,14 @@ pub fn said_error(e: Error) -> Said {
         None => s,
     })
 }
+
+/// What a paste says where no text field has the cursor: nothing changed.
+pub fn not_pasted() -> Said {
+    Said::Info(NOT_PASTED.into())
+}
+
+/// The words of [`not_pasted`].
+pub const NOT_PASTED: &str = "Pasted text is only taken into a text field: nothing changed. Move the cursor into a field (/ finds, Tab moves), then paste again.";
 
 /// The status message when the signed-in role may not do something.
 pub fn refused(ctx: &Ctx, p: Permission, doing: &str) -> Option<Said> {
@@ -129,6 +151,13 @@ pub trait Screen {
     /// A key typed into the text field that has the cursor.
     fn type_key(&mut self, _key: KeyEvent, _ctx: &mut Ctx) -> Said {
         Said::Nothing
+    }
+
+    /// Text pasted while the screen is shown (a bracketed paste): it goes
+    /// into the text field that has the cursor as text, never as keys. A
+    /// screen with no text field under the cursor says so.
+    fn paste(&mut self, _text: &str, _ctx: &mut Ctx) -> Said {
+        not_pasted()
     }
 
     /// The question to ask before quitting when the screen holds typed

@@ -20,6 +20,9 @@ const COLS: u16 = 100;
 /// How long a wait may take before the test fails, showing the screen.
 const TIMEOUT: Duration = Duration::from_secs(30);
 const POLL: Duration = Duration::from_millis(20);
+/// How long a person reads a question before answering it: longer than
+/// the 300 ms a question ignores keys for after it opens.
+const READING: Duration = Duration::from_millis(400);
 
 /// What the reader thread has seen: the emulated screen, and whether every
 /// process has closed the terminal (the program, or the shell, exited).
@@ -169,6 +172,12 @@ impl Terminal {
         }
     }
 
+    /// Whether the terminal is in bracketed paste mode (as the program
+    /// last set it).
+    pub fn bracketed_paste(&self) -> bool {
+        lock(&self.seen).parser.screen().bracketed_paste()
+    }
+
     /// The screen's text, a line per row, as a person sees it.
     pub fn screen(&self) -> String {
         screen_text(&lock(&self.seen).parser)
@@ -199,6 +208,20 @@ impl Terminal {
             }
             std::thread::sleep(POLL);
         }
+    }
+
+    /// Waits until the screen shows the question `text`, then as long as a
+    /// person takes to read it: a question ignores the keys that come as it
+    /// opens (a paste sent as keys must not answer it).
+    pub fn wait_for_question(&self, text: &str) -> String {
+        let screen = self.wait_for(text);
+        std::thread::sleep(READING);
+        screen
+    }
+
+    /// Sends `text` as a terminal with bracketed paste on sends a paste.
+    pub fn pasted(&self, text: &str) {
+        self.send(format!("\x1b[200~{text}\x1b[201~").as_bytes());
     }
 
     /// Waits until the screen no longer shows `text`, then until the

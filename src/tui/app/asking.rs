@@ -6,6 +6,11 @@ use super::{App, Pending, Workspace, is_text};
 use crate::tui::keymap::{self, Action, Binding, Tab};
 use crate::tui::popups::{Answer, Asker, Dialog, Entry, Popup, Question, Refused};
 use crate::tui::screen::{Ctx, Said};
+
+/// What the status line says when a question ignores keys that came as it
+/// opened (see [`crate::tui::popups::SETTLE`]).
+const TOO_SOON: &str =
+    "… Keys that came as the question opened are not its answer: read it, then answer.";
 use ratatui::crossterm::event::KeyEvent;
 use std::any::Any;
 
@@ -18,6 +23,10 @@ impl App {
             return false;
         };
         let (id, asker) = (top.id, top.asker);
+        if top.too_soon(self.now) {
+            self.say(TOO_SOON);
+            return true;
+        }
         match (
             &top.question.popup,
             keymap::lookup(top.question.table(), &key),
@@ -60,6 +69,7 @@ impl App {
             tab,
             asker,
             question,
+            opened,
         }) = self.popups.take(id)
         else {
             return;
@@ -68,6 +78,7 @@ impl App {
             mut popup,
             about,
             unsaved,
+            settles,
         } = question;
         let heard = match (asker, tab) {
             (Asker::App, _) => {
@@ -104,7 +115,9 @@ impl App {
                         popup,
                         about,
                         unsaved,
+                        settles,
                     },
+                    opened,
                 });
                 self.hear(tab, asker, said);
             }
@@ -122,7 +135,7 @@ impl App {
 
     /// What a dialog said after a key or an answer: when it is done, its
     /// answer goes to its asker (whose message replaces the dialog's).
-    fn dialog_said(&mut self, id: u64, said: Said) {
+    pub(super) fn dialog_said(&mut self, id: u64, said: Said) {
         let Some(entry) = self.popups.get_mut(id) else {
             return;
         };
@@ -144,7 +157,7 @@ impl App {
             Said::Info(m) => self.say(m),
             Said::Error(m) => self.complain(m),
             Said::Ask(q) => {
-                self.popups.push(tab, asker, *q);
+                self.popups.push(tab, asker, *q, self.now);
             }
             Said::Go(request) => self.go_with(request),
         }
@@ -158,6 +171,12 @@ impl App {
         };
         let role = session.role();
         let Some(tab) = crate::tui::screens::taker(&request, |t| role.can(t.permission())) else {
+            let refusal = format!(
+                "a {} cannot open {}: ask an administrator if you need it",
+                role.label(),
+                request.what()
+            );
+            self.complain(refusal);
             return;
         };
         self.go_to(tab);
@@ -167,7 +186,7 @@ impl App {
     }
 
     /// Runs `f` on the dialog `id`, with what it needs from the app.
-    fn in_dialog<R>(
+    pub(super) fn in_dialog<R>(
         &mut self,
         id: u64,
         f: impl FnOnce(&mut dyn Dialog, &mut Ctx) -> R,

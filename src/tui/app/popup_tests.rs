@@ -120,8 +120,10 @@ fn app() -> (tempfile::TempDir, App, Rc<RefCell<Vec<String>>>) {
     (dir, app, heard)
 }
 
+/// A key a second after the last one: a person's pace.
 fn press(app: &mut App, code: KeyCode) {
-    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE), t0());
+    let now = app.now + chrono::TimeDelta::seconds(1);
+    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE), now);
 }
 
 fn typed(app: &mut App, text: &str) {
@@ -220,11 +222,13 @@ fn the_top_question_is_answered_first() {
         tab,
         Asker::Screen,
         Question::confirm("first?", ForConfirm(1)),
+        t0(),
     );
     app.popups.push(
         tab,
         Asker::Screen,
         Question::confirm("second?", ForConfirm(2)),
+        t0(),
     );
     press(&mut app, KeyCode::Char('y'));
     press(&mut app, KeyCode::Char('n'));
@@ -238,6 +242,7 @@ fn another_tab_s_question_waits_with_its_tab() {
         Some(Tab::Beds),
         Asker::Screen,
         Question::confirm("not here", ForConfirm(9)),
+        t0(),
     );
     press(&mut app, KeyCode::Char('x'));
     assert_eq!(heard(&h), ["key"]);
@@ -252,7 +257,7 @@ fn quitting_over_a_typed_answer_asks_first_and_no_returns_to_it() {
     typed(&mut app, "fell");
     app.handle_key(
         KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL),
-        t0(),
+        app.now + chrono::TimeDelta::seconds(1),
     );
     assert!(!app.should_quit());
     assert_eq!(in_force(&app), [("Confirm", "confirm")]);
@@ -296,14 +301,15 @@ fn the_picker_s_own_question_goes_on_the_stack_above_it() {
             Question::patient(ctx, "Admit which patient?", ForReason)
         })
         .unwrap();
-    app.popups.push(Some(Tab::Patients), Asker::Screen, picker);
+    app.popups
+        .push(Some(Tab::Patients), Asker::Screen, picker, t0());
     assert_eq!(
         in_force(&app),
         [("Choose a patient", "other"), ("Everywhere", "global")]
     );
     app.handle_key(
         KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL),
-        t0(),
+        app.now + chrono::TimeDelta::seconds(1),
     );
     typed(&mut app, "Kwame");
     press(&mut app, KeyCode::Esc);
@@ -330,4 +336,86 @@ fn the_picker_s_own_question_goes_on_the_stack_above_it() {
         "the picker left answers its asker"
     );
     assert!(app.popups.top(Some(Tab::Patients)).is_none());
+}
+
+/// A key `ms` milliseconds after the last one.
+fn press_after(app: &mut App, ms: i64, code: KeyCode) {
+    let now = app.now + chrono::TimeDelta::milliseconds(ms);
+    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE), now);
+}
+
+#[test]
+fn keys_that_come_with_a_question_do_not_answer_it() {
+    let (_dir, mut app, h) = app();
+    press(&mut app, KeyCode::Char('c'));
+    press_after(&mut app, 5, KeyCode::Char('y'));
+    press_after(&mut app, 5, KeyCode::Enter);
+    press_after(&mut app, 280, KeyCode::Char('y'));
+    assert!(heard(&h).is_empty(), "a burst of keys never confirms");
+    assert!(app.popups.top(Some(Tab::Patients)).is_some());
+    press_after(&mut app, 20, KeyCode::Char('y'));
+    assert_eq!(heard(&h), ["yes 1"], "300 ms after it opened, y answers");
+
+    press(&mut app, KeyCode::Char('r'));
+    for c in "fell\n".chars() {
+        let code = if c == '\n' {
+            KeyCode::Enter
+        } else {
+            KeyCode::Char(c)
+        };
+        press_after(&mut app, 2, code);
+    }
+    assert_eq!(heard(&h), ["yes 1"], "a burst never answers a prompt");
+    let Some(Popup::Prompt(p)) = app
+        .popups
+        .top(Some(Tab::Patients))
+        .map(|e| &e.question.popup)
+    else {
+        panic!("the prompt stays open");
+    };
+    assert_eq!(p.answer.value(), "", "nor types into it");
+}
+
+#[test]
+fn a_paste_goes_into_a_typed_answer_as_text_and_never_answers_a_question() {
+    let (_dir, mut app, h) = app();
+    press(&mut app, KeyCode::Char('r'));
+    let now = app.now + chrono::TimeDelta::seconds(1);
+    app.handle_paste("fell\nfrom bed\n", now);
+    assert!(heard(&h).is_empty(), "its line break is not Enter");
+    let Some(Popup::Prompt(p)) = app
+        .popups
+        .top(Some(Tab::Patients))
+        .map(|e| &e.question.popup)
+    else {
+        panic!("the prompt stays open");
+    };
+    assert_eq!(p.answer.value(), "fell from bed");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('c'));
+    let now = app.now + chrono::TimeDelta::seconds(1);
+    app.handle_paste("y", now);
+    assert_eq!(heard(&h), ["cancelled"], "a yes/no takes no paste");
+    assert!(app.message.as_ref().is_some_and(|m| {
+        m.text
+            .starts_with("Pasted text is only taken into a text field")
+    }),);
+}
+
+#[test]
+fn a_question_that_only_finds_takes_keys_at_once() {
+    let (_dir, mut app, h) = app();
+    let question = Question::prompt(Prompt::new("Which day?", "Date"), ForReason).at_once();
+    let now = app.now;
+    app.popups
+        .push(Some(Tab::Patients), Asker::Screen, question, now);
+    for c in "fell\n".chars() {
+        let code = if c == '\n' {
+            KeyCode::Enter
+        } else {
+            KeyCode::Char(c)
+        };
+        press_after(&mut app, 2, code);
+    }
+    assert_eq!(heard(&h), ["reason fell"]);
 }

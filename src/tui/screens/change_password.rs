@@ -34,6 +34,17 @@ impl ChangePassword {
         self.next_field();
     }
 
+    /// Text pasted into the field that has the cursor (a password too,
+    /// without its line break).
+    pub fn paste(&mut self, text: &str) {
+        self.error = None;
+        if self.focus == 0 {
+            self.new.paste(text)
+        } else {
+            self.confirm.paste(text)
+        }
+    }
+
     pub fn type_key(&mut self, key: KeyEvent) {
         self.error = None;
         if self.focus == 0 {

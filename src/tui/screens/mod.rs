@@ -49,7 +49,7 @@ pub const AREAS: &[Area] = &[
         function_key: 2,
         permission: Permission::FindPatients,
         open: |ctx| boxed((patients::Patients::new(ctx), Said::Nothing)),
-        accepts: |_| false,
+        accepts: patients::accepts,
     },
     Area {
         tab: Tab::Appointments,

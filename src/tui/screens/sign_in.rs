@@ -56,6 +56,17 @@ impl SignIn {
         self.next_field();
     }
 
+    /// Text pasted into the field that has the cursor (a password too,
+    /// without its line break).
+    pub fn paste(&mut self, text: &str) {
+        self.error = None;
+        if self.focus == 0 {
+            self.user.paste(text)
+        } else {
+            self.password.paste(text)
+        }
+    }
+
     pub fn type_key(&mut self, key: KeyEvent) {
         self.error = None;
         if self.focus == 0 {

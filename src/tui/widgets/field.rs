@@ -2,6 +2,7 @@
 //! A masked field keeps its text in a [`SecretText`], wiped when dropped.
 //! A field opened with a value holds it selected: the first character typed
 //! replaces it, while an arrow, Home, End or Backspace keeps it to edit.
+//! Pasted text goes in as text (see [`Field::paste`]), never as keys.
 
 use crate::tui::theme::Theme;
 use crate::tui::widgets::secret_text::SecretText;
@@ -13,6 +14,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
+
+/// What changes the text that has the cursor: a key typed, or text pasted
+/// (which is only ever text: its line breaks are never Enter, its letters
+/// never keys).
+#[derive(Debug, Clone, Copy)]
+pub enum Edit<'a> {
+    Key(KeyEvent),
+    Paste(&'a str),
+}
 
 pub struct Field {
     pub label: &'static str,
@@ -106,6 +116,32 @@ impl Field {
             Text::Masked(secret) => secret.type_key(key),
         }
         self.error = None;
+    }
+
+    /// Pasted text at the cursor, as one line: line breaks and tabs folded
+    /// to spaces, control characters dropped (a masked field takes no space
+    /// for a line break either). Replaces a selected value, as typing does.
+    pub fn paste(&mut self, text: &str) {
+        if std::mem::take(&mut self.selected) {
+            self.clear();
+        }
+        match &mut self.text {
+            Text::Shown(input) => {
+                for c in crate::domain::text::pasted_line(text).chars() {
+                    input.handle(tui_input::InputRequest::InsertChar(c));
+                }
+            }
+            Text::Masked(secret) => secret.paste(&crate::domain::text::pasted_secret(text)),
+        }
+        self.error = None;
+    }
+
+    /// A key typed or a text pasted, as [`Edit`] says.
+    pub fn edit(&mut self, edit: Edit) {
+        match edit {
+            Edit::Key(key) => self.type_key(key),
+            Edit::Paste(text) => self.paste(text),
+        }
     }
 
     /// Draws `label  [value]  error` on one line, with the cursor when focused.
@@ -228,6 +264,20 @@ mod tests {
             "a value found while typing is not selected"
         );
         assert!(!Field::new("Empty").with_value("").is_selected());
+    }
+
+    #[test]
+    fn a_paste_is_text_on_one_line_replacing_a_selected_value() {
+        let mut f = Field::new("Find");
+        f.type_key(press(KeyCode::Char('x')));
+        f.paste("3014\nd");
+        assert_eq!(f.value(), "x3014 d");
+        let mut f = Field::new("Date").with_value("04/12/2026");
+        f.paste("05/12/2026\n");
+        assert_eq!(f.value(), "05/12/2026");
+        let mut f = Field::masked("Password");
+        f.paste("s3cret\tpass\n");
+        assert_eq!(f.value(), "s3cretpass");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! screens, which put the domain's errors on the fields.
 
 use crate::tui::theme::Theme;
-use crate::tui::widgets::field::Field;
+use crate::tui::widgets::field::{Edit, Field};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
@@ -299,6 +299,33 @@ impl Form {
     pub fn set_text(&mut self, i: usize, value: &str) {
         if let Some(Input::Text(f)) = self.inputs.get_mut(i) {
             f.set_value(value);
+        }
+    }
+
+    /// Whether the focused field is a typed one (a paste goes there).
+    pub fn on_text(&self) -> bool {
+        matches!(self.inputs.get(self.focus), Some(Input::Text(_)))
+    }
+
+    /// Text pasted into the focused typed field (a choice takes none);
+    /// true when what the field holds changed.
+    pub fn paste(&mut self, text: &str) -> bool {
+        match self.inputs.get_mut(self.focus) {
+            Some(Input::Text(f)) => {
+                let before = f.value().to_string();
+                f.paste(text);
+                f.value() != before
+            }
+            _ => false,
+        }
+    }
+
+    /// A key typed or a text pasted into the focused field; true when what
+    /// the field holds changed.
+    pub fn edit(&mut self, edit: Edit) -> bool {
+        match edit {
+            Edit::Key(key) => self.type_key(key),
+            Edit::Paste(text) => self.paste(text),
         }
     }
 

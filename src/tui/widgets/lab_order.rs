@@ -11,9 +11,9 @@ use crate::ops;
 use crate::store::lab::StoredTest;
 use crate::tui::keymap::rows::{CANCEL, CHOICES, FIELDS, TAB_FIELDS, arrows, table};
 use crate::tui::keymap::{Action, Binding, b, ctrl, plain};
-use crate::tui::screen::{Ctx, Said, said_error};
+use crate::tui::screen::{Ctx, Said, not_pasted, said_error};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::field::Field;
+use crate::tui::widgets::field::{Edit, Field};
 use crate::tui::widgets::form::{Choice, Form, Input, Look};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyCode;
@@ -138,7 +138,19 @@ impl LabOrderForm {
 
     /// A key typed into the focused field; the tests found follow the text.
     pub fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
-        if !self.form.type_key(key) {
+        self.edit(Edit::Key(key), ctx)
+    }
+
+    /// Text pasted into the focused field, when it is a typed one.
+    pub fn paste(&mut self, text: &str, ctx: &mut Ctx) -> Said {
+        if !self.form.on_text() {
+            return not_pasted();
+        }
+        self.edit(Edit::Paste(text), ctx)
+    }
+
+    fn edit(&mut self, edit: Edit, ctx: &mut Ctx) -> Said {
+        if !self.form.edit(edit) {
             return Said::Nothing;
         }
         self.touched = true;

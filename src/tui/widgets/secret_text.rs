@@ -80,6 +80,13 @@ impl SecretText {
         }
     }
 
+    /// Pasted characters at the cursor (already cleaned by the caller).
+    pub fn paste(&mut self, text: &str) {
+        for c in text.chars() {
+            self.insert(c);
+        }
+    }
+
     fn byte_at(&self, chars: usize) -> usize {
         self.text
             .char_indices()

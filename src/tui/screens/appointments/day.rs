@@ -43,7 +43,19 @@ impl Appointments {
             Action::UndoStatus => self.ask_undo_reason(ctx),
             Action::ShowQueue => self.show_queue(ctx),
             Action::SetUp => self.set_up(ctx),
+            Action::Open => self.open_record(),
             _ => Said::Nothing,
+        }
+    }
+
+    /// Enter on an appointment (or a queue row): the patient's record opens
+    /// on the patients tab, audited there as a READ.
+    pub(super) fn open_record(&self) -> Said {
+        match self.current() {
+            Some(b) => Said::Go(crate::tui::screen::Request::OpenRecord {
+                patient: b.appt.patient_id,
+            }),
+            None => nothing_selected(),
         }
     }
 
@@ -86,7 +98,7 @@ impl Appointments {
     /// `g`: asks which day to show.
     fn ask_date(&mut self) -> Said {
         let p = Prompt::new(format!("Which day? Like {}.", self.today_text()), "Date");
-        Question::prompt(p, Asking::GoToDate).into()
+        Question::prompt(p, Asking::GoToDate).at_once().into()
     }
 
     /// Ctrl+R: reads the clinicians, hours, types and the day again.

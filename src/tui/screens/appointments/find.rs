@@ -8,9 +8,8 @@ use crate::domain::front_desk::finds_patient;
 use crate::tui::keymap::Action;
 use crate::tui::screen::Said;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::field::Field;
+use crate::tui::widgets::field::{Edit, Field};
 use ratatui::Frame;
-use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 
 /// The find line while it is open.
@@ -44,12 +43,13 @@ impl Appointments {
             .collect()
     }
 
-    /// A key typed into the find line: the selection follows.
-    pub(super) fn type_find(&mut self, key: KeyEvent) {
+    /// A key typed (or text pasted) into the find line: the selection
+    /// follows.
+    pub(super) fn type_find(&mut self, edit: Edit) {
         let Some(find) = self.find.as_mut() else {
             return;
         };
-        find.field.type_key(key);
+        find.field.edit(edit);
         let query = find.field.value().to_string();
         let found = self.found(&query);
         let n = self.shown().len();

@@ -8,7 +8,7 @@ use crate::domain::appointment::{AppointmentType, Clinician, hhmm};
 use crate::domain::ids::Id;
 use crate::tui::keymap::Binding;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::field::Field as TextField;
+use crate::tui::widgets::field::{Edit, Field as TextField};
 use chrono::NaiveDate;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
@@ -159,6 +159,16 @@ impl BookingForm {
 
     /// Types into the focused text field.
     pub fn type_key(&mut self, key: KeyEvent) {
+        self.edit(Edit::Key(key));
+    }
+
+    /// Whether the cursor is in a typed field (date, time, minutes, notes).
+    pub fn on_text(&self) -> bool {
+        !self.focused().is_choice()
+    }
+
+    /// Types or pastes into the focused text field.
+    pub fn edit(&mut self, edit: Edit) {
         let field = match self.focused() {
             Slot::Date => &mut self.date,
             Slot::Time => &mut self.time,
@@ -166,7 +176,7 @@ impl BookingForm {
             Slot::Notes => &mut self.notes,
             _ => return,
         };
-        field.type_key(key);
+        field.edit(edit);
         self.touched = true;
         self.error = None;
     }

@@ -13,6 +13,7 @@ use ratatui::crossterm::event::KeyCode;
 pub const APPT_DAY: &[Binding] = table![
     &[
         b(&[ch('n')], Action::NewAppointment, "book", true),
+        b(&[plain(KeyCode::Enter)], Action::Open, "open record", true,),
         b(&[ch('/')], Action::FocusSearch, "find", true),
         b(&[ch('i')], Action::CheckIn, "check in", true),
         b(&[ch('q')], Action::ShowQueue, "queue", true),
@@ -106,6 +107,7 @@ pub const APPT_FIND: &[Binding] = table![
 pub const APPT_QUEUE: &[Binding] = table![
     &[
         b(&[ch('n')], Action::CallNext, "call next", true).needs(Permission::RunConsultations),
+        b(&[plain(KeyCode::Enter)], Action::Open, "open record", true,),
         b(
             &[ch('s')],
             Action::StartConsultation,

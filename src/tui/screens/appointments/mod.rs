@@ -10,7 +10,8 @@ use crate::domain::appointment::{AppointmentType, Booked, Clinician, WorkingHour
 use crate::domain::role::Permission;
 use crate::tui::keymap::{Action, Binding};
 use crate::tui::popups::{Answer, Heard};
-use crate::tui::screen::{Ctx, Said, said_error};
+use crate::tui::screen::{Ctx, Said, not_pasted, said_error};
+use crate::tui::widgets::field::Edit;
 use crate::tui::widgets::table::Selection;
 use chrono::NaiveDate;
 use form::BookingForm;
@@ -212,15 +213,33 @@ impl Appointments {
                 Said::Nothing
             }
             View::Setup(s) => {
-                s.type_key(key);
+                s.edit(Edit::Key(key));
                 Said::Nothing
             }
             View::Day => {
-                self.type_find(key);
+                self.type_find(Edit::Key(key));
                 Said::Nothing
             }
             _ => Said::Nothing,
         }
+    }
+
+    /// Text pasted where the cursor is: the find line or a form's typed
+    /// field, as text (a choice, the grid and the queue take none).
+    pub fn paste(&mut self, text: &str) -> Said {
+        let taken = match &mut self.view {
+            View::Form(f) if f.on_text() => {
+                f.edit(Edit::Paste(text));
+                true
+            }
+            View::Setup(s) => s.edit(Edit::Paste(text)),
+            View::Day if self.find.is_some() => {
+                self.type_find(Edit::Paste(text));
+                true
+            }
+            _ => false,
+        };
+        if taken { Said::Nothing } else { not_pasted() }
     }
 
     pub fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
@@ -261,6 +280,10 @@ impl crate::tui::screen::Screen for Appointments {
 
     fn type_key(&mut self, key: KeyEvent, _ctx: &mut Ctx) -> Said {
         Appointments::type_key(self, key)
+    }
+
+    fn paste(&mut self, text: &str, _ctx: &mut Ctx) -> Said {
+        Appointments::paste(self, text)
     }
 
     fn unsaved_input(&self) -> Option<&'static str> {

@@ -18,6 +18,7 @@ impl Appointments {
                 self.view = View::Day;
             }
             Action::FilterClinician => return self.next_filter(),
+            Action::Open => return self.open_record(),
             Action::Refresh => return self.load_day(ctx, false),
             Action::StartConsultation => return self.advance(Status::InConsultation, None, ctx),
             Action::CallNext => {

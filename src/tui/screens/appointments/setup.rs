@@ -7,12 +7,11 @@ use crate::domain::appointment::{AppointmentType, Clinician, WorkingHours, range
 use crate::domain::ids::Id;
 use crate::tui::keymap::{Action, Binding};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::field::Field as TextField;
+use crate::tui::widgets::field::{Edit, Field as TextField};
 use crate::tui::widgets::form::{Form, Look};
 use crate::tui::widgets::table::Selection;
 use chrono::NaiveDate;
 use ratatui::Frame;
-use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
@@ -216,11 +215,18 @@ impl Setup {
         }
     }
 
-    pub fn type_key(&mut self, key: KeyEvent) {
-        if let Some(f) = &mut self.type_form {
-            f.fields.type_key(key);
-            f.error = None;
+    /// A key typed or text pasted into the type form's focused field; a
+    /// paste onto a choice (or with no form open) is not taken: false.
+    pub fn edit(&mut self, edit: Edit) -> bool {
+        let Some(f) = &mut self.type_form else {
+            return false;
+        };
+        if matches!(edit, Edit::Paste(_)) && !f.fields.on_text() {
+            return false;
         }
+        f.fields.edit(edit);
+        f.error = None;
+        true
     }
 
     pub fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {

@@ -43,7 +43,7 @@ impl Beds {
                 let shown = date.format(ctx.settings.date_pattern()).to_string();
                 let mut prompt = Prompt::new("Census for which day?", "Date");
                 prompt.answer = TextField::new("Date").with_value(&shown);
-                Question::prompt(prompt, Asked::CensusDate).into()
+                Question::prompt(prompt, Asked::CensusDate).at_once().into()
             }
             _ => Said::Nothing,
         }

@@ -230,6 +230,18 @@ impl Screen for Billing {
         Said::Nothing
     }
 
+    /// Text pasted into the form's typed field that has the cursor; the
+    /// lists and a choice take none.
+    fn paste(&mut self, text: &str, _ctx: &mut Ctx) -> Said {
+        match &mut self.view {
+            View::Form(f) if f.fields.on_text() => {
+                f.fields.paste(text);
+                Said::Nothing
+            }
+            _ => crate::tui::screen::not_pasted(),
+        }
+    }
+
     fn unsaved_input(&self) -> Option<&'static str> {
         self.has_unsaved_input()
             .then_some("Quit and throw away the form you were typing?")

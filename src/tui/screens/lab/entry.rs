@@ -120,6 +120,19 @@ impl Line {
         range_text(ranges::choose(&self.analyte.ranges, who.sex, who.birth, who.on).as_ref())
     }
 
+    /// Text pasted into a typed value, as one line; a choice takes none
+    /// (false).
+    pub fn paste(&mut self, text: &str) -> bool {
+        match &mut self.value {
+            Value::Typed(f) => {
+                self.error = None;
+                f.paste(text);
+                true
+            }
+            Value::Picked { .. } => false,
+        }
+    }
+
     /// A key typed on the line: text into a typed value; on a choice, the
     /// first option starting with the letter.
     pub fn type_key(&mut self, key: KeyEvent) {

@@ -151,6 +151,14 @@ impl SmallForm {
         self.fields.type_key(key);
     }
 
+    /// Text pasted into the focused typed field; a choice takes none (false).
+    pub fn paste(&mut self, text: &str) -> bool {
+        self.fields.on_text() && {
+            self.fields.paste(text);
+            true
+        }
+    }
+
     pub fn render(&self, frame: &mut Frame, area: Rect, theme: &Theme) {
         let block =
             Block::bordered().title(Span::styled(format!(" {} ", self.title()), theme.title()));

@@ -198,6 +198,22 @@ impl Screen for Lab {
         Said::Nothing
     }
 
+    /// Text pasted into the find line, a result's typed value or a form's
+    /// typed field; the lists, an order and a choice take none.
+    fn paste(&mut self, text: &str, _ctx: &mut Ctx) -> Said {
+        let taken = match &mut self.view {
+            View::List => self.finding.as_mut().map(|f| f.paste(text)).is_some(),
+            View::Entry(f) => f.focused_mut().is_some_and(|line| line.paste(text)),
+            View::Small(f) => f.paste(text),
+            View::Order => false,
+        };
+        if taken {
+            Said::Nothing
+        } else {
+            crate::tui::screen::not_pasted()
+        }
+    }
+
     fn unsaved_input(&self) -> Option<&'static str> {
         self.has_unsaved_input()
             .then_some("Quit and throw away the results or form you were typing?")

@@ -5,11 +5,10 @@ use crate::domain::ids::Id;
 use crate::domain::patient::{Field, FieldError, PatientInput};
 use crate::ops::patients::Duplicate;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::field::Field as TextField;
+use crate::tui::widgets::field::{Edit, Field as TextField};
 use crate::tui::widgets::form::{Form, Look};
 use chrono::NaiveDate;
 use ratatui::Frame;
-use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
@@ -110,11 +109,16 @@ impl PatientForm {
         self.show_errors();
     }
 
-    /// Types into the focused field; true when a field that identifies the
-    /// patient changed (time to look for duplicates again).
-    pub fn type_key(&mut self, key: KeyEvent) -> bool {
-        let changed = self.fields.type_key(key);
+    /// Types or pastes into the focused field; true when a field that
+    /// identifies the patient changed (time to look for duplicates again).
+    pub fn edit(&mut self, edit: Edit) -> bool {
+        let changed = self.fields.edit(edit);
         changed && IDENTITY.contains(&self.focused_field())
+    }
+
+    /// Whether the cursor is in a typed field (not a choice such as sex).
+    pub fn on_text(&self) -> bool {
+        self.fields.on_text()
     }
 
     /// Takes the validation result of what is typed now.

@@ -29,7 +29,7 @@ use crate::tui::keymap::{Action, Binding};
 use crate::tui::popups::{Answer, Dialog, Heard};
 use crate::tui::screen::LocalDates;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::field::Field as TextField;
+use crate::tui::widgets::field::{Edit, Field as TextField};
 use crate::tui::widgets::table::Selection;
 use form::PatientForm;
 use ratatui::Frame;
@@ -39,7 +39,7 @@ use record::PatientRecord;
 use std::any::Any;
 use std::collections::BTreeMap;
 
-pub use crate::tui::screen::{Ctx, Said, refused, said_error};
+pub use crate::tui::screen::{Ctx, Request, Said, not_pasted, refused, said_error};
 
 /// The search box and its results.
 struct Search {
@@ -190,6 +190,38 @@ impl Patients {
     }
 }
 
+impl Patients {
+    /// A key typed or a text pasted where the cursor is: the search box
+    /// (the results follow it), a form field, or the laboratory order.
+    fn edit_text(&mut self, edit: Edit, ctx: &mut Ctx) -> Said {
+        match &mut self.view {
+            View::Search => {
+                if !self.search.typing {
+                    return Said::Nothing;
+                }
+                let before = self.search.query.value().to_string();
+                self.search.query.edit(edit);
+                if self.search.query.value() != before {
+                    return self.run_search(ctx);
+                }
+                Said::Nothing
+            }
+            View::Form(form) => {
+                if form.duplicate_focus.is_some() {
+                    return Said::Nothing;
+                }
+                let identity_changed = form.edit(edit);
+                Self::check_form(form, ctx, identity_changed)
+            }
+            View::Record(r) => match (r.lab_order.as_mut(), edit) {
+                (Some(f), Edit::Key(key)) => f.type_key(key, ctx),
+                (Some(f), Edit::Paste(text)) => f.paste(text, ctx),
+                (None, _) => Said::Nothing,
+            },
+        }
+    }
+}
+
 impl crate::tui::screen::Screen for Patients {
     /// The key table in force.
     fn table(&self) -> &'static [Binding] {
@@ -256,30 +288,21 @@ impl crate::tui::screen::Screen for Patients {
 
     /// Text typed where the cursor is: the search box or a form field.
     fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
-        match &mut self.view {
-            View::Search => {
-                if !self.search.typing {
-                    return Said::Nothing;
-                }
-                let before = self.search.query.value().to_string();
-                self.search.query.type_key(key);
-                if self.search.query.value() != before {
-                    return self.run_search(ctx);
-                }
-                Said::Nothing
-            }
-            View::Form(form) => {
-                if form.duplicate_focus.is_some() {
-                    return Said::Nothing;
-                }
-                let identity_changed = form.type_key(key);
-                Self::check_form(form, ctx, identity_changed)
-            }
-            View::Record(r) => match r.lab_order.as_mut() {
-                Some(f) => f.type_key(key, ctx),
-                None => Said::Nothing,
-            },
+        self.edit_text(Edit::Key(key), ctx)
+    }
+
+    /// Text pasted where the cursor is, as text: a line break in it never
+    /// opens a record, its letters never act on one.
+    fn paste(&mut self, text: &str, ctx: &mut Ctx) -> Said {
+        let takes = match &self.view {
+            View::Search => self.search.typing,
+            View::Form(f) => f.duplicate_focus.is_none() && f.on_text(),
+            View::Record(r) => r.lab_order.is_some(),
+        };
+        if !takes {
+            return not_pasted();
         }
+        self.edit_text(Edit::Paste(text), ctx)
     }
 
     fn unsaved_input(&self) -> Option<&'static str> {
@@ -300,6 +323,41 @@ impl crate::tui::screen::Screen for Patients {
         self.audit_search(ctx)
     }
 
+    /// Another tab asks for a patient's record (Enter on an appointment or
+    /// a queue row): it opens as a search result's does, audited as a READ,
+    /// unless a form here holds what was typed.
+    fn open_request(&mut self, request: Request, ctx: &mut Ctx) -> Said {
+        let Request::OpenRecord { patient } = request else {
+            return Said::Nothing;
+        };
+        if self.unsaved_input().is_some() {
+            return Said::Info(
+                "The patients tab holds a form you were typing: save it (Ctrl+S) or leave it (Esc), then open the record again."
+                    .into(),
+            );
+        }
+        let audited = self.audit_search(ctx);
+        let opened = crate::ops::record::open_patient(
+            ctx.db,
+            ctx.session,
+            &patient,
+            ctx.clock(),
+            clinical::PAGE,
+            None,
+        );
+        match opened {
+            Ok((p, clinical)) => {
+                self.pick = None;
+                self.form_return = None;
+                let mut record = PatientRecord::opened(p, record::Clinical::of(clinical));
+                record.load_sections(ctx);
+                self.view = View::Record(record);
+                audited
+            }
+            Err(e) => said_error(e),
+        }
+    }
+
     /// The desk's search and selection stay as they were.
     fn shown_again(&mut self, _ctx: &mut Ctx) -> Said {
         Said::Nothing
@@ -308,6 +366,12 @@ impl crate::tui::screen::Screen for Patients {
     fn render(&self, frame: &mut Frame, area: Rect, view: &crate::tui::screen::View) {
         Patients::render(self, frame, area, &view.dates, view.theme)
     }
+}
+
+/// Whether the patients tab takes another screen's request: opening a
+/// patient's record.
+pub fn accepts(request: &Request) -> bool {
+    matches!(request, Request::OpenRecord { .. })
 }
 
 /// The patients search as the patient picker popup (see [`Patients::picker`]).

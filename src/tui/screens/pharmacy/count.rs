@@ -76,6 +76,13 @@ impl CountSheet {
         }
     }
 
+    /// Text pasted into the selected batch's count.
+    pub fn paste(&mut self, text: &str) {
+        if let Some(f) = self.counted.get_mut(self.selected) {
+            f.paste(text);
+        }
+    }
+
     /// Marks batch `i`'s count entered, when one is typed.
     fn enter(&mut self, i: usize) {
         if self.counted(i).is_some()

@@ -1,6 +1,7 @@
 //! A dispense between its form and the ledger: the batches chosen first
 //! expiry first out are shown, and only `y` dispenses them; `n` goes back to
-//! the form as it was typed.
+//! the form as it was typed. Like a question, the plan ignores a `y` that
+//! comes within 300 ms of its showing.
 
 use super::forms::{Purpose, StockForm};
 use super::{Pending, Pharmacy, View};
@@ -18,6 +19,9 @@ pub(super) struct DispenseChoice {
     pub(super) plan: Vec<Take>,
     /// What each batch of the plan holds before the dispense.
     pub(super) before: Vec<i64>,
+    /// When the plan was shown: `y` in a burst of keys with it (a paste
+    /// sent as keys) does not dispense.
+    pub(super) shown_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Pharmacy {
@@ -49,6 +53,7 @@ impl Pharmacy {
                     quantity,
                     plan,
                     before,
+                    shown_at: ctx.now,
                 }));
                 Said::Nothing
             }
@@ -65,7 +70,18 @@ impl Pharmacy {
                 self.view = View::Form(Box::new(choice.form));
                 Said::Info("Nothing was dispensed.".into())
             }
-            Action::Yes => self.dispense_planned(ctx, false),
+            Action::Yes => {
+                let View::Confirm(choice) = &self.view else {
+                    return Said::Nothing;
+                };
+                if crate::tui::popups::settling(choice.shown_at, ctx.now) {
+                    return Said::Info(
+                        "… Keys that came with the plan are not its answer: read it, then y dispenses."
+                            .into(),
+                    );
+                }
+                self.dispense_planned(ctx, false)
+            }
             _ => Said::Nothing,
         }
     }

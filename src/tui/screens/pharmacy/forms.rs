@@ -143,6 +143,15 @@ impl StockForm {
         self.fields.type_key(key);
     }
 
+    /// Text pasted into the typed field under the cursor; a choice takes
+    /// none (false).
+    pub fn paste(&mut self, text: &str) -> bool {
+        self.fields.on_text() && {
+            self.fields.paste(text);
+            true
+        }
+    }
+
     fn value(&self, i: usize) -> String {
         self.fields.text(i).to_string()
     }

@@ -318,6 +318,29 @@ impl crate::tui::screen::Screen for Pharmacy {
         }
     }
 
+    /// Text pasted where the cursor is: the search line, a form's typed
+    /// field or a batch's count; the lists and a choice take none.
+    fn paste(&mut self, text: &str, _ctx: &mut Ctx) -> Said {
+        let taken = match &mut self.view {
+            View::List if self.searching => {
+                self.search.paste(text);
+                self.refilter();
+                true
+            }
+            View::Form(f) => f.paste(text),
+            View::Count(c) => {
+                c.paste(text);
+                true
+            }
+            _ => false,
+        };
+        if taken {
+            Said::Nothing
+        } else {
+            crate::tui::screen::not_pasted()
+        }
+    }
+
     fn unsaved_input(&self) -> Option<&'static str> {
         self.has_unsaved_input()
             .then_some("Quit and throw away the pharmacy form or count you were typing?")

@@ -11,12 +11,11 @@ use crate::tui::keymap::Action;
 use crate::tui::popups::Question;
 use crate::tui::screen::{Ctx, Said, said_error};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::field::Field;
+use crate::tui::widgets::field::{Edit, Field};
 use crate::tui::widgets::form::{Choice, Form, Input, Look};
 use crate::tui::widgets::popup::Prompt;
 use crate::tui::widgets::table::{Column, Line as TableLine, ScrollTable, Selection};
 use ratatui::Frame;
-use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Paragraph};
@@ -53,9 +52,10 @@ impl CodeSearch {
         }
     }
 
-    /// A key typed into the search box: the results follow it.
-    pub fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
-        self.query.type_key(key);
+    /// A key typed (or text pasted) into the search box: the results
+    /// follow it.
+    pub fn type_key(&mut self, edit: Edit, ctx: &mut Ctx) -> Said {
+        self.query.edit(edit);
         if self.query.value().trim().is_empty() {
             self.hits.clear();
             self.more = false;

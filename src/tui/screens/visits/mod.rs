@@ -39,7 +39,8 @@ use crate::store::clinical::vitals::VitalsRecord;
 use crate::store::prescriptions::Prescription;
 use crate::tui::keymap::{Action, Binding};
 use crate::tui::popups::{Answer, Heard, Question};
-use crate::tui::screen::{Ctx, Request, Said, Screen, said_error};
+use crate::tui::screen::{Ctx, Request, Said, Screen, not_pasted, said_error};
+use crate::tui::widgets::field::Edit;
 use crate::tui::widgets::popup::Prompt;
 use crate::tui::widgets::table::Selection;
 use chrono::{DateTime, Utc};
@@ -270,10 +271,13 @@ impl Visits {
                 crate::ops::visits::start(ctx.db, ctx.session, patient, *kind, ctx.clock())
             }
             Target::Visit(v) => Ok(v.clone()),
+            // Not a visit: the patients tab takes it (see `accepts`).
+            Target::Request(Request::OpenRecord { .. }) => return Said::Nothing,
         };
         let patient = match &target {
             Target::Request(Request::OpenVisit { patient, .. })
-            | Target::Request(Request::StartVisit { patient, .. }) => patient.clone(),
+            | Target::Request(Request::StartVisit { patient, .. })
+            | Target::Request(Request::OpenRecord { patient }) => patient.clone(),
             Target::Visit(v) => v.patient_id.clone(),
         };
         let result = opened.and_then(|v| self.show_visit(v, ctx));
@@ -398,10 +402,33 @@ impl Screen for Visits {
         match &mut o.mode {
             Mode::Writing => o.editor.type_key(key, now),
             Mode::Vitals(f) => f.type_key(key),
-            Mode::Codes(c) => return c.type_key(key, ctx),
+            Mode::Codes(c) => return c.type_key(Edit::Key(key), ctx),
             Mode::Prescribe(f) => return f.type_key(key, ctx),
             Mode::LabOrder(f) => return f.type_key(key, ctx),
             _ => {}
+        }
+        Said::Nothing
+    }
+
+    /// Text pasted where the cursor is: the note (its lines kept), a form's
+    /// typed field or the codes' search; the worklist and a visit's page
+    /// take none.
+    fn paste(&mut self, text: &str, ctx: &mut Ctx) -> Said {
+        let now = ctx.now;
+        let Some(o) = self.open_visit_mut() else {
+            return not_pasted();
+        };
+        match &mut o.mode {
+            Mode::Writing => o.editor.paste(text, now),
+            Mode::Vitals(f) => {
+                if !f.paste(text) {
+                    return not_pasted();
+                }
+            }
+            Mode::Codes(c) => return c.type_key(Edit::Paste(text), ctx),
+            Mode::Prescribe(f) => return f.paste(text, ctx),
+            Mode::LabOrder(f) => return f.paste(text, ctx),
+            _ => return not_pasted(),
         }
         Said::Nothing
     }

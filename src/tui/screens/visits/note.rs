@@ -91,6 +91,14 @@ impl NoteEditor {
         self.changed(changed, now);
     }
 
+    /// Text pasted into the section with the cursor: its lines kept, its
+    /// control characters dropped.
+    pub fn paste(&mut self, text: &str, now: DateTime<Utc>) {
+        let text = crate::domain::text::pasted_lines(text);
+        let changed = self.focused().is_some_and(|ta| ta.insert_str(text));
+        self.changed(changed, now);
+    }
+
     /// Enter: a new line.
     pub fn new_line(&mut self, now: DateTime<Utc>) {
         if let Some(ta) = self.focused() {
@@ -177,5 +185,14 @@ mod tests {
         assert!(e.dirty);
         assert!(!e.due(now));
         assert!(e.due(now + PAUSE));
+    }
+
+    #[test]
+    fn a_paste_keeps_its_lines_in_the_section() {
+        let now = chrono::DateTime::<Utc>::UNIX_EPOCH;
+        let mut e = NoteEditor::new(&NoteText::default(), None);
+        e.paste("fever\r\nthree days\u{7}", now);
+        assert_eq!(e.text().presenting_complaint, "fever\nthree days");
+        assert!(e.dirty);
     }
 }

@@ -17,7 +17,7 @@ use crate::ops::formulary::FormularyHit;
 use crate::ops::prescriptions::{Medicine, PrescriptionInput};
 use crate::tui::keymap::Action;
 use crate::tui::screen::{Ctx, Said, said_error};
-use crate::tui::widgets::field::Field;
+use crate::tui::widgets::field::{Edit, Field};
 use crate::tui::widgets::form::{Choice, Form, Input};
 use ratatui::crossterm::event::KeyEvent;
 use strum::IntoEnumIterator;
@@ -280,7 +280,19 @@ impl PrescribeForm {
     /// A key typed into the focused field; the medicine's results follow
     /// its text.
     pub fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
-        if !self.form.type_key(key) {
+        self.edit(Edit::Key(key), ctx)
+    }
+
+    /// Text pasted into the focused typed field; a choice takes none.
+    pub fn paste(&mut self, text: &str, ctx: &mut Ctx) -> Said {
+        if !self.form.on_text() {
+            return crate::tui::screen::not_pasted();
+        }
+        self.edit(Edit::Paste(text), ctx)
+    }
+
+    fn edit(&mut self, edit: Edit, ctx: &mut Ctx) -> Said {
+        if !self.form.edit(edit) {
             return Said::Nothing;
         }
         match self.focused() {

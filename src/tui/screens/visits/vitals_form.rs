@@ -128,6 +128,15 @@ impl VitalsEntry {
         self.form.type_key(key);
     }
 
+    /// Text pasted into the typed field under the cursor; a choice takes
+    /// none (false).
+    pub fn paste(&mut self, text: &str) -> bool {
+        self.form.on_text() && {
+            self.form.paste(text);
+            true
+        }
+    }
+
     fn index_of(&self, slot: Slot) -> Option<usize> {
         self.slots.iter().position(|s| *s == slot)
     }
