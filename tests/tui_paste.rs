@@ -179,7 +179,9 @@ fn a_burst_of_keys_never_answers_a_delete_or_a_merge() {
         &h,
         &[
             ("Testa", "Uno", "1966-01-01", "F"),
-            ("Testb", "Due", "2000-01-01", "M"),
+            // The same person registered twice: the merge asks a plain yes
+            // (two people who differ must type MERGE and a reason).
+            ("Testa", "Uno", "1966-01-01", "F"),
         ],
     );
     h.sign_in("admin", PASSWORD);

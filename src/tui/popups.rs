@@ -194,6 +194,14 @@ pub trait Dialog: Screen {
     fn covers_screen(&self) -> bool {
         true
     }
+
+    /// Whether keys that arrive within [`SETTLE`] of its opening are held
+    /// back, as a question's are: a dialog that answers a destructive
+    /// question (the merge preview) does; one that only searches (the
+    /// picker) takes keys at once.
+    fn settles(&self) -> bool {
+        false
+    }
 }
 
 /// Who receives an answer.
@@ -222,12 +230,15 @@ pub struct Entry {
 impl Entry {
     /// Whether a key at `now` comes too soon after the question opened to
     /// be its answer (see [`SETTLE`] and [`Question::at_once`]). A popup with keys of its own (the
-    /// picker) takes keys at once: it only searches, and what it leads to
+    /// picker) takes keys at once unless it says it settles
+    /// ([`Dialog::settles`]): the picker only searches, and what it leads to
     /// asks in its turn. A clock set back never holds keys up.
     pub fn too_soon(&self, now: DateTime<Utc>) -> bool {
-        self.question.settles
-            && matches!(self.question.popup, Popup::Confirm(_) | Popup::Prompt(_))
-            && settling(self.opened, now)
+        let holds = match &self.question.popup {
+            Popup::Confirm(_) | Popup::Prompt(_) => true,
+            Popup::Dialog(d) => d.settles(),
+        };
+        self.question.settles && holds && settling(self.opened, now)
     }
 }
 

@@ -292,4 +292,9 @@ impl Dialog for MergePreviewDialog {
     fn finished(&mut self) -> Option<Answer> {
         self.outcome.take()
     }
+
+    /// It answers a merge: a burst of pasted keys is not its answer.
+    fn settles(&self) -> bool {
+        true
+    }
 }
