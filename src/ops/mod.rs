@@ -27,6 +27,7 @@ pub mod labels;
 pub mod mar;
 pub mod patients;
 pub mod pharmacy;
+pub mod portal;
 pub mod prescriptions;
 pub mod receipt;
 pub mod record;
