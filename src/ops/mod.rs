@@ -28,6 +28,7 @@ pub mod mar;
 pub mod patient_accounts;
 pub mod patients;
 pub mod pharmacy;
+pub mod portal;
 pub mod prescriptions;
 pub mod receipt;
 pub mod record;

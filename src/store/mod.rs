@@ -30,6 +30,7 @@ pub mod patients;
 pub mod pharmacy;
 #[cfg(test)]
 pub(crate) mod plans;
+pub mod portal;
 pub mod prescriptions;
 pub mod prescriptions_bulk;
 pub mod secrets;
