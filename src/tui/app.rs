@@ -85,6 +85,7 @@ mod asking;
 mod damage;
 use damage::{damage_banner, damage_lines};
 mod locking;
+mod patient_gate;
 #[cfg(test)]
 mod popup_tests;
 mod too_small;
@@ -262,6 +263,9 @@ impl App {
         self.last_input = now;
         self.wal_pending = true;
         self.message = None;
+        if self.patient_access_closed() {
+            return;
+        }
         if self.window_too_small() {
             self.key_while_too_small(key);
             return;
