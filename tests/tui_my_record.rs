@@ -151,3 +151,58 @@ fn turning_access_off_ends_the_session_at_the_next_key() {
     assert!(screen.contains("portal access has ended"), "{screen}");
     assert!(!screen.contains("Ama Mensah"), "{screen}");
 }
+
+/// The screen with the temporary password, when shown, masked.
+fn masked(screen: &str, password: &str) -> String {
+    screen.replace(password, &"*".repeat(password.len()))
+}
+
+#[test]
+fn a_receptionist_creates_the_account_from_the_record() {
+    let mut h = Harness::sized(100, 30, false);
+    {
+        let mut db = Db::open(h.app.db().path()).unwrap();
+        let desk = auth::sign_in(&mut db, "reception", PASSWORD, t0()).unwrap();
+        let input = PatientInput::default()
+            .with(Field::GivenName, "Kofi")
+            .with(Field::FamilyName, "Boateng")
+            .with(Field::BirthDate, "1975-06-01")
+            .with(Field::Sex, "M");
+        let p = patients::register(&mut db, &desk, &input, &[], t0()).unwrap();
+        patients::verify_identity(&mut db, &desk, &p.id, t0()).unwrap();
+    }
+    h.sign_in("reception", PASSWORD);
+    h.open_record("Boateng");
+    assert!(h.screen().contains("no account"), "{}", h.screen());
+    h.press(KeyCode::Char('P'));
+    let screen = h.screen();
+    assert!(screen.contains("has no portal account"), "{screen}");
+    assert!(screen.contains("Boateng"), "{screen}");
+    h.press(KeyCode::Enter);
+    let screen = h.screen();
+    let password = screen
+        .lines()
+        .find_map(|l| l.split("Temporary password: ").nth(1))
+        .map(|rest| rest.split_whitespace().next().unwrap_or("").to_string())
+        .expect("the temporary password is shown");
+    assert!(password.len() >= 19, "{password}");
+    assert!(screen.contains("it is not shown again"), "{screen}");
+    insta::assert_snapshot!(masked(&screen, &password));
+    h.press(KeyCode::Enter);
+    let screen = h.screen();
+    assert!(!screen.contains(&password), "shown once: {screen}");
+    assert!(screen.contains("tst-000001"), "{screen}");
+    assert!(screen.contains("(on)"), "{screen}");
+
+    // Turning access off from the popup shows on the record.
+    h.press(KeyCode::Char('P'));
+    h.press(KeyCode::Char('o'));
+    h.press(KeyCode::Esc);
+    assert!(h.screen().contains("(off)"), "{}", h.screen());
+
+    let mut db = Db::open(h.app.db().path()).unwrap();
+    assert!(matches!(
+        auth::sign_in(&mut db, "tst-000001-x", &password, t0()),
+        Err(wardline::error::Error::InvalidCredentials)
+    ));
+}

@@ -42,6 +42,19 @@ impl PortalAccount {
     }
 }
 
+impl PortalAccount {
+    /// "on", "off" or "disabled", as the record shows it.
+    pub fn switch(&self) -> &'static str {
+        if self.user.disabled_at.is_some() {
+            "disabled"
+        } else if self.portal_enabled {
+            "on"
+        } else {
+            "off"
+        }
+    }
+}
+
 /// A temporary password, to be shown once and given to the patient.
 #[derive(Clone, PartialEq, Eq)]
 pub struct TemporaryPassword(String);
