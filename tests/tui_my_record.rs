@@ -206,3 +206,20 @@ fn a_receptionist_creates_the_account_from_the_record() {
         Err(wardline::error::Error::InvalidCredentials)
     ));
 }
+
+#[test]
+fn the_lock_hides_the_record_and_the_patient_unlocks_it() {
+    let (mut h, _) = signed_in_patient();
+    h.ctrl('l');
+    assert!(matches!(h.app.mode, Mode::Locked { .. }));
+    let screen = h.screen();
+    assert!(
+        !screen.contains("0712 345 678"),
+        "no record data behind the lock: {screen}"
+    );
+    assert!(!screen.contains("Record number"), "{screen}");
+    h.typed(OWN);
+    h.press(KeyCode::Enter);
+    assert_eq!(h.tab(), Some(Tab::MyRecord), "{}", h.screen());
+    assert!(h.screen().contains("0712 345 678"));
+}
