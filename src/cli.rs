@@ -105,7 +105,8 @@ pub enum Command {
     /// Payer schemes: insurance and waivers (set by administrators).
     #[command(subcommand)]
     Schemes(SchemesCommand),
-    /// Patients: the payer scheme covering a patient, and undoing a merge.
+    /// Patients: the payer scheme covering a patient, their portal access, and
+    /// undoing a merge.
     #[command(subcommand)]
     Patients(PatientsCommand),
 }

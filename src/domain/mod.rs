@@ -32,6 +32,7 @@ pub mod role;
 pub mod settings;
 pub mod sign_in_name;
 pub mod stock_concerns;
+pub mod temporary_password;
 pub mod text;
 pub mod time;
 pub mod user;

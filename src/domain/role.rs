@@ -70,6 +70,9 @@ pub enum Permission {
     PostCharges,
     /// See bills, their lines, payments and balances.
     ViewBills,
+    /// A patient sees their own record, and nothing else (a patient
+    /// account's only capability).
+    ViewOwnRecord,
 }
 
 /// The staff who hold `p`, as a person would be told to ask them: the
@@ -138,6 +141,7 @@ impl Role {
             SetPatientScheme => matches!(self, Receptionist | Cashier | Admin),
             PostCharges => matches!(self, Doctor | Nurse | Admin),
             ViewBills => matches!(self, Cashier | Admin | Receptionist | Doctor | Nurse),
+            ViewOwnRecord => self == Patient,
         }
     }
 

@@ -25,11 +25,13 @@ pub mod lab_record;
 pub mod lab_reports;
 pub mod migrations;
 pub mod patient_merges;
+pub mod patient_accounts;
 pub mod patient_search;
 pub mod patients;
 pub mod pharmacy;
 #[cfg(test)]
 pub(crate) mod plans;
+pub mod portal;
 pub mod prescriptions;
 pub mod prescriptions_bulk;
 pub mod secrets;

@@ -86,6 +86,7 @@ mod damage;
 use damage::{damage_banner, damage_lines};
 mod locking;
 mod pasting;
+mod patient_gate;
 #[cfg(test)]
 mod popup_tests;
 mod too_small;
@@ -263,6 +264,9 @@ impl App {
         self.last_input = now;
         self.wal_pending = true;
         self.message = None;
+        if self.patient_access_closed() {
+            return;
+        }
         if self.window_too_small() {
             self.key_while_too_small(key);
             return;

@@ -23,6 +23,8 @@ pub enum Tab {
     Round,
     Lab,
     Billing,
+    /// A patient's own record (a patient account's only tab).
+    MyRecord,
 }
 
 /// What a key asks for. Screens and the app perform these; nothing else
@@ -293,6 +295,21 @@ pub enum Action {
     ReverseCharge,
     /// Close the bill (an interim bill of a long stay, a settled visit's).
     CloseBill,
+    // patients' own accounts (issue #18)
+    /// The record's portal account: its state, creating it, its switch.
+    PortalAccount,
+    /// Create the patient's portal account.
+    CreatePortalAccount,
+    /// Turn the patient's portal access off, or on again.
+    TogglePortal,
+    /// Give the portal account a new temporary password.
+    ResetPortalPassword,
+    /// Show one section of a patient's own record (1 = the first).
+    ShowSection(u8),
+    /// The next page of older entries (who opened my record).
+    OlderEntries,
+    /// The previous page of newer entries.
+    NewerEntries,
 }
 
 /// One key with its modifiers.

@@ -153,7 +153,7 @@ fn shown(rows: &[&StoredResult]) -> Option<ShownValue> {
     })
 }
 
-fn lines_of(analytes: Vec<OrderedAnalyte>, results: &[StoredResult]) -> Vec<ResultLine> {
+pub(crate) fn lines_of(analytes: Vec<OrderedAnalyte>, results: &[StoredResult]) -> Vec<ResultLine> {
     analytes
         .into_iter()
         .map(|a| {

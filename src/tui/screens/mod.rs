@@ -10,6 +10,7 @@ pub mod billing;
 pub mod change_password;
 pub mod help;
 pub mod lab;
+pub mod my_record;
 pub mod notice;
 pub mod patients;
 pub mod pharmacy;
@@ -116,6 +117,14 @@ pub const AREAS: &[Area] = &[
         function_key: 10,
         permission: Permission::ViewBills,
         open: |ctx| boxed(billing::Billing::open(ctx)),
+        accepts: |_| false,
+    },
+    Area {
+        tab: Tab::MyRecord,
+        title: "My record",
+        function_key: 11,
+        permission: Permission::ViewOwnRecord,
+        open: |ctx| boxed(my_record::MyRecord::open(ctx)),
         accepts: |_| false,
     },
 ];

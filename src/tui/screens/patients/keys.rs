@@ -103,6 +103,8 @@ pub const PATIENT_RECORD: &[Binding] = table![
         .needs(Permission::DeleteRestoreMergePatients),
         b(&[ch('V')], Action::StartVisit, "start a visit (F7)", false)
             .needs(Permission::ClinicalWorklist),
+        b(&[ch('P')], Action::PortalAccount, "portal account", false)
+            .needs(Permission::CreatePortalAccounts),
     ],
     SCROLL,
 ];

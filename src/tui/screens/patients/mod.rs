@@ -16,6 +16,7 @@ pub mod form;
 mod keys;
 pub mod medicines;
 mod merge_preview;
+mod portal_account;
 pub mod record;
 mod record_actions;
 mod registration;
@@ -267,6 +268,12 @@ impl crate::tui::screen::Screen for Patients {
 
     /// The answer to a confirmation or the deletion's reason.
     fn answered(&mut self, about: Box<dyn Any>, answer: Answer, ctx: &mut Ctx) -> Heard {
+        if about.is::<portal_account::PortalClosed>() {
+            if let View::Record(r) = &mut self.view {
+                r.load_portal(ctx);
+            }
+            return Ok(Said::Nothing);
+        }
         let Ok(then) = about.downcast::<Pending>() else {
             return Ok(Said::Nothing);
         };

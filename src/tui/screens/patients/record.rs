@@ -50,6 +50,8 @@ pub struct PatientRecord {
     /// Tests being ordered from the record (`l`; for an admitted patient,
     /// for their admission).
     pub lab_order: Option<Box<crate::tui::widgets::lab_order::LabOrderForm>>,
+    /// The patient's portal account, if any (`None`: not read yet).
+    pub portal: Option<Result<Option<crate::ops::patient_accounts::PortalAccount>, String>>,
     sections_loaded: bool,
     /// The clinical record was read with the patient (one READ commit).
     clinical_loaded: bool,
@@ -73,6 +75,7 @@ impl PatientRecord {
             prescribed: None,
             lab: None,
             lab_order: None,
+            portal: None,
             sections_loaded: false,
             clinical_loaded: false,
         }
@@ -98,6 +101,7 @@ impl PatientRecord {
         } else {
             self.load_clinical(ctx);
         }
+        self.load_portal(ctx);
         self.admissions = Some(
             crate::ops::beds::admissions_of(ctx.db, ctx.session, &self.patient.id)
                 .map_err(|e| e.to_string()),
@@ -123,6 +127,14 @@ impl PatientRecord {
                     .map_err(|e| e.to_string()),
             );
         }
+    }
+
+    /// Reads the patient's portal account again (after the popup closes).
+    pub fn load_portal(&mut self, ctx: &mut crate::tui::screen::Ctx) {
+        self.portal = Some(
+            crate::ops::patient_accounts::of_patient(ctx.db, ctx.session, &self.patient.id)
+                .map_err(|e| e.to_string()),
+        );
     }
 
     /// Opens the clinical record for the reader, with the medicines when
@@ -240,6 +252,15 @@ impl PatientRecord {
                     lines.push(Line::from(Span::styled(format!("  {part}"), theme.warn())));
                 }
             }
+        }
+        let portal = match &self.portal {
+            Some(Ok(Some(a))) => format!("{} ({})", a.user.user_name, a.switch()),
+            Some(Ok(None)) => "no account".to_string(),
+            Some(Err(e)) => e.clone(),
+            None => String::new(),
+        };
+        if !portal.is_empty() {
+            row(&mut lines, "Portal", portal);
         }
         if !d.notes.is_empty() {
             section(&mut lines, "Notes");

@@ -131,6 +131,20 @@ impl Patients {
                 Said::Nothing
             }
             Action::CheckIn => super::check_in::check_in(record, ctx, false),
+            Action::PortalAccount => {
+                if let Some(refused) = refused(
+                    ctx,
+                    Permission::CreatePortalAccounts,
+                    "manage portal accounts",
+                ) {
+                    return refused;
+                }
+                use super::portal_account::{PortalAccountDialog, PortalClosed};
+                match PortalAccountDialog::open(record.patient.clone(), ctx) {
+                    Ok(d) => Question::dialog(Box::new(d), PortalClosed).into(),
+                    Err(said) => said,
+                }
+            }
             Action::Edit => {
                 let p = record.patient.clone();
                 self.edit(p, ctx)
