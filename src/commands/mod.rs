@@ -39,6 +39,7 @@ pub mod lab_reports;
 pub mod label;
 pub mod patients;
 pub mod pharmacy;
+pub mod portal;
 pub mod receipt;
 pub mod record;
 pub mod settings;
