@@ -11,7 +11,7 @@ use crate::domain::user::User;
 use crate::error::{Error, Result};
 use crate::store::sessions::{self, EndReason};
 use crate::store::users::Attempt;
-use crate::store::{Db, secrets, users};
+use crate::store::{Db, patient_accounts, secrets, users};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{DateTime, Duration, Utc};
@@ -106,11 +106,30 @@ pub fn authorize(
     }
 }
 
+/// The patient whose own record a patient account's session may read, checked
+/// again on each read: refused (and to be signed out) once the account is
+/// disabled, the patient's portal access is turned off, or the record is
+/// deleted or merged. The patient is found through the account's link only.
+pub fn patient_of(conn: &rusqlite::Connection, session: &Session) -> Result<Id> {
+    let closed = || {
+        Error::NotPermitted("your portal access has ended: ask the hospital's front desk".into())
+    };
+    if session.user.role != Role::Patient || !patient_accounts::may_sign_in(conn, &session.user.id)?
+    {
+        return Err(closed());
+    }
+    users::linked_patient(conn, &session.user.id)?.ok_or_else(closed)
+}
+
 /// Checks a user name and password against the lockout rules. The attempt
 /// is counted in its own write transaction before the password is checked
 /// (see [`users::claim_attempt`]), so parallel attempts cannot check more
 /// passwords than the lockout allows; a failure is audited, a success is
 /// returned for the caller to record (and to clear the count).
+///
+/// A patient account whose portal access is off, or whose record is deleted
+/// or merged, is refused like a disabled account: as a wrong password, so
+/// the answer never tells whether the name exists or the password was right.
 ///
 /// A name no account has is counted and audited under its keyed tag
 /// ([`sign_in_name::UserNameKey::tag`]), never as typed: it may be a password.
@@ -156,7 +175,11 @@ fn check_password(
         Attempt::Check { locks } => locks,
     };
     let matched = match &account {
-        Some((u, hash)) => verify_password(hash, password) && u.disabled_at.is_none(),
+        Some((u, hash)) => {
+            verify_password(hash, password)
+                && u.disabled_at.is_none()
+                && patient_accounts::may_sign_in(db.conn(), &u.id)?
+        }
         None => {
             verify_password(DECOY_HASH, password);
             false

@@ -108,7 +108,7 @@ pub enum Command {
     /// Payer schemes: insurance and waivers (set by administrators).
     #[command(subcommand)]
     Schemes(SchemesCommand),
-    /// Patients: the payer scheme covering a patient.
+    /// Patients: the payer scheme covering a patient, their portal access.
     #[command(subcommand)]
     Patients(PatientsCommand),
 }

@@ -40,6 +40,7 @@ pub mod label;
 pub mod patients;
 pub mod pharmacy;
 pub mod portal;
+pub mod portal_accounts;
 pub mod receipt;
 pub mod record;
 pub mod settings;

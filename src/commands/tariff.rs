@@ -112,6 +112,21 @@ pub enum PatientsCommand {
         #[command(flatten)]
         by: AsUser,
     },
+    /// Turn a patient's portal access off or on (receptionists and
+    /// administrators): off ends their portal sign-in at once.
+    #[command(group(clap::ArgGroup::new("switch").required(true).args(["off", "on"])))]
+    Portal {
+        /// The patient's MRN.
+        mrn: String,
+        /// Turn portal access off.
+        #[arg(long)]
+        off: bool,
+        /// Turn portal access on again.
+        #[arg(long)]
+        on: bool,
+        #[command(flatten)]
+        by: AsUser,
+    },
 }
 
 /// An amount typed in the hospital's money, as minor units.
@@ -327,7 +342,8 @@ pub fn schemes(data: &DataDir, cli: &Cli, cmd: &SchemesCommand, pw: &mut Passwor
     Ok(())
 }
 
-/// `wardline patients scheme MRN …`: the scheme covering a patient.
+/// `wardline patients scheme MRN …`: the scheme covering a patient;
+/// `wardline patients portal MRN --off|--on`: their portal access.
 pub fn patients(
     data: &DataDir,
     cli: &Cli,
@@ -373,6 +389,9 @@ pub fn patients(
                 "{shown_mrn} is covered by {} from {valid_from}{until}.",
                 scheme.trim().to_ascii_uppercase()
             );
+        }
+        PatientsCommand::Portal { mrn, on, by, .. } => {
+            super::portal_accounts::portal(&mut db, mrn, *on, by, pw)?;
         }
     }
     Ok(())

@@ -18,12 +18,21 @@ use clap::Subcommand;
 #[derive(Debug, Subcommand)]
 pub enum UsersCommand {
     /// Create an account (asks the admin's password, then the new user's).
+    /// With `--role patient --patient MRN` (an admin or a receptionist): the
+    /// patient's portal account, with a temporary password printed once.
     Add {
+        /// The user name; for a patient account, the MRN in lower case
+        /// when left out.
         #[arg(long)]
-        user: String,
-        /// admin, receptionist, doctor, nurse, pharmacist, lab_tech or cashier.
+        user: Option<String>,
+        /// admin, receptionist, doctor, nurse, pharmacist, lab_tech, cashier,
+        /// or patient (with --patient).
         #[arg(long)]
         role: String,
+        /// The MRN of the patient a patient account belongs to (a verified
+        /// patient).
+        #[arg(long, value_name = "MRN")]
+        patient: Option<String>,
         /// The person's full name.
         #[arg(long, default_value = "")]
         full_name: String,
@@ -93,12 +102,33 @@ pub fn users(data: &DataDir, cli: &Cli, cmd: &UsersCommand, pw: &mut Passwords) 
         UsersCommand::Add {
             user,
             role,
+            patient,
             full_name,
             by,
         } => {
             let role: Role = role.parse().map_err(|_| {
                 anyhow::anyhow!("unknown role {role:?}: use one of {}", Role::all_names())
             })?;
+            match (role, patient) {
+                (Role::Patient, Some(mrn)) => {
+                    if !full_name.is_empty() {
+                        anyhow::bail!(
+                            "a patient account takes the patient's own name from their record: leave out --full-name"
+                        );
+                    }
+                    return super::portal_accounts::add(&mut db, mrn, user.as_deref(), by, pw);
+                }
+                (Role::Patient, None) => anyhow::bail!(
+                    "a patient account must be linked to a registered, verified patient: add --patient MRN, or create it from the patient's record (key P)"
+                ),
+                (_, Some(_)) => anyhow::bail!(
+                    "--patient is only for a patient's account: use it with --role patient"
+                ),
+                _ => {}
+            }
+            let user = user
+                .as_deref()
+                .ok_or_else(|| anyhow::anyhow!("name the new account with --user NAME"))?;
             let u = as_user(&mut db, by, pw, |db, s, pw| {
                 s.require(
                     crate::domain::role::Permission::Administer,

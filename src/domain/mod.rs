@@ -30,6 +30,7 @@ pub mod prescribing;
 pub mod role;
 pub mod settings;
 pub mod sign_in_name;
+pub mod temporary_password;
 pub mod text;
 pub mod time;
 pub mod user;

@@ -24,7 +24,7 @@ fn validate(db: &Db, a: &NewAccount) -> Result<(String, String)> {
     let name = parse_user_name(a.user_name)?;
     if a.role == Role::Patient {
         return Err(Error::Refused(
-            "a patient account must be linked to a registered patient; it is created from that patient's record, not with a staff role".into(),
+            "a patient account must be linked to a registered, verified patient: add --patient MRN, or create it from the patient's record (key P)".into(),
         ));
     }
     let full_name = a.full_name.trim();

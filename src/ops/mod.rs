@@ -25,6 +25,7 @@ pub mod lab;
 pub mod lab_catalogue;
 pub mod labels;
 pub mod mar;
+pub mod patient_accounts;
 pub mod patients;
 pub mod pharmacy;
 pub mod portal;

@@ -349,15 +349,20 @@ pub fn delete(
                 p.mrn
             )));
         }
+        let account =
+            crate::store::users::account_of_patient(tx, id)?.filter(|u| u.disabled_at.is_none());
         patients::soft_delete(tx, id, &reason, &stamp(by, now))?;
         let p = patients::get(tx, id)?
             .ok_or_else(|| Error::NotFound("that patient is not in this hospital file".into()))?;
+        let disabled = account
+            .map(|u| format!("; portal account {} disabled", u.user_name))
+            .unwrap_or_default();
         Ok::<_, Error>((
             p.clone(),
             vec![event(
                 AuditAction::Delete,
                 &p,
-                format!("{} deleted: {reason}", p.mrn),
+                format!("{} deleted: {reason}{disabled}", p.mrn),
             )],
         ))
     })
@@ -520,6 +525,9 @@ pub fn merge(
         let (admissions, reservations, bed_moves) =
             crate::ops::beds::move_for_merge(tx, &becoming, &o)?;
         moves.extend(bed_moves);
+        moves.extend(crate::ops::patient_accounts::move_for_merge(
+            tx, &s, &o, now,
+        )?);
         patients::merge(tx, &s, &o, &details, &stamp(by, now))?;
         let after = get(survivor)?;
         let summary = format!(

@@ -24,6 +24,7 @@ pub mod lab_orders;
 pub mod lab_record;
 pub mod lab_reports;
 pub mod migrations;
+pub mod patient_accounts;
 pub mod patient_search;
 pub mod patients;
 pub mod pharmacy;
