@@ -186,7 +186,7 @@ impl App {
         let touched = self.sessions().touch(&token, now, idle);
         match touched {
             None => Visit::None,
-            Some(Ok(b)) => Visit::Live(token, b),
+            Some(Ok(b)) => Visit::Live(token, Box::new(b)),
             Some(Err((why, b))) => {
                 if let Some(s) = b.signed_in {
                     self.end_in_file(s).await;
@@ -201,7 +201,7 @@ impl App {
 
 enum Visit {
     None,
-    Live(String, Browser),
+    Live(String, Box<Browser>),
     Ended(Ended),
 }
 
@@ -229,7 +229,10 @@ fn ended_message(why: Ended) -> &'static str {
 }
 
 /// A signed-in patient, or where to send the browser instead.
-async fn patient(app: &App, headers: &HeaderMap) -> Result<(String, Browser, Session), Response> {
+async fn patient(
+    app: &App,
+    headers: &HeaderMap,
+) -> Result<(String, Box<Browser>, Session), Response> {
     match app.browser(headers).await {
         Visit::Live(token, b) => match b.signed_in.clone() {
             Some(s) => Ok((token, b, s)),
@@ -301,36 +304,25 @@ async fn sign_in_form(
             Ended::Expired
         })
     });
-    let (token, csrf, new) = match app.browser(&headers).await {
+    let idle = app.idle().await;
+    let stale = app.sessions().sweep(app.now(), idle);
+    for s in stale {
+        app.end_in_file(s).await;
+    }
+    let (token, new) = match app.browser(&headers).await {
         Visit::Live(_, b) if b.signed_in.is_some() => return see("/record"),
-        Visit::Live(token, b) => (token, b.csrf, false),
+        Visit::Live(token, _) => (token, false),
         Visit::Ended(why) => {
             let token = app.sessions().start_anonymous(app.now());
             return signin_page(&app, &token, Some(ended_message(why)), true);
         }
-        Visit::None => {
-            let token = app.sessions().start_anonymous(app.now());
-            let csrf = app.csrf_of(&token);
-            (token, csrf, true)
-        }
+        Visit::None => (app.sessions().start_anonymous(app.now()), true),
     };
-    let _ = csrf;
     signin_page(&app, &token, message, new)
 }
 
-impl App {
-    fn csrf_of(&self, token: &str) -> String {
-        let now = self.now();
-        self.sessions()
-            .touch(token, now, Duration::days(365))
-            .and_then(Result::ok)
-            .map(|b| b.csrf)
-            .unwrap_or_default()
-    }
-}
-
 fn signin_page(app: &App, token: &str, message: Option<&str>, set_cookie: bool) -> Response {
-    let csrf = app.csrf_of(token);
+    let csrf = app.sessions().csrf(token).unwrap_or_default();
     let mut res = app
         .html(pages::sign_in(&app.hospital, &csrf, message))
         .into_response();

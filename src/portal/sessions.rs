@@ -100,6 +100,31 @@ impl Sessions {
         Some(Ok(b.clone()))
     }
 
+    /// Removes the signed-in sessions idle for `idle` or past their maximum
+    /// length, returning them to be ended in the file too (a browser that
+    /// never came back).
+    pub fn sweep(&mut self, now: DateTime<Utc>, idle: Duration) -> Vec<Session> {
+        let stale: Vec<String> = self
+            .by_token
+            .iter()
+            .filter(|(_, b)| {
+                b.signed_in
+                    .as_ref()
+                    .is_some_and(|s| s.expired(now) || now - b.last_seen >= idle)
+            })
+            .map(|(t, _)| t.clone())
+            .collect();
+        stale
+            .into_iter()
+            .filter_map(|t| self.by_token.remove(&t)?.signed_in)
+            .collect()
+    }
+
+    /// The CSRF token of the session of `token`, if there is one.
+    pub fn csrf(&self, token: &str) -> Option<String> {
+        self.by_token.get(token).map(|b| b.csrf.clone())
+    }
+
     /// Updates the patient's session kept under `token` (a password changed).
     pub fn update(&mut self, token: &str, session: Session) {
         if let Some(b) = self.by_token.get_mut(token) {
