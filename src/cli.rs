@@ -78,6 +78,9 @@ pub enum Command {
     /// Wards (set up by administrators).
     #[command(subcommand)]
     Wards(WardsCommand),
+    /// The patient portal on the web (patients read their own record).
+    #[command(subcommand)]
+    Portal(crate::commands::portal::PortalCommand),
     /// Beds (set up by administrators).
     #[command(subcommand)]
     Beds(BedsCommand),

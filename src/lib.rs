@@ -18,6 +18,7 @@ pub mod logging;
 pub mod machine_zone;
 pub mod ops;
 pub mod paths;
+pub mod portal;
 pub mod process_guard;
 pub mod procs;
 #[cfg(unix)]

@@ -116,6 +116,7 @@ fn run(cli: &Cli) -> Result<bool> {
             appointments::export_appointments(&data, cli, args, &mut pw)?
         }
         Some(Command::Wards(cmd)) => beds::wards(&data, cli, cmd, &mut pw)?,
+        Some(Command::Portal(cmd)) => commands::portal::portal(&data, cli, cmd)?,
         Some(Command::Beds(cmd)) => beds::beds(&data, cli, cmd, &mut pw)?,
         Some(Command::Report(cmd)) => commands::report(&data, cli, cmd, &mut pw)?,
         Some(Command::Bench(args)) => wardline::bench::run(&data, args)?,

@@ -39,6 +39,7 @@ pub mod lab_reports;
 pub mod label;
 pub mod patients;
 pub mod pharmacy;
+pub mod portal;
 pub mod portal_accounts;
 pub mod receipt;
 pub mod record;
