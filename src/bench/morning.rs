@@ -21,6 +21,13 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+/// What the bench's desk and doctor answered when asked once: an inpatient
+/// is checked in and called in as the morning's plan has it.
+const INPATIENT_ASKED: appointments::AllowCallIn = appointments::AllowCallIn {
+    second_in_consultation: false,
+    inpatient: true,
+};
+
 /// Patients waiting at [`clinic_now`], at most.
 const WAITING: usize = 4;
 
@@ -75,13 +82,16 @@ pub fn fill(db: &mut Db, desk: &Session, doctor: &Session) -> Result<Morning> {
         } else {
             start - Duration::minutes(10)
         };
-        let b = appointments::advance(
+        let b = appointments::advance_allowing(
             db,
             desk,
             &a.id,
             a.version,
             Status::CheckedIn,
             None,
+            // A patient of the bench's morning who is also on a ward was
+            // asked about once, and the answer was yes.
+            INPATIENT_ASKED,
             at(arrived, zone),
         )
         .with_context(|| format!("checking in {}", b.mrn))?;
@@ -89,13 +99,16 @@ pub fn fill(db: &mut Db, desk: &Session, doctor: &Session) -> Result<Morning> {
             m.waiting += 1;
             continue;
         }
-        let b = appointments::advance(
+        let b = appointments::advance_allowing(
             db,
             doctor,
             &b.appt.id,
             b.appt.version,
             Status::InConsultation,
             None,
+            // A patient of the bench's morning who is also on a ward was
+            // asked about once, and the answer was yes.
+            INPATIENT_ASKED,
             at(start, zone),
         )?;
         let v = visits::open_for_appointment(db, doctor, &b.appt.id, at(start, zone))?;
