@@ -66,6 +66,20 @@ impl Section {
         }
     }
 
+    /// The heading cut to fit the seven in one line of an 80-column
+    /// terminal (the strip of sections).
+    pub fn short_label(self) -> &'static str {
+        match self {
+            Section::Demographics => "Details",
+            Section::Appointments => "Appointments",
+            Section::Admissions => "Stays",
+            Section::Medicines => "Medicines",
+            Section::LabResults => "Results",
+            Section::Bills => "Bills",
+            Section::WhoOpened => "Who opened",
+        }
+    }
+
     /// The short name used in the audit trail and in the web portal's paths
     /// (names of sections, never of patients).
     pub fn slug(self) -> &'static str {

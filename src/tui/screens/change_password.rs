@@ -83,7 +83,7 @@ impl ChangePassword {
             height: h,
         };
         let intro = format!(
-            "The password of {user_name} was set by an administrator. Choose your own: at least {min_length} characters; a few words make a good one."
+            "The password of {user_name} was set by the hospital (an administrator or the front desk). Choose your own: at least {min_length} characters; a few words make a good one."
         );
         frame.render_widget(Paragraph::new(intro).wrap(Wrap { trim: true }), line(0, 3));
         self.new

@@ -137,10 +137,12 @@ impl Screen for MyRecord {
         let titles: Vec<String> = Section::ALL
             .iter()
             .enumerate()
-            .map(|(i, s)| format!("{} {}", i + 1, s.label()))
+            .map(|(i, s)| format!("{} {}", i + 1, s.short_label()))
             .collect();
         frame.render_widget(
             Tabs::new(titles)
+                .padding("", "")
+                .divider(" ")
                 .select(self.index())
                 .highlight_style(view.theme.selected()),
             bar,
