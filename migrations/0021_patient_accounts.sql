@@ -15,16 +15,19 @@ END;
 
 CREATE TRIGGER users_patient_link_on_update BEFORE UPDATE OF role, patient_id ON users
 WHEN (NEW.role = 'patient') <> (NEW.patient_id IS NOT NULL)
+  OR (NEW.patient_id IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM patients WHERE id = NEW.patient_id))
 BEGIN
     SELECT RAISE(ABORT, 'a patient account is linked to exactly one patient, and only patient accounts are linked');
 END;
 
--- An account is made only for a patient whose identity has been verified,
--- and never for a deleted or merged record.
+-- An account is made only for a patient in the file whose identity has
+-- been verified, and never for a deleted or merged record (held with
+-- foreign keys off too, as a raw connection has them).
 CREATE TRIGGER users_patient_verified BEFORE INSERT ON users
 WHEN NEW.patient_id IS NOT NULL
-  AND (SELECT verified_at IS NULL OR deleted_at IS NOT NULL OR merged_into IS NOT NULL
-       FROM patients WHERE id = NEW.patient_id)
+  AND NOT EXISTS (SELECT 1 FROM patients WHERE id = NEW.patient_id
+                  AND verified_at IS NOT NULL AND deleted_at IS NULL AND merged_into IS NULL)
 BEGIN
     SELECT RAISE(ABORT, 'a portal account is made only for a patient whose identity has been verified, and whose record is neither deleted nor merged');
 END;

@@ -136,6 +136,15 @@ fn the_file_holds_every_account_rule_with_the_program_bypassed() {
         Some(unverified.id.as_str()),
     ));
     assert!(unverified_err.contains("verified"), "{unverified_err}");
+    // A patient who is not in the file, with foreign keys off as a raw
+    // connection has them.
+    let missing = err(raw_insert(
+        &conn,
+        "ghost",
+        "patient",
+        Some("no-such-patient"),
+    ));
+    assert!(missing.contains("verified"), "{missing}");
 
     raw_insert(&conn, "ama", "patient", Some(verified.id.as_str())).unwrap();
     let second = err(raw_insert(
@@ -150,6 +159,14 @@ fn the_file_holds_every_account_rule_with_the_program_bypassed() {
         [],
     ));
     assert!(relink.contains("linked to exactly one patient"), "{relink}");
+    let elsewhere = err(conn.execute(
+        "UPDATE users SET patient_id = 'no-such-patient' WHERE user_name = 'ama'",
+        [],
+    ));
+    assert!(
+        elsewhere.contains("linked to exactly one patient"),
+        "{elsewhere}"
+    );
     let to_staff = err(conn.execute(
         "UPDATE users SET role = 'doctor' WHERE user_name = 'ama'",
         [],
