@@ -205,6 +205,10 @@ fn cash_gives_change_mobile_money_needs_its_reference_and_receipts_run_on() {
     let mut d = Desk::new();
     d.charge("DRESS", 1, at(2, 9));
     let bill = d.bill().id;
+    refused(
+        d.pay(&bill, Method::Scheme, 108_001, None, ""),
+        "scheme share left to settle is USD 1,080.00",
+    );
     let cash = d.pay(&bill, Method::Cash, 5_000, Some(10_000), "").unwrap();
     assert_eq!(
         (cash.receipt, cash.tendered, cash.change),
@@ -380,6 +384,26 @@ fn an_insured_patient_pays_the_co_payment_then_their_share_and_a_waiver_nothing(
         .unwrap()
         .totals;
     assert_eq!(totals.patient_share + totals.scheme_share, totals.charged);
+    assert_eq!(
+        (totals.patient_share, totals.scheme_share),
+        (47_000, 108_000)
+    );
+    // The patient is asked only for their share; the scheme settles its own.
+    let bill = d.bill().id;
+    refused(
+        d.pay(&bill, Method::Cash, 47_001, None, ""),
+        "patient share left to pay is USD 470.00",
+    );
+    d.pay(&bill, Method::Cash, 40_000, None, "").unwrap();
+    refused(
+        d.pay(&bill, Method::Card, 7_001, None, ""),
+        "patient share left to pay is USD 70.00",
+    );
+    d.pay(&bill, Method::Card, 7_000, None, "").unwrap();
+    d.pay(&bill, Method::Scheme, 108_000, None, "").unwrap();
+    let detail = billing::bill_detail(&d.c.db, &cashier, &bill).unwrap();
+    assert_eq!(detail.totals.balance, 0);
+    assert_eq!((detail.left().patient, detail.left().scheme), (0, 0));
     let doctor = d.doctor.clone();
     assert!(matches!(
         tariff::set_patient_scheme(

@@ -482,13 +482,13 @@ fn outstanding_balances_list_who_owes_the_largest_first_as_an_audited_read() {
         read,
         "outstanding balances read: 2 patients owing KES 1,420.00"
     );
-    // Paid in full, Amina leaves the list.
+    // NHIF settles its share, and Amina leaves the list.
     let bill = open_bill(&d.c, &till, &d.amina);
     pay(
         &mut d.c,
         &till,
         &bill,
-        (Method::Card, 48_000, None, ""),
+        (Method::Scheme, 48_000, None, ""),
         at(5, 9, 5),
     );
     let o = outstanding::outstanding(&mut d.c.db, &till, at(5, 9, 10)).unwrap();

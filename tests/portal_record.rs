@@ -287,9 +287,22 @@ fn check_own_record(db: &mut Db, conn: &Connection, me: &Session, patient: &Id) 
             .collect::<BTreeSet<_>>(),
         receipts
     );
+    // What the patient is told to pay is their own shares less their own
+    // payments; a scheme's share and its settlements are the scheme's.
+    let own_left: i64 = conn
+        .query_row(
+            "SELECT coalesce((SELECT sum(c.patient_share) FROM charges c JOIN bills b ON b.id = c.bill_id
+                              WHERE b.patient_id = ?1), 0)
+                  - coalesce((SELECT sum(p.amount) FROM payments p JOIN bills b ON b.id = p.bill_id
+                              WHERE b.patient_id = ?1 AND p.method <> 'scheme'), 0)",
+            [patient.as_str()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(b.balance, own_left);
     assert_eq!(
         b.balance,
-        b.bills.iter().map(|b| b.totals.balance).sum::<i64>()
+        b.bills.iter().map(|b| b.left.patient).sum::<i64>()
     );
 }
 

@@ -153,7 +153,7 @@ fn a_cashier_takes_cash_with_change_and_the_receipt_is_written() {
     h.typed("p");
     let s = h.screen();
     assert!(
-        s.contains("Take a payment") && s.contains("To pay: KES 300.00"),
+        s.contains("Take a payment") && s.contains("To pay KES 300.00"),
         "{s}"
     );
     h.press(KeyCode::Tab);
@@ -569,4 +569,104 @@ fn the_receipt_is_written_for_the_hospitals_paper() {
             "{line:?} is wider than 58 mm paper"
         );
     }
+}
+
+/// An insured patient's bill: the foot and the payment form ask the
+/// patient only for their share; cash above it is refused on the form,
+/// and the scheme's share is taken as the scheme's settlement.
+#[test]
+fn an_insured_patient_is_asked_only_for_their_share() {
+    let (mut h, mut m) = harness();
+    let admin = m.clinic.admin.clone();
+    let tomas_stay = {
+        let raw = common::raw(h.app.db().path());
+        raw.query_row(
+            "SELECT a.id FROM admissions a JOIN patients p ON p.id = a.patient_id
+             WHERE p.given_name = 'Tomás'",
+            [],
+            |r| r.get::<_, String>(0),
+        )
+        .unwrap()
+    };
+    let tomas: String = common::raw(h.app.db().path())
+        .query_row(
+            "SELECT patient_id FROM admissions WHERE id = ?1",
+            [&tomas_stay],
+            |r| r.get(0),
+        )
+        .unwrap();
+    tariff::set_patient_scheme(
+        &mut m.clinic.db,
+        &admin,
+        &tariff::PatientSchemeInput {
+            patient: &Id::from_stored(tomas),
+            scheme_code: "NHIF",
+            member_number: "NH-20931",
+            valid_from: (t0() - Duration::days(1)).date_naive(),
+            valid_to: None,
+        },
+        clock(ago(45)),
+    )
+    .unwrap();
+    let doctor = m.clinic.signed_in("doctor", ago(40));
+    // 300.00 under NHIF: the 50.00 co-payment, then 20% of 250.00 is the
+    // patient's (100.00); the scheme's is 200.00. With the injections
+    // (241.00, before the cover) the patient owes 341.00.
+    charge(
+        &mut m.clinic,
+        &doctor,
+        &Id::from_stored(tomas_stay),
+        "DRESS",
+        1,
+        ago(30),
+    );
+    h.sign_in_to("till", KeyCode::F(10));
+    h.press(KeyCode::Enter);
+    let s = h.screen();
+    assert!(s.contains("Tomás Ortega"), "{s}");
+    assert!(
+        s.contains("Patient to pay KES 341.00 · scheme to settle KES 200.00"),
+        "{s}"
+    );
+    h.typed("p");
+    let s = h.screen();
+    assert!(s.contains("Method ◂ Cash ▸"), "{s}");
+    assert!(s.contains("Amount 341.00"), "{s}");
+    // The whole bill in cash is more than the patient's share.
+    h.press(KeyCode::Tab);
+    for _ in 0..6 {
+        h.press(KeyCode::Backspace);
+    }
+    h.typed("541.00");
+    h.ctrl('s');
+    let s = h.screen();
+    assert!(s.contains("the patient has KES 341.00 left to pay"), "{s}");
+    assert_eq!(count(&h, "SELECT count(*) FROM payments"), 0);
+    for _ in 0..6 {
+        h.press(KeyCode::Backspace);
+    }
+    h.typed("341.00");
+    h.ctrl('s');
+    h.typed("y");
+    let s = h.screen();
+    assert!(
+        s.contains("Patient to pay KES 0.00 · scheme to settle KES 200.00"),
+        "{s}"
+    );
+    // The next payment offers the scheme's settlement.
+    h.typed("p");
+    let s = h.screen();
+    assert!(s.contains("Method ◂ Scheme ▸"), "{s}");
+    assert!(s.contains("Amount 200.00"), "{s}");
+    h.ctrl('s');
+    h.typed("y");
+    let s = h.screen();
+    assert!(s.contains("To pay KES 0.00"), "{s}");
+    assert_eq!(
+        count(
+            &h,
+            "SELECT sum(amount) FROM payments WHERE method = 'scheme'"
+        ),
+        20_000
+    );
 }

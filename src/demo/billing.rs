@@ -368,8 +368,8 @@ fn yesterday(db: &mut Db, staff: &Desk, clock: Clock) -> Result<()> {
         };
         let t = local(clock, day, *hour, *minute);
         let balance = bills::for_payment(db, staff.cashier, &bill, at(clock, t))?
-            .totals
-            .balance;
+            .left()
+            .patient;
         if balance <= 0 {
             continue;
         }
@@ -570,10 +570,10 @@ fn do_step(db: &mut Db, staff: &Desk, clock: Clock, step: Step) -> Result<()> {
             amount,
             reference,
         } => {
-            let balance = bills::for_payment(db, staff.cashier, &bill, clock)?
-                .totals
-                .balance;
-            let amount = amount.unwrap_or(balance).min(balance);
+            let left = bills::for_payment(db, staff.cashier, &bill, clock)?
+                .left()
+                .for_method(method);
+            let amount = amount.unwrap_or(left).min(left);
             if amount <= 0 {
                 return Ok(());
             }
@@ -592,7 +592,7 @@ fn do_step(db: &mut Db, staff: &Desk, clock: Clock, step: Step) -> Result<()> {
         }
         Step::Settle { bill } => {
             let d = bills::for_payment(db, staff.cashier, &bill, clock)?;
-            let amount = d.totals.scheme_share.min(d.totals.balance);
+            let amount = d.left().scheme;
             if amount > 0 {
                 desk::take_payment(
                     db,

@@ -184,8 +184,9 @@ pub fn bills(b: &Bills) -> Markup {
                         }
                     }
                 }
-                p { "Your share " (b.money(bill.totals.patient_share)) ", paid " (b.money(bill.totals.paid))
-                    ", left to pay " (b.money(bill.totals.balance))
+                p { "Your share " (b.money(bill.totals.patient_share)) ", paid by you " (b.money(bill.totals.patient_share - bill.left.patient))
+                    ", left to pay " (b.money(bill.left.patient))
+                    @if bill.left.scheme > 0 { " (your scheme still owes " (b.money(bill.left.scheme)) ")" }
                     @if bill.closed_at.is_some() { " (closed)" } }
             }
         }

@@ -139,3 +139,74 @@ mod tests {
         }
     }
 }
+
+/// What is left to pay on a bill, side by side: the patient's share less
+/// what the patient paid (cash, mobile money, card, refunds included), and
+/// the scheme's share less the scheme's settlements. The cash desk takes the
+/// patient's part from the patient and the scheme's part only as the
+/// scheme's settlement, so an insured patient is never asked for what their
+/// insurer owes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Left {
+    pub patient: i64,
+    pub scheme: i64,
+}
+
+impl Left {
+    /// From the bill's two shares and its payments (method, amount).
+    pub fn of(
+        patient_share: i64,
+        scheme_share: i64,
+        payments: impl IntoIterator<Item = (super::Method, i64)>,
+    ) -> Left {
+        let mut left = Left {
+            patient: patient_share,
+            scheme: scheme_share,
+        };
+        for (method, amount) in payments {
+            if method == super::Method::Scheme {
+                left.scheme -= amount;
+            } else {
+                left.patient -= amount;
+            }
+        }
+        left
+    }
+
+    /// What a payment by `method` may take at most.
+    pub fn for_method(self, method: super::Method) -> i64 {
+        if method == super::Method::Scheme {
+            self.scheme
+        } else {
+            self.patient
+        }
+    }
+}
+
+#[cfg(test)]
+mod left_tests {
+    use super::super::Method;
+    use super::Left;
+
+    #[test]
+    fn the_patient_and_the_scheme_each_owe_their_share_less_their_own_payments() {
+        let left = Left::of(
+            460,
+            1_040,
+            [
+                (Method::Cash, 400),
+                (Method::Scheme, 1_000),
+                (Method::Cash, -50),
+            ],
+        );
+        assert_eq!(
+            left,
+            Left {
+                patient: 110,
+                scheme: 40
+            }
+        );
+        assert_eq!(left.for_method(Method::Card), 110);
+        assert_eq!(left.for_method(Method::Scheme), 40);
+    }
+}

@@ -6,6 +6,7 @@
 use super::missing_bill;
 use crate::auth::Session;
 use crate::domain::audit::{AuditAction, AuditEvent};
+use crate::domain::billing::shares::Left;
 use crate::domain::billing::{
     self, Method, REASON_MAX, REFERENCE_MAX, ServiceGroup, bill_number, check_text, money,
     receipt_number,
@@ -49,6 +50,26 @@ fn reference_for(method: Method, typed: &str) -> Result<String> {
 }
 
 /// Refuses when `by`'s day is closed by their cash-up.
+/// Why a payment by `method` is more than its side has left to pay: the
+/// patient is not asked for the scheme's share, nor the scheme for the
+/// patient's.
+fn share_refusal(bill: &super::Bill, left: Left, method: Method, currency: &str) -> String {
+    let number = bill_number(bill.number);
+    if method == Method::Scheme {
+        format!(
+            "bill {number}'s scheme share left to settle is {}: a scheme settlement takes at most that (the patient's part, {}, is paid by the patient)",
+            money(left.scheme.max(0), currency),
+            money(left.patient.max(0), currency)
+        )
+    } else {
+        format!(
+            "bill {number}'s patient share left to pay is {}: take at most that from the patient (the scheme's share, {}, is settled with the method Scheme)",
+            money(left.patient.max(0), currency),
+            money(left.scheme.max(0), currency)
+        )
+    }
+}
+
 fn day_open(tx: &Transaction, by: &Session, day: NaiveDate) -> Result<()> {
     if store::cash_up_of(tx, &by.user.id, day)?.is_some() {
         return Err(Error::Refused(format!(
@@ -95,13 +116,27 @@ pub fn take_payment(
     clinical::write(db, by, Permission::TakePayments, "take payments", |tx| {
         let bill = store::bill_by_id(tx, input.bill)?.ok_or_else(missing_bill)?;
         day_open(tx, by, day)?;
-        let balance = store::totals(tx, &bill.id)?.balance;
-        if input.amount > balance {
+        let totals = store::totals(tx, &bill.id)?;
+        if input.amount > totals.balance {
             return Err(Error::Refused(format!(
                 "bill {} has {} to pay, less than {}: take at most the balance",
                 bill_number(bill.number),
-                money(balance.max(0), &currency),
+                money(totals.balance.max(0), &currency),
                 money(input.amount, &currency)
+            )));
+        }
+        let payments = store::payments_of_bill(tx, &bill.id)?;
+        let left = Left::of(
+            totals.patient_share,
+            totals.scheme_share,
+            payments.iter().map(|p| (p.method, p.amount)),
+        );
+        if input.amount > left.for_method(input.method) {
+            return Err(Error::Refused(share_refusal(
+                &bill,
+                left,
+                input.method,
+                &currency,
             )));
         }
         let change_text = change

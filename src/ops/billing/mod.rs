@@ -17,6 +17,7 @@ pub mod reports;
 pub mod tariff;
 
 use crate::auth::Session;
+use crate::domain::billing::shares::Left;
 use crate::domain::ids::Id;
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
@@ -49,6 +50,17 @@ pub struct BillDetail {
     pub totals: Totals,
     pub charges: Vec<Charge>,
     pub payments: Vec<Payment>,
+}
+
+impl BillDetail {
+    /// What the patient and the scheme each have left to pay.
+    pub fn left(&self) -> Left {
+        Left::of(
+            self.totals.patient_share,
+            self.totals.scheme_share,
+            self.payments.iter().map(|p| (p.method, p.amount)),
+        )
+    }
 }
 
 /// One bill with its totals, lines and payments, for anyone who sees bills.

@@ -3,6 +3,7 @@
 
 use super::{Section, own_patient, viewed};
 use crate::auth::Session;
+use crate::domain::billing::shares::Left;
 use crate::domain::billing::{bill_number, receipt_number};
 use crate::domain::clock::{Clock, Tz};
 use crate::domain::pharmacy::money;
@@ -49,6 +50,8 @@ pub struct BillView {
     pub lines: Vec<BillLine>,
     pub payments: Vec<PaymentLine>,
     pub totals: Totals,
+    /// What the patient and their scheme each have left to pay.
+    pub left: Left,
 }
 
 /// The patient's bills, newest first.
@@ -57,7 +60,8 @@ pub struct Bills {
     /// The hospital's currency (`KES`).
     pub currency: String,
     pub bills: Vec<BillView>,
-    /// What is left to pay over all the bills.
+    /// What the patient has left to pay over all the bills (their own
+    /// shares; a scheme settles its own).
     pub balance: i64,
 }
 
@@ -89,7 +93,13 @@ pub fn bills(db: &mut Db, by: &Session, clock: Clock) -> Result<Bills> {
                 reversal: c.reverses.map(|_| c.reason.unwrap_or_default()),
             })
             .collect();
-        let payments = store::payments_of_bill(conn, &bill.id)?
+        let paid = store::payments_of_bill(conn, &bill.id)?;
+        let left = Left::of(
+            totals.patient_share,
+            totals.scheme_share,
+            paid.iter().map(|p| (p.method, p.amount)),
+        );
+        let payments = paid
             .into_iter()
             .map(|p| PaymentLine {
                 receipt: receipt_number(p.receipt),
@@ -110,9 +120,10 @@ pub fn bills(db: &mut Db, by: &Session, clock: Clock) -> Result<Bills> {
             lines,
             payments,
             totals,
+            left,
         });
     }
-    let balance = bills.iter().map(|b| b.totals.balance).sum();
+    let balance = bills.iter().map(|b| b.left.patient).sum();
     viewed(
         db,
         by,

@@ -286,7 +286,14 @@ impl Billing {
                         money(d.totals.balance, &currency)
                     ));
                 }
-                let form = DeskForm::payment(d.bill.id.clone(), d.totals.balance, about, &currency);
+                let left = d.left();
+                if left.patient <= 0 && left.scheme <= 0 {
+                    return Said::Info(format!(
+                        "Bill {number} has nothing left to pay by the patient or the scheme (balance {}): a refund gives back what was paid over",
+                        money(d.totals.balance, &currency)
+                    ));
+                }
+                let form = DeskForm::payment(d.bill.id.clone(), left, about, &currency);
                 self.view = View::Form(Box::new(form));
                 Said::Nothing
             }

@@ -8,6 +8,7 @@
 use super::actions::bills_count;
 use super::forms::{DeskForm, Kind};
 use super::{Billing, DeskList};
+use crate::domain::billing::shares::Left;
 use crate::domain::billing::{SchemeKind, bill_number, money, receipt_number};
 use crate::domain::pharmacy::amount;
 use crate::store::billing::desk::DeskRow;
@@ -377,13 +378,24 @@ impl Billing {
                     amount(t.patient_share, currency),
                     amount(t.paid, currency)
                 )),
-                Line::from(Span::styled(
-                    format!(" To pay {}", money(t.balance, currency)),
-                    style,
-                )),
+                Line::from(Span::styled(to_pay(d.left(), currency), style)),
             ]),
             foot,
         );
+    }
+}
+
+/// What is left to pay, the patient's part apart from the scheme's: the
+/// cashier asks the patient only for theirs.
+fn to_pay(left: Left, currency: &str) -> String {
+    if left.scheme > 0 {
+        format!(
+            " Patient to pay {} · scheme to settle {}",
+            money(left.patient.max(0), currency),
+            money(left.scheme, currency)
+        )
+    } else {
+        format!(" To pay {}", money(left.patient, currency))
     }
 }
 
@@ -397,11 +409,8 @@ pub(super) fn render_form(_b: &Billing, f: &DeskForm, frame: &mut Frame, area: R
     frame.render_widget(block, area);
     let mut head = vec![Line::from(format!(" {}", f.about))];
     match &f.kind {
-        Kind::Payment { balance, .. } => {
-            head.push(Line::from(format!(
-                " To pay: {}",
-                money(*balance, currency)
-            )));
+        Kind::Payment { left, .. } => {
+            head.push(Line::from(to_pay(*left, currency)));
             let change = match f.change_so_far(currency) {
                 Some(c) => format!(" Change to give: {}", money(c, currency)),
                 None => " Cash given: leave empty for the exact amount; mobile money needs its reference.".into(),

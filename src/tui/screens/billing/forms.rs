@@ -4,6 +4,7 @@
 //! text in, checked values out (each mistake on its field, in words); the
 //! screen asks for confirmation and performs them.
 
+use crate::domain::billing::shares::Left;
 use crate::domain::billing::{Method, SchemeKind, money, parse_money};
 use crate::domain::ids::Id;
 use crate::domain::patient::read_date;
@@ -16,8 +17,9 @@ use strum::IntoEnumIterator;
 
 /// What a desk form does, with what it was opened on.
 pub enum Kind {
-    /// A payment on a bill holding `balance` to pay.
-    Payment { bill: Id, balance: i64 },
+    /// A payment on a bill with what the patient and the scheme each have
+    /// left to pay.
+    Payment { bill: Id, left: Left },
     /// A refund on a bill with `paid` paid on it.
     Refund { bill: Id, paid: i64 },
     /// A manual charge on the visit's or admission's bill, from the items
@@ -76,22 +78,31 @@ pub struct TypedScheme {
 }
 
 impl DeskForm {
-    /// A payment, its amount pre-filled with the balance.
-    pub fn payment(bill: Id, balance: i64, about: String, currency: &str) -> DeskForm {
-        let options = methods().iter().map(|m| m.label().to_string()).collect();
+    /// A payment, its amount pre-filled with the patient's share left to
+    /// pay, or, when the patient owes nothing, with the scheme's share left
+    /// as the scheme's settlement.
+    pub fn payment(bill: Id, left: Left, about: String, currency: &str) -> DeskForm {
+        let all = methods();
+        let options = all.iter().map(|m| m.label().to_string()).collect();
+        let (method, prefilled) = if left.patient > 0 {
+            (Method::Cash, left.patient)
+        } else {
+            (Method::Scheme, left.scheme)
+        };
+        let at = all.iter().position(|m| *m == method).unwrap_or(0);
         DeskForm {
             about,
             fields: Form::new(vec![
-                Input::Choice(Choice::new("Method", options)),
+                Input::Choice(Choice::new("Method", options).at(at)),
                 Input::Text(
                     Field::new("Amount")
                         .wide(16)
-                        .with_value(&amount(balance, currency)),
+                        .with_value(&amount(prefilled, currency)),
                 ),
                 Input::Text(Field::new("Cash given").wide(16)),
                 Input::Text(Field::new("Reference").wide(30)),
             ]),
-            kind: Kind::Payment { bill, balance },
+            kind: Kind::Payment { bill, left },
         }
     }
 
@@ -220,7 +231,7 @@ impl DeskForm {
     /// The payment typed: an amount up to the balance, the cash given for
     /// cash (empty is the exact amount), a reference for mobile money.
     pub fn read_payment(&mut self, currency: &str) -> Option<TypedPayment> {
-        let Kind::Payment { balance, .. } = self.kind else {
+        let Kind::Payment { left, .. } = self.kind else {
             return None;
         };
         self.fields.clear_errors();
@@ -230,13 +241,17 @@ impl DeskForm {
             if a <= 0 {
                 self.fields
                     .set_error(1, Some("a payment is more than zero".into()));
-            } else if a > balance {
+            } else if a > left.for_method(method) {
+                let most = money(left.for_method(method).max(0), currency);
                 self.fields.set_error(
                     1,
-                    Some(format!(
-                        "the bill has {} to pay: take at most that",
-                        money(balance.max(0), currency)
-                    )),
+                    Some(if method == Method::Scheme {
+                        format!("the scheme has {most} left to settle: take at most that")
+                    } else {
+                        format!(
+                            "the patient has {most} left to pay: take at most that (the scheme's share is settled with the method Scheme)"
+                        )
+                    }),
                 );
             }
         }

@@ -168,10 +168,15 @@ pub fn read(
                     ));
                 }
                 lines.push(format!(
-                    "  Your share {}, paid {}, to pay {}",
+                    "  Your share {}, paid by you {}, to pay {}{}",
                     b.money(bill.totals.patient_share),
-                    b.money(bill.totals.paid),
-                    b.money(bill.totals.balance)
+                    b.money(bill.totals.patient_share - bill.left.patient),
+                    b.money(bill.left.patient),
+                    if bill.left.scheme > 0 {
+                        format!(" (your scheme still owes {})", b.money(bill.left.scheme))
+                    } else {
+                        String::new()
+                    }
                 ));
             }
             heading(
