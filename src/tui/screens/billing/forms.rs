@@ -456,8 +456,17 @@ fn scheme_option(s: &Scheme) -> String {
 mod tests {
     use super::*;
 
+    /// A self-paying patient's payment: all of the balance is theirs.
     fn payment(balance: i64) -> DeskForm {
-        DeskForm::payment(Id::new(), balance, "B-000001".into(), "KES")
+        DeskForm::payment(
+            Id::new(),
+            Left {
+                patient: balance,
+                scheme: 0,
+            },
+            "B-000001".into(),
+            "KES",
+        )
     }
 
     #[test]
