@@ -93,6 +93,9 @@ pub enum Command {
     /// Measure searches, writes, screens, start-up and memory on a synthetic
     /// hospital (built once per size, then reused); never touches real ones.
     Bench(BenchArgs),
+    /// One terminal of `bench --terminals` (started by it).
+    #[command(hide = true)]
+    BenchTerminal(BenchTerminalArgs),
     /// The medicine label of a dispensed prescription, as receipt-printer
     /// text or a PDF; `label specimen ACCESSION`, a lab specimen's label.
     Label(LabelArgs),
@@ -141,6 +144,65 @@ pub struct BenchArgs {
     /// (cold start, memory).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "GROUP")]
     pub only: Vec<BenchGroup>,
+    /// Instead of the measures: how many terminals one server carries.
+    /// For each N (comma-separated; given alone: 10,50,100,200), N desk,
+    /// ward and pharmacy terminals, each its own process driving the real
+    /// screen, work at once on a copy of the bench hospital; each key's
+    /// response is reported by kind (see README.md, "Terminals at once").
+    #[arg(
+        long,
+        value_delimiter = ',',
+        num_args = 0..=1,
+        default_missing_values = ["10", "50", "100", "200"],
+        value_name = "N"
+    )]
+    pub terminals: Option<Vec<usize>>,
+    /// How long the terminals of each N work, measured (after signing in).
+    #[arg(long, default_value_t = 60, value_name = "S")]
+    pub terminal_seconds: u64,
+    /// Multiplies the terminals' typing and thinking pauses: 1 is human
+    /// pace; less only tries the measure out quickly (0: no pauses).
+    #[arg(long, default_value_t = 1.0, value_name = "F")]
+    pub think_scale: f64,
+}
+
+/// One simulated terminal of `wardline bench --terminals`, started by it
+/// as a process of its own (hidden: not for people).
+#[derive(Debug, Args)]
+pub struct BenchTerminalArgs {
+    /// The copy of the bench hospital the terminals work on.
+    #[arg(long)]
+    pub file: PathBuf,
+    /// desk, ward or pharmacy.
+    #[arg(long)]
+    pub role: String,
+    /// The bench account it signs in as.
+    #[arg(long)]
+    pub user: String,
+    /// Its number among the terminals (spreads their choices).
+    #[arg(long)]
+    pub index: usize,
+    /// The seed of its pauses and of the patients it registers.
+    #[arg(long)]
+    pub seed: u64,
+    /// The bench hospital's patients (whose names it searches for).
+    #[arg(long)]
+    pub patients: u64,
+    /// When it signs in (milliseconds since 1970, UTC).
+    #[arg(long)]
+    pub sign_in_at: i64,
+    /// When its measured work begins (milliseconds since 1970, UTC).
+    #[arg(long)]
+    pub start_at: i64,
+    /// How long it works, in seconds.
+    #[arg(long)]
+    pub seconds: u64,
+    /// See `bench --think-scale`.
+    #[arg(long, default_value_t = 1.0)]
+    pub think_scale: f64,
+    /// Where it writes its samples (JSON lines).
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 /// A group of bench measures, for `wardline bench --only`.

@@ -120,6 +120,7 @@ fn run(cli: &Cli) -> Result<bool> {
         Some(Command::Beds(cmd)) => beds::beds(&data, cli, cmd, &mut pw)?,
         Some(Command::Report(cmd)) => commands::report(&data, cli, cmd, &mut pw)?,
         Some(Command::Bench(args)) => wardline::bench::run(&data, args)?,
+        Some(Command::BenchTerminal(args)) => wardline::bench::terminals::terminal(args)?,
         Some(Command::Label(args)) => label::label(&data, cli, args, &mut pw)?,
         Some(Command::Receipt(args)) => receipt::receipt(&data, cli, args, &mut pw)?,
         Some(Command::Pharmacy(cmd)) => pharmacy::pharmacy(&data, cli, cmd, &mut pw)?,

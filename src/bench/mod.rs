@@ -6,7 +6,8 @@
 //! `build` makes the hospital, `queries` picks what to search for,
 //! `measures` and `writes` time the database work, `frames` the screens,
 //! `pty` the real program on a pseudo-terminal, `stats` summarises and
-//! `report` prints; each later area has a module that builds its data (as
+//! `report` prints; `terminals` runs many terminals at once (`--terminals`);
+//! each later area has a module that builds its data (as
 //! `charges` builds billing's) and one that times it (as `billing`).
 
 pub mod billing;
@@ -32,6 +33,7 @@ pub mod queries;
 pub mod report;
 pub mod stats;
 pub mod stock;
+pub mod terminals;
 pub mod wards;
 pub mod writes;
 
@@ -126,6 +128,9 @@ pub fn run(data: &DataDir, args: &BenchArgs) -> Result<()> {
         .dir
         .clone()
         .unwrap_or_else(|| data.root().join("bench"));
+    if let Some(counts) = &args.terminals {
+        return terminals::run(&dir, args, counts);
+    }
     let path = build::ensure(&dir, n)?;
     let mut db = Db::open(&path)
         .with_context(|| format!("could not open the bench hospital {}", path.display()))?;

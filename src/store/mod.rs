@@ -165,6 +165,21 @@ pub struct Db {
     /// CHECKPOINT it appended (a command anchors them before it ends).
     unanchored: bool,
     import_wait: Option<ImportWaitHook>,
+    /// How long this connection's writes waited to begin.
+    write_waits: WriteWaits,
+}
+
+/// How long a connection's writes waited for the file (another terminal's
+/// write holding it) before their `BEGIN IMMEDIATE` went through: what
+/// `wardline bench --terminals` reports as a write's wait.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteWaits {
+    /// Writes begun (or given up as busy).
+    pub writes: u64,
+    /// Their waits added up.
+    pub total: Duration,
+    /// The longest of them.
+    pub longest: Duration,
 }
 
 impl std::fmt::Debug for Db {
@@ -231,6 +246,7 @@ impl Db {
             code,
             unanchored: migrated,
             import_wait: None,
+            write_waits: WriteWaits::default(),
         })
     }
 
@@ -303,6 +319,7 @@ impl Db {
             code,
             unanchored: false,
             import_wait: None,
+            write_waits: WriteWaits::default(),
         })
     }
 
@@ -374,6 +391,7 @@ impl Db {
             code: code.clone(),
             unanchored: true,
             import_wait: None,
+            write_waits: WriteWaits::default(),
         })
     }
 
@@ -418,10 +436,15 @@ impl Db {
         let classify = |e: rusqlite::Error| E::from(StoreError::from(e));
         loop {
             self.wait_for_import();
-            match self
+            let began = std::time::Instant::now();
+            let tx = self
                 .conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-            {
+                .transaction_with_behavior(TransactionBehavior::Immediate);
+            let waited = began.elapsed();
+            self.write_waits.writes += 1;
+            self.write_waits.total += waited;
+            self.write_waits.longest = self.write_waits.longest.max(waited);
+            match tx {
                 Ok(tx) => {
                     let (value, events) = change(&tx)?;
                     audit::append(&tx, actor, &events).map_err(E::from)?;
@@ -441,6 +464,11 @@ impl Db {
                 }
             }
         }
+    }
+
+    /// How long this connection's writes have waited to begin so far.
+    pub fn write_waits(&self) -> WriteWaits {
+        self.write_waits
     }
 
     /// Whether this connection has appended audit events (a sign-in, a

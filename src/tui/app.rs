@@ -182,6 +182,12 @@ impl App {
             .map(|m| m.text.as_str())
     }
 
+    /// Whether a question or dialog is open over the tab shown (the bench's
+    /// terminals answer it as a person would).
+    pub fn asking(&self) -> bool {
+        self.popups.top(self.current_tab()).is_some()
+    }
+
     /// The signed-in session, if any (also behind the lock screen).
     pub fn session(&self) -> Option<&Session> {
         match &self.mode {
