@@ -93,6 +93,10 @@ pub enum Command {
     /// Measure searches, writes, screens, start-up and memory on a synthetic
     /// hospital (built once per size, then reused); never touches real ones.
     Bench(BenchArgs),
+    /// The audit trail's search at N synthetic events (a bench of its own,
+    /// on a file it builds; see README, Performance).
+    #[command(hide = true)]
+    BenchAuditTrail(crate::bench::audit_trail::AuditTrailBenchArgs),
     /// The medicine label of a dispensed prescription, as receipt-printer
     /// text or a PDF; `label specimen ACCESSION`, a lab specimen's label.
     Label(LabelArgs),
