@@ -427,3 +427,40 @@ fn only_an_administrator_reads_the_trail() {
     let p = audit_trail::patient_by_mrn(&t.h.db, &admin, &t.p3.mrn).unwrap().unwrap();
     assert_eq!(p.id, t.p3.id);
 }
+
+#[test]
+fn the_command_line_prints_a_search_and_writes_its_csv() {
+    let t = trail();
+    let data = t.h.data.root().to_path_buf();
+    let mrn = t.p2.mrn.clone();
+    drop(t.h.db);
+    let out = common::cli::ok(
+        &data,
+        &["audit", "search", "--patient", &mrn, "--action", "read", "--as", "admin"],
+        1,
+    );
+    assert!(out.contains("READ") && out.contains("event "), "{out}");
+    assert!(!out.contains("UPDATE"), "{out}");
+    let csv = data.join("p2-reads.csv");
+    let path = csv.to_str().unwrap();
+    let out = common::cli::ok(
+        &data,
+        &["audit", "search", "--user", "nurse", "--from", "2091-01-15", "--csv", path, "--as", "admin"],
+        1,
+    );
+    assert!(out.contains("to 2091") || out.contains("from 2091-01-15"), "{out}");
+    assert!(csv.exists());
+    // The file is never overwritten; a wrong action says which exist.
+    let (ok, said) = common::cli::said(
+        &data,
+        &["audit", "search", "--csv", path, "--as", "admin"],
+        &format!("{}\n", common::ADMIN_PASSWORD),
+    );
+    assert!(!ok && said.contains("already exists"), "{said}");
+    let (ok, said) = common::cli::said(
+        &data,
+        &["audit", "search", "--action", "peek", "--as", "admin"],
+        &format!("{}\n", common::ADMIN_PASSWORD),
+    );
+    assert!(!ok && said.contains("BREAK_GLASS"), "{said}");
+}
