@@ -65,9 +65,24 @@ fn trail() -> Trail {
     let mut h = common::hospital(dir.path());
     let now = Utc::now();
     let admin = h.admin.clone();
-    let p1 = register(&mut h.db, &admin, &person("Amina", "Odhiambo", "1980-05-01", "F"), now);
-    let p2 = register(&mut h.db, &admin, &person("Juan", "Pérez", "1975-02-11", "M"), now);
-    let p3 = register(&mut h.db, &admin, &person("Amina", "Odhiambo", "1980-05-01", "F"), now);
+    let p1 = register(
+        &mut h.db,
+        &admin,
+        &person("Amina", "Odhiambo", "1980-05-01", "F"),
+        now,
+    );
+    let p2 = register(
+        &mut h.db,
+        &admin,
+        &person("Juan", "Pérez", "1975-02-11", "M"),
+        now,
+    );
+    let p3 = register(
+        &mut h.db,
+        &admin,
+        &person("Amina", "Odhiambo", "1980-05-01", "F"),
+        now,
+    );
     wardline::ops::patients::merge(&mut h.db, &admin, &p1.id, &p3.id, now).expect("merge");
     let actors = [
         staff("nurse", Role::Nurse),
@@ -91,7 +106,8 @@ fn trail() -> Trail {
     let patients = [Some(&p1), Some(&p2), None, Some(&p3), Some(&p1)];
     let events: Vec<Stamped> = (0..450)
         .map(|i| {
-            let mut e = AuditEvent::new(actions[i % actions.len()], "patient", format!("event {i}"));
+            let mut e =
+                AuditEvent::new(actions[i % actions.len()], "patient", format!("event {i}"));
             if let Some(p) = patients[i % patients.len()] {
                 e = e.for_patient(p.id.as_str());
             }
@@ -107,7 +123,13 @@ fn trail() -> Trail {
         Ok::<_, Error>(((), vec![]))
     })
     .unwrap();
-    Trail { h, p1, p2, p3, _dir: dir }
+    Trail {
+        h,
+        p1,
+        p2,
+        p3,
+        _dir: dir,
+    }
 }
 
 fn pref(p: &Patient) -> PatientRef {
@@ -139,7 +161,11 @@ fn pages(t: &mut Trail, f: &AuditFilter) -> Vec<Vec<i64>> {
 
 /// What the model says a filter finds: `keep` over the whole trail.
 fn model(t: &Trail, keep: impl Fn(&AuditRecord) -> bool) -> Vec<i64> {
-    all(t).into_iter().filter(|r| keep(r)).map(|r| r.seq).collect()
+    all(t)
+        .into_iter()
+        .filter(|r| keep(r))
+        .map(|r| r.seq)
+        .collect()
 }
 
 fn found(t: &mut Trail, f: &AuditFilter) -> Vec<i64> {
@@ -306,7 +332,10 @@ fn local_dates_are_the_hospitals_days() {
     let e = audit_trail::browse(&t.h.db, &t.h.admin, &f, NAIROBI, Page::First).unwrap_err();
     assert!(e.to_string().contains("swap them"), "{e}");
     // The synthetic events kept the chain whole.
-    assert!(matches!(verify_chain(t.h.db.conn()).unwrap(), ChainState::Intact { .. }));
+    assert!(matches!(
+        verify_chain(t.h.db.conn()).unwrap(),
+        ChainState::Intact { .. }
+    ));
 }
 
 #[test]
@@ -316,7 +345,9 @@ fn who_opened_lists_the_staff_accesses_of_the_record_and_those_merged_into_it() 
     let want = model(&t, |r| {
         about(r, &[&p1, &p3])
             && ["READ", "SEARCH", "EXPORT", "BREAK_GLASS"].contains(&r.action.as_str())
-            && r.actor_role.as_deref().is_some_and(|role| role != "patient")
+            && r.actor_role
+                .as_deref()
+                .is_some_and(|role| role != "patient")
     });
     assert!(want.len() > 50);
     let admin = t.h.admin.clone();
@@ -334,7 +365,10 @@ fn who_opened_lists_the_staff_accesses_of_the_record_and_those_merged_into_it() 
     assert_eq!(got, want);
     // The portal's own view of the record is not a staff access.
     let all = all(&t);
-    assert!(all.iter().any(|r| r.actor_name == "amina" && about(r, &[&p1])));
+    assert!(
+        all.iter()
+            .any(|r| r.actor_name == "amina" && about(r, &[&p1]))
+    );
     // Reading who opened is itself a READ on the patient.
     let last = &all[0];
     assert_eq!(
@@ -424,7 +458,9 @@ fn only_an_administrator_reads_the_trail() {
     }
     // The administrator finds a patient's trail by MRN, deleted or merged
     // records included.
-    let p = audit_trail::patient_by_mrn(&t.h.db, &admin, &t.p3.mrn).unwrap().unwrap();
+    let p = audit_trail::patient_by_mrn(&t.h.db, &admin, &t.p3.mrn)
+        .unwrap()
+        .unwrap();
     assert_eq!(p.id, t.p3.id);
 }
 
@@ -436,7 +472,16 @@ fn the_command_line_prints_a_search_and_writes_its_csv() {
     drop(t.h.db);
     let out = common::cli::ok(
         &data,
-        &["audit", "search", "--patient", &mrn, "--action", "read", "--as", "admin"],
+        &[
+            "audit",
+            "search",
+            "--patient",
+            &mrn,
+            "--action",
+            "read",
+            "--as",
+            "admin",
+        ],
         1,
     );
     assert!(out.contains("READ") && out.contains("event "), "{out}");
@@ -445,10 +490,24 @@ fn the_command_line_prints_a_search_and_writes_its_csv() {
     let path = csv.to_str().unwrap();
     let out = common::cli::ok(
         &data,
-        &["audit", "search", "--user", "nurse", "--from", "2091-01-15", "--csv", path, "--as", "admin"],
+        &[
+            "audit",
+            "search",
+            "--user",
+            "nurse",
+            "--from",
+            "2091-01-15",
+            "--csv",
+            path,
+            "--as",
+            "admin",
+        ],
         1,
     );
-    assert!(out.contains("to 2091") || out.contains("from 2091-01-15"), "{out}");
+    assert!(
+        out.contains("to 2091") || out.contains("from 2091-01-15"),
+        "{out}"
+    );
     assert!(csv.exists());
     // The file is never overwritten; a wrong action says which exist.
     let (ok, said) = common::cli::said(

@@ -47,7 +47,10 @@ fn an_administrator_filters_opens_and_exports_the_audit_trail() {
     h.press(KeyCode::Char('t'));
     let screen = h.screen();
     assert!(screen.contains("Patient: any"), "{screen}");
-    assert!(screen.contains("registered"), "the registration's event: {screen}");
+    assert!(
+        screen.contains("registered"),
+        "the registration's event: {screen}"
+    );
     trail_snapshot!("audit_trail_all", screen);
 
     // The patient, chosen in the picker: their events only.
@@ -80,7 +83,10 @@ fn an_administrator_filters_opens_and_exports_the_audit_trail() {
     h.typed("admin");
     h.press(KeyCode::Enter);
     let screen = h.screen();
-    assert!(screen.contains("Staff: admin") && screen.contains("Action: LOGIN"), "{screen}");
+    assert!(
+        screen.contains("Staff: admin") && screen.contains("Action: LOGIN"),
+        "{screen}"
+    );
     assert!(!screen.contains("LOGOUT"), "{screen}");
     trail_snapshot!("audit_trail_staff_action", screen);
 
@@ -109,7 +115,10 @@ fn an_administrator_filters_opens_and_exports_the_audit_trail() {
     assert!(screen.contains("ts/audit-TST-20260309-08"), "{screen}");
     h.press(KeyCode::Enter);
     let screen = h.screen();
-    assert!(screen.contains("Wrote ") && screen.contains(" events to "), "{screen}");
+    assert!(
+        screen.contains("Wrote ") && screen.contains(" events to "),
+        "{screen}"
+    );
     let exports = h.dir.path().join("exports");
     let files: Vec<_> = std::fs::read_dir(&exports).unwrap().collect();
     assert_eq!(files.len(), 1);

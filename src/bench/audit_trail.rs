@@ -71,7 +71,12 @@ fn staff_name(i: usize) -> String {
 }
 
 fn staff_actor(i: usize) -> Actor {
-    let role = [Role::Nurse, Role::Doctor, Role::Receptionist, Role::Pharmacist][i % 4];
+    let role = [
+        Role::Nurse,
+        Role::Doctor,
+        Role::Receptionist,
+        Role::Pharmacist,
+    ][i % 4];
     Actor {
         id: Some(format!("00000000-0000-7000-8000-{i:012}")),
         name: staff_name(i),
@@ -133,7 +138,10 @@ fn build(path: &Path, n: u64) -> Result<()> {
             let x: f64 = rng.r#gen();
             let p = &patients[((x * x * x) * PATIENTS as f64) as usize % PATIENTS];
             let mut e = AuditEvent::new(a, "patient", format!("synthetic event {i}"));
-            if !matches!(a, AuditAction::Login | AuditAction::Logout | AuditAction::LoginFailed) {
+            if !matches!(
+                a,
+                AuditAction::Login | AuditAction::Logout | AuditAction::LoginFailed
+            ) {
                 e = e.for_patient(p.as_str()).on(p.as_str());
             }
             Stamped {
@@ -182,7 +190,10 @@ fn kinds(patients: &[String]) -> Vec<Kind> {
     let p1 = pick.clone();
     let p2 = pick.clone();
     vec![
-        ("no filter (newest page)", Box::new(|_| AuditFilter::default())),
+        (
+            "no filter (newest page)",
+            Box::new(|_| AuditFilter::default()),
+        ),
         (
             "patient",
             Box::new(move |rng| AuditFilter {
@@ -256,12 +267,14 @@ pub fn run(args: &AuditTrailBenchArgs) -> Result<()> {
     let n = args.events.max(1);
     crate::paths::create_private_dir(&args.dir)
         .with_context(|| format!("could not create {}", args.dir.display()))?;
-    let path = args.dir.join(format!(
-        "audit-{n}-v{}.db",
-        migrations::current_version()
-    ));
+    let path = args
+        .dir
+        .join(format!("audit-{n}-v{}.db", migrations::current_version()));
     if !path.exists() {
-        eprintln!("bench: building a trail of {n} events in {}", path.display());
+        eprintln!(
+            "bench: building a trail of {n} events in {}",
+            path.display()
+        );
         let (built, t) = timed(|| build(&path, n));
         built?;
         eprintln!("bench: built in {:.0} s", t.as_secs_f64());
@@ -292,7 +305,9 @@ pub fn run(args: &AuditTrailBenchArgs) -> Result<()> {
     for _ in 0..args.samples.max(1) {
         let x: f64 = rng.r#gen();
         let who = PatientRef {
-            id: Id::from_stored(patients[((x * x * x) * PATIENTS as f64) as usize % PATIENTS].clone()),
+            id: Id::from_stored(
+                patients[((x * x * x) * PATIENTS as f64) as usize % PATIENTS].clone(),
+            ),
             mrn: "BENCH".into(),
         };
         let (page, t) =
@@ -309,7 +324,12 @@ pub fn run(args: &AuditTrailBenchArgs) -> Result<()> {
         ChainState::Intact { count, .. } => count,
         ChainState::Broken(b) => bail!("the bench trail's chain is broken: {b}"),
     };
-    auth::sign_out(&mut db, &session, crate::store::sessions::EndReason::Logout, Utc::now())?;
+    auth::sign_out(
+        &mut db,
+        &session,
+        crate::store::sessions::EndReason::Logout,
+        Utc::now(),
+    )?;
     let m = Machine::this();
     println!(
         "wardline bench-audit-trail: {n} events; {} × {}, {}",

@@ -125,7 +125,11 @@ fn search(db: &mut Db, args: &SearchArgs, pw: &mut Passwords) -> Result<()> {
         }
         for e in &page.events {
             let at = crate::domain::time::parse_ts(&e.at)
-                .map(|t| t.with_timezone(&zone).format("%Y-%m-%d %H:%M:%S").to_string())
+                .map(|t| {
+                    t.with_timezone(&zone)
+                        .format("%Y-%m-%d %H:%M:%S")
+                        .to_string()
+                })
                 .unwrap_or_else(|| e.at.clone());
             say!(
                 "{:>9}  {at}  {} ({})  {}  {}  {}",

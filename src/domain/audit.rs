@@ -12,9 +12,7 @@ use strum::{Display, EnumIter, EnumString, IntoStaticStr};
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// What happened. Stored in SCREAMING_SNAKE_CASE (`LOGIN_FAILED`).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Display, EnumString, IntoStaticStr, EnumIter,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Display, EnumString, IntoStaticStr, EnumIter)]
 #[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum AuditAction {
     Login,

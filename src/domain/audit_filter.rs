@@ -45,7 +45,10 @@ pub struct UtcRange {
 pub enum FilterError {
     #[error("the first date ({from}) is after the last ({to}): swap them, or clear one")]
     DatesReversed { from: NaiveDate, to: NaiveDate },
-    #[error("{typed:?} is not an action of the audit trail: use one of {}", all_actions())]
+    #[error(
+        "{typed:?} is not an action of the audit trail: use one of {}",
+        all_actions()
+    )]
     UnknownAction { typed: String },
 }
 

@@ -78,7 +78,8 @@ pub fn hash_at(conn: &Connection, seq: i64) -> Result<Option<String>, StoreError
         .optional()?)
 }
 
-pub(crate) const COLUMNS: &str = "seq, at, actor_id, actor_name, actor_role, action, entity, entity_id,
+pub(crate) const COLUMNS: &str =
+    "seq, at, actor_id, actor_name, actor_role, action, entity, entity_id,
                        patient_id, summary, prev_hash, hash";
 
 pub(crate) fn record(r: &Row) -> rusqlite::Result<AuditRecord> {

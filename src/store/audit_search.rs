@@ -235,7 +235,9 @@ mod tests {
     fn plan_with(conn: &Connection, sql: &str, params: Vec<Value>) -> String {
         let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
         let rows = stmt
-            .query_map(rusqlite::params_from_iter(params), |r| r.get::<_, String>(3))
+            .query_map(rusqlite::params_from_iter(params), |r| {
+                r.get::<_, String>(3)
+            })
             .unwrap();
         rows.map(Result::unwrap).collect::<Vec<_>>().join("\n")
     }
@@ -262,28 +264,49 @@ mod tests {
     fn each_filter_reads_a_range_of_its_index_in_seq_order() {
         let conn = shipped_schema();
         let cases = [
-            (filter(1, false, 0, false), "audit_log_patient (patient_id=? AND rowid>? AND rowid<?)"),
-            (filter(1, true, 1, true), "audit_log_patient (patient_id=? AND rowid>? AND rowid<?)"),
-            (filter(0, true, 0, false), "audit_log_actor (actor_name=? AND rowid>? AND rowid<?)"),
-            (filter(0, true, 0, true), "audit_log_actor (actor_name=? AND rowid>? AND rowid<?)"),
+            (
+                filter(1, false, 0, false),
+                "audit_log_patient (patient_id=? AND rowid>? AND rowid<?)",
+            ),
+            (
+                filter(1, true, 1, true),
+                "audit_log_patient (patient_id=? AND rowid>? AND rowid<?)",
+            ),
+            (
+                filter(0, true, 0, false),
+                "audit_log_actor (actor_name=? AND rowid>? AND rowid<?)",
+            ),
+            (
+                filter(0, true, 0, true),
+                "audit_log_actor (actor_name=? AND rowid>? AND rowid<?)",
+            ),
             (
                 filter(0, true, 1, true),
                 "audit_log_actor_action (actor_name=? AND action=? AND rowid>? AND rowid<?)",
             ),
-            (filter(0, false, 1, false), "audit_log_action (action=? AND rowid>? AND rowid<?)"),
-            (filter(0, false, 1, true), "audit_log_action (action=? AND rowid>? AND rowid<?)"),
-            (filter(0, false, 0, true), "INTEGER PRIMARY KEY (rowid>? AND rowid<?)"),
-            (filter(0, false, 0, false), "INTEGER PRIMARY KEY (rowid>? AND rowid<?)"),
+            (
+                filter(0, false, 1, false),
+                "audit_log_action (action=? AND rowid>? AND rowid<?)",
+            ),
+            (
+                filter(0, false, 1, true),
+                "audit_log_action (action=? AND rowid>? AND rowid<?)",
+            ),
+            (
+                filter(0, false, 0, true),
+                "INTEGER PRIMARY KEY (rowid>? AND rowid<?)",
+            ),
+            (
+                filter(0, false, 0, false),
+                "INTEGER PRIMARY KEY (rowid>? AND rowid<?)",
+            ),
         ];
         for (f, index) in cases {
             let (sql, params) = statement(&f, 1, 100, Some(200));
             let p = plan_with(&conn, &sql, params);
             assert!(p.contains(index), "{f:?}\n{sql}\n{p}");
             assert!(!p.contains("TEMP B-TREE"), "{f:?}\n{p}");
-            assert!(
-                p.lines().all(|l| !l.starts_with("SCAN")),
-                "{f:?}\n{p}"
-            );
+            assert!(p.lines().all(|l| !l.starts_with("SCAN")), "{f:?}\n{p}");
         }
         // Who opened: a record with one merged into it, four actions.
         let mut f = filter(2, false, 4, false);

@@ -51,7 +51,11 @@ pub fn default_export_path(db: &Db, clock: &Clock) -> PathBuf {
 
 fn cells(r: &AuditRecord, zone: Tz) -> [String; 13] {
     let local = parse_ts(&r.at)
-        .map(|t| t.with_timezone(&zone).format("%Y-%m-%d %H:%M:%S %Z").to_string())
+        .map(|t| {
+            t.with_timezone(&zone)
+                .format("%Y-%m-%d %H:%M:%S %Z")
+                .to_string()
+        })
         .unwrap_or_default();
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     [

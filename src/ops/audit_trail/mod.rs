@@ -146,7 +146,12 @@ pub fn browse(
 /// and BREAK_GLASS events on the patient and the records merged into it,
 /// newest first, a page at a time (administrators only). The first page is
 /// a READ event on the patient.
-pub fn who_opened(db: &mut Db, by: &Session, patient: &PatientRef, page: Page) -> Result<AuditPage> {
+pub fn who_opened(
+    db: &mut Db,
+    by: &Session,
+    patient: &PatientRef,
+    page: Page,
+) -> Result<AuditPage> {
     by.require(Permission::Administer, READING)?;
     let f = TrailFilter {
         patients: audit_search::with_merged(db.conn(), patient.id.as_str())?,
@@ -157,7 +162,11 @@ pub fn who_opened(db: &mut Db, by: &Session, patient: &PatientRef, page: Page) -
     let found = read_page(db, &f, page)?;
     if page == Page::First {
         let summary = format!("read who opened the record of {}", patient.mrn);
-        record(db, by, patient_event(AuditAction::Read, summary, Some(patient)))?;
+        record(
+            db,
+            by,
+            patient_event(AuditAction::Read, summary, Some(patient)),
+        )?;
     }
     Ok(found)
 }

@@ -15,27 +15,59 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 pub(super) fn render(t: &AuditTrail, frame: &mut Frame, area: Rect, view: &View) {
-    let [filters, body] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let [filters, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     frame.render_widget(Paragraph::new(filter_line(t, view.theme)), filters);
     let zone = view.clock.zone;
     match t.shown {
         Shown::List => {
-            let more = if t.older.is_some() { ", older: PgDn at the end" } else { "" };
-            let title = format!(" Audit trail: {} shown{more} ", grouped(t.events.len() as i64));
+            let more = if t.older.is_some() {
+                ", older: PgDn at the end"
+            } else {
+                ""
+            };
+            let title = format!(
+                " Audit trail: {} shown{more} ",
+                grouped(t.events.len() as i64)
+            );
             events(&t.events, &t.selected, title, zone, view.theme, frame, body);
         }
         Shown::WhoOpened => {
             let mrn = t.filter.patient.as_ref().map_or("", |p| p.mrn.as_str());
-            let more = if t.who_older.is_some() { ", older: PgDn at the end" } else { "" };
+            let more = if t.who_older.is_some() {
+                ", older: PgDn at the end"
+            } else {
+                ""
+            };
             let title = format!(
                 " Who opened {mrn}: {} staff accesses shown{more} ",
                 grouped(t.who.len() as i64)
             );
-            events(&t.who, &t.who_selected, title, zone, view.theme, frame, body);
+            events(
+                &t.who,
+                &t.who_selected,
+                title,
+                zone,
+                view.theme,
+                frame,
+                body,
+            );
         }
-        Shown::Event => event(t.events.get(t.selected.index()), t.scroll, zone, view, frame, body),
-        Shown::Access => event(t.who.get(t.who_selected.index()), t.scroll, zone, view, frame, body),
+        Shown::Event => event(
+            t.events.get(t.selected.index()),
+            t.scroll,
+            zone,
+            view,
+            frame,
+            body,
+        ),
+        Shown::Access => event(
+            t.who.get(t.who_selected.index()),
+            t.scroll,
+            zone,
+            view,
+            frame,
+            body,
+        ),
     }
 }
 
@@ -121,7 +153,14 @@ fn event(
     let none = || "—".to_string();
     let fields = [
         ("Event", grouped(r.seq)),
-        ("Time", format!("{} ({} UTC)", local(&r.at, zone, "%Y-%m-%d %H:%M:%S %Z"), r.at)),
+        (
+            "Time",
+            format!(
+                "{} ({} UTC)",
+                local(&r.at, zone, "%Y-%m-%d %H:%M:%S %Z"),
+                r.at
+            ),
+        ),
         ("Staff", r.actor_name.clone()),
         ("Account", r.actor_id.clone().unwrap_or_else(none)),
         ("Role", r.actor_role.clone().unwrap_or_else(none)),

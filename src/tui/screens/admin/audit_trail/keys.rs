@@ -17,7 +17,12 @@ const FILTERS: &[Binding] = &[
 
 /// The list of events found.
 pub const LIST: &[Binding] = table![
-    &[b(&[plain(KeyCode::Enter)], Action::Open, "open event", true)],
+    &[b(
+        &[plain(KeyCode::Enter)],
+        Action::Open,
+        "open event",
+        true
+    )],
     FILTERS,
     &[
         b(&[ch('o')], Action::WhoOpened, "who opened", true),
@@ -33,7 +38,12 @@ pub const EVENT: &[Binding] = table![SCROLL, BACK];
 
 /// Who opened the filtered patient's record.
 pub const WHO_OPENED: &[Binding] = table![
-    &[b(&[plain(KeyCode::Enter)], Action::Open, "open event", true)],
+    &[b(
+        &[plain(KeyCode::Enter)],
+        Action::Open,
+        "open event",
+        true
+    )],
     list_keys!("access"),
     BACK,
 ];

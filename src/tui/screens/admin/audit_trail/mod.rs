@@ -217,10 +217,11 @@ impl AuditTrail {
 
     fn perform_who(&mut self, action: Action, ctx: &mut Ctx) -> Said {
         let at_end = self.who_selected.index() + 1 >= self.who.len();
-        if action == Action::PageDown && at_end {
-            if let Some(page) = self.who_older {
-                return self.who_opened(page, ctx);
-            }
+        if action == Action::PageDown
+            && at_end
+            && let Some(page) = self.who_older
+        {
+            return self.who_opened(page, ctx);
         }
         if self.who_selected.navigate(action, self.who.len()) {
             return Said::Nothing;
@@ -248,7 +249,11 @@ impl AuditTrail {
             }
             NaiveDate::parse_from_str(text, "%Y-%m-%d")
                 .map(Some)
-                .map_err(|_| format!("{text:?} is not a date: type the {flag} day as YYYY-MM-DD, e.g. 2026-03-09"))
+                .map_err(|_| {
+                    format!(
+                        "{text:?} is not a date: type the {flag} day as YYYY-MM-DD, e.g. 2026-03-09"
+                    )
+                })
         };
         let mut f = self.filter.clone();
         match asked {
@@ -342,7 +347,10 @@ impl Screen for AuditTrail {
         };
         match (*asked, answer) {
             (Asked::Patient, Answer::Patient(p)) => {
-                self.filter.patient = Some(PatientRef { id: p.id, mrn: p.mrn });
+                self.filter.patient = Some(PatientRef {
+                    id: p.id,
+                    mrn: p.mrn,
+                });
                 Ok(self.search(ctx))
             }
             (Asked::Export, Answer::Text(path)) => self.export(&path, ctx).map_err(|e| Refused {
