@@ -96,6 +96,10 @@ pub enum Command {
     /// One terminal of `bench --terminals` (started by it).
     #[command(hide = true)]
     BenchTerminal(BenchTerminalArgs),
+    /// The audit trail's search at N synthetic events (a bench of its own,
+    /// on a file it builds; see README, Performance).
+    #[command(hide = true)]
+    BenchAuditTrail(crate::bench::audit_trail::AuditTrailBenchArgs),
     /// The medicine label of a dispensed prescription, as receipt-printer
     /// text or a PDF; `label specimen ACCESSION`, a lab specimen's label.
     Label(LabelArgs),

@@ -89,7 +89,7 @@ fn run(cli: &Cli) -> Result<bool> {
         }
         Some(Command::Users(cmd)) => users::users(&data, cli, cmd, &mut pw)?,
         Some(Command::Settings(cmd)) => settings::settings(&data, cli, cmd, &mut pw)?,
-        Some(Command::Audit(cmd)) => return audit::audit(&data, cli, cmd),
+        Some(Command::Audit(cmd)) => return audit::audit(&data, cli, cmd, &mut pw),
         Some(Command::Check) => return audit::check(&data, cli),
         Some(Command::Backup(args)) => return backup::backup(&data, cli, args),
         Some(Command::Restore(args)) => return backup::restore(&data, cli, args, &mut pw),
@@ -121,6 +121,7 @@ fn run(cli: &Cli) -> Result<bool> {
         Some(Command::Report(cmd)) => commands::report(&data, cli, cmd, &mut pw)?,
         Some(Command::Bench(args)) => wardline::bench::run(&data, args)?,
         Some(Command::BenchTerminal(args)) => wardline::bench::terminals::terminal(args)?,
+        Some(Command::BenchAuditTrail(args)) => wardline::bench::audit_trail::run(args)?,
         Some(Command::Label(args)) => label::label(&data, cli, args, &mut pw)?,
         Some(Command::Receipt(args)) => receipt::receipt(&data, cli, args, &mut pw)?,
         Some(Command::Pharmacy(cmd)) => pharmacy::pharmacy(&data, cli, cmd, &mut pw)?,

@@ -10,6 +10,7 @@
 //! each later area has a module that builds its data (as
 //! `charges` builds billing's) and one that times it (as `billing`).
 
+pub mod audit_trail;
 pub mod billing;
 pub mod build;
 pub mod cases;

@@ -5,6 +5,7 @@
 
 pub mod appointment;
 pub mod audit;
+pub mod audit_filter;
 pub mod backup;
 pub mod bed_days;
 pub mod beds;

@@ -229,6 +229,11 @@ impl<W: Write> SafeWriter<W> {
     pub fn flush(&mut self) -> io::Result<()> {
         self.csv.flush()
     }
+
+    /// The output, with everything buffered written to it (to sync a file).
+    pub fn into_inner(self) -> io::Result<W> {
+        self.csv.into_inner().map_err(|e| e.into_error())
+    }
 }
 
 /// A csv writing error as the I/O error it is (the csv writer fails only

@@ -78,10 +78,11 @@ pub fn hash_at(conn: &Connection, seq: i64) -> Result<Option<String>, StoreError
         .optional()?)
 }
 
-const COLUMNS: &str = "seq, at, actor_id, actor_name, actor_role, action, entity, entity_id,
+pub(crate) const COLUMNS: &str =
+    "seq, at, actor_id, actor_name, actor_role, action, entity, entity_id,
                        patient_id, summary, prev_hash, hash";
 
-fn record(r: &Row) -> rusqlite::Result<AuditRecord> {
+pub(crate) fn record(r: &Row) -> rusqlite::Result<AuditRecord> {
     Ok(AuditRecord {
         seq: r.get(0)?,
         at: r.get(1)?,

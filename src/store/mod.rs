@@ -7,6 +7,8 @@
 
 pub mod appointments;
 pub mod audit;
+pub mod audit_bulk;
+pub mod audit_search;
 pub mod backup;
 pub mod beds;
 pub mod billing;

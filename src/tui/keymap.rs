@@ -310,6 +310,23 @@ pub enum Action {
     OlderEntries,
     /// The previous page of newer entries.
     NewerEntries,
+    // the audit trail browser of the Admin tab (issue #19)
+    /// Open the audit trail browser (the Admin tab's accounts list).
+    AuditTrail,
+    /// Filter the trail on a staff member's user name.
+    FilterStaff,
+    /// Filter the trail on an action code.
+    FilterAction,
+    /// Filter the trail from a local date.
+    FilterFrom,
+    /// Filter the trail up to a local date.
+    FilterTo,
+    /// Clear every filter of the trail.
+    ClearFilters,
+    /// Who opened the filtered patient's record.
+    WhoOpened,
+    /// Write the filtered events to a CSV file.
+    ExportCsv,
 }
 
 /// One key with its modifiers.

@@ -63,7 +63,9 @@ pub const UNDO_SINCE_BILLING: &str =
     DROP TRIGGER users_patient_verified; DROP TRIGGER patients_delete_disables_account;
     DROP INDEX users_one_per_patient; ALTER TABLE users DROP COLUMN patient_id;
     ALTER TABLE patients DROP COLUMN portal_enabled;
-    ALTER TABLE stock_items DROP COLUMN max_dispense;";
+    ALTER TABLE stock_items DROP COLUMN max_dispense;
+    DROP INDEX audit_log_actor; DROP INDEX audit_log_actor_action;
+    DROP INDEX audit_log_action; DROP INDEX audit_log_at;";
 /// The password every extra account made by [`add_user`] gets.
 pub const USER_PASSWORD: &str = "quiet ward lantern";
 

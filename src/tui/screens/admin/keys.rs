@@ -10,6 +10,7 @@ pub const ADMIN: &[Binding] = table![
     &[
         b(&[ch('u')], Action::UnlockAccount, "unlock account", true),
         b(&[ch('w')], Action::SetWards, "set wards", true),
+        b(&[ch('t')], Action::AuditTrail, "audit trail", false),
         b(&[ch('r')], Action::Refresh, "refresh", true),
     ],
 ];

@@ -2,6 +2,7 @@
 //! doctor or nurse works on), the settings, the state of the audit trail
 //! and when the latest backup was taken.
 
+pub mod audit_trail;
 mod keys;
 mod wards;
 
@@ -46,6 +47,10 @@ pub struct Admin {
     recent: Vec<AuditRecord>,
     last_backup: Option<BackupRecord>,
     selected: Selection,
+    /// The audit trail browser, full-screen over the tab while open (`t`).
+    /// A stand-in until the Admin tab's sections hold it: the whole wiring
+    /// is this field and the `if let Some(trail)` lines of `impl Screen`.
+    trail: Option<audit_trail::AuditTrail>,
 }
 
 impl Admin {
@@ -65,6 +70,7 @@ impl Admin {
             recent: trail.recent,
             last_backup,
             selected: Selection::default(),
+            trail: None,
         })
     }
 
@@ -275,6 +281,9 @@ impl Admin {
 
 impl Screen for Admin {
     fn table(&self) -> &'static [Binding] {
+        if let Some(trail) = &self.trail {
+            return trail.table();
+        }
         keys::ADMIN
     }
 
@@ -283,7 +292,19 @@ impl Screen for Admin {
     }
 
     fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
+        if let Some(trail) = &mut self.trail {
+            if action == Action::Back && trail.at_list() {
+                self.trail = None;
+                return self.shown_again(ctx);
+            }
+            return trail.perform(action, ctx);
+        }
         match action {
+            Action::AuditTrail => {
+                let (trail, said) = audit_trail::AuditTrail::open(ctx);
+                self.trail = Some(trail);
+                said
+            }
             Action::UnlockAccount => self.unlock_selected_account(ctx),
             Action::SetWards => self.ask_wards(ctx),
             Action::Refresh => match self.reload(ctx.db, ctx.session) {
@@ -298,6 +319,9 @@ impl Screen for Admin {
     }
 
     fn answered(&mut self, about: Box<dyn Any>, answer: Answer, ctx: &mut Ctx) -> Heard {
+        if let Some(trail) = &mut self.trail {
+            return trail.answered(about, answer, ctx);
+        }
         match about.downcast::<wards::WardsFor>() {
             Ok(wards) => self.answer_wards(*wards, answer, ctx),
             Err(_) => Ok(Said::Nothing),
@@ -305,6 +329,9 @@ impl Screen for Admin {
     }
 
     fn shown_again(&mut self, ctx: &mut Ctx) -> Said {
+        if let Some(trail) = &mut self.trail {
+            return trail.shown_again(ctx);
+        }
         match self.reload(ctx.db, ctx.session) {
             Ok(()) => Said::Nothing,
             Err(e) => said_error(e),
@@ -312,6 +339,9 @@ impl Screen for Admin {
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
+        if let Some(trail) = &self.trail {
+            return trail.render(frame, area, view);
+        }
         Admin::render(self, view.now, view.clock.zone, view.theme, area, frame)
     }
 }

@@ -1,0 +1,210 @@
+//! The audit trail as the administrator reads it: how long it is, its head
+//! hash and the latest events; the trail searched by patient, staff member,
+//! action and local dates a page at a time; "who opened this patient's
+//! record"; and the filtered events written out as CSV ([`export`]).
+//!
+//! Reading the trail is reading patient data (its events name patients and
+//! what was done to them), so, as for the patient search, a search is one
+//! SEARCH event saying its filter, written with its first page (its later
+//! pages are the same search); who-opened is a READ event on the patient;
+//! an export is an EXPORT event with the filter and the row count.
+
+mod export;
+
+pub use export::{default_export_path, export_csv};
+
+use crate::auth::{Session, authorize};
+use crate::domain::audit::{AuditAction, AuditEvent, AuditRecord};
+use crate::domain::audit_filter::{AuditFilter, PatientRef};
+use crate::domain::clock::Tz;
+use crate::domain::mrn::{self, MrnQuery};
+use crate::domain::patient::Patient;
+use crate::domain::role::Permission;
+use crate::domain::time::format_ts;
+use crate::error::{Error, Result};
+use crate::store::audit_search::{self, TrailFilter};
+use crate::store::portal::ACCESS_ACTIONS;
+use crate::store::{Db, audit, patients};
+
+/// Events a page holds.
+pub const PAGE: usize = 200;
+
+/// What reading the trail asks of the role.
+const READING: &str = "read the audit trail";
+
+/// The trail's length and head hash, and its `recent` latest events.
+pub struct Overview {
+    pub count: i64,
+    pub head: String,
+    pub recent: Vec<AuditRecord>,
+}
+
+/// Reads the overview (administrators only).
+pub fn overview(db: &Db, by: &Session, recent: usize) -> Result<Overview> {
+    by.require(Permission::Administer, READING)?;
+    let (count, head) = audit::head(db.conn())?;
+    let recent = audit::recent(db.conn(), recent)?;
+    Ok(Overview {
+        count,
+        head,
+        recent,
+    })
+}
+
+/// Which page of a search to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    /// The newest events: a new search, audited.
+    First,
+    /// The events older than this `seq`: the next page of the same search.
+    Before(i64),
+}
+
+/// One page of events, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditPage {
+    pub events: Vec<AuditRecord>,
+    /// Where the next (older) page starts, when there are older events.
+    pub older: Option<Page>,
+}
+
+/// The store's filter for an administrator's: the patient with the records
+/// merged into it, the dates as UTC bounds in the hospital's `zone`.
+fn trail_filter(db: &Db, filter: &AuditFilter, zone: Tz) -> Result<TrailFilter> {
+    let range = filter
+        .utc_range(zone)
+        .map_err(|e| Error::Refused(e.to_string()))?;
+    let patients = match &filter.patient {
+        Some(p) => audit_search::with_merged(db.conn(), p.id.as_str())?,
+        None => Vec::new(),
+    };
+    Ok(TrailFilter {
+        patients,
+        actor: filter.staff.clone(),
+        actions: filter.action.map(|a| a.to_string()).into_iter().collect(),
+        staff_only: false,
+        from: range.from.map(format_ts),
+        until: range.until.map(format_ts),
+    })
+}
+
+/// A page of `f`'s events from `page`: one more row is read to know
+/// whether older ones follow.
+fn read_page(db: &Db, f: &TrailFilter, page: Page) -> Result<AuditPage> {
+    let before = match page {
+        Page::First => None,
+        Page::Before(seq) => Some(seq),
+    };
+    let mut events = audit_search::page(db.conn(), f, before, PAGE + 1)?;
+    let older = (events.len() > PAGE).then(|| {
+        events.truncate(PAGE);
+        Page::Before(events.last().map_or(0, |e| e.seq))
+    });
+    Ok(AuditPage { events, older })
+}
+
+/// A page of the events matching `filter` (its dates in the hospital's
+/// `zone`), newest first (administrators only). The first page of a search
+/// writes its SEARCH event, after reading: the page shows the trail as it
+/// stood when searched.
+pub fn search(
+    db: &mut Db,
+    by: &Session,
+    filter: &AuditFilter,
+    zone: Tz,
+    page: Page,
+) -> Result<AuditPage> {
+    let found = browse(db, by, filter, zone, page)?;
+    if page == Page::First {
+        let summary = format!(
+            "searched the audit trail: {}: {}{} found",
+            filter.describe(),
+            found.events.len(),
+            if found.older.is_some() { "+" } else { "" }
+        );
+        let event = patient_event(AuditAction::Search, summary, filter.patient.as_ref());
+        record(db, by, event)?;
+    }
+    Ok(found)
+}
+
+/// [`search`] without its audit event: the page read alone (what the
+/// search's later pages and the bench time).
+pub fn browse(
+    db: &Db,
+    by: &Session,
+    filter: &AuditFilter,
+    zone: Tz,
+    page: Page,
+) -> Result<AuditPage> {
+    by.require(Permission::Administer, READING)?;
+    let f = trail_filter(db, filter, zone)?;
+    read_page(db, &f, page)
+}
+
+/// "Who opened this patient's record": the staff's READ, SEARCH, EXPORT
+/// and BREAK_GLASS events on the patient and the records merged into it,
+/// newest first, a page at a time (administrators only). The first page is
+/// a READ event on the patient.
+pub fn who_opened(
+    db: &mut Db,
+    by: &Session,
+    patient: &PatientRef,
+    page: Page,
+) -> Result<AuditPage> {
+    by.require(Permission::Administer, READING)?;
+    let f = TrailFilter {
+        patients: audit_search::with_merged(db.conn(), patient.id.as_str())?,
+        actions: ACCESS_ACTIONS.iter().map(|a| a.to_string()).collect(),
+        staff_only: true,
+        ..TrailFilter::default()
+    };
+    let found = read_page(db, &f, page)?;
+    if page == Page::First {
+        let summary = format!("read who opened the record of {}", patient.mrn);
+        record(
+            db,
+            by,
+            patient_event(AuditAction::Read, summary, Some(patient)),
+        )?;
+    }
+    Ok(found)
+}
+
+/// An event of reading the trail, on the patient when there is one.
+fn patient_event(action: AuditAction, summary: String, patient: Option<&PatientRef>) -> AuditEvent {
+    let e = AuditEvent::new(action, "audit_log", summary);
+    match patient {
+        Some(p) => e.for_patient(p.id.as_str()),
+        None => e,
+    }
+}
+
+/// Writes an event of reading the trail, the account checked again inside
+/// the transaction.
+fn record(db: &mut Db, by: &Session, event: AuditEvent) -> Result<()> {
+    db.write(&by.actor(), |tx| {
+        authorize(tx, by, Permission::Administer, READING)?;
+        Ok::<_, Error>(((), vec![event]))
+    })
+}
+
+/// The patient whose MRN is typed (with or without prefix, dashes or check
+/// character), deleted and merged records included: the trail of any record
+/// can be read. `None` when no record has it.
+pub fn patient_by_mrn(db: &Db, by: &Session, typed: &str) -> Result<Option<Patient>> {
+    by.require(Permission::Administer, READING)?;
+    let seq = match mrn::parse_query(typed) {
+        Some(MrnQuery::Checked { seq, .. } | MrnQuery::Unchecked { seq, .. }) => seq,
+        Some(MrnQuery::WrongCheck { typed }) => {
+            return Err(Error::Refused(format!(
+                "the check character of {typed} does not match its digits: a character is probably mistyped; check the MRN"
+            )));
+        }
+        None => return Ok(None),
+    };
+    let Ok(seq) = i64::try_from(seq) else {
+        return Ok(None);
+    };
+    Ok(patients::get_by_seq(db.conn(), seq)?)
+}
