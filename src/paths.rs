@@ -27,6 +27,15 @@ impl DataDir {
         Ok(DataDir { root })
     }
 
+    /// The data directory a hospital file opened from it lives in
+    /// (`<root>/hospitals/<CODE>.db`), so that the terminal screen can take
+    /// a backup where `wardline backup` does; `None` for a file elsewhere.
+    pub fn holding(file: &Path, code: &HospitalCode) -> Option<DataDir> {
+        let root = file.parent()?.parent()?.to_path_buf();
+        let data = DataDir { root };
+        (data.hospital_file(code) == file).then_some(data)
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }

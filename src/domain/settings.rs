@@ -117,6 +117,19 @@ impl SettingKey {
             .map_err(|_| SettingError::UnknownKey(s.to_string()))
     }
 
+    /// The values a setting may take when they are a few named ones (the
+    /// Admin tab offers them as a choice); `None` for a typed value.
+    pub fn options(self) -> Option<Vec<String>> {
+        match self {
+            SettingKey::DateFormat => {
+                Some(DATE_FORMATS.iter().map(|(n, _)| n.to_string()).collect())
+            }
+            SettingKey::LabSelfVerify => Some(vec!["yes".into(), "no".into()]),
+            SettingKey::ReceiptPaperMm => Some(vec!["58".into(), "80".into()]),
+            _ => None,
+        }
+    }
+
     /// Checks a value and returns it in its stored form.
     pub fn validate(self, value: &str) -> Result<String, SettingError> {
         let v = value.trim();

@@ -310,6 +310,23 @@ pub enum Action {
     OlderEntries,
     /// The previous page of newer entries.
     NewerEntries,
+    // the administrator's desk (issue #19)
+    /// Show the next section of a tab of sections (after the last, the first).
+    NextSection,
+    /// Show the previous section (before the first, the last).
+    PrevSection,
+    /// Add a staff account, with a temporary password shown once.
+    AddAccount,
+    /// Give the selected account another role.
+    ChangeRole,
+    /// Disable the selected account, or enable it again.
+    ToggleAccount,
+    /// Give the selected account a new temporary password, shown once.
+    ResetPassword,
+    /// Make a backup of the hospital now.
+    TakeBackup,
+    /// Check the selected backup file again.
+    CheckBackup,
 }
 
 /// One key with its modifiers.
