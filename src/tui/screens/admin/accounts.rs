@@ -246,6 +246,15 @@ impl Screen for Accounts {
         }
     }
 
+    /// A temporary password is not kept on show once the user leaves it
+    /// (another section or tab, the lock).
+    fn leave(&mut self, _ctx: &mut Ctx) -> Said {
+        if matches!(self.shown, Shown::Issued(_)) {
+            self.shown = Shown::List;
+        }
+        Said::Nothing
+    }
+
     fn shown_again(&mut self, ctx: &mut Ctx) -> Said {
         match self.shown {
             Shown::List => self.reload(ctx),

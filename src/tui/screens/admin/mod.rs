@@ -143,11 +143,6 @@ impl Admin {
             None => Said::Nothing,
         }
     }
-
-    fn current<R>(&mut self, f: impl FnOnce(&mut dyn Screen) -> R) -> Option<R> {
-        let s = self.sections.get_mut(self.current)?.as_deref_mut()?;
-        Some(f(s))
-    }
 }
 
 /// A section's question, wrapped with the section that asked it.
@@ -191,7 +186,7 @@ impl Screen for Admin {
             }
         }
         let said = self.in_section(self.current, |s, ctx| s.perform(action, ctx), ctx);
-        if action == Action::Refresh || action == Action::Yes {
+        if action == Action::Refresh {
             self.read_last_backup(ctx);
         }
         said
@@ -206,10 +201,10 @@ impl Screen for Admin {
     }
 
     fn paste(&mut self, text: &str, ctx: &mut Ctx) -> Said {
-        match self.current(|_| ()) {
-            Some(()) => self.in_section(self.current, |s, ctx| s.paste(text, ctx), ctx),
-            None => crate::tui::screen::not_pasted(),
+        if self.shown().is_none() {
+            return crate::tui::screen::not_pasted();
         }
+        self.in_section(self.current, |s, ctx| s.paste(text, ctx), ctx)
     }
 
     fn unsaved_input(&self) -> Option<&'static str> {
