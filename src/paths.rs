@@ -162,3 +162,18 @@ fn open_private(path: &Path, new: bool) -> std::io::Result<std::fs::File> {
     }
     options.open(path)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hospital_file_in_its_data_directory_names_it_and_one_elsewhere_none() {
+        let code: HospitalCode = "TST".parse().unwrap();
+        let data = DataDir::holding(Path::new("/srv/wl/hospitals/TST.db"), &code).unwrap();
+        assert_eq!(data.root(), Path::new("/srv/wl"));
+        assert!(DataDir::holding(Path::new("/srv/wl/hospitals/OTH.db"), &code).is_none());
+        assert!(DataDir::holding(Path::new("/tmp/copy/TST.db"), &code).is_none());
+        assert!(DataDir::holding(Path::new("TST.db"), &code).is_none());
+    }
+}

@@ -363,6 +363,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_offered_option_is_a_valid_value_as_stored() {
+        let defaults = Settings::defaults("Riverside", "RDH", chrono_tz::UTC);
+        for key in SettingKey::iter() {
+            let Some(options) = key.options() else {
+                continue;
+            };
+            assert!(options.contains(&defaults.get(key)), "{key}");
+            for o in options {
+                assert_eq!(key.validate(&o).as_deref(), Ok(o.as_str()), "{key}");
+            }
+        }
+    }
+
+    #[test]
     fn validates_each_key() {
         let mut s = Settings::defaults("Riverside", "RDH", chrono_tz::UTC);
         assert!(s.set(SettingKey::IdleLockMinutes, "10").is_ok());
