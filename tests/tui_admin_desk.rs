@@ -151,6 +151,25 @@ fn an_added_account_gets_a_temporary_password_once_that_must_be_changed() {
     h.press(KeyCode::Enter);
     let list = h.screen();
     assert!(!list.contains(&password), "shown once only: {list}");
+    assert!(row(&list, "amina2").contains("doctor"), "{list}");
+
+    // A user name already taken is refused on its field; the form stays.
+    h.press(KeyCode::Char('a'));
+    h.press(KeyCode::Tab);
+    h.typed("nurse");
+    h.ctrl('s');
+    h.press(KeyCode::Char('y'));
+    let screen = h.screen();
+    assert!(
+        screen.contains("account named \"nurse\" already exists"),
+        "{screen}"
+    );
+    assert!(screen.contains("Add a staff account"), "{screen}");
+    // Esc asks before throwing the typed form away.
+    h.press(KeyCode::Esc);
+    assert!(h.screen().contains("Throw away the account form"));
+    h.press(KeyCode::Char('y'));
+    let list = h.screen();
     assert!(row(&list, "amina2").contains("must change"), "{list}");
 
     // Signing in with it leads to the forced change of password.
@@ -208,8 +227,9 @@ fn roles_change_with_the_cli_rules_and_the_last_admin_keeps_hers() {
         .find(|u| u.user_name == "admin")
         .unwrap();
     assert_eq!(admin.role, Role::Admin);
-    // Esc leaves the form; nothing changed.
+    // Esc leaves the form (asking first, a role having been chosen).
     h.press(KeyCode::Esc);
+    h.press(KeyCode::Char('y'));
     assert!(h.screen().contains("Accounts (4)"));
 }
 

@@ -57,6 +57,8 @@ pub(super) enum Pending {
     Enable(String),
     Reset(String),
     Unlock(String),
+    /// Throw away the form being filled in.
+    Discard,
 }
 
 impl AccountForm {
@@ -175,6 +177,23 @@ impl AccountForm {
         }
     }
 
+    /// Puts a refusal of the new account on the field it is about (a user
+    /// name taken, a full name too long), the cursor there.
+    fn mark_refused(&mut self, message: &str) {
+        if !matches!(self.kind, Kind::Add) {
+            return;
+        }
+        let field = if message.contains("full name") {
+            FULL_NAME
+        } else if message.contains("user name") || message.contains("account named") {
+            USER_NAME
+        } else {
+            return;
+        };
+        self.fields.set_error(field, Some(message.to_string()));
+        self.fields.focus_on(field);
+    }
+
     pub(super) fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
         let (title, about) = match &self.kind {
             Kind::Add => (
@@ -228,6 +247,11 @@ impl Accounts {
         };
         match action {
             Action::Save => f.confirmation(),
+            Action::Cancel if f.fields.changed() => Question::confirm(
+                "Throw away the account form you were filling in?",
+                Pending::Discard,
+            )
+            .into(),
             Action::Cancel => {
                 self.shown = Shown::List;
                 Said::Info("Nothing changed.".into())
@@ -252,6 +276,10 @@ impl Accounts {
     /// the reason on the status line.
     pub(super) fn answer(&mut self, then: Pending, answer: Answer, ctx: &mut Ctx) -> Said {
         if !matches!(answer, Answer::Yes) {
+            return Said::Info("Nothing changed.".into());
+        }
+        if let Pending::Discard = then {
+            self.shown = Shown::List;
             return Said::Info("Nothing changed.".into());
         }
         use crate::ops::accounts as ops;
@@ -295,10 +323,17 @@ impl Accounts {
                 let said = format!("Unlocked {}: they can sign in again.", u.user_name);
                 (None, Some(u.user_name), said)
             }),
+            Pending::Discard => return Said::Nothing,
         };
         let (issued, select, said) = match done {
             Ok(d) => d,
-            Err(e) => return said_error(e),
+            Err(e) => {
+                let said = said_error(e);
+                if let (Shown::Form(f), Said::Error(m)) = (&mut self.shown, &said) {
+                    f.mark_refused(m);
+                }
+                return said;
+            }
         };
         let select = select.or_else(|| issued.as_ref().map(|i| i.user.user_name.clone()));
         self.shown = match issued {
