@@ -203,8 +203,12 @@ impl AccountForm {
             Kind::Role { user } => (
                 format!(" Change role: {} ", user.user_name),
                 format!(
-                    "{} is {} now. The new role takes effect at their next action.",
-                    who(user),
+                    "{} has the role {} now. The new role takes effect at their next action.",
+                    if user.full_name.is_empty() {
+                        user.user_name.clone()
+                    } else {
+                        format!("{} ({})", user.user_name, user.full_name)
+                    },
                     user.role.label()
                 ),
             ),
