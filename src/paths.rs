@@ -27,6 +27,15 @@ impl DataDir {
         Ok(DataDir { root })
     }
 
+    /// The data directory a hospital file opened from it lives in
+    /// (`<root>/hospitals/<CODE>.db`), so that the terminal screen can take
+    /// a backup where `wardline backup` does; `None` for a file elsewhere.
+    pub fn holding(file: &Path, code: &HospitalCode) -> Option<DataDir> {
+        let root = file.parent()?.parent()?.to_path_buf();
+        let data = DataDir { root };
+        (data.hospital_file(code) == file).then_some(data)
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }
@@ -152,4 +161,19 @@ fn open_private(path: &Path, new: bool) -> std::io::Result<std::fs::File> {
         options.mode(0o600);
     }
     options.open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hospital_file_in_its_data_directory_names_it_and_one_elsewhere_none() {
+        let code: HospitalCode = "TST".parse().unwrap();
+        let data = DataDir::holding(Path::new("/srv/wl/hospitals/TST.db"), &code).unwrap();
+        assert_eq!(data.root(), Path::new("/srv/wl"));
+        assert!(DataDir::holding(Path::new("/srv/wl/hospitals/OTH.db"), &code).is_none());
+        assert!(DataDir::holding(Path::new("/tmp/copy/TST.db"), &code).is_none());
+        assert!(DataDir::holding(Path::new("TST.db"), &code).is_none());
+    }
 }

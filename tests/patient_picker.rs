@@ -47,11 +47,11 @@ fn typed(p: &mut Patients, ctx: &mut Ctx, text: &str) {
 
 #[test]
 fn enter_chooses_the_selected_patient_and_audits_the_read() {
-    let (_dir, mut db, session, settings) = setup();
+    let (_dir, mut db, session, mut settings) = setup();
     let mut ctx = Ctx {
         db: &mut db,
         session: &session,
-        settings: &settings,
+        settings: &mut settings,
         now: t0(),
     };
     let mut p = Patients::picker(&mut ctx, "Book an appointment for which patient?");
@@ -77,11 +77,11 @@ fn enter_chooses_the_selected_patient_and_audits_the_read() {
 
 #[test]
 fn escape_cancels_without_choosing() {
-    let (_dir, mut db, session, settings) = setup();
+    let (_dir, mut db, session, mut settings) = setup();
     let mut ctx = Ctx {
         db: &mut db,
         session: &session,
-        settings: &settings,
+        settings: &mut settings,
         now: t0(),
     };
     let mut p = Patients::picker(&mut ctx, "Admit which patient?");
@@ -91,11 +91,11 @@ fn escape_cancels_without_choosing() {
 
 #[test]
 fn a_patient_registered_inside_the_picker_is_chosen() {
-    let (_dir, mut db, session, settings) = setup();
+    let (_dir, mut db, session, mut settings) = setup();
     let mut ctx = Ctx {
         db: &mut db,
         session: &session,
-        settings: &settings,
+        settings: &mut settings,
         now: t0(),
     };
     let mut p = Patients::picker(&mut ctx, "Book an appointment for which patient?");

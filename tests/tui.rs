@@ -115,7 +115,12 @@ fn help_lists_the_keys_of_the_screen_and_closes() {
     h.sign_in_to("admin", KeyCode::F(6));
     h.press(KeyCode::Char('?'));
     let s = h.screen();
-    assert!(s.contains("unlock account") && s.contains("Ctrl+L") && s.contains("F2, Alt+1"));
+    assert!(
+        s.contains("unlock")
+            && s.contains("new password")
+            && s.contains("Ctrl+L")
+            && s.contains("F2, Alt+1")
+    );
     snapshot!("help_admin", s);
     h.press(KeyCode::Esc);
     assert!(!h.screen().contains("previous account"));
@@ -193,7 +198,7 @@ fn ctrl_l_locks_and_another_user_can_sign_in_ending_the_first_session() {
     h.ctrl('l');
     assert!(matches!(h.app.mode, Mode::Locked { .. }));
     assert!(
-        !h.screen().contains("Staff accounts"),
+        !h.screen().contains("Accounts (4)"),
         "no data behind the lock"
     );
     h.key(KeyCode::BackTab, KeyModifiers::SHIFT);
@@ -250,7 +255,7 @@ fn a_tiny_terminal_asks_for_a_larger_window_and_resizing_never_panics() {
             .unwrap();
         let s = h.screen();
         assert_eq!(
-            s.contains("Staff accounts"),
+            s.contains("Accounts (4)"),
             w >= 80 && hgt >= 24,
             "{w}x{hgt}"
         );
@@ -326,6 +331,11 @@ fn the_admin_tab_unlocks_a_locked_account() {
     h.press(KeyCode::Down);
     h.press(KeyCode::Down);
     h.press(KeyCode::Char('u'));
+    assert!(
+        h.screen()
+            .contains("Unlock pharm (Olu Adeyemi, pharmacist)?")
+    );
+    h.press(KeyCode::Char('y'));
     assert!(h.screen().contains("Unlocked pharm"));
     let mut db = Db::open(h.app.db().path()).unwrap();
     assert!(auth::sign_in(&mut db, "pharm", PASSWORD, h.now).is_ok());

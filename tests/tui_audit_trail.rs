@@ -44,9 +44,10 @@ fn an_administrator_filters_opens_and_exports_the_audit_trail() {
         fixture::register(&mut c.db, &c.admin, &input, t0());
     }
     h.sign_in_to("admin", KeyCode::F(6));
-    h.press(KeyCode::Char('t'));
+    h.press(KeyCode::Char('3'));
     let screen = h.screen();
     assert!(screen.contains("Patient: any"), "{screen}");
+    assert!(screen.contains("events, head "), "the trail's head: {screen}");
     assert!(
         screen.contains("registered"),
         "the registration's event: {screen}"
@@ -124,10 +125,13 @@ fn an_administrator_filters_opens_and_exports_the_audit_trail() {
     assert_eq!(files.len(), 1);
     assert_eq!(h.actions().first().map(String::as_str), Some("EXPORT"));
 
-    // Esc leaves the trail for the accounts.
-    h.press(KeyCode::Esc);
+    // Section 1 is the accounts again; 3 the trail, its filters kept.
+    h.press(KeyCode::Char('1'));
     let screen = h.screen();
     assert!(screen.contains("Staff accounts"), "{screen}");
+    h.press(KeyCode::Char('3'));
+    let screen = h.screen();
+    assert!(!screen.contains("Patient: any"), "{screen}");
 }
 
 #[test]

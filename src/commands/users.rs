@@ -1,5 +1,6 @@
 //! `wardline users …`: staff accounts from the command line (add, list,
-//! unlock, reset a password, disable, enable, change your own password,
+//! unlock, reset a password, disable, enable, change a role, change your
+//! own password,
 //! show or set the wards a doctor or nurse works on).
 
 use super::{AsUser, Passwords, as_user, open_hospital, sign_out};
@@ -70,6 +71,17 @@ pub enum UsersCommand {
     Enable {
         #[arg(long)]
         user: String,
+        #[command(flatten)]
+        by: AsUser,
+    },
+    /// Give an account another role: never your own, never the last
+    /// administrator's, never between a patient's account and a staff one.
+    Role {
+        /// The account's user name.
+        user: String,
+        /// admin, receptionist, doctor, nurse, pharmacist, lab_tech or cashier.
+        #[arg(long)]
+        role: String,
         #[command(flatten)]
         by: AsUser,
     },
@@ -203,6 +215,19 @@ pub fn users(data: &DataDir, cli: &Cli, cmd: &UsersCommand, pw: &mut Passwords) 
                 Ok(accounts::enable(db, s, user, now)?)
             })?;
             say!("Enabled {}: it can sign in again.", u.user_name);
+        }
+        UsersCommand::Role { user, role, by } => {
+            let role: Role = role.parse().map_err(|_| {
+                anyhow::anyhow!("unknown role {role:?}: use one of {}", Role::all_names())
+            })?;
+            let u = as_user(&mut db, by, pw, |db, s, _| {
+                Ok(accounts::change_role(db, s, user, role, now)?)
+            })?;
+            say!(
+                "{} is {} now: the new role takes effect at their next action.",
+                u.user_name,
+                u.role.label()
+            );
         }
         UsersCommand::Wards {
             user,

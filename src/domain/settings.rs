@@ -117,6 +117,19 @@ impl SettingKey {
             .map_err(|_| SettingError::UnknownKey(s.to_string()))
     }
 
+    /// The values a setting may take when they are a few named ones (the
+    /// Admin tab offers them as a choice); `None` for a typed value.
+    pub fn options(self) -> Option<Vec<String>> {
+        match self {
+            SettingKey::DateFormat => {
+                Some(DATE_FORMATS.iter().map(|(n, _)| n.to_string()).collect())
+            }
+            SettingKey::LabSelfVerify => Some(vec!["yes".into(), "no".into()]),
+            SettingKey::ReceiptPaperMm => Some(vec!["58".into(), "80".into()]),
+            _ => None,
+        }
+    }
+
     /// Checks a value and returns it in its stored form.
     pub fn validate(self, value: &str) -> Result<String, SettingError> {
         let v = value.trim();
@@ -348,6 +361,20 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_offered_option_is_a_valid_value_as_stored() {
+        let defaults = Settings::defaults("Riverside", "RDH", chrono_tz::UTC);
+        for key in SettingKey::iter() {
+            let Some(options) = key.options() else {
+                continue;
+            };
+            assert!(options.contains(&defaults.get(key)), "{key}");
+            for o in options {
+                assert_eq!(key.validate(&o).as_deref(), Ok(o.as_str()), "{key}");
+            }
+        }
+    }
 
     #[test]
     fn validates_each_key() {

@@ -1,4 +1,5 @@
-//! Staff accounts: create, reset, unlock, disable, enable (admin work).
+//! Staff accounts: create, reset, unlock, disable, enable, change role
+//! (admin work), the same rules for the command line and the Admin tab.
 //!
 //! Each change re-checks the acting admin and its own rules inside the write
 //! transaction, so two terminals cannot race past them.
@@ -8,6 +9,7 @@ use crate::domain::audit::{Actor, AuditAction, AuditEvent};
 use crate::domain::role::{Permission, Role};
 use crate::domain::user::{User, parse_user_name};
 use crate::error::{Error, Result};
+use crate::ops::patient_accounts::{self, Issued};
 use crate::store::{Db, users};
 use chrono::{DateTime, Utc};
 use rusqlite::Transaction;
@@ -222,5 +224,109 @@ pub fn enable(db: &mut Db, by: &Session, user_name: &str, now: DateTime<Utc>) ->
         }
         users::set_disabled(tx, &user.id, None, now)?;
         Ok("enabled".into())
+    })
+}
+
+/// An admin creates an account with a temporary password, generated here
+/// and returned to show once; it must be changed at first sign-in.
+pub fn add_with_temporary_password(
+    db: &mut Db,
+    by: &Session,
+    user_name: &str,
+    full_name: &str,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Result<Issued> {
+    by.require(Permission::Administer, "create accounts")?;
+    let password = patient_accounts::temporary_password(db)?;
+    let account = NewAccount {
+        user_name,
+        full_name,
+        role,
+        password: password.reveal(),
+    };
+    let user = add(db, by, &account, true, now)?;
+    Ok(Issued { user, password })
+}
+
+/// A new temporary password, generated and returned to show once; it must
+/// be changed at the next sign-in, and any lock is lifted. A patient's
+/// account is reset as its record's portal account is (the event names the
+/// patient).
+pub fn reset_to_temporary_password(
+    db: &mut Db,
+    by: &Session,
+    user_name: &str,
+    now: DateTime<Utc>,
+) -> Result<Issued> {
+    by.require(Permission::Administer, "reset passwords")?;
+    let target = find(db.conn(), user_name)?;
+    if target.role == Role::Patient {
+        let patient = users::linked_patient(db.conn(), &target.id)?.ok_or_else(|| {
+            Error::NotFound(format!(
+                "the patient account {} is linked to no patient",
+                target.user_name
+            ))
+        })?;
+        return patient_accounts::reset_password(db, by, &patient, now);
+    }
+    let password = patient_accounts::temporary_password(db)?;
+    let user = reset_password(db, by, user_name, password.reveal(), now)?;
+    Ok(Issued { user, password })
+}
+
+/// Gives an account another role. Never one's own, never the last enabled
+/// administrator's; a patient's account stays a patient's and a staff
+/// account never becomes one; a doctor or nurse on wards is taken off them
+/// first.
+pub fn change_role(
+    db: &mut Db,
+    by: &Session,
+    user_name: &str,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Result<User> {
+    change(db, by, user_name, "change roles", |tx, user| {
+        if user.role == role {
+            return Err(Error::Refused(format!(
+                "{}'s role is already {}",
+                user.user_name,
+                role.label()
+            )));
+        }
+        if user.role == Role::Patient || role == Role::Patient {
+            return Err(Error::Refused(format!(
+                "{} cannot be given the role {}: a patient's account stays a patient's, and a staff account never becomes one (a patient's portal account is made from their record, key P)",
+                user.user_name,
+                role.label()
+            )));
+        }
+        if user.role == Role::Admin && user.disabled_at.is_none() && users::active_admins(tx)? <= 1
+        {
+            return Err(Error::Refused(
+                "this is the last administrator account: add another administrator first".into(),
+            ));
+        }
+        if user.id == by.user.id {
+            return Err(Error::Refused(
+                "you cannot change your own role: ask another administrator".into(),
+            ));
+        }
+        if !matches!(role, Role::Doctor | Role::Nurse) {
+            let wards: Vec<String> = crate::store::ward_staff::open_of(tx, &user.id)?
+                .into_iter()
+                .map(|a| a.ward_name)
+                .collect();
+            if !wards.is_empty() {
+                return Err(Error::Refused(format!(
+                    "{} works on {}: take them off every ward first (w on the Admin tab, or `wardline users wards --user {} --none`)",
+                    user.user_name,
+                    wards.join(", "),
+                    user.user_name
+                )));
+            }
+        }
+        users::set_role(tx, &user.id, role, now)?;
+        Ok(format!("role {} → {role}", user.role))
     })
 }

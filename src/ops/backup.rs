@@ -217,3 +217,31 @@ pub fn latest(db: &Db, by: &Session) -> crate::error::Result<Option<BackupRecord
     crate::auth::authorize(db.conn(), by, Permission::Administer, "see the backups")?;
     Ok(store::backup::latest(db.conn())?)
 }
+
+/// A recorded backup and whether its file is still where it was written.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub record: BackupRecord,
+    pub present: bool,
+}
+
+/// Every recorded backup, newest first, each with whether its file is
+/// still there (admin only). Each passed its check when it was taken: a
+/// copy that fails is deleted and never recorded.
+pub fn list(db: &Db, by: &Session) -> crate::error::Result<Vec<Listed>> {
+    crate::auth::authorize(db.conn(), by, Permission::Administer, "see the backups")?;
+    Ok(store::backup::list(db.conn())?
+        .into_iter()
+        .map(|record| Listed {
+            present: Path::new(&record.path).is_file(),
+            record,
+        })
+        .collect())
+}
+
+/// The data directory the hospital file was opened from, where a backup
+/// taken from the terminal screen goes (as `wardline backup` puts it);
+/// `None` for a file opened from elsewhere.
+pub fn data_dir_of(db: &Db) -> Option<DataDir> {
+    DataDir::holding(db.path(), db.code())
+}

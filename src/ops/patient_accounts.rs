@@ -117,11 +117,20 @@ fn refuse_unusable(p: &Patient) -> Result<()> {
     Ok(())
 }
 
-fn fresh_password(db: &Db) -> Result<(TemporaryPassword, String)> {
+/// A fresh temporary password long enough for the hospital's policy (a
+/// staff account's too, see [`crate::ops::accounts`]).
+pub(crate) fn temporary_password(db: &Db) -> Result<TemporaryPassword> {
     let policy = db.settings()?.password_policy();
-    let password = temporary_password::generate(&mut rand::rngs::OsRng, policy.min_length);
-    let hash = hash_password(&password)?;
-    Ok((TemporaryPassword(password), hash))
+    Ok(TemporaryPassword(temporary_password::generate(
+        &mut rand::rngs::OsRng,
+        policy.min_length,
+    )))
+}
+
+fn fresh_password(db: &Db) -> Result<(TemporaryPassword, String)> {
+    let password = temporary_password(db)?;
+    let hash = hash_password(password.reveal())?;
+    Ok((password, hash))
 }
 
 /// The portal account of a patient, if one was made (any staff who may

@@ -115,3 +115,33 @@ pub fn latest(conn: &Connection) -> Result<Option<BackupRecord>, StoreError> {
         Some(b)
     }))
 }
+
+/// Every recorded backup, newest first (the Admin tab's list).
+pub fn list(conn: &Connection) -> Result<Vec<BackupRecord>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT taken_at, path, automatic, size_bytes, events, head_hash
+         FROM backups ORDER BY taken_at DESC",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            BackupRecord {
+                taken_at: chrono::DateTime::default(),
+                path: r.get(1)?,
+                automatic: r.get(2)?,
+                size_bytes: u64::try_from(r.get::<_, i64>(3)?).unwrap_or_default(),
+                events: r.get(4)?,
+                head_hash: r.get(5)?,
+            },
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (at, mut b) = row?;
+        if let Some(t) = parse_ts(&at) {
+            b.taken_at = t;
+            out.push(b);
+        }
+    }
+    Ok(out)
+}

@@ -117,6 +117,22 @@ pub fn set_password(
     Ok(())
 }
 
+/// Gives an account another role (the rules are the caller's; the file
+/// keeps a clinician on wards a clinician, and a patient's account a
+/// patient's).
+pub fn set_role(
+    tx: &Transaction,
+    id: &Id,
+    role: Role,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE users SET role = ?2, updated_at = ?3, version = version + 1 WHERE id = ?1",
+        (id.as_str(), role.to_string(), format_ts(now)),
+    )?;
+    Ok(())
+}
+
 pub fn set_disabled(
     tx: &Transaction,
     id: &Id,

@@ -310,9 +310,24 @@ pub enum Action {
     OlderEntries,
     /// The previous page of newer entries.
     NewerEntries,
-    // the audit trail browser of the Admin tab (issue #19)
-    /// Open the audit trail browser (the Admin tab's accounts list).
-    AuditTrail,
+    // the administrator's desk (issue #19)
+    /// Show the next section of a tab of sections (after the last, the first).
+    NextSection,
+    /// Show the previous section (before the first, the last).
+    PrevSection,
+    /// Add a staff account, with a temporary password shown once.
+    AddAccount,
+    /// Give the selected account another role.
+    ChangeRole,
+    /// Disable the selected account, or enable it again.
+    ToggleAccount,
+    /// Give the selected account a new temporary password, shown once.
+    ResetPassword,
+    /// Make a backup of the hospital now.
+    TakeBackup,
+    /// Check the selected backup file again.
+    CheckBackup,
+    // the Admin tab's audit trail section (issue #19)
     /// Filter the trail on a staff member's user name.
     FilterStaff,
     /// Filter the trail on an action code.

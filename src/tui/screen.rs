@@ -24,7 +24,10 @@ use std::any::Any;
 pub struct Ctx<'a> {
     pub db: &'a mut Db,
     pub session: &'a Session,
-    pub settings: &'a Settings,
+    /// The settings the app works with: read again by the screen that
+    /// changes one (the Admin tab's settings), so that the change shows at
+    /// once.
+    pub settings: &'a mut Settings,
     pub now: DateTime<Utc>,
 }
 

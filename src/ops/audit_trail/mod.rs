@@ -1,5 +1,5 @@
-//! The audit trail as the administrator reads it: how long it is, its head
-//! hash and the latest events; the trail searched by patient, staff member,
+//! The audit trail as the administrator reads it: how long it is and its
+//! head hash; the trail searched by patient, staff member,
 //! action and local dates a page at a time; "who opened this patient's
 //! record"; and the filtered events written out as CSV ([`export`]).
 //!
@@ -32,23 +32,18 @@ pub const PAGE: usize = 200;
 /// What reading the trail asks of the role.
 const READING: &str = "read the audit trail";
 
-/// The trail's length and head hash, and its `recent` latest events.
-pub struct Overview {
+/// How long the trail is and the hash of its latest event: what a copy of
+/// the trail kept elsewhere is checked against.
+pub struct Head {
     pub count: i64,
-    pub head: String,
-    pub recent: Vec<AuditRecord>,
+    pub hash: String,
 }
 
-/// Reads the overview (administrators only).
-pub fn overview(db: &Db, by: &Session, recent: usize) -> Result<Overview> {
+/// Reads the trail's head (administrators only).
+pub fn head(db: &Db, by: &Session) -> Result<Head> {
     by.require(Permission::Administer, READING)?;
-    let (count, head) = audit::head(db.conn())?;
-    let recent = audit::recent(db.conn(), recent)?;
-    Ok(Overview {
-        count,
-        head,
-        recent,
-    })
+    let (count, hash) = audit::head(db.conn())?;
+    Ok(Head { count, hash })
 }
 
 /// Which page of a search to read.

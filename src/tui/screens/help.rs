@@ -9,7 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 /// Draws each titled table as `keys  what they do`: in one column when it
-/// fits the height, else the first table beside the others.
+/// fits the height, else the first table beside the others (the end of a
+/// first table taller than the screen heads the second column).
 pub fn render(
     title: &str,
     sections: &[(&str, &[Binding])],
@@ -24,7 +25,16 @@ pub fn render(
         return;
     }
     let (first, rest) = sections.split_at(1.min(sections.len()));
-    let (left, right) = (lines(first, theme), lines(rest, theme));
+    let (mut left, mut right) = (lines(first, theme), lines(rest, theme));
+    // A first table taller than the screen goes on at the top of the
+    // second column rather than being cut off.
+    let room = usize::from(area.height.saturating_sub(2));
+    if left.len() > room {
+        let mut spill = left.split_off(room);
+        spill.push(Line::from(""));
+        spill.append(&mut right);
+        right = spill;
+    }
     let height = left.len().max(right.len()) as u16 + 2;
     let inner = frame_box(title, centered(area, 78, height), theme, buf);
     let [l, r] =

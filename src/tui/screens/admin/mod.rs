@@ -1,347 +1,301 @@
-//! The admin tab: staff accounts (unlock from here, and set the wards a
-//! doctor or nurse works on), the settings, the state of the audit trail
-//! and when the latest backup was taken.
+//! The Admin tab, the administrator's desk: a strip of sections (staff
+//! accounts, the settings, the audit trail, the backups), each its own
+//! [`Screen`] in its own module. The tab only switches sections and hands
+//! the shown one the app's keys, time and drawing; the one list of the
+//! sections is [`SECTIONS`].
 
+mod account_forms;
+mod accounts;
 pub mod audit_trail;
+mod backups;
 mod keys;
+mod settings;
 mod wards;
 
-use crate::auth::Session;
-use crate::domain::audit::AuditRecord;
 use crate::domain::backup::BackupRecord;
-use crate::domain::clock::Tz;
-use crate::domain::ids::Id;
-use crate::domain::role::Role;
-use crate::domain::settings::{SettingKey, Settings};
-use crate::domain::user::User;
-use crate::error::Result;
-use crate::store::Db;
 use crate::tui::keymap::{Action, Binding};
-use crate::tui::popups::{Answer, Heard};
-use crate::tui::screen::{Ctx, Said, Screen, View, said_error};
-use crate::tui::theme::Theme;
-use crate::tui::widgets::table::{Cell, Column, Line as TableLine, ScrollTable, Selection};
-use chrono::{DateTime, Utc};
+use crate::tui::popups::{Answer, Heard, Refused};
+use crate::tui::screen::{Ctx, Request, Said, Screen, View, said_error};
 use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Widget};
+use ratatui::widgets::{Paragraph, Tabs};
 use std::any::Any;
-use std::collections::HashMap;
-use strum::IntoEnumIterator;
 
-/// How many recent audit events the tab shows.
-const RECENT: usize = 50;
+/// A section just opened (none when it could not be read), and what it said.
+type Opened = (Option<Box<dyn Screen>>, Said);
 
-/// The width the accounts list needs beyond its other columns to show
-/// each clinician's wards.
-const WARDS_WIDTH: u16 = 24;
+/// One section of the desk: its name on the strip and how it opens.
+struct Section {
+    label: &'static str,
+    open: fn(&mut Ctx) -> Opened,
+}
 
+fn boxed<S: Screen + 'static>((screen, said): (Option<S>, Said)) -> Opened {
+    (screen.map(|s| Box::new(s) as Box<dyn Screen>), said)
+}
+
+/// The desk's sections, in the order of the strip (keys 1, 2, …): the one
+/// list that names them.
+const SECTIONS: &[Section] = &[
+    Section {
+        label: "Accounts",
+        open: |ctx| boxed(accounts::Accounts::open(ctx)),
+    },
+    Section {
+        label: "Settings",
+        open: |ctx| boxed(settings::SettingsList::open(ctx)),
+    },
+    Section {
+        label: "Audit trail",
+        open: |ctx| {
+            let (trail, said) = audit_trail::AuditTrail::open(ctx);
+            boxed((Some(trail), said))
+        },
+    },
+    Section {
+        label: "Backups",
+        open: |ctx| boxed(backups::Backups::open(ctx)),
+    },
+];
+
+fn labels() -> Vec<&'static str> {
+    SECTIONS.iter().map(|s| s.label).collect()
+}
+
+/// A question a section asked, with the section that answers it.
+struct Routed {
+    section: usize,
+    about: Box<dyn Any>,
+}
+
+/// The desk: the sections opened so far and the one shown, and the latest
+/// backup (on the strip, whichever section shows).
 pub struct Admin {
-    pub users: Vec<User>,
-    /// The names of the wards each clinician works on, by account id.
-    wards: HashMap<Id, Vec<String>>,
-    settings: Settings,
-    audit_count: i64,
-    audit_head: String,
-    recent: Vec<AuditRecord>,
+    sections: Vec<Option<Box<dyn Screen>>>,
+    current: usize,
     last_backup: Option<BackupRecord>,
-    selected: Selection,
-    /// The audit trail browser, full-screen over the tab while open (`t`).
-    /// A stand-in until the Admin tab's sections hold it: the whole wiring
-    /// is this field and the `if let Some(trail)` lines of `impl Screen`.
-    trail: Option<audit_trail::AuditTrail>,
 }
 
 impl Admin {
-    /// Reads what the tab shows (admin only).
-    pub fn load(db: &Db, by: &Session) -> Result<Admin> {
-        let users = crate::ops::accounts::list(db, by)?;
-        let wards = crate::ops::ward_staff::all_wards(db, by)?;
-        let settings = crate::ops::settings::list(db, by)?;
-        let trail = crate::ops::audit_trail::overview(db, by, RECENT)?;
-        let last_backup = crate::ops::backup::latest(db, by)?;
-        Ok(Admin {
-            users,
-            wards,
-            settings,
-            audit_count: trail.count,
-            audit_head: trail.head,
-            recent: trail.recent,
-            last_backup,
-            selected: Selection::default(),
-            trail: None,
-        })
-    }
-
-    /// Reloads, keeping the selection on the same account where it still exists.
-    pub fn reload(&mut self, db: &Db, by: &Session) -> Result<()> {
-        let keep = self.selected_user().map(|u| u.id.clone());
-        *self = Admin::load(db, by)?;
-        if let Some(id) = keep {
-            let at = self.users.iter().position(|u| u.id == id).unwrap_or(0);
-            self.selected.select(at, self.users.len());
-        }
-        Ok(())
-    }
-
-    /// The wards a clinician works on, in words.
-    fn wards_of(&self, user: &Id) -> String {
-        match self.wards.get(user) {
-            Some(names) if !names.is_empty() => names.join(", "),
-            _ => "no ward".into(),
-        }
-    }
-
-    pub fn selected_user(&self) -> Option<&User> {
-        self.users.get(self.selected.index())
-    }
-
-    /// Moves the selection; returns true when the action was a movement.
-    pub fn navigate(&mut self, action: Action) -> bool {
-        self.selected.navigate(action, self.users.len())
-    }
-
-    pub fn render(
-        &self,
-        now: DateTime<Utc>,
-        zone: Tz,
-        theme: &Theme,
-        area: Rect,
-        frame: &mut Frame,
-    ) {
-        // The settings take the room they need, leaving the audit trail at
-        // least three rows.
-        let every_setting = SettingKey::iter().count() as u16 + 2;
-        let top_height = (area.height * 55 / 100)
-            .max(every_setting)
-            .min(area.height.saturating_sub(5));
-        let [top, bottom] =
-            Layout::vertical([Constraint::Length(top_height), Constraint::Min(0)]).areas(area);
-        let [users_area, settings_area] =
-            Layout::horizontal([Constraint::Min(48), Constraint::Length(32)]).areas(top);
-
-        // The wards column shows where there is room for it; the selected
-        // clinician's wards always show under the list.
-        let wide = users_area.width >= 48 + WARDS_WIDTH;
-        let mut columns = vec![
-            Column::code("User"),
-            Column::text("Role", 6),
-            Column::text("Status", 6),
-            Column::text("Last login", 11),
-        ];
-        if wide {
-            columns.push(Column::text("Wards", 8).grow());
-        } else {
-            columns[3] = Column::text("Last login", 11).grow();
-        }
-        let mut block = Block::bordered().title(format!(" Staff accounts ({}) ", self.users.len()));
-        if let Some(u) = self.selected_user()
-            && matches!(u.role, Role::Doctor | Role::Nurse)
-        {
-            block = block.title_bottom(format!(" {}: {} ", u.user_name, self.wards_of(&u.id)));
-        }
-        let users = ScrollTable::new(columns)
-            .header_style(theme.header())
-            .highlight(theme.selected())
-            .block(block);
-        let selected = Some(self.selected.index());
-        users.render(frame, users_area, selected, self.users.len(), |i| {
-            let u = &self.users[i];
-            let status = u.status(now);
-            let style = match status {
-                "active" => theme.ok(),
-                "locked" | "disabled" => theme.error(),
-                _ => theme.warn(),
-            };
-            let mut cells = vec![
-                Cell::from(u.user_name.clone()),
-                Cell::from(u.role.to_string()),
-                Cell::styled(status, style),
-                Cell::from(
-                    u.last_login_at
-                        .map(|t| t.with_timezone(&zone).format("%m-%d %H:%M").to_string())
-                        .unwrap_or_else(|| "never".into()),
-                ),
-            ];
-            if wide && matches!(u.role, Role::Doctor | Role::Nurse) {
-                cells.push(Cell::from(self.wards_of(&u.id)));
-            }
-            TableLine::new(cells)
-        });
-        let buf = frame.buffer_mut();
-
-        // Where not every setting fits, the last line says how many more
-        // there are and where to read them all.
-        let room = settings_area.height.saturating_sub(2) as usize;
-        let total = SettingKey::iter().count();
-        let shown = if total > room {
-            room.saturating_sub(1)
-        } else {
-            total
-        };
-        // The key column as wide as the longest key and a space: a key never
-        // runs into its value.
-        let key_width = SettingKey::iter()
-            .map(|k| k.to_string().chars().count())
-            .max()
-            .unwrap_or(0)
-            + 1;
-        // A value too long for the panel ends in … (all of it: `wardline
-        // settings list`).
-        let value_width = (settings_area.width as usize).saturating_sub(2 + key_width);
-        let mut lines: Vec<Line> = SettingKey::iter()
-            .take(shown)
-            .map(|k| {
-                Line::from(vec![
-                    Span::styled(format!("{:<key_width$}", k.to_string()), theme.muted()),
-                    Span::raw(crate::tui::widgets::table::fit_or_mark(
-                        &self.settings.get(k),
-                        value_width,
-                    )),
-                ])
-            })
-            .collect();
-        if shown < total {
-            lines.push(Line::from(Span::styled(
-                format!("{} more: wardline settings list", total - shown),
-                theme.muted(),
-            )));
-        }
-        Paragraph::new(lines)
-            .block(Block::bordered().title(" Settings "))
-            .render(settings_area, buf);
-
-        let head = self.audit_head.get(..12).unwrap_or(&self.audit_head);
-        let backup = self
-            .last_backup
-            .as_ref()
-            .map(|b| {
-                b.taken_at
-                    .with_timezone(&zone)
-                    .format("%m-%d %H:%M")
-                    .to_string()
-            })
-            .unwrap_or_else(|| "never".into());
-        let title = format!(
-            " Audit trail: {} events, head {head}… · Last backup: {backup} ",
-            self.audit_count
-        );
-        ScrollTable::new([
-            Column::number("#"),
-            Column::text("When", 11),
-            Column::text("Who", 8),
-            Column::text("Action", 8),
-            Column::text("What", 10).grow(),
-        ])
-        .header_style(theme.header())
-        .block(Block::bordered().title(title))
-        .render(frame, bottom, None, self.recent.len(), |i| {
-            let r = &self.recent[i];
-            let at = crate::domain::time::parse_ts(&r.at)
-                .map(|t| t.with_timezone(&zone).format("%m-%d %H:%M").to_string())
-                .unwrap_or_default();
-            TableLine::new(vec![
-                crate::domain::display::grouped(r.seq),
-                at,
-                r.actor_name.clone(),
-                r.action.clone(),
-                r.summary.clone(),
-            ])
-        });
-    }
-}
-
-impl Admin {
-    /// Opens the tab, reading what it shows; nothing when it cannot be read.
+    /// Opens the tab on its first section; nothing when it cannot be read.
     pub fn open(ctx: &mut Ctx) -> (Option<Admin>, Said) {
-        match Admin::load(ctx.db, ctx.session) {
-            Ok(a) => (Some(a), Said::Nothing),
-            Err(e) => (None, said_error(e)),
-        }
+        let (first, said) = (SECTIONS[0].open)(ctx);
+        let Some(first) = first else {
+            return (None, said);
+        };
+        let mut sections: Vec<Option<Box<dyn Screen>>> = SECTIONS.iter().map(|_| None).collect();
+        sections[0] = Some(first);
+        let mut admin = Admin {
+            sections,
+            current: 0,
+            last_backup: None,
+        };
+        let read = admin.read_last_backup(ctx);
+        (Some(admin), if said == Said::Nothing { read } else { said })
     }
 
-    fn unlock_selected_account(&mut self, ctx: &mut Ctx) -> Said {
-        let Some(user) = self.selected_user() else {
-            return Said::Nothing;
-        };
-        let name = user.user_name.clone();
-        if !user.is_locked(ctx.now) {
-            return Said::Info(format!("{name} is not locked."));
-        }
-        match crate::ops::accounts::unlock(ctx.db, ctx.session, &name) {
-            Ok(u) => match self.reload(ctx.db, ctx.session) {
-                Ok(()) => Said::Info(format!("Unlocked {}: they can sign in again.", u.user_name)),
-                Err(e) => said_error(e),
-            },
+    fn read_last_backup(&mut self, ctx: &mut Ctx) -> Said {
+        match crate::ops::backup::latest(ctx.db, ctx.session) {
+            Ok(b) => {
+                self.last_backup = b;
+                Said::Nothing
+            }
             Err(e) => said_error(e),
         }
+    }
+
+    fn shown(&self) -> Option<&dyn Screen> {
+        self.sections.get(self.current)?.as_deref()
+    }
+
+    /// Shows section `i`: opened the first time, read afresh after.
+    fn show(&mut self, i: usize, ctx: &mut Ctx) -> Said {
+        if i >= SECTIONS.len() {
+            return Said::Nothing;
+        }
+        let said = match &mut self.sections[i] {
+            Some(s) => s.shown_again(ctx),
+            None => {
+                let (s, said) = (SECTIONS[i].open)(ctx);
+                match s {
+                    Some(s) => {
+                        self.sections[i] = Some(s);
+                        said
+                    }
+                    None => return said,
+                }
+            }
+        };
+        let left = self.in_section(self.current, |s, ctx| s.leave(ctx), ctx);
+        self.current = i;
+        if said == Said::Nothing { left } else { said }
+    }
+
+    /// Runs `f` on section `i`, once opened, routing a question it asks so
+    /// that its answer comes back to it.
+    fn in_section(
+        &mut self,
+        i: usize,
+        f: impl FnOnce(&mut dyn Screen, &mut Ctx) -> Said,
+        ctx: &mut Ctx,
+    ) -> Said {
+        match self.sections.get_mut(i).and_then(|s| s.as_deref_mut()) {
+            Some(s) => route(i, f(s, ctx)),
+            None => Said::Nothing,
+        }
+    }
+}
+
+/// A section's question, wrapped with the section that asked it.
+fn route(section: usize, said: Said) -> Said {
+    match said {
+        Said::Ask(mut q) => {
+            let about = std::mem::replace(&mut q.about, Box::new(()));
+            q.about = Box::new(Routed { section, about });
+            Said::Ask(q)
+        }
+        other => other,
     }
 }
 
 impl Screen for Admin {
     fn table(&self) -> &'static [Binding] {
-        if let Some(trail) = &self.trail {
-            return trail.table();
+        match self.shown() {
+            Some(s) if s.takes_text() => s.table(),
+            Some(s) => keys::with_sections(s.table(), &labels()),
+            None => keys::with_sections(&[], &labels()),
         }
-        keys::ADMIN
     }
 
     fn title(&self) -> &'static str {
-        "Admin"
+        self.shown().map_or("Admin", |s| s.title())
     }
 
     fn perform(&mut self, action: Action, ctx: &mut Ctx) -> Said {
-        if let Some(trail) = &mut self.trail {
-            if action == Action::Back && trail.at_list() {
-                self.trail = None;
-                return self.shown_again(ctx);
-            }
-            return trail.perform(action, ctx);
-        }
-        match action {
-            Action::AuditTrail => {
-                let (trail, said) = audit_trail::AuditTrail::open(ctx);
-                self.trail = Some(trail);
-                said
-            }
-            Action::UnlockAccount => self.unlock_selected_account(ctx),
-            Action::SetWards => self.ask_wards(ctx),
-            Action::Refresh => match self.reload(ctx.db, ctx.session) {
-                Ok(()) => Said::Info("Refreshed.".into()),
-                Err(e) => said_error(e),
-            },
-            other => {
-                self.navigate(other);
-                Said::Nothing
+        let n = SECTIONS.len();
+        let on_own_keys = self
+            .shown()
+            .is_some_and(|s| s.table().iter().any(|b| b.action == action));
+        if !on_own_keys {
+            match action {
+                Action::NextSection => return self.show((self.current + 1) % n, ctx),
+                Action::PrevSection => return self.show((self.current + n - 1) % n, ctx),
+                Action::ShowSection(k) => {
+                    return self.show(usize::from(k).wrapping_sub(1), ctx);
+                }
+                _ => {}
             }
         }
+        let said = self.in_section(self.current, |s, ctx| s.perform(action, ctx), ctx);
+        if action == Action::Refresh {
+            self.read_last_backup(ctx);
+        }
+        said
+    }
+
+    fn takes_text(&self) -> bool {
+        self.shown().is_some_and(|s| s.takes_text())
+    }
+
+    fn type_key(&mut self, key: KeyEvent, ctx: &mut Ctx) -> Said {
+        self.in_section(self.current, |s, ctx| s.type_key(key, ctx), ctx)
+    }
+
+    fn paste(&mut self, text: &str, ctx: &mut Ctx) -> Said {
+        if self.shown().is_none() {
+            return crate::tui::screen::not_pasted();
+        }
+        self.in_section(self.current, |s, ctx| s.paste(text, ctx), ctx)
+    }
+
+    fn unsaved_input(&self) -> Option<&'static str> {
+        self.sections
+            .iter()
+            .flatten()
+            .find_map(|s| s.unsaved_input())
+    }
+
+    fn leave(&mut self, ctx: &mut Ctx) -> Said {
+        self.in_section(self.current, |s, ctx| s.leave(ctx), ctx)
+    }
+
+    fn tick(&mut self, ctx: &mut Ctx) -> Said {
+        self.in_section(self.current, |s, ctx| s.tick(ctx), ctx)
     }
 
     fn answered(&mut self, about: Box<dyn Any>, answer: Answer, ctx: &mut Ctx) -> Heard {
-        if let Some(trail) = &mut self.trail {
-            return trail.answered(about, answer, ctx);
-        }
-        match about.downcast::<wards::WardsFor>() {
-            Ok(wards) => self.answer_wards(*wards, answer, ctx),
-            Err(_) => Ok(Said::Nothing),
-        }
+        let Ok(routed) = about.downcast::<Routed>() else {
+            return Ok(Said::Nothing);
+        };
+        let Routed { section, about } = *routed;
+        let Some(s) = self
+            .sections
+            .get_mut(section)
+            .and_then(|s| s.as_deref_mut())
+        else {
+            return Ok(Said::Nothing);
+        };
+        let heard = match s.answered(about, answer, ctx) {
+            Ok(said) => Ok(route(section, said)),
+            Err(refused) => Err(Refused {
+                about: Box::new(Routed {
+                    section,
+                    about: refused.about,
+                }),
+                ..refused
+            }),
+        };
+        self.read_last_backup(ctx);
+        heard
+    }
+
+    fn open_request(&mut self, request: Request, ctx: &mut Ctx) -> Said {
+        self.in_section(self.current, |s, ctx| s.open_request(request, ctx), ctx)
     }
 
     fn shown_again(&mut self, ctx: &mut Ctx) -> Said {
-        if let Some(trail) = &mut self.trail {
-            return trail.shown_again(ctx);
-        }
-        match self.reload(ctx.db, ctx.session) {
-            Ok(()) => Said::Nothing,
-            Err(e) => said_error(e),
-        }
+        let said = self.in_section(self.current, |s, ctx| s.shown_again(ctx), ctx);
+        let read = self.read_last_backup(ctx);
+        if said == Said::Nothing { read } else { said }
     }
 
     fn render(&self, frame: &mut Frame, area: Rect, view: &View) {
-        if let Some(trail) = &self.trail {
-            return trail.render(frame, area, view);
+        let [bar, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+        let titles: Vec<String> = SECTIONS
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("{} {}", i + 1, s.label))
+            .collect();
+        let backup = self
+            .last_backup
+            .as_ref()
+            .map(|b| {
+                b.taken_at
+                    .with_timezone(&view.clock.zone)
+                    .format("%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_else(|| "never".into());
+        let backup = format!("Last backup: {backup} ");
+        let width = u16::try_from(backup.chars().count()).unwrap_or(0);
+        let [strip, right] =
+            Layout::horizontal([Constraint::Min(0), Constraint::Length(width)]).areas(bar);
+        frame.render_widget(
+            Tabs::new(titles)
+                .padding(" ", "")
+                .divider(" ")
+                .select(self.current)
+                .highlight_style(view.theme.selected()),
+            strip,
+        );
+        frame.render_widget(
+            Paragraph::new(Line::from(Span::styled(backup, view.theme.muted()))),
+            right,
+        );
+        if let Some(s) = self.shown() {
+            s.render(frame, body, view);
         }
-        Admin::render(self, view.now, view.clock.zone, view.theme, area, frame)
     }
 }

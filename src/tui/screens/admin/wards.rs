@@ -1,9 +1,9 @@
 //! The wards a doctor or nurse works on, chosen in a check list over the
-//! accounts (`w`): the wards in use, those the clinician is assigned to
+//! accounts section (`w`): the wards in use, those the clinician is assigned to
 //! checked; Enter saves through the ward-staff ops (new wards assigned, the
 //! unchecked ended, each recorded in the audit trail).
 
-use super::Admin;
+use super::accounts::Accounts;
 use crate::domain::ids::Id;
 use crate::domain::role::Role;
 use crate::tui::popups::{Answer, Heard, Question};
@@ -17,7 +17,7 @@ pub(super) struct WardsFor {
     wards: Vec<Id>,
 }
 
-impl Admin {
+impl Accounts {
     /// Opens the check list of wards for the selected account.
     pub(super) fn ask_wards(&mut self, ctx: &mut Ctx) -> Said {
         let Some(user) = self.selected_user() else {
@@ -81,8 +81,8 @@ impl Admin {
             Ok(set) => set,
             Err(e) => return Ok(said_error(e)),
         };
-        if let Err(e) = self.reload(ctx.db, ctx.session) {
-            return Ok(said_error(e));
+        if let said @ Said::Error(_) = self.reload(ctx) {
+            return Ok(said);
         }
         let name = &set.user.user_name;
         Ok(Said::Info(

@@ -25,8 +25,12 @@ pub(super) fn render(t: &AuditTrail, frame: &mut Frame, area: Rect, view: &View)
             } else {
                 ""
             };
+            let of = t.head.as_ref().map_or(String::new(), |h| {
+                let hash = h.hash.get(..12).unwrap_or(&h.hash);
+                format!(" of {} events, head {hash}…", grouped(h.count))
+            });
             let title = format!(
-                " Audit trail: {} shown{more} ",
+                " Audit trail: {} shown{of}{more} ",
                 grouped(t.events.len() as i64)
             );
             events(&t.events, &t.selected, title, zone, view.theme, frame, body);

@@ -30,7 +30,6 @@ pub const LIST: &[Binding] = table![
     ],
     list_keys!("event"),
     REFRESH,
-    BACK,
 ];
 
 /// One event, all its fields.

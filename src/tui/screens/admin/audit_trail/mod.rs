@@ -7,7 +7,7 @@
 //! `ops::audit_trail`.
 
 mod draw;
-mod keys;
+pub(super) mod keys;
 
 use crate::domain::audit::AuditRecord;
 use crate::domain::audit_filter::{AuditFilter, PatientRef, parse_action};
@@ -58,6 +58,8 @@ pub struct AuditTrail {
     shown: Shown,
     /// The first line of an opened event shown.
     scroll: u16,
+    /// The whole trail's length and head hash, read with each search.
+    head: Option<audit_trail::Head>,
 }
 
 impl AuditTrail {
@@ -74,20 +76,19 @@ impl AuditTrail {
             who_selected: Selection::default(),
             shown: Shown::List,
             scroll: 0,
+            head: None,
         };
         let said = t.search(ctx);
         (t, said)
     }
 
-    /// Whether the list of events is shown (not an event or who-opened):
-    /// Esc there is for whoever holds the screen (leaving the section).
-    pub fn at_list(&self) -> bool {
-        self.shown == Shown::List
-    }
-
     /// Runs the filters afresh (a SEARCH event) from the newest event.
     fn search(&mut self, ctx: &mut Ctx) -> Said {
         let zone = ctx.settings.time_zone;
+        match audit_trail::head(ctx.db, ctx.session) {
+            Ok(head) => self.head = Some(head),
+            Err(e) => return said_error(e),
+        }
         match audit_trail::search(ctx.db, ctx.session, &self.filter, zone, Page::First) {
             Ok(AuditPage { events, older }) => {
                 self.events = events;
