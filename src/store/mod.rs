@@ -37,6 +37,7 @@ pub mod prescriptions_bulk;
 pub mod secrets;
 pub mod sessions;
 pub mod settings;
+pub mod ssh_keys;
 pub mod users;
 pub mod ward_staff;
 
