@@ -42,7 +42,6 @@ pub struct Config {
 
 /// What every connection shares.
 struct Shared {
-    hospital: PathBuf,
     /// One connection for the server's own reads: the `max_terminals`
     /// setting and the registered keys.
     db: Mutex<Db>,
@@ -56,6 +55,15 @@ struct Shared {
 }
 
 impl Shared {
+    /// A connection of a screen's own (see [`Db::open_another`]).
+    fn another_connection(&self) -> Result<Db> {
+        let db = self
+            .db
+            .lock()
+            .map_err(|_| anyhow::anyhow!("the server's connection to the hospital file was lost"))?;
+        Ok(db.open_another()?)
+    }
+
     fn max_terminals(&self) -> usize {
         let settings = self.db.lock().ok().and_then(|db| db.settings().ok());
         settings.map_or(50, |s| s.max_terminals as usize)
@@ -233,16 +241,14 @@ impl Handler for Connection {
         if self.channel != Some(channel) || self.to_screen.is_some() {
             return session.channel_failure(channel);
         }
+        session.channel_success(channel)?;
         if !self.pty {
-            refuse(
-                session,
-                channel,
-                "The wardline screen needs a terminal: connect with `ssh -t`.",
-            )?;
+            let words = b"The wardline screen needs a terminal: connect with `ssh -t`.\r\n";
+            session.extended_data(channel, 1, words.to_vec())?;
             session.exit_status_request(channel, 1)?;
+            session.eof(channel)?;
             return session.close(channel);
         }
-        session.channel_success(channel)?;
         if let Some(cap) = self.over_cap {
             let words = format!(
                 "This server already serves its {cap} terminals (the hospital's max_terminals setting). Try again in a while, or ask an administrator to raise the setting.\r\n"
@@ -252,10 +258,20 @@ impl Handler for Connection {
             session.eof(channel)?;
             return session.close(channel);
         }
+        let db = match self.shared.another_connection() {
+            Ok(db) => db,
+            Err(e) => {
+                tracing::error!(error = %e, "could not open the hospital file for an SSH terminal");
+                let words = format!("The server could not open the hospital file for you ({e}): try again in a moment, or tell an administrator.\r\n");
+                session.data(channel, words.into_bytes())?;
+                session.exit_status_request(channel, 1)?;
+                return session.close(channel);
+            }
+        };
         let (to_screen, incoming) = mpsc::channel();
         self.to_screen = Some(to_screen);
         let start = session::Start {
-            hospital: self.shared.hospital.clone(),
+            db,
             options: self.shared.options.clone(),
             window: self.window.clone(),
             incoming,
@@ -425,7 +441,6 @@ pub fn serve(data: &DataDir, hospital: PathBuf, config: Config) -> Result<()> {
     let addr = listener.local_addr().context("no local address")?;
     let rt = runtime()?;
     let shared = Arc::new(Shared {
-        hospital,
         db: Mutex::new(db),
         options: config.options,
         idle: config.idle,

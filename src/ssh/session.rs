@@ -21,7 +21,6 @@ use ratatui::crossterm::{cursor, event, terminal};
 use russh::ChannelId;
 use russh::server::Handle;
 use std::io::Write;
-use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
@@ -38,7 +37,8 @@ pub enum Incoming {
 
 /// All a session needs to start.
 pub struct Start {
-    pub hospital: PathBuf,
+    /// The session's own connection to the hospital file.
+    pub db: Db,
     pub options: Options,
     pub window: ClientWindow,
     pub incoming: Receiver<Incoming>,
@@ -142,7 +142,7 @@ pub fn run(start: Start) {
 
 fn serve(start: Start) -> Result<Ending> {
     let Start {
-        hospital,
+        db,
         options,
         window,
         incoming,
@@ -170,8 +170,6 @@ fn serve(start: Start) -> Result<Ending> {
     let mut screen = Terminal::new(backend).context("could not set up the screen")?;
     screen.clear()?;
 
-    let db = Db::open(&hospital)
-        .with_context(|| format!("could not open the hospital file {}", hospital.display()))?;
     let now = Utc::now();
     let mut app = App::new(db, options, now)?;
     if let Some(fingerprint) = key {
@@ -192,6 +190,9 @@ fn serve(start: Start) -> Result<Ending> {
     };
     let result = tui::drive(&mut screen, &mut app, &mut input);
     app.shutdown();
+    if let Some(error) = app.error_shown() {
+        tracing::error!(error, "an SSH terminal's session did not close cleanly");
+    }
     tracing::info!("SSH terminal closed");
     let ending = input.ending.take().unwrap_or(Ending::Quit);
     if result.is_ok() && !matches!(ending, Ending::Gone) {
