@@ -226,6 +226,47 @@ pub fn sign_in(
     now: DateTime<Utc>,
 ) -> Result<Session> {
     let user = check_password(db, user_name, password, now)?;
+    open_session(db, user, "signed in", now)
+}
+
+/// Signs in the account an SSH public key is registered to (the SSH server
+/// has checked the client holds the key's private half). The rules of a
+/// password sign-in apply: a disabled or locked account, or a patient's, is
+/// refused (and the refusal audited); a forced password change stays
+/// forced, on the screen the session starts at.
+pub fn sign_in_by_key(db: &mut Db, fingerprint: &str, now: DateTime<Utc>) -> Result<Session> {
+    let refused = |why: &str| Error::NotPermitted(format!("{why}: sign in with your password, or ask an administrator"));
+    let Some(user_id) = crate::store::ssh_keys::owner(db.conn(), fingerprint)? else {
+        return Err(refused("this SSH key is not registered to any account"));
+    };
+    let user = users::list(db.conn())?
+        .into_iter()
+        .find(|u| u.id == user_id)
+        .ok_or_else(|| refused("this SSH key's account no longer exists"))?;
+    let why = if user.disabled_at.is_some() {
+        Some("the account is disabled")
+    } else if user.role == Role::Patient {
+        Some("a patient's account has no terminal")
+    } else if user.locked_until.is_some_and(|t| t > now) {
+        Some("the account is locked after failed sign-ins")
+    } else {
+        None
+    };
+    if let Some(why) = why {
+        let actor = Actor::anonymous(&user.user_name);
+        let summary = format!("sign-in by SSH key {fingerprint} refused: {why}");
+        db.write(&actor, |_| {
+            let e = AuditEvent::new(AuditAction::LoginFailed, "user", summary).on(user.id.as_str());
+            Ok::<_, Error>(((), vec![e]))
+        })?;
+        return Err(refused(why));
+    }
+    open_session(db, user, &format!("signed in by SSH key {fingerprint}"), now)
+}
+
+/// Starts a session for a user who has proved who they are, with a LOGIN
+/// event saying how.
+fn open_session(db: &mut Db, user: User, how: &str, now: DateTime<Utc>) -> Result<Session> {
     let actor = Actor {
         id: Some(user.id.to_string()),
         name: user.user_name.clone(),
@@ -246,7 +287,7 @@ pub fn sign_in(
             );
         }
         let id = sessions::start(tx, &user.id, now)?;
-        events.push(AuditEvent::new(AuditAction::Login, "session", "signed in").on(id.as_str()));
+        events.push(AuditEvent::new(AuditAction::Login, "session", how).on(id.as_str()));
         Ok::<_, Error>((id, events))
     })?;
     Ok(Session {

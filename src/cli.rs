@@ -81,6 +81,8 @@ pub enum Command {
     /// The patient portal on the web (patients read their own record).
     #[command(subcommand)]
     Portal(crate::commands::portal::PortalCommand),
+    /// Serve the terminal screen to staff's SSH clients: `serve --ssh`.
+    Serve(crate::commands::serve::ServeArgs),
     /// Beds (set up by administrators).
     #[command(subcommand)]
     Beds(BedsCommand),

@@ -23,6 +23,7 @@ pub mod process_guard;
 pub mod procs;
 #[cfg(unix)]
 pub mod pty;
+pub mod ssh;
 pub mod store;
 pub mod tui;
 

@@ -127,6 +127,21 @@ impl PtyChild {
         master.flush()
     }
 
+    /// Makes the terminal `rows` × `cols`, as a person resizing the window
+    /// does: the program in the foreground is told (SIGWINCH).
+    pub fn resize(&self, rows: u16, cols: u16) -> io::Result<()> {
+        tcsetwinsize(
+            &self.master,
+            Winsize {
+                ws_row: rows,
+                ws_col: cols,
+                ws_xpixel: 0,
+                ws_ypixel: 0,
+            },
+        )?;
+        Ok(())
+    }
+
     /// How many typed bytes wait for the program to read them.
     pub fn unread_input(&self) -> io::Result<u64> {
         let slave = open_slave(&self.slave_name)?;

@@ -99,6 +99,9 @@ pub enum UsersCommand {
         #[command(flatten)]
         by: AsUser,
     },
+    /// SSH public keys with which staff sign in to `wardline serve --ssh`.
+    #[command(subcommand)]
+    SshKey(super::ssh_keys::SshKeyCommand),
     /// Change your own password (asks the current one, then the new one).
     Passwd {
         #[command(flatten)]
@@ -111,6 +114,7 @@ pub fn users(data: &DataDir, cli: &Cli, cmd: &UsersCommand, pw: &mut Passwords) 
     let now = Utc::now();
     let zone = db.settings()?.time_zone;
     match cmd {
+        UsersCommand::SshKey(cmd) => super::ssh_keys::ssh_key(&mut db, cmd, pw, zone, now)?,
         UsersCommand::Add {
             user,
             role,

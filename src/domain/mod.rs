@@ -36,6 +36,7 @@ pub mod stock_concerns;
 pub mod temporary_password;
 pub mod text;
 pub mod time;
+pub mod ssh_key;
 pub mod user;
 pub mod visit;
 pub mod vitals;

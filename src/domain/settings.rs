@@ -31,6 +31,7 @@ pub enum SettingKey {
     ReceiptPaperMm,
     StockLargeChange,
     ExpiryMaxYears,
+    MaxTerminals,
 }
 
 /// The date display formats a hospital can choose, with their chrono patterns.
@@ -100,6 +101,9 @@ impl SettingKey {
             }
             SettingKey::ExpiryMaxYears => {
                 "years ahead beyond which a received batch's expiry date asks once (often a mistyped year)"
+            }
+            SettingKey::MaxTerminals => {
+                "terminals `wardline serve --ssh` serves at once; the one over is told so and closed"
             }
         }
     }
@@ -206,6 +210,7 @@ impl SettingKey {
             },
             SettingKey::StockLargeChange => int_in(1, 120),
             SettingKey::ExpiryMaxYears => int_in(1, 50),
+            SettingKey::MaxTerminals => int_in(1, 1000),
             SettingKey::LabSelfVerify => match v.to_ascii_lowercase().as_str() {
                 "yes" => Ok("yes".to_string()),
                 "no" => Ok("no".to_string()),
@@ -252,6 +257,8 @@ pub struct Settings {
     pub stock_large_change: u32,
     /// Years ahead an expiry date may lie before it asks once.
     pub expiry_max_years: u32,
+    /// How many SSH terminals the built-in server serves at once.
+    pub max_terminals: u32,
 }
 
 impl Settings {
@@ -278,6 +285,7 @@ impl Settings {
             receipt_paper_mm: 80,
             stock_large_change: 12,
             expiry_max_years: 6,
+            max_terminals: 50,
         }
     }
 
@@ -306,6 +314,7 @@ impl Settings {
             SettingKey::ReceiptPaperMm => self.receipt_paper_mm.to_string(),
             SettingKey::StockLargeChange => self.stock_large_change.to_string(),
             SettingKey::ExpiryMaxYears => self.expiry_max_years.to_string(),
+            SettingKey::MaxTerminals => self.max_terminals.to_string(),
         }
     }
 
@@ -336,6 +345,7 @@ impl Settings {
             SettingKey::ReceiptPaperMm => self.receipt_paper_mm = num(&v),
             SettingKey::StockLargeChange => self.stock_large_change = num(&v),
             SettingKey::ExpiryMaxYears => self.expiry_max_years = num(&v),
+            SettingKey::MaxTerminals => self.max_terminals = num(&v),
         }
         Ok(())
     }
@@ -395,6 +405,11 @@ mod tests {
         assert!(s.set(SettingKey::HospitalName, "  ").is_err());
         assert_eq!(s.expiry_window_days, 90);
         assert!(s.set(SettingKey::ExpiryWindowDays, "0").is_err());
+        assert_eq!(s.max_terminals, 50);
+        assert!(s.set(SettingKey::MaxTerminals, "0").is_err());
+        assert!(s.set(SettingKey::MaxTerminals, "1001").is_err());
+        assert!(s.set(SettingKey::MaxTerminals, "200").is_ok());
+        assert_eq!(s.max_terminals, 200);
         assert!(s.set(SettingKey::ExpiryWindowDays, "60").is_ok());
         assert_eq!(s.backup_warn_hours, 26);
         assert!(s.set(SettingKey::BackupWarnHours, "0").is_err());

@@ -35,6 +35,7 @@ pub mod record;
 pub mod restore;
 pub mod round;
 pub mod settings;
+pub mod ssh_keys;
 pub mod unmerge;
 pub mod visits;
 pub mod vitals;

@@ -37,6 +37,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0022_patient_merges.sql"),
     include_str!("../../migrations/0023_largest_dispense.sql"),
     include_str!("../../migrations/0024_audit_trail_indexes.sql"),
+    include_str!("../../migrations/0025_staff_ssh_keys.sql"),
 ];
 
 /// What a migration needs the program for, after its script: index rows

@@ -39,6 +39,7 @@ pub mod prescriptions_bulk;
 pub mod secrets;
 pub mod sessions;
 pub mod settings;
+pub mod ssh_keys;
 pub mod users;
 pub mod ward_staff;
 
@@ -203,6 +204,21 @@ impl Db {
     /// [`Db::open`] with a given list of migrations (tests use their own).
     pub fn open_with(path: &Path, migrations: &[&str]) -> Result<Db, StoreError> {
         check_header(path)?;
+        Self::connect(path, migrations)
+    }
+
+    /// Another connection to this hospital file, for another terminal served
+    /// by the same process (the SSH server's sessions). The file is not
+    /// opened outside SQLite again, as [`Db::open`] does to read its header
+    /// first: closing such a handle would drop every SQLite lock the process
+    /// holds on the file (POSIX locks belong to the process), and another
+    /// process closing the file last would then delete the write-ahead log
+    /// this one still uses.
+    pub fn open_another(&self) -> Result<Db, StoreError> {
+        Self::connect(&self.path, migrations::MIGRATIONS)
+    }
+
+    fn connect(path: &Path, migrations: &[&str]) -> Result<Db, StoreError> {
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,

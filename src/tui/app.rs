@@ -82,6 +82,7 @@ pub enum Mode {
 }
 
 mod asking;
+mod by_key;
 mod damage;
 use damage::{damage_banner, damage_lines};
 mod locking;

@@ -15,7 +15,8 @@ use anyhow::{Context, Result};
 use app::App;
 pub use app::Options;
 use chrono::Utc;
-use ratatui::DefaultTerminal;
+use ratatui::backend::Backend;
+use ratatui::{DefaultTerminal, Terminal};
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
 use std::path::Path;
 use std::time::Duration;
@@ -166,19 +167,63 @@ fn say_import_wait(progress: &crate::store::import_progress::ImportProgress) {
     let _ = out.flush();
 }
 
+/// What the screen heard while it waited for input.
+pub enum Heard {
+    Event(Event),
+    /// Nothing within the wait: time to tick.
+    Nothing,
+    /// The input has ended (the SSH client went away): the session closes.
+    Closed,
+}
+
+/// Where the screen's keys, pastes and resizes come from: the local
+/// terminal's keyboard, or an SSH channel's bytes.
+pub trait Input {
+    /// Waits up to `timeout` for the next event.
+    fn next(&mut self, timeout: Duration) -> Result<Heard>;
+}
+
+/// The keyboard of the terminal wardline runs on (crossterm's events).
+struct LocalKeyboard;
+
+impl Input for LocalKeyboard {
+    fn next(&mut self, timeout: Duration) -> Result<Heard> {
+        if event::poll(timeout).context("could not read the keyboard")? {
+            Ok(Heard::Event(
+                event::read().context("could not read the keyboard")?,
+            ))
+        } else {
+            Ok(Heard::Nothing)
+        }
+    }
+}
+
 fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> Result<()> {
+    drive(terminal, app, &mut LocalKeyboard)
+}
+
+/// The event loop: draws the app, hands it each key and paste, and ticks
+/// its clock, until the user quits or the input closes. The same loop
+/// serves the local terminal and every SSH session, over any backend.
+pub fn drive<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    input: &mut impl Input,
+) -> Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
     while !app.should_quit() {
         terminal
             .draw(|f| app.render(f))
             .context("could not draw the screen")?;
-        if event::poll(TICK).context("could not read the keyboard")? {
-            match event::read().context("could not read the keyboard")? {
-                Event::Key(key) if key.kind == KeyEventKind::Press => {
-                    app.handle_key(key, Utc::now())
-                }
-                Event::Paste(text) => app.handle_paste(&text, Utc::now()),
-                _ => {}
+        match input.next(TICK)? {
+            Heard::Event(Event::Key(key)) if key.kind == KeyEventKind::Press => {
+                app.handle_key(key, Utc::now())
             }
+            Heard::Event(Event::Paste(text)) => app.handle_paste(&text, Utc::now()),
+            Heard::Event(_) | Heard::Nothing => {}
+            Heard::Closed => return Ok(()),
         }
         app.tick(Utc::now());
     }

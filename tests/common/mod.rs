@@ -24,7 +24,7 @@ pub const HOSPITAL_NAME: &str = "Test General Hospital";
 pub const ADMIN: &str = "admin";
 pub const ADMIN_PASSWORD: &str = "correct horse battery";
 /// Drops what migrations 17 (billing), 18 (secrets, deaths) and 19 (dispense
-/// reversals), 21 (patients' own accounts) and 22 (merge records) added, and
+/// reversals), 21 (patients' own accounts), 22 (merge records) and 25 (staff SSH keys) added, and
 /// puts back the prescription triggers 19 replaced, for tests that make a
 /// file as an older migration left it. The accounts'
 /// wider list of roles stays: migration 17 finds it already wide.
@@ -65,7 +65,8 @@ pub const UNDO_SINCE_BILLING: &str =
     ALTER TABLE patients DROP COLUMN portal_enabled;
     ALTER TABLE stock_items DROP COLUMN max_dispense;
     DROP INDEX audit_log_actor; DROP INDEX audit_log_actor_action;
-    DROP INDEX audit_log_action; DROP INDEX audit_log_at;";
+    DROP INDEX audit_log_action; DROP INDEX audit_log_at;
+    DROP TABLE staff_ssh_keys;";
 /// The password every extra account made by [`add_user`] gets.
 pub const USER_PASSWORD: &str = "quiet ward lantern";
 

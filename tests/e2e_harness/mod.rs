@@ -62,6 +62,29 @@ impl Terminal {
         Terminal::spawn(name, command, false)
     }
 
+    /// Any program (`ssh`, say) on a terminal of its own, which closes when
+    /// it exits.
+    pub fn program(name: &str, command: Command) -> Terminal {
+        Terminal::spawn(name, command, true)
+    }
+
+    /// Resizes the terminal, as a person resizing the window does; the
+    /// emulated screen takes the new size too.
+    pub fn resize(&self, rows: u16, cols: u16) {
+        lock(&self.seen)
+            .parser
+            .screen_mut()
+            .set_size(nonzero(rows), nonzero(cols));
+        if let Err(e) = self.child.resize(rows, cols) {
+            self.fail(&format!("could not resize the terminal: {e}"));
+        }
+    }
+
+    /// Whether every process has closed the terminal (the program exited).
+    pub fn has_closed(&self) -> bool {
+        self.closed()
+    }
+
     fn spawn(name: &str, mut command: Command, program: bool) -> Terminal {
         command.env("TERM", "xterm-256color");
         let pty = Pty::open(ROWS, COLS)
@@ -291,7 +314,8 @@ fn lock(seen: &Mutex<Seen>) -> MutexGuard<'_, Seen> {
 /// A line per row, without trailing blanks (as `tmux capture-pane -p`).
 fn screen_text(parser: &vt100::Parser) -> String {
     let mut text = String::new();
-    for row in parser.screen().rows(0, COLS) {
+    let (_, cols) = parser.screen().size();
+    for row in parser.screen().rows(0, cols.get()) {
         text.push_str(row.trim_end());
         text.push('\n');
     }
