@@ -235,7 +235,11 @@ pub fn sign_in(
 /// refused (and the refusal audited); a forced password change stays
 /// forced, on the screen the session starts at.
 pub fn sign_in_by_key(db: &mut Db, fingerprint: &str, now: DateTime<Utc>) -> Result<Session> {
-    let refused = |why: &str| Error::NotPermitted(format!("{why}: sign in with your password, or ask an administrator"));
+    let refused = |why: &str| {
+        Error::NotPermitted(format!(
+            "{why}: sign in with your password, or ask an administrator"
+        ))
+    };
     let Some(user_id) = crate::store::ssh_keys::owner(db.conn(), fingerprint)? else {
         return Err(refused("this SSH key is not registered to any account"));
     };
@@ -261,7 +265,12 @@ pub fn sign_in_by_key(db: &mut Db, fingerprint: &str, now: DateTime<Utc>) -> Res
         })?;
         return Err(refused(why));
     }
-    open_session(db, user, &format!("signed in by SSH key {fingerprint}"), now)
+    open_session(
+        db,
+        user,
+        &format!("signed in by SSH key {fingerprint}"),
+        now,
+    )
 }
 
 /// Starts a session for a user who has proved who they are, with a LOGIN

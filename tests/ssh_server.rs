@@ -97,7 +97,12 @@ impl Server {
             }
             said.push_str(&line);
             if let Some(rest) = line.split("over SSH on ").nth(1) {
-                port = rest.trim().trim_end_matches('.').rsplit(':').next().and_then(|p| p.parse().ok());
+                port = rest
+                    .trim()
+                    .trim_end_matches('.')
+                    .rsplit(':')
+                    .next()
+                    .and_then(|p| p.parse().ok());
             }
             if let Some(rest) = line.strip_prefix("Host key fingerprint: ") {
                 fingerprint = Some(rest.trim().to_string());
@@ -123,7 +128,12 @@ impl Server {
         command
             .args(["-F", "/dev/null", "-tt", "-p"])
             .arg(self.port.to_string())
-            .args(["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null"])
+            .args([
+                "-o",
+                "StrictHostKeyChecking=no",
+                "-o",
+                "UserKnownHostsFile=/dev/null",
+            ])
             .args(["-o", "LogLevel=ERROR"])
             .args(extra)
             .arg(format!("{user}@127.0.0.1"));
@@ -144,7 +154,10 @@ impl Server {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return status;
             }
-            assert!(Instant::now() < deadline, "the server did not stop on Ctrl+C");
+            assert!(
+                Instant::now() < deadline,
+                "the server did not stop on Ctrl+C"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -152,7 +165,11 @@ impl Server {
     /// What the server logged (for a failure's message).
     fn log(&self) -> String {
         let mut text = String::new();
-        for entry in std::fs::read_dir(self.data.join("logs")).into_iter().flatten().flatten() {
+        for entry in std::fs::read_dir(self.data.join("logs"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
             text.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
         }
         text
@@ -226,7 +243,11 @@ fn as_admin(data: &Path, args: &[&str]) -> String {
 fn wait_closed(t: &Terminal) {
     let deadline = Instant::now() + TIMEOUT;
     while !t.has_closed() {
-        assert!(Instant::now() < deadline, "ssh did not end:\n{}", t.screen());
+        assert!(
+            Instant::now() < deadline,
+            "ssh did not end:\n{}",
+            t.screen()
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -243,7 +264,11 @@ fn a_nurse_signs_in_works_follows_a_resize_and_quits_signed_out() {
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&key).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o600, "the host key is the service user's only");
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "the host key is the service user's only"
+        );
     }
 
     let t = server.screen("nurse", &ssh);
@@ -368,10 +393,7 @@ fn eight_terminals_at_once_and_the_one_over_max_terminals_is_told_why() {
         "labtech2",
         "cashier",
     ];
-    let terminals: Vec<Terminal> = users
-        .iter()
-        .map(|u| server.screen(u, &ssh))
-        .collect();
+    let terminals: Vec<Terminal> = users.iter().map(|u| server.screen(u, &ssh)).collect();
     for t in &terminals {
         t.wait_for("Sign in");
     }
@@ -415,7 +437,14 @@ fn a_registered_key_signs_in_under_the_accounts_rules() {
     let public = keys.path().join("id_ed25519.pub");
     let said = as_admin(
         dir.path(),
-        &["users", "ssh-key", "add", "nurse", "--key-file", public.to_str().unwrap()],
+        &[
+            "users",
+            "ssh-key",
+            "add",
+            "nurse",
+            "--key-file",
+            public.to_str().unwrap(),
+        ],
     );
     let fingerprint = said
         .split_whitespace()
@@ -423,7 +452,10 @@ fn a_registered_key_signs_in_under_the_accounts_rules() {
         .unwrap()
         .to_string();
     let listed = as_admin(dir.path(), &["users", "ssh-key", "list", "nurse"]);
-    assert!(listed.contains(&fingerprint) && listed.contains("current"), "{listed}");
+    assert!(
+        listed.contains(&fingerprint) && listed.contains("current"),
+        "{listed}"
+    );
 
     let server = Server::start(dir.path());
     let by_key = |name: &str| {
@@ -465,7 +497,10 @@ fn a_registered_key_signs_in_under_the_accounts_rules() {
     as_admin(dir.path(), &["users", "enable", "--user", "nurse"]);
 
     // A removed key signs in no more, and stays in the history.
-    as_admin(dir.path(), &["users", "ssh-key", "remove", "nurse", &fingerprint]);
+    as_admin(
+        dir.path(),
+        &["users", "ssh-key", "remove", "nurse", &fingerprint],
+    );
     let listed = as_admin(dir.path(), &["users", "ssh-key", "list", "nurse"]);
     assert!(listed.contains("removed"), "{listed}");
     let t = by_key("removed");
@@ -483,7 +518,12 @@ fn a_command_or_a_subsystem_gets_no_shell() {
         let out = Command::new(&ssh)
             .args(["-F", "/dev/null", "-T", "-p"])
             .arg(server.port.to_string())
-            .args(["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null"])
+            .args([
+                "-o",
+                "StrictHostKeyChecking=no",
+                "-o",
+                "UserKnownHostsFile=/dev/null",
+            ])
             .args(["-o", "PubkeyAuthentication=no", "-o", "BatchMode=no"])
             .args(extra)
             .stdin(Stdio::null())

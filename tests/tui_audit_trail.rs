@@ -47,7 +47,10 @@ fn an_administrator_filters_opens_and_exports_the_audit_trail() {
     h.press(KeyCode::Char('3'));
     let screen = h.screen();
     assert!(screen.contains("Patient: any"), "{screen}");
-    assert!(screen.contains("events, head "), "the trail's head: {screen}");
+    assert!(
+        screen.contains("events, head "),
+        "the trail's head: {screen}"
+    );
     assert!(
         screen.contains("registered"),
         "the registration's event: {screen}"

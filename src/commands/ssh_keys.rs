@@ -50,11 +50,12 @@ pub fn ssh_key(
 ) -> Result<()> {
     match cmd {
         SshKeyCommand::Add { user, key_file, by } => {
-            let text = std::fs::read_to_string(key_file).with_context(|| {
-                format!("could not read the key file {}", key_file.display())
-            })?;
+            let text = std::fs::read_to_string(key_file)
+                .with_context(|| format!("could not read the key file {}", key_file.display()))?;
             let key = crate::domain::ssh_key::parse(&text).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let u = as_user(db, by, pw, |db, s, _| Ok(ssh_keys::add(db, s, user, &key, now)?))?;
+            let u = as_user(db, by, pw, |db, s, _| {
+                Ok(ssh_keys::add(db, s, user, &key, now)?)
+            })?;
             say!(
                 "Registered the {} key {} to {}: they can now sign in with it over SSH.",
                 key.algorithm,
@@ -68,7 +69,8 @@ pub fn ssh_key(
                 say!("{} has no SSH key.", u.user_name);
                 return Ok(());
             }
-            let when = |t: DateTime<Utc>| t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string();
+            let when =
+                |t: DateTime<Utc>| t.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string();
             say!(
                 "{:<50}  {:<12}  {:<24}  {:<28}  STATE",
                 "FINGERPRINT",

@@ -29,7 +29,9 @@ pub fn parse(text: &str) -> Result<StaffKey, String> {
         .find(|l| !l.is_empty() && !l.starts_with('#'))
         .ok_or("the file holds no public key: give the .pub file ssh-keygen made")?;
     if line.contains("PRIVATE KEY") {
-        return Err("this is a private key: give the .pub file beside it, never the private key".into());
+        return Err(
+            "this is a private key: give the .pub file beside it, never the private key".into(),
+        );
     }
     let key = PublicKey::from_openssh(line).map_err(|e| {
         format!("this is not an OpenSSH public key line ({e}): give the .pub file ssh-keygen made")
@@ -67,7 +69,10 @@ mod tests {
         let k = parse(&format!("# a comment\n\n{ED25519}\n")).unwrap();
         assert_eq!(k.algorithm, "ssh-ed25519");
         assert_eq!(k.comment, "nurse@ward");
-        assert_eq!(k.fingerprint, "SHA256:8Jz6sCn8KYS149Rbybi8rIaUEIbrThJXZZCPj1CX66M");
+        assert_eq!(
+            k.fingerprint,
+            "SHA256:8Jz6sCn8KYS149Rbybi8rIaUEIbrThJXZZCPj1CX66M"
+        );
         assert_eq!(k.fingerprint.len(), 50);
         assert!(!k.public_key.contains("nurse@ward"));
         assert_eq!(parse(&k.public_key).unwrap().fingerprint, k.fingerprint);

@@ -6,9 +6,9 @@
 
 use anyhow::{Context, Result, bail};
 use rand::RngCore;
+use russh::keys::PrivateKey;
 use russh::keys::ssh_key::LineEnding;
 use russh::keys::ssh_key::private::Ed25519Keypair;
-use russh::keys::PrivateKey;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 

@@ -88,18 +88,16 @@ impl Parser {
                     at += n;
                 }
                 Step::Skip(n) => at += n,
-                Step::Wait if timed_out && rest[0] == ESC => {
-                    match step(&rest[1..]) {
-                        Step::Event(Event::Key(k), n) if rest.len() > 1 => {
-                            events.push(Event::Key(alt(k)));
-                            at += 1 + n;
-                        }
-                        _ => {
-                            events.push(key(KeyCode::Esc, KeyModifiers::NONE));
-                            at += 1;
-                        }
+                Step::Wait if timed_out && rest[0] == ESC => match step(&rest[1..]) {
+                    Step::Event(Event::Key(k), n) if rest.len() > 1 => {
+                        events.push(Event::Key(alt(k)));
+                        at += 1 + n;
                     }
-                }
+                    _ => {
+                        events.push(key(KeyCode::Esc, KeyModifiers::NONE));
+                        at += 1;
+                    }
+                },
                 Step::Wait if timed_out => at += 1,
                 Step::Wait => break,
             }
@@ -161,9 +159,7 @@ fn text(b: &[u8]) -> Step {
         .ok()
         .and_then(|s| s.chars().next())
     {
-        Some(c) if c.is_uppercase() => {
-            Step::Event(key(KeyCode::Char(c), KeyModifiers::SHIFT), len)
-        }
+        Some(c) if c.is_uppercase() => Step::Event(key(KeyCode::Char(c), KeyModifiers::SHIFT), len),
         Some(c) => Step::Event(key(KeyCode::Char(c), KeyModifiers::NONE), len),
         None => Step::Skip(1),
     }
@@ -175,7 +171,9 @@ fn escape(b: &[u8]) -> Step {
         Some(b'[') => csi(b),
         Some(b'O') => match b.get(2) {
             None => Step::Wait,
-            Some(&f) => final_key(f, KeyModifiers::NONE).map_or(Step::Skip(3), |e| Step::Event(e, 3)),
+            Some(&f) => {
+                final_key(f, KeyModifiers::NONE).map_or(Step::Skip(3), |e| Step::Event(e, 3))
+            }
         },
         Some(&ESC) => Step::Event(key(KeyCode::Esc, KeyModifiers::NONE), 1),
         Some(_) => match step(&b[1..]) {
@@ -226,7 +224,9 @@ fn csi(b: &[u8]) -> Step {
     if b.get(2) == Some(&b'[') {
         return match b.get(3) {
             None => Step::Wait,
-            Some(&c @ b'A'..=b'E') => Step::Event(key(KeyCode::F(c - b'A' + 1), KeyModifiers::NONE), 4),
+            Some(&c @ b'A'..=b'E') => {
+                Step::Event(key(KeyCode::F(c - b'A' + 1), KeyModifiers::NONE), 4)
+            }
             Some(_) => Step::Skip(4),
         };
     }
@@ -365,16 +365,19 @@ mod tests {
                 KeyCode::F(5)
             ]
         );
-        assert_eq!(keys(b"\x1b[1;2P"), vec![(KeyCode::F(1), KeyModifiers::SHIFT)]);
+        assert_eq!(
+            keys(b"\x1b[1;2P"),
+            vec![(KeyCode::F(1), KeyModifiers::SHIFT)]
+        );
     }
 
     #[test]
     fn alt_keys_and_a_lone_escape() {
-        assert_eq!(keys(b"\x1bx"), vec![(KeyCode::Char('x'), KeyModifiers::ALT)]);
         assert_eq!(
-            keys(b"\x1b\r"),
-            vec![(KeyCode::Enter, KeyModifiers::ALT)]
+            keys(b"\x1bx"),
+            vec![(KeyCode::Char('x'), KeyModifiers::ALT)]
         );
+        assert_eq!(keys(b"\x1b\r"), vec![(KeyCode::Enter, KeyModifiers::ALT)]);
         let mut p = Parser::default();
         assert!(p.feed(b"\x1b").is_empty());
         assert!(p.waiting());
@@ -394,7 +397,9 @@ mod tests {
         assert!(p.feed(b"1;5").is_empty());
         let e = p.feed(b"Dz");
         assert_eq!(e.len(), 2);
-        assert!(matches!(&e[0], Event::Key(k) if k.code == KeyCode::Left && k.modifiers == KeyModifiers::CONTROL));
+        assert!(
+            matches!(&e[0], Event::Key(k) if k.code == KeyCode::Left && k.modifiers == KeyModifiers::CONTROL)
+        );
         let euro = "€".as_bytes();
         assert!(p.feed(&euro[..1]).is_empty());
         let e = p.feed(&euro[1..]);

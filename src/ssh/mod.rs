@@ -57,10 +57,9 @@ struct Shared {
 impl Shared {
     /// A connection of a screen's own (see [`Db::open_another`]).
     fn another_connection(&self) -> Result<Db> {
-        let db = self
-            .db
-            .lock()
-            .map_err(|_| anyhow::anyhow!("the server's connection to the hospital file was lost"))?;
+        let db = self.db.lock().map_err(|_| {
+            anyhow::anyhow!("the server's connection to the hospital file was lost")
+        })?;
         Ok(db.open_another()?)
     }
 
@@ -262,7 +261,9 @@ impl Handler for Connection {
             Ok(db) => db,
             Err(e) => {
                 tracing::error!(error = %e, "could not open the hospital file for an SSH terminal");
-                let words = format!("The server could not open the hospital file for you ({e}): try again in a moment, or tell an administrator.\r\n");
+                let words = format!(
+                    "The server could not open the hospital file for you ({e}): try again in a moment, or tell an administrator.\r\n"
+                );
                 session.data(channel, words.into_bytes())?;
                 session.exit_status_request(channel, 1)?;
                 return session.close(channel);
@@ -345,11 +346,7 @@ impl Handler for Connection {
         session.channel_failure(channel)
     }
 
-    async fn agent_request(
-        &mut self,
-        _: ChannelId,
-        _: &mut Session,
-    ) -> Result<bool, Self::Error> {
+    async fn agent_request(&mut self, _: ChannelId, _: &mut Session) -> Result<bool, Self::Error> {
         Ok(false)
     }
 
@@ -362,11 +359,7 @@ impl Handler for Connection {
         Ok(false)
     }
 
-    async fn streamlocal_forward(
-        &mut self,
-        _: &str,
-        _: &mut Session,
-    ) -> Result<bool, Self::Error> {
+    async fn streamlocal_forward(&mut self, _: &str, _: &mut Session) -> Result<bool, Self::Error> {
         Ok(false)
     }
 
@@ -484,7 +477,9 @@ pub fn serve(data: &DataDir, hospital: PathBuf, config: Config) -> Result<()> {
     })?;
     let left = shared.screens.load(Ordering::SeqCst);
     if left > 0 {
-        eprintln!("{left} terminal(s) had not signed out when the server stopped; their sessions end at their maximum length.");
+        eprintln!(
+            "{left} terminal(s) had not signed out when the server stopped; their sessions end at their maximum length."
+        );
     }
     let mut db = shared
         .db

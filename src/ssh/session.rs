@@ -86,8 +86,7 @@ impl Input for ChannelInput {
             }
             Ok(Incoming::Resized) => {
                 let size = self.window.size();
-                self.queue
-                    .push_back(Event::Resize(size.width, size.height));
+                self.queue.push_back(Event::Resize(size.width, size.height));
             }
             Err(RecvTimeoutError::Timeout) => {
                 if self.parser.waiting() {
@@ -102,10 +101,7 @@ impl Input for ChannelInput {
                 return Ok(Heard::Closed);
             }
         }
-        Ok(self
-            .queue
-            .pop_front()
-            .map_or(Heard::Nothing, Heard::Event))
+        Ok(self.queue.pop_front().map_or(Heard::Nothing, Heard::Event))
     }
 }
 
@@ -156,7 +152,9 @@ fn serve(start: Start) -> Result<Ending> {
     let writer = ChannelWriter::new(move |bytes| {
         send_runtime
             .block_on(handle.data(channel, bytes))
-            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the SSH client has gone"))
+            .map_err(|_| {
+                std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the SSH client has gone")
+            })
     });
     let mut direct = writer.clone();
     ratatui::crossterm::queue!(

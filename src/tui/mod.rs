@@ -16,8 +16,8 @@ use app::App;
 pub use app::Options;
 use chrono::Utc;
 use ratatui::backend::Backend;
-use ratatui::{DefaultTerminal, Terminal};
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use ratatui::{DefaultTerminal, Terminal};
 use std::path::Path;
 use std::time::Duration;
 

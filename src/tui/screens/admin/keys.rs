@@ -74,9 +74,6 @@ pub const SETTING_TYPED: &[Binding] = table![
 /// A setting's value chosen among its options in its row.
 pub const SETTING_CHOSEN: &[Binding] = table![SETTING_TYPED, CHOICES];
 
-/// The recent events of the audit trail.
-pub const AUDIT_RECENT: &[Binding] = table![list_keys!("event"), REFRESH];
-
 /// The backups list.
 pub const BACKUPS: &[Binding] = table![
     &[
@@ -160,7 +157,14 @@ mod tests {
 
     #[test]
     fn no_table_binds_one_key_twice_or_shadows_a_global_key() {
-        for t in [ACCOUNTS, SETTINGS, AUDIT_RECENT, BACKUPS] {
+        for t in [
+            ACCOUNTS,
+            SETTINGS,
+            super::super::audit_trail::keys::LIST,
+            super::super::audit_trail::keys::EVENT,
+            super::super::audit_trail::keys::WHO_OPENED,
+            BACKUPS,
+        ] {
             let joined = with_sections(t, LABELS);
             assert_no_key_twice(joined);
             assert_no_global_key_shadowed(joined);
