@@ -320,7 +320,7 @@ fn a_setting_is_edited_in_its_row_refused_with_the_cli_words_or_saved_and_audite
     h.typed("abc");
     h.press(KeyCode::Enter);
     let screen = h.screen();
-    let words = "idle_lock_minutes = \"abc\" is not valid: a whole number from 1 to 240";
+    let words = "value \"abc\" of idle_lock_minutes is not valid: a whole number from 1 to 240";
     assert!(screen.contains(words), "{screen}");
     let before = summaries(&h, 1);
     assert_eq!(h.app.db().settings().unwrap().idle_lock_minutes, 5);
@@ -370,7 +370,10 @@ fn a_backup_is_made_now_listed_and_checked_again() {
     assert!(screen.contains("Backup written and checked"), "{screen}");
     assert!(screen.contains("Backups (1)"), "{screen}");
     assert!(screen.contains("passed when taken"), "{screen}");
-    assert!(screen.contains("automatic"), "{screen}");
+    assert!(
+        screen.contains("backups/ passed"),
+        "kept in the data directory's folder: {screen}"
+    );
     assert!(!screen.contains("Last backup: never"), "{screen}");
     assert!(h.actions().iter().any(|a| a == "BACKUP"));
     h.press(KeyCode::Char('c'));

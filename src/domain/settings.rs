@@ -48,7 +48,7 @@ pub const DATE_FORMATS: &[(&str, &str)] = &[
 pub enum SettingError {
     #[error("unknown setting {0:?}: the settings are {known}", known = SettingKey::all_names())]
     UnknownKey(String),
-    #[error("{key} = {value:?} is not valid: {expected}")]
+    #[error("the value {value:?} of {key} is not valid: {expected}")]
     Invalid {
         key: SettingKey,
         value: String,

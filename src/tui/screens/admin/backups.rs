@@ -248,7 +248,7 @@ impl Screen for Backups {
             Column::text("Taken", 16),
             Column::text("Size", 8),
             Column::number("Events"),
-            Column::text("Made by", 9),
+            Column::text("Kept in", 9),
             Column::text("Check", 10).grow(),
         ])
         .header_style(theme.header())
@@ -272,10 +272,12 @@ impl Screen for Backups {
                     ),
                     Cell::from(size(b.record.size_bytes)),
                     Cell::from(grouped(b.record.events)),
+                    // The data directory's own folder (rotated by --keep),
+                    // or a path an administrator chose with --out.
                     Cell::from(if b.record.automatic {
-                        "automatic"
+                        "backups/"
                     } else {
-                        "--out"
+                        "elsewhere"
                     }),
                     Cell::styled(check, if ok { theme.ok() } else { theme.error() }),
                 ])
