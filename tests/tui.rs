@@ -198,7 +198,7 @@ fn ctrl_l_locks_and_another_user_can_sign_in_ending_the_first_session() {
     h.ctrl('l');
     assert!(matches!(h.app.mode, Mode::Locked { .. }));
     assert!(
-        !h.screen().contains("Accounts (4)"),
+        !h.screen().contains("Staff accounts (4)"),
         "no data behind the lock"
     );
     h.key(KeyCode::BackTab, KeyModifiers::SHIFT);
@@ -255,7 +255,7 @@ fn a_tiny_terminal_asks_for_a_larger_window_and_resizing_never_panics() {
             .unwrap();
         let s = h.screen();
         assert_eq!(
-            s.contains("Accounts (4)"),
+            s.contains("Staff accounts (4)"),
             w >= 80 && hgt >= 24,
             "{w}x{hgt}"
         );

@@ -90,7 +90,7 @@ fn the_desk_shows_its_sections_and_switches_with_digits_tab_and_arrows() {
             && screen.contains("4 Backups"),
         "{screen}"
     );
-    assert!(screen.contains("Accounts (4)"), "{screen}");
+    assert!(screen.contains("Staff accounts (4)"), "{screen}");
     assert!(screen.contains("Last backup: never"), "{screen}");
     h.press(KeyCode::Char('2'));
     assert!(h.screen().contains("Settings ("), "{}", h.screen());
@@ -99,7 +99,10 @@ fn the_desk_shows_its_sections_and_switches_with_digits_tab_and_arrows() {
     h.press(KeyCode::Right);
     assert!(h.screen().contains("Backups (0)"), "{}", h.screen());
     h.press(KeyCode::Tab);
-    assert!(h.screen().contains("Accounts (4)"), "round to the first");
+    assert!(
+        h.screen().contains("Staff accounts (4)"),
+        "round to the first"
+    );
     h.key(KeyCode::BackTab, KeyModifiers::SHIFT);
     assert!(h.screen().contains("Backups (0)"));
     h.press(KeyCode::Left);
@@ -230,7 +233,7 @@ fn roles_change_with_the_cli_rules_and_the_last_admin_keeps_hers() {
     // Esc leaves the form (asking first, a role having been chosen).
     h.press(KeyCode::Esc);
     h.press(KeyCode::Char('y'));
-    assert!(h.screen().contains("Accounts (4)"));
+    assert!(h.screen().contains("Staff accounts (4)"));
 }
 
 #[test]

@@ -21,6 +21,7 @@ macro_rules! trail_snapshot {
              "[local time]            ([utc time]                      )"),
             (r"\d\d-\d\d \d\d:\d\d", "[time]     "),
             (r"[0-9a-f]{64}", "[hash                                                          ]"),
+            (r"head [0-9a-f]{12}…", "head [hash]       …"),
             (r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
              "[id                                ]"),
         ]}, {

@@ -288,7 +288,7 @@ impl Accounts {
         if wide {
             columns.push(Column::text("Wards", 8).grow());
         }
-        let mut block = Block::bordered().title(format!(" Accounts ({}) ", self.users.len()));
+        let mut block = Block::bordered().title(format!(" Staff accounts ({}) ", self.users.len()));
         if let Some(u) = self.selected_user()
             && matches!(u.role, Role::Doctor | Role::Nurse)
         {
