@@ -100,7 +100,17 @@ mod tests {
             &mut line,
         )
         .unwrap();
-        let found = holders(std::slice::from_ref(&file)).unwrap();
+        // "ready" comes before the shell becomes `sleep`: wait for the exec
+        // (its command line reads empty meanwhile), at most ten seconds.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let found = loop {
+            let found = holders(std::slice::from_ref(&file)).unwrap();
+            let execed = found.iter().any(|h| !h.command.is_empty());
+            if execed || std::time::Instant::now() > deadline {
+                break found;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
         child.kill().unwrap();
         child.wait().unwrap();
         assert_eq!(found.len(), 1, "{found:?}");

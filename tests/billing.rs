@@ -205,9 +205,10 @@ fn cash_gives_change_mobile_money_needs_its_reference_and_receipts_run_on() {
     let mut d = Desk::new();
     d.charge("DRESS", 1, at(2, 9));
     let bill = d.bill().id;
+    // A self-paying patient's bill has no scheme share to settle.
     refused(
-        d.pay(&bill, Method::Scheme, 108_001, None, ""),
-        "scheme share left to settle is USD 1,080.00",
+        d.pay(&bill, Method::Scheme, 100, None, ""),
+        "scheme share left to settle is USD 0.00",
     );
     let cash = d.pay(&bill, Method::Cash, 5_000, Some(10_000), "").unwrap();
     assert_eq!(
@@ -390,6 +391,10 @@ fn an_insured_patient_pays_the_co_payment_then_their_share_and_a_waiver_nothing(
     );
     // The patient is asked only for their share; the scheme settles its own.
     let bill = d.bill().id;
+    refused(
+        d.pay(&bill, Method::Scheme, 108_001, None, ""),
+        "scheme share left to settle is USD 1,080.00",
+    );
     refused(
         d.pay(&bill, Method::Cash, 47_001, None, ""),
         "patient share left to pay is USD 470.00",
