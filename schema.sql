@@ -61,7 +61,12 @@ CREATE TABLE audit_log (
     prev_hash   TEXT NOT NULL CHECK (length(prev_hash) = 64),
     hash        TEXT NOT NULL CHECK (length(hash) = 64)
 ) STRICT;
-CREATE INDEX audit_log_patient ON audit_log (patient_id) WHERE patient_id IS NOT NULL;
+-- A patient's events, every column carried (migration 26): read from
+-- consecutive entries of the index alone, in seq order.
+CREATE INDEX audit_log_patient ON audit_log (
+    patient_id, seq, at, actor_id, actor_name, actor_role, action, entity, entity_id,
+    summary, prev_hash, hash
+) WHERE patient_id IS NOT NULL;
 -- The audit trail's search (migration 24): each filter one range of an
 -- index in seq order (the rowid ends every index), dates through `at`.
 CREATE INDEX audit_log_actor ON audit_log (actor_name);

@@ -38,6 +38,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0023_largest_dispense.sql"),
     include_str!("../../migrations/0024_audit_trail_indexes.sql"),
     include_str!("../../migrations/0025_staff_ssh_keys.sql"),
+    include_str!("../../migrations/0026_audit_patient_covering.sql"),
 ];
 
 /// What a migration needs the program for, after its script: index rows

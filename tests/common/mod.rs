@@ -24,7 +24,8 @@ pub const HOSPITAL_NAME: &str = "Test General Hospital";
 pub const ADMIN: &str = "admin";
 pub const ADMIN_PASSWORD: &str = "correct horse battery";
 /// Drops what migrations 17 (billing), 18 (secrets, deaths) and 19 (dispense
-/// reversals), 21 (patients' own accounts), 22 (merge records) and 25 (staff SSH keys) added, and
+/// reversals), 21 (patients' own accounts), 22 (merge records), 25 (staff SSH keys) and 26 (the covering
+/// patient index of the audit trail) added, and
 /// puts back the prescription triggers 19 replaced, for tests that make a
 /// file as an older migration left it. The accounts'
 /// wider list of roles stays: migration 17 finds it already wide.
@@ -66,7 +67,9 @@ pub const UNDO_SINCE_BILLING: &str =
     ALTER TABLE stock_items DROP COLUMN max_dispense;
     DROP INDEX audit_log_actor; DROP INDEX audit_log_actor_action;
     DROP INDEX audit_log_action; DROP INDEX audit_log_at;
-    DROP TABLE staff_ssh_keys;";
+    DROP TABLE staff_ssh_keys;
+    DROP INDEX audit_log_patient;
+    CREATE INDEX audit_log_patient ON audit_log (patient_id) WHERE patient_id IS NOT NULL;";
 /// The password every extra account made by [`add_user`] gets.
 pub const USER_PASSWORD: &str = "quiet ward lantern";
 
