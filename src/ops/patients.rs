@@ -8,6 +8,7 @@ use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::duplicates::{Person, compare};
 use crate::domain::ids::Id;
 use crate::domain::merge;
+use crate::domain::mrn::{self, MrnQuery};
 use crate::domain::patient::{Field, Patient, PatientDetails, PatientInput, validate};
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
@@ -29,6 +30,27 @@ fn event(action: AuditAction, p: &Patient, summary: impl Into<String>) -> AuditE
     AuditEvent::new(action, "patient", summary)
         .on(p.id.as_str())
         .for_patient(p.id.as_str())
+}
+
+/// The record holding exactly the MRN typed (with or without prefix,
+/// dashes or check character), deleted or merged away included: it does
+/// not lead on to a survivor, as a search does. `None` when no record has
+/// it; a wrong check character is refused, naming it. The caller checks
+/// the role first: this reads no patient data on its own account.
+pub(crate) fn by_typed_mrn(db: &Db, typed: &str) -> Result<Option<Patient>> {
+    let seq = match mrn::parse_query(typed) {
+        Some(MrnQuery::Checked { seq, .. } | MrnQuery::Unchecked { seq, .. }) => seq,
+        Some(MrnQuery::WrongCheck { typed }) => {
+            return Err(Error::Refused(format!(
+                "the check character of {typed} does not match its digits: a character is probably mistyped; check the MRN"
+            )));
+        }
+        None => return Ok(None),
+    };
+    let Ok(seq) = i64::try_from(seq) else {
+        return Ok(None);
+    };
+    Ok(patients::get_by_seq(db.conn(), seq)?)
 }
 
 /// Checks the form against the hospital's date format and today's date.

@@ -9,7 +9,6 @@ use crate::auth::{Session, authorize};
 use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::clock::Clock;
 use crate::domain::ids::Id;
-use crate::domain::mrn::{self, MrnQuery};
 use crate::domain::patient::Patient;
 use crate::domain::role::Permission;
 use crate::error::{Error, Result};
@@ -32,19 +31,7 @@ pub struct Undoable {
 /// the survivor.
 pub fn record_by_mrn(db: &Db, by: &Session, mrn: &str) -> Result<Option<Patient>> {
     by.require(Permission::DeleteRestoreMergePatients, "undo merges")?;
-    let seq = match mrn::parse_query(mrn) {
-        Some(MrnQuery::Checked { seq, .. } | MrnQuery::Unchecked { seq, .. }) => seq,
-        Some(MrnQuery::WrongCheck { typed }) => {
-            return Err(Error::Refused(format!(
-                "the check character of {typed} does not match its digits: a character is probably mistyped; check the MRN"
-            )));
-        }
-        None => return Ok(None),
-    };
-    let Ok(seq) = i64::try_from(seq) else {
-        return Ok(None);
-    };
-    Ok(patients::get_by_seq(db.conn(), seq)?)
+    super::patients::by_typed_mrn(db, mrn)
 }
 
 /// The merge to undo from `patient`: the one that merged it away, or

@@ -17,14 +17,13 @@ use crate::auth::{Session, authorize};
 use crate::domain::audit::{AuditAction, AuditEvent, AuditRecord};
 use crate::domain::audit_filter::{AuditFilter, PatientRef};
 use crate::domain::clock::Tz;
-use crate::domain::mrn::{self, MrnQuery};
 use crate::domain::patient::Patient;
 use crate::domain::role::Permission;
 use crate::domain::time::format_ts;
 use crate::error::{Error, Result};
 use crate::store::audit_search::{self, TrailFilter};
 use crate::store::portal::ACCESS_ACTIONS;
-use crate::store::{Db, audit, patients};
+use crate::store::{Db, audit};
 
 /// Events a page holds.
 pub const PAGE: usize = 200;
@@ -189,17 +188,5 @@ fn record(db: &mut Db, by: &Session, event: AuditEvent) -> Result<()> {
 /// can be read. `None` when no record has it.
 pub fn patient_by_mrn(db: &Db, by: &Session, typed: &str) -> Result<Option<Patient>> {
     by.require(Permission::Administer, READING)?;
-    let seq = match mrn::parse_query(typed) {
-        Some(MrnQuery::Checked { seq, .. } | MrnQuery::Unchecked { seq, .. }) => seq,
-        Some(MrnQuery::WrongCheck { typed }) => {
-            return Err(Error::Refused(format!(
-                "the check character of {typed} does not match its digits: a character is probably mistyped; check the MRN"
-            )));
-        }
-        None => return Ok(None),
-    };
-    let Ok(seq) = i64::try_from(seq) else {
-        return Ok(None);
-    };
-    Ok(patients::get_by_seq(db.conn(), seq)?)
+    crate::ops::patients::by_typed_mrn(db, typed)
 }
