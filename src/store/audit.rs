@@ -14,31 +14,58 @@ pub fn append(tx: &Transaction, actor: &Actor, events: &[AuditEvent]) -> Result<
     if events.is_empty() {
         return Ok(());
     }
-    let (mut seq, mut prev) = head(tx)?;
     let at = format_ts(chrono::Utc::now());
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO audit_log (seq, at, actor_id, actor_name, actor_role, action, entity,
-                                entity_id, patient_id, summary, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?;
+    let mut chain = Chain::from_head(tx)?;
     for e in events {
-        seq += 1;
+        chain.push(&at, actor, e)?;
+    }
+    Ok(())
+}
+
+/// Where rows of the trail are built and inserted, for [`append`] and the
+/// bench's synthetic trails alike: each event after the head the chain
+/// started from, chained to the one before.
+pub(crate) struct Chain<'t> {
+    insert: rusqlite::CachedStatement<'t>,
+    seq: i64,
+    prev: String,
+}
+
+impl<'t> Chain<'t> {
+    /// Starts after the trail's current head, in the caller's transaction.
+    pub(crate) fn from_head(tx: &'t Transaction) -> Result<Chain<'t>, StoreError> {
+        let (seq, prev) = head(tx)?;
+        let insert = tx.prepare_cached(
+            "INSERT INTO audit_log (seq, at, actor_id, actor_name, actor_role, action, entity,
+                                    entity_id, patient_id, summary, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?;
+        Ok(Chain { insert, seq, prev })
+    }
+
+    /// Appends `event`, done by `actor` at `at` (stored text form).
+    pub(crate) fn push(
+        &mut self,
+        at: &str,
+        actor: &Actor,
+        event: &AuditEvent,
+    ) -> Result<(), StoreError> {
         let mut r = AuditRecord {
-            seq,
-            at: at.clone(),
+            seq: self.seq + 1,
+            at: at.to_string(),
             actor_id: actor.id.clone(),
             actor_name: actor.name.clone(),
             actor_role: actor.role.map(|r| r.to_string()),
-            action: e.action.to_string(),
-            entity: e.entity.to_string(),
-            entity_id: e.entity_id.clone(),
-            patient_id: e.patient_id.clone(),
-            summary: e.summary.clone(),
-            prev_hash: prev,
+            action: event.action.to_string(),
+            entity: event.entity.to_string(),
+            entity_id: event.entity_id.clone(),
+            patient_id: event.patient_id.clone(),
+            summary: event.summary.clone(),
+            prev_hash: std::mem::take(&mut self.prev),
             hash: String::new(),
         };
         r.hash = r.compute_hash();
-        insert.execute(rusqlite::params![
+        self.insert.execute(rusqlite::params![
             r.seq,
             r.at,
             r.actor_id,
@@ -52,9 +79,15 @@ pub fn append(tx: &Transaction, actor: &Actor, events: &[AuditEvent]) -> Result<
             r.prev_hash,
             r.hash
         ])?;
-        prev = r.hash;
+        self.seq = r.seq;
+        self.prev = r.hash;
+        Ok(())
     }
-    Ok(())
+
+    /// The `seq` of the last event appended (the head's when none was).
+    pub(crate) fn seq(&self) -> i64 {
+        self.seq
+    }
 }
 
 /// The last sequence number and hash (0 and the genesis hash when empty).

@@ -6,8 +6,8 @@
 //! hospital: the bench builds its own files, the tests temporary ones.
 
 use super::StoreError;
-use super::audit::head;
-use crate::domain::audit::{Actor, AuditEvent, AuditRecord};
+use super::audit::Chain;
+use crate::domain::audit::{Actor, AuditEvent};
 use crate::domain::time::format_ts;
 use chrono::{DateTime, Utc};
 use rusqlite::Transaction;
@@ -26,44 +26,9 @@ pub fn append_stamped(
     tx: &Transaction,
     events: impl IntoIterator<Item = Stamped>,
 ) -> Result<i64, StoreError> {
-    let (mut seq, mut prev) = head(tx)?;
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO audit_log (seq, at, actor_id, actor_name, actor_role, action, entity,
-                                entity_id, patient_id, summary, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?;
+    let mut chain = Chain::from_head(tx)?;
     for s in events {
-        seq += 1;
-        let mut r = AuditRecord {
-            seq,
-            at: format_ts(s.at),
-            actor_id: s.actor.id,
-            actor_name: s.actor.name,
-            actor_role: s.actor.role.map(|r| r.to_string()),
-            action: s.event.action.to_string(),
-            entity: s.event.entity.to_string(),
-            entity_id: s.event.entity_id,
-            patient_id: s.event.patient_id,
-            summary: s.event.summary,
-            prev_hash: prev,
-            hash: String::new(),
-        };
-        r.hash = r.compute_hash();
-        insert.execute(rusqlite::params![
-            r.seq,
-            r.at,
-            r.actor_id,
-            r.actor_name,
-            r.actor_role,
-            r.action,
-            r.entity,
-            r.entity_id,
-            r.patient_id,
-            r.summary,
-            r.prev_hash,
-            r.hash
-        ])?;
-        prev = r.hash;
+        chain.push(&format_ts(s.at), &s.actor, &s.event)?;
     }
-    Ok(seq)
+    Ok(chain.seq())
 }
