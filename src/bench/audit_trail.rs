@@ -7,7 +7,7 @@
 //! p50 and p99 over S samples. The search's SEARCH event, one small write,
 //! is not timed: it costs what any audited read's commit does (`register`).
 
-use super::report::{Machine, duration_us};
+use super::report::{Machine, columns, duration_us};
 use super::stats::{Summary, timed};
 use super::{BENCH_USER, PASSWORD, fixed_now};
 use crate::auth::{self, Session};
@@ -335,21 +335,25 @@ pub fn run(args: &AuditTrailBenchArgs) -> Result<()> {
         "wardline bench-audit-trail: {n} events; {} × {}, {}",
         m.cpus, m.cpu_model, m.os
     );
-    println!(
-        "{:<28} {:>7} {:>10} {:>10} {:>10} {:>10}",
-        "first page of 200 by", "samples", "p50", "p99", "max", "rows/page"
-    );
+    let mut table: Vec<[String; 6]> = vec![[
+        format!("first page of {} by", audit_trail::PAGE),
+        "samples".into(),
+        "p50".into(),
+        "p99".into(),
+        "max".into(),
+        "rows/page".into(),
+    ]];
     for (name, s, found) in rows {
-        println!(
-            "{:<28} {:>7} {:>10} {:>10} {:>10} {:>10.0}",
-            name,
-            s.samples,
+        table.push([
+            name.into(),
+            s.samples.to_string(),
             duration_us(s.p50_us),
             duration_us(s.p99_us),
             duration_us(s.max_us),
-            found as f64 / s.samples.max(1) as f64
-        );
+            format!("{:.0}", found as f64 / s.samples.max(1) as f64),
+        ]);
     }
+    print!("{}", columns(&table, 1..=5));
     println!(
         "audit verify: {verified} events in {:.2} s",
         t.as_secs_f64()

@@ -3,6 +3,7 @@
 
 use super::stats::Summary;
 use serde_json::{Map, Value, json};
+use std::ops::RangeInclusive;
 
 /// One measure's figures.
 #[derive(Debug, Clone)]
@@ -139,46 +140,54 @@ pub fn table(machine: &Machine, patients: u64, measures: &[Measure]) -> String {
             result.into(),
         ]);
     }
-    let mut widths = [0usize; 8];
-    for r in &rows {
+    format!(
+        "wardline bench: {patients} patients; {} × {}, {}\n{}",
+        machine.cpus,
+        machine.cpu_model,
+        machine.os,
+        columns(&rows, 1..=5)
+    )
+}
+
+/// Rows as aligned columns, the first a header underlined with dashes;
+/// the columns in `right` (figures) aligned right, the others left.
+pub fn columns<const N: usize>(rows: &[[String; N]], right: RangeInclusive<usize>) -> String {
+    let mut widths = [0usize; N];
+    for r in rows {
         for (w, c) in widths.iter_mut().zip(r) {
             *w = (*w).max(c.chars().count());
         }
     }
-    let mut out = format!(
-        "wardline bench: {patients} patients; {} × {}, {}\n",
-        machine.cpus, machine.cpu_model, machine.os
-    );
+    let mut out = String::new();
     for (i, r) in rows.iter().enumerate() {
         let cells: Vec<String> = r
             .iter()
             .zip(widths)
             .enumerate()
             .map(|(j, (c, w))| {
-                let pad = w - c.chars().count();
-                if (1..=5).contains(&j) {
-                    format!("{}{c}", " ".repeat(pad))
+                let pad = " ".repeat(w - c.chars().count());
+                if right.contains(&j) {
+                    format!("{pad}{c}")
                 } else {
-                    format!("{c}{}", " ".repeat(pad))
+                    format!("{c}{pad}")
                 }
             })
             .collect();
         out.push_str(cells.join("  ").trim_end());
         out.push('\n');
         if i == 0 {
-            let total = widths.iter().sum::<usize>() + 2 * (widths.len() - 1);
-            out.push_str(&"-".repeat(total));
+            out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 2 * (N - 1)));
             out.push('\n');
         }
     }
     out
 }
 
-fn round(v: f64, places: i32) -> f64 {
+/// `v` rounded to `places` decimals, for the JSON.
+pub fn round(v: f64, places: i32) -> f64 {
     let f = 10f64.powi(places);
     (v * f).round() / f
 }
-
 /// The JSON document.
 pub fn json(machine: &Machine, patients: u64, schema_version: i64, measures: &[Measure]) -> Value {
     let mut all = Map::new();

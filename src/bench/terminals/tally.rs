@@ -5,7 +5,7 @@
 //! the bench's table style, and as JSON.
 
 use super::kinds::{Kind, Sample};
-use crate::bench::report::{Machine, duration_us};
+use crate::bench::report::{Machine, columns, duration_us, round};
 use crate::bench::stats::Summary;
 use serde_json::{Map, Value, json};
 use std::time::Duration;
@@ -214,7 +214,7 @@ pub fn table(machine: &Machine, patients: u64, seconds: u64, runs: &[Run]) -> St
                 if ok { "OK" } else { "MISSED" }.into(),
             ]);
         }
-        out.push_str(&columns(&rows));
+        out.push_str(&columns(&rows, 1..=5));
         let w = r.written;
         out.push_str(&format!(
             "written in the copy: {} patients, {} appointments, {} admissions, {} vitals sets, {} dispenses\n",
@@ -240,42 +240,6 @@ pub fn table(machine: &Machine, patients: u64, seconds: u64, runs: &[Run]) -> St
     out
 }
 
-fn columns(rows: &[[String; 7]]) -> String {
-    let mut widths = [0usize; 7];
-    for r in rows {
-        for (w, c) in widths.iter_mut().zip(r) {
-            *w = (*w).max(c.chars().count());
-        }
-    }
-    let mut out = String::new();
-    for (i, r) in rows.iter().enumerate() {
-        let cells: Vec<String> = r
-            .iter()
-            .zip(widths)
-            .enumerate()
-            .map(|(j, (c, w))| {
-                let pad = " ".repeat(w - c.chars().count());
-                if (1..=5).contains(&j) {
-                    format!("{pad}{c}")
-                } else {
-                    format!("{c}{pad}")
-                }
-            })
-            .collect();
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
-        if i == 0 {
-            out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 2 * (widths.len() - 1)));
-            out.push('\n');
-        }
-    }
-    out
-}
-
-fn round(v: f64) -> f64 {
-    (v * 10.0).round() / 10.0
-}
-
 /// The JSON document.
 pub fn json(
     machine: &Machine,
@@ -293,11 +257,11 @@ pub fn json(
                     k.kind.key().into(),
                     json!({
                         "keys": k.summary.samples,
-                        "p50_us": round(k.summary.p50_us),
-                        "p99_us": round(k.summary.p99_us),
-                        "max_us": round(k.summary.max_us),
+                        "p50_us": round(k.summary.p50_us, 1),
+                        "p99_us": round(k.summary.p99_us, 1),
+                        "max_us": round(k.summary.max_us, 1),
                         "writes": k.writes,
-                        "longest_write_wait_us": round(k.longest_wait_us),
+                        "longest_write_wait_us": round(k.longest_wait_us, 1),
                     }),
                 );
             }

@@ -20,58 +20,51 @@ pub(super) fn render(t: &AuditTrail, frame: &mut Frame, area: Rect, view: &View)
     let zone = view.clock.zone;
     match t.shown {
         Shown::List => {
-            let more = if t.older.is_some() {
-                ", older: PgDn at the end"
-            } else {
-                ""
-            };
             let of = t.head.as_ref().map_or(String::new(), |h| {
                 let hash = h.hash.get(..12).unwrap_or(&h.hash);
                 format!(" of {} events, head {hash}…", grouped(h.count))
             });
             let title = format!(
-                " Audit trail: {} shown{of}{more} ",
-                grouped(t.events.len() as i64)
+                " Audit trail: {} shown{of}{} ",
+                grouped(t.events.len() as i64),
+                more(t.older.is_some())
             );
             events(&t.events, &t.selected, title, zone, view.theme, frame, body);
         }
         Shown::WhoOpened => {
             let mrn = t.filter.patient.as_ref().map_or("", |p| p.mrn.as_str());
-            let more = if t.who_older.is_some() {
-                ", older: PgDn at the end"
-            } else {
-                ""
-            };
             let title = format!(
-                " Who opened {mrn}: {} staff accesses shown{more} ",
-                grouped(t.who.len() as i64)
+                " Who opened {mrn}: {} staff accesses shown{} ",
+                grouped(t.who.len() as i64),
+                more(t.who_older.is_some())
             );
-            events(
-                &t.who,
-                &t.who_selected,
-                title,
+            let (rows, selected) = (&t.who, &t.who_selected);
+            events(rows, selected, title, zone, view.theme, frame, body);
+        }
+        Shown::Event | Shown::Access => {
+            let (rows, selected) = if t.shown == Shown::Event {
+                (&t.events, &t.selected)
+            } else {
+                (&t.who, &t.who_selected)
+            };
+            event(
+                rows.get(selected.index()),
+                t.scroll,
                 zone,
-                view.theme,
+                view,
                 frame,
                 body,
             );
         }
-        Shown::Event => event(
-            t.events.get(t.selected.index()),
-            t.scroll,
-            zone,
-            view,
-            frame,
-            body,
-        ),
-        Shown::Access => event(
-            t.who.get(t.who_selected.index()),
-            t.scroll,
-            zone,
-            view,
-            frame,
-            body,
-        ),
+    }
+}
+
+/// The title's note that older events follow, when they do.
+fn more(older: bool) -> &'static str {
+    if older {
+        ", older: PgDn at the end"
+    } else {
+        ""
     }
 }
 
