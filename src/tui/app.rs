@@ -8,22 +8,18 @@
 //! action is performed here, the only place that calls into the database;
 //! rendering reads only the state.
 
-use crate::auth::{self, Session};
+use crate::auth::Session;
 use crate::domain::clock::{Clock, Tz};
 use crate::domain::settings::Settings;
 use crate::store::Db;
 use crate::store::sessions::EndReason;
 use crate::tui::keymap::{self, Action, Binding, Tab};
 use crate::tui::popups::{Asker, Popups, Question};
-use crate::tui::screen::{Ctx, LocalDates, Said, Screen, View};
-use crate::tui::screens::{self, change_password::ChangePassword, help, notice, sign_in::SignIn};
+use crate::tui::screen::{Ctx, Said, Screen};
+use crate::tui::screens::{self, change_password::ChangePassword, sign_in::SignIn};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::bars;
 use chrono::{DateTime, Utc};
-use ratatui::Frame;
 use ratatui::crossterm::event::KeyEvent;
-use ratatui::layout::{Constraint, Layout};
-use ratatui::text::Span;
 
 /// The smallest terminal wardline draws in.
 pub const MIN_WIDTH: u16 = 80;
@@ -84,12 +80,13 @@ pub enum Mode {
 mod asking;
 mod by_key;
 mod damage;
-use damage::{damage_banner, damage_lines};
+mod draw;
 mod locking;
 mod pasting;
 mod patient_gate;
 #[cfg(test)]
 mod popup_tests;
+mod session;
 mod too_small;
 
 /// What a confirmed question of the app's own goes on to do.
@@ -501,126 +498,6 @@ impl App {
         }
     }
 
-    /// Signs the current session out (if any) and returns to the sign-in screen.
-    fn end_session(&mut self, reason: EndReason) {
-        let mode = std::mem::replace(&mut self.mode, Mode::SignIn(SignIn::new()));
-        let session = match mode {
-            Mode::SignIn(form) => {
-                self.mode = Mode::SignIn(form);
-                return;
-            }
-            Mode::ChangePassword { session, .. } => session,
-            Mode::Working(w) | Mode::Locked { workspace: w, .. } => w.session,
-        };
-        self.help = false;
-        self.popups.clear();
-        if let Err(e) = auth::sign_out(&mut self.db, &session, reason, self.now) {
-            self.complain(e);
-        }
-    }
-
-    /// Ends the session when the program stops (a clean exit signs out),
-    /// after the screen shown has written what it holds (a note's draft).
-    pub fn shutdown(&mut self) {
-        self.leave_screen();
-        self.end_session(EndReason::Logout);
-    }
-
-    fn submit(&mut self) {
-        let now = self.now;
-        match &mut self.mode {
-            Mode::SignIn(form) => {
-                let user = form.user.value().to_string();
-                if user.trim().is_empty() {
-                    form.failed("Type your user name, then your password.".into());
-                    return;
-                }
-                match auth::sign_in(&mut self.db, &user, form.password.value(), now) {
-                    Ok(session) => self.start(session, None),
-                    Err(e) => form.failed(sentence(e)),
-                }
-            }
-            Mode::Locked { .. } => self.submit_locked(),
-            Mode::ChangePassword { session, form } => {
-                let (new, confirm) = (form.new.value(), form.confirm.value());
-                match auth::change_own_password(&mut self.db, session, new, confirm, now) {
-                    Ok(()) => {
-                        let session = session.clone();
-                        self.start(session, None);
-                        self.say("Password changed.");
-                    }
-                    Err(e) => form.failed(sentence(e)),
-                }
-            }
-            Mode::Working(_) => {}
-        }
-    }
-
-    /// Enters the working screen (or the forced password change) for a session.
-    fn start(&mut self, session: Session, tab: Option<Tab>) {
-        match self.db.settings() {
-            Ok(s) => self.settings = s,
-            Err(e) => self.complain(e),
-        }
-        self.last_input = self.now;
-        self.popups.clear();
-        if session.user.must_change_password {
-            self.mode = Mode::ChangePassword {
-                session,
-                form: ChangePassword::new(),
-            };
-            return;
-        }
-        let allowed: Vec<Tab> = Tab::all()
-            .filter(|t| session.role().can(t.permission()))
-            .collect();
-        let tab = tab
-            .filter(|t| allowed.contains(t))
-            .or(crate::tui::screens::home(session.role()).filter(|t| allowed.contains(t)))
-            .or(allowed.first().copied())
-            .unwrap_or(Tab::Patients);
-        let name = session.user.full_name.clone();
-        self.mode = Mode::Working(Workspace {
-            session,
-            tab,
-            screens: Vec::new(),
-        });
-        self.say(format!("Signed in as {name}."));
-        self.warn_of_old_backup(&name);
-        self.reload_tab();
-    }
-
-    /// An administrator is told, in words, when the latest backup is older
-    /// than the hospital's `backup_warn_hours`, or when there is none.
-    fn warn_of_old_backup(&mut self, name: &str) {
-        let Mode::Working(w) = &self.mode else {
-            return;
-        };
-        if !w
-            .session
-            .role()
-            .can(crate::domain::role::Permission::Administer)
-        {
-            return;
-        }
-        match crate::ops::backup::latest(&self.db, &w.session) {
-            Ok(latest) => {
-                if let Some(warning) = crate::domain::backup::staleness_warning(
-                    latest.map(|b| b.taken_at),
-                    self.now,
-                    self.settings.backup_warn_hours,
-                ) {
-                    self.message = Some(Message {
-                        text: format!("Signed in as {name}. {warning}"),
-                        error: false,
-                        warning: true,
-                    });
-                }
-            }
-            Err(e) => self.complain(e),
-        }
-    }
-
     fn go_to(&mut self, tab: Tab) {
         let Mode::Working(w) = &self.mode else {
             return;
@@ -667,161 +544,6 @@ impl App {
             }
             Said::Go(request) => self.hear(Some(tab), Asker::Screen, Said::Go(request)),
             Said::Nothing | Said::Info(_) => {}
-        }
-    }
-
-    /// Draws the whole screen. Reads state only; never the database.
-    pub fn render(&self, frame: &mut Frame) {
-        let area = frame.area();
-        let theme = self.options.theme;
-        self.drawn.set(Some(area));
-        if too_small::too_small(area) {
-            self.render_too_small(frame);
-            return;
-        }
-        let damage = crate::store::damage::found().map(|d| damage_lines(&d, area.width));
-        let banner_height = damage.as_ref().map_or(0, |l| l.len() + 2);
-        let right = self.status_right();
-        let status_height = bars::status_height(
-            self.message.as_ref().map(|m| m.text.as_str()),
-            &right,
-            area.width,
-        );
-        let [top, banner, body, status, hints] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Length(u16::try_from(banner_height).unwrap_or(u16::MAX)),
-            Constraint::Min(0),
-            Constraint::Length(status_height),
-            Constraint::Length(1),
-        ])
-        .areas(area);
-        if let Some(lines) = damage {
-            damage_banner(lines, &theme, banner, frame);
-        }
-        let clock = self.clock();
-        let view = View {
-            now: self.now,
-            clock,
-            dates: LocalDates {
-                today: clock.today(),
-                zone: clock.zone,
-                date_pattern: self.settings.date_pattern(),
-            },
-            settings: &self.settings,
-            theme: &theme,
-        };
-        let (tabs, current) = match &self.mode {
-            Mode::Working(w) => (self.tabs(), Some(w.tab)),
-            _ => (Vec::new(), None),
-        };
-        bars::top_bar(
-            &self.settings.hospital_name,
-            &tabs,
-            current,
-            &theme,
-            top,
-            frame.buffer_mut(),
-        );
-
-        match &self.mode {
-            Mode::SignIn(form) | Mode::Locked { form, .. } => {
-                let demo = self
-                    .options
-                    .demo_accounts
-                    .as_deref()
-                    .filter(|_| form.locked_by.is_none());
-                form.render(frame, body, &self.settings.hospital_name, demo, &theme);
-            }
-            Mode::ChangePassword { session, form } => {
-                form.render(
-                    frame,
-                    body,
-                    &session.user.user_name,
-                    self.settings.password_policy().min_length,
-                    &theme,
-                );
-            }
-            Mode::Working(w) => match w.shown() {
-                Some(screen) => screen.render(frame, body, &view),
-                None => notice::render(w.tab, &theme, body, frame.buffer_mut()),
-            },
-        }
-        for entry in self.popups.shown(self.current_tab()) {
-            entry.question.render(frame, body, &view);
-        }
-
-        let message = self.message.as_ref().map(|m| {
-            Span::styled(
-                m.text.clone(),
-                if m.error {
-                    theme.error()
-                } else if m.warning {
-                    theme.warn()
-                } else {
-                    theme.ok()
-                },
-            )
-        });
-        bars::status_line(message, &right, &theme, status, frame.buffer_mut());
-        let role = self.session().map(|s| s.role());
-        let offered = |table: &[Binding]| -> Vec<Binding> {
-            table
-                .iter()
-                .filter(|b| b.offered_to(role))
-                .copied()
-                .collect()
-        };
-        let tables: Vec<Vec<Binding>> =
-            self.tables().into_iter().map(|(_, t)| offered(t)).collect();
-        let tables: Vec<&[Binding]> = tables.iter().map(Vec::as_slice).collect();
-        bars::hint_bar(&tables, &theme, hints, frame.buffer_mut());
-
-        if self.help {
-            let mut sections = self.help_sections();
-            if let Some(role) = role {
-                for (_, table) in sections.iter_mut() {
-                    if std::ptr::eq(*table, keymap::global()) {
-                        *table = keymap::global_of(role);
-                    }
-                }
-            }
-            let sections: Vec<(&str, Vec<Binding>)> = sections
-                .into_iter()
-                .map(|(title, t)| (title, offered(t)))
-                .collect();
-            let sections: Vec<(&str, &[Binding])> = sections
-                .iter()
-                .map(|(title, t)| (*title, t.as_slice()))
-                .collect();
-            help::render("Keys", &sections, &theme, body, frame.buffer_mut());
-        }
-    }
-
-    /// The right of the status line: who is signed in (not while locked)
-    /// and the hospital's clock.
-    fn status_right(&self) -> String {
-        let clock = self
-            .now
-            .with_timezone(&self.zone())
-            .format("%a %d %b %H:%M")
-            .to_string();
-        match self.session() {
-            Some(s) if !matches!(self.mode, Mode::Locked { .. }) => {
-                format!("{} ({}) · {clock} ", s.user.user_name, s.role().label())
-            }
-            _ => format!("{clock} "),
-        }
-    }
-
-    fn help_sections(&self) -> Vec<(&'static str, &'static [Binding])> {
-        match &self.mode {
-            Mode::SignIn(_) => vec![("Sign in", keymap::SIGN_IN)],
-            Mode::Locked { .. } => vec![("Screen locked", keymap::LOCKED)],
-            Mode::ChangePassword { .. } => vec![("New password", keymap::CHANGE_PASSWORD)],
-            Mode::Working(w) => {
-                let (title, table) = self.working_section(w);
-                vec![(title, table), ("Everywhere", keymap::global())]
-            }
         }
     }
 }
