@@ -188,6 +188,7 @@ pub fn round(v: f64, places: i32) -> f64 {
     let f = 10f64.powi(places);
     (v * f).round() / f
 }
+
 /// The JSON document.
 pub fn json(machine: &Machine, patients: u64, schema_version: i64, measures: &[Measure]) -> Value {
     let mut all = Map::new();

@@ -1,4 +1,6 @@
-//! Drawing the application: the tab bar, the current screen or the sign-in,//! lock and password screens, the status and hint bars, the help overlay//! and the popups. Reads state only; never the database.
+//! Drawing the application: the tab bar, the current screen or the sign-in,
+//! lock and password screens, the status and hint bars, the help overlay
+//! and the popups. Reads state only; never the database.
 
 use super::damage::{damage_banner, damage_lines};
 use super::{App, Mode, too_small};

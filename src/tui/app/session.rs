@@ -1,4 +1,6 @@
-//! Sessions begun and ended: signing in (or the forced password change//! first), the working tabs entered with a warning of an old backup for an//! administrator, and signing out when the program stops.
+//! Sessions begun and ended: signing in (or the forced password change
+//! first), the working tabs entered with a warning of an old backup for an
+//! administrator, and signing out when the program stops.
 
 use super::{App, Message, Mode, Workspace, sentence};
 use crate::auth::{self, Session};
