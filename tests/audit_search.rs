@@ -150,7 +150,7 @@ fn pages(t: &mut Trail, f: &AuditFilter) -> Vec<Vec<i64>> {
     let mut out = Vec::new();
     let mut page = Page::First;
     loop {
-        let p = audit_trail::search(&mut t.h.db, &admin, f, NAIROBI, page).unwrap();
+        let p = audit_trail::search(&mut t.h.db, &admin, f, NAIROBI, page, PAGE).unwrap();
         out.push(p.events.iter().map(|e| e.seq).collect());
         match p.older {
             Some(next) => page = next,
@@ -177,7 +177,7 @@ fn browsed(t: &Trail, f: &AuditFilter) -> Vec<i64> {
     let mut out = Vec::new();
     let mut page = Page::First;
     loop {
-        let p = audit_trail::browse(&t.h.db, &t.h.admin, f, NAIROBI, page).unwrap();
+        let p = audit_trail::browse(&t.h.db, &t.h.admin, f, NAIROBI, page, PAGE).unwrap();
         out.extend(p.events.iter().map(|e| e.seq));
         match p.older {
             Some(next) => page = next,
@@ -329,7 +329,7 @@ fn local_dates_are_the_hospitals_days() {
         to: Some(date(15)),
         ..AuditFilter::default()
     };
-    let e = audit_trail::browse(&t.h.db, &t.h.admin, &f, NAIROBI, Page::First).unwrap_err();
+    let e = audit_trail::browse(&t.h.db, &t.h.admin, &f, NAIROBI, Page::First, PAGE).unwrap_err();
     assert!(e.to_string().contains("swap them"), "{e}");
     // The synthetic events kept the chain whole.
     assert!(matches!(
@@ -355,7 +355,7 @@ fn who_opened_lists_the_staff_accesses_of_the_record_and_those_merged_into_it() 
     let mut got = Vec::new();
     let mut page = Page::First;
     loop {
-        let p = audit_trail::who_opened(&mut t.h.db, &admin, &who, page).unwrap();
+        let p = audit_trail::who_opened(&mut t.h.db, &admin, &who, page, PAGE).unwrap();
         got.extend(p.events.iter().map(|e| e.seq));
         match p.older {
             Some(next) => page = next,
@@ -447,9 +447,10 @@ fn only_an_administrator_reads_the_trail() {
         common::add_user(&mut t.h.db, &admin, user, role);
         let s = common::sign_in_user(&mut t.h.db, user, Utc::now());
         let f = AuditFilter::default();
-        let e = audit_trail::search(&mut t.h.db, &s, &f, NAIROBI, Page::First).unwrap_err();
+        let e = audit_trail::search(&mut t.h.db, &s, &f, NAIROBI, Page::First, PAGE).unwrap_err();
         assert!(matches!(e, Error::NotPermitted(_)), "{user}: {e}");
-        let e = audit_trail::who_opened(&mut t.h.db, &s, &pref(&t.p1), Page::First).unwrap_err();
+        let e =
+            audit_trail::who_opened(&mut t.h.db, &s, &pref(&t.p1), Page::First, PAGE).unwrap_err();
         assert!(matches!(e, Error::NotPermitted(_)), "{user}: {e}");
         let path = t.h.data.root().join(format!("{user}.csv"));
         let e = audit_trail::export_csv(&mut t.h.db, &s, &f, NAIROBI, &path).unwrap_err();

@@ -144,3 +144,48 @@ fn a_nurse_has_no_admin_tab_to_open_the_trail_from() {
     h.sign_in_to("nurse", KeyCode::F(6));
     assert!(!h.screen().contains("Audit trail"));
 }
+
+#[test]
+fn the_list_reads_a_screenful_at_a_time_and_reads_on_at_its_end() {
+    use wardline::ops::audit_trail::SCREEN_PAGE;
+    let mut h = Harness::sized(100, 30, false);
+    {
+        let mut c = fixture::Clinic::on(h.app.db().path(), t0());
+        let syllables = ["ka", "mu", "ri", "to", "na", "se", "lo", "wi", "ba", "de"];
+        for i in 0..2 * SCREEN_PAGE {
+            let given = format!("A{}{}", syllables[i % 10], syllables[(i / 10) % 10]);
+            let birth = format!("19{:02}-0{}-1{}", 20 + i, 1 + i % 9, i % 10);
+            let input = fixture::person(&given, "Otieno", &birth, "F");
+            fixture::register(&mut c.db, &c.admin, &input, t0());
+        }
+    }
+    h.sign_in_to("admin", KeyCode::F(6));
+    h.press(KeyCode::Char('3'));
+    let first = format!(" {SCREEN_PAGE} shown of ");
+    let screen = h.screen();
+    assert!(screen.contains(&first), "{screen}");
+    assert!(screen.contains("older: ↓ at the end"), "{screen}");
+
+    // End goes to the last event read; ↓ there reads the next screenful
+    // and moves onto its first event.
+    h.press(KeyCode::End);
+    assert!(h.screen().contains(&first));
+    h.press(KeyCode::Down);
+    let screen = h.screen();
+    assert!(
+        screen.contains(&format!(" {} shown of ", 2 * SCREEN_PAGE)),
+        "{screen}"
+    );
+    // Reading on is the same search: no second SEARCH event.
+    let searches = h.actions().iter().filter(|a| *a == "SEARCH").count();
+    assert_eq!(searches, 1, "{:?}", h.actions());
+
+    // PgDn and End at the end read on until the oldest event.
+    for _ in 0..4 {
+        h.press(KeyCode::End);
+        h.press(KeyCode::PageDown);
+    }
+    let screen = h.screen();
+    assert!(!screen.contains("older: ↓"), "{screen}");
+    assert!(!screen.contains(&first), "{screen}");
+}

@@ -17,7 +17,7 @@ use crate::domain::clock::Tz;
 use crate::domain::ids::Id;
 use crate::domain::role::Role;
 use crate::error::Error;
-use crate::ops::audit_trail::{self, Page};
+use crate::ops::audit_trail::{self, Page, SCREEN_PAGE};
 use crate::store::audit::ChainState;
 use crate::store::audit_bulk::{Stamped, append_stamped};
 use crate::store::{Db, migrations};
@@ -292,7 +292,8 @@ pub fn run(args: &AuditTrailBenchArgs) -> Result<()> {
         let mut found = 0usize;
         for _ in 0..args.samples.max(1) {
             let f = filter(&mut rng);
-            let (page, t) = timed(|| audit_trail::browse(&db, &session, &f, zone, Page::First));
+            let (page, t) =
+                timed(|| audit_trail::browse(&db, &session, &f, zone, Page::First, SCREEN_PAGE));
             found += page?.events.len();
             times.push(t);
         }
@@ -310,8 +311,9 @@ pub fn run(args: &AuditTrailBenchArgs) -> Result<()> {
             ),
             mrn: "BENCH".into(),
         };
-        let (page, t) =
-            timed(|| audit_trail::who_opened(&mut db, &session, &who, Page::Before(i64::MAX)));
+        let (page, t) = timed(|| {
+            audit_trail::who_opened(&mut db, &session, &who, Page::Before(i64::MAX), SCREEN_PAGE)
+        });
         found += page?.events.len();
         times.push(t);
     }
@@ -336,7 +338,7 @@ pub fn run(args: &AuditTrailBenchArgs) -> Result<()> {
         m.cpus, m.cpu_model, m.os
     );
     let mut table: Vec<[String; 6]> = vec![[
-        format!("first page of {} by", audit_trail::PAGE),
+        format!("first page of {SCREEN_PAGE} by"),
         "samples".into(),
         "p50".into(),
         "p99".into(),

@@ -119,7 +119,7 @@ fn search(db: &mut Db, args: &SearchArgs, pw: &mut Passwords) -> Result<()> {
             );
             return Ok(());
         }
-        let page = audit_trail::search(db, s, &filter, zone, Page::First)?;
+        let page = audit_trail::search(db, s, &filter, zone, Page::First, audit_trail::PAGE)?;
         if page.events.is_empty() {
             say!("No event matches ({}).", filter.describe());
         }

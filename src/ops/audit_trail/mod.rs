@@ -25,8 +25,15 @@ use crate::store::audit_search::{self, TrailFilter};
 use crate::store::portal::ACCESS_ACTIONS;
 use crate::store::{Db, audit};
 
-/// Events a page holds.
+/// Events a page of the command line's `audit` holds.
 pub const PAGE: usize = 200;
+
+/// Events a page of the Admin tab's list holds: a tall terminal's list
+/// (50 lines) at once. Each event the filters pick beyond their index is
+/// one more row of the table read, at 10,000,000 events often a page off
+/// the disk, so the screen reads what it shows and reads on as the
+/// selection reaches the end.
+pub const SCREEN_PAGE: usize = 40;
 
 /// What reading the trail asks of the role.
 const READING: &str = "read the audit trail";
@@ -82,22 +89,23 @@ fn trail_filter(db: &Db, filter: &AuditFilter, zone: Tz) -> Result<TrailFilter> 
     })
 }
 
-/// A page of `f`'s events from `page`: one more row is read to know
-/// whether older ones follow.
-fn read_page(db: &Db, f: &TrailFilter, page: Page) -> Result<AuditPage> {
+/// A page of `rows` of `f`'s events from `page`: one more row is read to
+/// know whether older ones follow.
+fn read_page(db: &Db, f: &TrailFilter, page: Page, rows: usize) -> Result<AuditPage> {
+    let rows = rows.max(1);
     let before = match page {
         Page::First => None,
         Page::Before(seq) => Some(seq),
     };
-    let mut events = audit_search::page(db.conn(), f, before, PAGE + 1)?;
-    let older = (events.len() > PAGE).then(|| {
-        events.truncate(PAGE);
+    let mut events = audit_search::page(db.conn(), f, before, rows + 1)?;
+    let older = (events.len() > rows).then(|| {
+        events.truncate(rows);
         Page::Before(events.last().map_or(0, |e| e.seq))
     });
     Ok(AuditPage { events, older })
 }
 
-/// A page of the events matching `filter` (its dates in the hospital's
+/// A page of `rows` events matching `filter` (its dates in the hospital's
 /// `zone`), newest first (administrators only). The first page of a search
 /// writes its SEARCH event, after reading: the page shows the trail as it
 /// stood when searched.
@@ -107,8 +115,9 @@ pub fn search(
     filter: &AuditFilter,
     zone: Tz,
     page: Page,
+    rows: usize,
 ) -> Result<AuditPage> {
-    let found = browse(db, by, filter, zone, page)?;
+    let found = browse(db, by, filter, zone, page, rows)?;
     if page == Page::First {
         let summary = format!(
             "searched the audit trail: {}: {}{} found",
@@ -130,21 +139,23 @@ pub fn browse(
     filter: &AuditFilter,
     zone: Tz,
     page: Page,
+    rows: usize,
 ) -> Result<AuditPage> {
     by.require(Permission::Administer, READING)?;
     let f = trail_filter(db, filter, zone)?;
-    read_page(db, &f, page)
+    read_page(db, &f, page, rows)
 }
 
 /// "Who opened this patient's record": the staff's READ, SEARCH, EXPORT
 /// and BREAK_GLASS events on the patient and the records merged into it,
-/// newest first, a page at a time (administrators only). The first page is
+/// newest first, `rows` a page (administrators only). The first page is
 /// a READ event on the patient.
 pub fn who_opened(
     db: &mut Db,
     by: &Session,
     patient: &PatientRef,
     page: Page,
+    rows: usize,
 ) -> Result<AuditPage> {
     by.require(Permission::Administer, READING)?;
     let f = TrailFilter {
@@ -153,7 +164,7 @@ pub fn who_opened(
         staff_only: true,
         ..TrailFilter::default()
     };
-    let found = read_page(db, &f, page)?;
+    let found = read_page(db, &f, page, rows)?;
     if page == Page::First {
         let summary = format!("read who opened the record of {}", patient.mrn);
         record(

@@ -61,11 +61,7 @@ pub(super) fn render(t: &AuditTrail, frame: &mut Frame, area: Rect, view: &View)
 
 /// The title's note that older events follow, when they do.
 fn more(older: bool) -> &'static str {
-    if older {
-        ", older: PgDn at the end"
-    } else {
-        ""
-    }
+    if older { ", older: ↓ at the end" } else { "" }
 }
 
 /// `Patient: any  Staff: nurse  Action: READ  From: 2026-03-01  To: any`.

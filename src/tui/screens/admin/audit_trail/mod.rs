@@ -1,6 +1,7 @@
 //! The audit trail browser: the events an administrator's filters find
 //! (patient through the patient picker, staff member, action, local dates),
-//! newest first, 200 a page (PgDn at the end of the list reads the next);
+//! newest first, read a screenful at a time (↓ or PgDn at the end of the
+//! list reads the next);
 //! Enter opens an event with every field, its hashes included; `o` lists
 //! who opened the filtered patient's record; `x` writes the events found
 //! to a CSV file. Each search, who-opened and export is audited by
@@ -12,7 +13,7 @@ pub(super) mod keys;
 use crate::domain::audit::AuditRecord;
 use crate::domain::audit_filter::{AuditFilter, PatientRef, parse_action};
 use crate::error::Error;
-use crate::ops::audit_trail::{self, AuditPage, Page};
+use crate::ops::audit_trail::{self, AuditPage, Page, SCREEN_PAGE};
 use crate::tui::keymap::{Action, Binding};
 use crate::tui::popups::{Answer, Heard, Question, Refused};
 use crate::tui::screen::{Ctx, Said, Screen, View, said_error};
@@ -62,6 +63,12 @@ pub struct AuditTrail {
     head: Option<audit_trail::Head>,
 }
 
+/// Whether `action` at the end of a list reads its next (older) page: the
+/// keys that move down, so that reading a screenful at a time never shows.
+fn reads_on(action: Action) -> bool {
+    matches!(action, Action::Down | Action::PageDown | Action::End)
+}
+
 impl AuditTrail {
     /// Opens on the whole trail, newest first (administrators only: the
     /// read is refused otherwise, and said).
@@ -89,7 +96,14 @@ impl AuditTrail {
             Ok(head) => self.head = Some(head),
             Err(e) => return said_error(e),
         }
-        match audit_trail::search(ctx.db, ctx.session, &self.filter, zone, Page::First) {
+        match audit_trail::search(
+            ctx.db,
+            ctx.session,
+            &self.filter,
+            zone,
+            Page::First,
+            SCREEN_PAGE,
+        ) {
             Ok(AuditPage { events, older }) => {
                 self.events = events;
                 self.older = older;
@@ -107,7 +121,7 @@ impl AuditTrail {
             return Said::Info("That is the oldest event the filters find.".into());
         };
         let zone = ctx.settings.time_zone;
-        match audit_trail::browse(ctx.db, ctx.session, &self.filter, zone, page) {
+        match audit_trail::browse(ctx.db, ctx.session, &self.filter, zone, page, SCREEN_PAGE) {
             Ok(p) => {
                 let first_new = self.events.len();
                 self.events.extend(p.events);
@@ -125,7 +139,7 @@ impl AuditTrail {
                 "Choose the patient first (/): who opened lists that patient's record.".into(),
             );
         };
-        match audit_trail::who_opened(ctx.db, ctx.session, &patient, page) {
+        match audit_trail::who_opened(ctx.db, ctx.session, &patient, page, SCREEN_PAGE) {
             Ok(p) => {
                 if page == Page::First {
                     self.who = p.events;
@@ -151,7 +165,7 @@ impl AuditTrail {
 
     fn perform_list(&mut self, action: Action, ctx: &mut Ctx) -> Said {
         let at_end = self.selected.index() + 1 >= self.events.len();
-        if action == Action::PageDown && at_end && self.older.is_some() {
+        if reads_on(action) && at_end && self.older.is_some() {
             return self.more(ctx);
         }
         if self.selected.navigate(action, self.events.len()) {
@@ -218,7 +232,7 @@ impl AuditTrail {
 
     fn perform_who(&mut self, action: Action, ctx: &mut Ctx) -> Said {
         let at_end = self.who_selected.index() + 1 >= self.who.len();
-        if action == Action::PageDown
+        if reads_on(action)
             && at_end
             && let Some(page) = self.who_older
         {
