@@ -14,7 +14,7 @@ use crate::domain::settings::Settings;
 use crate::store::Db;
 use crate::store::sessions::EndReason;
 use crate::tui::keymap::{self, Action, Binding, Tab};
-use crate::tui::popups::{Asker, Popups, Question};
+use crate::tui::popups::{Asker, Popup, Popups, Question};
 use crate::tui::screen::{Ctx, Said, Screen};
 use crate::tui::screens::{self, change_password::ChangePassword, sign_in::SignIn};
 use crate::tui::theme::Theme;
@@ -184,6 +184,17 @@ impl App {
     /// terminals answer it as a person would).
     pub fn asking(&self) -> bool {
         self.popups.top(self.current_tab()).is_some()
+    }
+
+    /// The words of the question open over the tab shown, when it is a
+    /// yes/no question or a typed answer (what the bench's terminals note
+    /// when a step stops at a question they did not expect).
+    pub fn question_shown(&self) -> Option<&str> {
+        match &self.popups.top(self.current_tab())?.question.popup {
+            Popup::Confirm(text) => Some(text),
+            Popup::Prompt(prompt) => Some(&prompt.question),
+            Popup::Dialog(_) => None,
+        }
     }
 
     /// The signed-in session, if any (also behind the lock screen).

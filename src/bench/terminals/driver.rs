@@ -268,11 +268,11 @@ impl Driver {
     pub fn trouble(&mut self, what: &str) -> Step {
         self.trouble += 1;
         if self.first_trouble.is_none() {
-            let said = self
-                .app
-                .error_shown()
-                .map(str::to_string)
-                .unwrap_or_else(|| "no error shown".into());
+            let said = match (self.app.error_shown(), self.app.question_shown()) {
+                (Some(error), _) => error.to_string(),
+                (None, Some(question)) => format!("no error shown; asked {question:?}"),
+                (None, None) => "no error shown".into(),
+            };
             self.first_trouble = Some(format!("{what}: {said}"));
         }
 

@@ -279,11 +279,18 @@ fn admit(d: &mut Driver, names: &Names, index: usize) -> Step {
         d.typed(Kind::SearchKeystroke, &name)?;
         d.think(1_000)?;
         d.key(Kind::Navigation, KeyCode::Enter)?;
-        if !d.shows("already admitted") {
+        if !d.shows("already admitted") && !d.shows("not recorded with that sex") {
             break;
         }
-        // that patient lies in a bed already: the next one
+        // that patient lies in a bed already, or the ward is for the
+        // other sex: the next one
         name = names.pick(d);
+    }
+    if d.shows("Admit them to it anyway?") {
+        // the bed is for another age group (a child's cot, an adult
+        // ward): the nurse admits them there for the night
+        d.think(1_500)?;
+        d.answer_yes(Kind::Navigation, 1)?;
     }
     if !d.shows("Attending") {
         return d.trouble("the admission form");
