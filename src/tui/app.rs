@@ -180,6 +180,15 @@ impl App {
             .map(|m| m.text.as_str())
     }
 
+    /// What the status line says that is not an error, if anything (the
+    /// bench's terminals note it when a step did not end as expected).
+    pub fn notice_shown(&self) -> Option<&str> {
+        self.message
+            .as_ref()
+            .filter(|m| !m.error)
+            .map(|m| m.text.as_str())
+    }
+
     /// Whether a question or dialog is open over the tab shown (the bench's
     /// terminals answer it as a person would).
     pub fn asking(&self) -> bool {

@@ -6,6 +6,7 @@
 use super::driver::Driver;
 use super::kinds::Sample;
 use super::scripts::{Names, Role, Script};
+use super::tally::Troubles;
 use crate::cli::BenchTerminalArgs;
 use crate::demo::synthetic::Generator;
 use crate::store::Db;
@@ -18,9 +19,7 @@ use std::io::Write;
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Ending {
     /// Steps whose screen did not say what it should.
-    pub trouble: u64,
-    /// The first of them, in words.
-    pub first_trouble: Option<String>,
+    pub troubles: Troubles,
     /// Whether it signed in only after the measured period had begun.
     pub late: bool,
 }
@@ -69,8 +68,7 @@ pub fn terminal(args: &BenchTerminalArgs) -> Result<()> {
         out.write_all(b"\n")?;
     }
     let ending = Ending {
-        trouble: d.trouble,
-        first_trouble: d.first_trouble.take(),
+        troubles: std::mem::take(&mut d.troubles),
         late,
     };
     serde_json::to_writer(&mut out, &Line::Ending(ending))?;

@@ -7,6 +7,7 @@
 //! unmeasured.
 
 use super::kinds::{Kind, Sample};
+use super::tally::Troubles;
 use crate::store::Db;
 use crate::tui::app::{App, Options};
 use crate::tui::theme::Theme;
@@ -59,8 +60,7 @@ pub struct Driver {
     end: DateTime<Utc>,
     samples: Vec<Sample>,
     /// Steps that did not end as expected, with the first one's words.
-    pub trouble: u64,
-    pub first_trouble: Option<String>,
+    pub troubles: Troubles,
 }
 
 impl Driver {
@@ -88,8 +88,7 @@ impl Driver {
             start,
             end: start + chrono::Duration::seconds(i64::try_from(seconds).unwrap_or(i64::MAX)),
             samples: Vec::new(),
-            trouble: 0,
-            first_trouble: None,
+            troubles: Troubles::default(),
         })
     }
 
@@ -266,15 +265,16 @@ impl Driver {
     /// goes back to a screen without a question or a form: Esc, answering
     /// yes to throwing typed text away.
     pub fn trouble(&mut self, what: &str) -> Step {
-        self.trouble += 1;
-        if self.first_trouble.is_none() {
-            let said = match (self.app.error_shown(), self.app.question_shown()) {
+        let app = &self.app;
+        self.troubles
+            .note(what, || match (app.error_shown(), app.question_shown()) {
                 (Some(error), _) => error.to_string(),
                 (None, Some(question)) => format!("no error shown; asked {question:?}"),
-                (None, None) => "no error shown".into(),
-            };
-            self.first_trouble = Some(format!("{what}: {said}"));
-        }
+                (None, None) => match app.notice_shown() {
+                    Some(notice) => format!("no error shown; said {notice:?}"),
+                    None => "no error shown, nor a question".into(),
+                },
+            });
 
         for _ in 0..4 {
             if self.asking() {

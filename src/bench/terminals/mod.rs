@@ -29,7 +29,7 @@ use scripts::Role;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-use tally::{Run, Written};
+use tally::{Run, Troubles, Written};
 
 /// Between two terminals' sign-ins.
 const STAGGER: Duration = Duration::from_millis(150);
@@ -257,14 +257,11 @@ fn run_one(
         );
     }
     let mut samples = Vec::new();
-    let (mut trouble, mut first_trouble, mut late) = (0, None, 0);
+    let (mut troubles, mut late) = (Troubles::default(), 0);
     for (out, _, _) in &children {
         let (s, ending) = child::read(out)?;
         samples.extend(s);
-        trouble += ending.trouble;
-        if first_trouble.is_none() {
-            first_trouble = ending.first_trouble;
-        }
+        troubles.add(ending.troubles);
         late += usize::from(ending.late);
     }
     let after = written(copy)?;
@@ -277,8 +274,7 @@ fn run_one(
         roles: by_role,
         kinds: Run::kinds_of(&samples),
         written: after.since(&before),
-        trouble,
-        first_trouble,
+        troubles,
         late,
     })
 }

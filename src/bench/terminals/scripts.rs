@@ -215,11 +215,17 @@ fn book(d: &mut Driver, name: &str) -> Step {
     if !d.shows("Clinician") {
         return d.trouble("the booking form");
     }
-    d.think(1_500)?;
-    d.key(Kind::Navigation, KeyCode::Char('f'))?;
-    d.think(1_500)?;
-    d.ctrl(Kind::Booking, 's')?;
-    d.answer_yes(Kind::Booking, 2)?;
+    for _ in 0..3 {
+        d.think(1_500)?;
+        d.ctrl(Kind::Navigation, 'f')?;
+        d.think(1_500)?;
+        d.ctrl(Kind::Booking, 's')?;
+        d.answer_yes(Kind::Booking, 2)?;
+        if !d.shows("is already booked then") {
+            break;
+        }
+        // another desk booked that slot first: the next free one
+    }
     if !d.shows("Booked ") {
         return d.trouble("booking");
     }

@@ -7,13 +7,64 @@
 use super::kinds::{Kind, Sample};
 use crate::bench::report::{Machine, columns, duration_us, round};
 use crate::bench::stats::Summary;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// A key's response beyond which it is no longer immediate (a frame).
 pub const KEY_P99_US: f64 = 16_000.0;
 /// A write's wait beyond which the terminal is plainly held up.
 pub const WRITE_WAIT_US: f64 = 1_000_000.0;
+
+/// Steps of one kind (`"booking"`, `"the admission form"`) whose screen
+/// did not say what it should: how many, and the first one's words.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trouble {
+    pub count: u64,
+    pub first: String,
+}
+
+/// The troubles of a terminal or a run, by step.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Troubles(pub BTreeMap<String, Trouble>);
+
+impl Troubles {
+    /// Notes one trouble of `step`, keeping the first one's words.
+    pub fn note(&mut self, step: &str, said: impl FnOnce() -> String) {
+        let t = self.0.entry(step.to_string()).or_insert_with(|| Trouble {
+            count: 0,
+            first: said(),
+        });
+        t.count += 1;
+    }
+
+    /// Adds another terminal's troubles (the first words kept are the
+    /// earlier terminal's).
+    pub fn add(&mut self, other: Troubles) {
+        for (step, t) in other.0 {
+            let mine = self.0.entry(step).or_insert_with(|| Trouble {
+                count: 0,
+                first: t.first,
+            });
+            mine.count += t.count;
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.0.values().map(|t| t.count).sum()
+    }
+
+    /// `booking 5 (first: …); the admission form 2 (first: …)`.
+    pub fn describe(&self) -> String {
+        self.0
+            .iter()
+            .map(|(step, t)| format!("{step} {} (first: {})", t.count, t.first))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
 
 /// One kind's figures.
 #[derive(Debug, Clone, Copy)]
@@ -75,10 +126,8 @@ pub struct Run {
     pub roles: [usize; 3],
     pub kinds: Vec<KindFigures>,
     pub written: Written,
-    /// Steps whose screen did not say what it should, over all terminals,
-    /// with the first one's words.
-    pub trouble: u64,
-    pub first_trouble: Option<String>,
+    /// Steps whose screen did not say what it should, over all terminals.
+    pub troubles: Troubles,
     /// Terminals that signed in after the measured period began.
     pub late: usize,
 }
@@ -220,11 +269,11 @@ pub fn table(machine: &Machine, patients: u64, seconds: u64, runs: &[Run]) -> St
             "written in the copy: {} patients, {} appointments, {} admissions, {} vitals sets, {} dispenses\n",
             w.patients, w.appointments, w.admissions, w.vitals, w.dispenses
         ));
-        if r.trouble > 0 {
+        if r.troubles.total() > 0 {
             out.push_str(&format!(
-                "steps that did not go as expected: {} (first: {})\n",
-                r.trouble,
-                r.first_trouble.as_deref().unwrap_or("")
+                "steps that did not go as expected: {}: {}\n",
+                r.troubles.total(),
+                r.troubles.describe()
             ));
         }
         if r.late > 0 {
@@ -274,8 +323,7 @@ pub fn json(
                 "roles": {"desk": r.roles[0], "ward": r.roles[1], "pharmacy": r.roles[2]},
                 "kinds": kinds,
                 "written": written,
-                "trouble": r.trouble,
-                "first_trouble": r.first_trouble,
+                "troubles": r.troubles,
                 "late_sign_ins": r.late,
                 "ok": r.ok(),
             })
@@ -317,10 +365,25 @@ mod tests {
             roles: [terminals, 0, 0],
             kinds: Run::kinds_of(&samples),
             written: Written::default(),
-            trouble: 0,
-            first_trouble: None,
+            troubles: Troubles::default(),
             late: 0,
         }
+    }
+
+    #[test]
+    fn troubles_are_counted_by_step_keeping_each_steps_first_words() {
+        let mut one = Troubles::default();
+        one.note("booking", || "taken".into());
+        one.note("booking", || "never asked".into());
+        let mut two = Troubles::default();
+        two.note("the admission form", || "asked".into());
+        two.note("booking", || "later".into());
+        one.add(two);
+        assert_eq!(one.total(), 4);
+        assert_eq!(
+            one.describe(),
+            "booking 3 (first: taken); the admission form 1 (first: asked)"
+        );
     }
 
     #[test]
