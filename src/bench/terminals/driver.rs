@@ -243,6 +243,18 @@ impl Driver {
         self.text().contains(what)
     }
 
+    /// Whether the error the status line shows says `what` (its words
+    /// whole, however much of the line they fill).
+    pub fn refused(&self, what: &str) -> bool {
+        self.app.error_shown().is_some_and(|e| e.contains(what))
+    }
+
+    /// Whether the question open says `what` (its words as asked, whatever
+    /// the popup's line breaks).
+    pub fn asked(&self, what: &str) -> bool {
+        self.app.question_shown().is_some_and(|q| q.contains(what))
+    }
+
     /// Whether a question or dialog is open.
     pub fn asking(&self) -> bool {
         self.app.asking()

@@ -221,7 +221,7 @@ fn book(d: &mut Driver, name: &str) -> Step {
         d.think(1_500)?;
         d.ctrl(Kind::Booking, 's')?;
         d.answer_yes(Kind::Booking, 2)?;
-        if !d.shows("is already booked then") {
+        if !d.refused("is already booked then") {
             break;
         }
         // another desk booked that slot first: the next free one
@@ -285,14 +285,14 @@ fn admit(d: &mut Driver, names: &Names, index: usize) -> Step {
         d.typed(Kind::SearchKeystroke, &name)?;
         d.think(1_000)?;
         d.key(Kind::Navigation, KeyCode::Enter)?;
-        if !d.shows("already admitted") && !d.shows("not recorded with that sex") {
+        if !d.refused("already admitted") && !d.refused("not recorded with that sex") {
             break;
         }
         // that patient lies in a bed already, or the ward is for the
         // other sex: the next one
         name = names.pick(d);
     }
-    if d.shows("Admit them to it anyway?") {
+    if d.asked("Admit them to it anyway?") {
         // the bed is for another age group (a child's cot, an adult
         // ward): the nurse admits them there for the night
         d.think(1_500)?;
