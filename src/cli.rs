@@ -81,6 +81,10 @@ pub enum Command {
     /// The patient portal on the web (patients read their own record).
     #[command(subcommand)]
     Portal(crate::commands::portal::PortalCommand),
+    /// The district's central store (PostgreSQL): set it up, push this
+    /// hospital's records to it, and see each hospital's push.
+    #[command(subcommand)]
+    Central(crate::commands::central::CentralCommand),
     /// Serve the terminal screen to staff's SSH clients: `serve --ssh`.
     Serve(crate::commands::serve::ServeArgs),
     /// Beds (set up by administrators).

@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod bench;
+pub mod central;
 pub mod checkpoint;
 pub mod cli;
 pub mod commands;

@@ -117,6 +117,7 @@ fn run(cli: &Cli) -> Result<bool> {
         }
         Some(Command::Wards(cmd)) => beds::wards(&data, cli, cmd, &mut pw)?,
         Some(Command::Portal(cmd)) => commands::portal::portal(&data, cli, cmd)?,
+        Some(Command::Central(cmd)) => commands::central::central(&data, cli, cmd)?,
         Some(Command::Serve(args)) => commands::serve::serve(&data, cli, args)?,
         Some(Command::Beds(cmd)) => beds::beds(&data, cli, cmd, &mut pw)?,
         Some(Command::Report(cmd)) => commands::report(&data, cli, cmd, &mut pw)?,

@@ -31,6 +31,7 @@ pub mod audit;
 pub mod backup;
 pub mod beds;
 pub mod billing_reports;
+pub mod central;
 pub mod codes;
 pub mod hospital;
 pub mod lab;

@@ -39,6 +39,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0024_audit_trail_indexes.sql"),
     include_str!("../../migrations/0025_staff_ssh_keys.sql"),
     include_str!("../../migrations/0026_audit_patient_covering.sql"),
+    include_str!("../../migrations/0027_central_outbox.sql"),
 ];
 
 /// What a migration needs the program for, after its script: index rows

@@ -94,6 +94,14 @@ pub fn hospital(dir: &Path) -> Hospital {
     Hospital { data, db, admin }
 }
 
+/// Opens hospital TST in `dir` again, its administrator signed in.
+pub fn hospital_reopened(dir: &Path) -> Hospital {
+    let data = DataDir::resolve(Some(dir.to_path_buf())).expect("data dir");
+    let mut db = Db::open(&data.hospital_file(&code())).expect("open hospital");
+    let admin = auth::sign_in(&mut db, ADMIN, ADMIN_PASSWORD, Utc::now()).expect("admin signs in");
+    Hospital { data, db, admin }
+}
+
 /// Creates hospital TST in `dir` with no accounts yet.
 pub fn bare_hospital(dir: &Path) -> (DataDir, Db) {
     let data = DataDir::resolve(Some(dir.to_path_buf())).expect("data dir");
