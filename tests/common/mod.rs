@@ -24,13 +24,77 @@ pub const HOSPITAL_NAME: &str = "Test General Hospital";
 pub const ADMIN: &str = "admin";
 pub const ADMIN_PASSWORD: &str = "correct horse battery";
 /// Drops what migrations 17 (billing), 18 (secrets, deaths) and 19 (dispense
-/// reversals), 21 (patients' own accounts), 22 (merge records), 25 (staff SSH keys) and 26 (the covering
-/// patient index of the audit trail) added, and
+/// reversals), 21 (patients' own accounts), 22 (merge records), 25 (staff SSH keys), 26 (the covering
+/// patient index of the audit trail) and 27 (the site id and the central store's outbox) added, and
 /// puts back the prescription triggers 19 replaced, for tests that make a
 /// file as an older migration left it. The accounts'
 /// wider list of roles stays: migration 17 finds it already wide.
 pub const UNDO_SINCE_BILLING: &str =
-    "DROP TABLE dispense_reversals;
+    "DROP TRIGGER IF EXISTS hospital_site_id_given;
+    DROP TRIGGER IF EXISTS hospital_site_id_fixed;
+    DROP TRIGGER IF EXISTS central_outbox_no_update;
+    DROP TRIGGER IF EXISTS access_grants_outbox_update;
+    DROP TRIGGER IF EXISTS admission_news2_outbox_insert;
+    DROP TRIGGER IF EXISTS admission_news2_outbox_update;
+    DROP TRIGGER IF EXISTS admission_news2_outbox_delete;
+    DROP TRIGGER IF EXISTS admissions_outbox_update;
+    DROP TRIGGER IF EXISTS allergies_outbox_update;
+    DROP TRIGGER IF EXISTS appointment_types_outbox_update;
+    DROP TRIGGER IF EXISTS appointments_outbox_update;
+    DROP TRIGGER IF EXISTS audit_log_outbox_update;
+    DROP TRIGGER IF EXISTS bed_stays_outbox_update; DROP TRIGGER IF EXISTS beds_outbox_update;
+    DROP TRIGGER IF EXISTS bills_outbox_update; DROP TRIGGER IF EXISTS cash_ups_outbox_update;
+    DROP TRIGGER IF EXISTS charges_outbox_update;
+    DROP TRIGGER IF EXISTS days_off_outbox_insert;
+    DROP TRIGGER IF EXISTS days_off_outbox_update;
+    DROP TRIGGER IF EXISTS days_off_outbox_delete;
+    DROP TRIGGER IF EXISTS diagnoses_outbox_update;
+    DROP TRIGGER IF EXISTS dispense_reversals_outbox_update;
+    DROP TRIGGER IF EXISTS lab_analytes_outbox_update;
+    DROP TRIGGER IF EXISTS lab_order_tests_outbox_insert;
+    DROP TRIGGER IF EXISTS lab_order_tests_outbox_update;
+    DROP TRIGGER IF EXISTS lab_order_tests_outbox_delete;
+    DROP TRIGGER IF EXISTS lab_orders_outbox_update;
+    DROP TRIGGER IF EXISTS lab_ranges_outbox_insert;
+    DROP TRIGGER IF EXISTS lab_ranges_outbox_update;
+    DROP TRIGGER IF EXISTS lab_ranges_outbox_delete;
+    DROP TRIGGER IF EXISTS lab_results_outbox_update;
+    DROP TRIGGER IF EXISTS lab_tests_outbox_update;
+    DROP TRIGGER IF EXISTS medication_administrations_outbox_update;
+    DROP TRIGGER IF EXISTS no_known_allergies_outbox_update;
+    DROP TRIGGER IF EXISTS note_addenda_outbox_update;
+    DROP TRIGGER IF EXISTS patient_merge_moves_outbox_insert;
+    DROP TRIGGER IF EXISTS patient_merge_moves_outbox_update;
+    DROP TRIGGER IF EXISTS patient_merge_moves_outbox_delete;
+    DROP TRIGGER IF EXISTS patient_merges_outbox_update;
+    DROP TRIGGER IF EXISTS patient_schemes_outbox_update;
+    DROP TRIGGER IF EXISTS patients_outbox_update;
+    DROP TRIGGER IF EXISTS payer_schemes_outbox_update;
+    DROP TRIGGER IF EXISTS payments_outbox_update;
+    DROP TRIGGER IF EXISTS prescription_dispenses_outbox_update;
+    DROP TRIGGER IF EXISTS prescription_overrides_outbox_insert;
+    DROP TRIGGER IF EXISTS prescription_overrides_outbox_update;
+    DROP TRIGGER IF EXISTS prescription_overrides_outbox_delete;
+    DROP TRIGGER IF EXISTS prescriptions_outbox_update;
+    DROP TRIGGER IF EXISTS problems_outbox_update;
+    DROP TRIGGER IF EXISTS settings_outbox_update;
+    DROP TRIGGER IF EXISTS stock_batches_outbox_update;
+    DROP TRIGGER IF EXISTS stock_items_outbox_update;
+    DROP TRIGGER IF EXISTS stock_movements_outbox_update;
+    DROP TRIGGER IF EXISTS tariff_items_outbox_update;
+    DROP TRIGGER IF EXISTS tariff_prices_outbox_insert;
+    DROP TRIGGER IF EXISTS tariff_prices_outbox_update;
+    DROP TRIGGER IF EXISTS tariff_prices_outbox_delete;
+    DROP TRIGGER IF EXISTS users_outbox_update;
+    DROP TRIGGER IF EXISTS visit_notes_outbox_update;
+    DROP TRIGGER IF EXISTS visits_outbox_update; DROP TRIGGER IF EXISTS vitals_outbox_update;
+    DROP TRIGGER IF EXISTS ward_staff_outbox_update;
+    DROP TRIGGER IF EXISTS wards_outbox_update;
+    DROP TRIGGER IF EXISTS working_hours_outbox_insert;
+    DROP TRIGGER IF EXISTS working_hours_outbox_update;
+    DROP TRIGGER IF EXISTS working_hours_outbox_delete;
+    DROP TABLE central_outbox; ALTER TABLE hospital DROP COLUMN site_id;
+    DROP TABLE dispense_reversals;
     DROP TRIGGER prescriptions_dispensed_is_ledger;
     CREATE TRIGGER prescriptions_dispensed_is_ledger BEFORE UPDATE OF dispensed ON prescriptions
     WHEN NEW.dispensed IS NOT (SELECT coalesce(sum(quantity), 0) FROM prescription_dispenses
