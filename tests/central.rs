@@ -584,3 +584,268 @@ fn the_file_enters_every_change_of_a_pushed_table_in_its_outbox_itself() {
     assert!(refused.contains("site id never changes"), "{refused}");
     drop(h);
 }
+
+/// A hospital with its own code in `dir`, its administrator signed in.
+fn hospital_coded(dir: &Path, code: &str, name: &str) -> common::Hospital {
+    let data = wardline::paths::DataDir::resolve(Some(dir.to_path_buf())).unwrap();
+    let code: wardline::domain::hospital::HospitalCode = code.parse().unwrap();
+    let mut db =
+        wardline::store::Db::create(&data.hospital_file(&code), &code, name, chrono_tz::UTC)
+            .unwrap();
+    ops::accounts::create_first_admin(
+        &mut db,
+        common::ADMIN,
+        "Ada Admin",
+        common::ADMIN_PASSWORD,
+        Utc::now(),
+    )
+    .unwrap();
+    let admin = wardline::auth::sign_in(&mut db, common::ADMIN, common::ADMIN_PASSWORD, Utc::now())
+        .unwrap();
+    common::Hospital { data, db, admin }
+}
+
+#[test]
+fn the_patient_index_finds_a_person_registered_at_two_hospitals_under_two_spellings() {
+    let Some(central) = central("index") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let mut north = hospital_coded(&a, "NORTH", "North District Hospital");
+    let here = register(
+        &mut north.db,
+        &north.admin,
+        &person("Aminata", "Okafor", "1980-04-01", "F").with(Field::Phone, "+260 97 123 4567"),
+        when(),
+    );
+    register(
+        &mut north.db,
+        &north.admin,
+        &person("Amos", "Okoro", "1980-04-01", "M"),
+        when(),
+    );
+    drop(north);
+    let mut south = hospital_coded(&b, "SOUTH", "South Mission Clinic");
+    let there = register(
+        &mut south.db,
+        &south.admin,
+        &person("Aminatta", "Okafoor", "1980-04-01", "F").with(Field::Phone, "097 1234567"),
+        when(),
+    );
+    register(
+        &mut south.db,
+        &south.admin,
+        &person("Grace", "Okafor", "1962-01-01", "F"),
+        when(),
+    );
+    drop(south);
+    push(&a, &central, &[]);
+    push(&b, &central, &[]);
+
+    let (ok, found) = wardline(
+        dir.path(),
+        &["central", "find", "--db", &central.url, "okafor", "aminata"],
+    );
+    assert!(ok, "{found}");
+    let first_person: Vec<&str> = found.lines().take_while(|l| !l.is_empty()).collect();
+    assert!(
+        first_person[0].starts_with("Aminata Okafor, F, born 1980-04-01"),
+        "{found}"
+    );
+    assert!(
+        first_person[1].contains("NORTH") && first_person[1].contains(&here.mrn),
+        "{found}"
+    );
+    assert!(
+        first_person[2].contains("SOUTH")
+            && first_person[2].contains(&there.mrn)
+            && first_person[2].contains("(as Aminatta Okafoor)"),
+        "one person, each hospital's MRN:\n{found}"
+    );
+    assert!(!found.contains("Amos"), "{found}");
+
+    // The other way round, by phone alone, and by a birth date with a name.
+    for query in [
+        &["aminatta", "okafoor"][..],
+        &["0971234567"],
+        &["Okafor", "1980-04-01"],
+    ] {
+        let mut args = vec!["central", "find", "--db", &central.url];
+        args.extend_from_slice(query);
+        let (ok, found) = wardline(dir.path(), &args);
+        assert!(ok, "{found}");
+        assert!(
+            found.contains(&here.mrn) && found.contains(&there.mrn),
+            "{query:?}:\n{found}"
+        );
+        assert!(!found.contains("Grace"), "{query:?}:\n{found}");
+    }
+    let reads: i64 = central
+        .client()
+        .query_one(
+            "SELECT count(*) FROM central_reads WHERE action = 'FIND'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(reads, 4, "every search is recorded");
+}
+
+#[test]
+fn the_reports_across_hospitals_count_what_the_files_hold() {
+    use wardline::central::report::{Report, read};
+    let Some(central) = central("reports") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    push(dir.path(), &central, &[]);
+    let conn = Connection::open(file_of(dir.path(), "DEMO")).unwrap();
+    let mut c = central.client();
+
+    let census = &read(&mut c, Report::Census, None, 12).unwrap()[0];
+    let occupied: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM beds WHERE status = 'occupied' AND retired_at IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let shown: i64 = census
+        .rows
+        .iter()
+        .map(|r| r[3].parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(shown, occupied);
+    assert!(census.rows.iter().all(|r| r[0] == "DEMO"));
+
+    let stock = &read(&mut c, Report::Stock, Some("DEMO"), 12).unwrap()[0];
+    let items: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM stock_items WHERE active = 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stock.rows.len() as i64, items);
+
+    let visits = &read(&mut c, Report::Visits, None, 120).unwrap();
+    let local: i64 = conn
+        .query_row("SELECT count(*) FROM visits", [], |r| r.get(0))
+        .unwrap();
+    let shown: i64 = visits[0]
+        .rows
+        .iter()
+        .map(|r| r[2].parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(shown, local);
+    assert!(
+        !visits[1].rows.is_empty(),
+        "the demo's diagnoses are counted"
+    );
+
+    let (ok, said) = wardline(
+        dir.path(),
+        &["central", "report", "census", "--db", &central.url],
+    );
+    assert!(ok && said.contains("Medical ward"), "{said}");
+}
+
+#[test]
+fn the_central_copy_of_the_audit_trail_is_verified_and_held_against_the_file() {
+    let Some(central) = central("verify") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    push(dir.path(), &central, &[]);
+    let (ok, said) = wardline(
+        dir.path(),
+        &[
+            "--hospital",
+            "DEMO",
+            "central",
+            "verify",
+            "--db",
+            &central.url,
+        ],
+    );
+    assert!(ok, "{said}");
+    assert!(
+        said.contains("is intact") && said.contains("agrees with the hospital file"),
+        "{said}"
+    );
+
+    central
+        .client()
+        .execute(
+            "UPDATE audit_log SET summary = 'nothing happened' WHERE hospital = 'DEMO' AND seq = 5",
+            &[],
+        )
+        .unwrap();
+    let (ok, said) = wardline(
+        dir.path(),
+        &[
+            "--hospital",
+            "DEMO",
+            "central",
+            "verify",
+            "--db",
+            &central.url,
+        ],
+    );
+    assert!(!ok);
+    assert!(said.contains("event 5 does not match its hash"), "{said}");
+}
+
+#[test]
+fn a_watching_push_sends_a_change_within_seconds() {
+    let Some(central) = central("watch") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let h = common::hospital(dir.path());
+    drop(h);
+    let mut watch = command(
+        dir.path(),
+        &["central", "push", "--watch", "--to", &central.url],
+    )
+    .spawn()
+    .unwrap();
+    let mut c = central.client();
+    let arrived = |c: &mut postgres::Client, sql: &str, id: &str| -> bool {
+        for _ in 0..300 {
+            if c.query_opt(sql, &[&id]).unwrap().is_some() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        false
+    };
+    assert!(arrived(
+        &mut c,
+        "SELECT 1 FROM hospitals WHERE code = $1 AND last_push_at IS NOT NULL",
+        "TST"
+    ));
+    let mut h = common::hospital_reopened(dir.path());
+    let p = register(
+        &mut h.db,
+        &h.admin,
+        &person("Watched", "Change", "1990-01-01", "F"),
+        when(),
+    );
+    drop(h);
+    let ok = arrived(
+        &mut c,
+        "SELECT 1 FROM patients WHERE hospital = 'TST' AND id = $1",
+        &p.id.to_string(),
+    );
+    watch.kill().unwrap();
+    watch.wait().unwrap();
+    assert!(
+        ok,
+        "the new patient reached the store while the push watched"
+    );
+    assert_same(dir.path(), "TST", &central);
+}

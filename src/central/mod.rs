@@ -6,10 +6,13 @@
 pub mod cell;
 pub mod compare;
 pub mod connect;
+pub mod find;
 pub mod push;
+pub mod report;
 pub mod schema;
 pub mod state;
 pub mod tables;
+pub mod verify;
 
 /// What can go wrong between a hospital file and the central store; each
 /// message says what to do.

@@ -8,7 +8,11 @@ use postgres::Client;
 use std::collections::{HashMap, HashSet};
 
 /// Every central migration in order; migration `n` is at index `n - 1`.
-pub const MIGRATIONS: &[&str] = &[include_str!("../../central-migrations/0001_mirror.sql")];
+pub const MIGRATIONS: &[&str] = &[
+    include_str!("../../central-migrations/0001_mirror.sql"),
+    include_str!("../../central-migrations/0002_patient_index.sql"),
+    include_str!("../../central-migrations/0003_reports.sql"),
+];
 
 /// The schema version this program writes.
 pub fn current_version() -> i32 {

@@ -24,6 +24,36 @@ pub enum CentralCommand {
     /// Each hospital's last push, its lag (changes not yet pushed) and any
     /// error; with --db, also what the central store holds of every hospital.
     Status(StatusArgs),
+    /// Find a person across every hospital: by name (any order, misspelt or
+    /// sounding alike), national ID, phone or birth date; each hospital's
+    /// MRN for them.
+    Find(FindArgs),
+    /// Reports across hospitals: census (beds), stock, visits (and
+    /// diagnoses by month); --hospital CODE for one hospital.
+    Report(ReportArgs),
+    /// Check the central copy of a hospital's audit trail (--hospital CODE),
+    /// and hold it against the hospital file when it is in the data directory.
+    Verify(DbArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FindArgs {
+    /// Names, a national ID, a phone number, a birth date (YYYY-MM-DD).
+    #[arg(required = true, num_args = 1.., value_name = "QUERY")]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[arg(value_enum)]
+    pub report: crate::central::report::Report,
+    /// Months back for the visits report (this month included).
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(i32).range(1..=120))]
+    pub months: i32,
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 #[derive(Debug, Args)]
@@ -68,6 +98,9 @@ pub fn central(data: &DataDir, cli: &Cli, cmd: &CentralCommand) -> Result<()> {
             }
         }
         CentralCommand::Status(args) => status(data, args),
+        CentralCommand::Find(args) => find(args),
+        CentralCommand::Report(args) => report(cli, args),
+        CentralCommand::Verify(args) => verify(data, cli, args),
     }
 }
 
@@ -326,4 +359,207 @@ fn status(data: &DataDir, args: &StatusArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+fn find(args: &FindArgs) -> Result<()> {
+    let target = Target::from_arg_or_env(args.db.db.as_deref())?;
+    let mut client = target.connect()?;
+    schema::require_current(&mut client)?;
+    let people = crate::central::find::find(&mut client, &args.query.join(" "))?;
+    if people.is_empty() {
+        say!("No one found in any hospital. Try fewer words, or a phone number or national ID.");
+        return Ok(());
+    }
+    let shown: usize = people.iter().map(|p| p.records.len()).sum();
+    for person in &people {
+        let first = &person.records[0];
+        say!(
+            "{}, {}, born {}{}{}",
+            first.name,
+            first.sex,
+            first.birth_date,
+            first
+                .phone
+                .as_deref()
+                .map(|p| format!(", phone {p}"))
+                .unwrap_or_default(),
+            first
+                .national_id
+                .as_deref()
+                .map(|n| format!(", national ID {n}"))
+                .unwrap_or_default()
+        );
+        for r in &person.records {
+            let as_named = if r.name == first.name {
+                String::new()
+            } else {
+                format!("  (as {})", r.name)
+            };
+            say!(
+                "  {:<8} {:<14} {}{as_named}",
+                r.hospital,
+                r.mrn,
+                r.hospital_name
+            );
+        }
+    }
+    if shown as i64 >= crate::central::find::LIMIT {
+        say!(
+            "Only the {} best matches are shown: add a birth date, phone or national ID to narrow.",
+            crate::central::find::LIMIT
+        );
+    }
+    Ok(())
+}
+
+fn report(cli: &Cli, args: &ReportArgs) -> Result<()> {
+    let target = Target::from_arg_or_env(args.db.db.as_deref())?;
+    let mut client = target.connect()?;
+    schema::require_current(&mut client)?;
+    let sections = crate::central::report::read(
+        &mut client,
+        args.report,
+        cli.hospital.as_deref(),
+        args.months,
+    )?;
+    for (i, section) in sections.iter().enumerate() {
+        if i > 0 {
+            say!();
+        }
+        say!("{}", section.title);
+        if section.rows.is_empty() {
+            say!("  nothing to show");
+            continue;
+        }
+        print_table(&section.header, &section.rows);
+    }
+    Ok(())
+}
+
+/// Columns as wide as their widest cell (text cut at 40 columns); numbers
+/// to the right.
+fn print_table(header: &[&str], rows: &[Vec<String>]) {
+    use unicode_width::UnicodeWidthStr;
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|cell| cut(cell, 40)).collect())
+        .collect();
+    let rows = rows.as_slice();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| {
+            rows.iter()
+                .map(|r| r[c].width())
+                .chain([header[c].width()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let numeric: Vec<bool> = (0..header.len())
+        .map(|c| {
+            rows.iter()
+                .all(|r| r[c].chars().all(|ch| ch.is_ascii_digit() || ch == '-'))
+        })
+        .collect();
+    let line = |cells: Vec<&str>| {
+        let parts: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(c, text)| {
+                let pad = " ".repeat(widths[c].saturating_sub(text.width()));
+                if numeric[c] {
+                    format!("{pad}{text}")
+                } else {
+                    format!("{text}{pad}")
+                }
+            })
+            .collect();
+        say!("  {}", parts.join("  ").trim_end());
+    };
+    line(header.to_vec());
+    for row in rows {
+        line(row.iter().map(String::as_str).collect());
+    }
+}
+
+fn verify(data: &DataDir, cli: &Cli, args: &DbArgs) -> Result<()> {
+    use crate::central::verify::{CentralChain, chain};
+    let Some(code) = cli.hospital.as_deref() else {
+        anyhow::bail!(
+            "name the hospital whose trail to verify: `wardline central verify --hospital CODE --db URL`"
+        );
+    };
+    let code = code.to_uppercase();
+    let target = Target::from_arg_or_env(args.db.as_deref())?;
+    let mut client = target.connect()?;
+    schema::require_current(&mut client)?;
+    let (count, head) = match chain(&mut client, &code)? {
+        CentralChain::Broken(b) => {
+            anyhow::bail!(
+                "the central copy of {code}'s audit trail is broken: {b}. The central copy was changed after it \
+                 was pushed, or a push was damaged: compare with the hospital file, and ask who can write to the central store"
+            );
+        }
+        CentralChain::Intact { count, head } => (count, head),
+    };
+    say!(
+        "The central copy of {code}'s audit trail is intact: {} events, head {head}.",
+        thousands(count.max(0) as u64)
+    );
+    if count == 0 {
+        say!("The central store holds none of its events yet: push first.");
+        return Ok(());
+    }
+    let local = data
+        .hospitals()
+        .ok()
+        .and_then(|all| all.into_iter().find(|(c, _)| c.as_str() == code));
+    let Some((_, path)) = local else {
+        say!("The hospital file is not in this data directory, so it was not compared.");
+        return Ok(());
+    };
+    let conn = rusqlite::Connection::open_with_flags(
+        &path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .with_context(|| format!("could not open {}", path.display()))?;
+    let at: Option<String> = crate::store::audit::hash_at(&conn, count)?;
+    let newest: i64 = conn.query_row("SELECT coalesce(max(seq), 0) FROM audit_log", [], |r| {
+        r.get(0)
+    })?;
+    match at {
+        Some(h) if h == head => say!(
+            "It agrees with the hospital file, whose event {} has the same hash; the file has {} events more, not yet pushed.",
+            thousands(count.max(0) as u64),
+            thousands((newest - count).max(0) as u64)
+        ),
+        Some(_) => anyhow::bail!(
+            "the hospital file's event {count} differs from the central copy's: one of the two was changed; \
+             run `wardline audit verify` on the file and keep both for whoever investigates"
+        ),
+        None => anyhow::bail!(
+            "the hospital file has {newest} events, fewer than the {count} the central store holds: \
+             it was restored from an older backup or cut short; run `wardline audit verify` on it"
+        ),
+    }
+    Ok(())
+}
+
+/// `text` cut to `columns` display columns, with an ellipsis when cut.
+fn cut(text: &str, columns: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if text.width() <= columns {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for ch in text.chars() {
+        let w = ch.width().unwrap_or(0);
+        if used + w >= columns {
+            break;
+        }
+        used += w;
+        out.push(ch);
+    }
+    out.push('…');
+    out
 }
