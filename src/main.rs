@@ -124,6 +124,7 @@ fn run(cli: &Cli) -> Result<bool> {
         Some(Command::Bench(args)) => wardline::bench::run(&data, args)?,
         Some(Command::BenchTerminal(args)) => wardline::bench::terminals::terminal(args)?,
         Some(Command::BenchAuditTrail(args)) => wardline::bench::audit_trail::run(args)?,
+        Some(Command::BenchCentral(args)) => wardline::bench::central::run(args)?,
         Some(Command::Label(args)) => label::label(&data, cli, args, &mut pw)?,
         Some(Command::Receipt(args)) => receipt::receipt(&data, cli, args, &mut pw)?,
         Some(Command::Pharmacy(cmd)) => pharmacy::pharmacy(&data, cli, cmd, &mut pw)?,

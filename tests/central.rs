@@ -849,3 +849,67 @@ fn a_watching_push_sends_a_change_within_seconds() {
     );
     assert_same(dir.path(), "TST", &central);
 }
+
+#[test]
+fn a_store_asked_for_tls_is_reached_only_with_a_certificate_it_can_verify() {
+    let Some(central) = central("tls") else {
+        return;
+    };
+    let Ok(tls) = std::env::var("WARDLINE_TEST_PG_TLS") else {
+        let missing = "no TLS address for the test server: set WARDLINE_TEST_PG_TLS to a postgresql:// URL \
+                       with sslmode=require and sslrootcert=CA.pem (`.ci/run` sets it)";
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{missing} (CI must run it)"
+        );
+        eprintln!("skipped: {missing}");
+        return;
+    };
+    let url = with_database(&tls, &central.name);
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = common::hospital(dir.path());
+    register(
+        &mut h.db,
+        &h.admin,
+        &person("Tabitha", "Mumba", "1984-04-04", "F"),
+        when(),
+    );
+    drop(h);
+    let (ok, said) = wardline(dir.path(), &["central", "push", "--to", &url]);
+    assert!(ok, "{said}");
+    assert_same(dir.path(), "TST", &central);
+
+    let target = wardline::central::connect::Target::parse(
+        &url,
+        wardline::central::connect::Given::Argument,
+    )
+    .unwrap();
+    let encrypted: bool = target
+        .connect()
+        .unwrap()
+        .query_one(
+            "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(encrypted, "the push's connection is encrypted");
+
+    // Without the district's authority the server's certificate is not trusted.
+    let unverified: String = url
+        .split(['?', '&'])
+        .filter(|p| !p.starts_with("sslrootcert="))
+        .enumerate()
+        .map(|(i, p)| match i {
+            0 => p.to_string(),
+            1 => format!("?{p}"),
+            _ => format!("&{p}"),
+        })
+        .collect();
+    let (ok, said) = wardline(dir.path(), &["central", "push", "--to", &unverified]);
+    assert!(!ok);
+    assert!(
+        said.contains("cannot reach the central store") && said.contains("certificate"),
+        "{said}"
+    );
+}

@@ -14,6 +14,7 @@ pub mod audit_trail;
 pub mod billing;
 pub mod build;
 pub mod cases;
+pub mod central;
 pub mod charges;
 pub mod clinic;
 pub mod clinical;

@@ -86,10 +86,51 @@ pub struct Person {
     pub records: Vec<Record>,
 }
 
-/// Finds people across every hospital, best matches first.
+/// Fewer records than this from names that sound alike, and names only
+/// spelt alike are looked for too.
+const FEW: usize = 10;
+
+/// How alike in trigrams a name only spelt alike must be (pg_trgm's
+/// `similarity`, 0 to 1).
+const SPELT_ALIKE: &str = "0.45";
+
+/// Finds people across every hospital, best matches first: names that
+/// sound alike first (an index on each record's sounds), then, when those
+/// are few, names only spelt alike (a trigram index), each step one
+/// index-led query whatever the size of the store.
 pub fn find(client: &mut Client, text: &str) -> Result<Vec<Person>, CentralError> {
     let q = Query::parse(text)?;
-    let joined = q.names.join(" ");
+    let mut records = Vec::new();
+    if q.names.is_empty() {
+        records = step(client, &q, Names::None, LIMIT)?;
+    } else {
+        records.extend(step(client, &q, Names::SoundAlike, LIMIT)?);
+        if records.len() < FEW {
+            let more = step(client, &q, Names::SpeltAlike, LIMIT - records.len() as i64)?;
+            records.extend(more);
+        }
+    }
+    client.execute(
+        "INSERT INTO central_reads (os_user, action, shown) VALUES ($1, 'FIND', $2)",
+        &[&std::env::var("USER").ok(), &(records.len() as i32)],
+    )?;
+    Ok(group(records))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Names {
+    None,
+    SoundAlike,
+    /// Spelt alike and not sounding alike (those were found already).
+    SpeltAlike,
+}
+
+fn step(
+    client: &mut Client,
+    q: &Query,
+    names: Names,
+    limit: i64,
+) -> Result<Vec<Record>, CentralError> {
     let mut params: Vec<Box<dyn ToSql + Sync>> = Vec::new();
     let mut wheres = vec![
         "p.deleted_at IS NULL".to_string(),
@@ -99,23 +140,21 @@ pub fn find(client: &mut Client, text: &str) -> Result<Vec<Person>, CentralError
         params.push(v);
         params.len()
     };
-    let score = if q.names.is_empty() {
+    let score = if names == Names::None {
         "1.0::real".to_string()
     } else {
-        // Names that sound alike rank above names only spelt alike.
         let words = param(Box::new(q.names.clone()));
-        let whole = param(Box::new(joined));
+        let whole = param(Box::new(q.names.join(" ")));
         let sounds = format!(
-            "wardline_name_sounds(p.given_name, p.middle_name, p.family_name)
-                  @> (SELECT array_agg(dmetaphone(w)) FROM unnest(${words}::text[]) AS w)"
+            "p.central_name_sounds @> (SELECT array_agg(dmetaphone(w)) FROM unnest(${words}::text[]) AS w)"
         );
-        wheres.push(format!(
-            "({sounds} OR wardline_full_name(p.given_name, p.middle_name, p.family_name) % ${whole})"
-        ));
-        format!(
-            "(CASE WHEN {sounds} THEN 1 ELSE 0 END
-              + similarity(wardline_full_name(p.given_name, p.middle_name, p.family_name), ${whole}))::real"
-        )
+        if names == Names::SoundAlike {
+            wheres.push(sounds);
+            format!("(1 + similarity(p.central_full_name, ${whole}))::real")
+        } else {
+            wheres.push(format!("p.central_full_name % ${whole} AND NOT ({sounds})"));
+            format!("similarity(p.central_full_name, ${whole})")
+        }
     };
     if let Some(birth) = &q.birth {
         let n = param(Box::new(birth.clone()));
@@ -124,7 +163,7 @@ pub fn find(client: &mut Client, text: &str) -> Result<Vec<Person>, CentralError
     for number in &q.numbers {
         let n = param(Box::new(number.clone()));
         wheres.push(format!(
-            "(upper(p.national_id) = upper(${n}) OR wardline_phone_key(p.phone) = wardline_phone_key(${n}))"
+            "(upper(p.national_id) = upper(${n}) OR p.central_phone_key = wardline_phone_key(${n}))"
         ));
     }
     let sql = format!(
@@ -135,12 +174,19 @@ pub fn find(client: &mut Client, text: &str) -> Result<Vec<Person>, CentralError
            FROM patients p JOIN hospitals h ON h.code = p.hospital
           WHERE {}
           ORDER BY 10 DESC, p.hospital, p.mrn
-          LIMIT {LIMIT}",
+          LIMIT {limit}",
         wheres.join(" AND ")
     );
     let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref()).collect();
-    let rows = client.query(&sql, &refs)?;
-    let records: Vec<Record> = rows
+    let mut tx = client.transaction()?;
+    if names == Names::SpeltAlike {
+        tx.batch_execute(&format!(
+            "SET LOCAL pg_trgm.similarity_threshold = {SPELT_ALIKE}"
+        ))?;
+    }
+    let rows = tx.query(&sql, &refs)?;
+    tx.commit()?;
+    Ok(rows
         .iter()
         .map(|r| Record {
             hospital: r.get(0),
@@ -154,12 +200,7 @@ pub fn find(client: &mut Client, text: &str) -> Result<Vec<Person>, CentralError
             sounds: r.get(8),
             score: r.get(9),
         })
-        .collect();
-    client.execute(
-        "INSERT INTO central_reads (os_user, action, shown) VALUES ($1, 'FIND', $2)",
-        &[&std::env::var("USER").ok(), &(records.len() as i32)],
-    )?;
-    Ok(group(records))
+        .collect())
 }
 
 /// Puts each record with the person it is, keeping the best match first.

@@ -132,6 +132,12 @@ pub fn mirrors(conn: &Connection) -> Result<Vec<Mirror>, CentralError> {
             if WITHHELD.iter().any(|(t, c)| *t == name && *c == column) {
                 continue;
             }
+            if column.starts_with("central_") {
+                return Err(CentralError::Schema(format!(
+                    "column {name}.{column}: names beginning central_ are the central store's own \
+                     (its search columns); rename the column in the hospital's schema"
+                )));
+            }
             let kind = match declared.to_ascii_uppercase().as_str() {
                 "INTEGER" => Kind::Integer,
                 "REAL" => Kind::Real,
