@@ -28,6 +28,17 @@ impl Cell {
         }
     }
 
+    /// The `n` values of a SQLite row from its column `from` on.
+    pub fn from_sqlite_row(
+        row: &rusqlite::Row,
+        from: usize,
+        n: usize,
+    ) -> rusqlite::Result<Vec<Cell>> {
+        (from..from + n)
+            .map(|c| row.get_ref(c).map(Cell::from_sqlite))
+            .collect()
+    }
+
     /// The value as SQLite takes it as a parameter.
     pub fn to_sqlite(&self) -> rusqlite::types::Value {
         use rusqlite::types::Value;

@@ -50,9 +50,7 @@ pub fn local_sums(
         ))?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
-            let cells = (0..m.columns.len())
-                .map(|c| row.get_ref(c).map(Cell::from_sqlite))
-                .collect::<Result<Vec<_>, _>>()?;
+            let cells = Cell::from_sqlite_row(row, 0, m.columns.len())?;
             sum.add(&cells);
         }
         out.insert(m.name.clone(), sum);

@@ -10,6 +10,7 @@ pub mod find;
 pub mod push;
 pub mod report;
 pub mod schema;
+pub mod source;
 pub mod state;
 pub mod tables;
 pub mod verify;

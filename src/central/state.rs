@@ -5,7 +5,7 @@
 //! cannot be reached. The central store's own cursors stay the truth a push
 //! resumes from; this is only what was last heard of them.
 
-use super::push::Cursors;
+use super::source::Cursors;
 use crate::paths::DataDir;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};

@@ -3,7 +3,8 @@
 //! push status. The work is in `central`.
 
 use crate::central::connect::Target;
-use crate::central::push::{self, Source};
+use crate::central::push;
+use crate::central::source::Source;
 use crate::central::{CentralError, schema, state};
 use crate::cli::Cli;
 use crate::domain::display::thousands;
